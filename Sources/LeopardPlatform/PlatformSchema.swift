@@ -1,0 +1,47 @@
+import LeopardStorage
+
+/// The platform database: the tenant registry, the provisioning log and platform settings.
+public enum PlatformSchema {
+    public static let migrations: [Migration] = [
+        Migration("0001_tenants", [
+            """
+            CREATE TABLE tenants (
+                id TEXT PRIMARY KEY,
+                slug TEXT NOT NULL UNIQUE,
+                store_name TEXT NOT NULL,
+                owner_email TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('provisioning', 'active', 'suspended', 'deleted')),
+                storage TEXT NOT NULL CHECK (storage IN ('sqlite', 'postgres')),
+                database_name TEXT NOT NULL,
+                database_role TEXT,
+                database_secret TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                deleted_at TEXT
+            )
+            """,
+            "CREATE INDEX tenants_status_id ON tenants (status, id)",
+        ]),
+        Migration("0002_provisioning_attempts", [
+            """
+            CREATE TABLE provisioning_attempts (
+                id TEXT PRIMARY KEY,
+                tenant_id TEXT NOT NULL,
+                slug TEXT NOT NULL,
+                outcome TEXT NOT NULL CHECK (outcome IN ('succeeded', 'failed')),
+                failed_step TEXT,
+                error TEXT,
+                steps TEXT NOT NULL,
+                total_microseconds BIGINT NOT NULL,
+                started_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX provisioning_attempts_started ON provisioning_attempts (started_at)",
+        ]),
+        Migration("0003_platform_settings", [
+            "CREATE TABLE platform_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL)",
+        ]),
+    ]
+
+    public static var migrator: Migrator { Migrator(migrations) }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import LeopardCore
+import LeopardStorage
+import Logging
+
+/// A validated signup.
+public struct ProvisioningRequest: Sendable {
+    public var storeName: String
+    public var slug: Slug
+    public var ownerEmail: EmailAddress
+    /// A bcrypt hash of the owner's password, or nil for a one-time setup token.
+    public var ownerPasswordHash: String?
+
+    public init(storeName: String, slug: Slug, ownerEmail: EmailAddress, ownerPasswordHash: String?) {
+        self.storeName = storeName
+        self.slug = slug
+        self.ownerEmail = ownerEmail
+        self.ownerPasswordHash = ownerPasswordHash
+    }
+}
+
+public struct ProvisioningResult: Sendable {
+    public var tenant: Tenant
+    public var setupToken: String?
+    public var attempt: ProvisioningAttempt
+}
+
+/// A provisioning run that failed at `step` and was rolled back.
+public struct ProvisioningFailed: Error, CustomStringConvertible {
+    public let step: ProvisioningStep
+    public let underlying: any Error
+    public var description: String { "provisioning failed at \(step.rawValue): \(DatabaseErrors.summary(underlying))" }
+}
+
+/// Creates stores: the provisioning saga. Every step that completed is undone, newest first,
+/// when a later one fails; every attempt is written to the provisioning log.
+public struct TenantProvisioner: Sendable {
+    public typealias FaultInjector = @Sendable (ProvisioningStep) throws -> Void
+
+    let registry: TenantRegistry
+    let log: ProvisioningLog
+    let databases: TenantDatabases
+    let setup: StoreSetup
+    let faultInjector: FaultInjector?
+    let logger: Logger
+
+    /// `faultInjector` is for tests only: it is called after each step's action and may throw to
+    /// make that step fail. No HTTP route or command-line option reaches it.
+    public init(registry: TenantRegistry, log: ProvisioningLog, databases: TenantDatabases, setup: StoreSetup, faultInjector: FaultInjector? = nil, logger: Logger = Logger(label: "leopard.provisioning")) {
+        self.registry = registry
+        self.log = log
+        self.databases = databases
+        self.setup = setup
+        self.faultInjector = faultInjector
+        self.logger = logger
+    }
+
+    public func provision(_ request: ProvisioningRequest) async throws -> ProvisioningResult {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let startedAt = Date()
+        let provider = databases.provider
+        let tenantID = Identifier.make("ten", date: startedAt)
+        var timings: [ProvisioningAttempt.StepTiming] = []
+        var undo: [(ProvisioningStep, @Sendable () async throws -> Void)] = []
+        var tenant: Tenant?
+        var setupToken: String?
+        var current = ProvisioningStep.reserveSlug
+
+        func run(_ step: ProvisioningStep, _ action: () async throws -> Void) async throws {
+            current = step
+            let stepStart = clock.now
+            do {
+                try await action()
+                try faultInjector?(step)
+                timings.append(.init(step: step, microseconds: (clock.now - stepStart).microseconds, succeeded: true))
+            } catch {
+                timings.append(.init(step: step, microseconds: (clock.now - stepStart).microseconds, succeeded: false))
+                throw error
+            }
+        }
+
+        do {
+            let location = try provider.plan(tenantID: tenantID)
+            let reserved = Tenant(
+                id: tenantID, slug: request.slug.value, storeName: request.storeName, ownerEmail: request.ownerEmail.value,
+                status: .provisioning, database: location, createdAt: startedAt, updatedAt: startedAt
+            )
+            let registry = self.registry
+            let databases = self.databases
+            let setup = self.setup
+
+            try await run(.reserveSlug) {
+                try await registry.reserve(reserved)
+                undo.append((.reserveSlug, { try await registry.remove(id: tenantID) }))
+            }
+            try await run(.createDatabase) {
+                try await provider.create(location, migrator: setup.migrator)
+                undo.append((.createDatabase, {
+                    await databases.close(tenantID: tenantID)
+                    try await provider.drop(location)
+                }))
+            }
+            try await run(.migrateSchema) {
+                undo.append((.migrateSchema, { await databases.close(tenantID: tenantID) }))
+                try await databases.withDatabase(tenantID: tenantID, location: location) { _ in }
+            }
+            try await run(.createOwner) {
+                let owner = StoreSetup.Owner(storeName: request.storeName, email: request.ownerEmail.value, passwordHash: request.ownerPasswordHash)
+                setupToken = try await databases.withDatabase(tenantID: tenantID, location: location) { db in
+                    try await setup.createOwner(db, owner)
+                }
+            }
+            try await run(.markActive) {
+                guard let active = try await registry.transition(id: tenantID, from: [.provisioning], to: .active) else {
+                    throw ProvisioningFailed(step: .markActive, underlying: TenantRegistry.SlugTaken(slug: request.slug.value))
+                }
+                tenant = active
+                undo.append((.markActive, { _ = try await registry.transition(id: tenantID, from: [.active], to: .provisioning) }))
+            }
+        } catch {
+            let failedStep = current
+            var message = DatabaseErrors.summary(error)
+            for (step, compensation) in undo.reversed() {
+                do {
+                    try await compensation()
+                } catch {
+                    logger.error("provisioning compensation failed", metadata: ["tenant": .string(tenantID), "step": .string(step.rawValue), "error": .string(DatabaseErrors.summary(error))])
+                    message += "; undoing \(step.rawValue) failed: \(DatabaseErrors.summary(error))"
+                }
+            }
+            let attempt = ProvisioningAttempt(
+                id: Identifier.make("prv"), tenantID: tenantID, slug: request.slug.value, succeeded: false, failedStep: failedStep,
+                error: message, steps: timings, totalMicroseconds: (clock.now - started).microseconds, startedAt: startedAt
+            )
+            await record(attempt)
+            logger.warning("provisioning failed", metadata: ["tenant": .string(tenantID), "step": .string(failedStep.rawValue), "error": .string(message)])
+            if error is TenantRegistry.SlugTaken { throw error }
+            throw ProvisioningFailed(step: failedStep, underlying: error)
+        }
+
+        let attempt = ProvisioningAttempt(
+            id: Identifier.make("prv"), tenantID: tenantID, slug: request.slug.value, succeeded: true, failedStep: nil,
+            error: nil, steps: timings, totalMicroseconds: (clock.now - started).microseconds, startedAt: startedAt
+        )
+        await record(attempt)
+        guard let tenant else { throw ProvisioningFailed(step: .markActive, underlying: TenantDatabaseMissing(name: tenantID)) }
+        logger.info("store created", metadata: ["tenant": .string(tenantID), "slug": .string(tenant.slug), "microseconds": .stringConvertible(attempt.totalMicroseconds)])
+        return ProvisioningResult(tenant: tenant, setupToken: setupToken, attempt: attempt)
+    }
+
+    private func record(_ attempt: ProvisioningAttempt) async {
+        do {
+            try await log.record(attempt)
+        } catch {
+            logger.error("could not write the provisioning log", metadata: ["tenant": .string(attempt.tenantID), "error": .string(DatabaseErrors.summary(error))])
+        }
+    }
+}
+
+extension Duration {
+    var microseconds: Int64 {
+        let parts = components
+        return parts.seconds * 1_000_000 + parts.attoseconds / 1_000_000_000_000
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import LeopardCore
+import LeopardStorage
+import SQLKit
+
+/// The `tenants` table of the platform database.
+public struct TenantRegistry: Sendable {
+    public let database: any DatabaseHandle
+
+    public init(database: any DatabaseHandle) {
+        self.database = database
+    }
+
+    public struct SlugTaken: Error, Equatable {
+        public let slug: String
+    }
+
+    static let columns = "id, slug, store_name, owner_email, status, storage, database_name, database_role, database_secret, created_at, updated_at, deleted_at"
+
+    /// Inserts a tenant in `provisioning`: this reserves the slug.
+    public func reserve(_ tenant: Tenant) async throws {
+        do {
+            try await database.write { sql in
+                try await sql.raw("""
+                    INSERT INTO tenants (\(unsafeRaw: Self.columns)) VALUES (
+                    \(bind: tenant.id), \(bind: tenant.slug), \(bind: tenant.storeName), \(bind: tenant.ownerEmail),
+                    \(bind: tenant.status.rawValue), \(bind: tenant.database.kind.rawValue), \(bind: tenant.database.name),
+                    \(bind: tenant.database.role), \(bind: tenant.database.sealedPassword),
+                    \(bind: Timestamp.string(tenant.createdAt)), \(bind: Timestamp.string(tenant.updatedAt)), \(bind: tenant.deletedAt.map(Timestamp.string)))
+                    """).run()
+            }
+        } catch where DatabaseErrors.isUniqueViolation(error) {
+            throw SlugTaken(slug: tenant.slug)
+        }
+    }
+
+    /// Removes the row for good (saga compensation and purge).
+    public func remove(id: String) async throws {
+        try await database.write { sql in
+            try await sql.raw("DELETE FROM tenants WHERE id = \(bind: id)").run()
+        }
+    }
+
+    public func find(id: String) async throws -> Tenant? {
+        try await database.read { sql in
+            try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM tenants WHERE id = \(bind: id)").first().map(Self.decode)
+        }
+    }
+
+    public func find(slug: String) async throws -> Tenant? {
+        try await database.read { sql in
+            try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM tenants WHERE slug = \(bind: slug)").first().map(Self.decode)
+        }
+    }
+
+    /// Looks a tenant up by id (`ten_…`) or by slug.
+    public func find(idOrSlug: String) async throws -> Tenant? {
+        if Identifier.isWellFormed(idOrSlug, prefix: "ten") {
+            return try await find(id: idOrSlug)
+        }
+        return try await find(slug: idOrSlug)
+    }
+
+    /// A page of tenants in creation order, optionally of one status.
+    public func list(status: TenantStatus?, page: PageRequest) async throws -> Page<Tenant> {
+        let rows = try await database.read { sql in
+            var query = SQLQueryString("SELECT \(unsafeRaw: Self.columns) FROM tenants WHERE 1 = 1")
+            if let status { query += " AND status = \(bind: status.rawValue)" }
+            if let after = page.after { query += " AND id > \(bind: after)" }
+            query += " ORDER BY id LIMIT \(bind: page.limit + 1)"
+            return try await sql.raw(query).all()
+        }
+        return Page(fetched: try rows.map(Self.decode), limit: page.limit, position: \.id)
+    }
+
+    /// Moves a tenant to `status` when it is in one of `from`. Returns the tenant after the
+    /// change, or nil when it was not in one of those states (or does not exist).
+    public func transition(id: String, from: Set<TenantStatus>, to status: TenantStatus, now: Date = Date()) async throws -> Tenant? {
+        let fromList = from.map(\.rawValue).sorted()
+        return try await database.write { sql in
+            var query = SQLQueryString("UPDATE tenants SET status = \(bind: status.rawValue), updated_at = \(bind: Timestamp.string(now))")
+            switch status {
+            case .deleted: query += ", deleted_at = \(bind: Timestamp.string(now))"
+            default: query += ", deleted_at = NULL"
+            }
+            query += " WHERE id = \(bind: id) AND status IN (\(binds: fromList)) RETURNING \(unsafeRaw: Self.columns)"
+            return try await sql.raw(query).first().map(Self.decode)
+        }
+    }
+
+    /// Every tenant id with its database location, for `leopard migrate` and the audit.
+    public func all() async throws -> [Tenant] {
+        var result: [Tenant] = []
+        var page = PageRequest(limit: PageRequest.maximumLimit)
+        while true {
+            let batch = try await list(status: nil, page: page)
+            result += batch.data
+            guard let next = batch.nextCursor, let after = Cursor.decode(next) else { return result }
+            page = PageRequest(limit: PageRequest.maximumLimit, after: after)
+        }
+    }
+
+    public func count(status: TenantStatus? = nil) async throws -> Int {
+        try await database.read { sql -> Int in
+            var query = SQLQueryString("SELECT COUNT(*) AS n FROM tenants")
+            if let status { query += " WHERE status = \(bind: status.rawValue)" }
+            guard let row = try await sql.raw(query).first() else { return 0 }
+            return try row.decode(column: "n", as: Int.self)
+        }
+    }
+
+    static func decode(_ row: any SQLRow) throws -> Tenant {
+        let kind = DatabaseKind(rawValue: try row.decode(column: "storage", as: String.self)) ?? .sqlite
+        let status = TenantStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .provisioning
+        return Tenant(
+            id: try row.decode(column: "id", as: String.self),
+            slug: try row.decode(column: "slug", as: String.self),
+            storeName: try row.decode(column: "store_name", as: String.self),
+            ownerEmail: try row.decode(column: "owner_email", as: String.self),
+            status: status,
+            database: TenantDatabaseLocation(
+                kind: kind,
+                name: try row.decode(column: "database_name", as: String.self),
+                role: try row.decode(column: "database_role", as: String?.self),
+                sealedPassword: try row.decode(column: "database_secret", as: String?.self)
+            ),
+            createdAt: Timestamp.date(try row.decode(column: "created_at", as: String.self)) ?? Date(timeIntervalSince1970: 0),
+            updatedAt: Timestamp.date(try row.decode(column: "updated_at", as: String.self)) ?? Date(timeIntervalSince1970: 0),
+            deletedAt: try row.decode(column: "deleted_at", as: String?.self).flatMap(Timestamp.date)
+        )
+    }
+}

@@ -1,0 +1,30 @@
+import Hummingbird
+import LeopardPlatform
+import LeopardStorage
+import NIOCore
+
+/// The request context. On a store's host it carries that store and its database handle, which
+/// every query of the request uses; there is no other way to reach a store's data.
+public struct AppContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The client's address, for rate limits (nil in in-process tests).
+    public let remoteAddress: String?
+    /// The resolved store; nil on the platform host.
+    public var tenant: Tenant?
+    /// The store's database; set together with `tenant`.
+    public var database: (any DatabaseHandle)?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
+    }
+
+    /// JSON bodies are capped at 1 MiB.
+    public var maxUploadSize: Int { 1 << 20 }
+
+    /// The store and its database, on routes that only a store's host reaches.
+    public func store() throws -> (tenant: Tenant, database: any DatabaseHandle) {
+        guard let tenant, let database else { throw HTTPError(.notFound) }
+        return (tenant, database)
+    }
+}

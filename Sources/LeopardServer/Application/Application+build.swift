@@ -1,0 +1,51 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Builds the two routers (platform host and store hosts) and the responder that picks one.
+public func buildResponder(_ services: LeopardServices) -> LeopardResponder {
+    let platform = Router(context: AppContext.self)
+    platform.add(middleware: ProblemMiddleware())
+    HealthRoutes(platformDatabase: services.platformDatabase).register(on: platform)
+    TenantControlRoutes(services: services).register(on: platform)
+
+    let store = Router(context: AppContext.self)
+    store.add(middleware: ProblemMiddleware())
+    StoreInfoRoutes().register(on: store)
+
+    return LeopardResponder(
+        platform: platform.buildResponder(),
+        store: store.buildResponder(),
+        hosts: HostClassifier(baseDomain: services.configuration.baseDomain),
+        directory: services.directory,
+        databases: services.databases
+    )
+}
+
+/// The HTTP application over already started services. `extraServices` run beside the server
+/// (`serve` passes the one that closes the databases on shutdown).
+public func buildApplication(_ services: LeopardServices, extraServices: [any Service] = [], onServerRunning: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
+    var logger = services.logger
+    logger.logLevel = services.configuration.logLevel
+    return Application(
+        responder: buildResponder(services),
+        configuration: .init(address: .hostname(services.configuration.host, port: services.configuration.port), serverName: "Leopard"),
+        services: extraServices,
+        onServerRunning: { _ in await onServerRunning() },
+        logger: logger
+    )
+}
+
+/// Closes the store and platform databases when the service group shuts down.
+public struct DatabaseShutdownService: Service {
+    let services: LeopardServices
+
+    public init(services: LeopardServices) {
+        self.services = services
+    }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await services.shutdown()
+    }
+}

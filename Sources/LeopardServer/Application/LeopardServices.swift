@@ -1,0 +1,97 @@
+import Foundation
+import LeopardCommerce
+import LeopardCore
+import LeopardPlatform
+import LeopardStorage
+import Logging
+import PostgresNIO
+
+/// The platform's long-lived parts, built once at start-up from the configuration and shared by
+/// the HTTP layer, the CLI commands and the tests.
+public struct LeopardServices: Sendable {
+    public let configuration: ServerConfiguration
+    public let platformDatabase: any DatabaseHandle
+    public let secrets: SecretBox
+    public let databases: TenantDatabases
+    public let registry: TenantRegistry
+    public let provisioningLog: ProvisioningLog
+    public let directory: TenantDirectory
+    public let lifecycle: TenantLifecycle
+    public let provisioner: TenantProvisioner
+    public let operatorCredentials: OperatorCredentials
+    /// The operator token made on this start, shown once; nil when it existed or came from the environment.
+    public let newOperatorToken: String?
+    public let passwordHasher: PasswordHasher
+    public let signupLimiter: RateLimiter
+    public let logger: Logger
+
+    public var storeMigrator: Migrator { databases.migrator }
+
+    /// Opens and migrates the platform database, prepares the store template and wires the services.
+    public static func start(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "leopard")) async throws -> LeopardServices {
+        let manager = FileManager.default
+        try manager.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+        let secrets = try SecretBox.load(environmentValue: configuration.secretKey, keyFile: configuration.dataDirectory.appendingPathComponent("secret.key"))
+        let descriptors = FileDescriptorLimit.raiseSoftLimitToHard()
+        let storeMigrator = Migrator(configuration.storeMigrations)
+
+        let platform: any DatabaseHandle
+        let provider: any TenantDatabaseProvider
+        var capacity = configuration.maxOpenTenants
+        if let url = configuration.databaseURL {
+            let server = try PostgresServer(url: url)
+            platform = try await PostgresDatabaseHandle.connect(configuration: server.clientConfiguration(maximumConnections: 8), logger: logger)
+            provider = PostgresTenantProvider(server: server, platform: platform, secrets: secrets, poolSize: configuration.postgresPoolSize, logger: logger)
+            // Keep the open stores' pools inside three quarters of the server's connections.
+            let maxConnections = try await platform.read { sql in
+                try await sql.raw("SELECT current_setting('max_connections')::int AS n").first()?.decode(column: "n", as: Int.self)
+            } ?? 100
+            let budget = max(1, (maxConnections * 3 / 4 - 8) / max(1, configuration.postgresPoolSize))
+            capacity = min(capacity, budget)
+        } else {
+            let tenants = configuration.dataDirectory.appendingPathComponent("tenants", isDirectory: true)
+            try manager.createDirectory(at: tenants, withIntermediateDirectories: true)
+            platform = try await SQLiteDatabaseHandle.open(path: configuration.dataDirectory.appendingPathComponent("platform.sqlite").path, readerCount: 4, logger: logger)
+            provider = SQLiteTenantProvider(directory: tenants, readerCount: configuration.sqliteReaders, logger: logger)
+            capacity = min(capacity, FileDescriptorLimit.tenantCapacity(descriptors: descriptors, connectionsPerTenant: 1 + configuration.sqliteReaders))
+        }
+
+        do {
+            try await PlatformSchema.migrator.migrate(platform)
+            try await provider.prepareTemplate(storeMigrator)
+            let (credentials, newToken) = try await OperatorCredentials.load(environmentToken: configuration.operatorToken, platform: platform)
+            let databases = TenantDatabases(provider: provider, migrator: storeMigrator, capacity: capacity, logger: logger)
+            let registry = TenantRegistry(database: platform)
+            let log = ProvisioningLog(database: platform)
+            let directory = TenantDirectory(registry: registry)
+            let setup = StoreSetup(migrator: storeMigrator) { db, owner in
+                try await StaffAccounts(database: db).createOwner(storeName: owner.storeName, email: owner.email, passwordHash: owner.passwordHash)
+            }
+            return LeopardServices(
+                configuration: configuration,
+                platformDatabase: platform,
+                secrets: secrets,
+                databases: databases,
+                registry: registry,
+                provisioningLog: log,
+                directory: directory,
+                lifecycle: TenantLifecycle(registry: registry, directory: directory, databases: databases, logger: logger),
+                provisioner: TenantProvisioner(registry: registry, log: log, databases: databases, setup: setup, faultInjector: configuration.provisioningFaults, logger: logger),
+                operatorCredentials: credentials,
+                newOperatorToken: newToken,
+                passwordHasher: PasswordHasher(cost: configuration.passwordHashCost),
+                signupLimiter: RateLimiter(limit: configuration.signupRateLimit, window: .seconds(60)),
+                logger: logger
+            )
+        } catch {
+            await platform.close()
+            throw error
+        }
+    }
+
+    /// Closes every store database and the platform database.
+    public func shutdown() async {
+        await databases.closeAll()
+        await platformDatabase.close()
+    }
+}

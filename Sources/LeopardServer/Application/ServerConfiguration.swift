@@ -1,0 +1,57 @@
+import Foundation
+import LeopardCommerce
+import LeopardPlatform
+import LeopardStorage
+import Logging
+
+/// Everything `leopard serve` can be told. Defaults give a working platform with no settings.
+public struct ServerConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    public var dataDirectory: URL = URL(fileURLWithPath: "leopard-data", isDirectory: true)
+    /// Stores answer at `SLUG.<baseDomain>`.
+    public var baseDomain: String = "localhost"
+    /// `postgres://…` for the platform database and store databases; nil for embedded SQLite.
+    public var databaseURL: String?
+    public var maxOpenTenants: Int = 256
+    /// Signups per minute per client address; 0 turns the limit off.
+    public var signupRateLimit: Int = 20
+    /// `LEOPARD_OPERATOR_TOKEN`: when set, the operator token; otherwise one is generated.
+    public var operatorToken: String?
+    /// `LEOPARD_SECRET_KEY`: when set, the platform key; otherwise a key file in the data directory.
+    public var secretKey: String?
+    /// The address people use, when it differs from `http://<baseDomain>:<port>` (a proxy).
+    public var publicURL: String?
+    /// bcrypt cost for passwords (at least 12 in production; tests lower it for speed).
+    public var passwordHashCost: UInt8 = PasswordHasher.defaultCost
+    /// SQLite reader connections per store database (plus one writer).
+    public var sqliteReaders: Int = 2
+    /// PostgreSQL connections per open store.
+    public var postgresPoolSize: Int = 2
+    public var logLevel: Logger.Level = .info
+    /// The store schema; tests append migrations to prove that stores are migrated on open.
+    public var storeMigrations: [Migration] = StoreSchema.migrations
+    /// Test-only failure injection into provisioning; nothing outside Swift code can set it.
+    public var provisioningFaults: TenantProvisioner.FaultInjector?
+
+    public init() {}
+
+    public var storage: DatabaseKind { databaseURL == nil ? .sqlite : .postgres }
+
+    /// `scheme://host[:port]` of the platform as people reach it.
+    public var platformURL: URL {
+        if let publicURL, let url = URL(string: publicURL) { return url }
+        return URL(string: "http://\(baseDomain):\(port)") ?? URL(fileURLWithPath: "/")
+    }
+
+    /// The base URL of one store: the platform URL with `slug.` before its host.
+    public func storeURL(slug: String) -> String {
+        let base = platformURL
+        guard var components = URLComponents(url: base, resolvingAgainstBaseURL: false), let host = components.host else {
+            return "http://\(slug).\(baseDomain):\(port)"
+        }
+        components.host = "\(slug).\(host)"
+        components.path = ""
+        return components.string ?? "http://\(slug).\(baseDomain):\(port)"
+    }
+}

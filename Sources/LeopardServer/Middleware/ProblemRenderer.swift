@@ -1,0 +1,73 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LeopardCore
+import LeopardPlatform
+import NIOCore
+import NIOFoundationCompat
+
+/// Turns any error into an `application/problem+json` response. Errors the code did not expect
+/// are logged with the request id and answered with a 500 that reveals nothing.
+public enum ProblemRenderer {
+    public static let mediaType = "application/problem+json"
+
+    public static func problem(for error: any Error, context: AppContext) -> Problem {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let taken as TenantRegistry.SlugTaken:
+            return .conflict("The store address \(taken.slug) is taken.", errors: [.init(field: "slug", message: "is taken")])
+        case let error as any HTTPResponseError:
+            let status = Int(error.status.code)
+            let detail = (error as? HTTPError)?.body ?? error.status.reasonPhrase
+            switch status {
+            case 404: return .notFound(detail == "Not Found" ? "Nothing here." : detail)
+            case 413: return .payloadTooLarge(limit: context.maxUploadSize)
+            default:
+                return Problem(status: status, type: "about:blank", title: error.status.reasonPhrase, detail: detail)
+            }
+        default:
+            context.logger.error("unhandled error", metadata: ["error": .string(String(reflecting: type(of: error)))])
+            return .internalError(requestID: context.logger[metadataKey: "hb.request.id"]?.description)
+        }
+    }
+
+    public static func response(for error: any Error, context: AppContext) -> Response {
+        response(for: problem(for: error, context: context))
+    }
+
+    public static func response(for problem: Problem) -> Response {
+        struct Body: Encodable {
+            let type: String
+            let title: String
+            let status: Int
+            let detail: String?
+            let errors: [Problem.FieldError]?
+        }
+        let body = Body(type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, errors: problem.errors.isEmpty ? nil : problem.errors)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let data = (try? encoder.encode(body)) ?? Data("{\"status\":\(problem.status)}".utf8)
+        var headers = HTTPFields()
+        headers[.contentType] = mediaType
+        for (name, value) in problem.headers {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        return Response(status: .init(code: problem.status), headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+}
+
+/// Catches what route handlers throw and renders it as problem+json.
+public struct ProblemMiddleware: RouterMiddleware {
+    public typealias Context = AppContext
+
+    public init() {}
+
+    public func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            return ProblemRenderer.response(for: error, context: context)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Hummingbird
+import LeopardCore
+import LeopardPlatform
+
+/// The control-plane API on the platform host: public signup, and the operator's tenant
+/// management behind the operator token.
+struct TenantControlRoutes {
+    let services: LeopardServices
+
+    func register(on router: Router<AppContext>) {
+        router.post("/api/tenants", use: signup)
+        let operatorRoutes = router.group("/api/tenants").add(middleware: OperatorAuthMiddleware(credentials: services.operatorCredentials))
+        operatorRoutes.get(use: list)
+        operatorRoutes.get(":tenantId", use: show)
+        operatorRoutes.delete(":tenantId", use: delete)
+        operatorRoutes.post(":tenantId/suspend") { _, context in try await change(context, services.lifecycle.suspend) }
+        operatorRoutes.post(":tenantId/activate") { _, context in try await change(context, services.lifecycle.activate) }
+        operatorRoutes.post(":tenantId/restore") { _, context in try await change(context, services.lifecycle.restore) }
+    }
+
+    @Sendable func signup(_ request: Request, context: AppContext) async throws -> Response {
+        if let wait = await services.signupLimiter.attempt(context.remoteAddress ?? "local") {
+            throw Problem.tooManyRequests(retryAfterSeconds: wait, detail: "Too many signups from this address; try again in \(wait) seconds.")
+        }
+        let valid = try await request.decodeJSON(SignupRequest.self, context: context).validate()
+        let hash = try await valid.password.asyncMap { try await services.passwordHasher.hash($0) }
+        do {
+            let result = try await services.provisioner.provision(
+                ProvisioningRequest(storeName: valid.storeName, slug: valid.slug, ownerEmail: valid.email, ownerPasswordHash: hash)
+            )
+            await services.directory.invalidate(id: result.tenant.id, slug: result.tenant.slug)
+            return try TenantResource(result.tenant, configuration: services.configuration, setupToken: result.setupToken)
+                .jsonResponse(status: .created)
+        } catch let failure as ProvisioningFailed {
+            context.logger.error("signup failed", metadata: ["step": .string(failure.step.rawValue)])
+            throw Problem.unavailable("The store could not be created just now, and nothing was kept. Please try again.", retryAfterSeconds: 5)
+        }
+    }
+
+    @Sendable func list(_ request: Request, context: AppContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        var status: TenantStatus?
+        if let text = query["status"].map(String.init) {
+            guard let value = TenantStatus(rawValue: text) else {
+                throw Problem.invalid("status", "must be one of " + TenantStatus.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            status = value
+        }
+        let page = try PageRequest(limit: query["limit"].map(String.init), cursor: query["cursor"].map(String.init))
+        let tenants = try await services.registry.list(status: status, page: page)
+        return try tenants.map { TenantResource($0, configuration: services.configuration) }.jsonResponse()
+    }
+
+    @Sendable func show(_ request: Request, context: AppContext) async throws -> Response {
+        let tenant = try await find(context)
+        return try TenantResource(tenant, configuration: services.configuration).jsonResponse()
+    }
+
+    /// Soft delete, or `?purge=true` to remove a soft-deleted store for good.
+    @Sendable func delete(_ request: Request, context: AppContext) async throws -> Response {
+        let tenant = try await find(context)
+        switch request.uri.queryParameters["purge"].map(String.init) {
+        case nil, "false":
+            return try await change(context, services.lifecycle.softDelete)
+        case "true":
+            switch try await services.lifecycle.purge(id: tenant.id) {
+            case .changed: return Response(status: .noContent)
+            case .notFound: throw Problem.notFound("There is no tenant \(tenant.id).")
+            case .conflict(let status):
+                throw Problem.conflict("Only a deleted store can be purged; this one is \(status.rawValue). Delete it first.")
+            }
+        default:
+            throw Problem.invalid("purge", "must be true or false")
+        }
+    }
+
+    private func find(_ context: AppContext) async throws -> Tenant {
+        let key = try context.parameters.require("tenantId")
+        guard key.utf8.count <= 64, let tenant = try await services.registry.find(idOrSlug: key.lowercased()), tenant.status != .provisioning else {
+            throw Problem.notFound("There is no tenant \(key.prefix(64)).")
+        }
+        return tenant
+    }
+
+    private func change(_ context: AppContext, _ action: @Sendable (String) async throws -> TenantLifecycle.Outcome) async throws -> Response {
+        let tenant = try await find(context)
+        switch try await action(tenant.id) {
+        case .changed(let changed):
+            return try TenantResource(changed, configuration: services.configuration).jsonResponse()
+        case .notFound:
+            throw Problem.notFound("There is no tenant \(tenant.id).")
+        case .conflict(let status):
+            throw Problem.conflict("The store is \(status.rawValue); that change does not apply.")
+        }
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

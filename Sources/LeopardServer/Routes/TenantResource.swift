@@ -1,0 +1,58 @@
+import LeopardCore
+import LeopardPlatform
+
+/// A store as the control-plane API shows it. Database names, roles and secrets never leave.
+struct TenantResource: Encodable {
+    struct URLs: Encodable {
+        let storefront: String
+        let admin: String
+        let api: String
+    }
+
+    let id: String
+    let slug: String
+    let storeName: String
+    let ownerEmail: String
+    let status: String
+    let storage: String
+    let createdAt: String
+    let updatedAt: String
+    let deletedAt: String?
+    let urls: URLs
+    /// Only in the signup response of an owner without a password: shown once.
+    var setupToken: String?
+
+    init(_ tenant: Tenant, configuration: ServerConfiguration, setupToken: String? = nil) {
+        let base = configuration.storeURL(slug: tenant.slug)
+        self.id = tenant.id
+        self.slug = tenant.slug
+        self.storeName = tenant.storeName
+        self.ownerEmail = tenant.ownerEmail
+        self.status = tenant.status.rawValue
+        self.storage = tenant.database.kind.rawValue
+        self.createdAt = Timestamp.string(tenant.createdAt)
+        self.updatedAt = Timestamp.string(tenant.updatedAt)
+        self.deletedAt = tenant.deletedAt.map(Timestamp.string)
+        self.urls = URLs(storefront: base + "/", admin: base + "/admin", api: base + "/api")
+        self.setupToken = setupToken
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, slug, storeName, ownerEmail, status, storage, createdAt, updatedAt, deletedAt, urls, setupToken
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(slug, forKey: .slug)
+        try container.encode(storeName, forKey: .storeName)
+        try container.encode(ownerEmail, forKey: .ownerEmail)
+        try container.encode(status, forKey: .status)
+        try container.encode(storage, forKey: .storage)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
+        try container.encode(deletedAt, forKey: .deletedAt)
+        try container.encode(urls, forKey: .urls)
+        try container.encodeIfPresent(setupToken, forKey: .setupToken)
+    }
+}

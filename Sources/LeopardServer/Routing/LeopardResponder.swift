@@ -1,0 +1,73 @@
+import HTTPTypes
+import Hummingbird
+import LeopardCore
+import LeopardPlatform
+import LeopardStorage
+
+/// The top of request handling: decides from the host (or `X-Tenant-ID` on API routes of the
+/// platform host) whether a request is for the platform or for a store, resolves the store and
+/// hands the store's router a context that carries the store and its database.
+public struct LeopardResponder: HTTPResponder {
+    public typealias Context = AppContext
+
+    let platform: RouterResponder<AppContext>
+    let store: RouterResponder<AppContext>
+    let hosts: HostClassifier
+    let directory: TenantDirectory
+    let databases: TenantDatabases
+
+    public static let tenantHeader = HTTPField.Name("X-Tenant-ID")!
+    /// HTTP/1 servers move `Host` into the authority; in-process tests may leave it a header.
+    static let hostHeader = HTTPField.Name("Host")!
+
+    public func respond(to request: Request, context: AppContext) async throws -> Response {
+        do {
+            let path = request.uri.path
+            if path == "/healthz" || path == "/readyz" {
+                return try await platform.respond(to: request, context: context)
+            }
+            let tenant: Tenant
+            switch hosts.classify(request.head.authority ?? request.headers[Self.hostHeader]) {
+            case .platform:
+                guard path.hasPrefix("/api/"), let header = request.headers[Self.tenantHeader] else {
+                    return try await platform.respond(to: request, context: context)
+                }
+                tenant = try await resolve(header, bySlugOnly: false)
+            case .storeSubdomain(let slug):
+                tenant = try await resolve(slug, bySlugOnly: true)
+            case .other(let host):
+                throw Problem.notFound("There is no store at \(host).")
+            }
+            var storeContext = context
+            storeContext.tenant = tenant
+            storeContext.logger[metadataKey: "tenant"] = .string(tenant.id)
+            let store = self.store
+            let resolvedContext = storeContext
+            return try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                var context = resolvedContext
+                context.database = database
+                return try await store.respond(to: request, context: context)
+            }
+        } catch {
+            return ProblemRenderer.response(for: error, context: context)
+        }
+    }
+
+    private func resolve(_ key: String, bySlugOnly: Bool) async throws -> Tenant {
+        let key = key.trimmingWhitespace().lowercased()
+        let found: Tenant?
+        if !bySlugOnly, Identifier.isWellFormed(key, prefix: "ten") {
+            found = try await directory.tenant(id: key)
+        } else if (try? Slug(validating: key)) != nil {
+            found = try await directory.tenant(slug: key)
+        } else {
+            found = nil
+        }
+        guard let tenant = found else { throw Problem.notFound("There is no store called \(key.prefix(64)).") }
+        switch tenant.status {
+        case .active: return tenant
+        case .suspended: throw Problem.unavailable("This store is suspended.")
+        case .provisioning, .deleted: throw Problem.notFound("There is no store called \(key.prefix(64)).")
+        }
+    }
+}

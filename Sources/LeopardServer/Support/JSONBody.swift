@@ -1,0 +1,77 @@
+import Foundation
+import Hummingbird
+import LeopardCore
+import NIOCore
+import NIOFoundationCompat
+
+extension Request {
+    /// Decodes a JSON body of at most `context.maxUploadSize` bytes. Problems name the field:
+    /// a missing field or a wrong type is a 422 with `errors`; a body that is not JSON is a 400;
+    /// a body over the limit is a 413; another content type is a 415.
+    public func decodeJSON<T: Decodable>(_ type: T.Type, context: AppContext) async throws -> T {
+        if let contentType = headers[.contentType]?.lowercased(),
+           !(contentType.hasPrefix("application/json") || contentType.contains("+json")) {
+            throw Problem.unsupportedMediaType("Send the body as application/json.")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: context.maxUploadSize)
+        } catch is NIOTooManyBytesError {
+            throw Problem.payloadTooLarge(limit: context.maxUploadSize)
+        }
+        guard buffer.readableBytes > 0 else { throw Problem.badRequest("The request needs a JSON body.") }
+        do {
+            return try JSONDecoder().decode(T.self, from: buffer)
+        } catch let error as DecodingError {
+            throw Self.problem(for: error)
+        }
+    }
+
+    static func problem(for error: DecodingError) -> Problem {
+        func path(_ codingPath: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
+            let keys = codingPath + (last.map { [$0] } ?? [])
+            return keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return .invalid(path(context.codingPath, key), "is required")
+        case .typeMismatch(let type, let context):
+            return .invalid(path(context.codingPath), "must be \(describe(type))")
+        case .valueNotFound(let type, let context):
+            return .invalid(path(context.codingPath), "must be \(describe(type)), not null")
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty { return .badRequest("The request body is not valid JSON.") }
+            return .invalid(path(context.codingPath), "is not valid")
+        @unknown default:
+            return .badRequest("The request body could not be read.")
+        }
+    }
+
+    static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type, is Int64.Type, is Int32.Type: return "a whole number"
+        case is Double.Type, is Float.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        default:
+            let name = String(describing: type)
+            if name.hasPrefix("Array") { return "an array" }
+            if name.hasPrefix("Dictionary") { return "an object" }
+            return "an object"
+        }
+    }
+}
+
+extension Encodable {
+    /// A JSON response with `status`.
+    public func jsonResponse(status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(self)
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(data: data))
+        )
+    }
+}

@@ -1,0 +1,41 @@
+import PostgresNIO
+import SQLiteNIO
+
+/// Classifies driver errors without leaking driver types to callers.
+public enum DatabaseErrors {
+    /// Whether `error` is a unique-constraint violation (SQLite `SQLITE_CONSTRAINT_UNIQUE`,
+    /// PostgreSQL SQLSTATE 23505).
+    public static func isUniqueViolation(_ error: any Error) -> Bool {
+        if let error = error as? SQLiteError {
+            switch error.reason {
+            case .constraintUniqueFailed, .constraintPrimaryKeyFailed: return true
+            case .constraint: return error.message.contains("UNIQUE")
+            default: return false
+            }
+        }
+        if let error = error as? PSQLError {
+            return error.serverInfo?[.sqlState] == "23505"
+        }
+        return false
+    }
+
+    /// The SQLSTATE of a PostgreSQL error, if it is one.
+    public static func sqlState(_ error: any Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
+    /// A one-line description that is safe to log and store: the server's message, never the
+    /// statement or its bound values.
+    public static func summary(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] {
+                return "PostgreSQL: " + message + (error.serverInfo?[.sqlState].map { " (\($0))" } ?? "")
+            }
+            return "PostgreSQL: \(error.code)"
+        }
+        if let error = error as? SQLiteError {
+            return "SQLite: \(error.message)"
+        }
+        return String(describing: error)
+    }
+}

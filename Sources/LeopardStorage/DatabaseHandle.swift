@@ -1,0 +1,32 @@
+import SQLKit
+
+/// Which engine a database runs on.
+public enum DatabaseKind: String, Sendable, Codable, CaseIterable {
+    case sqlite
+    case postgres
+}
+
+/// An open database: the platform's, or one store's.
+///
+/// Reads run on a connection of their own; writes run in a transaction on the writer (SQLite:
+/// `BEGIN IMMEDIATE` on the single writer connection; PostgreSQL: `BEGIN` on a pooled connection).
+/// Do not nest `write` inside `write` on the same handle: on SQLite the inner call would wait for
+/// the writer that the outer one holds.
+public protocol DatabaseHandle: Sendable {
+    var kind: DatabaseKind { get }
+
+    /// Runs `body` with a connection that is not in a transaction.
+    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+
+    /// Closes every connection. The handle is unusable afterwards.
+    func close() async
+}
+
+/// A handle that was used after `close()`.
+public struct DatabaseClosedError: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "the database handle is closed" }
+}

@@ -1,0 +1,113 @@
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+
+/// A SQLite database file in WAL mode: one writer connection and a few reader connections.
+///
+/// Writers are serialised here, in Swift, rather than by SQLite's busy handler: a transaction
+/// takes the writer lease, then `BEGIN IMMEDIATE`. Readers never wait for the writer (WAL).
+public final class SQLiteDatabaseHandle: DatabaseHandle {
+    public let kind: DatabaseKind = .sqlite
+    public let path: String
+    private let writer: ConnectionLeases<SQLiteConnection>
+    private let readers: ConnectionLeases<SQLiteConnection>
+
+    /// Durability: `FULL` syncs the WAL on every commit, so a committed order survives a power cut.
+    public static let synchronousMode = "FULL"
+
+    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection]) {
+        self.path = path
+        self.writer = ConnectionLeases([writer])
+        self.readers = ConnectionLeases(readers)
+    }
+
+    /// Opens (creating when missing) the database at `path`.
+    public static func open(
+        path: String,
+        readerCount: Int = 2,
+        threadPool: NIOThreadPool = .singleton,
+        logger: Logger = Logger(label: "leopard.sqlite")
+    ) async throws -> SQLiteDatabaseHandle {
+        var opened: [SQLiteConnection] = []
+        do {
+            let writer = try await openConnection(path: path, threadPool: threadPool, logger: logger)
+            opened.append(writer)
+            try await writer.sql(queryLogLevel: nil).raw("PRAGMA journal_mode=WAL").run()
+            try await configure(writer)
+            for _ in 0..<max(1, readerCount) {
+                let reader = try await openConnection(path: path, threadPool: threadPool, logger: logger)
+                opened.append(reader)
+                try await configure(reader)
+            }
+            return SQLiteDatabaseHandle(path: path, writer: writer, readers: Array(opened.dropFirst()))
+        } catch {
+            for connection in opened { try? await connection.close() }
+            throw error
+        }
+    }
+
+    private static func openConnection(path: String, threadPool: NIOThreadPool, logger: Logger) async throws -> SQLiteConnection {
+        try await SQLiteConnection.open(
+            storage: .file(path: path),
+            threadPool: threadPool,
+            logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton.any()
+        )
+    }
+
+    private static func configure(_ connection: SQLiteConnection) async throws {
+        let sql = connection.sql(queryLogLevel: nil)
+        // busy_timeout replaces sqlite-nio's spinning busy handler with SQLite's sleeping one; it
+        // only matters when another process (say `leopard migrate`) holds the write lock.
+        try await sql.raw("PRAGMA busy_timeout = 5000").run()
+        try await sql.raw("PRAGMA foreign_keys = ON").run()
+        try await sql.raw(SQLQueryString("PRAGMA synchronous = \(unsafeRaw: synchronousMode)")).run()
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let connection = try await readers.acquire()
+        do {
+            let result = try await body(connection.sql(queryLogLevel: nil))
+            await giveBack(connection, to: readers)
+            return result
+        } catch {
+            await giveBack(connection, to: readers)
+            throw error
+        }
+    }
+
+    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let connection = try await writer.acquire()
+        let sql = connection.sql(queryLogLevel: nil)
+        do {
+            try await sql.raw("BEGIN IMMEDIATE").run()
+        } catch {
+            await giveBack(connection, to: writer)
+            throw error
+        }
+        do {
+            let result = try await body(sql)
+            try await sql.raw("COMMIT").run()
+            await giveBack(connection, to: writer)
+            return result
+        } catch {
+            try? await sql.raw("ROLLBACK").run()
+            await giveBack(connection, to: writer)
+            throw error
+        }
+    }
+
+    private func giveBack(_ connection: SQLiteConnection, to leases: ConnectionLeases<SQLiteConnection>) async {
+        if await !leases.release(connection) {
+            try? await connection.close()
+        }
+    }
+
+    public func close() async {
+        for connection in await readers.drain() { try? await connection.close() }
+        for connection in await writer.drain() { try? await connection.close() }
+    }
+}

@@ -1,0 +1,68 @@
+import Crypto
+import Foundation
+
+/// Seals secrets (tenant database passwords, provider keys) with AES-GCM under the platform key.
+///
+/// The key comes from `LEOPARD_SECRET_KEY` (base64 of 32 bytes; any other text is stretched with
+/// SHA-256) or from a key file created on first start with mode 0600.
+public struct SecretBox: Sendable {
+    private let key: SymmetricKey
+
+    public init(key: SymmetricKey) {
+        self.key = key
+    }
+
+    /// A box with a fresh random key (tests).
+    public static func random() -> SecretBox {
+        SecretBox(key: SymmetricKey(size: .bits256))
+    }
+
+    public static func key(fromText text: String) -> SymmetricKey {
+        if let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), data.count == 32 {
+            return SymmetricKey(data: data)
+        }
+        return SymmetricKey(data: SHA256.hash(data: Data(text.utf8)))
+    }
+
+    /// Loads the key from `environmentValue` when set, else from `keyFile`, creating the file
+    /// (mode 0600) with a new random key when it does not exist.
+    public static func load(environmentValue: String?, keyFile: URL) throws -> SecretBox {
+        if let environmentValue, !environmentValue.isEmpty {
+            return SecretBox(key: key(fromText: environmentValue))
+        }
+        let manager = FileManager.default
+        if let text = try? String(contentsOf: keyFile, encoding: .utf8) {
+            return SecretBox(key: key(fromText: text))
+        }
+        try manager.createDirectory(at: keyFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let fresh = SymmetricKey(size: .bits256)
+        let text = fresh.withUnsafeBytes { Data($0) }.base64EncodedString() + "\n"
+        guard manager.createFile(atPath: keyFile.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: keyFile.path])
+        }
+        return SecretBox(key: fresh)
+    }
+
+    public struct OpenError: Error, CustomStringConvertible {
+        public var description: String { "a sealed secret could not be opened (wrong platform key, or damaged)" }
+    }
+
+    /// `v1:` followed by base64 of nonce, ciphertext and tag.
+    public func seal(_ plaintext: String) throws -> String {
+        let box = try AES.GCM.seal(Data(plaintext.utf8), using: key)
+        guard let combined = box.combined else { throw OpenError() }
+        return "v1:" + combined.base64EncodedString()
+    }
+
+    public func open(_ sealed: String) throws -> String {
+        guard sealed.hasPrefix("v1:"), let data = Data(base64Encoded: String(sealed.dropFirst(3))) else { throw OpenError() }
+        do {
+            let box = try AES.GCM.SealedBox(combined: data)
+            let plaintext = try AES.GCM.open(box, using: key)
+            guard let text = String(data: plaintext, encoding: .utf8) else { throw OpenError() }
+            return text
+        } catch {
+            throw OpenError()
+        }
+    }
+}

@@ -1,0 +1,24 @@
+/// Creates, opens and drops store databases on one kind of storage.
+public protocol TenantDatabaseProvider: Sendable {
+    var kind: DatabaseKind { get }
+
+    /// Builds the migrated template that new store databases are cloned from, if missing.
+    func prepareTemplate(_ migrator: Migrator) async throws
+
+    /// Where the store's database will be (names, and on PostgreSQL a new sealed password), so
+    /// the registry knows it before anything is created.
+    func plan(tenantID: String) throws -> TenantDatabaseLocation
+
+    /// Creates the planned database (and role) from the template. On failure it leaves nothing
+    /// behind.
+    func create(_ location: TenantDatabaseLocation, migrator: Migrator) async throws
+
+    /// Opens a handle on the store's database.
+    func open(_ location: TenantDatabaseLocation) async throws -> any DatabaseHandle
+
+    /// Removes the store's database (and role) for good. Succeeds when already gone.
+    func drop(_ location: TenantDatabaseLocation) async throws
+
+    /// Whether the store's database exists.
+    func exists(_ location: TenantDatabaseLocation) async throws -> Bool
+}

@@ -1,0 +1,197 @@
+import Logging
+
+/// The connection manager for store databases.
+///
+/// - One open per store, however many requests arrive at once (later arrivals await the first).
+/// - At most `capacity` stores open; when full, the least recently used idle store is closed. When
+///   every open store is in use, a new one waits until one is released.
+/// - Pending tenant migrations run when a store is opened.
+/// - Counts hits, misses and evictions.
+public actor TenantDatabases {
+    public struct Stats: Sendable, Equatable {
+        public var open: Int
+        public var inUse: Int
+        public var hits: Int
+        public var misses: Int
+        public var evictions: Int
+        public var capacity: Int
+    }
+
+    private struct Entry {
+        var handle: any DatabaseHandle
+        var leases: Int
+        var lastUsed: UInt64
+        /// Close when the last lease is returned (the store was suspended, deleted or purged).
+        var retiring: Bool
+    }
+
+    private enum Slot {
+        case opening(Task<any DatabaseHandle, any Error>)
+        case open(Entry)
+    }
+
+    public nonisolated let provider: any TenantDatabaseProvider
+    public nonisolated let migrator: Migrator
+    public nonisolated let capacity: Int
+    private let logger: Logger
+    private var slots: [String: Slot] = [:]
+    private var capacityWaiters: [CheckedContinuation<Void, Never>] = []
+    private var clock: UInt64 = 0
+    private var hits = 0
+    private var misses = 0
+    private var evictions = 0
+
+    public init(provider: any TenantDatabaseProvider, migrator: Migrator, capacity: Int, logger: Logger = Logger(label: "leopard.tenant-databases")) {
+        self.provider = provider
+        self.migrator = migrator
+        self.capacity = max(1, capacity)
+        self.logger = logger
+    }
+
+    /// Runs `body` with the store's database, which stays open (and is not evicted) meanwhile.
+    public nonisolated func withDatabase<T: Sendable>(
+        tenantID: String,
+        location: TenantDatabaseLocation,
+        _ body: @Sendable (any DatabaseHandle) async throws -> T
+    ) async throws -> T {
+        let handle = try await lease(tenantID: tenantID, location: location)
+        do {
+            let result = try await body(handle)
+            await release(tenantID: tenantID)
+            return result
+        } catch {
+            await release(tenantID: tenantID)
+            throw error
+        }
+    }
+
+    public func stats() -> Stats {
+        var inUse = 0
+        for slot in slots.values {
+            if case .open(let entry) = slot, entry.leases > 0 { inUse += 1 }
+        }
+        return Stats(open: slots.count, inUse: inUse, hits: hits, misses: misses, evictions: evictions, capacity: capacity)
+    }
+
+    /// Whether the store's database is open here now.
+    public func isOpen(tenantID: String) -> Bool {
+        if case .open = slots[tenantID] { return true }
+        return false
+    }
+
+    /// Closes the store's handle now if idle, or as soon as its last lease is returned.
+    public func close(tenantID: String) async {
+        switch slots[tenantID] {
+        case .open(var entry):
+            if entry.leases == 0 {
+                slots[tenantID] = nil
+                await entry.handle.close()
+                wakeOneWaiter()
+            } else {
+                entry.retiring = true
+                slots[tenantID] = .open(entry)
+            }
+        case .opening(let task):
+            _ = try? await task.value
+            await close(tenantID: tenantID)
+        case nil:
+            return
+        }
+    }
+
+    /// Closes every handle (shutdown).
+    public func closeAll() async {
+        let current = slots
+        slots.removeAll()
+        for slot in current.values {
+            switch slot {
+            case .open(let entry): await entry.handle.close()
+            case .opening(let task): if let handle = try? await task.value { await handle.close() }
+            }
+        }
+    }
+
+    private func lease(tenantID: String, location: TenantDatabaseLocation) async throws -> any DatabaseHandle {
+        while true {
+            clock &+= 1
+            switch slots[tenantID] {
+            case .open(var entry):
+                hits += 1
+                entry.leases += 1
+                entry.lastUsed = clock
+                slots[tenantID] = .open(entry)
+                return entry.handle
+            case .opening(let task):
+                // Share the open in flight; then loop to take a lease on the open entry.
+                _ = try await task.value
+                continue
+            case nil:
+                if slots.count >= capacity {
+                    if await !evictLeastRecentlyUsed() {
+                        await withCheckedContinuation { capacityWaiters.append($0) }
+                    }
+                    continue
+                }
+                misses += 1
+                let provider = self.provider
+                let migrator = self.migrator
+                let task = Task<any DatabaseHandle, any Error> {
+                    let handle = try await provider.open(location)
+                    do {
+                        let applied = try await migrator.migrate(handle)
+                        if !applied.isEmpty {
+                            Logger(label: "leopard.tenant-databases").info("migrated store database", metadata: ["tenant": .string(tenantID), "applied": .string(applied.joined(separator: ","))])
+                        }
+                    } catch {
+                        await handle.close()
+                        throw error
+                    }
+                    return handle
+                }
+                slots[tenantID] = .opening(task)
+                do {
+                    let handle = try await task.value
+                    slots[tenantID] = .open(Entry(handle: handle, leases: 1, lastUsed: clock, retiring: false))
+                    return handle
+                } catch {
+                    slots[tenantID] = nil
+                    wakeOneWaiter()
+                    throw error
+                }
+            }
+        }
+    }
+
+    private func release(tenantID: String) async {
+        guard case .open(var entry) = slots[tenantID] else { return }
+        entry.leases -= 1
+        clock &+= 1
+        entry.lastUsed = clock
+        if entry.leases == 0, entry.retiring {
+            slots[tenantID] = nil
+            await entry.handle.close()
+            wakeOneWaiter()
+            return
+        }
+        slots[tenantID] = .open(entry)
+        if entry.leases == 0 { wakeOneWaiter() }
+    }
+
+    /// Closes the idle store used longest ago. False when every open store is in use.
+    private func evictLeastRecentlyUsed() async -> Bool {
+        var victim: (id: String, lastUsed: UInt64)?
+        for (id, slot) in slots {
+            guard case .open(let entry) = slot, entry.leases == 0 else { continue }
+            if entry.lastUsed < (victim?.lastUsed ?? .max) { victim = (id, entry.lastUsed) }
+        }
+        guard let victim, case .open(let entry) = slots[victim.id] else { return false }
+        slots[victim.id] = nil
+        evictions += 1
+        await entry.handle.close()
+        return true
+    }
+
+    private func wakeOneWaiter() {
+        if !capacityWaiters.isEmpty { capacityWaiters.removeFirst().resume() }
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct Leopard: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leopard",
+        abstract: "A multi-tenant commerce platform: every store with its own database.",
+        subcommands: [ServeCommand.self, MigrateCommand.self, BenchCommand.self],
+        defaultSubcommand: nil
+    )
+}

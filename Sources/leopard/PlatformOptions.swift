@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import LeopardServer
+import Logging
+
+/// Options shared by every command that opens the platform.
+struct PlatformOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Where the platform keeps its files (SQLite databases, key file).", valueName: "dir"))
+    var dataDir: String = ProcessInfo.processInfo.environment["LEOPARD_DATA_DIR"] ?? "./leopard-data"
+
+    @Option(help: ArgumentHelp("postgres://user:password@host:port/db for the platform and store databases; absent means embedded SQLite. Env: LEOPARD_DATABASE_URL.", valueName: "url"))
+    var databaseURL: String = ProcessInfo.processInfo.environment["LEOPARD_DATABASE_URL"] ?? ""
+
+    @Option(help: ArgumentHelp("Stores answer at SLUG.<base-domain>. Env: LEOPARD_BASE_DOMAIN.", valueName: "domain"))
+    var baseDomain: String = ProcessInfo.processInfo.environment["LEOPARD_BASE_DOMAIN"] ?? "localhost"
+
+    @Option(help: ArgumentHelp("Most store databases open at once. Env: LEOPARD_MAX_OPEN_TENANTS.", valueName: "n"))
+    var maxOpenTenants: Int = Int(ProcessInfo.processInfo.environment["LEOPARD_MAX_OPEN_TENANTS"] ?? "") ?? 256
+
+    @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error. Env: LOG_LEVEL.", valueName: "level"))
+    var logLevel: String = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
+
+    func configuration() throws -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.dataDirectory = URL(fileURLWithPath: dataDir, isDirectory: true)
+        configuration.databaseURL = databaseURL.isEmpty ? nil : databaseURL
+        configuration.baseDomain = baseDomain.lowercased()
+        guard maxOpenTenants > 0 else { throw ValidationError("--max-open-tenants must be at least 1") }
+        configuration.maxOpenTenants = maxOpenTenants
+        guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown --log-level \(logLevel)") }
+        configuration.logLevel = level
+        let environment = ProcessInfo.processInfo.environment
+        configuration.operatorToken = environment["LEOPARD_OPERATOR_TOKEN"]
+        configuration.secretKey = environment["LEOPARD_SECRET_KEY"]
+        return configuration
+    }
+
+    func logger(_ configuration: ServerConfiguration) -> Logger {
+        var logger = Logger(label: "leopard")
+        logger.logLevel = configuration.logLevel
+        return logger
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import LeopardServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the platform: control plane, every store's API, storefront and admin.")
+
+    @OptionGroup var platform: PlatformOptions
+
+    @Option(help: ArgumentHelp("Address to listen on. Env: LEOPARD_HOST.", valueName: "address"))
+    var host: String = ProcessInfo.processInfo.environment["LEOPARD_HOST"] ?? "127.0.0.1"
+
+    @Option(help: ArgumentHelp("Port to listen on. Env: LEOPARD_PORT.", valueName: "port"))
+    var port: Int = Int(ProcessInfo.processInfo.environment["LEOPARD_PORT"] ?? "") ?? 8080
+
+    @Option(help: ArgumentHelp("Signups per minute per client address; 0 turns the limit off. Env: LEOPARD_SIGNUP_RATE_LIMIT.", valueName: "n"))
+    var signupRateLimit: Int = Int(ProcessInfo.processInfo.environment["LEOPARD_SIGNUP_RATE_LIMIT"] ?? "") ?? 20
+
+    @Option(help: ArgumentHelp("The platform's address as people reach it, when behind a proxy (e.g. https://shops.example.com). Env: LEOPARD_PUBLIC_URL.", valueName: "url"))
+    var publicURL: String = ProcessInfo.processInfo.environment["LEOPARD_PUBLIC_URL"] ?? ""
+
+    func run() async throws {
+        var configuration = try platform.configuration()
+        configuration.host = host
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1-65535") }
+        configuration.port = port
+        guard signupRateLimit >= 0 else { throw ValidationError("--signup-rate-limit must be 0 or more") }
+        configuration.signupRateLimit = signupRateLimit
+        configuration.publicURL = publicURL.isEmpty ? nil : publicURL
+        let configured = configuration
+        let logger = platform.logger(configuration)
+        let services = try await LeopardServices.start(configuration, logger: logger)
+        let storage = configuration.databaseURL == nil ? "SQLite under \(configuration.dataDirectory.path)" : "PostgreSQL"
+        let newToken = services.newOperatorToken
+        let app = buildApplication(services, extraServices: [DatabaseShutdownService(services: services)]) {
+            let base = configured.platformURL.absoluteString
+            print("""
+                Leopard is running (\(storage)).
+                  Platform:  \(base)/
+                  Stores:    \(configured.storeURL(slug: "SLUG"))/
+                  Sign up:   curl -X POST \(base)/api/tenants -H 'content-type: application/json' \\
+                               -d '{"storeName":"Acme Tools","ownerEmail":"owner@acme.test","ownerPassword":"correct horse battery"}'
+                """)
+            defer { fflush(stdout) }
+            if let newToken {
+                print("""
+                  Operator token (shown once, stored hashed; set LEOPARD_OPERATOR_TOKEN to choose your own):
+                    \(newToken)
+                """)
+            }
+        }
+        try await app.runService()
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import LeopardStorage
+import SQLKit
+import Testing
+
+@Suite("SQLite database handle")
+struct SQLiteHandleTests {
+    @Test("a write commits and a failed write rolls back")
+    func writesAreTransactions() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let handle = try await SQLiteDatabaseHandle.open(path: directory.path("t.sqlite"))
+        try await handle.write { try await $0.raw("CREATE TABLE t (v INTEGER NOT NULL)").run() }
+        try await handle.write { try await $0.raw("INSERT INTO t (v) VALUES (1)").run() }
+        await #expect(throws: (any Error).self) {
+            try await handle.write { sql in
+                try await sql.raw("INSERT INTO t (v) VALUES (2)").run()
+                try await sql.raw("INSERT INTO t (v) VALUES (NULL)").run()
+            }
+        }
+        let values = try await handle.read { sql in
+            try await sql.raw("SELECT v FROM t ORDER BY v").all().map { try $0.decode(column: "v", as: Int.self) }
+        }
+        #expect(values == [1])
+        await handle.close()
+    }
+
+    @Test("migrations apply once, in order, and are recorded")
+    func migrator() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let handle = try await SQLiteDatabaseHandle.open(path: directory.path("m.sqlite"))
+        let first = Migrator([Migration("0001_a", ["CREATE TABLE a (id INTEGER)"])])
+        #expect(try await first.migrate(handle) == ["0001_a"])
+        #expect(try await first.migrate(handle) == [])
+        let second = Migrator(first.migrations + [Migration("0002_b", ["CREATE TABLE b (id INTEGER)"])])
+        #expect(try await second.migrate(handle) == ["0002_b"])
+        #expect(try await second.applied(on: handle) == ["0001_a", "0002_b"])
+        await handle.close()
+    }
+
+    @Test("a failing migration leaves nothing of itself")
+    func failingMigration() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let handle = try await SQLiteDatabaseHandle.open(path: directory.path("f.sqlite"))
+        let broken = Migrator([Migration("0001_broken", ["CREATE TABLE x (id INTEGER)", "THIS IS NOT SQL"])])
+        await #expect(throws: (any Error).self) { try await broken.migrate(handle) }
+        #expect(try await broken.applied(on: handle).isEmpty)
+        let tables = try await handle.read { sql in
+            try await sql.raw("SELECT name FROM sqlite_master WHERE name = 'x'").all()
+        }
+        #expect(tables.isEmpty)
+        await handle.close()
+    }
+}
