@@ -35,16 +35,15 @@ struct ServeCommand: AsyncParsableCommand {
         let newToken = services.newOperatorToken
         let app = buildApplication(services, extraServices: [DatabaseShutdownService(services: services)]) {
             let base = configured.platformURL.absoluteString
-            print("""
+            say("""
                 Leopard is running (\(storage)).
                   Platform:  \(base)/
                   Stores:    \(configured.storeURL(slug: "SLUG"))/
                   Sign up:   curl -X POST \(base)/api/tenants -H 'content-type: application/json' \\
                                -d '{"storeName":"Acme Tools","ownerEmail":"owner@acme.test","ownerPassword":"correct horse battery"}'
                 """)
-            defer { fflush(stdout) }
             if let newToken {
-                print("""
+                say("""
                   Operator token (shown once, stored hashed; set LEOPARD_OPERATOR_TOKEN to choose your own):
                     \(newToken)
                 """)
@@ -52,4 +51,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try await app.runService()
     }
+}
+
+/// Writes a line to standard output unbuffered, so it shows at once even when piped to a file.
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }

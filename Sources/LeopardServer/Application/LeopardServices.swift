@@ -40,7 +40,7 @@ public struct LeopardServices: Sendable {
         var capacity = configuration.maxOpenTenants
         if let url = configuration.databaseURL {
             let server = try PostgresServer(url: url)
-            platform = try await PostgresDatabaseHandle.connect(configuration: server.clientConfiguration(maximumConnections: 8), logger: logger)
+            platform = try await PostgresDatabaseHandle.connect(server: server, maximumConnections: 8, logger: logger)
             provider = PostgresTenantProvider(server: server, platform: platform, secrets: secrets, poolSize: configuration.postgresPoolSize, logger: logger)
             // Keep the open stores' pools inside three quarters of the server's connections.
             let maxConnections = try await platform.read { sql in

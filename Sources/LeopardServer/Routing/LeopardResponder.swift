@@ -27,7 +27,7 @@ public struct LeopardResponder: HTTPResponder {
                 return try await platform.respond(to: request, context: context)
             }
             let tenant: Tenant
-            switch hosts.classify(request.head.authority ?? request.headers[Self.hostHeader]) {
+            switch hosts.classify(request.headers[Self.hostHeader] ?? request.head.authority) {
             case .platform:
                 guard path.hasPrefix("/api/"), let header = request.headers[Self.tenantHeader] else {
                     return try await platform.respond(to: request, context: context)

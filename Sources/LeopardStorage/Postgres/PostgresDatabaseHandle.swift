@@ -13,23 +13,40 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
     private let sessionSetup: [String]
 
     public init(configuration: PostgresClient.Configuration, sessionSetup: [String] = [], logger: Logger = Logger(label: "leopard.postgres")) {
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool's background log says little an operator can act on, and warns about a lease
+        // taken before `run()` has been scheduled, which is harmless: the lease waits for it.
+        var background = logger
+        background.logLevel = max(logger.logLevel, .error)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: background)
         self.client = client
         self.sessionSetup = sessionSetup
         self.runTask = Task { await client.run() }
     }
 
-    /// Opens a handle and proves that the server accepts it, so a wrong password or a missing
-    /// database fails here rather than on the first request.
-    public static func connect(configuration: PostgresClient.Configuration, sessionSetup: [String] = [], logger: Logger = Logger(label: "leopard.postgres")) async throws -> PostgresDatabaseHandle {
-        let handle = PostgresDatabaseHandle(configuration: configuration, sessionSetup: sessionSetup, logger: logger)
-        do {
-            try await handle.read { try await $0.raw("SELECT 1").run() }
-            return handle
-        } catch {
-            await handle.close()
-            throw error
-        }
+    /// Opens a pool on `database` (the server's own unless given) as `username` (the platform's
+    /// login unless given), after proving with one plain connection that the server accepts the
+    /// login: a wrong password or a refused database fails here, at once, rather than leaving
+    /// requests waiting on a pool that keeps retrying.
+    public static func connect(
+        server: PostgresServer,
+        database: String? = nil,
+        username: String? = nil,
+        password: String? = nil,
+        maximumConnections: Int,
+        idleTimeout: Duration = .seconds(60),
+        sessionSetup: [String] = [],
+        logger: Logger = Logger(label: "leopard.postgres")
+    ) async throws -> PostgresDatabaseHandle {
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .error)
+        let probe = try await PostgresConnection.connect(
+            configuration: try server.connectionConfiguration(database: database, username: username, password: password),
+            id: 0,
+            logger: quiet
+        )
+        try? await probe.close()
+        let configuration = server.clientConfiguration(database: database, username: username, password: password, maximumConnections: maximumConnections, idleTimeout: idleTimeout)
+        return PostgresDatabaseHandle(configuration: configuration, sessionSetup: sessionSetup, logger: logger)
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {

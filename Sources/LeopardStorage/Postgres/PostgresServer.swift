@@ -61,6 +61,26 @@ public struct PostgresServer: Sendable, Equatable {
         "postgres://\(username)@\(host):\(port)/\(database)"
     }
 
+    /// A single-connection configuration, for probes and one-off administration.
+    public func connectionConfiguration(database: String? = nil, username: String? = nil, password: String? = nil) throws -> PostgresConnection.Configuration {
+        let tlsSetting: PostgresConnection.Configuration.TLS
+        switch tls {
+        case .disable: tlsSetting = .disable
+        case .prefer: tlsSetting = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: tlsSetting = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: host,
+            port: port,
+            username: username ?? self.username,
+            password: username == nil ? self.password : password,
+            database: database ?? self.database,
+            tls: tlsSetting
+        )
+        configuration.options.connectTimeout = .seconds(5)
+        return configuration
+    }
+
     /// A client configuration for `database` on this server, as `username` (the platform's own
     /// login unless given).
     public func clientConfiguration(

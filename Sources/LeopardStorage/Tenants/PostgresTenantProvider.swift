@@ -37,7 +37,9 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
 
     public func prepareTemplate(_ migrator: Migrator) async throws {
         let template = try SafeIdentifier(templateName(migrator))
-        let building = try SafeIdentifier(template.value + "_building")
+        // A name of its own: platforms in other databases of this server may build at once
+        // (an advisory lock only covers one database).
+        let building = try SafeIdentifier(template.value + "_b" + String(UInt32.random(in: 0...UInt32.max), radix: 36))
         let owner = try SafeIdentifier(Self.templateOwner)
         let server = self.server
         let logger = self.logger
@@ -47,14 +49,17 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
             do {
                 if try await sql.raw("SELECT 1 AS found FROM pg_database WHERE datname = \(bind: template.value)").first() == nil {
                     if try await sql.raw("SELECT 1 AS found FROM pg_roles WHERE rolname = \(bind: owner.value)").first() == nil {
-                        try await sql.raw("CREATE ROLE \(unsafeRaw: owner.quoted) NOLOGIN").run()
+                        do {
+                            try await sql.raw("CREATE ROLE \(unsafeRaw: owner.quoted) NOLOGIN").run()
+                        } catch where DatabaseErrors.sqlState(error) == "42710" || DatabaseErrors.sqlState(error) == "23505" {
+                            // Another platform on this server made it first.
+                        }
                     }
                     try await sql.raw("GRANT \(unsafeRaw: owner.quoted) TO CURRENT_USER").run()
-                    try await sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: building.quoted) WITH (FORCE)").run()
                     try await sql.raw("CREATE DATABASE \(unsafeRaw: building.quoted)").run()
                     try await sql.raw("REVOKE CONNECT, TEMPORARY ON DATABASE \(unsafeRaw: building.quoted) FROM PUBLIC").run()
 
-                    let admin = try await PostgresDatabaseHandle.connect(configuration: server.clientConfiguration(database: building.value, maximumConnections: 1), logger: logger)
+                    let admin = try await PostgresDatabaseHandle.connect(server: server, database: building.value, maximumConnections: 1, logger: logger)
                     do {
                         try await admin.write { try await $0.raw("GRANT ALL ON SCHEMA public TO \(unsafeRaw: owner.quoted)").run() }
                     } catch {
@@ -64,7 +69,7 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
                     await admin.close()
 
                     let asOwner = try await PostgresDatabaseHandle.connect(
-                        configuration: server.clientConfiguration(database: building.value, maximumConnections: 1),
+                        server: server, database: building.value, maximumConnections: 1,
                         sessionSetup: ["SET ROLE \(owner.quoted)"],
                         logger: logger
                     )
@@ -75,7 +80,12 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
                         throw error
                     }
                     await asOwner.close()
-                    try await sql.raw("ALTER DATABASE \(unsafeRaw: building.quoted) RENAME TO \(unsafeRaw: template.quoted)").run()
+                    do {
+                        try await sql.raw("ALTER DATABASE \(unsafeRaw: building.quoted) RENAME TO \(unsafeRaw: template.quoted)").run()
+                    } catch where DatabaseErrors.sqlState(error) == "42P04" || DatabaseErrors.sqlState(error) == "23505" {
+                        // Another platform on this server finished the same template first.
+                        try await sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: building.quoted) WITH (FORCE)").run()
+                    }
                 }
                 try await sql.raw("SELECT pg_advisory_unlock(\(unsafeRaw: String(Self.templateLockKey)))").run()
             } catch {
@@ -103,7 +113,7 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
         do {
             try await createFromTemplate(name: name, role: role, template: template, password: password, migrator: migrator)
             // Inside the new database only: hand the template's objects to the store's role.
-            let admin = try await PostgresDatabaseHandle.connect(configuration: server.clientConfiguration(database: name.value, maximumConnections: 1), logger: logger)
+            let admin = try await PostgresDatabaseHandle.connect(server: server, database: name.value, maximumConnections: 1, logger: logger)
             do {
                 try await admin.write { sql in
                     try await sql.raw("REASSIGN OWNED BY \(unsafeRaw: owner.quoted) TO \(unsafeRaw: role.quoted)").run()
@@ -148,14 +158,15 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
             throw TenantDatabaseMissing(name: location.name)
         }
         let password = try secrets.open(sealed)
-        let configuration = server.clientConfiguration(
+        return try await PostgresDatabaseHandle.connect(
+            server: server,
             database: try SafeIdentifier(location.name).value,
             username: try SafeIdentifier(role).value,
             password: password,
             maximumConnections: poolSize,
-            idleTimeout: .seconds(30)
+            idleTimeout: .seconds(30),
+            logger: logger
         )
-        return try await PostgresDatabaseHandle.connect(configuration: configuration, logger: logger)
     }
 
     public func drop(_ location: TenantDatabaseLocation) async throws {

@@ -112,17 +112,19 @@ public actor TenantDatabases {
     }
 
     private func lease(tenantID: String, location: TenantDatabaseLocation) async throws -> any DatabaseHandle {
+        var openedHere = false
         while true {
             clock &+= 1
             switch slots[tenantID] {
             case .open(var entry):
-                hits += 1
+                if !openedHere { hits += 1 }
                 entry.leases += 1
                 entry.lastUsed = clock
                 slots[tenantID] = .open(entry)
                 return entry.handle
             case .opening(let task):
-                // Share the open in flight; then loop to take a lease on the open entry.
+                // Share the open in flight. The task stores the open entry (or clears the slot)
+                // before it finishes, so after this the loop finds `.open` or nothing.
                 _ = try await task.value
                 continue
             case nil:
@@ -135,31 +137,47 @@ public actor TenantDatabases {
                 misses += 1
                 let provider = self.provider
                 let migrator = self.migrator
+                let logger = self.logger
                 let task = Task<any DatabaseHandle, any Error> {
-                    let handle = try await provider.open(location)
                     do {
-                        let applied = try await migrator.migrate(handle)
-                        if !applied.isEmpty {
-                            Logger(label: "leopard.tenant-databases").info("migrated store database", metadata: ["tenant": .string(tenantID), "applied": .string(applied.joined(separator: ","))])
-                        }
+                        let handle = try await Self.openAndMigrate(tenantID: tenantID, location: location, provider: provider, migrator: migrator, logger: logger)
+                        await self.finishOpening(tenantID: tenantID, handle: handle)
+                        return handle
                     } catch {
-                        await handle.close()
+                        await self.failOpening(tenantID: tenantID)
                         throw error
                     }
-                    return handle
                 }
                 slots[tenantID] = .opening(task)
-                do {
-                    let handle = try await task.value
-                    slots[tenantID] = .open(Entry(handle: handle, leases: 1, lastUsed: clock, retiring: false))
-                    return handle
-                } catch {
-                    slots[tenantID] = nil
-                    wakeOneWaiter()
-                    throw error
-                }
+                openedHere = true
+                _ = try await task.value
+                continue
             }
         }
+    }
+
+    private nonisolated static func openAndMigrate(tenantID: String, location: TenantDatabaseLocation, provider: any TenantDatabaseProvider, migrator: Migrator, logger: Logger) async throws -> any DatabaseHandle {
+        let handle = try await provider.open(location)
+        do {
+            let applied = try await migrator.migrate(handle)
+            if !applied.isEmpty {
+                logger.info("migrated store database", metadata: ["tenant": .string(tenantID), "applied": .string(applied.joined(separator: ","))])
+            }
+            return handle
+        } catch {
+            await handle.close()
+            throw error
+        }
+    }
+
+    private func finishOpening(tenantID: String, handle: any DatabaseHandle) {
+        clock &+= 1
+        slots[tenantID] = .open(Entry(handle: handle, leases: 0, lastUsed: clock, retiring: false))
+    }
+
+    private func failOpening(tenantID: String) {
+        slots[tenantID] = nil
+        wakeOneWaiter()
     }
 
     private func release(tenantID: String) async {

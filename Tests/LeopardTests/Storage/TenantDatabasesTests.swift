@@ -1,0 +1,147 @@
+import Foundation
+import LeopardStorage
+import SQLKit
+import Testing
+
+/// Counts opens, to prove that concurrent first requests share one.
+actor OpenCounter {
+    private(set) var count = 0
+    func increment() { count += 1 }
+}
+
+struct CountingProvider: TenantDatabaseProvider {
+    let inner: SQLiteTenantProvider
+    let counter = OpenCounter()
+    var kind: DatabaseKind { inner.kind }
+    func prepareTemplate(_ migrator: Migrator) async throws { try await inner.prepareTemplate(migrator) }
+    func plan(tenantID: String) throws -> TenantDatabaseLocation { try inner.plan(tenantID: tenantID) }
+    func create(_ location: TenantDatabaseLocation, migrator: Migrator) async throws { try await inner.create(location, migrator: migrator) }
+    func open(_ location: TenantDatabaseLocation) async throws -> any DatabaseHandle {
+        await counter.increment()
+        return try await inner.open(location)
+    }
+    func drop(_ location: TenantDatabaseLocation) async throws { try await inner.drop(location) }
+    func exists(_ location: TenantDatabaseLocation) async throws -> Bool { try await inner.exists(location) }
+}
+
+@Suite("Tenant connection manager")
+struct TenantDatabasesTests {
+    static let schema = Migrator([Migration("0001_items", ["CREATE TABLE items (id INTEGER PRIMARY KEY)"])])
+
+    /// Makes `count` store databases and a manager over them.
+    func fixture(_ directory: TemporaryDirectory, count: Int, capacity: Int, migrator: Migrator = schema) async throws -> (TenantDatabases, CountingProvider, [(String, TenantDatabaseLocation)]) {
+        let provider = CountingProvider(inner: SQLiteTenantProvider(directory: directory.url.appendingPathComponent("tenants"), readerCount: 1))
+        try await provider.prepareTemplate(Self.schema)
+        var stores: [(String, TenantDatabaseLocation)] = []
+        for index in 0..<count {
+            let id = "ten_test\(index)"
+            let location = try provider.plan(tenantID: id)
+            try await provider.create(location, migrator: Self.schema)
+            stores.append((id, location))
+        }
+        return (TenantDatabases(provider: provider, migrator: migrator, capacity: capacity), provider, stores)
+    }
+
+    @Test("concurrent first requests share one open")
+    func singleOpen() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (databases, provider, stores) = try await fixture(directory, count: 1, capacity: 4)
+        let (id, location) = stores[0]
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<50 {
+                group.addTask {
+                    try await databases.withDatabase(tenantID: id, location: location) { db in
+                        _ = try await db.read { try await $0.raw("SELECT COUNT(*) AS n FROM items").first() }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(await provider.counter.count == 1)
+        let stats = await databases.stats()
+        #expect(stats.misses == 1)
+        #expect(stats.hits == 49)
+        #expect(stats.open == 1)
+        #expect(stats.inUse == 0)
+        await databases.closeAll()
+    }
+
+    @Test("at capacity the least recently used idle store is closed")
+    func lruEviction() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (databases, provider, stores) = try await fixture(directory, count: 3, capacity: 2)
+        func touch(_ index: Int) async throws {
+            try await databases.withDatabase(tenantID: stores[index].0, location: stores[index].1) { _ in }
+        }
+        try await touch(0)
+        try await touch(1)
+        try await touch(0)
+        try await touch(2)  // evicts 1, used longest ago
+        #expect(await databases.isOpen(tenantID: stores[0].0))
+        #expect(await !databases.isOpen(tenantID: stores[1].0))
+        #expect(await databases.isOpen(tenantID: stores[2].0))
+        try await touch(1)  // evicts 0
+        #expect(await !databases.isOpen(tenantID: stores[0].0))
+        let stats = await databases.stats()
+        #expect(stats.evictions == 2)
+        #expect(stats.open == 2)
+        #expect(await provider.counter.count == 4)
+        await databases.closeAll()
+    }
+
+    @Test("a store in use is never evicted; a newcomer waits for a release")
+    func busyStoresStay() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (databases, _, stores) = try await fixture(directory, count: 2, capacity: 1)
+        let (entered, enteredContinuation) = AsyncStream.makeStream(of: Void.self)
+        let (release, releaseContinuation) = AsyncStream.makeStream(of: Void.self)
+        let holder = Task {
+            try await databases.withDatabase(tenantID: stores[0].0, location: stores[0].1) { db in
+                enteredContinuation.yield()
+                for await _ in release { break }
+                // Still usable: it was not closed under us.
+                _ = try await db.read { try await $0.raw("SELECT 1 AS one").first() }
+            }
+        }
+        for await _ in entered { break }
+        let newcomer = Task {
+            try await databases.withDatabase(tenantID: stores[1].0, location: stores[1].1) { _ in }
+        }
+        #expect(await databases.isOpen(tenantID: stores[0].0))
+        releaseContinuation.yield()
+        try await holder.value
+        try await newcomer.value
+        #expect(await databases.isOpen(tenantID: stores[1].0))
+        #expect(await databases.stats().evictions == 1)
+        await databases.closeAll()
+    }
+
+    @Test("a store database that is behind is migrated when opened")
+    func migratesOnOpen() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let newer = Migrator(Self.schema.migrations + [Migration("0002_notes", ["CREATE TABLE notes (body TEXT)"])])
+        let (databases, _, stores) = try await fixture(directory, count: 1, capacity: 2, migrator: newer)
+        let applied = try await databases.withDatabase(tenantID: stores[0].0, location: stores[0].1) { db in
+            try await newer.applied(on: db)
+        }
+        #expect(applied == ["0001_items", "0002_notes"])
+        await databases.closeAll()
+    }
+
+    @Test("a missing store database fails to open, is not created, and frees its slot")
+    func missingDatabase() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (databases, provider, _) = try await fixture(directory, count: 0, capacity: 2)
+        let ghost = try provider.plan(tenantID: "ten_ghost")
+        await #expect(throws: TenantDatabaseMissing.self) {
+            try await databases.withDatabase(tenantID: "ten_ghost", location: ghost) { _ in }
+        }
+        #expect(try await provider.exists(ghost) == false)
+        #expect(await databases.stats().open == 0)
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LeopardServer
+import Logging
+import NIOCore
+
+/// A platform for one test: its own data directory (and, on PostgreSQL, its own platform
+/// database), services started, and the in-process router to send requests to.
+struct TestPlatform: Sendable {
+    static let operatorToken = "test-operator-token-\(UUID().uuidString)"
+
+    let services: LeopardServices
+    let directory: TemporaryDirectory
+
+    enum Storage: Sendable { case sqlite, postgres }
+
+    struct StartFailed: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func configuration(directory: TemporaryDirectory, databaseURL: String?) -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.dataDirectory = directory.url
+        configuration.databaseURL = databaseURL
+        configuration.operatorToken = operatorToken
+        configuration.signupRateLimit = 0
+        configuration.passwordHashCost = 4  // production uses 12; tests stay fast
+        configuration.logLevel = .warning
+        return configuration
+    }
+
+    static func start(_ storage: Storage = .sqlite, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestPlatform {
+        let directory = try TemporaryDirectory()
+        let url: String? = storage == .postgres ? try await PostgresTestCluster.shared.makeDatabase() : nil
+        var configuration = configuration(directory: directory, databaseURL: url)
+        configure(&configuration)
+        var logger = Logger(label: "leopard.test")
+        logger.logLevel = .warning
+        do {
+            let services = try await LeopardServices.start(configuration, logger: logger)
+            return TestPlatform(services: services, directory: directory)
+        } catch {
+            directory.remove()
+            throw StartFailed(description: "the platform did not start: \(String(reflecting: error))")
+        }
+    }
+
+    /// Starts a platform, runs `body` with a client on its router, then shuts everything down.
+    static func withPlatform<T: Sendable>(
+        _ storage: Storage = .sqlite,
+        configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ body: @Sendable (TestPlatform, any TestClientProtocol) async throws -> T
+    ) async throws -> T {
+        let platform = try await start(storage, configure: configure)
+        do {
+            let result = try await platform.withClient { try await body(platform, $0) }
+            await platform.stop()
+            return result
+        } catch {
+            await platform.stop()
+            throw error
+        }
+    }
+
+    func withClient<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+        let app = buildApplication(services)
+        return try await app.test(.router) { client in try await body(client) }
+    }
+
+    func stop() async {
+        await services.shutdown()
+        directory.remove()
+    }
+
+    var tenantsDirectory: URL { directory.url.appendingPathComponent("tenants") }
+
+    /// Store database files (not the template) in the data directory.
+    func storeFiles() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: tenantsDirectory.path).filter { !$0.hasPrefix(".") && $0.hasSuffix(".sqlite") }.sorted()
+    }
+}
+
+extension HTTPFields {
+    static func json(host: String? = nil, extra: [HTTPField.Name: String] = [:]) -> HTTPFields {
+        var fields: HTTPFields = [.contentType: "application/json"]
+        if let host { fields[HTTPField.Name("Host")!] = host }
+        for (name, value) in extra { fields[name] = value }
+        return fields
+    }
+
+    static var operatorAuth: HTTPFields {
+        [.authorization: "Bearer \(TestPlatform.operatorToken)"]
+    }
+
+    static func host(_ host: String) -> HTTPFields {
+        [HTTPField.Name("Host")!: host]
+    }
+}
+
+extension TestResponse {
+    /// The body as a JSON object (empty when it is not one).
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]) ?? [:]
+    }
+
+    var text: String { String(buffer: body) }
+
+    /// The `field` of each entry in a problem's `errors`.
+    var errorFields: [String] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+              let errors = object["errors"] as? [[String: Any]] else { return [] }
+        return errors.compactMap { $0["field"] as? String }
+    }
+}
+
+extension TestClientProtocol {
+    /// `POST /api/tenants` with a JSON body built from the arguments.
+    func signup(storeName: String, email: String = "owner@example.test", password: String? = "correct horse battery", slug: String? = nil) async throws -> TestResponse {
+        var body: [String: String] = ["storeName": storeName, "ownerEmail": email]
+        if let password { body["ownerPassword"] = password }
+        if let slug { body["slug"] = slug }
+        let data = try JSONSerialization.data(withJSONObject: body)
+        return try await execute(uri: "/api/tenants", method: .post, headers: .json(), body: ByteBuffer(data: data))
+    }
+
+    func post(_ uri: String, json: String, headers: HTTPFields = .json()) async throws -> TestResponse {
+        try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: json))
+    }
+}
