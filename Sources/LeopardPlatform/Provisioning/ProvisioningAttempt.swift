@@ -32,7 +32,7 @@ public struct ProvisioningLog: Sendable {
 
     public func record(_ attempt: ProvisioningAttempt) async throws {
         let steps = String(decoding: try JSONEncoder().encode(attempt.steps), as: UTF8.self)
-        try await database.write { sql in
+        try await database.writeStatement { sql in
             try await sql.raw("""
                 INSERT INTO provisioning_attempts (id, tenant_id, slug, outcome, failed_step, error, steps, total_microseconds, started_at)
                 VALUES (\(bind: attempt.id), \(bind: attempt.tenantID), \(bind: attempt.slug), \(bind: attempt.succeeded ? "succeeded" : "failed"),

@@ -20,7 +20,7 @@ public struct TenantRegistry: Sendable {
     /// Inserts a tenant in `provisioning`: this reserves the slug.
     public func reserve(_ tenant: Tenant) async throws {
         do {
-            try await database.write { sql in
+            try await database.writeStatement { sql in
                 try await sql.raw("""
                     INSERT INTO tenants (\(unsafeRaw: Self.columns)) VALUES (
                     \(bind: tenant.id), \(bind: tenant.slug), \(bind: tenant.storeName), \(bind: tenant.ownerEmail),
@@ -36,7 +36,7 @@ public struct TenantRegistry: Sendable {
 
     /// Removes the row for good (saga compensation and purge).
     public func remove(id: String) async throws {
-        try await database.write { sql in
+        try await database.writeStatement { sql in
             try await sql.raw("DELETE FROM tenants WHERE id = \(bind: id)").run()
         }
     }
@@ -77,7 +77,7 @@ public struct TenantRegistry: Sendable {
     /// change, or nil when it was not in one of those states (or does not exist).
     public func transition(id: String, from: Set<TenantStatus>, to status: TenantStatus, now: Date = Date()) async throws -> Tenant? {
         let fromList = from.map(\.rawValue).sorted()
-        return try await database.write { sql in
+        return try await database.writeStatement { sql in
             var query = SQLQueryString("UPDATE tenants SET status = \(bind: status.rawValue), updated_at = \(bind: Timestamp.string(now))")
             switch status {
             case .deleted: query += ", deleted_at = \(bind: Timestamp.string(now))"

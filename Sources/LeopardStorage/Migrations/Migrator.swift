@@ -26,9 +26,14 @@ public struct Migrator: Sendable {
 
     /// The ids of the migrations already applied.
     public func applied(on database: any DatabaseHandle) async throws -> Set<String> {
-        try await ensureTable(on: database)
-        let rows = try await database.read { sql in
-            try await sql.raw("SELECT id FROM leopard_migrations").all()
+        // Read first: on every open of an up-to-date store this is the only query, and it takes
+        // no write lock. Only a database without the table pays for creating it.
+        let rows: [any SQLRow]
+        do {
+            rows = try await database.read { sql in try await sql.raw("SELECT id FROM leopard_migrations").all() }
+        } catch {
+            try await ensureTable(on: database)
+            rows = try await database.read { sql in try await sql.raw("SELECT id FROM leopard_migrations").all() }
         }
         return Set(try rows.map { try $0.decode(column: "id", as: String.self) })
     }

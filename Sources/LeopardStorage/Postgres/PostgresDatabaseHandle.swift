@@ -73,6 +73,10 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
         }
     }
 
+    public func writeStatement<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await read(body)
+    }
+
     public func close() async {
         runTask.cancel()
         await runTask.value

@@ -1,16 +1,43 @@
-/// Hands out connections one caller at a time and queues the callers that find none free.
+/// Hands out connections one caller at a time, opening new ones on demand up to `maximum`, and
+/// queues the callers that find none free.
 actor ConnectionLeases<Connection: Sendable> {
+    typealias Factory = @Sendable () async throws -> Connection
+
     private var idle: [Connection]
+    private var opened: Int
+    private let maximum: Int
+    private let factory: Factory?
     private var waiters: [CheckedContinuation<Connection, any Error>] = []
     private var closed = false
 
+    /// A fixed set of connections.
     init(_ connections: [Connection]) {
         self.idle = connections
+        self.opened = connections.count
+        self.maximum = connections.count
+        self.factory = nil
+    }
+
+    /// Connections opened by `factory` when first needed, at most `maximum` of them.
+    init(maximum: Int, factory: @escaping Factory) {
+        self.idle = []
+        self.opened = 0
+        self.maximum = max(1, maximum)
+        self.factory = factory
     }
 
     func acquire() async throws -> Connection {
         guard !closed else { throw DatabaseClosedError() }
         if let connection = idle.popLast() { return connection }
+        if let factory, opened < maximum {
+            opened += 1
+            do {
+                return try await factory()
+            } catch {
+                opened -= 1
+                throw error
+            }
+        }
         return try await withCheckedThrowingContinuation { waiters.append($0) }
     }
 

@@ -5,7 +5,8 @@ import SQLKit
 import SQLiteKit
 import SQLiteNIO
 
-/// A SQLite database file in WAL mode: one writer connection and a few reader connections.
+/// A SQLite database file in WAL mode: one writer connection, and reader connections opened
+/// when reads first overlap (at most `readerCount`), so a quiet store costs one connection.
 ///
 /// Writers are serialised here, in Swift, rather than by SQLite's busy handler: a transaction
 /// takes the writer lease, then `BEGIN IMMEDIATE`. Readers never wait for the writer (WAL).
@@ -18,10 +19,10 @@ public final class SQLiteDatabaseHandle: DatabaseHandle {
     /// Durability: `FULL` syncs the WAL on every commit, so a committed order survives a power cut.
     public static let synchronousMode = "FULL"
 
-    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    private init(path: String, writer: SQLiteConnection, readers: ConnectionLeases<SQLiteConnection>) {
         self.path = path
         self.writer = ConnectionLeases([writer])
-        self.readers = ConnectionLeases(readers)
+        self.readers = readers
     }
 
     /// Opens (creating when missing) the database at `path`.
@@ -31,22 +32,25 @@ public final class SQLiteDatabaseHandle: DatabaseHandle {
         threadPool: NIOThreadPool = .singleton,
         logger: Logger = Logger(label: "leopard.sqlite")
     ) async throws -> SQLiteDatabaseHandle {
-        var opened: [SQLiteConnection] = []
+        let writer = try await openConnection(path: path, threadPool: threadPool, logger: logger)
         do {
-            let writer = try await openConnection(path: path, threadPool: threadPool, logger: logger)
-            opened.append(writer)
             try await writer.sql(queryLogLevel: nil).raw("PRAGMA journal_mode=WAL").run()
             try await configure(writer)
-            for _ in 0..<max(1, readerCount) {
-                let reader = try await openConnection(path: path, threadPool: threadPool, logger: logger)
-                opened.append(reader)
-                try await configure(reader)
-            }
-            return SQLiteDatabaseHandle(path: path, writer: writer, readers: Array(opened.dropFirst()))
         } catch {
-            for connection in opened { try? await connection.close() }
+            try? await writer.close()
             throw error
         }
+        let readers = ConnectionLeases<SQLiteConnection>(maximum: readerCount) {
+            let reader = try await openConnection(path: path, threadPool: threadPool, logger: logger)
+            do {
+                try await configure(reader)
+                return reader
+            } catch {
+                try? await reader.close()
+                throw error
+            }
+        }
+        return SQLiteDatabaseHandle(path: path, writer: writer, readers: readers)
     }
 
     private static func openConnection(path: String, threadPool: NIOThreadPool, logger: Logger) async throws -> SQLiteConnection {
@@ -95,6 +99,18 @@ public final class SQLiteDatabaseHandle: DatabaseHandle {
             return result
         } catch {
             try? await sql.raw("ROLLBACK").run()
+            await giveBack(connection, to: writer)
+            throw error
+        }
+    }
+
+    public func writeStatement<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let connection = try await writer.acquire()
+        do {
+            let result = try await body(connection.sql(queryLogLevel: nil))
+            await giveBack(connection, to: writer)
+            return result
+        } catch {
             await giveBack(connection, to: writer)
             throw error
         }

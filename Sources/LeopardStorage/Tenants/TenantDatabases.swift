@@ -138,7 +138,8 @@ public actor TenantDatabases {
                 let provider = self.provider
                 let migrator = self.migrator
                 let logger = self.logger
-                let task = Task<any DatabaseHandle, any Error> {
+                // Detached: the open runs off this actor, and comes back only to record its end.
+                let task = Task<any DatabaseHandle, any Error>.detached {
                     do {
                         let handle = try await Self.openAndMigrate(tenantID: tenantID, location: location, provider: provider, migrator: migrator, logger: logger)
                         await self.finishOpening(tenantID: tenantID, handle: handle)
