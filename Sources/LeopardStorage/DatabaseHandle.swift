@@ -21,10 +21,10 @@ public protocol DatabaseHandle: Sendable {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
 
-    /// Runs `body`, which must issue exactly one statement, on the writer without an explicit
-    /// transaction: the statement commits on its own. One round trip instead of three, for the
-    /// hot single-row writes of the platform registry.
-    func writeStatement<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// Runs `body`, a single statement, durably: on SQLite statements that arrive together share
+    /// one transaction and one sync (group commit, each in its own savepoint); on PostgreSQL it
+    /// runs on its own. For the hot single-row writes of the platform registry.
+    func writeStatement<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
 
     /// Closes every connection. The handle is unusable afterwards.
     func close() async

@@ -46,7 +46,7 @@ public enum ProblemRenderer {
         }
         let body = Body(type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, errors: problem.errors.isEmpty ? nil : problem.errors)
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(body)) ?? Data("{\"status\":\(problem.status)}".utf8)
         var headers = HTTPFields()
         headers[.contentType] = mediaType

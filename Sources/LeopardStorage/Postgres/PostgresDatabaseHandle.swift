@@ -73,7 +73,7 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
         }
     }
 
-    public func writeStatement<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    public func writeStatement<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await read(body)
     }
 

@@ -15,14 +15,17 @@ public final class SQLiteDatabaseHandle: DatabaseHandle {
     public let path: String
     private let writer: ConnectionLeases<SQLiteConnection>
     private let readers: ConnectionLeases<SQLiteConnection>
+    private let groupCommit: GroupCommit
 
     /// Durability: `FULL` syncs the WAL on every commit, so a committed order survives a power cut.
     public static let synchronousMode = "FULL"
 
     private init(path: String, writer: SQLiteConnection, readers: ConnectionLeases<SQLiteConnection>) {
         self.path = path
-        self.writer = ConnectionLeases([writer])
+        let writerLeases = ConnectionLeases([writer])
+        self.writer = writerLeases
         self.readers = readers
+        self.groupCommit = GroupCommit(writer: writerLeases)
     }
 
     /// Opens (creating when missing) the database at `path`.
@@ -104,16 +107,10 @@ public final class SQLiteDatabaseHandle: DatabaseHandle {
         }
     }
 
-    public func writeStatement<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let connection = try await writer.acquire()
-        do {
-            let result = try await body(connection.sql(queryLogLevel: nil))
-            await giveBack(connection, to: writer)
-            return result
-        } catch {
-            await giveBack(connection, to: writer)
-            throw error
-        }
+    public func writeStatement<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let value = try await groupCommit.submit { sql in try await body(sql) }
+        guard let result = value as? T else { throw DatabaseClosedError() }
+        return result
     }
 
     private func giveBack(_ connection: SQLiteConnection, to leases: ConnectionLeases<SQLiteConnection>) async {

@@ -53,4 +53,41 @@ struct SQLiteHandleTests {
         #expect(tables.isEmpty)
         await handle.close()
     }
+
+    @Test("concurrent single-statement writes share commits; a failing one affects no other")
+    func groupCommit() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let handle = try await SQLiteDatabaseHandle.open(path: directory.path("g.sqlite"))
+        try await handle.write { try await $0.raw("CREATE TABLE slugs (slug TEXT PRIMARY KEY)").run() }
+        // 200 inserts at once, every tenth a duplicate of the one before it.
+        let outcomes = await withTaskGroup(of: String.self) { group in
+            for index in 0..<200 {
+                let slug = index % 10 == 9 ? "s\(index - 1)" : "s\(index)"
+                group.addTask {
+                    do {
+                        try await handle.writeStatement { try await $0.raw("INSERT INTO slugs (slug) VALUES (\(bind: slug))").run() }
+                        return "inserted"
+                    } catch {
+                        return DatabaseErrors.isUniqueViolation(error) ? "duplicate" : "\(error)"
+                    }
+                }
+            }
+            var outcomes: [String] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        #expect(outcomes.filter { $0 == "inserted" }.count == 180)
+        #expect(outcomes.filter { $0 == "duplicate" }.count == 20)
+        let count = try await handle.read { sql in
+            try await sql.raw("SELECT COUNT(*) AS n FROM slugs").first()?.decode(column: "n", as: Int.self)
+        }
+        #expect(count == 180)
+        // A statement's value comes back, optional or not.
+        let missing: String? = try await handle.writeStatement { sql in
+            try await sql.raw("UPDATE slugs SET slug = 'x' WHERE slug = 'nope' RETURNING slug").first()?.decode(column: "slug", as: String.self)
+        }
+        #expect(missing == nil)
+        await handle.close()
+    }
 }

@@ -1,0 +1,78 @@
+import SQLKit
+import SQLiteNIO
+
+/// Group commit for single-statement writes on one SQLite database: statements that arrive
+/// while a commit is in progress are run together in the next transaction, each inside its own
+/// savepoint, and share one WAL sync. A statement that fails rolls back only its savepoint.
+/// Every caller hears of its result after the commit that made it durable.
+actor GroupCommit {
+    private struct Job {
+        let run: @Sendable (any SQLDatabase) async throws -> any Sendable
+        let continuation: CheckedContinuation<any Sendable, any Error>
+    }
+
+    private let writer: ConnectionLeases<SQLiteConnection>
+    private var queue: [Job] = []
+    private var draining = false
+
+    /// Most statements per transaction, so one batch never holds the writer for long.
+    static let maximumBatch = 256
+
+    init(writer: ConnectionLeases<SQLiteConnection>) {
+        self.writer = writer
+    }
+
+    func submit(_ run: @escaping @Sendable (any SQLDatabase) async throws -> any Sendable) async throws -> any Sendable {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.append(Job(run: run, continuation: continuation))
+            if !draining {
+                draining = true
+                Task { await self.drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while !queue.isEmpty {
+            let batch = Array(queue.prefix(Self.maximumBatch))
+            queue.removeFirst(batch.count)
+            await commit(batch)
+        }
+        draining = false
+    }
+
+    private func commit(_ batch: [Job]) async {
+        let connection: SQLiteConnection
+        do {
+            connection = try await writer.acquire()
+        } catch {
+            for job in batch { job.continuation.resume(throwing: error) }
+            return
+        }
+        let sql = connection.sql(queryLogLevel: nil)
+        var results: [Result<any Sendable, any Error>] = []
+        do {
+            try await sql.raw("BEGIN IMMEDIATE").run()
+            for job in batch {
+                try await sql.raw("SAVEPOINT leopard_job").run()
+                do {
+                    let value = try await job.run(sql)
+                    try await sql.raw("RELEASE leopard_job").run()
+                    results.append(.success(value))
+                } catch {
+                    try await sql.raw("ROLLBACK TO leopard_job").run()
+                    try await sql.raw("RELEASE leopard_job").run()
+                    results.append(.failure(error))
+                }
+            }
+            try await sql.raw("COMMIT").run()
+        } catch {
+            try? await sql.raw("ROLLBACK").run()
+            if await !writer.release(connection) { try? await connection.close() }
+            for job in batch { job.continuation.resume(throwing: error) }
+            return
+        }
+        if await !writer.release(connection) { try? await connection.close() }
+        for (job, result) in zip(batch, results) { job.continuation.resume(with: result) }
+    }
+}
