@@ -16,7 +16,7 @@ struct ProvisioningSagaTests {
             #expect(failed.status == .serviceUnavailable)
             #expect(failed.headers[.contentType] == "application/problem+json")
             #expect(try await platform.services.registry.count() == 0)
-            #expect(try platform.storeFiles().isEmpty)
+            #expect(try platform.allStoreFiles().isEmpty)
             #expect(await platform.services.databases.stats().open == 0)
 
             let attempts = try await platform.services.provisioningLog.recent()

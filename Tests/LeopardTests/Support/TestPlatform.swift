@@ -76,6 +76,11 @@ struct TestPlatform: Sendable {
 
     var tenantsDirectory: URL { directory.url.appendingPathComponent("tenants") }
 
+    /// Every file in the stores folder but the template: databases and their -wal and -shm.
+    func allStoreFiles() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: tenantsDirectory.path).filter { !$0.hasPrefix(".") }.sorted()
+    }
+
     /// Store database files (not the template) in the data directory.
     func storeFiles() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: tenantsDirectory.path).filter { !$0.hasPrefix(".") && $0.hasSuffix(".sqlite") }.sorted()
