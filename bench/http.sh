@@ -19,7 +19,7 @@ duration=${DURATION:-10s}
 for connections in 16 64; do
   echo "## $connections connections, $duration"
   echo "### GET /healthz (ceiling)"
-  wrk -t2 -c"$connections" -d"$duration" --latency "http://127.0.0.1:$port/healthz" | grep -E "Requests/sec|50%|99%"
+  wrk -t2 -c"$connections" -d"$duration" --latency "http://127.0.0.1:$port/healthz" | grep -E "Requests/sec|^ +50%|^ +99%"
   echo "### GET /api/store (X-Tenant-ID)"
-  wrk -t2 -c"$connections" -d"$duration" --latency -H 'X-Tenant-ID: bench-store' "http://127.0.0.1:$port/api/store" | grep -E "Requests/sec|50%|99%"
+  wrk -t2 -c"$connections" -d"$duration" --latency -H 'X-Tenant-ID: bench-store' "http://127.0.0.1:$port/api/store" | grep -E "Requests/sec|^ +50%|^ +99%"
 done
