@@ -12,6 +12,9 @@ struct MigrateCommand: AsyncParsableCommand {
         // Starting the services migrates the platform database and the store template.
         let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration))
         print("platform: up to date (\(PlatformSchema.migrations.count) migrations)")
+        if let token = services.newOperatorToken {
+            print("Operator token (shown once, stored hashed): \(token)")
+        }
         let reports: [StoreMigrations.Report]
         do {
             reports = try await StoreMigrations(services: services).run()

@@ -29,6 +29,8 @@ public struct PasswordHasher: Sendable {
     /// Why a password is not acceptable, or nil.
     public static func problem(with password: String) -> String? {
         if password.count < minimumLength { return "must be at least \(minimumLength) characters" }
+        // bcrypt reads a C string: everything after a NUL would be ignored.
+        if password.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { return "may not contain control characters" }
         if password.utf8.count > maximumLength { return "must be at most \(maximumLength) bytes" }
         return nil
     }

@@ -34,12 +34,13 @@ public struct OperatorCredentials: Sendable {
         let token = "lop_" + SecureToken.make()
         let credentials = OperatorCredentials(token: token)
         let hex = credentials.digest.map { String(format: "%02x", $0) }.joined()
-        let inserted = try await platform.write { sql in
-            let existing = try await sql.raw("SELECT value FROM platform_settings WHERE key = \(bind: settingKey)").first()?.decode(column: "value", as: String.self)
-            if let existing { return existing }
-            try await sql.raw("INSERT INTO platform_settings (key, value, updated_at) VALUES (\(bind: settingKey), \(bind: hex), \(bind: Timestamp.string(Date())))").run()
-            return hex
+        // Two processes starting at once: the first insert wins, both read back the winner.
+        try await platform.write { sql in
+            try await sql.raw("INSERT INTO platform_settings (key, value, updated_at) VALUES (\(bind: settingKey), \(bind: hex), \(bind: Timestamp.string(Date()))) ON CONFLICT (key) DO NOTHING").run()
         }
+        let inserted = try await platform.read { sql in
+            try await sql.raw("SELECT value FROM platform_settings WHERE key = \(bind: settingKey)").first()?.decode(column: "value", as: String.self)
+        } ?? hex
         if inserted != hex, let digest = hexBytes(inserted) {
             // Another process created it first.
             return (OperatorCredentials(digest: digest), nil)

@@ -121,12 +121,17 @@ public struct TenantProvisioner: Sendable {
         } catch {
             let failedStep = current
             var message = DatabaseErrors.summary(error)
+            var undoFailed = false
             for (step, compensation) in undo.reversed() {
+                // When something could not be undone, keep the registry row (in `provisioning`,
+                // never served): it is the record of where the leftovers are.
+                if step == .reserveSlug, undoFailed { continue }
                 do {
                     try await compensation()
                 } catch {
                     logger.error("provisioning compensation failed", metadata: ["tenant": .string(tenantID), "step": .string(step.rawValue), "error": .string(DatabaseErrors.summary(error))])
                     message += "; undoing \(step.rawValue) failed: \(DatabaseErrors.summary(error))"
+                    undoFailed = true
                 }
             }
             let attempt = ProvisioningAttempt(

@@ -40,16 +40,26 @@ public struct TenantLifecycle: Sendable {
         try await change(id: id, from: [.deleted], to: .active)
     }
 
-    /// Drops a soft-deleted store's database for good and removes it from the registry.
+    /// Drops a soft-deleted store's database for good and removes it from the registry. The row
+    /// goes first, only if the store is still deleted (so a restore racing with the purge wins or
+    /// loses as a whole); then the handle closes once in-flight requests finish; then the drop.
     public func purge(id: String) async throws -> Outcome {
-        guard let tenant = try await registry.find(id: id) else { return .notFound }
-        guard tenant.status == .deleted else { return .conflict(tenant.status) }
+        guard let claimed = try await registry.remove(id: id, ifStatus: .deleted) else {
+            return try await registry.find(id: id).map { .conflict($0.status) } ?? .notFound
+        }
+        await directory.invalidate(id: id, slug: claimed.slug)
         await databases.close(tenantID: id)
-        try await databases.provider.drop(tenant.database)
-        try await registry.remove(id: id)
-        await directory.invalidate(id: id, slug: tenant.slug)
+        do {
+            try await databases.provider.drop(claimed.database)
+        } catch {
+            // The registry no longer names it: say loudly what is left, for the operator.
+            logger.error("purge could not drop the store database; it is left behind", metadata: [
+                "tenant": .string(id), "database": .string(claimed.database.name), "error": .string(DatabaseErrors.summary(error)),
+            ])
+            throw error
+        }
         logger.notice("store purged", metadata: ["tenant": .string(id)])
-        return .changed(tenant)
+        return .changed(claimed)
     }
 
     private func change(id: String, from: Set<TenantStatus>, to status: TenantStatus) async throws -> Outcome {

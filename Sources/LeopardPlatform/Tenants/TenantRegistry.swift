@@ -41,6 +41,14 @@ public struct TenantRegistry: Sendable {
         }
     }
 
+    /// Removes the row only if the tenant is in `status`, atomically; returns what was removed.
+    /// Purge claims a store this way, so a concurrent restore cannot lose its database.
+    public func remove(id: String, ifStatus status: TenantStatus) async throws -> Tenant? {
+        try await database.writeStatement { sql in
+            try await sql.raw("DELETE FROM tenants WHERE id = \(bind: id) AND status = \(bind: status.rawValue) RETURNING \(unsafeRaw: Self.columns)").first().map(Self.decode)
+        }
+    }
+
     public func find(id: String) async throws -> Tenant? {
         try await database.read { sql in
             try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM tenants WHERE id = \(bind: id)").first().map(Self.decode)

@@ -5,6 +5,7 @@ import LeopardPlatform
 import LeopardStorage
 import Logging
 import PostgresNIO
+import SQLKit
 
 /// The platform's long-lived parts, built once at start-up from the configuration and shared by
 /// the HTTP layer, the CLI commands and the tests.
@@ -48,6 +49,15 @@ public struct LeopardServices: Sendable {
             } ?? 100
             let budget = max(1, (maxConnections * 3 / 4 - 8) / max(1, configuration.postgresPoolSize))
             capacity = min(capacity, budget)
+            // Store roles must not reach the platform database (the registry, sealed secrets).
+            let quoted = "\"" + server.database.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            do {
+                try await platform.read { sql in
+                    try await sql.raw(SQLQueryString("REVOKE CONNECT, TEMPORARY ON DATABASE \(quoted) FROM PUBLIC")).run()
+                }
+            } catch {
+                logger.warning("could not revoke CONNECT on the platform database from PUBLIC: store roles may connect to it; the platform role should own its database", metadata: ["error": .string(DatabaseErrors.summary(error))])
+            }
         } else {
             let tenants = configuration.dataDirectory.appendingPathComponent("tenants", isDirectory: true)
             try manager.createDirectory(at: tenants, withIntermediateDirectories: true)

@@ -24,7 +24,7 @@ struct SignupRequest: Decodable {
         let name = storeName.trimmingWhitespace()
         if name.isEmpty {
             errors.append(.init(field: "storeName", message: "is required"))
-        } else if name.count > Self.maximumStoreNameLength {
+        } else if name.count > Self.maximumStoreNameLength || name.utf8.count > Self.maximumStoreNameLength * 4 {
             errors.append(.init(field: "storeName", message: "must be at most \(Self.maximumStoreNameLength) characters"))
         } else if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             errors.append(.init(field: "storeName", message: "may not contain control characters"))

@@ -47,6 +47,9 @@ struct TenantControlRoutes {
             status = value
         }
         let page = try PageRequest(limit: query["limit"].map(String.init), cursor: query["cursor"].map(String.init))
+        if let after = page.after, !Identifier.isWellFormed(after, prefix: "ten") {
+            throw Problem.invalid("cursor", "is not a cursor this API returned")
+        }
         let tenants = try await services.registry.list(status: status, page: page)
         return try tenants.map { TenantResource($0, configuration: services.configuration) }.jsonResponse()
     }

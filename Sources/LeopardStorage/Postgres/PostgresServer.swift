@@ -61,6 +61,12 @@ public struct PostgresServer: Sendable, Equatable {
         "postgres://\(username)@\(host):\(port)/\(database)"
     }
 
+    /// Who logs in to which database: the platform's own login unless `username` is given (then
+    /// with `password`), to the platform database unless `database` is given.
+    private func login(database: String?, username: String?, password: String?) -> (username: String, password: String?, database: String) {
+        (username ?? self.username, username == nil ? self.password : password, database ?? self.database)
+    }
+
     /// A single-connection configuration, for probes and one-off administration.
     public func connectionConfiguration(database: String? = nil, username: String? = nil, password: String? = nil) throws -> PostgresConnection.Configuration {
         let tlsSetting: PostgresConnection.Configuration.TLS
@@ -69,14 +75,8 @@ public struct PostgresServer: Sendable, Equatable {
         case .prefer: tlsSetting = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
         case .require: tlsSetting = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
         }
-        var configuration = PostgresConnection.Configuration(
-            host: host,
-            port: port,
-            username: username ?? self.username,
-            password: username == nil ? self.password : password,
-            database: database ?? self.database,
-            tls: tlsSetting
-        )
+        let login = login(database: database, username: username, password: password)
+        var configuration = PostgresConnection.Configuration(host: host, port: port, username: login.username, password: login.password, database: login.database, tls: tlsSetting)
         configuration.options.connectTimeout = .seconds(5)
         return configuration
     }
@@ -96,14 +96,8 @@ public struct PostgresServer: Sendable, Equatable {
         case .prefer: tlsSetting = .prefer(.makeClientConfiguration())
         case .require: tlsSetting = .require(.makeClientConfiguration())
         }
-        var configuration = PostgresClient.Configuration(
-            host: host,
-            port: port,
-            username: username ?? self.username,
-            password: username == nil ? self.password : password,
-            database: database ?? self.database,
-            tls: tlsSetting
-        )
+        let login = login(database: database, username: username, password: password)
+        var configuration = PostgresClient.Configuration(host: host, port: port, username: login.username, password: login.password, database: login.database, tls: tlsSetting)
         configuration.options.maximumConnections = maximumConnections
         configuration.options.minimumConnections = 0
         configuration.options.connectionIdleTimeout = idleTimeout

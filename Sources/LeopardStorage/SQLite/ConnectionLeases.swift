@@ -35,6 +35,9 @@ actor ConnectionLeases<Connection: Sendable> {
                 return try await factory()
             } catch {
                 opened -= 1
+                // A caller queued behind this open would otherwise wait for a connection that
+                // never comes: it hears the same failure.
+                if !waiters.isEmpty { waiters.removeFirst().resume(throwing: error) }
                 throw error
             }
         }

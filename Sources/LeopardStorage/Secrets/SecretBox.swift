@@ -31,16 +31,31 @@ public struct SecretBox: Sendable {
             return SecretBox(key: key(fromText: environmentValue))
         }
         let manager = FileManager.default
-        if let text = try? String(contentsOf: keyFile, encoding: .utf8) {
-            return SecretBox(key: key(fromText: text))
+        if manager.fileExists(atPath: keyFile.path) {
+            // An existing key file is never replaced: a new key would make every sealed secret
+            // unreadable. One that cannot be read or holds no key stops the start instead.
+            guard let text = try? String(contentsOf: keyFile, encoding: .utf8),
+                  let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), data.count == 32
+            else { throw KeyFileInvalid(path: keyFile.path) }
+            return SecretBox(key: SymmetricKey(data: data))
         }
         try manager.createDirectory(at: keyFile.deletingLastPathComponent(), withIntermediateDirectories: true)
         let fresh = SymmetricKey(size: .bits256)
         let text = fresh.withUnsafeBytes { Data($0) }.base64EncodedString() + "\n"
-        guard manager.createFile(atPath: keyFile.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: keyFile.path])
-        }
+        // Created 0600 from the start (O_EXCL: never over a file that appeared meanwhile).
+        let descriptor = Foundation.open(keyFile.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else { throw KeyFileInvalid(path: keyFile.path) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+        fsync(descriptor)
+        close(descriptor)
+        guard written == bytes.count else { throw KeyFileInvalid(path: keyFile.path) }
         return SecretBox(key: fresh)
+    }
+
+    public struct KeyFileInvalid: Error, CustomStringConvertible {
+        public let path: String
+        public var description: String { "the platform key file \(path) cannot be read or holds no 32-byte base64 key; restore it (sealed secrets need it) or set LEOPARD_SECRET_KEY" }
     }
 
     public struct OpenError: Error, CustomStringConvertible {

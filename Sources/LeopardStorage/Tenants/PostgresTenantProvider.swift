@@ -47,6 +47,11 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
             // A session lock: two processes starting at once build the template once.
             try await sql.raw("SELECT pg_advisory_lock(\(unsafeRaw: String(Self.templateLockKey)))").run()
             do {
+                // Every platform that clones the template must be able to act as its owner
+                // (REASSIGN OWNED), whichever platform built it.
+                if try await sql.raw("SELECT 1 AS found FROM pg_roles WHERE rolname = \(bind: owner.value)").first() != nil {
+                    try await sql.raw("GRANT \(unsafeRaw: owner.quoted) TO CURRENT_USER").run()
+                }
                 if try await sql.raw("SELECT 1 AS found FROM pg_database WHERE datname = \(bind: template.value)").first() == nil {
                     if try await sql.raw("SELECT 1 AS found FROM pg_roles WHERE rolname = \(bind: owner.value)").first() == nil {
                         do {
@@ -54,8 +59,8 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
                         } catch where DatabaseErrors.sqlState(error) == "42710" || DatabaseErrors.sqlState(error) == "23505" {
                             // Another platform on this server made it first.
                         }
+                        try await sql.raw("GRANT \(unsafeRaw: owner.quoted) TO CURRENT_USER").run()
                     }
-                    try await sql.raw("GRANT \(unsafeRaw: owner.quoted) TO CURRENT_USER").run()
                     try await sql.raw("CREATE DATABASE \(unsafeRaw: building.quoted)").run()
                     try await sql.raw("REVOKE CONNECT, TEMPORARY ON DATABASE \(unsafeRaw: building.quoted) FROM PUBLIC").run()
 
@@ -89,6 +94,7 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
                 }
                 try await sql.raw("SELECT pg_advisory_unlock(\(unsafeRaw: String(Self.templateLockKey)))").run()
             } catch {
+                try? await sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: building.quoted) WITH (FORCE)").run()
                 try? await sql.raw("SELECT pg_advisory_unlock(\(unsafeRaw: String(Self.templateLockKey)))").run()
                 throw error
             }
@@ -124,11 +130,12 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
                 throw error
             }
             await admin.close()
-            try await platform.read { sql in
-                try await sql.raw("REVOKE CONNECT, TEMPORARY ON DATABASE \(unsafeRaw: name.quoted) FROM PUBLIC").run()
-            }
         } catch {
-            try? await drop(location)
+            do {
+                try await drop(location)
+            } catch let cleanup {
+                logger.error("could not remove a half-made store database", metadata: ["database": .string(location.name), "error": .string(DatabaseErrors.summary(cleanup))])
+            }
             throw error
         }
     }
@@ -140,16 +147,20 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
             try await sql.raw("CREATE ROLE \(unsafeRaw: role.quoted) LOGIN PASSWORD '\(unsafeRaw: password)'").run()
             try await sql.raw("GRANT \(unsafeRaw: role.quoted) TO CURRENT_USER").run()
         }
-        do {
+        // A new database lets PUBLIC connect until told otherwise: revoke in the same session,
+        // before anything else can happen.
+        @Sendable func createDatabase() async throws {
             try await platform.read { sql in
                 try await sql.raw("CREATE DATABASE \(unsafeRaw: name.quoted) OWNER \(unsafeRaw: role.quoted) TEMPLATE \(unsafeRaw: template.quoted)").run()
+                try await sql.raw("REVOKE CONNECT, TEMPORARY ON DATABASE \(unsafeRaw: name.quoted) FROM PUBLIC").run()
             }
+        }
+        do {
+            try await createDatabase()
         } catch where DatabaseErrors.sqlState(error) == "3D000" {
             // The template is missing (first store after an upgrade): build it, then try once more.
             try await prepareTemplate(migrator)
-            try await platform.read { sql in
-                try await sql.raw("CREATE DATABASE \(unsafeRaw: name.quoted) OWNER \(unsafeRaw: role.quoted) TEMPLATE \(unsafeRaw: template.quoted)").run()
-            }
+            try await createDatabase()
         }
     }
 

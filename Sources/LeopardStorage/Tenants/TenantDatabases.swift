@@ -36,6 +36,9 @@ public actor TenantDatabases {
     private let logger: Logger
     private var slots: [String: Slot] = [:]
     private var capacityWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Requests and closers waiting for a retiring store's handle to close.
+    private var closeWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+    private var shuttingDown = false
     private var clock: UInt64 = 0
     private var hits = 0
     private var misses = 0
@@ -73,13 +76,21 @@ public actor TenantDatabases {
         return Stats(open: slots.count, inUse: inUse, hits: hits, misses: misses, evictions: evictions, capacity: capacity)
     }
 
+    /// Whether the store's handle is waiting for its requests to finish before it closes.
+    public func isRetiring(tenantID: String) -> Bool {
+        if case .open(let entry) = slots[tenantID] { return entry.retiring }
+        return false
+    }
+
     /// Whether the store's database is open here now.
     public func isOpen(tenantID: String) -> Bool {
         if case .open = slots[tenantID] { return true }
         return false
     }
 
-    /// Closes the store's handle now if idle, or as soon as its last lease is returned.
+    /// Closes the store's handle and returns once it is closed: at once when idle, otherwise when
+    /// the last request using it lets go. Meanwhile no new request gets it (they wait, then open
+    /// afresh if they still may).
     public func close(tenantID: String) async {
         switch slots[tenantID] {
         case .open(var entry):
@@ -87,9 +98,11 @@ public actor TenantDatabases {
                 slots[tenantID] = nil
                 await entry.handle.close()
                 wakeOneWaiter()
+                resumeCloseWaiters(tenantID)
             } else {
                 entry.retiring = true
                 slots[tenantID] = .open(entry)
+                await withCheckedContinuation { closeWaiters[tenantID, default: []].append($0) }
             }
         case .opening(let task):
             _ = try? await task.value
@@ -99,25 +112,34 @@ public actor TenantDatabases {
         }
     }
 
-    /// Closes every handle (shutdown).
+    /// Closes every handle and refuses new leases (shutdown).
     public func closeAll() async {
+        shuttingDown = true
+        for waiter in capacityWaiters { waiter.resume() }
+        capacityWaiters.removeAll()
         let current = slots
         slots.removeAll()
         for slot in current.values {
             switch slot {
             case .open(let entry): await entry.handle.close()
-            case .opening(let task): if let handle = try? await task.value { await handle.close() }
+            case .opening(let task): _ = try? await task.value  // its handle is closed by finishOpening
             }
         }
+        for id in Array(closeWaiters.keys) { resumeCloseWaiters(id) }
     }
 
     private func lease(tenantID: String, location: TenantDatabaseLocation) async throws -> any DatabaseHandle {
-        var openedHere = false
         while true {
+            guard !shuttingDown else { throw DatabaseClosedError() }
             clock &+= 1
             switch slots[tenantID] {
             case .open(var entry):
-                if !openedHere { hits += 1 }
+                if entry.retiring {
+                    // Being closed (suspend, delete, purge): wait for that, then look again.
+                    await withCheckedContinuation { closeWaiters[tenantID, default: []].append($0) }
+                    continue
+                }
+                hits += 1
                 entry.leases += 1
                 entry.lastUsed = clock
                 slots[tenantID] = .open(entry)
@@ -140,19 +162,23 @@ public actor TenantDatabases {
                 let logger = self.logger
                 // Detached: the open runs off this actor, and comes back only to record its end.
                 let task = Task<any DatabaseHandle, any Error>.detached {
+                    let handle: any DatabaseHandle
                     do {
-                        let handle = try await Self.openAndMigrate(tenantID: tenantID, location: location, provider: provider, migrator: migrator, logger: logger)
-                        await self.finishOpening(tenantID: tenantID, handle: handle)
-                        return handle
+                        handle = try await Self.openAndMigrate(tenantID: tenantID, location: location, provider: provider, migrator: migrator, logger: logger)
                     } catch {
                         await self.failOpening(tenantID: tenantID)
                         throw error
                     }
+                    guard await self.finishOpening(tenantID: tenantID, handle: handle) else {
+                        await handle.close()
+                        throw DatabaseClosedError()
+                    }
+                    return handle
                 }
                 slots[tenantID] = .opening(task)
-                openedHere = true
-                _ = try await task.value
-                continue
+                // finishOpening counted this caller's lease, so the entry cannot be evicted
+                // between the open and this return.
+                return try await task.value
             }
         }
     }
@@ -171,9 +197,12 @@ public actor TenantDatabases {
         }
     }
 
-    private func finishOpening(tenantID: String, handle: any DatabaseHandle) {
+    /// Records an open that finished, with the opener's lease. False during shutdown.
+    private func finishOpening(tenantID: String, handle: any DatabaseHandle) -> Bool {
+        guard !shuttingDown else { return false }
         clock &+= 1
-        slots[tenantID] = .open(Entry(handle: handle, leases: 0, lastUsed: clock, retiring: false))
+        slots[tenantID] = .open(Entry(handle: handle, leases: 1, lastUsed: clock, retiring: false))
+        return true
     }
 
     private func failOpening(tenantID: String) {
@@ -190,10 +219,15 @@ public actor TenantDatabases {
             slots[tenantID] = nil
             await entry.handle.close()
             wakeOneWaiter()
+            resumeCloseWaiters(tenantID)
             return
         }
         slots[tenantID] = .open(entry)
         if entry.leases == 0 { wakeOneWaiter() }
+    }
+
+    private func resumeCloseWaiters(_ tenantID: String) {
+        for waiter in closeWaiters.removeValue(forKey: tenantID) ?? [] { waiter.resume() }
     }
 
     /// Closes the idle store used longest ago. False when every open store is in use.

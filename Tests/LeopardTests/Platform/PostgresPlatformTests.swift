@@ -85,6 +85,12 @@ struct PostgresPlatformTests {
                 await wrong.close()
             }
             #expect(wrongError.flatMap(DatabaseErrors.sqlState) == "28P01")
+            // Nor the platform database, which holds the registry and the sealed secrets.
+            let platformError = await #expect(throws: (any Error).self) {
+                let platformDatabase = try await PostgresDatabaseHandle.connect(server: server, username: first.database.role, password: password, maximumConnections: 1)
+                await platformDatabase.close()
+            }
+            #expect(platformError.flatMap(DatabaseErrors.sqlState) == "42501")
         }
     }
 

@@ -90,6 +90,7 @@ struct SignupTests {
         (#"{"storeName":"Acme"}"#, ["ownerEmail"]),
         (#"{"storeName":42,"ownerEmail":"a@b.test"}"#, ["storeName"]),
         (#"{"storeName":"Acme","ownerEmail":"a@b.test","ownerPassword":"short"}"#, ["ownerPassword"]),
+        (#"{"storeName":"Acme","ownerEmail":"a@b.test","ownerPassword":"\u0000secret-after-nul"}"#, ["ownerPassword"]),
         (#"{"storeName":"Acme","ownerEmail":"a@b.test","slug":"café"}"#, ["slug"]),
         (#"{"storeName":"Acme","ownerEmail":"a@b.test","slug":"a/b/c"}"#, ["slug"]),
         (#"{"storeName":"Acme","ownerEmail":"a@b.test","slug":"acme.evil"}"#, ["slug"]),

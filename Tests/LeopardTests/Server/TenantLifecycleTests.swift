@@ -63,6 +63,8 @@ struct TenantLifecycleTests {
             #expect(try await client.execute(uri: "/api/tenants?limit=101", method: .get, headers: .operatorAuth).errorFields == ["limit"])
             #expect(try await client.execute(uri: "/api/tenants?status=sleeping", method: .get, headers: .operatorAuth).errorFields == ["status"])
             #expect(try await client.execute(uri: "/api/tenants?cursor=zzz", method: .get, headers: .operatorAuth).errorFields == ["cursor"])
+            // A well-formed cursor around a NUL byte (PostgreSQL would refuse the text).
+            #expect(try await client.execute(uri: "/api/tenants?cursor=djE6AA", method: .get, headers: .operatorAuth).errorFields == ["cursor"])
         }
     }
 

@@ -91,3 +91,30 @@ struct SQLiteHandleTests {
         await handle.close()
     }
 }
+
+@Suite("Secret sealing")
+struct SecretBoxTests {
+    @Test("sealed secrets open with the same key only; the key file is made 0600 and reused")
+    func sealing() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.url.appendingPathComponent("secret.key")
+        let box = try SecretBox.load(environmentValue: nil, keyFile: file)
+        let sealed = try box.seal("hunter2-password")
+        #expect(!sealed.contains("hunter2"))
+        #expect(try SecretBox.load(environmentValue: nil, keyFile: file).open(sealed) == "hunter2-password")
+        #expect(throws: SecretBox.OpenError.self) { try SecretBox.random().open(sealed) }
+        let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test("a damaged key file stops the start instead of being replaced")
+    func damagedKeyFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.url.appendingPathComponent("secret.key")
+        try Data("".utf8).write(to: file)
+        #expect(throws: SecretBox.KeyFileInvalid.self) { try SecretBox.load(environmentValue: nil, keyFile: file) }
+        #expect(try Data(contentsOf: file).isEmpty)
+    }
+}

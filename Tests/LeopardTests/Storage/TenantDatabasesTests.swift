@@ -119,6 +119,39 @@ struct TenantDatabasesTests {
         await databases.closeAll()
     }
 
+    @Test("closing a store in use waits for its requests, and new requests wait for the close")
+    func closeWaitsForRequests() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (databases, provider, stores) = try await fixture(directory, count: 1, capacity: 2)
+        let (id, location) = stores[0]
+        let (entered, enteredContinuation) = AsyncStream.makeStream(of: Void.self)
+        let (release, releaseContinuation) = AsyncStream.makeStream(of: Void.self)
+        let holder = Task {
+            try await databases.withDatabase(tenantID: id, location: location) { db in
+                enteredContinuation.yield()
+                for await _ in release { break }
+                // The close was asked for meanwhile; this request still has a working handle.
+                _ = try await db.read { try await $0.raw("SELECT COUNT(*) AS n FROM items").first() }
+            }
+        }
+        for await _ in entered { break }
+        let closer = Task { await databases.close(tenantID: id) }
+        while await !databases.isRetiring(tenantID: id) { await Task.yield() }
+        let newcomer = Task {
+            try await databases.withDatabase(tenantID: id, location: location) { db in
+                try await db.read { try await $0.raw("SELECT COUNT(*) AS n FROM items").first() != nil }
+            }
+        }
+        releaseContinuation.yield()
+        try await holder.value
+        await closer.value
+        #expect(try await newcomer.value)
+        // The newcomer got a fresh handle: the retired one was closed, not handed out.
+        #expect(await provider.counter.count == 2)
+        await databases.closeAll()
+    }
+
     @Test("a store database that is behind is migrated when opened")
     func migratesOnOpen() async throws {
         let directory = try TemporaryDirectory()
