@@ -141,10 +141,11 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
     }
 
     private func createFromTemplate(name: SafeIdentifier, role: SafeIdentifier, template: SafeIdentifier, password: String, migrator: Migrator) async throws {
-        // The password is [A-Za-z0-9] only (see randomPassword), so it can sit in the statement:
-        // CREATE ROLE takes no bound parameters.
+        // CREATE ROLE takes no bound parameters. What sits in the statement is the SCRAM
+        // verifier (base64 and `$:` only), never the password: statement logs stay clean.
+        let verifier = try ScramVerifier.make(password: password)
         try await platform.read { sql in
-            try await sql.raw("CREATE ROLE \(unsafeRaw: role.quoted) LOGIN PASSWORD '\(unsafeRaw: password)'").run()
+            try await sql.raw("CREATE ROLE \(unsafeRaw: role.quoted) LOGIN PASSWORD '\(unsafeRaw: verifier)'").run()
             try await sql.raw("GRANT \(unsafeRaw: role.quoted) TO CURRENT_USER").run()
         }
         // A new database lets PUBLIC connect until told otherwise: revoke in the same session,
