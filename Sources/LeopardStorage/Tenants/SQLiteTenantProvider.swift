@@ -15,8 +15,14 @@ public struct SQLiteTenantProvider: TenantDatabaseProvider {
         self.logger = logger
     }
 
-    public func path(for location: TenantDatabaseLocation) -> String {
-        directory.appendingPathComponent(location.name).path
+    /// The file of a store. Names come from the registry and are checked all the same: only
+    /// `<safe identifier>.sqlite` directly inside the stores folder, never a path.
+    public func path(for location: TenantDatabaseLocation) throws -> String {
+        let name = location.name
+        guard name.hasSuffix(".sqlite"), (try? SafeIdentifier(String(name.dropLast(".sqlite".count)))) != nil else {
+            throw TenantDatabaseMissing(name: name)
+        }
+        return directory.appendingPathComponent(name).path
     }
 
     func templatePath(_ migrator: Migrator) -> String {
@@ -57,11 +63,19 @@ public struct SQLiteTenantProvider: TenantDatabaseProvider {
             try await prepareTemplate(migrator)
         }
         // copyItem refuses to overwrite: a second store can never take over an existing file.
-        try FileManager.default.copyItem(atPath: template, toPath: path(for: location))
+        let target = try path(for: location)
+        do {
+            try FileManager.default.copyItem(atPath: template, toPath: target)
+        } catch let error as CocoaError where error.code == .fileWriteFileExists {
+            throw error  // not ours to remove
+        } catch {
+            removeFiles(target)  // a partial copy (disk full, say)
+            throw error
+        }
     }
 
     public func open(_ location: TenantDatabaseLocation) async throws -> any DatabaseHandle {
-        let path = path(for: location)
+        let path = try path(for: location)
         // Opening would create a missing file: a store whose file is gone must fail instead.
         guard FileManager.default.fileExists(atPath: path) else {
             throw TenantDatabaseMissing(name: location.name)
@@ -70,11 +84,11 @@ public struct SQLiteTenantProvider: TenantDatabaseProvider {
     }
 
     public func drop(_ location: TenantDatabaseLocation) async throws {
-        removeFiles(path(for: location))
+        removeFiles(try path(for: location))
     }
 
     public func exists(_ location: TenantDatabaseLocation) async throws -> Bool {
-        FileManager.default.fileExists(atPath: path(for: location))
+        FileManager.default.fileExists(atPath: try path(for: location))
     }
 
     private func removeFiles(_ path: String, keepDatabase: Bool = false) {

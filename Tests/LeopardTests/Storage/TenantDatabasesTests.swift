@@ -177,4 +177,18 @@ struct TenantDatabasesTests {
         #expect(try await provider.exists(ghost) == false)
         #expect(await databases.stats().open == 0)
     }
+
+    @Test("store file names that are not plain ids are refused, and nothing outside is touched", arguments: ["../sentinel.sqlite", "/tmp/x.sqlite", "a/b.sqlite", "ten_x.sqlite.bak", ".template.sqlite"])
+    func unsafeNames(_ name: String) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let provider = SQLiteTenantProvider(directory: directory.url.appendingPathComponent("tenants"))
+        try await provider.prepareTemplate(Self.schema)
+        let sentinel = directory.url.appendingPathComponent("sentinel.sqlite")
+        try Data("keep".utf8).write(to: sentinel)
+        let location = TenantDatabaseLocation(kind: .sqlite, name: name)
+        await #expect(throws: TenantDatabaseMissing.self) { try await provider.drop(location) }
+        await #expect(throws: TenantDatabaseMissing.self) { _ = try await provider.open(location) }
+        #expect(FileManager.default.fileExists(atPath: sentinel.path))
+    }
 }
