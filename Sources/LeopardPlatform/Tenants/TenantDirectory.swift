@@ -15,6 +15,9 @@ public actor TenantDirectory {
     private let missTimeToLive: Duration
     private var bySlug: [String: Entry] = [:]
     private var byID: [String: Entry] = [:]
+    /// Bumped by every invalidation: a look-up that started before one does not store its
+    /// (possibly stale) answer, so a suspend cannot be undone by a read that was in flight.
+    private var generation: UInt64 = 0
     private let maximumEntries: Int
 
     public init(registry: TenantRegistry, timeToLive: Duration = .seconds(30), missTimeToLive: Duration = .seconds(2), maximumEntries: Int = 100_000) {
@@ -27,32 +30,39 @@ public actor TenantDirectory {
     public func tenant(slug: String) async throws -> Tenant? {
         let now = ContinuousClock.now
         if let entry = bySlug[slug], entry.expires > now { return entry.tenant }
+        let started = generation
         let tenant = try await registry.find(slug: slug)
-        store(tenant, slugKey: slug, idKey: tenant?.id)
+        if generation == started { store(tenant, slugKey: slug, idKey: tenant?.id) }
         return tenant
     }
 
     public func tenant(id: String) async throws -> Tenant? {
         let now = ContinuousClock.now
         if let entry = byID[id], entry.expires > now { return entry.tenant }
+        let started = generation
         let tenant = try await registry.find(id: id)
-        store(tenant, slugKey: tenant?.slug, idKey: id)
+        if generation == started { store(tenant, slugKey: tenant?.slug, idKey: id) }
         return tenant
     }
 
     /// Drops what is cached for this tenant (after a status change, purge or creation).
     public func invalidate(id: String, slug: String) {
+        generation &+= 1
         byID[id] = nil
         bySlug[slug] = nil
     }
 
     public func invalidateAll() {
+        generation &+= 1
         byID.removeAll()
         bySlug.removeAll()
     }
 
     private func store(_ tenant: Tenant?, slugKey: String?, idKey: String?) {
-        if bySlug.count + byID.count >= maximumEntries { invalidateAll() }
+        if bySlug.count + byID.count >= maximumEntries {
+            byID.removeAll()
+            bySlug.removeAll()
+        }
         let entry = Entry(tenant: tenant, expires: ContinuousClock.now + (tenant == nil ? missTimeToLive : timeToLive))
         if let slugKey { bySlug[slugKey] = entry }
         if let idKey { byID[idKey] = entry }

@@ -73,6 +73,7 @@ public struct LeopardServices: Sendable {
             let databases = TenantDatabases(provider: provider, migrator: storeMigrator, capacity: capacity, logger: logger)
             let registry = TenantRegistry(database: platform)
             let log = ProvisioningLog(database: platform)
+            try await StaleProvisioningSweep(registry: registry, provider: provider, logger: logger).run()
             let directory = TenantDirectory(registry: registry)
             let setup = StoreSetup(migrator: storeMigrator) { db, owner in
                 try await StaffAccounts(database: db).createOwner(storeName: owner.storeName, email: owner.email, passwordHash: owner.passwordHash)

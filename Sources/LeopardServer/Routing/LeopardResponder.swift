@@ -43,10 +43,15 @@ public struct LeopardResponder: HTTPResponder {
             storeContext.logger[metadataKey: "tenant"] = .string(tenant.id)
             let store = self.store
             let resolvedContext = storeContext
-            return try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
-                var context = resolvedContext
-                context.database = database
-                return try await store.respond(to: request, context: context)
+            do {
+                return try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                    var context = resolvedContext
+                    context.database = database
+                    return try await store.respond(to: request, context: context)
+                }
+            } catch {
+                // The store's database could not be opened: logged with the store's id.
+                return ProblemRenderer.response(for: error, context: resolvedContext)
             }
         } catch {
             return ProblemRenderer.response(for: error, context: context)
