@@ -84,17 +84,12 @@ extension Page: Encodable where Item: Encodable {
 /// Opaque cursors: base64url of the position, so clients do not build them by hand.
 public enum Cursor {
     public static func encode(_ position: String) -> String {
-        Data(("v1:" + position).utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Base64URL.encode(Data(("v1:" + position).utf8))
     }
 
     public static func decode(_ cursor: String) -> String? {
-        guard cursor.utf8.count <= 512 else { return nil }
-        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.utf8.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8), text.hasPrefix("v1:") else {
+        guard cursor.utf8.count <= 512, let data = Base64URL.decode(cursor),
+              let text = String(data: data, encoding: .utf8), text.hasPrefix("v1:") else {
             return nil
         }
         return String(text.dropFirst(3))

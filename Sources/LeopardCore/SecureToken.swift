@@ -5,11 +5,7 @@ public enum SecureToken {
     /// `bytes` random bytes as base64url without padding (32 bytes → 43 characters).
     public static func make(bytes: Int = 32) -> String {
         var generator = SystemRandomNumberGenerator()
-        let data = Data((0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
-        return data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode(Data((0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }))
     }
 
     /// Compares two byte strings in time that depends only on their length.

@@ -35,26 +35,6 @@ public struct StaffAccounts: Sendable {
         return token
     }
 
-    public struct Member: Sendable, Equatable {
-        public var id: String
-        public var email: String
-        public var role: String
-        public var hasPassword: Bool
-    }
-
-    public func member(email: String) async throws -> Member? {
-        try await database.read { sql in
-            try await sql.raw("SELECT id, email, role, password_hash FROM staff_members WHERE email = \(bind: email.lowercased())").first().map { row in
-                Member(
-                    id: try row.decode(column: "id", as: String.self),
-                    email: try row.decode(column: "email", as: String.self),
-                    role: try row.decode(column: "role", as: String.self),
-                    hasPassword: try row.decode(column: "password_hash", as: String?.self) != nil
-                )
-            }
-        }
-    }
-
     static func digest(_ token: String) -> String {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }

@@ -24,14 +24,7 @@ public struct StaleProvisioningSweep: Sendable {
     @discardableResult
     public func run(now: Date = Date()) async throws -> [String] {
         var removed: [String] = []
-        var page = PageRequest(limit: PageRequest.maximumLimit)
-        var stale: [Tenant] = []
-        while true {
-            let batch = try await registry.list(status: .provisioning, page: page)
-            stale += batch.data.filter { now.timeIntervalSince($0.createdAt) > Self.age }
-            guard let next = batch.nextCursor, let after = Cursor.decode(next) else { break }
-            page = PageRequest(limit: PageRequest.maximumLimit, after: after)
-        }
+        let stale = try await registry.all(status: .provisioning).filter { now.timeIntervalSince($0.createdAt) > Self.age }
         for tenant in stale {
             do {
                 try await provider.drop(tenant.database)

@@ -32,6 +32,12 @@ public struct ProvisioningFailed: Error, CustomStringConvertible {
     public var description: String { "provisioning failed at \(step.rawValue): \(DatabaseErrors.summary(underlying))" }
 }
 
+/// The registry row left `provisioning` while the saga ran (someone else changed or removed it).
+struct RowChanged: Error, CustomStringConvertible {
+    let tenantID: String
+    var description: String { "the registry row of \(tenantID) is no longer in provisioning" }
+}
+
 /// Creates stores: the provisioning saga. Every step that completed is undone, newest first,
 /// when a later one fails; every attempt is written to the provisioning log.
 public struct TenantProvisioner: Sendable {
@@ -113,7 +119,7 @@ public struct TenantProvisioner: Sendable {
             }
             try await run(.markActive) {
                 guard let active = try await registry.transition(id: tenantID, from: [.provisioning], to: .active) else {
-                    throw ProvisioningFailed(step: .markActive, underlying: TenantRegistry.SlugTaken(slug: request.slug.value))
+                    throw RowChanged(tenantID: tenantID)
                 }
                 tenant = active
                 undo.append((.markActive, { _ = try await registry.transition(id: tenantID, from: [.active], to: .provisioning) }))
@@ -149,7 +155,7 @@ public struct TenantProvisioner: Sendable {
             error: nil, steps: timings, totalMicroseconds: (clock.now - started).microseconds, startedAt: startedAt
         )
         await record(attempt)
-        guard let tenant else { throw ProvisioningFailed(step: .markActive, underlying: TenantDatabaseMissing(name: tenantID)) }
+        guard let tenant else { throw ProvisioningFailed(step: .markActive, underlying: RowChanged(tenantID: tenantID)) }
         logger.info("store created", metadata: ["tenant": .string(tenantID), "slug": .string(tenant.slug), "microseconds": .stringConvertible(attempt.totalMicroseconds)])
         return ProvisioningResult(tenant: tenant, setupToken: setupToken, attempt: attempt)
     }

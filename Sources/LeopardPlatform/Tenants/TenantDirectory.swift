@@ -52,12 +52,6 @@ public actor TenantDirectory {
         bySlug[slug] = nil
     }
 
-    public func invalidateAll() {
-        generation &+= 1
-        byID.removeAll()
-        bySlug.removeAll()
-    }
-
     private func store(_ tenant: Tenant?, slugKey: String?, idKey: String?) {
         if bySlug.count + byID.count >= maximumEntries {
             byID.removeAll()

@@ -96,12 +96,13 @@ public struct TenantRegistry: Sendable {
         }
     }
 
-    /// Every tenant id with its database location, for `leopard migrate` and the audit.
-    public func all() async throws -> [Tenant] {
+    /// Every tenant (of one status, if given), page by page: for `leopard migrate`, the sweep
+    /// of unfinished signups and the audit.
+    public func all(status: TenantStatus? = nil) async throws -> [Tenant] {
         var result: [Tenant] = []
         var page = PageRequest(limit: PageRequest.maximumLimit)
         while true {
-            let batch = try await list(status: nil, page: page)
+            let batch = try await list(status: status, page: page)
             result += batch.data
             guard let next = batch.nextCursor, let after = Cursor.decode(next) else { return result }
             page = PageRequest(limit: PageRequest.maximumLimit, after: after)

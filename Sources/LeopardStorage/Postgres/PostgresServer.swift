@@ -56,11 +56,6 @@ public struct PostgresServer: Sendable, Equatable {
         )
     }
 
-    /// The URL without its password, for logs and output.
-    public var redactedURL: String {
-        "postgres://\(username)@\(host):\(port)/\(database)"
-    }
-
     /// Who logs in to which database: the platform's own login unless `username` is given (then
     /// with `password`), to the platform database unless `database` is given.
     private func login(database: String?, username: String?, password: String?) -> (username: String, password: String?, database: String) {
