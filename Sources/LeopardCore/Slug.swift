@@ -54,13 +54,19 @@ public struct Slug: Hashable, Sendable, CustomStringConvertible {
     /// Derives a slug from a store name: accents folded, everything that is not a letter or digit
     /// becomes one hyphen, cut to the maximum length. Throws when nothing usable is left.
     public init(deriving storeName: String) throws(Invalid) {
-        let folded = storeName
+        try self.init(validating: Self.hyphenated(storeName, maximumLength: Self.maximumLength))
+    }
+
+    /// `text` with accents folded, lower-cased, and every run of other characters turned into one
+    /// hyphen, cut to `maximumLength` without a trailing hyphen.
+    public static func hyphenated(_ text: String, maximumLength: Int) -> String {
+        let folded = text
             .folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
             .lowercased()
         var output: [UInt8] = []
         var pendingHyphen = false
         for byte in folded.utf8 {
-            if Self.isAlphanumeric(byte) {
+            if isAlphanumeric(byte) {
                 if pendingHyphen, !output.isEmpty { output.append(UInt8(ascii: "-")) }
                 pendingHyphen = false
                 output.append(byte)
@@ -68,11 +74,11 @@ public struct Slug: Hashable, Sendable, CustomStringConvertible {
                 pendingHyphen = true
             }
         }
-        if output.count > Self.maximumLength {
-            output = Array(output.prefix(Self.maximumLength))
+        if output.count > maximumLength {
+            output = Array(output.prefix(maximumLength))
             while output.last == UInt8(ascii: "-") { output.removeLast() }
         }
-        try self.init(validating: String(decoding: output, as: UTF8.self))
+        return String(decoding: output, as: UTF8.self)
     }
 
     public var description: String { value }

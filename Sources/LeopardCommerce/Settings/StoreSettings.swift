@@ -1,27 +1,76 @@
+import Foundation
+import LeopardCore
 import LeopardStorage
 import SQLKit
 
-/// The store's own settings (name, currency, …), in its database.
+/// The store's own settings, in its database: name, currency, tax and shipping, contact, logo
+/// and theme colours.
 public struct StoreSettings: Sendable, Equatable, Codable {
+    public struct Theme: Sendable, Equatable, Codable {
+        public var preset: String?
+        public var primaryColor: String?
+        public var accentColor: String?
+        public var backgroundColor: String?
+        public var textColor: String?
+        public var font: String?
+        public var radius: Int?
+
+        public init() {}
+    }
+
     public var name: String
     public var currency: String
     public var contactEmail: String?
+    /// Tax in basis points of the subtotal (825 = 8.25 %).
+    public var taxRateBasisPoints: Int
+    /// The flat shipping rate per order, in minor units.
+    public var shippingRate: Int
+    public var logoUrl: String?
+    public var theme: Theme
 
-    public init(name: String, currency: String, contactEmail: String?) {
+    public init(name: String, currency: String, contactEmail: String?, taxRateBasisPoints: Int = 0, shippingRate: Int = 0, logoUrl: String? = nil, theme: Theme = Theme()) {
         self.name = name
         self.currency = currency
         self.contactEmail = contactEmail
+        self.taxRateBasisPoints = taxRateBasisPoints
+        self.shippingRate = shippingRate
+        self.logoUrl = logoUrl
+        self.theme = theme
     }
 
     public static func load(from database: any DatabaseHandle) async throws -> StoreSettings? {
-        try await database.read { sql in
-            try await sql.raw("SELECT name, currency, contact_email FROM store_settings WHERE id = 1").first().map { row in
-                StoreSettings(
-                    name: try row.decode(column: "name", as: String.self),
-                    currency: try row.decode(column: "currency", as: String.self),
-                    contactEmail: try row.decode(column: "contact_email", as: String?.self)
-                )
+        try await database.read { sql in try await load(on: sql) }
+    }
+
+    static func load(on sql: any SQLDatabase) async throws -> StoreSettings? {
+        try await sql.raw("SELECT name, currency, contact_email, tax_rate_bps, shipping_rate, logo_url, theme_json FROM store_settings WHERE id = 1").first().map { row in
+            StoreSettings(
+                name: try row.decode(column: "name", as: String.self),
+                currency: try row.decode(column: "currency", as: String.self),
+                contactEmail: try row.decode(column: "contact_email", as: String?.self),
+                taxRateBasisPoints: try row.decode(column: "tax_rate_bps", as: Int.self),
+                shippingRate: try row.decode(column: "shipping_rate", as: Int.self),
+                logoUrl: try row.decode(column: "logo_url", as: String?.self),
+                theme: (try? JSONText.decode(Theme.self, from: try row.decode(column: "theme_json", as: String.self))) ?? Theme()
+            )
+        }
+    }
+
+    /// Saves the settings. The currency can change only while the store has no orders, since
+    /// every price and order is in the store's currency.
+    public static func save(_ settings: StoreSettings, to database: any DatabaseHandle, now: Date = Date()) async throws {
+        try await database.write { sql in
+            guard let current = try await load(on: sql) else { throw Problem.notFound("This store has no settings.") }
+            if current.currency != settings.currency,
+               try await sql.raw("SELECT id FROM orders LIMIT 1").first() != nil {
+                throw Problem.conflict("The currency cannot change once the store has orders.", errors: [.init(field: "currency", message: "cannot change once the store has orders")])
             }
+            try await sql.raw("""
+                UPDATE store_settings SET name = \(bind: settings.name), currency = \(bind: settings.currency), contact_email = \(bind: settings.contactEmail),
+                    tax_rate_bps = \(bind: settings.taxRateBasisPoints), shipping_rate = \(bind: settings.shippingRate), logo_url = \(bind: settings.logoUrl),
+                    theme_json = \(bind: try JSONText.encode(settings.theme)), updated_at = \(bind: now.stamp)
+                WHERE id = 1
+                """).run()
         }
     }
 }

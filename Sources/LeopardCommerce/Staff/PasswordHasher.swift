@@ -26,6 +26,13 @@ public struct PasswordHasher: Sendable {
         try await threadPool.runIfActive { Bcrypt.verify(password, hash: hash) }
     }
 
+    /// Spends as long as a verification would, for sign-ins with an unknown e-mail address, so
+    /// response times do not tell which addresses have accounts.
+    public func spendVerificationTime(_ password: String) async throws {
+        let cost = self.cost
+        _ = try await threadPool.runIfActive { Bcrypt.hash(password, cost: cost) }
+    }
+
     /// Why a password is not acceptable, or nil.
     public static func problem(with password: String) -> String? {
         if password.count < minimumLength { return "must be at least \(minimumLength) characters" }

@@ -19,7 +19,7 @@ public struct StaffAccounts: Sendable {
     /// hash, returns a one-time setup token (only its SHA-256 is stored).
     public func createOwner(storeName: String, email: String, passwordHash: String?, now: Date = Date()) async throws -> String? {
         let token = passwordHash == nil ? SecureToken.make() : nil
-        let tokenDigest = token.map { Self.digest($0) }
+        let tokenDigest = token.map { TokenDigest.hex($0) }
         let expires = token.map { _ in Timestamp.string(now.addingTimeInterval(Self.setupTokenLifetime)) }
         let stamp = Timestamp.string(now)
         try await database.write { sql in
@@ -35,7 +35,61 @@ public struct StaffAccounts: Sendable {
         return token
     }
 
-    static func digest(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+
+    public struct Member: Sendable, Encodable {
+        public let id: String
+        public let email: String
+        public let role: String
+        public let hasPassword: Bool
+        public let createdAt: String
+        /// A one-time setup token, only in the response that invites someone without a password.
+        public var setupToken: String?
+    }
+
+    /// Adds a staff member. Without a password hash, returns a setup token with the member.
+    /// A taken e-mail address is a 409.
+    public func invite(email: String, role: StaffPrincipal.Role, passwordHash: String?, now: Date = Date()) async throws -> Member {
+        let id = Identifier.make("stf", date: now)
+        let token = passwordHash == nil ? SecureToken.make() : nil
+        let expires = token.map { _ in now.addingTimeInterval(Self.setupTokenLifetime).stamp }
+        do {
+            try await database.write { sql in
+                try await sql.raw("""
+                    INSERT INTO staff_members (id, email, password_hash, role, setup_token_sha256, setup_token_expires_at, created_at, updated_at)
+                    VALUES (\(bind: id), \(bind: email), \(bind: passwordHash), \(bind: role.rawValue), \(bind: token.map(TokenDigest.hex)), \(bind: expires), \(bind: now.stamp), \(bind: now.stamp))
+                    """).run()
+            }
+        } catch where DatabaseErrors.isUniqueViolation(error) {
+            throw Problem.conflict("A staff member with this e-mail address exists.", errors: [.init(field: "email", message: "is taken")])
+        }
+        return Member(id: id, email: email, role: role.rawValue, hasPassword: passwordHash != nil, createdAt: now.stamp, setupToken: token)
+    }
+
+    public func list(page: PageRequest) async throws -> Page<Member> {
+        let after = page.after ?? ""
+        let rows = try await database.read { sql in
+            try await sql.raw("""
+                SELECT id, email, role, CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS has_password, created_at FROM staff_members
+                WHERE id > \(bind: after) ORDER BY id LIMIT \(bind: page.limit + 1)
+                """).all()
+        }
+        let members = try rows.map { row in
+            Member(
+                id: try row.decode(column: "id", as: String.self),
+                email: try row.decode(column: "email", as: String.self),
+                role: try row.decode(column: "role", as: String.self),
+                hasPassword: try row.decode(column: "has_password", as: Int.self) != 0,
+                createdAt: try row.decode(column: "created_at", as: String.self),
+                setupToken: nil
+            )
+        }
+        return Page(fetched: members, limit: page.limit, position: { $0.id })
+    }
+
+    /// Removes a staff member (never the owner) and their sessions. False when there is none.
+    public func remove(id: String) async throws -> Bool {
+        try await database.write { sql in
+            try await sql.raw("DELETE FROM staff_members WHERE id = \(bind: id) AND role <> 'owner' RETURNING id").first() != nil
+        }
     }
 }

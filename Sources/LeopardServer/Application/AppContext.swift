@@ -1,4 +1,5 @@
 import Hummingbird
+import LeopardCommerce
 import LeopardPlatform
 import LeopardStorage
 import NIOCore
@@ -13,6 +14,12 @@ public struct AppContext: RequestContext {
     public var tenant: Tenant?
     /// The store's database; set together with `tenant`.
     public var database: (any DatabaseHandle)?
+    /// The signed-in staff member or API key, when the request carried a valid staff bearer token.
+    public var staff: StaffPrincipal?
+    /// The signed-in shopper, when the request carried a valid customer bearer token.
+    public var customer: Customer?
+    /// The bearer token the request presented, for sign-out.
+    public var bearerToken: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

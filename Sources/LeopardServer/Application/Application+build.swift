@@ -11,7 +11,15 @@ public func buildResponder(_ services: LeopardServices) -> LeopardResponder {
 
     let store = Router(context: AppContext.self)
     store.add(middleware: ProblemMiddleware())
+    store.add(middleware: StoreAuthMiddleware(hasher: services.passwordHasher))
     StoreInfoRoutes().register(on: store)
+    StaffAuthRoutes(services: services).register(on: store)
+    SettingsRoutes().register(on: store)
+    ProductRoutes().register(on: store)
+    CategoryRoutes().register(on: store)
+    CartRoutes().register(on: store)
+    OrderRoutes().register(on: store)
+    CustomerRoutes(services: services).register(on: store)
 
     return LeopardResponder(
         platform: platform.buildResponder(),

@@ -24,6 +24,9 @@ public struct LeopardServices: Sendable {
     public let newOperatorToken: String?
     public let passwordHasher: PasswordHasher
     public let signupLimiter: RateLimiter
+    /// Failed sign-ins (staff and customers), per store and client address and per store and
+    /// e-mail address: 10 in 15 minutes, then 429.
+    public let loginLimiter: RateLimiter
     public let logger: Logger
 
     public var storeMigrator: Migrator { databases.migrator }
@@ -92,6 +95,7 @@ public struct LeopardServices: Sendable {
                 newOperatorToken: newToken,
                 passwordHasher: PasswordHasher(cost: configuration.passwordHashCost),
                 signupLimiter: RateLimiter(limit: configuration.signupRateLimit, window: .seconds(60)),
+                loginLimiter: RateLimiter(limit: configuration.loginFailureLimit, window: .seconds(900)),
                 logger: logger
             )
         } catch {

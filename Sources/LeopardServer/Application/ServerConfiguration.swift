@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable {
     public var maxOpenTenants: Int = 256
     /// Signups per minute per client address; 0 turns the limit off.
     public var signupRateLimit: Int = 20
+    /// Failed sign-ins allowed per store and client (and per store and e-mail) in 15 minutes.
+    public var loginFailureLimit: Int = 10
     /// `LEOPARD_OPERATOR_TOKEN`: when set, the operator token; otherwise one is generated.
     public var operatorToken: String?
     /// `LEOPARD_SECRET_KEY`: when set, the platform key; otherwise a key file in the data directory.

@@ -9,6 +9,11 @@ extension Request {
     /// a missing field or a wrong type is a 422 with `errors`; a body that is not JSON is a 400;
     /// a body over the limit is a 413; another content type is a 415.
     public func decodeJSON<T: Decodable>(_ type: T.Type, context: AppContext) async throws -> T {
+        try Self.decodeJSON(type, from: try await collectJSONBody(context: context))
+    }
+
+    /// The raw bytes of a JSON body (for requests that also fingerprint them).
+    public func collectJSONBody(context: AppContext) async throws -> ByteBuffer {
         if let contentType = headers[.contentType]?.lowercased(),
            !(contentType.hasPrefix("application/json") || contentType.contains("+json")) {
             throw Problem.unsupportedMediaType("Send the body as application/json.")
@@ -19,12 +24,26 @@ extension Request {
         } catch is NIOTooManyBytesError {
             throw Problem.payloadTooLarge(limit: context.maxUploadSize)
         }
+        return buffer
+    }
+
+    /// Decodes collected JSON bytes; an empty body is a 400.
+    public static func decodeJSON<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
         guard buffer.readableBytes > 0 else { throw Problem.badRequest("The request needs a JSON body.") }
         do {
             return try JSONDecoder().decode(T.self, from: buffer)
         } catch let error as DecodingError {
             throw Self.problem(for: error)
         }
+    }
+
+    /// Query parameters as a dictionary (the first value of each name wins).
+    public var queryDictionary: [String: String] {
+        var result: [String: String] = [:]
+        for (name, value) in uri.queryParameters where result[String(name)] == nil {
+            result[String(name)] = String(value)
+        }
+        return result
     }
 
     static func problem(for error: DecodingError) -> Problem {
@@ -62,12 +81,19 @@ extension Request {
     }
 }
 
+/// The one JSON style of the API: sorted keys, slashes unescaped.
+enum JSONBodyEncoder {
+    static func encode(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+}
+
 extension Encodable {
     /// A JSON response with `status`.
     public func jsonResponse(status: HTTPResponse.Status = .ok) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(self)
+        let data = try JSONBodyEncoder.encode(self)
         return Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],

@@ -26,6 +26,22 @@ public actor RateLimiter {
         return nil
     }
 
+    /// The seconds to wait when `key` is at its limit, without recording an event.
+    public func retryAfter(_ key: String, now: ContinuousClock.Instant = .now) -> Int? {
+        guard limit > 0 else { return nil }
+        let recent = events[key, default: []].filter { now - $0 < window }
+        guard recent.count >= limit, let oldest = recent.first else { return nil }
+        let wait = window - (now - oldest)
+        return max(1, Int(wait.components.seconds) + (wait.components.attoseconds > 0 ? 1 : 0))
+    }
+
+    /// Records an event for `key` (a failed sign-in, say).
+    public func record(_ key: String, now: ContinuousClock.Instant = .now) {
+        guard limit > 0 else { return }
+        pruneOccasionally(now: now)
+        events[key, default: []].append(now)
+    }
+
     private func pruneOccasionally(now: ContinuousClock.Instant) {
         checksSincePrune += 1
         guard checksSincePrune >= 1000 else { return }

@@ -1,0 +1,89 @@
+import Foundation
+import LeopardCore
+import LeopardStorage
+import SQLKit
+
+/// API keys for programs: `lpk_…`, shown once at creation and stored as a SHA-256 digest. A key
+/// acts with the rights of a staff member (`staff` role) and is recorded as its own actor.
+public struct ApiKeys: Sendable {
+    public static let prefix = "lpk_"
+    public let database: any DatabaseHandle
+
+    public init(database: any DatabaseHandle) {
+        self.database = database
+    }
+
+    public struct Key: Sendable, Encodable {
+        public let id: String
+        public let name: String
+        /// The last four characters, to tell keys apart.
+        public let hint: String
+        public let createdBy: String
+        public let createdAt: String
+        public let lastUsedAt: String?
+        public let revokedAt: String?
+        /// Only in the response that creates the key.
+        public var secret: String?
+    }
+
+    public func create(name: String, createdBy: String, now: Date = Date()) async throws -> Key {
+        let id = Identifier.make("key", date: now)
+        let secret = Self.prefix + SecureToken.make()
+        let hint = String(secret.suffix(4))
+        try await database.write { sql in
+            try await sql.raw("""
+                INSERT INTO api_keys (id, name, secret_sha256, hint, created_by, created_at)
+                VALUES (\(bind: id), \(bind: name), \(bind: TokenDigest.hex(secret)), \(bind: hint), \(bind: createdBy), \(bind: now.stamp))
+                """).run()
+        }
+        return Key(id: id, name: name, hint: hint, createdBy: createdBy, createdAt: now.stamp, lastUsedAt: nil, revokedAt: nil, secret: secret)
+    }
+
+    public func list(page: PageRequest) async throws -> Page<Key> {
+        let after = page.after ?? ""
+        let rows = try await database.read { sql in
+            try await sql.raw("""
+                SELECT id, name, hint, created_by, created_at, last_used_at, revoked_at FROM api_keys
+                WHERE id > \(bind: after) ORDER BY id LIMIT \(bind: page.limit + 1)
+                """).all()
+        }
+        let keys = try rows.map { row in
+            Key(
+                id: try row.decode(column: "id", as: String.self),
+                name: try row.decode(column: "name", as: String.self),
+                hint: try row.decode(column: "hint", as: String.self),
+                createdBy: try row.decode(column: "created_by", as: String.self),
+                createdAt: try row.decode(column: "created_at", as: String.self),
+                lastUsedAt: try row.decode(column: "last_used_at", as: String?.self),
+                revokedAt: try row.decode(column: "revoked_at", as: String?.self),
+                secret: nil
+            )
+        }
+        return Page(fetched: keys, limit: page.limit, position: { $0.id })
+    }
+
+    /// Revokes a key; false when there is no such live key.
+    public func revoke(id: String, now: Date = Date()) async throws -> Bool {
+        try await database.write { sql in
+            try await sql.raw("UPDATE api_keys SET revoked_at = \(bind: now.stamp) WHERE id = \(bind: id) AND revoked_at IS NULL RETURNING id").first() != nil
+        }
+    }
+
+    public func principal(secret: String, now: Date = Date()) async throws -> StaffPrincipal? {
+        let digest = TokenDigest.hex(secret)
+        let row = try await database.read { sql in
+            try await sql.raw("SELECT id, secret_sha256, last_used_at FROM api_keys WHERE secret_sha256 = \(bind: digest) AND revoked_at IS NULL").first()
+        }
+        guard let row, TokenDigest.matches(secret, digest: try row.decode(column: "secret_sha256", as: String.self)) else { return nil }
+        let id = try row.decode(column: "id", as: String.self)
+        // Record use at most once a minute per key: a write per request would serialise readers.
+        let lastUsed = try row.decode(column: "last_used_at", as: String?.self)
+        if lastUsed.flatMap(Timestamp.date).map({ now.timeIntervalSince($0) > 60 }) ?? true {
+            let stamp = now.stamp
+            try await database.writeStatement { sql in
+                try await sql.raw("UPDATE api_keys SET last_used_at = \(bind: stamp) WHERE id = \(bind: id)").run()
+            }
+        }
+        return StaffPrincipal(staffID: id, email: "api-key", role: .staff, credential: .apiKey(id: id))
+    }
+}

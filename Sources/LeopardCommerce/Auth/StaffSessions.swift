@@ -1,0 +1,75 @@
+import Foundation
+import LeopardCore
+import LeopardStorage
+import SQLKit
+
+/// Bearer sessions for staff: `POST /api/auth/login` creates one, `logout` revokes it. Tokens
+/// are `lps_…`; only their SHA-256 is stored.
+public struct StaffSessions: Sendable {
+    public static let prefix = "lps_"
+    public static let lifetime: TimeInterval = 12 * 3600
+
+    public let database: any DatabaseHandle
+    public let hasher: PasswordHasher
+
+    public init(database: any DatabaseHandle, hasher: PasswordHasher) {
+        self.database = database
+        self.hasher = hasher
+    }
+
+    public struct Issued: Sendable, Encodable {
+        public let token: String
+        public let expiresAt: String
+    }
+
+    /// Checks the password and opens a session, or returns nil. An unknown e-mail costs a bcrypt
+    /// verification too, so response times do not reveal which addresses are staff.
+    public func login(email: String, password: String, now: Date = Date()) async throws -> Issued? {
+        let normalized = EmailAddress(email)?.value ?? email.lowercased()
+        let row = try await database.read { sql in
+            try await sql.raw("SELECT id, password_hash FROM staff_members WHERE email = \(bind: normalized)").first()
+        }
+        let staffID = try row?.decode(column: "id", as: String.self)
+        let hash = try row?.decode(column: "password_hash", as: String?.self)
+        guard let hash, let staffID else {
+            try await hasher.spendVerificationTime(password)
+            return nil
+        }
+        guard try await hasher.verify(password, hash: hash) else { return nil }
+        let token = Self.prefix + SecureToken.make()
+        let expires = now.addingTimeInterval(Self.lifetime).stamp
+        try await database.write { sql in
+            try await sql.raw("""
+                INSERT INTO staff_sessions (id, staff_id, token_sha256, created_at, expires_at)
+                VALUES (\(bind: Identifier.make("ses", date: now)), \(bind: staffID), \(bind: TokenDigest.hex(token)), \(bind: now.stamp), \(bind: expires))
+                """).run()
+        }
+        return Issued(token: token, expiresAt: expires)
+    }
+
+    /// The staff member a live session token belongs to.
+    public func principal(token: String, now: Date = Date()) async throws -> StaffPrincipal? {
+        let digest = TokenDigest.hex(token)
+        let row = try await database.read { sql in
+            try await sql.raw("""
+                SELECT s.id AS session_id, s.token_sha256, m.id AS staff_id, m.email, m.role
+                FROM staff_sessions s JOIN staff_members m ON m.id = s.staff_id
+                WHERE s.token_sha256 = \(bind: digest) AND s.revoked_at IS NULL AND s.expires_at > \(bind: now.stamp)
+                """).first()
+        }
+        guard let row, TokenDigest.matches(token, digest: try row.decode(column: "token_sha256", as: String.self)),
+              let role = StaffPrincipal.Role(rawValue: try row.decode(column: "role", as: String.self)) else { return nil }
+        return StaffPrincipal(
+            staffID: try row.decode(column: "staff_id", as: String.self),
+            email: try row.decode(column: "email", as: String.self),
+            role: role,
+            credential: .session(id: try row.decode(column: "session_id", as: String.self))
+        )
+    }
+
+    public func revoke(sessionID: String, now: Date = Date()) async throws {
+        try await database.write { sql in
+            try await sql.raw("UPDATE staff_sessions SET revoked_at = \(bind: now.stamp) WHERE id = \(bind: sessionID) AND revoked_at IS NULL").run()
+        }
+    }
+}

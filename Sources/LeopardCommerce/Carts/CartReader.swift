@@ -1,0 +1,91 @@
+import LeopardCore
+import SQLKit
+
+/// Reads a cart with live prices and stock, and computes its totals.
+struct CartReader {
+    let sql: any SQLDatabase
+
+    struct Line {
+        let item: CartItem
+        let productID: String?
+        let trackInventory: Bool
+    }
+
+    func lines(cartID: String) async throws -> [Line] {
+        let rows = try await sql.raw("""
+            SELECT ci.id, ci.variant_id, ci.quantity, v.product_id, v.title AS variant_title, v.sku, v.price, v.stock, v.track_inventory,
+                   p.title AS product_title, p.status AS product_status
+            FROM cart_items ci
+            LEFT JOIN product_variants v ON v.id = ci.variant_id
+            LEFT JOIN products p ON p.id = v.product_id
+            WHERE ci.cart_id = \(bind: cartID)
+            ORDER BY ci.created_at, ci.id
+            """).all()
+        let currency = try await currencyCode()
+        return try rows.map { row in
+            let quantity = try row.decode(column: "quantity", as: Int.self)
+            let productID = try row.decode(column: "product_id", as: String?.self)
+            let price = try row.decode(column: "price", as: Int?.self) ?? 0
+            let stock = try row.decode(column: "stock", as: Int?.self) ?? 0
+            let tracked = (try row.decode(column: "track_inventory", as: Int?.self) ?? 1) != 0
+            let status = try row.decode(column: "product_status", as: String?.self)
+            var problem: String?
+            if productID == nil || status != "active" {
+                problem = "is no longer for sale"
+            } else if tracked && quantity > stock {
+                problem = stock == 0 ? "is sold out" : "only \(stock) left"
+            }
+            let item = CartItem(
+                id: try row.decode(column: "id", as: String.self),
+                variantId: try row.decode(column: "variant_id", as: String.self),
+                productId: productID,
+                title: try row.decode(column: "product_title", as: String?.self) ?? "Unavailable product",
+                variantTitle: try row.decode(column: "variant_title", as: String?.self),
+                sku: try row.decode(column: "sku", as: String?.self),
+                unitPrice: Money(amount: price, currency: currency),
+                quantity: quantity,
+                lineTotal: Money(amount: price * quantity, currency: currency),
+                available: problem == nil,
+                problem: problem
+            )
+            return Line(item: item, productID: productID, trackInventory: tracked)
+        }
+    }
+
+    func currencyCode() async throws -> String {
+        try await sql.raw("SELECT currency FROM store_settings WHERE id = 1").first()?.decode(column: "currency", as: String.self) ?? "USD"
+    }
+
+    func cart(id: String) async throws -> Cart {
+        guard let row = try await sql.raw("SELECT id, status, email, order_id, created_at, updated_at, expires_at FROM carts WHERE id = \(bind: id)").first() else {
+            throw Problem.notFound("There is no cart \(id.prefix(64)).")
+        }
+        guard let settings = try await StoreSettings.load(on: sql) else { throw Problem.notFound("This store has no settings.") }
+        let lines = try await lines(cartID: id)
+        let counted = lines.filter(\.item.available)
+        let totals = CartTotals(
+            subtotal: counted.reduce(0) { $0 + $1.item.lineTotal.amount },
+            hasItems: !counted.isEmpty,
+            shippingRate: settings.shippingRate,
+            taxRateBasisPoints: settings.taxRateBasisPoints
+        )
+        let currency = settings.currency
+        return Cart(
+            id: id,
+            status: try row.decode(column: "status", as: String.self),
+            email: try row.decode(column: "email", as: String?.self),
+            currency: currency,
+            items: lines.map(\.item),
+            itemCount: lines.reduce(0) { $0 + $1.item.quantity },
+            subtotal: Money(amount: totals.subtotal, currency: currency),
+            shipping: Money(amount: totals.shipping, currency: currency),
+            tax: Money(amount: totals.tax, currency: currency),
+            total: Money(amount: totals.total, currency: currency),
+            orderId: try row.decode(column: "order_id", as: String?.self),
+            createdAt: try row.decode(column: "created_at", as: String.self),
+            updatedAt: try row.decode(column: "updated_at", as: String.self),
+            expiresAt: try row.decode(column: "expires_at", as: String.self),
+            secret: nil
+        )
+    }
+}

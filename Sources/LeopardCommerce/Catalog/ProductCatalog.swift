@@ -1,0 +1,185 @@
+import Foundation
+import LeopardCore
+import LeopardStorage
+import SQLKit
+
+/// Products of one store, in that store's database: create, replace, patch, delete, read.
+public struct ProductCatalog: Sendable {
+    public let database: any DatabaseHandle
+    public let currency: String
+
+    public init(database: any DatabaseHandle, currency: String) {
+        self.database = database
+        self.currency = currency
+    }
+
+    // MARK: Writes
+
+    public func create(_ input: ProductInput, actor: String, now: Date = Date()) async throws -> Product {
+        let draft = try ProductDraft.empty.applying(input, storeCurrency: currency, existing: nil)
+        let id = Identifier.make("prod", date: now)
+        try await database.write { sql in
+            try await self.save(draft, id: id, existing: nil, actor: actor, now: now, on: sql)
+        }
+        return try await require(id)
+    }
+
+    /// `PUT` (replace: absent fields take their defaults) or `PATCH` (absent fields stay).
+    public func update(id: String, with input: ProductInput, replacing: Bool, actor: String, now: Date = Date()) async throws -> Product {
+        let currency = self.currency
+        try await database.write { sql in
+            guard let existing = try await ProductLoader(sql: sql, currency: currency).load(ids: [id]).first else {
+                throw Problem.notFound("There is no product \(id.prefix(64)).")
+            }
+            var base = replacing ? ProductDraft.empty : ProductDraft(existing)
+            if replacing {
+                // A replacement keeps the variants' identity (carts and orders point at them).
+                base.variants = existing.variants.map { ProductDraft.Variant(id: $0.id, sku: $0.sku, title: $0.title, options: $0.options, price: $0.price.amount, compareAtPrice: $0.compareAtPrice?.amount, stock: $0.stock, trackInventory: $0.trackInventory) }
+                if input.variants == nil && !(input.options ?? []).isEmpty { base.variants = [] }
+            }
+            let draft = try base.applying(input, storeCurrency: currency, existing: existing)
+            try await self.save(draft, id: id, existing: existing, actor: actor, now: now, on: sql)
+        }
+        return try await require(id)
+    }
+
+    /// Deletes a product with its variants, images and tags. Orders keep their own copies.
+    public func delete(id: String) async throws -> Bool {
+        let kind = database.kind
+        return try await database.write { sql in
+            guard try await sql.raw("DELETE FROM products WHERE id = \(bind: id) RETURNING id").first() != nil else { return false }
+            try await ProductSearchIndex(kind: kind).remove(productID: id, on: sql)
+            return true
+        }
+    }
+
+    private func save(_ draft: ProductDraft, id: String, existing: Product?, actor: String, now: Date, on sql: any SQLDatabase) async throws {
+        let stamp = now.stamp
+        let title = draft.title ?? ""
+        if let categoryId = draft.categoryId {
+            guard try await sql.raw("SELECT id FROM categories WHERE id = \(bind: categoryId)").first() != nil else {
+                throw Problem.invalid("categoryId", "is not a category of this store")
+            }
+        }
+        let slug = try await uniqueSlug(draft, title: title, productID: id, on: sql)
+        try await checkSKUs(draft, productID: id, on: sql)
+        let minPrice = draft.variants.compactMap(\.price).min() ?? 0
+        let options = try JSONText.encode(draft.options)
+        let tagsText = draft.tags.joined(separator: " ")
+
+        if existing == nil {
+            try await sql.raw("""
+                INSERT INTO products (id, title, slug, description, status, category_id, options_json, tags_text, min_price, created_at, updated_at)
+                VALUES (\(bind: id), \(bind: title), \(bind: slug), \(bind: draft.description), \(bind: draft.status.rawValue), \(bind: draft.categoryId), \(bind: options), \(bind: tagsText), \(bind: minPrice), \(bind: stamp), \(bind: stamp))
+                """).run()
+        } else {
+            try await sql.raw("""
+                UPDATE products SET title = \(bind: title), slug = \(bind: slug), description = \(bind: draft.description), status = \(bind: draft.status.rawValue),
+                    category_id = \(bind: draft.categoryId), options_json = \(bind: options), tags_text = \(bind: tagsText), min_price = \(bind: minPrice), updated_at = \(bind: stamp)
+                WHERE id = \(bind: id)
+                """).run()
+        }
+
+        // Variants: update the ones that keep their id, insert new ones, delete the rest.
+        let before = Dictionary((existing?.variants ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let kept = Set(draft.variants.compactMap(\.id))
+        for gone in before.keys where !kept.contains(gone) {
+            try await sql.raw("DELETE FROM product_variants WHERE id = \(bind: gone)").run()
+        }
+        // Clear SKUs first so that two variants may swap theirs within one write.
+        if !kept.isEmpty {
+            try await sql.raw("UPDATE product_variants SET sku = NULL WHERE product_id = \(bind: id)").run()
+        }
+        for (position, variant) in draft.variants.enumerated() {
+            let variantTitle = draft.variantTitle(variant)
+            let variantOptions = try JSONText.encode(variant.options)
+            let price = variant.price ?? 0
+            if let variantID = variant.id, let old = before[variantID] {
+                try await sql.raw("""
+                    UPDATE product_variants SET position = \(bind: position), sku = \(bind: variant.sku), title = \(bind: variantTitle), options_json = \(bind: variantOptions),
+                        price = \(bind: price), compare_at_price = \(bind: variant.compareAtPrice), stock = \(bind: variant.stock),
+                        track_inventory = \(bind: variant.trackInventory ? 1 : 0), updated_at = \(bind: stamp)
+                    WHERE id = \(bind: variantID)
+                    """).run()
+                if old.stock != variant.stock {
+                    try await Inventory.record(variantID: variantID, delta: variant.stock - old.stock, stockAfter: variant.stock, reason: "product_update", reference: id, actor: actor, now: now, on: sql)
+                }
+            } else {
+                let variantID = Identifier.make("var", date: now)
+                try await sql.raw("""
+                    INSERT INTO product_variants (id, product_id, position, sku, title, options_json, price, compare_at_price, stock, track_inventory, created_at, updated_at)
+                    VALUES (\(bind: variantID), \(bind: id), \(bind: position), \(bind: variant.sku), \(bind: variantTitle), \(bind: variantOptions), \(bind: price),
+                        \(bind: variant.compareAtPrice), \(bind: variant.stock), \(bind: variant.trackInventory ? 1 : 0), \(bind: stamp), \(bind: stamp))
+                    """).run()
+                if variant.stock != 0 {
+                    try await Inventory.record(variantID: variantID, delta: variant.stock, stockAfter: variant.stock, reason: "initial", reference: id, actor: actor, now: now, on: sql)
+                }
+            }
+        }
+
+        try await sql.raw("DELETE FROM product_images WHERE product_id = \(bind: id)").run()
+        for (position, image) in draft.images.enumerated() {
+            try await sql.raw("""
+                INSERT INTO product_images (id, product_id, url, alt, position, created_at)
+                VALUES (\(bind: Identifier.make("img", date: now)), \(bind: id), \(bind: image.url), \(bind: image.alt), \(bind: position), \(bind: stamp))
+                """).run()
+        }
+        try await sql.raw("DELETE FROM product_tags WHERE product_id = \(bind: id)").run()
+        for (position, tag) in draft.tags.enumerated() {
+            try await sql.raw("INSERT INTO product_tags (product_id, tag, position) VALUES (\(bind: id), \(bind: tag), \(bind: position))").run()
+        }
+        try await ProductSearchIndex(kind: database.kind).replace(productID: id, title: title, description: draft.description, tags: tagsText, on: sql)
+    }
+
+    /// The requested handle (409 when another product has it), or one derived from the title
+    /// with `-2`, `-3`… appended until it is free.
+    private func uniqueSlug(_ draft: ProductDraft, title: String, productID: String, on sql: any SQLDatabase) async throws -> String {
+        func taken(_ slug: String) async throws -> Bool {
+            try await sql.raw("SELECT id FROM products WHERE slug = \(bind: slug) AND id <> \(bind: productID)").first() != nil
+        }
+        if let slug = draft.slug {
+            if try await taken(slug) {
+                throw Problem.conflict("Another product has the handle \(slug).", errors: [.init(field: "slug", message: "is taken")])
+            }
+            return slug
+        }
+        let base = Handle(deriving: title) ?? Handle(validating: "product")!
+        if try await !taken(base.value) { return base.value }
+        for number in 2...50 where try await !taken(base.numbered(number).value) {
+            return base.numbered(number).value
+        }
+        return base.numbered(Int.random(in: 1000...999_999)).value
+    }
+
+    private func checkSKUs(_ draft: ProductDraft, productID: String, on sql: any SQLDatabase) async throws {
+        let skus = draft.variants.compactMap(\.sku)
+        guard !skus.isEmpty else { return }
+        let rows = try await sql.raw("SELECT sku FROM product_variants WHERE sku IN (\(binds: skus)) AND product_id <> \(bind: productID)").all()
+        let taken = Set(try rows.map { try $0.decode(column: "sku", as: String.self) })
+        guard !taken.isEmpty else { return }
+        let errors = draft.variants.enumerated().compactMap { index, variant -> Problem.FieldError? in
+            guard let sku = variant.sku, taken.contains(sku) else { return nil }
+            return .init(field: draft.options.isEmpty ? "sku" : "variants.\(index).sku", message: "is used by another product")
+        }
+        throw Problem.conflict("A SKU is used by another product.", errors: errors)
+    }
+
+    // MARK: Reads
+
+    /// A product by id or handle; `includeHidden` is false for shoppers, who see active ones only.
+    public func find(_ idOrSlug: String, includeHidden: Bool) async throws -> Product? {
+        let currency = self.currency
+        let product = try await database.read { sql -> Product? in
+            let idRow = try await sql.raw("SELECT id FROM products WHERE id = \(bind: idOrSlug) OR slug = \(bind: idOrSlug) ORDER BY CASE WHEN id = \(bind: idOrSlug) THEN 0 ELSE 1 END LIMIT 1").first()
+            guard let id = try idRow?.decode(column: "id", as: String.self) else { return nil }
+            return try await ProductLoader(sql: sql, currency: currency).load(ids: [id]).first
+        }
+        guard let product, includeHidden || product.status == .active else { return nil }
+        return product
+    }
+
+    private func require(_ id: String) async throws -> Product {
+        guard let product = try await find(id, includeHidden: true) else { throw Problem.notFound("There is no product \(id.prefix(64)).") }
+        return product
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import LeopardCore
+import LeopardStorage
+import SQLKit
+
+/// Turns a cart into an order in one transaction: prices snapshotted on every line, stock taken
+/// with quantities summed per variant (locked in id order on PostgreSQL; SQLite's single writer
+/// already serialises), an order number per store, the cart marked completed.
+public struct Checkout: Sendable {
+    public let database: any DatabaseHandle
+
+    public init(database: any DatabaseHandle) {
+        self.database = database
+    }
+
+    public struct Input: Decodable, Sendable {
+        public var email: String
+        public var shippingAddress: Address
+        public var billingAddress: Address?
+    }
+
+    public struct Result: Sendable {
+        public let order: Order
+        /// False when the cart was checked out before and this is its existing order.
+        public let created: Bool
+    }
+
+    /// Checks the input before any database work: a 422 with every bad field.
+    public static func validate(_ input: Input) throws(Problem) -> (email: String, shipping: Address, billing: Address?) {
+        var errors: [Problem.FieldError] = []
+        let email = EmailAddress(input.email)
+        if email == nil { errors.append(.init(field: "email", message: "must be an e-mail address")) }
+        let (shipping, shippingErrors) = input.shippingAddress.validated(field: "shippingAddress")
+        errors += shippingErrors
+        var billing: Address?
+        if let address = input.billingAddress {
+            let (checked, billingErrors) = address.validated(field: "billingAddress")
+            billing = checked
+            errors += billingErrors
+        }
+        guard errors.isEmpty, let email else { throw Problem.validation(errors) }
+        return (email.value, shipping, billing)
+    }
+
+    /// Runs inside the caller's write transaction (so that an idempotency key is stored with it).
+    public func complete(cartID: String, access: CartAccess, input: Input, customerID: String?, now: Date = Date(), on sql: any SQLDatabase) async throws -> Result {
+        let (email, shipping, billing) = try Self.validate(input)
+        let kind = database.kind
+        let cart = try await Carts.authorize(id: cartID, access: access, now: now, on: sql, lock: kind == .postgres)
+        if cart.status != "active", let orderID = cart.orderID,
+           let order = try await OrderReader(sql: sql).orders(ids: [orderID], withEvents: true).first {
+            return Result(order: order, created: false)
+        }
+
+        let lines = try await CartReader(sql: sql).lines(cartID: cartID)
+        guard !lines.isEmpty else { throw Problem.conflict("The cart is empty.") }
+        let unavailable = lines.filter { $0.productID == nil || $0.item.problem == "is no longer for sale" }
+        if !unavailable.isEmpty {
+            throw Problem.conflict("Some items are no longer for sale.", errors: unavailable.map { .init(field: $0.item.variantId, message: "is no longer for sale") })
+        }
+
+        // Stock: sum per variant, lock in a stable order, refuse with every short variant named.
+        var wanted: [String: Int] = [:]
+        for line in lines where line.trackInventory { wanted[line.item.variantId, default: 0] += line.item.quantity }
+        let variantIDs = wanted.keys.sorted()
+        if !variantIDs.isEmpty {
+            let lock: SQLQueryString = kind == .postgres ? " FOR UPDATE" : ""
+            let rows = try await sql.raw("SELECT id, stock FROM product_variants WHERE id IN (\(binds: variantIDs)) ORDER BY id" + lock).all()
+            var stock: [String: Int] = [:]
+            for row in rows { stock[try row.decode(column: "id", as: String.self)] = try row.decode(column: "stock", as: Int.self) }
+            let short = variantIDs.filter { (stock[$0] ?? 0) < (wanted[$0] ?? 0) }
+            if !short.isEmpty {
+                throw Problem.conflict("Not enough stock for some items.", errors: short.map { .init(field: $0, message: "only \(stock[$0] ?? 0) left") })
+            }
+        }
+
+        guard let settings = try await StoreSettings.load(on: sql) else { throw Problem.notFound("This store has no settings.") }
+        let orderID = Identifier.make("ord", date: now)
+        for variantID in variantIDs {
+            let quantity = wanted[variantID] ?? 0
+            guard let after = try await Inventory.apply(variantID: variantID, delta: -quantity, on: sql) else {
+                throw Problem.conflict("Not enough stock for some items.", errors: [.init(field: variantID, message: "is sold out")])
+            }
+            try await Inventory.record(variantID: variantID, delta: -quantity, stockAfter: after, reason: "order", reference: orderID, actor: nil, now: now, on: sql)
+        }
+
+        let totals = CartTotals(
+            subtotal: lines.reduce(0) { $0 + $1.item.lineTotal.amount },
+            hasItems: true,
+            shippingRate: settings.shippingRate,
+            taxRateBasisPoints: settings.taxRateBasisPoints
+        )
+        guard let numberRow = try await sql.raw("UPDATE store_settings SET next_order_number = next_order_number + 1 WHERE id = 1 RETURNING next_order_number").first() else {
+            throw Problem.notFound("This store has no settings.")
+        }
+        let number = try numberRow.decode(column: "next_order_number", as: Int.self) - 1
+        let customer: String
+        if let known = customerID ?? cart.customerID {
+            customer = known
+        } else {
+            customer = try await Customers.guest(email: email, now: now, on: sql)
+        }
+        try await sql.raw("""
+            INSERT INTO orders (id, number, cart_id, customer_id, email, status, currency, subtotal, shipping, tax, total, refunded_total,
+                                shipping_address_json, billing_address_json, created_at, updated_at)
+            VALUES (\(bind: orderID), \(bind: number), \(bind: cartID), \(bind: customer), \(bind: email), 'pending', \(bind: settings.currency),
+                    \(bind: totals.subtotal), \(bind: totals.shipping), \(bind: totals.tax), \(bind: totals.total), 0,
+                    \(bind: try JSONText.encode(shipping)), \(bind: try billing.map { try JSONText.encode($0) }), \(bind: now.stamp), \(bind: now.stamp))
+            """).run()
+        for (position, line) in lines.enumerated() {
+            let item = line.item
+            try await sql.raw("""
+                INSERT INTO order_lines (id, order_id, position, product_id, variant_id, title, variant_title, sku, unit_price, quantity, line_total)
+                VALUES (\(bind: Identifier.make("line", date: now)), \(bind: orderID), \(bind: position), \(bind: line.productID ?? ""), \(bind: item.variantId),
+                        \(bind: item.title), \(bind: item.variantTitle), \(bind: item.sku), \(bind: item.unitPrice.amount), \(bind: item.quantity), \(bind: item.lineTotal.amount))
+                """).run()
+        }
+        try await Orders.addEvent(orderID: orderID, type: "placed", message: "Order \("#\(number)") placed by \(email)", actor: nil, now: now, on: sql)
+        try await sql.raw("UPDATE carts SET status = 'completed', order_id = \(bind: orderID), email = \(bind: email), updated_at = \(bind: now.stamp) WHERE id = \(bind: cartID)").run()
+        guard let order = try await OrderReader(sql: sql).orders(ids: [orderID], withEvents: true).first else {
+            throw Problem.notFound("The order disappeared.")
+        }
+        return Result(order: order, created: true)
+    }
+}

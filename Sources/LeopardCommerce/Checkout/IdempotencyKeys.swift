@@ -1,0 +1,110 @@
+import Crypto
+import Foundation
+import LeopardCore
+import LeopardStorage
+import SQLKit
+
+/// Stripe's idempotency semantics for writes that create orders (and, later, payments): the
+/// first request with a key stores its status and body, in the same transaction as its effect;
+/// a retry with the same key and request gets them back; the same key with another request is a
+/// 422. Failures the operation reports (a 409 for stock, say) are stored and replayed too.
+public struct IdempotencyKeys: Sendable {
+    public static let maximumKeyLength = 255
+    /// Kept for a week (Stripe: at least 24 hours).
+    public static let retention: TimeInterval = 7 * 24 * 3600
+
+    public let database: any DatabaseHandle
+
+    public init(database: any DatabaseHandle) {
+        self.database = database
+    }
+
+    public struct Stored: Sendable, Equatable {
+        public let status: Int
+        public let body: String
+        public let replayed: Bool
+    }
+
+    /// A stored failure, replayed as the same problem.
+    struct StoredProblem: Codable {
+        let status: Int
+        let type: String
+        let title: String
+        let detail: String?
+        let errors: [Problem.FieldError]
+    }
+
+    /// Whether `key` is acceptable: 1–255 visible ASCII characters.
+    public static func validate(_ key: String) throws(Problem) {
+        guard !key.isEmpty, key.utf8.count <= maximumKeyLength, key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw Problem.invalid("Idempotency-Key", "must be 1 to 255 visible ASCII characters")
+        }
+    }
+
+    /// The fingerprint of a request: method, path and exact body bytes.
+    public static func fingerprint(method: String, path: String, body: some Sequence<UInt8>) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Data("\(method) \(path)\n".utf8))
+        hasher.update(data: Data(body))
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Runs `operation` in a write transaction unless `key` was seen; stores its result with it.
+    /// `operation` returns the status and JSON body to answer with.
+    public func perform(key: String, fingerprint: String, now: Date = Date(),
+                        _ operation: @escaping @Sendable (any SQLDatabase) async throws -> (status: Int, body: String)) async throws -> Stored {
+        for _ in 0..<2 {
+            do {
+                return try await database.write { sql in
+                    if let stored = try await Self.lookup(key: key, fingerprint: fingerprint, on: sql) { return stored }
+                    let (status, body) = try await operation(sql)
+                    try await Self.insert(key: key, fingerprint: fingerprint, status: status, body: body, now: now, on: sql)
+                    return Stored(status: status, body: body, replayed: false)
+                }
+            } catch let problem as Problem where problem.status == 409 && problem.headers["Idempotent-Replayed"] == nil {
+                // The operation refused (stock, state): remember the refusal under the key.
+                // Validation errors (422) are not stored, so the client can correct and resend.
+                try await remember(problem, key: key, fingerprint: fingerprint, now: now)
+                throw problem
+            } catch where DatabaseErrors.isUniqueViolation(error) {
+                // Another request with this key committed first: replay it on the next pass.
+                continue
+            }
+        }
+        guard let stored = try await database.read({ sql in try await Self.lookup(key: key, fingerprint: fingerprint, on: sql) }) else {
+            throw Problem.conflict("A request with this Idempotency-Key is in progress; retry.")
+        }
+        return stored
+    }
+
+    private func remember(_ problem: Problem, key: String, fingerprint: String, now: Date) async throws {
+        let stored = StoredProblem(status: problem.status, type: problem.type, title: problem.title, detail: problem.detail, errors: problem.errors)
+        let body = try JSONText.encode(stored)
+        try? await database.write { sql in
+            if try await Self.lookup(key: key, fingerprint: fingerprint, on: sql) == nil {
+                try await Self.insert(key: key, fingerprint: fingerprint, status: problem.status, body: body, now: now, on: sql)
+            }
+        }
+    }
+
+    static func lookup(key: String, fingerprint: String, on sql: any SQLDatabase) async throws -> Stored? {
+        guard let row = try await sql.raw("SELECT request_sha256, status, response_body FROM idempotency_keys WHERE key = \(bind: key)").first() else { return nil }
+        guard try row.decode(column: "request_sha256", as: String.self) == fingerprint else {
+            throw Problem.invalid("Idempotency-Key", "was used with a different request; use a new key for a new request")
+        }
+        let status = try row.decode(column: "status", as: Int.self)
+        let body = try row.decode(column: "response_body", as: String.self)
+        if status >= 400, let stored = try? JSONText.decode(StoredProblem.self, from: body) {
+            throw Problem(status: stored.status, type: stored.type, title: stored.title, detail: stored.detail, errors: stored.errors, headers: ["Idempotent-Replayed": "true"])
+        }
+        return Stored(status: status, body: body, replayed: true)
+    }
+
+    static func insert(key: String, fingerprint: String, status: Int, body: String, now: Date, on sql: any SQLDatabase) async throws {
+        try await sql.raw("DELETE FROM idempotency_keys WHERE created_at < \(bind: now.addingTimeInterval(-retention).stamp)").run()
+        try await sql.raw("""
+            INSERT INTO idempotency_keys (key, request_sha256, status, response_body, created_at)
+            VALUES (\(bind: key), \(bind: fingerprint), \(bind: status), \(bind: body), \(bind: now.stamp))
+            """).run()
+    }
+}

@@ -1,0 +1,217 @@
+import Foundation
+import LeopardCore
+import LeopardStorage
+import SQLKit
+
+public struct Customer: Sendable, Encodable, Equatable {
+    public var id: String
+    public var email: String
+    public var firstName: String?
+    public var lastName: String?
+    public var registered: Bool
+    public var createdAt: String
+    public var updatedAt: String
+}
+
+/// Shoppers of one store: guests (created by checkout, by e-mail) and registered customers
+/// with a password and bearer sessions (`lpc_…`).
+public struct Customers: Sendable {
+    public static let tokenPrefix = "lpc_"
+    public static let sessionLifetime: TimeInterval = 30 * 24 * 3600
+
+    public let database: any DatabaseHandle
+    public let hasher: PasswordHasher
+
+    public init(database: any DatabaseHandle, hasher: PasswordHasher) {
+        self.database = database
+        self.hasher = hasher
+    }
+
+    public struct Registration: Decodable, Sendable {
+        public var email: String
+        public var password: String
+        public var firstName: String?
+        public var lastName: String?
+    }
+
+    public struct Session: Encodable, Sendable {
+        public let customer: Customer
+        public let token: String
+        public let expiresAt: String
+    }
+
+    static let columns = "id, email, first_name, last_name, CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS registered, created_at, updated_at"
+
+    /// Registers a customer, or gives a password to a guest who checked out with this e-mail
+    /// before. An address that already has an account is a 409.
+    public func register(_ registration: Registration, now: Date = Date()) async throws -> Session {
+        var errors: [Problem.FieldError] = []
+        let email = EmailAddress(registration.email)
+        if email == nil { errors.append(.init(field: "email", message: "must be an e-mail address")) }
+        if let problem = PasswordHasher.problem(with: registration.password) { errors.append(.init(field: "password", message: problem)) }
+        for (field, value) in [("firstName", registration.firstName), ("lastName", registration.lastName)] {
+            if let value, value.count > 100 { errors.append(.init(field: field, message: "must be at most 100 characters")) }
+        }
+        guard errors.isEmpty, let email else { throw Problem.validation(errors) }
+        let hash = try await hasher.hash(registration.password)
+        let customer = try await database.write { sql -> Customer in
+            if let row = try await sql.raw("SELECT id, password_hash FROM customers WHERE email = \(bind: email.value)").first() {
+                guard try row.decode(column: "password_hash", as: String?.self) == nil else {
+                    throw Problem.conflict("An account with this e-mail address exists; sign in instead.", errors: [.init(field: "email", message: "has an account")])
+                }
+                let id = try row.decode(column: "id", as: String.self)
+                try await sql.raw("""
+                    UPDATE customers SET password_hash = \(bind: hash), first_name = COALESCE(\(bind: registration.firstName), first_name),
+                        last_name = COALESCE(\(bind: registration.lastName), last_name), updated_at = \(bind: now.stamp)
+                    WHERE id = \(bind: id)
+                    """).run()
+                guard let customer = try await self.find(id: id, on: sql) else { throw Problem.notFound("The customer disappeared.") }
+                return customer
+            }
+            let id = Identifier.make("cus", date: now)
+            try await sql.raw("""
+                INSERT INTO customers (id, email, password_hash, first_name, last_name, created_at, updated_at)
+                VALUES (\(bind: id), \(bind: email.value), \(bind: hash), \(bind: registration.firstName), \(bind: registration.lastName), \(bind: now.stamp), \(bind: now.stamp))
+                """).run()
+            return Customer(id: id, email: email.value, firstName: registration.firstName, lastName: registration.lastName, registered: true, createdAt: now.stamp, updatedAt: now.stamp)
+        }
+        return try await openSession(for: customer, now: now)
+    }
+
+    /// Signs a customer in, or returns nil. Unknown addresses cost a hash too.
+    public func login(email: String, password: String, now: Date = Date()) async throws -> Session? {
+        let normalized = EmailAddress(email)?.value ?? email.lowercased()
+        let row = try await database.read { sql in
+            try await sql.raw("SELECT id, password_hash FROM customers WHERE email = \(bind: normalized)").first()
+        }
+        guard let row, let hash = try row.decode(column: "password_hash", as: String?.self) else {
+            try await hasher.spendVerificationTime(password)
+            return nil
+        }
+        guard try await hasher.verify(password, hash: hash) else { return nil }
+        let id = try row.decode(column: "id", as: String.self)
+        guard let customer = try await database.read({ sql in try await self.find(id: id, on: sql) }) else { return nil }
+        return try await openSession(for: customer, now: now)
+    }
+
+    private func openSession(for customer: Customer, now: Date) async throws -> Session {
+        let token = Self.tokenPrefix + SecureToken.make()
+        let expires = now.addingTimeInterval(Self.sessionLifetime).stamp
+        try await database.write { sql in
+            try await sql.raw("""
+                INSERT INTO customer_sessions (id, customer_id, token_sha256, created_at, expires_at)
+                VALUES (\(bind: Identifier.make("csn", date: now)), \(bind: customer.id), \(bind: TokenDigest.hex(token)), \(bind: now.stamp), \(bind: expires))
+                """).run()
+        }
+        return Session(customer: customer, token: token, expiresAt: expires)
+    }
+
+    /// The customer a live session token belongs to.
+    public func customer(token: String, now: Date = Date()) async throws -> Customer? {
+        let digest = TokenDigest.hex(token)
+        return try await database.read { sql in
+            guard let row = try await sql.raw("""
+                SELECT customer_id, token_sha256 FROM customer_sessions
+                WHERE token_sha256 = \(bind: digest) AND revoked_at IS NULL AND expires_at > \(bind: now.stamp)
+                """).first(),
+                TokenDigest.matches(token, digest: try row.decode(column: "token_sha256", as: String.self)) else { return nil }
+            return try await self.find(id: try row.decode(column: "customer_id", as: String.self), on: sql)
+        }
+    }
+
+    public func logout(token: String, now: Date = Date()) async throws {
+        let digest = TokenDigest.hex(token)
+        try await database.write { sql in
+            try await sql.raw("UPDATE customer_sessions SET revoked_at = \(bind: now.stamp) WHERE token_sha256 = \(bind: digest) AND revoked_at IS NULL").run()
+        }
+    }
+
+    public func find(id: String) async throws -> Customer? {
+        try await database.read { sql in try await self.find(id: id, on: sql) }
+    }
+
+    func find(id: String, on sql: any SQLDatabase) async throws -> Customer? {
+        try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM customers WHERE id = \(bind: id)").first().map(Self.customer)
+    }
+
+    /// Staff list: newest first, optionally searched by e-mail or name.
+    public func list(search: String?, page: PageRequest) async throws -> Page<Customer> {
+        let rows = try await database.read { sql in
+            var clauses: [SQLQueryString] = []
+            if let search, !search.isEmpty {
+                let pattern = "%" + search.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+                clauses.append("(email LIKE \(bind: pattern) ESCAPE '\\' OR lower(COALESCE(first_name, '') || ' ' || COALESCE(last_name, '')) LIKE \(bind: pattern) ESCAPE '\\')")
+            }
+            if let after = page.after { clauses.append("id < \(bind: after)") }
+            var statement: SQLQueryString = "SELECT \(unsafeRaw: Self.columns) FROM customers"
+            if !clauses.isEmpty { statement += " WHERE " + clauses.joined(separator: " AND ") }
+            statement += " ORDER BY id DESC LIMIT \(bind: page.limit + 1)"
+            return try await sql.raw(statement).all()
+        }
+        return Page(fetched: try rows.map(Self.customer), limit: page.limit, position: { $0.id })
+    }
+
+    /// The guest customer for a checkout's e-mail address, created when new. Runs inside the
+    /// checkout's transaction.
+    static func guest(email: String, now: Date, on sql: any SQLDatabase) async throws -> String {
+        if let row = try await sql.raw("SELECT id FROM customers WHERE email = \(bind: email)").first() {
+            return try row.decode(column: "id", as: String.self)
+        }
+        let id = Identifier.make("cus", date: now)
+        try await sql.raw("""
+            INSERT INTO customers (id, email, created_at, updated_at) VALUES (\(bind: id), \(bind: email), \(bind: now.stamp), \(bind: now.stamp))
+            """).run()
+        return id
+    }
+
+    // MARK: Addresses
+
+    public struct SavedAddress: Encodable, Sendable {
+        public let id: String
+        public let address: Address
+        public let isDefault: Bool
+        public let createdAt: String
+    }
+
+    public func addAddress(customerID: String, address: Address, isDefault: Bool, now: Date = Date()) async throws -> SavedAddress {
+        let saved = SavedAddress(id: Identifier.make("adr", date: now), address: address, isDefault: isDefault, createdAt: now.stamp)
+        try await database.write { sql in
+            let count = try await sql.raw("SELECT COUNT(*) AS n FROM customer_addresses WHERE customer_id = \(bind: customerID)").first()?.decode(column: "n", as: Int.self) ?? 0
+            guard count < 20 else { throw Problem.conflict("A customer can keep at most 20 addresses.") }
+            if isDefault {
+                try await sql.raw("UPDATE customer_addresses SET is_default = 0 WHERE customer_id = \(bind: customerID)").run()
+            }
+            try await sql.raw("""
+                INSERT INTO customer_addresses (id, customer_id, address_json, is_default, created_at)
+                VALUES (\(bind: saved.id), \(bind: customerID), \(bind: try JSONText.encode(address)), \(bind: isDefault ? 1 : 0), \(bind: saved.createdAt))
+                """).run()
+        }
+        return saved
+    }
+
+    public func addresses(customerID: String) async throws -> [SavedAddress] {
+        let rows = try await database.read { sql in
+            try await sql.raw("SELECT id, address_json, is_default, created_at FROM customer_addresses WHERE customer_id = \(bind: customerID) ORDER BY id LIMIT 20").all()
+        }
+        return try rows.map { row in
+            SavedAddress(
+                id: try row.decode(column: "id", as: String.self),
+                address: try JSONText.decode(Address.self, from: try row.decode(column: "address_json", as: String.self)),
+                isDefault: try row.decode(column: "is_default", as: Int.self) != 0,
+                createdAt: try row.decode(column: "created_at", as: String.self)
+            )
+        }
+    }
+
+    static func customer(_ row: any SQLRow) throws -> Customer {
+        Customer(
+            id: try row.decode(column: "id", as: String.self),
+            email: try row.decode(column: "email", as: String.self),
+            firstName: try row.decode(column: "first_name", as: String?.self),
+            lastName: try row.decode(column: "last_name", as: String?.self),
+            registered: try row.decode(column: "registered", as: Int.self) != 0,
+            createdAt: try row.decode(column: "created_at", as: String.self),
+            updatedAt: try row.decode(column: "updated_at", as: String.self)
+        )
+    }
+}

@@ -1,0 +1,62 @@
+import LeopardCore
+
+public enum OrderStatus: String, Codable, Sendable, CaseIterable {
+    case pending, paid, fulfilled, cancelled, refunded
+    case partiallyRefunded = "partially_refunded"
+
+    /// The only moves an order can make (Oscar-style explicit table).
+    static let transitions: [OrderStatus: Set<OrderStatus>] = [
+        .pending: [.paid, .cancelled],
+        .paid: [.fulfilled, .refunded, .partiallyRefunded],
+        .fulfilled: [.refunded, .partiallyRefunded],
+        .partiallyRefunded: [.refunded, .partiallyRefunded, .fulfilled],
+    ]
+
+    public func canMove(to next: OrderStatus) -> Bool {
+        Self.transitions[self]?.contains(next) ?? false
+    }
+}
+
+public struct Order: Sendable, Encodable {
+    public var id: String
+    public var number: Int
+    /// `#1001`: what merchants and shoppers call the order.
+    public var name: String
+    public var status: OrderStatus
+    public var email: String
+    public var customerId: String?
+    public var currency: String
+    public var lines: [OrderLine]
+    public var subtotal: Money
+    public var shipping: Money
+    public var tax: Money
+    public var total: Money
+    public var refundedTotal: Money
+    public var shippingAddress: Address
+    public var billingAddress: Address?
+    public var cartId: String?
+    public var createdAt: String
+    public var updatedAt: String
+    /// The timeline, on the order's own page only.
+    public var events: [OrderEvent]?
+}
+
+public struct OrderLine: Sendable, Encodable {
+    public var id: String
+    public var productId: String
+    public var variantId: String
+    public var title: String
+    public var variantTitle: String?
+    public var sku: String?
+    public var unitPrice: Money
+    public var quantity: Int
+    public var total: Money
+}
+
+public struct OrderEvent: Sendable, Encodable {
+    public var id: String
+    public var type: String
+    public var message: String
+    public var actor: String?
+    public var createdAt: String
+}

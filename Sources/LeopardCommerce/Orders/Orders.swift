@@ -1,0 +1,179 @@
+import Foundation
+import LeopardCore
+import LeopardStorage
+import SQLKit
+
+/// Orders of one store: reading, listing and the state changes staff make. Checkout creates them.
+public struct Orders: Sendable {
+    public let database: any DatabaseHandle
+
+    public init(database: any DatabaseHandle) {
+        self.database = database
+    }
+
+    public struct Filter: Sendable {
+        public var status: OrderStatus?
+        public var customerID: String?
+        public var email: String?
+
+        public init(status: OrderStatus? = nil, customerID: String? = nil, email: String? = nil) {
+            self.status = status
+            self.customerID = customerID
+            self.email = email
+        }
+    }
+
+    public func find(id: String) async throws -> Order? {
+        try await database.read { sql in try await OrderReader(sql: sql).orders(ids: [id], withEvents: true).first }
+    }
+
+    /// Newest first.
+    public func list(_ filter: Filter, page: PageRequest) async throws -> Page<Order> {
+        try await database.read { sql in
+            var clauses: [SQLQueryString] = []
+            if let status = filter.status { clauses.append("status = \(bind: status.rawValue)") }
+            if let customer = filter.customerID { clauses.append("customer_id = \(bind: customer)") }
+            if let email = filter.email { clauses.append("email = \(bind: email.lowercased())") }
+            if let after = page.after { clauses.append("id < \(bind: after)") }
+            var statement: SQLQueryString = "SELECT id FROM orders"
+            if !clauses.isEmpty { statement += " WHERE " + clauses.joined(separator: " AND ") }
+            statement += " ORDER BY id DESC LIMIT \(bind: page.limit + 1)"
+            let ids = try await sql.raw(statement).all().map { try $0.decode(column: "id", as: String.self) }
+            let orders = try await OrderReader(sql: sql).orders(ids: Array(ids.prefix(page.limit)), withEvents: false)
+            return Page(data: orders, nextCursor: ids.count > page.limit ? orders.last.map { Cursor.encode($0.id) } : nil)
+        }
+    }
+
+    public func markPaid(id: String, actor: String, now: Date = Date()) async throws -> Order {
+        try await move(id: id, to: .paid, event: "paid", message: "Marked as paid", actor: actor, now: now)
+    }
+
+    public func fulfill(id: String, actor: String, now: Date = Date()) async throws -> Order {
+        try await move(id: id, to: .fulfilled, event: "fulfilled", message: "Fulfilled", actor: actor, now: now)
+    }
+
+    /// Cancels a pending order and puts its stock back.
+    public func cancel(id: String, reason: String?, actor: String, now: Date = Date()) async throws -> Order {
+        let message = "Cancelled" + (reason.map { ": \($0.prefix(200))" } ?? "")
+        return try await move(id: id, to: .cancelled, event: "cancelled", message: message, actor: actor, now: now) { sql in
+            let lines = try await sql.raw("SELECT variant_id, quantity FROM order_lines WHERE order_id = \(bind: id) ORDER BY variant_id").all()
+            for line in lines {
+                let variantID = try line.decode(column: "variant_id", as: String.self)
+                let quantity = try line.decode(column: "quantity", as: Int.self)
+                let tracked = try await sql.raw("SELECT track_inventory FROM product_variants WHERE id = \(bind: variantID)").first()?.decode(column: "track_inventory", as: Int.self)
+                guard tracked == 1, let after = try await Inventory.apply(variantID: variantID, delta: quantity, on: sql) else { continue }
+                try await Inventory.record(variantID: variantID, delta: quantity, stockAfter: after, reason: "order_cancelled", reference: id, actor: actor, now: now, on: sql)
+            }
+        }
+    }
+
+    /// Moves an order along the allowed transitions (409 otherwise), records the event, and
+    /// runs `sideEffects` in the same transaction.
+    func move(id: String, to next: OrderStatus, event: String, message: String, actor: String, now: Date,
+              sideEffects: @escaping @Sendable (any SQLDatabase) async throws -> Void = { _ in }) async throws -> Order {
+        let kind = database.kind
+        try await database.write { sql in
+            let lock: SQLQueryString = kind == .postgres ? " FOR UPDATE" : ""
+            guard let row = try await sql.raw("SELECT status FROM orders WHERE id = \(bind: id)" + lock).first() else {
+                throw Problem.notFound("There is no order \(id.prefix(64)).")
+            }
+            let current = OrderStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .pending
+            guard current.canMove(to: next) else {
+                throw Problem.conflict("An order that is \(current.rawValue) cannot become \(next.rawValue).")
+            }
+            try await sql.raw("UPDATE orders SET status = \(bind: next.rawValue), updated_at = \(bind: now.stamp) WHERE id = \(bind: id)").run()
+            try await Self.addEvent(orderID: id, type: event, message: message, actor: actor, now: now, on: sql)
+            try await sideEffects(sql)
+        }
+        guard let order = try await find(id: id) else { throw Problem.notFound("There is no order \(id.prefix(64)).") }
+        return order
+    }
+
+    static func addEvent(orderID: String, type: String, message: String, actor: String?, now: Date, on sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            INSERT INTO order_events (id, order_id, type, message, actor, created_at)
+            VALUES (\(bind: Identifier.make("evt", date: now)), \(bind: orderID), \(bind: type), \(bind: message), \(bind: actor), \(bind: now.stamp))
+            """).run()
+    }
+}
+
+/// Reads orders with their lines (and timeline) in three queries.
+struct OrderReader {
+    let sql: any SQLDatabase
+
+    func orders(ids: [String], withEvents: Bool) async throws -> [Order] {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await sql.raw("""
+            SELECT id, number, cart_id, customer_id, email, status, currency, subtotal, shipping, tax, total, refunded_total,
+                   shipping_address_json, billing_address_json, created_at, updated_at
+            FROM orders WHERE id IN (\(binds: ids))
+            """).all()
+        let lineRows = try await sql.raw("""
+            SELECT id, order_id, product_id, variant_id, title, variant_title, sku, unit_price, quantity, line_total
+            FROM order_lines WHERE order_id IN (\(binds: ids)) ORDER BY order_id, position
+            """).all()
+        var lines: [String: [OrderLine]] = [:]
+        for row in lineRows {
+            let orderID = try row.decode(column: "order_id", as: String.self)
+            let line = OrderLine(
+                id: try row.decode(column: "id", as: String.self),
+                productId: try row.decode(column: "product_id", as: String.self),
+                variantId: try row.decode(column: "variant_id", as: String.self),
+                title: try row.decode(column: "title", as: String.self),
+                variantTitle: try row.decode(column: "variant_title", as: String?.self),
+                sku: try row.decode(column: "sku", as: String?.self),
+                unitPrice: Money(amount: try row.decode(column: "unit_price", as: Int.self), currency: ""),
+                quantity: try row.decode(column: "quantity", as: Int.self),
+                total: Money(amount: try row.decode(column: "line_total", as: Int.self), currency: "")
+            )
+            lines[orderID, default: []].append(line)
+        }
+        var events: [String: [OrderEvent]] = [:]
+        if withEvents {
+            let eventRows = try await sql.raw("SELECT id, order_id, type, message, actor, created_at FROM order_events WHERE order_id IN (\(binds: ids)) ORDER BY id").all()
+            for row in eventRows {
+                events[try row.decode(column: "order_id", as: String.self), default: []].append(OrderEvent(
+                    id: try row.decode(column: "id", as: String.self),
+                    type: try row.decode(column: "type", as: String.self),
+                    message: try row.decode(column: "message", as: String.self),
+                    actor: try row.decode(column: "actor", as: String?.self),
+                    createdAt: try row.decode(column: "created_at", as: String.self)
+                ))
+            }
+        }
+        var byID: [String: Order] = [:]
+        for row in rows {
+            let id = try row.decode(column: "id", as: String.self)
+            let currency = try row.decode(column: "currency", as: String.self)
+            func money(_ column: String) throws -> Money { Money(amount: try row.decode(column: column, as: Int.self), currency: currency) }
+            let number = try row.decode(column: "number", as: Int.self)
+            byID[id] = Order(
+                id: id,
+                number: number,
+                name: "#\(number)",
+                status: OrderStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .pending,
+                email: try row.decode(column: "email", as: String.self),
+                customerId: try row.decode(column: "customer_id", as: String?.self),
+                currency: currency,
+                lines: (lines[id] ?? []).map { line in
+                    var line = line
+                    line.unitPrice.currency = currency
+                    line.total.currency = currency
+                    return line
+                },
+                subtotal: try money("subtotal"),
+                shipping: try money("shipping"),
+                tax: try money("tax"),
+                total: try money("total"),
+                refundedTotal: try money("refunded_total"),
+                shippingAddress: try JSONText.decode(Address.self, from: try row.decode(column: "shipping_address_json", as: String.self)),
+                billingAddress: try row.decode(column: "billing_address_json", as: String?.self).map { try JSONText.decode(Address.self, from: $0) },
+                cartId: try row.decode(column: "cart_id", as: String?.self),
+                createdAt: try row.decode(column: "created_at", as: String.self),
+                updatedAt: try row.decode(column: "updated_at", as: String.self),
+                events: withEvents ? events[id] ?? [] : nil
+            )
+        }
+        return ids.compactMap { byID[$0] }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import LeopardCore
+
+/// The body of `PUT /api/settings`: any subset of the fields; absent ones stay as they are.
+public struct StoreSettingsInput: Decodable, Sendable {
+    public var name: String?
+    public var currency: String?
+    public var contactEmail: Patch<String> = .absent
+    /// Percent of the subtotal, at most two decimals (8.25).
+    public var taxRate: Decimal?
+    public var shippingRate: MoneyInput?
+    public var logoUrl: Patch<String> = .absent
+    public var theme: StoreSettings.Theme?
+
+    enum CodingKeys: String, CodingKey { case name, currency, contactEmail, taxRate, shippingRate, logoUrl, theme }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        currency = try container.decodeIfPresent(String.self, forKey: .currency)
+        contactEmail = try container.decodePatch(String.self, forKey: .contactEmail)
+        taxRate = try container.decodeIfPresent(Decimal.self, forKey: .taxRate)
+        shippingRate = try container.decodeIfPresent(MoneyInput.self, forKey: .shippingRate)
+        logoUrl = try container.decodePatch(String.self, forKey: .logoUrl)
+        theme = try container.decodeIfPresent(StoreSettings.Theme.self, forKey: .theme)
+    }
+
+    public static let presets = ["classic", "midnight", "fresh"]
+
+    public func applied(to current: StoreSettings) throws(Problem) -> StoreSettings {
+        var settings = current
+        var errors: [Problem.FieldError] = []
+        func fail(_ field: String, _ message: String) { errors.append(.init(field: field, message: message)) }
+
+        if let name {
+            let trimmed = name.trimmingWhitespace()
+            if trimmed.isEmpty || trimmed.count > 100 { fail("name", "must be 1 to 100 characters") } else { settings.name = trimmed }
+        }
+        if let currency {
+            let code = currency.uppercased()
+            if Currency.isKnown(code) { settings.currency = code } else { fail("currency", "must be an ISO 4217 code such as USD or EUR") }
+        }
+        switch contactEmail {
+        case .absent: break
+        case .null: settings.contactEmail = nil
+        case .value(let text):
+            if let email = EmailAddress(text) { settings.contactEmail = email.value } else { fail("contactEmail", "must be an e-mail address") }
+        }
+        if let taxRate {
+            let basisPoints = taxRate * 100
+            var rounded = Decimal()
+            var copy = basisPoints
+            NSDecimalRound(&rounded, &copy, 0, .plain)
+            if taxRate < 0 || taxRate > 100 || rounded != basisPoints {
+                fail("taxRate", "must be a percentage from 0 to 100 with at most two decimals")
+            } else {
+                settings.taxRateBasisPoints = NSDecimalNumber(decimal: rounded).intValue
+            }
+        }
+        if let shippingRate {
+            let problems = shippingRate.problems(field: "shippingRate", storeCurrency: settings.currency)
+            if problems.isEmpty { settings.shippingRate = shippingRate.amount } else { errors += problems }
+        }
+        switch logoUrl {
+        case .absent: break
+        case .null: settings.logoUrl = nil
+        case .value(let url):
+            if (url.hasPrefix("https://") || url.hasPrefix("http://") || url.hasPrefix("/")) && url.utf8.count <= 2048 && !url.contains(where: \.isWhitespace) {
+                settings.logoUrl = url
+            } else {
+                fail("logoUrl", "must be an http(s) URL of at most 2048 characters")
+            }
+        }
+        if let theme {
+            if let preset = theme.preset, !Self.presets.contains(preset) { fail("theme.preset", "must be one of \(Self.presets.joined(separator: ", "))") }
+            let colours: [(String, String?)] = [("primaryColor", theme.primaryColor), ("accentColor", theme.accentColor), ("backgroundColor", theme.backgroundColor), ("textColor", theme.textColor)]
+            for (field, value) in colours {
+                if let value, !Self.isHexColour(value) { fail("theme.\(field)", "must be a colour like #1a2b3c") }
+            }
+            if let font = theme.font, font.count > 64 || font.contains(where: { !($0.isLetter || $0.isNumber || $0 == " " || $0 == "-") }) {
+                fail("theme.font", "must be a font name of letters, digits, spaces and hyphens")
+            }
+            if let radius = theme.radius, !(0...32).contains(radius) { fail("theme.radius", "must be from 0 to 32") }
+            settings.theme = theme
+        }
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+        return settings
+    }
+
+    static func isHexColour(_ text: String) -> Bool {
+        let body = text.utf8.dropFirst()
+        return text.hasPrefix("#") && (body.count == 6 || body.count == 3) && body.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) || ($0 >= 65 && $0 <= 70) }
+    }
+}
+
+/// Settings as the API shows them.
+public struct StoreSettingsView: Encodable, Sendable {
+    public let name: String
+    public let currency: String
+    public let contactEmail: String?
+    public let taxRate: Decimal
+    public let shippingRate: Money
+    public let logoUrl: String?
+    public let theme: StoreSettings.Theme
+
+    public init(_ settings: StoreSettings) {
+        name = settings.name
+        currency = settings.currency
+        contactEmail = settings.contactEmail
+        taxRate = Decimal(settings.taxRateBasisPoints) / 100
+        shippingRate = Money(amount: settings.shippingRate, currency: settings.currency)
+        logoUrl = settings.logoUrl
+        theme = settings.theme
+    }
+}

@@ -1,0 +1,64 @@
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+
+/// On a store's host: turns `Authorization: Bearer …` into the request's staff member, API key
+/// or customer, looked up in this store's database only. A token that is not valid here (wrong
+/// store, expired, revoked) is a 401, even on public routes, so clients notice.
+struct StoreAuthMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    let hasher: PasswordHasher
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        guard header.count > 7, header.prefix(7).lowercased() == "bearer " else {
+            throw Problem.unauthorized("Send credentials as Authorization: Bearer <token>.")
+        }
+        let token = String(header.dropFirst(7)).trimmingWhitespace()
+        let (_, database) = try context.store()
+        var context = context
+        context.bearerToken = token
+        guard token.utf8.count <= 200 else { throw Problem.unauthorized("The token is not valid for this store.") }
+        if token.hasPrefix(StaffSessions.prefix) {
+            context.staff = try await StaffSessions(database: database, hasher: hasher).principal(token: token)
+        } else if token.hasPrefix(ApiKeys.prefix) {
+            context.staff = try await ApiKeys(database: database).principal(secret: token)
+        } else if token.hasPrefix(Customers.tokenPrefix) {
+            context.customer = try await Customers(database: database, hasher: hasher).customer(token: token)
+        }
+        guard context.staff != nil || context.customer != nil else {
+            throw Problem.unauthorized("The token is not valid for this store, or it has expired.")
+        }
+        return try await next(request, context)
+    }
+}
+
+extension AppContext {
+    /// The staff member or API key making the request; 401 otherwise.
+    func requireStaff() throws -> StaffPrincipal {
+        guard let staff else { throw Problem.unauthorized("Sign in as staff: send Authorization: Bearer <token>.") }
+        return staff
+    }
+
+    /// The store's owner; 403 for other staff.
+    func requireOwner() throws -> StaffPrincipal {
+        let staff = try requireStaff()
+        guard staff.isOwner else { throw Problem.forbidden("Only the store's owner can do this.") }
+        return staff
+    }
+
+    /// The signed-in customer; 401 otherwise.
+    func requireCustomer() throws -> Customer {
+        guard let customer else { throw Problem.unauthorized("Sign in as a customer: send Authorization: Bearer <token>.") }
+        return customer
+    }
+
+
+    /// The store's settings (currency, tax, shipping).
+    func storeSettings() async throws -> StoreSettings {
+        guard let settings = try await StoreSettings.load(from: try store().database) else {
+            throw Problem.unavailable("This store is not set up yet.")
+        }
+        return settings
+    }
+}

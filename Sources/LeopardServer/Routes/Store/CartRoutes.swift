@@ -1,0 +1,77 @@
+import HTTPTypes
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+import NIOCore
+
+/// Carts and checkout. Shoppers present the cart's secret in `X-Cart-Secret`; staff may act on
+/// any cart. Checkout honours `Idempotency-Key`.
+struct CartRoutes {
+    static let secretHeader = HTTPField.Name("X-Cart-Secret")!
+    static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
+    static let replayedHeader = HTTPField.Name("Idempotent-Replayed")!
+
+    func register(on router: Router<AppContext>) {
+        router.post("/api/carts") { request, context in
+            let buffer = try await request.collectJSONBody(context: context)
+            let input = buffer.readableBytes == 0 ? Carts.CreateInput() : try Request.decodeJSON(Carts.CreateInput.self, from: buffer)
+            return try await carts(context).create(input, customerID: context.customer?.id).jsonResponse(status: .created)
+        }
+        router.get("/api/carts/:cartId") { request, context in
+            try await carts(context).get(id: try context.parameters.require("cartId"), access: access(request, context)).jsonResponse()
+        }
+        router.post("/api/carts/:cartId/items") { request, context in
+            let line = try await request.decodeJSON(Carts.LineInput.self, context: context)
+            return try await carts(context).addItem(cartID: try context.parameters.require("cartId"), access: access(request, context), line: line).jsonResponse()
+        }
+        router.patch("/api/carts/:cartId/items/:itemId") { request, context in
+            struct Body: Decodable { let quantity: Int }
+            let body = try await request.decodeJSON(Body.self, context: context)
+            return try await carts(context).updateItem(
+                cartID: try context.parameters.require("cartId"), itemID: try context.parameters.require("itemId"),
+                access: access(request, context), quantity: body.quantity
+            ).jsonResponse()
+        }
+        router.delete("/api/carts/:cartId/items/:itemId") { request, context in
+            try await carts(context).removeItem(
+                cartID: try context.parameters.require("cartId"), itemID: try context.parameters.require("itemId"), access: access(request, context)
+            ).jsonResponse()
+        }
+        router.post("/api/carts/:cartId/checkout", use: checkout)
+    }
+
+    func carts(_ context: AppContext) throws -> Carts {
+        Carts(database: try context.store().database)
+    }
+
+    func access(_ request: Request, _ context: AppContext) -> CartAccess {
+        context.staff != nil ? .staff : .secret(request.headers[Self.secretHeader])
+    }
+
+    @Sendable func checkout(_ request: Request, context: AppContext) async throws -> Response {
+        let database = try context.store().database
+        let cartID = try context.parameters.require("cartId")
+        let buffer = try await request.collectJSONBody(context: context)
+        let input = try Request.decodeJSON(Checkout.Input.self, from: buffer)
+        _ = try Checkout.validate(input)
+        let access = access(request, context)
+        let customerID = context.customer?.id
+        let checkout = Checkout(database: database)
+
+        guard let key = request.headers[Self.idempotencyHeader] else {
+            let result = try await database.write { sql in
+                try await checkout.complete(cartID: cartID, access: access, input: input, customerID: customerID, on: sql)
+            }
+            return try result.order.jsonResponse(status: result.created ? .created : .ok)
+        }
+        try IdempotencyKeys.validate(key)
+        let fingerprint = IdempotencyKeys.fingerprint(method: "POST", path: request.uri.path, body: buffer.readableBytesView)
+        let stored = try await IdempotencyKeys(database: database).perform(key: key, fingerprint: fingerprint) { sql in
+            let result = try await checkout.complete(cartID: cartID, access: access, input: input, customerID: customerID, on: sql)
+            return (result.created ? 201 : 200, try String(decoding: JSONBodyEncoder.encode(result.order), as: UTF8.self))
+        }
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if stored.replayed { headers[Self.replayedHeader] = "true" }
+        return Response(status: .init(code: stored.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: stored.body)))
+    }
+}

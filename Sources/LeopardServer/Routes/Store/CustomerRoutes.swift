@@ -1,0 +1,71 @@
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+
+/// Shopper accounts (register, sign in, own orders and addresses) and the staff's customer list.
+struct CustomerRoutes {
+    let services: LeopardServices
+
+    func register(on router: Router<AppContext>) {
+        router.post("/api/customers/register") { request, context in
+            let input = try await request.decodeJSON(Customers.Registration.self, context: context)
+            return try await customers(context).register(input).jsonResponse(status: .created)
+        }
+        router.post("/api/customers/login") { request, context in
+            let (tenant, _) = try context.store()
+            let input = try await request.decodeJSON(StaffAuthRoutes.Credentials.self, context: context)
+            let byAddress = "customer:\(tenant.id):\(context.remoteAddress ?? "local")"
+            let byEmail = "customer:\(tenant.id):\(input.email.lowercased().prefix(254))"
+            let throttle = LoginThrottle(limiter: services.loginLimiter)
+            try await throttle.check(byAddress, byEmail)
+            guard let session = try await customers(context).login(email: input.email, password: input.password) else {
+                await throttle.fail(byAddress, byEmail)
+                throw Problem.unauthorized("The e-mail address or password is wrong.")
+            }
+            return try session.jsonResponse()
+        }
+        router.post("/api/customers/logout") { _, context in
+            _ = try context.requireCustomer()
+            if let token = context.bearerToken { try await customers(context).logout(token: token) }
+            return Response(status: .noContent)
+        }
+        router.get("/api/customers/me") { _, context in
+            try context.requireCustomer().jsonResponse()
+        }
+        router.get("/api/customers/me/orders") { request, context in
+            let customer = try context.requireCustomer()
+            let query = request.queryDictionary
+            return try await Orders(database: try context.store().database)
+                .list(Orders.Filter(customerID: customer.id), page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
+        }
+        router.get("/api/customers/me/addresses") { _, context in
+            let customer = try context.requireCustomer()
+            struct List: Encodable { let data: [Customers.SavedAddress]; let next_cursor: String? }
+            return try List(data: try await customers(context).addresses(customerID: customer.id), next_cursor: nil).jsonResponse()
+        }
+        router.post("/api/customers/me/addresses") { request, context in
+            let customer = try context.requireCustomer()
+            struct Body: Decodable { let address: Address; let isDefault: Bool? }
+            let body = try await request.decodeJSON(Body.self, context: context)
+            let (address, errors) = body.address.validated(field: "address")
+            guard errors.isEmpty else { throw Problem.validation(errors) }
+            return try await customers(context).addAddress(customerID: customer.id, address: address, isDefault: body.isDefault ?? false).jsonResponse(status: .created)
+        }
+        router.get("/api/customers") { request, context in
+            _ = try context.requireStaff()
+            let query = request.queryDictionary
+            if let q = query["q"], q.count > 200 { throw Problem.invalid("q", "must be at most 200 characters") }
+            return try await customers(context).list(search: query["q"], page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
+        }
+        router.get("/api/customers/:customerId") { _, context in
+            _ = try context.requireStaff()
+            let id = try context.parameters.require("customerId")
+            guard let customer = try await customers(context).find(id: id) else { throw Problem.notFound("There is no customer \(id.prefix(64)).") }
+            return try customer.jsonResponse()
+        }
+    }
+
+    func customers(_ context: AppContext) throws -> Customers {
+        Customers(database: try context.store().database, hasher: services.passwordHasher)
+    }
+}

@@ -1,0 +1,51 @@
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+
+/// Orders: staff list and move them; a signed-in customer reads their own.
+struct OrderRoutes {
+    func register(on router: Router<AppContext>) {
+        router.get("/api/orders") { request, context in
+            _ = try context.requireStaff()
+            let query = request.queryDictionary
+            var filter = Orders.Filter()
+            if let status = query["status"] {
+                guard let value = OrderStatus(rawValue: status) else {
+                    throw Problem.invalid("status", "must be one of " + OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                filter.status = value
+            }
+            filter.customerID = query["customer_id"]
+            filter.email = query["email"]
+            return try await orders(context).list(filter, page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
+        }
+        router.get("/api/orders/:orderId") { _, context in
+            let id = try context.parameters.require("orderId")
+            if context.staff == nil { _ = try context.requireCustomer() }
+            guard let order = try await orders(context).find(id: id),
+                  context.staff != nil || (order.customerId != nil && order.customerId == context.customer?.id) else {
+                throw Problem.notFound("There is no order \(id.prefix(64)).")
+            }
+            return try order.jsonResponse()
+        }
+        router.post("/api/orders/:orderId/fulfill") { _, context in
+            let staff = try context.requireStaff()
+            return try await orders(context).fulfill(id: try context.parameters.require("orderId"), actor: staff.actor).jsonResponse()
+        }
+        router.post("/api/orders/:orderId/mark-paid") { _, context in
+            let staff = try context.requireStaff()
+            return try await orders(context).markPaid(id: try context.parameters.require("orderId"), actor: staff.actor).jsonResponse()
+        }
+        router.post("/api/orders/:orderId/cancel") { request, context in
+            let staff = try context.requireStaff()
+            struct Body: Decodable { let reason: String? }
+            let buffer = try await request.collectJSONBody(context: context)
+            let reason = buffer.readableBytes == 0 ? nil : try Request.decodeJSON(Body.self, from: buffer).reason
+            return try await orders(context).cancel(id: try context.parameters.require("orderId"), reason: reason, actor: staff.actor).jsonResponse()
+        }
+    }
+
+    func orders(_ context: AppContext) throws -> Orders {
+        Orders(database: try context.store().database)
+    }
+}

@@ -1,0 +1,110 @@
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+
+/// The catalog API: shoppers read active products; staff write and see every status.
+struct ProductRoutes {
+    func register(on router: Router<AppContext>) {
+        router.get("/api/products") { request, context in
+            let query = try ProductQuery(parameters: request.queryDictionary, includeHidden: context.staff != nil)
+            return try await catalog(context).list(query).jsonResponse()
+        }
+        router.post("/api/products") { request, context in
+            let staff = try context.requireStaff()
+            let input = try await request.decodeJSON(ProductInput.self, context: context)
+            return try await catalog(context).create(input, actor: staff.actor).jsonResponse(status: .created)
+        }
+        router.get("/api/products/:product") { _, context in
+            let key = try context.parameters.require("product")
+            guard let product = try await catalog(context).find(key, includeHidden: context.staff != nil) else {
+                throw Problem.notFound("There is no product \(key.prefix(64)).")
+            }
+            return try product.jsonResponse()
+        }
+        router.put("/api/products/:product") { request, context in try await update(request, context, replacing: true) }
+        router.patch("/api/products/:product") { request, context in try await update(request, context, replacing: false) }
+        router.delete("/api/products/:product") { _, context in
+            _ = try context.requireStaff()
+            let id = try context.parameters.require("product")
+            guard try await catalog(context).delete(id: id) else { throw Problem.notFound("There is no product \(id.prefix(64)).") }
+            return Response(status: .noContent)
+        }
+
+        router.post("/api/inventory/adjustments") { request, context in
+            let staff = try context.requireStaff()
+            struct Body: Decodable { let variantId: String; let delta: Int; let reason: String }
+            let body = try await request.decodeJSON(Body.self, context: context)
+            return try await Inventory(database: try context.store().database)
+                .adjust(variantID: body.variantId, delta: body.delta, reason: body.reason, actor: staff.actor)
+                .jsonResponse(status: .created)
+        }
+        router.get("/api/inventory/adjustments") { request, context in
+            _ = try context.requireStaff()
+            let query = request.queryDictionary
+            return try await Inventory(database: try context.store().database)
+                .history(variantID: query["variant_id"], page: try PageRequest(limit: query["limit"], cursor: query["cursor"]))
+                .jsonResponse()
+        }
+    }
+
+    func catalog(_ context: AppContext) async throws -> ProductCatalog {
+        ProductCatalog(database: try context.store().database, currency: try await context.storeSettings().currency)
+    }
+
+    func update(_ request: Request, _ context: AppContext, replacing: Bool) async throws -> Response {
+        let staff = try context.requireStaff()
+        let id = try context.parameters.require("product")
+        let input = try await request.decodeJSON(ProductInput.self, context: context)
+        return try await catalog(context).update(id: id, with: input, replacing: replacing, actor: staff.actor).jsonResponse()
+    }
+}
+
+/// Categories, and the products in one.
+struct CategoryRoutes {
+    func register(on router: Router<AppContext>) {
+        router.get("/api/categories") { request, context in
+            let query = request.queryDictionary
+            return try await categories(context).list(page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
+        }
+        router.post("/api/categories") { request, context in
+            _ = try context.requireStaff()
+            let input = try await request.decodeJSON(CategoryInput.self, context: context)
+            return try await categories(context).create(input).jsonResponse(status: .created)
+        }
+        router.get("/api/categories/:category") { _, context in
+            try await find(context).jsonResponse()
+        }
+        router.get("/api/categories/:category/products") { request, context in
+            let category = try await find(context)
+            var parameters = request.queryDictionary
+            parameters["category"] = category.id
+            let query = try ProductQuery(parameters: parameters, includeHidden: context.staff != nil)
+            return try await ProductRoutes().catalog(context).list(query).jsonResponse()
+        }
+        router.put("/api/categories/:category") { request, context in try await update(request, context, replacing: true) }
+        router.patch("/api/categories/:category") { request, context in try await update(request, context, replacing: false) }
+        router.delete("/api/categories/:category") { _, context in
+            _ = try context.requireStaff()
+            let id = try context.parameters.require("category")
+            guard try await categories(context).delete(id: id) else { throw Problem.notFound("There is no category \(id.prefix(64)).") }
+            return Response(status: .noContent)
+        }
+    }
+
+    func categories(_ context: AppContext) throws -> Categories {
+        Categories(database: try context.store().database)
+    }
+
+    func find(_ context: AppContext) async throws -> LeopardCommerce.Category {
+        let key = try context.parameters.require("category")
+        guard let category = try await categories(context).find(key) else { throw Problem.notFound("There is no category \(key.prefix(64)).") }
+        return category
+    }
+
+    func update(_ request: Request, _ context: AppContext, replacing: Bool) async throws -> Response {
+        _ = try context.requireStaff()
+        let id = try context.parameters.require("category")
+        let input = try await request.decodeJSON(CategoryInput.self, context: context)
+        return try await categories(context).update(id: id, with: input, replacing: replacing).jsonResponse()
+    }
+}

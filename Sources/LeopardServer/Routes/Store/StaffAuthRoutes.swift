@@ -1,0 +1,129 @@
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+
+/// Staff sign-in and the owner's management of staff and API keys.
+struct StaffAuthRoutes {
+    let services: LeopardServices
+
+    struct Credentials: Decodable {
+        let email: String
+        let password: String
+    }
+
+    struct Invitation: Decodable {
+        let email: String
+        let role: String?
+        let password: String?
+    }
+
+    struct KeyRequest: Decodable {
+        let name: String
+    }
+
+    struct Me: Encodable {
+        let id: String
+        let email: String
+        let role: String
+        let via: String
+    }
+
+    func register(on router: Router<AppContext>) {
+        router.post("/api/auth/login", use: login)
+        router.post("/api/auth/logout") { _, context in
+            let staff = try context.requireStaff()
+            guard case .session(let id) = staff.credential else { throw Problem.badRequest("API keys are revoked, not signed out.") }
+            try await StaffSessions(database: try context.store().database, hasher: services.passwordHasher).revoke(sessionID: id)
+            return Response(status: .noContent)
+        }
+        router.get("/api/auth/me") { _, context in
+            let staff = try context.requireStaff()
+            let via: String
+            switch staff.credential {
+            case .session: via = "session"
+            case .apiKey: via = "api_key"
+            }
+            return try Me(id: staff.staffID, email: staff.email, role: staff.role.rawValue, via: via).jsonResponse()
+        }
+
+        router.post("/api/api-keys") { request, context in
+            let owner = try context.requireOwner()
+            let input = try await request.decodeJSON(KeyRequest.self, context: context)
+            let name = input.name.trimmingWhitespace()
+            guard !name.isEmpty, name.count <= 100 else { throw Problem.invalid("name", "must be 1 to 100 characters") }
+            return try await ApiKeys(database: try context.store().database).create(name: name, createdBy: owner.actor).jsonResponse(status: .created)
+        }
+        router.get("/api/api-keys") { request, context in
+            _ = try context.requireOwner()
+            let query = request.queryDictionary
+            return try await ApiKeys(database: try context.store().database)
+                .list(page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
+        }
+        router.delete("/api/api-keys/:keyId") { _, context in
+            _ = try context.requireOwner()
+            let id = try context.parameters.require("keyId")
+            guard try await ApiKeys(database: try context.store().database).revoke(id: id) else { throw Problem.notFound("There is no live API key \(id.prefix(64)).") }
+            return Response(status: .noContent)
+        }
+
+        router.post("/api/staff") { request, context in
+            _ = try context.requireOwner()
+            let input = try await request.decodeJSON(Invitation.self, context: context)
+            var errors: [Problem.FieldError] = []
+            let email = EmailAddress(input.email)
+            if email == nil { errors.append(.init(field: "email", message: "must be an e-mail address")) }
+            let role = StaffPrincipal.Role(rawValue: input.role ?? "staff")
+            if role == nil { errors.append(.init(field: "role", message: "must be owner or staff")) }
+            if let password = input.password, let problem = PasswordHasher.problem(with: password) { errors.append(.init(field: "password", message: problem)) }
+            guard errors.isEmpty, let email, let role else { throw Problem.validation(errors) }
+            let hash = try await input.password.asyncMap { try await services.passwordHasher.hash($0) }
+            return try await StaffAccounts(database: try context.store().database)
+                .invite(email: email.value, role: role, passwordHash: hash).jsonResponse(status: .created)
+        }
+        router.get("/api/staff") { request, context in
+            _ = try context.requireOwner()
+            let query = request.queryDictionary
+            return try await StaffAccounts(database: try context.store().database)
+                .list(page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
+        }
+        router.delete("/api/staff/:staffId") { _, context in
+            _ = try context.requireOwner()
+            let id = try context.parameters.require("staffId")
+            guard try await StaffAccounts(database: try context.store().database).remove(id: id) else {
+                throw Problem.notFound("There is no staff member \(id.prefix(64)) who can be removed.")
+            }
+            return Response(status: .noContent)
+        }
+    }
+
+    @Sendable func login(_ request: Request, context: AppContext) async throws -> Response {
+        let (tenant, database) = try context.store()
+        let input = try await request.decodeJSON(Credentials.self, context: context)
+        let byAddress = "staff:\(tenant.id):\(context.remoteAddress ?? "local")"
+        let byEmail = "staff:\(tenant.id):\(input.email.lowercased().prefix(254))"
+        try await LoginThrottle(limiter: services.loginLimiter).check(byAddress, byEmail)
+        guard let issued = try await StaffSessions(database: database, hasher: services.passwordHasher).login(email: input.email, password: input.password) else {
+            await LoginThrottle(limiter: services.loginLimiter).fail(byAddress, byEmail)
+            throw Problem.unauthorized("The e-mail address or password is wrong.")
+        }
+        return try issued.jsonResponse()
+    }
+}
+
+/// Failed sign-ins counted per client and per account, so that neither one address guessing
+/// many accounts nor many addresses guessing one account gets far.
+struct LoginThrottle {
+    let limiter: RateLimiter
+
+    func check(_ keys: String...) async throws {
+        for key in keys {
+            if let wait = await limiter.retryAfter(key) {
+                throw Problem.tooManyRequests(retryAfterSeconds: wait, detail: "Too many failed sign-ins; try again in \(wait) seconds.")
+            }
+        }
+    }
+
+    func fail(_ keys: String...) async {
+        for key in keys { await limiter.record(key) }
+    }
+}
