@@ -41,11 +41,17 @@ public struct IdempotencyKeys: Sendable {
         }
     }
 
-    /// The fingerprint of a request: method, path and exact body bytes.
+    /// The fingerprint of a request: method, path and body. A JSON body is compared by
+    /// meaning (keys sorted, spacing ignored), as Stripe compares parameters, not bytes.
     public static func fingerprint(method: String, path: String, body: some Sequence<UInt8>) -> String {
+        var bytes = Data(body)
+        if let object = try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed]),
+           let canonical = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed]) {
+            bytes = canonical
+        }
         var hasher = SHA256()
         hasher.update(data: Data("\(method) \(path)\n".utf8))
-        hasher.update(data: Data(body))
+        hasher.update(data: bytes)
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 

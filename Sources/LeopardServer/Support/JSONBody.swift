@@ -33,7 +33,32 @@ extension Request {
         do {
             return try JSONDecoder().decode(T.self, from: buffer)
         } catch let error as DecodingError {
+            // Foundation reports a number that does not fit the field's type (1.5 for an
+            // integer, 1e30) as corrupt data with no path; find such numbers to name the field.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+               let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) {
+                let fields = Self.nonIntegralNumbers(in: object, path: "")
+                if !fields.isEmpty {
+                    throw Problem.validation(fields.map { .init(field: $0, message: "must be a whole number") })
+                }
+            }
             throw Self.problem(for: error)
+        }
+    }
+
+    /// Paths of numbers that are not whole 64-bit integers.
+    static func nonIntegralNumbers(in value: Any, path: String) -> [String] {
+        func join(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
+        switch value {
+        case let object as [String: Any]:
+            return object.keys.sorted().flatMap { nonIntegralNumbers(in: object[$0] as Any, path: join($0)) }
+        case let array as [Any]:
+            return array.enumerated().flatMap { nonIntegralNumbers(in: $1, path: join(String($0))) }
+        case let number as NSNumber where !(value is Bool):
+            let double = number.doubleValue
+            return double.rounded() == double && abs(double) < 9.2e18 ? [] : [path]
+        default:
+            return []
         }
     }
 
