@@ -4,10 +4,23 @@ import ServiceLifecycle
 
 /// Builds the two routers (platform host and store hosts) and the responder that picks one.
 public func buildResponder(_ services: LeopardServices) -> LeopardResponder {
+    let (platform, store) = buildRouters(services)
+    return LeopardResponder(
+        platform: platform.buildResponder(),
+        store: store.buildResponder(),
+        hosts: HostClassifier(baseDomain: services.configuration.baseDomain),
+        directory: services.directory,
+        databases: services.databases
+    )
+}
+
+/// The platform host's router and the store hosts' router.
+public func buildRouters(_ services: LeopardServices) -> (platform: Router<AppContext>, store: Router<AppContext>) {
     let platform = Router(context: AppContext.self)
     platform.add(middleware: ProblemMiddleware())
     HealthRoutes(platformDatabase: services.platformDatabase).register(on: platform)
     TenantControlRoutes(services: services).register(on: platform)
+    OpenAPIRoutes(document: OpenAPIRoutes.platform).register(on: platform)
 
     let store = Router(context: AppContext.self)
     store.add(middleware: ProblemMiddleware())
@@ -20,14 +33,8 @@ public func buildResponder(_ services: LeopardServices) -> LeopardResponder {
     CartRoutes().register(on: store)
     OrderRoutes().register(on: store)
     CustomerRoutes(services: services).register(on: store)
-
-    return LeopardResponder(
-        platform: platform.buildResponder(),
-        store: store.buildResponder(),
-        hosts: HostClassifier(baseDomain: services.configuration.baseDomain),
-        directory: services.directory,
-        databases: services.databases
-    )
+    OpenAPIRoutes(document: OpenAPIRoutes.store).register(on: store)
+    return (platform, store)
 }
 
 /// The HTTP application over already started services. `extraServices` run beside the server

@@ -1,0 +1,59 @@
+/// A JSON document built in Swift (the OpenAPI description), encoded with its keys in order.
+indirect enum JSONValue: Encodable, Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
+    case string(String)
+    case int(Int)
+    case bool(Bool)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+    case null
+
+    init(stringLiteral value: String) { self = .string(value) }
+    init(integerLiteral value: Int) { self = .int(value) }
+    init(booleanLiteral value: Bool) { self = .bool(value) }
+    init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(elements) }
+
+    typealias Key = String
+    typealias Value = JSONValue
+    typealias ArrayLiteralElement = JSONValue
+
+    struct CodingName: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .string(let value):
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+        case .int(let value):
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+        case .bool(let value):
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+        case .null:
+            var container = encoder.singleValueContainer()
+            try container.encodeNil()
+        case .array(let values):
+            var container = encoder.unkeyedContainer()
+            for value in values { try container.encode(value) }
+        case .object(let pairs):
+            var container = encoder.container(keyedBy: CodingName.self)
+            for (key, value) in pairs { try container.encode(value, forKey: CodingName(stringValue: key)) }
+        }
+    }
+
+    /// The pairs of an object, or nothing.
+    var pairs: [(String, JSONValue)] {
+        if case .object(let pairs) = self { return pairs }
+        return []
+    }
+
+    /// The object with `pairs` appended.
+    func adding(_ more: [(String, JSONValue)]) -> JSONValue { .object(pairs + more) }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+@testable import LeopardServer
+import Testing
+
+@Suite("OpenAPI document")
+struct OpenAPITests {
+    /// `METHOD /path` of every operation in a served document.
+    func operations(in response: TestResponse) throws -> Set<String> {
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+        let paths = try #require(object["paths"] as? [String: [String: Any]])
+        return Set(paths.flatMap { path, methods in methods.keys.map { "\($0.uppercased()) \(path)" } })
+    }
+
+    func routes(_ router: Router<AppContext>) -> Set<String> {
+        Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
+    }
+
+    @Test("every registered route is in the document, and the document names no route that is not registered")
+    func documentMatchesRouters() async throws {
+        try await TestPlatform.withPlatform { platform, client in
+            let (platformRouter, storeRouter) = buildRouters(platform.services)
+            let platformDocument = try await client.execute(uri: "/openapi.json", method: .get)
+            #expect(platformDocument.status == .ok)
+            #expect(try operations(in: platformDocument) == routes(platformRouter))
+
+            let store = try await client.makeStore("Spec Shop")
+            let storeDocument = try await client.call(.get, "/openapi.json", host: store.host)
+            #expect(storeDocument.status == .ok)
+            #expect(try operations(in: storeDocument) == routes(storeRouter))
+            let object = try JSONSerialization.jsonObject(with: Data(buffer: storeDocument.body)) as? [String: Any]
+            #expect(object?["openapi"] as? String == "3.1.0")
+        }
+    }
+
+    @Test("every schema the document refers to is defined")
+    func referencesResolve() throws {
+        for document in [OpenAPIRoutes.platform, OpenAPIRoutes.store] {
+            let text = String(buffer: document)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            let schemas = try #require((object["components"] as? [String: Any])?["schemas"] as? [String: Any])
+            let references = text.components(separatedBy: "#/components/schemas/").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+            #expect(!references.isEmpty)
+            for reference in references { #expect(schemas[reference] != nil, "\(reference) is not defined") }
+        }
+    }
+}
