@@ -164,6 +164,41 @@ public struct ProductCatalog: Sendable {
         throw Problem.conflict("A SKU is used by another product.", errors: errors)
     }
 
+    // MARK: Images
+
+    /// Appends an image (an uploaded file's URL, or an external one) to a product.
+    public func addImage(productID: String, url: String, alt: String, fileName: String?, now: Date = Date()) async throws -> Product {
+        let alt = alt.trimmingWhitespace()
+        if alt.count > 512 { throw Problem.invalid("alt", "must be at most 512 characters") }
+        if fileName == nil, let problem = ProductDraft.urlProblem(url) { throw Problem.invalid("url", problem) }
+        try await database.write { sql in
+            guard try await sql.raw("SELECT id FROM products WHERE id = \(bind: productID)").first() != nil else {
+                throw Problem.notFound("There is no product \(productID.prefix(64)).")
+            }
+            let count = try await sql.raw("SELECT COUNT(*) AS n FROM product_images WHERE product_id = \(bind: productID)").first()?.decode(column: "n", as: Int.self) ?? 0
+            guard count < ProductDraft.maximumImages else { throw Problem.conflict("A product has at most \(ProductDraft.maximumImages) images.") }
+            let position = try await sql.raw("SELECT COALESCE(MAX(position), -1) + 1 AS next FROM product_images WHERE product_id = \(bind: productID)").first()?.decode(column: "next", as: Int.self) ?? 0
+            try await sql.raw("""
+                INSERT INTO product_images (id, product_id, url, alt, position, file_name, created_at)
+                VALUES (\(bind: Identifier.make("img", date: now)), \(bind: productID), \(bind: url), \(bind: alt), \(bind: position), \(bind: fileName), \(bind: now.stamp))
+                """).run()
+            try await sql.raw("UPDATE products SET updated_at = \(bind: now.stamp) WHERE id = \(bind: productID)").run()
+        }
+        return try await require(productID)
+    }
+
+    /// Removes an image; returns the stored file's name, if it was an upload, for the caller to
+    /// delete. Nil result with `removed == false` when there is no such image.
+    public func removeImage(productID: String, imageID: String, now: Date = Date()) async throws -> (removed: Bool, fileName: String?) {
+        try await database.write { sql in
+            guard let row = try await sql.raw("DELETE FROM product_images WHERE id = \(bind: imageID) AND product_id = \(bind: productID) RETURNING file_name").first() else {
+                return (false, nil)
+            }
+            try await sql.raw("UPDATE products SET updated_at = \(bind: now.stamp) WHERE id = \(bind: productID)").run()
+            return (true, try row.decode(column: "file_name", as: String?.self))
+        }
+    }
+
     // MARK: Reads
 
     /// A product by id or handle; `includeHidden` is false for shoppers, who see active ones only.

@@ -163,10 +163,7 @@ struct ProductDraft: Sendable {
         if description.utf8.count > 65_536 { fail("description", "must be at most 64 KiB") }
         if images.count > Self.maximumImages { fail("images", "must have at most \(Self.maximumImages) entries") }
         for (index, image) in images.enumerated() {
-            if !(image.url.hasPrefix("https://") || image.url.hasPrefix("http://") || image.url.hasPrefix("/")) || image.url.utf8.count > 2048
-                || image.url.unicodeScalars.contains(where: { $0.value <= 0x20 }) {
-                fail("images.\(index).url", "must be an http(s) URL of at most 2048 characters")
-            }
+            if let problem = Self.urlProblem(image.url) { fail("images.\(index).url", problem) }
             if image.alt.count > 512 { fail("images.\(index).alt", "must be at most 512 characters") }
         }
         if tags.count > Self.maximumTags { fail("tags", "must have at most \(Self.maximumTags) entries") }
@@ -217,6 +214,15 @@ struct ProductDraft: Sendable {
             if !combinations.insert(combination).inserted { fail("variants.\(index).options", "repeats another variant's options") }
         }
         return errors
+    }
+
+    /// Why `url` cannot be an image address (http(s), or a path on this host), or nil.
+    static func urlProblem(_ url: String) -> String? {
+        let scheme = url.hasPrefix("https://") || url.hasPrefix("http://") || (url.hasPrefix("/") && !url.hasPrefix("//"))
+        guard scheme, url.utf8.count <= 2048, !url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else {
+            return "must be an http(s) URL of at most 2048 characters"
+        }
+        return nil
     }
 
     /// The title of a variant that has none: its option values, or "Default".

@@ -64,6 +64,10 @@ enum OpenAPIDocument {
         Operation(method: "put", path: "/api/products/{product}", summary: "Replace a product", tag: "catalog", access: .staff, body: "ProductInput", response: "Product"),
         Operation(method: "patch", path: "/api/products/{product}", summary: "Change some fields of a product", tag: "catalog", access: .staff, body: "ProductInput", response: "Product"),
         Operation(method: "delete", path: "/api/products/{product}", summary: "Delete a product", tag: "catalog", access: .staff, status: 204),
+        Operation(method: "post", path: "/api/products/{product}/images", summary: "Add an image: multipart upload (field file, at most 10 MiB) or {url, alt}", tag: "catalog",
+                  access: .staff, body: "ImageInput", status: 201, response: "Product"),
+        Operation(method: "delete", path: "/api/products/{product}/images/{imageId}", summary: "Remove an image", tag: "catalog", access: .staff, status: 204),
+        Operation(method: "get", path: "/media/{file}", summary: "An uploaded image (cached for a year)", tag: "catalog", response: "binary"),
         Operation(method: "post", path: "/api/inventory/adjustments", summary: "Adjust a variant's stock", tag: "catalog", access: .staff, body: "InventoryAdjustmentInput", status: 201, response: "InventoryAdjustment"),
         Operation(method: "get", path: "/api/inventory/adjustments", summary: "Stock history, newest first", tag: "catalog", access: .staff, response: "page:InventoryAdjustment",
                   parameters: page + [.query("variant_id")]),
@@ -128,6 +132,7 @@ enum OpenAPIDocument {
             }
         }
         var schemas = OpenAPISchemas.all
+        schemas.append(("ImageInput", OpenAPISchemas.object([("url", OpenAPISchemas.string), ("alt", OpenAPISchemas.string)], required: ["url"])))
         schemas.append(("QuantityInput", OpenAPISchemas.object([("quantity", OpenAPISchemas.integer)], required: ["quantity"])))
         return [
             "openapi": "3.1.0",
@@ -160,13 +165,16 @@ enum OpenAPIDocument {
         case .staff, .owner, .customer, .staffOrCustomer, .operatorToken: pairs.append(("security", [["bearer": []]]))
         }
         if let body = operation.body {
-            pairs.append(("requestBody", [
-                "required": .bool(operation.bodyRequired),
-                "content": ["application/json": ["schema": OpenAPISchemas.ref(body)]],
-            ]))
+            var content: [(String, JSONValue)] = [("application/json", ["schema": OpenAPISchemas.ref(body)])]
+            if body == "ImageInput" {
+                content.append(("multipart/form-data", ["schema": OpenAPISchemas.object([("file", ["type": "string", "contentMediaType": "application/octet-stream"]), ("alt", OpenAPISchemas.string)], required: ["file"])]))
+            }
+            pairs.append(("requestBody", ["required": .bool(operation.bodyRequired), "content": .object(content)]))
         }
         var success: [(String, JSONValue)] = [("description", "Success")]
-        if let response = operation.response {
+        if operation.response == "binary" {
+            success.append(("content", ["image/*": ["schema": ["type": "string", "contentMediaType": "image/*"]]]))
+        } else if let response = operation.response {
             let schema = response.hasPrefix("page:") ? OpenAPISchemas.page(of: String(response.dropFirst(5))) : OpenAPISchemas.ref(response)
             success.append(("content", ["application/json": ["schema": schema]]))
         } else if operation.status != 204 {
