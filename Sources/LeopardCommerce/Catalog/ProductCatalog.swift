@@ -53,7 +53,7 @@ public struct ProductCatalog: Sendable {
         }
     }
 
-    private func save(_ draft: ProductDraft, id: String, existing: Product?, actor: String, now: Date, on sql: any SQLDatabase) async throws {
+    func save(_ draft: ProductDraft, id: String, existing: Product?, actor: String, now: Date, on sql: any SQLDatabase) async throws {
         let stamp = now.stamp
         let title = draft.title ?? ""
         if let categoryId = draft.categoryId {

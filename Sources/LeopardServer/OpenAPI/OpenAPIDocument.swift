@@ -60,6 +60,9 @@ enum OpenAPIDocument {
                                       .query("price_max", OpenAPISchemas.integer), .query("in_stock", OpenAPISchemas.boolean),
                                       .query("sort", ["type": "string", "enum": ["newest", "price_asc", "price_desc", "title"]]), .query("q")]),
         Operation(method: "post", path: "/api/products", summary: "Create a product", tag: "catalog", access: .staff, body: "ProductInput", status: 201, response: "Product"),
+        Operation(method: "get", path: "/api/products/export", summary: "All products as CSV, one row per variant", tag: "catalog", access: .staff, response: "csv"),
+        Operation(method: "post", path: "/api/products/import", summary: "Create or replace products from CSV: every row checked, all or nothing", tag: "catalog",
+                  access: .staff, body: "csv", response: "ImportReport"),
         Operation(method: "get", path: "/api/products/{product}", summary: "A product by id or handle", tag: "catalog", response: "Product"),
         Operation(method: "put", path: "/api/products/{product}", summary: "Replace a product", tag: "catalog", access: .staff, body: "ProductInput", response: "Product"),
         Operation(method: "patch", path: "/api/products/{product}", summary: "Change some fields of a product", tag: "catalog", access: .staff, body: "ProductInput", response: "Product"),
@@ -133,6 +136,7 @@ enum OpenAPIDocument {
         }
         var schemas = OpenAPISchemas.all
         schemas.append(("ImageInput", OpenAPISchemas.object([("url", OpenAPISchemas.string), ("alt", OpenAPISchemas.string)], required: ["url"])))
+        schemas.append(("ImportReport", OpenAPISchemas.object([("created", OpenAPISchemas.integer), ("updated", OpenAPISchemas.integer)], required: ["created", "updated"])))
         schemas.append(("QuantityInput", OpenAPISchemas.object([("quantity", OpenAPISchemas.integer)], required: ["quantity"])))
         return [
             "openapi": "3.1.0",
@@ -164,7 +168,9 @@ enum OpenAPIDocument {
         case .open, .cart: break
         case .staff, .owner, .customer, .staffOrCustomer, .operatorToken: pairs.append(("security", [["bearer": []]]))
         }
-        if let body = operation.body {
+        if operation.body == "csv" {
+            pairs.append(("requestBody", ["required": true, "content": ["text/csv": ["schema": OpenAPISchemas.string]]]))
+        } else if let body = operation.body {
             var content: [(String, JSONValue)] = [("application/json", ["schema": OpenAPISchemas.ref(body)])]
             if body == "ImageInput" {
                 content.append(("multipart/form-data", ["schema": OpenAPISchemas.object([("file", ["type": "string", "contentMediaType": "application/octet-stream"]), ("alt", OpenAPISchemas.string)], required: ["file"])]))
@@ -172,7 +178,9 @@ enum OpenAPIDocument {
             pairs.append(("requestBody", ["required": .bool(operation.bodyRequired), "content": .object(content)]))
         }
         var success: [(String, JSONValue)] = [("description", "Success")]
-        if operation.response == "binary" {
+        if operation.response == "csv" {
+            success.append(("content", ["text/csv": ["schema": OpenAPISchemas.string]]))
+        } else if operation.response == "binary" {
             success.append(("content", ["image/*": ["schema": ["type": "string", "contentMediaType": "image/*"]]]))
         } else if let response = operation.response {
             let schema = response.hasPrefix("page:") ? OpenAPISchemas.page(of: String(response.dropFirst(5))) : OpenAPISchemas.ref(response)

@@ -1,6 +1,7 @@
 import Hummingbird
 import LeopardCommerce
 import LeopardCore
+import NIOCore
 
 /// The catalog API: shoppers read active products; staff write and see every status.
 struct ProductRoutes {
@@ -13,6 +14,31 @@ struct ProductRoutes {
             let staff = try context.requireStaff()
             let input = try await request.decodeJSON(ProductInput.self, context: context)
             return try await catalog(context).create(input, actor: staff.actor).jsonResponse(status: .created)
+        }
+        router.get("/api/products/export") { _, context in
+            _ = try context.requireStaff()
+            let csv = try await ProductCSV(catalog: try await catalog(context)).export()
+            return Response(status: .ok, headers: [
+                .contentType: "text/csv; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"products.csv\"",
+            ], body: .init(byteBuffer: ByteBuffer(string: csv)))
+        }
+        router.post("/api/products/import") { request, context in
+            let staff = try context.requireStaff()
+            let contentType = request.headers[.contentType]?.lowercased() ?? "text/csv"
+            guard contentType.hasPrefix("text/csv") || contentType.hasPrefix("text/plain") || contentType.hasPrefix("application/csv") else {
+                throw Problem.unsupportedMediaType("Send the products as text/csv.")
+            }
+            let limit = 5 * 1024 * 1024
+            let buffer: ByteBuffer
+            do {
+                buffer = try await request.body.collect(upTo: limit)
+            } catch is NIOTooManyBytesError {
+                throw Problem.payloadTooLarge(limit: limit)
+            }
+            guard let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes) else { throw Problem.badRequest("The file is not UTF-8 text.") }
+            let report = try await ProductCSV(catalog: try await catalog(context)).importCSV(text, actor: staff.actor)
+            return try report.jsonResponse()
         }
         router.get("/api/products/:product") { _, context in
             let key = try context.parameters.require("product")
