@@ -57,8 +57,11 @@ struct TenantResolutionTests {
     func routerSeparation() async throws {
         try await TestPlatform.withPlatform { _, client in
             _ = try await client.signup(storeName: "Acme")
-            let onStore = try await client.execute(uri: "/api/tenants", method: .get, headers: [HTTPField.Name("Host")!: "acme.localhost", .authorization: "Bearer \(TestPlatform.operatorToken)"])
+            let onStore = try await client.execute(uri: "/api/tenants", method: .get, headers: .host("acme.localhost"))
             #expect(onStore.status == .notFound)
+            // The operator token is no credential on a store's host.
+            let withToken = try await client.execute(uri: "/api/tenants", method: .get, headers: [HTTPField.Name("Host")!: "acme.localhost", .authorization: "Bearer \(TestPlatform.operatorToken)"])
+            #expect(withToken.status == .unauthorized)
             let onPlatform = try await client.execute(uri: "/api/store", method: .get, headers: .host("localhost:8080"))
             #expect(onPlatform.status == .notFound)
         }
