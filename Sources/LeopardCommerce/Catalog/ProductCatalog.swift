@@ -47,9 +47,8 @@ public struct ProductCatalog: Sendable {
     public func delete(id: String) async throws -> Bool {
         let kind = database.kind
         return try await database.write { sql in
-            guard try await sql.raw("DELETE FROM products WHERE id = \(bind: id) RETURNING id").first() != nil else { return false }
             try await ProductSearchIndex(kind: kind).remove(productID: id, on: sql)
-            return true
+            return try await sql.raw("DELETE FROM products WHERE id = \(bind: id) RETURNING id").first() != nil
         }
     }
 

@@ -7,15 +7,26 @@ import SQLKit
 struct ProductSearchIndex {
     let kind: DatabaseKind
 
+    /// Indexes a product (after its row is written), replacing what was indexed before.
     func replace(productID: String, title: String, description: String, tags: String, on sql: any SQLDatabase) async throws {
         guard kind == .sqlite else { return }
-        try await remove(productID: productID, on: sql)
-        try await sql.raw("INSERT INTO product_search (product_id, title, description, tags) VALUES (\(bind: productID), \(bind: title), \(bind: description), \(bind: tags))").run()
+        let row = try await sql.raw("SELECT search_id FROM products WHERE id = \(bind: productID)").first()
+        var searchID = try row?.decode(column: "search_id", as: Int?.self)
+        if let searchID {
+            try await sql.raw("DELETE FROM product_search WHERE rowid = \(bind: searchID)").run()
+        } else {
+            let next = try await sql.raw("SELECT COALESCE(MAX(search_id), 0) + 1 AS next FROM products").first()?.decode(column: "next", as: Int.self) ?? 1
+            try await sql.raw("UPDATE products SET search_id = \(bind: next) WHERE id = \(bind: productID)").run()
+            searchID = next
+        }
+        try await sql.raw("INSERT INTO product_search (rowid, product_id, title, description, tags) VALUES (\(bind: searchID), \(bind: productID), \(bind: title), \(bind: description), \(bind: tags))").run()
     }
 
+    /// Removes a product from the index; call before deleting its row.
     func remove(productID: String, on sql: any SQLDatabase) async throws {
         guard kind == .sqlite else { return }
-        try await sql.raw("DELETE FROM product_search WHERE product_id = \(bind: productID)").run()
+        guard let searchID = try await sql.raw("SELECT search_id FROM products WHERE id = \(bind: productID)").first()?.decode(column: "search_id", as: Int?.self) else { return }
+        try await sql.raw("DELETE FROM product_search WHERE rowid = \(bind: searchID)").run()
     }
 
     /// The words of a shopper's query: letters and digits only, at most ten, so that neither

@@ -62,7 +62,9 @@ public enum StoreSchema {
             "ALTER TABLE store_settings ADD COLUMN next_order_number BIGINT NOT NULL DEFAULT 1001",
         ]),
         Migration("0005_catalog", sqlite: catalogTables + [
+            // Rows are keyed by products.search_id, so updates delete by rowid, not by a scan.
             "CREATE VIRTUAL TABLE product_search USING fts5(product_id UNINDEXED, title, description, tags, tokenize = 'unicode61 remove_diacritics 2')",
+            "CREATE UNIQUE INDEX products_search_id ON products (search_id)",
         ], postgres: catalogTables + [
             """
             ALTER TABLE products ADD COLUMN search tsvector GENERATED ALWAYS AS (
@@ -220,6 +222,7 @@ public enum StoreSchema {
             options_json TEXT NOT NULL DEFAULT '[]',
             tags_text TEXT NOT NULL DEFAULT '',
             min_price BIGINT NOT NULL DEFAULT 0,
+            search_id BIGINT,
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL
         )
