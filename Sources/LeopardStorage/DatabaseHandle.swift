@@ -19,7 +19,9 @@ public protocol DatabaseHandle: Sendable {
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
-    func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// On SQLite, transactions that arrive together share one commit and one WAL sync (group
+    /// commit, each in its own savepoint); the caller resumes once its changes are durable.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
 
     /// Runs `body`, a single statement, durably: on SQLite statements that arrive together share
     /// one transaction and one sync (group commit, each in its own savepoint); on PostgreSQL it

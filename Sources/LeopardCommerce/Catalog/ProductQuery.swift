@@ -102,19 +102,20 @@ struct ProductListing {
 
         let order: SQLQueryString
         let position = try query.cursor.map { try decode($0, sort: query.sort) }
+        // Row-value comparisons, which both engines turn into index range scans.
         switch query.sort {
         case .newest, .relevance:
             order = "p.created_at DESC, p.id DESC"
-            if let position { clauses.append("(p.created_at < \(bind: position.key) OR (p.created_at = \(bind: position.key) AND p.id < \(bind: position.id)))") }
+            if let position { clauses.append("(p.created_at, p.id) < (\(bind: position.key), \(bind: position.id))") }
         case .priceAscending:
             order = "p.min_price ASC, p.id ASC"
-            if let position { let price = Int(position.key) ?? 0; clauses.append("(p.min_price > \(bind: price) OR (p.min_price = \(bind: price) AND p.id > \(bind: position.id)))") }
+            if let position { clauses.append("(p.min_price, p.id) > (\(bind: Int(position.key) ?? 0), \(bind: position.id))") }
         case .priceDescending:
             order = "p.min_price DESC, p.id DESC"
-            if let position { let price = Int(position.key) ?? 0; clauses.append("(p.min_price < \(bind: price) OR (p.min_price = \(bind: price) AND p.id < \(bind: position.id)))") }
+            if let position { clauses.append("(p.min_price, p.id) < (\(bind: Int(position.key) ?? 0), \(bind: position.id))") }
         case .title:
             order = "p.title ASC, p.id ASC"
-            if let position { clauses.append("(p.title > \(bind: position.key) OR (p.title = \(bind: position.key) AND p.id > \(bind: position.id)))") }
+            if let position { clauses.append("(p.title, p.id) > (\(bind: position.key), \(bind: position.id))") }
         }
         let whereClause: SQLQueryString = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
         let rows = try await sql.raw("SELECT p.id, p.created_at, p.min_price, p.title FROM products p" + whereClause + " ORDER BY " + order + " LIMIT \(bind: query.limit + 1)").all()

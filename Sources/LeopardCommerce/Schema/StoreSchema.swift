@@ -227,11 +227,15 @@ public enum StoreSchema {
             updated_at TEXT NOT NULL
         )
         """,
-        "CREATE INDEX products_status_created ON products (status, created_at)",
-        "CREATE INDEX products_created ON products (created_at)",
-        "CREATE INDEX products_category ON products (category_id)",
-        "CREATE INDEX products_min_price ON products (min_price)",
-        "CREATE INDEX products_title ON products (title)",
+        // One index per sort order, with the id as tie-breaker, so a page is an index range
+        // scan whatever the store's size; shoppers' lists also filter on status first.
+        "CREATE INDEX products_status_created ON products (status, created_at, id)",
+        "CREATE INDEX products_created ON products (created_at, id)",
+        "CREATE INDEX products_status_price ON products (status, min_price, id)",
+        "CREATE INDEX products_price ON products (min_price, id)",
+        "CREATE INDEX products_status_title ON products (status, title, id)",
+        "CREATE INDEX products_title ON products (title, id)",
+        "CREATE INDEX products_category ON products (category_id, created_at, id)",
         """
         CREATE TABLE product_variants (
             id TEXT PRIMARY KEY,

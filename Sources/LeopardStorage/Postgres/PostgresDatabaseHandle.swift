@@ -57,7 +57,7 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
         }
     }
 
-    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
             let sql: any SQLDatabase = connection.sql(queryLogLevel: nil)
             for statement in sessionSetup { try await sql.raw(SQLQueryString(statement)).run() }

@@ -1,10 +1,10 @@
 import SQLKit
 import SQLiteNIO
 
-/// Group commit for single-statement writes on one SQLite database: statements that arrive
-/// while a commit is in progress are run together in the next transaction, each inside its own
-/// savepoint, and share one WAL sync. A statement that fails rolls back only its savepoint.
-/// Every caller hears of its result after the commit that made it durable.
+/// Group commit for the write transactions of one SQLite database: transactions that arrive
+/// while a commit is in progress run together in the next one, each inside its own savepoint,
+/// and share one WAL sync. A transaction that fails rolls back only its savepoint. Every caller
+/// hears of its result after the commit that made it durable.
 actor GroupCommit {
     private struct Job {
         let run: @Sendable (any SQLDatabase) async throws -> any Sendable
@@ -15,8 +15,8 @@ actor GroupCommit {
     private var queue: [Job] = []
     private var draining = false
 
-    /// Most statements per transaction, so one batch never holds the writer for long.
-    static let maximumBatch = 256
+    /// Most transactions per batch, so one batch never holds the writer for long.
+    static let maximumBatch = 64
 
     init(writer: ConnectionLeases<SQLiteConnection>) {
         self.writer = writer

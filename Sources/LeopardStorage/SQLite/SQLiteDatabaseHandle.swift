@@ -8,8 +8,10 @@ import SQLiteNIO
 /// A SQLite database file in WAL mode: one writer connection, and reader connections opened
 /// when reads first overlap (at most `readerCount`), so a quiet store costs one connection.
 ///
-/// Writers are serialised here, in Swift, rather than by SQLite's busy handler: a transaction
-/// takes the writer lease, then `BEGIN IMMEDIATE`. Readers never wait for the writer (WAL).
+/// Writers are serialised here, in Swift, rather than by SQLite's busy handler: transactions
+/// queue for the writer and run in batches, each batch one `BEGIN IMMEDIATE … COMMIT` with every
+/// transaction in its own savepoint (group commit: one WAL sync per batch, not per order).
+/// Readers never wait for the writer (WAL).
 public final class SQLiteDatabaseHandle: DatabaseHandle {
     public let kind: DatabaseKind = .sqlite
     public let path: String
@@ -86,31 +88,14 @@ public final class SQLiteDatabaseHandle: DatabaseHandle {
         }
     }
 
-    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let connection = try await writer.acquire()
-        let sql = connection.sql(queryLogLevel: nil)
-        do {
-            try await sql.raw("BEGIN IMMEDIATE").run()
-        } catch {
-            await giveBack(connection, to: writer)
-            throw error
-        }
-        do {
-            let result = try await body(sql)
-            try await sql.raw("COMMIT").run()
-            await giveBack(connection, to: writer)
-            return result
-        } catch {
-            try? await sql.raw("ROLLBACK").run()
-            await giveBack(connection, to: writer)
-            throw error
-        }
-    }
-
-    public func writeStatement<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let value = try await groupCommit.submit { sql in try await body(sql) }
         guard let result = value as? T else { throw DatabaseClosedError() }
         return result
+    }
+
+    public func writeStatement<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await write(body)
     }
 
     private func giveBack(_ connection: SQLiteConnection, to leases: ConnectionLeases<SQLiteConnection>) async {
