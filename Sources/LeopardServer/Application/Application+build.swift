@@ -28,7 +28,7 @@ public func buildRouters(_ services: LeopardServices) -> (platform: Router<AppCo
     StoreInfoRoutes().register(on: store)
     StaffAuthRoutes(services: services).register(on: store)
     SettingsRoutes().register(on: store)
-    ProductRoutes().register(on: store)
+    ProductRoutes(cache: services.catalogCache).register(on: store)
     ProductImageRoutes(media: MediaStorage(root: services.configuration.dataDirectory.appendingPathComponent("media", isDirectory: true))).register(on: store)
     CategoryRoutes().register(on: store)
     CartRoutes().register(on: store)

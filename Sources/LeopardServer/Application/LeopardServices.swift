@@ -27,6 +27,8 @@ public struct LeopardServices: Sendable {
     /// Failed sign-ins (staff and customers), per store and client address and per store and
     /// e-mail address: 10 in 15 minutes, then 429.
     public let loginLimiter: RateLimiter
+    /// Rendered public catalog responses, per store and catalog version.
+    public let catalogCache: ResponseCache
     public let logger: Logger
 
     public var storeMigrator: Migrator { databases.migrator }
@@ -96,6 +98,7 @@ public struct LeopardServices: Sendable {
                 passwordHasher: PasswordHasher(cost: configuration.passwordHashCost),
                 signupLimiter: RateLimiter(limit: configuration.signupRateLimit, window: .seconds(60)),
                 loginLimiter: RateLimiter(limit: configuration.loginFailureLimit, window: .seconds(900)),
+                catalogCache: ResponseCache(),
                 logger: logger
             )
         } catch {

@@ -41,7 +41,7 @@ struct ProductImageRoutes {
         router.delete("/api/products/:product/images/:imageId") { _, context in
             _ = try context.requireStaff()
             let (tenant, _) = try context.store()
-            let outcome = try await ProductRoutes().catalog(context).removeImage(
+            let outcome = try await ProductRoutes.catalog(context).removeImage(
                 productID: try context.parameters.require("product"), imageID: try context.parameters.require("imageId"))
             guard outcome.removed else { throw Problem.notFound("This product has no such image.") }
             if let file = outcome.fileName { await media.remove(tenantID: tenant.id, fileName: file) }
@@ -67,7 +67,7 @@ struct ProductImageRoutes {
         _ = staff
         let (tenant, _) = try context.store()
         let productID = try context.parameters.require("product")
-        let catalog = try await ProductRoutes().catalog(context)
+        let catalog = try await ProductRoutes.catalog(context)
         let contentType = request.headers[.contentType] ?? ""
         guard contentType.lowercased().hasPrefix("multipart/form-data") else {
             let external = try await request.decodeJSON(External.self, context: context)

@@ -4,20 +4,27 @@ import LeopardCore
 import NIOCore
 
 /// The catalog API: shoppers read active products; staff write and see every status.
+/// Shoppers' reads are served from a cache of rendered responses, checked against the store's
+/// catalog version on every request (one indexed read), with an ETag for conditional requests.
 struct ProductRoutes {
+    let cache: ResponseCache
+
     func register(on router: Router<AppContext>) {
         router.get("/api/products") { request, context in
             let query = try ProductQuery(parameters: request.queryDictionary, includeHidden: context.staff != nil)
-            return try await catalog(context).list(query).jsonResponse()
+            guard context.staff == nil else { return try await Self.catalog(context).list(query).jsonResponse() }
+            return try await CachedCatalogResponse(cache: cache).respond(to: request, context: context) {
+                try await Self.catalog(context).list(query)
+            }
         }
         router.post("/api/products") { request, context in
             let staff = try context.requireStaff()
             let input = try await request.decodeJSON(ProductInput.self, context: context)
-            return try await catalog(context).create(input, actor: staff.actor).jsonResponse(status: .created)
+            return try await Self.catalog(context).create(input, actor: staff.actor).jsonResponse(status: .created)
         }
         router.get("/api/products/export") { _, context in
             _ = try context.requireStaff()
-            let csv = try await ProductCSV(catalog: try await catalog(context)).export()
+            let csv = try await ProductCSV(catalog: try await Self.catalog(context)).export()
             return Response(status: .ok, headers: [
                 .contentType: "text/csv; charset=utf-8",
                 .contentDisposition: "attachment; filename=\"products.csv\"",
@@ -37,22 +44,26 @@ struct ProductRoutes {
                 throw Problem.payloadTooLarge(limit: limit)
             }
             guard let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes) else { throw Problem.badRequest("The file is not UTF-8 text.") }
-            let report = try await ProductCSV(catalog: try await catalog(context)).importCSV(text, actor: staff.actor)
+            let report = try await ProductCSV(catalog: try await Self.catalog(context)).importCSV(text, actor: staff.actor)
             return try report.jsonResponse()
         }
-        router.get("/api/products/:product") { _, context in
+        router.get("/api/products/:product") { request, context in
             let key = try context.parameters.require("product")
-            guard let product = try await catalog(context).find(key, includeHidden: context.staff != nil) else {
-                throw Problem.notFound("There is no product \(key.prefix(64)).")
+            let find: @Sendable () async throws -> Product = {
+                guard let product = try await Self.catalog(context).find(key, includeHidden: context.staff != nil) else {
+                    throw Problem.notFound("There is no product \(key.prefix(64)).")
+                }
+                return product
             }
-            return try product.jsonResponse()
+            guard context.staff == nil else { return try await find().jsonResponse() }
+            return try await CachedCatalogResponse(cache: cache).respond(to: request, context: context, find)
         }
         router.put("/api/products/:product") { request, context in try await update(request, context, replacing: true) }
         router.patch("/api/products/:product") { request, context in try await update(request, context, replacing: false) }
         router.delete("/api/products/:product") { _, context in
             _ = try context.requireStaff()
             let id = try context.parameters.require("product")
-            guard try await catalog(context).delete(id: id) else { throw Problem.notFound("There is no product \(id.prefix(64)).") }
+            guard try await Self.catalog(context).delete(id: id) else { throw Problem.notFound("There is no product \(id.prefix(64)).") }
             return Response(status: .noContent)
         }
 
@@ -73,7 +84,7 @@ struct ProductRoutes {
         }
     }
 
-    func catalog(_ context: AppContext) async throws -> ProductCatalog {
+    static func catalog(_ context: AppContext) async throws -> ProductCatalog {
         ProductCatalog(database: try context.store().database, currency: try await context.storeSettings().currency)
     }
 
@@ -81,7 +92,7 @@ struct ProductRoutes {
         let staff = try context.requireStaff()
         let id = try context.parameters.require("product")
         let input = try await request.decodeJSON(ProductInput.self, context: context)
-        return try await catalog(context).update(id: id, with: input, replacing: replacing, actor: staff.actor).jsonResponse()
+        return try await Self.catalog(context).update(id: id, with: input, replacing: replacing, actor: staff.actor).jsonResponse()
     }
 }
 
@@ -105,7 +116,7 @@ struct CategoryRoutes {
             var parameters = request.queryDictionary
             parameters["category"] = category.id
             let query = try ProductQuery(parameters: parameters, includeHidden: context.staff != nil)
-            return try await ProductRoutes().catalog(context).list(query).jsonResponse()
+            return try await ProductRoutes.catalog(context).list(query).jsonResponse()
         }
         router.put("/api/categories/:category") { request, context in try await update(request, context, replacing: true) }
         router.patch("/api/categories/:category") { request, context in try await update(request, context, replacing: false) }

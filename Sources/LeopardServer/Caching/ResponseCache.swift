@@ -1,0 +1,69 @@
+import NIOCore
+import Synchronization
+
+/// Rendered public catalog responses, each valid for one catalog version of one store. Keys
+/// always start with the store's id, so one store's entry can never answer another's request.
+/// Bounded by entries and bytes; the least recently used quarter goes when either is exceeded.
+public final class ResponseCache: Sendable {
+    struct Entry {
+        let version: Int
+        let body: ByteBuffer
+        var lastUse: UInt64
+    }
+
+    struct State {
+        var entries: [String: Entry] = [:]
+        var bytes = 0
+        var clock: UInt64 = 0
+    }
+
+    public let maximumEntries: Int
+    public let maximumBytes: Int
+    /// Responses larger than this are not kept.
+    public let maximumEntryBytes = 512 * 1024
+    private let state = Mutex(State())
+
+    public init(maximumEntries: Int = 4096, maximumBytes: Int = 64 * 1024 * 1024) {
+        self.maximumEntries = maximumEntries
+        self.maximumBytes = maximumBytes
+    }
+
+    static func key(tenantID: String, resource: String) -> String {
+        tenantID + " " + resource
+    }
+
+    /// The body stored for `resource` of `tenantID` at exactly `version`.
+    public func body(tenantID: String, resource: String, version: Int) -> ByteBuffer? {
+        let key = Self.key(tenantID: tenantID, resource: resource)
+        return state.withLock { state in
+            guard var entry = state.entries[key], entry.version == version else { return nil }
+            state.clock += 1
+            entry.lastUse = state.clock
+            state.entries[key] = entry
+            return entry.body
+        }
+    }
+
+    public func store(_ body: ByteBuffer, tenantID: String, resource: String, version: Int) {
+        guard body.readableBytes <= maximumEntryBytes else { return }
+        let key = Self.key(tenantID: tenantID, resource: resource)
+        state.withLock { state in
+            if let old = state.entries[key] {
+                guard old.version <= version else { return }
+                state.bytes -= old.body.readableBytes
+            }
+            state.clock += 1
+            state.entries[key] = Entry(version: version, body: body, lastUse: state.clock)
+            state.bytes += body.readableBytes
+            if state.entries.count > maximumEntries || state.bytes > maximumBytes {
+                let victims = state.entries.sorted { $0.value.lastUse < $1.value.lastUse }.prefix(max(1, state.entries.count / 4))
+                for (victim, entry) in victims {
+                    state.entries[victim] = nil
+                    state.bytes -= entry.body.readableBytes
+                }
+            }
+        }
+    }
+
+    public var count: Int { state.withLock { $0.entries.count } }
+}
