@@ -28,6 +28,10 @@ public protocol DatabaseHandle: Sendable {
     /// runs on its own. For the hot single-row writes of the platform registry.
     func writeStatement<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
 
+    /// Changes after every write through this handle and differs between handles (see
+    /// `WriteGeneration`); writes by other processes do not change it.
+    var writeGeneration: UInt64 { get }
+
     /// Closes every connection. The handle is unusable afterwards.
     func close() async
 }

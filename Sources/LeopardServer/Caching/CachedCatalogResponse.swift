@@ -5,14 +5,23 @@ import LeopardCommerce
 import NIOCore
 
 /// Answers a shopper's catalog read from the cache when the store's catalog has not changed
-/// since it was rendered; renders and stores it otherwise. `If-None-Match` with the current
+/// since it was rendered; renders and stores it otherwise. The catalog version is read from the
+/// database unless nothing was written through this process since it was last read (under a
+/// second ago): writes here show at once, writes by other processes within a second. `If-None-Match` with the current
 /// ETag gets a 304. Errors (a 404, a 422) are never cached.
 struct CachedCatalogResponse {
     let cache: ResponseCache
 
     func respond(to request: Request, context: AppContext, _ render: @Sendable () async throws -> some Encodable) async throws -> Response {
         let (tenant, database) = try context.store()
-        let version = try await CatalogVersion.current(database)
+        let generation = database.writeGeneration
+        let version: Int
+        if let known = cache.knownVersion(tenantID: tenant.id, generation: generation) {
+            version = known
+        } else {
+            version = try await CatalogVersion.current(database)
+            cache.remember(version: version, tenantID: tenant.id, generation: generation)
+        }
         let etag = "W/\"c\(version)\""
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .eTag: etag, .cacheControl: "no-cache"]
         if request.headers[.ifNoneMatch] == etag {

@@ -11,7 +11,14 @@ public final class ResponseCache: Sendable {
         var lastUse: UInt64
     }
 
+    struct KnownVersion {
+        let version: Int
+        let generation: UInt64
+        let checkedAt: ContinuousClock.Instant
+    }
+
     struct State {
+        var versions: [String: KnownVersion] = [:]
         var entries: [String: Entry] = [:]
         var bytes = 0
         var clock: UInt64 = 0
@@ -66,4 +73,25 @@ public final class ResponseCache: Sendable {
     }
 
     public var count: Int { state.withLock { $0.entries.count } }
+
+    /// How long a catalog version read from a store's database is trusted while nothing is
+    /// written through this process: writes by other processes show within this time.
+    public static let versionTrust: Duration = .seconds(1)
+
+    /// The store's catalog version as last read, if nothing was written through this process's
+    /// handle since (`generation` unchanged) and it was read less than `versionTrust` ago.
+    public func knownVersion(tenantID: String, generation: UInt64, now: ContinuousClock.Instant = .now) -> Int? {
+        state.withLock { state in
+            guard let known = state.versions[tenantID], known.generation == generation, now - known.checkedAt < Self.versionTrust else { return nil }
+            return known.version
+        }
+    }
+
+    /// Records a version read from the database; `generation` must be read before the version.
+    public func remember(version: Int, tenantID: String, generation: UInt64, now: ContinuousClock.Instant = .now) {
+        state.withLock { state in
+            if state.versions.count >= maximumEntries, state.versions[tenantID] == nil { state.versions.removeAll(keepingCapacity: true) }
+            state.versions[tenantID] = KnownVersion(version: version, generation: generation, checkedAt: now)
+        }
+    }
 }

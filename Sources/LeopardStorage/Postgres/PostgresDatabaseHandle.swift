@@ -7,6 +7,8 @@ import SQLKit
 /// `close()` cancels.
 public final class PostgresDatabaseHandle: DatabaseHandle {
     public let kind: DatabaseKind = .postgres
+    private let generation = WriteGeneration()
+    public var writeGeneration: UInt64 { generation.current }
     private let client: PostgresClient
     private let runTask: Task<Void, Never>
     /// Statements run at the start of every lease (the template build uses `SET ROLE`).
@@ -58,7 +60,8 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+        defer { generation.advance() }
+        return try await client.withConnection { connection in
             let sql: any SQLDatabase = connection.sql(queryLogLevel: nil)
             for statement in sessionSetup { try await sql.raw(SQLQueryString(statement)).run() }
             try await sql.raw("BEGIN").run()
@@ -74,7 +77,8 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
     }
 
     public func writeStatement<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await read(body)
+        defer { generation.advance() }
+        return try await read(body)
     }
 
     public func close() async {

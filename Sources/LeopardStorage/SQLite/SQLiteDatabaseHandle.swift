@@ -14,6 +14,8 @@ import SQLiteNIO
 /// Readers never wait for the writer (WAL).
 public final class SQLiteDatabaseHandle: DatabaseHandle {
     public let kind: DatabaseKind = .sqlite
+    private let generation = WriteGeneration()
+    public var writeGeneration: UInt64 { generation.current }
     public let path: String
     private let writer: ConnectionLeases<SQLiteConnection>
     private let readers: ConnectionLeases<SQLiteConnection>
@@ -89,6 +91,7 @@ public final class SQLiteDatabaseHandle: DatabaseHandle {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        defer { generation.advance() }
         let value = try await groupCommit.submit { sql in try await body(sql) }
         guard let result = value as? T else { throw DatabaseClosedError() }
         return result

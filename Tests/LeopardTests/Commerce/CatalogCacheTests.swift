@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import LeopardServer
 import LeopardStorage
+import NIOCore
 import Testing
 
 /// Shoppers' catalog reads come from a cache checked against the store's catalog version.
@@ -36,7 +38,7 @@ func catalogCacheScenario(_ platform: TestPlatform, _ client: some TestClientPro
     #expect(try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret]).status == .created)
     #expect(try await client.call(.get, "/api/products/lamp", store: store, staff: false).json["stock"] as? Int == 3)
 
-    // A change made straight in the database (another process) is seen too: triggers count it.
+    // A change made in SQL, outside the catalog service, is seen too: triggers count it.
     let location = try #require(try await platform.services.registry.find(idOrSlug: store.slug)?.database)
     try await platform.services.databases.withDatabase(tenantID: store.id, location: location) { database in
         try await database.write { sql in try await sql.raw("UPDATE products SET title = 'Renamed lamp' WHERE id = \(bind: id)").run() }
@@ -50,6 +52,28 @@ func catalogCacheScenario(_ platform: TestPlatform, _ client: some TestClientPro
 
 @Suite("Catalog response cache")
 struct CatalogCacheTests {
+    @Test("a remembered version is trusted only while the handle's write generation is unchanged, and under a second")
+    func versionTrust() {
+        let cache = ResponseCache()
+        let start = ContinuousClock.now
+        cache.remember(version: 7, tenantID: "ten_a", generation: 3, now: start)
+        #expect(cache.knownVersion(tenantID: "ten_a", generation: 3, now: start + .milliseconds(500)) == 7)
+        #expect(cache.knownVersion(tenantID: "ten_a", generation: 4, now: start + .milliseconds(500)) == nil)
+        #expect(cache.knownVersion(tenantID: "ten_a", generation: 3, now: start + .seconds(2)) == nil)
+        #expect(cache.knownVersion(tenantID: "ten_b", generation: 3, now: start) == nil)
+    }
+
+    @Test("entries answer only their own store and version; the cache stays within its bounds")
+    func entries() {
+        let cache = ResponseCache(maximumEntries: 8)
+        cache.store(ByteBuffer(string: "a"), tenantID: "ten_a", resource: "/api/products", version: 1)
+        #expect(cache.body(tenantID: "ten_a", resource: "/api/products", version: 1) == ByteBuffer(string: "a"))
+        #expect(cache.body(tenantID: "ten_a", resource: "/api/products", version: 2) == nil)
+        #expect(cache.body(tenantID: "ten_b", resource: "/api/products", version: 1) == nil)
+        for index in 0..<20 { cache.store(ByteBuffer(string: "x"), tenantID: "ten_a", resource: "/r\(index)", version: 1) }
+        #expect(cache.count <= 8)
+    }
+
     @Test("cached reads follow every change, per store, with ETags")
     func sqlite() async throws {
         try await TestPlatform.withPlatform { platform, client in try await catalogCacheScenario(platform, client) }
