@@ -11,7 +11,7 @@ struct CartReader {
         let trackInventory: Bool
     }
 
-    func lines(cartID: String) async throws -> [Line] {
+    func lines(cartID: String, currency: String) async throws -> [Line] {
         let rows = try await sql.raw("""
             SELECT ci.id, ci.variant_id, ci.quantity, v.product_id, v.title AS variant_title, v.sku, v.price, v.stock, v.track_inventory,
                    p.title AS product_title, p.status AS product_status
@@ -21,7 +21,6 @@ struct CartReader {
             WHERE ci.cart_id = \(bind: cartID)
             ORDER BY ci.created_at, ci.id
             """).all()
-        let currency = try await currencyCode()
         return try rows.map { row in
             let quantity = try row.decode(column: "quantity", as: Int.self)
             let productID = try row.decode(column: "product_id", as: String?.self)
@@ -52,16 +51,12 @@ struct CartReader {
         }
     }
 
-    func currencyCode() async throws -> String {
-        try await sql.raw("SELECT currency FROM store_settings WHERE id = 1").first()?.decode(column: "currency", as: String.self) ?? "USD"
-    }
-
     func cart(id: String) async throws -> Cart {
         guard let row = try await sql.raw("SELECT id, status, email, order_id, created_at, updated_at, expires_at FROM carts WHERE id = \(bind: id)").first() else {
             throw Problem.notFound("There is no cart \(id.prefix(64)).")
         }
         guard let settings = try await StoreSettings.load(on: sql) else { throw Problem.notFound("This store has no settings.") }
-        let lines = try await lines(cartID: id)
+        let lines = try await lines(cartID: id, currency: settings.currency)
         let counted = lines.filter(\.item.available)
         let totals = CartTotals(
             subtotal: counted.reduce(0) { $0 + $1.item.lineTotal.amount },

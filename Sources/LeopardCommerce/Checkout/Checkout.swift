@@ -43,6 +43,10 @@ public struct Checkout: Sendable {
     }
 
     /// Runs inside the caller's write transaction (so that an idempotency key is stored with it).
+    /// Every statement here holds the store's writer, so the work is done in as few as it takes:
+    /// one to claim the order number and read the store's terms, a conditional update per
+    /// variant (no separate stock read), an upsert for the guest customer, and the order is
+    /// built from what was written instead of being read back.
     public func complete(cartID: String, access: CartAccess, input: Input, customerID: String?, now: Date = Date(), on sql: any SQLDatabase) async throws -> Result {
         let (email, shipping, billing) = try Self.validate(input)
         let kind = database.kind
@@ -52,74 +56,90 @@ public struct Checkout: Sendable {
             return Result(order: order, created: false)
         }
 
-        let lines = try await CartReader(sql: sql).lines(cartID: cartID)
+        // The order number and the store's terms, in one statement (and, on PostgreSQL, the lock
+        // that orders checkouts of this store: always taken first, so no deadlock).
+        guard let terms = try await sql.raw("""
+            UPDATE store_settings SET next_order_number = next_order_number + 1 WHERE id = 1
+            RETURNING next_order_number, currency, tax_rate_bps, shipping_rate
+            """).first() else {
+            throw Problem.notFound("This store has no settings.")
+        }
+        let number = try terms.decode(column: "next_order_number", as: Int.self) - 1
+        let currency = try terms.decode(column: "currency", as: String.self)
+
+        let lines = try await CartReader(sql: sql).lines(cartID: cartID, currency: currency)
         guard !lines.isEmpty else { throw Problem.conflict("The cart is empty.") }
         let unavailable = lines.filter { $0.productID == nil || $0.item.problem == "is no longer for sale" }
         if !unavailable.isEmpty {
             throw Problem.conflict("Some items are no longer for sale.", errors: unavailable.map { .init(field: $0.item.variantId, message: "is no longer for sale") })
         }
 
-        // Stock: sum per variant, lock in a stable order, refuse with every short variant named.
+        // Stock: quantities summed per variant, taken in id order by a conditional update each;
+        // every variant that falls short is named, and the transaction rolls back.
+        let orderID = Identifier.make("ord", date: now)
         var wanted: [String: Int] = [:]
         for line in lines where line.trackInventory { wanted[line.item.variantId, default: 0] += line.item.quantity }
-        let variantIDs = wanted.keys.sorted()
-        if !variantIDs.isEmpty {
-            let lock: SQLQueryString = kind == .postgres ? " FOR UPDATE" : ""
-            let rows = try await sql.raw("SELECT id, stock FROM product_variants WHERE id IN (\(binds: variantIDs)) ORDER BY id" + lock).all()
-            var stock: [String: Int] = [:]
-            for row in rows { stock[try row.decode(column: "id", as: String.self)] = try row.decode(column: "stock", as: Int.self) }
-            let short = variantIDs.filter { (stock[$0] ?? 0) < (wanted[$0] ?? 0) }
-            if !short.isEmpty {
-                throw Problem.conflict("Not enough stock for some items.", errors: short.map { .init(field: $0, message: "only \(stock[$0] ?? 0) left") })
+        var short: [String] = []
+        var after: [String: Int] = [:]
+        for variantID in wanted.keys.sorted() {
+            if let stock = try await Inventory.apply(variantID: variantID, delta: -(wanted[variantID] ?? 0), on: sql) {
+                after[variantID] = stock
+            } else {
+                short.append(variantID)
             }
         }
-
-        guard let settings = try await StoreSettings.load(on: sql) else { throw Problem.notFound("This store has no settings.") }
-        let orderID = Identifier.make("ord", date: now)
-        for variantID in variantIDs {
-            let quantity = wanted[variantID] ?? 0
-            guard let after = try await Inventory.apply(variantID: variantID, delta: -quantity, on: sql) else {
-                throw Problem.conflict("Not enough stock for some items.", errors: [.init(field: variantID, message: "is sold out")])
-            }
-            try await Inventory.record(variantID: variantID, delta: -quantity, stockAfter: after, reason: "order", reference: orderID, actor: nil, now: now, on: sql)
+        if !short.isEmpty {
+            let rows = try await sql.raw("SELECT id, stock FROM product_variants WHERE id IN (\(binds: short))").all()
+            var stock: [String: Int] = [:]
+            for row in rows { stock[try row.decode(column: "id", as: String.self)] = try row.decode(column: "stock", as: Int.self) }
+            throw Problem.conflict("Not enough stock for some items.", errors: short.map { .init(field: $0, message: "only \(stock[$0] ?? 0) left") })
+        }
+        for (variantID, stock) in after.sorted(by: { $0.key < $1.key }) {
+            try await Inventory.record(variantID: variantID, delta: -(wanted[variantID] ?? 0), stockAfter: stock, reason: "order", reference: orderID, actor: nil, now: now, on: sql)
         }
 
         let totals = CartTotals(
             subtotal: lines.reduce(0) { $0 + $1.item.lineTotal.amount },
             hasItems: true,
-            shippingRate: settings.shippingRate,
-            taxRateBasisPoints: settings.taxRateBasisPoints
+            shippingRate: try terms.decode(column: "shipping_rate", as: Int.self),
+            taxRateBasisPoints: try terms.decode(column: "tax_rate_bps", as: Int.self)
         )
-        guard let numberRow = try await sql.raw("UPDATE store_settings SET next_order_number = next_order_number + 1 WHERE id = 1 RETURNING next_order_number").first() else {
-            throw Problem.notFound("This store has no settings.")
-        }
-        let number = try numberRow.decode(column: "next_order_number", as: Int.self) - 1
         let customer: String
         if let known = customerID ?? cart.customerID {
             customer = known
         } else {
             customer = try await Customers.guest(email: email, now: now, on: sql)
         }
+        let stamp = now.stamp
         try await sql.raw("""
             INSERT INTO orders (id, number, cart_id, customer_id, email, status, currency, subtotal, shipping, tax, total, refunded_total,
                                 shipping_address_json, billing_address_json, created_at, updated_at)
-            VALUES (\(bind: orderID), \(bind: number), \(bind: cartID), \(bind: customer), \(bind: email), 'pending', \(bind: settings.currency),
+            VALUES (\(bind: orderID), \(bind: number), \(bind: cartID), \(bind: customer), \(bind: email), 'pending', \(bind: currency),
                     \(bind: totals.subtotal), \(bind: totals.shipping), \(bind: totals.tax), \(bind: totals.total), 0,
-                    \(bind: try JSONText.encode(shipping)), \(bind: try billing.map { try JSONText.encode($0) }), \(bind: now.stamp), \(bind: now.stamp))
+                    \(bind: try JSONText.encode(shipping)), \(bind: try billing.map { try JSONText.encode($0) }), \(bind: stamp), \(bind: stamp))
             """).run()
+        var orderLines: [OrderLine] = []
         for (position, line) in lines.enumerated() {
             let item = line.item
+            let orderLine = OrderLine(
+                id: Identifier.make("line", date: now), productId: line.productID ?? "", variantId: item.variantId, title: item.title,
+                variantTitle: item.variantTitle, sku: item.sku, unitPrice: item.unitPrice, quantity: item.quantity, total: item.lineTotal
+            )
             try await sql.raw("""
                 INSERT INTO order_lines (id, order_id, position, product_id, variant_id, title, variant_title, sku, unit_price, quantity, line_total)
-                VALUES (\(bind: Identifier.make("line", date: now)), \(bind: orderID), \(bind: position), \(bind: line.productID ?? ""), \(bind: item.variantId),
+                VALUES (\(bind: orderLine.id), \(bind: orderID), \(bind: position), \(bind: orderLine.productId), \(bind: item.variantId),
                         \(bind: item.title), \(bind: item.variantTitle), \(bind: item.sku), \(bind: item.unitPrice.amount), \(bind: item.quantity), \(bind: item.lineTotal.amount))
                 """).run()
+            orderLines.append(orderLine)
         }
-        try await Orders.addEvent(orderID: orderID, type: "placed", message: "Order \("#\(number)") placed by \(email)", actor: nil, now: now, on: sql)
-        try await sql.raw("UPDATE carts SET status = 'completed', order_id = \(bind: orderID), email = \(bind: email), updated_at = \(bind: now.stamp) WHERE id = \(bind: cartID)").run()
-        guard let order = try await OrderReader(sql: sql).orders(ids: [orderID], withEvents: true).first else {
-            throw Problem.notFound("The order disappeared.")
-        }
+        let event = try await Orders.addEvent(orderID: orderID, type: "placed", message: "Order #\(number) placed by \(email)", actor: nil, now: now, on: sql)
+        try await sql.raw("UPDATE carts SET status = 'completed', order_id = \(bind: orderID), email = \(bind: email), updated_at = \(bind: stamp) WHERE id = \(bind: cartID)").run()
+        func money(_ amount: Int) -> Money { Money(amount: amount, currency: currency) }
+        let order = Order(
+            id: orderID, number: number, name: "#\(number)", status: .pending, email: email, customerId: customer, currency: currency,
+            lines: orderLines, subtotal: money(totals.subtotal), shipping: money(totals.shipping), tax: money(totals.tax), total: money(totals.total),
+            refundedTotal: money(0), shippingAddress: shipping, billingAddress: billing, cartId: cartID, createdAt: stamp, updatedAt: stamp, events: [event]
+        )
         return Result(order: order, created: true)
     }
 }

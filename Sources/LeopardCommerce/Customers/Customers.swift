@@ -154,14 +154,15 @@ public struct Customers: Sendable {
     /// The guest customer for a checkout's e-mail address, created when new. Runs inside the
     /// checkout's transaction.
     static func guest(email: String, now: Date, on sql: any SQLDatabase) async throws -> String {
-        if let row = try await sql.raw("SELECT id FROM customers WHERE email = \(bind: email)").first() {
-            return try row.decode(column: "id", as: String.self)
+        // One statement whether the customer is new or known: the no-op update returns the id.
+        guard let row = try await sql.raw("""
+            INSERT INTO customers (id, email, created_at, updated_at) VALUES (\(bind: Identifier.make("cus", date: now)), \(bind: email), \(bind: now.stamp), \(bind: now.stamp))
+            ON CONFLICT (email) DO UPDATE SET email = excluded.email
+            RETURNING id
+            """).first() else {
+            throw Problem.notFound("The customer could not be recorded.")
         }
-        let id = Identifier.make("cus", date: now)
-        try await sql.raw("""
-            INSERT INTO customers (id, email, created_at, updated_at) VALUES (\(bind: id), \(bind: email), \(bind: now.stamp), \(bind: now.stamp))
-            """).run()
-        return id
+        return try row.decode(column: "id", as: String.self)
     }
 
     // MARK: Addresses

@@ -89,11 +89,14 @@ public struct Orders: Sendable {
         return order
     }
 
-    static func addEvent(orderID: String, type: String, message: String, actor: String?, now: Date, on sql: any SQLDatabase) async throws {
+    @discardableResult
+    static func addEvent(orderID: String, type: String, message: String, actor: String?, now: Date, on sql: any SQLDatabase) async throws -> OrderEvent {
+        let event = OrderEvent(id: Identifier.make("evt", date: now), type: type, message: message, actor: actor, createdAt: now.stamp)
         try await sql.raw("""
             INSERT INTO order_events (id, order_id, type, message, actor, created_at)
-            VALUES (\(bind: Identifier.make("evt", date: now)), \(bind: orderID), \(bind: type), \(bind: message), \(bind: actor), \(bind: now.stamp))
+            VALUES (\(bind: event.id), \(bind: orderID), \(bind: type), \(bind: message), \(bind: actor), \(bind: event.createdAt))
             """).run()
+        return event
     }
 }
 
