@@ -27,7 +27,10 @@ actor GroupCommit {
             queue.append(Job(run: run, continuation: continuation))
             if !draining {
                 draining = true
-                Task { await self.drain() }
+                // High priority: each statement of a batch holds the store's only writer, so its
+                // continuation must not wait behind request handling in Swift's thread pool.
+                // Measured: 340 → 545 checkouts/s on one store (docs/benchmarks.md).
+                Task(priority: .high) { await self.drain() }
             }
         }
     }

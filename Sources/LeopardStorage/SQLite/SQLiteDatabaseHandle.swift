@@ -21,6 +21,16 @@ public final class SQLiteDatabaseHandle: DatabaseHandle {
     private let readers: ConnectionLeases<SQLiteConnection>
     private let groupCommit: GroupCommit
 
+    /// Writer connections run on threads of their own, shared by every store: a write (and the
+    /// WAL sync that ends it) never queues behind reads on the general pool, and reads never wait
+    /// for a sync. Writes hold a store's only writer, so the time each statement waits for a
+    /// thread is what bounds a store's checkouts per second.
+    public static let writerThreads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 2)
+        pool.start()
+        return pool
+    }()
+
     /// Durability: `FULL` syncs the WAL on every commit, so a committed order survives a power cut.
     public static let synchronousMode = "FULL"
 
@@ -37,9 +47,10 @@ public final class SQLiteDatabaseHandle: DatabaseHandle {
         path: String,
         readerCount: Int = 2,
         threadPool: NIOThreadPool = .singleton,
+        writerThreadPool: NIOThreadPool = SQLiteDatabaseHandle.writerThreads,
         logger: Logger = Logger(label: "leopard.sqlite")
     ) async throws -> SQLiteDatabaseHandle {
-        let writer = try await openConnection(path: path, threadPool: threadPool, logger: logger)
+        let writer = try await openConnection(path: path, threadPool: writerThreadPool, logger: logger)
         do {
             try await writer.sql(queryLogLevel: nil).raw("PRAGMA journal_mode=WAL").run()
             try await configure(writer)
