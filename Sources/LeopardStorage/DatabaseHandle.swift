@@ -20,7 +20,9 @@ public protocol DatabaseHandle: Sendable {
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     /// On SQLite, transactions that arrive together share one commit and one WAL sync (group
-    /// commit, each in its own savepoint); the caller resumes once its changes are durable.
+    /// commit); the caller resumes once its changes are durable. `body` may run more than once
+    /// (a batch is retried with savepoints when one of its transactions fails), so it must do
+    /// nothing outside the database.
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
 
     /// Runs `body`, a single statement, durably: on SQLite statements that arrive together share

@@ -52,6 +52,13 @@ public struct Carts: Sendable {
         let id = Identifier.make("cart", date: now)
         let secret = SecureToken.make()
         let checked = merged
+        // Availability is read before the write, off the single writer: it is advice to the
+        // shopper; checkout takes the stock, and checks again, atomically.
+        try await database.read { sql in
+            for line in checked {
+                try await Self.checkAvailable(variantID: line.variantID, quantity: line.quantity, field: "items.\(line.index).variantId", on: sql)
+            }
+        }
         try await database.write { sql in
             // Expired carts go now and then, a hundred at a time, as new ones come.
             if Int.random(in: 0..<32) == 0 {
@@ -62,7 +69,6 @@ public struct Carts: Sendable {
                 VALUES (\(bind: id), \(bind: TokenDigest.hex(secret)), \(bind: email), \(bind: customerID), 'active', \(bind: now.stamp), \(bind: now.stamp), \(bind: now.addingTimeInterval(Self.idleLifetime).stamp))
                 """).run()
             for line in checked {
-                try await Self.checkAvailable(variantID: line.variantID, quantity: line.quantity, field: "items.\(line.index).variantId", on: sql)
                 try await sql.raw("""
                     INSERT INTO cart_items (id, cart_id, variant_id, quantity, created_at)
                     VALUES (\(bind: Identifier.make("item", date: now)), \(bind: id), \(bind: line.variantID), \(bind: line.quantity), \(bind: now.stamp))

@@ -60,9 +60,13 @@ public struct IdempotencyKeys: Sendable {
     public func perform(key: String, fingerprint: String, now: Date = Date(),
                         _ operation: @escaping @Sendable (any SQLDatabase) async throws -> (status: Int, body: String)) async throws -> Stored {
         for _ in 0..<2 {
+            // Look on a reader first: a replay never takes the writer. A request with the same
+            // key racing this one is caught by the key's primary key when both insert it.
+            if let stored = try await database.read({ sql in try await Self.lookup(key: key, fingerprint: fingerprint, on: sql) }) {
+                return stored
+            }
             do {
                 return try await database.write { sql in
-                    if let stored = try await Self.lookup(key: key, fingerprint: fingerprint, on: sql) { return stored }
                     let (status, body) = try await operation(sql)
                     try await Self.insert(key: key, fingerprint: fingerprint, status: status, body: body, now: now, on: sql)
                     return Stored(status: status, body: body, replayed: false)

@@ -2,9 +2,10 @@ import SQLKit
 import SQLiteNIO
 
 /// Group commit for the write transactions of one SQLite database: transactions that arrive
-/// while a commit is in progress run together in the next one, each inside its own savepoint,
-/// and share one WAL sync. A transaction that fails rolls back only its savepoint. Every caller
-/// hears of its result after the commit that made it durable.
+/// while a commit is in progress run together in the next one and share one WAL sync. When one
+/// of them fails, the batch runs again with each inside its own savepoint, so the failing one
+/// rolls back alone; bodies may therefore run twice and must not act outside the database.
+/// Every caller hears of its result after the commit that made it durable.
 actor GroupCommit {
     private struct Job {
         let run: @Sendable (any SQLDatabase) async throws -> any Sendable
@@ -55,6 +56,27 @@ actor GroupCommit {
         let sql = connection.sql(queryLogLevel: nil)
         var results: [Result<any Sendable, any Error>] = []
         do {
+            // First pass without savepoints (two statements fewer per transaction on the single
+            // writer). When a transaction fails, the batch is rolled back and run again with a
+            // savepoint per transaction, so that only the failing one loses its changes.
+            try await sql.raw("BEGIN IMMEDIATE").run()
+            var clean = true
+            for job in batch {
+                do {
+                    results.append(.success(try await job.run(sql)))
+                } catch {
+                    clean = false
+                    break
+                }
+            }
+            if clean {
+                try await sql.raw("COMMIT").run()
+                if await !writer.release(connection) { try? await connection.close() }
+                for (job, result) in zip(batch, results) { job.continuation.resume(with: result) }
+                return
+            }
+            results = []
+            try await sql.raw("ROLLBACK").run()
             try await sql.raw("BEGIN IMMEDIATE").run()
             for job in batch {
                 try await sql.raw("SAVEPOINT leopard_job").run()

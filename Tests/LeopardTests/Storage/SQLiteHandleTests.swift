@@ -90,6 +90,44 @@ struct SQLiteHandleTests {
         #expect(missing == nil)
         await handle.close()
     }
+
+    @Test("transactions batched together: one that fails half-way leaves nothing, the others commit whole")
+    func batchedTransactions() async throws {
+        struct Refused: Error {}
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let handle = try await SQLiteDatabaseHandle.open(path: directory.path("t.sqlite"))
+        try await handle.write { try await $0.raw("CREATE TABLE lines (txn INTEGER NOT NULL, part INTEGER NOT NULL)").run() }
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for txn in 0..<120 {
+                group.addTask {
+                    do {
+                        try await handle.write { sql in
+                            try await sql.raw("INSERT INTO lines (txn, part) VALUES (\(bind: txn), 1)").run()
+                            if txn % 7 == 3 { throw Refused() }
+                            try await sql.raw("INSERT INTO lines (txn, part) VALUES (\(bind: txn), 2)").run()
+                        }
+                        return true
+                    } catch {
+                        return false
+                    }
+                }
+            }
+            var outcomes: [Bool] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        let refused = (0..<120).filter { $0 % 7 == 3 }
+        #expect(outcomes.filter { !$0 }.count == refused.count)
+        let rows = try await handle.read { sql in
+            try await sql.raw("SELECT txn, COUNT(*) AS parts FROM lines GROUP BY txn").all().map {
+                (try $0.decode(column: "txn", as: Int.self), try $0.decode(column: "parts", as: Int.self))
+            }
+        }
+        #expect(rows.count == 120 - refused.count)
+        #expect(rows.allSatisfy { $0.1 == 2 && $0.0 % 7 != 3 })
+        await handle.close()
+    }
 }
 
 @Suite("Secret sealing")
