@@ -49,12 +49,32 @@ public struct Checkout: Sendable {
     /// built from what was written instead of being read back.
     public func complete(cartID: String, access: CartAccess, input: Input, customerID: String?, now: Date = Date(), on sql: any SQLDatabase) async throws -> Result {
         let (email, shipping, billing) = try Self.validate(input)
-        let kind = database.kind
-        let cart = try await Carts.authorize(id: cartID, access: access, now: now, on: sql, lock: kind == .postgres)
-        if cart.status != "active", let orderID = cart.orderID,
-           let order = try await OrderReader(sql: sql).orders(ids: [orderID], withEvents: true).first {
-            return Result(order: order, created: false)
+        let orderID = Identifier.make("ord", date: now)
+        let stamp = now.stamp
+
+        // Claim the cart first, in the statement that marks it checked out (and locks it on
+        // PostgreSQL); the secret is checked on what it returns, and any refusal below rolls
+        // the claim back with everything else. A cart that is not active and unexpired takes
+        // the slower path that tells why (or returns the order it already became).
+        let claimed = try await sql.raw("""
+            UPDATE carts SET status = 'completed', order_id = \(bind: orderID), email = \(bind: email), updated_at = \(bind: stamp)
+            WHERE id = \(bind: cartID) AND status = 'active' AND expires_at >= \(bind: stamp)
+            RETURNING secret_sha256, customer_id
+            """).first()
+        guard let claimed else {
+            let cart = try await Carts.authorize(id: cartID, access: access, now: now, on: sql)
+            if cart.status != "active", let existing = cart.orderID,
+               let order = try await OrderReader(sql: sql).orders(ids: [existing], withEvents: true).first {
+                return Result(order: order, created: false)
+            }
+            throw Problem.conflict("This cart cannot be checked out now; reload it and try again.")
         }
+        if case .secret(let secret) = access {
+            guard let secret, TokenDigest.matches(secret, digest: try claimed.decode(column: "secret_sha256", as: String.self)) else {
+                throw Problem.notFound("There is no cart \(cartID.prefix(64)).")
+            }
+        }
+        let cartCustomer = try claimed.decode(column: "customer_id", as: String?.self)
 
         // The order number and the store's terms, in one statement (and, on PostgreSQL, the lock
         // that orders checkouts of this store: always taken first, so no deadlock).
@@ -76,7 +96,6 @@ public struct Checkout: Sendable {
 
         // Stock: quantities summed per variant, taken in id order by a conditional update each;
         // every variant that falls short is named, and the transaction rolls back.
-        let orderID = Identifier.make("ord", date: now)
         var wanted: [String: Int] = [:]
         for line in lines where line.trackInventory { wanted[line.item.variantId, default: 0] += line.item.quantity }
         var short: [String] = []
@@ -105,12 +124,11 @@ public struct Checkout: Sendable {
             taxRateBasisPoints: try terms.decode(column: "tax_rate_bps", as: Int.self)
         )
         let customer: String
-        if let known = customerID ?? cart.customerID {
+        if let known = customerID ?? cartCustomer {
             customer = known
         } else {
             customer = try await Customers.guest(email: email, now: now, on: sql)
         }
-        let stamp = now.stamp
         try await sql.raw("""
             INSERT INTO orders (id, number, cart_id, customer_id, email, status, currency, subtotal, shipping, tax, total, refunded_total,
                                 shipping_address_json, billing_address_json, created_at, updated_at)
@@ -133,7 +151,6 @@ public struct Checkout: Sendable {
             orderLines.append(orderLine)
         }
         let event = try await Orders.addEvent(orderID: orderID, type: "placed", message: "Order #\(number) placed by \(email)", actor: nil, now: now, on: sql)
-        try await sql.raw("UPDATE carts SET status = 'completed', order_id = \(bind: orderID), email = \(bind: email), updated_at = \(bind: stamp) WHERE id = \(bind: cartID)").run()
         func money(_ amount: Int) -> Money { Money(amount: amount, currency: currency) }
         let order = Order(
             id: orderID, number: number, name: "#\(number)", status: .pending, email: email, customerId: customer, currency: currency,
