@@ -48,6 +48,7 @@ row() { grep -E "Requests/sec|^ +50%|^ +99%" | tr -s ' ' | paste -sd ' ' -; }
 echo "## $connections connections, $duration each, $(nproc) cores"
 echo "GET /healthz (ceiling):      $(wrk -t2 -c"$connections" -d"$duration" --latency "$base/healthz" | row)"
 echo "GET /api/products (20 of $products): $(wrk -t2 -c"$connections" -d"$duration" --latency -H "X-Tenant-ID: $slug" "$base/api/products" | row)"
+echo "GET /api/products as staff (never cached): $(wrk -t2 -c"$connections" -d"$duration" --latency -H "X-Tenant-ID: $slug" -H "Authorization: Bearer $token" "$base/api/products" | row)"
 echo "GET /api/products?q=oak+mug:  $(wrk -t2 -c"$connections" -d"$duration" --latency -H "X-Tenant-ID: $slug" "$base/api/products?q=oak+mug" | row)"
 echo "GET /healthz (ceiling again): $(wrk -t2 -c"$connections" -d"$duration" --latency "$base/healthz" | row)"
 echo "Checkout (create cart + checkout per order):"
