@@ -166,6 +166,31 @@ struct CheckoutTests {
         }
     }
 
+    @Test("a cart idle for 30 days has expired: reads, changes and checkout are 404s")
+    func expiry() async throws {
+        try await TestPlatform.withPlatform { platform, client in
+            let store = try await client.makeStore("Expiry Shop")
+            let product = try await client.makeProduct(store, title: "Old Thing", price: 100, stock: 5)
+            let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
+            let cart = try await client.makeCart(store, variantID: variant, quantity: 1)
+            let created = try await client.call(.get, "/api/carts/\(cart.id)", store: store, staff: false, headers: [.cartSecret: cart.secret])
+            let expires = try #require(created.json["expiresAt"] as? String)
+            #expect(expires > (created.json["updatedAt"] as? String ?? ""))
+            // Thirty days pass.
+            let location = try #require(try await platform.services.registry.find(idOrSlug: store.slug)?.database)
+            try await platform.services.databases.withDatabase(tenantID: store.id, location: location) { database in
+                try await database.write { sql in
+                    try await sql.raw("UPDATE carts SET expires_at = '2020-01-01T00:00:00.000Z' WHERE id = \(bind: cart.id)").run()
+                }
+            }
+            let secret: [HTTPField.Name: String] = [.cartSecret: cart.secret]
+            #expect(try await client.call(.get, "/api/carts/\(cart.id)", store: store, staff: false, headers: secret).status == .notFound)
+            #expect(try await client.call(.post, "/api/carts/\(cart.id)/items", store: store, staff: false, json: ["variantId": variant, "quantity": 1], headers: secret).status == .notFound)
+            #expect(try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: secret).status == .notFound)
+            #expect(try await client.call(.get, "/api/products/old-thing", store: store).json["stock"] as? Int == 5)
+        }
+    }
+
     @Test("two tabs checking out one cart get one order")
     func twoTabs() async throws {
         try await TestPlatform.withPlatform { _, client in
