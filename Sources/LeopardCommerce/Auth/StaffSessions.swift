@@ -47,6 +47,27 @@ public struct StaffSessions: Sendable {
         return Issued(token: token, expiresAt: expires)
     }
 
+    /// Redeems a one-time setup token (from signup without a password, or an invitation): sets
+    /// the password and opens a session. Nil when the token is unknown, used or expired.
+    public func completeSetup(token: String, passwordHash: String, now: Date = Date()) async throws -> Issued? {
+        let digest = TokenDigest.hex(token)
+        let session = Self.prefix + SecureToken.make()
+        let expires = now.addingTimeInterval(Self.lifetime).stamp
+        let redeemed = try await database.write { sql -> Bool in
+            guard let row = try await sql.raw("""
+                UPDATE staff_members SET password_hash = \(bind: passwordHash), setup_token_sha256 = NULL, setup_token_expires_at = NULL, updated_at = \(bind: now.stamp)
+                WHERE setup_token_sha256 = \(bind: digest) AND setup_token_expires_at > \(bind: now.stamp)
+                RETURNING id
+                """).first() else { return false }
+            try await sql.raw("""
+                INSERT INTO staff_sessions (id, staff_id, token_sha256, created_at, expires_at)
+                VALUES (\(bind: Identifier.make("ses", date: now)), \(bind: try row.decode(column: "id", as: String.self)), \(bind: TokenDigest.hex(session)), \(bind: now.stamp), \(bind: expires))
+                """).run()
+            return true
+        }
+        return redeemed ? Issued(token: session, expiresAt: expires) : nil
+    }
+
     /// The staff member a live session token belongs to.
     public func principal(token: String, now: Date = Date()) async throws -> StaffPrincipal? {
         let digest = TokenDigest.hex(token)

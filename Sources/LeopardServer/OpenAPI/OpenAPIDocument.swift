@@ -42,6 +42,8 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/openapi.json", summary: "This document", tag: "store"),
 
         Operation(method: "post", path: "/api/auth/login", summary: "Staff sign-in: a bearer session token", tag: "staff", body: "Credentials", response: "StaffSession"),
+        Operation(method: "post", path: "/api/auth/setup", summary: "Set a password with a one-time setup token (signup without a password, invitations)", tag: "staff",
+                  body: "SetupInput", response: "StaffSession"),
         Operation(method: "post", path: "/api/auth/logout", summary: "Revoke the current staff session", tag: "staff", access: .staff, status: 204),
         Operation(method: "get", path: "/api/auth/me", summary: "The signed-in staff member or API key", tag: "staff", access: .staff, response: "Me"),
         Operation(method: "post", path: "/api/api-keys", summary: "Create an API key (the secret is shown once)", tag: "staff", access: .owner, body: "ApiKeyInput", status: 201, response: "ApiKey"),
@@ -137,6 +139,7 @@ enum OpenAPIDocument {
         var schemas = OpenAPISchemas.all
         schemas.append(("ImageInput", OpenAPISchemas.object([("url", OpenAPISchemas.string), ("alt", OpenAPISchemas.string)], required: ["url"])))
         schemas.append(("ImportReport", OpenAPISchemas.object([("created", OpenAPISchemas.integer), ("updated", OpenAPISchemas.integer)], required: ["created", "updated"])))
+        schemas.append(("SetupInput", OpenAPISchemas.object([("token", OpenAPISchemas.string), ("password", OpenAPISchemas.string)], required: ["token", "password"])))
         schemas.append(("QuantityInput", OpenAPISchemas.object([("quantity", OpenAPISchemas.integer)], required: ["quantity"])))
         return [
             "openapi": "3.1.0",

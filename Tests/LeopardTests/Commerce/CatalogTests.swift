@@ -4,9 +4,9 @@ import Testing
 
 @Suite("Catalog: products, variants, search")
 struct CatalogTests {
-    @Test("the flat shape creates a product with one default variant, read back by handle")
-    func flatProduct() async throws {
-        try await TestPlatform.withPlatform { _, client in
+    @Test("the flat shape creates a product with one default variant, read back by handle", arguments: TestPlatform.storages)
+    func flatProduct(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("Flat Goods")
             let product = try await client.makeProduct(store, title: "Blue Mug", price: 1250, stock: 7, extra: ["images": [["url": "https://cdn.example.test/mug.jpg", "alt": "A blue mug"]], "tags": ["Kitchen", "kitchen", "gift"]])
             #expect(product["slug"] as? String == "blue-mug")
@@ -30,9 +30,9 @@ struct CatalogTests {
         }
     }
 
-    @Test("bad product input is a 422 naming each field, and nothing is written")
-    func badInput() async throws {
-        try await TestPlatform.withPlatform { _, client in
+    @Test("bad product input is a 422 naming each field, and nothing is written", arguments: TestPlatform.storages)
+    func badInput(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("Strict Goods")
             let cases: [(String, String)] = [
                 (#"{"title": "Half cent", "price": 10.5}"#, "price"),
@@ -69,9 +69,9 @@ struct CatalogTests {
         }
     }
 
-    @Test("variants from options; PATCH and PUT keep variant ids; DELETE removes")
-    func variantsAndUpdates() async throws {
-        try await TestPlatform.withPlatform { _, client in
+    @Test("variants from options; PATCH and PUT keep variant ids; DELETE removes", arguments: TestPlatform.storages)
+    func variantsAndUpdates(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("Variant Wear")
             let created = try await client.call(.post, "/api/products", store: store, json: [
                 "title": "Tee",
@@ -119,9 +119,9 @@ struct CatalogTests {
         }
     }
 
-    @Test("drafts are invisible to anonymous callers and visible to staff")
-    func drafts() async throws {
-        try await TestPlatform.withPlatform { _, client in
+    @Test("drafts are invisible to anonymous callers and visible to staff", arguments: TestPlatform.storages)
+    func drafts(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("Draft Shop")
             let draft = try await client.makeProduct(store, title: "Secret", price: 100, stock: 1, extra: ["status": "draft"])
             _ = try await client.makeProduct(store, title: "Public", price: 100, stock: 1)

@@ -5,9 +5,9 @@ import Testing
 
 @Suite("Carts and checkout")
 struct CheckoutTests {
-    @Test("cart totals: lines, flat shipping and tax in minor units")
-    func totals() async throws {
-        try await TestPlatform.withPlatform { _, client in
+    @Test("cart totals: lines, flat shipping and tax in minor units", arguments: TestPlatform.storages)
+    func totals(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("Total Shop")
             let settings = try await client.call(.put, "/api/settings", store: store, json: ["taxRate": 8.25, "shippingRate": 499])
             #expect(settings.status == .ok, "\(settings.text)")
@@ -25,9 +25,9 @@ struct CheckoutTests {
         }
     }
 
-    @Test("cart rules: secret, quantities, unknown variants, stock, line changes")
-    func cartRules() async throws {
-        try await TestPlatform.withPlatform { _, client in
+    @Test("cart rules: secret, quantities, unknown variants, stock, line changes", arguments: TestPlatform.storages)
+    func cartRules(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("Cart Rules")
             let product = try await client.makeProduct(store, title: "Kettle", price: 3000, stock: 4)
             let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
@@ -74,9 +74,9 @@ struct CheckoutTests {
         }
     }
 
-    @Test("checkout creates order #1001, takes stock, and replays by Idempotency-Key")
-    func checkoutAndIdempotency() async throws {
-        try await TestPlatform.withPlatform { _, client in
+    @Test("checkout creates order #1001, takes stock, and replays by Idempotency-Key", arguments: TestPlatform.storages)
+    func checkoutAndIdempotency(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("Checkout Shop")
             let product = try await client.makeProduct(store, title: "Teapot", price: 2500, stock: 5)
             let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
@@ -124,9 +124,9 @@ struct CheckoutTests {
         }
     }
 
-    @Test("too little stock at checkout is a 409 naming the variant, and changes nothing")
-    func insufficientStock() async throws {
-        try await TestPlatform.withPlatform { _, client in
+    @Test("too little stock at checkout is a 409 naming the variant, and changes nothing", arguments: TestPlatform.storages)
+    func insufficientStock(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("Scarce Shop")
             let plenty = try await client.makeProduct(store, title: "Plenty", price: 100, stock: 50)
             let scarce = try await client.makeProduct(store, title: "Scarce", price: 100, stock: 2)
@@ -166,9 +166,9 @@ struct CheckoutTests {
         }
     }
 
-    @Test("a cart idle for 30 days has expired: reads, changes and checkout are 404s")
-    func expiry() async throws {
-        try await TestPlatform.withPlatform { platform, client in
+    @Test("a cart idle for 30 days has expired: reads, changes and checkout are 404s", arguments: TestPlatform.storages)
+    func expiry(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { platform, client in
             let store = try await client.makeStore("Expiry Shop")
             let product = try await client.makeProduct(store, title: "Old Thing", price: 100, stock: 5)
             let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
@@ -191,9 +191,9 @@ struct CheckoutTests {
         }
     }
 
-    @Test("two tabs checking out one cart get one order")
-    func twoTabs() async throws {
-        try await TestPlatform.withPlatform { _, client in
+    @Test("two tabs checking out one cart get one order", arguments: TestPlatform.storages)
+    func twoTabs(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("Two Tabs")
             let product = try await client.makeProduct(store, title: "Clock", price: 4000, stock: 5)
             let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)

@@ -15,9 +15,9 @@ struct OrderTests {
         return (try #require(order.json["id"] as? String), variant)
     }
 
-    @Test("only the allowed transitions; cancel puts stock back; the timeline records each step")
-    func transitions() async throws {
-        try await TestPlatform.withPlatform { _, client in
+    @Test("only the allowed transitions; cancel puts stock back; the timeline records each step", arguments: TestPlatform.storages)
+    func transitions(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("Order Flow")
             let (order, variant) = try await placeOrder(client, store: store)
             #expect(try await client.call(.post, "/api/orders/\(order)/fulfill", store: store).status == .conflict)
@@ -44,9 +44,9 @@ struct OrderTests {
         }
     }
 
-    @Test("customers register, sign in and see only their own orders; guests are claimed")
-    func customers() async throws {
-        try await TestPlatform.withPlatform { _, client in
+    @Test("customers register, sign in and see only their own orders; guests are claimed", arguments: TestPlatform.storages)
+    func customers(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("Customer Shop")
             // A guest checkout creates a customer by e-mail.
             let (guestOrder, _) = try await placeOrder(client, store: store)
@@ -85,9 +85,9 @@ struct OrderTests {
         }
     }
 
-    @Test("another store's product, cart and order ids are 404 even with that store's staff token")
-    func isolation() async throws {
-        try await TestPlatform.withPlatform { _, client in
+    @Test("another store's product, cart and order ids are 404 even with that store's staff token", arguments: TestPlatform.storages)
+    func isolation(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
             let first = try await client.makeStore("First Shop")
             let second = try await client.makeStore("Second Shop")
             let product = try await client.makeProduct(first, title: "Only Here", price: 100, stock: 5)
@@ -115,9 +115,9 @@ struct OrderTests {
 
 @Suite("Staff sign-in, API keys and settings")
 struct StaffAccessTests {
-    @Test("sign-in, bearer tokens, logout; admin routes need a token")
-    func signIn() async throws {
-        try await TestPlatform.withPlatform { _, client in
+    @Test("sign-in, bearer tokens, logout; admin routes need a token", arguments: TestPlatform.storages)
+    func signIn(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("Auth Shop")
             #expect(try await client.call(.post, "/api/products", store: store, staff: false, json: ["title": "X", "price": 1]).status == .unauthorized)
             #expect(try await client.call(.get, "/api/products", host: store.host, token: "lps_forged").status == .unauthorized)
@@ -144,9 +144,9 @@ struct StaffAccessTests {
         }
     }
 
-    @Test("API keys: shown once, work as bearer tokens, owner-only, revocable")
-    func apiKeys() async throws {
-        try await TestPlatform.withPlatform { _, client in
+    @Test("API keys: shown once, work as bearer tokens, owner-only, revocable", arguments: TestPlatform.storages)
+    func apiKeys(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("Key Shop")
             let created = try await client.call(.post, "/api/api-keys", store: store, json: ["name": "importer"])
             #expect(created.status == .created)
@@ -167,14 +167,23 @@ struct StaffAccessTests {
             let clerkToken = try #require(clerk.json["token"] as? String)
             #expect(try await client.call(.get, "/api/staff", host: store.host, token: clerkToken).status == .forbidden)
 
+            // An invitation without a password: the setup token sets one, once.
+            let invite = try await client.call(.post, "/api/staff", store: store, json: ["email": "packer@keyshop.test"])
+            let setupToken = try #require(invite.json["setupToken"] as? String)
+            #expect(try await client.call(.post, "/api/auth/setup", host: store.host, json: ["token": setupToken, "password": "short"]).status == .unprocessableContent)
+            let setup = try await client.call(.post, "/api/auth/setup", host: store.host, json: ["token": setupToken, "password": "packer password"])
+            #expect(setup.status == .ok)
+            #expect(try await client.call(.post, "/api/auth/setup", host: store.host, json: ["token": setupToken, "password": "packer password"]).status == .unauthorized)
+            #expect(try await client.call(.post, "/api/auth/login", host: store.host, json: ["email": "packer@keyshop.test", "password": "packer password"]).status == .ok)
+
             #expect(try await client.call(.delete, "/api/api-keys/\(id)", store: store).status == .noContent)
             #expect(try await client.call(.get, "/api/products", host: store.host, token: secret).status == .unauthorized)
         }
     }
 
-    @Test("settings: tax with two decimals, ISO currencies, currency fixed once orders exist")
-    func settings() async throws {
-        try await TestPlatform.withPlatform { _, client in
+    @Test("settings: tax with two decimals, ISO currencies, currency fixed once orders exist", arguments: TestPlatform.storages)
+    func settings(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("Settings Shop")
             let saved = try await client.call(.put, "/api/settings", store: store, json: ["taxRate": 7.5, "currency": "eur", "theme": ["primaryColor": "#112233", "preset": "fresh"]])
             #expect(saved.status == .ok, "\(saved.text)")

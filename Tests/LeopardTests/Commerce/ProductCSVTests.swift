@@ -24,9 +24,9 @@ struct ProductCSVTests {
         #expect(CSV.line(["=SUM(A1)", "-5", "a,b"]) == "'=SUM(A1),-5,\"a,b\"")
     }
 
-    @Test("import creates products with variants, export gives them back, a second import updates")
-    func roundTrip() async throws {
-        try await TestPlatform.withPlatform { _, client in
+    @Test("import creates products with variants, export gives them back, a second import updates", arguments: TestPlatform.storages)
+    func roundTrip(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("CSV Shop")
             #expect(try await client.call(.post, "/api/categories", store: store, json: ["name": "Shirts"]).status == .created)
             let text = Self.header + """
@@ -60,9 +60,9 @@ struct ProductCSVTests {
         }
     }
 
-    @Test("a bad row anywhere rejects the whole file, naming each line")
-    func allOrNothing() async throws {
-        try await TestPlatform.withPlatform { _, client in
+    @Test("a bad row anywhere rejects the whole file, naming each line", arguments: TestPlatform.storages)
+    func allOrNothing(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("Strict CSV")
             let text = Self.header + """
                 good,Good,,active,,,,G-1,100,,1,true,

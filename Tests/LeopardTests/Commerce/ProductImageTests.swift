@@ -28,9 +28,9 @@ struct ProductImageTests {
         ], body: body)
     }
 
-    @Test("uploads are recognised by their bytes, stored per store, served with long cache headers")
-    func uploads() async throws {
-        try await TestPlatform.withPlatform { platform, client in
+    @Test("uploads are recognised by their bytes, stored per store, served with long cache headers", arguments: TestPlatform.storages)
+    func uploads(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { platform, client in
             let store = try await client.makeStore("Photo Shop")
             let other = try await client.makeStore("Other Photo Shop")
             let product = try #require(try await client.makeProduct(store, title: "Frame", price: 100, stock: 1)["id"] as? String)

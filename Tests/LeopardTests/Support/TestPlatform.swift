@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import LeopardServer
 import Logging
+import Testing
 import NIOCore
 
 /// A platform for one test: its own data directory (and, on PostgreSQL, its own platform
@@ -14,7 +15,13 @@ struct TestPlatform: Sendable {
     let services: LeopardServices
     let directory: TemporaryDirectory
 
-    enum Storage: Sendable { case sqlite, postgres }
+    enum Storage: String, Sendable, CustomTestStringConvertible {
+        case sqlite, postgres
+        var testDescription: String { rawValue }
+    }
+
+    /// SQLite, and PostgreSQL when a server can be had: for tests that run on both engines.
+    static var storages: [Storage] { PostgresTestCluster.isAvailable ? [.sqlite, .postgres] : [.sqlite] }
 
     struct StartFailed: Error, CustomStringConvertible {
         let description: String
@@ -53,13 +60,21 @@ struct TestPlatform: Sendable {
         configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestPlatform, any TestClientProtocol) async throws -> T
     ) async throws -> T {
-        let platform = try await start(storage, configure: configure)
+        // At most a few PostgreSQL platforms at once: each holds pools on the one test cluster.
+        if storage == .postgres { await PostgresPlatformSlots.shared.acquire() }
         do {
-            let result = try await platform.withClient { try await body(platform, $0) }
-            await platform.stop()
-            return result
+            let platform = try await start(storage, configure: configure)
+            do {
+                let result = try await platform.withClient { try await body(platform, $0) }
+                await platform.stop()
+                if storage == .postgres { await PostgresPlatformSlots.shared.release() }
+                return result
+            } catch {
+                await platform.stop()
+                throw error
+            }
         } catch {
-            await platform.stop()
+            if storage == .postgres { await PostgresPlatformSlots.shared.release() }
             throw error
         }
     }
@@ -132,5 +147,26 @@ extension TestClientProtocol {
 
     func post(_ uri: String, json: String, headers: HTTPFields = .json()) async throws -> TestResponse {
         try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: json))
+    }
+}
+
+/// A counting semaphore for PostgreSQL test platforms.
+actor PostgresPlatformSlots {
+    static let shared = PostgresPlatformSlots(slots: 4)
+    private var free: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(slots: Int) { free = slots }
+
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty { free += 1 } else { waiters.removeFirst().resume() }
     }
 }

@@ -11,6 +11,11 @@ struct StaffAuthRoutes {
         let password: String
     }
 
+    struct Setup: Decodable {
+        let token: String
+        let password: String
+    }
+
     struct Invitation: Decodable {
         let email: String
         let role: String?
@@ -30,6 +35,20 @@ struct StaffAuthRoutes {
 
     func register(on router: Router<AppContext>) {
         router.post("/api/auth/login", use: login)
+        router.post("/api/auth/setup") { request, context in
+            let (tenant, database) = try context.store()
+            let input = try await request.decodeJSON(Setup.self, context: context)
+            if let problem = PasswordHasher.problem(with: input.password) { throw Problem.invalid("password", problem) }
+            let throttle = LoginThrottle(limiter: services.loginLimiter)
+            let byAddress = "setup:\(tenant.id):\(context.remoteAddress ?? "local")"
+            try await throttle.check(byAddress)
+            let hash = try await services.passwordHasher.hash(input.password)
+            guard let issued = try await StaffSessions(database: database, hasher: services.passwordHasher).completeSetup(token: input.token, passwordHash: hash) else {
+                await throttle.fail(byAddress)
+                throw Problem.unauthorized("The setup link is not valid, was used already, or has expired.")
+            }
+            return try issued.jsonResponse()
+        }
         router.post("/api/auth/logout") { _, context in
             let staff = try context.requireStaff()
             guard case .session(let id) = staff.credential else { throw Problem.badRequest("API keys are revoked, not signed out.") }
