@@ -26,14 +26,20 @@ public struct Migrator: Sendable {
 
     /// The ids of the migrations already applied.
     public func applied(on database: any DatabaseHandle) async throws -> Set<String> {
-        // Read first: on every open of an up-to-date store this is the only query, and it takes
-        // no write lock. Only a database without the table pays for creating it.
+        // Look first: on every open of an up-to-date store this is the only query. Only a
+        // database without the table pays for creating it. On SQLite the question goes to the
+        // writer connection, which is open already (readers open lazily, and a new store's
+        // signup then needs one connection, not two); a batch with no change costs no sync.
+        let list: @Sendable (any SQLDatabase) async throws -> [any SQLRow] = { sql in try await sql.raw("SELECT id FROM leopard_migrations").all() }
+        func look() async throws -> [any SQLRow] {
+            database.kind == .sqlite ? try await database.write(list) : try await database.read(list)
+        }
         let rows: [any SQLRow]
         do {
-            rows = try await database.read { sql in try await sql.raw("SELECT id FROM leopard_migrations").all() }
+            rows = try await look()
         } catch {
             try await ensureTable(on: database)
-            rows = try await database.read { sql in try await sql.raw("SELECT id FROM leopard_migrations").all() }
+            rows = try await look()
         }
         return Set(try rows.map { try $0.decode(column: "id", as: String.self) })
     }
