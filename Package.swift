@@ -72,12 +72,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "LeopardPayments",
+            dependencies: [
+                "LeopardCore",
+                "LeopardStorage",
+                "LeopardCommerce",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "LeopardServer",
             dependencies: [
                 "LeopardCore",
                 "LeopardStorage",
                 "LeopardPlatform",
                 "LeopardCommerce",
+                "LeopardPayments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -103,6 +114,7 @@ let package = Package(
                 "LeopardStorage",
                 "LeopardPlatform",
                 "LeopardCommerce",
+                "LeopardPayments",
                 "LeopardServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -14,3 +14,8 @@ public enum Timestamp {
         (try? withFraction.parse(text)) ?? (try? plain.parse(text))
     }
 }
+
+extension Date {
+    /// This moment as the ISO 8601 text the databases store and compare.
+    public var stamp: String { Timestamp.string(self) }
+}

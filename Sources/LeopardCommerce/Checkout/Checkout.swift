@@ -155,7 +155,8 @@ public struct Checkout: Sendable {
         let order = Order(
             id: orderID, number: number, name: "#\(number)", status: .pending, email: email, customerId: customer, currency: currency,
             lines: orderLines, subtotal: money(totals.subtotal), shipping: money(totals.shipping), tax: money(totals.tax), total: money(totals.total),
-            refundedTotal: money(0), shippingAddress: shipping, billingAddress: billing, cartId: cartID, createdAt: stamp, updatedAt: stamp, events: [event]
+            refundedTotal: money(0), shippingAddress: shipping, billingAddress: billing, cartId: cartID, createdAt: stamp, updatedAt: stamp, events: [event],
+            payment: PaymentSummary(provider: "test", status: "requires_action", nextAction: .init(type: "pay", url: "/api/orders/\(orderID)/pay"))
         )
         return Result(order: order, created: true)
     }

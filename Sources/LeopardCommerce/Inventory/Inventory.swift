@@ -50,6 +50,26 @@ public struct Inventory: Sendable {
         }
     }
 
+    /// Puts an order's tracked quantities back in stock, once per order (a `restocked` event
+    /// marks it). Runs in the caller's transaction. Returns false when it was done before.
+    @discardableResult
+    public static func returnStock(orderID: String, actor: String, now: Date, on sql: any SQLDatabase) async throws -> Bool {
+        if try await sql.raw("SELECT id FROM order_events WHERE order_id = \(bind: orderID) AND type = 'restocked'").first() != nil { return false }
+        let lines = try await sql.raw("SELECT variant_id, quantity FROM order_lines WHERE order_id = \(bind: orderID) ORDER BY variant_id").all()
+        for line in lines {
+            let variantID = try line.decode(column: "variant_id", as: String.self)
+            let quantity = try line.decode(column: "quantity", as: Int.self)
+            let tracked = try await sql.raw("SELECT track_inventory FROM product_variants WHERE id = \(bind: variantID)").first()?.decode(column: "track_inventory", as: Int.self)
+            guard tracked == 1, let after = try await apply(variantID: variantID, delta: quantity, on: sql) else { continue }
+            try await record(variantID: variantID, delta: quantity, stockAfter: after, reason: "order_returned", reference: orderID, actor: actor, now: now, on: sql)
+        }
+        try await sql.raw("""
+            INSERT INTO order_events (id, order_id, type, message, actor, created_at)
+            VALUES (\(bind: Identifier.make("evt", date: now)), \(bind: orderID), 'restocked', 'Items returned to stock', \(bind: actor), \(bind: now.stamp))
+            """).run()
+        return true
+    }
+
     /// The conditional update: the new stock, or nil when it would have gone below zero.
     static func apply(variantID: String, delta: Int, on sql: any SQLDatabase) async throws -> Int? {
         let row = try await sql.raw("""

@@ -39,6 +39,20 @@ public struct Order: Sendable, Encodable {
     public var updatedAt: String
     /// The timeline, on the order's own page only.
     public var events: [OrderEvent]?
+    /// How to pay, in the response that places the order.
+    public var payment: PaymentSummary?
+}
+
+/// What a shopper needs to pay a new order: `nextAction` points at the pay route.
+public struct PaymentSummary: Sendable, Encodable {
+    public struct NextAction: Sendable, Encodable {
+        public var type: String
+        public var url: String
+    }
+
+    public var provider: String
+    public var status: String
+    public var nextAction: NextAction?
 }
 
 public struct OrderLine: Sendable, Encodable {

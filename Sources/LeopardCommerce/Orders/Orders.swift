@@ -56,14 +56,7 @@ public struct Orders: Sendable {
     public func cancel(id: String, reason: String?, actor: String, now: Date = Date()) async throws -> Order {
         let message = "Cancelled" + (reason.map { ": \($0.prefix(200))" } ?? "")
         return try await move(id: id, to: .cancelled, event: "cancelled", message: message, actor: actor, now: now) { sql in
-            let lines = try await sql.raw("SELECT variant_id, quantity FROM order_lines WHERE order_id = \(bind: id) ORDER BY variant_id").all()
-            for line in lines {
-                let variantID = try line.decode(column: "variant_id", as: String.self)
-                let quantity = try line.decode(column: "quantity", as: Int.self)
-                let tracked = try await sql.raw("SELECT track_inventory FROM product_variants WHERE id = \(bind: variantID)").first()?.decode(column: "track_inventory", as: Int.self)
-                guard tracked == 1, let after = try await Inventory.apply(variantID: variantID, delta: quantity, on: sql) else { continue }
-                try await Inventory.record(variantID: variantID, delta: quantity, stockAfter: after, reason: "order_cancelled", reference: id, actor: actor, now: now, on: sql)
-            }
+            try await Inventory.returnStock(orderID: id, actor: actor, now: now, on: sql)
         }
     }
 

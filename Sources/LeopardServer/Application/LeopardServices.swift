@@ -29,6 +29,8 @@ public struct LeopardServices: Sendable {
     public let loginLimiter: RateLimiter
     /// Rendered public catalog responses, per store and catalog version.
     public let catalogCache: ResponseCache
+    /// Delivers the `test` payment provider's events to stores' webhook receivers.
+    let paymentRelay: PaymentWebhookRelay
     public let logger: Logger
 
     public var storeMigrator: Migrator { databases.migrator }
@@ -99,6 +101,7 @@ public struct LeopardServices: Sendable {
                 signupLimiter: RateLimiter(limit: configuration.signupRateLimit, window: .seconds(60)),
                 loginLimiter: RateLimiter(limit: configuration.loginFailureLimit, window: .seconds(900)),
                 catalogCache: ResponseCache(),
+                paymentRelay: PaymentWebhookRelay(databases: databases, logger: logger),
                 logger: logger
             )
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import LeopardCommerce
+import LeopardPayments
 import LeopardPlatform
 import LeopardStorage
 import Logging
@@ -32,7 +33,7 @@ public struct ServerConfiguration: Sendable {
     public var postgresPoolSize: Int = 2
     public var logLevel: Logger.Level = .info
     /// The store schema; tests append migrations to prove that stores are migrated on open.
-    public var storeMigrations: [Migration] = StoreSchema.migrations
+    public var storeMigrations: [Migration] = StoreSchema.migrations + PaymentSchema.migrations
     /// Test-only failure injection into provisioning; nothing outside Swift code can set it.
     public var provisioningFaults: TenantProvisioner.FaultInjector?
 

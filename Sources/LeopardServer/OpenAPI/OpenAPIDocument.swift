@@ -101,6 +101,15 @@ enum OpenAPIDocument {
         Operation(method: "post", path: "/api/orders/{orderId}/cancel", summary: "Cancel a pending order and restock", tag: "orders", access: .staff,
                   body: "CancelInput", bodyRequired: false, response: "Order"),
 
+        Operation(method: "post", path: "/api/orders/{orderId}/pay", summary: "Pay a pending order with the test provider's cards", tag: "payments",
+                  access: .cart, body: "PayInput", status: 201, response: "Payment"),
+        Operation(method: "post", path: "/api/payments/{paymentId}/authenticate", summary: "Complete the test provider's extra step", tag: "payments",
+                  access: .cart, status: 202, response: "Payment"),
+        Operation(method: "get", path: "/api/orders/{orderId}/payments", summary: "An order's payments", tag: "payments", access: .staff, response: "page:Payment"),
+        Operation(method: "post", path: "/api/orders/{orderId}/refunds", summary: "Refund part or all of what was captured", tag: "payments", access: .staff,
+                  body: "RefundInput", bodyRequired: false, status: 201, response: "Refund"),
+        Operation(method: "post", path: "/webhooks/payments/{provider}", summary: "A payment provider's signed event (Stripe-Signature)", tag: "payments",
+                  body: "WebhookEvent", response: "WebhookReceipt", parameters: [.header("Stripe-Signature")]),
         Operation(method: "post", path: "/api/customers/register", summary: "Register a customer account", tag: "customers", body: "Registration", status: 201, response: "CustomerSession"),
         Operation(method: "post", path: "/api/customers/login", summary: "Customer sign-in", tag: "customers", body: "Credentials", response: "CustomerSession"),
         Operation(method: "post", path: "/api/customers/logout", summary: "Customer sign-out", tag: "customers", access: .customer, status: 204),
@@ -140,6 +149,20 @@ enum OpenAPIDocument {
         schemas.append(("ImageInput", OpenAPISchemas.object([("url", OpenAPISchemas.string), ("alt", OpenAPISchemas.string)], required: ["url"])))
         schemas.append(("ImportReport", OpenAPISchemas.object([("created", OpenAPISchemas.integer), ("updated", OpenAPISchemas.integer)], required: ["created", "updated"])))
         schemas.append(("SetupInput", OpenAPISchemas.object([("token", OpenAPISchemas.string), ("password", OpenAPISchemas.string)], required: ["token", "password"])))
+        let o = OpenAPISchemas.self
+        schemas.append(("PayInput", o.object([("card", o.object([("number", o.string), ("expMonth", o.integer), ("expYear", o.integer), ("cvc", o.string)],
+                                                                   required: ["number", "expMonth", "expYear", "cvc"]))], required: ["card"])))
+        schemas.append(("RefundInput", o.object([("amount", o.integer), ("restock", o.boolean)])))
+        schemas.append(("WebhookEvent", o.object([("id", o.string), ("type", o.string), ("data", ["type": "object"])], required: ["id", "type", "data"])))
+        schemas.append(("WebhookReceipt", o.object([("received", o.boolean), ("changed", o.boolean)], required: ["received", "changed"])))
+        schemas.append(("Payment", o.object([
+            ("id", o.string), ("orderId", o.string), ("provider", o.string),
+            ("status", ["type": "string", "enum": ["requires_action", "authorized", "captured", "failed", "cancelled", "refunded", "partially_refunded"]]),
+            ("amount", o.ref("Money")), ("captured", o.ref("Money")), ("refunded", o.ref("Money")), ("cardBrand", o.string), ("cardLast4", o.string),
+            ("nextAction", o.object([("type", o.string), ("url", o.string)])), ("failureMessage", o.string), ("createdAt", o.timestamp), ("updatedAt", o.timestamp),
+        ], required: ["id", "orderId", "provider", "status", "amount", "captured", "refunded", "createdAt", "updatedAt"])))
+        schemas.append(("Refund", o.object([("amount", o.ref("Money")), ("refundedTotal", o.ref("Money")), ("restocked", o.boolean), ("payment", o.ref("Payment"))],
+                                            required: ["amount", "refundedTotal", "restocked", "payment"])))
         schemas.append(("QuantityInput", OpenAPISchemas.object([("quantity", OpenAPISchemas.integer)], required: ["quantity"])))
         return [
             "openapi": "3.1.0",

@@ -1,0 +1,48 @@
+import LeopardCore
+
+public struct Payment: Sendable, Encodable {
+    public struct NextAction: Sendable, Codable, Equatable {
+        public var type: String
+        public var url: String
+
+        public init(type: String, url: String) {
+            self.type = type
+            self.url = url
+        }
+    }
+
+    public var id: String
+    public var orderId: String
+    public var provider: String
+    public var status: PaymentStatus
+    public var amount: Money
+    public var captured: Money
+    public var refunded: Money
+    public var cardBrand: String?
+    public var cardLast4: String?
+    public var nextAction: NextAction?
+    public var failureMessage: String?
+    public var createdAt: String
+    public var updatedAt: String
+}
+
+/// A provider's report about a payment, from a verified webhook.
+public struct PaymentEvent: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case succeeded
+        case failed(message: String?)
+        case cancelled
+        /// The total refunded so far, in minor units.
+        case refunded(total: Int)
+    }
+
+    public var id: String
+    public var reference: String
+    public var kind: Kind
+
+    public init(id: String, reference: String, kind: Kind) {
+        self.id = id
+        self.reference = reference
+        self.kind = kind
+    }
+}

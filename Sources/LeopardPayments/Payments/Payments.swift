@@ -1,0 +1,270 @@
+import Foundation
+import LeopardCommerce
+import LeopardCore
+import LeopardStorage
+import SQLKit
+
+/// Payments of one store's orders: records what providers say, moving payments (and their
+/// orders) only forward, once per provider event.
+public struct Payments: Sendable {
+    public let database: any DatabaseHandle
+
+    public init(database: any DatabaseHandle) {
+        self.database = database
+    }
+
+    static let columns = "id, order_id, provider, status, amount, currency, captured_amount, refunded_amount, card_brand, card_last4, next_action_json, failure_message, created_at, updated_at"
+
+    public struct Start: Sendable {
+        public var orderID: String
+        public var provider: String
+        public var reference: String
+        public var status: PaymentStatus
+        public var cardBrand: String?
+        public var cardLast4: String?
+        public var nextAction: Payment.NextAction?
+        public var failureMessage: String?
+
+        public init(orderID: String, provider: String, reference: String, status: PaymentStatus, cardBrand: String?, cardLast4: String?, nextAction: Payment.NextAction?, failureMessage: String?) {
+            self.orderID = orderID
+            self.provider = provider
+            self.reference = reference
+            self.status = status
+            self.cardBrand = cardBrand
+            self.cardLast4 = cardLast4
+            self.nextAction = nextAction
+            self.failureMessage = failureMessage
+        }
+    }
+
+    /// The amount and currency an order still needs paid; 404 for no order, 409 when it is not
+    /// pending or already has a payment under way.
+    public func amountDue(orderID: String) async throws -> Money {
+        try await database.read { sql in
+            guard let order = try await sql.raw("SELECT status, total, currency FROM orders WHERE id = \(bind: orderID)").first() else {
+                throw Problem.notFound("There is no order \(orderID.prefix(64)).")
+            }
+            guard try order.decode(column: "status", as: String.self) == "pending" else {
+                throw Problem.conflict("Only a pending order can be paid.")
+            }
+            if try await sql.raw("SELECT id FROM payments WHERE order_id = \(bind: orderID) AND status IN ('requires_action', 'authorized', 'captured')").first() != nil {
+                throw Problem.conflict("This order has a payment under way.")
+            }
+            return Money(amount: try order.decode(column: "total", as: Int.self), currency: try order.decode(column: "currency", as: String.self))
+        }
+    }
+
+    /// Records a payment the provider has started.
+    public func record(_ start: Start, amount: Money, id: String = Identifier.make("pay"), now: Date = Date()) async throws -> Payment {
+        let action = try start.nextAction.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        try await database.write { sql in
+            try await sql.raw("""
+                INSERT INTO payments (id, order_id, provider, status, amount, currency, provider_reference, card_brand, card_last4, next_action_json, failure_message, created_at, updated_at)
+                VALUES (\(bind: id), \(bind: start.orderID), \(bind: start.provider), \(bind: start.status.rawValue), \(bind: amount.amount), \(bind: amount.currency),
+                        \(bind: start.reference), \(bind: start.cardBrand), \(bind: start.cardLast4), \(bind: action), \(bind: start.failureMessage), \(bind: now.stamp), \(bind: now.stamp))
+                """).run()
+            try await Self.log(paymentID: id, type: "started", status: start.status, amount: amount.amount, source: start.provider, now: now, on: sql)
+        }
+        guard let payment = try await find(id: id) else { throw Problem.notFound("The payment disappeared.") }
+        return payment
+    }
+
+    public func find(id: String) async throws -> Payment? {
+        try await database.read { sql in
+            try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM payments WHERE id = \(bind: id)").first().map(Self.payment)
+        }
+    }
+
+    /// The order's payments, newest first.
+    public func forOrder(_ orderID: String) async throws -> [Payment] {
+        try await database.read { sql in
+            try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM payments WHERE order_id = \(bind: orderID) ORDER BY id DESC LIMIT 20").all().map(Self.payment)
+        }
+    }
+
+    /// The reference a provider knows a payment by.
+    public func reference(paymentID: String) async throws -> (provider: String, reference: String, status: PaymentStatus)? {
+        try await database.read { sql in
+            guard let row = try await sql.raw("SELECT provider, provider_reference, status FROM payments WHERE id = \(bind: paymentID)").first() else { return nil }
+            return (try row.decode(column: "provider", as: String.self), try row.decode(column: "provider_reference", as: String.self),
+                    PaymentStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .failed)
+        }
+    }
+
+    public enum Applied: Sendable, Equatable {
+        /// The event moved the payment.
+        case changed(PaymentStatus)
+        /// The event was seen before (same id), or says nothing new; nothing changed.
+        case ignored
+    }
+
+    /// Applies a verified provider event, once: the event id is recorded in the same transaction,
+    /// a state can only move forward, a capture marks the order paid, a refund marks it refunded.
+    public func apply(_ event: PaymentEvent, provider: String, now: Date = Date()) async throws -> Applied {
+        try await database.write { sql in
+            guard try await sql.raw("""
+                INSERT INTO webhook_receipts (provider, event_id, received_at) VALUES (\(bind: provider), \(bind: event.id), \(bind: now.stamp))
+                ON CONFLICT (provider, event_id) DO NOTHING RETURNING event_id
+                """).first() != nil else { return .ignored }
+            guard let row = try await sql.raw("""
+                SELECT id, order_id, status, amount, captured_amount FROM payments WHERE provider = \(bind: provider) AND provider_reference = \(bind: event.reference)
+                """).first() else { return .ignored }
+            let paymentID = try row.decode(column: "id", as: String.self)
+            let orderID = try row.decode(column: "order_id", as: String.self)
+            let current = PaymentStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .failed
+            let amount = try row.decode(column: "amount", as: Int.self)
+            let captured = try row.decode(column: "captured_amount", as: Int.self)
+
+            var next: PaymentStatus
+            var refunded: Int?
+            var failure: String?
+            switch event.kind {
+            case .succeeded: next = .captured
+            case .failed(let message): next = .failed; failure = message
+            case .cancelled: next = .cancelled
+            case .refunded(let total):
+                guard captured > 0, total > 0 else { return .ignored }
+                refunded = min(total, captured)
+                next = (refunded ?? 0) >= captured ? .refunded : .partiallyRefunded
+            }
+            guard current.canBecome(next) else { return .ignored }
+            if let refunded {
+                // A refund total never shrinks (events may arrive out of order).
+                let updated = try await sql.raw("""
+                    UPDATE payments SET status = \(bind: next.rawValue), refunded_amount = \(bind: refunded), updated_at = \(bind: now.stamp)
+                    WHERE id = \(bind: paymentID) AND refunded_amount < \(bind: refunded) RETURNING id
+                    """).first()
+                guard updated != nil else { return .ignored }
+                try await sql.raw("""
+                    UPDATE orders SET status = \(bind: next == .refunded ? "refunded" : "partially_refunded"), refunded_total = \(bind: refunded), updated_at = \(bind: now.stamp)
+                    WHERE id = \(bind: orderID) AND status IN ('paid', 'fulfilled', 'partially_refunded')
+                    """).run()
+                try await Self.orderEvent(orderID: orderID, type: "refunded", message: "Refunded \(refunded) of \(captured)", now: now, on: sql)
+            } else {
+                try await sql.raw("""
+                    UPDATE payments SET status = \(bind: next.rawValue), captured_amount = \(bind: next == .captured ? amount : captured),
+                        failure_message = COALESCE(\(bind: failure), failure_message), next_action_json = NULL, updated_at = \(bind: now.stamp)
+                    WHERE id = \(bind: paymentID)
+                    """).run()
+                if next == .captured {
+                    let paid = try await sql.raw("UPDATE orders SET status = 'paid', updated_at = \(bind: now.stamp) WHERE id = \(bind: orderID) AND status = 'pending' RETURNING id").first()
+                    if paid != nil { try await Self.orderEvent(orderID: orderID, type: "paid", message: "Paid by \(provider)", now: now, on: sql) }
+                }
+            }
+            try await Self.log(paymentID: paymentID, type: event.kindName, status: next, amount: refunded, source: "webhook:\(event.id)", now: now, on: sql)
+            return .changed(next)
+        }
+    }
+
+    /// The store's signing secret for a provider's webhooks, made on first use.
+    public func webhookSecret(provider: String, now: Date = Date()) async throws -> String {
+        if let secret = try await database.read({ sql in
+            try await sql.raw("SELECT webhook_secret FROM payment_providers WHERE provider = \(bind: provider)").first()?.decode(column: "webhook_secret", as: String.self)
+        }) { return secret }
+        let fresh = "whsec_" + SecureToken.make()
+        return try await database.write { sql in
+            try await sql.raw("INSERT INTO payment_providers (provider, webhook_secret, updated_at) VALUES (\(bind: provider), \(bind: fresh), \(bind: now.stamp)) ON CONFLICT (provider) DO NOTHING").run()
+            return try await sql.raw("SELECT webhook_secret FROM payment_providers WHERE provider = \(bind: provider)").first()?.decode(column: "webhook_secret", as: String.self) ?? fresh
+        }
+    }
+
+    public struct Refund: Sendable, Encodable {
+        public let amount: Money
+        public let refundedTotal: Money
+        public let restocked: Bool
+        public let payment: Payment
+        let provider: String
+        let reference: String
+
+        enum CodingKeys: String, CodingKey { case amount, refundedTotal, restocked, payment }
+    }
+
+    /// Refunds part or all of an order's captured payment. The bound (never more than captured
+    /// in total) is one conditional update, so concurrent refunds cannot together exceed it; the
+    /// payment and the order change in the same transaction. A provider's later `charge.refunded`
+    /// for the same total changes nothing.
+    public func refund(orderID: String, amount: Int?, restock: Bool, actor: String, now: Date = Date()) async throws -> Refund {
+        if let amount, amount < 1 { throw Problem.invalid("amount", "must be at least 1") }
+        let (paymentID, refunded, total, restocked, provider, reference) = try await database.write { sql in
+            guard try await sql.raw("SELECT id FROM orders WHERE id = \(bind: orderID)").first() != nil else {
+                throw Problem.notFound("There is no order \(orderID.prefix(64)).")
+            }
+            guard let row = try await sql.raw("""
+                SELECT id, provider, provider_reference, captured_amount, refunded_amount FROM payments
+                WHERE order_id = \(bind: orderID) AND status IN ('captured', 'partially_refunded') ORDER BY id DESC LIMIT 1
+                """).first() else {
+                throw Problem.conflict("This order has no captured payment to refund.")
+            }
+            let paymentID = try row.decode(column: "id", as: String.self)
+            let captured = try row.decode(column: "captured_amount", as: Int.self)
+            let left = captured - (try row.decode(column: "refunded_amount", as: Int.self))
+            let wanted = amount ?? left
+            guard wanted <= left, let updated = try await sql.raw("""
+                UPDATE payments SET refunded_amount = refunded_amount + \(bind: wanted),
+                    status = CASE WHEN refunded_amount + \(bind: wanted) >= captured_amount THEN 'refunded' ELSE 'partially_refunded' END,
+                    updated_at = \(bind: now.stamp)
+                WHERE id = \(bind: paymentID) AND refunded_amount + \(bind: wanted) <= captured_amount
+                RETURNING refunded_amount, status
+                """).first() else {
+                throw Problem.invalid("amount", "must be at most \(left), what is left of the \(captured) captured")
+            }
+            let total = try updated.decode(column: "refunded_amount", as: Int.self)
+            let status = try updated.decode(column: "status", as: String.self)
+            try await sql.raw("""
+                UPDATE orders SET status = \(bind: status), refunded_total = \(bind: total), updated_at = \(bind: now.stamp)
+                WHERE id = \(bind: orderID)
+                """).run()
+            try await Self.orderEvent(orderID: orderID, type: "refunded", message: "Refunded \(wanted) (\(total) of \(captured) in all)", now: now, on: sql)
+            try await Self.log(paymentID: paymentID, type: "refunded", status: PaymentStatus(rawValue: status) ?? .partiallyRefunded, amount: wanted, source: actor, now: now, on: sql)
+            let restocked = restock ? try await Inventory.returnStock(orderID: orderID, actor: actor, now: now, on: sql) : false
+            return (paymentID, wanted, total, restocked, try row.decode(column: "provider", as: String.self), try row.decode(column: "provider_reference", as: String.self))
+        }
+        guard let payment = try await find(id: paymentID) else { throw Problem.notFound("The payment disappeared.") }
+        return Refund(amount: Money(amount: refunded, currency: payment.amount.currency), refundedTotal: Money(amount: total, currency: payment.amount.currency),
+                      restocked: restocked, payment: payment, provider: provider, reference: reference)
+    }
+
+    static func orderEvent(orderID: String, type: String, message: String, now: Date, on sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            INSERT INTO order_events (id, order_id, type, message, actor, created_at)
+            VALUES (\(bind: Identifier.make("evt", date: now)), \(bind: orderID), \(bind: type), \(bind: message), NULL, \(bind: now.stamp))
+            """).run()
+    }
+
+    static func log(paymentID: String, type: String, status: PaymentStatus, amount: Int?, source: String, now: Date, on sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            INSERT INTO payment_events (id, payment_id, type, status_after, amount, source, created_at)
+            VALUES (\(bind: Identifier.make("pev", date: now)), \(bind: paymentID), \(bind: type), \(bind: status.rawValue), \(bind: amount), \(bind: source), \(bind: now.stamp))
+            """).run()
+    }
+
+    static func payment(_ row: any SQLRow) throws -> Payment {
+        let currency = try row.decode(column: "currency", as: String.self)
+        return Payment(
+            id: try row.decode(column: "id", as: String.self),
+            orderId: try row.decode(column: "order_id", as: String.self),
+            provider: try row.decode(column: "provider", as: String.self),
+            status: PaymentStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .failed,
+            amount: Money(amount: try row.decode(column: "amount", as: Int.self), currency: currency),
+            captured: Money(amount: try row.decode(column: "captured_amount", as: Int.self), currency: currency),
+            refunded: Money(amount: try row.decode(column: "refunded_amount", as: Int.self), currency: currency),
+            cardBrand: try row.decode(column: "card_brand", as: String?.self),
+            cardLast4: try row.decode(column: "card_last4", as: String?.self),
+            nextAction: try row.decode(column: "next_action_json", as: String?.self).flatMap { try? JSONDecoder().decode(Payment.NextAction.self, from: Data($0.utf8)) },
+            failureMessage: try row.decode(column: "failure_message", as: String?.self),
+            createdAt: try row.decode(column: "created_at", as: String.self),
+            updatedAt: try row.decode(column: "updated_at", as: String.self)
+        )
+    }
+}
+
+extension PaymentEvent {
+    var kindName: String {
+        switch kind {
+        case .succeeded: return "succeeded"
+        case .failed: return "failed"
+        case .cancelled: return "cancelled"
+        case .refunded: return "refunded"
+        }
+    }
+}
