@@ -53,7 +53,7 @@ public struct Inventory: Sendable {
     /// Puts an order's tracked quantities back in stock, once per order (a `restocked` event
     /// marks it). Runs in the caller's transaction. Returns false when it was done before.
     @discardableResult
-    public static func returnStock(orderID: String, actor: String, now: Date, on sql: any SQLDatabase) async throws -> Bool {
+    public static func returnStock(orderID: String, reason: String, actor: String, now: Date, on sql: any SQLDatabase) async throws -> Bool {
         if try await sql.raw("SELECT id FROM order_events WHERE order_id = \(bind: orderID) AND type = 'restocked'").first() != nil { return false }
         let lines = try await sql.raw("SELECT variant_id, quantity FROM order_lines WHERE order_id = \(bind: orderID) ORDER BY variant_id").all()
         for line in lines {
@@ -61,7 +61,7 @@ public struct Inventory: Sendable {
             let quantity = try line.decode(column: "quantity", as: Int.self)
             let tracked = try await sql.raw("SELECT track_inventory FROM product_variants WHERE id = \(bind: variantID)").first()?.decode(column: "track_inventory", as: Int.self)
             guard tracked == 1, let after = try await apply(variantID: variantID, delta: quantity, on: sql) else { continue }
-            try await record(variantID: variantID, delta: quantity, stockAfter: after, reason: "order_returned", reference: orderID, actor: actor, now: now, on: sql)
+            try await record(variantID: variantID, delta: quantity, stockAfter: after, reason: reason, reference: orderID, actor: actor, now: now, on: sql)
         }
         try await sql.raw("""
             INSERT INTO order_events (id, order_id, type, message, actor, created_at)

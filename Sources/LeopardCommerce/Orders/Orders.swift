@@ -56,7 +56,7 @@ public struct Orders: Sendable {
     public func cancel(id: String, reason: String?, actor: String, now: Date = Date()) async throws -> Order {
         let message = "Cancelled" + (reason.map { ": \($0.prefix(200))" } ?? "")
         return try await move(id: id, to: .cancelled, event: "cancelled", message: message, actor: actor, now: now) { sql in
-            try await Inventory.returnStock(orderID: id, actor: actor, now: now, on: sql)
+            try await Inventory.returnStock(orderID: id, reason: "order_cancelled", actor: actor, now: now, on: sql)
         }
     }
 

@@ -216,7 +216,7 @@ public struct Payments: Sendable {
                 """).run()
             try await Self.orderEvent(orderID: orderID, type: "refunded", message: "Refunded \(wanted) (\(total) of \(captured) in all)", now: now, on: sql)
             try await Self.log(paymentID: paymentID, type: "refunded", status: PaymentStatus(rawValue: status) ?? .partiallyRefunded, amount: wanted, source: actor, now: now, on: sql)
-            let restocked = restock ? try await Inventory.returnStock(orderID: orderID, actor: actor, now: now, on: sql) : false
+            let restocked = restock ? try await Inventory.returnStock(orderID: orderID, reason: "order_refunded", actor: actor, now: now, on: sql) : false
             return (paymentID, wanted, total, restocked, try row.decode(column: "provider", as: String.self), try row.decode(column: "provider_reference", as: String.self))
         }
         guard let payment = try await find(id: paymentID) else { throw Problem.notFound("The payment disappeared.") }
