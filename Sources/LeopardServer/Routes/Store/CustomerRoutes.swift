@@ -40,8 +40,7 @@ struct CustomerRoutes {
         }
         router.get("/api/customers/me/addresses") { _, context in
             let customer = try context.requireCustomer()
-            struct List: Encodable { let data: [Customers.SavedAddress]; let next_cursor: String? }
-            return try List(data: try await customers(context).addresses(customerID: customer.id), next_cursor: nil).jsonResponse()
+            return try Page(data: try await customers(context).addresses(customerID: customer.id), nextCursor: nil).jsonResponse()
         }
         router.post("/api/customers/me/addresses") { request, context in
             let customer = try context.requireCustomer()

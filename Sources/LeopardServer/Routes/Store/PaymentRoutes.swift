@@ -24,8 +24,7 @@ struct PaymentRoutes {
         router.get("/api/orders/:orderId/payments") { _, context in
             let orderID = try context.parameters.require("orderId")
             _ = try context.requireStaff()
-            struct List: Encodable { let data: [Payment]; let next_cursor: String? }
-            return try List(data: try await Payments(database: try context.store().database).forOrder(orderID), next_cursor: nil).jsonResponse()
+            return try Page(data: try await Payments(database: try context.store().database).forOrder(orderID), nextCursor: nil).jsonResponse()
         }
         router.post("/api/orders/:orderId/refunds", use: refund)
         router.post("/webhooks/payments/:provider") { request, context in
