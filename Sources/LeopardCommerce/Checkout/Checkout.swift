@@ -17,7 +17,11 @@ public struct Checkout: Sendable {
         public var email: String
         public var shippingAddress: Address
         public var billingAddress: Address?
+        /// `card` (default), or a manual method: `bank_transfer`, `cash_on_delivery`.
+        public var paymentMethod: String?
     }
+
+    public static let paymentMethods = ["card", "bank_transfer", "cash_on_delivery"]
 
     public struct Result: Sendable {
         public let order: Order
@@ -28,6 +32,9 @@ public struct Checkout: Sendable {
     /// Checks the input before any database work: a 422 with every bad field.
     public static func validate(_ input: Input) throws(Problem) -> (email: String, shipping: Address, billing: Address?) {
         var errors: [Problem.FieldError] = []
+        if let method = input.paymentMethod, !paymentMethods.contains(method) {
+            errors.append(.init(field: "paymentMethod", message: "must be one of " + paymentMethods.joined(separator: ", ")))
+        }
         let email = EmailAddress(input.email)
         if email == nil { errors.append(.init(field: "email", message: "must be an e-mail address")) }
         let (shipping, shippingErrors) = input.shippingAddress.validated(field: "shippingAddress")
@@ -49,6 +56,7 @@ public struct Checkout: Sendable {
     /// built from what was written instead of being read back.
     public func complete(cartID: String, access: CartAccess, input: Input, customerID: String?, now: Date = Date(), on sql: any SQLDatabase) async throws -> Result {
         let (email, shipping, billing) = try Self.validate(input)
+        let method = input.paymentMethod ?? "card"
         let orderID = Identifier.make("ord", date: now)
         let stamp = now.stamp
 
@@ -131,10 +139,10 @@ public struct Checkout: Sendable {
         }
         try await sql.raw("""
             INSERT INTO orders (id, number, cart_id, customer_id, email, status, currency, subtotal, shipping, tax, total, refunded_total,
-                                shipping_address_json, billing_address_json, created_at, updated_at)
+                                shipping_address_json, billing_address_json, payment_method, created_at, updated_at)
             VALUES (\(bind: orderID), \(bind: number), \(bind: cartID), \(bind: customer), \(bind: email), 'pending', \(bind: currency),
                     \(bind: totals.subtotal), \(bind: totals.shipping), \(bind: totals.tax), \(bind: totals.total), 0,
-                    \(bind: try JSONText.encode(shipping)), \(bind: try billing.map { try JSONText.encode($0) }), \(bind: stamp), \(bind: stamp))
+                    \(bind: try JSONText.encode(shipping)), \(bind: try billing.map { try JSONText.encode($0) }), \(bind: method), \(bind: stamp), \(bind: stamp))
             """).run()
         var orderLines: [OrderLine] = []
         for (position, line) in lines.enumerated() {
@@ -155,8 +163,8 @@ public struct Checkout: Sendable {
         let order = Order(
             id: orderID, number: number, name: "#\(number)", status: .pending, email: email, customerId: customer, currency: currency,
             lines: orderLines, subtotal: money(totals.subtotal), shipping: money(totals.shipping), tax: money(totals.tax), total: money(totals.total),
-            refundedTotal: money(0), shippingAddress: shipping, billingAddress: billing, cartId: cartID, createdAt: stamp, updatedAt: stamp, events: [event],
-            payment: PaymentSummary(provider: "test", status: "requires_action", nextAction: .init(type: "pay", url: "/api/orders/\(orderID)/pay"))
+            refundedTotal: money(0), shippingAddress: shipping, billingAddress: billing, paymentMethod: method, cartId: cartID, createdAt: stamp, updatedAt: stamp, events: [event],
+            payment: PaymentSummary(orderID: orderID, method: method)
         )
         return Result(order: order, created: true)
     }

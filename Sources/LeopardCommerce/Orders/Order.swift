@@ -34,6 +34,8 @@ public struct Order: Sendable, Encodable {
     public var refundedTotal: Money
     public var shippingAddress: Address
     public var billingAddress: Address?
+    /// `card`, `bank_transfer` or `cash_on_delivery`.
+    public var paymentMethod: String
     public var cartId: String?
     public var createdAt: String
     public var updatedAt: String
@@ -43,16 +45,31 @@ public struct Order: Sendable, Encodable {
     public var payment: PaymentSummary?
 }
 
-/// What a shopper needs to pay a new order: `nextAction` points at the pay route.
+/// What a shopper needs to pay a new order: for a card, `nextAction` points at the pay route;
+/// a manual method waits for the store to mark the order paid.
 public struct PaymentSummary: Sendable, Encodable {
     public struct NextAction: Sendable, Encodable {
         public var type: String
-        public var url: String
+        public var url: String?
     }
 
     public var provider: String
+    public var method: String
     public var status: String
     public var nextAction: NextAction?
+
+    init(orderID: String, method: String) {
+        self.method = method
+        if method == "card" {
+            provider = "test"
+            status = "requires_action"
+            nextAction = NextAction(type: "pay", url: "/api/orders/\(orderID)/pay")
+        } else {
+            provider = "manual"
+            status = "requires_action"
+            nextAction = NextAction(type: method, url: nil)
+        }
+    }
 }
 
 public struct OrderLine: Sendable, Encodable {

@@ -44,10 +44,6 @@ public struct Orders: Sendable {
         }
     }
 
-    public func markPaid(id: String, actor: String, now: Date = Date()) async throws -> Order {
-        try await move(id: id, to: .paid, event: "paid", message: "Marked as paid", actor: actor, now: now)
-    }
-
     public func fulfill(id: String, actor: String, now: Date = Date()) async throws -> Order {
         try await move(id: id, to: .fulfilled, event: "fulfilled", message: "Fulfilled", actor: actor, now: now)
     }
@@ -101,7 +97,7 @@ struct OrderReader {
         guard !ids.isEmpty else { return [] }
         let rows = try await sql.raw("""
             SELECT id, number, cart_id, customer_id, email, status, currency, subtotal, shipping, tax, total, refunded_total,
-                   shipping_address_json, billing_address_json, created_at, updated_at
+                   shipping_address_json, billing_address_json, payment_method, created_at, updated_at
             FROM orders WHERE id IN (\(binds: ids))
             """).all()
         let lineRows = try await sql.raw("""
@@ -164,6 +160,7 @@ struct OrderReader {
                 refundedTotal: try money("refunded_total"),
                 shippingAddress: try JSONText.decode(Address.self, from: try row.decode(column: "shipping_address_json", as: String.self)),
                 billingAddress: try row.decode(column: "billing_address_json", as: String?.self).map { try JSONText.decode(Address.self, from: $0) },
+                paymentMethod: try row.decode(column: "payment_method", as: String.self),
                 cartId: try row.decode(column: "cart_id", as: String?.self),
                 createdAt: try row.decode(column: "created_at", as: String.self),
                 updatedAt: try row.decode(column: "updated_at", as: String.self),

@@ -216,6 +216,9 @@ public enum StoreSchema {
         ] + versionedTables.map { table in
             "CREATE TRIGGER \(table)_catalog_version AFTER INSERT OR UPDATE OR DELETE ON \(table) FOR EACH STATEMENT EXECUTE FUNCTION leopard_catalog_changed()"
         }),
+        Migration("0010_order_payment_method", [
+            "ALTER TABLE orders ADD COLUMN payment_method TEXT NOT NULL DEFAULT 'card'",
+        ]),
     ]
 
     /// Tables whose changes can change what the catalog API shows (prices, stock, currency…):

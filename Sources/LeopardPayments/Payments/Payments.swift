@@ -168,6 +168,37 @@ public struct Payments: Sendable {
         }
     }
 
+    /// Staff mark a pending order paid (bank transfer, cash on delivery, anything outside the
+    /// platform): the order and a captured `manual` payment change together, so that refunds
+    /// work the same for every order. 404 for no order, 409 unless it is pending.
+    public func markPaidManually(orderID: String, actor: String, now: Date = Date()) async throws {
+        try await database.write { sql in
+            guard let order = try await sql.raw("""
+                UPDATE orders SET status = 'paid', updated_at = \(bind: now.stamp) WHERE id = \(bind: orderID) AND status = 'pending'
+                RETURNING total, currency, payment_method
+                """).first() else {
+                guard let row = try await sql.raw("SELECT status FROM orders WHERE id = \(bind: orderID)").first() else {
+                    throw Problem.notFound("There is no order \(orderID.prefix(64)).")
+                }
+                throw Problem.conflict("An order that is \(try row.decode(column: "status", as: String.self)) cannot become paid.")
+            }
+            let total = try order.decode(column: "total", as: Int.self)
+            let method = try order.decode(column: "payment_method", as: String.self)
+            let paymentID = Identifier.make("pay", date: now)
+            try await sql.raw("""
+                INSERT INTO payments (id, order_id, provider, status, amount, currency, captured_amount, provider_reference, created_at, updated_at)
+                VALUES (\(bind: paymentID), \(bind: orderID), 'manual', 'captured', \(bind: total), \(bind: try order.decode(column: "currency", as: String.self)),
+                        \(bind: total), \(bind: "manual_" + paymentID), \(bind: now.stamp), \(bind: now.stamp))
+                """).run()
+            try await Self.log(paymentID: paymentID, type: "marked_paid", status: .captured, amount: total, source: actor, now: now, on: sql)
+            let how = method == "card" ? "outside the platform" : method.replacingOccurrences(of: "_", with: " ")
+            try await sql.raw("""
+                INSERT INTO order_events (id, order_id, type, message, actor, created_at)
+                VALUES (\(bind: Identifier.make("evt", date: now)), \(bind: orderID), 'paid', \(bind: "Marked as paid (\(how))"), \(bind: actor), \(bind: now.stamp))
+                """).run()
+        }
+    }
+
     public struct Refund: Sendable, Encodable {
         public let amount: Money
         public let refundedTotal: Money

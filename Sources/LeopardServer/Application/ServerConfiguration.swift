@@ -33,7 +33,7 @@ public struct ServerConfiguration: Sendable {
     public var postgresPoolSize: Int = 2
     public var logLevel: Logger.Level = .info
     /// The store schema; tests append migrations to prove that stores are migrated on open.
-    public var storeMigrations: [Migration] = StoreSchema.migrations + PaymentSchema.migrations
+    public var storeMigrations: [Migration] = (StoreSchema.migrations + PaymentSchema.migrations).sorted { $0.id < $1.id }
     /// Test-only failure injection into provisioning; nothing outside Swift code can set it.
     public var provisioningFaults: TenantProvisioner.FaultInjector?
 

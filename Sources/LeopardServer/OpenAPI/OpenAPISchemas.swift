@@ -105,7 +105,10 @@ enum OpenAPISchemas {
             ("tax", ref("Money")), ("total", ref("Money")), ("orderId", string), ("createdAt", timestamp), ("updatedAt", timestamp),
             ("expiresAt", timestamp), ("secret", ["type": "string", "description": "Only when the cart is created; send it as X-Cart-Secret."]),
         ], required: ["id", "status", "currency", "items", "itemCount", "subtotal", "shipping", "tax", "total", "createdAt", "updatedAt", "expiresAt"])),
-        ("CheckoutInput", object([("email", string), ("shippingAddress", ref("Address")), ("billingAddress", ref("Address"))], required: ["email", "shippingAddress"])),
+        ("CheckoutInput", object([
+            ("email", string), ("shippingAddress", ref("Address")), ("billingAddress", ref("Address")),
+            ("paymentMethod", ["type": "string", "enum": ["card", "bank_transfer", "cash_on_delivery"]]),
+        ], required: ["email", "shippingAddress"])),
         ("OrderLine", object([
             ("id", string), ("productId", string), ("variantId", string), ("title", string), ("variantTitle", string), ("sku", string),
             ("unitPrice", ref("Money")), ("quantity", integer), ("total", ref("Money")),
@@ -116,7 +119,7 @@ enum OpenAPISchemas {
             ("status", ["type": "string", "enum": ["pending", "paid", "fulfilled", "cancelled", "refunded", "partially_refunded"]]),
             ("email", string), ("customerId", string), ("currency", string), ("lines", array(ref("OrderLine"))),
             ("subtotal", ref("Money")), ("shipping", ref("Money")), ("tax", ref("Money")), ("total", ref("Money")), ("refundedTotal", ref("Money")),
-            ("shippingAddress", ref("Address")), ("billingAddress", ref("Address")), ("cartId", string),
+            ("shippingAddress", ref("Address")), ("billingAddress", ref("Address")), ("paymentMethod", string), ("cartId", string),
             ("createdAt", timestamp), ("updatedAt", timestamp), ("events", array(ref("OrderEvent"))),
         ], required: ["id", "number", "name", "status", "email", "currency", "lines", "subtotal", "shipping", "tax", "total", "refundedTotal", "shippingAddress", "createdAt", "updatedAt"])),
         ("CancelInput", object([("reason", string)])),

@@ -61,6 +61,36 @@ struct PaymentFlowTests {
         }
     }
 
+    @Test("manual methods: the order waits for staff to mark it paid, which records a payment that refunds work on")
+    func manualMethods() async throws {
+        try await TestPlatform.withPlatform { _, client in
+            let store = try await client.makeStore("Manual Shop")
+            let product = try await client.makeProduct(store, title: "Crate", price: 3000, stock: 5)
+            let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
+            let cart = try await client.makeCart(store, variantID: variant, quantity: 1)
+            var body = checkoutBody
+            body["paymentMethod"] = "carrier_pigeon"
+            #expect(try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: body, headers: [.cartSecret: cart.secret]).errorFields == ["paymentMethod"])
+            body["paymentMethod"] = "bank_transfer"
+            let placed = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: body, headers: [.cartSecret: cart.secret])
+            #expect(placed.status == .created)
+            #expect(placed.json["paymentMethod"] as? String == "bank_transfer")
+            #expect((placed.json["payment"] as? [String: Any])?["provider"] as? String == "manual")
+            let order = try #require(placed.json["id"] as? String)
+            #expect(try await client.call(.post, "/api/orders/\(order)/mark-paid", store: store, staff: false).status == .unauthorized)
+            let paid = try await client.call(.post, "/api/orders/\(order)/mark-paid", store: store)
+            #expect(paid.json["status"] as? String == "paid")
+            #expect(try await client.call(.post, "/api/orders/\(order)/mark-paid", store: store).status == .conflict)
+            let payments = try await client.call(.get, "/api/orders/\(order)/payments", store: store)
+            let payment = try #require((payments.json["data"] as? [[String: Any]])?.first)
+            #expect(payment["provider"] as? String == "manual")
+            #expect((payment["captured"] as? [String: Any])?["amount"] as? Int == 3000)
+            let refund = try await client.call(.post, "/api/orders/\(order)/refunds", store: store, json: ["amount": 1000])
+            #expect(refund.status == .created)
+            #expect(try await client.call(.post, "/api/orders/prd_nothing/mark-paid", store: store).status == .notFound)
+        }
+    }
+
     @Test("a declined card is a 402 and leaves the order pending; the extra-step card pays after the step")
     func declinedAndExtraStep() async throws {
         try await TestPlatform.withPlatform { platform, client in

@@ -1,6 +1,7 @@
 import Hummingbird
 import LeopardCommerce
 import LeopardCore
+import LeopardPayments
 
 /// Orders: staff list and move them; a signed-in customer reads their own.
 struct OrderRoutes {
@@ -34,7 +35,10 @@ struct OrderRoutes {
         }
         router.post("/api/orders/:orderId/mark-paid") { _, context in
             let staff = try context.requireStaff()
-            return try await orders(context).markPaid(id: try context.parameters.require("orderId"), actor: staff.actor).jsonResponse()
+            let id = try context.parameters.require("orderId")
+            try await Payments(database: try context.store().database).markPaidManually(orderID: id, actor: staff.actor)
+            guard let order = try await orders(context).find(id: id) else { throw Problem.notFound("There is no order \(id.prefix(64)).") }
+            return try order.jsonResponse()
         }
         router.post("/api/orders/:orderId/cancel") { request, context in
             let staff = try context.requireStaff()
