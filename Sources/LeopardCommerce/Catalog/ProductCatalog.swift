@@ -25,9 +25,9 @@ public struct ProductCatalog: Sendable {
     }
 
     /// `PUT` (replace: absent fields take their defaults) or `PATCH` (absent fields stay).
-    public func update(id: String, with input: ProductInput, replacing: Bool, actor: String, now: Date = Date()) async throws -> Product {
+    public func update(id: String, with input: ProductInput, replacing: Bool, actor: String, now: Date = Date()) async throws -> (product: Product, orphanedFiles: [String]) {
         let currency = self.currency
-        try await database.write { sql in
+        let orphans = try await database.write { sql in
             guard let existing = try await ProductLoader(sql: sql, currency: currency).load(ids: [id]).first else {
                 throw Problem.notFound("There is no product \(id.prefix(64)).")
             }
@@ -38,21 +38,29 @@ public struct ProductCatalog: Sendable {
                 if input.variants == nil && !(input.options ?? []).isEmpty { base.variants = [] }
             }
             let draft = try base.applying(input, storeCurrency: currency, existing: existing)
-            try await self.save(draft, id: id, existing: existing, actor: actor, now: now, on: sql)
+            return try await self.save(draft, id: id, existing: existing, actor: actor, now: now, on: sql)
         }
-        return try await require(id)
+        return (try await require(id), orphans)
     }
 
-    /// Deletes a product with its variants, images and tags. Orders keep their own copies.
-    public func delete(id: String) async throws -> Bool {
+    /// Deletes a product with its variants, images and tags (orders keep their own copies).
+    /// Returns the uploaded files it used, for the caller to delete, or nil when there was none.
+    public func delete(id: String) async throws -> [String]? {
         let kind = database.kind
         return try await database.write { sql in
+            let files = try await sql.raw("SELECT file_name FROM product_images WHERE product_id = \(bind: id) AND file_name IS NOT NULL").all().map {
+                try $0.decode(column: "file_name", as: String.self)
+            }
             try await ProductSearchIndex(kind: kind).remove(productID: id, on: sql)
-            return try await sql.raw("DELETE FROM products WHERE id = \(bind: id) RETURNING id").first() != nil
+            guard try await sql.raw("DELETE FROM products WHERE id = \(bind: id) RETURNING id").first() != nil else { return nil }
+            return files
         }
     }
 
-    func save(_ draft: ProductDraft, id: String, existing: Product?, actor: String, now: Date, on sql: any SQLDatabase) async throws {
+    /// Writes the product; returns the uploaded files it no longer uses.
+    @discardableResult
+    func save(_ draft: ProductDraft, id: String, existing: Product?, actor: String, now: Date, on sql: any SQLDatabase) async throws -> [String] {
+        var orphans: [String] = []
         let stamp = now.stamp
         let title = draft.title ?? ""
         if let categoryId = draft.categoryId {
@@ -116,18 +124,26 @@ public struct ProductCatalog: Sendable {
             }
         }
 
+        // Images that stay (same URL) keep their id and their uploaded file; uploaded files
+        // that are no longer used are returned for the caller to delete after the commit.
+        var previous = try await sql.raw("SELECT id, url, file_name FROM product_images WHERE product_id = \(bind: id)").all().map {
+            (id: try $0.decode(column: "id", as: String.self), url: try $0.decode(column: "url", as: String.self), file: try $0.decode(column: "file_name", as: String?.self))
+        }
         try await sql.raw("DELETE FROM product_images WHERE product_id = \(bind: id)").run()
         for (position, image) in draft.images.enumerated() {
+            let kept = previous.firstIndex { $0.url == image.url }.map { previous.remove(at: $0) }
             try await sql.raw("""
-                INSERT INTO product_images (id, product_id, url, alt, position, created_at)
-                VALUES (\(bind: Identifier.make("img", date: now)), \(bind: id), \(bind: image.url), \(bind: image.alt), \(bind: position), \(bind: stamp))
+                INSERT INTO product_images (id, product_id, url, alt, position, file_name, created_at)
+                VALUES (\(bind: kept?.id ?? Identifier.make("img", date: now)), \(bind: id), \(bind: image.url), \(bind: image.alt), \(bind: position), \(bind: kept?.file), \(bind: stamp))
                 """).run()
         }
+        orphans = previous.compactMap(\.file)
         try await sql.raw("DELETE FROM product_tags WHERE product_id = \(bind: id)").run()
         for (position, tag) in draft.tags.enumerated() {
             try await sql.raw("INSERT INTO product_tags (product_id, tag, position) VALUES (\(bind: id), \(bind: tag), \(bind: position))").run()
         }
         try await ProductSearchIndex(kind: database.kind).replace(productID: id, title: title, description: draft.description, tags: tagsText, on: sql)
+        return orphans
     }
 
     /// The requested handle (409 when another product has it), or one derived from the title

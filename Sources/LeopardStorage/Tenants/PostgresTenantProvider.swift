@@ -50,7 +50,7 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
                 // Every platform that clones the template must be able to act as its owner
                 // (REASSIGN OWNED), whichever platform built it.
                 if try await sql.raw("SELECT 1 AS found FROM pg_roles WHERE rolname = \(bind: owner.value)").first() != nil {
-                    try await sql.raw("GRANT \(unsafeRaw: owner.quoted) TO CURRENT_USER").run()
+                    try await Self.grantMembership(owner, on: sql)
                 }
                 if try await sql.raw("SELECT 1 AS found FROM pg_database WHERE datname = \(bind: template.value)").first() == nil {
                     if try await sql.raw("SELECT 1 AS found FROM pg_roles WHERE rolname = \(bind: owner.value)").first() == nil {
@@ -59,7 +59,7 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
                         } catch where DatabaseErrors.sqlState(error) == "42710" || DatabaseErrors.sqlState(error) == "23505" {
                             // Another platform on this server made it first.
                         }
-                        try await sql.raw("GRANT \(unsafeRaw: owner.quoted) TO CURRENT_USER").run()
+                        try await Self.grantMembership(owner, on: sql)
                     }
                     try await sql.raw("CREATE DATABASE \(unsafeRaw: building.quoted)").run()
                     try await sql.raw("REVOKE CONNECT, TEMPORARY ON DATABASE \(unsafeRaw: building.quoted) FROM PUBLIC").run()
@@ -98,6 +98,16 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
                 try? await sql.raw("SELECT pg_advisory_unlock(\(unsafeRaw: String(Self.templateLockKey)))").run()
                 throw error
             }
+        }
+    }
+
+    /// `GRANT role TO CURRENT_USER`, where a platform in another database of the same server
+    /// granting it at the same moment is no error (the advisory lock covers one database only;
+    /// PostgreSQL reports that race as a unique violation on `pg_auth_members`).
+    static func grantMembership(_ role: SafeIdentifier, on sql: any SQLDatabase) async throws {
+        do {
+            try await sql.raw("GRANT \(unsafeRaw: role.quoted) TO CURRENT_USER").run()
+        } catch where DatabaseErrors.sqlState(error) == "23505" {
         }
     }
 

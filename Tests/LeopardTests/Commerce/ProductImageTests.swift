@@ -73,10 +73,28 @@ struct ProductImageTests {
             let badURL = try await client.call(.post, "/api/products/\(product)/images", store: store, json: ["url": "javascript:alert(1)"])
             #expect(badURL.status == .unprocessableContent)
 
+            // A PATCH that keeps the upload keeps its file; one that drops it deletes the file.
+            let kept = try await client.call(.patch, "/api/products/\(product)", store: store, json: ["images": [["url": url, "alt": "Renamed"]], "title": "Frame"])
+            #expect((kept.json["images"] as? [[String: Any]])?.first?["id"] as? String == image["id"] as? String)
+            #expect(try await client.execute(uri: url, method: .get, headers: .host(store.host)).status == .ok)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == 1)
             let imageID = try #require(image["id"] as? String)
             #expect(try await client.call(.delete, "/api/products/\(product)/images/\(imageID)", store: store).status == .noContent)
             #expect(try await client.execute(uri: url, method: .get, headers: .host(store.host)).status == .notFound)
             #expect(try await client.call(.delete, "/api/products/\(product)/images/\(imageID)", store: store).status == .notFound)
+
+            // Replacing the images drops the files no longer used; deleting the product, the rest.
+            let second = try await upload(client, store, product: product, file: Self.png)
+            let secondURL = try #require((second.json["images"] as? [[String: Any]])?.last?["url"] as? String)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == 1)
+            let replaced = try await client.call(.put, "/api/products/\(product)", store: store, json: ["title": "Frame", "price": 100, "images": [["url": "https://cdn.example.test/x.jpg"]]])
+            #expect(replaced.status == .ok)
+            #expect(try await client.execute(uri: secondURL, method: .get, headers: .host(store.host)).status == .notFound)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+            let third = try await upload(client, store, product: product, file: Self.png)
+            #expect(third.status == .created)
+            #expect(try await client.call(.delete, "/api/products/\(product)", store: store).status == .noContent)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
         }
     }
 }

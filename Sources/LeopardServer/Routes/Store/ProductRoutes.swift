@@ -8,6 +8,7 @@ import NIOCore
 /// catalog version on every request (one indexed read), with an ETag for conditional requests.
 struct ProductRoutes {
     let cache: ResponseCache
+    let media: MediaStorage
 
     func register(on router: Router<AppContext>) {
         router.get("/api/products") { request, context in
@@ -63,7 +64,8 @@ struct ProductRoutes {
         router.delete("/api/products/:product") { _, context in
             _ = try context.requireStaff()
             let id = try context.parameters.require("product")
-            guard try await Self.catalog(context).delete(id: id) else { throw Problem.notFound("There is no product \(id.prefix(64)).") }
+            guard let files = try await Self.catalog(context).delete(id: id) else { throw Problem.notFound("There is no product \(id.prefix(64)).") }
+            for file in files { await media.remove(tenantID: try context.store().tenant.id, fileName: file) }
             return Response(status: .noContent)
         }
 
@@ -92,7 +94,9 @@ struct ProductRoutes {
         let staff = try context.requireStaff()
         let id = try context.parameters.require("product")
         let input = try await request.decodeJSON(ProductInput.self, context: context)
-        return try await Self.catalog(context).update(id: id, with: input, replacing: replacing, actor: staff.actor).jsonResponse()
+        let (product, orphans) = try await Self.catalog(context).update(id: id, with: input, replacing: replacing, actor: staff.actor)
+        for file in orphans { await media.remove(tenantID: try context.store().tenant.id, fileName: file) }
+        return try product.jsonResponse()
     }
 }
 
