@@ -95,7 +95,8 @@ enum OpenAPIDocument {
 
         Operation(method: "get", path: "/api/orders", summary: "List orders, newest first", tag: "orders", access: .staff, response: "page:Order",
                   parameters: page + [.query("status"), .query("customer_id"), .query("email")]),
-        Operation(method: "get", path: "/api/orders/{orderId}", summary: "An order with its timeline", tag: "orders", access: .staffOrCustomer, response: "Order"),
+        Operation(method: "get", path: "/api/orders/{orderId}", summary: "An order with its timeline (staff, its customer, or its cart's X-Cart-Secret)", tag: "orders",
+                  access: .staffOrCustomer, response: "Order", parameters: [.header("X-Cart-Secret")]),
         Operation(method: "post", path: "/api/orders/{orderId}/mark-paid", summary: "Mark a pending order paid (manual payment)", tag: "orders", access: .staff, response: "Order"),
         Operation(method: "post", path: "/api/orders/{orderId}/fulfill", summary: "Fulfil a paid order", tag: "orders", access: .staff, response: "Order"),
         Operation(method: "post", path: "/api/orders/{orderId}/cancel", summary: "Cancel a pending order and restock", tag: "orders", access: .staff,

@@ -29,6 +29,10 @@ struct PaymentFlowTests {
     func wholeFlow(storage: TestPlatform.Storage) async throws {
         try await TestPlatform.withPlatform(storage) { platform, client in
             let (store, order, secret) = try await pendingOrder(client, "Pay Shop")
+            // A guest reads the order with the cart's secret, and only with it.
+            #expect(try await client.call(.get, "/api/orders/\(order)", store: store, staff: false, headers: [.cartSecret: secret]).status == .ok)
+            #expect(try await client.call(.get, "/api/orders/\(order)", store: store, staff: false, headers: [.cartSecret: "wrong"]).status == .notFound)
+            #expect(try await client.call(.get, "/api/orders/\(order)", store: store, staff: false).status == .unauthorized)
             let wrong = try await client.call(.post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4242 4242 4242 4242"), headers: [.cartSecret: "nope"])
             #expect(wrong.status == .notFound)
             let paid = try await client.call(.post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4242 4242 4242 4242"), headers: [.cartSecret: secret])

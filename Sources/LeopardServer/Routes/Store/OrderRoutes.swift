@@ -20,12 +20,18 @@ struct OrderRoutes {
             filter.email = query["email"]
             return try await orders(context).list(filter, page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
         }
-        router.get("/api/orders/:orderId") { _, context in
+        router.get("/api/orders/:orderId") { request, context in
+            // Staff; the customer who placed it; or the shopper holding the secret of the cart it
+            // came from (a guest's order confirmation).
             let id = try context.parameters.require("orderId")
-            if context.staff == nil { _ = try context.requireCustomer() }
-            guard let order = try await orders(context).find(id: id),
-                  context.staff != nil || (order.customerId != nil && order.customerId == context.customer?.id) else {
-                throw Problem.notFound("There is no order \(id.prefix(64)).")
+            let cartSecret = request.headers[CartRoutes.secretHeader]
+            if context.staff == nil, cartSecret == nil { _ = try context.requireCustomer() }
+            guard let order = try await orders(context).find(id: id) else { throw Problem.notFound("There is no order \(id.prefix(64)).") }
+            if context.staff == nil, !(order.customerId != nil && order.customerId == context.customer?.id) {
+                guard let cartID = order.cartId, let cartSecret,
+                      (try? await Carts(database: try context.store().database).get(id: cartID, access: .secret(cartSecret))) != nil else {
+                    throw Problem.notFound("There is no order \(id.prefix(64)).")
+                }
             }
             return try order.jsonResponse()
         }
