@@ -57,7 +57,19 @@ public struct Payments: Sendable {
     /// Records a payment the provider has started.
     public func record(_ start: Start, amount: Money, id: String = Identifier.make("pay"), now: Date = Date()) async throws -> Payment {
         let action = try start.nextAction.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        let lock: SQLQueryString = database.kind == .postgres ? " FOR UPDATE" : ""
         try await database.write { sql in
+            // Checked again here, in the transaction that records it, with the order row locked
+            // (SQLite's single writer serialises anyway): two payments racing for one order
+            // cannot both be under way.
+            if start.status != .failed {
+                guard try await sql.raw("SELECT id FROM orders WHERE id = \(bind: start.orderID) AND status = 'pending'" + lock).first() != nil else {
+                    throw Problem.conflict("Only a pending order can be paid.")
+                }
+                if try await sql.raw("SELECT id FROM payments WHERE order_id = \(bind: start.orderID) AND status IN ('requires_action', 'authorized', 'captured')").first() != nil {
+                    throw Problem.conflict("This order has a payment under way.")
+                }
+            }
             try await sql.raw("""
                 INSERT INTO payments (id, order_id, provider, status, amount, currency, provider_reference, card_brand, card_last4, next_action_json, failure_message, created_at, updated_at)
                 VALUES (\(bind: id), \(bind: start.orderID), \(bind: start.provider), \(bind: start.status.rawValue), \(bind: amount.amount), \(bind: amount.currency),

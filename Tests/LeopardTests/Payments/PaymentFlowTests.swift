@@ -65,6 +65,40 @@ struct PaymentFlowTests {
         }
     }
 
+    @Test("racing payments for one order: one goes through; racing refunds never exceed what was captured", arguments: TestPlatform.storages)
+    func races(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { platform, client in
+            let (store, order, secret) = try await pendingOrder(client, "Race Pay Shop")
+            let payStatuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        try await client.call(.post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4242424242424242"), headers: [.cartSecret: secret]).status
+                    }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(payStatuses.filter { $0 == .created }.count == 1)
+            #expect(payStatuses.filter { $0 == .conflict }.count == 7)
+            await platform.services.paymentRelay.idle()
+            let payments = try await client.call(.get, "/api/orders/\(order)/payments", store: store)
+            #expect((payments.json["data"] as? [Any])?.count == 1)
+            #expect(try await client.call(.get, "/api/orders/\(order)", store: store).json["status"] as? String == "paid")
+
+            // 5000 captured; eight refunds of 1000 at once: five go through.
+            let refundStatuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await client.call(.post, "/api/orders/\(order)/refunds", store: store, json: ["amount": 1000]).status }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(refundStatuses.filter { $0 == .created }.count == 5)
+            #expect(refundStatuses.filter { $0 != .created }.allSatisfy { $0 == .unprocessableContent || $0 == .conflict })
+            let final = try await client.call(.get, "/api/orders/\(order)", store: store)
+            #expect((final.json["refundedTotal"] as? [String: Any])?["amount"] as? Int == 5000)
+            #expect(final.json["status"] as? String == "refunded")
+        }
+    }
+
     @Test("manual methods: the order waits for staff to mark it paid, which records a payment that refunds work on")
     func manualMethods() async throws {
         try await TestPlatform.withPlatform { _, client in
