@@ -191,6 +191,42 @@ struct CheckoutTests {
         }
     }
 
+    @Test("a stale cart: prices are read live and snapshotted at checkout; a product withdrawn meanwhile stops checkout", arguments: TestPlatform.storages)
+    func staleCart(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
+            let store = try await client.makeStore("Stale Shop")
+            let lamp = try await client.makeProduct(store, title: "Lamp", price: 1000, stock: 5)
+            let lampVariant = try #require((lamp["variants"] as? [[String: Any]])?.first?["id"] as? String)
+            let lampID = try #require(lamp["id"] as? String)
+            let cart = try await client.makeCart(store, variantID: lampVariant, quantity: 2)
+            let secret: [HTTPField.Name: String] = [.cartSecret: cart.secret]
+            #expect(try await client.call(.patch, "/api/products/\(lampID)", store: store, json: ["price": 1250]).status == .ok)
+            let read = try await client.call(.get, "/api/carts/\(cart.id)", store: store, staff: false, headers: secret)
+            #expect((read.json["subtotal"] as? [String: Any])?["amount"] as? Int == 2500)
+
+            let rug = try await client.makeProduct(store, title: "Rug", price: 500, stock: 5)
+            let rugVariant = try #require((rug["variants"] as? [[String: Any]])?.first?["id"] as? String)
+            #expect(try await client.call(.post, "/api/carts/\(cart.id)/items", store: store, staff: false, json: ["variantId": rugVariant, "quantity": 1], headers: secret).status == .ok)
+            #expect(try await client.call(.patch, "/api/products/\(try #require(rug["id"] as? String))", store: store, json: ["status": "archived"]).status == .ok)
+            let withdrawn = try await client.call(.get, "/api/carts/\(cart.id)", store: store, staff: false, headers: secret)
+            #expect((withdrawn.json["items"] as? [[String: Any]])?.last?["available"] as? Bool == false)
+            #expect((withdrawn.json["subtotal"] as? [String: Any])?["amount"] as? Int == 2500)
+            let refused = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: secret)
+            #expect(refused.status == .conflict)
+            #expect(refused.errorFields == [rugVariant])
+
+            let itemID = try #require((withdrawn.json["items"] as? [[String: Any]])?.last?["id"] as? String)
+            #expect(try await client.call(.delete, "/api/carts/\(cart.id)/items/\(itemID)", store: store, staff: false, headers: secret).status == .ok)
+            let order = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: secret)
+            #expect(order.status == .created)
+            #expect(((order.json["lines"] as? [[String: Any]])?.first?["unitPrice"] as? [String: Any])?["amount"] as? Int == 1250)
+            // Later price changes do not touch the order.
+            #expect(try await client.call(.patch, "/api/products/\(lampID)", store: store, json: ["price": 9999]).status == .ok)
+            let orderID = try #require(order.json["id"] as? String)
+            #expect((try await client.call(.get, "/api/orders/\(orderID)", store: store).json["total"] as? [String: Any])?["amount"] as? Int == 2500)
+        }
+    }
+
     @Test("two tabs checking out one cart get one order", arguments: TestPlatform.storages)
     func twoTabs(storage: TestPlatform.Storage) async throws {
         try await TestPlatform.withPlatform(storage) { _, client in
