@@ -63,10 +63,7 @@ public struct Inventory: Sendable {
             guard tracked == 1, let after = try await apply(variantID: variantID, delta: quantity, on: sql) else { continue }
             try await record(variantID: variantID, delta: quantity, stockAfter: after, reason: reason, reference: orderID, actor: actor, now: now, on: sql)
         }
-        try await sql.raw("""
-            INSERT INTO order_events (id, order_id, type, message, actor, created_at)
-            VALUES (\(bind: Identifier.make("evt", date: now)), \(bind: orderID), 'restocked', 'Items returned to stock', \(bind: actor), \(bind: now.stamp))
-            """).run()
+        try await Orders.addEvent(orderID: orderID, type: "restocked", message: "Items returned to stock", actor: actor, now: now, on: sql)
         return true
     }
 

@@ -78,8 +78,9 @@ public struct Orders: Sendable {
         return order
     }
 
+    /// Adds a step to an order's timeline, in the caller's transaction.
     @discardableResult
-    static func addEvent(orderID: String, type: String, message: String, actor: String?, now: Date, on sql: any SQLDatabase) async throws -> OrderEvent {
+    public static func addEvent(orderID: String, type: String, message: String, actor: String?, now: Date, on sql: any SQLDatabase) async throws -> OrderEvent {
         let event = OrderEvent(id: Identifier.make("evt", date: now), type: type, message: message, actor: actor, createdAt: now.stamp)
         try await sql.raw("""
             INSERT INTO order_events (id, order_id, type, message, actor, created_at)

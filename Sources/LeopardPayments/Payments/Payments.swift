@@ -151,7 +151,7 @@ public struct Payments: Sendable {
                     UPDATE orders SET status = \(bind: next == .refunded ? "refunded" : "partially_refunded"), refunded_total = \(bind: refunded), updated_at = \(bind: now.stamp)
                     WHERE id = \(bind: orderID) AND status IN ('paid', 'fulfilled', 'partially_refunded')
                     """).run()
-                try await Self.orderEvent(orderID: orderID, type: "refunded", message: "Refunded \(refunded) of \(captured)", now: now, on: sql)
+                try await Orders.addEvent(orderID: orderID, type: "refunded", message: "Refunded \(refunded) of \(captured)", actor: nil, now: now, on: sql)
             } else {
                 try await sql.raw("""
                     UPDATE payments SET status = \(bind: next.rawValue), captured_amount = \(bind: next == .captured ? amount : captured),
@@ -160,7 +160,7 @@ public struct Payments: Sendable {
                     """).run()
                 if next == .captured {
                     let paid = try await sql.raw("UPDATE orders SET status = 'paid', updated_at = \(bind: now.stamp) WHERE id = \(bind: orderID) AND status = 'pending' RETURNING id").first()
-                    if paid != nil { try await Self.orderEvent(orderID: orderID, type: "paid", message: "Paid by \(provider)", now: now, on: sql) }
+                    if paid != nil { try await Orders.addEvent(orderID: orderID, type: "paid", message: "Paid by \(provider)", actor: nil, now: now, on: sql) }
                 }
             }
             try await Self.log(paymentID: paymentID, type: event.kindName, status: next, amount: refunded, source: "webhook:\(event.id)", now: now, on: sql)
@@ -204,10 +204,7 @@ public struct Payments: Sendable {
                 """).run()
             try await Self.log(paymentID: paymentID, type: "marked_paid", status: .captured, amount: total, source: actor, now: now, on: sql)
             let how = method == "card" ? "outside the platform" : method.replacingOccurrences(of: "_", with: " ")
-            try await sql.raw("""
-                INSERT INTO order_events (id, order_id, type, message, actor, created_at)
-                VALUES (\(bind: Identifier.make("evt", date: now)), \(bind: orderID), 'paid', \(bind: "Marked as paid (\(how))"), \(bind: actor), \(bind: now.stamp))
-                """).run()
+            try await Orders.addEvent(orderID: orderID, type: "paid", message: "Marked as paid (\(how))", actor: actor, now: now, on: sql)
         }
     }
 
@@ -257,7 +254,7 @@ public struct Payments: Sendable {
                 UPDATE orders SET status = \(bind: status), refunded_total = \(bind: total), updated_at = \(bind: now.stamp)
                 WHERE id = \(bind: orderID)
                 """).run()
-            try await Self.orderEvent(orderID: orderID, type: "refunded", message: "Refunded \(wanted) (\(total) of \(captured) in all)", now: now, on: sql)
+            try await Orders.addEvent(orderID: orderID, type: "refunded", message: "Refunded \(wanted) (\(total) of \(captured) in all)", actor: actor, now: now, on: sql)
             try await Self.log(paymentID: paymentID, type: "refunded", status: PaymentStatus(rawValue: status) ?? .partiallyRefunded, amount: wanted, source: actor, now: now, on: sql)
             let restocked = restock ? try await Inventory.returnStock(orderID: orderID, reason: "order_refunded", actor: actor, now: now, on: sql) : false
             return (paymentID, wanted, total, restocked, try row.decode(column: "provider", as: String.self), try row.decode(column: "provider_reference", as: String.self))
@@ -265,13 +262,6 @@ public struct Payments: Sendable {
         guard let payment = try await find(id: paymentID) else { throw Problem.notFound("The payment disappeared.") }
         return Refund(amount: Money(amount: refunded, currency: payment.amount.currency), refundedTotal: Money(amount: total, currency: payment.amount.currency),
                       restocked: restocked, payment: payment, provider: provider, reference: reference)
-    }
-
-    static func orderEvent(orderID: String, type: String, message: String, now: Date, on sql: any SQLDatabase) async throws {
-        try await sql.raw("""
-            INSERT INTO order_events (id, order_id, type, message, actor, created_at)
-            VALUES (\(bind: Identifier.make("evt", date: now)), \(bind: orderID), \(bind: type), \(bind: message), NULL, \(bind: now.stamp))
-            """).run()
     }
 
     static func log(paymentID: String, type: String, status: PaymentStatus, amount: Int?, source: String, now: Date, on sql: any SQLDatabase) async throws {
