@@ -55,12 +55,15 @@ public struct Inventory: Sendable {
     @discardableResult
     public static func returnStock(orderID: String, reason: String, actor: String, now: Date, on sql: any SQLDatabase) async throws -> Bool {
         if try await sql.raw("SELECT id FROM order_events WHERE order_id = \(bind: orderID) AND type = 'restocked'").first() != nil { return false }
-        let lines = try await sql.raw("SELECT variant_id, quantity FROM order_lines WHERE order_id = \(bind: orderID) ORDER BY variant_id").all()
+        // Tracked variants that still exist; a line of a deleted product has nothing to return to.
+        let lines = try await sql.raw("""
+            SELECT l.variant_id, l.quantity FROM order_lines l JOIN product_variants v ON v.id = l.variant_id
+            WHERE l.order_id = \(bind: orderID) AND v.track_inventory = 1 ORDER BY l.variant_id
+            """).all()
         for line in lines {
             let variantID = try line.decode(column: "variant_id", as: String.self)
             let quantity = try line.decode(column: "quantity", as: Int.self)
-            let tracked = try await sql.raw("SELECT track_inventory FROM product_variants WHERE id = \(bind: variantID)").first()?.decode(column: "track_inventory", as: Int.self)
-            guard tracked == 1, let after = try await apply(variantID: variantID, delta: quantity, on: sql) else { continue }
+            guard let after = try await apply(variantID: variantID, delta: quantity, on: sql) else { continue }
             try await record(variantID: variantID, delta: quantity, stockAfter: after, reason: reason, reference: orderID, actor: actor, now: now, on: sql)
         }
         try await Orders.addEvent(orderID: orderID, type: "restocked", message: "Items returned to stock", actor: actor, now: now, on: sql)

@@ -27,6 +27,16 @@ public struct Orders: Sendable {
         try await database.read { sql in try await OrderReader(sql: sql).orders(ids: [id], withEvents: true).first }
     }
 
+    /// Whether `secret` is the secret of the cart an order came from: how a guest shopper
+    /// reaches their own order. One read; no cart is built.
+    public func cartSecretMatches(orderID: String, secret: String) async throws -> Bool {
+        guard let digest = try await database.read({ sql in
+            try await sql.raw("SELECT c.secret_sha256 FROM orders o JOIN carts c ON c.id = o.cart_id WHERE o.id = \(bind: orderID)")
+                .first()?.decode(column: "secret_sha256", as: String.self)
+        }) else { return false }
+        return TokenDigest.matches(secret, digest: digest)
+    }
+
     /// Newest first.
     public func list(_ filter: Filter, page: PageRequest) async throws -> Page<Order> {
         try await database.read { sql in
@@ -60,22 +70,35 @@ public struct Orders: Sendable {
     /// runs `sideEffects` in the same transaction.
     func move(id: String, to next: OrderStatus, event: String, message: String, actor: String, now: Date,
               sideEffects: @escaping @Sendable (any SQLDatabase) async throws -> Void = { _ in }) async throws -> Order {
-        let kind = database.kind
+        let lock: SQLQueryString = database.kind == .postgres ? " FOR UPDATE" : ""
         try await database.write { sql in
-            let lock: SQLQueryString = kind == .postgres ? " FOR UPDATE" : ""
-            guard let row = try await sql.raw("SELECT status FROM orders WHERE id = \(bind: id)" + lock).first() else {
+            guard let moved = try await Self.transition(orderID: id, to: next, lock: lock, now: now, on: sql) else {
                 throw Problem.notFound("There is no order \(id.prefix(64)).")
             }
-            let current = OrderStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .pending
-            guard current.canMove(to: next) else {
-                throw Problem.conflict("An order that is \(current.rawValue) cannot become \(next.rawValue).")
+            guard moved.changed else {
+                throw Problem.conflict("An order that is \(moved.from.rawValue) cannot become \(next.rawValue).")
             }
-            try await sql.raw("UPDATE orders SET status = \(bind: next.rawValue), updated_at = \(bind: now.stamp) WHERE id = \(bind: id)").run()
             try await Self.addEvent(orderID: id, type: event, message: message, actor: actor, now: now, on: sql)
             try await sideEffects(sql)
         }
         guard let order = try await find(id: id) else { throw Problem.notFound("There is no order \(id.prefix(64)).") }
         return order
+    }
+
+    /// Moves an order to `next` in the caller's transaction when the transition table allows it
+    /// (the one place order statuses change), setting `refundedTotal` when given. Returns the
+    /// status it had and whether it changed, or nil when there is no such order. `lock` is
+    /// ` FOR UPDATE` on PostgreSQL.
+    public static func transition(orderID: String, to next: OrderStatus, refundedTotal: Int? = nil, lock: SQLQueryString, now: Date,
+                                  on sql: any SQLDatabase) async throws -> (from: OrderStatus, changed: Bool)? {
+        guard let row = try await sql.raw("SELECT status FROM orders WHERE id = \(bind: orderID)" + lock).first() else { return nil }
+        let current = OrderStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .pending
+        guard current.canMove(to: next) else { return (current, false) }
+        try await sql.raw("""
+            UPDATE orders SET status = \(bind: next.rawValue), refunded_total = COALESCE(\(bind: refundedTotal), refunded_total), updated_at = \(bind: now.stamp)
+            WHERE id = \(bind: orderID)
+            """).run()
+        return (current, true)
     }
 
     /// Adds a step to an order's timeline, in the caller's transaction.

@@ -13,6 +13,9 @@ public struct Payments: Sendable {
         self.database = database
     }
 
+    /// Row locks on PostgreSQL; SQLite's single writer serialises on its own.
+    var rowLock: SQLQueryString { database.kind == .postgres ? " FOR UPDATE" : "" }
+
     static let columns = "id, order_id, provider, status, amount, currency, captured_amount, refunded_amount, card_brand, card_last4, next_action_json, failure_message, created_at, updated_at"
 
     public struct Start: Sendable {
@@ -38,38 +41,34 @@ public struct Payments: Sendable {
     }
 
     /// The amount and currency an order still needs paid; 404 for no order, 409 when it is not
-    /// pending or already has a payment under way.
+    /// pending or already has a payment under way. Asked before a provider is called, and again
+    /// by `record`, in the transaction that records the payment.
     public func amountDue(orderID: String) async throws -> Money {
-        try await database.read { sql in
-            guard let order = try await sql.raw("SELECT status, total, currency FROM orders WHERE id = \(bind: orderID)").first() else {
-                throw Problem.notFound("There is no order \(orderID.prefix(64)).")
-            }
-            guard try order.decode(column: "status", as: String.self) == "pending" else {
-                throw Problem.conflict("Only a pending order can be paid.")
-            }
-            if try await sql.raw("SELECT id FROM payments WHERE order_id = \(bind: orderID) AND status IN ('requires_action', 'authorized', 'captured')").first() != nil {
-                throw Problem.conflict("This order has a payment under way.")
-            }
-            return Money(amount: try order.decode(column: "total", as: Int.self), currency: try order.decode(column: "currency", as: String.self))
+        try await database.read { sql in try await Self.payable(orderID: orderID, lock: "", on: sql) }
+    }
+
+    static func payable(orderID: String, lock: SQLQueryString, on sql: any SQLDatabase) async throws -> Money {
+        guard let order = try await sql.raw("SELECT status, total, currency FROM orders WHERE id = \(bind: orderID)" + lock).first() else {
+            throw Problem.notFound("There is no order \(orderID.prefix(64)).")
         }
+        guard try order.decode(column: "status", as: String.self) == "pending" else {
+            throw Problem.conflict("Only a pending order can be paid.")
+        }
+        if try await sql.raw("SELECT id FROM payments WHERE order_id = \(bind: orderID) AND status IN ('requires_action', 'authorized', 'captured')").first() != nil {
+            throw Problem.conflict("This order has a payment under way.")
+        }
+        return Money(amount: try order.decode(column: "total", as: Int.self), currency: try order.decode(column: "currency", as: String.self))
     }
 
     /// Records a payment the provider has started.
     public func record(_ start: Start, amount: Money, id: String = Identifier.make("pay"), now: Date = Date()) async throws -> Payment {
         let action = try start.nextAction.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        let lock: SQLQueryString = database.kind == .postgres ? " FOR UPDATE" : ""
+        let lock = rowLock
         try await database.write { sql in
             // Checked again here, in the transaction that records it, with the order row locked
             // (SQLite's single writer serialises anyway): two payments racing for one order
             // cannot both be under way.
-            if start.status != .failed {
-                guard try await sql.raw("SELECT id FROM orders WHERE id = \(bind: start.orderID) AND status = 'pending'" + lock).first() != nil else {
-                    throw Problem.conflict("Only a pending order can be paid.")
-                }
-                if try await sql.raw("SELECT id FROM payments WHERE order_id = \(bind: start.orderID) AND status IN ('requires_action', 'authorized', 'captured')").first() != nil {
-                    throw Problem.conflict("This order has a payment under way.")
-                }
-            }
+            if start.status != .failed { _ = try await Self.payable(orderID: start.orderID, lock: lock, on: sql) }
             try await sql.raw("""
                 INSERT INTO payments (id, order_id, provider, status, amount, currency, provider_reference, card_brand, card_last4, next_action_json, failure_message, created_at, updated_at)
                 VALUES (\(bind: id), \(bind: start.orderID), \(bind: start.provider), \(bind: start.status.rawValue), \(bind: amount.amount), \(bind: amount.currency),
@@ -113,7 +112,8 @@ public struct Payments: Sendable {
     /// Applies a verified provider event, once: the event id is recorded in the same transaction,
     /// a state can only move forward, a capture marks the order paid, a refund marks it refunded.
     public func apply(_ event: PaymentEvent, provider: String, now: Date = Date()) async throws -> Applied {
-        try await database.write { sql in
+        let lock = rowLock
+        return try await database.write { sql in
             guard try await sql.raw("""
                 INSERT INTO webhook_receipts (provider, event_id, received_at) VALUES (\(bind: provider), \(bind: event.id), \(bind: now.stamp))
                 ON CONFLICT (provider, event_id) DO NOTHING RETURNING event_id
@@ -147,10 +147,7 @@ public struct Payments: Sendable {
                     WHERE id = \(bind: paymentID) AND refunded_amount < \(bind: refunded) RETURNING id
                     """).first()
                 guard updated != nil else { return .ignored }
-                try await sql.raw("""
-                    UPDATE orders SET status = \(bind: next == .refunded ? "refunded" : "partially_refunded"), refunded_total = \(bind: refunded), updated_at = \(bind: now.stamp)
-                    WHERE id = \(bind: orderID) AND status IN ('paid', 'fulfilled', 'partially_refunded')
-                    """).run()
+                _ = try await Orders.transition(orderID: orderID, to: next == .refunded ? .refunded : .partiallyRefunded, refundedTotal: refunded, lock: lock, now: now, on: sql)
                 try await Orders.addEvent(orderID: orderID, type: "refunded", message: "Refunded \(refunded) of \(captured)", actor: nil, now: now, on: sql)
             } else {
                 try await sql.raw("""
@@ -159,8 +156,9 @@ public struct Payments: Sendable {
                     WHERE id = \(bind: paymentID)
                     """).run()
                 if next == .captured {
-                    let paid = try await sql.raw("UPDATE orders SET status = 'paid', updated_at = \(bind: now.stamp) WHERE id = \(bind: orderID) AND status = 'pending' RETURNING id").first()
-                    if paid != nil { try await Orders.addEvent(orderID: orderID, type: "paid", message: "Paid by \(provider)", actor: nil, now: now, on: sql) }
+                    if try await Orders.transition(orderID: orderID, to: .paid, lock: lock, now: now, on: sql)?.changed == true {
+                        try await Orders.addEvent(orderID: orderID, type: "paid", message: "Paid by \(provider)", actor: nil, now: now, on: sql)
+                    }
                 }
             }
             try await Self.log(paymentID: paymentID, type: event.kindName, status: next, amount: refunded, source: "webhook:\(event.id)", now: now, on: sql)
@@ -184,15 +182,14 @@ public struct Payments: Sendable {
     /// platform): the order and a captured `manual` payment change together, so that refunds
     /// work the same for every order. 404 for no order, 409 unless it is pending.
     public func markPaidManually(orderID: String, actor: String, now: Date = Date()) async throws {
+        let lock = rowLock
         try await database.write { sql in
-            guard let order = try await sql.raw("""
-                UPDATE orders SET status = 'paid', updated_at = \(bind: now.stamp) WHERE id = \(bind: orderID) AND status = 'pending'
-                RETURNING total, currency, payment_method
-                """).first() else {
-                guard let row = try await sql.raw("SELECT status FROM orders WHERE id = \(bind: orderID)").first() else {
-                    throw Problem.notFound("There is no order \(orderID.prefix(64)).")
-                }
-                throw Problem.conflict("An order that is \(try row.decode(column: "status", as: String.self)) cannot become paid.")
+            guard let moved = try await Orders.transition(orderID: orderID, to: .paid, lock: lock, now: now, on: sql) else {
+                throw Problem.notFound("There is no order \(orderID.prefix(64)).")
+            }
+            guard moved.changed else { throw Problem.conflict("An order that is \(moved.from.rawValue) cannot become paid.") }
+            guard let order = try await sql.raw("SELECT total, currency, payment_method FROM orders WHERE id = \(bind: orderID)").first() else {
+                throw Problem.notFound("There is no order \(orderID.prefix(64)).")
             }
             let total = try order.decode(column: "total", as: Int.self)
             let method = try order.decode(column: "payment_method", as: String.self)
@@ -225,6 +222,7 @@ public struct Payments: Sendable {
     /// for the same total changes nothing.
     public func refund(orderID: String, amount: Int?, restock: Bool, actor: String, now: Date = Date()) async throws -> Refund {
         if let amount, amount < 1 { throw Problem.invalid("amount", "must be at least 1") }
+        let lock = rowLock
         let (paymentID, refunded, total, restocked, provider, reference) = try await database.write { sql in
             guard try await sql.raw("SELECT id FROM orders WHERE id = \(bind: orderID)").first() != nil else {
                 throw Problem.notFound("There is no order \(orderID.prefix(64)).")
@@ -250,10 +248,7 @@ public struct Payments: Sendable {
             }
             let total = try updated.decode(column: "refunded_amount", as: Int.self)
             let status = try updated.decode(column: "status", as: String.self)
-            try await sql.raw("""
-                UPDATE orders SET status = \(bind: status), refunded_total = \(bind: total), updated_at = \(bind: now.stamp)
-                WHERE id = \(bind: orderID)
-                """).run()
+            _ = try await Orders.transition(orderID: orderID, to: status == "refunded" ? .refunded : .partiallyRefunded, refundedTotal: total, lock: lock, now: now, on: sql)
             try await Orders.addEvent(orderID: orderID, type: "refunded", message: "Refunded \(wanted) (\(total) of \(captured) in all)", actor: actor, now: now, on: sql)
             try await Self.log(paymentID: paymentID, type: "refunded", status: PaymentStatus(rawValue: status) ?? .partiallyRefunded, amount: wanted, source: actor, now: now, on: sql)
             let restocked = restock ? try await Inventory.returnStock(orderID: orderID, reason: "order_refunded", actor: actor, now: now, on: sql) : false

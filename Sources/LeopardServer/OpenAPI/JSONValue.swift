@@ -47,13 +47,4 @@ indirect enum JSONValue: Encodable, Sendable, ExpressibleByStringLiteral, Expres
             for (key, value) in pairs { try container.encode(value, forKey: CodingName(stringValue: key)) }
         }
     }
-
-    /// The pairs of an object, or nothing.
-    var pairs: [(String, JSONValue)] {
-        if case .object(let pairs) = self { return pairs }
-        return []
-    }
-
-    /// The object with `pairs` appended.
-    func adding(_ more: [(String, JSONValue)]) -> JSONValue { .object(pairs + more) }
 }

@@ -33,6 +33,12 @@ struct PaymentFlowTests {
             #expect(try await client.call(.get, "/api/orders/\(order)", store: store, staff: false, headers: [.cartSecret: secret]).status == .ok)
             #expect(try await client.call(.get, "/api/orders/\(order)", store: store, staff: false, headers: [.cartSecret: "wrong"]).status == .notFound)
             #expect(try await client.call(.get, "/api/orders/\(order)", store: store, staff: false).status == .unauthorized)
+            // Another store's staff, and another store's host with the right cart secret, reach nothing.
+            let other = try await client.makeStore("Other Pay Shop")
+            #expect(try await client.call(.post, "/api/orders/\(order)/pay", store: other, json: Self.card("4242424242424242")).status == .notFound)
+            #expect(try await client.call(.get, "/api/orders/\(order)", store: other, staff: false, headers: [.cartSecret: secret]).status == .notFound)
+            let foreignPayments = try await client.call(.get, "/api/orders/\(order)/payments", store: other)
+            #expect((foreignPayments.json["data"] as? [Any])?.isEmpty == true)
             let wrong = try await client.call(.post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4242 4242 4242 4242"), headers: [.cartSecret: "nope"])
             #expect(wrong.status == .notFound)
             let paid = try await client.call(.post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4242 4242 4242 4242"), headers: [.cartSecret: secret])
@@ -46,6 +52,7 @@ struct PaymentFlowTests {
             // A paid order takes no second payment.
             #expect(try await client.call(.post, "/api/orders/\(order)/pay", store: store, json: Self.card("4242424242424242")).status == .conflict)
 
+            #expect(try await client.call(.post, "/api/orders/\(order)/refunds", store: other, json: ["amount": 100]).status == .notFound)
             #expect(try await client.call(.post, "/api/orders/\(order)/refunds", store: store, json: ["amount": 6000]).status == .unprocessableContent)
             #expect(try await client.call(.post, "/api/orders/\(order)/refunds", store: store, json: ["amount": 0]).status == .unprocessableContent)
             let partial = try await client.call(.post, "/api/orders/\(order)/refunds", store: store, json: ["amount": 1500])

@@ -28,8 +28,7 @@ struct OrderRoutes {
             if context.staff == nil, cartSecret == nil { _ = try context.requireCustomer() }
             guard let order = try await orders(context).find(id: id) else { throw Problem.notFound("There is no order \(id.prefix(64)).") }
             if context.staff == nil, !(order.customerId != nil && order.customerId == context.customer?.id) {
-                guard let cartID = order.cartId, let cartSecret,
-                      (try? await Carts(database: try context.store().database).get(id: cartID, access: .secret(cartSecret))) != nil else {
+                guard let cartSecret, try await orders(context).cartSecretMatches(orderID: id, secret: cartSecret) else {
                     throw Problem.notFound("There is no order \(id.prefix(64)).")
                 }
             }

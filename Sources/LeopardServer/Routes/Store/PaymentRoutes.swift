@@ -47,13 +47,10 @@ struct PaymentRoutes {
     /// Staff, or the shopper holding the secret of the cart the order came from.
     func authorize(orderID: String, request: Request, context: AppContext) async throws {
         guard context.staff == nil else { return }
-        let database = try context.store().database
-        let secret = request.headers[CartRoutes.secretHeader]
-        let cartID = try await database.read { sql in
-            try await sql.raw("SELECT cart_id FROM orders WHERE id = \(bind: orderID)").first()?.decode(column: "cart_id", as: String?.self)
+        guard let secret = request.headers[CartRoutes.secretHeader],
+              try await Orders(database: try context.store().database).cartSecretMatches(orderID: orderID, secret: secret) else {
+            throw Problem.notFound("There is no order \(orderID.prefix(64)).")
         }
-        guard let cartID, let secret else { throw Problem.notFound("There is no order \(orderID.prefix(64)).") }
-        _ = try await Carts(database: database).get(id: cartID, access: .secret(secret))
     }
 
     @Sendable func pay(_ request: Request, context: AppContext) async throws -> Response {
