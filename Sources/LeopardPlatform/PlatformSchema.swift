@@ -41,6 +41,11 @@ public enum PlatformSchema {
         Migration("0003_platform_settings", [
             "CREATE TABLE platform_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL)",
         ]),
+        // Stores that have (or had) merchant webhook endpoints: the ones the delivery worker
+        // looks into, instead of every store.
+        Migration("0004_webhook_tenants", [
+            "CREATE TABLE webhook_tenants (tenant_id TEXT PRIMARY KEY, created_at TEXT NOT NULL)",
+        ]),
     ]
 
     public static var migrator: Migrator { Migrator(migrations) }

@@ -45,7 +45,7 @@ public struct ProductCatalog: Sendable {
 
     /// Deletes a product with its variants, images and tags (orders keep their own copies).
     /// Returns the uploaded files it used, for the caller to delete, or nil when there was none.
-    public func delete(id: String) async throws -> [String]? {
+    public func delete(id: String, now: Date = Date()) async throws -> [String]? {
         let kind = database.kind
         return try await database.write { sql in
             let files = try await sql.raw("SELECT file_name FROM product_images WHERE product_id = \(bind: id) AND file_name IS NOT NULL").all().map {
@@ -53,6 +53,8 @@ public struct ProductCatalog: Sendable {
             }
             try await ProductSearchIndex(kind: kind).remove(productID: id, on: sql)
             guard try await sql.raw("DELETE FROM products WHERE id = \(bind: id) RETURNING id").first() != nil else { return nil }
+            struct Deleted: Encodable { let id: String }
+            try await Outbox.publish(.productDeleted, objectID: id, now: now, on: sql) { Deleted(id: id) }
             return files
         }
     }
@@ -143,7 +145,16 @@ public struct ProductCatalog: Sendable {
             try await sql.raw("INSERT INTO product_tags (product_id, tag, position) VALUES (\(bind: id), \(bind: tag), \(bind: position))").run()
         }
         try await ProductSearchIndex(kind: database.kind).replace(productID: id, title: title, description: draft.description, tags: tagsText, on: sql)
+        try await announce(existing == nil ? .productCreated : .productUpdated, productID: id, now: now, on: sql)
         return orphans
+    }
+
+    /// `product.created` or `product.updated`, with the product as the API shows it to staff.
+    func announce(_ topic: WebhookTopic, productID: String, now: Date, on sql: any SQLDatabase) async throws {
+        let currency = self.currency
+        try await Outbox.publish(topic, objectID: productID, now: now, on: sql) {
+            try await ProductLoader(sql: sql, currency: currency).load(ids: [productID]).first
+        }
     }
 
     /// The requested handle (409 when another product has it), or one derived from the title
@@ -198,6 +209,7 @@ public struct ProductCatalog: Sendable {
                 VALUES (\(bind: Identifier.make("img", date: now)), \(bind: productID), \(bind: url), \(bind: alt), \(bind: position), \(bind: fileName), \(bind: now.stamp))
                 """).run()
             try await sql.raw("UPDATE products SET updated_at = \(bind: now.stamp) WHERE id = \(bind: productID)").run()
+            try await self.announce(.productUpdated, productID: productID, now: now, on: sql)
         }
         return try await require(productID)
     }
@@ -210,6 +222,7 @@ public struct ProductCatalog: Sendable {
                 return (false, nil)
             }
             try await sql.raw("UPDATE products SET updated_at = \(bind: now.stamp) WHERE id = \(bind: productID)").run()
+            try await self.announce(.productUpdated, productID: productID, now: now, on: sql)
             return (true, try row.decode(column: "file_name", as: String?.self))
         }
     }

@@ -109,7 +109,7 @@ public struct Checkout: Sendable {
         var short: [String] = []
         var after: [String: Int] = [:]
         for variantID in wanted.keys.sorted() {
-            if let stock = try await Inventory.apply(variantID: variantID, delta: -(wanted[variantID] ?? 0), on: sql) {
+            if let stock = try await Inventory.apply(variantID: variantID, delta: -(wanted[variantID] ?? 0), now: now, on: sql) {
                 after[variantID] = stock
             } else {
                 short.append(variantID)
@@ -166,6 +166,7 @@ public struct Checkout: Sendable {
             refundedTotal: money(0), shippingAddress: shipping, billingAddress: billing, paymentMethod: method, cartId: cartID, createdAt: stamp, updatedAt: stamp, events: [event],
             payment: PaymentSummary(orderID: orderID, method: method)
         )
+        try await Outbox.publish(.orderCreated, objectID: orderID, now: now, on: sql) { order }
         return Result(order: order, created: true)
     }
 }

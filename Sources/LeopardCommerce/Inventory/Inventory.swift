@@ -42,7 +42,7 @@ public struct Inventory: Sendable {
                 throw Problem.notFound("There is no variant \(variantID.prefix(64)).")
             }
             let stock = try row.decode(column: "stock", as: Int.self)
-            guard let after = try await Self.apply(variantID: variantID, delta: delta, on: sql) else {
+            guard let after = try await Self.apply(variantID: variantID, delta: delta, now: now, on: sql) else {
                 throw Problem.conflict("Stock cannot go below zero: \(stock) available.", errors: [.init(field: "delta", message: "would take stock below zero (\(stock) available)")])
             }
             if after > 1_000_000_000 { throw Problem.invalid("delta", "would take stock above 1000000000") }
@@ -70,14 +70,38 @@ public struct Inventory: Sendable {
         return true
     }
 
-    /// The conditional update: the new stock, or nil when it would have gone below zero.
-    static func apply(variantID: String, delta: Int, on sql: any SQLDatabase) async throws -> Int? {
+    /// The conditional update: the new stock, or nil when it would have gone below zero. Stock
+    /// that falls to the store's low-stock threshold or under it announces `inventory.low`.
+    static func apply(variantID: String, delta: Int, now: Date = Date(), on sql: any SQLDatabase) async throws -> Int? {
         let row = try await sql.raw("""
             UPDATE product_variants SET stock = stock + \(bind: delta)
             WHERE id = \(bind: variantID) AND stock + \(bind: delta) >= 0
-            RETURNING stock
+            RETURNING stock, product_id, sku, title, track_inventory
             """).first()
-        return try row?.decode(column: "stock", as: Int.self)
+        guard let row else { return nil }
+        let stock = try row.decode(column: "stock", as: Int.self)
+        if delta < 0, try row.decode(column: "track_inventory", as: Int.self) != 0 {
+            try await Outbox.publish(.inventoryLow, objectID: variantID, now: now, on: sql) {
+                let threshold = try await sql.raw("SELECT low_stock_threshold FROM store_settings WHERE id = 1").first()?
+                    .decode(column: "low_stock_threshold", as: Int.self) ?? 5
+                // Only the change that crosses the threshold announces it, not every sale below it.
+                guard stock <= threshold, stock - delta > threshold else { return nil }
+                return LowStock(variantId: variantID, productId: try row.decode(column: "product_id", as: String.self),
+                                sku: try row.decode(column: "sku", as: String?.self), title: try row.decode(column: "title", as: String.self),
+                                stock: stock, threshold: threshold)
+            }
+        }
+        return stock
+    }
+
+    /// The `inventory.low` payload.
+    struct LowStock: Encodable {
+        let variantId: String
+        let productId: String
+        let sku: String?
+        let title: String
+        let stock: Int
+        let threshold: Int
     }
 
     @discardableResult

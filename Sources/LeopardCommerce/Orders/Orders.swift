@@ -86,7 +86,7 @@ public struct Orders: Sendable {
     }
 
     /// Moves an order to `next` in the caller's transaction when the transition table allows it
-    /// (the one place order statuses change), setting `refundedTotal` when given. Returns the
+    /// (the one place order statuses change, and so the one that announces `order.*` events), setting `refundedTotal` when given. Returns the
     /// status it had and whether it changed, or nil when there is no such order. `lock` is
     /// ` FOR UPDATE` on PostgreSQL.
     public static func transition(orderID: String, to next: OrderStatus, refundedTotal: Int? = nil, lock: SQLQueryString, now: Date,
@@ -98,6 +98,9 @@ public struct Orders: Sendable {
             UPDATE orders SET status = \(bind: next.rawValue), refunded_total = COALESCE(\(bind: refundedTotal), refunded_total), updated_at = \(bind: now.stamp)
             WHERE id = \(bind: orderID)
             """).run()
+        if let topic = WebhookTopic.order(movedTo: next) {
+            try await Outbox.publishOrder(topic, orderID: orderID, now: now, on: sql)
+        }
         return (current, true)
     }
 

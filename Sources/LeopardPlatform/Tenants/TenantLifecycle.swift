@@ -58,6 +58,7 @@ public struct TenantLifecycle: Sendable {
             ])
             throw error
         }
+        try? await WebhookTenants(database: registry.database).remove(tenantID: id)
         logger.notice("store purged", metadata: ["tenant": .string(id)])
         return .changed(claimed)
     }

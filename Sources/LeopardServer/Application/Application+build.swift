@@ -35,6 +35,7 @@ public func buildRouters(_ services: LeopardServices) -> (platform: Router<AppCo
     CartRoutes().register(on: store)
     OrderRoutes().register(on: store)
     PaymentRoutes(relay: services.paymentRelay).register(on: store)
+    WebhookRoutes(services: services).register(on: store)
     CustomerRoutes(services: services).register(on: store)
     OpenAPIRoutes(document: OpenAPIRoutes.store).register(on: store)
     return (platform, store)
@@ -48,7 +49,7 @@ public func buildApplication(_ services: LeopardServices, extraServices: [any Se
     return Application(
         responder: buildResponder(services),
         configuration: .init(address: .hostname(services.configuration.host, port: services.configuration.port), serverName: "Leopard"),
-        services: extraServices,
+        services: (services.configuration.webhookPollInterval.map { [WebhookDispatchService(dispatcher: services.webhookDispatcher, interval: $0)] } ?? []) + extraServices,
         onServerRunning: { _ in await onServerRunning() },
         logger: logger
     )

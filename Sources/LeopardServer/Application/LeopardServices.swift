@@ -31,6 +31,9 @@ public struct LeopardServices: Sendable {
     public let catalogCache: ResponseCache
     /// Delivers the `test` payment provider's events to stores' webhook receivers.
     let paymentRelay: PaymentWebhookRelay
+    /// Sends merchants' webhooks from every store's outbox.
+    let webhookDispatcher: WebhookDispatcher
+    let webhookTransport: HTTPWebhookTransport
     public let logger: Logger
 
     public var storeMigrator: Migrator { databases.migrator }
@@ -82,6 +85,7 @@ public struct LeopardServices: Sendable {
             let log = ProvisioningLog(database: platform)
             try await StaleProvisioningSweep(registry: registry, provider: provider, logger: logger).run()
             let directory = TenantDirectory(registry: registry)
+            let webhookTransport = HTTPWebhookTransport()
             let setup = StoreSetup(migrator: storeMigrator) { db, owner in
                 try await StaffAccounts(database: db).createOwner(storeName: owner.storeName, email: owner.email, passwordHash: owner.passwordHash)
             }
@@ -102,6 +106,9 @@ public struct LeopardServices: Sendable {
                 loginLimiter: RateLimiter(limit: configuration.loginFailureLimit, window: .seconds(900)),
                 catalogCache: ResponseCache(),
                 paymentRelay: PaymentWebhookRelay(databases: databases, logger: logger),
+                webhookDispatcher: WebhookDispatcher(databases: databases, directory: directory, tenants: WebhookTenants(database: platform),
+                                                     secrets: secrets, transport: webhookTransport, logger: logger),
+                webhookTransport: webhookTransport,
                 logger: logger
             )
         } catch {
@@ -112,6 +119,7 @@ public struct LeopardServices: Sendable {
 
     /// Closes every store database and the platform database.
     public func shutdown() async {
+        await webhookTransport.shutdown()
         await databases.closeAll()
         await platformDatabase.close()
     }

@@ -32,6 +32,13 @@ public struct ServerConfiguration: Sendable {
     /// PostgreSQL connections per open store.
     public var postgresPoolSize: Int = 2
     public var logLevel: Logger.Level = .info
+    /// Whether merchants' webhook endpoints may be on this machine or a private network
+    /// (`LEOPARD_WEBHOOK_ALLOW_PRIVATE=1`): off by default, so stores cannot reach internal
+    /// services through the platform; tests and single-machine set-ups turn it on.
+    public var allowPrivateWebhookTargets: Bool = false
+    /// How often the webhook worker looks for due deliveries (it is also woken at once by a
+    /// redelivery); nil runs no worker (tests drive it themselves).
+    public var webhookPollInterval: Duration? = .seconds(1)
     /// The store schema; tests append migrations to prove that stores are migrated on open.
     public var storeMigrations: [Migration] = (StoreSchema.migrations + PaymentSchema.migrations).sorted { $0.id < $1.id }
     /// Test-only failure injection into provisioning; nothing outside Swift code can set it.

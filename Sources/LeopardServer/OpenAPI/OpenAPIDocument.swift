@@ -1,3 +1,4 @@
+import LeopardCommerce
 /// The OpenAPI 3.1 description of the JSON API, one per host kind: the platform's control plane
 /// and a store's API. A test compares it with the routers, so a route cannot go undocumented.
 enum OpenAPIDocument {
@@ -111,6 +112,16 @@ enum OpenAPIDocument {
                   body: "RefundInput", bodyRequired: false, status: 201, response: "Refund"),
         Operation(method: "post", path: "/webhooks/payments/{provider}", summary: "A payment provider's signed event (Stripe-Signature)", tag: "payments",
                   body: "WebhookEvent", response: "WebhookReceipt", parameters: [.header("Stripe-Signature")]),
+
+        Operation(method: "post", path: "/api/webhooks", summary: "Add a webhook endpoint (the signing secret is shown once)", tag: "webhooks", access: .owner,
+                  body: "WebhookEndpointInput", status: 201, response: "WebhookEndpointCreated"),
+        Operation(method: "get", path: "/api/webhooks", summary: "List webhook endpoints", tag: "webhooks", access: .owner, response: "page:WebhookEndpoint", parameters: page),
+        Operation(method: "get", path: "/api/webhooks/{webhookId}", summary: "A webhook endpoint", tag: "webhooks", access: .owner, response: "WebhookEndpoint"),
+        Operation(method: "delete", path: "/api/webhooks/{webhookId}", summary: "Delete a webhook endpoint and its pending deliveries", tag: "webhooks", access: .owner, status: 204),
+        Operation(method: "get", path: "/api/webhooks/{webhookId}/deliveries", summary: "An endpoint's deliveries, newest first", tag: "webhooks", access: .owner,
+                  response: "page:WebhookDelivery", parameters: page + [.query("status", ["type": "string", "enum": ["pending", "succeeded", "failed"]])]),
+        Operation(method: "post", path: "/api/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver", summary: "Send a delivery again now", tag: "webhooks",
+                  access: .owner, status: 202, response: "WebhookDelivery"),
         Operation(method: "post", path: "/api/customers/register", summary: "Register a customer account", tag: "customers", body: "Registration", status: 201, response: "CustomerSession"),
         Operation(method: "post", path: "/api/customers/login", summary: "Customer sign-in", tag: "customers", body: "Credentials", response: "CustomerSession"),
         Operation(method: "post", path: "/api/customers/logout", summary: "Customer sign-out", tag: "customers", access: .customer, status: 204),
@@ -164,6 +175,17 @@ enum OpenAPIDocument {
         ], required: ["id", "orderId", "provider", "status", "amount", "captured", "refunded", "createdAt", "updatedAt"])))
         schemas.append(("Refund", o.object([("amount", o.ref("Money")), ("refundedTotal", o.ref("Money")), ("restocked", o.boolean), ("payment", o.ref("Payment"))],
                                             required: ["amount", "refundedTotal", "restocked", "payment"])))
+        let topics: JSONValue = ["type": "string", "enum": .array(WebhookTopic.allCases.map { .string($0.rawValue) })]
+        schemas.append(("WebhookEndpointInput", o.object([("url", o.string), ("events", o.array(topics)), ("description", o.string)], required: ["url", "events"])))
+        let endpoint = o.object([("id", o.string), ("url", o.string), ("description", o.string), ("topics", o.array(topics)), ("createdAt", o.timestamp)],
+                                required: ["id", "url", "description", "topics", "createdAt"])
+        schemas.append(("WebhookEndpoint", endpoint))
+        schemas.append(("WebhookEndpointCreated", o.object([("endpoint", o.ref("WebhookEndpoint")), ("secret", o.string)], required: ["endpoint", "secret"])))
+        schemas.append(("WebhookDelivery", o.object([
+            ("id", o.string), ("endpointId", o.string), ("eventId", o.string), ("topic", o.string),
+            ("status", ["type": "string", "enum": ["pending", "succeeded", "failed"]]), ("attempts", o.integer), ("nextAttemptAt", o.timestamp),
+            ("lastStatusCode", o.integer), ("lastError", o.string), ("lastAttemptAt", o.timestamp), ("deliveredAt", o.timestamp), ("createdAt", o.timestamp),
+        ], required: ["id", "endpointId", "eventId", "topic", "status", "attempts", "createdAt"])))
         schemas.append(("QuantityInput", OpenAPISchemas.object([("quantity", OpenAPISchemas.integer)], required: ["quantity"])))
         return [
             "openapi": "3.1.0",

@@ -35,6 +35,8 @@ struct TestPlatform: Sendable {
         configuration.signupRateLimit = 0
         configuration.passwordHashCost = 4  // production uses 12; tests stay fast
         configuration.logLevel = .warning
+        configuration.allowPrivateWebhookTargets = true
+        configuration.webhookPollInterval = nil  // tests run the webhook worker's passes themselves
         return configuration
     }
 
@@ -82,6 +84,15 @@ struct TestPlatform: Sendable {
     func withClient<T: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
         let app = buildApplication(services)
         return try await app.test(.router) { client in try await body(client) }
+    }
+
+    /// Stops this platform's services, keeping its data, and starts them again on the same
+    /// data directory and databases: what a restart of `leopard serve` does.
+    func restarted() async throws -> TestPlatform {
+        await services.shutdown()
+        var logger = Logger(label: "leopard.test")
+        logger.logLevel = .warning
+        return TestPlatform(services: try await LeopardServices.start(services.configuration, logger: logger), directory: directory)
     }
 
     func stop() async {

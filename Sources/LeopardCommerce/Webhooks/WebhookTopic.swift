@@ -1,0 +1,23 @@
+/// What a merchant's webhook endpoint can listen to.
+public enum WebhookTopic: String, CaseIterable, Codable, Sendable {
+    case orderCreated = "order.created"
+    case orderPaid = "order.paid"
+    case orderFulfilled = "order.fulfilled"
+    case orderCancelled = "order.cancelled"
+    case orderRefunded = "order.refunded"
+    case productCreated = "product.created"
+    case productUpdated = "product.updated"
+    case productDeleted = "product.deleted"
+    case inventoryLow = "inventory.low"
+
+    /// The topic an order's move to `status` announces, if any.
+    static func order(movedTo status: OrderStatus) -> WebhookTopic? {
+        switch status {
+        case .paid: return .orderPaid
+        case .fulfilled: return .orderFulfilled
+        case .cancelled: return .orderCancelled
+        case .refunded, .partiallyRefunded: return .orderRefunded
+        case .pending: return nil
+        }
+    }
+}

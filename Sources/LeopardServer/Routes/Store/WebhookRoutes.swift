@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+import LeopardPlatform
+
+/// Merchants' webhook endpoints (owner only): create (the signing secret is shown once), list,
+/// read, delete, the deliveries log, and redelivery.
+struct WebhookRoutes {
+    let services: LeopardServices
+
+    struct CreateRequest: Decodable {
+        let url: String
+        let events: [String]
+        let description: String?
+    }
+
+    func endpoints(_ context: AppContext) throws -> WebhookEndpoints {
+        WebhookEndpoints(database: try context.store().database, secrets: services.secrets)
+    }
+
+    func register(on router: Router<AppContext>) {
+        router.post("/api/webhooks") { request, context in
+            _ = try context.requireOwner()
+            let input = try await request.decodeJSON(CreateRequest.self, context: context)
+            let (tenant, _) = try context.store()
+            let endpoints = try endpoints(context)
+            // The platform learns of the store first, so the worker always looks into it.
+            try await WebhookTenants(database: services.platformDatabase).add(tenantID: tenant.id)
+            let created = try await endpoints.create(url: input.url, topics: input.events, description: input.description,
+                                                     allowPrivateHosts: services.configuration.allowPrivateWebhookTargets)
+            return try created.jsonResponse(status: .created)
+        }
+        router.get("/api/webhooks") { request, context in
+            _ = try context.requireOwner()
+            let query = request.queryDictionary
+            return try await endpoints(context).list(page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
+        }
+        router.get("/api/webhooks/:webhookId") { _, context in
+            _ = try context.requireOwner()
+            let id = try context.parameters.require("webhookId")
+            guard let endpoint = try await endpoints(context).find(id: id) else { throw Problem.notFound("There is no webhook endpoint \(id.prefix(64)).") }
+            return try endpoint.jsonResponse()
+        }
+        router.delete("/api/webhooks/:webhookId") { _, context in
+            _ = try context.requireOwner()
+            let id = try context.parameters.require("webhookId")
+            guard try await endpoints(context).delete(id: id) else { throw Problem.notFound("There is no webhook endpoint \(id.prefix(64)).") }
+            return Response(status: .noContent)
+        }
+        router.get("/api/webhooks/:webhookId/deliveries") { request, context in
+            _ = try context.requireOwner()
+            let id = try context.parameters.require("webhookId")
+            let query = request.queryDictionary
+            var status: WebhookDelivery.Status?
+            if let text = query["status"] {
+                guard let known = WebhookDelivery.Status(rawValue: text) else { throw Problem.invalid("status", "must be pending, succeeded or failed") }
+                status = known
+            }
+            guard let page = try await endpoints(context).deliveries(endpointID: id, status: status, page: try PageRequest(limit: query["limit"], cursor: query["cursor"])) else {
+                throw Problem.notFound("There is no webhook endpoint \(id.prefix(64)).")
+            }
+            return try page.jsonResponse()
+        }
+        router.post("/api/webhooks/:webhookId/deliveries/:deliveryId/redeliver") { _, context in
+            _ = try context.requireOwner()
+            let delivery = try await endpoints(context).redeliver(endpointID: try context.parameters.require("webhookId"), deliveryID: try context.parameters.require("deliveryId"))
+            await services.webhookDispatcher.nudge()
+            return try delivery.jsonResponse(status: .accepted)
+        }
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+import ServiceLifecycle
+
+/// Runs the webhook dispatcher beside the HTTP server until shutdown: a pass every poll
+/// interval, or at once when nudged.
+struct WebhookDispatchService: Service {
+    let dispatcher: WebhookDispatcher
+    let interval: Duration
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await dispatcher.runPass()
+                await dispatcher.pause(interval)
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+
+/// A merchant's endpoint for tests: a real HTTP server on 127.0.0.1 that records what it gets
+/// and answers 500 to the first `failures` requests.
+actor WebhookReceiver {
+    struct Received: Sendable {
+        let headers: HTTPFields
+        let body: Data
+
+        func header(_ name: String) -> String? { headers[HTTPField.Name(name)!] }
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body) as? [String: Any]) ?? [:] }
+    }
+
+    private(set) var received: [Received] = []
+    private var failuresLeft: Int
+
+    init(failures: Int = 0) {
+        failuresLeft = failures
+    }
+
+    func failNext(_ count: Int) { failuresLeft = count }
+
+    func record(_ request: Received) -> HTTPResponse.Status {
+        received.append(request)
+        if failuresLeft > 0 {
+            failuresLeft -= 1
+            return .internalServerError
+        }
+        return .ok
+    }
+
+    /// Runs `body` with the receiver listening; passes its URL.
+    func serve<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
+        let router = Router()
+        router.post("/hook") { request, _ -> Response in
+            let bytes = try await request.body.collect(upTo: 1 << 20)
+            let status = await self.record(Received(headers: request.headers, body: Data(buffer: bytes)))
+            return Response(status: status)
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        return try await app.test(.live) { client in
+            guard let port = client.port else { throw CancellationError() }
+            return try await body("http://127.0.0.1:\(port)/hook")
+        }
+    }
+}
