@@ -87,6 +87,12 @@ public struct IdempotencyKeys: Sendable {
         return stored
     }
 
+    /// The stored answer for `key`, when a request with it was completed before (a stored
+    /// refusal is thrown again); a 422 when the key came with another request.
+    public func replay(key: String, fingerprint: String) async throws -> Stored? {
+        try await database.read { sql in try await Self.lookup(key: key, fingerprint: fingerprint, on: sql) }
+    }
+
     private func remember(_ problem: Problem, key: String, fingerprint: String, now: Date) async throws {
         let stored = StoredProblem(status: problem.status, type: problem.type, title: problem.title, detail: problem.detail, errors: problem.errors)
         let body = try JSONText.encode(stored)

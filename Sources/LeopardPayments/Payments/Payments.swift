@@ -60,24 +60,105 @@ public struct Payments: Sendable {
         return Money(amount: try order.decode(column: "total", as: Int.self), currency: try order.decode(column: "currency", as: String.self))
     }
 
-    /// Records a payment the provider has started.
-    public func record(_ start: Start, amount: Money, id: String = Identifier.make("pay"), now: Date = Date()) async throws -> Payment {
-        let action = try start.nextAction.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        let lock = rowLock
-        try await database.write { sql in
-            // Checked again here, in the transaction that records it, with the order row locked
-            // (SQLite's single writer serialises anyway): two payments racing for one order
-            // cannot both be under way.
-            if start.status != .failed { _ = try await Self.payable(orderID: start.orderID, lock: lock, on: sql) }
-            try await sql.raw("""
-                INSERT INTO payments (id, order_id, provider, status, amount, currency, provider_reference, card_brand, card_last4, next_action_json, failure_message, created_at, updated_at)
-                VALUES (\(bind: id), \(bind: start.orderID), \(bind: start.provider), \(bind: start.status.rawValue), \(bind: amount.amount), \(bind: amount.currency),
-                        \(bind: start.reference), \(bind: start.cardBrand), \(bind: start.cardLast4), \(bind: action), \(bind: start.failureMessage), \(bind: now.stamp), \(bind: now.stamp))
-                """).run()
-            try await Self.log(paymentID: id, type: "started", status: start.status, amount: amount.amount, source: start.provider, now: now, on: sql)
+    /// A provider event waiting to reach this store's webhook receiver, written with the payment.
+    public struct PendingEvent: Sendable {
+        public let id: String
+        public let provider: String
+        public let body: Data
+
+        public init(id: String, provider: String, body: Data) {
+            self.id = id
+            self.provider = provider
+            self.body = body
         }
-        guard let payment = try await find(id: id) else { throw Problem.notFound("The payment disappeared.") }
+    }
+
+    /// Records a payment the provider has started.
+    public func record(_ start: Start, amount: Money, id: String = Identifier.make("pay"), pendingEvent: PendingEvent? = nil, now: Date = Date()) async throws -> Payment {
+        let lock = rowLock
+        return try await database.write { sql in
+            try await Self.record(start, amount: amount, id: id, pendingEvent: pendingEvent, lock: lock, now: now, on: sql)
+        }
+    }
+
+    /// Records a payment in the caller's transaction (with an idempotency key, say) and returns
+    /// it. Checked again here, with the order row locked (SQLite's single writer serialises
+    /// anyway): two payments racing for one order cannot both be under way.
+    public static func record(_ start: Start, amount: Money, id: String, pendingEvent: PendingEvent?, lock: SQLQueryString, now: Date, on sql: any SQLDatabase) async throws -> Payment {
+        let action = try start.nextAction.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        if start.status != .failed { _ = try await Self.payable(orderID: start.orderID, lock: lock, on: sql) }
+        try await sql.raw("""
+            INSERT INTO payments (id, order_id, provider, status, amount, currency, provider_reference, card_brand, card_last4, next_action_json, failure_message, created_at, updated_at)
+            VALUES (\(bind: id), \(bind: start.orderID), \(bind: start.provider), \(bind: start.status.rawValue), \(bind: amount.amount), \(bind: amount.currency),
+                    \(bind: start.reference), \(bind: start.cardBrand), \(bind: start.cardLast4), \(bind: action), \(bind: start.failureMessage), \(bind: now.stamp), \(bind: now.stamp))
+            """).run()
+        try await Self.log(paymentID: id, type: "started", status: start.status, amount: amount.amount, source: start.provider, now: now, on: sql)
+        if start.status == .captured {
+            // Captured at once (Stripe's automatic capture answered `succeeded`): the order is
+            // paid in this transaction; the provider's later webhook changes nothing.
+            try await sql.raw("UPDATE payments SET captured_amount = amount WHERE id = \(bind: id)").run()
+            if try await Orders.transition(orderID: start.orderID, to: .paid, lock: lock, now: now, on: sql)?.changed == true {
+                try await Orders.addEvent(orderID: start.orderID, type: "paid", message: "Paid by \(start.provider)", actor: nil, now: now, on: sql)
+            }
+        }
+        if let pendingEvent { try await queue(pendingEvent, now: now, on: sql) }
+        guard let payment = try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM payments WHERE id = \(bind: id)").first().map(Self.payment) else {
+            throw Problem.notFound("The payment disappeared.")
+        }
         return payment
+    }
+
+    static func queue(_ event: PendingEvent, now: Date, on sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            INSERT INTO provider_outbox (id, provider, body, created_at)
+            VALUES (\(bind: event.id), \(bind: event.provider), \(bind: String(decoding: event.body, as: UTF8.self)), \(bind: now.stamp))
+            """).run()
+    }
+
+    /// Queues a provider event on its own (the `test` provider's report after an extra step).
+    public func queue(_ event: PendingEvent, now: Date = Date()) async throws {
+        try await database.write { sql in try await Self.queue(event, now: now, on: sql) }
+    }
+
+    /// Provider events not yet applied, oldest first, created before `before`.
+    public func pendingEvents(before: Date, limit: Int = 100) async throws -> [PendingEvent] {
+        try await database.read { sql in
+            try await sql.raw("SELECT id, provider, body FROM provider_outbox WHERE created_at < \(bind: before.stamp) ORDER BY id LIMIT \(bind: limit)").all().map { row in
+                PendingEvent(id: try row.decode(column: "id", as: String.self), provider: try row.decode(column: "provider", as: String.self),
+                             body: Data(try row.decode(column: "body", as: String.self).utf8))
+            }
+        }
+    }
+
+    /// Forgets a provider event once the receiver has applied it (or refused it for good).
+    public func eventDelivered(id: String) async throws {
+        try await database.write { sql in try await sql.raw("DELETE FROM provider_outbox WHERE id = \(bind: id)").run() }
+    }
+
+    /// What a refund of `amount` (all that is left when nil) would take from: checked before a
+    /// provider is asked to refund, and again, atomically, by `refund`.
+    public func refundable(orderID: String, amount: Int?) async throws -> (paymentID: String, provider: String, reference: String, amount: Money, refundedBefore: Int) {
+        if let amount, amount < 1 { throw Problem.invalid("amount", "must be at least 1") }
+        return try await database.read { sql in
+            guard try await sql.raw("SELECT id FROM orders WHERE id = \(bind: orderID)").first() != nil else {
+                throw Problem.notFound("There is no order \(orderID.prefix(64)).")
+            }
+            guard let row = try await sql.raw("""
+                SELECT id, provider, provider_reference, currency, captured_amount, refunded_amount FROM payments
+                WHERE order_id = \(bind: orderID) AND status IN ('captured', 'partially_refunded') ORDER BY id DESC LIMIT 1
+                """).first() else {
+                throw Problem.conflict("This order has no captured payment to refund.")
+            }
+            let captured = try row.decode(column: "captured_amount", as: Int.self)
+            let refunded = try row.decode(column: "refunded_amount", as: Int.self)
+            let wanted = amount ?? (captured - refunded)
+            guard wanted <= captured - refunded, wanted > 0 else {
+                throw Problem.invalid("amount", "must be at most \(captured - refunded), what is left of the \(captured) captured")
+            }
+            return (try row.decode(column: "id", as: String.self), try row.decode(column: "provider", as: String.self),
+                    try row.decode(column: "provider_reference", as: String.self),
+                    Money(amount: wanted, currency: try row.decode(column: "currency", as: String.self)), refunded)
+        }
     }
 
     public func find(id: String) async throws -> Payment? {

@@ -34,7 +34,7 @@ public func buildRouters(_ services: LeopardServices) -> (platform: Router<AppCo
     CategoryRoutes().register(on: store)
     CartRoutes().register(on: store)
     OrderRoutes().register(on: store)
-    PaymentRoutes(relay: services.paymentRelay).register(on: store)
+    PaymentRoutes(relay: services.paymentRelay, providers: services.paymentProviders).register(on: store)
     WebhookRoutes(services: services).register(on: store)
     CustomerRoutes(services: services).register(on: store)
     OpenAPIRoutes(document: OpenAPIRoutes.store).register(on: store)

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import LeopardCommerce
 import LeopardCore
@@ -33,7 +34,9 @@ public struct LeopardServices: Sendable {
     let paymentRelay: PaymentWebhookRelay
     /// Sends merchants' webhooks from every store's outbox.
     let webhookDispatcher: WebhookDispatcher
-    let webhookTransport: HTTPWebhookTransport
+    /// Outbound HTTP: merchant webhooks and payment providers.
+    let httpClient: HTTPClient
+    let paymentProviders: PaymentProviders
     public let logger: Logger
 
     public var storeMigrator: Migrator { databases.migrator }
@@ -85,7 +88,9 @@ public struct LeopardServices: Sendable {
             let log = ProvisioningLog(database: platform)
             try await StaleProvisioningSweep(registry: registry, provider: provider, logger: logger).run()
             let directory = TenantDirectory(registry: registry)
-            let webhookTransport = HTTPWebhookTransport()
+            let httpClient = HTTPClient.leopard()
+            let providers = PaymentProviders(client: httpClient, secrets: secrets, stripeBase: configuration.stripeAPIBase)
+            let relay = PaymentWebhookRelay(databases: databases, providers: providers, tenants: WebhookTenants(database: platform), logger: logger)
             let setup = StoreSetup(migrator: storeMigrator) { db, owner in
                 try await StaffAccounts(database: db).createOwner(storeName: owner.storeName, email: owner.email, passwordHash: owner.passwordHash)
             }
@@ -105,10 +110,11 @@ public struct LeopardServices: Sendable {
                 signupLimiter: RateLimiter(limit: configuration.signupRateLimit, window: .seconds(60)),
                 loginLimiter: RateLimiter(limit: configuration.loginFailureLimit, window: .seconds(900)),
                 catalogCache: ResponseCache(),
-                paymentRelay: PaymentWebhookRelay(databases: databases, logger: logger),
+                paymentRelay: relay,
                 webhookDispatcher: WebhookDispatcher(databases: databases, directory: directory, tenants: WebhookTenants(database: platform),
-                                                     secrets: secrets, transport: webhookTransport, logger: logger),
-                webhookTransport: webhookTransport,
+                                                     secrets: secrets, transport: HTTPWebhookTransport(client: httpClient), relay: relay, logger: logger),
+                httpClient: httpClient,
+                paymentProviders: providers,
                 logger: logger
             )
         } catch {
@@ -119,7 +125,7 @@ public struct LeopardServices: Sendable {
 
     /// Closes every store database and the platform database.
     public func shutdown() async {
-        await webhookTransport.shutdown()
+        try? await httpClient.shutdown()
         await databases.closeAll()
         await platformDatabase.close()
     }

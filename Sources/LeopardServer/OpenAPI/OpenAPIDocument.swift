@@ -103,8 +103,8 @@ enum OpenAPIDocument {
         Operation(method: "post", path: "/api/orders/{orderId}/cancel", summary: "Cancel a pending order and restock", tag: "orders", access: .staff,
                   body: "CancelInput", bodyRequired: false, response: "Order"),
 
-        Operation(method: "post", path: "/api/orders/{orderId}/pay", summary: "Pay a pending order with the test provider's cards", tag: "payments",
-                  access: .cart, body: "PayInput", status: 201, response: "Payment"),
+        Operation(method: "post", path: "/api/orders/{orderId}/pay", summary: "Pay a pending order: a test card, or a Stripe payment method (honours Idempotency-Key)", tag: "payments",
+                  access: .cart, body: "PayInput", status: 201, response: "Payment", parameters: [.header("Idempotency-Key")]),
         Operation(method: "post", path: "/api/payments/{paymentId}/authenticate", summary: "Complete the test provider's extra step", tag: "payments",
                   access: .cart, status: 202, response: "Payment"),
         Operation(method: "get", path: "/api/orders/{orderId}/payments", summary: "An order's payments", tag: "payments", access: .staff, response: "page:Payment"),
@@ -112,6 +112,11 @@ enum OpenAPIDocument {
                   body: "RefundInput", bodyRequired: false, status: 201, response: "Refund"),
         Operation(method: "post", path: "/webhooks/payments/{provider}", summary: "A payment provider's signed event (Stripe-Signature)", tag: "payments",
                   body: "WebhookEvent", response: "WebhookReceipt", parameters: [.header("Stripe-Signature")]),
+        Operation(method: "get", path: "/api/payment-providers", summary: "The store's payment providers and which one takes cards", tag: "payments", access: .owner,
+                  response: "PaymentProviders"),
+        Operation(method: "put", path: "/api/payment-providers/stripe", summary: "Set the store's Stripe keys (sealed at rest)", tag: "payments", access: .owner,
+                  body: "StripeKeysInput", response: "PaymentProvider"),
+        Operation(method: "delete", path: "/api/payment-providers/stripe", summary: "Remove the store's Stripe keys", tag: "payments", access: .owner, status: 204),
 
         Operation(method: "post", path: "/api/webhooks", summary: "Add a webhook endpoint (the signing secret is shown once)", tag: "webhooks", access: .owner,
                   body: "WebhookEndpointInput", status: 201, response: "WebhookEndpointCreated"),
@@ -162,8 +167,16 @@ enum OpenAPIDocument {
         schemas.append(("ImportReport", OpenAPISchemas.object([("created", OpenAPISchemas.integer), ("updated", OpenAPISchemas.integer)], required: ["created", "updated"])))
         schemas.append(("SetupInput", OpenAPISchemas.object([("token", OpenAPISchemas.string), ("password", OpenAPISchemas.string)], required: ["token", "password"])))
         let o = OpenAPISchemas.self
-        schemas.append(("PayInput", o.object([("card", o.object([("number", o.string), ("expMonth", o.integer), ("expYear", o.integer), ("cvc", o.string)],
-                                                                   required: ["number", "expMonth", "expYear", "cvc"]))], required: ["card"])))
+        schemas.append(("PayInput", o.object([
+            ("provider", ["type": "string", "enum": ["test", "stripe"]]),
+            ("card", o.object([("number", o.string), ("expMonth", o.integer), ("expYear", o.integer), ("cvc", o.string)], required: ["number", "expMonth", "expYear", "cvc"])),
+            ("paymentMethod", ["type": "string", "description": "Stripe payment method id (pm_…)"]), ("returnUrl", o.string),
+        ])))
+        let providerView = o.object([("provider", o.string), ("configured", o.boolean), ("secretKeyHint", o.string), ("publishableKey", o.string), ("updatedAt", o.timestamp)],
+                                    required: ["provider", "configured"])
+        schemas.append(("PaymentProvider", providerView))
+        schemas.append(("PaymentProviders", o.object([("data", o.array(o.ref("PaymentProvider"))), ("defaultProvider", o.string)], required: ["data", "defaultProvider"])))
+        schemas.append(("StripeKeysInput", o.object([("secretKey", o.string), ("webhookSecret", o.string), ("publishableKey", o.string)], required: ["secretKey", "webhookSecret"])))
         schemas.append(("RefundInput", o.object([("amount", o.integer), ("restock", o.boolean)])))
         schemas.append(("WebhookEvent", o.object([("id", o.string), ("type", o.string), ("data", ["type": "object"])], required: ["id", "type", "data"])))
         schemas.append(("WebhookReceipt", o.object([("received", o.boolean), ("changed", o.boolean)], required: ["received", "changed"])))

@@ -7,7 +7,8 @@ import LeopardStorage
 import Logging
 
 /// Sends merchants' webhooks from every store's outbox. A pass looks into the stores that have
-/// endpoints (the platform's `webhook_tenants`), claims what is due in each, sends it signed
+/// endpoints or take test payments (the platform's `webhook_tenants`), sends their queued
+/// provider events that were not sent at once (see `PaymentWebhookRelay`), claims what is due, sends it signed
 /// with the endpoint's secret, and records the outcome. Database handles are held only to claim
 /// and to record, never while waiting on a merchant's server.
 actor WebhookDispatcher {
@@ -18,11 +19,13 @@ actor WebhookDispatcher {
     private let tenants: WebhookTenants
     private let secrets: SecretBox
     private let transport: any WebhookTransport
+    private let relay: PaymentWebhookRelay
     private let logger: Logger
     private var wakeUp: CheckedContinuation<Void, Never>?
     private var woken = false
 
-    init(databases: TenantDatabases, directory: TenantDirectory, tenants: WebhookTenants, secrets: SecretBox, transport: any WebhookTransport, logger: Logger) {
+    init(databases: TenantDatabases, directory: TenantDirectory, tenants: WebhookTenants, secrets: SecretBox, transport: any WebhookTransport, relay: PaymentWebhookRelay, logger: Logger) {
+        self.relay = relay
         self.databases = databases
         self.directory = directory
         self.tenants = tenants
@@ -54,6 +57,7 @@ actor WebhookDispatcher {
         var attempted = 0
         do {
             guard let tenant = try await directory.tenant(id: tenantID), tenant.status == .active else { return 0 }
+            await relay.flush(tenant: tenant, now: now())
             for _ in 0..<50 {
                 let jobs = try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
                     try await WebhookQueue(database: database).claim(now: now())

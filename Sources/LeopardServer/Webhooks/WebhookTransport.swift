@@ -8,19 +8,22 @@ protocol WebhookTransport: Sendable {
     func post(url: String, headers: [(String, String)], body: Data, timeout: Duration) async throws -> Int
 }
 
-/// Webhooks over async-http-client: redirects are not followed (a 3xx is a failed delivery, as
-/// with Shopify and Stripe), and the response body is not read beyond 64 KiB.
-final class HTTPWebhookTransport: WebhookTransport {
-    let client: HTTPClient
-
-    init() {
+extension HTTPClient {
+    /// The platform's outbound client (merchant webhooks, Stripe): redirects are not followed
+    /// (a 3xx is a failed delivery, as with Shopify and Stripe), connections time out after 5 s.
+    static func leopard() -> HTTPClient {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(5), read: .seconds(10))
+            timeout: .init(connect: .seconds(5), read: .seconds(30))
         )
         configuration.connectionPool = .init(idleTimeout: .seconds(30))
-        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
+}
+
+/// Webhooks over async-http-client; the response body is not read beyond 64 KiB.
+struct HTTPWebhookTransport: WebhookTransport {
+    let client: HTTPClient
 
     func post(url: String, headers: [(String, String)], body: Data, timeout: Duration) async throws -> Int {
         var request = HTTPClientRequest(url: url)
@@ -31,9 +34,5 @@ final class HTTPWebhookTransport: WebhookTransport {
         let response = try await client.execute(request, timeout: .milliseconds(milliseconds))
         _ = try? await response.body.collect(upTo: 64 * 1024)
         return Int(response.status.code)
-    }
-
-    func shutdown() async {
-        try? await client.shutdown()
     }
 }

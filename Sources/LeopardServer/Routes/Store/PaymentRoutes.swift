@@ -1,21 +1,34 @@
+import Crypto
 import Foundation
 import Hummingbird
 import LeopardCommerce
 import LeopardCore
 import LeopardPayments
 import NIOCore
+import SQLKit
 
-/// Paying orders with the built-in `test` provider, refunds, and the inbound webhook route.
+/// Paying orders (the `test` provider's cards, or a Stripe payment method), refunds, the
+/// inbound webhook route, and the store's provider keys.
 struct PaymentRoutes {
     let relay: PaymentWebhookRelay
+    let providers: PaymentProviders
 
     struct PayRequest: Decodable {
-        let card: TestGateway.Card
+        let provider: String?
+        let card: TestGateway.Card?
+        let paymentMethod: String?
+        let returnUrl: String?
     }
 
     struct RefundRequest: Decodable {
         let amount: Int?
         let restock: Bool?
+    }
+
+    struct StripeKeys: Decodable {
+        let secretKey: String
+        let webhookSecret: String
+        let publishableKey: String?
     }
 
     func register(on router: Router<AppContext>) {
@@ -36,11 +49,34 @@ struct PaymentRoutes {
             } catch is NIOTooManyBytesError {
                 throw Problem.payloadTooLarge(limit: 256 * 1024)
             }
-            let applied = try await PaymentWebhookReceiver(database: database)
+            let applied = try await PaymentWebhookReceiver(database: database, providers: providers)
                 .receive(provider: provider, signature: request.headers[.init("Stripe-Signature")!], body: Data(buffer: body))
             struct Receipt: Encodable { let received: Bool; let changed: Bool }
             if case .changed = applied { return try Receipt(received: true, changed: true).jsonResponse() }
             return try Receipt(received: true, changed: false).jsonResponse()
+        }
+
+        router.get("/api/payment-providers") { _, context in
+            _ = try context.requireOwner()
+            let (_, database) = try context.store()
+            let credentials = ProviderCredentials(database: database, secrets: providers.secrets)
+            struct Listing: Encodable { let data: [ProviderCredentials.View]; let defaultProvider: String }
+            let test = ProviderCredentials.View(provider: TestGateway.name, configured: true, secretKeyHint: nil, publishableKey: nil, updatedAt: nil)
+            return try Listing(data: [test, try await credentials.view(provider: StripeProvider.providerName)],
+                               defaultProvider: try await providers.defaultProvider(database: database)).jsonResponse()
+        }
+        router.put("/api/payment-providers/stripe") { request, context in
+            _ = try context.requireOwner()
+            let input = try await request.decodeJSON(StripeKeys.self, context: context)
+            return try await ProviderCredentials(database: try context.store().database, secrets: providers.secrets)
+                .configureStripe(secretKey: input.secretKey, webhookSecret: input.webhookSecret, publishableKey: input.publishableKey).jsonResponse()
+        }
+        router.delete("/api/payment-providers/stripe") { _, context in
+            _ = try context.requireOwner()
+            guard try await ProviderCredentials(database: try context.store().database, secrets: providers.secrets).remove(provider: StripeProvider.providerName) else {
+                throw Problem.notFound("This store has not set up Stripe.")
+            }
+            return Response(status: .noContent)
         }
     }
 
@@ -53,41 +89,117 @@ struct PaymentRoutes {
         }
     }
 
+    static func declined(_ message: String) -> Problem {
+        Problem(status: 402, type: "https://leopard.dev/problems/card-declined", title: "Card declined", detail: message,
+                errors: [.init(field: "card.number", message: message)])
+    }
+
+    static func providerProblem(_ failure: ProviderFailure) -> Problem {
+        Problem(status: 502, type: "https://leopard.dev/problems/payment-provider", title: "Payment provider error",
+                detail: "The payment provider did not complete the request: \(failure.message.prefix(300))")
+    }
+
+    /// Checks what the request pays with before any provider is asked.
+    func method(_ input: PayRequest, provider: String) throws -> PaymentMethodInput {
+        if provider == TestGateway.name {
+            guard let card = input.card else { throw Problem.invalid("card", "is required: the test provider takes card details") }
+            return .testCard(card)
+        }
+        var errors: [Problem.FieldError] = []
+        let method = input.paymentMethod ?? ""
+        if !method.hasPrefix("pm_") || method.count > 255 || !method.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+            errors.append(.init(field: "paymentMethod", message: "must be a Stripe payment method id (pm_…)"))
+        }
+        if let url = input.returnUrl, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || url.count > 2048 || URL(string: url) == nil {
+            errors.append(.init(field: "returnUrl", message: "must be an absolute http or https URL"))
+        }
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+        return .providerMethod(method)
+    }
+
     @Sendable func pay(_ request: Request, context: AppContext) async throws -> Response {
         let (tenant, database) = try context.store()
         let orderID = try context.parameters.require("orderId")
-        let input = try await request.decodeJSON(PayRequest.self, context: context)
+        let buffer = try await request.collectJSONBody(context: context)
+        let input = try Request.decodeJSON(PayRequest.self, from: buffer)
         try await authorize(orderID: orderID, request: request, context: context)
+        let keys = IdempotencyKeys(database: database)
+        let key = request.headers[CartRoutes.idempotencyHeader]
+        let fingerprint = IdempotencyKeys.fingerprint(method: "POST", path: request.uri.path, body: buffer.readableBytesView)
+        if let key {
+            try IdempotencyKeys.validate(key)
+            if let stored = try await keys.replay(key: key, fingerprint: fingerprint) { return Self.response(stored) }
+        }
+
+        var name = input.provider ?? TestGateway.name
+        if input.provider == nil, input.card == nil { name = try await providers.defaultProvider(database: database) }
+        guard PaymentProviders.names.contains(name) else {
+            throw Problem.invalid("provider", "must be one of " + PaymentProviders.names.joined(separator: ", "))
+        }
+        let method = try method(input, provider: name)
         let payments = Payments(database: database)
         let due = try await payments.amountDue(orderID: orderID)
-        let charge = try TestGateway.charge(input.card)
-        var start = Payments.Start(orderID: orderID, provider: TestGateway.name, reference: charge.reference, status: .authorized,
-                                   cardBrand: charge.brand, cardLast4: charge.last4, nextAction: nil, failureMessage: nil)
-        switch charge.result {
-        case .succeeded:
-            break
-        case .declined(let message):
-            start.status = .failed
-            start.failureMessage = message
-        case .requiresAction:
-            start.status = .requiresAction
-        }
+        let provider = try await providers.provider(named: name, database: database)
         let paymentID = Identifier.make("pay")
-        if charge.result == .requiresAction {
-            start.nextAction = Payment.NextAction(type: "test_authentication", url: "/api/payments/\(paymentID)/authenticate")
+        // The provider sees one key per store, order and client key, so a retry cannot charge twice.
+        let providerKey = key.map { "leopard-" + SHA256.hash(data: Data("\(tenant.id)\n\(orderID)\n\($0)".utf8)).map { String(format: "%02x", $0) }.joined() } ?? paymentID
+        let result: ProviderPayment
+        do {
+            result = try await provider.start(PaymentRequest(orderID: orderID, amount: due, method: method, idempotencyKey: providerKey, returnURL: input.returnUrl))
+        } catch let failure as ProviderFailure {
+            throw Self.providerProblem(failure)
         }
-        let payment = try await payments.record(start, amount: due, id: paymentID)
-        switch charge.result {
-        case .succeeded:
-            await relay.send(StripeEvents.body(id: Identifier.make("evt"), type: "payment_intent.succeeded", reference: charge.reference), provider: TestGateway.name, tenant: tenant)
-        case .declined(let message):
-            await relay.send(StripeEvents.body(id: Identifier.make("evt"), type: "payment_intent.payment_failed", reference: charge.reference, failure: message), provider: TestGateway.name, tenant: tenant)
-            throw Problem(status: 402, type: "https://leopard.dev/problems/card-declined", title: "Card declined", detail: message,
-                          errors: [.init(field: "card.number", message: message)])
-        case .requiresAction:
-            break
+
+        var start = Payments.Start(orderID: orderID, provider: name, reference: result.reference, status: result.status,
+                                   cardBrand: result.cardBrand, cardLast4: result.cardLast4, nextAction: nil, failureMessage: result.failureMessage)
+        if result.status == .requiresAction {
+            start.nextAction = name == TestGateway.name
+                ? Payment.NextAction(type: "test_authentication", url: "/api/payments/\(paymentID)/authenticate")
+                : Payment.NextAction(type: "redirect_to_url", url: result.nextActionURL ?? "")
         }
-        return try payment.jsonResponse(status: .created)
+        // The test provider reports its outcome later, as a signed event queued with the payment.
+        var pending: Payments.PendingEvent?
+        if name == TestGateway.name {
+            let eventID = Identifier.make("evt")
+            switch result.status {
+            case .authorized:
+                pending = .init(id: eventID, provider: name, body: StripeEvents.body(id: eventID, type: "payment_intent.succeeded", reference: result.reference))
+            case .failed:
+                pending = .init(id: eventID, provider: name, body: StripeEvents.body(id: eventID, type: "payment_intent.payment_failed", reference: result.reference, failure: result.failureMessage))
+            default:
+                break
+            }
+            if pending != nil { try await relay.register(tenantID: tenant.id) }
+        }
+        let lock: SQLQueryString = database.kind == .postgres ? " FOR UPDATE" : ""
+        let record: @Sendable (any SQLDatabase) async throws -> Payment = { [start, pending] sql in
+            try await Payments.record(start, amount: due, id: paymentID, pendingEvent: pending, lock: lock, now: Date(), on: sql)
+        }
+        let response: Response
+        if let key {
+            let stored = try await keys.perform(key: key, fingerprint: fingerprint) { sql in
+                let payment = try await record(sql)
+                if payment.status == .failed {
+                    let problem = Self.declined(payment.failureMessage ?? "The card was declined.")
+                    struct Stored: Encodable { let status: Int; let type: String; let title: String; let detail: String?; let errors: [Problem.FieldError] }
+                    return (402, String(decoding: try JSONBodyEncoder.encode(Stored(status: 402, type: problem.type, title: problem.title, detail: problem.detail, errors: problem.errors)), as: UTF8.self))
+                }
+                return (201, String(decoding: try JSONBodyEncoder.encode(payment), as: UTF8.self))
+            }
+            response = Self.response(stored)
+        } else {
+            let payment = try await database.write { sql in try await record(sql) }
+            response = try payment.jsonResponse(status: .created)
+        }
+        if let pending { await relay.send(pending, tenant: tenant) }
+        if result.status == .failed { throw Self.declined(result.failureMessage ?? "The card was declined.") }
+        return response
+    }
+
+    static func response(_ stored: IdempotencyKeys.Stored) -> Response {
+        var headers: HTTPFields = [.contentType: stored.status >= 400 ? "application/problem+json" : "application/json; charset=utf-8"]
+        if stored.replayed { headers[CartRoutes.replayedHeader] = "true" }
+        return Response(status: .init(code: stored.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: stored.body)))
     }
 
     /// The `test` provider's extra step (what 3-D Secure is with a real card): the shopper
@@ -103,7 +215,11 @@ struct PaymentRoutes {
         guard known.provider == TestGateway.name, known.status == .requiresAction else {
             throw Problem.conflict("This payment needs no extra step.")
         }
-        await relay.send(StripeEvents.body(id: Identifier.make("evt"), type: "payment_intent.succeeded", reference: known.reference), provider: TestGateway.name, tenant: tenant)
+        try await relay.register(tenantID: tenant.id)
+        let eventID = Identifier.make("evt")
+        let event = Payments.PendingEvent(id: eventID, provider: TestGateway.name, body: StripeEvents.body(id: eventID, type: "payment_intent.succeeded", reference: known.reference))
+        try await payments.queue(event)
+        await relay.send(event, tenant: tenant)
         return try payment.jsonResponse(status: .accepted)
     }
 
@@ -113,7 +229,20 @@ struct PaymentRoutes {
         let orderID = try context.parameters.require("orderId")
         let buffer = try await request.collectJSONBody(context: context)
         let input = buffer.readableBytes == 0 ? RefundRequest(amount: nil, restock: nil) : try Request.decodeJSON(RefundRequest.self, from: buffer)
-        let refund = try await Payments(database: database).refund(orderID: orderID, amount: input.amount, restock: input.restock ?? false, actor: staff.actor)
+        let payments = Payments(database: database)
+        let check = try await payments.refundable(orderID: orderID, amount: input.amount)
+        if check.provider == StripeProvider.providerName {
+            // The provider refunds first; the bound is then checked again as the refund is
+            // recorded. Should that lose a race, Stripe's `charge.refunded` brings the total
+            // in line (Stripe never refunds more than the charge).
+            do {
+                _ = try await providers.provider(named: check.provider, database: database)
+                    .refund(reference: check.reference, amount: check.amount, idempotencyKey: "refund-\(check.paymentID)-\(check.refundedBefore)-\(check.amount.amount)")
+            } catch let failure as ProviderFailure {
+                throw Self.providerProblem(failure)
+            }
+        }
+        let refund = try await payments.refund(orderID: orderID, amount: check.amount.amount, restock: input.restock ?? false, actor: staff.actor)
         return try refund.jsonResponse(status: .created)
     }
 }
