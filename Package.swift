@@ -120,6 +120,7 @@ let package = Package(
                 "LeopardPayments",
                 "LeopardServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),

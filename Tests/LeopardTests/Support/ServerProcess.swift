@@ -1,0 +1,92 @@
+import Foundation
+import NIOCore
+import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `leopard serve` as a child process, for tests that need a real process: killed with SIGKILL,
+/// started again on the same data. Readiness is the line the server prints once it listens.
+final class ServerProcess: Sendable {
+    let process: Process
+    let port: Int
+
+    struct Unavailable: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The `leopard` executable built beside the test bundle, if any.
+    static var executable: URL? {
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [directory, directory.deletingLastPathComponent()] {
+            let url = candidate.appendingPathComponent("leopard")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return nil
+    }
+
+    /// A port that was free a moment ago on 127.0.0.1.
+    static func freePort() async throws -> Int {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress?.port ?? 0
+        try await channel.close()
+        return port
+    }
+
+    private init(process: Process, port: Int) {
+        self.process = process
+        self.port = port
+    }
+
+    /// Starts `leopard serve` and returns once it says it is running.
+    static func start(dataDirectory: URL, port: Int, databaseURL: String?, environment extra: [String: String]) async throws -> ServerProcess {
+        guard let executable else { throw Unavailable(description: "the leopard executable is not built beside the tests") }
+        let process = Process()
+        process.executableURL = executable
+        var arguments = ["serve", "--port", String(port), "--data-dir", dataDirectory.path, "--signup-rate-limit", "0", "--log-level", "error"]
+        if let databaseURL { arguments += ["--database-url", databaseURL] }
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in extra { environment[key] = value }
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let ready = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            // Reads the server's output on a thread of its own until the line appears or the
+            // pipe closes (the process ended).
+            Thread.detachNewThread {
+                var seen = ""
+                while true {
+                    let chunk = output.fileHandleForReading.availableData
+                    if chunk.isEmpty {
+                        continuation.resume(returning: false)
+                        return
+                    }
+                    seen += String(decoding: chunk, as: UTF8.self)
+                    if seen.contains("Leopard is running") {
+                        continuation.resume(returning: true)
+                        // Keep draining so the server never blocks on a full pipe.
+                        while !output.fileHandleForReading.availableData.isEmpty {}
+                        return
+                    }
+                }
+            }
+        }
+        guard ready else { throw Unavailable(description: "leopard serve exited before it was running") }
+        return ServerProcess(process: process, port: port)
+    }
+
+    /// SIGKILL: no shutdown of any kind.
+    func kill() {
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, and waits for a clean exit.
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
