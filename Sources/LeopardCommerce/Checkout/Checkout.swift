@@ -54,7 +54,8 @@ public struct Checkout: Sendable {
     /// one to claim the order number and read the store's terms, a conditional update per
     /// variant (no separate stock read), an upsert for the guest customer, and the order is
     /// built from what was written instead of being read back.
-    public func complete(cartID: String, access: CartAccess, input: Input, customerID: String?, now: Date = Date(), on sql: any SQLDatabase) async throws -> Result {
+    public func complete(cartID: String, access: CartAccess, input: Input, customerID: String?, cardProvider: String = "test", now: Date = Date(),
+                         on sql: any SQLDatabase) async throws -> Result {
         let (email, shipping, billing) = try Self.validate(input)
         let method = input.paymentMethod ?? "card"
         let orderID = Identifier.make("ord", date: now)
@@ -164,7 +165,7 @@ public struct Checkout: Sendable {
             id: orderID, number: number, name: "#\(number)", status: .pending, email: email, customerId: customer, currency: currency,
             lines: orderLines, subtotal: money(totals.subtotal), shipping: money(totals.shipping), tax: money(totals.tax), total: money(totals.total),
             refundedTotal: money(0), shippingAddress: shipping, billingAddress: billing, paymentMethod: method, cartId: cartID, createdAt: stamp, updatedAt: stamp, events: [event],
-            payment: PaymentSummary(orderID: orderID, method: method)
+            payment: PaymentSummary(orderID: orderID, method: method, cardProvider: cardProvider)
         )
         try await Outbox.publish(.orderCreated, objectID: orderID, now: now, on: sql) { order }
         return Result(order: order, created: true)

@@ -58,10 +58,11 @@ public struct PaymentSummary: Sendable, Encodable {
     public var status: String
     public var nextAction: NextAction?
 
-    init(orderID: String, method: String) {
+    /// `cardProvider`: the provider that takes the store's card payments (`test` or `stripe`).
+    init(orderID: String, method: String, cardProvider: String) {
         self.method = method
         if method == "card" {
-            provider = "test"
+            provider = cardProvider
             status = "requires_action"
             nextAction = NextAction(type: "pay", url: "/api/orders/\(orderID)/pay")
         } else {

@@ -174,6 +174,18 @@ public struct Payments: Sendable {
         }
     }
 
+    /// The order's payment still under way (an extra step or an authorization), if any.
+    public func live(orderID: String) async throws -> (paymentID: String, provider: String, reference: String)? {
+        try await database.read { sql in
+            guard let row = try await sql.raw("""
+                SELECT id, provider, provider_reference FROM payments WHERE order_id = \(bind: orderID) AND status IN ('requires_action', 'authorized')
+                ORDER BY id DESC LIMIT 1
+                """).first() else { return nil }
+            return (try row.decode(column: "id", as: String.self), try row.decode(column: "provider", as: String.self),
+                    try row.decode(column: "provider_reference", as: String.self))
+        }
+    }
+
     /// The reference a provider knows a payment by.
     public func reference(paymentID: String) async throws -> (provider: String, reference: String, status: PaymentStatus)? {
         try await database.read { sql in
@@ -269,6 +281,10 @@ public struct Payments: Sendable {
                 throw Problem.notFound("There is no order \(orderID.prefix(64)).")
             }
             guard moved.changed else { throw Problem.conflict("An order that is \(moved.from.rawValue) cannot become paid.") }
+            // A card payment under way would be counted twice once it completes.
+            if try await sql.raw("SELECT id FROM payments WHERE order_id = \(bind: orderID) AND status IN ('requires_action', 'authorized')").first() != nil {
+                throw Problem.conflict("A card payment for this order is under way: cancel the order or wait for the payment.")
+            }
             guard let order = try await sql.raw("SELECT total, currency, payment_method FROM orders WHERE id = \(bind: orderID)").first() else {
                 throw Problem.notFound("There is no order \(orderID.prefix(64)).")
             }

@@ -26,6 +26,7 @@ struct StripeProviderTests {
         let cart = try await client.makeCart(store, variantID: variant, quantity: 2)
         let order = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
         try #require(order.status == .created)
+        #expect((order.json["payment"] as? [String: Any])?["provider"] as? String == "stripe", "the checkout names the store's card provider")
         return (try #require(order.json["id"] as? String), try #require((order.json["total"] as? [String: Any])?["amount"] as? Int))
     }
 
@@ -154,6 +155,16 @@ struct StripeProviderTests {
                 let event = #"{"id": "evt_1Stripe0100", "object": "event", "type": "payment_intent.succeeded", "data": {"object": {"id": "\#(reference)", "object": "payment_intent"}}}"#
                 #expect(try await signed(client, store, event).json["changed"] as? Bool == true)
                 #expect(try await client.call(.get, "/api/orders/\(order)", store: store).json["status"] as? String == "paid")
+
+                // Cancelling an order whose payment waits for its extra step cancels the intent at Stripe.
+                let third = try await newOrder(client, store)
+                let waiting = try await client.call(.post, "/api/orders/\(third.id)/pay", store: store, json: ["paymentMethod": "pm_card_authenticationRequired"])
+                #expect(waiting.json["status"] as? String == "requires_action")
+                #expect(try await client.call(.post, "/api/orders/\(third.id)/mark-paid", store: store).status == .conflict, "a card payment is under way")
+                #expect(try await client.call(.post, "/api/orders/\(third.id)/cancel", store: store).status == .ok)
+                #expect(await stripe.received.last?.path.hasSuffix("/cancel") == true)
+                let cancelled = try await client.call(.get, "/api/orders/\(third.id)/payments", store: store)
+                #expect(((cancelled.json["data"] as? [[String: Any]])?.first?["status"] as? String) == "cancelled")
 
                 let second = try await newOrder(client, store)
                 await stripe.setFailing(true)

@@ -65,6 +65,10 @@ actor StripeTestServer {
                 return (.badRequest, Self.error(type: "invalid_request_error", message: "No such PaymentMethod: '\(form["payment_method"] ?? "")'"))
             }
         }
+        if path.hasPrefix("/v1/payment_intents/"), path.hasSuffix("/cancel") {
+            let intent = String(path.dropFirst("/v1/payment_intents/".count).dropLast("/cancel".count))
+            return (.ok, Self.intent(id: intent, amount: 0, currency: "usd", order: "", status: "canceled", received: 0))
+        }
         if path == "/v1/refunds" {
             return (.ok, """
                 {"id": "re_3MtwBwLkdIwHu7ix0\(counter)", "object": "refund", "amount": \(Int(form["amount"] ?? "") ?? 0), "balance_transaction": "txn_1MtwBwLkdIwHu7ix",

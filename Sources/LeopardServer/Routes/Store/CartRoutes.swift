@@ -7,6 +7,7 @@ import NIOCore
 /// Carts and checkout. Shoppers present the cart's secret in `X-Cart-Secret`; staff may act on
 /// any cart. Checkout honours `Idempotency-Key`.
 struct CartRoutes {
+    let providers: PaymentProviders
     static let secretHeader = HTTPField.Name("X-Cart-Secret")!
     static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
     static let replayedHeader = HTTPField.Name("Idempotent-Replayed")!
@@ -57,17 +58,18 @@ struct CartRoutes {
         let access = access(request, context)
         let customerID = context.customer?.id
         let checkout = Checkout(database: database)
+        let cardProvider = try await providers.defaultProvider(database: database)
 
         guard let key = request.headers[Self.idempotencyHeader] else {
             let result = try await database.write { sql in
-                try await checkout.complete(cartID: cartID, access: access, input: input, customerID: customerID, on: sql)
+                try await checkout.complete(cartID: cartID, access: access, input: input, customerID: customerID, cardProvider: cardProvider, on: sql)
             }
             return try result.order.jsonResponse(status: result.created ? .created : .ok)
         }
         try IdempotencyKeys.validate(key)
         let fingerprint = IdempotencyKeys.fingerprint(method: "POST", path: request.uri.path, body: buffer.readableBytesView)
         let stored = try await IdempotencyKeys(database: database).perform(key: key, fingerprint: fingerprint) { sql in
-            let result = try await checkout.complete(cartID: cartID, access: access, input: input, customerID: customerID, on: sql)
+            let result = try await checkout.complete(cartID: cartID, access: access, input: input, customerID: customerID, cardProvider: cardProvider, on: sql)
             return (result.created ? 201 : 200, try String(decoding: JSONBodyEncoder.encode(result.order), as: UTF8.self))
         }
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
