@@ -35,8 +35,11 @@ done
 curl -fsS "${store[@]}" "$base/api/products" >/dev/null
 curl -fsS -H 'Host: fuzz-store.localhost' "$base/openapi.json" >"$data/openapi.json"
 
+# Excluded: logout (it would end the run's own session) and the Stripe keys (stored keys send the
+# store's card payments to Stripe, which this machine cannot reach: a 502 by design).
 "$venv/bin/schemathesis" run "$data/openapi.json" --url "$base" \
   -H 'X-Tenant-ID: fuzz-store' -H "Authorization: Bearer $token" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --exclude-path /api/auth/logout \
+  --exclude-path /api/payment-providers/stripe \
   --max-examples "${SCHEMATHESIS_EXAMPLES:-25}" --phases examples,coverage,fuzzing --no-color
