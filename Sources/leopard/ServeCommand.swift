@@ -33,7 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
         let services = try await LeopardServices.start(configuration, logger: logger)
         let storage = configuration.databaseURL == nil ? "SQLite under \(configuration.dataDirectory.path)" : "PostgreSQL"
         let newToken = services.newOperatorToken
-        let app = buildApplication(services, extraServices: [DatabaseShutdownService(services: services)]) {
+        let app = buildApplication(services) {
             let base = configured.platformURL.absoluteString
             say("""
                 Leopard is running (\(storage)).
@@ -49,7 +49,17 @@ struct ServeCommand: AsyncParsableCommand {
                 """)
             }
         }
-        try await app.runService()
+        // The databases close after every service has stopped (the server, the webhook worker),
+        // outside the service group, so that no cancellation interrupts the closing.
+        do {
+            try await app.runService()
+        } catch {
+            // The server could not start (the port is taken, say): say why in one line.
+            await services.shutdown()
+            FileHandle.standardError.write(Data("leopard: the server stopped: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        await services.shutdown()
     }
 }
 

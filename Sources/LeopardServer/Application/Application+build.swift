@@ -10,7 +10,8 @@ public func buildResponder(_ services: LeopardServices) -> LeopardResponder {
         store: store.buildResponder(),
         hosts: HostClassifier(baseDomain: services.configuration.baseDomain),
         directory: services.directory,
-        databases: services.databases
+        databases: services.databases,
+        afterWrite: { [dispatcher = services.webhookDispatcher] tenantID in await dispatcher.nudge(tenantID: tenantID) }
     )
 }
 
@@ -49,22 +50,11 @@ public func buildApplication(_ services: LeopardServices, extraServices: [any Se
     return Application(
         responder: buildResponder(services),
         configuration: .init(address: .hostname(services.configuration.host, port: services.configuration.port), serverName: "Leopard"),
-        services: (services.configuration.webhookPollInterval.map { [WebhookDispatchService(dispatcher: services.webhookDispatcher, interval: $0)] } ?? []) + extraServices,
+        // Graceful shutdown runs in reverse order: the server stops taking requests, then the
+        // webhook worker finishes its pass, then `extraServices`. The caller closes the
+        // databases once all of them have stopped.
+        services: extraServices + (services.configuration.webhookPollInterval.map { [WebhookDispatchService(dispatcher: services.webhookDispatcher, interval: $0)] } ?? []),
         onServerRunning: { _ in await onServerRunning() },
         logger: logger
     )
-}
-
-/// Closes the store and platform databases when the service group shuts down.
-public struct DatabaseShutdownService: Service {
-    let services: LeopardServices
-
-    public init(services: LeopardServices) {
-        self.services = services
-    }
-
-    public func run() async throws {
-        try? await gracefulShutdown()
-        await services.shutdown()
-    }
 }

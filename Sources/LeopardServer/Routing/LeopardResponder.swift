@@ -15,6 +15,8 @@ public struct LeopardResponder: HTTPResponder {
     let hosts: HostClassifier
     let directory: TenantDirectory
     let databases: TenantDatabases
+    /// Told after each write request a store answered (the webhook worker looks into it).
+    let afterWrite: @Sendable (String) async -> Void
 
     public static let tenantHeader = HTTPField.Name("X-Tenant-ID")!
     /// HTTP/1 servers move `Host` into the authority; in-process tests may leave it a header.
@@ -44,11 +46,13 @@ public struct LeopardResponder: HTTPResponder {
             let store = self.store
             let resolvedContext = storeContext
             do {
-                return try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                let response = try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
                     var context = resolvedContext
                     context.database = database
                     return try await store.respond(to: request, context: context)
                 }
+                if request.method != .get, request.method != .head { await afterWrite(tenant.id) }
+                return response
             } catch {
                 // The store's database could not be opened: logged with the store's id.
                 return ProblemRenderer.response(for: error, context: resolvedContext)

@@ -34,21 +34,64 @@ actor WebhookDispatcher {
         self.logger = logger
     }
 
-    /// One pass over every store with endpoints; returns how many deliveries were attempted.
+    /// When each known store is next looked into. A store is looked into when something may be
+    /// due: at its next delivery's time, soon after a provider event was queued, at once when a
+    /// write request through this process nudges it, and at least every `idleRecheck`
+    /// (deliveries queued through another instance).
+    private var schedule: [String: Date] = [:]
+    private var listedAt: Date?
+    static let idleRecheck: TimeInterval = 60
+    static let relist: TimeInterval = 30
+    static let concurrentStores = 8
+
+    /// One pass over the stores whose time has come (every listed store when `everything`);
+    /// returns how many deliveries were attempted.
     @discardableResult
-    func runPass(now: @escaping @Sendable () -> Date = { Date() }) async -> Int {
-        let ids: [String]
-        do {
-            ids = try await tenants.all()
-        } catch {
-            logger.error("webhook worker could not list stores", metadata: ["error": .string(DatabaseErrors.summary(error))])
-            return 0
+    func runPass(everything: Bool = false, now: @escaping @Sendable () -> Date = { Date() }) async -> Int {
+        let start = now()
+        if everything || listedAt.map({ start.timeIntervalSince($0) >= Self.relist }) ?? true {
+            do {
+                let listed = Set(try await tenants.all())
+                for id in listed where schedule[id] == nil { schedule[id] = start }
+                for id in schedule.keys where !listed.contains(id) { schedule[id] = nil }
+                listedAt = start
+            } catch {
+                logger.error("webhook worker could not list stores", metadata: ["error": .string(DatabaseErrors.summary(error))])
+            }
         }
+        let due = schedule.filter { everything || $0.value <= start }.keys.sorted()
         var attempted = 0
-        for id in ids {
-            attempted += await deliverDue(tenantID: id, now: now)
+        await withTaskGroup(of: (String, Int, Date).self) { group in
+            var next = due.makeIterator()
+            func addNext() {
+                guard let id = next.next() else { return }
+                group.addTask { await self.visit(tenantID: id, now: now) }
+            }
+            for _ in 0..<Self.concurrentStores { addNext() }
+            while let (id, sent, nextCheck) = await group.next() {
+                attempted += sent
+                // A nudge during the visit (distant past) wins over the computed time.
+                if let current = schedule[id] { schedule[id] = min(current, nextCheck) }
+                addNext()
+            }
         }
         return attempted
+    }
+
+    /// Delivers what is due in one store; returns when to look again.
+    private func visit(tenantID: String, now: @escaping @Sendable () -> Date) async -> (String, Int, Date) {
+        schedule[tenantID] = .distantFuture  // nudges while this runs bring it forward again
+        let sent = await deliverDue(tenantID: tenantID, now: now)
+        var next = now().addingTimeInterval(Self.idleRecheck)
+        if let tenant = try? await directory.tenant(id: tenantID), tenant.status == .active {
+            let due = try? await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database -> Date? in
+                let deliveries = try await WebhookQueue(database: database).nextDue()
+                let events = try await Payments(database: database).pendingEvents(before: .distantFuture, limit: 1).isEmpty ? nil : now().addingTimeInterval(PaymentWebhookRelay.sweepAge)
+                return [deliveries, events].compactMap { $0 }.min()
+            }
+            if let due = due ?? nil { next = min(next, max(due, now())) }
+        }
+        return (tenantID, sent, next)
     }
 
     /// Sends what is due in one store, batch after batch, until nothing is due.
@@ -121,8 +164,26 @@ actor WebhookDispatcher {
 
     // MARK: Background loop
 
-    /// Wakes the loop now (a store queued something through this process).
+    /// Asks for a store to be looked into on the next pass (a write through this process may have
+    /// queued something), if it is one the worker knows; wakes the loop.
+    func nudge(tenantID: String) {
+        guard schedule[tenantID] != nil else { return }
+        schedule[tenantID] = .distantPast
+        wake()
+    }
+
+    /// Learns of a store that has just become one to look into (its first endpoint or payment).
+    func watch(tenantID: String) {
+        schedule[tenantID] = .distantPast
+        wake()
+    }
+
+    /// Wakes the loop now.
     func nudge() {
+        wake()
+    }
+
+    private func wake() {
         if let wakeUp {
             self.wakeUp = nil
             wakeUp.resume()
@@ -131,17 +192,23 @@ actor WebhookDispatcher {
         }
     }
 
-    /// Waits for a nudge or `interval`, whichever comes first.
+    /// Waits for a nudge, `interval`, or cancellation (shutdown), whichever comes first.
     func pause(_ interval: Duration) async {
-        if woken {
+        if woken || Task.isCancelled {
             woken = false
             return
         }
         let timer = Task { [weak self] in
             try? await Task.sleep(for: interval)
-            await self?.nudge()
+            await self?.wake()
         }
-        await withCheckedContinuation { wakeUp = $0 }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled { continuation.resume() } else { wakeUp = continuation }
+            }
+        } onCancel: {
+            Task { await self.wake() }
+        }
         woken = false
         timer.cancel()
     }

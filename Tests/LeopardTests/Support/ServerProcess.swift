@@ -10,6 +10,8 @@ import Glibc
 final class ServerProcess: Sendable {
     let process: Process
     let port: Int
+    /// Signalled when the process ends.
+    let exited: DispatchSemaphore
 
     struct Unavailable: Error, CustomStringConvertible {
         let description: String
@@ -33,12 +35,27 @@ final class ServerProcess: Sendable {
         return port
     }
 
-    private init(process: Process, port: Int) {
+    private init(process: Process, port: Int, exited: DispatchSemaphore) {
         self.process = process
         self.port = port
+        self.exited = exited
     }
 
-    /// Starts `leopard serve` and returns once it says it is running.
+    /// Starts `leopard serve` on a free port and returns once it says it is running. A port
+    /// taken in the moment between finding it free and the server binding it (tests run in
+    /// parallel) means another try on another port.
+    static func start(dataDirectory: URL, databaseURL: String?, environment: [String: String]) async throws -> ServerProcess {
+        var lastError: (any Error)?
+        for _ in 0..<3 {
+            do {
+                return try await start(dataDirectory: dataDirectory, port: try await freePort(), databaseURL: databaseURL, environment: environment)
+            } catch let error as Unavailable where error.description.contains("in use") {
+                lastError = error
+            }
+        }
+        throw lastError ?? Unavailable(description: "no free port")
+    }
+
     static func start(dataDirectory: URL, port: Int, databaseURL: String?, environment extra: [String: String]) async throws -> ServerProcess {
         guard let executable else { throw Unavailable(description: "the leopard executable is not built beside the tests") }
         let process = Process()
@@ -51,7 +68,11 @@ final class ServerProcess: Sendable {
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        let errorLog = dataDirectory.appendingPathComponent("serve-\(port).log")
+        FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: errorLog)
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
         let ready = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             // Reads the server's output on a thread of its own until the line appears or the
@@ -74,19 +95,25 @@ final class ServerProcess: Sendable {
                 }
             }
         }
-        guard ready else { throw Unavailable(description: "leopard serve exited before it was running") }
-        return ServerProcess(process: process, port: port)
+        guard ready else {
+            let log = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
+            throw Unavailable(description: "leopard serve exited before it was running: \(log.suffix(2000))")
+        }
+        return ServerProcess(process: process, port: port, exited: exited)
     }
 
     /// SIGKILL: no shutdown of any kind.
     func kill() {
         Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        exited.wait()
     }
 
-    /// SIGTERM, and waits for a clean exit.
-    func stop() {
+    /// SIGTERM; true when the server shut down by itself within 30 seconds (otherwise it is
+    /// killed).
+    func stop() -> Bool {
         process.terminate()
-        process.waitUntilExit()
+        if exited.wait(timeout: .now() + 30) == .success { return true }
+        kill()
+        return false
     }
 }

@@ -160,6 +160,21 @@ struct OutboxDeliveryTests {
         }
     }
 
+    @Test("beside the server, the worker delivers as soon as a write queues an event, without waiting for its poll", .timeLimit(.minutes(1)))
+    func liveWorker() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.serve { url in
+            // Polls once an hour: only the nudge after each write can explain a prompt delivery.
+            try await TestPlatform.withPlatform(configure: { $0.webhookPollInterval = .seconds(3600) }) { _, client in
+                let store = try await client.makeStore("Live Hook Shop")
+                _ = try await addEndpoint(client, store, url: url, events: ["product.created"])
+                _ = try await client.makeProduct(store, title: "Prompt", price: 100, stock: 1)
+                await receiver.waitFor(1)
+                #expect(await receiver.received.first?.header("X-Leopard-Event") == "product.created")
+            }
+        }
+    }
+
     @Test("bad endpoints are refused with field errors and nothing is made; only the owner manages webhooks; stores never see each other's")
     func badInputAndIsolation() async throws {
         try await TestPlatform.withPlatform(configure: { $0.allowPrivateWebhookTargets = false }) { platform, client in

@@ -17,6 +17,29 @@ actor WebhookReceiver {
 
     private(set) var received: [Received] = []
     private var failuresLeft: Int
+    private var waiters: [(id: UUID, count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+    /// Returns once `count` requests have arrived, or when the test is cancelled (its time
+    /// limit), so that a delivery that never comes fails the test instead of hanging it.
+    func waitFor(_ count: Int) async {
+        if received.count >= count { return }
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled { continuation.resume() } else { waiters.append((id, count, continuation)) }
+            }
+        } onCancel: {
+            Task { await self.cancelWaiter(id) }
+        }
+    }
+
+    private func cancelWaiter(_ id: UUID) {
+        waiters.removeAll { waiter in
+            guard waiter.id == id else { return false }
+            waiter.continuation.resume()
+            return true
+        }
+    }
 
     init(failures: Int = 0) {
         failuresLeft = failures
@@ -26,6 +49,11 @@ actor WebhookReceiver {
 
     func record(_ request: Received) -> HTTPResponse.Status {
         received.append(request)
+        waiters.removeAll { waiter in
+            guard received.count >= waiter.count else { return false }
+            waiter.continuation.resume()
+            return true
+        }
         if failuresLeft > 0 {
             failuresLeft -= 1
             return .internalServerError

@@ -29,6 +29,7 @@ struct WebhookRoutes {
             try await WebhookTenants(database: services.platformDatabase).add(tenantID: tenant.id)
             let created = try await endpoints.create(url: input.url, topics: input.events, description: input.description,
                                                      allowPrivateHosts: services.configuration.allowPrivateWebhookTargets)
+            await services.webhookDispatcher.watch(tenantID: tenant.id)
             return try created.jsonResponse(status: .created)
         }
         router.get("/api/webhooks") { request, context in
@@ -65,7 +66,7 @@ struct WebhookRoutes {
         router.post("/api/webhooks/:webhookId/deliveries/:deliveryId/redeliver") { _, context in
             _ = try context.requireOwner()
             let delivery = try await endpoints(context).redeliver(endpointID: try context.parameters.require("webhookId"), deliveryID: try context.parameters.require("deliveryId"))
-            await services.webhookDispatcher.nudge()
+            await services.webhookDispatcher.nudge(tenantID: try context.store().tenant.id)
             return try delivery.jsonResponse(status: .accepted)
         }
     }
