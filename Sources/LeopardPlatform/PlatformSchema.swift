@@ -46,6 +46,21 @@ public enum PlatformSchema {
         Migration("0004_webhook_tenants", [
             "CREATE TABLE webhook_tenants (tenant_id TEXT PRIMARY KEY, created_at TEXT NOT NULL)",
         ]),
+        // Store databases made ahead of signups (the warm pool): claimed by a signup in the
+        // transaction that points its registry row at one.
+        Migration("0005_spare_databases", [
+            """
+            CREATE TABLE spare_databases (
+                name TEXT PRIMARY KEY,
+                storage TEXT NOT NULL,
+                role TEXT,
+                sealed_password TEXT,
+                fingerprint TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX spare_databases_claim ON spare_databases (storage, fingerprint, created_at)",
+        ]),
     ]
 
     public static var migrator: Migrator { Migrator(migrations) }

@@ -23,6 +23,7 @@ struct ProvisionBench: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Data directory (default: a new temporary one, removed afterwards).", valueName: "dir"))
     var dataDir: String?
     @Option(help: "bcrypt cost of the owner's password.") var bcryptCost: Int = Int(PasswordHasher.defaultCost)
+    @Option(help: "Spare store databases made before the timing starts (the warm pool).") var spareStores: Int = 0
 
     func run() async throws {
         guard count > 0, concurrency > 0, (4...31).contains(bcryptCost) else { throw ValidationError("count and concurrency must be positive; bcrypt cost 4-31") }
@@ -33,9 +34,11 @@ struct ProvisionBench: AsyncParsableCommand {
         configuration.databaseURL = databaseURL
         configuration.signupRateLimit = 0
         configuration.maxOpenTenants = max(256, concurrency * 2)
+        configuration.spareStores = spareStores
         var logger = Logger(label: "leopard.bench")
         logger.logLevel = .warning
         let services = try await LeopardServices.start(configuration, logger: logger)
+        await services.sparePool.fill()
 
         let hasher = PasswordHasher(cost: UInt8(bcryptCost))
         let clock = ContinuousClock()
@@ -76,7 +79,7 @@ struct ProvisionBench: AsyncParsableCommand {
         let wall = (clock.now - wallStart).milliseconds
 
         let latencies = samples.map(\.0).sorted()
-        print("storage: \(configuration.storage.rawValue)  stores: \(count)  concurrency: \(concurrency)")
+        print("storage: \(configuration.storage.rawValue)  stores: \(count)  concurrency: \(concurrency)  spares ready: \(spareStores)")
         print(String(format: "provisioning ms: p50 %.1f  p95 %.1f  p99 %.1f  mean %.1f  max %.1f", percentile(latencies, 0.50), percentile(latencies, 0.95), percentile(latencies, 0.99), latencies.reduce(0, +) / Double(latencies.count), latencies.last ?? 0))
         print(String(format: "throughput: %.1f stores/s (%.0f ms wall)", Double(count) / (wall / 1000), wall))
         for step in ProvisioningStep.allCases {

@@ -17,6 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Signups per minute per client address; 0 turns the limit off. Env: LEOPARD_SIGNUP_RATE_LIMIT.", valueName: "n"))
     var signupRateLimit: Int = Int(ProcessInfo.processInfo.environment["LEOPARD_SIGNUP_RATE_LIMIT"] ?? "") ?? 20
 
+    @Option(help: ArgumentHelp("Store databases kept ready so that signups only claim one (the warm pool); 0 makes each at signup. Env: LEOPARD_SPARE_STORES.", valueName: "n"))
+    var spareStores: Int = Int(ProcessInfo.processInfo.environment["LEOPARD_SPARE_STORES"] ?? "") ?? 8
+
     @Option(help: ArgumentHelp("The platform's address as people reach it, when behind a proxy (e.g. https://shops.example.com). Env: LEOPARD_PUBLIC_URL.", valueName: "url"))
     var publicURL: String = ProcessInfo.processInfo.environment["LEOPARD_PUBLIC_URL"] ?? ""
 
@@ -27,10 +30,13 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.port = port
         guard signupRateLimit >= 0 else { throw ValidationError("--signup-rate-limit must be 0 or more") }
         configuration.signupRateLimit = signupRateLimit
+        guard (0...1000).contains(spareStores) else { throw ValidationError("--spare-stores must be 0-1000") }
+        configuration.spareStores = spareStores
         configuration.publicURL = publicURL.isEmpty ? nil : publicURL
         let configured = configuration
         let logger = platform.logger(configuration)
         let services = try await LeopardServices.start(configuration, logger: logger)
+        await services.sparePool.refill()
         let storage = configuration.databaseURL == nil ? "SQLite under \(configuration.dataDirectory.path)" : "PostgreSQL"
         let newToken = services.newOperatorToken
         let app = buildApplication(services) {

@@ -47,12 +47,16 @@ public struct TenantProvisioner: Sendable {
     let log: ProvisioningLog
     let databases: TenantDatabases
     let setup: StoreSetup
+    /// Spare databases to claim instead of creating one; nil or empty means create.
+    let pool: SparePool?
     let faultInjector: FaultInjector?
     let logger: Logger
 
     /// `faultInjector` is for tests only: it is called after each step's action and may throw to
     /// make that step fail. No HTTP route or command-line option reaches it.
-    public init(registry: TenantRegistry, log: ProvisioningLog, databases: TenantDatabases, setup: StoreSetup, faultInjector: FaultInjector? = nil, logger: Logger = Logger(label: "leopard.provisioning")) {
+    public init(registry: TenantRegistry, log: ProvisioningLog, databases: TenantDatabases, setup: StoreSetup, pool: SparePool? = nil,
+                faultInjector: FaultInjector? = nil, logger: Logger = Logger(label: "leopard.provisioning")) {
+        self.pool = pool
         self.registry = registry
         self.log = log
         self.databases = databases
@@ -87,7 +91,7 @@ public struct TenantProvisioner: Sendable {
         }
 
         do {
-            let location = try provider.plan(tenantID: tenantID)
+            var location = try provider.plan(tenantID: tenantID)
             let reserved = Tenant(
                 id: tenantID, slug: request.slug.value, storeName: request.storeName, ownerEmail: request.ownerEmail.value,
                 status: .provisioning, database: location, createdAt: startedAt, updatedAt: startedAt
@@ -95,16 +99,24 @@ public struct TenantProvisioner: Sendable {
             let registry = self.registry
             let databases = self.databases
             let setup = self.setup
+            let pool = self.pool
 
             try await run(.reserveSlug) {
                 try await registry.reserve(reserved)
                 undo.append((.reserveSlug, { try await registry.remove(id: tenantID) }))
             }
             try await run(.createDatabase) {
-                try await provider.create(location, migrator: setup.migrator)
+                // A spare from the warm pool when there is one (the registry row then names it),
+                // else a new database from the template.
+                if let pool, let claimed = try await pool.claim(for: tenantID) {
+                    location = claimed
+                } else {
+                    try await provider.create(location, migrator: setup.migrator)
+                }
+                let created = location
                 undo.append((.createDatabase, {
                     await databases.close(tenantID: tenantID)
-                    try await provider.drop(location)
+                    try await provider.drop(created)
                 }))
             }
             try await run(.migrateSchema) {

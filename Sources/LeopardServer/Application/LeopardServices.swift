@@ -20,6 +20,8 @@ public struct LeopardServices: Sendable {
     public let directory: TenantDirectory
     public let lifecycle: TenantLifecycle
     public let provisioner: TenantProvisioner
+    /// Store databases made ahead of signups.
+    public let sparePool: SparePool
     public let operatorCredentials: OperatorCredentials
     /// The operator token made on this start, shown once; nil when it existed or came from the environment.
     public let newOperatorToken: String?
@@ -88,6 +90,7 @@ public struct LeopardServices: Sendable {
             let log = ProvisioningLog(database: platform)
             try await StaleProvisioningSweep(registry: registry, provider: provider, logger: logger).run()
             let directory = TenantDirectory(registry: registry)
+            let pool = SparePool(target: configuration.spareStores, platform: platform, provider: provider, migrator: storeMigrator, logger: logger)
             let httpClient = HTTPClient.leopard()
             let providers = PaymentProviders(client: httpClient, secrets: secrets, stripeBase: configuration.stripeAPIBase)
             let relay = PaymentWebhookRelay(databases: databases, providers: providers, tenants: WebhookTenants(database: platform), logger: logger)
@@ -103,7 +106,8 @@ public struct LeopardServices: Sendable {
                 provisioningLog: log,
                 directory: directory,
                 lifecycle: TenantLifecycle(registry: registry, directory: directory, databases: databases, logger: logger),
-                provisioner: TenantProvisioner(registry: registry, log: log, databases: databases, setup: setup, faultInjector: configuration.provisioningFaults, logger: logger),
+                provisioner: TenantProvisioner(registry: registry, log: log, databases: databases, setup: setup, pool: pool, faultInjector: configuration.provisioningFaults, logger: logger),
+                sparePool: pool,
                 operatorCredentials: credentials,
                 newOperatorToken: newToken,
                 passwordHasher: PasswordHasher(cost: configuration.passwordHashCost),
@@ -125,6 +129,7 @@ public struct LeopardServices: Sendable {
 
     /// Closes every store database and the platform database.
     public func shutdown() async {
+        await sparePool.stop()
         try? await httpClient.shutdown()
         await databases.closeAll()
         await platformDatabase.close()

@@ -36,6 +36,8 @@ public struct ServerConfiguration: Sendable {
     /// (`LEOPARD_WEBHOOK_ALLOW_PRIVATE=1`): off by default, so stores cannot reach internal
     /// services through the platform; tests and single-machine set-ups turn it on.
     public var allowPrivateWebhookTargets: Bool = false
+    /// Store databases kept ready for signups (the warm pool); 0 makes each at signup.
+    public var spareStores: Int = 8
     /// Stripe's API (`LEOPARD_STRIPE_API_BASE`): tests point it at a local server.
     public var stripeAPIBase: String = "https://api.stripe.com"
     /// How often the webhook worker looks for due deliveries (it is also woken at once by a

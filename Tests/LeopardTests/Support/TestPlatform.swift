@@ -36,6 +36,7 @@ struct TestPlatform: Sendable {
         configuration.passwordHashCost = 4  // production uses 12; tests stay fast
         configuration.logLevel = .warning
         configuration.allowPrivateWebhookTargets = true
+        configuration.spareStores = 0  // the warm pool has tests of its own
         configuration.webhookPollInterval = nil  // tests run the webhook worker's passes themselves
         return configuration
     }

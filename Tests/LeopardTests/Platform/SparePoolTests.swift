@@ -1,0 +1,73 @@
+import Foundation
+import HummingbirdTesting
+import LeopardPlatform
+import LeopardServer
+import LeopardStorage
+import SQLKit
+import Testing
+
+@Suite("Warm pool of store databases")
+struct SparePoolTests {
+    /// The spares listed in the platform database.
+    func spares(_ platform: TestPlatform) async throws -> Set<String> {
+        Set(try await platform.services.platformDatabase.read { sql in
+            try await sql.raw("SELECT name FROM spare_databases").all().map { try $0.decode(column: "name", as: String.self) }
+        })
+    }
+
+    @Test("signups claim spares, the pool refills, and a store made from a spare works like any other", arguments: TestPlatform.storages)
+    func claims(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage, configure: { $0.spareStores = 3 }) { platform, client in
+            let pool = platform.services.sparePool
+            await pool.fill()
+            #expect(try await pool.count() == 3)
+            let ready = try await spares(platform)
+
+            let store = try await client.makeStore("Spare Shop")
+            let tenant = try #require(try await platform.services.registry.find(id: store.id))
+            #expect(ready.contains(tenant.database.name), "the store's database is one of the spares")
+            #expect(try await !spares(platform).contains(tenant.database.name), "and it left the pool")
+            let product = try await client.call(.post, "/api/products", store: store, json: ["title": "From a spare", "price": 100, "stock": 1])
+            #expect(product.status == .created)
+
+            // A burst larger than the pool: every signup succeeds, each with its own database.
+            let ids = try await withThrowingTaskGroup(of: String?.self) { group in
+                for index in 0..<6 {
+                    group.addTask {
+                        try await client.signup(storeName: "Spare Crowd \(index)", email: "o\(index)@spare.test", password: nil).json["id"] as? String
+                    }
+                }
+                return try await group.reduce(into: [String]()) { if let id = $1 { $0.append(id) } }
+            }
+            #expect(ids.count == 6)
+            var names: Set<String> = [tenant.database.name]
+            for id in ids { names.insert(try #require(try await platform.services.registry.find(id: id)).database.name) }
+            #expect(names.count == 7)
+            await pool.fill()
+            #expect(try await pool.count() == 3)
+            #expect(try await spares(platform).isDisjoint(with: names))
+        }
+    }
+
+    @Test("a signup that fails after claiming a spare drops it; nothing is left behind and the slug is free", arguments: TestPlatform.storages)
+    func rollback(storage: TestPlatform.Storage) async throws {
+        let fault = OneShotFault(at: .createOwner)
+        try await TestPlatform.withPlatform(storage, configure: { $0.spareStores = 2; $0.provisioningFaults = fault.injector }) { platform, client in
+            let pool = platform.services.sparePool
+            await pool.fill()
+            let before = try await spares(platform)
+            let failed = try await client.signup(storeName: "Doomed Spare Shop")
+            #expect(failed.status == .serviceUnavailable)
+            #expect(try await platform.services.registry.count() == 0)
+            await pool.fill()
+            let claimed = before.subtracting(try await spares(platform))
+            #expect(claimed.count == 1)
+            let provider = platform.services.databases.provider
+            for name in claimed {
+                let location = TenantDatabaseLocation(kind: provider.kind, name: name, role: storage == .postgres ? name : nil)
+                #expect(try await !provider.exists(location), "the claimed spare was dropped")
+            }
+            #expect(try await client.signup(storeName: "Doomed Spare Shop").status == .created)
+        }
+    }
+}
