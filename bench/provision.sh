@@ -10,6 +10,8 @@ leopard=.build/release/leopard
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(uname -sr)"
 echo "## SQLite, 200 sequential";   "$leopard" bench provision --count 200 --concurrency 1
 echo "## SQLite, 100 concurrent";   "$leopard" bench provision --count 100 --concurrency 100
+echo "## SQLite, 100 concurrent, 100 spares ready"; "$leopard" bench provision --count 100 --concurrency 100 --spare-stores 100
 bench_postgres_start
-echo "## PostgreSQL, 200 sequential"; "$leopard" bench provision --count 200 --concurrency 1 --database-url "$BENCH_DATABASE_URL"
-echo "## PostgreSQL, 100 concurrent"; "$leopard" bench provision --count 100 --concurrency 100 --database-url "$BENCH_DATABASE_URL"
+echo "## PostgreSQL, 200 sequential"; "$leopard" bench provision --count 200 --concurrency 1 --database-url "$(bench_postgres_new_platform)"
+echo "## PostgreSQL, 100 concurrent"; "$leopard" bench provision --count 100 --concurrency 100 --database-url "$(bench_postgres_new_platform)"
+echo "## PostgreSQL, 100 concurrent, 100 spares ready"; "$leopard" bench provision --count 100 --concurrency 100 --spare-stores 100 --database-url "$(bench_postgres_new_platform)"

@@ -20,6 +20,16 @@ bench_postgres_start() {
     -o "-p $port -k $BENCH_PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
   PGPASSWORD=leopard "$bin/psql" -h 127.0.0.1 -p "$port" -U leopard -d postgres -qc "CREATE DATABASE leopard_platform" >/dev/null
   BENCH_DATABASE_URL="postgres://leopard:leopard@127.0.0.1:$port/leopard_platform"
+  BENCH_PG_PSQL="$bin/psql -h 127.0.0.1 -p $port -U leopard -d postgres -qc"
+  BENCH_PG_BASE="postgres://leopard:leopard@127.0.0.1:$port"
   BENCH_PG_STOP="${as[*]} $bin/pg_ctl -D $BENCH_PG_DIR/data -m fast stop"
   trap 'eval "$BENCH_PG_STOP" >/dev/null 2>&1; rm -rf "$BENCH_PG_DIR"' EXIT
+}
+
+# Prints the URL of a new, empty platform database on the bench cluster (each run of
+# `leopard bench provision` gets its own: its key file is new every time).
+bench_postgres_new_platform() {
+  local name="leopard_platform_$(date +%s%N)"
+  PGPASSWORD=leopard $BENCH_PG_PSQL "CREATE DATABASE $name" >/dev/null
+  echo "$BENCH_PG_BASE/$name"
 }

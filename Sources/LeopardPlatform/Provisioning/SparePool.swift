@@ -20,6 +20,10 @@ public actor SparePool {
     let logger: Logger
     private var filling: Task<Void, Never>?
     private var stopped = false
+    private var lastClaim = ContinuousClock.now
+    /// Refilling waits for signups to pause this long, so that it does not compete with a burst
+    /// (on PostgreSQL, `CREATE DATABASE` would queue with the signups' own work).
+    static let quietPeriod: Duration = .seconds(1)
 
     public init(target: Int, platform: any DatabaseHandle, provider: any TenantDatabaseProvider, migrator: Migrator, logger: Logger) {
         self.target = max(0, target)
@@ -56,7 +60,7 @@ public actor SparePool {
             }
             return location
         }
-        if location != nil { await refill() }
+        if location != nil { await claimed() }
         return location
     }
 
@@ -69,10 +73,21 @@ public actor SparePool {
         }
     }
 
-    /// Starts topping the pool up in the background, unless that is already under way.
-    public func refill() {
+    private func claimed() {
+        lastClaim = ContinuousClock.now
+        refill(after: Self.quietPeriod)
+    }
+
+    /// Starts topping the pool up in the background (once signups have paused for `quiet`),
+    /// unless that is already under way.
+    public func refill(after quiet: Duration = .zero) {
         guard target > 0, filling == nil, !stopped else { return }
         filling = Task {
+            while quiet > .zero, !Task.isCancelled {
+                let wait = self.lastClaim + quiet - ContinuousClock.now
+                if wait <= .zero || self.stopped { break }
+                try? await Task.sleep(for: wait)
+            }
             await self.fillNow()
             self.filling = nil
         }
@@ -132,6 +147,14 @@ public actor SparePool {
     private func dropStale(now: Date = Date()) async throws {
         let storage = self.storage, fingerprint = migrator.fingerprint, kind = provider.kind
         let abandoned = now.addingTimeInterval(-600).stamp
+        let listed = try await platform.read { sql in
+            try await sql.raw("SELECT name, role, sealed_password FROM spare_databases WHERE storage = \(bind: storage) AND fingerprint = \(bind: fingerprint)").all().map { row in
+                TenantDatabaseLocation(kind: kind, name: try row.decode(column: "name", as: String.self), role: try row.decode(column: "role", as: String?.self),
+                                       sealedPassword: try row.decode(column: "sealed_password", as: String?.self))
+            }
+        }
+        // Spares this platform cannot use (sealed with another platform key) go too.
+        let unusable = listed.filter { !provider.canUse($0) }
         let stale = try await platform.read { sql in
             try await sql.raw("""
                 SELECT name, role, sealed_password FROM spare_databases
@@ -141,7 +164,7 @@ public actor SparePool {
                                        sealedPassword: try row.decode(column: "sealed_password", as: String?.self))
             }
         }
-        for location in stale {
+        for location in stale + unusable {
             try await provider.drop(location)
             try await platform.write { sql in try await sql.raw("DELETE FROM spare_databases WHERE name = \(bind: location.name)").run() }
         }

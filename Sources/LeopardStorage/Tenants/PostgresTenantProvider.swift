@@ -111,6 +111,11 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
         }
     }
 
+    public func canUse(_ location: TenantDatabaseLocation) -> Bool {
+        guard let sealed = location.sealedPassword else { return false }
+        return (try? secrets.open(sealed)) != nil
+    }
+
     public func plan(tenantID: String) throws -> TenantDatabaseLocation {
         let name = try Self.databaseName(tenantID: tenantID)
         return TenantDatabaseLocation(kind: .postgres, name: name.value, role: name.value, sealedPassword: try secrets.seal(Self.randomPassword()))

@@ -21,4 +21,12 @@ public protocol TenantDatabaseProvider: Sendable {
 
     /// Whether the store's database exists.
     func exists(_ location: TenantDatabaseLocation) async throws -> Bool
+
+    /// Whether this platform can use a database made for it: on PostgreSQL, whether the role's
+    /// sealed password opens with this platform's key.
+    func canUse(_ location: TenantDatabaseLocation) -> Bool
+}
+
+extension TenantDatabaseProvider {
+    public func canUse(_ location: TenantDatabaseLocation) -> Bool { true }
 }
