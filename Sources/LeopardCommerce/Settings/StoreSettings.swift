@@ -27,6 +27,8 @@ public struct StoreSettings: Sendable, Equatable, Codable {
     public var shippingRate: Int
     public var logoUrl: String?
     public var theme: Theme
+    /// Stock at or under which a tracked variant announces `inventory.low`.
+    public var lowStockThreshold: Int = 5
 
     public init(name: String, currency: String, contactEmail: String?, taxRateBasisPoints: Int = 0, shippingRate: Int = 0, logoUrl: String? = nil, theme: Theme = Theme()) {
         self.name = name
@@ -43,8 +45,8 @@ public struct StoreSettings: Sendable, Equatable, Codable {
     }
 
     static func load(on sql: any SQLDatabase) async throws -> StoreSettings? {
-        try await sql.raw("SELECT name, currency, contact_email, tax_rate_bps, shipping_rate, logo_url, theme_json FROM store_settings WHERE id = 1").first().map { row in
-            StoreSettings(
+        try await sql.raw("SELECT name, currency, contact_email, tax_rate_bps, shipping_rate, logo_url, theme_json, low_stock_threshold FROM store_settings WHERE id = 1").first().map { row in
+            var settings = StoreSettings(
                 name: try row.decode(column: "name", as: String.self),
                 currency: try row.decode(column: "currency", as: String.self),
                 contactEmail: try row.decode(column: "contact_email", as: String?.self),
@@ -53,6 +55,8 @@ public struct StoreSettings: Sendable, Equatable, Codable {
                 logoUrl: try row.decode(column: "logo_url", as: String?.self),
                 theme: (try? JSONText.decode(Theme.self, from: try row.decode(column: "theme_json", as: String.self))) ?? Theme()
             )
+            settings.lowStockThreshold = try row.decode(column: "low_stock_threshold", as: Int.self)
+            return settings
         }
     }
 
@@ -68,7 +72,7 @@ public struct StoreSettings: Sendable, Equatable, Codable {
             try await sql.raw("""
                 UPDATE store_settings SET name = \(bind: settings.name), currency = \(bind: settings.currency), contact_email = \(bind: settings.contactEmail),
                     tax_rate_bps = \(bind: settings.taxRateBasisPoints), shipping_rate = \(bind: settings.shippingRate), logo_url = \(bind: settings.logoUrl),
-                    theme_json = \(bind: try JSONText.encode(settings.theme)), updated_at = \(bind: now.stamp)
+                    theme_json = \(bind: try JSONText.encode(settings.theme)), low_stock_threshold = \(bind: settings.lowStockThreshold), updated_at = \(bind: now.stamp)
                 WHERE id = 1
                 """).run()
         }

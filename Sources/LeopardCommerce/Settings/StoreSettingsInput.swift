@@ -11,8 +11,9 @@ public struct StoreSettingsInput: Decodable, Sendable {
     public var shippingRate: MoneyInput?
     public var logoUrl: Patch<String> = .absent
     public var theme: StoreSettings.Theme?
+    public var lowStockThreshold: Int?
 
-    enum CodingKeys: String, CodingKey { case name, currency, contactEmail, taxRate, shippingRate, logoUrl, theme }
+    enum CodingKeys: String, CodingKey { case name, currency, contactEmail, taxRate, shippingRate, logoUrl, theme, lowStockThreshold }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -23,6 +24,7 @@ public struct StoreSettingsInput: Decodable, Sendable {
         shippingRate = try container.decodeIfPresent(MoneyInput.self, forKey: .shippingRate)
         logoUrl = try container.decodePatch(String.self, forKey: .logoUrl)
         theme = try container.decodeIfPresent(StoreSettings.Theme.self, forKey: .theme)
+        lowStockThreshold = try container.decodeIfPresent(Int.self, forKey: .lowStockThreshold)
     }
 
     public static let presets = ["classic", "midnight", "fresh"]
@@ -83,6 +85,9 @@ public struct StoreSettingsInput: Decodable, Sendable {
             if let radius = theme.radius, !(0...32).contains(radius) { fail("theme.radius", "must be from 0 to 32") }
             settings.theme = theme
         }
+        if let lowStockThreshold {
+            if (0...1_000_000).contains(lowStockThreshold) { settings.lowStockThreshold = lowStockThreshold } else { fail("lowStockThreshold", "must be from 0 to 1000000") }
+        }
         guard errors.isEmpty else { throw Problem.validation(errors) }
         return settings
     }
@@ -102,8 +107,10 @@ public struct StoreSettingsView: Encodable, Sendable {
     public let shippingRate: Money
     public let logoUrl: String?
     public let theme: StoreSettings.Theme
+    public let lowStockThreshold: Int
 
     public init(_ settings: StoreSettings) {
+        lowStockThreshold = settings.lowStockThreshold
         name = settings.name
         currency = settings.currency
         contactEmail = settings.contactEmail

@@ -50,12 +50,13 @@ enum OpenAPISchemas {
         ])),
         ("Settings", object([
             ("name", string), ("currency", string), ("contactEmail", nullable("string")), ("taxRate", ["type": "number"]),
-            ("shippingRate", ref("Money")), ("logoUrl", nullable("string")), ("theme", ref("Theme")),
-        ], required: ["name", "currency", "taxRate", "shippingRate", "theme"])),
+            ("shippingRate", ref("Money")), ("logoUrl", nullable("string")), ("theme", ref("Theme")), ("lowStockThreshold", integer),
+        ], required: ["name", "currency", "taxRate", "shippingRate", "theme", "lowStockThreshold"])),
         ("SettingsInput", object([
             ("name", string), ("currency", string), ("contactEmail", nullable("string")),
             ("taxRate", ["type": "number", "description": "Percent, at most two decimals"]),
             ("shippingRate", ref("MoneyInput")), ("logoUrl", nullable("string")), ("theme", ref("Theme")),
+            ("lowStockThreshold", ["type": "integer", "minimum": 0, "maximum": 1_000_000, "description": "Stock at or under which inventory.low is sent"]),
         ])),
         ("ProductImage", object([("id", string), ("url", string), ("alt", string), ("position", integer)], required: ["id", "url", "alt", "position"])),
         ("ProductOption", object([("name", string), ("values", array(string))], required: ["name", "values"])),

@@ -220,6 +220,9 @@ struct OutboxDeliveryTests {
         try await receiver.serve { url in
             try await TestPlatform.withPlatform { platform, client in
                 let store = try await client.makeStore("Event Shop")
+                #expect(try await client.call(.get, "/api/settings", store: store).json["lowStockThreshold"] as? Int == 5)
+                let bad = try await client.call(.patch, "/api/settings", store: store, json: ["lowStockThreshold": -1])
+                #expect(bad.status == .unprocessableContent && bad.errorFields == ["lowStockThreshold"])
                 let topics = ["order.created", "order.paid", "order.fulfilled", "order.cancelled", "order.refunded", "inventory.low"]
                 _ = try await addEndpoint(client, store, url: url, events: topics)
                 _ = try await addEndpoint(client, store, url: url, events: ["order.paid"])
@@ -245,6 +248,18 @@ struct OutboxDeliveryTests {
                 #expect(await platform.services.webhookDispatcher.deliverDue(tenantID: store.id) == 8)
                 let topicsSeen = await receiver.received.compactMap { $0.header("X-Leopard-Event") }.sorted()
                 #expect(topicsSeen == ["inventory.low", "order.cancelled", "order.created", "order.created", "order.fulfilled", "order.paid", "order.paid", "order.refunded"].sorted(), "\(topicsSeen)")
+                // The store's own threshold: 12 → 9 crosses 10.
+                #expect(try await client.call(.patch, "/api/settings", store: store, json: ["lowStockThreshold": 10]).status == .ok)
+                let bowl = try await client.makeProduct(store, title: "Bowl", price: 900, stock: 12)
+                let bowlVariant = try #require((bowl["variants"] as? [[String: Any]])?.first?["id"] as? String)
+                let bowlCart = try await client.makeCart(store, variantID: bowlVariant, quantity: 3)
+                #expect(try await client.call(.post, "/api/carts/\(bowlCart.id)/checkout", store: store, staff: false, json: checkoutBody,
+                                              headers: [.cartSecret: bowlCart.secret]).status == .created)
+                #expect(await platform.services.webhookDispatcher.deliverDue(tenantID: store.id) == 2)
+                let low = await receiver.received.filter { $0.header("X-Leopard-Event") == "inventory.low" }
+                let lowObject = try #require((low.last?.json["data"] as? [String: Any])?["object"] as? [String: Any])
+                #expect(low.count == 2)
+                #expect(lowObject["stock"] as? Int == 9 && lowObject["threshold"] as? Int == 10)
             }
         }
     }
