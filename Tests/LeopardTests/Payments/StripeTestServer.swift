@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+@testable import LeopardPayments
 
 /// Stripe's API as recorded in its API reference (PaymentIntents, Refunds, errors), served on
 /// 127.0.0.1 for the provider's tests. Responses are the reference's examples with the
@@ -28,7 +29,7 @@ actor StripeTestServer {
     func setFailing(_ value: Bool) { failing = value }
 
     func handle(path: String, headers: HTTPFields, body: String) -> (HTTPResponse.Status, String) {
-        let form = Self.decode(body)
+        let form = StripeForm.decode(body)
         received.append(Received(path: path, headers: headers, form: form))
         if failing { return (.internalServerError, Self.error(type: "api_error", message: "An unknown error occurred.")) }
         guard headers[.authorization] == "Bearer \(Self.secretKey)" else {
@@ -99,15 +100,6 @@ actor StripeTestServer {
 
     static func error(type: String, message: String) -> String {
         #"{"error": {"message": "\#(message)", "type": "\#(type)"}}"#
-    }
-
-    static func decode(_ text: String) -> [String: String] {
-        var values: [String: String] = [:]
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-            values[parts[0]] = parts.count > 1 ? parts[1] : ""
-        }
-        return values
     }
 
     /// Runs `body` with the server listening; passes its base URL.
