@@ -207,13 +207,15 @@ public struct Payments: Sendable {
     public func apply(_ event: PaymentEvent, provider: String, now: Date = Date()) async throws -> Applied {
         let lock = rowLock
         return try await database.write { sql in
+            // An event about a payment not recorded (yet) leaves no receipt, so that the
+            // provider's retry, or a resend, is applied once the payment exists.
+            guard let row = try await sql.raw("""
+                SELECT id, order_id, status, amount, captured_amount FROM payments WHERE provider = \(bind: provider) AND provider_reference = \(bind: event.reference)
+                """).first() else { return .ignored }
             guard try await sql.raw("""
                 INSERT INTO webhook_receipts (provider, event_id, received_at) VALUES (\(bind: provider), \(bind: event.id), \(bind: now.stamp))
                 ON CONFLICT (provider, event_id) DO NOTHING RETURNING event_id
                 """).first() != nil else { return .ignored }
-            guard let row = try await sql.raw("""
-                SELECT id, order_id, status, amount, captured_amount FROM payments WHERE provider = \(bind: provider) AND provider_reference = \(bind: event.reference)
-                """).first() else { return .ignored }
             let paymentID = try row.decode(column: "id", as: String.self)
             let orderID = try row.decode(column: "order_id", as: String.self)
             let current = PaymentStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .failed
@@ -317,16 +319,23 @@ public struct Payments: Sendable {
     /// in total) is one conditional update, so concurrent refunds cannot together exceed it; the
     /// payment and the order change in the same transaction. A provider's later `charge.refunded`
     /// for the same total changes nothing.
-    public func refund(orderID: String, amount: Int?, restock: Bool, actor: String, now: Date = Date()) async throws -> Refund {
+    ///
+    /// `refundedBefore`, when the provider was asked first, is what was refunded when it was
+    /// asked: the refund is recorded only on top of exactly that, so two identical requests
+    /// racing (one refund at the provider, same idempotency key) are recorded once, and a
+    /// provider event that recorded it first is not added again.
+    public func refund(orderID: String, amount: Int?, restock: Bool, actor: String, refundedBefore: Int? = nil, now: Date = Date()) async throws -> Refund {
         if let amount, amount < 1 { throw Problem.invalid("amount", "must be at least 1") }
         let lock = rowLock
         let (paymentID, refunded, total, restocked, provider, reference) = try await database.write { sql in
             guard try await sql.raw("SELECT id FROM orders WHERE id = \(bind: orderID)").first() != nil else {
                 throw Problem.notFound("There is no order \(orderID.prefix(64)).")
             }
+            // After a provider refund, its event may have made the payment `refunded` already.
+            let refundable: SQLQueryString = refundedBefore == nil ? "('captured', 'partially_refunded')" : "('captured', 'partially_refunded', 'refunded')"
             guard let row = try await sql.raw("""
                 SELECT id, provider, provider_reference, captured_amount, refunded_amount FROM payments
-                WHERE order_id = \(bind: orderID) AND status IN ('captured', 'partially_refunded') ORDER BY id DESC LIMIT 1
+                WHERE order_id = \(bind: orderID) AND status IN \(refundable) ORDER BY id DESC LIMIT 1
                 """).first() else {
                 throw Problem.conflict("This order has no captured payment to refund.")
             }
@@ -334,6 +343,15 @@ public struct Payments: Sendable {
             let captured = try row.decode(column: "captured_amount", as: Int.self)
             let left = captured - (try row.decode(column: "refunded_amount", as: Int.self))
             let wanted = amount ?? left
+            let before = try row.decode(column: "refunded_amount", as: Int.self)
+            if let refundedBefore, before != refundedBefore {
+                if before >= refundedBefore + wanted {
+                    // The provider's event recorded this refund already.
+                    let restocked = restock ? try await Inventory.returnStock(orderID: orderID, reason: "order_refunded", actor: actor, now: now, on: sql) : false
+                    return (paymentID, wanted, before, restocked, try row.decode(column: "provider", as: String.self), try row.decode(column: "provider_reference", as: String.self))
+                }
+                throw Problem.conflict("Another refund of this order was recorded meanwhile; reload the order and try again.")
+            }
             guard wanted <= left, let updated = try await sql.raw("""
                 UPDATE payments SET refunded_amount = refunded_amount + \(bind: wanted),
                     status = CASE WHEN refunded_amount + \(bind: wanted) >= captured_amount THEN 'refunded' ELSE 'partially_refunded' END,

@@ -111,7 +111,7 @@ public actor SparePool {
         do {
             try await dropStale()
             var ready = try await count()
-            while ready < target {
+            while ready < target, !stopped {
                 try await makeOne()
                 ready += 1
             }
@@ -165,8 +165,12 @@ public actor SparePool {
             }
         }
         for location in stale + unusable {
-            try await provider.drop(location)
-            try await platform.write { sql in try await sql.raw("DELETE FROM spare_databases WHERE name = \(bind: location.name)").run() }
+            // The row goes first: only the one who deleted it drops the database, so a spare that
+            // another instance claimed meanwhile is never dropped under its new store.
+            let mine = try await platform.write { sql in
+                try await sql.raw("DELETE FROM spare_databases WHERE name = \(bind: location.name) RETURNING name").first() != nil
+            }
+            if mine { try await provider.drop(location) }
         }
     }
 }

@@ -106,19 +106,18 @@ actor WebhookDispatcher {
                     try await WebhookQueue(database: database).claim(now: now())
                 }
                 if jobs.isEmpty { break }
-                let outcomes = await withTaskGroup(of: (WebhookQueue.Job, WebhookQueue.Outcome).self) { group in
+                // Each outcome is recorded as soon as it is known, so a 2xx is never left waiting
+                // for a slow neighbour (or a crash) and sent again when its lease runs out.
+                try await withThrowingTaskGroup(of: Void.self) { group in
                     for job in jobs {
-                        group.addTask { (job, await self.send(job, tenant: tenant, now: now())) }
+                        group.addTask {
+                            let outcome = await self.send(job, tenant: tenant, now: now())
+                            try await self.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                                try await WebhookQueue(database: database).complete(job, outcome: outcome, now: now())
+                            }
+                        }
                     }
-                    var outcomes: [(WebhookQueue.Job, WebhookQueue.Outcome)] = []
-                    for await outcome in group { outcomes.append(outcome) }
-                    return outcomes
-                }
-                try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
-                    let queue = WebhookQueue(database: database)
-                    for (job, outcome) in outcomes {
-                        try await queue.complete(job, outcome: outcome, now: now())
-                    }
+                    try await group.waitForAll()
                 }
                 attempted += jobs.count
             }
@@ -199,7 +198,8 @@ actor WebhookDispatcher {
             return
         }
         let timer = Task { [weak self] in
-            try? await Task.sleep(for: interval)
+            // Cancelled when the pause ends otherwise: then it must not wake the next one.
+            guard (try? await Task.sleep(for: interval)) != nil else { return }
             await self?.wake()
         }
         await withTaskCancellationHandler {

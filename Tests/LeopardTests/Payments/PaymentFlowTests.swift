@@ -207,4 +207,24 @@ struct PaymentFlowTests {
             #expect((orderNow.json["refundedTotal"] as? [String: Any])?["amount"] as? Int == 2000)
         }
     }
+
+    @Test("a refund the provider's event recorded first is not added again")
+    func refundRecordedByEventFirst() async throws {
+        try await TestPlatform.withPlatform { platform, client in
+            let (store, order, secret) = try await pendingOrder(client, "Event First Shop")
+            #expect(try await client.call(.post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4242424242424242"), headers: [.cartSecret: secret]).status == .created)
+            await platform.services.paymentRelay.idle()
+            let location = try #require(try await platform.services.registry.find(id: store.id)).database
+            let refund = try await platform.services.databases.withDatabase(tenantID: store.id, location: location) { database in
+                let payments = Payments(database: database)
+                let check = try await payments.refundable(orderID: order, amount: 1000)
+                let known = try #require(try await payments.reference(paymentID: check.paymentID))
+                // The provider refunded and its event arrived before the refund was recorded here.
+                _ = try await payments.apply(PaymentEvent(id: "evt_first", reference: known.reference, kind: .refunded(total: 1000)), provider: known.provider)
+                return try await payments.refund(orderID: order, amount: 1000, restock: false, actor: "test", refundedBefore: check.refundedBefore)
+            }
+            #expect(refund.refundedTotal.amount == 1000)
+            #expect((try await client.call(.get, "/api/orders/\(order)", store: store).json["refundedTotal"] as? [String: Any])?["amount"] as? Int == 1000)
+        }
+    }
 }

@@ -128,6 +128,29 @@ struct StripeProviderTests {
                 #expect(try await client.call(.get, "/api/orders/\(order)", store: store).json["status"] as? String == "refunded")
                 // Nothing is left to refund.
                 #expect(try await client.call(.post, "/api/orders/\(order)/refunds", store: store, json: ["amount": 1]).status == .conflict)
+
+                // Two identical refunds at once: what is recorded is what Stripe refunded (requests
+                // that read the same total share a key, so Stripe refunds them once; one that read
+                // the other's result is a refund of its own).
+                let second = try await newOrder(client, store)
+                #expect(try await client.call(.post, "/api/orders/\(second.id)/pay", store: store, json: body).status == .created)
+                async let first = client.call(.post, "/api/orders/\(second.id)/refunds", store: store, json: ["amount": 1000])
+                async let twin = client.call(.post, "/api/orders/\(second.id)/refunds", store: store, json: ["amount": 1000])
+                let statuses = [try await first.status, try await twin.status]
+                #expect(statuses.contains(.created) && statuses.allSatisfy { $0 == .created || $0 == .conflict }, "\(statuses)")
+                let firstPayment = try #require(paid.json["id"] as? String)
+                let refundKeys = Set(await stripe.received.filter { $0.path == "/v1/refunds" }.compactMap { $0.header("Idempotency-Key") }
+                    .filter { !$0.hasPrefix("refund-\(firstPayment)-") })
+                #expect(!refundKeys.isEmpty)
+                #expect((try await client.call(.get, "/api/orders/\(second.id)", store: store).json["refundedTotal"] as? [String: Any])?["amount"] as? Int == 1000 * refundKeys.count)
+
+                // An event about a payment this store never recorded leaves no receipt behind.
+                let stranger = #"{"id": "evt_1Stripe0900", "object": "event", "type": "payment_intent.succeeded", "data": {"object": {"id": "pi_unknown", "object": "payment_intent"}}}"#
+                #expect(try await signed(client, store, stranger).json["changed"] as? Bool == false)
+                let receipts = try await platform.services.databases.withDatabase(tenantID: store.id, location: location) { database in
+                    try await database.read { sql in try await sql.raw("SELECT event_id FROM webhook_receipts WHERE event_id = 'evt_1Stripe0900'").all().count }
+                }
+                #expect(receipts == 0)
             }
         }
     }

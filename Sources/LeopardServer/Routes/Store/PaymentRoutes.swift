@@ -5,6 +5,7 @@ import LeopardCommerce
 import LeopardCore
 import LeopardPayments
 import NIOCore
+import LeopardStorage
 import SQLKit
 
 /// Paying orders (the `test` provider's cards, or a Stripe payment method), refunds, the
@@ -94,9 +95,14 @@ struct PaymentRoutes {
                 errors: [.init(field: "card.number", message: message)])
     }
 
-    static func providerProblem(_ failure: ProviderFailure) -> Problem {
-        Problem(status: 502, type: "https://leopard.dev/problems/payment-provider", title: "Payment provider error",
-                detail: "The payment provider did not complete the request: \(failure.message.prefix(300))")
+    /// The provider's own message (which may name the store's key) goes to the log, not to the
+    /// client, who may be a shopper.
+    static func providerProblem(_ failure: ProviderFailure, context: AppContext) -> Problem {
+        context.logger.error("payment provider request failed", metadata: [
+            "provider": .string(failure.provider), "status": .string(failure.statusCode.map(String.init) ?? "none"), "message": .string(String(failure.message.prefix(300))),
+        ])
+        return Problem(status: 502, type: "https://leopard.dev/problems/payment-provider", title: "Payment provider error",
+                       detail: "The payment provider did not complete the request; nothing was charged or recorded. Try again later.")
     }
 
     /// Checks what the request pays with before any provider is asked.
@@ -147,7 +153,7 @@ struct PaymentRoutes {
         do {
             result = try await provider.start(PaymentRequest(orderID: orderID, amount: due, method: method, idempotencyKey: providerKey, returnURL: input.returnUrl))
         } catch let failure as ProviderFailure {
-            throw Self.providerProblem(failure)
+            throw Self.providerProblem(failure, context: context)
         }
 
         var start = Payments.Start(orderID: orderID, provider: name, reference: result.reference, status: result.status,
@@ -176,6 +182,38 @@ struct PaymentRoutes {
             try await Payments.record(start, amount: due, id: paymentID, pendingEvent: pending, lock: lock, now: Date(), on: sql)
         }
         let response: Response
+        do {
+            response = try await recordPayment(key: key, fingerprint: fingerprint, keys: keys, database: database, record: record)
+        } catch {
+            // Recorded nowhere (the order was paid or cancelled meanwhile, say): the money the
+            // provider took or reserved is given back before the refusal reaches the client.
+            if result.status != .failed, name != TestGateway.name {
+                await void(result, provider: provider, paymentID: paymentID, amount: due, context: context)
+            }
+            throw error
+        }
+        if let pending { await relay.send(pending, tenant: tenant) }
+        if result.status == .failed { throw Self.declined(result.failureMessage ?? "The card was declined.") }
+        return response
+    }
+
+    /// Cancels (or, once captured, refunds) a provider payment that could not be recorded.
+    func void(_ payment: ProviderPayment, provider: any PaymentProvider, paymentID: String, amount: Money, context: AppContext) async {
+        do {
+            if payment.status == .captured {
+                _ = try await provider.refund(reference: payment.reference, amount: amount, idempotencyKey: "void-\(paymentID)")
+            } else {
+                _ = try await provider.cancel(reference: payment.reference, idempotencyKey: "void-\(paymentID)")
+            }
+        } catch {
+            context.logger.critical("a provider payment could not be recorded nor voided: settle it in the provider's dashboard", metadata: [
+                "provider": .string(provider.name), "reference": .string(payment.reference),
+            ])
+        }
+    }
+
+    func recordPayment(key: String?, fingerprint: String, keys: IdempotencyKeys, database: any DatabaseHandle,
+                       record: @escaping @Sendable (any SQLDatabase) async throws -> Payment) async throws -> Response {
         if let key {
             let stored = try await keys.perform(key: key, fingerprint: fingerprint) { sql in
                 let payment = try await record(sql)
@@ -186,14 +224,10 @@ struct PaymentRoutes {
                 }
                 return (201, String(decoding: try JSONBodyEncoder.encode(payment), as: UTF8.self))
             }
-            response = Self.response(stored)
-        } else {
-            let payment = try await database.write { sql in try await record(sql) }
-            response = try payment.jsonResponse(status: .created)
+            return Self.response(stored)
         }
-        if let pending { await relay.send(pending, tenant: tenant) }
-        if result.status == .failed { throw Self.declined(result.failureMessage ?? "The card was declined.") }
-        return response
+        let payment = try await database.write { sql in try await record(sql) }
+        return try payment.jsonResponse(status: .created)
     }
 
     static func response(_ stored: IdempotencyKeys.Stored) -> Response {
@@ -232,17 +266,18 @@ struct PaymentRoutes {
         let payments = Payments(database: database)
         let check = try await payments.refundable(orderID: orderID, amount: input.amount)
         if check.provider == StripeProvider.providerName {
-            // The provider refunds first; the bound is then checked again as the refund is
-            // recorded. Should that lose a race, Stripe's `charge.refunded` brings the total
-            // in line (Stripe never refunds more than the charge).
+            // The provider refunds first (the key names the payment, the total refunded so far
+            // and the amount, so identical requests racing refund once); the refund is then
+            // recorded on top of that total only (see `Payments.refund`).
             do {
                 _ = try await providers.provider(named: check.provider, database: database)
                     .refund(reference: check.reference, amount: check.amount, idempotencyKey: "refund-\(check.paymentID)-\(check.refundedBefore)-\(check.amount.amount)")
             } catch let failure as ProviderFailure {
-                throw Self.providerProblem(failure)
+                throw Self.providerProblem(failure, context: context)
             }
         }
-        let refund = try await payments.refund(orderID: orderID, amount: check.amount.amount, restock: input.restock ?? false, actor: staff.actor)
+        let refund = try await payments.refund(orderID: orderID, amount: check.amount.amount, restock: input.restock ?? false, actor: staff.actor,
+                                               refundedBefore: check.provider == StripeProvider.providerName ? check.refundedBefore : nil)
         return try refund.jsonResponse(status: .created)
     }
 }
