@@ -65,11 +65,13 @@ public struct Payments: Sendable {
         public let id: String
         public let provider: String
         public let body: Data
+        public let createdAt: Date
 
-        public init(id: String, provider: String, body: Data) {
+        public init(id: String, provider: String, body: Data, createdAt: Date = Date()) {
             self.id = id
             self.provider = provider
             self.body = body
+            self.createdAt = createdAt
         }
     }
 
@@ -123,9 +125,10 @@ public struct Payments: Sendable {
     /// Provider events not yet applied, oldest first, created before `before`.
     public func pendingEvents(before: Date, limit: Int = 100) async throws -> [PendingEvent] {
         try await database.read { sql in
-            try await sql.raw("SELECT id, provider, body FROM provider_outbox WHERE created_at < \(bind: before.stamp) ORDER BY id LIMIT \(bind: limit)").all().map { row in
+            try await sql.raw("SELECT id, provider, body, created_at FROM provider_outbox WHERE created_at < \(bind: before.stamp) ORDER BY id LIMIT \(bind: limit)").all().map { row in
                 PendingEvent(id: try row.decode(column: "id", as: String.self), provider: try row.decode(column: "provider", as: String.self),
-                             body: Data(try row.decode(column: "body", as: String.self).utf8))
+                             body: Data(try row.decode(column: "body", as: String.self).utf8),
+                             createdAt: Timestamp.date(try row.decode(column: "created_at", as: String.self)) ?? Date())
             }
         }
     }
@@ -343,22 +346,26 @@ public struct Payments: Sendable {
             let captured = try row.decode(column: "captured_amount", as: Int.self)
             let left = captured - (try row.decode(column: "refunded_amount", as: Int.self))
             let wanted = amount ?? left
-            let before = try row.decode(column: "refunded_amount", as: Int.self)
-            if let refundedBefore, before != refundedBefore {
-                if before >= refundedBefore + wanted {
-                    // The provider's event recorded this refund already.
-                    let restocked = restock ? try await Inventory.returnStock(orderID: orderID, reason: "order_refunded", actor: actor, now: now, on: sql) : false
-                    return (paymentID, wanted, before, restocked, try row.decode(column: "provider", as: String.self), try row.decode(column: "provider_reference", as: String.self))
-                }
-                throw Problem.conflict("Another refund of this order was recorded meanwhile; reload the order and try again.")
-            }
-            guard wanted <= left, let updated = try await sql.raw("""
+            let provider = try row.decode(column: "provider", as: String.self), reference = try row.decode(column: "provider_reference", as: String.self)
+            // With `refundedBefore`, the update applies only on top of exactly that total (checked
+            // by the update itself, so a concurrent twin cannot pass it too).
+            let onTop: SQLQueryString = refundedBefore.map { " AND refunded_amount = \(bind: $0)" } ?? ""
+            guard wanted <= left || refundedBefore != nil, let updated = try await sql.raw("""
                 UPDATE payments SET refunded_amount = refunded_amount + \(bind: wanted),
                     status = CASE WHEN refunded_amount + \(bind: wanted) >= captured_amount THEN 'refunded' ELSE 'partially_refunded' END,
                     updated_at = \(bind: now.stamp)
                 WHERE id = \(bind: paymentID) AND refunded_amount + \(bind: wanted) <= captured_amount
-                RETURNING refunded_amount, status
-                """).first() else {
+                """ + onTop + " RETURNING refunded_amount, status").first() else {
+                if let refundedBefore {
+                    let current = try await sql.raw("SELECT refunded_amount FROM payments WHERE id = \(bind: paymentID)").first()?.decode(column: "refunded_amount", as: Int.self) ?? 0
+                    if current >= refundedBefore + wanted {
+                        // Recorded already: by the provider's event, or by a twin request with
+                        // the same idempotency key (one refund at the provider).
+                        let restocked = restock ? try await Inventory.returnStock(orderID: orderID, reason: "order_refunded", actor: actor, now: now, on: sql) : false
+                        return (paymentID, wanted, current, restocked, provider, reference)
+                    }
+                    throw Problem.conflict("Another refund of this order was recorded meanwhile; reload the order and try again.")
+                }
                 throw Problem.invalid("amount", "must be at most \(left), what is left of the \(captured) captured")
             }
             let total = try updated.decode(column: "refunded_amount", as: Int.self)
@@ -367,7 +374,7 @@ public struct Payments: Sendable {
             try await Orders.addEvent(orderID: orderID, type: "refunded", message: "Refunded \(wanted) (\(total) of \(captured) in all)", actor: actor, now: now, on: sql)
             try await Self.log(paymentID: paymentID, type: "refunded", status: PaymentStatus(rawValue: status) ?? .partiallyRefunded, amount: wanted, source: actor, now: now, on: sql)
             let restocked = restock ? try await Inventory.returnStock(orderID: orderID, reason: "order_refunded", actor: actor, now: now, on: sql) : false
-            return (paymentID, wanted, total, restocked, try row.decode(column: "provider", as: String.self), try row.decode(column: "provider_reference", as: String.self))
+            return (paymentID, wanted, total, restocked, provider, reference)
         }
         guard let payment = try await find(id: paymentID) else { throw Problem.notFound("The payment disappeared.") }
         return Refund(amount: Money(amount: refunded, currency: payment.amount.currency), refundedTotal: Money(amount: total, currency: payment.amount.currency),

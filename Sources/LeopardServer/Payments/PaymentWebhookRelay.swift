@@ -13,6 +13,7 @@ import Logging
 actor PaymentWebhookRelay {
     /// Events younger than this are left to the in-process send.
     static let sweepAge: TimeInterval = 10
+    static let giveUpAfter: TimeInterval = 24 * 3600
 
     private let databases: TenantDatabases
     private let providers: PaymentProviders
@@ -53,7 +54,17 @@ actor PaymentWebhookRelay {
             let pending = try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
                 try await Payments(database: database).pendingEvents(before: now.addingTimeInterval(-Self.sweepAge))
             }
-            for event in pending { await deliver(event, tenant: tenant) }
+            for event in pending {
+                if event.createdAt < now.addingTimeInterval(-Self.giveUpAfter) {
+                    // A day of failures will not end by itself: logged for the operator, dropped.
+                    logger.error("queued provider event dropped after a day of failures", metadata: ["tenant": .string(tenant.id), "event": .string(event.id)])
+                    try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                        try await Payments(database: database).eventDelivered(id: event.id)
+                    }
+                    continue
+                }
+                await deliver(event, tenant: tenant)
+            }
         } catch {
             logger.error("queued provider events not read", metadata: ["tenant": .string(tenant.id), "error": .string(DatabaseErrors.summary(error))])
         }

@@ -227,4 +227,37 @@ struct PaymentFlowTests {
             #expect((try await client.call(.get, "/api/orders/\(order)", store: store).json["refundedTotal"] as? [String: Any])?["amount"] as? Int == 1000)
         }
     }
+
+    @Test("a queued provider event older than a day is dropped, not applied; a fresh one is applied")
+    func staleProviderEventsDropped() async throws {
+        try await TestPlatform.withPlatform { platform, client in
+            let (store, order, _) = try await pendingOrder(client, "Stale Event Shop")
+            let tenant = try #require(try await platform.services.registry.find(id: store.id))
+            let now = Date()
+            let paymentID = try await platform.services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                let payments = Payments(database: database)
+                let due = try await payments.amountDue(orderID: order)
+                let start = Payments.Start(orderID: order, provider: "test", reference: "pi_test_stale", status: .authorized, cardBrand: nil, cardLast4: nil, nextAction: nil, failureMessage: nil)
+                let payment = try await payments.record(start, amount: due)
+                try await payments.queue(.init(id: "evt_old", provider: "test", body: StripeEvents.body(id: "evt_old", type: "payment_intent.succeeded", reference: "pi_test_stale")),
+                                         now: now.addingTimeInterval(-2 * 86400))
+                return payment.id
+            }
+            await platform.services.paymentRelay.flush(tenant: tenant, now: now)
+            let (status, left) = try await platform.services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                let payments = Payments(database: database)
+                return (try await payments.find(id: paymentID)?.status, try await payments.pendingEvents(before: .distantFuture).map(\.id))
+            }
+            #expect(status == .authorized, "the day-old event was dropped, not applied")
+            #expect(left.isEmpty)
+
+            // The same event queued a minute ago is applied.
+            try await platform.services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                try await Payments(database: database).queue(.init(id: "evt_new", provider: "test", body: StripeEvents.body(id: "evt_new", type: "payment_intent.succeeded", reference: "pi_test_stale")),
+                                                             now: now.addingTimeInterval(-60))
+            }
+            await platform.services.paymentRelay.flush(tenant: tenant, now: now)
+            #expect(try await client.call(.get, "/api/orders/\(order)", store: store).json["status"] as? String == "paid")
+        }
+    }
 }
