@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import LeopardCore
 
 /// Checks a webhook endpoint's URL: absolute `https` (or `http`), with a host, no credentials,
@@ -26,17 +29,30 @@ public enum WebhookURL {
     static func isPrivate(host: String) -> Bool {
         let host = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         if host == "localhost" || host.hasSuffix(".localhost") || host.hasSuffix(".local") || host.hasSuffix(".internal") { return true }
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false).compactMap { UInt8($0) }
-        if parts.count == 4 {
-            switch (parts[0], parts[1]) {
-            case (0, _), (10, _), (127, _), (169, 254), (192, 168): return true
-            case (172, 16...31), (100, 64...127): return true
-            default: return false
-            }
+        // Every spelling the system's resolver takes as an IPv4 address (`127.1`, `2130706433`,
+        // `0x7f.0.0.1`…), read the way it reads them.
+        var v4 = in_addr()
+        if inet_aton(host, &v4) != 0 {
+            let value = UInt32(bigEndian: v4.s_addr)
+            return isPrivate(v4: [UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff)])
         }
-        if host.contains(":") {
-            return host == "::1" || host == "::" || host.hasPrefix("fc") || host.hasPrefix("fd") || host.hasPrefix("fe80") || host.hasPrefix("::ffff:")
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, host, &v6) == 1 {
+            let bytes = withUnsafeBytes(of: v6) { Array($0) }
+            if bytes[0..<15].allSatisfy({ $0 == 0 }) && (bytes[15] == 0 || bytes[15] == 1) { return true }  // :: and ::1
+            if bytes[0] & 0xfe == 0xfc { return true }  // unique local fc00::/7
+            if bytes[0] == 0xfe && bytes[1] & 0xc0 == 0x80 { return true }  // link-local fe80::/10
+            if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff { return isPrivate(v4: Array(bytes[12..<16])) }  // ::ffff:a.b.c.d
+            return false
         }
         return false
+    }
+
+    static func isPrivate(v4 parts: [UInt8]) -> Bool {
+        switch (parts[0], parts[1]) {
+        case (0, _), (10, _), (127, _), (169, 254), (192, 168): return true
+        case (172, 16...31), (100, 64...127): return true
+        default: return false
+        }
     }
 }

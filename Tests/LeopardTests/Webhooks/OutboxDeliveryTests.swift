@@ -184,6 +184,12 @@ struct OutboxDeliveryTests {
                 (["url": "not a url", "events": ["order.paid"]], "url"),
                 (["url": "http://127.0.0.1:9/x", "events": ["order.paid"]], "url"),
                 (["url": "http://169.254.169.254/latest", "events": ["order.paid"]], "url"),
+                (["url": "http://127.1:8080/x", "events": ["order.paid"]], "url"),
+                (["url": "http://2130706433/x", "events": ["order.paid"]], "url"),
+                (["url": "http://0x7f.0.0.1/x", "events": ["order.paid"]], "url"),
+                (["url": "http://[0:0:0:0:0:0:0:1]/x", "events": ["order.paid"]], "url"),
+                (["url": "http://[::ffff:10.0.0.1]/x", "events": ["order.paid"]], "url"),
+                (["url": "http://[fd00::1]/x", "events": ["order.paid"]], "url"),
                 (["url": "https://user:pw@example.com/x", "events": ["order.paid"]], "url"),
                 (["url": "https://example.com/x", "events": []], "events"),
                 (["url": "https://example.com/x", "events": ["order.exploded"]], "events.0"),
@@ -197,6 +203,9 @@ struct OutboxDeliveryTests {
             #expect((list.json["data"] as? [Any])?.isEmpty == true)
             #expect(try await client.call(.post, "/api/webhooks", store: store, staff: false, json: ["url": "https://example.com/x", "events": ["order.paid"]]).status == .unauthorized)
 
+            // Public addresses in any spelling are fine.
+            _ = try await addEndpoint(client, store, url: "https://8.8.8.8/hook", events: ["order.paid"])
+            _ = try await addEndpoint(client, store, url: "https://[2001:db8::1]/hook", events: ["order.paid"])
             let made = try await addEndpoint(client, store, url: "https://hooks.example.com/leopard", events: ["order.paid", "order.paid", "inventory.low"])
             let read = try await client.call(.get, "/api/webhooks/\(made.id)", store: store)
             #expect(read.json["topics"] as? [String] == ["order.paid", "inventory.low"])
