@@ -177,11 +177,6 @@ actor WebhookDispatcher {
         wake()
     }
 
-    /// Wakes the loop now.
-    func nudge() {
-        wake()
-    }
-
     private func wake() {
         if let wakeUp {
             self.wakeUp = nil
