@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         .target(
@@ -84,9 +86,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "LeopardWeb",
+            dependencies: [
+                "LeopardCore",
+                "LeopardCommerce",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Templates"), .copy("Assets")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "LeopardServer",
             dependencies: [
                 "LeopardCore",
+                "LeopardWeb",
                 "LeopardStorage",
                 "LeopardPlatform",
                 "LeopardCommerce",
@@ -99,6 +113,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -119,6 +134,7 @@ let package = Package(
                 "LeopardCommerce",
                 "LeopardPayments",
                 "LeopardServer",
+                "LeopardWeb",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -68,6 +68,41 @@ public struct StaffSessions: Sendable {
         return redeemed ? Issued(token: session, expiresAt: expires) : nil
     }
 
+    /// A one-time link token that opens a session for the staff member with this e-mail address
+    /// within `lifetime` seconds (after signup, where the form is on another host). Nil when
+    /// there is no such staff member.
+    public func issueHandoff(email: String, lifetime: TimeInterval = 120, now: Date = Date()) async throws -> String? {
+        let token = "lph_" + SecureToken.make()
+        let issued = try await database.write { sql -> Bool in
+            guard let row = try await sql.raw("SELECT id FROM staff_members WHERE email = \(bind: email.lowercased())").first() else { return false }
+            try await sql.raw("DELETE FROM staff_handoffs WHERE expires_at <= \(bind: now.stamp)").run()
+            try await sql.raw("""
+                INSERT INTO staff_handoffs (token_sha256, staff_id, expires_at)
+                VALUES (\(bind: TokenDigest.hex(token)), \(bind: try row.decode(column: "id", as: String.self)), \(bind: now.addingTimeInterval(lifetime).stamp))
+                """).run()
+            return true
+        }
+        return issued ? token : nil
+    }
+
+    /// Redeems a handoff token once: the session it opens, or nil when it is unknown, used or expired.
+    public func redeemHandoff(token: String, now: Date = Date()) async throws -> Issued? {
+        guard token.hasPrefix("lph_"), token.utf8.count <= 100 else { return nil }
+        let session = Self.prefix + SecureToken.make()
+        let expires = now.addingTimeInterval(Self.lifetime).stamp
+        let redeemed = try await database.write { sql -> Bool in
+            guard let row = try await sql.raw("""
+                DELETE FROM staff_handoffs WHERE token_sha256 = \(bind: TokenDigest.hex(token)) AND expires_at > \(bind: now.stamp) RETURNING staff_id
+                """).first() else { return false }
+            try await sql.raw("""
+                INSERT INTO staff_sessions (id, staff_id, token_sha256, created_at, expires_at)
+                VALUES (\(bind: Identifier.make("ses", date: now)), \(bind: try row.decode(column: "staff_id", as: String.self)), \(bind: TokenDigest.hex(session)), \(bind: now.stamp), \(bind: expires))
+                """).run()
+            return true
+        }
+        return redeemed ? Issued(token: session, expiresAt: expires) : nil
+    }
+
     /// The staff member a live session token belongs to.
     public func principal(token: String, now: Date = Date()) async throws -> StaffPrincipal? {
         let digest = TokenDigest.hex(token)

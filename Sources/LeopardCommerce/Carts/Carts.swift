@@ -19,6 +19,11 @@ public struct Carts: Sendable {
     public struct LineInput: Decodable, Sendable {
         public var variantId: String
         public var quantity: Int
+
+        public init(variantId: String, quantity: Int) {
+            self.variantId = variantId
+            self.quantity = quantity
+        }
     }
 
     public struct CreateInput: Decodable, Sendable {

@@ -11,6 +11,16 @@ public struct Address: Codable, Sendable, Equatable {
     public var postalCode: String
     public var country: String
 
+    public init(name: String, line1: String, line2: String?, city: String, region: String?, postalCode: String, country: String) {
+        self.name = name
+        self.line1 = line1
+        self.line2 = line2
+        self.city = city
+        self.region = region
+        self.postalCode = postalCode
+        self.country = country
+    }
+
     /// Field errors under `field` (e.g. `shippingAddress.city`), with the country upper-cased.
     public func validated(field: String) -> (Address, [Problem.FieldError]) {
         var address = self

@@ -19,6 +19,13 @@ public struct Checkout: Sendable {
         public var billingAddress: Address?
         /// `card` (default), or a manual method: `bank_transfer`, `cash_on_delivery`.
         public var paymentMethod: String?
+
+        public init(email: String, shippingAddress: Address, billingAddress: Address? = nil, paymentMethod: String? = nil) {
+            self.email = email
+            self.shippingAddress = shippingAddress
+            self.billingAddress = billingAddress
+            self.paymentMethod = paymentMethod
+        }
     }
 
     public static let paymentMethods = ["card", "bank_transfer", "cash_on_delivery"]

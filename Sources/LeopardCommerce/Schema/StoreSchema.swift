@@ -270,6 +270,17 @@ public enum StoreSchema {
             "CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id)",
             "ALTER TABLE store_settings ADD COLUMN low_stock_threshold INTEGER NOT NULL DEFAULT 5",
         ]),
+        // One-time links that sign a new owner in to the admin right after signup (the signup
+        // form is on the platform's host, the admin on the store's).
+        Migration("0013_staff_handoffs", [
+            """
+            CREATE TABLE staff_handoffs (
+                token_sha256 TEXT PRIMARY KEY,
+                staff_id TEXT NOT NULL REFERENCES staff_members (id) ON DELETE CASCADE,
+                expires_at TEXT NOT NULL
+            )
+            """,
+        ]),
     ]
 
     /// Tables whose changes can change what the catalog API shows (prices, stock, currency…):

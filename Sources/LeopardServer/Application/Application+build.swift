@@ -5,9 +5,14 @@ import ServiceLifecycle
 /// Builds the two routers (platform host and store hosts) and the responder that picks one.
 public func buildResponder(_ services: LeopardServices) -> LeopardResponder {
     let (platform, store) = buildRouters(services)
+    let platformAPI = platform.buildResponder()
+    let storeAPI = store.buildResponder()
+    let (platformWeb, storeWeb) = buildWebRouters(services, platformAPI: InternalAPI(responder: platformAPI), storeAPI: InternalAPI(responder: storeAPI))
     return LeopardResponder(
-        platform: platform.buildResponder(),
-        store: store.buildResponder(),
+        platform: platformAPI,
+        store: storeAPI,
+        platformWeb: platformWeb.buildResponder(),
+        storeWeb: storeWeb.buildResponder(),
         hosts: HostClassifier(baseDomain: services.configuration.baseDomain),
         directory: services.directory,
         databases: services.databases,
@@ -39,6 +44,25 @@ public func buildRouters(_ services: LeopardServices) -> (platform: Router<AppCo
     WebhookRoutes(services: services).register(on: store)
     CustomerRoutes(services: services).register(on: store)
     OpenAPIRoutes(document: OpenAPIRoutes.store).register(on: store)
+    return (platform, store)
+}
+
+/// The HTML routers: the platform's site, and every store's storefront and admin. Pages that
+/// change things call the JSON API routers in process.
+func buildWebRouters(_ services: LeopardServices, platformAPI: InternalAPI, storeAPI: InternalAPI) -> (platform: Router<AppContext>, store: Router<AppContext>) {
+    let pages = services.web
+    let platform = Router(context: AppContext.self)
+    platform.add(middleware: WebErrorMiddleware(pages: pages))
+    AssetRoutes(pages: pages).register(on: platform)
+    PlatformPages(pages: pages, api: platformAPI, services: services).register(on: platform)
+
+    let store = Router(context: AppContext.self)
+    store.add(middleware: WebErrorMiddleware(pages: pages))
+    AssetRoutes(pages: pages).register(on: store)
+    StorefrontRoutes(pages: pages).register(on: store)
+    CartPageRoutes(pages: pages).register(on: store)
+    CheckoutPageRoutes(pages: pages, api: storeAPI, providers: services.paymentProviders).register(on: store)
+    AdminRoutes(pages: pages, api: storeAPI, services: services).register(on: store)
     return (platform, store)
 }
 

@@ -4,6 +4,7 @@ import LeopardCommerce
 import LeopardCore
 import LeopardPlatform
 import LeopardStorage
+import LeopardWeb
 import Logging
 import PostgresNIO
 import SQLKit
@@ -39,6 +40,8 @@ public struct LeopardServices: Sendable {
     /// Outbound HTTP: merchant webhooks and payment providers.
     let httpClient: HTTPClient
     let paymentProviders: PaymentProviders
+    /// Templates, stylesheet and form tokens for the HTML pages.
+    let web: WebPages
     public let logger: Logger
 
     public var storeMigrator: Migrator { databases.migrator }
@@ -94,6 +97,10 @@ public struct LeopardServices: Sendable {
             let httpClient = HTTPClient.leopard()
             let providers = PaymentProviders(client: httpClient, secrets: secrets, stripeBase: configuration.stripeAPIBase)
             let relay = PaymentWebhookRelay(databases: databases, providers: providers, tenants: WebhookTenants(database: platform), logger: logger)
+            let hasher = PasswordHasher(cost: configuration.passwordHashCost)
+            let web = WebPages(renderer: try await PageRenderer.bundled(), assets: try StaticAssets.bundled(),
+                               session: BrowserSession(key: secrets.derivedKey(purpose: "forms")), hasher: hasher,
+                               baseDomain: configuration.baseDomain)
             let setup = StoreSetup(migrator: storeMigrator) { db, owner in
                 try await StaffAccounts(database: db).createOwner(storeName: owner.storeName, email: owner.email, passwordHash: owner.passwordHash)
             }
@@ -110,7 +117,7 @@ public struct LeopardServices: Sendable {
                 sparePool: pool,
                 operatorCredentials: credentials,
                 newOperatorToken: newToken,
-                passwordHasher: PasswordHasher(cost: configuration.passwordHashCost),
+                passwordHasher: hasher,
                 signupLimiter: RateLimiter(limit: configuration.signupRateLimit, window: .seconds(60)),
                 loginLimiter: RateLimiter(limit: configuration.loginFailureLimit, window: .seconds(900)),
                 catalogCache: ResponseCache(),
@@ -119,6 +126,7 @@ public struct LeopardServices: Sendable {
                                                      secrets: secrets, transport: HTTPWebhookTransport(client: httpClient), relay: relay, logger: logger),
                 httpClient: httpClient,
                 paymentProviders: providers,
+                web: web,
                 logger: logger
             )
         } catch {

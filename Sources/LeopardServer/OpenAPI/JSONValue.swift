@@ -1,9 +1,12 @@
+import Foundation
+
 /// A JSON document built in Swift (the OpenAPI description), encoded with its keys in order.
 indirect enum JSONValue: Encodable, Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
     case string(String)
     case int(Int)
     case bool(Bool)
+    case decimal(Decimal)
     case array([JSONValue])
     case object([(String, JSONValue)])
     case null
@@ -34,6 +37,9 @@ indirect enum JSONValue: Encodable, Sendable, ExpressibleByStringLiteral, Expres
             var container = encoder.singleValueContainer()
             try container.encode(value)
         case .bool(let value):
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+        case .decimal(let value):
             var container = encoder.singleValueContainer()
             try container.encode(value)
         case .null:

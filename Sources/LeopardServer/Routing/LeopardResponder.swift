@@ -12,6 +12,9 @@ public struct LeopardResponder: HTTPResponder {
 
     let platform: RouterResponder<AppContext>
     let store: RouterResponder<AppContext>
+    /// The HTML pages: the platform's site, and every store's storefront and admin.
+    let platformWeb: RouterResponder<AppContext>
+    let storeWeb: RouterResponder<AppContext>
     let hosts: HostClassifier
     let directory: TenantDirectory
     let databases: TenantDatabases
@@ -32,7 +35,7 @@ public struct LeopardResponder: HTTPResponder {
             switch hosts.classify(request.headers[Self.hostHeader] ?? request.head.authority) {
             case .platform:
                 guard path.hasPrefix("/api/"), let header = request.headers[Self.tenantHeader] else {
-                    return try await platform.respond(to: request, context: context)
+                    return try await (Self.isAPI(path) ? platform : platformWeb).respond(to: request, context: context)
                 }
                 tenant = try await resolve(header, bySlugOnly: false)
             case .storeSubdomain(let slug):
@@ -43,7 +46,7 @@ public struct LeopardResponder: HTTPResponder {
             var storeContext = context
             storeContext.tenant = tenant
             storeContext.logger[metadataKey: "tenant"] = .string(tenant.id)
-            let store = self.store
+            let store = Self.isAPI(path) ? self.store : self.storeWeb
             let resolvedContext = storeContext
             do {
                 let response = try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
@@ -60,6 +63,11 @@ public struct LeopardResponder: HTTPResponder {
         } catch {
             return ProblemRenderer.response(for: error, context: context)
         }
+    }
+
+    /// JSON API, inbound webhooks, media files and the OpenAPI document; everything else is a page.
+    static func isAPI(_ path: String) -> Bool {
+        path.hasPrefix("/api/") || path.hasPrefix("/webhooks/") || path.hasPrefix("/media/") || path == "/openapi.json"
     }
 
     private func resolve(_ key: String, bySlugOnly: Bool) async throws -> Tenant {

@@ -12,6 +12,12 @@ public struct SecretBox: Sendable {
         self.key = key
     }
 
+    /// A key for another purpose (signing form tokens, say), derived from the platform key with
+    /// HKDF, so that every instance sharing the platform key derives the same one.
+    public func derivedKey(purpose: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data("leopard:\(purpose)".utf8), outputByteCount: 32)
+    }
+
     /// A box with a fresh random key (tests).
     public static func random() -> SecretBox {
         SecretBox(key: SymmetricKey(size: .bits256))

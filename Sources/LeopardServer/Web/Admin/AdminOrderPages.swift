@@ -1,0 +1,83 @@
+import Foundation
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+import LeopardPayments
+import LeopardWeb
+
+/// Orders in the admin: list by status or e-mail, the detail with its timeline and payments, and
+/// the actions (fulfil, cancel, full refund, mark paid), each through the orders API.
+struct AdminOrderPages {
+    let routes: AdminRoutes
+
+    static let actions: [String: (path: String, done: String)] = [
+        "fulfil": ("fulfill", "fulfilled"), "cancel": ("cancel", "cancelled"), "refund": ("refunds", "refunded"), "mark-paid": ("mark-paid", "paid"),
+    ]
+
+    func register(on router: Router<AppContext>) {
+        router.get("/admin/orders", use: list)
+        router.get("/admin/orders/:orderId") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            return try await detail(visit, order: try await find(visit, context), error: nil)
+        }
+        router.post("/admin/orders/:orderId/:action") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            let fields = try await visit.form()
+            let order = try await find(visit, context)
+            guard let action = Self.actions[try context.parameters.require("action")] else { throw Problem.notFound("There is no such action.") }
+            struct Refund: Encodable { let restock: Bool }
+            let body: (any Encodable)? = action.path == "refunds" ? Refund(restock: fields["restock"] == "1") : nil
+            let reply = try await visit.call(.post, "/api/orders/\(order.id)/\(action.path)", json: body)
+            guard reply.succeeded else {
+                let problem = reply.problem
+                return try await detail(visit, order: order, error: ([problem.detail] + problem.errors.map { "\($0.field) \($0.message)" }).joined(separator: " "),
+                                        status: .init(code: reply.status >= 500 ? 502 : reply.status))
+            }
+            return routes.pages.redirect(to: "/admin/orders/\(order.id)?done=\(action.done)")
+        }
+        router.get("/admin/customers") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            let parameters = request.queryDictionary
+            let q = parameters["q"].map { String($0.prefix(200)) }
+            let page = try await Customers(database: visit.database, hasher: routes.pages.hasher)
+                .list(search: q?.nilIfEmpty, page: (try? PageRequest(limit: "50", cursor: parameters["cursor"])) ?? PageRequest(limit: 50))
+            let model = ListPage(rows: page.data.map(CustomerRow.init), query: q ?? "",
+                                 nextUrl: page.nextCursor.map { pageLink("/admin/customers", [("q", q), ("cursor", $0)]) },
+                                 firstUrl: parameters["cursor"] != nil ? pageLink("/admin/customers", [("q", q)]) : nil)
+            return try visit.page("admin/customers", model, title: "Customers", section: "/admin/customers")
+        }
+    }
+
+    func find(_ visit: AdminVisit, _ context: AppContext) async throws -> Order {
+        let id = try context.parameters.require("orderId")
+        guard Identifier.isWellFormed(id, prefix: "ord"), let order = try await Orders(database: visit.database).find(id: id) else {
+            throw Problem.notFound("There is no such order.")
+        }
+        return order
+    }
+
+    func detail(_ visit: AdminVisit, order: Order, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let payments = try await Payments(database: visit.database).forOrder(order.id)
+        let model = OrderDetailPage(order: order, payments: payments.map { ($0.provider, $0.status.rawValue, $0.amount, $0.cardBrand, $0.cardLast4) }, error: error)
+        return try visit.page("admin/order", model, title: "Order #\(order.number)", section: "/admin/orders", status: status)
+    }
+
+    @Sendable func list(_ request: Request, context: AppContext) async throws -> Response {
+        let visit = try await routes.visit(request, context)
+        guard visit.staff != nil else { return visit.signIn() }
+        let parameters = request.queryDictionary
+        let status = parameters["status"].flatMap(OrderStatus.init(rawValue:))
+        let email = parameters["email"].map { String($0.prefix(254)) }?.nilIfEmpty
+        let page = try await Orders(database: visit.database).list(.init(status: status, email: email.flatMap { EmailAddress($0)?.value }),
+                                                                   page: (try? PageRequest(limit: "50", cursor: parameters["cursor"])) ?? PageRequest(limit: 50))
+        let filters = [ListPage<OrderRow>.Filter(label: "All", url: pageLink("/admin/orders", [("email", email)]), current: status == nil)]
+            + OrderStatus.allCases.map { .init(label: $0.rawValue.replacingOccurrences(of: "_", with: " ").capitalized, url: pageLink("/admin/orders", [("email", email), ("status", $0.rawValue)]), current: status == $0) }
+        let model = ListPage(rows: page.data.map(OrderRow.init), query: email ?? "",
+                             nextUrl: page.nextCursor.map { pageLink("/admin/orders", [("email", email), ("status", status?.rawValue), ("cursor", $0)]) },
+                             firstUrl: parameters["cursor"] != nil ? pageLink("/admin/orders", [("email", email), ("status", status?.rawValue)]) : nil, filters: filters)
+        return try visit.page("admin/orders", model, title: "Orders", section: "/admin/orders")
+    }
+}

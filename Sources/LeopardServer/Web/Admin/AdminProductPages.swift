@@ -1,0 +1,255 @@
+import Foundation
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+import LeopardWeb
+import MultipartKit
+import NIOCore
+
+/// Products in the admin: list with search and status filter, the form for a new product and
+/// for an existing one (with its variants), image upload, delete. Saving goes through the
+/// products API, so the form meets the API's rules and its errors.
+struct AdminProductPages {
+    let routes: AdminRoutes
+
+    func register(on router: Router<AppContext>) {
+        router.get("/admin/products", use: list)
+        router.get("/admin/products/new") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            return try form(visit, product: nil, values: ["status": "active", "stock": "0"], errors: FieldMessages())
+        }
+        router.post("/admin/products") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            return try await save(visit, product: nil, fields: try await visit.form())
+        }
+        router.get("/admin/products/:productId") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            let product = try await find(visit, context)
+            return try form(visit, product: product, values: Self.values(product, currency: visit.settings.currency), errors: FieldMessages())
+        }
+        router.post("/admin/products/:productId") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            let fields = try await visit.form()
+            return try await save(visit, product: try await find(visit, context), fields: fields)
+        }
+        router.post("/admin/products/:productId/delete") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            _ = try await visit.form()
+            let product = try await find(visit, context)
+            let reply = try await visit.call(.delete, "/api/products/\(product.id)")
+            guard reply.succeeded else { throw Problem(status: reply.status, type: "about:blank", title: "Could not delete", detail: reply.problem.detail) }
+            return routes.pages.redirect(to: "/admin/products?done=deleted")
+        }
+        router.post("/admin/products/:productId/images", use: upload)
+        router.post("/admin/products/:productId/images/:imageId/delete") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            _ = try await visit.form()
+            let product = try await find(visit, context)
+            let imageID = try context.parameters.require("imageId")
+            guard imageID.utf8.count <= 64, imageID.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { throw Problem.notFound("There is no such image.") }
+            _ = try await visit.call(.delete, "/api/products/\(product.id)/images/\(imageID)")
+            return routes.pages.redirect(to: "/admin/products/\(product.id)?done=image-removed")
+        }
+    }
+
+    func find(_ visit: AdminVisit, _ context: AppContext) async throws -> Product {
+        let id = try context.parameters.require("productId")
+        guard Identifier.isWellFormed(id, prefix: "prod"),
+              let product = try await ProductCatalog(database: visit.database, currency: visit.settings.currency).find(id, includeHidden: true) else {
+            throw Problem.notFound("There is no such product.")
+        }
+        return product
+    }
+
+    @Sendable func list(_ request: Request, context: AppContext) async throws -> Response {
+        let visit = try await routes.visit(request, context)
+        guard visit.staff != nil else { return visit.signIn() }
+        let parameters = request.queryDictionary
+        var wanted: [String: String] = ["limit": "50"]
+        for name in ["q", "status", "cursor"] { if let value = parameters[name], !value.isEmpty { wanted[name] = String(value.prefix(200)) } }
+        let query = try (try? ProductQuery(parameters: wanted, includeHidden: true)) ?? ProductQuery(parameters: ["limit": "50"], includeHidden: true)
+        let page = try await ProductCatalog(database: visit.database, currency: visit.settings.currency).list(query)
+        let status = query.status?.rawValue
+        let q = parameters["q"]
+        let filters = [ListPage<ProductRow>.Filter(label: "All", url: pageLink("/admin/products", [("q", q)]), current: status == nil)]
+            + ProductStatus.allCases.map { .init(label: $0.rawValue.capitalized, url: pageLink("/admin/products", [("q", q), ("status", $0.rawValue)]), current: status == $0.rawValue) }
+        let model = ListPage(rows: page.data.map(ProductRow.init), query: q ?? "",
+                             nextUrl: page.nextCursor.map { pageLink("/admin/products", [("q", q), ("status", status), ("cursor", $0)]) },
+                             firstUrl: parameters["cursor"] != nil ? pageLink("/admin/products", [("q", q), ("status", status)]) : nil, filters: filters)
+        return try visit.page("admin/products", model, title: "Products", section: "/admin/products")
+    }
+
+    func form(_ visit: AdminVisit, product: Product?, values: [String: String], errors: FieldMessages, variantValues: [String: [String: String]] = [:],
+              status: HTTPResponse.Status = .ok) throws -> Response {
+        let model = ProductFormPage(product: product, values: values, errors: errors, variantValues: variantValues, currency: visit.settings.currency)
+        return try visit.page("admin/product-form", model, title: product?.title ?? "Add a product", section: "/admin/products", status: status)
+    }
+
+    static func values(_ product: Product, currency: String) -> [String: String] {
+        let single = product.options.isEmpty ? product.variants.first : nil
+        return [
+            "title": product.title, "description": product.description, "status": product.status.rawValue,
+            "tags": product.tags.joined(separator: ", "), "options": optionsText(product.options),
+            "price": single.map { MoneyText.decimal($0.price.amount, currency: currency) } ?? "",
+            "compareAt": single?.compareAtPrice.map { MoneyText.decimal($0.amount, currency: currency) } ?? "",
+            "stock": single.map { String($0.stock) } ?? "0", "sku": single?.sku ?? "",
+        ]
+    }
+
+    static func optionsText(_ options: [ProductOption]) -> String {
+        options.map { "\($0.name): \($0.values.joined(separator: ", "))" }.joined(separator: "\n")
+    }
+
+    /// `Size: S, M` per line → options; nil with a message when a line has no name or values.
+    static func parseOptions(_ text: String) -> (options: [ProductOption], error: String?) {
+        var options: [ProductOption] = []
+        for line in text.split(whereSeparator: \.isNewline) {
+            let trimmed = String(line).trimmingWhitespace()
+            guard !trimmed.isEmpty else { continue }
+            guard let colon = trimmed.firstIndex(of: ":") else { return ([], "must be written as Name: value, value (one option per line)") }
+            let name = String(trimmed[..<colon]).trimmingWhitespace()
+            let values = trimmed[trimmed.index(after: colon)...].split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+            options.append(ProductOption(name: name, values: values))
+        }
+        return (options, nil)
+    }
+
+    /// Every combination of the options' values, as variant option maps.
+    static func combinations(_ options: [ProductOption]) -> [[String: String]] {
+        options.reduce([[:]]) { partial, option in
+            partial.flatMap { combination in option.values.map { value in combination.merging([option.name: value]) { $1 } } }
+        }
+    }
+
+    func save(_ visit: AdminVisit, product: Product?, fields: FormFields) async throws -> Response {
+        let currency = visit.settings.currency
+        var values: [String: String] = [:]
+        for name in ["title", "description", "status", "tags", "options", "price", "compareAt", "stock", "sku"] { values[name] = String((fields[name] ?? "").prefix(20_000)) }
+        var problems: [(field: String, message: String)] = []
+        var body: [(String, JSONValue)] = [
+            ("title", .string(values["title"] ?? "")), ("description", .string(values["description"] ?? "")), ("status", .string(values["status"] ?? "active")),
+            ("tags", .array((values["tags"] ?? "").split(separator: ",").map { .string(String($0).trimmingWhitespace()) }.filter { if case .string(let s) = $0 { return !s.isEmpty }; return true })),
+        ]
+        func amount(_ text: String?, field: String, required: Bool) -> JSONValue? {
+            guard let text, !text.trimmingWhitespace().isEmpty else {
+                if required { problems.append((field, "is required")) }
+                return nil
+            }
+            guard let minor = MoneyText.parse(text, currency: currency) else {
+                problems.append((field, "must be an amount like 12.50"))
+                return nil
+            }
+            return .object([("amount", .int(minor))])
+        }
+        func stock(_ text: String?, field: String) -> JSONValue? {
+            guard let text = text?.trimmingWhitespace(), !text.isEmpty else { return .int(0) }
+            guard let value = Int(text), value >= 0 else {
+                problems.append((field, "must be a whole number, 0 or more"))
+                return nil
+            }
+            return .int(value)
+        }
+        let (options, optionsError) = Self.parseOptions(values["options"] ?? "")
+        if let optionsError { problems.append(("options", optionsError)) }
+        let optionsChanged = product.map { Self.optionsText($0.options) != Self.optionsText(options) } ?? true
+        var variantValues: [String: [String: String]] = [:]
+        if options.isEmpty {
+            if let price = amount(values["price"], field: "price", required: true) { body.append(("price", price)) }
+            body.append(("compareAtPrice", amount(values["compareAt"], field: "compareAtPrice", required: false) ?? .null))
+            if let stock = stock(values["stock"], field: "stock") { body.append(("stock", stock)) }
+            let sku = values["sku"]?.trimmingWhitespace() ?? ""
+            body.append(("sku", sku.isEmpty ? .null : .string(sku)))
+            body.append(("options", .array([])))
+            if product.map({ !$0.options.isEmpty }) ?? false { body.append(("variants", .array([]))) }
+        } else if optionsChanged {
+            // New options: every combination, at the typed (or the current lowest) price.
+            let base = amount(values["price"].flatMap { $0.isEmpty ? nil : $0 } ?? product.map { MoneyText.decimal($0.price.amount, currency: currency) },
+                              field: "price", required: true)
+            let baseStock = stock(values["stock"], field: "stock") ?? .int(0)
+            body.append(("options", .array(options.map { .object([("name", .string($0.name)), ("values", .array($0.values.map(JSONValue.string)))]) })))
+            body.append(("variants", .array(Self.combinations(options).map { combination in
+                .object([("options", .object(combination.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })), ("price", base ?? .null), ("stock", baseStock)])
+            })))
+        } else if let product {
+            var entries: [JSONValue] = []
+            for (index, id) in fields.values("variant").enumerated() where product.variants.contains(where: { $0.id == id }) {
+                let typed = ["price": fields["price.\(id)"] ?? "", "compareAt": fields["compareAt.\(id)"] ?? "", "stock": fields["stock.\(id)"] ?? "", "sku": fields["sku.\(id)"] ?? ""]
+                variantValues[id] = typed
+                let sku = typed["sku"]?.trimmingWhitespace() ?? ""
+                entries.append(.object([
+                    ("id", .string(id)),
+                    ("price", amount(typed["price"], field: "variants.\(index).price", required: true) ?? .null),
+                    ("compareAtPrice", amount(typed["compareAt"], field: "variants.\(index).compareAtPrice", required: false) ?? .null),
+                    ("stock", stock(typed["stock"], field: "variants.\(index).stock") ?? .int(0)),
+                    ("sku", sku.isEmpty ? .null : .string(sku)),
+                ]))
+            }
+            body.append(("variants", .array(entries)))
+        }
+        guard problems.isEmpty else {
+            return try form(visit, product: product, values: values, errors: FieldMessages(problems, general: "Check the fields marked below."),
+                            variantValues: variantValues, status: .unprocessableContent)
+        }
+        let reply = product == nil
+            ? try await visit.call(.post, "/api/products", json: JSONValue.object(body))
+            : try await visit.call(.patch, "/api/products/\(product?.id ?? "")", json: JSONValue.object(body))
+        guard reply.succeeded else {
+            let problem = reply.problem
+            return try form(visit, product: product, values: values, errors: FieldMessages(problem.errors, general: problem.errors.isEmpty ? problem.detail : "Check the fields marked below."),
+                            variantValues: variantValues, status: .init(code: reply.status >= 500 ? 502 : reply.status))
+        }
+        struct Created: Decodable { let id: String }
+        let id = try reply.decode(Created.self).id
+        return routes.pages.redirect(to: "/admin/products/\(id)?done=\(product == nil ? "created" : "saved")")
+    }
+
+    /// A multipart upload from the product page: the form token is one of the parts; the body
+    /// then goes on to the images API as it came.
+    @Sendable func upload(_ request: Request, context: AppContext) async throws -> Response {
+        let visit = try await routes.visit(request, context)
+        guard visit.staff != nil else { return visit.signIn() }
+        let product = try await find(visit, context)
+        guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("multipart/form-data"),
+              let boundary = contentType.split(separator: ";").lazy.map({ String($0).trimmingWhitespace() }).first(where: { $0.lowercased().hasPrefix("boundary=") })?.dropFirst(9) else {
+            throw Problem.badRequest("Send the image as multipart/form-data.")
+        }
+        let limit = 10 * 1024 * 1024 + 64 * 1024
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw Problem.payloadTooLarge(limit: limit)
+        }
+        let token = Self.part(named: BrowserSession.formField, in: buffer, boundary: String(boundary).trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+        try visit.check(token)
+        let reply = try await visit.call(.post, "/api/products/\(product.id)/images", body: buffer, contentType: contentType)
+        guard reply.succeeded else {
+            let model = ProductFormPage(product: product, values: Self.values(product, currency: visit.settings.currency),
+                                        errors: FieldMessages(general: "The image was not added: " + reply.problem.detail + " " + reply.problem.errors.map { "\($0.field) \($0.message)." }.joined(separator: " ")),
+                                        variantValues: [:], currency: visit.settings.currency)
+            return try visit.page("admin/product-form", model, title: product.title, section: "/admin/products", status: .init(code: reply.status >= 500 ? 502 : reply.status))
+        }
+        return routes.pages.redirect(to: "/admin/products/\(product.id)?done=uploaded")
+    }
+
+    /// The text of one small part of a multipart body, or nil.
+    static func part(named name: String, in buffer: ByteBuffer, boundary: String) -> String? {
+        let parser = MultipartParser(boundary: boundary)
+        var found: String?
+        var current = MultipartPart(body: ByteBuffer())
+        parser.onHeader = { field, value in current.headers.add(name: field, value: value) }
+        parser.onBody = { chunk in if current.name == name, current.body.readableBytes < 1024 { current.body.writeBuffer(&chunk) } }
+        parser.onPartComplete = {
+            if found == nil, current.name == name { found = String(buffer: current.body) }
+            current = MultipartPart(body: ByteBuffer())
+        }
+        try? parser.execute(buffer)
+        return found
+    }
+}

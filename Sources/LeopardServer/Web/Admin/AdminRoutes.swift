@@ -1,0 +1,102 @@
+import Foundation
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+import LeopardWeb
+
+/// The admin at `/admin` on a store's host: sign-in and sign-out, the one-time link from
+/// signup, and the dashboard. Products, orders, customers, settings and the team have their own
+/// files.
+struct AdminRoutes {
+    let pages: WebPages
+    let api: InternalAPI
+    let services: LeopardServices
+
+    func register(on router: Router<AppContext>) {
+        router.get("/admin/login") { request, context in
+            let visit = try await visit(request, context)
+            if visit.staff != nil { return pages.redirect(to: "/admin") }
+            return try visit.page("admin/login", AdminLoginPage(email: "", error: nil), title: "Sign in", section: nil)
+        }
+        router.post("/admin/login", use: login)
+        router.post("/admin/logout") { request, context in
+            let visit = try await visit(request, context)
+            _ = try await visit.form()
+            if let staff = visit.staff, case .session(let id) = staff.credential {
+                try await StaffSessions(database: visit.database, hasher: pages.hasher).revoke(sessionID: id)
+            }
+            return pages.redirect(to: "/admin/login", cookies: [BrowserSession.expired(BrowserSession.adminCookie, request: request)])
+        }
+        router.get("/admin/handoff") { request, context in
+            let visit = try await visit(request, context)
+            let token = request.queryDictionary["token"] ?? ""
+            guard let issued = try await StaffSessions(database: visit.database, hasher: pages.hasher).redeemHandoff(token: token) else {
+                return try visit.page("admin/login", AdminLoginPage(email: "", error: "That sign-in link has expired or was used already. Sign in with your e-mail and password."),
+                                      title: "Sign in", section: nil, status: .unauthorized)
+            }
+            return pages.redirect(to: "/admin?done=welcome", cookies: [session(issued, request: request)])
+        }
+        router.get("/admin", use: dashboard)
+        AdminProductPages(routes: self).register(on: router)
+        AdminOrderPages(routes: self).register(on: router)
+        AdminSettingsPages(routes: self).register(on: router)
+    }
+
+    func visit(_ request: Request, _ context: AppContext) async throws -> AdminVisit {
+        try await AdminVisit(request, context: context, pages: pages, api: api)
+    }
+
+    func session(_ issued: StaffSessions.Issued, request: Request) -> Cookie {
+        BrowserSession.cookie(BrowserSession.adminCookie, issued.token, request: request, maxAge: Int(StaffSessions.lifetime))
+    }
+
+    @Sendable func login(_ request: Request, context: AppContext) async throws -> Response {
+        let visit = try await visit(request, context)
+        let form = try await visit.form()
+        let email = String((form["email"] ?? "").prefix(254))
+        let password = String((form["password"] ?? "").prefix(1024))
+        let byAddress = "staff:\(visit.tenantID):\(context.remoteAddress ?? "local")"
+        let byEmail = "staff:\(visit.tenantID):\(email.lowercased())"
+        let throttle = LoginThrottle(limiter: services.loginLimiter)
+        do {
+            try await throttle.check(byAddress, byEmail)
+        } catch let problem as Problem {
+            return try visit.page("admin/login", AdminLoginPage(email: email, error: problem.detail), title: "Sign in", section: nil, status: .tooManyRequests)
+        }
+        guard let issued = try await StaffSessions(database: visit.database, hasher: pages.hasher).login(email: email, password: password) else {
+            await throttle.fail(byAddress, byEmail)
+            return try visit.page("admin/login", AdminLoginPage(email: email, error: "The e-mail address or password is wrong."), title: "Sign in", section: nil, status: .unauthorized)
+        }
+        return pages.redirect(to: "/admin", cookies: [session(issued, request: request)])
+    }
+
+    @Sendable func dashboard(_ request: Request, context: AppContext) async throws -> Response {
+        let visit = try await visit(request, context)
+        guard visit.staff != nil else { return visit.signIn() }
+        let overview = try await StoreOverview.load(from: visit.database, lowStockThreshold: visit.settings.lowStockThreshold)
+        let recent = try await Orders(database: visit.database).list(.init(), page: PageRequest(limit: 8)).data
+        let model = DashboardPage(
+            ordersToday: overview.ordersToday, revenueToday: MoneyText.format(amount: overview.revenueToday, currency: visit.settings.currency),
+            awaitingFulfilment: overview.awaitingFulfilment, productCount: overview.productCount,
+            lowStock: overview.lowStock.map { .init(product: $0.productTitle, variant: $0.variantTitle, stock: $0.stock, url: "/admin/products/\($0.productID)") },
+            recentOrders: recent, storefrontUrl: storefrontURL(request))
+        return try visit.page("admin/dashboard", model, title: "Dashboard", section: "/admin")
+    }
+}
+
+/// The store's home page, as the browser reached this host.
+func storefrontURL(_ request: Request) -> String {
+    let host = request.headers[LeopardResponder.hostHeader] ?? request.head.authority ?? "localhost"
+    return (BrowserSession.isSecure(request) ? "https://" : "http://") + host + "/"
+}
+
+/// Builds `/path?name=value…` with the values percent-encoded; blank values are left out.
+func pageLink(_ path: String, _ items: [(String, String?)]) -> String {
+    var components = URLComponents()
+    components.path = path
+    let kept = items.compactMap { name, value in value.flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) } }
+    components.queryItems = kept.isEmpty ? nil : kept
+    // `+` in a value would read back as a space.
+    components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+    return components.string ?? path
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+import LeopardPayments
+import LeopardWeb
+
+/// Settings in the admin (store, shipping and tax, theme, Stripe keys) and the team page
+/// (staff and API keys, owner only), each saved through its API.
+struct AdminSettingsPages {
+    let routes: AdminRoutes
+
+    func register(on router: Router<AppContext>) {
+        router.get("/admin/settings") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            return try await settings(visit, values: SettingsPage.values(visit.settings), errors: FieldMessages())
+        }
+        router.post("/admin/settings", use: saveSettings)
+        router.post("/admin/settings/stripe") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            let fields = try await visit.form()
+            struct Keys: Encodable { let secretKey: String; let webhookSecret: String }
+            let reply = try await visit.call(.put, "/api/payment-providers/stripe", json: Keys(secretKey: fields["secretKey"] ?? "", webhookSecret: fields["webhookSecret"] ?? ""))
+            guard reply.succeeded else {
+                let problem = reply.problem
+                return try await settings(visit, values: SettingsPage.values(visit.settings), errors: FieldMessages(problem.errors, general: problem.detail),
+                                          status: .init(code: reply.status >= 500 ? 502 : reply.status))
+            }
+            return routes.pages.redirect(to: "/admin/settings?done=stripe")
+        }
+        router.get("/admin/team") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            return try await team(visit, newSecret: nil, values: [:], errors: FieldMessages())
+        }
+        router.post("/admin/team/staff") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            let fields = try await visit.form()
+            struct Invite: Encodable { let email: String; let password: String?; let role: String }
+            let values = ["email": String((fields["email"] ?? "").prefix(254))]
+            let reply = try await visit.call(.post, "/api/staff", json: Invite(email: values["email"] ?? "", password: fields.text("password"), role: "staff"))
+            guard reply.succeeded else { return try await team(visit, reply: reply, values: values) }
+            return routes.pages.redirect(to: "/admin/team?done=staff")
+        }
+        router.post("/admin/team/staff/:staffId/remove") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            _ = try await visit.form()
+            let id = try context.parameters.require("staffId")
+            guard Identifier.isWellFormed(id, prefix: "stf") else { throw Problem.notFound("There is no such staff member.") }
+            let reply = try await visit.call(.delete, "/api/staff/\(id)")
+            guard reply.succeeded else { return try await team(visit, reply: reply, values: [:]) }
+            return routes.pages.redirect(to: "/admin/team?done=staff-removed")
+        }
+        router.post("/admin/team/keys") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            let fields = try await visit.form()
+            struct KeyRequest: Encodable { let name: String }
+            let values = ["name": String((fields["name"] ?? "").prefix(200))]
+            let reply = try await visit.call(.post, "/api/api-keys", json: KeyRequest(name: values["name"] ?? ""))
+            guard reply.succeeded else { return try await team(visit, reply: reply, values: values) }
+            struct Created: Decodable { let secret: String? }
+            // The secret is shown on this response only; it is never stored in clear.
+            return try await team(visit, newSecret: try? reply.decode(Created.self).secret, values: [:], errors: FieldMessages(), status: .created)
+        }
+        router.post("/admin/team/keys/:keyId/revoke") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            _ = try await visit.form()
+            let id = try context.parameters.require("keyId")
+            guard Identifier.isWellFormed(id, prefix: "key") else { throw Problem.notFound("There is no such API key.") }
+            let reply = try await visit.call(.delete, "/api/api-keys/\(id)")
+            guard reply.succeeded else { return try await team(visit, reply: reply, values: [:]) }
+            return routes.pages.redirect(to: "/admin/team?done=key-revoked")
+        }
+    }
+
+    func settings(_ visit: AdminVisit, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let stripe = try await ProviderCredentials(database: visit.database, secrets: routes.services.paymentProviders.secrets).view(provider: StripeProvider.providerName)
+        let model = SettingsPage(values: values, errors: errors, stripeConfigured: stripe.configured, stripeHint: stripe.secretKeyHint, isOwner: visit.staff?.isOwner ?? false)
+        return try visit.page("admin/settings", model, title: "Settings", section: "/admin/settings", status: status)
+    }
+
+    @Sendable func saveSettings(_ request: Request, context: AppContext) async throws -> Response {
+        let visit = try await routes.visit(request, context)
+        guard visit.staff != nil else { return visit.signIn() }
+        let fields = try await visit.form()
+        var values: [String: String] = [:]
+        for name in ["name", "currency", "contactEmail", "taxRate", "shippingRate", "logoUrl", "preset", "primaryColor", "accentColor", "font", "radius", "lowStockThreshold"] {
+            values[name] = String((fields[name] ?? "").prefix(2048)).trimmingWhitespace()
+        }
+        var problems: [(field: String, message: String)] = []
+        let currency = (values["currency"] ?? "").uppercased()
+        var body: [(String, JSONValue)] = [("name", .string(values["name"] ?? "")), ("currency", .string(currency))]
+        body.append(("contactEmail", (values["contactEmail"] ?? "").isEmpty ? .null : .string(values["contactEmail"] ?? "")))
+        body.append(("logoUrl", (values["logoUrl"] ?? "").isEmpty ? .null : .string(values["logoUrl"] ?? "")))
+        if let tax = Decimal(string: (values["taxRate"] ?? "").isEmpty ? "0" : values["taxRate"] ?? "", locale: Locale(identifier: "en_US_POSIX")) {
+            body.append(("taxRate", .decimal(tax)))
+        } else {
+            problems.append(("taxRate", "must be a percentage like 8.25"))
+        }
+        if let shipping = MoneyText.parse((values["shippingRate"] ?? "").isEmpty ? "0" : values["shippingRate"] ?? "", currency: Currency.isKnown(currency) ? currency : visit.settings.currency) {
+            body.append(("shippingRate", .object([("amount", .int(shipping))])))
+        } else {
+            problems.append(("shippingRate", "must be an amount like 4.99"))
+        }
+        if let threshold = Int(values["lowStockThreshold"] ?? "") { body.append(("lowStockThreshold", .int(threshold))) } else { problems.append(("lowStockThreshold", "must be a whole number")) }
+        var theme: [(String, JSONValue)] = [("preset", .string(values["preset"] ?? "classic"))]
+        for name in ["primaryColor", "accentColor", "font"] { if let value = values[name], !value.isEmpty { theme.append((name, .string(value))) } }
+        if let radius = values["radius"], !radius.isEmpty {
+            if let number = Int(radius) { theme.append(("radius", .int(number))) } else { problems.append(("radius", "must be a whole number from 0 to 32")) }
+        }
+        body.append(("theme", .object(theme)))
+        guard problems.isEmpty else {
+            return try await settings(visit, values: values, errors: FieldMessages(problems, general: "Check the fields marked below."), status: .unprocessableContent)
+        }
+        let reply = try await visit.call(.patch, "/api/settings", json: JSONValue.object(body))
+        guard reply.succeeded else {
+            let problem = reply.problem
+            // `theme.accentColor` → `accentColor`, the form's field.
+            let errors = problem.errors.map { (String($0.field.split(separator: ".").last ?? Substring($0.field)), $0.message) }
+            return try await settings(visit, values: values, errors: FieldMessages(errors, general: problem.errors.isEmpty ? problem.detail : "Check the fields marked below."),
+                                      status: .init(code: reply.status >= 500 ? 502 : reply.status))
+        }
+        return routes.pages.redirect(to: "/admin/settings?done=settings")
+    }
+
+    func team(_ visit: AdminVisit, reply: InternalAPI.Reply, values: [String: String]) async throws -> Response {
+        let problem = reply.problem
+        return try await team(visit, newSecret: nil, values: values, errors: FieldMessages(problem.errors, general: problem.detail), status: .init(code: reply.status >= 500 ? 502 : reply.status))
+    }
+
+    func team(_ visit: AdminVisit, newSecret: String?, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok) async throws -> Response {
+        guard visit.staff?.isOwner ?? false else { throw Problem.forbidden("Only the store's owner manages staff and API keys.") }
+        struct Members: Decodable { struct Member: Decodable { let id: String; let email: String; let role: String }; let data: [Member] }
+        struct Keys: Decodable { struct Key: Decodable { let id: String; let name: String; let createdAt: String; let lastUsedAt: String? }; let data: [Key] }
+        let members = (try? await visit.call(.get, "/api/staff?limit=100").decode(Members.self).data) ?? []
+        let keys = (try? await visit.call(.get, "/api/api-keys?limit=100").decode(Keys.self).data) ?? []
+        let model = TeamPage(members: members.map { .init(id: $0.id, email: $0.email, role: $0.role, removable: $0.role != "owner") },
+                             keys: keys.map { .init(id: $0.id, name: $0.name, created: String($0.createdAt.prefix(10)), lastUsed: $0.lastUsedAt.map { String($0.prefix(10)) }) },
+                             newSecret: newSecret, values: values, errors: errors)
+        return try visit.page("admin/team", model, title: "Staff and API keys", section: "/admin/team", status: status)
+    }
+}

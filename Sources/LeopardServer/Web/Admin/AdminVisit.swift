@@ -1,0 +1,90 @@
+import Foundation
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+import LeopardStorage
+import LeopardWeb
+
+/// One request to the admin on a store's host: the store's settings, the staff member signed in
+/// with the `lp_admin` cookie (a staff session of this store's database; a cookie from another
+/// store matches nothing here), and the form token bound to that session.
+struct AdminVisit {
+    let request: Request
+    let context: AppContext
+    let pages: WebPages
+    let api: InternalAPI
+    let settings: StoreSettings
+    let database: any DatabaseHandle
+    let tenantID: String
+    let sessionToken: String?
+    let staff: StaffPrincipal?
+    let binding: BrowserSession.Binding
+
+    init(_ request: Request, context: AppContext, pages: WebPages, api: InternalAPI) async throws {
+        let (tenant, database) = try context.store()
+        self.request = request
+        self.context = context
+        self.pages = pages
+        self.api = api
+        self.database = database
+        self.tenantID = tenant.id
+        guard let settings = try await StoreSettings.load(from: database) else { throw Problem.unavailable("This store is not set up yet.") }
+        self.settings = settings
+        var staff: StaffPrincipal?
+        var token: String?
+        if let value = request.cookies[BrowserSession.adminCookie]?.value, value.hasPrefix(StaffSessions.prefix), value.utf8.count <= 200 {
+            staff = try await StaffSessions(database: database, hasher: pages.hasher).principal(token: value)
+            token = staff == nil ? nil : value
+        }
+        self.staff = staff
+        self.sessionToken = token
+        self.binding = BrowserSession.binding(request, session: token)
+    }
+
+    var scope: String { "admin:\(tenantID)" }
+    var csrf: String { pages.session.token(scope: scope, binding: binding.value) }
+
+    var baseCookies: [Cookie] {
+        var cookies = binding.newCookie.map { [BrowserSession.cookie(BrowserSession.anonymousCookie, $0, request: request)] } ?? []
+        // A cookie for a session that has ended (expired, signed out elsewhere) is cleared.
+        if sessionToken == nil, request.cookies[BrowserSession.adminCookie] != nil { cookies.append(BrowserSession.expired(BrowserSession.adminCookie, request: request)) }
+        return cookies
+    }
+
+    /// Where a visitor who is not signed in is sent: the sign-in form.
+    func signIn() -> Response {
+        pages.redirect(to: "/admin/login", cookies: baseCookies)
+    }
+
+    /// Reads a posted form and checks its token: 403 and nothing done when it is missing or wrong.
+    func form() async throws -> FormFields {
+        let fields = try await StorefrontVisit.readForm(request)
+        try check(fields[BrowserSession.formField])
+        return fields
+    }
+
+    func check(_ token: String?) throws {
+        guard binding.newCookie == nil, pages.session.verify(token, scope: scope, binding: binding.value) else { throw FormTokenRefused() }
+    }
+
+    /// The JSON API as this staff member.
+    func call(_ method: HTTPRequest.Method, _ path: String, json: (any Encodable)? = nil, body: ByteBuffer? = nil, contentType: String? = nil) async throws -> InternalAPI.Reply {
+        try await api.send(method, path, json: json, body: body, contentType: contentType, bearer: sessionToken, context: context)
+    }
+
+    func page<Page>(_ template: String, _ page: Page, title: String, section: String?, status: HTTPResponse.Status = .ok, cookies: [Cookie] = []) throws -> Response {
+        let notice = request.queryDictionary["done"].flatMap { Self.notices[$0] }
+        let chrome = AdminChrome(title: title, section: section, stylesheet: pages.assets.stylesheet.path, themeCSS: ThemeStyle(settings.theme).css,
+                                 staffEmail: staff?.email, notice: notice)
+        let html = try pages.renderer.render(template, page: page, frame: .init(csrf: csrf, storeName: settings.name), layout: "shared/admin-layout", chrome: chrome)
+        return pages.html(html, status: status, request: request, cookies: baseCookies + cookies)
+    }
+
+    /// Notices after an action, by the code in `?done=`; the page never echoes text from the address.
+    static let notices: [String: String] = [
+        "created": "Product created.", "saved": "Changes saved.", "uploaded": "Image uploaded.", "image-removed": "Image removed.",
+        "deleted": "Product deleted.", "fulfilled": "Order marked as fulfilled.", "cancelled": "Order cancelled.", "refunded": "Refund recorded.",
+        "paid": "Order marked as paid.", "settings": "Settings saved.", "stripe": "Stripe keys saved.", "staff": "Staff member added.",
+        "staff-removed": "Staff member removed.", "key-revoked": "API key revoked.", "welcome": "Welcome to your new store! Add your first product to get started.",
+    ]
+}

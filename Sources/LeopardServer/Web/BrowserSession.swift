@@ -1,0 +1,74 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LeopardCore
+
+/// The cookies a browser carries on a store's host (or the platform's) and the form token that
+/// every POST must send back.
+///
+/// Cookies are host-only (no `Domain`), `HttpOnly`, `SameSite=Lax`, and `Secure` when the
+/// request came over https (`X-Forwarded-Proto: https` from the proxy in front). A store's
+/// cookies therefore never reach another store's subdomain, and a cookie presented on the wrong
+/// host is looked up in that store's database, where it matches nothing.
+///
+/// The form token is an HMAC, under a key derived from the platform key, of the host's tenant
+/// id and what the browser's session is: the staff session token when signed in to the admin,
+/// otherwise a random `lp_csrf` cookie. Another site cannot read either, so it cannot forge the
+/// token; a sibling subdomain that planted its own `lp_csrf` cookie still could not sign in as
+/// the merchant, whose admin forms are bound to the session.
+struct BrowserSession: Sendable {
+    static let anonymousCookie = "lp_csrf"
+    static let cartCookie = "lp_cart"
+    static let adminCookie = "lp_admin"
+    static let customerCookie = "lp_customer"
+    static let consoleCookie = "lp_console"
+    static let formField = "_csrf"
+
+    let key: SymmetricKey
+
+    struct Binding: Sendable {
+        /// The value the token is bound to.
+        let value: String
+        /// A new anonymous cookie to set on the response, when the request had none.
+        let newCookie: String?
+    }
+
+    /// What a form on this page is bound to: the given session, or the anonymous cookie (made
+    /// now when missing).
+    static func binding(_ request: Request, session: String?) -> Binding {
+        if let session { return Binding(value: session, newCookie: nil) }
+        if let existing = request.cookies[anonymousCookie]?.value, existing.utf8.count >= 20, existing.utf8.count <= 64 {
+            return Binding(value: existing, newCookie: nil)
+        }
+        let fresh = SecureToken.make()
+        return Binding(value: fresh, newCookie: fresh)
+    }
+
+    func token(scope: String, binding: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(scope)\n\(binding)".utf8), using: key)
+        return Base64URL.encode(Data(mac))
+    }
+
+    /// True when `presented` is the token for this scope and binding (compared in constant time).
+    func verify(_ presented: String?, scope: String, binding: String?) -> Bool {
+        guard let presented, let binding, let bytes = Base64URL.decode(presented) else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(bytes, authenticating: Data("\(scope)\n\(binding)".utf8), using: key)
+    }
+
+    static func isSecure(_ request: Request) -> Bool {
+        request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https" || request.head.scheme == "https"
+    }
+
+    static func cookie(_ name: String, _ value: String, request: Request, maxAge: Int? = nil) -> Cookie {
+        (try? Cookie.validated(name: name, value: value, maxAge: maxAge, path: "/", secure: isSecure(request), httpOnly: true, sameSite: .lax))
+            ?? Cookie(name: name, value: "", maxAge: 0, path: "/")
+    }
+
+    static func expired(_ name: String, request: Request) -> Cookie {
+        Cookie(name: name, value: "", maxAge: 0, path: "/", secure: isSecure(request), httpOnly: true, sameSite: .lax)
+    }
+}
+
+/// A POST without the right form token: nothing is done.
+struct FormTokenRefused: Error {}

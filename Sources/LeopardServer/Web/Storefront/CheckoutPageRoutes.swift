@@ -1,0 +1,133 @@
+import Foundation
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+import LeopardWeb
+
+/// Checkout in two steps (contact and shipping address, then payment) and the confirmation.
+/// The order is made by the same `Checkout` service as the API's; the payment goes through the
+/// API's pay route, with the cart's secret and an idempotency key per payment form.
+struct CheckoutPageRoutes {
+    let pages: WebPages
+    let api: InternalAPI
+    let providers: PaymentProviders
+
+    func register(on router: Router<AppContext>) {
+        router.get("/checkout") { request, context in
+            let visit = try await StorefrontVisit(request, context: context, pages: pages)
+            guard let cart = await visit.cart(), cart.status == "active", !cart.items.isEmpty else { return pages.redirect(to: "/cart") }
+            let customer = await visit.customer()
+            return try await form(visit, cart: cart, values: ["email": cart.email ?? customer?.email ?? ""], errors: FieldMessages())
+        }
+        router.post("/checkout", use: placeOrder)
+        router.get("/checkout/pay") { request, context in
+            let visit = try await StorefrontVisit(request, context: context, pages: pages)
+            let order = try await authorizedOrder(visit, id: request.queryDictionary["order"])
+            guard order.status == .pending, order.paymentMethod == "card" else { return pages.redirect(to: "/orders/\(order.id)") }
+            return try await payment(visit, order: order, values: [:], errors: FieldMessages())
+        }
+        router.post("/checkout/pay", use: pay)
+        router.get("/orders/:orderId") { request, context in
+            let visit = try await StorefrontVisit(request, context: context, pages: pages)
+            let order = try await authorizedOrder(visit, id: try context.parameters.require("orderId"))
+            var chrome = visit.chrome(title: "Order #\(order.number)", description: "Your order at \(visit.settings.name).", path: "/orders/\(order.id)", cart: nil, signedIn: await visit.customer() != nil)
+            chrome.noindex = true
+            return try visit.page("storefront/confirmation", ConfirmationPage(order: order), chrome: chrome)
+        }
+    }
+
+    /// The order, when the browser holds the secret of the cart it came from or is signed in as
+    /// the customer who placed it; a 404 otherwise (as if it did not exist).
+    func authorizedOrder(_ visit: StorefrontVisit, id: String?) async throws -> Order {
+        guard let id, id.utf8.count <= 64 else { throw Problem.notFound("There is no such order.") }
+        let orders = Orders(database: visit.database)
+        var allowed = false
+        if let cookie = visit.cartCookie { allowed = try await orders.cartSecretMatches(orderID: id, secret: cookie.secret) }
+        let order = try await orders.find(id: id)
+        if !allowed, let order, let customer = await visit.customer(), order.customerId == customer.id { allowed = true }
+        guard allowed, let order else { throw Problem.notFound("There is no such order.") }
+        return order
+    }
+
+    func form(_ visit: StorefrontVisit, cart: Cart, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok) async throws -> Response {
+        var chrome = visit.chrome(title: "Checkout", description: "Checkout at \(visit.settings.name).", path: "/checkout", cart: cart, signedIn: await visit.customer() != nil)
+        chrome.noindex = true
+        return try visit.page("storefront/checkout", CheckoutPage(cart: cart, values: values, errors: errors), chrome: chrome, status: status)
+    }
+
+    @Sendable func placeOrder(_ request: Request, context: AppContext) async throws -> Response {
+        let visit = try await StorefrontVisit(request, context: context, pages: pages)
+        let fields = try await visit.form()
+        guard let cookie = visit.cartCookie, let cart = await visit.cart() else { return pages.redirect(to: "/cart") }
+        if cart.status != "active", let orderID = cart.orderId { return pages.redirect(to: "/orders/\(orderID)") }
+        let names = ["email", "name", "line1", "line2", "city", "region", "postalCode", "country", "paymentMethod"]
+        var values: [String: String] = [:]
+        for name in names { values[name] = String((fields[name] ?? "").prefix(300)) }
+        let address = Address(name: values["name"] ?? "", line1: values["line1"] ?? "", line2: fields.text("line2"), city: values["city"] ?? "",
+                              region: fields.text("region"), postalCode: values["postalCode"] ?? "", country: values["country"] ?? "")
+        let method = fields.text("paymentMethod") ?? "card"
+        let input = Checkout.Input(email: values["email"] ?? "", shippingAddress: address, paymentMethod: method)
+        let customer = await visit.customer()
+        let checkout = Checkout(database: visit.database)
+        let order: Order
+        do {
+            _ = try Checkout.validate(input)
+            let provider = try await providers.defaultProvider(database: visit.database)
+            order = try await visit.database.write { sql in
+                try await checkout.complete(cartID: cookie.id, access: .secret(cookie.secret), input: input, customerID: customer?.id, cardProvider: provider, on: sql)
+            }.order
+        } catch let problem as Problem where problem.status < 500 {
+            let messages = FieldMessages(problem.errors.map { (Self.formField($0.field), $0.message) },
+                                         general: problem.errors.isEmpty ? (problem.detail ?? problem.title) : "Check the fields marked below.")
+            return try await form(visit, cart: cart, values: values, errors: messages, status: .unprocessableContent)
+        }
+        return pages.redirect(to: order.paymentMethod == "card" ? "/checkout/pay?order=\(order.id)" : "/orders/\(order.id)", cookies: visit.baseCookies)
+    }
+
+    /// `shippingAddress.city` → `city`, the form's own field names.
+    static func formField(_ apiField: String) -> String {
+        apiField.split(separator: ".").last.map(String.init) ?? apiField
+    }
+
+    func payment(_ visit: StorefrontVisit, order: Order, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok) async throws -> Response {
+        var chrome = visit.chrome(title: "Payment", description: "Pay for your order.", path: "/checkout/pay", cart: nil, signedIn: await visit.customer() != nil)
+        chrome.noindex = true
+        var values = values
+        values["attempt"] = SecureToken.make(bytes: 16)
+        return try visit.page("storefront/payment", PaymentPage(order: order, values: values, errors: errors), chrome: chrome, status: status)
+    }
+
+    @Sendable func pay(_ request: Request, context: AppContext) async throws -> Response {
+        let visit = try await StorefrontVisit(request, context: context, pages: pages)
+        let form = try await visit.form()
+        let order = try await authorizedOrder(visit, id: form.text("order"))
+        guard order.status == .pending, let cookie = visit.cartCookie else { return pages.redirect(to: "/orders/\(order.id)") }
+        let number = String((form["cardNumber"] ?? "").prefix(40))
+        let expiry = String((form["expiry"] ?? "").prefix(10))
+        let values = ["cardNumber": number, "expiry": expiry]
+        let parts = expiry.split(separator: "/").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, let month = Int(parts[0]), let rawYear = Int(parts[1]) else {
+            return try await payment(visit, order: order, values: values, errors: FieldMessages([("expiry", "Enter the expiry as MM/YY.")]), status: .unprocessableContent)
+        }
+        struct Card: Encodable { let number: String; let expMonth: Int; let expYear: Int; let cvc: String }
+        struct Body: Encodable { let provider: String; let card: Card }
+        let body = Body(provider: "test", card: Card(number: number, expMonth: month, expYear: rawYear < 100 ? 2000 + rawYear : rawYear, cvc: String((form["cvc"] ?? "").prefix(8))))
+        var headers: HTTPFields = [CartRoutes.secretHeader: cookie.secret]
+        if let attempt = form.text("attempt"), attempt.utf8.count <= 64, attempt.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+            headers[CartRoutes.idempotencyHeader] = "web-pay-\(attempt)"
+        }
+        let reply = try await api.send(.post, "/api/orders/\(order.id)/pay", json: body, headers: headers, context: context)
+        guard reply.succeeded else {
+            let problem = reply.problem
+            guard reply.status < 500 else {
+                return try await payment(visit, order: order, values: values, errors: FieldMessages(general: problem.detail), status: .badGateway)
+            }
+            let messages = FieldMessages(problem.errors.map { field, message in
+                let name = field.hasSuffix("expMonth") || field.hasSuffix("expYear") ? "expiry" : Self.formField(field)
+                return (name, message.capitalizedFirst)
+            }, general: problem.detail)
+            return try await payment(visit, order: order, values: values, errors: messages, status: .unprocessableContent)
+        }
+        return pages.redirect(to: "/orders/\(order.id)", cookies: visit.baseCookies)
+    }
+}

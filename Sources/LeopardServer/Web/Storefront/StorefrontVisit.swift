@@ -1,0 +1,105 @@
+import Foundation
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+import LeopardStorage
+import LeopardWeb
+import NIOCore
+
+/// One shopper's request on a store's host, as the HTML pages see it: the store's settings, the
+/// form token, and the shopper's cart and customer session from their cookies.
+struct StorefrontVisit {
+    let request: Request
+    let context: AppContext
+    let pages: WebPages
+    let settings: StoreSettings
+    let database: any DatabaseHandle
+    let tenantID: String
+    let binding: BrowserSession.Binding
+    /// `(cart id, secret)` from the `lp_cart` cookie.
+    let cartCookie: (id: String, secret: String)?
+    let customerToken: String?
+
+    init(_ request: Request, context: AppContext, pages: WebPages) async throws {
+        let (tenant, database) = try context.store()
+        self.request = request
+        self.context = context
+        self.pages = pages
+        self.database = database
+        self.tenantID = tenant.id
+        guard let settings = try await StoreSettings.load(from: database) else { throw Problem.unavailable("This store is not set up yet.") }
+        self.settings = settings
+        self.binding = BrowserSession.binding(request, session: nil)
+        if let value = request.cookies[BrowserSession.cartCookie]?.value, let dot = value.firstIndex(of: "."), value.utf8.count <= 200 {
+            cartCookie = (String(value[..<dot]), String(value[value.index(after: dot)...]))
+        } else {
+            cartCookie = nil
+        }
+        customerToken = request.cookies[BrowserSession.customerCookie]?.value.nilIfEmpty
+    }
+
+    var scope: String { "store:\(tenantID)" }
+    var csrf: String { pages.session.token(scope: scope, binding: binding.value) }
+    var frame: PageRenderer.Frame { .init(csrf: csrf, storeName: settings.name) }
+
+    /// The cookies every page sets: the anonymous form cookie when it is new.
+    var baseCookies: [Cookie] {
+        binding.newCookie.map { [BrowserSession.cookie(BrowserSession.anonymousCookie, $0, request: request)] } ?? []
+    }
+
+    /// Reads a posted form and checks its token; a missing or wrong token is a 403 and nothing happens.
+    func form() async throws -> FormFields {
+        let fields = try await Self.readForm(request)
+        guard binding.newCookie == nil, pages.session.verify(fields[BrowserSession.formField], scope: scope, binding: binding.value) else {
+            throw FormTokenRefused()
+        }
+        return fields
+    }
+
+    static func readForm(_ request: Request) async throws -> FormFields {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: 64 * 1024)
+        } catch is NIOTooManyBytesError {
+            throw Problem.payloadTooLarge(limit: 64 * 1024)
+        }
+        return FormFields(encoded: String(buffer: buffer))
+    }
+
+    /// The shopper's open cart, or nil (none, expired, checked out, or not theirs).
+    func cart() async -> Cart? {
+        guard let cookie = cartCookie, let cart = try? await Carts(database: database).get(id: cookie.id, access: .secret(cookie.secret)) else { return nil }
+        return cart
+    }
+
+    func customer() async -> Customer? {
+        guard let token = customerToken, token.hasPrefix(Customers.tokenPrefix), token.utf8.count <= 200 else { return nil }
+        return try? await Customers(database: database, hasher: pages.hasher).customer(token: token)
+    }
+
+    /// The absolute URL of `path` on this store's host, for canonical links and the sitemap.
+    func absolute(_ path: String) -> String {
+        let host = request.headers[LeopardResponder.hostHeader] ?? request.head.authority ?? "localhost"
+        return (BrowserSession.isSecure(request) ? "https://" : "http://") + host + path
+    }
+
+    func chrome(title: String, description: String, path: String, cart: Cart?, signedIn: Bool, search: String = "") -> StorefrontChrome {
+        var chrome = StorefrontChrome(
+            title: title == settings.name ? title : "\(title) · \(settings.name)",
+            description: String(description.prefix(300)), canonical: absolute(path), settings: settings,
+            stylesheet: pages.assets.stylesheet.path, year: String(Calendar(identifier: .gregorian).component(.year, from: Date())))
+        chrome.cartCount = cart?.itemCount ?? 0
+        chrome.customerSignedIn = signedIn
+        chrome.searchQuery = search
+        return chrome
+    }
+
+    func page<Page>(_ template: String, _ page: Page, chrome: StorefrontChrome, status: HTTPResponse.Status = .ok, cookies: [Cookie] = []) throws -> Response {
+        let html = try pages.renderer.render(template, page: page, frame: frame, layout: "shared/storefront-layout", chrome: chrome)
+        return pages.html(html, status: status, request: request, cookies: baseCookies + cookies)
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,43 @@
+/// The admin layout's model: the navigation with the current section marked, who is signed in,
+/// and a one-line notice after an action.
+public struct AdminChrome: Sendable {
+    public struct NavItem: Sendable {
+        public let label: String
+        public let url: String
+        public let current: Bool
+    }
+
+    public let title: String
+    public let stylesheet: String
+    public let themeCSS: String
+    public let nav: [NavItem]
+    public let staffEmail: String?
+    public let signedIn: Bool
+    public let notice: String?
+
+    public static let sections: [(label: String, url: String)] = [
+        ("Dashboard", "/admin"), ("Products", "/admin/products"), ("Orders", "/admin/orders"),
+        ("Customers", "/admin/customers"), ("Settings", "/admin/settings"), ("Staff and API keys", "/admin/team"),
+    ]
+
+    public init(title: String, section: String?, stylesheet: String, themeCSS: String, staffEmail: String?, notice: String?) {
+        self.title = title
+        self.stylesheet = stylesheet
+        self.themeCSS = themeCSS
+        self.nav = Self.sections.map { NavItem(label: $0.label, url: $0.url, current: $0.url == section) }
+        self.staffEmail = staffEmail
+        self.signedIn = staffEmail != nil
+        self.notice = notice
+    }
+}
+
+/// The sign-in form.
+public struct AdminLoginPage: Sendable {
+    public let email: String
+    public let error: String?
+
+    public init(email: String, error: String?) {
+        self.email = email
+        self.error = error
+    }
+}

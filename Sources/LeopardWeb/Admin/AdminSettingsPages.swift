@@ -1,0 +1,98 @@
+import LeopardCommerce
+
+/// Store, theme, shipping and tax, and payment provider settings.
+public struct SettingsPage: Sendable {
+    public struct Choice: Sendable {
+        public let value: String
+        public let label: String
+        public let selected: Bool
+    }
+
+    public let values: [String: String]
+    public let errors: [String: String]
+    public let general: String?
+    public let presets: [Choice]
+    public let stripeConfigured: Bool
+    public let stripeHint: String?
+    public let isOwner: Bool
+
+    public init(values: [String: String], errors: FieldMessages, stripeConfigured: Bool, stripeHint: String?, isOwner: Bool) {
+        self.values = values
+        self.errors = errors.messages
+        self.general = errors.general
+        let preset = values["preset"] ?? "classic"
+        presets = ThemeStyle.presets.map { Choice(value: $0.name, label: $0.label, selected: $0.name == preset) }
+        self.stripeConfigured = stripeConfigured
+        self.stripeHint = stripeHint
+        self.isOwner = isOwner
+    }
+
+    /// The form's values for saved settings.
+    public static func values(_ settings: StoreSettings) -> [String: String] {
+        [
+            "name": settings.name, "currency": settings.currency, "contactEmail": settings.contactEmail ?? "",
+            "taxRate": TaxRateText.percent(settings.taxRateBasisPoints),
+            "shippingRate": MoneyText.decimal(settings.shippingRate, currency: settings.currency),
+            "logoUrl": settings.logoUrl ?? "", "preset": settings.theme.preset ?? "classic",
+            "primaryColor": settings.theme.primaryColor ?? "", "accentColor": settings.theme.accentColor ?? "",
+            "font": settings.theme.font ?? "", "radius": settings.theme.radius.map(String.init) ?? "",
+            "lowStockThreshold": String(settings.lowStockThreshold),
+        ]
+    }
+}
+
+/// Tax rates as merchants write them: basis points 825 ↔ "8.25".
+public enum TaxRateText {
+    public static func percent(_ basisPoints: Int) -> String {
+        let whole = basisPoints / 100
+        let fraction = basisPoints % 100
+        return fraction == 0 ? String(whole) : "\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+}
+
+/// Staff members and API keys (owner only).
+public struct TeamPage: Sendable {
+    public struct Member: Sendable {
+        public let id: String
+        public let email: String
+        public let role: String
+        public let removable: Bool
+
+        public init(id: String, email: String, role: String, removable: Bool) {
+            self.id = id
+            self.email = email
+            self.role = role
+            self.removable = removable
+        }
+    }
+
+    public struct Key: Sendable {
+        public let id: String
+        public let name: String
+        public let created: String
+        public let lastUsed: String?
+
+        public init(id: String, name: String, created: String, lastUsed: String?) {
+            self.id = id
+            self.name = name
+            self.created = created
+            self.lastUsed = lastUsed
+        }
+    }
+
+    public let members: [Member]
+    public let keys: [Key]
+    public let newSecret: String?
+    public let values: [String: String]
+    public let errors: [String: String]
+    public let general: String?
+
+    public init(members: [Member], keys: [Key], newSecret: String?, values: [String: String], errors: FieldMessages) {
+        self.members = members
+        self.keys = keys
+        self.newSecret = newSecret
+        self.values = values
+        self.errors = errors.messages
+        self.general = errors.general
+    }
+}

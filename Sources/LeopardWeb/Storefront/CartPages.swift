@@ -1,0 +1,150 @@
+import LeopardCommerce
+import LeopardCore
+
+public struct CartPage: Sendable {
+    public struct Line: Sendable {
+        public let id: String
+        public let title: String
+        public let variantTitle: String?
+        public let unitPrice: String
+        public let quantity: Int
+        public let lineTotal: String
+        public let problem: String?
+        public let url: String?
+    }
+
+    public let lines: [Line]
+    public let subtotal: String
+    public let shipping: String
+    public let tax: String
+    public let total: String
+    public let canCheckout: Bool
+    public let message: String?
+    /// Stored, not computed: templates read values by reflection.
+    public let empty: Bool
+
+    public init(_ cart: Cart?, slugs: [String: String], message: String?) {
+        let currency = cart?.currency ?? "USD"
+        lines = (cart?.items ?? []).map { item in
+            Line(id: item.id, title: item.title, variantTitle: item.variantTitle == "Default" ? nil : item.variantTitle, unitPrice: MoneyText.format(item.unitPrice),
+                 quantity: item.quantity, lineTotal: MoneyText.format(item.lineTotal), problem: item.available ? nil : (item.problem ?? "No longer available"),
+                 url: item.productId.flatMap { slugs[$0] }.map { "/products/\($0)" })
+        }
+        subtotal = MoneyText.format(cart?.subtotal ?? Money(amount: 0, currency: currency))
+        shipping = MoneyText.format(cart?.shipping ?? Money(amount: 0, currency: currency))
+        tax = MoneyText.format(cart?.tax ?? Money(amount: 0, currency: currency))
+        total = MoneyText.format(cart?.total ?? Money(amount: 0, currency: currency))
+        empty = lines.isEmpty
+        canCheckout = !(cart?.items.isEmpty ?? true) && (cart?.items.allSatisfy(\.available) ?? false)
+        self.message = message
+    }
+}
+
+/// The order summary beside the checkout and payment forms.
+public struct OrderSummary: Sendable {
+    public struct Line: Sendable {
+        public let title: String
+        public let quantity: Int
+        public let total: String
+    }
+
+    public let lines: [Line]
+    public let subtotal: String
+    public let shipping: String
+    public let tax: String
+    public let total: String
+
+    public init(cart: Cart) {
+        lines = cart.items.map { Line(title: $0.title + ($0.variantTitle.map { $0 == "Default" ? "" : " — " + $0 } ?? ""), quantity: $0.quantity, total: MoneyText.format($0.lineTotal)) }
+        subtotal = MoneyText.format(cart.subtotal)
+        shipping = MoneyText.format(cart.shipping)
+        tax = MoneyText.format(cart.tax)
+        total = MoneyText.format(cart.total)
+    }
+
+    public init(order: Order) {
+        lines = order.lines.map { Line(title: $0.title + ($0.variantTitle.map { $0 == "Default" ? "" : " — " + $0 } ?? ""), quantity: $0.quantity, total: MoneyText.format($0.total)) }
+        subtotal = MoneyText.format(order.subtotal)
+        shipping = MoneyText.format(order.shipping)
+        tax = MoneyText.format(order.tax)
+        total = MoneyText.format(order.total)
+    }
+}
+
+public struct CheckoutPage: Sendable {
+    public struct Country: Sendable {
+        public let code: String
+        public let selected: Bool
+    }
+
+    public struct Method: Sendable {
+        public let value: String
+        public let label: String
+        public let checked: Bool
+    }
+
+    public let values: [String: String]
+    public let errors: [String: String]
+    public let general: String?
+    public let summary: OrderSummary
+    public let countries: [Country]
+    public let methods: [Method]
+
+    public init(cart: Cart, values: [String: String], errors: FieldMessages) {
+        var merged = values
+        if merged["country"] == nil { merged["country"] = "US" }
+        self.values = merged
+        self.errors = errors.messages
+        self.general = errors.general
+        self.summary = OrderSummary(cart: cart)
+        let chosen = merged["country"] ?? "US"
+        countries = Address.countries.sorted().map { Country(code: $0, selected: $0 == chosen) }
+        let method = merged["paymentMethod"] ?? "card"
+        methods = [("card", "Card"), ("bank_transfer", "Bank transfer"), ("cash_on_delivery", "Cash on delivery")].map {
+            Method(value: $0.0, label: $0.1, checked: $0.0 == method)
+        }
+    }
+}
+
+public struct PaymentPage: Sendable {
+    public let orderNumber: Int
+    public let orderID: String
+    public let total: String
+    public let summary: OrderSummary
+    public let values: [String: String]
+    public let errors: [String: String]
+    public let general: String?
+
+    public init(order: Order, values: [String: String], errors: FieldMessages) {
+        orderNumber = order.number
+        orderID = order.id
+        total = MoneyText.format(order.total)
+        summary = OrderSummary(order: order)
+        self.values = values
+        self.errors = errors.messages
+        self.general = errors.general
+    }
+}
+
+public struct ConfirmationPage: Sendable {
+    public let orderNumber: Int
+    public let email: String
+    public let status: String
+    public let paid: Bool
+    public let awaitingPayment: Bool
+    public let manualMethod: String?
+    public let summary: OrderSummary
+    public let shipTo: [String]
+
+    public init(order: Order) {
+        orderNumber = order.number
+        email = order.email
+        status = order.status.rawValue
+        paid = order.status != .pending && order.status != .cancelled
+        manualMethod = order.paymentMethod == "card" ? nil : (order.paymentMethod == "bank_transfer" ? "bank transfer" : "cash on delivery")
+        awaitingPayment = order.status == .pending
+        summary = OrderSummary(order: order)
+        let a = order.shippingAddress
+        shipTo = [a.name, a.line1, a.line2, [a.postalCode, a.city].joined(separator: " "), a.region, a.country].compactMap { $0 }.filter { !$0.isEmpty }
+    }
+}

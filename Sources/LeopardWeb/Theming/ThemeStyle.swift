@@ -1,0 +1,59 @@
+import LeopardCommerce
+
+/// A store's look as CSS custom properties. Three presets (the settings API's `theme.preset`)
+/// give a full palette; the merchant's own colours, font and corner radius override them. Each
+/// value is checked again here, so nothing but a colour, a font name or a length reaches the
+/// page's `<style>` element.
+public struct ThemeStyle: Sendable, Equatable {
+    public struct Preset: Sendable, Equatable {
+        public let name: String
+        public let label: String
+        public let primary: String
+        public let accent: String
+        public let background: String
+        public let text: String
+        public let muted: String
+        public let surface: String
+        public let border: String
+        public let font: String
+        public let radius: Int
+    }
+
+    public static let presets: [Preset] = [
+        Preset(name: "classic", label: "Classic (light, indigo)", primary: "#1f2937", accent: "#4f46e5", background: "#ffffff", text: "#111827",
+               muted: "#4b5563", surface: "#f9fafb", border: "#e5e7eb", font: "system-ui, -apple-system, \"Segoe UI\", Roboto, Arial, sans-serif", radius: 8),
+        Preset(name: "midnight", label: "Midnight (dark, amber)", primary: "#f9fafb", accent: "#f59e0b", background: "#0f172a", text: "#e5e7eb",
+               muted: "#9ca3af", surface: "#1e293b", border: "#334155", font: "\"Inter\", system-ui, sans-serif", radius: 12),
+        Preset(name: "fresh", label: "Fresh (serif, green)", primary: "#14532d", accent: "#15803d", background: "#fffdf7", text: "#1c1917",
+               muted: "#57534e", surface: "#f5f5ec", border: "#e7e5d8", font: "Georgia, \"Times New Roman\", serif", radius: 2),
+    ]
+
+    public let css: String
+    public let preset: String
+
+    public init(_ theme: StoreSettings.Theme) {
+        let preset = Self.presets.first { $0.name == theme.preset } ?? Self.presets[0]
+        func colour(_ value: String?, _ fallback: String) -> String {
+            guard let value, Self.isHexColour(value) else { return fallback }
+            return value
+        }
+        var font = preset.font
+        if let custom = theme.font, !custom.isEmpty, custom.count <= 64,
+           custom.allSatisfy({ $0.isLetter || $0.isNumber || $0 == " " || $0 == "-" }) {
+            font = "\"\(custom)\", " + preset.font
+        }
+        let radius = theme.radius.map { min(32, max(0, $0)) } ?? preset.radius
+        self.preset = preset.name
+        self.css = """
+            :root{--color-primary:\(colour(theme.primaryColor, preset.primary));--color-accent:\(colour(theme.accentColor, preset.accent));\
+            --color-background:\(colour(theme.backgroundColor, preset.background));--color-text:\(colour(theme.textColor, preset.text));\
+            --color-muted:\(preset.muted);--color-surface:\(preset.surface);--color-border:\(preset.border);--font-body:\(font);--radius:\(radius)px}
+            """
+    }
+
+    static func isHexColour(_ value: String) -> Bool {
+        let scalars = value.unicodeScalars
+        guard scalars.first == "#", scalars.count == 7 || scalars.count == 4 else { return false }
+        return scalars.dropFirst().allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) || ("A"..."F").contains($0) }
+    }
+}

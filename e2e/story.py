@@ -1,0 +1,199 @@
+"""The browser story of issue 5, in headless Chromium.
+
+Sign up -> add a product with an image in the admin -> see it in the storefront -> buy it with
+the test card -> the admin shows the paid order and fulfils it -> a second store on another
+subdomain never shows the first store's product. A screenshot of each step goes to
+e2e/artifacts/.
+
+Usage: story.py BASE_URL (for example http://localhost:8080); run.sh starts the server.
+"""
+import os
+import struct
+import sys
+import time
+import uuid
+import zlib
+from urllib.parse import urlparse
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+BASE = sys.argv[1].rstrip("/")
+PORT = urlparse(BASE).port or 80
+ARTIFACTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "artifacts")
+os.makedirs(ARTIFACTS, exist_ok=True)
+RUN = uuid.uuid4().hex[:6]
+
+
+def png(path, width=240, height=240):
+    """A real PNG: a leopard-ish pattern of amber and brown."""
+    rows = []
+    for y in range(height):
+        row = bytearray([0])
+        for x in range(width):
+            spot = ((x // 24) + (y // 24)) % 3 == 0 and (x % 24) < 14 and (y % 24) < 14
+            row += bytes((92, 54, 20) if spot else (232, 170, 70))
+        rows.append(bytes(row))
+    raw = zlib.compress(b"".join(rows))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1400", "--disable-gpu"):
+        options.add_argument(argument)
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    return webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+
+
+step_number = 0
+
+
+def shot(driver, name):
+    global step_number
+    step_number += 1
+    path = os.path.join(ARTIFACTS, f"{step_number:02d}-{name}.png")
+    driver.save_screenshot(path)
+    print(f"  screenshot {path}")
+
+
+def fill(driver, field_id, value):
+    element = driver.find_element(By.ID, field_id)
+    element.clear()
+    element.send_keys(value)
+
+
+def submit(driver, form_selector):
+    """Submits the form and waits for the next page to load."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, form_selector + " button[type=submit]").click()
+    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def expect(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def sign_up(driver, name, slug):
+    driver.get(BASE + "/signup")
+    fill(driver, "storeName", name)
+    fill(driver, "slug", slug)
+    fill(driver, "ownerEmail", f"owner@{slug}.example")
+    fill(driver, "ownerPassword", "correct horse battery")
+    shot(driver, f"signup-{slug}")
+    submit(driver, "form[action='/signup']")
+    expected = f"http://{slug}.localhost:{PORT}/admin"
+    expect(driver.current_url.startswith(expected), f"after signup the browser is at {driver.current_url}, not {expected}")
+    expect("Dashboard" in driver.page_source, "the new store's admin dashboard is shown")
+    return f"http://{slug}.localhost:{PORT}"
+
+
+def main():
+    image = os.path.join(ARTIFACTS, "scarf.png")
+    png(image)
+    driver = browser()
+    try:
+        print("1. sign up")
+        alpha = sign_up(driver, "Alpha Outfitters", f"alpha-{RUN}")
+        shot(driver, "admin-dashboard")
+
+        print("2. add a product with an image in the admin")
+        driver.get(alpha + "/admin/products/new")
+        fill(driver, "title", "Leopard Print Scarf")
+        fill(driver, "description", "Soft, warm and spotted.\nHand-finished edges.")
+        fill(driver, "price", "24.50")
+        fill(driver, "stock", "10")
+        submit(driver, "form[action='/admin/products']")
+        expect("Product created." in driver.page_source, "the product was created")
+        driver.find_element(By.ID, "file").send_keys(image)
+        fill(driver, "alt", "A leopard print scarf")
+        submit(driver, "form[enctype='multipart/form-data']")
+        expect("Image uploaded." in driver.page_source, "the image was uploaded")
+        expect(len(driver.find_elements(By.CSS_SELECTOR, ".image-list img")) == 1, "the product page shows its image")
+        shot(driver, "admin-product")
+
+        print("3. see it in the storefront")
+        driver.get(alpha + "/")
+        expect("Leopard Print Scarf" in driver.page_source, "the storefront home shows the product")
+        shot(driver, "storefront-home")
+        driver.get(driver.find_element(By.CSS_SELECTOR, ".product-card a").get_attribute("href"))
+        expect("$24.50" in driver.page_source, "the product page shows the price")
+        image_element = driver.find_element(By.CSS_SELECTOR, ".main-image img")
+        expect(driver.execute_script("return arguments[0].naturalWidth", image_element) > 0, "the product image loads")
+        shot(driver, "storefront-product")
+
+        print("4. buy it with the test card")
+        fill(driver, "quantity", "2")
+        submit(driver, "form[action='/cart/add']")
+        expect("Added to your cart" in driver.page_source, "the product was added to the cart")
+        driver.get(alpha + "/cart")
+        expect("$49.00" in driver.page_source, "the cart shows two scarves")
+        shot(driver, "cart")
+        driver.get(driver.find_element(By.LINK_TEXT, "Check out").get_attribute("href"))
+        fill(driver, "email", "shopper@example.com")
+        fill(driver, "name", "Sam Shopper")
+        fill(driver, "line1", "1 Market Street")
+        fill(driver, "postalCode", "94105")
+        fill(driver, "city", "San Francisco")
+        Select(driver.find_element(By.ID, "country")).select_by_visible_text("US")
+        shot(driver, "checkout")
+        submit(driver, "form[action='/checkout']")
+        expect("Pay for order" in driver.page_source, f"the payment page is shown (at {driver.current_url})")
+        fill(driver, "cardNumber", "4242 4242 4242 4242")
+        fill(driver, "expiry", "12/34")
+        fill(driver, "cvc", "123")
+        shot(driver, "payment")
+        submit(driver, "form[action='/checkout/pay']")
+        for _ in range(20):
+            if "payment was received" in driver.page_source:
+                break
+            time.sleep(0.25)
+            driver.refresh()
+        expect("payment was received" in driver.page_source, "the confirmation says the order is paid")
+        order_number = driver.find_element(By.TAG_NAME, "h1").text.split("#")[-1]
+        shot(driver, "confirmation")
+
+        print("5. the admin shows the paid order and fulfils it")
+        driver.get(alpha + "/admin/orders")
+        expect(f"#{order_number}" in driver.page_source, "the order is listed in the admin")
+        driver.get(driver.find_element(By.LINK_TEXT, f"#{order_number}").get_attribute("href"))
+        expect("status paid" in driver.page_source.replace('"', " "), "the order is paid")
+        shot(driver, "admin-order-paid")
+        submit(driver, "form[action$='/fulfil']")
+        expect("Order marked as fulfilled." in driver.page_source, "the order was fulfilled")
+        expect("status fulfilled" in driver.page_source.replace('"', " "), "the order shows as fulfilled")
+        shot(driver, "admin-order-fulfilled")
+
+        print("6. a second store never shows the first store's product")
+        beta = sign_up(driver, "Beta Goods", f"beta-{RUN}")
+        driver.get(beta + "/")
+        expect("Beta Goods" in driver.page_source and "Leopard Print Scarf" not in driver.page_source, "the second store's home does not show the first store's product")
+        driver.get(beta + "/products?q=leopard")
+        expect("Leopard Print Scarf" not in driver.page_source, "searching the second store finds nothing of the first")
+        driver.get(beta + "/products/leopard-print-scarf")
+        expect("Page not found" in driver.page_source, "the first store's product address is a 404 on the second store")
+        shot(driver, "second-store-404")
+        driver.get(beta + "/admin/products")
+        expect("Leopard Print Scarf" not in driver.page_source, "the second store's admin does not list the first store's product")
+        shot(driver, "second-store-admin")
+        print("story passed")
+    except Exception:
+        shot(driver, "failure")
+        print(driver.current_url)
+        raise
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    main()
