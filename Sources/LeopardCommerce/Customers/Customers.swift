@@ -32,6 +32,13 @@ public struct Customers: Sendable {
         public var password: String
         public var firstName: String?
         public var lastName: String?
+
+        public init(email: String, password: String, firstName: String? = nil, lastName: String? = nil) {
+            self.email = email
+            self.password = password
+            self.firstName = firstName
+            self.lastName = lastName
+        }
     }
 
     public struct Session: Encodable, Sendable {

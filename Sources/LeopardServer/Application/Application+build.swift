@@ -61,6 +61,7 @@ func buildWebRouters(_ services: LeopardServices, platformAPI: InternalAPI, stor
     AssetRoutes(pages: pages).register(on: store)
     StorefrontRoutes(pages: pages).register(on: store)
     CartPageRoutes(pages: pages).register(on: store)
+    AccountPageRoutes(pages: pages, services: services).register(on: store)
     CheckoutPageRoutes(pages: pages, api: storeAPI, providers: services.paymentProviders).register(on: store)
     AdminRoutes(pages: pages, api: storeAPI, services: services).register(on: store)
     return (platform, store)

@@ -135,6 +135,8 @@ public struct ConfirmationPage: Sendable {
     public let manualMethod: String?
     public let summary: OrderSummary
     public let shipTo: [String]
+    /// Where to pay, when the order waits for a card payment that has not been made.
+    public var payUrl: String?
 
     public init(order: Order) {
         orderNumber = order.number
@@ -146,5 +148,45 @@ public struct ConfirmationPage: Sendable {
         summary = OrderSummary(order: order)
         let a = order.shippingAddress
         shipTo = [a.name, a.line1, a.line2, [a.postalCode, a.city].joined(separator: " "), a.region, a.country].compactMap { $0 }.filter { !$0.isEmpty }
+    }
+}
+
+/// Customer sign-in and registration forms.
+public struct AccountFormPage: Sendable {
+    public let register: Bool
+    public let values: [String: String]
+    public let errors: [String: String]
+    public let general: String?
+
+    public init(register: Bool, values: [String: String], errors: FieldMessages) {
+        self.register = register
+        self.values = values
+        self.errors = errors.messages
+        self.general = errors.general
+    }
+}
+
+/// The signed-in customer's account: their orders, newest first.
+public struct AccountPage: Sendable {
+    public struct OrderItem: Sendable {
+        public let id: String
+        public let number: Int
+        public let date: String
+        public let status: String
+        public let total: String
+    }
+
+    public let name: String
+    public let email: String
+    public let orders: [OrderItem]
+    public let hasOrders: Bool
+    public let nextUrl: String?
+
+    public init(customer: Customer, orders: [Order], nextUrl: String?) {
+        name = [customer.firstName, customer.lastName].compactMap { $0 }.joined(separator: " ")
+        email = customer.email
+        self.orders = orders.map { OrderItem(id: $0.id, number: $0.number, date: String($0.createdAt.prefix(10)), status: $0.status.rawValue, total: MoneyText.format($0.total)) }
+        hasOrders = !orders.isEmpty
+        self.nextUrl = nextUrl
     }
 }

@@ -9,6 +9,8 @@ public struct StorefrontChrome: Sendable {
     public var ogType: String = "website"
     public var ogImage: String?
     public var noindex: Bool = false
+    /// Seconds after which the page reloads itself (a payment being confirmed), or nil.
+    public var refresh: Int?
     public var logoUrl: String?
     public var themeCSS: String
     public var stylesheet: String

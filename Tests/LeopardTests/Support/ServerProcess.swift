@@ -69,7 +69,7 @@ final class ServerProcess: Sendable {
         let output = Pipe()
         process.standardOutput = output
         let errorLog = dataDirectory.appendingPathComponent("serve-\(port).log")
-        FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: errorLog)
         let exited = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in exited.signal() }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LeopardCommerce
 import LeopardCore
+import LeopardPayments
 import LeopardWeb
 
 /// Checkout in two steps (contact and shipping address, then payment) and the confirmation.
@@ -32,7 +33,16 @@ struct CheckoutPageRoutes {
             let order = try await authorizedOrder(visit, id: try context.parameters.require("orderId"))
             var chrome = visit.chrome(title: "Order #\(order.number)", description: "Your order at \(visit.settings.name).", path: "/orders/\(order.id)", cart: nil, signedIn: await visit.customer() != nil)
             chrome.noindex = true
-            return try visit.page("storefront/confirmation", ConfirmationPage(order: order), chrome: chrome)
+            var model = ConfirmationPage(order: order)
+            if order.status == .pending, order.paymentMethod == "card" {
+                if try await Payments(database: visit.database).live(orderID: order.id) != nil {
+                    // A card payment being confirmed: the page looks again by itself, without script.
+                    chrome.refresh = 2
+                } else {
+                    model.payUrl = "/checkout/pay?order=\(order.id)"
+                }
+            }
+            return try visit.page("storefront/confirmation", model, chrome: chrome)
         }
     }
 
