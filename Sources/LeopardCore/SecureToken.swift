@@ -4,8 +4,14 @@ import Foundation
 public enum SecureToken {
     /// `bytes` random bytes as base64url without padding (32 bytes → 43 characters).
     public static func make(bytes: Int = 32) -> String {
+        // Eight bytes per call to the system's generator, not one.
         var generator = SystemRandomNumberGenerator()
-        return Base64URL.encode(Data((0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }))
+        var random = [UInt8]()
+        random.reserveCapacity(bytes + 8)
+        while random.count < bytes {
+            withUnsafeBytes(of: generator.next() as UInt64) { random.append(contentsOf: $0) }
+        }
+        return Base64URL.encode(random.prefix(bytes))
     }
 
     /// Compares two byte strings in time that depends only on their length.

@@ -59,7 +59,7 @@ func buildWebRouters(_ services: LeopardServices, platformAPI: InternalAPI, stor
     let store = Router(context: AppContext.self)
     store.add(middleware: WebErrorMiddleware(pages: pages))
     AssetRoutes(pages: pages).register(on: store)
-    StorefrontRoutes(pages: pages).register(on: store)
+    StorefrontRoutes(pages: pages, pageCache: StorefrontPageCache(cache: services.catalogCache, pages: pages)).register(on: store)
     CartPageRoutes(pages: pages).register(on: store)
     AccountPageRoutes(pages: pages, services: services).register(on: store)
     CheckoutPageRoutes(pages: pages, api: storeAPI, providers: services.paymentProviders).register(on: store)

@@ -15,7 +15,7 @@ struct AssetRoutes {
                 .vary: "Accept-Encoding",
                 .init("X-Content-Type-Options")!: "nosniff",
             ]
-            let body = WebPages.encoded(String(decoding: asset.bytes, as: UTF8.self), headers: &headers, request: request)
+            let body = WebPages.encoded(ByteBuffer(bytes: asset.bytes), headers: &headers, request: request)
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
         }
     }

@@ -29,6 +29,10 @@ struct WebPages: Sendable {
 
     /// An HTML page. Pages carry form tokens and carts, so they are never stored by shared caches.
     func html(_ text: String, status: HTTPResponse.Status = .ok, request: Request, cookies: [Cookie] = []) -> Response {
+        html(ByteBuffer(string: text), status: status, request: request, cookies: cookies)
+    }
+
+    func html(_ bytes: ByteBuffer, status: HTTPResponse.Status = .ok, request: Request, cookies: [Cookie] = []) -> Response {
         var headers: HTTPFields = [
             .contentType: "text/html; charset=utf-8",
             .cacheControl: "private, no-cache",
@@ -38,7 +42,7 @@ struct WebPages: Sendable {
             .vary: "Accept-Encoding",
         ]
         for cookie in cookies { headers[values: .setCookie].append(cookie.description) }
-        let body = Self.encoded(text, headers: &headers, request: request)
+        let body = Self.encoded(bytes, headers: &headers, request: request)
         return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 
@@ -50,14 +54,14 @@ struct WebPages: Sendable {
     }
 
     /// gzip for clients that accept it and bodies worth compressing.
-    static func encoded(_ text: String, headers: inout HTTPFields, request: Request) -> ByteBuffer {
-        var buffer = ByteBuffer(string: text)
+    static func encoded(_ original: ByteBuffer, headers: inout HTTPFields, request: Request) -> ByteBuffer {
+        var buffer = original
         guard buffer.readableBytes >= 1024, acceptsGzip(request) else { return buffer }
         var compressed = ByteBufferAllocator().buffer(capacity: buffer.readableBytes + buffer.readableBytes / 100 + 128)
         do {
             try buffer.compress(to: &compressed, with: .gzip())
         } catch {
-            return ByteBuffer(string: text)
+            return original
         }
         headers[.contentEncoding] = "gzip"
         return compressed

@@ -14,7 +14,8 @@ public struct StorefrontChrome: Sendable {
     public var logoUrl: String?
     public var themeCSS: String
     public var stylesheet: String
-    public var cartCount: Int = 0
+    /// Text, so that a cached page can hold a placeholder for it.
+    public var cartCount: String = "0"
     public var customerSignedIn: Bool = false
     public var searchQuery: String = ""
     public var year: String

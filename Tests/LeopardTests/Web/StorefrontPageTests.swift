@@ -48,7 +48,7 @@ struct StorefrontPageTests {
             #expect(paid.status == .seeOther)
             #expect(paid.location == "/orders/\(orderID)")
             let pending = try await browser.get("/orders/\(orderID)", host: store.host)
-            #expect(pending.html.contains("payment was received") || pending.html.contains(#"http-equiv="refresh""#))
+            #expect(pending.html.contains("payment was received") || pending.html.contains(#"http-equiv="refresh""#), "\(pending.html.components(separatedBy: "<main")[1].prefix(900))")
             await platform.services.paymentRelay.idle()
             let confirmation = try await browser.get("/orders/\(orderID)", host: store.host)
             #expect(!confirmation.html.contains(#"http-equiv="refresh""#))
@@ -59,6 +59,37 @@ struct StorefrontPageTests {
             // Someone without the cart's cookie or the account cannot see the order.
             let stranger = BrowserClient(client)
             #expect(try await stranger.get("/orders/\(orderID)", host: store.host).status == .notFound)
+        }
+    }
+
+    @Test("cached storefront pages carry each visitor's own form token and cart count, and change with the catalog and settings")
+    func cachedPagesArePersonal() async throws {
+        try await TestPlatform.withPlatform { _, client in
+            let store = try await client.makeStore("Cache Shop")
+            let product = try await client.makeProduct(store, title: "Blue Vase", price: 5000, stock: 9)
+            let slug = try #require(product["slug"] as? String)
+            let id = try #require(product["id"] as? String)
+            let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
+            let first = BrowserClient(client)
+            let second = BrowserClient(client)
+            let one = try await first.get("/products/\(slug)", host: store.host)
+            let two = try await second.get("/products/\(slug)", host: store.host)
+            #expect(one.html.contains("Blue Vase") && two.html.contains("Blue Vase"))
+            #expect(try #require(one.csrf) != (try #require(two.csrf)))
+            #expect(!one.html.contains("lpcsrf") && !one.html.contains("lpcart"))
+            // Each visitor's token works for that visitor only.
+            #expect(try await first.post("/cart/add", host: store.host, form: ["product": slug, "variant": variant, "quantity": "2"], csrf: two.csrf).status == .forbidden)
+            #expect(try await first.post("/cart/add", host: store.host, form: ["product": slug, "variant": variant, "quantity": "2"], csrf: one.csrf).status == .seeOther)
+            let withCart = try await first.get("/products/\(slug)", host: store.host)
+            #expect(withCart.html.contains(#"aria-label="2 items in cart">2<"#))
+            let withoutCart = try await second.get("/products/\(slug)", host: store.host)
+            #expect(withoutCart.html.contains(#"aria-label="0 items in cart">0<"#))
+
+            // A change to the product, or to the store's settings, shows at once.
+            #expect(try await client.call(.patch, "/api/products/\(id)", store: store, json: ["title": "Green Vase"]).status == .ok)
+            #expect(try await second.get("/products/\(slug)", host: store.host).html.contains("Green Vase"))
+            #expect(try await client.call(.patch, "/api/settings", store: store, json: ["name": "Renamed Shop"]).status == .ok)
+            #expect(try await second.get("/", host: store.host).html.contains("Renamed Shop"))
         }
     }
 

@@ -45,7 +45,7 @@ struct CartPageRoutes {
     }
 
     func show(_ visit: StorefrontVisit, message: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let cart = await visit.cart().flatMap { $0.status == "active" ? $0 : nil }
+        let cart = await visit.cart()
         var slugs: [String: String] = [:]
         let catalog = ProductCatalog(database: visit.database, currency: visit.settings.currency)
         for id in Set(cart?.items.compactMap(\.productId) ?? []) {
@@ -77,7 +77,7 @@ struct CartPageRoutes {
         let line = Carts.LineInput(variantId: variantID, quantity: quantity)
         var cookies: [Cookie] = []
         do {
-            if let cookie = visit.cartCookie, let cart = await visit.cart(), cart.status == "active" {
+            if let cookie = visit.cartCookie, await visit.cart() != nil {
                 _ = try await carts.addItem(cartID: cookie.id, access: .secret(cookie.secret), line: line)
             } else {
                 let customer = await visit.customer()

@@ -30,12 +30,16 @@ struct CheckoutPageRoutes {
         router.post("/checkout/pay", use: pay)
         router.get("/orders/:orderId") { request, context in
             let visit = try await StorefrontVisit(request, context: context, pages: pages)
-            let order = try await authorizedOrder(visit, id: try context.parameters.require("orderId"))
+            let orderID = try context.parameters.require("orderId")
+            // Read before the order: a payment's capture and its order's move to paid are one
+            // transaction, so a payment not live here means the order read next is paid or unpaid.
+            let payment = orderID.utf8.count <= 64 ? try await Payments(database: visit.database).live(orderID: orderID) : nil
+            let order = try await authorizedOrder(visit, id: orderID)
             var chrome = visit.chrome(title: "Order #\(order.number)", description: "Your order at \(visit.settings.name).", path: "/orders/\(order.id)", cart: nil, signedIn: await visit.customer() != nil)
             chrome.noindex = true
             var model = ConfirmationPage(order: order)
             if order.status == .pending, order.paymentMethod == "card" {
-                if try await Payments(database: visit.database).live(orderID: order.id) != nil {
+                if payment != nil {
                     // A card payment being confirmed: the page looks again by itself, without script.
                     chrome.refresh = 2
                 } else {
@@ -68,7 +72,7 @@ struct CheckoutPageRoutes {
     @Sendable func placeOrder(_ request: Request, context: AppContext) async throws -> Response {
         let visit = try await StorefrontVisit(request, context: context, pages: pages)
         let fields = try await visit.form()
-        guard let cookie = visit.cartCookie, let cart = await visit.cart() else { return pages.redirect(to: "/cart") }
+        guard let cookie = visit.cartCookie, let cart = await visit.anyCart() else { return pages.redirect(to: "/cart") }
         if cart.status != "active", let orderID = cart.orderId { return pages.redirect(to: "/orders/\(orderID)") }
         let names = ["email", "name", "line1", "line2", "city", "region", "postalCode", "country", "paymentMethod"]
         var values: [String: String] = [:]

@@ -8,6 +8,7 @@ import LeopardWeb
 /// pages, and what search engines read (`robots.txt`, `sitemap.xml`).
 struct StorefrontRoutes {
     let pages: WebPages
+    let pageCache: StorefrontPageCache
 
     func register(on router: Router<AppContext>) {
         router.get("/", use: home)
@@ -22,7 +23,10 @@ struct StorefrontRoutes {
     }
 
     @Sendable func home(_ request: Request, context: AppContext) async throws -> Response {
-        let visit = try await StorefrontVisit(request, context: context, pages: pages)
+        try await pageCache.respond(request, context: context) { visit in try await home(visit) }
+    }
+
+    func home(_ visit: StorefrontVisit) async throws -> String {
         var query = ProductQuery()
         query.status = .active
         query.limit = 8
@@ -30,11 +34,14 @@ struct StorefrontRoutes {
         let cart = await visit.cart()
         let signedIn = await visit.customer() != nil
         let chrome = visit.chrome(title: visit.settings.name, description: "Shop \(visit.settings.name): the newest products, in stock and ready to ship.", path: "/", cart: cart, signedIn: signedIn)
-        return try visit.page("storefront/home", HomePage(storeName: visit.settings.name, featured: featured), chrome: chrome)
+        return try visit.html("storefront/home", HomePage(storeName: visit.settings.name, featured: featured), chrome: chrome)
     }
 
     @Sendable func catalog(_ request: Request, context: AppContext) async throws -> Response {
-        let visit = try await StorefrontVisit(request, context: context, pages: pages)
+        try await pageCache.respond(request, context: context) { visit in try await catalog(visit, request: request) }
+    }
+
+    func catalog(_ visit: StorefrontVisit, request: Request) async throws -> String {
         let parameters = request.queryDictionary
         var query: ProductQuery
         do {
@@ -71,12 +78,15 @@ struct StorefrontRoutes {
                                   description: selected.map { $0.description.isEmpty ? "Shop \($0.name) at \(visit.settings.name)." : $0.description } ?? "Every product at \(visit.settings.name).",
                                   path: selected.map { "/products?category=\($0.slug)" } ?? "/products", cart: cart, signedIn: signedIn, search: search)
         chrome.noindex = !search.isEmpty || parameters["cursor"] != nil
-        return try visit.page("storefront/catalog", model, chrome: chrome)
+        return try visit.html("storefront/catalog", model, chrome: chrome)
     }
 
     @Sendable func product(_ request: Request, context: AppContext) async throws -> Response {
-        let visit = try await StorefrontVisit(request, context: context, pages: pages)
         let slug = try context.parameters.require("slug")
+        return try await pageCache.respond(request, context: context) { visit in try await product(visit, slug: slug, request: request) }
+    }
+
+    func product(_ visit: StorefrontVisit, slug: String, request: Request) async throws -> String {
         guard slug.utf8.count <= 200, let product = try await catalog(visit).find(slug, includeHidden: false), product.status == .active else {
             throw Problem.notFound("There is no product at this address.")
         }
@@ -89,7 +99,7 @@ struct StorefrontRoutes {
                                   path: "/products/\(product.slug)", cart: cart, signedIn: signedIn)
         chrome.ogType = "product"
         chrome.ogImage = product.images.first.map { $0.url.hasPrefix("/") ? visit.absolute($0.url) : $0.url }
-        return try visit.page("storefront/product", model, chrome: chrome)
+        return try visit.html("storefront/product", model, chrome: chrome)
     }
 
     @Sendable func sitemap(_ request: Request, context: AppContext) async throws -> Response {

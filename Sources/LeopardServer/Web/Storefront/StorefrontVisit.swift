@@ -12,23 +12,27 @@ struct StorefrontVisit {
     let request: Request
     let context: AppContext
     let pages: WebPages
-    let settings: StoreSettings
+    /// The store's settings (a stand-in with the store's name until `loadSettings` when the
+    /// visit was made without them).
+    private(set) var settings: StoreSettings
     let database: any DatabaseHandle
     let tenantID: String
     let binding: BrowserSession.Binding
     /// `(cart id, secret)` from the `lp_cart` cookie.
     let cartCookie: (id: String, secret: String)?
     let customerToken: String?
+    /// Rendering for the page cache: the form token and the cart count are placeholders that
+    /// each response replaces with the visitor's own.
+    var placeholders: StorefrontPageCache.Placeholders?
 
-    init(_ request: Request, context: AppContext, pages: WebPages) async throws {
+    init(_ request: Request, context: AppContext, pages: WebPages, loadSettings: Bool = true) async throws {
         let (tenant, database) = try context.store()
         self.request = request
         self.context = context
         self.pages = pages
         self.database = database
         self.tenantID = tenant.id
-        guard let settings = try await StoreSettings.load(from: database) else { throw Problem.unavailable("This store is not set up yet.") }
-        self.settings = settings
+        self.settings = StoreSettings(name: tenant.storeName, currency: "USD", contactEmail: nil)
         self.binding = BrowserSession.binding(request, session: nil)
         if let value = request.cookies[BrowserSession.cartCookie]?.value, let dot = value.firstIndex(of: "."), value.utf8.count <= 200 {
             cartCookie = (String(value[..<dot]), String(value[value.index(after: dot)...]))
@@ -36,10 +40,16 @@ struct StorefrontVisit {
             cartCookie = nil
         }
         customerToken = request.cookies[BrowserSession.customerCookie]?.value.nilIfEmpty
+        if loadSettings { try await self.loadSettings() }
+    }
+
+    mutating func loadSettings() async throws {
+        guard let settings = try await StoreSettings.load(from: database) else { throw Problem.unavailable("This store is not set up yet.") }
+        self.settings = settings
     }
 
     var scope: String { "store:\(tenantID)" }
-    var csrf: String { pages.session.token(scope: scope, binding: binding.value) }
+    var csrf: String { placeholders?.csrf ?? pages.session.token(scope: scope, binding: binding.value) }
     var frame: PageRenderer.Frame { .init(csrf: csrf, storeName: settings.name) }
 
     /// The cookies every page sets: the anonymous form cookie when it is new.
@@ -68,6 +78,12 @@ struct StorefrontVisit {
 
     /// The shopper's open cart, or nil (none, expired, checked out, or not theirs).
     func cart() async -> Cart? {
+        guard let cart = await anyCart(), cart.status == "active" else { return nil }
+        return cart
+    }
+
+    /// The cart the cookie names, checked out or not.
+    func anyCart() async -> Cart? {
         guard let cookie = cartCookie, let cart = try? await Carts(database: database).get(id: cookie.id, access: .secret(cookie.secret)) else { return nil }
         return cart
     }
@@ -88,10 +104,15 @@ struct StorefrontVisit {
             title: title == settings.name ? title : "\(title) · \(settings.name)",
             description: String(description.prefix(300)), canonical: absolute(path), settings: settings,
             stylesheet: pages.assets.stylesheet.path, year: String(Calendar(identifier: .gregorian).component(.year, from: Date())))
-        chrome.cartCount = cart?.itemCount ?? 0
+        chrome.cartCount = placeholders?.cartCount ?? String(cart?.itemCount ?? 0)
         chrome.customerSignedIn = signedIn
         chrome.searchQuery = search
         return chrome
+    }
+
+    /// The page's HTML alone, for the page cache.
+    func html<Page>(_ template: String, _ page: Page, chrome: StorefrontChrome) throws -> String {
+        try pages.renderer.render(template, page: page, frame: frame, layout: "shared/storefront-layout", chrome: chrome)
     }
 
     func page<Page>(_ template: String, _ page: Page, chrome: StorefrontChrome, status: HTTPResponse.Status = .ok, cookies: [Cookie] = []) throws -> Response {
