@@ -126,6 +126,21 @@ public struct PaymentPage: Sendable {
     }
 }
 
+/// The test provider's extra step (what 3-D Secure is with a real card).
+public struct AuthenticationPage: Sendable {
+    public let orderID: String
+    public let orderNumber: Int
+    public let paymentID: String
+    public let total: String
+
+    public init(order: Order, paymentID: String) {
+        orderID = order.id
+        orderNumber = order.number
+        self.paymentID = paymentID
+        total = MoneyText.format(order.total)
+    }
+}
+
 public struct ConfirmationPage: Sendable {
     public let orderNumber: Int
     public let email: String

@@ -1,3 +1,4 @@
+import Foundation
 import LeopardCommerce
 
 /// A store's look as CSS custom properties. Three presets (the settings API's `theme.preset`)
@@ -15,17 +16,19 @@ public struct ThemeStyle: Sendable, Equatable {
         public let muted: String
         public let surface: String
         public let border: String
+        public let success: String
+        public let danger: String
         public let font: String
         public let radius: Int
     }
 
     public static let presets: [Preset] = [
         Preset(name: "classic", label: "Classic (light, indigo)", primary: "#1f2937", accent: "#4f46e5", background: "#ffffff", text: "#111827",
-               muted: "#4b5563", surface: "#f9fafb", border: "#e5e7eb", font: "system-ui, -apple-system, \"Segoe UI\", Roboto, Arial, sans-serif", radius: 8),
+               muted: "#4b5563", surface: "#f9fafb", border: "#e5e7eb", success: "#047857", danger: "#b91c1c", font: "system-ui, -apple-system, \"Segoe UI\", Roboto, Arial, sans-serif", radius: 8),
         Preset(name: "midnight", label: "Midnight (dark, amber)", primary: "#f9fafb", accent: "#f59e0b", background: "#0f172a", text: "#e5e7eb",
-               muted: "#9ca3af", surface: "#1e293b", border: "#334155", font: "\"Inter\", system-ui, sans-serif", radius: 12),
+               muted: "#9ca3af", surface: "#1e293b", border: "#334155", success: "#34d399", danger: "#f87171", font: "\"Inter\", system-ui, sans-serif", radius: 12),
         Preset(name: "fresh", label: "Fresh (serif, green)", primary: "#14532d", accent: "#15803d", background: "#fffdf7", text: "#1c1917",
-               muted: "#57534e", surface: "#f5f5ec", border: "#e7e5d8", font: "Georgia, \"Times New Roman\", serif", radius: 2),
+               muted: "#57534e", surface: "#f5f5ec", border: "#e7e5d8", success: "#166534", danger: "#b91c1c", font: "Georgia, \"Times New Roman\", serif", radius: 2),
     ]
 
     public let css: String
@@ -47,8 +50,28 @@ public struct ThemeStyle: Sendable, Equatable {
         self.css = """
             :root{--color-primary:\(colour(theme.primaryColor, preset.primary));--color-accent:\(colour(theme.accentColor, preset.accent));\
             --color-background:\(colour(theme.backgroundColor, preset.background));--color-text:\(colour(theme.textColor, preset.text));\
-            --color-muted:\(preset.muted);--color-surface:\(preset.surface);--color-border:\(preset.border);--font-body:\(font);--radius:\(radius)px}
+            --color-on-accent:\(Self.readableText(on: colour(theme.accentColor, preset.accent)));--color-muted:\(preset.muted);--color-surface:\(preset.surface);--color-border:\(preset.border);--color-success:\(preset.success);--color-danger:\(preset.danger);--font-body:\(font);--radius:\(radius)px}
             """
+    }
+
+    /// Black-ish or white text, whichever contrasts more with `background` (WCAG relative
+    /// luminance), for buttons and badges on the accent colour.
+    static func readableText(on background: String) -> String {
+        guard let luminance = relativeLuminance(background) else { return "#ffffff" }
+        // Contrast with white is 1.05 / (L + 0.05); with #111827 (L ≈ 0.0116) it is (L + 0.05) / 0.0616.
+        return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.0616 ? "#ffffff" : "#111827"
+    }
+
+    static func relativeLuminance(_ hex: String) -> Double? {
+        guard isHexColour(hex) else { return nil }
+        var digits = String(hex.dropFirst())
+        if digits.count == 3 { digits = digits.map { "\($0)\($0)" }.joined() }
+        guard let value = UInt32(digits, radix: 16) else { return nil }
+        func channel(_ shift: UInt32) -> Double {
+            let c = Double(value >> shift & 0xff) / 255
+            return c <= 0.03928 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
+        }
+        return 0.2126 * channel(16) + 0.7152 * channel(8) + 0.0722 * channel(0)
     }
 
     static func isHexColour(_ value: String) -> Bool {

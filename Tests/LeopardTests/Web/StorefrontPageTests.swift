@@ -57,8 +57,37 @@ struct StorefrontPageTests {
             #expect(account.html.contains("/orders/\(orderID)"))
 
             // Someone without the cart's cookie or the account cannot see the order.
+            #expect(try await BrowserClient(client).get("/checkout/pay?order=\(orderID)", host: store.host).status == .notFound)
             let stranger = BrowserClient(client)
             #expect(try await stranger.get("/orders/\(orderID)", host: store.host).status == .notFound)
+        }
+    }
+
+    @Test("a card that asks for an extra step gets a confirmation page; confirming pays the order")
+    func extraStep() async throws {
+        try await TestPlatform.withPlatform { platform, client in
+            let store = try await client.makeStore("Secure Shop")
+            let product = try await client.makeProduct(store, title: "Lamp", price: 4500, stock: 4)
+            let slug = try #require(product["slug"] as? String)
+            let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
+            let browser = BrowserClient(client)
+            let page = try await browser.get("/products/\(slug)", host: store.host)
+            _ = try await browser.post("/cart/add", host: store.host, form: ["product": slug, "variant": variant, "quantity": "1"], csrf: page.csrf)
+            let checkout = try await browser.get("/checkout", host: store.host)
+            let placed = try await browser.post("/checkout", host: store.host, form: ["email": "s@example.test", "name": "S", "line1": "1 Road", "city": "Town", "postalCode": "1000", "country": "DE"], csrf: checkout.csrf)
+            let payURL = try #require(placed.location)
+            let orderID = String(payURL.dropFirst("/checkout/pay?order=".count))
+            let payment = try await browser.get(payURL, host: store.host)
+            let step = try await browser.post("/checkout/pay", host: store.host, form: ["order": orderID, "attempt": "a1", "cardNumber": "4000 0025 0000 3155", "expiry": "12/34", "cvc": "123"], csrf: payment.csrf)
+            #expect(step.status == .ok)
+            #expect(step.html.contains("Confirm your payment"))
+            let paymentID = try #require(step.html.range(of: #"name="payment" value=""#).map { String(step.html[$0.upperBound...].prefix { $0 != "\"" }) })
+            // The confirmation page does not spin while the shopper has not confirmed.
+            #expect(!(try await browser.get("/orders/\(orderID)", host: store.host).html.contains("http-equiv")))
+            let confirmed = try await browser.post("/checkout/authenticate", host: store.host, form: ["order": orderID, "payment": paymentID], csrf: step.csrf)
+            #expect(confirmed.status == .seeOther)
+            await platform.services.paymentRelay.idle()
+            #expect(try await browser.get("/orders/\(orderID)", host: store.host).html.contains("payment was received"))
         }
     }
 

@@ -55,3 +55,29 @@ struct TemplateFieldsTests {
         check(ErrorPage(status: 404, heading: "Not found", message: "Gone"))
     }
 }
+
+@Suite("Web: themes")
+struct ThemeStyleTests {
+    @Test("each preset gives its palette; merchant colours override it; text on the accent is readable; bad values never reach the CSS")
+    func themes() {
+        var theme = StoreSettings.Theme()
+        #expect(ThemeStyle(theme).css.contains("--color-accent:#4f46e5"))
+        #expect(ThemeStyle(theme).css.contains("--color-on-accent:#ffffff"))
+        theme.preset = "midnight"
+        let midnight = ThemeStyle(theme).css
+        #expect(midnight.contains("--color-background:#0f172a"))
+        // Amber is light: dark text on it.
+        #expect(midnight.contains("--color-on-accent:#111827"))
+        theme.accentColor = "#ffff00"
+        #expect(ThemeStyle(theme).css.contains("--color-on-accent:#111827"))
+        theme.accentColor = "#000080"
+        #expect(ThemeStyle(theme).css.contains("--color-on-accent:#ffffff"))
+        theme.accentColor = "red;}body{display:none"
+        theme.font = "Inter</style><script>"
+        theme.radius = 500
+        let hostile = ThemeStyle(theme).css
+        #expect(!hostile.contains("display:none") && !hostile.contains("<"))
+        #expect(hostile.contains("--radius:32px"))
+        #expect(hostile.contains("--color-accent:#f59e0b"))
+    }
+}

@@ -28,18 +28,33 @@ struct CheckoutPageRoutes {
             return try await payment(visit, order: order, values: [:], errors: FieldMessages())
         }
         router.post("/checkout/pay", use: pay)
+        router.post("/checkout/authenticate") { request, context in
+            let visit = try await StorefrontVisit(request, context: context, pages: pages)
+            let fields = try await visit.form()
+            let order = try await authorizedOrder(visit, id: fields.text("order"))
+            guard let payment = fields.text("payment"), Identifier.isWellFormed(payment, prefix: "pay"), let cookie = visit.cartCookie else {
+                return pages.redirect(to: "/orders/\(order.id)")
+            }
+            let reply = try await api.send(.post, "/api/payments/\(payment)/authenticate", headers: [CartRoutes.secretHeader: cookie.secret], context: context)
+            guard reply.succeeded else {
+                return try await self.payment(visit, order: order, values: [:], errors: FieldMessages(general: reply.problem.detail), status: .init(code: reply.status >= 500 ? 502 : reply.status))
+            }
+            return pages.redirect(to: "/orders/\(order.id)", cookies: visit.baseCookies)
+        }
         router.get("/orders/:orderId") { request, context in
             let visit = try await StorefrontVisit(request, context: context, pages: pages)
             let orderID = try context.parameters.require("orderId")
             // Read before the order: a payment's capture and its order's move to paid are one
-            // transaction, so a payment not live here means the order read next is paid or unpaid.
-            let payment = orderID.utf8.count <= 64 ? try await Payments(database: visit.database).live(orderID: orderID) : nil
+            // transaction, so with no payment being confirmed here the order read next is
+            // either paid or waiting for a payment the shopper has not made.
+            let payments = orderID.utf8.count <= 64 ? try await Payments(database: visit.database).forOrder(orderID) : []
+            let confirming = payments.contains { $0.status == .authorized }
             let order = try await authorizedOrder(visit, id: orderID)
             var chrome = visit.chrome(title: "Order #\(order.number)", description: "Your order at \(visit.settings.name).", path: "/orders/\(order.id)", cart: nil, signedIn: await visit.customer() != nil)
             chrome.noindex = true
             var model = ConfirmationPage(order: order)
             if order.status == .pending, order.paymentMethod == "card" {
-                if payment != nil {
+                if confirming {
                     // A card payment being confirmed: the page looks again by itself, without script.
                     chrome.refresh = 2
                 } else {
@@ -141,6 +156,15 @@ struct CheckoutPageRoutes {
                 return (name, message.capitalizedFirst)
             }, general: problem.detail)
             return try await payment(visit, order: order, values: values, errors: messages, status: .unprocessableContent)
+        }
+        // The card asks for an extra step (3-D Secure): the test provider's is a page here,
+        // a real provider's is its own page.
+        struct Started: Decodable { struct Action: Decodable { let type: String; let url: String }; let id: String; let status: String; let nextAction: Action? }
+        if let started = try? reply.decode(Started.self), started.status == "requires_action", let action = started.nextAction {
+            if action.type == "redirect_to_url", action.url.hasPrefix("https://") { return Response(status: .seeOther, headers: [.location: action.url]) }
+            var chrome = visit.chrome(title: "Confirm your payment", description: "Confirm your payment.", path: "/checkout/pay", cart: nil, signedIn: await visit.customer() != nil)
+            chrome.noindex = true
+            return try visit.page("storefront/authenticate", AuthenticationPage(order: order, paymentID: started.id), chrome: chrome)
         }
         return pages.redirect(to: "/orders/\(order.id)", cookies: visit.baseCookies)
     }
