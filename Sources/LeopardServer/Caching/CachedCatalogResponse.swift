@@ -14,14 +14,7 @@ struct CachedCatalogResponse {
 
     func respond(to request: Request, context: AppContext, _ render: @Sendable () async throws -> some Encodable) async throws -> Response {
         let (tenant, database) = try context.store()
-        let generation = database.writeGeneration
-        let version: Int
-        if let known = cache.knownVersion(tenantID: tenant.id, generation: generation) {
-            version = known
-        } else {
-            version = try await CatalogVersion.current(database)
-            cache.remember(version: version, tenantID: tenant.id, generation: generation)
-        }
+        let version = try await cache.catalogVersion(tenantID: tenant.id, database: database)
         let etag = "W/\"c\(version)\""
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .eTag: etag, .cacheControl: "no-cache"]
         if request.headers[.ifNoneMatch] == etag {

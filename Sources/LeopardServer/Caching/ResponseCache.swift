@@ -1,3 +1,5 @@
+import LeopardCommerce
+import LeopardStorage
 import NIOCore
 import Synchronization
 
@@ -93,5 +95,16 @@ public final class ResponseCache: Sendable {
             if state.versions.count >= maximumEntries, state.versions[tenantID] == nil { state.versions.removeAll(keepingCapacity: true) }
             state.versions[tenantID] = KnownVersion(version: version, generation: generation, checkedAt: now)
         }
+    }
+}
+
+extension ResponseCache {
+    /// The store's catalog version: as last read while that can be trusted, else read now.
+    func catalogVersion(tenantID: String, database: any DatabaseHandle) async throws -> Int {
+        let generation = database.writeGeneration
+        if let known = knownVersion(tenantID: tenantID, generation: generation) { return known }
+        let version = try await CatalogVersion.current(database)
+        remember(version: version, tenantID: tenantID, generation: generation)
+        return version
     }
 }

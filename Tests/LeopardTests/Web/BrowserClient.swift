@@ -85,3 +85,27 @@ final class BrowserClient: @unchecked Sendable {
 extension StoreFixture {
     var ownerEmail: String { "owner@\(TestEmail.domain(slug.replacingOccurrences(of: "-", with: ""))).test" }
 }
+
+/// What pages need of a product made through the API.
+struct ProductRef {
+    let id: String
+    let slug: String
+    let variant: String
+
+    init(_ json: [String: Any]) throws {
+        id = try #require(json["id"] as? String)
+        slug = try #require(json["slug"] as? String)
+        variant = try #require((json["variants"] as? [[String: Any]])?.first?["id"] as? String)
+    }
+}
+
+extension BrowserClient {
+    /// Opens the product's page and adds it to the cart with the page's form; returns the page.
+    @discardableResult
+    func addToCart(_ product: ProductRef, quantity: Int = 1, host: String) async throws -> Page {
+        let page = try await get("/products/\(product.slug)", host: host)
+        let added = try await post("/cart/add", host: host, form: ["product": product.slug, "variant": product.variant, "quantity": String(quantity)], csrf: page.csrf)
+        try #require(added.status == .seeOther, "add to cart: \(added.status)")
+        return page
+    }
+}

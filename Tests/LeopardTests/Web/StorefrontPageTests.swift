@@ -67,12 +67,9 @@ struct StorefrontPageTests {
     func extraStep() async throws {
         try await TestPlatform.withPlatform { platform, client in
             let store = try await client.makeStore("Secure Shop")
-            let product = try await client.makeProduct(store, title: "Lamp", price: 4500, stock: 4)
-            let slug = try #require(product["slug"] as? String)
-            let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
+            let product = try ProductRef(try await client.makeProduct(store, title: "Lamp", price: 4500, stock: 4))
             let browser = BrowserClient(client)
-            let page = try await browser.get("/products/\(slug)", host: store.host)
-            _ = try await browser.post("/cart/add", host: store.host, form: ["product": slug, "variant": variant, "quantity": "1"], csrf: page.csrf)
+            try await browser.addToCart(product, host: store.host)
             let checkout = try await browser.get("/checkout", host: store.host)
             let placed = try await browser.post("/checkout", host: store.host, form: ["email": "s@example.test", "name": "S", "line1": "1 Road", "city": "Town", "postalCode": "1000", "country": "DE"], csrf: checkout.csrf)
             let payURL = try #require(placed.location)

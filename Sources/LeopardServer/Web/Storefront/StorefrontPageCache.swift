@@ -27,14 +27,7 @@ struct StorefrontPageCache: Sendable {
         var visit = try await StorefrontVisit(request, context: context, pages: pages, loadSettings: false)
         let cart = await visit.cart()
         let signedIn = await visit.customer() != nil
-        let generation = database.writeGeneration
-        let version: Int
-        if let known = cache.knownVersion(tenantID: tenant.id, generation: generation) {
-            version = known
-        } else {
-            version = try await CatalogVersion.current(database)
-            cache.remember(version: version, tenantID: tenant.id, generation: generation)
-        }
+        let version = try await cache.catalogVersion(tenantID: tenant.id, database: database)
         let host = request.headers[LeopardResponder.hostHeader] ?? request.head.authority ?? ""
         let year = Calendar(identifier: .gregorian).component(.year, from: Date())
         let resource = "page \(signedIn ? "in" : "out") \(year) \(host) \(request.uri.description)"
