@@ -38,6 +38,25 @@ check "unknown store" 404 "http://nobody.localhost:$port/api/store"
 check "operator token required" 401 "http://localhost:$port/api/tenants"
 curl -fsS "http://acme-tools.localhost:$port/api/store" | grep -q '"slug":"acme-tools"'
 grep -q "Operator token" "$data/serve.log" || { echo "FAIL: serve did not print the operator token"; exit 1; }
+check "signup page" 200 "http://localhost:$port/signup"
+check "storefront" 200 "http://acme-tools.localhost:$port/"
+# /metrics from this machine, read by Prometheus' own Python parser (PyPI, in a venv).
+venv=${METRICS_VENV:-.build/metrics-venv}
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import prometheus_client' 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check prometheus_client
+fi
+curl -fsS "http://localhost:$port/metrics" >"$data/metrics.txt"
+"$venv/bin/python" - "$data/metrics.txt" <<'PY' || { echo "FAIL: /metrics does not parse"; exit 1; }
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+families = {family.name: family for family in text_string_to_metric_families(open(sys.argv[1]).read())}
+for name in ("leopard_http_requests", "leopard_http_request_duration_seconds", "leopard_provisioning_duration_seconds", "leopard_tenant_databases_open", "process_resident_memory_bytes"):
+    assert name in families, f"{name} missing from /metrics: {sorted(families)}"
+signups = [s for s in families["leopard_http_requests"].samples if s.labels.get("route") == "/api/tenants" and s.labels.get("status") == "201"]
+assert signups and signups[0].value == 1, signups
+print(f"ok   /metrics parses with prometheus_client: {len(families)} metric families")
+PY
 # SIGTERM: a clean stop (exit status 0) that closes the databases.
 kill -TERM $server
 status=0
@@ -45,4 +64,4 @@ wait $server || status=$?
 [ "$status" = 0 ] || { echo "FAIL: serve exited with $status after SIGTERM"; cat "$data/serve.log"; exit 1; }
 echo "ok   clean stop on SIGTERM"
 trap 'rm -rf "$data"' EXIT
-echo "smoke: 8 passed, 0 failed"
+echo "smoke: 11 passed, 0 failed"

@@ -23,12 +23,15 @@ public func buildResponder(_ services: LeopardServices) -> LeopardResponder {
 /// The platform host's router and the store hosts' router.
 public func buildRouters(_ services: LeopardServices) -> (platform: Router<AppContext>, store: Router<AppContext>) {
     let platform = Router(context: AppContext.self)
+    platform.add(middleware: MetricsMiddleware(metrics: services.metrics))
     platform.add(middleware: ProblemMiddleware())
     HealthRoutes(platformDatabase: services.platformDatabase).register(on: platform)
+    MetricsRoutes(services: services).register(on: platform)
     TenantControlRoutes(services: services).register(on: platform)
     OpenAPIRoutes(document: OpenAPIRoutes.platform).register(on: platform)
 
     let store = Router(context: AppContext.self)
+    store.add(middleware: MetricsMiddleware(metrics: services.metrics))
     store.add(middleware: ProblemMiddleware())
     store.add(middleware: StoreAuthMiddleware(hasher: services.passwordHasher))
     StoreInfoRoutes().register(on: store)
@@ -38,9 +41,9 @@ public func buildRouters(_ services: LeopardServices) -> (platform: Router<AppCo
     ProductRoutes(cache: services.catalogCache, media: media).register(on: store)
     ProductImageRoutes(media: media).register(on: store)
     CategoryRoutes().register(on: store)
-    CartRoutes(providers: services.paymentProviders).register(on: store)
+    CartRoutes(providers: services.paymentProviders, metrics: services.metrics).register(on: store)
     OrderRoutes(providers: services.paymentProviders).register(on: store)
-    PaymentRoutes(relay: services.paymentRelay, providers: services.paymentProviders).register(on: store)
+    PaymentRoutes(relay: services.paymentRelay, providers: services.paymentProviders, metrics: services.metrics).register(on: store)
     WebhookRoutes(services: services).register(on: store)
     CustomerRoutes(services: services).register(on: store)
     OpenAPIRoutes(document: OpenAPIRoutes.store).register(on: store)
@@ -52,17 +55,19 @@ public func buildRouters(_ services: LeopardServices) -> (platform: Router<AppCo
 func buildWebRouters(_ services: LeopardServices, platformAPI: InternalAPI, storeAPI: InternalAPI) -> (platform: Router<AppContext>, store: Router<AppContext>) {
     let pages = services.web
     let platform = Router(context: AppContext.self)
+    platform.add(middleware: MetricsMiddleware(metrics: services.metrics))
     platform.add(middleware: WebErrorMiddleware(pages: pages))
     AssetRoutes(pages: pages).register(on: platform)
     PlatformPages(pages: pages, api: platformAPI, services: services).register(on: platform)
 
     let store = Router(context: AppContext.self)
+    store.add(middleware: MetricsMiddleware(metrics: services.metrics))
     store.add(middleware: WebErrorMiddleware(pages: pages))
     AssetRoutes(pages: pages).register(on: store)
     StorefrontRoutes(pages: pages, pageCache: StorefrontPageCache(cache: services.catalogCache, pages: pages)).register(on: store)
     CartPageRoutes(pages: pages).register(on: store)
     AccountPageRoutes(pages: pages, services: services).register(on: store)
-    CheckoutPageRoutes(pages: pages, api: storeAPI, providers: services.paymentProviders).register(on: store)
+    CheckoutPageRoutes(pages: pages, api: storeAPI, providers: services.paymentProviders, metrics: services.metrics).register(on: store)
     AdminRoutes(pages: pages, api: storeAPI, services: services).register(on: store)
     return (platform, store)
 }

@@ -40,6 +40,8 @@ public struct LeopardServices: Sendable {
     /// Outbound HTTP: merchant webhooks and payment providers.
     let httpClient: HTTPClient
     let paymentProviders: PaymentProviders
+    /// Counters and histograms for `GET /metrics`.
+    public let metrics: PlatformMetrics
     /// Templates, stylesheet and form tokens for the HTML pages.
     let web: WebPages
     public let logger: Logger
@@ -98,6 +100,7 @@ public struct LeopardServices: Sendable {
             let providers = PaymentProviders(client: httpClient, secrets: secrets, stripeBase: configuration.stripeAPIBase)
             let relay = PaymentWebhookRelay(databases: databases, providers: providers, tenants: WebhookTenants(database: platform), logger: logger)
             let hasher = PasswordHasher(cost: configuration.passwordHashCost)
+            let metrics = PlatformMetrics()
             let web = WebPages(renderer: try await PageRenderer.bundled(), assets: try StaticAssets.bundled(),
                                session: BrowserSession(key: secrets.derivedKey(purpose: "forms")), hasher: hasher,
                                baseDomain: configuration.baseDomain)
@@ -123,9 +126,10 @@ public struct LeopardServices: Sendable {
                 catalogCache: ResponseCache(),
                 paymentRelay: relay,
                 webhookDispatcher: WebhookDispatcher(databases: databases, directory: directory, tenants: WebhookTenants(database: platform),
-                                                     secrets: secrets, transport: HTTPWebhookTransport(client: httpClient), relay: relay, logger: logger),
+                                                     secrets: secrets, transport: HTTPWebhookTransport(client: httpClient), relay: relay, metrics: metrics, logger: logger),
                 httpClient: httpClient,
                 paymentProviders: providers,
+                metrics: metrics,
                 web: web,
                 logger: logger
             )

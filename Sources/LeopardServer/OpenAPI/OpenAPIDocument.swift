@@ -142,6 +142,7 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/healthz", summary: "The process answers", tag: "platform", response: "Health"),
         Operation(method: "get", path: "/readyz", summary: "The platform database answers", tag: "platform", response: "Health"),
         Operation(method: "get", path: "/openapi.json", summary: "This document", tag: "platform"),
+        Operation(method: "get", path: "/metrics", summary: "Prometheus metrics, text format (the operator token, or a client on this machine)", tag: "platform", access: .operatorToken),
         Operation(method: "post", path: "/api/tenants", summary: "Sign up: create a store", tag: "tenants", body: "Signup", status: 201, response: "Tenant"),
         Operation(method: "get", path: "/api/tenants", summary: "List stores", tag: "tenants", access: .operatorToken, response: "page:Tenant", parameters: page + [.query("status")]),
         Operation(method: "get", path: "/api/tenants/{tenantId}", summary: "A store", tag: "tenants", access: .operatorToken, response: "Tenant"),

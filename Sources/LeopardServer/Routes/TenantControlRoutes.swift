@@ -24,15 +24,18 @@ struct TenantControlRoutes {
         }
         let valid = try await request.decodeJSON(SignupRequest.self, context: context).validate()
         let hash = try await valid.password.asyncMap { try await services.passwordHasher.hash($0) }
+        let start = ContinuousClock.now
         do {
             let result = try await services.provisioner.provision(
                 ProvisioningRequest(storeName: valid.storeName, slug: valid.slug, ownerEmail: valid.email, ownerPasswordHash: hash)
             )
+            services.metrics.provisioned(duration: .now - start)
             await services.directory.invalidate(id: result.tenant.id, slug: result.tenant.slug)
             return try TenantResource(result.tenant, configuration: services.configuration, setupToken: result.setupToken)
                 .jsonResponse(status: .created)
         } catch let failure as ProvisioningFailed {
             context.logger.error("signup failed", metadata: ["step": .string(failure.step.rawValue)])
+            services.metrics.provisioningFailed(step: failure.step.rawValue)
             throw Problem.unavailable("The store could not be created just now, and nothing was kept. Please try again.", retryAfterSeconds: 5)
         }
     }

@@ -65,9 +65,10 @@ public struct LeopardResponder: HTTPResponder {
         }
     }
 
-    /// JSON API, inbound webhooks, media files and the OpenAPI document; everything else is a page.
+    /// JSON API, inbound webhooks, media files, the OpenAPI document and the metrics; everything
+    /// else is a page.
     static func isAPI(_ path: String) -> Bool {
-        path.hasPrefix("/api/") || path.hasPrefix("/webhooks/") || path.hasPrefix("/media/") || path == "/openapi.json"
+        path.hasPrefix("/api/") || path.hasPrefix("/webhooks/") || path.hasPrefix("/media/") || path == "/openapi.json" || path == "/metrics"
     }
 
     private func resolve(_ key: String, bySlugOnly: Bool) async throws -> Tenant {

@@ -21,10 +21,13 @@ actor WebhookDispatcher {
     private let transport: any WebhookTransport
     private let relay: PaymentWebhookRelay
     private let logger: Logger
+    private let metrics: PlatformMetrics?
     private var wakeUp: CheckedContinuation<Void, Never>?
     private var woken = false
 
-    init(databases: TenantDatabases, directory: TenantDirectory, tenants: WebhookTenants, secrets: SecretBox, transport: any WebhookTransport, relay: PaymentWebhookRelay, logger: Logger) {
+    init(databases: TenantDatabases, directory: TenantDirectory, tenants: WebhookTenants, secrets: SecretBox, transport: any WebhookTransport, relay: PaymentWebhookRelay,
+         metrics: PlatformMetrics? = nil, logger: Logger) {
+        self.metrics = metrics
         self.relay = relay
         self.databases = databases
         self.directory = directory
@@ -112,6 +115,7 @@ actor WebhookDispatcher {
                     for job in jobs {
                         group.addTask {
                             let outcome = await self.send(job, tenant: tenant, now: now())
+                            if case .acknowledged = outcome { self.metrics?.webhookDelivery(succeeded: true) } else { self.metrics?.webhookDelivery(succeeded: false) }
                             try await self.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
                                 try await WebhookQueue(database: database).complete(job, outcome: outcome, now: now())
                             }

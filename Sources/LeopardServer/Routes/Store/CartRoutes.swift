@@ -8,6 +8,7 @@ import NIOCore
 /// any cart. Checkout honours `Idempotency-Key`.
 struct CartRoutes {
     let providers: PaymentProviders
+    let metrics: PlatformMetrics
     static let secretHeader = HTTPField.Name("X-Cart-Secret")!
     static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
     static let replayedHeader = HTTPField.Name("Idempotent-Replayed")!
@@ -64,6 +65,7 @@ struct CartRoutes {
             let result = try await database.write { sql in
                 try await checkout.complete(cartID: cartID, access: access, input: input, customerID: customerID, cardProvider: cardProvider, on: sql)
             }
+            if result.created { metrics.orderCreated() }
             return try result.order.jsonResponse(status: result.created ? .created : .ok)
         }
         try IdempotencyKeys.validate(key)
@@ -72,6 +74,8 @@ struct CartRoutes {
             let result = try await checkout.complete(cartID: cartID, access: access, input: input, customerID: customerID, cardProvider: cardProvider, on: sql)
             return (result.created ? 201 : 200, try String(decoding: JSONBodyEncoder.encode(result.order), as: UTF8.self))
         }
+        // Counted here, not in the transaction's body, which a group commit may run twice.
+        if stored.status == 201, !stored.replayed { metrics.orderCreated() }
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if stored.replayed { headers[Self.replayedHeader] = "true" }
         return Response(status: .init(code: stored.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: stored.body)))

@@ -13,6 +13,7 @@ import SQLKit
 struct PaymentRoutes {
     let relay: PaymentWebhookRelay
     let providers: PaymentProviders
+    let metrics: PlatformMetrics
 
     struct PayRequest: Decodable {
         let provider: String?
@@ -153,8 +154,10 @@ struct PaymentRoutes {
         do {
             result = try await provider.start(PaymentRequest(orderID: orderID, amount: due, method: method, idempotencyKey: providerKey, returnURL: input.returnUrl))
         } catch let failure as ProviderFailure {
+            metrics.paymentFailed(provider: name, reason: "provider_error")
             throw Self.providerProblem(failure, context: context)
         }
+        if result.status == .failed { metrics.paymentFailed(provider: name, reason: "declined") }
 
         var start = Payments.Start(orderID: orderID, provider: name, reference: result.reference, status: result.status,
                                    cardBrand: result.cardBrand, cardLast4: result.cardLast4, nextAction: nil, failureMessage: result.failureMessage)

@@ -12,6 +12,7 @@ struct CheckoutPageRoutes {
     let pages: WebPages
     let api: InternalAPI
     let providers: PaymentProviders
+    let metrics: PlatformMetrics
 
     func register(on router: Router<AppContext>) {
         router.get("/checkout") { request, context in
@@ -102,9 +103,11 @@ struct CheckoutPageRoutes {
         do {
             _ = try Checkout.validate(input)
             let provider = try await providers.defaultProvider(database: visit.database)
-            order = try await visit.database.write { sql in
+            let result = try await visit.database.write { sql in
                 try await checkout.complete(cartID: cookie.id, access: .secret(cookie.secret), input: input, customerID: customer?.id, cardProvider: provider, on: sql)
-            }.order
+            }
+            if result.created { metrics.orderCreated() }
+            order = result.order
         } catch let problem as Problem where problem.status < 500 {
             let messages = FieldMessages(problem.errors.map { (Self.formField($0.field), $0.message) },
                                          general: problem.errors.isEmpty ? (problem.detail ?? problem.title) : "Check the fields marked below.")
