@@ -20,7 +20,11 @@ struct PlatformOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error. Env: LOG_LEVEL.", valueName: "level"))
     var logLevel: String = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
 
+    @Option(help: ArgumentHelp("Log lines as text or as one JSON object each. Env: LEOPARD_LOG_FORMAT.", valueName: "json|text"))
+    var logFormat: String = ProcessInfo.processInfo.environment["LEOPARD_LOG_FORMAT"] ?? "text"
+
     func configuration() throws -> ServerConfiguration {
+        guard ["json", "text"].contains(logFormat) else { throw ValidationError("--log-format must be json or text") }
         var configuration = ServerConfiguration()
         configuration.dataDirectory = URL(fileURLWithPath: dataDir, isDirectory: true)
         configuration.databaseURL = databaseURL.isEmpty ? nil : databaseURL
@@ -42,7 +46,11 @@ struct PlatformOptions: ParsableArguments {
         return configuration
     }
 
+    /// The process's logger, in the chosen format (every `Logger` made later uses it too).
     func logger(_ configuration: ServerConfiguration) -> Logger {
+        if logFormat == "json" {
+            LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        }
         var logger = Logger(label: "leopard")
         logger.logLevel = configuration.logLevel
         return logger

@@ -24,6 +24,7 @@ public func buildResponder(_ services: LeopardServices) -> LeopardResponder {
 public func buildRouters(_ services: LeopardServices) -> (platform: Router<AppContext>, store: Router<AppContext>) {
     let platform = Router(context: AppContext.self)
     platform.add(middleware: MetricsMiddleware(metrics: services.metrics))
+    platform.add(middleware: RequestLogMiddleware())
     platform.add(middleware: ProblemMiddleware())
     HealthRoutes(platformDatabase: services.platformDatabase).register(on: platform)
     MetricsRoutes(services: services).register(on: platform)
@@ -32,6 +33,7 @@ public func buildRouters(_ services: LeopardServices) -> (platform: Router<AppCo
 
     let store = Router(context: AppContext.self)
     store.add(middleware: MetricsMiddleware(metrics: services.metrics))
+    store.add(middleware: RequestLogMiddleware())
     store.add(middleware: ProblemMiddleware())
     store.add(middleware: StoreAuthMiddleware(hasher: services.passwordHasher))
     StoreInfoRoutes().register(on: store)
@@ -56,12 +58,14 @@ func buildWebRouters(_ services: LeopardServices, platformAPI: InternalAPI, stor
     let pages = services.web
     let platform = Router(context: AppContext.self)
     platform.add(middleware: MetricsMiddleware(metrics: services.metrics))
+    platform.add(middleware: RequestLogMiddleware())
     platform.add(middleware: WebErrorMiddleware(pages: pages))
     AssetRoutes(pages: pages).register(on: platform)
     PlatformPages(pages: pages, api: platformAPI, services: services).register(on: platform)
 
     let store = Router(context: AppContext.self)
     store.add(middleware: MetricsMiddleware(metrics: services.metrics))
+    store.add(middleware: RequestLogMiddleware())
     store.add(middleware: WebErrorMiddleware(pages: pages))
     AssetRoutes(pages: pages).register(on: store)
     StorefrontRoutes(pages: pages, pageCache: StorefrontPageCache(cache: services.catalogCache, pages: pages)).register(on: store)

@@ -41,13 +41,13 @@ struct TestPlatform: Sendable {
         return configuration
     }
 
-    static func start(_ storage: Storage = .sqlite, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestPlatform {
+    static func start(_ storage: Storage = .sqlite, logger custom: Logger? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestPlatform {
         let directory = try TemporaryDirectory()
         let url: String? = storage == .postgres ? try await PostgresTestCluster.shared.makeDatabase() : nil
         var configuration = configuration(directory: directory, databaseURL: url)
         configure(&configuration)
-        var logger = Logger(label: "leopard.test")
-        logger.logLevel = .warning
+        var logger = custom ?? Logger(label: "leopard.test")
+        if custom == nil { logger.logLevel = .warning }
         do {
             let services = try await LeopardServices.start(configuration, logger: logger)
             return TestPlatform(services: services, directory: directory)
@@ -60,13 +60,14 @@ struct TestPlatform: Sendable {
     /// Starts a platform, runs `body` with a client on its router, then shuts everything down.
     static func withPlatform<T: Sendable>(
         _ storage: Storage = .sqlite,
+        logger: Logger? = nil,
         configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestPlatform, any TestClientProtocol) async throws -> T
     ) async throws -> T {
         // At most a few PostgreSQL platforms at once: each holds pools on the one test cluster.
         if storage == .postgres { await PostgresPlatformSlots.shared.acquire() }
         do {
-            let platform = try await start(storage, configure: configure)
+            let platform = try await start(storage, logger: logger, configure: configure)
             do {
                 let result = try await platform.withClient { try await body(platform, $0) }
                 await platform.stop()
