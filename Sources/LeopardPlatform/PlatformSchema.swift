@@ -61,6 +61,18 @@ public enum PlatformSchema {
             """,
             "CREATE INDEX spare_databases_claim ON spare_databases (storage, fingerprint, created_at)",
         ]),
+        // Requests per store and hour (UTC), added up in memory and written every half minute.
+        Migration("0006_tenant_usage", [
+            """
+            CREATE TABLE tenant_usage (
+                tenant_id TEXT NOT NULL,
+                hour TEXT NOT NULL,
+                requests BIGINT NOT NULL,
+                last_request_at TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, hour)
+            )
+            """,
+        ]),
     ]
 
     public static var migrator: Migrator { Migrator(migrations) }

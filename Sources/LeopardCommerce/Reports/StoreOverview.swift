@@ -26,7 +26,7 @@ public struct StoreOverview: Sendable {
         return try await database.read { sql in
             let today = try await sql.raw("""
                 SELECT COUNT(*) AS n,
-                       COALESCE(SUM(CASE WHEN status IN ('paid', 'fulfilled', 'refunded', 'partially_refunded') THEN total - refunded_total ELSE 0 END), 0) AS revenue
+                       CAST(COALESCE(SUM(CASE WHEN status IN ('paid', 'fulfilled', 'refunded', 'partially_refunded') THEN total - refunded_total ELSE 0 END), 0) AS BIGINT) AS revenue
                 FROM orders WHERE created_at >= \(bind: dayStart)
                 """).first()
             let waiting = try await sql.raw("SELECT COUNT(*) AS n FROM orders WHERE status = 'paid'").first()

@@ -16,6 +16,7 @@ public func buildResponder(_ services: LeopardServices) -> LeopardResponder {
         hosts: HostClassifier(baseDomain: services.configuration.baseDomain),
         directory: services.directory,
         databases: services.databases,
+        usage: services.usage,
         afterWrite: { [dispatcher = services.webhookDispatcher] tenantID in await dispatcher.nudge(tenantID: tenantID) }
     )
 }
@@ -87,7 +88,8 @@ public func buildApplication(_ services: LeopardServices, extraServices: [any Se
         // Graceful shutdown runs in reverse order: the server stops taking requests, then the
         // webhook worker finishes its pass, then `extraServices`. The caller closes the
         // databases once all of them have stopped.
-        services: extraServices + (services.configuration.webhookPollInterval.map { [WebhookDispatchService(dispatcher: services.webhookDispatcher, interval: $0)] } ?? []),
+        services: extraServices + (services.configuration.webhookPollInterval.map { [WebhookDispatchService(dispatcher: services.webhookDispatcher, interval: $0)] } ?? [])
+            + [UsageFlushService(usage: services.usage, logger: services.logger)],
         onServerRunning: { _ in await onServerRunning() },
         logger: logger
     )

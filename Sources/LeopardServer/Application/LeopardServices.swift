@@ -40,6 +40,8 @@ public struct LeopardServices: Sendable {
     /// Outbound HTTP: merchant webhooks and payment providers.
     let httpClient: HTTPClient
     let paymentProviders: PaymentProviders
+    /// Requests per store, for `GET /api/tenants/:id/metrics`.
+    public let usage: UsageLedger
     /// Counters and histograms for `GET /metrics`.
     public let metrics: PlatformMetrics
     /// Templates, stylesheet and form tokens for the HTML pages.
@@ -129,6 +131,7 @@ public struct LeopardServices: Sendable {
                                                      secrets: secrets, transport: HTTPWebhookTransport(client: httpClient), relay: relay, metrics: metrics, logger: logger),
                 httpClient: httpClient,
                 paymentProviders: providers,
+                usage: UsageLedger(database: platform),
                 metrics: metrics,
                 web: web,
                 logger: logger
@@ -142,6 +145,11 @@ public struct LeopardServices: Sendable {
     /// Closes every store database and the platform database.
     public func shutdown() async {
         await sparePool.stop()
+        do {
+            try await usage.flush()
+        } catch {
+            logger.warning("request counts not written at shutdown", metadata: ["error": .string(DatabaseErrors.summary(error))])
+        }
         try? await httpClient.shutdown()
         await databases.closeAll()
         await platformDatabase.close()

@@ -20,10 +20,10 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-        var line = "{\"ts\":\"\(Timestamp.string(Date()))\",\"level\":\"\(level.rawValue)\",\"logger\":\(Self.quoted(label)),\"msg\":\(Self.quoted(message.description))"
+    public func log(event: LogEvent) {
+        var line = "{\"ts\":\"\(Timestamp.string(Date()))\",\"level\":\"\(event.level.rawValue)\",\"logger\":\(Self.quoted(label)),\"msg\":\(Self.quoted(event.message.description))"
         var merged = metadata
-        if let explicit { merged.merge(explicit) { $1 } }
+        if let explicit = event.metadata { merged.merge(explicit) { $1 } }
         for key in merged.keys.sorted() {
             guard let value = merged[key] else { continue }
             line += ",\(Self.quoted(key == "hb.request.id" ? "request_id" : key)):\(Self.quoted(value.description))"

@@ -44,3 +44,15 @@ struct MediaStorage: Sendable {
         _ = try? await NIOThreadPool.singleton.runIfActive { try FileManager.default.removeItem(atPath: path) }
     }
 }
+
+extension MediaStorage {
+    /// Bytes of the store's uploaded files.
+    func bytes(tenantID: String) -> Int {
+        guard let folder = try? folder(tenantID: tenantID),
+              let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return 0 }
+        return names.reduce(0) { total, name in
+            let size = (try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)[.size] as? Int) ?? 0
+            return total + (size ?? 0)
+        }
+    }
+}

@@ -148,6 +148,8 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/api/tenants/{tenantId}", summary: "A store", tag: "tenants", access: .operatorToken, response: "Tenant"),
         Operation(method: "delete", path: "/api/tenants/{tenantId}", summary: "Soft delete, or purge with ?purge=true", tag: "tenants", access: .operatorToken,
                   response: "Tenant", parameters: [.query("purge", OpenAPISchemas.boolean)]),
+        Operation(method: "get", path: "/api/tenants/{tenantId}/metrics", summary: "A store's usage: requests (24 hours, 30 days), orders, revenue, products, customers, database and image bytes, last activity",
+                  tag: "tenants", access: .operatorToken),
         Operation(method: "post", path: "/api/tenants/{tenantId}/suspend", summary: "Suspend a store", tag: "tenants", access: .operatorToken, response: "Tenant"),
         Operation(method: "post", path: "/api/tenants/{tenantId}/activate", summary: "Activate a suspended store", tag: "tenants", access: .operatorToken, response: "Tenant"),
         Operation(method: "post", path: "/api/tenants/{tenantId}/restore", summary: "Restore a deleted store", tag: "tenants", access: .operatorToken, response: "Tenant"),

@@ -1,4 +1,5 @@
 import Hummingbird
+import LeopardCommerce
 import LeopardCore
 import LeopardPlatform
 
@@ -16,6 +17,7 @@ struct TenantControlRoutes {
         operatorRoutes.post(":tenantId/suspend") { _, context in try await change(context, services.lifecycle.suspend) }
         operatorRoutes.post(":tenantId/activate") { _, context in try await change(context, services.lifecycle.activate) }
         operatorRoutes.post(":tenantId/restore") { _, context in try await change(context, services.lifecycle.restore) }
+        operatorRoutes.get(":tenantId/metrics", use: usage)
     }
 
     @Sendable func signup(_ request: Request, context: AppContext) async throws -> Response {
@@ -62,6 +64,35 @@ struct TenantControlRoutes {
         return try TenantResource(tenant, configuration: services.configuration).jsonResponse()
     }
 
+    /// What one store uses and does: requests in the last 24 hours and 30 days, orders, revenue,
+    /// products, customers, database and image bytes, last activity.
+    @Sendable func usage(_ request: Request, context: AppContext) async throws -> Response {
+        let tenant = try await find(context)
+        let store = try await services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { try await StoreUsage.load(from: $0) }
+        let requests = try await services.usage.summary(tenantID: tenant.id)
+        let images = MediaStorage(root: services.configuration.dataDirectory.appendingPathComponent("media", isDirectory: true)).bytes(tenantID: tenant.id)
+        struct Requests: Encodable { let last24Hours: Int; let last30Days: Int }
+        struct Revenue: Encodable { let amount: Int; let currency: String }
+        struct Usage: Encodable {
+            let tenantId: String
+            let slug: String
+            let status: String
+            let requests: Requests
+            let orders: Int
+            let revenue: Revenue
+            let products: Int
+            let customers: Int
+            let databaseBytes: Int
+            let imageBytes: Int
+            let lastActivityAt: String?
+        }
+        return try Usage(tenantId: tenant.id, slug: tenant.slug, status: tenant.status.rawValue,
+                         requests: Requests(last24Hours: requests.last24Hours, last30Days: requests.last30Days), orders: store.orders,
+                         revenue: Revenue(amount: store.revenue, currency: store.currency), products: store.products, customers: store.customers,
+                         databaseBytes: store.databaseBytes, imageBytes: images,
+                         lastActivityAt: [requests.lastRequestAt, store.lastOrderAt].compactMap { $0 }.max()).jsonResponse()
+    }
+
     /// Soft delete, or `?purge=true` to remove a soft-deleted store for good.
     @Sendable func delete(_ request: Request, context: AppContext) async throws -> Response {
         let tenant = try await find(context)
@@ -70,7 +101,9 @@ struct TenantControlRoutes {
             return try await change(context, services.lifecycle.softDelete)
         case "true":
             switch try await services.lifecycle.purge(id: tenant.id) {
-            case .changed: return Response(status: .noContent)
+            case .changed:
+                try? await services.usage.remove(tenantID: tenant.id)
+                return Response(status: .noContent)
             case .notFound: throw Problem.notFound("There is no tenant \(tenant.id).")
             case .conflict(let status):
                 throw Problem.conflict("Only a deleted store can be purged; this one is \(status.rawValue). Delete it first.")

@@ -18,6 +18,8 @@ public struct LeopardResponder: HTTPResponder {
     let hosts: HostClassifier
     let directory: TenantDirectory
     let databases: TenantDatabases
+    /// Counts the requests each store answers.
+    let usage: UsageLedger
     /// Told after each write request a store answered (the webhook worker looks into it).
     let afterWrite: @Sendable (String) async -> Void
 
@@ -43,6 +45,7 @@ public struct LeopardResponder: HTTPResponder {
             case .other(let host):
                 throw Problem.notFound("There is no store at \(host).")
             }
+            usage.record(tenantID: tenant.id)
             var storeContext = context
             storeContext.tenant = tenant
             storeContext.logger[metadataKey: "tenant"] = .string(tenant.id)

@@ -6,9 +6,9 @@ import Testing
 
 @Suite("Web: storefront, checkout and platform pages")
 struct StorefrontPageTests {
-    @Test("a shopper buys with the test card: cart, checkout, payment, a paid confirmation, and the order in their account")
-    func buyWithTheTestCard() async throws {
-        try await TestPlatform.withPlatform { platform, client in
+    @Test("a shopper buys with the test card: cart, checkout, payment, a paid confirmation, the order in their account and on the dashboard", arguments: TestPlatform.storages)
+    func buyWithTheTestCard(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { platform, client in
             let store = try await client.makeStore("Card Shop")
             let product = try await client.makeProduct(store, title: "Teapot", price: 3000, stock: 4)
             let slug = try #require(product["slug"] as? String)
@@ -55,6 +55,17 @@ struct StorefrontPageTests {
             #expect(confirmation.html.contains("payment was received"))
             let account = try await browser.get("/account", host: store.host)
             #expect(account.html.contains("/orders/\(orderID)"))
+
+            // The merchant's dashboard counts it; the operator's console lists the store.
+            let owner = BrowserClient(client)
+            try await owner.signInToAdmin(host: store.host, email: store.ownerEmail)
+            let dashboard = try await owner.get("/admin", host: store.host)
+            #expect(dashboard.status == .ok)
+            #expect(dashboard.html.contains("$60.00"))
+            #expect(try await owner.get("/admin/orders/\(orderID)", host: store.host).html.contains("visa •••• 4242"))
+            let console = try await owner.get("/console", host: "localhost")
+            _ = try await owner.post("/console/login", host: "localhost", form: ["token": TestPlatform.operatorToken], csrf: console.csrf)
+            #expect(try await owner.get("/console", host: "localhost").html.contains("Card Shop"))
 
             // Someone without the cart's cookie or the account cannot see the order.
             #expect(try await BrowserClient(client).get("/checkout/pay?order=\(orderID)", host: store.host).status == .notFound)

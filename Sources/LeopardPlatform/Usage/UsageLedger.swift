@@ -1,0 +1,105 @@
+import Foundation
+import LeopardCore
+import LeopardStorage
+import SQLKit
+import Synchronization
+
+/// Requests per store, counted in memory and added to `tenant_usage` (one row per store and
+/// UTC hour) by `flush`, which the server runs every half minute and at shutdown. Counting is a
+/// dictionary update under a lock; no request waits for the platform database.
+public final class UsageLedger: Sendable {
+    struct Pending {
+        var requests: Int
+        var last: Date
+    }
+
+    let database: any DatabaseHandle
+    private let pending = Mutex<[String: [String: Pending]]>([:])
+
+    public init(database: any DatabaseHandle) {
+        self.database = database
+    }
+
+    static func hour(_ date: Date) -> String {
+        String(Timestamp.string(date).prefix(13))  // 2026-11-23T08
+    }
+
+    public func record(tenantID: String, at now: Date = Date()) {
+        let hour = Self.hour(now)
+        pending.withLock { pending in
+            pending[tenantID, default: [:]][hour, default: Pending(requests: 0, last: now)].requests += 1
+            pending[tenantID]?[hour]?.last = now
+        }
+    }
+
+    /// Writes what was counted since the last flush. Counts that fail to write are put back.
+    public func flush() async throws {
+        let taken = pending.withLock { pending in
+            let copy = pending
+            pending.removeAll()
+            return copy
+        }
+        guard !taken.isEmpty else { return }
+        do {
+            try await database.write { sql in
+                for (tenant, hours) in taken {
+                    for (hour, counted) in hours {
+                        try await sql.raw("""
+                            INSERT INTO tenant_usage (tenant_id, hour, requests, last_request_at) VALUES (\(bind: tenant), \(bind: hour), \(bind: counted.requests), \(bind: counted.last.stamp))
+                            ON CONFLICT (tenant_id, hour) DO UPDATE SET requests = tenant_usage.requests + excluded.requests,
+                                last_request_at = CASE WHEN excluded.last_request_at > tenant_usage.last_request_at THEN excluded.last_request_at ELSE tenant_usage.last_request_at END
+                            """).run()
+                    }
+                }
+            }
+        } catch {
+            pending.withLock { pending in
+                for (tenant, hours) in taken {
+                    for (hour, counted) in hours {
+                        var entry = pending[tenant, default: [:]][hour, default: Pending(requests: 0, last: counted.last)]
+                        entry.requests += counted.requests
+                        entry.last = max(entry.last, counted.last)
+                        pending[tenant]?[hour] = entry
+                    }
+                }
+            }
+            throw error
+        }
+    }
+
+    public struct Summary: Sendable, Equatable {
+        public let last24Hours: Int
+        public let last30Days: Int
+        public let lastRequestAt: String?
+    }
+
+    /// Requests in the last 24 hours and 30 days (whole hours, so up to an hour more), written
+    /// and still pending.
+    public func summary(tenantID: String, now: Date = Date()) async throws -> Summary {
+        let day = Self.hour(now.addingTimeInterval(-23 * 3600))
+        let month = Self.hour(now.addingTimeInterval(-30 * 24 * 3600))
+        let row = try await database.read { sql in
+            try await sql.raw("""
+                SELECT CAST(COALESCE(SUM(CASE WHEN hour >= \(bind: day) THEN requests ELSE 0 END), 0) AS BIGINT) AS day,
+                       CAST(COALESCE(SUM(requests), 0) AS BIGINT) AS month, MAX(last_request_at) AS last
+                FROM tenant_usage WHERE tenant_id = \(bind: tenantID) AND hour >= \(bind: month)
+                """).first()
+        }
+        let (pendingDay, pendingMonth, pendingLast) = pending.withLock { pending -> (Int, Int, Date?) in
+            let hours = pending[tenantID] ?? [:]
+            return (hours.filter { $0.key >= day }.values.reduce(0) { $0 + $1.requests },
+                    hours.filter { $0.key >= month }.values.reduce(0) { $0 + $1.requests },
+                    hours.values.map(\.last).max())
+        }
+        let written = try row?.decode(column: "last", as: String?.self)
+        let last = [written, pendingLast?.stamp].compactMap { $0 }.max()
+        return Summary(last24Hours: (try row?.decode(column: "day", as: Int.self) ?? 0) + pendingDay,
+                       last30Days: (try row?.decode(column: "month", as: Int.self) ?? 0) + pendingMonth, lastRequestAt: last)
+    }
+
+    /// Forgets a purged store's counts.
+    public func remove(tenantID: String) async throws {
+        pending.withLock { _ = $0.removeValue(forKey: tenantID) }
+        try await database.write { sql in try await sql.raw("DELETE FROM tenant_usage WHERE tenant_id = \(bind: tenantID)").run() }
+    }
+}
