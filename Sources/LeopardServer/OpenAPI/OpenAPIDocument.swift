@@ -148,6 +148,8 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/api/tenants/{tenantId}", summary: "A store", tag: "tenants", access: .operatorToken, response: "Tenant"),
         Operation(method: "delete", path: "/api/tenants/{tenantId}", summary: "Soft delete, or purge with ?purge=true", tag: "tenants", access: .operatorToken,
                   response: "Tenant", parameters: [.query("purge", OpenAPISchemas.boolean)]),
+        Operation(method: "get", path: "/api/audit/isolation", summary: "Check that every store is kept apart: databases where the registry says, owners and connect rights, sessions refused by other stores (409 with the findings)",
+                  tag: "tenants", access: .operatorToken),
         Operation(method: "get", path: "/api/tenants/{tenantId}/metrics", summary: "A store's usage: requests (24 hours, 30 days), orders, revenue, products, customers, database and image bytes, last activity",
                   tag: "tenants", access: .operatorToken),
         Operation(method: "post", path: "/api/tenants/{tenantId}/suspend", summary: "Suspend a store", tag: "tenants", access: .operatorToken, response: "Tenant"),

@@ -18,6 +18,10 @@ struct TenantControlRoutes {
         operatorRoutes.post(":tenantId/activate") { _, context in try await change(context, services.lifecycle.activate) }
         operatorRoutes.post(":tenantId/restore") { _, context in try await change(context, services.lifecycle.restore) }
         operatorRoutes.get(":tenantId/metrics", use: usage)
+        router.group("/api/audit").add(middleware: OperatorAuthMiddleware(credentials: services.operatorCredentials)).get("isolation") { _, _ in
+            let report = try await IsolationAudit(services: services).run()
+            return try report.jsonResponse(status: report.clean ? .ok : .conflict)
+        }
     }
 
     @Sendable func signup(_ request: Request, context: AppContext) async throws -> Response {
