@@ -92,6 +92,9 @@ def sign_up(driver, name, slug):
     fill(driver, "ownerPassword", "correct horse battery")
     shot(driver, f"signup-{slug}")
     submit(driver, "form[action='/signup']")
+    expect("Continue to my admin" in driver.page_source, f"the new store's welcome page is shown (at {driver.current_url})")
+    shot(driver, f"welcome-{slug}")
+    submit(driver, "form[action='/admin/handoff']")
     expected = f"http://{slug}.localhost:{PORT}/admin"
     expect(driver.current_url.startswith(expected), f"after signup the browser is at {driver.current_url}, not {expected}")
     expect("Dashboard" in driver.page_source, "the new store's admin dashboard is shown")

@@ -4,8 +4,9 @@ import LeopardCore
 import NIOCore
 
 /// `GET /metrics` on the platform host, in Prometheus' text format: for the operator token, or
-/// for a client on this machine that came directly (a request a proxy forwarded, which carries
-/// `X-Forwarded-For`, needs the token even from loopback).
+/// for a client on this machine that came directly. A request a proxy forwarded needs the token
+/// even from loopback: proxies in front must send `X-Forwarded-For` (Caddy does by default;
+/// nginx needs `proxy_set_header X-Forwarded-For …`), as docs/operations.md says.
 struct MetricsRoutes {
     let services: LeopardServices
 
@@ -21,7 +22,7 @@ struct MetricsRoutes {
     }
 
     static func isDirectLocal(_ request: Request, context: AppContext) -> Bool {
-        guard request.headers[HTTPField.Name("X-Forwarded-For")!] == nil, request.headers[HTTPField.Name("Forwarded")!] == nil else { return false }
+        for header in ["X-Forwarded-For", "Forwarded", "X-Real-IP"] where request.headers[HTTPField.Name(header)!] != nil { return false }
         // In-process tests have no socket: they count as this machine.
         guard let address = context.remoteAddress else { return true }
         return address == "127.0.0.1" || address == "::1" || address.hasPrefix("::ffff:127.")

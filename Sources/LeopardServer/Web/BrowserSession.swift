@@ -7,10 +7,12 @@ import LeopardCore
 /// The cookies a browser carries on a store's host (or the platform's) and the form token that
 /// every POST must send back.
 ///
-/// Cookies are host-only (no `Domain`), `HttpOnly`, `SameSite=Lax`, and `Secure` when the
-/// request came over https (`X-Forwarded-Proto: https` from the proxy in front). A store's
-/// cookies therefore never reach another store's subdomain, and a cookie presented on the wrong
-/// host is looked up in that store's database, where it matches nothing.
+/// Cookies are host-only (no `Domain`), `HttpOnly`, `SameSite=Lax`, and over https
+/// (`X-Forwarded-Proto: https` from the proxy in front) `Secure` and named with the `__Host-`
+/// prefix, which browsers accept only from the host itself: a sibling store's subdomain cannot
+/// plant one with `Domain=` (cookie tossing). A store's cookies never reach another store's
+/// subdomain, and a cookie presented on the wrong host is looked up in that store's database,
+/// where it matches nothing.
 ///
 /// The form token is an HMAC, under a key derived from the platform key, of the host's tenant
 /// id and what the browser's session is: the staff session token when signed in to the admin,
@@ -38,7 +40,7 @@ struct BrowserSession: Sendable {
     /// now when missing).
     static func binding(_ request: Request, session: String?) -> Binding {
         if let session { return Binding(value: session, newCookie: nil) }
-        if let existing = request.cookies[anonymousCookie]?.value, existing.utf8.count >= 20, existing.utf8.count <= 64 {
+        if let existing = read(anonymousCookie, request), existing.utf8.count >= 20, existing.utf8.count <= 64 {
             return Binding(value: existing, newCookie: nil)
         }
         let fresh = SecureToken.make()
@@ -60,13 +62,23 @@ struct BrowserSession: Sendable {
         request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https" || request.head.scheme == "https"
     }
 
+    /// The name a cookie has on this request's scheme.
+    static func name(_ name: String, _ request: Request) -> String {
+        isSecure(request) ? "__Host-" + name : name
+    }
+
+    /// A cookie's value; over https only the `__Host-` cookie counts.
+    static func read(_ name: String, _ request: Request) -> String? {
+        request.cookies[Self.name(name, request)]?.value
+    }
+
     static func cookie(_ name: String, _ value: String, request: Request, maxAge: Int? = nil) -> Cookie {
-        (try? Cookie.validated(name: name, value: value, maxAge: maxAge, path: "/", secure: isSecure(request), httpOnly: true, sameSite: .lax))
-            ?? Cookie(name: name, value: "", maxAge: 0, path: "/")
+        (try? Cookie.validated(name: Self.name(name, request), value: value, maxAge: maxAge, path: "/", secure: isSecure(request), httpOnly: true, sameSite: .lax))
+            ?? Cookie(name: Self.name(name, request), value: "", maxAge: 0, path: "/")
     }
 
     static func expired(_ name: String, request: Request) -> Cookie {
-        Cookie(name: name, value: "", maxAge: 0, path: "/", secure: isSecure(request), httpOnly: true, sameSite: .lax)
+        Cookie(name: Self.name(name, request), value: "", maxAge: 0, path: "/", secure: isSecure(request), httpOnly: true, sameSite: .lax)
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import LeopardCommerce
 import LeopardCore
 
@@ -115,12 +116,17 @@ public struct CustomerRow: Sendable {
     public let name: String
     public let registered: Bool
     public let since: String
+    public let ordersUrl: String
 
     public init(_ customer: Customer) {
         email = customer.email
         name = [customer.firstName, customer.lastName].compactMap { $0 }.joined(separator: " ")
         registered = customer.registered
         since = String(customer.createdAt.prefix(10))
+        var components = URLComponents()
+        components.path = "/admin/orders"
+        components.queryItems = [URLQueryItem(name: "email", value: customer.email)]
+        ordersUrl = components.percentEncodedQuery.map { "/admin/orders?" + $0.replacingOccurrences(of: "+", with: "%2B") } ?? "/admin/orders"
     }
 }
 

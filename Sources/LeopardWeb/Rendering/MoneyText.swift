@@ -37,8 +37,8 @@ public enum MoneyText {
         guard digits > 0 else { return String(amount) }
         var divisor = 1
         for _ in 0..<digits { divisor *= 10 }
-        let fraction = String(abs(amount) % divisor)
-        return "\(amount < 0 ? "-" : "")\(abs(amount) / divisor).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
+        let fraction = String(amount.magnitude % UInt(divisor))
+        return "\(amount < 0 ? "-" : "")\(amount.magnitude / UInt(divisor)).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
     }
 
     /// Reads a price typed in a form (`12`, `12.5`, `12.50`) into minor units, or nil.

@@ -88,6 +88,7 @@ struct AdminPageTests {
             let store = try await client.makeStore("Cookie Shop")
             let form = try await client.execute(uri: "/admin/login", method: .get, headers: [HTTPField.Name("Host")!: store.host, HTTPField.Name("X-Forwarded-Proto")!: "https"])
             let cookie = try #require(form.headers[values: .setCookie].first)
+            #expect(cookie.hasPrefix("__Host-lp_csrf="))
             #expect(cookie.contains("; Secure"))
             #expect(cookie.contains("; HttpOnly"))
             #expect(cookie.contains("SameSite=Lax"))

@@ -141,6 +141,29 @@ struct WebSecurityTests {
         }
     }
 
+    @Test("over https cookies are __Host- cookies, and a plain-named cookie another subdomain could have planted is ignored")
+    func hostPrefixedCookies() async throws {
+        try await TestPlatform.withPlatform { _, client in
+            let store = try await client.makeStore("Https Shop")
+            let product = try ProductRef(try await client.makeProduct(store, title: "Kite", price: 900, stock: 3))
+            let browser = BrowserClient(client)
+            let https: HTTPFields = [HTTPField.Name("X-Forwarded-Proto")!: "https"]
+            // A cookie without the prefix, as a sibling subdomain could set with Domain=: not read.
+            browser.setCookie("lp_csrf", "planted-value-0123456789abcdef", host: store.host)
+            let page = try await browser.get("/products/\(product.slug)", host: store.host, headers: https)
+            let fresh = try #require(browser.cookie("__Host-lp_csrf", host: store.host))
+            #expect(fresh != "planted-value-0123456789abcdef")
+            let body = "product=\(product.slug)&variant=\(product.variant)&quantity=1&_csrf=\(BrowserClient.encode(try #require(page.csrf)))"
+            let added = try await browser.send(.post, "/cart/add", host: store.host, body: .init(string: body), contentType: "application/x-www-form-urlencoded", headers: https)
+            #expect(added.status == .seeOther)
+            #expect(browser.cookie("__Host-lp_cart", host: store.host) != nil)
+            // The token made for the planted value is refused.
+            let plain = try await BrowserClient(client).get("/products/\(product.slug)", host: store.host)
+            let forged = "product=\(product.slug)&variant=\(product.variant)&quantity=1&_csrf=\(BrowserClient.encode(try #require(plain.csrf)))"
+            #expect(try await browser.send(.post, "/cart/add", host: store.host, body: .init(string: forged), contentType: "application/x-www-form-urlencoded", headers: https).status == .forbidden)
+        }
+    }
+
     @Test("the one-time link from signup signs in once")
     func handoffLinksWorkOnce() async throws {
         try await TestPlatform.withPlatform { _, client in
@@ -153,13 +176,21 @@ struct WebSecurityTests {
             #expect(url.host == "handoff-shop.localhost")
             #expect(url.path == "/admin/handoff")
             let path = url.path + "?" + (url.query ?? "")
-            let first = try await browser.get(path, host: "handoff-shop.localhost")
+            // Opening the link signs nobody in; the page's form does.
+            let landing = try await browser.get(path, host: "handoff-shop.localhost")
+            #expect(landing.status == .ok)
+            #expect(landing.html.contains("owner@handoff.test"))
+            #expect(browser.cookie("lp_admin", host: "handoff-shop.localhost") == nil)
+            let token = String(try #require(url.queryItems?.first { $0.name == "token" }?.value))
+            #expect(try await browser.post("/admin/handoff", host: "handoff-shop.localhost", form: ["token": token], csrf: nil).status == .forbidden)
+            let first = try await browser.post("/admin/handoff", host: "handoff-shop.localhost", form: ["token": token], csrf: landing.csrf)
             #expect(first.status == .seeOther)
             #expect(first.location == "/admin?done=welcome")
             #expect(try await browser.get("/admin", host: "handoff-shop.localhost").html.contains("Welcome") == false)
             #expect(try await browser.get("/admin?done=welcome", host: "handoff-shop.localhost").html.contains("Welcome to your new store"))
             let again = BrowserClient(client)
-            let second = try await again.get(path, host: "handoff-shop.localhost")
+            let page = try await again.get(path, host: "handoff-shop.localhost")
+            let second = try await again.post("/admin/handoff", host: "handoff-shop.localhost", form: ["token": token], csrf: page.csrf)
             #expect(second.status == .unauthorized)
             #expect(again.cookie("lp_admin", host: "handoff-shop.localhost") == nil)
         }

@@ -27,9 +27,19 @@ struct AdminRoutes {
             }
             return pages.redirect(to: "/admin/login", cookies: [BrowserSession.expired(BrowserSession.adminCookie, request: request)])
         }
+        // The link from signup opens a page that asks to continue, and only the form's POST
+        // signs in: a link prefetcher cannot use the link up, and nobody is signed in to a store
+        // they did not mean to enter just by opening a link someone sent them.
         router.get("/admin/handoff") { request, context in
             let visit = try await visit(request, context)
-            let token = request.queryDictionary["token"] ?? ""
+            let token = String((request.queryDictionary["token"] ?? "").prefix(100))
+            struct Handoff { let token: String; let email: String }
+            let owner = context.tenant?.ownerEmail ?? ""
+            return try visit.page("admin/handoff", Handoff(token: token, email: owner), title: "Welcome", section: nil)
+        }
+        router.post("/admin/handoff") { request, context in
+            let visit = try await visit(request, context)
+            let token = try await visit.form()["token"] ?? ""
             guard let issued = try await StaffSessions(database: visit.database, hasher: pages.hasher).redeemHandoff(token: token) else {
                 return try visit.page("admin/login", AdminLoginPage(email: "", error: "That sign-in link has expired or was used already. Sign in with your e-mail and password."),
                                       title: "Sign in", section: nil, status: .unauthorized)

@@ -80,8 +80,10 @@ struct AdminSettingsPages {
     }
 
     func settings(_ visit: AdminVisit, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let isOwner = visit.staff?.isOwner ?? false
+        // The key's hint is the owner's to see, as on the API.
         let stripe = try await ProviderCredentials(database: visit.database, secrets: routes.services.paymentProviders.secrets).view(provider: StripeProvider.providerName)
-        let model = SettingsPage(values: values, errors: errors, stripeConfigured: stripe.configured, stripeHint: stripe.secretKeyHint, isOwner: visit.staff?.isOwner ?? false)
+        let model = SettingsPage(values: values, errors: errors, stripeConfigured: stripe.configured, stripeHint: isOwner ? stripe.secretKeyHint : nil, isOwner: isOwner)
         return try visit.page("admin/settings", model, title: "Settings", section: "/admin/settings", status: status)
     }
 

@@ -32,7 +32,7 @@ struct AdminVisit {
         self.settings = settings
         var staff: StaffPrincipal?
         var token: String?
-        if let value = request.cookies[BrowserSession.adminCookie]?.value, value.hasPrefix(StaffSessions.prefix), value.utf8.count <= 200 {
+        if let value = BrowserSession.read(BrowserSession.adminCookie, request), value.hasPrefix(StaffSessions.prefix), value.utf8.count <= 200 {
             staff = try await StaffSessions(database: database, hasher: pages.hasher).principal(token: value)
             token = staff == nil ? nil : value
         }
@@ -47,7 +47,7 @@ struct AdminVisit {
     var baseCookies: [Cookie] {
         var cookies = binding.newCookie.map { [BrowserSession.cookie(BrowserSession.anonymousCookie, $0, request: request)] } ?? []
         // A cookie for a session that has ended (expired, signed out elsewhere) is cleared.
-        if sessionToken == nil, request.cookies[BrowserSession.adminCookie] != nil { cookies.append(BrowserSession.expired(BrowserSession.adminCookie, request: request)) }
+        if sessionToken == nil, BrowserSession.read(BrowserSession.adminCookie, request) != nil { cookies.append(BrowserSession.expired(BrowserSession.adminCookie, request: request)) }
         return cookies
     }
 

@@ -29,9 +29,17 @@ struct PlatformPages {
             guard consoleSession(request) != nil else { return try page(request, "platform/console-login", ConsoleLoginPage(error: nil), title: "Operator console") }
             return try await console(request, error: nil)
         }
-        router.post("/console/login") { request, _ in
+        router.post("/console/login") { request, context in
             let fields = try await form(request)
+            let throttle = LoginThrottle(limiter: services.loginLimiter)
+            let key = "console:\(context.remoteAddress ?? "local")"
+            do {
+                try await throttle.check(key)
+            } catch let problem as Problem {
+                return try page(request, "platform/console-login", ConsoleLoginPage(error: problem.detail), title: "Operator console", status: .tooManyRequests)
+            }
             guard let token = fields["token"], token.utf8.count <= 200, services.operatorCredentials.verify(token) else {
+                await throttle.fail(key)
                 return try page(request, "platform/console-login", ConsoleLoginPage(error: "That operator token is not right."), title: "Operator console", status: .unauthorized)
             }
             let expiry = Int(Date().addingTimeInterval(Self.consoleLifetime).timeIntervalSince1970)
@@ -71,7 +79,7 @@ struct PlatformPages {
 
     /// The console cookie's value when it is signed by this platform and not expired.
     func consoleSession(_ request: Request) -> String? {
-        guard let value = request.cookies[BrowserSession.consoleCookie]?.value, let dot = value.firstIndex(of: "."),
+        guard let value = BrowserSession.read(BrowserSession.consoleCookie, request), let dot = value.firstIndex(of: "."),
               let expiry = Int(value[..<dot]), expiry > Int(Date().timeIntervalSince1970),
               pages.session.verify(String(value[value.index(after: dot)...]), scope: "console", binding: String(expiry)) else { return nil }
         return value

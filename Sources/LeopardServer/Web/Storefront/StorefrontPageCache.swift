@@ -22,23 +22,29 @@ struct StorefrontPageCache: Sendable {
     let placeholders = Placeholders(csrf: "lpcsrf" + SecureToken.make(bytes: 12).filter(\.isLetter),
                                     cartCount: "lpcart" + SecureToken.make(bytes: 12).filter(\.isLetter))
 
+    static let parameters: Set<String> = ["q", "category", "cursor", "sort", "variant", "added"]
+
     func respond(_ request: Request, context: AppContext, render: (StorefrontVisit) async throws -> String) async throws -> Response {
         let (tenant, database) = try context.store()
         var visit = try await StorefrontVisit(request, context: context, pages: pages, loadSettings: false)
         let cart = await visit.cart()
         let signedIn = await visit.customer() != nil
         let version = try await cache.catalogVersion(tenantID: tenant.id, database: database)
-        let host = request.headers[LeopardResponder.hostHeader] ?? request.head.authority ?? ""
+        let host = (request.headers[LeopardResponder.hostHeader] ?? request.head.authority ?? "").lowercased()
         let year = Calendar(identifier: .gregorian).component(.year, from: Date())
-        let resource = "page \(signedIn ? "in" : "out") \(year) \(host) \(request.uri.description)"
+        let scheme = BrowserSession.isSecure(request) ? "https" : "http"
+        let resource = "page \(signedIn ? "in" : "out") \(year) \(scheme)://\(host)\(request.uri.path)?\(request.uri.query ?? "")"
+        // Only addresses whose every parameter means something to the page are kept, so that
+        // junk query strings cannot fill the cache (shared by all stores) with copies.
+        let cacheable = request.uri.queryParameters.allSatisfy { Self.parameters.contains(String($0.key)) } && request.uri.path.utf8.count <= 256
         let html: ByteBuffer
-        if let body = cache.body(tenantID: tenant.id, resource: resource, version: version) {
+        if cacheable, let body = cache.body(tenantID: tenant.id, resource: resource, version: version) {
             html = body
         } else {
             try await visit.loadSettings()
             visit.placeholders = placeholders
             html = ByteBuffer(string: try await render(visit))
-            cache.store(html, tenantID: tenant.id, resource: resource, version: version)
+            if cacheable { cache.store(html, tenantID: tenant.id, resource: resource, version: version) }
         }
         let personal = Self.substitute(html, [
             (Array(placeholders.csrf.utf8), Array(pages.session.token(scope: visit.scope, binding: visit.binding.value).utf8)),

@@ -34,12 +34,12 @@ struct StorefrontVisit {
         self.tenantID = tenant.id
         self.settings = StoreSettings(name: tenant.storeName, currency: "USD", contactEmail: nil)
         self.binding = BrowserSession.binding(request, session: nil)
-        if let value = request.cookies[BrowserSession.cartCookie]?.value, let dot = value.firstIndex(of: "."), value.utf8.count <= 200 {
+        if let value = BrowserSession.read(BrowserSession.cartCookie, request), let dot = value.firstIndex(of: "."), value.utf8.count <= 200 {
             cartCookie = (String(value[..<dot]), String(value[value.index(after: dot)...]))
         } else {
             cartCookie = nil
         }
-        customerToken = request.cookies[BrowserSession.customerCookie]?.value.nilIfEmpty
+        customerToken = BrowserSession.read(BrowserSession.customerCookie, request)?.nilIfEmpty
         if loadSettings { try await self.loadSettings() }
     }
 
