@@ -8,8 +8,12 @@ import NIOCore
 /// every query of the request uses; there is no other way to reach a store's data.
 public struct AppContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The client's address, for rate limits (nil in in-process tests).
+    /// The socket's peer address (nil in in-process tests).
     public let remoteAddress: String?
+    /// The client's address, for rate limits and throttles: the peer, or, when the peer is a
+    /// proxy on this machine, the address it names last in `X-Forwarded-For`. Set by
+    /// `LeopardResponder` for every request.
+    public var clientAddress: String?
     /// The resolved store; nil on the platform host.
     public var tenant: Tenant?
     /// The store's database; set together with `tenant`.

@@ -25,7 +25,7 @@ struct TenantControlRoutes {
     }
 
     @Sendable func signup(_ request: Request, context: AppContext) async throws -> Response {
-        if let wait = await services.signupLimiter.attempt(context.remoteAddress ?? "local") {
+        if let wait = await services.signupLimiter.attempt(context.clientAddress ?? "local") {
             throw Problem.tooManyRequests(retryAfterSeconds: wait, detail: "Too many signups from this address; try again in \(wait) seconds.")
         }
         let valid = try await request.decodeJSON(SignupRequest.self, context: context).validate()

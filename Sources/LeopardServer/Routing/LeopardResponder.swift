@@ -28,6 +28,8 @@ public struct LeopardResponder: HTTPResponder {
     static let hostHeader = HTTPField.Name("Host")!
 
     public func respond(to request: Request, context: AppContext) async throws -> Response {
+        var context = context
+        context.clientAddress = Self.clientAddress(request, peer: context.remoteAddress)
         do {
             let path = request.uri.path
             if path == "/healthz" || path == "/readyz" {
@@ -66,6 +68,18 @@ public struct LeopardResponder: HTTPResponder {
         } catch {
             return ProblemRenderer.response(for: error, context: context)
         }
+    }
+
+    /// The peer, unless it is on this machine and names the client in `X-Forwarded-For` (a
+    /// proxy in front, as docs/operations.md sets up): then the entry that proxy added, the
+    /// last. A remote client's own `X-Forwarded-For` is never believed.
+    static func clientAddress(_ request: Request, peer: String?) -> String? {
+        let local = peer.map { $0 == "127.0.0.1" || $0 == "::1" || $0.hasPrefix("::ffff:127.") } ?? true
+        guard local, let header = request.headers[HTTPField.Name("X-Forwarded-For")!],
+              let last = header.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty, last.utf8.count <= 64 else {
+            return peer
+        }
+        return last
     }
 
     /// JSON API, inbound webhooks, media files, the OpenAPI document and the metrics; everything

@@ -14,7 +14,7 @@ struct CustomerRoutes {
         router.post("/api/customers/login") { request, context in
             let (tenant, _) = try context.store()
             let input = try await request.decodeJSON(StaffAuthRoutes.Credentials.self, context: context)
-            let byAddress = "customer:\(tenant.id):\(context.remoteAddress ?? "local")"
+            let byAddress = "customer:\(tenant.id):\(context.clientAddress ?? "local")"
             let byEmail = "customer:\(tenant.id):\(input.email.lowercased().prefix(254))"
             let throttle = LoginThrottle(limiter: services.loginLimiter)
             try await throttle.check(byAddress, byEmail)

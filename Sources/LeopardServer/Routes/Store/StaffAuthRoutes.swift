@@ -40,7 +40,7 @@ struct StaffAuthRoutes {
             let input = try await request.decodeJSON(Setup.self, context: context)
             if let problem = PasswordHasher.problem(with: input.password) { throw Problem.invalid("password", problem) }
             let throttle = LoginThrottle(limiter: services.loginLimiter)
-            let byAddress = "setup:\(tenant.id):\(context.remoteAddress ?? "local")"
+            let byAddress = "setup:\(tenant.id):\(context.clientAddress ?? "local")"
             try await throttle.check(byAddress)
             let hash = try await services.passwordHasher.hash(input.password)
             guard let issued = try await StaffSessions(database: database, hasher: services.passwordHasher).completeSetup(token: input.token, passwordHash: hash) else {
@@ -118,7 +118,7 @@ struct StaffAuthRoutes {
     @Sendable func login(_ request: Request, context: AppContext) async throws -> Response {
         let (tenant, database) = try context.store()
         let input = try await request.decodeJSON(Credentials.self, context: context)
-        let byAddress = "staff:\(tenant.id):\(context.remoteAddress ?? "local")"
+        let byAddress = "staff:\(tenant.id):\(context.clientAddress ?? "local")"
         let byEmail = "staff:\(tenant.id):\(input.email.lowercased().prefix(254))"
         try await LoginThrottle(limiter: services.loginLimiter).check(byAddress, byEmail)
         guard let issued = try await StaffSessions(database: database, hasher: services.passwordHasher).login(email: input.email, password: input.password) else {

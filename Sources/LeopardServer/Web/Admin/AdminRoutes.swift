@@ -65,7 +65,7 @@ struct AdminRoutes {
         let form = try await visit.form()
         let email = String((form["email"] ?? "").prefix(254))
         let password = String((form["password"] ?? "").prefix(1024))
-        let byAddress = "staff:\(visit.tenantID):\(context.remoteAddress ?? "local")"
+        let byAddress = "staff:\(visit.tenantID):\(context.clientAddress ?? "local")"
         let byEmail = "staff:\(visit.tenantID):\(email.lowercased())"
         let throttle = LoginThrottle(limiter: services.loginLimiter)
         do {

@@ -32,7 +32,7 @@ struct PlatformPages {
         router.post("/console/login") { request, context in
             let fields = try await form(request)
             let throttle = LoginThrottle(limiter: services.loginLimiter)
-            let key = "console:\(context.remoteAddress ?? "local")"
+            let key = "console:\(context.clientAddress ?? "local")"
             do {
                 try await throttle.check(key)
             } catch let problem as Problem {

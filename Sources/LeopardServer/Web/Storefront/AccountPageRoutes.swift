@@ -59,7 +59,7 @@ struct AccountPageRoutes {
         let fields = try await visit.form()
         let email = String((fields["email"] ?? "").prefix(254))
         let values = ["email": email]
-        let byAddress = "customer:\(visit.tenantID):\(context.remoteAddress ?? "local")"
+        let byAddress = "customer:\(visit.tenantID):\(context.clientAddress ?? "local")"
         let byEmail = "customer:\(visit.tenantID):\(email.lowercased())"
         let throttle = LoginThrottle(limiter: services.loginLimiter)
         do {
