@@ -3,6 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import LeopardCore
+import LeopardWeb
+import NIOCore
 
 /// The cookies a browser carries on a store's host (or the platform's) and the form token that
 /// every POST must send back.
@@ -56,6 +58,23 @@ struct BrowserSession: Sendable {
     func verify(_ presented: String?, scope: String, binding: String?) -> Bool {
         guard let presented, let binding, let bytes = Base64URL.decode(presented) else { return false }
         return HMAC<SHA256>.isValidAuthenticationCode(bytes, authenticating: Data("\(scope)\n\(binding)".utf8), using: key)
+    }
+
+    /// Refuses a form whose token is missing or wrong, or whose browser brought no form cookie
+    /// at all (its binding was made for this very request).
+    func check(_ presented: String?, scope: String, binding: Binding) throws {
+        guard binding.newCookie == nil, verify(presented, scope: scope, binding: binding.value) else { throw FormTokenRefused() }
+    }
+
+    /// A posted `application/x-www-form-urlencoded` body (at most 64 KiB).
+    static func readForm(_ request: Request) async throws -> FormFields {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: 64 * 1024)
+        } catch is NIOTooManyBytesError {
+            throw Problem.payloadTooLarge(limit: 64 * 1024)
+        }
+        return FormFields(encoded: String(buffer: buffer))
     }
 
     static func isSecure(_ request: Request) -> Bool {

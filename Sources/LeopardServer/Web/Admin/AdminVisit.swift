@@ -58,13 +58,13 @@ struct AdminVisit {
 
     /// Reads a posted form and checks its token: 403 and nothing done when it is missing or wrong.
     func form() async throws -> FormFields {
-        let fields = try await StorefrontVisit.readForm(request)
+        let fields = try await BrowserSession.readForm(request)
         try check(fields[BrowserSession.formField])
         return fields
     }
 
     func check(_ token: String?) throws {
-        guard binding.newCookie == nil, pages.session.verify(token, scope: scope, binding: binding.value) else { throw FormTokenRefused() }
+        try pages.session.check(token, scope: scope, binding: binding)
     }
 
     /// The JSON API as this staff member.

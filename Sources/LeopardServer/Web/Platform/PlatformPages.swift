@@ -90,9 +90,8 @@ struct PlatformPages {
     }
 
     func form(_ request: Request) async throws -> FormFields {
-        let fields = try await StorefrontVisit.readForm(request)
-        let binding = binding(request)
-        guard binding.newCookie == nil, pages.session.verify(fields[BrowserSession.formField], scope: Self.scope, binding: binding.value) else { throw FormTokenRefused() }
+        let fields = try await BrowserSession.readForm(request)
+        try pages.session.check(fields[BrowserSession.formField], scope: Self.scope, binding: binding(request))
         return fields
     }
 

@@ -59,21 +59,9 @@ struct StorefrontVisit {
 
     /// Reads a posted form and checks its token; a missing or wrong token is a 403 and nothing happens.
     func form() async throws -> FormFields {
-        let fields = try await Self.readForm(request)
-        guard binding.newCookie == nil, pages.session.verify(fields[BrowserSession.formField], scope: scope, binding: binding.value) else {
-            throw FormTokenRefused()
-        }
+        let fields = try await BrowserSession.readForm(request)
+        try pages.session.check(fields[BrowserSession.formField], scope: scope, binding: binding)
         return fields
-    }
-
-    static func readForm(_ request: Request) async throws -> FormFields {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: 64 * 1024)
-        } catch is NIOTooManyBytesError {
-            throw Problem.payloadTooLarge(limit: 64 * 1024)
-        }
-        return FormFields(encoded: String(buffer: buffer))
     }
 
     /// The shopper's open cart, or nil (none, expired, checked out, or not theirs).
