@@ -116,12 +116,14 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "leopard",
             dependencies: [
+                "LeopardCore",
                 "LeopardServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

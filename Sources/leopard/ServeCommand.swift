@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import LeopardCore
 import LeopardServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -23,6 +24,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The platform's address as people reach it, when behind a proxy (e.g. https://shops.example.com). Env: LEOPARD_PUBLIC_URL.", valueName: "url"))
     var publicURL: String = ProcessInfo.processInfo.environment["LEOPARD_PUBLIC_URL"] ?? ""
 
+    @Option(help: ArgumentHelp("Back up every store this often: 90s, 30m, 24h, 7d. Env: LEOPARD_BACKUP_EVERY.", valueName: "interval"))
+    var backupEvery: String = ProcessInfo.processInfo.environment["LEOPARD_BACKUP_EVERY"] ?? ""
+
+    @Option(help: ArgumentHelp("Scheduled backups kept per store. Env: LEOPARD_BACKUP_KEEP.", valueName: "n"))
+    var backupKeep: Int = Int(ProcessInfo.processInfo.environment["LEOPARD_BACKUP_KEEP"] ?? "") ?? 7
+
+    @Option(help: ArgumentHelp("Where scheduled backups go (default: <data-dir>/backups). Env: LEOPARD_BACKUP_DIR.", valueName: "dir"))
+    var backupDir: String = ProcessInfo.processInfo.environment["LEOPARD_BACKUP_DIR"] ?? ""
+
     func run() async throws {
         var configuration = try platform.configuration()
         configuration.host = host
@@ -33,6 +43,15 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...1000).contains(spareStores) else { throw ValidationError("--spare-stores must be 0-1000") }
         configuration.spareStores = spareStores
         configuration.publicURL = publicURL.isEmpty ? nil : publicURL
+        if !backupEvery.isEmpty {
+            guard let interval = DurationText.parse(backupEvery), interval >= .seconds(60) else {
+                throw ValidationError("--backup-every must be a number and a unit (s, m, h, d), at least 60s: 24h, 30m")
+            }
+            configuration.backupInterval = interval
+        }
+        guard backupKeep >= 1 else { throw ValidationError("--backup-keep must be at least 1") }
+        configuration.backupKeep = backupKeep
+        configuration.backupDirectory = backupDir.isEmpty ? nil : URL(fileURLWithPath: backupDir, isDirectory: true)
         let configured = configuration
         let logger = platform.logger(configuration)
         let services = try await LeopardServices.start(configuration, logger: logger)

@@ -96,6 +96,19 @@ public struct TenantRegistry: Sendable {
         }
     }
 
+    /// Points a tenant at another database (a restore), only while it is in one of `statuses`.
+    /// Returns the tenant after the change, or nil when it was not in one of them.
+    public func relocate(id: String, to location: TenantDatabaseLocation, ifStatus statuses: Set<TenantStatus>, now: Date = Date()) async throws -> Tenant? {
+        let allowed = statuses.map(\.rawValue).sorted()
+        return try await database.writeStatement { sql in
+            try await sql.raw("""
+                UPDATE tenants SET storage = \(bind: location.kind.rawValue), database_name = \(bind: location.name),
+                database_role = \(bind: location.role), database_secret = \(bind: location.sealedPassword), updated_at = \(bind: Timestamp.string(now))
+                WHERE id = \(bind: id) AND status IN (\(binds: allowed)) RETURNING \(unsafeRaw: Self.columns)
+                """).first().map(Self.decode)
+        }
+    }
+
     /// Every tenant (of one status, if given), page by page: for `leopard migrate`, the sweep
     /// of unfinished signups and the audit.
     public func all(status: TenantStatus? = nil) async throws -> [Tenant] {

@@ -43,12 +43,22 @@ public struct ServerConfiguration: Sendable {
     /// How often the webhook worker looks for due deliveries (it is also woken at once by a
     /// redelivery); nil runs no worker (tests drive it themselves).
     public var webhookPollInterval: Duration? = .seconds(1)
+    /// `--backup-every`: back up every store this often; nil makes no scheduled backups.
+    public var backupInterval: Duration?
+    /// `--backup-keep`: scheduled backups kept per store (the newest).
+    public var backupKeep: Int = 7
+    /// `--backup-dir`: where scheduled backups go; nil means `<data dir>/backups`.
+    public var backupDirectory: URL?
     /// The store schema; tests append migrations to prove that stores are migrated on open.
     public var storeMigrations: [Migration] = (StoreSchema.migrations + PaymentSchema.migrations).sorted { $0.id < $1.id }
     /// Test-only failure injection into provisioning; nothing outside Swift code can set it.
     public var provisioningFaults: TenantProvisioner.FaultInjector?
 
     public init() {}
+
+    public var backupFolder: URL {
+        backupDirectory ?? dataDirectory.appendingPathComponent("backups", isDirectory: true)
+    }
 
     public var storage: DatabaseKind { databaseURL == nil ? .sqlite : .postgres }
 

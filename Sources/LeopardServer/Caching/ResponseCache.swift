@@ -76,6 +76,19 @@ public final class ResponseCache: Sendable {
 
     public var count: Int { state.withLock { $0.entries.count } }
 
+    /// Drops everything kept for the store (its database was replaced by a restore, whose
+    /// catalog versions may repeat numbers already seen).
+    public func invalidate(tenantID: String) {
+        let prefix = Self.key(tenantID: tenantID, resource: "")
+        state.withLock { state in
+            state.versions[tenantID] = nil
+            for (key, entry) in state.entries where key.hasPrefix(prefix) {
+                state.entries[key] = nil
+                state.bytes -= entry.body.readableBytes
+            }
+        }
+    }
+
     /// How long a catalog version read from a store's database is trusted while nothing is
     /// written through this process: writes by other processes show within this time.
     public static let versionTrust: Duration = .seconds(1)

@@ -51,6 +51,15 @@ public final class PlatformMetrics: Sendable {
                              labels: [("outcome", succeeded ? "delivered" : "failed")]).increment()
     }
 
+    func backup(succeeded: Bool) {
+        registry.makeCounter(descriptor: .init(namespace: "leopard", metricName: "backups", unitName: "total", helpText: "Scheduled store backups, by outcome."),
+                             labels: [("outcome", succeeded ? "succeeded" : "failed")]).increment()
+        if succeeded {
+            registry.makeGauge(descriptor: .init(namespace: "leopard", metricName: "last_backup", unitName: "timestamp_seconds", helpText: "When a store backup last succeeded (Unix time)."),
+                               labels: []).set(Date().timeIntervalSince1970)
+        }
+    }
+
     /// The exposition text, with the gauges of the moment.
     func render(databases: TenantDatabases) async -> [UInt8] {
         let stats = await databases.stats()
