@@ -28,7 +28,7 @@ public struct Problem: Error, Sendable, Equatable {
         self.headers = headers
     }
 
-    static let base = "https://leopard.dev/problems/"
+    public static let base = "https://leopard.dev/problems/"
 
     public static func badRequest(_ detail: String) -> Problem {
         Problem(status: 400, type: base + "bad-request", title: "Bad request", detail: detail)

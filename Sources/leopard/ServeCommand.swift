@@ -33,6 +33,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where scheduled backups go (default: <data-dir>/backups). Env: LEOPARD_BACKUP_DIR.", valueName: "dir"))
     var backupDir: String = ProcessInfo.processInfo.environment["LEOPARD_BACKUP_DIR"] ?? ""
 
+    @Option(help: ArgumentHelp("DNS server for custom domain checks, HOST[:PORT] (default: the first nameserver of /etc/resolv.conf). Env: LEOPARD_DNS_SERVER.", valueName: "address"))
+    var dnsServer: String = ProcessInfo.processInfo.environment["LEOPARD_DNS_SERVER"] ?? ""
+
     func run() async throws {
         var configuration = try platform.configuration()
         configuration.host = host
@@ -51,6 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard backupKeep >= 1 else { throw ValidationError("--backup-keep must be at least 1") }
         configuration.backupKeep = backupKeep
+        configuration.dnsServer = dnsServer.isEmpty ? nil : dnsServer
         configuration.backupDirectory = backupDir.isEmpty ? nil : URL(fileURLWithPath: backupDir, isDirectory: true)
         let configured = configuration
         let logger = platform.logger(configuration)

@@ -15,6 +15,10 @@ public actor TenantDirectory {
     private let missTimeToLive: Duration
     private var bySlug: [String: Entry] = [:]
     private var byID: [String: Entry] = [:]
+    /// Verified custom domain → tenant id (nil: no store there). The tenant itself comes from
+    /// `byID`, so a status change shows on every host at once.
+    private var byDomain: [String: (tenantID: String?, expires: ContinuousClock.Instant)] = [:]
+    private let domains: DomainRegistry
     /// Bumped by every invalidation: a look-up that started before one does not store its
     /// (possibly stale) answer, so a suspend cannot be undone by a read that was in flight.
     private var generation: UInt64 = 0
@@ -22,6 +26,7 @@ public actor TenantDirectory {
 
     public init(registry: TenantRegistry, timeToLive: Duration = .seconds(30), missTimeToLive: Duration = .seconds(2), maximumEntries: Int = 100_000) {
         self.registry = registry
+        self.domains = DomainRegistry(database: registry.database)
         self.timeToLive = timeToLive
         self.missTimeToLive = missTimeToLive
         self.maximumEntries = maximumEntries
@@ -43,6 +48,30 @@ public actor TenantDirectory {
         let tenant = try await registry.find(id: id)
         if generation == started { store(tenant, slugKey: tenant?.slug, idKey: id) }
         return tenant
+    }
+
+    /// The store a verified custom domain serves.
+    public func tenant(domain: String) async throws -> Tenant? {
+        let now = ContinuousClock.now
+        let tenantID: String?
+        if let entry = byDomain[domain], entry.expires > now {
+            tenantID = entry.tenantID
+        } else {
+            let started = generation
+            tenantID = try await domains.verifiedTenantID(hostname: domain)
+            if generation == started {
+                if byDomain.count >= maximumEntries { byDomain.removeAll() }
+                byDomain[domain] = (tenantID, now + (tenantID == nil ? missTimeToLive : timeToLive))
+            }
+        }
+        guard let tenantID else { return nil }
+        return try await tenant(id: tenantID)
+    }
+
+    /// Drops what is cached for a custom domain (verified, removed, or its store purged).
+    public func invalidate(domain: String) {
+        generation &+= 1
+        byDomain[domain] = nil
     }
 
     /// Drops what is cached for this tenant (after a status change, purge or creation).

@@ -59,6 +59,9 @@ public struct TenantLifecycle: Sendable {
             throw error
         }
         try? await WebhookTenants(database: registry.database).remove(tenantID: id)
+        for hostname in (try? await DomainRegistry(database: registry.database).removeAll(tenantID: id)) ?? [] {
+            await directory.invalidate(domain: hostname)
+        }
         logger.notice("store purged", metadata: ["tenant": .string(id)])
         return .changed(claimed)
     }

@@ -30,6 +30,7 @@ public func buildRouters(_ services: LeopardServices) -> (platform: Router<AppCo
     HealthRoutes(platformDatabase: services.platformDatabase).register(on: platform)
     MetricsRoutes(services: services).register(on: platform)
     TenantControlRoutes(services: services).register(on: platform)
+    DomainRoutes(services: services).register(on: platform)
     OpenAPIRoutes(document: OpenAPIRoutes.platform).register(on: platform)
 
     let store = Router(context: AppContext.self)

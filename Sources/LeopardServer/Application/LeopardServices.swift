@@ -44,6 +44,8 @@ public struct LeopardServices: Sendable {
     public let usage: UsageLedger
     /// Counters and histograms for `GET /metrics`.
     public let metrics: PlatformMetrics
+    /// TXT look-ups for custom domain checks.
+    public let dnsLookup: DNSTXTLookup
     /// Templates, stylesheet and form tokens for the HTML pages.
     let web: WebPages
     public let logger: Logger
@@ -133,6 +135,7 @@ public struct LeopardServices: Sendable {
                 paymentProviders: providers,
                 usage: UsageLedger(database: platform),
                 metrics: metrics,
+                dnsLookup: try DNSTXTLookup.make(server: configuration.dnsServer),
                 web: web,
                 logger: logger
             )

@@ -49,6 +49,9 @@ public struct ServerConfiguration: Sendable {
     public var backupKeep: Int = 7
     /// `--backup-dir`: where scheduled backups go; nil means `<data dir>/backups`.
     public var backupDirectory: URL?
+    /// `--dns-server`: where custom domain checks look TXT records up (`HOST[:PORT]`); nil means
+    /// the first nameserver of /etc/resolv.conf.
+    public var dnsServer: String?
     /// The store schema; tests append migrations to prove that stores are migrated on open.
     public var storeMigrations: [Migration] = (StoreSchema.migrations + PaymentSchema.migrations).sorted { $0.id < $1.id }
     /// Test-only failure injection into provisioning; nothing outside Swift code can set it.

@@ -155,6 +155,14 @@ enum OpenAPIDocument {
         Operation(method: "post", path: "/api/tenants/{tenantId}/suspend", summary: "Suspend a store", tag: "tenants", access: .operatorToken, response: "Tenant"),
         Operation(method: "post", path: "/api/tenants/{tenantId}/activate", summary: "Activate a suspended store", tag: "tenants", access: .operatorToken, response: "Tenant"),
         Operation(method: "post", path: "/api/tenants/{tenantId}/restore", summary: "Restore a deleted store", tag: "tenants", access: .operatorToken, response: "Tenant"),
+        Operation(method: "post", path: "/api/tenants/{tenantId}/domains", summary: "Add a custom domain {hostname}: 201 with the TXT record to set (409 when another store has it)",
+                  tag: "domains", access: .operatorToken, status: 201),
+        Operation(method: "get", path: "/api/tenants/{tenantId}/domains", summary: "A store's custom domains", tag: "domains", access: .operatorToken, parameters: page),
+        Operation(method: "post", path: "/api/tenants/{tenantId}/domains/{hostname}/verify", summary: "Look the TXT record up; 200 verified, 422 not found yet",
+                  tag: "domains", access: .operatorToken),
+        Operation(method: "delete", path: "/api/tenants/{tenantId}/domains/{hostname}", summary: "Remove a custom domain", tag: "domains", access: .operatorToken, status: 204),
+        Operation(method: "get", path: "/internal/tls/ask", summary: "Caddy on_demand_tls ask: 200 only for a verified store domain", tag: "domains",
+                  parameters: [.query("domain")]),
     ]
 
     static func document(title: String, operations: [Operation]) -> JSONValue {

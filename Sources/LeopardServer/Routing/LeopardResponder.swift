@@ -32,7 +32,7 @@ public struct LeopardResponder: HTTPResponder {
         context.clientAddress = Self.clientAddress(request, peer: context.remoteAddress)
         do {
             let path = request.uri.path
-            if path == "/healthz" || path == "/readyz" {
+            if path == "/healthz" || path == "/readyz" || path == "/internal/tls/ask" {
                 return try await platform.respond(to: request, context: context)
             }
             let tenant: Tenant
@@ -45,7 +45,12 @@ public struct LeopardResponder: HTTPResponder {
             case .storeSubdomain(let slug):
                 tenant = try await resolve(slug, bySlugOnly: true)
             case .other(let host):
-                throw Problem.notFound("There is no store at \(host).")
+                // A custom domain, once verified.
+                let name = host.hasSuffix(".") ? String(host.dropLast()) : host
+                guard name.utf8.count <= 253, let found = try await directory.tenant(domain: name) else {
+                    throw Problem.notFound("There is no store at \(host.prefix(253)).")
+                }
+                tenant = try Self.answering(found, name: name)
             }
             usage.record(tenantID: tenant.id)
             var storeContext = context
@@ -85,7 +90,7 @@ public struct LeopardResponder: HTTPResponder {
     /// JSON API, inbound webhooks, media files, the OpenAPI document and the metrics; everything
     /// else is a page.
     static func isAPI(_ path: String) -> Bool {
-        path.hasPrefix("/api/") || path.hasPrefix("/webhooks/") || path.hasPrefix("/media/") || path == "/openapi.json" || path == "/metrics"
+        path.hasPrefix("/api/") || path.hasPrefix("/webhooks/") || path.hasPrefix("/media/") || path == "/openapi.json" || path == "/metrics" || path.hasPrefix("/internal/")
     }
 
     private func resolve(_ key: String, bySlugOnly: Bool) async throws -> Tenant {
@@ -99,10 +104,15 @@ public struct LeopardResponder: HTTPResponder {
             found = nil
         }
         guard let tenant = found else { throw Problem.notFound("There is no store called \(key.prefix(64)).") }
+        return try Self.answering(tenant, name: key)
+    }
+
+    /// The store if it answers: suspended ones get 503, unfinished and deleted ones 404.
+    static func answering(_ tenant: Tenant, name: String) throws -> Tenant {
         switch tenant.status {
         case .active: return tenant
         case .suspended: throw Problem.unavailable("This store is suspended.")
-        case .provisioning, .deleted: throw Problem.notFound("There is no store called \(key.prefix(64)).")
+        case .provisioning, .deleted: throw Problem.notFound("There is no store called \(name.prefix(64)).")
         }
     }
 }
