@@ -64,4 +64,12 @@ wait $server || status=$?
 [ "$status" = 0 ] || { echo "FAIL: serve exited with $status after SIGTERM"; cat "$data/serve.log"; exit 1; }
 echo "ok   clean stop on SIGTERM"
 trap 'rm -rf "$data"' EXIT
-echo "smoke: 11 passed, 0 failed"
+
+# Backups from the command line: back up every store, verify the file, restore it as a copy.
+"$binary" backup --data-dir "$data" --to "$data/backups" >"$data/backup.log" 2>&1 || { cat "$data/backup.log"; echo "FAIL: leopard backup"; exit 1; }
+file=$(ls "$data"/backups/*/*.leopard.tar | head -1)
+"$binary" backup verify --data-dir "$data" "$file" 2>/dev/null | grep -q "^OK" || { echo "FAIL: leopard backup verify $file"; exit 1; }
+tenant=$(basename "$(dirname "$file")")
+"$binary" restore --data-dir "$data" --tenant "$tenant" --from "$file" --as acme-copy 2>/dev/null | grep -q "acme-copy" || { echo "FAIL: leopard restore --as"; exit 1; }
+echo "ok   leopard backup, backup verify and restore --as"
+echo "smoke: 12 passed, 0 failed"
