@@ -60,7 +60,12 @@ public actor TenantDirectory {
             let started = generation
             tenantID = try await domains.verifiedTenantID(hostname: domain)
             if generation == started {
-                if byDomain.count >= maximumEntries { byDomain.removeAll() }
+                if byDomain.count >= maximumEntries {
+                    // Names nobody holds go first, so a flood of made-up hosts cannot push out
+                    // the stores' own domains.
+                    byDomain = byDomain.filter { $0.value.tenantID != nil }
+                    if byDomain.count >= maximumEntries { byDomain.removeAll() }
+                }
                 byDomain[domain] = (tenantID, now + (tenantID == nil ? missTimeToLive : timeToLive))
             }
         }

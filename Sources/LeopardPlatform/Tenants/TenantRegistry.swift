@@ -96,15 +96,16 @@ public struct TenantRegistry: Sendable {
         }
     }
 
-    /// Points a tenant at another database (a restore), only while it is in one of `statuses`.
+    /// Points a tenant at another database (a restore), only while it is in one of `statuses` and
+    /// still at `old` (two restores at once: one wins, the other learns it lost).
     /// Returns the tenant after the change, or nil when it was not in one of them.
-    public func relocate(id: String, to location: TenantDatabaseLocation, ifStatus statuses: Set<TenantStatus>, now: Date = Date()) async throws -> Tenant? {
+    public func relocate(id: String, from old: TenantDatabaseLocation, to location: TenantDatabaseLocation, ifStatus statuses: Set<TenantStatus>, now: Date = Date()) async throws -> Tenant? {
         let allowed = statuses.map(\.rawValue).sorted()
         return try await database.writeStatement { sql in
             try await sql.raw("""
                 UPDATE tenants SET storage = \(bind: location.kind.rawValue), database_name = \(bind: location.name),
                 database_role = \(bind: location.role), database_secret = \(bind: location.sealedPassword), updated_at = \(bind: Timestamp.string(now))
-                WHERE id = \(bind: id) AND status IN (\(binds: allowed)) RETURNING \(unsafeRaw: Self.columns)
+                WHERE id = \(bind: id) AND database_name = \(bind: old.name) AND status IN (\(binds: allowed)) RETURNING \(unsafeRaw: Self.columns)
                 """).first().map(Self.decode)
         }
     }

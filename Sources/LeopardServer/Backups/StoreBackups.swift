@@ -50,23 +50,23 @@ public struct StoreBackups: Sendable {
         let dumpPath = scratch + "/" + dumps.dumpFileName
         try await dumps.dump(tenant.database, to: dumpPath)
         var files = [(name: dumps.dumpFileName, path: dumpPath)]
+        // Images are copied first, so that what is checksummed is what is archived even if the
+        // store replaces one meanwhile; one removed meanwhile is left out.
         if let images = try? media.folder(tenantID: tenant.id),
            let names = try? FileManager.default.contentsOfDirectory(atPath: images.path) {
+            try FileManager.default.createDirectory(atPath: scratch + "/media", withIntermediateDirectories: true)
             for name in names.sorted() where MediaStorage.format(ofFileName: name) != nil {
-                files.append((name: "media/" + name, path: images.appendingPathComponent(name).path))
+                let copy = scratch + "/media/" + name
+                guard (try? FileManager.default.copyItem(atPath: images.appendingPathComponent(name).path, toPath: copy)) != nil else { continue }
+                files.append((name: "media/" + name, path: copy))
             }
         }
-        // Checksums of what goes in; an image removed meanwhile is left out rather than failing.
         var entries: [BackupManifest.Entry] = []
-        var archived: [(name: String, path: String)] = []
         for file in files {
-            guard let (bytes, digest) = try? UnpackedBackup.digest(file.path) else {
-                if file.name == dumps.dumpFileName { throw TenantDatabaseMissing(name: tenant.database.name) }
-                continue
-            }
+            let (bytes, digest) = try UnpackedBackup.digest(file.path)
             entries.append(.init(name: file.name, bytes: bytes, sha256: digest))
-            archived.append(file)
         }
+        let archived = files
         let manifest = BackupManifest(createdAt: Timestamp.string(now), storage: tenant.database.kind, schema: services.storeMigrator.fingerprint,
                                       store: .init(tenant), entries: entries)
         let manifestPath = scratch + "/" + BackupManifest.fileName
@@ -75,7 +75,6 @@ public struct StoreBackups: Sendable {
         let target = folder.appendingPathComponent(Self.fileName(slug: tenant.slug, at: now)).path
         let partial = target + ".partial"
         do {
-            // An image replaced between its checksum and the copy fails the archive: try again later.
             try TarArchive.write([(BackupManifest.fileName, manifestPath)] + archived, to: partial, modified: now)
             guard rename(partial, target) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target]) }
         } catch {

@@ -12,8 +12,10 @@ import Logging
 ///   the registry point at it, and then the old database is dropped. A damaged file changes
 ///   nothing. The store keeps its status; activate it when ready.
 /// - A store that is no longer in the registry (purged, or another platform's) comes back with
-///   its id and slug, active.
-/// - `--as NEW_SLUG`: a copy of the store with a new id and slug, active, beside the original.
+///   its id and slug, active or suspended as it was when backed up.
+/// - `--as NEW_SLUG`: a copy of the store with a new id and slug, beside the original. It starts
+///   suspended: it carries the original's payment keys, sign-ins and webhook queue, so it should
+///   not take orders or send webhooks until the operator means it to.
 public struct StoreRestore: Sendable {
     let services: LeopardServices
 
@@ -81,15 +83,23 @@ public struct StoreRestore: Sendable {
             try? await services.databases.provider.drop(location)
             throw error
         }
-        guard let relocated = try await services.registry.relocate(id: tenant.id, to: location, ifStatus: allowed) else {
+        guard let relocated = try await services.registry.relocate(id: tenant.id, from: tenant.database, to: location, ifStatus: allowed) else {
             try? await services.databases.provider.drop(location)
             try? FileManager.default.removeItem(at: staged)
-            throw Refused("store \(tenant.slug) changed status during the restore; nothing was restored")
+            throw Refused("store \(tenant.slug) changed status or was restored by someone else meanwhile; nothing was restored")
         }
+        // From here on the store is on the restored database: what follows is tidying, and a
+        // failure is logged rather than reported as a failed restore.
         await services.directory.invalidate(id: tenant.id, slug: tenant.slug)
         await services.databases.close(tenantID: tenant.id)
         services.catalogCache.invalidate(tenantID: tenant.id)
-        try swapMedia(staged, tenantID: tenant.id)
+        do {
+            try swapMedia(staged, tenantID: tenant.id)
+        } catch {
+            services.logger.error("restore could not put the store's images in place; they are in the staging folder", metadata: [
+                "tenant": .string(tenant.id), "folder": .string(staged.path), "error": .string(String(describing: error)),
+            ])
+        }
         do {
             try await services.databases.provider.drop(tenant.database)
         } catch {
@@ -110,7 +120,8 @@ public struct StoreRestore: Sendable {
         } catch {
             throw Refused("the backup's slug \(store.slug) is not valid here: restore with --as NEW_SLUG")
         }
-        return try await make(backup, id: store.id, slug: slug, createdAt: Timestamp.date(store.createdAt) ?? Date())
+        let status: TenantStatus = store.status == TenantStatus.active.rawValue ? .active : .suspended
+        return try await make(backup, id: store.id, slug: slug, status: status, createdAt: Timestamp.date(store.createdAt) ?? Date())
     }
 
     private func copy(_ backup: UnpackedBackup, slug text: String) async throws -> Tenant {
@@ -120,13 +131,18 @@ public struct StoreRestore: Sendable {
         } catch {
             throw Refused("the slug \(text) \(error.message)")
         }
-        return try await make(backup, id: Identifier.make("ten"), slug: slug, createdAt: Date())
+        return try await make(backup, id: Identifier.make("ten"), slug: slug, status: .suspended, createdAt: Date())
     }
 
     /// A new registry row (reserving the slug), the database from the dump, the images; then active.
-    private func make(_ backup: UnpackedBackup, id: String, slug: Slug, createdAt: Date) async throws -> Tenant {
+    private func make(_ backup: UnpackedBackup, id: String, slug: Slug, status: TenantStatus, createdAt: Date) async throws -> Tenant {
         let store = backup.manifest.store
         let location = try services.databases.provider.plan(tenantID: id)
+        // Never over a database that is there already (another platform's store on a shared
+        // server, or one a failed purge left): it is not ours to replace or to clean up.
+        if try await services.databases.provider.exists(location) {
+            throw Refused("a database \(location.name) already exists; restore with --as NEW_SLUG, or remove it first")
+        }
         let now = Date()
         let tenant = Tenant(id: id, slug: slug.value, storeName: store.storeName, ownerEmail: store.ownerEmail, status: .provisioning,
                             database: location, createdAt: createdAt, updatedAt: now)
@@ -135,19 +151,25 @@ public struct StoreRestore: Sendable {
         } catch is TenantRegistry.SlugTaken {
             throw Refused("the slug \(slug.value) belongs to another store: restore with --as NEW_SLUG")
         }
+        var loaded = false
         do {
             try await dumps.load(backup.dumpPath, into: location)
+            loaded = true
             let staged = try stageMedia(backup, tenantID: id)
             try swapMedia(staged, tenantID: id)
-            guard let active = try await services.registry.transition(id: id, from: [.provisioning], to: .active) else {
+            guard let made = try await services.registry.transition(id: id, from: [.provisioning], to: status) else {
                 throw Refused("store \(slug.value) changed during the restore")
             }
             await services.directory.invalidate(id: id, slug: slug.value)
-            try? await WebhookTenants(database: services.platformDatabase).add(tenantID: id)
-            services.logger.notice("store restored from a backup", metadata: ["tenant": .string(id), "from": .string(store.id)])
-            return active
+            if id == store.id {
+                // The same store back: its webhook queue is its own to deliver.
+                try? await WebhookTenants(database: services.platformDatabase).add(tenantID: id)
+            }
+            services.logger.notice("store restored from a backup", metadata: ["tenant": .string(id), "from": .string(store.id), "status": .string(status.rawValue)])
+            return made
         } catch {
-            try? await services.databases.provider.drop(location)
+            // load() removes what it made when it fails; after it succeeded, the database is ours.
+            if loaded { try? await services.databases.provider.drop(location) }
             if let folder = try? media.folder(tenantID: id) { try? FileManager.default.removeItem(at: folder) }
             try? await services.registry.remove(id: id)
             await services.directory.invalidate(id: id, slug: slug.value)

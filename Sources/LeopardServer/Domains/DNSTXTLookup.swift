@@ -17,21 +17,21 @@ public struct DNSTXTLookup: Sendable {
         self.timeout = timeout
     }
 
-    /// `HOST`, `HOST:PORT` or `[IPv6]:PORT`; nil reads /etc/resolv.conf (127.0.0.1 when it names none).
+    /// `HOST`, `HOST:PORT` or `[IPv6]:PORT`; nil reads /etc/resolv.conf: its first nameserver
+    /// this can use (a link-local one with a `%zone` cannot be), else 127.0.0.1.
     public static func make(server text: String?, resolvConf: String = "/etc/resolv.conf") throws -> DNSTXTLookup {
-        var text = text ?? ""
-        if text.isEmpty {
-            let conf = (try? String(contentsOfFile: resolvConf, encoding: .utf8)) ?? ""
-            text = "127.0.0.1"
-            for line in conf.split(separator: "\n") {
-                let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-                if words.count >= 2, words[0] == "nameserver" {
-                    text = String(words[1])
-                    break
-                }
-            }
-            if text.contains(":") { text = "[\(text)]" }
+        if let text, !text.isEmpty { return try parse(text) }
+        let conf = (try? String(contentsOfFile: resolvConf, encoding: .utf8)) ?? ""
+        for line in conf.split(separator: "\n") {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard words.count >= 2, words[0] == "nameserver" else { continue }
+            let address = String(words[1])
+            if let lookup = try? parse(address.contains(":") ? "[\(address)]" : address) { return lookup }
         }
+        return try parse("127.0.0.1")
+    }
+
+    static func parse(_ text: String) throws -> DNSTXTLookup {
         var host = text
         var port = 53
         if text.hasPrefix("[") {
@@ -57,7 +57,7 @@ public struct DNSTXTLookup: Sendable {
         let query = DNSMessage.txtQuery(name: name, id: id)
         let group = MultiThreadedEventLoopGroup.singleton
         let loop = group.any()
-        let reply = loop.makePromise(of: [UInt8].self)
+        let reply = OnceOnLoop(loop.makePromise(of: [UInt8].self))
         let server = self.server
         let channel: any Channel
         do {
@@ -69,27 +69,32 @@ public struct DNSTXTLookup: Sendable {
                 }
                 .bind(host: server.protocol == .inet6 ? "::" : "0.0.0.0", port: 0).get()
         } catch {
-            reply.fail(error)
+            loop.execute { reply.fail(error) }
             throw Failed(description: "cannot open a socket for DNS: \(error)")
         }
+        // The promise is completed once, on the loop: by the first matching reply (the handler
+        // then ignores the rest), the timer, or a failed send.
         let timer = loop.scheduleTask(in: timeout) { reply.fail(Failed(description: "the DNS server \(server) did not answer")) }
+        reply.promise.futureResult.whenComplete { _ in timer.cancel() }
+        let bytes: [UInt8]
         do {
             var buffer = channel.allocator.buffer(capacity: query.count)
             buffer.writeBytes(query)
-            try await channel.writeAndFlush(AddressedEnvelope(remoteAddress: server, data: buffer)).get()
-            let bytes = try await reply.futureResult.get()
-            timer.cancel()
-            try? await channel.close()
-            switch try DNSMessage.parseTXTAnswer(bytes, id: id) {
-            case .records(let values): return values
-            case .noSuchName: return []
-            case .failure(let code): throw Failed(description: "the DNS server answered with error code \(code)")
+            do {
+                try await channel.writeAndFlush(AddressedEnvelope(remoteAddress: server, data: buffer)).get()
+            } catch {
+                loop.execute { reply.fail(error) }
             }
+            bytes = try await reply.promise.futureResult.get()
+            try? await channel.close()
         } catch {
-            timer.cancel()
-            reply.fail(error)
             try? await channel.close()
             throw error
+        }
+        switch try DNSMessage.parseTXTAnswer(bytes, id: id) {
+        case .records(let values): return values
+        case .noSuchName: return []
+        case .failure(let code): throw Failed(description: "the DNS server answered with error code \(code)")
         }
     }
 
@@ -98,9 +103,9 @@ public struct DNSTXTLookup: Sendable {
         typealias InboundIn = AddressedEnvelope<ByteBuffer>
         let server: SocketAddress
         let id: UInt16
-        let reply: EventLoopPromise<[UInt8]>
+        let reply: OnceOnLoop
 
-        init(server: SocketAddress, id: UInt16, reply: EventLoopPromise<[UInt8]>) {
+        init(server: SocketAddress, id: UInt16, reply: OnceOnLoop) {
             self.server = server
             self.id = id
             self.reply = reply
@@ -111,6 +116,33 @@ public struct DNSTXTLookup: Sendable {
             guard envelope.remoteAddress == server, let bytes = envelope.data.getBytes(at: envelope.data.readerIndex, length: envelope.data.readableBytes),
                   bytes.count >= 2, UInt16(bytes[0]) << 8 | UInt16(bytes[1]) == id else { return }
             reply.succeed(bytes)
+        }
+    }
+
+    /// The reply promise, completed at most once: by the first matching answer, the timer or a
+    /// failed send, whichever comes first; the others are ignored.
+    // @unchecked: `done` is read and written only on the promise's event loop (every caller runs
+    // there: the channel handler, the scheduled timer, and `execute` blocks).
+    final class OnceOnLoop: @unchecked Sendable {
+        let promise: EventLoopPromise<[UInt8]>
+        private var done = false
+
+        init(_ promise: EventLoopPromise<[UInt8]>) {
+            self.promise = promise
+        }
+
+        func succeed(_ bytes: [UInt8]) {
+            promise.futureResult.eventLoop.preconditionInEventLoop()
+            guard !done else { return }
+            done = true
+            promise.succeed(bytes)
+        }
+
+        func fail(_ error: any Error) {
+            promise.futureResult.eventLoop.preconditionInEventLoop()
+            guard !done else { return }
+            done = true
+            promise.fail(error)
         }
     }
 }

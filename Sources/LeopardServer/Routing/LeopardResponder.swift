@@ -46,11 +46,11 @@ public struct LeopardResponder: HTTPResponder {
                 tenant = try await resolve(slug, bySlugOnly: true)
             case .other(let host):
                 // A custom domain, once verified.
-                let name = host.hasSuffix(".") ? String(host.dropLast()) : host
-                guard name.utf8.count <= 253, let found = try await directory.tenant(domain: name) else {
+                // Only well-formed names reach the registry.
+                guard let name = try? Hostname(validating: host), let found = try await directory.tenant(domain: name.value) else {
                     throw Problem.notFound("There is no store at \(host.prefix(253)).")
                 }
-                tenant = try Self.answering(found, name: name)
+                tenant = try Self.answering(found, name: name.value)
             }
             usage.record(tenantID: tenant.id)
             var storeContext = context

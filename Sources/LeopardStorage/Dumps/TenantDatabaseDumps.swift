@@ -17,6 +17,13 @@ public protocol TenantDatabaseDumps: Sendable {
     func check(_ path: String) async throws -> [String: Int]
 }
 
+/// A restore would land on a database (or role) that exists already: not ours to replace.
+public struct TenantDatabaseExists: Error, CustomStringConvertible {
+    public let name: String
+    public init(name: String) { self.name = name }
+    public var description: String { "a database or role named \(name) exists already; nothing was restored over it" }
+}
+
 /// A dump that does not hold a sound database.
 public struct DumpUnusable: Error, CustomStringConvertible {
     public let reason: String

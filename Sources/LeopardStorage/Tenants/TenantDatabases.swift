@@ -19,6 +19,8 @@ public actor TenantDatabases {
 
     private struct Entry {
         var handle: any DatabaseHandle
+        /// Where the handle points: a restore moves a store to another database.
+        var location: TenantDatabaseLocation
         var leases: Int
         var lastUsed: UInt64
         /// Close when the last lease is returned (the store was suspended, deleted or purged).
@@ -139,6 +141,12 @@ public actor TenantDatabases {
                     await withCheckedContinuation { closeWaiters[tenantID, default: []].append($0) }
                     continue
                 }
+                if entry.location != location {
+                    // The registry moved the store (a restore, perhaps by another process): close
+                    // the old handle once its requests finish, then open the new database.
+                    await close(tenantID: tenantID)
+                    continue
+                }
                 hits += 1
                 entry.leases += 1
                 entry.lastUsed = clock
@@ -169,7 +177,7 @@ public actor TenantDatabases {
                         await self.failOpening(tenantID: tenantID)
                         throw error
                     }
-                    guard await self.finishOpening(tenantID: tenantID, handle: handle) else {
+                    guard await self.finishOpening(tenantID: tenantID, handle: handle, location: location) else {
                         await handle.close()
                         throw DatabaseClosedError()
                     }
@@ -198,10 +206,10 @@ public actor TenantDatabases {
     }
 
     /// Records an open that finished, with the opener's lease. False during shutdown.
-    private func finishOpening(tenantID: String, handle: any DatabaseHandle) -> Bool {
+    private func finishOpening(tenantID: String, handle: any DatabaseHandle, location: TenantDatabaseLocation) -> Bool {
         guard !shuttingDown else { return false }
         clock &+= 1
-        slots[tenantID] = .open(Entry(handle: handle, leases: 1, lastUsed: clock, retiring: false))
+        slots[tenantID] = .open(Entry(handle: handle, location: location, leases: 1, lastUsed: clock, retiring: false))
         return true
     }
 

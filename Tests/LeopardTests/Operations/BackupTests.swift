@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Logging
 import HummingbirdTesting
 import LeopardCore
 import LeopardPlatform
@@ -86,7 +87,22 @@ struct BackupTests {
             }
             let old = try await platform.tenant(store.id).database
             #expect(try await client.execute(uri: "/api/tenants/\(store.id)/suspend", method: .post, headers: .operatorAuth).status == .ok)
-            let outcome = try await StoreRestore(services: platform.services).restore(tenantID: store.id, from: file)
+            // The operator looks at the suspended store: this server opens its database again.
+            #expect(try await client.execute(uri: "/api/tenants/\(store.id)/metrics", method: .get, headers: .operatorAuth).status == .ok)
+            #expect(await platform.services.databases.isOpen(tenantID: store.id))
+            // The restore runs in another process, as `leopard restore` does: this server learns
+            // of the new database only from the registry.
+            var quiet = Logger(label: "leopard.test.cli")
+            quiet.logLevel = .warning
+            let cli = try await LeopardServices.start(platform.services.configuration, logger: quiet)
+            let outcome: StoreRestore.Outcome
+            do {
+                outcome = try await StoreRestore(services: cli).restore(tenantID: store.id, from: file)
+            } catch {
+                await cli.shutdown()
+                throw error
+            }
+            await cli.shutdown()
             guard case .replaced(let restored) = outcome else { Issue.record("expected a replace, got \(outcome)"); return }
             #expect(restored.status == .suspended)
             #expect(restored.database != old)
@@ -113,7 +129,10 @@ struct BackupTests {
             let copy = try await restore.restore(tenantID: store.id, from: file, asSlug: "copy-of-source").tenant
             #expect(copy.id != store.id)
             #expect(copy.slug == "copy-of-source")
-            #expect(copy.status == .active)
+            // A copy starts suspended: it holds the original's payment keys and webhook queue.
+            #expect(copy.status == .suspended)
+            #expect(try await client.call(.get, "/api/products", host: "copy-of-source.localhost").status == .serviceUnavailable)
+            #expect(try await client.execute(uri: "/api/tenants/\(copy.id)/activate", method: .post, headers: .operatorAuth).status == .ok)
             #expect(try await platform.export(copy.id) == before)
             #expect(platform.imageFiles(copy.id) == platform.imageFiles(store.id))
             let listed = try await client.call(.get, "/api/products", host: "copy-of-source.localhost")
@@ -128,6 +147,16 @@ struct BackupTests {
             #expect(try await client.execute(uri: "/api/tenants/\(store.id)", method: .delete, headers: .operatorAuth).status == .ok)
             #expect(try await client.execute(uri: "/api/tenants/\(store.id)?purge=true", method: .delete, headers: .operatorAuth).status == .noContent)
             #expect(try await platform.services.registry.find(id: store.id) == nil)
+            // A database already where the store's would go is neither replaced nor removed.
+            let planned = try platform.services.databases.provider.plan(tenantID: store.id)
+            if storage == .sqlite {
+                let squatter = platform.tenantsDirectory.appendingPathComponent(planned.name)
+                try Data("someone else's".utf8).write(to: squatter)
+                await #expect(throws: StoreRestore.Refused.self) { try await restore.restore(tenantID: store.id, from: file) }
+                #expect(FileManager.default.contents(atPath: squatter.path) == Data("someone else's".utf8))
+                #expect(try await platform.services.registry.find(id: store.id) == nil)
+                try FileManager.default.removeItem(at: squatter)
+            }
             let back = try await restore.restore(tenantID: store.id, from: file)
             guard case .recreated(let tenant) = back else { Issue.record("expected a recreate, got \(back)"); return }
             #expect(tenant.slug == store.slug)
@@ -194,7 +223,7 @@ struct BackupTests {
         }
     }
 
-    @Test("Scheduled backups: every store each run, the newest N kept per store; the first run waits for the newest backup's age")
+    @Test("Scheduled backups: every store each run, the newest N kept per store; the first run waits for the last scheduled run, not a manual backup")
     func schedule() async throws {
         try await TestPlatform.withPlatform(.sqlite) { platform, client in
             let first = try await client.makeStore("Sched One")
@@ -203,7 +232,7 @@ struct BackupTests {
             let service = BackupScheduleService(backups: StoreBackups(services: platform.services), directory: folder, interval: .seconds(3600), keep: 2, logger: platform.services.logger)
             #expect(service.firstWait(now: Date()) == .zero)
             let start = Date()
-            for run in 0..<3 {
+            for run in -2...0 {
                 let result = await service.runOnce(now: start.addingTimeInterval(Double(run) * 3600))
                 #expect(result.made == 2)
                 #expect(result.failed == 0)
@@ -213,11 +242,15 @@ struct BackupTests {
                 #expect(files.count == 2)
                 #expect(files.allSatisfy { $0.hasSuffix(StoreBackups.fileSuffix) && $0.contains(store.slug) })
                 // The two newest runs.
-                #expect(files.first?.hasPrefix(String(StoreBackups.fileName(slug: store.slug, at: start.addingTimeInterval(3600)).prefix(13))) == true)
+                #expect(files.first?.hasPrefix(String(StoreBackups.fileName(slug: store.slug, at: start.addingTimeInterval(-3600)).prefix(13))) == true)
             }
             let wait = service.firstWait(now: Date())
             #expect(wait > .seconds(3500) && wait <= .seconds(3600))
-            #expect(StoreBackups.prune(folder, keep: 1).count == 2)
+            // A manual backup of one store does not move the schedule.
+            _ = try await platform.backup(first.id)
+            let after = service.firstWait(now: Date())
+            #expect(after > .seconds(3500) && after <= wait)
+            #expect(StoreBackups.prune(folder, keep: 1).count == 3)  // two of the first store (with the manual one), one of the second
         }
     }
 
