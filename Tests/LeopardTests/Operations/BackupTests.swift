@@ -12,11 +12,7 @@ import Testing
 private func stock(_ client: any TestClientProtocol, _ name: String) async throws -> StoreFixture {
     let store = try await client.makeStore(name)
     let product = try ProductRef(try await client.makeProduct(store, title: "Cup", price: 1500, stock: 9))
-    let (body, contentType) = ProductImageTests().multipart(file: ProductImageTests.png)
-    let uploaded = try await client.execute(uri: "/api/products/\(product.id)/images", method: .post, headers: [
-        HTTPField.Name("Host")!: store.host, .authorization: "Bearer \(store.token)", .contentType: contentType,
-    ], body: body)
-    #expect(uploaded.status == .created)
+    try await client.uploadImage(store, productID: product.id)
     let cart = try await client.makeCart(store, variantID: product.variant, quantity: 2)
     let order = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
     let orderID = try #require(order.json["id"] as? String)

@@ -57,7 +57,7 @@ struct CustomDomainTests {
     @Test("TXT check through dnsmasq: pending until the record holds the value; then the domain serves the store, the ask endpoint says yes; removal and purge undo it",
           .enabled(if: Dnsmasq.isAvailable, Comment(rawValue: Dnsmasq.skipReason)))
     func verifiedDomainServesStore() async throws {
-        let port = try Dnsmasq.freePort()
+        let port = try FreePort.udp()
         try await TestPlatform.withPlatform(.sqlite, configure: { $0.dnsServer = "127.0.0.1:\(port)" }) { platform, client in
             let store = try await client.makeStore("Custom Host")
             let created = try await add(client, store.id, "shop.example.test")
@@ -131,7 +131,7 @@ struct CustomDomainTests {
 
     @Test("A DNS server that does not answer gives 503 with Retry-After, and the domain stays pending")
     func dnsDown() async throws {
-        let port = try Dnsmasq.freePort()
+        let port = try FreePort.udp()
         try await TestPlatform.withPlatform(.sqlite, configure: { $0.dnsServer = "127.0.0.1:\(port)" }) { platform, client in
             let store = try await client.makeStore("Quiet DNS")
             #expect(try await add(client, store.id, "quiet.example.test").status == .created)

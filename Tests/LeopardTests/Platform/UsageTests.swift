@@ -12,11 +12,7 @@ struct UsageTests {
             let store = try await client.makeStore("Usage Shop")
             let other = try await client.makeStore("Quiet Shop")
             let product = try ProductRef(try await client.makeProduct(store, title: "Cup", price: 1500, stock: 9))
-            let (body, contentType) = ProductImageTests().multipart(file: ProductImageTests.png)
-            let uploaded = try await client.execute(uri: "/api/products/\(product.id)/images", method: .post, headers: [
-                HTTPField.Name("Host")!: store.host, .authorization: "Bearer \(store.token)", .contentType: contentType,
-            ], body: body)
-            #expect(uploaded.status == .created)
+            try await client.uploadImage(store, productID: product.id)
             for _ in 0..<5 { _ = try await client.call(.get, "/api/products", host: store.host) }
             let cart = try await client.makeCart(store, variantID: product.variant, quantity: 2)
             let order = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])

@@ -81,7 +81,7 @@ actor PostgresTestCluster {
             // initdb refuses to run as root: the cluster belongs to the postgres user.
             try run("/bin/chown", ["-R", "postgres", root])
         }
-        let port = try freePort()
+        let port = try FreePort.tcp()
         try runAsOwner(asRoot, bin + "/initdb", ["-D", root + "/data", "-U", "leopard", "--pwfile=" + root + "/pw", "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--no-locale", "--no-sync"])
         try runAsOwner(asRoot, bin + "/pg_ctl", [
             "-D", root + "/data", "-l", root + "/server.log", "-w", "-t", "60",
@@ -137,21 +137,5 @@ actor PostgresTestCluster {
         let result = posix_spawn(&pid, executable, &actions, nil, argv, environ)
         guard result == 0 else { throw StartFailed(description: "cannot start \(executable): error \(result)") }
         return pid
-    }
-
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw StartFailed(description: "socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0 else { throw StartFailed(description: "bind() failed") }
-        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        guard named == 0 else { throw StartFailed(description: "getsockname() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -58,6 +58,15 @@ extension TestClientProtocol {
         return response.json
     }
 
+    /// Uploads the test PNG as the product's image, as staff; expects `201`.
+    func uploadImage(_ store: StoreFixture, productID: String) async throws {
+        let (body, contentType) = ProductImageTests().multipart(file: ProductImageTests.png)
+        let uploaded = try await execute(uri: "/api/products/\(productID)/images", method: .post, headers: [
+            HTTPField.Name("Host")!: store.host, .authorization: "Bearer \(store.token)", .contentType: contentType,
+        ], body: body)
+        try #require(uploaded.status == .created, "upload image: \(uploaded.text)")
+    }
+
     /// A new cart holding `quantity` of `variantID`; returns (id, secret).
     func makeCart(_ store: StoreFixture, variantID: String, quantity: Int) async throws -> (id: String, secret: String) {
         let response = try await call(.post, "/api/carts", store: store, staff: false, json: ["items": [["variantId": variantID, "quantity": quantity]]])
