@@ -36,6 +36,7 @@ struct PlatformOptions: ParsableArguments {
         let environment = ProcessInfo.processInfo.environment
         configuration.operatorToken = environment["LEOPARD_OPERATOR_TOKEN"]
         configuration.secretKey = environment["LEOPARD_SECRET_KEY"]
+        configuration.previousSecretKey = environment["LEOPARD_SECRET_KEY_PREVIOUS"]
         if let base = environment["LEOPARD_STRIPE_API_BASE"], !base.isEmpty { configuration.stripeAPIBase = base }
         configuration.allowPrivateWebhookTargets = ["1", "true", "yes"].contains(environment["LEOPARD_WEBHOOK_ALLOW_PRIVATE"]?.lowercased() ?? "")
         // bcrypt cost below the production 12, for fuzzing and load tests only.

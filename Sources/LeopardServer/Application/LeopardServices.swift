@@ -56,7 +56,7 @@ public struct LeopardServices: Sendable {
     public static func start(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "leopard")) async throws -> LeopardServices {
         let manager = FileManager.default
         try manager.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
-        let secrets = try SecretBox.load(environmentValue: configuration.secretKey, keyFile: configuration.dataDirectory.appendingPathComponent("secret.key"))
+        let secrets = try SecretBox.load(environmentValue: configuration.secretKey, previousEnvironmentValue: configuration.previousSecretKey, keyFile: configuration.keyFile)
         let descriptors = FileDescriptorLimit.raiseSoftLimitToHard()
         let storeMigrator = Migrator(configuration.storeMigrations)
 

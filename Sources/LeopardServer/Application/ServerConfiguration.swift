@@ -23,6 +23,10 @@ public struct ServerConfiguration: Sendable {
     public var operatorToken: String?
     /// `LEOPARD_SECRET_KEY`: when set, the platform key; otherwise a key file in the data directory.
     public var secretKey: String?
+    /// `LEOPARD_SECRET_KEY_PREVIOUS`: during a key rotation, the key being replaced (it still opens).
+    public var previousSecretKey: String?
+
+    public var keyFile: URL { dataDirectory.appendingPathComponent("secret.key") }
     /// The address people use, when it differs from `http://<baseDomain>:<port>` (a proxy).
     public var publicURL: String?
     /// bcrypt cost for passwords (at least 12 in production; tests lower it for speed).
