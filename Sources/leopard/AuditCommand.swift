@@ -16,7 +16,7 @@ struct IsolationAuditCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try platform.configuration()
-        let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration))
+        let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration), makeOperatorToken: false)
         let report: IsolationAuditReport
         do {
             report = try await services.auditIsolation()

@@ -24,7 +24,7 @@ struct BackupCreateCommand: AsyncParsableCommand {
     func run() async throws {
         if let keep, keep < 1 { throw ValidationError("--keep must be at least 1") }
         let configuration = try platform.configuration()
-        let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration))
+        let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration), makeOperatorToken: false)
         let folder = URL(fileURLWithPath: to, isDirectory: true)
         var failures = 0
         do {
@@ -65,7 +65,7 @@ struct BackupVerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try platform.configuration()
-        let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration))
+        let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration), makeOperatorToken: false)
         let report: BackupVerifier.Report
         do {
             report = try await BackupVerifier(services: services).verify(file)
@@ -101,7 +101,7 @@ struct RestoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try platform.configuration()
-        let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration))
+        let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration), makeOperatorToken: false)
         let outcome: StoreRestore.Outcome
         do {
             outcome = try await StoreRestore(services: services).restore(tenantID: tenant.lowercased(), from: from, asSlug: asSlug?.lowercased())

@@ -38,7 +38,7 @@ struct KeysRotateCommand: AsyncParsableCommand {
                 say("continuing a rotation: the key file already holds a new and an old key")
             }
         }
-        let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration))
+        let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration), makeOperatorToken: false)
         let report: KeyRotation.Report
         do {
             report = try await KeyRotation(services: services).resealAll()

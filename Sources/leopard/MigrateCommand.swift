@@ -10,7 +10,7 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try platform.configuration()
         // Starting the services migrates the platform database and the store template.
-        let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration))
+        let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration), makeOperatorToken: false)
         print("platform: up to date (\(PlatformSchema.migrations.count) migrations)")
         if let token = services.newOperatorToken {
             print("Operator token (shown once, stored hashed): \(token)")

@@ -21,7 +21,10 @@ public struct OperatorCredentials: Sendable {
 
     /// Uses `environmentToken` when given; otherwise the stored digest, or a new token whose
     /// digest is stored and which is returned once, to be printed.
-    public static func load(environmentToken: String?, platform: any DatabaseHandle) async throws -> (credentials: OperatorCredentials, newToken: String?) {
+    /// `createIfMissing: false` (commands that print no token, like `leopard backup`) leaves a
+    /// platform without a token as it is: nothing then authenticates as the operator, and the
+    /// next `leopard serve` makes and shows the token.
+    public static func load(environmentToken: String?, platform: any DatabaseHandle, createIfMissing: Bool = true) async throws -> (credentials: OperatorCredentials, newToken: String?) {
         if let environmentToken, !environmentToken.isEmpty {
             return (OperatorCredentials(token: environmentToken), nil)
         }
@@ -30,6 +33,10 @@ public struct OperatorCredentials: Sendable {
         }
         if let stored, let digest = hexBytes(stored) {
             return (OperatorCredentials(digest: digest), nil)
+        }
+        guard createIfMissing else {
+            // A random token nobody is told: no operator request passes.
+            return (OperatorCredentials(token: "lop_" + SecureToken.make()), nil)
         }
         let token = "lop_" + SecureToken.make()
         let credentials = OperatorCredentials(token: token)

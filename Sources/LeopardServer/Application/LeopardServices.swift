@@ -53,7 +53,9 @@ public struct LeopardServices: Sendable {
     public var storeMigrator: Migrator { databases.migrator }
 
     /// Opens and migrates the platform database, prepares the store template and wires the services.
-    public static func start(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "leopard")) async throws -> LeopardServices {
+    /// `makeOperatorToken: false` for commands that cannot show a new token (backup, restore,
+    /// migrate, audit, keys): they leave its making to `serve`, which prints it.
+    public static func start(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "leopard"), makeOperatorToken: Bool = true) async throws -> LeopardServices {
         let manager = FileManager.default
         try manager.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
         let secrets = try SecretBox.load(environmentValue: configuration.secretKey, previousEnvironmentValue: configuration.previousSecretKey, keyFile: configuration.keyFile)
@@ -93,7 +95,7 @@ public struct LeopardServices: Sendable {
         do {
             try await PlatformSchema.migrator.migrate(platform)
             try await provider.prepareTemplate(storeMigrator)
-            let (credentials, newToken) = try await OperatorCredentials.load(environmentToken: configuration.operatorToken, platform: platform)
+            let (credentials, newToken) = try await OperatorCredentials.load(environmentToken: configuration.operatorToken, platform: platform, createIfMissing: makeOperatorToken)
             let databases = TenantDatabases(provider: provider, migrator: storeMigrator, capacity: capacity, logger: logger)
             let registry = TenantRegistry(database: platform)
             let log = ProvisioningLog(database: platform)
