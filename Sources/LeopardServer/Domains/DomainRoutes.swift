@@ -142,13 +142,9 @@ struct DomainRoutes {
         return hostname
     }
 
+    /// A deleted store takes no domains.
     private func tenant(_ context: AppContext) async throws -> Tenant {
-        let key = try context.parameters.require("tenantId")
-        guard key.utf8.count <= 64, let tenant = try await services.registry.find(idOrSlug: key.lowercased()),
-              tenant.status != .provisioning, tenant.status != .deleted else {
-            throw Problem.notFound("There is no tenant \(key.prefix(64)).")
-        }
-        return tenant
+        try await TenantControlRoutes.tenant(context, registry: services.registry, hidden: [.deleted])
     }
 
     private func held(_ context: AppContext, tenant: Tenant) async throws -> CustomDomain {

@@ -118,8 +118,15 @@ struct TenantControlRoutes {
     }
 
     private func find(_ context: AppContext) async throws -> Tenant {
+        try await Self.tenant(context, registry: services.registry)
+    }
+
+    /// The store named by the `:tenantId` path parameter (id or slug); `404` when there is none,
+    /// it is still being created, or its status is in `hidden`.
+    static func tenant(_ context: AppContext, registry: TenantRegistry, hidden: Set<TenantStatus> = []) async throws -> Tenant {
         let key = try context.parameters.require("tenantId")
-        guard key.utf8.count <= 64, let tenant = try await services.registry.find(idOrSlug: key.lowercased()), tenant.status != .provisioning else {
+        guard key.utf8.count <= 64, let tenant = try await registry.find(idOrSlug: key.lowercased()),
+              tenant.status != .provisioning, !hidden.contains(tenant.status) else {
             throw Problem.notFound("There is no tenant \(key.prefix(64)).")
         }
         return tenant
