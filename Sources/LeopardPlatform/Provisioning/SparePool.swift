@@ -35,30 +35,38 @@ public actor SparePool {
 
     var storage: String { provider.kind.rawValue }
 
-    /// Claims a spare for the store `tenantID`, whose registry row must still be provisioning,
-    /// and returns where its database now is; nil when the pool is empty.
-    public nonisolated func claim(for tenantID: String, now: Date = Date()) async throws -> TenantDatabaseLocation? {
-        guard target > 0 else { return nil }
+    /// Reserves the new store's slug and claims a spare for it in one platform write: the
+    /// registry row is inserted already pointing at the spare. Returns where the store's
+    /// database now is, or nil when the pool was empty (the row then names `tenant.database`,
+    /// which the caller creates). A taken slug throws `TenantRegistry.SlugTaken` and leaves the
+    /// spare in the pool.
+    public nonisolated func reserve(_ tenant: Tenant) async throws -> TenantDatabaseLocation? {
+        guard target > 0 else {
+            try await TenantRegistry(database: platform).reserve(tenant)
+            return nil
+        }
         let skipLocked: SQLQueryString = platform.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         let kind = provider.kind, storage = kind.rawValue, fingerprint = migrator.fingerprint
-        let location = try await platform.write { sql -> TenantDatabaseLocation? in
-            guard let row = try await sql.raw("""
-                DELETE FROM spare_databases WHERE name = (
-                    SELECT name FROM spare_databases WHERE storage = \(bind: storage) AND fingerprint = \(bind: fingerprint)
-                    ORDER BY created_at, name LIMIT 1\(skipLocked)
-                ) RETURNING name, role, sealed_password
-                """).first() else { return nil }
-            let location = TenantDatabaseLocation(kind: kind, name: try row.decode(column: "name", as: String.self),
-                                                  role: try row.decode(column: "role", as: String?.self),
-                                                  sealedPassword: try row.decode(column: "sealed_password", as: String?.self))
-            guard try await sql.raw("""
-                UPDATE tenants SET database_name = \(bind: location.name), database_role = \(bind: location.role), database_secret = \(bind: location.sealedPassword),
-                    updated_at = \(bind: now.stamp)
-                WHERE id = \(bind: tenantID) AND status = 'provisioning' RETURNING id
-                """).first() != nil else {
-                throw SpareClaimRefused(tenantID: tenantID)
+        let location: TenantDatabaseLocation?
+        do {
+            location = try await platform.write { sql -> TenantDatabaseLocation? in
+                let claimed = try await sql.raw("""
+                    DELETE FROM spare_databases WHERE name = (
+                        SELECT name FROM spare_databases WHERE storage = \(bind: storage) AND fingerprint = \(bind: fingerprint)
+                        ORDER BY created_at, name LIMIT 1\(skipLocked)
+                    ) RETURNING name, role, sealed_password
+                    """).first().map { row in
+                    TenantDatabaseLocation(kind: kind, name: try row.decode(column: "name", as: String.self),
+                                           role: try row.decode(column: "role", as: String?.self),
+                                           sealedPassword: try row.decode(column: "sealed_password", as: String?.self))
+                }
+                var row = tenant
+                if let claimed { row.database = claimed }
+                try await TenantRegistry.insert(row, sql)
+                return claimed
             }
-            return location
+        } catch where DatabaseErrors.isUniqueViolation(error) {
+            throw TenantRegistry.SlugTaken(slug: tenant.slug)
         }
         if location != nil { await claimed() }
         return location
@@ -173,10 +181,4 @@ public actor SparePool {
             if mine { try await provider.drop(location) }
         }
     }
-}
-
-/// The registry row stopped being `provisioning` before the spare was claimed for it.
-public struct SpareClaimRefused: Error, CustomStringConvertible {
-    public let tenantID: String
-    public var description: String { "the registry row of \(tenantID) is no longer in provisioning" }
 }

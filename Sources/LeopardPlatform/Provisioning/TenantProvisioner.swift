@@ -101,18 +101,30 @@ public struct TenantProvisioner: Sendable {
             let setup = self.setup
             let pool = self.pool
 
+            var claimedSpare = false
             try await run(.reserveSlug) {
-                try await registry.reserve(reserved)
+                // With a warm pool, the registry row is inserted already naming a spare database
+                // when there is one (one platform write for both).
+                if let pool {
+                    if let claimed = try await pool.reserve(reserved) {
+                        location = claimed
+                        claimedSpare = true
+                    }
+                } else {
+                    try await registry.reserve(reserved)
+                }
                 undo.append((.reserveSlug, { try await registry.remove(id: tenantID) }))
+                if claimedSpare {
+                    let spare = location
+                    undo.append((.createDatabase, {
+                        await databases.close(tenantID: tenantID)
+                        try await provider.drop(spare)
+                    }))
+                }
             }
             try await run(.createDatabase) {
-                // A spare from the warm pool when there is one (the registry row then names it),
-                // else a new database from the template.
-                if let pool, let claimed = try await pool.claim(for: tenantID) {
-                    location = claimed
-                } else {
-                    try await provider.create(location, migrator: setup.migrator)
-                }
+                guard !claimedSpare else { return }
+                try await provider.create(location, migrator: setup.migrator)
                 let created = location
                 undo.append((.createDatabase, {
                     await databases.close(tenantID: tenantID)
@@ -121,7 +133,7 @@ public struct TenantProvisioner: Sendable {
             }
             try await run(.migrateSchema) {
                 undo.append((.migrateSchema, { await databases.close(tenantID: tenantID) }))
-                try await databases.withDatabase(tenantID: tenantID, location: location) { _ in }
+                try await databases.withDatabase(tenantID: tenantID, location: location, justCreated: true) { _ in }
             }
             try await run(.createOwner) {
                 let owner = StoreSetup.Owner(storeName: request.storeName, email: request.ownerEmail.value, passwordHash: request.ownerPasswordHash)

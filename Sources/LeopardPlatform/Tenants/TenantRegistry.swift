@@ -20,18 +20,22 @@ public struct TenantRegistry: Sendable {
     /// Inserts a tenant in `provisioning`: this reserves the slug.
     public func reserve(_ tenant: Tenant) async throws {
         do {
-            try await database.writeStatement { sql in
-                try await sql.raw("""
-                    INSERT INTO tenants (\(unsafeRaw: Self.columns)) VALUES (
-                    \(bind: tenant.id), \(bind: tenant.slug), \(bind: tenant.storeName), \(bind: tenant.ownerEmail),
-                    \(bind: tenant.status.rawValue), \(bind: tenant.database.kind.rawValue), \(bind: tenant.database.name),
-                    \(bind: tenant.database.role), \(bind: tenant.database.sealedPassword),
-                    \(bind: Timestamp.string(tenant.createdAt)), \(bind: Timestamp.string(tenant.updatedAt)), \(bind: tenant.deletedAt.map(Timestamp.string)))
-                    """).run()
-            }
+            try await database.writeStatement { sql in try await Self.insert(tenant, sql) }
         } catch where DatabaseErrors.isUniqueViolation(error) {
             throw SlugTaken(slug: tenant.slug)
         }
+    }
+
+    /// Inserts the row in the caller's transaction (a signup that claims a spare database in the
+    /// same platform write).
+    static func insert(_ tenant: Tenant, _ sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            INSERT INTO tenants (\(unsafeRaw: Self.columns)) VALUES (
+            \(bind: tenant.id), \(bind: tenant.slug), \(bind: tenant.storeName), \(bind: tenant.ownerEmail),
+            \(bind: tenant.status.rawValue), \(bind: tenant.database.kind.rawValue), \(bind: tenant.database.name),
+            \(bind: tenant.database.role), \(bind: tenant.database.sealedPassword),
+            \(bind: Timestamp.string(tenant.createdAt)), \(bind: Timestamp.string(tenant.updatedAt)), \(bind: tenant.deletedAt.map(Timestamp.string)))
+            """).run()
     }
 
     /// Removes the row for good (saga compensation and purge).

@@ -28,7 +28,8 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
     /// Opens a pool on `database` (the server's own unless given) as `username` (the platform's
     /// login unless given), after proving with one plain connection that the server accepts the
     /// login: a wrong password or a refused database fails here, at once, rather than leaving
-    /// requests waiting on a pool that keeps retrying.
+    /// requests waiting on a pool that keeps retrying. `probe: false` skips that proof, for a
+    /// login made moments ago by this platform (a signup's new database).
     public static func connect(
         server: PostgresServer,
         database: String? = nil,
@@ -37,16 +38,19 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
         maximumConnections: Int,
         idleTimeout: Duration = .seconds(60),
         sessionSetup: [String] = [],
+        probe: Bool = true,
         logger: Logger = Logger(label: "leopard.postgres")
     ) async throws -> PostgresDatabaseHandle {
-        var quiet = logger
-        quiet.logLevel = max(logger.logLevel, .error)
-        let probe = try await PostgresConnection.connect(
-            configuration: try server.connectionConfiguration(database: database, username: username, password: password),
-            id: 0,
-            logger: quiet
-        )
-        try? await probe.close()
+        if probe {
+            var quiet = logger
+            quiet.logLevel = max(logger.logLevel, .error)
+            let connection = try await PostgresConnection.connect(
+                configuration: try server.connectionConfiguration(database: database, username: username, password: password),
+                id: 0,
+                logger: quiet
+            )
+            try? await connection.close()
+        }
         let configuration = server.clientConfiguration(database: database, username: username, password: password, maximumConnections: maximumConnections, idleTimeout: idleTimeout)
         return PostgresDatabaseHandle(configuration: configuration, sessionSetup: sessionSetup, logger: logger)
     }

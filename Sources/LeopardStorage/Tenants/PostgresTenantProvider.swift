@@ -181,6 +181,14 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
     }
 
     public func open(_ location: TenantDatabaseLocation) async throws -> any DatabaseHandle {
+        try await open(location, probe: true)
+    }
+
+    public func openJustCreated(_ location: TenantDatabaseLocation) async throws -> any DatabaseHandle {
+        try await open(location, probe: false)
+    }
+
+    private func open(_ location: TenantDatabaseLocation, probe: Bool) async throws -> any DatabaseHandle {
         guard let role = location.role, let sealed = location.sealedPassword else {
             throw TenantDatabaseMissing(name: location.name)
         }
@@ -192,6 +200,7 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
             password: password,
             maximumConnections: poolSize,
             idleTimeout: .seconds(30),
+            probe: probe,
             logger: logger
         )
     }

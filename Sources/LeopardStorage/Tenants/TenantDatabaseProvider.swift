@@ -16,6 +16,11 @@ public protocol TenantDatabaseProvider: Sendable {
     /// Opens a handle on the store's database.
     func open(_ location: TenantDatabaseLocation) async throws -> any DatabaseHandle
 
+    /// Opens a handle on a database this platform has just created or claimed from its warm pool
+    /// (a signup), whose login is known to work: PostgreSQL skips the probe connection that
+    /// `open` makes first, which halves the connections a burst of signups opens.
+    func openJustCreated(_ location: TenantDatabaseLocation) async throws -> any DatabaseHandle
+
     /// Removes the store's database (and role) for good. Succeeds when already gone.
     func drop(_ location: TenantDatabaseLocation) async throws
 
@@ -29,4 +34,5 @@ public protocol TenantDatabaseProvider: Sendable {
 
 extension TenantDatabaseProvider {
     public func canUse(_ location: TenantDatabaseLocation) -> Bool { true }
+    public func openJustCreated(_ location: TenantDatabaseLocation) async throws -> any DatabaseHandle { try await open(location) }
 }

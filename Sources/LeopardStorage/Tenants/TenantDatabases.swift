@@ -57,9 +57,10 @@ public actor TenantDatabases {
     public nonisolated func withDatabase<T: Sendable>(
         tenantID: String,
         location: TenantDatabaseLocation,
+        justCreated: Bool = false,
         _ body: @Sendable (any DatabaseHandle) async throws -> T
     ) async throws -> T {
-        let handle = try await lease(tenantID: tenantID, location: location)
+        let handle = try await lease(tenantID: tenantID, location: location, justCreated: justCreated)
         do {
             let result = try await body(handle)
             await release(tenantID: tenantID)
@@ -130,7 +131,7 @@ public actor TenantDatabases {
         for id in Array(closeWaiters.keys) { resumeCloseWaiters(id) }
     }
 
-    private func lease(tenantID: String, location: TenantDatabaseLocation) async throws -> any DatabaseHandle {
+    private func lease(tenantID: String, location: TenantDatabaseLocation, justCreated: Bool) async throws -> any DatabaseHandle {
         while true {
             guard !shuttingDown else { throw DatabaseClosedError() }
             clock &+= 1
@@ -172,7 +173,7 @@ public actor TenantDatabases {
                 let task = Task<any DatabaseHandle, any Error>.detached {
                     let handle: any DatabaseHandle
                     do {
-                        handle = try await Self.openAndMigrate(tenantID: tenantID, location: location, provider: provider, migrator: migrator, logger: logger)
+                        handle = try await Self.openAndMigrate(tenantID: tenantID, location: location, justCreated: justCreated, provider: provider, migrator: migrator, logger: logger)
                     } catch {
                         await self.failOpening(tenantID: tenantID)
                         throw error
@@ -191,8 +192,8 @@ public actor TenantDatabases {
         }
     }
 
-    private nonisolated static func openAndMigrate(tenantID: String, location: TenantDatabaseLocation, provider: any TenantDatabaseProvider, migrator: Migrator, logger: Logger) async throws -> any DatabaseHandle {
-        let handle = try await provider.open(location)
+    private nonisolated static func openAndMigrate(tenantID: String, location: TenantDatabaseLocation, justCreated: Bool, provider: any TenantDatabaseProvider, migrator: Migrator, logger: Logger) async throws -> any DatabaseHandle {
+        let handle = try await (justCreated ? provider.openJustCreated(location) : provider.open(location))
         do {
             let applied = try await migrator.migrate(handle)
             if !applied.isEmpty {

@@ -49,9 +49,10 @@ struct SparePoolTests {
         }
     }
 
-    @Test("a signup that fails after claiming a spare drops it; nothing is left behind and the slug is free", arguments: TestPlatform.storages)
-    func rollback(storage: TestPlatform.Storage) async throws {
-        let fault = OneShotFault(at: .createOwner)
+    @Test("a signup that fails at any step after claiming a spare drops it; nothing is left behind and the slug is free",
+          arguments: TestPlatform.storages, ProvisioningStep.allCases)
+    func rollback(storage: TestPlatform.Storage, step: ProvisioningStep) async throws {
+        let fault = OneShotFault(at: step)
         try await TestPlatform.withPlatform(storage, configure: { $0.spareStores = 2; $0.provisioningFaults = fault.injector }) { platform, client in
             let pool = platform.services.sparePool
             await pool.fill()
@@ -59,6 +60,8 @@ struct SparePoolTests {
             let failed = try await client.signup(storeName: "Doomed Spare Shop")
             #expect(failed.status == .serviceUnavailable)
             #expect(try await platform.services.registry.count() == 0)
+            let attempt = try #require(try await platform.services.provisioningLog.recent(limit: 1).first)
+            #expect(attempt.failedStep == step)
             await pool.fill()
             let claimed = before.subtracting(try await spares(platform))
             #expect(claimed.count == 1)
@@ -68,6 +71,22 @@ struct SparePoolTests {
                 #expect(try await !provider.exists(location), "the claimed spare was dropped")
             }
             #expect(try await client.signup(storeName: "Doomed Spare Shop").status == .created)
+        }
+    }
+
+    @Test("a signup whose slug is taken leaves the spare it would have claimed in the pool", arguments: TestPlatform.storages)
+    func slugTaken(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage, configure: { $0.spareStores = 2 }) { platform, client in
+            let pool = platform.services.sparePool
+            await pool.fill()
+            await pool.stop()  // no refill after the first claim: the pool's contents are the test's
+            #expect(try await client.signup(storeName: "Taken Spare Shop").status == .created)
+            let ready = try await spares(platform)
+            #expect(ready.count == 1)
+            let again = try await client.signup(storeName: "Taken Spare Shop")
+            #expect(again.status == .conflict)
+            #expect(try await spares(platform) == ready, "the refused signup claimed nothing")
+            #expect(try await platform.services.registry.count() == 1)
         }
     }
 }
