@@ -2,7 +2,7 @@ import Foundation
 
 /// The tenant look-up cache for request routing: slug or id → tenant, of any status (the caller
 /// decides between 404 and 503). Entries live `timeToLive` at most, and are dropped at once when
-/// this process changes a tenant; misses are cached briefly so that unknown hosts cannot
+/// this process changes a tenant, and when the change feed announces a change made elsewhere; misses are cached briefly so that unknown hosts cannot
 /// hammer the platform database.
 public actor TenantDirectory {
     private struct Entry {
@@ -84,6 +84,22 @@ public actor TenantDirectory {
         generation &+= 1
         byID[id] = nil
         bySlug[slug] = nil
+    }
+
+    /// Drops everything (a change feed that (re)connected may have missed changes meanwhile).
+    public func invalidateAll() {
+        generation &+= 1
+        byID.removeAll()
+        bySlug.removeAll()
+        byDomain.removeAll()
+    }
+
+    /// Drops what one announced change makes stale.
+    public func invalidate(_ change: TenantChange) {
+        switch change {
+        case .tenant(let id, let slug): invalidate(id: id, slug: slug)
+        case .domain(let hostname): invalidate(domain: hostname)
+        }
     }
 
     private func store(_ tenant: Tenant?, slugKey: String?, idKey: String?) {

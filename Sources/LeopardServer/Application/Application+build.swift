@@ -90,7 +90,7 @@ public func buildApplication(_ services: LeopardServices, extraServices: [any Se
         // webhook worker finishes its pass, then `extraServices`. The caller closes the
         // databases once all of them have stopped.
         services: extraServices + (services.configuration.webhookPollInterval.map { [WebhookDispatchService(dispatcher: services.webhookDispatcher, interval: $0)] } ?? [])
-            + [UsageFlushService(usage: services.usage, logger: services.logger)]
+            + [UsageFlushService(usage: services.usage, logger: services.logger), services.changeFeed]
             + (services.configuration.backupInterval.map { interval -> [any Service] in
                 [BackupScheduleService(backups: StoreBackups(services: services), directory: services.configuration.backupFolder,
                                        interval: interval, keep: services.configuration.backupKeep, logger: services.logger)]

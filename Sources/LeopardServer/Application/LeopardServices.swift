@@ -19,6 +19,8 @@ public struct LeopardServices: Sendable {
     public let registry: TenantRegistry
     public let provisioningLog: ProvisioningLog
     public let directory: TenantDirectory
+    /// Registry changes made by other instances and by commands, for `directory`.
+    public let changeFeed: TenantChangeFeed
     public let lifecycle: TenantLifecycle
     public let provisioner: TenantProvisioner
     /// Store databases made ahead of signups.
@@ -65,8 +67,10 @@ public struct LeopardServices: Sendable {
         let platform: any DatabaseHandle
         let provider: any TenantDatabaseProvider
         var capacity = configuration.maxOpenTenants
+        var platformServer: PostgresServer?
         if let url = configuration.databaseURL {
             let server = try PostgresServer(url: url)
+            platformServer = server
             platform = try await PostgresDatabaseHandle.connect(server: server, maximumConnections: 8, logger: logger)
             provider = PostgresTenantProvider(server: server, platform: platform, secrets: secrets, poolSize: configuration.postgresPoolSize, logger: logger)
             // Keep the open stores' pools inside three quarters of the server's connections.
@@ -121,6 +125,7 @@ public struct LeopardServices: Sendable {
                 registry: registry,
                 provisioningLog: log,
                 directory: directory,
+                changeFeed: TenantChangeFeed(platform: platform, server: platformServer, directory: directory, logger: logger),
                 lifecycle: TenantLifecycle(registry: registry, directory: directory, databases: databases, logger: logger),
                 provisioner: TenantProvisioner(registry: registry, log: log, databases: databases, setup: setup, pool: pool, faultInjector: configuration.provisioningFaults, logger: logger),
                 sparePool: pool,
