@@ -55,7 +55,7 @@ public final class SQLiteDatabaseHandle: DatabaseHandle {
             try await writer.sql(queryLogLevel: nil).raw("PRAGMA journal_mode=WAL").run()
             try await configure(writer)
         } catch {
-            try? await writer.close()
+            await closeEvenIfCancelled(writer)
             throw error
         }
         let readers = ConnectionLeases<SQLiteConnection>(maximum: readerCount) {
@@ -64,11 +64,18 @@ public final class SQLiteDatabaseHandle: DatabaseHandle {
                 try await configure(reader)
                 return reader
             } catch {
-                try? await reader.close()
+                await closeEvenIfCancelled(reader)
                 throw error
             }
         }
         return SQLiteDatabaseHandle(path: path, writer: writer, readers: readers)
+    }
+
+    /// Closes a connection whose set-up failed. A cancelled task's set-up fails with the
+    /// cancellation, and its close must still happen (sqlite-nio traps on a connection released
+    /// open), so it runs in a task of its own, which no cancellation reaches.
+    static func closeEvenIfCancelled(_ connection: SQLiteConnection) async {
+        await Task { try? await connection.close() }.value
     }
 
     private static func openConnection(path: String, threadPool: NIOThreadPool, logger: Logger) async throws -> SQLiteConnection {
@@ -114,12 +121,12 @@ public final class SQLiteDatabaseHandle: DatabaseHandle {
 
     private func giveBack(_ connection: SQLiteConnection, to leases: ConnectionLeases<SQLiteConnection>) async {
         if await !leases.release(connection) {
-            try? await connection.close()
+            await Self.closeEvenIfCancelled(connection)
         }
     }
 
     public func close() async {
-        for connection in await readers.drain() { try? await connection.close() }
-        for connection in await writer.drain() { try? await connection.close() }
+        for connection in await readers.drain() { await Self.closeEvenIfCancelled(connection) }
+        for connection in await writer.drain() { await Self.closeEvenIfCancelled(connection) }
     }
 }

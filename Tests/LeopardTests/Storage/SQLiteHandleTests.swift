@@ -5,6 +5,25 @@ import Testing
 
 @Suite("SQLite database handle")
 struct SQLiteHandleTests {
+    @Test("a read in a cancelled task (a service stopping) that opens a reader leaves no connection unclosed, and the handle still works")
+    func cancelledFirstRead() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // Cancelled at a different moment each round: before the reader opens, while it is set
+        // up, during the query.
+        for round in 0..<60 {
+            let handle = try await SQLiteDatabaseHandle.open(path: directory.path("c\(round).sqlite"))
+            let task = Task {
+                try await handle.read { try await $0.raw("SELECT 1 AS one").first()?.decode(column: "one", as: Int.self) }
+            }
+            for _ in 0..<(round % 30) { await Task.yield() }
+            task.cancel()
+            _ = try? await task.value
+            #expect(try await handle.read { try await $0.raw("SELECT 2 AS two").first()?.decode(column: "two", as: Int.self) } == 2)
+            await handle.close()
+        }
+    }
+
     @Test("a write commits and a failed write rolls back")
     func writesAreTransactions() async throws {
         let directory = try TemporaryDirectory()
