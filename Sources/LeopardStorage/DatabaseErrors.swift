@@ -19,6 +19,16 @@ public enum DatabaseErrors {
         return false
     }
 
+    /// Whether `error` is SQLite saying another process holds the database (`SQLITE_BUSY`, its
+    /// variants, `SQLITE_LOCKED`): worth trying again shortly.
+    public static func isBusy(_ error: any Error) -> Bool {
+        guard let error = error as? SQLiteError else { return false }
+        switch error.reason {
+        case .busy, .busyInRecovery, .busyInSnapshot, .busyTimeout, .locked: return true
+        default: return false
+        }
+    }
+
     /// The SQLSTATE of a PostgreSQL error, if it is one.
     public static func sqlState(_ error: any Error) -> String? {
         (error as? PSQLError)?.serverInfo?[.sqlState]

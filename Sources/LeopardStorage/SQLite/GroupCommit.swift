@@ -45,6 +45,10 @@ actor GroupCommit {
         draining = false
     }
 
+    /// Tries of one batch while another process holds the database (about 3 s of waiting on
+    /// top of SQLite's busy timeout).
+    static let busyAttempts = 20
+
     private func commit(_ batch: [Job]) async {
         let connection: SQLiteConnection
         do {
@@ -55,6 +59,13 @@ actor GroupCommit {
         }
         let sql = connection.sql(queryLogLevel: nil)
         var results: [Result<any Sendable, any Error>] = []
+        // Another process on the same file (a second instance, a dedicated store's instance, a
+        // command) can hold the write lock past SQLite's own busy timeout, or make SQLite answer
+        // "busy" at once; the whole batch is then rolled back and run again, a few times.
+        var attempt = 0
+        while true {
+        attempt += 1
+        results = []
         do {
             // First pass without savepoints (two statements fewer per transaction on the single
             // writer). When a transaction fails, the batch is rolled back and run again with a
@@ -65,13 +76,14 @@ actor GroupCommit {
                 do {
                     results.append(.success(try await job.run(sql)))
                 } catch {
+                    if DatabaseErrors.isBusy(error) { throw error }
                     clean = false
                     break
                 }
             }
             if clean {
                 try await sql.raw("COMMIT").run()
-                if await !writer.release(connection) { try? await connection.close() }
+                if await !writer.release(connection) { await SQLiteDatabaseHandle.closeEvenIfCancelled(connection) }
                 for (job, result) in zip(batch, results) { job.continuation.resume(with: result) }
                 return
             }
@@ -85,19 +97,26 @@ actor GroupCommit {
                     try await sql.raw("RELEASE leopard_job").run()
                     results.append(.success(value))
                 } catch {
+                    if DatabaseErrors.isBusy(error) { throw error }
                     try await sql.raw("ROLLBACK TO leopard_job").run()
                     try await sql.raw("RELEASE leopard_job").run()
                     results.append(.failure(error))
                 }
             }
             try await sql.raw("COMMIT").run()
+            break
         } catch {
             try? await sql.raw("ROLLBACK").run()
-            if await !writer.release(connection) { try? await connection.close() }
+            if DatabaseErrors.isBusy(error), attempt < Self.busyAttempts {
+                try? await Task.sleep(for: .milliseconds(10 * min(attempt, 20)))
+                continue
+            }
+            if await !writer.release(connection) { await SQLiteDatabaseHandle.closeEvenIfCancelled(connection) }
             for job in batch { job.continuation.resume(throwing: error) }
             return
         }
-        if await !writer.release(connection) { try? await connection.close() }
+        }
+        if await !writer.release(connection) { await SQLiteDatabaseHandle.closeEvenIfCancelled(connection) }
         for (job, result) in zip(batch, results) { job.continuation.resume(with: result) }
     }
 }
