@@ -133,6 +133,34 @@ public enum PlatformSchema {
             "CREATE TRIGGER tenants_changed AFTER INSERT OR UPDATE OR DELETE ON tenants FOR EACH ROW EXECUTE FUNCTION leopard_tenant_changed()",
             "CREATE TRIGGER domains_changed AFTER INSERT OR UPDATE OR DELETE ON tenant_domains FOR EACH ROW EXECUTE FUNCTION leopard_domain_changed()",
         ]),
+        // Rate-limited events (signups, failed sign-ins), shared by every instance.
+        Migration("0009_rate_limit_events", [
+            "CREATE TABLE rate_limit_events (bucket TEXT NOT NULL, at TEXT NOT NULL)",
+            "CREATE INDEX rate_limit_events_bucket ON rate_limit_events (bucket, at)",
+            "CREATE INDEX rate_limit_events_at ON rate_limit_events (at)",
+        ]),
+        // Periodic runs and the background jobs any instance may take (scheduled backups).
+        Migration("0010_platform_jobs", [
+            "CREATE TABLE scheduled_runs (name TEXT PRIMARY KEY, last_run_at TEXT NOT NULL)",
+            """
+            CREATE TABLE platform_jobs (
+                id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                tenant_id TEXT,
+                status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+                attempts INTEGER NOT NULL,
+                lease_until TEXT,
+                last_error TEXT,
+                created_at TEXT NOT NULL,
+                finished_at TEXT
+            )
+            """,
+            "CREATE INDEX platform_jobs_pending ON platform_jobs (kind, status, created_at, id)",
+        ]),
+        // Stores served by an instance of their own (`leopard serve --tenant ID`).
+        Migration("0011_dedicated_tenants", [
+            "ALTER TABLE tenants ADD COLUMN dedicated INTEGER NOT NULL DEFAULT 0",
+        ]),
     ]
 
     public static var migrator: Migrator { Migrator(migrations) }

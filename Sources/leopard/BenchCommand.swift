@@ -7,7 +7,7 @@ import LeopardServer
 import Logging
 
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure the platform on this machine.", subcommands: [ProvisionBench.self])
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure the platform on this machine.", subcommands: [ProvisionBench.self, DedicatedBench.self])
 }
 
 /// Creates stores through the provisioning saga and reports latency percentiles. The owner's
@@ -92,10 +92,59 @@ struct ProvisionBench: AsyncParsableCommand {
         if temporary { try? FileManager.default.removeItem(at: directory) }
     }
 
-    func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
         guard !sorted.isEmpty else { return 0 }
         let rank = Int((p * Double(sorted.count)).rounded(.up)) - 1
         return sorted[min(max(rank, 0), sorted.count - 1)]
+    }
+
+    func percentile(_ sorted: [Double], _ p: Double) -> Double { Self.percentile(sorted, p) }
+}
+
+/// Dedicated-instance cold start: from spawning `leopard serve --tenant ID` to its first answer
+/// through the platform's starter (ready line, health check, one signed `GET /api/store`),
+/// then stopped again, `runs` times. SQLite in a temporary data directory.
+struct DedicatedBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dedicated", abstract: "Time a dedicated store instance's cold start.")
+
+    @Option(help: "How many cold starts.") var runs: Int = 20
+
+    func run() async throws {
+        guard runs > 0 else { throw ValidationError("--runs must be positive") }
+        let directory = URL(fileURLWithPath: NSTemporaryDirectory() + "leopard-bench-\(UUID().uuidString)", isDirectory: true)
+        var configuration = ServerConfiguration()
+        configuration.dataDirectory = directory
+        configuration.spareStores = 0
+        configuration.passwordHashCost = 4
+        var logger = Logger(label: "leopard.bench")
+        logger.logLevel = .warning
+        configuration.logLevel = .warning
+        let services = try await LeopardServices.start(configuration, logger: logger)
+        let created = try await services.provisioner.provision(ProvisioningRequest(
+            storeName: "Dedicated Bench", slug: try Slug(validating: "dedicated-bench"), ownerEmail: EmailAddress("owner@bench.test")!, ownerPasswordHash: nil))
+        guard let tenant = try await services.registry.setDedicated(id: created.tenant.id, true) else { throw ValidationError("the store vanished") }
+        let clock = ContinuousClock()
+        var times: [Double] = []
+        for _ in 0..<runs {
+            await services.dedicatedInstances.stop(tenantID: tenant.id)
+            let start = clock.now
+            let status = try await services.dedicatedInstances.firstResponse(for: tenant)
+            times.append((clock.now - start).milliseconds)
+            guard status == 200 else { throw ValidationError("the instance answered \(status)") }
+        }
+        var warm: [Double] = []
+        for _ in 0..<200 {
+            let start = clock.now
+            _ = try await services.dedicatedInstances.firstResponse(for: tenant)
+            warm.append((clock.now - start).milliseconds)
+        }
+        await services.shutdown()
+        try? FileManager.default.removeItem(at: directory)
+        let sorted = times.sorted(), warmSorted = warm.sorted()
+        let p = ProvisionBench.percentile
+        print("dedicated instance cold start (spawn to first answer), \(runs) runs")
+        print(String(format: "cold start ms: p50 %.1f  p95 %.1f  max %.1f", p(sorted, 0.5), p(sorted, 0.95), sorted.last ?? 0))
+        print(String(format: "warm signed GET /api/store ms: p50 %.2f  p99 %.2f", p(warmSorted, 0.5), p(warmSorted, 0.99)))
     }
 }
 

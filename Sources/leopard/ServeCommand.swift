@@ -36,6 +36,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("DNS server for custom domain checks, HOST[:PORT] (default: the first nameserver of /etc/resolv.conf). Env: LEOPARD_DNS_SERVER.", valueName: "address"))
     var dnsServer: String = ProcessInfo.processInfo.environment["LEOPARD_DNS_SERVER"] ?? ""
 
+    @Option(help: ArgumentHelp("Serve only this store, as its dedicated instance: every request must carry the platform's signature. The platform starts such instances itself. Env: LEOPARD_DEDICATED_TENANT.", valueName: "tenant id"))
+    var tenant: String = ProcessInfo.processInfo.environment["LEOPARD_DEDICATED_TENANT"] ?? ""
+
+    @Option(help: ArgumentHelp("Stop a dedicated store's instance after it has been idle this long (s, m, h). Env: LEOPARD_IDLE_TIMEOUT.", valueName: "duration"))
+    var idleTimeout: String = ProcessInfo.processInfo.environment["LEOPARD_IDLE_TIMEOUT"] ?? "5m"
+
+    @Option(help: ArgumentHelp("Send dedicated stores' requests to instances an orchestrator runs (Knative, Cloud Run) instead of starting them here: a URL with {slug} or {id}, e.g. http://leopard-store-{slug}.dedicated.svc.cluster.local. Env: LEOPARD_DEDICATED_UPSTREAM.", valueName: "url"))
+    var dedicatedUpstream: String = ProcessInfo.processInfo.environment["LEOPARD_DEDICATED_UPSTREAM"] ?? ""
+
+    @Option(help: ArgumentHelp("Proxies whose X-Forwarded-For names the client, as addresses or networks (10.0.0.0/8,fd00::/8): a load balancer or ingress on another machine. This machine is always trusted. Env: LEOPARD_TRUSTED_PROXIES.", valueName: "networks"))
+    var trustedProxies: String = ProcessInfo.processInfo.environment["LEOPARD_TRUSTED_PROXIES"] ?? ""
+
     func run() async throws {
         var configuration = try platform.configuration()
         configuration.host = host
@@ -55,7 +67,27 @@ struct ServeCommand: AsyncParsableCommand {
         guard backupKeep >= 1 else { throw ValidationError("--backup-keep must be at least 1") }
         configuration.backupKeep = backupKeep
         configuration.dnsServer = dnsServer.isEmpty ? nil : dnsServer
+        do {
+            configuration.trustedProxies = try TrustedProxies(parsing: trustedProxies)
+        } catch {
+            throw ValidationError("--trusted-proxies: \(error)")
+        }
         configuration.backupDirectory = backupDir.isEmpty ? nil : URL(fileURLWithPath: backupDir, isDirectory: true)
+        guard let idle = DurationText.parse(idleTimeout), idle >= .seconds(1) else {
+            throw ValidationError("--idle-timeout must be a number and a unit (s, m, h), at least 1s: 5m, 90s")
+        }
+        configuration.idleTimeout = idle
+        if !dedicatedUpstream.isEmpty {
+            guard let url = URL(string: dedicatedUpstream.replacingOccurrences(of: "{slug}", with: "s").replacingOccurrences(of: "{id}", with: "i")),
+                  ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
+                  dedicatedUpstream.contains("{slug}") || dedicatedUpstream.contains("{id}") else {
+                throw ValidationError("--dedicated-upstream must be an http(s) URL naming the store with {slug} or {id}")
+            }
+            configuration.dedicatedUpstream = dedicatedUpstream
+        }
+        if !tenant.isEmpty {
+            return try await runDedicated(configuration)
+        }
         let configured = configuration
         let logger = platform.logger(configuration)
         let services = try await LeopardServices.start(configuration, logger: logger)
@@ -86,6 +118,40 @@ struct ServeCommand: AsyncParsableCommand {
             // The server could not start (the port is taken, say): say why in one line.
             await services.shutdown()
             FileHandle.standardError.write(Data("leopard: the server stopped: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        await services.shutdown()
+    }
+}
+
+extension ServeCommand {
+    /// `serve --tenant ID`: one store's own instance, started by the platform. It does none of
+    /// the platform's upkeep (warm pool, webhook worker, backups, operator token), answers only
+    /// signed requests for its store, says one line when it listens, and stops when its
+    /// platform process is gone.
+    func runDedicated(_ base: ServerConfiguration) async throws {
+        var configuration = base
+        guard Identifier.isWellFormed(tenant, prefix: "ten") else { throw ValidationError("--tenant must be a store id (ten_…)") }
+        configuration.dedicatedTenant = tenant
+        configuration.spareStores = 0
+        configuration.webhookPollInterval = nil
+        configuration.backupInterval = nil
+        let logger = platform.logger(configuration)
+        let services = try await LeopardServices.start(configuration, logger: logger, makeOperatorToken: false)
+        guard let store = try await services.registry.find(id: tenant), store.status != .provisioning else {
+            await services.shutdown()
+            FileHandle.standardError.write(Data("leopard: there is no store \(tenant)\n".utf8))
+            throw ExitCode.failure
+        }
+        let address = "\(configuration.host):\(configuration.port)"
+        let app = buildApplication(services, extraServices: ParentWatchService.fromEnvironment()) {
+            say("leopard: dedicated instance ready on \(address) for \(store.id) (\(store.slug))")
+        }
+        do {
+            try await app.runService()
+        } catch {
+            await services.shutdown()
+            FileHandle.standardError.write(Data("leopard: the dedicated instance stopped: \(error)\n".utf8))
             throw ExitCode.failure
         }
         await services.shutdown()

@@ -22,8 +22,12 @@ public struct Tenant: Sendable, Equatable {
     public var createdAt: Date
     public var updatedAt: Date
     public var deletedAt: Date?
+    /// Served by an instance of its own (`leopard serve --tenant ID`), which the platform starts
+    /// on demand and stops when idle, instead of by the shared instances.
+    public var dedicated: Bool
 
-    public init(id: String, slug: String, storeName: String, ownerEmail: String, status: TenantStatus, database: TenantDatabaseLocation, createdAt: Date, updatedAt: Date, deletedAt: Date? = nil) {
+    public init(id: String, slug: String, storeName: String, ownerEmail: String, status: TenantStatus, database: TenantDatabaseLocation, createdAt: Date, updatedAt: Date,
+                deletedAt: Date? = nil, dedicated: Bool = false) {
         self.id = id
         self.slug = slug
         self.storeName = storeName
@@ -33,5 +37,6 @@ public struct Tenant: Sendable, Equatable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.deletedAt = deletedAt
+        self.dedicated = dedicated
     }
 }

@@ -15,7 +15,7 @@ public struct TenantRegistry: Sendable {
         public let slug: String
     }
 
-    static let columns = "id, slug, store_name, owner_email, status, storage, database_name, database_role, database_secret, created_at, updated_at, deleted_at"
+    static let columns = "id, slug, store_name, owner_email, status, storage, database_name, database_role, database_secret, created_at, updated_at, deleted_at, dedicated"
 
     /// Inserts a tenant in `provisioning`: this reserves the slug.
     public func reserve(_ tenant: Tenant) async throws {
@@ -34,7 +34,8 @@ public struct TenantRegistry: Sendable {
             \(bind: tenant.id), \(bind: tenant.slug), \(bind: tenant.storeName), \(bind: tenant.ownerEmail),
             \(bind: tenant.status.rawValue), \(bind: tenant.database.kind.rawValue), \(bind: tenant.database.name),
             \(bind: tenant.database.role), \(bind: tenant.database.sealedPassword),
-            \(bind: Timestamp.string(tenant.createdAt)), \(bind: Timestamp.string(tenant.updatedAt)), \(bind: tenant.deletedAt.map(Timestamp.string)))
+            \(bind: Timestamp.string(tenant.createdAt)), \(bind: Timestamp.string(tenant.updatedAt)), \(bind: tenant.deletedAt.map(Timestamp.string)),
+            \(bind: tenant.dedicated ? 1 : 0))
             """).run()
     }
 
@@ -100,6 +101,17 @@ public struct TenantRegistry: Sendable {
         }
     }
 
+    /// Marks a store as served by an instance of its own, or back on the shared instances.
+    /// Returns the tenant after the change; nil when there is no such store (or it is being created).
+    public func setDedicated(id: String, _ dedicated: Bool, now: Date = Date()) async throws -> Tenant? {
+        try await database.writeStatement { sql in
+            try await sql.raw("""
+                UPDATE tenants SET dedicated = \(bind: dedicated ? 1 : 0), updated_at = \(bind: Timestamp.string(now))
+                WHERE id = \(bind: id) AND status <> 'provisioning' RETURNING \(unsafeRaw: Self.columns)
+                """).first().map(Self.decode)
+        }
+    }
+
     /// Points a tenant at another database (a restore), only while it is in one of `statuses` and
     /// still at `old` (two restores at once: one wins, the other learns it lost).
     /// Returns the tenant after the change, or nil when it was not in one of them.
@@ -153,7 +165,8 @@ public struct TenantRegistry: Sendable {
             ),
             createdAt: Timestamp.date(try row.decode(column: "created_at", as: String.self)) ?? Date(timeIntervalSince1970: 0),
             updatedAt: Timestamp.date(try row.decode(column: "updated_at", as: String.self)) ?? Date(timeIntervalSince1970: 0),
-            deletedAt: try row.decode(column: "deleted_at", as: String?.self).flatMap(Timestamp.date)
+            deletedAt: try row.decode(column: "deleted_at", as: String?.self).flatMap(Timestamp.date),
+            dedicated: try row.decode(column: "dedicated", as: Int.self) != 0
         )
     }
 }

@@ -17,6 +17,9 @@ public func buildResponder(_ services: LeopardServices) -> LeopardResponder {
         directory: services.directory,
         databases: services.databases,
         usage: services.usage,
+        trustedProxies: services.configuration.trustedProxies,
+        dedicated: services.configuration.dedicatedTenant.map { .instance(tenantID: $0, signature: services.proxySignature) }
+            ?? .platform(services.dedicatedInstances),
         afterWrite: { [dispatcher = services.webhookDispatcher] tenantID in await dispatcher.nudge(tenantID: tenantID) }
     )
 }

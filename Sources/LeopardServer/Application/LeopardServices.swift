@@ -46,6 +46,10 @@ public struct LeopardServices: Sendable {
     public let usage: UsageLedger
     /// Counters and histograms for `GET /metrics`.
     public let metrics: PlatformMetrics
+    /// Dedicated stores' own instances, started on demand.
+    public let dedicatedInstances: DedicatedInstances
+    /// Signs (platform) and checks (dedicated instance) forwarded requests.
+    let proxySignature: ProxySignature
     /// TXT look-ups for custom domain checks.
     public let dnsLookup: DNSTXTLookup
     /// Templates, stylesheet and form tokens for the HTML pages.
@@ -98,15 +102,19 @@ public struct LeopardServices: Sendable {
 
         do {
             try await PlatformSchema.migrator.migrate(platform)
-            try await provider.prepareTemplate(storeMigrator)
+            if configuration.dedicatedTenant == nil { try await provider.prepareTemplate(storeMigrator) }
             let (credentials, newToken) = try await OperatorCredentials.load(environmentToken: configuration.operatorToken, platform: platform, createIfMissing: makeOperatorToken)
             let databases = TenantDatabases(provider: provider, migrator: storeMigrator, capacity: capacity, logger: logger)
             let registry = TenantRegistry(database: platform)
             let log = ProvisioningLog(database: platform)
-            try await StaleProvisioningSweep(registry: registry, provider: provider, logger: logger).run()
+            if configuration.dedicatedTenant == nil {
+                // Platform upkeep belongs to the shared instances, not to one store's.
+                try await StaleProvisioningSweep(registry: registry, provider: provider, logger: logger).run()
+            }
             let directory = TenantDirectory(registry: registry)
             let pool = SparePool(target: configuration.spareStores, platform: platform, provider: provider, migrator: storeMigrator, logger: logger)
             let httpClient = HTTPClient.leopard()
+            let proxySignature = ProxySignature(key: secrets.derivedKey(purpose: "dedicated-proxy"))
             let providers = PaymentProviders(client: httpClient, secrets: secrets, stripeBase: configuration.stripeAPIBase)
             let relay = PaymentWebhookRelay(databases: databases, providers: providers, tenants: WebhookTenants(database: platform), logger: logger)
             let hasher = PasswordHasher(cost: configuration.passwordHashCost)
@@ -132,8 +140,8 @@ public struct LeopardServices: Sendable {
                 operatorCredentials: credentials,
                 newOperatorToken: newToken,
                 passwordHasher: hasher,
-                signupLimiter: RateLimiter(limit: configuration.signupRateLimit, window: .seconds(60)),
-                loginLimiter: RateLimiter(limit: configuration.loginFailureLimit, window: .seconds(900)),
+                signupLimiter: RateLimiter(name: "signup", limit: configuration.signupRateLimit, window: 60, database: platform),
+                loginLimiter: RateLimiter(name: "sign-in failure", limit: configuration.loginFailureLimit, window: 900, database: platform),
                 catalogCache: ResponseCache(),
                 paymentRelay: relay,
                 webhookDispatcher: WebhookDispatcher(databases: databases, directory: directory, tenants: WebhookTenants(database: platform),
@@ -142,6 +150,8 @@ public struct LeopardServices: Sendable {
                 paymentProviders: providers,
                 usage: UsageLedger(database: platform),
                 metrics: metrics,
+                dedicatedInstances: DedicatedInstances(configuration: configuration, signature: proxySignature, client: httpClient, logger: logger),
+                proxySignature: proxySignature,
                 dnsLookup: try DNSTXTLookup.make(server: configuration.dnsServer),
                 web: web,
                 logger: logger
@@ -154,6 +164,7 @@ public struct LeopardServices: Sendable {
 
     /// Closes every store database and the platform database.
     public func shutdown() async {
+        await dedicatedInstances.stopAll()
         await sparePool.stop()
         do {
             try await usage.flush()

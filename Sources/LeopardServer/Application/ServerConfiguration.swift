@@ -1,5 +1,6 @@
 import Foundation
 import LeopardCommerce
+import LeopardCore
 import LeopardPayments
 import LeopardPlatform
 import LeopardStorage
@@ -56,6 +57,17 @@ public struct ServerConfiguration: Sendable {
     /// `--dns-server`: where custom domain checks look TXT records up (`HOST[:PORT]`); nil means
     /// the first nameserver of /etc/resolv.conf.
     public var dnsServer: String?
+    /// Set in a dedicated instance (`serve --tenant ID`): the one store this process serves.
+    public var dedicatedTenant: String?
+    /// How long a dedicated store's instance may sit idle before the platform stops it.
+    public var idleTimeout: Duration = .seconds(300)
+    /// The `leopard` binary dedicated instances run (default: this process's own).
+    public var dedicatedExecutable: URL?
+    /// Where dedicated stores' instances answer when an orchestrator runs them (Knative, Cloud
+    /// Run): a URL with `{slug}` or `{id}`; nil means this process starts them on loopback ports.
+    public var dedicatedUpstream: String?
+    /// Proxies besides this machine whose `X-Forwarded-For` names the client.
+    public var trustedProxies: TrustedProxies = .local
     /// The store schema; tests append migrations to prove that stores are migrated on open.
     public var storeMigrations: [Migration] = (StoreSchema.migrations + PaymentSchema.migrations).sorted { $0.id < $1.id }
     /// Test-only failure injection into provisioning; nothing outside Swift code can set it.

@@ -104,14 +104,14 @@ public struct StoreBackups: Sendable {
         return (made, failed)
     }
 
-    /// Deletes all but the newest `keep` backups of each store in `directory`; returns the paths
-    /// deleted.
+    /// Deletes all but the newest `keep` backups of each store in `directory` (of one store, when
+    /// given); returns the paths deleted.
     @discardableResult
-    public static func prune(_ directory: URL, keep: Int) -> [String] {
+    public static func prune(_ directory: URL, keep: Int, tenantID: String? = nil) -> [String] {
         let manager = FileManager.default
         var removed: [String] = []
         guard keep > 0, let folders = try? manager.contentsOfDirectory(atPath: directory.path) else { return removed }
-        for folder in folders where Identifier.isWellFormed(folder, prefix: "ten") {
+        for folder in folders where Identifier.isWellFormed(folder, prefix: "ten") && (tenantID == nil || folder == tenantID) {
             let path = directory.appendingPathComponent(folder).path
             let files = ((try? manager.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(fileSuffix) }.sorted()
             for name in files.dropLast(keep) {

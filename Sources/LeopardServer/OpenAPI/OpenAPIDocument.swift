@@ -146,6 +146,8 @@ enum OpenAPIDocument {
         Operation(method: "post", path: "/api/tenants", summary: "Sign up: create a store", tag: "tenants", body: "Signup", status: 201, response: "Tenant"),
         Operation(method: "get", path: "/api/tenants", summary: "List stores", tag: "tenants", access: .operatorToken, response: "page:Tenant", parameters: page + [.query("status")]),
         Operation(method: "get", path: "/api/tenants/{tenantId}", summary: "A store", tag: "tenants", access: .operatorToken, response: "Tenant"),
+        Operation(method: "patch", path: "/api/tenants/{tenantId}", summary: "Serve the store from an instance of its own, started on demand and stopped when idle ({dedicated: true}), or from the shared instances",
+                  tag: "tenants", access: .operatorToken, body: "TenantUpdate", response: "Tenant"),
         Operation(method: "delete", path: "/api/tenants/{tenantId}", summary: "Soft delete, or purge with ?purge=true", tag: "tenants", access: .operatorToken,
                   response: "Tenant", parameters: [.query("purge", OpenAPISchemas.boolean)]),
         Operation(method: "get", path: "/api/audit/isolation", summary: "Check that every store is kept apart: databases where the registry says, owners and connect rights, sessions refused by other stores (409 with the findings)",

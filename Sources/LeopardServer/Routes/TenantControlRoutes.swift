@@ -18,6 +18,7 @@ struct TenantControlRoutes {
         operatorRoutes.post(":tenantId/activate") { _, context in try await change(context, services.lifecycle.activate) }
         operatorRoutes.post(":tenantId/restore") { _, context in try await change(context, services.lifecycle.restore) }
         operatorRoutes.get(":tenantId/metrics", use: usage)
+        operatorRoutes.patch(":tenantId", use: update)
         router.group("/api/audit").add(middleware: OperatorAuthMiddleware(credentials: services.operatorCredentials)).get("isolation") { _, _ in
             let report = try await IsolationAudit(services: services).run()
             return try report.jsonResponse(status: report.clean ? .ok : .conflict)
@@ -25,7 +26,7 @@ struct TenantControlRoutes {
     }
 
     @Sendable func signup(_ request: Request, context: AppContext) async throws -> Response {
-        if let wait = await services.signupLimiter.attempt(context.clientAddress ?? "local") {
+        if let wait = try await services.signupLimiter.attempt(context.clientAddress ?? "local") {
             throw Problem.tooManyRequests(retryAfterSeconds: wait, detail: "Too many signups from this address; try again in \(wait) seconds.")
         }
         let valid = try await request.decodeJSON(SignupRequest.self, context: context).validate()
@@ -115,6 +116,24 @@ struct TenantControlRoutes {
         default:
             throw Problem.invalid("purge", "must be true or false")
         }
+    }
+
+    struct UpdateRequest: Decodable {
+        let dedicated: Bool?
+    }
+
+    /// `PATCH /api/tenants/:id {"dedicated": true}`: the store moves to an instance of its own
+    /// (started on its next request), or back to the shared instances.
+    @Sendable func update(_ request: Request, context: AppContext) async throws -> Response {
+        let tenant = try await find(context)
+        let input = try await request.decodeJSON(UpdateRequest.self, context: context)
+        guard let dedicated = input.dedicated else { throw Problem.invalid("dedicated", "is required (true or false)") }
+        guard let changed = try await services.registry.setDedicated(id: tenant.id, dedicated) else {
+            throw Problem.notFound("There is no tenant \(tenant.id).")
+        }
+        await services.directory.invalidate(id: changed.id, slug: changed.slug)
+        if !dedicated { await services.dedicatedInstances.stop(tenantID: changed.id) }
+        return try TenantResource(changed, configuration: services.configuration).jsonResponse()
     }
 
     private func find(_ context: AppContext) async throws -> Tenant {

@@ -18,6 +18,8 @@ struct TenantResource: Encodable {
     let createdAt: String
     let updatedAt: String
     let deletedAt: String?
+    /// Served by an instance of its own, started on demand.
+    let dedicated: Bool
     let urls: URLs
     /// Only in the signup response of an owner without a password: shown once.
     var setupToken: String?
@@ -33,12 +35,13 @@ struct TenantResource: Encodable {
         self.createdAt = Timestamp.string(tenant.createdAt)
         self.updatedAt = Timestamp.string(tenant.updatedAt)
         self.deletedAt = tenant.deletedAt.map(Timestamp.string)
+        self.dedicated = tenant.dedicated
         self.urls = URLs(storefront: base + "/", admin: base + "/admin", api: base + "/api")
         self.setupToken = setupToken
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, slug, storeName, ownerEmail, status, storage, createdAt, updatedAt, deletedAt, urls, setupToken
+        case id, slug, storeName, ownerEmail, status, storage, createdAt, updatedAt, deletedAt, dedicated, urls, setupToken
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -52,6 +55,7 @@ struct TenantResource: Encodable {
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
         try container.encode(deletedAt, forKey: .deletedAt)
+        try container.encode(dedicated, forKey: .dedicated)
         try container.encode(urls, forKey: .urls)
         try container.encodeIfPresent(setupToken, forKey: .setupToken)
     }

@@ -25,6 +25,11 @@ public struct HostClassifier: Sendable {
         return .other(host)
     }
 
+    /// A store's own subdomain.
+    public func storeHost(slug: String) -> String {
+        "\(slug).\(baseDomain)"
+    }
+
     static func hostWithoutPort(_ authority: String) -> String {
         if authority.hasPrefix("[") {  // [::1]:8080
             if let end = authority.firstIndex(of: "]") { return String(authority[authority.startIndex...end]) }

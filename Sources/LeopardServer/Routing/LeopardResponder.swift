@@ -20,6 +20,11 @@ public struct LeopardResponder: HTTPResponder {
     let databases: TenantDatabases
     /// Counts the requests each store answers.
     let usage: UsageLedger
+    /// Whose `X-Forwarded-For` names the client.
+    let trustedProxies: TrustedProxies
+    /// On the platform: forwards requests for dedicated stores to their own instances. In a
+    /// dedicated instance: the one store it serves, and the signature every request must carry.
+    let dedicated: DedicatedRouting
     /// Told after each write request a store answered (the webhook worker looks into it).
     let afterWrite: @Sendable (String) async -> Void
 
@@ -27,18 +32,37 @@ public struct LeopardResponder: HTTPResponder {
     /// HTTP/1 servers move `Host` into the authority; in-process tests may leave it a header.
     static let hostHeader = HTTPField.Name("Host")!
 
+    /// Set on every answer of a dedicated instance.
+    static let servedByHeader = HTTPField.Name("X-Leopard-Served-By")!
+
     public func respond(to request: Request, context: AppContext) async throws -> Response {
+        guard dedicated.isInstance else { return try await answer(request, context: context) }
+        var response = try await answer(request, context: context)
+        response.headers[Self.servedByHeader] = "dedicated"
+        return response
+    }
+
+    private func answer(_ request: Request, context: AppContext) async throws -> Response {
         var context = context
-        context.clientAddress = Self.clientAddress(request, peer: context.remoteAddress)
+        context.clientAddress = Self.clientAddress(request, peer: context.remoteAddress, trusting: trustedProxies)
         do {
             let path = request.uri.path
-            if path == "/healthz" || path == "/readyz" || path == "/internal/tls/ask" {
+            if path == "/healthz" || path == "/readyz" || (path == "/internal/tls/ask" && !dedicated.isInstance) {
                 return try await platform.respond(to: request, context: context)
             }
+            let host = request.headers[Self.hostHeader] ?? request.head.authority ?? ""
+            if case .instance(let tenantID, let signature) = dedicated,
+               !signature.verify(request.headers[ProxySignature.header], tenantID: tenantID, method: request.method.rawValue, host: host, path: request.uri.description) {
+                throw Problem.forbidden("This is a dedicated instance: it answers only requests the platform forwards.")
+            }
             let tenant: Tenant
-            switch hosts.classify(request.headers[Self.hostHeader] ?? request.head.authority) {
+            switch hosts.classify(host) {
             case .platform:
+                if path.hasPrefix("/proxy/"), case .platform(let instances) = dedicated {
+                    return try await proxy(request, context: context, instances: instances)
+                }
                 guard path.hasPrefix("/api/"), let header = request.headers[Self.tenantHeader] else {
+                    if dedicated.isInstance { throw Problem.notFound("A dedicated instance serves one store only.") }
                     return try await (Self.isAPI(path) ? platform : platformWeb).respond(to: request, context: context)
                 }
                 tenant = try await resolve(header, bySlugOnly: false)
@@ -51,6 +75,15 @@ public struct LeopardResponder: HTTPResponder {
                     throw Problem.notFound("There is no store at \(host.prefix(253)).")
                 }
                 tenant = try Self.answering(found, name: name.value)
+            }
+            switch dedicated {
+            case .instance(let tenantID, _):
+                guard tenant.id == tenantID else { throw Problem.notFound("A dedicated instance serves one store only.") }
+            case .platform(let instances):
+                if tenant.dedicated {
+                    usage.record(tenantID: tenant.id)
+                    return try await instances.forward(request, tenant: tenant, host: host, path: request.uri.description, clientAddress: context.clientAddress)
+                }
             }
             usage.record(tenantID: tenant.id)
             var storeContext = context
@@ -75,16 +108,25 @@ public struct LeopardResponder: HTTPResponder {
         }
     }
 
-    /// The peer, unless it is on this machine and names the client in `X-Forwarded-For` (a
-    /// proxy in front, as docs/operations.md sets up): then the entry that proxy added, the
-    /// last. A remote client's own `X-Forwarded-For` is never believed.
-    static func clientAddress(_ request: Request, peer: String?) -> String? {
-        let local = peer.map { $0 == "127.0.0.1" || $0 == "::1" || $0.hasPrefix("::ffff:127.") } ?? true
-        guard local, let header = request.headers[HTTPField.Name("X-Forwarded-For")!],
-              let last = header.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty, last.utf8.count <= 64 else {
-            return peer
-        }
-        return last
+    /// `/proxy/:tenantId/<path>` on the platform host: the dedicated store's instance answers
+    /// `<path>` as if asked on the store's own host.
+    private func proxy(_ request: Request, context: AppContext, instances: DedicatedInstances) async throws -> Response {
+        let rest = request.uri.description.dropFirst("/proxy/".count)
+        let key = String(rest.prefix { $0 != "/" && $0 != "?" })
+        var path = String(rest.dropFirst(key.count))
+        if !path.hasPrefix("/") { path = "/" + path }
+        let tenant = try await resolve(key, bySlugOnly: false)
+        guard tenant.dedicated else { throw Problem.notFound("\(key.prefix(64)) is not a dedicated store.") }
+        usage.record(tenantID: tenant.id)
+        return try await instances.forward(request, tenant: tenant, host: hosts.storeHost(slug: tenant.slug), path: path, clientAddress: context.clientAddress)
+    }
+
+    /// The peer, unless it is a trusted proxy (this machine, or a network named with
+    /// `--trusted-proxies`) that names the client in `X-Forwarded-For`: then the right-most
+    /// entry that is not itself a trusted proxy. A remote client's own `X-Forwarded-For` is
+    /// never believed.
+    static func clientAddress(_ request: Request, peer: String?, trusting proxies: TrustedProxies = .local) -> String? {
+        proxies.client(peer: peer, forwardedFor: request.headers[HTTPField.Name("X-Forwarded-For")!])
     }
 
     /// JSON API, inbound webhooks, media files, the OpenAPI document and the metrics; everything

@@ -226,12 +226,14 @@ struct BackupTests {
             let second = try await client.makeStore("Sched Two")
             let folder = platform.backupFolder
             let service = BackupScheduleService(backups: StoreBackups(services: platform.services), directory: folder, interval: .seconds(3600), keep: 2, logger: platform.services.logger)
-            #expect(service.firstWait(now: Date()) == .zero)
+            #expect(try await service.firstWait(now: Date()) == .zero)
             let start = Date()
             for run in -2...0 {
                 let result = await service.runOnce(now: start.addingTimeInterval(Double(run) * 3600))
                 #expect(result.made == 2)
                 #expect(result.failed == 0)
+                // The same moment again (a second instance waking with this one) starts nothing.
+                #expect(await service.runOnce(now: start.addingTimeInterval(Double(run) * 3600)).made == 0)
             }
             for store in [first, second] {
                 let files = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent(store.id).path).sorted()
@@ -240,11 +242,11 @@ struct BackupTests {
                 // The two newest runs.
                 #expect(files.first?.hasPrefix(String(StoreBackups.fileName(slug: store.slug, at: start.addingTimeInterval(-3600)).prefix(13))) == true)
             }
-            let wait = service.firstWait(now: Date())
+            let wait = try await service.firstWait(now: Date())
             #expect(wait > .seconds(3500) && wait <= .seconds(3600))
             // A manual backup of one store does not move the schedule.
             _ = try await platform.backup(first.id)
-            let after = service.firstWait(now: Date())
+            let after = try await service.firstWait(now: Date())
             #expect(after > .seconds(3500) && after <= wait)
             #expect(StoreBackups.prune(folder, keep: 1).count == 3)  // two of the first store (with the manual one), one of the second
         }

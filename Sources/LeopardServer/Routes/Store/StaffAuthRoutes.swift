@@ -1,6 +1,7 @@
 import Hummingbird
 import LeopardCommerce
 import LeopardCore
+import LeopardPlatform
 
 /// Staff sign-in and the owner's management of staff and API keys.
 struct StaffAuthRoutes {
@@ -136,13 +137,15 @@ struct LoginThrottle {
 
     func check(_ keys: String...) async throws {
         for key in keys {
-            if let wait = await limiter.retryAfter(key) {
+            if let wait = try await limiter.retryAfter(key) {
                 throw Problem.tooManyRequests(retryAfterSeconds: wait, detail: "Too many failed sign-ins; try again in \(wait) seconds.")
             }
         }
     }
 
+    /// Counts a failure against every key. The answer to the sign-in is a failure either way, so
+    /// a platform database that cannot count it does not change that answer.
     func fail(_ keys: String...) async {
-        for key in keys { await limiter.record(key) }
+        try? await limiter.record(keys)
     }
 }

@@ -1,0 +1,37 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import LeopardCore
+
+/// The header the platform signs every request it forwards to a dedicated instance with, and
+/// that the instance requires: `X-Leopard-Proxy: t=<unix seconds>,v1=<hex HMAC-SHA256>` over the
+/// time, the store, the method, the host and the path with its query. The key is derived from
+/// the platform key, which both processes hold, so nothing else on the machine can make one.
+/// A signature is good for a minute either side; compared in constant time.
+struct ProxySignature: Sendable {
+    static let header = HTTPField.Name("X-Leopard-Proxy")!
+    static let tolerance = 60
+    let key: SymmetricKey
+
+    func sign(tenantID: String, method: String, host: String, path: String, time: Int = Int(Date().timeIntervalSince1970)) -> String {
+        "t=\(time),v1=\(mac(time: time, tenantID: tenantID, method: method, host: host, path: path))"
+    }
+
+    func verify(_ value: String?, tenantID: String, method: String, host: String, path: String, now: Int = Int(Date().timeIntervalSince1970)) -> Bool {
+        guard let value, value.utf8.count <= 200 else { return false }
+        var time: Int?
+        var given: String?
+        for part in value.split(separator: ",") {
+            if part.hasPrefix("t=") { time = Int(part.dropFirst(2)) }
+            if part.hasPrefix("v1=") { given = String(part.dropFirst(3)).lowercased() }
+        }
+        guard let time, let given, abs(now - time) <= Self.tolerance else { return false }
+        let expected = mac(time: time, tenantID: tenantID, method: method, host: host, path: path)
+        return SecureToken.constantTimeEquals(Array(given.utf8), Array(expected.utf8))
+    }
+
+    private func mac(time: Int, tenantID: String, method: String, host: String, path: String) -> String {
+        let message = "\(time)\n\(tenantID)\n\(method)\n\(host.lowercased())\n\(path)"
+        return HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+    }
+}
