@@ -161,6 +161,12 @@ public enum PlatformSchema {
         Migration("0011_dedicated_tenants", [
             "ALTER TABLE tenants ADD COLUMN dedicated INTEGER NOT NULL DEFAULT 0",
         ]),
+        // PostgreSQL servers for store databases besides the platform's own, and where each
+        // store's database is (NULL: the platform's own server).
+        Migration("0012_pods", [
+            "CREATE TABLE pods (name TEXT PRIMARY KEY, sealed_url TEXT NOT NULL, max_stores INTEGER NOT NULL, created_at TEXT NOT NULL)",
+            "ALTER TABLE tenants ADD COLUMN pod TEXT",
+        ]),
     ]
 
     public static var migrator: Migrator { Migrator(migrations) }

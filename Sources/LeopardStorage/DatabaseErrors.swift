@@ -29,6 +29,21 @@ public enum DatabaseErrors {
         }
     }
 
+    /// Whether `error` says the database server cannot be reached (down, restarting, refusing
+    /// connections) rather than that a statement was wrong: worth a 503 and a retry.
+    public static func isUnavailable(_ error: any Error) -> Bool {
+        if error is DatabaseUnavailable { return true }
+        if let error = error as? PSQLError {
+            switch error.code {
+            case .connectionError, .serverClosedConnection, .uncleanShutdown, .poolClosed: return true
+            default: return error.serverInfo?[.sqlState].map { $0.hasPrefix("08") || $0 == "57P01" || $0 == "57P03" } ?? false
+            }
+        }
+        // The pool's own error type is not public API; its name is stable.
+        let name = String(reflecting: type(of: error))
+        return name.hasSuffix("ConnectionPoolError") || name.hasSuffix("NIOConnectionError") || name.hasSuffix("ChannelError")
+    }
+
     /// The SQLSTATE of a PostgreSQL error, if it is one.
     public static func sqlState(_ error: any Error) -> String? {
         (error as? PSQLError)?.serverInfo?[.sqlState]
@@ -48,4 +63,10 @@ public enum DatabaseErrors {
         }
         return String(describing: error)
     }
+}
+
+/// No connection to the database could be had in time (its server is down or overloaded).
+public struct DatabaseUnavailable: Error, CustomStringConvertible {
+    public let waited: Duration
+    public var description: String { "no database connection within \(waited)" }
 }

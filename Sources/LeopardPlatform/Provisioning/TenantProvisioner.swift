@@ -91,7 +91,8 @@ public struct TenantProvisioner: Sendable {
         }
 
         do {
-            var location = try provider.plan(tenantID: tenantID)
+            // On several PostgreSQL servers, the least-loaded one with room.
+            var location = try await provider.place(try provider.plan(tenantID: tenantID))
             let reserved = Tenant(
                 id: tenantID, slug: request.slug.value, storeName: request.storeName, ownerEmail: request.ownerEmail.value,
                 status: .provisioning, database: location, createdAt: startedAt, updatedAt: startedAt
@@ -105,7 +106,8 @@ public struct TenantProvisioner: Sendable {
             try await run(.reserveSlug) {
                 // With a warm pool, the registry row is inserted already naming a spare database
                 // when there is one (one platform write for both).
-                if let pool {
+                // Spares are on the platform's own server: used when the store goes there.
+                if let pool, location.pod == nil {
                     if let claimed = try await pool.reserve(reserved) {
                         location = claimed
                         claimedSpare = true

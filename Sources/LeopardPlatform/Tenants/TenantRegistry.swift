@@ -15,7 +15,7 @@ public struct TenantRegistry: Sendable {
         public let slug: String
     }
 
-    static let columns = "id, slug, store_name, owner_email, status, storage, database_name, database_role, database_secret, created_at, updated_at, deleted_at, dedicated"
+    static let columns = "id, slug, store_name, owner_email, status, storage, database_name, database_role, database_secret, created_at, updated_at, deleted_at, dedicated, pod"
 
     /// Inserts a tenant in `provisioning`: this reserves the slug.
     public func reserve(_ tenant: Tenant) async throws {
@@ -35,7 +35,7 @@ public struct TenantRegistry: Sendable {
             \(bind: tenant.status.rawValue), \(bind: tenant.database.kind.rawValue), \(bind: tenant.database.name),
             \(bind: tenant.database.role), \(bind: tenant.database.sealedPassword),
             \(bind: Timestamp.string(tenant.createdAt)), \(bind: Timestamp.string(tenant.updatedAt)), \(bind: tenant.deletedAt.map(Timestamp.string)),
-            \(bind: tenant.dedicated ? 1 : 0))
+            \(bind: tenant.dedicated ? 1 : 0), \(bind: tenant.database.pod))
             """).run()
     }
 
@@ -120,7 +120,8 @@ public struct TenantRegistry: Sendable {
         return try await database.writeStatement { sql in
             try await sql.raw("""
                 UPDATE tenants SET storage = \(bind: location.kind.rawValue), database_name = \(bind: location.name),
-                database_role = \(bind: location.role), database_secret = \(bind: location.sealedPassword), updated_at = \(bind: Timestamp.string(now))
+                database_role = \(bind: location.role), database_secret = \(bind: location.sealedPassword), pod = \(bind: location.pod),
+                updated_at = \(bind: Timestamp.string(now))
                 WHERE id = \(bind: id) AND database_name = \(bind: old.name) AND status IN (\(binds: allowed)) RETURNING \(unsafeRaw: Self.columns)
                 """).first().map(Self.decode)
         }
@@ -161,7 +162,8 @@ public struct TenantRegistry: Sendable {
                 kind: kind,
                 name: try row.decode(column: "database_name", as: String.self),
                 role: try row.decode(column: "database_role", as: String?.self),
-                sealedPassword: try row.decode(column: "database_secret", as: String?.self)
+                sealedPassword: try row.decode(column: "database_secret", as: String?.self),
+                pod: try row.decode(column: "pod", as: String?.self)
             ),
             createdAt: Timestamp.date(try row.decode(column: "created_at", as: String.self)) ?? Date(timeIntervalSince1970: 0),
             updatedAt: Timestamp.date(try row.decode(column: "updated_at", as: String.self)) ?? Date(timeIntervalSince1970: 0),

@@ -19,6 +19,9 @@ public struct LeopardServices: Sendable {
     public let registry: TenantRegistry
     public let provisioningLog: ProvisioningLog
     public let directory: TenantDirectory
+    /// PostgreSQL servers besides the platform's own for store databases (PostgreSQL only).
+    public let pods: PodRegistry?
+    let podConnections: PodConnections?
     /// Registry changes made by other instances and by commands, for `directory`.
     public let changeFeed: TenantChangeFeed
     public let lifecycle: TenantLifecycle
@@ -72,11 +75,18 @@ public struct LeopardServices: Sendable {
         let provider: any TenantDatabaseProvider
         var capacity = configuration.maxOpenTenants
         var platformServer: PostgresServer?
+        var podRegistry: PodRegistry?
+        var podConnections: PodConnections?
         if let url = configuration.databaseURL {
             let server = try PostgresServer(url: url)
             platformServer = server
             platform = try await PostgresDatabaseHandle.connect(server: server, maximumConnections: 8, logger: logger)
-            provider = PostgresTenantProvider(server: server, platform: platform, secrets: secrets, poolSize: configuration.postgresPoolSize, logger: logger)
+            let home = PostgresTenantProvider(server: server, platform: platform, secrets: secrets, poolSize: configuration.postgresPoolSize, logger: logger)
+            let pods = PodRegistry(database: platform, secrets: secrets)
+            podRegistry = pods
+            let connections = PodConnections(secrets: secrets, poolSize: configuration.postgresPoolSize, logger: logger) { name in try await pods.server(named: name) }
+            podConnections = connections
+            provider = PodProviders(home: home, connections: connections) { try await pods.choose() }
             // Keep the open stores' pools inside three quarters of the server's connections.
             let maxConnections = try await platform.read { sql in
                 try await sql.raw("SELECT current_setting('max_connections')::int AS n").first()?.decode(column: "n", as: Int.self)
@@ -133,6 +143,8 @@ public struct LeopardServices: Sendable {
                 registry: registry,
                 provisioningLog: log,
                 directory: directory,
+                pods: podRegistry,
+                podConnections: podConnections,
                 changeFeed: TenantChangeFeed(platform: platform, server: platformServer, directory: directory, logger: logger),
                 lifecycle: TenantLifecycle(registry: registry, directory: directory, databases: databases, logger: logger),
                 provisioner: TenantProvisioner(registry: registry, log: log, databases: databases, setup: setup, pool: pool, faultInjector: configuration.provisioningFaults, logger: logger),
@@ -173,6 +185,7 @@ public struct LeopardServices: Sendable {
         }
         try? await httpClient.shutdown()
         await databases.closeAll()
+        await podConnections?.closeAll()
         await platformDatabase.close()
     }
 }

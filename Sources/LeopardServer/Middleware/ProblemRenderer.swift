@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import LeopardCore
 import LeopardPlatform
+import LeopardStorage
 import NIOCore
 import NIOFoundationCompat
 
@@ -26,6 +27,11 @@ public enum ProblemRenderer {
             default:
                 return Problem(status: status, type: "about:blank", title: error.status.reasonPhrase, detail: detail)
             }
+        case let error where DatabaseErrors.isUnavailable(error):
+            context.logger.error("database unavailable", metadata: ["error": .string(DatabaseErrors.summary(error))])
+            var problem = Problem.unavailable("The store's database is not reachable right now; try again shortly.")
+            problem.headers["Retry-After"] = "5"
+            return problem
         default:
             context.logger.error("unhandled error", metadata: ["error": .string(String(reflecting: type(of: error)))])
             return .internalError(requestID: context.logger[metadataKey: "hb.request.id"]?.description)

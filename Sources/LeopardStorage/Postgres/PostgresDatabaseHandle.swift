@@ -2,6 +2,7 @@ import Logging
 import PostgresKit
 import PostgresNIO
 import SQLKit
+import Synchronization
 
 /// A pooled PostgreSQL database (PostgresNIO's `PostgresClient`), run in a task of its own that
 /// `close()` cancels.
@@ -55,8 +56,41 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
         return PostgresDatabaseHandle(configuration: configuration, sessionSetup: sessionSetup, logger: logger)
     }
 
+    /// How long a request waits for a connection before it fails with `DatabaseUnavailable`. The
+    /// pool keeps retrying a server that is down for much longer; callers should not.
+    static let leaseTimeout: Duration = .seconds(5)
+
+    /// `client.withConnection`, failing when no connection comes within `leaseTimeout`. Only
+    /// the wait for the connection is timed, never the work done on it.
+    private func withConnection<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await withoutActuallyEscaping(body) { body in
+            let leased = LeaseFlag()
+            let client = self.client
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask {
+                    try await client.withConnection { connection in
+                        leased.set()
+                        return try await body(connection)
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: Self.leaseTimeout)
+                    if leased.isSet { return nil }
+                    throw DatabaseUnavailable(waited: Self.leaseTimeout)
+                }
+                while let result = try await group.next() {
+                    if let value = result {
+                        group.cancelAll()
+                        return value
+                    }
+                }
+                throw CancellationError()
+            }
+        }
+    }
+
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+        try await withConnection { connection in
             let sql: any SQLDatabase = connection.sql(queryLogLevel: nil)
             for statement in sessionSetup { try await sql.raw(SQLQueryString(statement)).run() }
             return try await body(sql)
@@ -65,7 +99,7 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         defer { generation.advance() }
-        return try await client.withConnection { connection in
+        return try await withConnection { connection in
             let sql: any SQLDatabase = connection.sql(queryLogLevel: nil)
             for statement in sessionSetup { try await sql.raw(SQLQueryString(statement)).run() }
             try await sql.raw("BEGIN").run()
@@ -89,4 +123,11 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
         runTask.cancel()
         await runTask.value
     }
+}
+
+/// Set once a connection was leased (see `PostgresDatabaseHandle.withConnection`).
+final class LeaseFlag: Sendable {
+    private let state = Mutex(false)
+    func set() { state.withLock { $0 = true } }
+    var isSet: Bool { state.withLock { $0 } }
 }

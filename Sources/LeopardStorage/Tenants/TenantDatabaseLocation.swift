@@ -7,11 +7,14 @@ public struct TenantDatabaseLocation: Sendable, Equatable, Codable {
     public var role: String?
     /// PostgreSQL: the role's password, sealed with the platform key.
     public var sealedPassword: String?
+    /// PostgreSQL: the server ("pod") the database is on, by name; nil is the platform's own.
+    public var pod: String?
 
-    public init(kind: DatabaseKind, name: String, role: String? = nil, sealedPassword: String? = nil) {
+    public init(kind: DatabaseKind, name: String, role: String? = nil, sealedPassword: String? = nil, pod: String? = nil) {
         self.kind = kind
         self.name = name
         self.role = role
         self.sealedPassword = sealedPassword
+        self.pod = pod
     }
 }

@@ -9,6 +9,10 @@ public protocol TenantDatabaseProvider: Sendable {
     /// the registry knows it before anything is created.
     func plan(tenantID: String) throws -> TenantDatabaseLocation
 
+    /// Where a new store's planned database goes: on several PostgreSQL servers, the
+    /// least-loaded one with room. One server: the plan as it is.
+    func place(_ location: TenantDatabaseLocation) async throws -> TenantDatabaseLocation
+
     /// Creates the planned database (and role) from the template. On failure it leaves nothing
     /// behind.
     func create(_ location: TenantDatabaseLocation, migrator: Migrator) async throws
@@ -34,5 +38,6 @@ public protocol TenantDatabaseProvider: Sendable {
 
 extension TenantDatabaseProvider {
     public func canUse(_ location: TenantDatabaseLocation) -> Bool { true }
+    public func place(_ location: TenantDatabaseLocation) async throws -> TenantDatabaseLocation { location }
     public func openJustCreated(_ location: TenantDatabaseLocation) async throws -> any DatabaseHandle { try await open(location) }
 }

@@ -9,7 +9,28 @@ import SQLKit
 actor PostgresTestCluster {
     static let shared = PostgresTestCluster()
 
+    /// A cluster of its own (a second pod), never the external server: tests may stop it.
+    static func separate() -> PostgresTestCluster { PostgresTestCluster(ownCluster: true) }
+
     private var started: Task<PostgresServer, any Error>?
+    private let ownCluster: Bool
+    /// The cluster's folder, when this process made it.
+    private var root: String?
+
+    init(ownCluster: Bool = false) {
+        self.ownCluster = ownCluster
+    }
+
+    /// Stops a cluster this process made, at once (`pg_ctl -m immediate`): a server going down.
+    func stop() async throws {
+        guard let root, let bin = Self.binDirectory else { return }
+        let asRoot = getuid() == 0
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try Self.runAsOwner(asRoot, bin + "/pg_ctl", ["-D", root + "/data", "-m", "immediate", "-w", "stop"]) })
+            }
+        }
+    }
 
     /// Where the server binaries are, if anywhere.
     static let binDirectory: String? = {
@@ -42,13 +63,16 @@ actor PostgresTestCluster {
         if let started { return try await started.value }
         // initdb and pg_ctl block: run them on a thread of their own, not on Swift's few
         // cooperative threads.
+        let own = ownCluster
         let task = Task {
-            try await withCheckedThrowingContinuation { continuation in
-                Thread.detachNewThread { continuation.resume(with: Result { try Self.start() }) }
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(PostgresServer, String?), any Error>) in
+                Thread.detachNewThread { continuation.resume(with: Result { try Self.start(own: own) }) }
             }
         }
-        started = task
-        return try await task.value
+        started = Task { try await task.value.0 }
+        let (server, root) = try await task.value
+        self.root = root
+        return server
     }
 
     /// A new empty database on the server, for one test's platform database.
@@ -67,9 +91,9 @@ actor PostgresTestCluster {
         let description: String
     }
 
-    private static func start() throws -> PostgresServer {
-        if let externalURL {
-            return try PostgresServer(url: externalURL)
+    private static func start(own: Bool) throws -> (PostgresServer, String?) {
+        if let externalURL, !own {
+            return (try PostgresServer(url: externalURL), nil)
         }
         guard let bin = binDirectory else { throw StartFailed(description: skipReason) }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("leopard-pg-\(UUID().uuidString.prefix(8))", isDirectory: true).path
@@ -89,7 +113,7 @@ actor PostgresTestCluster {
             "start",
         ])
         startWatchdog(asRoot: asRoot, pgCtl: bin + "/pg_ctl", root: root)
-        return PostgresServer(host: "127.0.0.1", port: port, username: "leopard", password: password, database: "postgres")
+        return (PostgresServer(host: "127.0.0.1", port: port, username: "leopard", password: password, database: "postgres"), root)
     }
 
     /// Stops the cluster and removes its folder once this process has gone.

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import LeopardServer
+
+struct PodsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "pods", abstract: "PostgreSQL servers for store databases.", subcommands: [PodsAddCommand.self, PodsListCommand.self])
+}
+
+struct PodsAddCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Add a PostgreSQL server for store databases: new stores go to the least-loaded server with room.",
+        discussion: "The URL's login needs CREATEDB and CREATEROLE there. The URL is stored sealed with the platform key.")
+
+    @OptionGroup var platform: PlatformOptions
+    @Argument(help: "A name for the server: lower-case letters, digits, hyphens.") var name: String
+    @Argument(help: "postgres://user:password@host:5432/postgres") var url: String
+    @Option(help: "How many stores it may hold.") var maxStores: Int = 2000
+
+    func run() async throws {
+        let configuration = try platform.configuration()
+        let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration), makeOperatorToken: false)
+        do {
+            let pod = try await PodAdmin(services: services).add(name: name, url: url, maxStores: maxStores)
+            say("pod \(pod.name) added (at most \(pod.maxStores) stores); new stores may go there now")
+        } catch {
+            await services.shutdown()
+            throw CommandFailure(error)
+        }
+        await services.shutdown()
+    }
+}
+
+struct PodsListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Each server: its stores and the connections in use.")
+
+    @OptionGroup var platform: PlatformOptions
+
+    func run() async throws {
+        let configuration = try platform.configuration()
+        let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration), makeOperatorToken: false)
+        do {
+            say("pod                  stores      connections")
+            for line in try await PodAdmin(services: services).list() {
+                let stores = line.maxStores.map { "\(line.stores)/\($0)" } ?? "\(line.stores)"
+                let connections = line.error.map { "DOWN: \($0)" } ?? "\(line.connections ?? 0)/\(line.maxConnections ?? 0)"
+                say(line.name.padding(toLength: 20, withPad: " ", startingAt: 0) + " " + stores.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + connections)
+            }
+        } catch {
+            await services.shutdown()
+            throw CommandFailure(error)
+        }
+        await services.shutdown()
+    }
+}

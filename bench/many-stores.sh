@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# 10,000 stores on one machine (SQLite), reads spread over all of them: `GET /api/store` on a
+# random store's subdomain for every request, with --max-open-tenants 256, so most requests
+# open a store that was evicted (or never open). Reports wrk's latency and the server's peak
+# resident memory. Release build.
+# Usage: STORES=10000 DURATION=30s bash bench/many-stores.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+swift build -c release --product leopard >/dev/null
+leopard=.build/release/leopard
+stores=${STORES:-10000}
+duration=${DURATION:-30s}
+data=$(mktemp -d)
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+server=
+
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(uname -sr)"
+start=$(date +%s)
+"$leopard" bench provision --count "$stores" --concurrency 4 --bcrypt-cost 4 --data-dir "$data" | grep -E "^provisioning|^throughput"
+echo "made $stores stores in $(( $(date +%s) - start )) s; $(du -sh "$data/tenants" | cut -f1) on disk"
+python3 - "$data/platform.sqlite" > "$data/slugs.txt" <<'PY'
+import sqlite3, sys
+for (slug,) in sqlite3.connect(sys.argv[1]).execute("SELECT slug FROM tenants WHERE status = 'active'"):
+    print(slug)
+PY
+echo "stores listed: $(wc -l < "$data/slugs.txt")"
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$leopard" serve --port "$port" --data-dir "$data" --max-open-tenants 256 --signup-rate-limit 0 --spare-stores 0 --log-level error >"$data/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+
+peak=0
+sample() { while kill -0 "$server" 2>/dev/null; do
+  rss=$(awk '/VmRSS/{print $2}' "/proc/$server/status" 2>/dev/null || echo 0)
+  [ "${rss:-0}" -gt "$peak" ] && peak=$rss && echo "$peak" > "$data/peak"
+  sleep 0.2; done; }
+sample & sampler=$!
+
+for connections in 16 64; do
+  echo "## GET /api/store on a random one of $stores stores, $connections connections, $duration"
+  SLUGS="$data/slugs.txt" wrk -t2 -c"$connections" -d"$duration" --latency -s bench/lib/many-stores.lua "http://127.0.0.1:$port" \
+    | grep -E "Requests/sec|^ +50%|^ +90%|^ +99%|Non-2xx|Socket errors"
+done
+kill $sampler 2>/dev/null || true
+echo "server resident memory: peak $(( $(cat "$data/peak") / 1024 )) MiB, now $(( $(awk '/VmRSS/{print $2}' "/proc/$server/status") / 1024 )) MiB"
+curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null | grep -E "^leopard_tenant_database" || true
