@@ -27,6 +27,7 @@ public struct KeyRotation: Sendable {
         let secrets = services.secrets
         report.resealed += try await reseal(services.platformDatabase, table: "tenants", key: "id", columns: ["database_secret"], secrets: secrets)
         report.resealed += try await reseal(services.platformDatabase, table: "spare_databases", key: "name", columns: ["sealed_password"], secrets: secrets)
+        report.resealed += try await reseal(services.platformDatabase, table: "pods", key: "name", columns: ["sealed_url"], secrets: secrets)
         for tenant in try await services.registry.all() where tenant.status != .provisioning {
             do {
                 let count = try await services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in

@@ -54,26 +54,35 @@ public struct PodAdmin: Sendable {
         public let error: String?
     }
 
-    /// Every server with its stores and connections in use; a server that is down says so.
+    /// Every server with its stores and connections in use; a server that is down says so (a
+    /// connection of its own per pod, which fails at once when the server does not answer).
     public func list() async throws -> [Line] {
-        guard let pods = services.pods, let connections = services.podConnections else { throw NotPostgres() }
+        guard let pods = services.pods else { throw NotPostgres() }
+        let query: @Sendable (any SQLDatabase) async throws -> (Int, Int)? = { sql in
+            try await sql.raw("SELECT (SELECT COUNT(*) FROM pg_stat_activity WHERE backend_type = 'client backend') AS used, current_setting('max_connections')::int AS max").first()
+                .map { (try $0.decode(column: "used", as: Int.self), try $0.decode(column: "max", as: Int.self)) }
+        }
         var lines: [Line] = []
         for load in try await pods.load() {
-            let handle: any DatabaseHandle
+            let name = load.pod ?? "main"
             do {
+                let usage: (Int, Int)?
                 if let pod = load.pod {
-                    handle = try await connections.adminHandle(pod)
+                    guard let server = try await pods.server(named: pod) else { continue }
+                    let handle = try await PostgresDatabaseHandle.connect(server: server, maximumConnections: 1, logger: services.logger)
+                    do {
+                        usage = try await handle.read(query)
+                    } catch {
+                        await handle.close()
+                        throw error
+                    }
+                    await handle.close()
                 } else {
-                    handle = services.platformDatabase
+                    usage = try await services.platformDatabase.read(query)
                 }
-                let usage = try await handle.read { sql in
-                    try await sql.raw("SELECT (SELECT COUNT(*) FROM pg_stat_activity WHERE backend_type = 'client backend') AS used, current_setting('max_connections')::int AS max").first()
-                        .map { (try $0.decode(column: "used", as: Int.self), try $0.decode(column: "max", as: Int.self)) }
-                }
-                lines.append(Line(name: load.pod ?? "main", stores: load.stores, maxStores: load.maxStores, connections: usage?.0, maxConnections: usage?.1, error: nil))
+                lines.append(Line(name: name, stores: load.stores, maxStores: load.maxStores, connections: usage?.0, maxConnections: usage?.1, error: nil))
             } catch {
-                lines.append(Line(name: load.pod ?? "main", stores: load.stores, maxStores: load.maxStores, connections: nil, maxConnections: nil,
-                                  error: DatabaseErrors.summary(error)))
+                lines.append(Line(name: name, stores: load.stores, maxStores: load.maxStores, connections: nil, maxConnections: nil, error: DatabaseErrors.summary(error)))
             }
         }
         return lines

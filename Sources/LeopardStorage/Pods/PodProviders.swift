@@ -111,13 +111,6 @@ public actor PodConnections {
         return provider
     }
 
-    /// The administrative connection to a pod's server (for `pods list`).
-    public func adminHandle(_ pod: String) async throws -> any DatabaseHandle {
-        _ = try await provider(pod)
-        guard let admin = admins[pod] else { throw UnknownPod(name: pod) }
-        return admin
-    }
-
     public func closeAll() async {
         for admin in admins.values { await admin.close() }
         admins.removeAll()

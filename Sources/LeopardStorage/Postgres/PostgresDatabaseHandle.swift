@@ -14,8 +14,13 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
     private let runTask: Task<Void, Never>
     /// Statements run at the start of every lease (the template build uses `SET ROLE`).
     private let sessionSetup: [String]
+    /// How long a request waits for a connection before it fails with `DatabaseUnavailable`;
+    /// nil waits as long as the pool does (the platform database, where a burst of signups
+    /// queues for `CREATE DATABASE`).
+    private let leaseTimeout: Duration?
 
-    public init(configuration: PostgresClient.Configuration, sessionSetup: [String] = [], logger: Logger = Logger(label: "leopard.postgres")) {
+    public init(configuration: PostgresClient.Configuration, sessionSetup: [String] = [], leaseTimeout: Duration? = nil, logger: Logger = Logger(label: "leopard.postgres")) {
+        self.leaseTimeout = leaseTimeout
         // The pool's background log says little an operator can act on, and warns about a lease
         // taken before `run()` has been scheduled, which is harmless: the lease waits for it.
         var background = logger
@@ -40,6 +45,7 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
         idleTimeout: Duration = .seconds(60),
         sessionSetup: [String] = [],
         probe: Bool = true,
+        leaseTimeout: Duration? = nil,
         logger: Logger = Logger(label: "leopard.postgres")
     ) async throws -> PostgresDatabaseHandle {
         if probe {
@@ -53,17 +59,15 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
             try? await connection.close()
         }
         let configuration = server.clientConfiguration(database: database, username: username, password: password, maximumConnections: maximumConnections, idleTimeout: idleTimeout)
-        return PostgresDatabaseHandle(configuration: configuration, sessionSetup: sessionSetup, logger: logger)
+        return PostgresDatabaseHandle(configuration: configuration, sessionSetup: sessionSetup, leaseTimeout: leaseTimeout, logger: logger)
     }
 
-    /// How long a request waits for a connection before it fails with `DatabaseUnavailable`. The
-    /// pool keeps retrying a server that is down for much longer; callers should not.
-    static let leaseTimeout: Duration = .seconds(5)
-
-    /// `client.withConnection`, failing when no connection comes within `leaseTimeout`. Only
-    /// the wait for the connection is timed, never the work done on it.
+    /// `client.withConnection`, failing when no connection comes within `leaseTimeout` (the pool
+    /// keeps retrying a server that is down for much longer; a store's request should not).
+    /// Only the wait for the connection is timed, never the work done on it.
     private func withConnection<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await withoutActuallyEscaping(body) { body in
+        guard let leaseTimeout else { return try await client.withConnection(body) }
+        return try await withoutActuallyEscaping(body) { body in
             let leased = LeaseFlag()
             let client = self.client
             return try await withThrowingTaskGroup(of: T?.self) { group in
@@ -74,9 +78,9 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
                     }
                 }
                 group.addTask {
-                    try await Task.sleep(for: Self.leaseTimeout)
+                    try await Task.sleep(for: leaseTimeout)
                     if leased.isSet { return nil }
-                    throw DatabaseUnavailable(waited: Self.leaseTimeout)
+                    throw DatabaseUnavailable(waited: leaseTimeout)
                 }
                 while let result = try await group.next() {
                     if let value = result {

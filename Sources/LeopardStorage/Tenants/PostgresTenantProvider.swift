@@ -17,6 +17,8 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
     let logger: Logger
 
     public static let templateOwner = "leopard_template_owner"
+    /// A store's request waits at most this long for one of its pool's connections; then 503.
+    public static let storeLeaseTimeout: Duration = .seconds(10)
     static let templateLockKey = 0x4C_54_50_4C  // "LTPL"
 
     public init(server: PostgresServer, platform: any DatabaseHandle, secrets: SecretBox, poolSize: Int = 2, logger: Logger = Logger(label: "leopard.tenants")) {
@@ -201,6 +203,7 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
             maximumConnections: poolSize,
             idleTimeout: .seconds(30),
             probe: probe,
+            leaseTimeout: Self.storeLeaseTimeout,
             logger: logger
         )
     }

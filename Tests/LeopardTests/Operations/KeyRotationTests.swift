@@ -15,6 +15,7 @@ struct KeyRotationTests {
         let services = platform.services
         var values = try await services.platformDatabase.read { sql in
             try await sql.raw("SELECT database_secret FROM tenants WHERE database_secret IS NOT NULL").all().map { try $0.decode(column: "database_secret", as: String.self) }
+                + sql.raw("SELECT sealed_url FROM pods").all().map { try $0.decode(column: "sealed_url", as: String.self) }
         }
         let tenant = try #require(try await services.registry.find(id: tenantID))
         values += try await services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
@@ -39,6 +40,8 @@ struct KeyRotationTests {
                 #expect(try await client.call(.post, "/api/webhooks", store: store, json: ["url": "https://hooks.example.com/x", "events": ["order.created"]]).status == .created)
                 return store
             }
+            // A pod's URL is sealed too (recorded directly: the server is not needed for this).
+            _ = try await first.services.pods?.add(name: "pod-rotate", url: "postgres://leopard:pod-password@127.0.0.1:5999/postgres", maxStores: 10)
         } catch {
             await first.stop()
             throw error
@@ -46,7 +49,7 @@ struct KeyRotationTests {
         let keyFile = first.services.configuration.keyFile
         let oldBox = try SecretBox.load(environmentValue: nil, keyFile: keyFile)
         let before = try await sealedValues(first, store.id)
-        #expect(before.count == (storage == .postgres ? 4 : 3))
+        #expect(before.count == (storage == .postgres ? 5 : 3))
         #expect(try before.allSatisfy { try oldBox.open($0).isEmpty == false })
 
         #expect(try SecretBox.beginRotation(keyFile: keyFile))
