@@ -55,6 +55,15 @@ actor ConnectionLeases<Connection: Sendable> {
         return true
     }
 
+    /// An idle connection if there is one now; never opens one or waits.
+    func tryAcquire() -> Connection? {
+        guard !closed else { return nil }
+        return idle.popLast()
+    }
+
+    /// Whether no connection has been opened yet (readers open on first use).
+    var noneOpened: Bool { opened == 0 }
+
     /// Marks the pool closed, fails the waiters and gives back the idle connections to close.
     func drain() -> [Connection] {
         closed = true

@@ -97,6 +97,19 @@ public final class SQLiteDatabaseHandle: DatabaseHandle {
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        // A store opened for one quick read (most requests when far more stores exist than may
+        // be open) reads on its idle writer rather than opening a reader: one file open and one
+        // schema parse fewer. Once readers exist, or the writer is busy, reads go to readers.
+        if await readers.noneOpened, let writerConnection = await writer.tryAcquire() {
+            do {
+                let result = try await body(writerConnection.sql(queryLogLevel: nil))
+                await giveBack(writerConnection, to: writer)
+                return result
+            } catch {
+                await giveBack(writerConnection, to: writer)
+                throw error
+            }
+        }
         let connection = try await readers.acquire()
         do {
             let result = try await body(connection.sql(queryLogLevel: nil))
