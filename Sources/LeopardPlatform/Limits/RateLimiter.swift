@@ -7,18 +7,21 @@ import SQLKit
 /// A sliding-window limit of `limit` events per `window` per key (a client address, an
 /// account), counted in the platform database so that every instance behind a load balancer
 /// counts the same events: a client cannot get `limit` tries per instance. Keys are stored as
-/// SHA-256 digests, never as the addresses or e-mail addresses they name. A limit of 0 allows
+/// HMAC-SHA256 digests under a key derived from the platform key, never as the addresses or
+/// e-mail addresses they name (a plain hash of an IPv4 address is found by trying them all). A limit of 0 allows
 /// everything and touches no table.
 public struct RateLimiter: Sendable {
     public let name: String
     public let limit: Int
     public let window: TimeInterval
     let database: any DatabaseHandle
+    let digestKey: SymmetricKey
     /// Events older than this are deleted now and then, whichever limiter they belong to
     /// (longer than any window in use).
     static let retention: TimeInterval = 86_400
 
-    public init(name: String, limit: Int, window: TimeInterval, database: any DatabaseHandle) {
+    public init(name: String, limit: Int, window: TimeInterval, database: any DatabaseHandle, digestKey: SymmetricKey) {
+        self.digestKey = digestKey
         self.name = name
         self.limit = limit
         self.window = window
@@ -60,7 +63,7 @@ public struct RateLimiter: Sendable {
     }
 
     func bucket(_ key: String) -> String {
-        SHA256.hash(data: Data("\(name)\u{0}\(key)".utf8)).map { String(format: "%02x", $0) }.joined()
+        HMAC<SHA256>.authenticationCode(for: Data("\(name)\u{0}\(key)".utf8), using: digestKey).map { String(format: "%02x", $0) }.joined()
     }
 
     private static func lock(_ bucket: String, _ sql: any SQLDatabase, kind: DatabaseKind) async throws {

@@ -74,7 +74,8 @@ public struct StoreRestore: Sendable {
             throw Refused("store \(tenant.slug) is \(tenant.status.rawValue): suspend it first (POST /api/tenants/\(tenant.id)/suspend), restore, then activate it")
         }
         let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
-        let location = try services.databases.provider.plan(tenantID: "\(tenant.id)_r\(suffix)")
+        var location = try services.databases.provider.plan(tenantID: "\(tenant.id)_r\(suffix)")
+        location.pod = tenant.database.pod  // restored on the server that holds the store
         try await dumps.load(backup.dumpPath, into: location)
         let staged: URL
         do {

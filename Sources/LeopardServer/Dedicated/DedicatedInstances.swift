@@ -121,9 +121,15 @@ public actor DedicatedInstances {
         if let upstream = configuration.dedicatedUpstream {
             // Started and stopped by the orchestrator (Knative, Cloud Run), which holds requests
             // while the instance starts.
-            return try await send(request, to: Self.upstreamURL(upstream, tenant: tenant), tenant: tenant, host: host, path: path, clientAddress: clientAddress)
+            return try await send(request, to: Self.upstreamURL(upstream, tenant: tenant), tenant: tenant, host: host, path: path, clientAddress: clientAddress,
+                                  hostInForwardedHost: true)
         }
-        let instance = try await acquire(tenant.id)
+        let instance: Instance
+        do {
+            instance = try await acquire(tenant.id)
+        } catch is StartFailed {
+            throw Problem.unavailable("The store's own instance could not be started; try again shortly.")
+        }
         do {
             let response = try await send(request, to: "http://127.0.0.1:\(instance.port)", tenant: tenant, host: host, path: path, clientAddress: clientAddress)
             done(tenant.id, generation: instance.generation)
@@ -147,13 +153,20 @@ public actor DedicatedInstances {
         template.replacingOccurrences(of: "{slug}", with: tenant.slug).replacingOccurrences(of: "{id}", with: tenant.id)
     }
 
-    private func send(_ request: Request, to base: String, tenant: Tenant, host: String, path: String, clientAddress: String?) async throws -> Response {
+    /// `hostInForwardedHost`: an orchestrator's gateway routes by `Host` (the store's service),
+    /// so the store's host travels in `X-Forwarded-Host`, covered by the signature.
+    private func send(_ request: Request, to base: String, tenant: Tenant, host: String, path: String, clientAddress: String?,
+                      hostInForwardedHost: Bool = false) async throws -> Response {
         var outgoing = HTTPClientRequest(url: base + path)
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
         for field in request.headers where !Self.hopByHop.contains(field.name.canonicalName) {
             outgoing.headers.add(name: field.name.rawName, value: field.value)
         }
-        outgoing.headers.replaceOrAdd(name: "Host", value: host)
+        if hostInForwardedHost {
+            outgoing.headers.replaceOrAdd(name: "X-Forwarded-Host", value: host)
+        } else {
+            outgoing.headers.replaceOrAdd(name: "Host", value: host)
+        }
         outgoing.headers.replaceOrAdd(name: "X-Forwarded-For", value: clientAddress ?? "127.0.0.1")
         outgoing.headers.replaceOrAdd(name: ProxySignature.header.rawName,
                                       value: signature.sign(tenantID: tenant.id, method: request.method.rawValue, host: host, path: path))
@@ -186,7 +199,7 @@ public actor DedicatedInstances {
 
     static let maximumResponseBytes = 64 << 20
     static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-                                        "transfer-encoding", "upgrade", "host", "x-leopard-proxy", "x-forwarded-for"]
+                                        "transfer-encoding", "upgrade", "host", "x-leopard-proxy", "x-forwarded-for", "x-forwarded-host"]
 
     /// The stores with a running instance, and its process id.
     public func running() -> [String: Int32] {
@@ -206,15 +219,19 @@ public actor DedicatedInstances {
     /// returns their stores.
     @discardableResult
     public func stopIdle(now: ContinuousClock.Instant = .now) async -> [String] {
-        var stopped: [String] = []
+        // Every idle slot leaves first, in one step on the actor, so that no request can be
+        // routed to an instance being stopped, and the waits below act on nothing stale.
+        var idle: [(String, Instance)] = []
         for (tenantID, slot) in slots {
             guard case .running(let instance) = slot, instance.inFlight == 0, now - instance.lastUsed >= configuration.idleTimeout else { continue }
             slots[tenantID] = nil
+            idle.append((tenantID, instance))
+        }
+        for (tenantID, instance) in idle {
             await Self.terminate(instance.process, exit: instance.exit)
-            stopped.append(tenantID)
             logger.info("dedicated instance stopped after being idle", metadata: ["tenant": .string(tenantID)])
         }
-        return stopped
+        return idle.map(\.0)
     }
 
     /// Stops the store's instance now (it is no longer dedicated, or was suspended); requests in
@@ -320,7 +337,13 @@ public actor DedicatedInstances {
         // The health check, as a load balancer would make it.
         var check = HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz")
         check.method = .GET
-        let health = try await client.execute(check, timeout: .seconds(5))
+        let health: HTTPClientResponse
+        do {
+            health = try await client.execute(check, timeout: .seconds(5))
+        } catch {
+            await Self.terminate(process, exit: exit)
+            throw error
+        }
         guard health.status == .ok else {
             await Self.terminate(process, exit: exit)
             throw StartFailed(description: "the dedicated instance for \(tenantID) answered its health check with \(health.status.code)")

@@ -32,6 +32,7 @@ public struct LeopardResponder: HTTPResponder {
     /// HTTP/1 servers move `Host` into the authority; in-process tests may leave it a header.
     static let hostHeader = HTTPField.Name("Host")!
 
+    static let forwardedHostHeader = HTTPField.Name("X-Forwarded-Host")!
     /// Set on every answer of a dedicated instance.
     static let servedByHeader = HTTPField.Name("X-Leopard-Served-By")!
 
@@ -50,7 +51,10 @@ public struct LeopardResponder: HTTPResponder {
             if path == "/healthz" || path == "/readyz" || (path == "/internal/tls/ask" && !dedicated.isInstance) {
                 return try await platform.respond(to: request, context: context)
             }
-            let host = request.headers[Self.hostHeader] ?? request.head.authority ?? ""
+            var host = request.headers[Self.hostHeader] ?? request.head.authority ?? ""
+            // Behind an orchestrator's gateway the store's host comes in X-Forwarded-Host; only a
+            // dedicated instance reads it, and only under the platform's signature below.
+            if dedicated.isInstance, let forwarded = request.headers[Self.forwardedHostHeader] { host = forwarded }
             if case .instance(let tenantID, let signature) = dedicated,
                !signature.verify(request.headers[ProxySignature.header], tenantID: tenantID, method: request.method.rawValue, host: host, path: request.uri.description) {
                 throw Problem.forbidden("This is a dedicated instance: it answers only requests the platform forwards.")
@@ -85,7 +89,8 @@ public struct LeopardResponder: HTTPResponder {
                     return try await instances.forward(request, tenant: tenant, host: host, path: request.uri.description, clientAddress: context.clientAddress)
                 }
             }
-            usage.record(tenantID: tenant.id)
+            // The platform counted a forwarded request already.
+            if !dedicated.isInstance { usage.record(tenantID: tenant.id) }
             var storeContext = context
             storeContext.tenant = tenant
             storeContext.logger[metadataKey: "tenant"] = .string(tenant.id)

@@ -68,19 +68,21 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
     private func withConnection<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         guard let leaseTimeout else { return try await client.withConnection(body) }
         return try await withoutActuallyEscaping(body) { body in
-            let leased = LeaseFlag()
+            let lease = LeaseRace()
             let client = self.client
             return try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask {
                     try await client.withConnection { connection in
-                        leased.set()
+                        // The body runs only if the lease came before the deadline: a request
+                        // answered 503 never does its work behind the caller's back.
+                        guard lease.leased() else { throw DatabaseUnavailable(waited: leaseTimeout) }
                         return try await body(connection)
                     }
                 }
                 group.addTask {
                     try await Task.sleep(for: leaseTimeout)
-                    if leased.isSet { return nil }
-                    throw DatabaseUnavailable(waited: leaseTimeout)
+                    if lease.timedOut() { throw DatabaseUnavailable(waited: leaseTimeout) }
+                    return nil
                 }
                 while let result = try await group.next() {
                     if let value = result {
@@ -129,9 +131,24 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
     }
 }
 
-/// Set once a connection was leased (see `PostgresDatabaseHandle.withConnection`).
-final class LeaseFlag: Sendable {
-    private let state = Mutex(false)
-    func set() { state.withLock { $0 = true } }
-    var isSet: Bool { state.withLock { $0 } }
+/// Which came first for one request: its connection, or its deadline. Decided once.
+final class LeaseRace: Sendable {
+    private enum State { case waiting, leased, timedOut }
+    private let state = Mutex(State.waiting)
+
+    /// The connection arrived: true when it beat the deadline.
+    func leased() -> Bool {
+        state.withLock { state in
+            if state == .waiting { state = .leased }
+            return state == .leased
+        }
+    }
+
+    /// The deadline passed: true when no connection came first.
+    func timedOut() -> Bool {
+        state.withLock { state in
+            if state == .waiting { state = .timedOut }
+            return state == .timedOut
+        }
+    }
 }

@@ -105,9 +105,10 @@ struct DedicatedInstanceTests {
             let port = try #require(await instances.port(of: store.id))
             let http = platform.services.httpClient
             let signature = platform.services.proxySignature
-            func direct(_ path: String, host: String, signed: String?) async throws -> Int {
+            func direct(_ path: String, host: String, signed: String?, forwardedHost: String? = nil) async throws -> Int {
                 var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
                 request.headers.replaceOrAdd(name: "Host", value: host)
+                if let forwardedHost { request.headers.replaceOrAdd(name: "X-Forwarded-Host", value: forwardedHost) }
                 if let signed { request.headers.replaceOrAdd(name: "X-Leopard-Proxy", value: signed) }
                 let response = try await http.execute(request, timeout: .seconds(10))
                 return Int(response.status.code)
@@ -115,6 +116,15 @@ struct DedicatedInstanceTests {
             #expect(try await direct("/healthz", host: "localhost", signed: nil) == 200)
             #expect(try await direct("/api/store", host: store.host, signed: nil) == 403)
             #expect(try await direct("/api/store", host: store.host, signed: "t=1,v1=00") == 403)
+            // A time that would overflow the subtraction: refused, and the instance lives on.
+            #expect(try await direct("/api/store", host: store.host, signed: "t=-9223372036854775808,v1=00") == 403)
+            #expect(try await direct("/api/store", host: store.host, signed: "t=9223372036854775807,v1=00") == 403)
+            #expect(try await direct("/healthz", host: "localhost", signed: nil) == 200)
+            // Behind a gateway that routes by Host: the store's host in X-Forwarded-Host, signed.
+            #expect(try await direct("/api/store", host: "gateway.internal", signed: signature.sign(tenantID: store.id, method: "GET", host: store.host, path: "/api/store"),
+                                     forwardedHost: store.host) == 200)
+            #expect(try await direct("/api/store", host: "gateway.internal", signed: signature.sign(tenantID: store.id, method: "GET", host: "gateway.internal", path: "/api/store"),
+                                     forwardedHost: store.host) == 403, "the signature covers the forwarded host")
             // Signed for another path, another host, another store, or long ago: refused.
             #expect(try await direct("/api/store", host: store.host, signed: signature.sign(tenantID: store.id, method: "GET", host: store.host, path: "/api/orders")) == 403)
             #expect(try await direct("/api/store", host: store.host, signed: signature.sign(tenantID: store.id, method: "GET", host: other.host, path: "/api/store")) == 403)
@@ -197,7 +207,8 @@ struct DedicatedInstanceTests {
                 #expect(answer.json["from"] as? String == "upstream")
                 #expect(await platform.services.dedicatedInstances.starts == 0)
                 let (authority, headers) = try #require(await seen.all.first)
-                #expect((authority ?? headers[HTTPField.Name("Host")!]) == store.host, "the store's host reaches its instance")
+                #expect(authority == "127.0.0.1:\(port)" || headers[HTTPField.Name("Host")!] == "127.0.0.1:\(port)", "the gateway routes by the upstream's own host")
+                #expect(headers[HTTPField.Name("X-Forwarded-Host")!] == store.host, "the store's host travels in X-Forwarded-Host")
                 let signed = headers[HTTPField.Name("X-Leopard-Proxy")!]
                 #expect(platform.services.proxySignature.verify(signed, tenantID: store.id, method: "GET", host: store.host, path: "/api/store"))
             }
