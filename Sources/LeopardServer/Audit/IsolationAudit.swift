@@ -91,12 +91,47 @@ struct IsolationAudit {
 
     /// PostgreSQL: owners, and which store roles may connect where.
     func postgresPrivileges(_ tenants: [Tenant]) async throws -> (Int, [Finding]) {
-        let stores = tenants.filter { $0.database.role != nil }
+        // Each server ("pod") is asked about the stores it holds.
+        var checks = 0
+        var findings: [Finding] = []
+        let byPod = Dictionary(grouping: tenants.filter { $0.database.role != nil }, by: { $0.database.pod ?? "" })
+        for (pod, stores) in byPod.sorted(by: { $0.key < $1.key }) {
+            guard !pod.isEmpty else {
+                let (count, found) = try await privileges(stores, on: services.platformDatabase)
+                checks += count
+                findings += found
+                continue
+            }
+            let handle: PostgresDatabaseHandle
+            do {
+                guard let server = try await services.pods?.server(named: pod) else { throw PodConnections.UnknownPod(name: pod) }
+                handle = try await PostgresDatabaseHandle.connect(server: server, maximumConnections: 1, logger: services.logger)
+            } catch {
+                for tenant in stores {
+                    findings.append(Finding(tenantId: tenant.id, check: "pod", detail: "its pod \(pod) could not be checked: \(DatabaseErrors.summary(error))"))
+                }
+                continue
+            }
+            do {
+                let (count, found) = try await privileges(stores, on: handle)
+                checks += count
+                findings += found
+            } catch {
+                await handle.close()
+                throw error
+            }
+            await handle.close()
+        }
+        return (checks, findings)
+    }
+
+    /// Owners and CONNECT rights of `stores`, all on the server `handle` is on.
+    private func privileges(_ stores: [Tenant], on handle: any DatabaseHandle) async throws -> (Int, [Finding]) {
         guard !stores.isEmpty else { return (0, []) }
         let roles = stores.compactMap(\.database.role)
         let names = stores.map(\.database.name)
         var findings: [Finding] = []
-        let rows = try await services.platformDatabase.read { sql in
+        let rows = try await handle.read { sql in
             let owned = try await sql.raw("""
                 SELECT d.datname, r.rolname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE r.rolname IN (\(binds: roles)) OR d.datname IN (\(binds: names))
                 """).all().map { (try $0.decode(column: "datname", as: String.self), try $0.decode(column: "rolname", as: String.self)) }

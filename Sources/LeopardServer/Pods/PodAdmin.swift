@@ -34,6 +34,16 @@ public struct PodAdmin: Sendable {
             guard let rights, rights.0, rights.1 else {
                 throw Refused(description: "the login of \(name) needs CREATEDB and CREATEROLE on its server")
             }
+            // Store roles must reach nothing on this server but their own database.
+            do {
+                try await admin.read { sql in
+                    let database = try SafeIdentifier(server.database)
+                    try await sql.raw("REVOKE CONNECT, TEMPORARY ON DATABASE \(unsafeRaw: database.quoted) FROM PUBLIC").run()
+                }
+            } catch {
+                services.logger.warning("could not revoke CONNECT on the pod's own database from PUBLIC: store roles may connect to it (the isolation audit will say so); the pod's login should own its database",
+                                        metadata: ["pod": .string(name), "error": .string(DatabaseErrors.summary(error))])
+            }
             try await PostgresTenantProvider(server: server, platform: admin, secrets: services.secrets, logger: services.logger)
                 .prepareTemplate(services.storeMigrator)
         } catch {

@@ -86,6 +86,7 @@ public actor PodConnections {
 
     public struct UnknownPod: Error, CustomStringConvertible {
         public let name: String
+        public init(name: String) { self.name = name }
         public var description: String { "there is no pod \(name)" }
     }
 

@@ -57,6 +57,22 @@ struct PodTests {
             let podStore = try #require(stores.first { $0.id == onPod.first?.id })
             #expect(try await client.call(.post, "/api/products", store: podStore, json: ["title": "On pod b", "price": 700, "stock": 1]).status == .created)
 
+            // The isolation audit asks each server about its own stores.
+            let audit = try await IsolationAudit(services: platform.services).run()
+            #expect(audit.clean, "\(audit.findings)")
+            // A planted fault on the pod's server is found there.
+            let (one, two) = (onPod[0], onPod[1])
+            let podAdmin = try await PostgresDatabaseHandle.connect(server: podServer, maximumConnections: 1)
+            try await podAdmin.read { sql in
+                try await sql.raw(SQLQueryString("GRANT CONNECT ON DATABASE \"\(two.database.name)\" TO \"\(one.database.role ?? "")\"")).run()
+            }
+            let planted = try await IsolationAudit(services: platform.services).run()
+            #expect(planted.findings.contains { $0.tenantId == one.id && $0.check == "connect" }, "\(planted.findings)")
+            try await podAdmin.read { sql in
+                try await sql.raw(SQLQueryString("REVOKE CONNECT ON DATABASE \"\(two.database.name)\" FROM \"\(one.database.role ?? "")\"")).run()
+            }
+            await podAdmin.close()
+
             let lines = try await admin.list()
             #expect(lines.map(\.name) == ["main", "pod-b"])
             #expect(lines.map(\.stores) == [3, 3])
