@@ -10,14 +10,15 @@ struct PodsAddCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
         abstract: "Add a PostgreSQL server for store databases: new stores go to the least-loaded server with room.",
-        discussion: "The URL's login needs CREATEDB and CREATEROLE there. The URL is stored sealed with the platform key.")
+        discussion: "The URL's login needs CREATEDB and CREATEROLE there, and should own the URL's database. The URL is stored sealed with the platform key. Give it in LEOPARD_POD_URL rather than as an argument to keep the password out of the process list.")
 
     @OptionGroup var platform: PlatformOptions
     @Argument(help: "A name for the server: lower-case letters, digits, hyphens.") var name: String
-    @Argument(help: "postgres://user:password@host:5432/postgres") var url: String
+    @Argument(help: "postgres://user:password@host:5432/postgres (default: LEOPARD_POD_URL)") var url: String = ProcessInfo.processInfo.environment["LEOPARD_POD_URL"] ?? ""
     @Option(help: "How many stores it may hold.") var maxStores: Int = 2000
 
     func run() async throws {
+        guard !url.isEmpty else { throw ValidationError("give the pod's postgres:// URL, as an argument or in LEOPARD_POD_URL") }
         let configuration = try platform.configuration()
         let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration), makeOperatorToken: false)
         do {
