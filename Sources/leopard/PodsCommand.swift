@@ -41,8 +41,9 @@ struct PodsListCommand: AsyncParsableCommand {
         let configuration = try platform.configuration()
         let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration), makeOperatorToken: false)
         do {
+            let lines = try await PodAdmin(services: services).list()
             say("pod                  stores      connections")
-            for line in try await PodAdmin(services: services).list() {
+            for line in lines {
                 let stores = line.maxStores.map { "\(line.stores)/\($0)" } ?? "\(line.stores)"
                 let connections = line.error.map { "DOWN: \($0)" } ?? "\(line.connections ?? 0)/\(line.maxConnections ?? 0)"
                 say(line.name.padding(toLength: 20, withPad: " ", startingAt: 0) + " " + stores.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + connections)

@@ -100,23 +100,21 @@ public final class SQLiteDatabaseHandle: DatabaseHandle {
         // A store opened for one quick read (most requests when far more stores exist than may
         // be open) reads on its idle writer rather than opening a reader: one file open and one
         // schema parse fewer. Once readers exist, or the writer is busy, reads go to readers.
-        if await readers.noneOpened, let writerConnection = await writer.tryAcquire() {
-            do {
-                let result = try await body(writerConnection.sql(queryLogLevel: nil))
-                await giveBack(writerConnection, to: writer)
-                return result
-            } catch {
-                await giveBack(writerConnection, to: writer)
-                throw error
-            }
+        if await readers.noneOpened, let connection = await writer.tryAcquire() {
+            return try await use(connection, from: writer, body)
         }
-        let connection = try await readers.acquire()
+        return try await use(try await readers.acquire(), from: readers, body)
+    }
+
+    /// Runs `body` on a leased connection and gives it back, whatever happens.
+    private func use<T: Sendable>(_ connection: SQLiteConnection, from leases: ConnectionLeases<SQLiteConnection>,
+                                  _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         do {
             let result = try await body(connection.sql(queryLogLevel: nil))
-            await giveBack(connection, to: readers)
+            await giveBack(connection, to: leases)
             return result
         } catch {
-            await giveBack(connection, to: readers)
+            await giveBack(connection, to: leases)
             throw error
         }
     }
