@@ -104,15 +104,29 @@ final class ServerProcess: Sendable {
 
     /// SIGKILL: no shutdown of any kind.
     func kill() {
-        Glibc.kill(process.processIdentifier, SIGKILL)
-        exited.wait()
+        let pid = process.processIdentifier
+        Glibc.kill(pid, SIGKILL)
+        // Foundation's Process can miss a child's exit when other tests start and stop processes
+        // at the same moment (a CI run hung here); the child is gone once waitpid says so.
+        while exited.wait(timeout: .now() + 0.5) == .timedOut {
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid || (result == -1 && errno == ECHILD) { return }
+        }
     }
 
     /// SIGTERM; true when the server shut down by itself within 30 seconds (otherwise it is
     /// killed).
     func stop() -> Bool {
         process.terminate()
-        if exited.wait(timeout: .now() + 30) == .success { return true }
+        let pid = process.processIdentifier
+        for _ in 0..<60 {
+            if exited.wait(timeout: .now() + 0.5) == .success { return true }
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { return (status & 0x7f) == 0 }  // exited by itself (not by a signal)
+            if result == -1 && errno == ECHILD { return true }
+        }
         kill()
         return false
     }
