@@ -47,6 +47,21 @@ struct PlatformOptions: ParsableArguments {
         return configuration
     }
 
+    /// Starts the platform's services for a command (no new operator token), runs `body`, and
+    /// shuts them down whatever happens; a failure becomes the command's one-line error.
+    func withServices<T>(_ body: (LeopardServices) async throws -> T) async throws -> T {
+        let configuration = try configuration()
+        let services = try await LeopardServices.start(configuration, logger: logger(configuration), makeOperatorToken: false)
+        do {
+            let result = try await body(services)
+            await services.shutdown()
+            return result
+        } catch {
+            await services.shutdown()
+            throw CommandFailure(error)
+        }
+    }
+
     /// The process's logger, in the chosen format (every `Logger` made later uses it too).
     func logger(_ configuration: ServerConfiguration) -> Logger {
         if logFormat == "json" {

@@ -19,16 +19,10 @@ struct PodsAddCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard !url.isEmpty else { throw ValidationError("give the pod's postgres:// URL, as an argument or in LEOPARD_POD_URL") }
-        let configuration = try platform.configuration()
-        let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration), makeOperatorToken: false)
-        do {
-            let pod = try await PodAdmin(services: services).add(name: name, url: url, maxStores: maxStores)
-            say("pod \(pod.name) added (at most \(pod.maxStores) stores); new stores may go there now")
-        } catch {
-            await services.shutdown()
-            throw CommandFailure(error)
+        let pod = try await platform.withServices { services in
+            try await PodAdmin(services: services).add(name: name, url: url, maxStores: maxStores)
         }
-        await services.shutdown()
+        say("pod \(pod.name) added (at most \(pod.maxStores) stores); new stores may go there now")
     }
 }
 
@@ -38,20 +32,12 @@ struct PodsListCommand: AsyncParsableCommand {
     @OptionGroup var platform: PlatformOptions
 
     func run() async throws {
-        let configuration = try platform.configuration()
-        let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration), makeOperatorToken: false)
-        do {
-            let lines = try await PodAdmin(services: services).list()
-            say("pod                  stores      connections")
-            for line in lines {
-                let stores = line.maxStores.map { "\(line.stores)/\($0)" } ?? "\(line.stores)"
-                let connections = line.error.map { "DOWN: \($0)" } ?? "\(line.connections ?? 0)/\(line.maxConnections ?? 0)"
-                say(line.name.padding(toLength: 20, withPad: " ", startingAt: 0) + " " + stores.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + connections)
-            }
-        } catch {
-            await services.shutdown()
-            throw CommandFailure(error)
+        let lines = try await platform.withServices { services in try await PodAdmin(services: services).list() }
+        say("pod                  stores      connections")
+        for line in lines {
+            let stores = line.maxStores.map { "\(line.stores)/\($0)" } ?? "\(line.stores)"
+            let connections = line.error.map { "DOWN: \($0)" } ?? "\(line.connections ?? 0)/\(line.maxConnections ?? 0)"
+            say(line.name.padding(toLength: 20, withPad: " ", startingAt: 0) + " " + stores.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + connections)
         }
-        await services.shutdown()
     }
 }
