@@ -167,6 +167,11 @@ public enum PlatformSchema {
             "CREATE TABLE pods (name TEXT PRIMARY KEY, sealed_url TEXT NOT NULL, max_stores INTEGER NOT NULL, created_at TEXT NOT NULL)",
             "ALTER TABLE tenants ADD COLUMN pod TEXT",
         ]),
+        // A store being moved to another server: where its copy goes (a JSON database location,
+        // its password sealed). While set, the store is read-only.
+        Migration("0013_tenant_moves", [
+            "ALTER TABLE tenants ADD COLUMN move_target TEXT",
+        ]),
     ]
 
     public static var migrator: Migrator { Migrator(migrations) }

@@ -32,7 +32,7 @@ public enum DatabaseErrors {
     /// Whether `error` says the database server cannot be reached (down, restarting, refusing
     /// connections) rather than that a statement was wrong: worth a 503 and a retry.
     public static func isUnavailable(_ error: any Error) -> Bool {
-        if error is DatabaseUnavailable { return true }
+        if error is DatabaseUnavailable || error is DatabaseConnectionLost { return true }
         if let error = error as? PSQLError {
             switch error.code {
             case .connectionError, .serverClosedConnection, .uncleanShutdown, .poolClosed: return true
@@ -42,6 +42,12 @@ public enum DatabaseErrors {
         // The pool's own error type is not public API; its name is stable.
         let name = String(reflecting: type(of: error))
         return name.hasSuffix("ConnectionPoolError") || name.hasSuffix("NIOConnectionError") || name.hasSuffix("ChannelError")
+    }
+
+    /// Whether `error` is the database refusing a write because writes are paused (PostgreSQL's
+    /// `read_only_sql_transaction`, 25006: a store being moved).
+    public static func isReadOnly(_ error: any Error) -> Bool {
+        sqlState(error) == "25006"
     }
 
     /// The SQLSTATE of a PostgreSQL error, if it is one.

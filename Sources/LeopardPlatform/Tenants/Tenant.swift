@@ -25,9 +25,15 @@ public struct Tenant: Sendable, Equatable {
     /// Served by an instance of its own (`leopard serve --tenant ID`), which the platform starts
     /// on demand and stops when idle, instead of by the shared instances.
     public var dedicated: Bool
+    /// Where the store's database is being copied (`leopard tenants move`). Meanwhile the store
+    /// is read-only: reads are served from `database`, writes get 503 with `Retry-After`.
+    public var moveTarget: TenantDatabaseLocation?
+
+    /// Whether writes are paused (a move in progress).
+    public var isReadOnly: Bool { moveTarget != nil }
 
     public init(id: String, slug: String, storeName: String, ownerEmail: String, status: TenantStatus, database: TenantDatabaseLocation, createdAt: Date, updatedAt: Date,
-                deletedAt: Date? = nil, dedicated: Bool = false) {
+                deletedAt: Date? = nil, dedicated: Bool = false, moveTarget: TenantDatabaseLocation? = nil) {
         self.id = id
         self.slug = slug
         self.storeName = storeName
@@ -38,5 +44,6 @@ public struct Tenant: Sendable, Equatable {
         self.updatedAt = updatedAt
         self.deletedAt = deletedAt
         self.dedicated = dedicated
+        self.moveTarget = moveTarget
     }
 }

@@ -15,7 +15,7 @@ public struct TenantRegistry: Sendable {
         public let slug: String
     }
 
-    static let columns = "id, slug, store_name, owner_email, status, storage, database_name, database_role, database_secret, created_at, updated_at, deleted_at, dedicated, pod"
+    static let columns = "id, slug, store_name, owner_email, status, storage, database_name, database_role, database_secret, created_at, updated_at, deleted_at, dedicated, pod, move_target"
 
     /// Inserts a tenant in `provisioning`: this reserves the slug.
     public func reserve(_ tenant: Tenant) async throws {
@@ -35,7 +35,7 @@ public struct TenantRegistry: Sendable {
             \(bind: tenant.status.rawValue), \(bind: tenant.database.kind.rawValue), \(bind: tenant.database.name),
             \(bind: tenant.database.role), \(bind: tenant.database.sealedPassword),
             \(bind: Timestamp.string(tenant.createdAt)), \(bind: Timestamp.string(tenant.updatedAt)), \(bind: tenant.deletedAt.map(Timestamp.string)),
-            \(bind: tenant.dedicated ? 1 : 0), \(bind: tenant.database.pod))
+            \(bind: tenant.dedicated ? 1 : 0), \(bind: tenant.database.pod), \(bind: try tenant.moveTarget.map(Self.encode)))
             """).run()
     }
 
@@ -112,19 +112,79 @@ public struct TenantRegistry: Sendable {
         }
     }
 
-    /// Points a tenant at another database (a restore), only while it is in one of `statuses` and
-    /// still at `old` (two restores at once: one wins, the other learns it lost).
-    /// Returns the tenant after the change, or nil when it was not in one of them.
+    /// Points a tenant at another database (a restore), only while it is in one of `statuses`,
+    /// still at `old` (same server and database: two restores at once, one wins and the other
+    /// learns it lost) and not being moved. Returns the tenant after the change, or nil.
     public func relocate(id: String, from old: TenantDatabaseLocation, to location: TenantDatabaseLocation, ifStatus statuses: Set<TenantStatus>, now: Date = Date()) async throws -> Tenant? {
         let allowed = statuses.map(\.rawValue).sorted()
         return try await database.writeStatement { sql in
             try await sql.raw("""
-                UPDATE tenants SET storage = \(bind: location.kind.rawValue), database_name = \(bind: location.name),
-                database_role = \(bind: location.role), database_secret = \(bind: location.sealedPassword), pod = \(bind: location.pod),
-                updated_at = \(bind: Timestamp.string(now))
-                WHERE id = \(bind: id) AND database_name = \(bind: old.name) AND status IN (\(binds: allowed)) RETURNING \(unsafeRaw: Self.columns)
+                UPDATE tenants SET \(Self.locationAssignments(location)), updated_at = \(bind: Timestamp.string(now))
+                WHERE id = \(bind: id) AND \(Self.isAt(old)) AND move_target IS NULL AND status IN (\(binds: allowed)) RETURNING \(unsafeRaw: Self.columns)
                 """).first().map(Self.decode)
         }
+    }
+
+    /// The statuses a store can be moved in: any but unfinished.
+    public static let movable: Set<TenantStatus> = [.active, .suspended, .deleted]
+
+    /// Starts a move: records `target` on a store that is at `old` and not being moved already,
+    /// which makes it read-only everywhere. Returns the tenant, or nil when another move or a
+    /// restore got there first (or the store is gone or unfinished).
+    public func beginMove(id: String, from old: TenantDatabaseLocation, to target: TenantDatabaseLocation, now: Date = Date()) async throws -> Tenant? {
+        let allowed = Self.movable.map(\.rawValue).sorted()
+        let encoded = try Self.encode(target)
+        return try await database.writeStatement { sql in
+            try await sql.raw("""
+                UPDATE tenants SET move_target = \(bind: encoded), updated_at = \(bind: Timestamp.string(now))
+                WHERE id = \(bind: id) AND \(Self.isAt(old)) AND move_target IS NULL AND status IN (\(binds: allowed)) RETURNING \(unsafeRaw: Self.columns)
+                """).first().map(Self.decode)
+        }
+    }
+
+    /// Ends a move by pointing the store at its copy, which makes it writable again. Returns the
+    /// tenant, or nil when the store is no longer at `old` with this move in progress (purged, or
+    /// the move was aborted meanwhile).
+    public func finishMove(id: String, from old: TenantDatabaseLocation, to target: TenantDatabaseLocation, now: Date = Date()) async throws -> Tenant? {
+        let encoded = try Self.encode(target)
+        return try await database.writeStatement { sql in
+            try await sql.raw("""
+                UPDATE tenants SET \(Self.locationAssignments(target)), move_target = NULL, updated_at = \(bind: Timestamp.string(now))
+                WHERE id = \(bind: id) AND \(Self.isAt(old)) AND move_target = \(bind: encoded) RETURNING \(unsafeRaw: Self.columns)
+                """).first().map(Self.decode)
+        }
+    }
+
+    /// Gives a move up: the store stays where it is and is writable again. Returns the tenant, or
+    /// nil when that move is not in progress.
+    public func cancelMove(id: String, target: TenantDatabaseLocation, now: Date = Date()) async throws -> Tenant? {
+        let encoded = try Self.encode(target)
+        return try await database.writeStatement { sql in
+            try await sql.raw("""
+                UPDATE tenants SET move_target = NULL, updated_at = \(bind: Timestamp.string(now))
+                WHERE id = \(bind: id) AND move_target = \(bind: encoded) RETURNING \(unsafeRaw: Self.columns)
+                """).first().map(Self.decode)
+        }
+    }
+
+    static func locationAssignments(_ location: TenantDatabaseLocation) -> SQLQueryString {
+        """
+        storage = \(bind: location.kind.rawValue), database_name = \(bind: location.name), database_role = \(bind: location.role), \
+        database_secret = \(bind: location.sealedPassword), pod = \(bind: location.pod)
+        """
+    }
+
+    /// The row is at `location`: the same server and the same database.
+    static func isAt(_ location: TenantDatabaseLocation) -> SQLQueryString {
+        "database_name = \(bind: location.name) AND COALESCE(pod, '') = \(bind: location.pod ?? "")"
+    }
+
+    /// A location as stored in `move_target`: JSON with sorted keys, so the same location always
+    /// gives the same text.
+    static func encode(_ location: TenantDatabaseLocation) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(location), as: UTF8.self)
     }
 
     /// Every tenant (of one status, if given), page by page: for `leopard migrate`, the sweep
@@ -168,7 +228,8 @@ public struct TenantRegistry: Sendable {
             createdAt: Timestamp.date(try row.decode(column: "created_at", as: String.self)) ?? Date(timeIntervalSince1970: 0),
             updatedAt: Timestamp.date(try row.decode(column: "updated_at", as: String.self)) ?? Date(timeIntervalSince1970: 0),
             deletedAt: try row.decode(column: "deleted_at", as: String?.self).flatMap(Timestamp.date),
-            dedicated: try row.decode(column: "dedicated", as: Int.self) != 0
+            dedicated: try row.decode(column: "dedicated", as: Int.self) != 0,
+            moveTarget: try row.decode(column: "move_target", as: String?.self).flatMap { try? JSONDecoder().decode(TenantDatabaseLocation.self, from: Data($0.utf8)) }
         )
     }
 }

@@ -87,7 +87,7 @@ public struct StoreRestore: Sendable {
         guard let relocated = try await services.registry.relocate(id: tenant.id, from: tenant.database, to: location, ifStatus: allowed) else {
             try? await services.databases.provider.drop(location)
             try? FileManager.default.removeItem(at: staged)
-            throw Refused("store \(tenant.slug) changed status or was restored by someone else meanwhile; nothing was restored")
+            throw Refused("store \(tenant.slug) changed status, was restored by someone else or is being moved; nothing was restored")
         }
         // From here on the store is on the restored database: what follows is tidying, and a
         // failure is logged rather than reported as a failed restore.

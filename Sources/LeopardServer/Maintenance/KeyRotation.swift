@@ -22,9 +22,20 @@ public struct KeyRotation: Sendable {
         public var failed: [(tenantID: String, error: String)] = []
     }
 
+    public struct MoveInProgress: Error, CustomStringConvertible {
+        public let count: Int
+        public var description: String {
+            "\(count) store(s) are being moved to another server; their copies' passwords are sealed in the move: let the moves finish (or abort them) first"
+        }
+    }
+
     public func resealAll() async throws -> Report {
         var report = Report()
         let secrets = services.secrets
+        let moving = try await services.platformDatabase.read { sql in
+            try await sql.raw("SELECT COUNT(*) AS n FROM tenants WHERE move_target IS NOT NULL").first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+        guard moving == 0 else { throw MoveInProgress(count: moving) }
         report.resealed += try await reseal(services.platformDatabase, table: "tenants", key: "id", columns: ["database_secret"], secrets: secrets)
         report.resealed += try await reseal(services.platformDatabase, table: "spare_databases", key: "name", columns: ["sealed_password"], secrets: secrets)
         report.resealed += try await reseal(services.platformDatabase, table: "pods", key: "name", columns: ["sealed_url"], secrets: secrets)

@@ -27,6 +27,10 @@ public enum ProblemRenderer {
             default:
                 return Problem(status: status, type: "about:blank", title: error.status.reasonPhrase, detail: detail)
             }
+        case let error where DatabaseErrors.isReadOnly(error):
+            // A write that slipped past the read-only check while the store's database is copied.
+            context.logger.notice("write refused: the store's database is read-only (a move)")
+            return .storeReadOnly
         case let error where DatabaseErrors.isUnavailable(error):
             context.logger.error("database unavailable", metadata: ["error": .string(DatabaseErrors.summary(error))])
             var problem = Problem.unavailable("The store's database is not reachable right now; try again shortly.")

@@ -21,7 +21,7 @@ struct WebErrorMiddleware: RouterMiddleware {
             let heading: String
             switch problem.status {
             case 404: heading = "Page not found"
-            case 503: heading = "This store is resting"
+            case 503: heading = problem == .storeReadOnly ? "One moment, please" : "This store is resting"
             case 429: heading = "Slow down a little"
             case 500...: heading = "Something went wrong"
             default: heading = problem.title

@@ -4,7 +4,7 @@ import Logging
 /// shards): the platform's own server (pod nil) and those added with `leopard pods add`. Every
 /// operation goes to the server of the location's pod; a new store is placed by `choose`. A
 /// pod that is down fails only its own stores' operations.
-public struct PodProviders: TenantDatabaseProvider, TenantDatabaseDumps {
+public struct PodProviders: TenantDatabaseProvider, TenantDatabaseWritePause {
     public let kind: DatabaseKind = .postgres
     public let home: PostgresTenantProvider
     let connections: PodConnections
@@ -70,6 +70,14 @@ public struct PodProviders: TenantDatabaseProvider, TenantDatabaseDumps {
 
     public func check(_ path: String) async throws -> [String: Int] {
         try await home.check(path)
+    }
+
+    public func pauseWrites(_ location: TenantDatabaseLocation) async throws {
+        try await provider(location).pauseWrites(location)
+    }
+
+    public func resumeWrites(_ location: TenantDatabaseLocation) async throws {
+        try await provider(location).resumeWrites(location)
     }
 }
 

@@ -97,7 +97,7 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await withConnection { connection in
-            let sql: any SQLDatabase = connection.sql(queryLogLevel: nil)
+            let sql: any SQLDatabase = LiveConnectionSQLDatabase(connection: connection, base: connection.sql(queryLogLevel: nil))
             for statement in sessionSetup { try await sql.raw(SQLQueryString(statement)).run() }
             return try await body(sql)
         }
@@ -106,7 +106,7 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         defer { generation.advance() }
         return try await withConnection { connection in
-            let sql: any SQLDatabase = connection.sql(queryLogLevel: nil)
+            let sql: any SQLDatabase = LiveConnectionSQLDatabase(connection: connection, base: connection.sql(queryLogLevel: nil))
             for statement in sessionSetup { try await sql.raw(SQLQueryString(statement)).run() }
             try await sql.raw("BEGIN").run()
             do {

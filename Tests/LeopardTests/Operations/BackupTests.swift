@@ -9,7 +9,7 @@ import LeopardStorage
 import Testing
 
 /// A store with a product, an image, a paid order and its customer.
-private func stock(_ client: any TestClientProtocol, _ name: String) async throws -> StoreFixture {
+func stockedStore(_ client: any TestClientProtocol, _ name: String) async throws -> StoreFixture {
     let store = try await client.makeStore(name)
     let product = try ProductRef(try await client.makeProduct(store, title: "Cup", price: 1500, stock: 9))
     try await client.uploadImage(store, productID: product.id)
@@ -54,7 +54,7 @@ struct BackupTests {
     @Test("Backup, change, restore over the store: the export is byte for byte what it was, images too; the old database is gone", arguments: TestPlatform.storages)
     func roundTrip(storage: TestPlatform.Storage) async throws {
         try await TestPlatform.withPlatform(storage) { platform, client in
-            let store = try await stock(client, "Round Trip")
+            let store = try await stockedStore(client, "Round Trip")
             let before = try await platform.export(store.id)
             #expect(before.contains("## products"))
             #expect(before.contains("Cup"))
@@ -117,7 +117,7 @@ struct BackupTests {
     @Test("Restore --as makes a copy beside the original; a purged store comes back with its id and slug", arguments: TestPlatform.storages)
     func copyAndRecreate(storage: TestPlatform.Storage) async throws {
         try await TestPlatform.withPlatform(storage) { platform, client in
-            let store = try await stock(client, "Copy Source")
+            let store = try await stockedStore(client, "Copy Source")
             let before = try await platform.export(store.id)
             let file = try await platform.backup(store.id)
             let restore = StoreRestore(services: platform.services)
@@ -165,7 +165,7 @@ struct BackupTests {
     @Test("A damaged or foreign file fails with a clear message and leaves the store as it was", arguments: TestPlatform.storages)
     func damagedFiles(storage: TestPlatform.Storage) async throws {
         try await TestPlatform.withPlatform(storage) { platform, client in
-            let store = try await stock(client, "Damage Check")
+            let store = try await stockedStore(client, "Damage Check")
             let file = try await platform.backup(store.id)
             #expect(try await client.execute(uri: "/api/tenants/\(store.id)/suspend", method: .post, headers: .operatorAuth).status == .ok)
             let before = try await platform.export(store.id)
