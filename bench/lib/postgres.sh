@@ -1,6 +1,15 @@
-# Source this file: starts a throwaway PostgreSQL cluster on a free loopback port, sets
-# BENCH_DATABASE_URL, and stops and removes the cluster when the calling script exits.
-# Installs Debian's postgresql package when the server binaries are missing.
+# Source this file: starts throwaway PostgreSQL clusters on free loopback ports, and stops and
+# removes every one of them when the calling script exits. Installs Debian's postgresql package
+# when the server binaries are missing.
+#
+# bench_postgres_start sets BENCH_DATABASE_URL (a platform database), BENCH_PG_PSQL and
+# BENCH_PG_BASE for the cluster it starts; call it again for another cluster (a second pod).
+BENCH_PG_STOPS=()
+bench_postgres_stop_all() {
+  local stop
+  for stop in "${BENCH_PG_STOPS[@]}"; do eval "$stop" >/dev/null 2>&1 || true; done
+}
+
 bench_postgres_start() {
   local bin
   bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -15,6 +24,8 @@ bench_postgres_start() {
   if [ "$(id -u)" = 0 ]; then chown -R postgres "$BENCH_PG_DIR"; as=(runuser -u postgres --); fi
   "${as[@]}" "$bin/initdb" -D "$BENCH_PG_DIR/data" -U leopard --pwfile="$BENCH_PG_DIR/pw" \
     --auth-host=scram-sha-256 --auth-local=trust -E UTF8 --no-locale >/dev/null
+  BENCH_PG_STOPS+=("${as[*]} $bin/pg_ctl -D $BENCH_PG_DIR/data -m fast stop; rm -rf $BENCH_PG_DIR")
+  trap bench_postgres_stop_all EXIT
   # Durable settings (fsync on): the numbers are what a real server would do on this disk.
   "${as[@]}" "$bin/pg_ctl" -D "$BENCH_PG_DIR/data" -l "$BENCH_PG_DIR/log" -w \
     -o "-p $port -k $BENCH_PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
@@ -22,8 +33,6 @@ bench_postgres_start() {
   BENCH_DATABASE_URL="postgres://leopard:leopard@127.0.0.1:$port/leopard_platform"
   BENCH_PG_PSQL="$bin/psql -h 127.0.0.1 -p $port -U leopard -d postgres -qc"
   BENCH_PG_BASE="postgres://leopard:leopard@127.0.0.1:$port"
-  BENCH_PG_STOP="${as[*]} $bin/pg_ctl -D $BENCH_PG_DIR/data -m fast stop"
-  trap 'eval "$BENCH_PG_STOP" >/dev/null 2>&1; rm -rf "$BENCH_PG_DIR"' EXIT
 }
 
 # Prints the URL of a new, empty platform database on the bench cluster (each run of
