@@ -135,7 +135,7 @@ enum OpenAPISchemas {
         ("Signup", object([("storeName", string), ("ownerEmail", string), ("ownerPassword", string), ("slug", string)], required: ["storeName", "ownerEmail"])),
         ("Tenant", object([
             ("id", string), ("slug", string), ("storeName", string), ("ownerEmail", string), ("status", string),
-            ("createdAt", timestamp), ("dedicated", boolean), ("urls", ["type": "object", "additionalProperties": string]), ("setupToken", string),
+            ("createdAt", timestamp), ("dedicated", boolean), ("readOnly", boolean), ("urls", ["type": "object", "additionalProperties": string]), ("setupToken", string),
         ], required: ["id", "slug", "storeName", "status", "createdAt"])),
         ("TenantUpdate", object([("dedicated", boolean)], required: ["dedicated"])),
         ("Health", ["type": "object"]),

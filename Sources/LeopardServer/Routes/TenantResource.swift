@@ -20,6 +20,8 @@ struct TenantResource: Encodable {
     let deletedAt: String?
     /// Served by an instance of its own, started on demand.
     let dedicated: Bool
+    /// Being moved to another server (`leopard tenants move`): writes are refused meanwhile.
+    let readOnly: Bool
     let urls: URLs
     /// Only in the signup response of an owner without a password: shown once.
     var setupToken: String?
@@ -36,12 +38,13 @@ struct TenantResource: Encodable {
         self.updatedAt = Timestamp.string(tenant.updatedAt)
         self.deletedAt = tenant.deletedAt.map(Timestamp.string)
         self.dedicated = tenant.dedicated
+        self.readOnly = tenant.isReadOnly
         self.urls = URLs(storefront: base + "/", admin: base + "/admin", api: base + "/api")
         self.setupToken = setupToken
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, slug, storeName, ownerEmail, status, storage, createdAt, updatedAt, deletedAt, dedicated, urls, setupToken
+        case id, slug, storeName, ownerEmail, status, storage, createdAt, updatedAt, deletedAt, dedicated, readOnly, urls, setupToken
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -56,6 +59,7 @@ struct TenantResource: Encodable {
         try container.encode(updatedAt, forKey: .updatedAt)
         try container.encode(deletedAt, forKey: .deletedAt)
         try container.encode(dedicated, forKey: .dedicated)
+        try container.encode(readOnly, forKey: .readOnly)
         try container.encode(urls, forKey: .urls)
         try container.encodeIfPresent(setupToken, forKey: .setupToken)
     }

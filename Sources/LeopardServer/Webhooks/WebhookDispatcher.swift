@@ -102,7 +102,8 @@ actor WebhookDispatcher {
     func deliverDue(tenantID: String, now: @escaping @Sendable () -> Date = { Date() }) async -> Int {
         var attempted = 0
         do {
-            guard let tenant = try await directory.tenant(id: tenantID), tenant.status == .active else { return 0 }
+            // A store being moved takes no writes: its deliveries wait for the move to end.
+            guard let tenant = try await directory.tenant(id: tenantID), tenant.status == .active, !tenant.isReadOnly else { return 0 }
             await relay.flush(tenant: tenant, now: now())
             for _ in 0..<50 {
                 let jobs = try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in

@@ -186,9 +186,15 @@ extension PodTests {
             #expect(page.status == .serviceUnavailable && page.text.contains("One moment"), "a friendly page: \(page.text.prefix(200))")
             #expect(try await client.call(.get, "/api/products", store: store).status == .ok)
             #expect(try await !platform.export(store.id).contains("Refused"), "nothing was written")
+            // The operator sees it on the control plane.
+            var operatorHeaders = HTTPFields.operatorAuth
+            operatorHeaders[HTTPField.Name("Host")!] = "localhost"
+            let shown = try await client.execute(uri: "/api/tenants/\(store.id)", method: .get, headers: operatorHeaders, body: nil)
+            #expect(shown.json["readOnly"] as? Bool == true)
             _ = try #require(try await platform.services.registry.cancelMove(id: store.id, target: target))
             await platform.services.directory.invalidate(id: store.id, slug: store.slug)
             #expect(try await client.call(.post, "/api/products", store: store, json: ["title": "Taken", "price": 100, "stock": 1]).status == .created)
+            #expect(try await client.execute(uri: "/api/tenants/\(store.id)", method: .get, headers: operatorHeaders, body: nil).json["readOnly"] as? Bool == false)
         }
     }
 }

@@ -4,6 +4,7 @@ import HummingbirdTesting
 @testable import LeopardServer
 import LeopardCommerce
 import LeopardPayments
+import LeopardStorage
 import NIOCore
 import Testing
 
@@ -71,6 +72,29 @@ struct OutboxDeliveryTests {
                 #expect(event["type"] as? String == "order.created")
                 #expect(((event["data"] as? [String: Any])?["object"] as? [String: Any])?["id"] as? String == orderID)
                 #expect((event["store"] as? [String: Any])?["slug"] as? String == store.slug)
+            }
+        }
+    }
+
+    @Test("a store being moved sends nothing (its deliveries stay queued) until the move ends")
+    func nothingSentWhileMoving() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.serve { url in
+            try await TestPlatform.withPlatform(.sqlite) { platform, client in
+                let store = try await client.makeStore("Moving Hooks")
+                _ = try await addEndpoint(client, store, url: url, events: ["product.created"])
+                _ = try await client.makeProduct(store, title: "Lamp", price: 900, stock: 3)
+                let tenant = try await platform.tenant(store.id)
+                let target = TenantDatabaseLocation(kind: .sqlite, name: "elsewhere.sqlite")
+                _ = try #require(try await platform.services.registry.beginMove(id: store.id, from: tenant.database, to: target))
+                await platform.services.directory.invalidate(id: store.id, slug: store.slug)
+                let dispatcher = platform.services.webhookDispatcher
+                #expect(await dispatcher.deliverDue(tenantID: store.id) == 0)
+                #expect(await receiver.received.isEmpty)
+                _ = try #require(try await platform.services.registry.cancelMove(id: store.id, target: target))
+                await platform.services.directory.invalidate(id: store.id, slug: store.slug)
+                #expect(await dispatcher.deliverDue(tenantID: store.id) == 1)
+                #expect(await receiver.received.count == 1)
             }
         }
     }
