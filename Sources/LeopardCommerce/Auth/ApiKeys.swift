@@ -69,7 +69,9 @@ public struct ApiKeys: Sendable {
         }
     }
 
-    public func principal(secret: String, now: Date = Date()) async throws -> StaffPrincipal? {
+    /// The key's principal. `recordUse: false` leaves `last_used_at` alone (a store whose
+    /// database takes no writes for the moment: the write would wait or fail).
+    public func principal(secret: String, now: Date = Date(), recordUse: Bool = true) async throws -> StaffPrincipal? {
         let digest = TokenDigest.hex(secret)
         let row = try await database.read { sql in
             try await sql.raw("SELECT id, secret_sha256, last_used_at FROM api_keys WHERE secret_sha256 = \(bind: digest) AND revoked_at IS NULL").first()
@@ -78,9 +80,10 @@ public struct ApiKeys: Sendable {
         let id = try row.decode(column: "id", as: String.self)
         // Record use at most once a minute per key: a write per request would serialise readers.
         let lastUsed = try row.decode(column: "last_used_at", as: String?.self)
-        if lastUsed.flatMap(Timestamp.date).map({ now.timeIntervalSince($0) > 60 }) ?? true {
+        if recordUse, lastUsed.flatMap(Timestamp.date).map({ now.timeIntervalSince($0) > 60 }) ?? true {
             let stamp = now.stamp
-            try await database.writeStatement { sql in
+            // Best effort: a read with a key must not fail because this bookkeeping could not be written.
+            try? await database.writeStatement { sql in
                 try await sql.raw("UPDATE api_keys SET last_used_at = \(bind: stamp) WHERE id = \(bind: id)").run()
             }
         }

@@ -28,12 +28,11 @@ public struct Tenant: Sendable, Equatable {
     /// Where the store's database is being copied (`leopard tenants move`). Meanwhile the store
     /// is read-only: reads are served from `database`, writes get 503 with `Retry-After`.
     public var moveTarget: TenantDatabaseLocation?
-
-    /// Whether writes are paused (a move in progress).
-    public var isReadOnly: Bool { moveTarget != nil }
+    /// Whether writes are paused: a move is recorded.
+    public var isReadOnly: Bool
 
     public init(id: String, slug: String, storeName: String, ownerEmail: String, status: TenantStatus, database: TenantDatabaseLocation, createdAt: Date, updatedAt: Date,
-                deletedAt: Date? = nil, dedicated: Bool = false, moveTarget: TenantDatabaseLocation? = nil) {
+                deletedAt: Date? = nil, dedicated: Bool = false, moveTarget: TenantDatabaseLocation? = nil, isReadOnly: Bool? = nil) {
         self.id = id
         self.slug = slug
         self.storeName = storeName
@@ -45,5 +44,6 @@ public struct Tenant: Sendable, Equatable {
         self.deletedAt = deletedAt
         self.dedicated = dedicated
         self.moveTarget = moveTarget
+        self.isReadOnly = isReadOnly ?? (moveTarget != nil)
     }
 }

@@ -10,6 +10,8 @@ public struct TenantLifecycle: Sendable {
         case notFound
         /// The tenant is in a state the change does not start from.
         case conflict(TenantStatus)
+        /// The store is being moved to another server: it cannot be purged meanwhile.
+        case moving
     }
 
     let registry: TenantRegistry
@@ -45,7 +47,8 @@ public struct TenantLifecycle: Sendable {
     /// loses as a whole); then the handle closes once in-flight requests finish; then the drop.
     public func purge(id: String) async throws -> Outcome {
         guard let claimed = try await registry.remove(id: id, ifStatus: .deleted) else {
-            return try await registry.find(id: id).map { .conflict($0.status) } ?? .notFound
+            guard let current = try await registry.find(id: id) else { return .notFound }
+            return current.isReadOnly ? .moving : .conflict(current.status)
         }
         await directory.invalidate(id: id, slug: claimed.slug)
         await databases.close(tenantID: id)

@@ -46,11 +46,12 @@ public struct TenantRegistry: Sendable {
         }
     }
 
-    /// Removes the row only if the tenant is in `status`, atomically; returns what was removed.
+    /// Removes the row only if the tenant is in `status` and not being moved, atomically; returns what was removed.
     /// Purge claims a store this way, so a concurrent restore cannot lose its database.
     public func remove(id: String, ifStatus status: TenantStatus) async throws -> Tenant? {
         try await database.writeStatement { sql in
-            try await sql.raw("DELETE FROM tenants WHERE id = \(bind: id) AND status = \(bind: status.rawValue) RETURNING \(unsafeRaw: Self.columns)").first().map(Self.decode)
+            // Never while a move is recorded: its copy would be left on the other server.
+            try await sql.raw("DELETE FROM tenants WHERE id = \(bind: id) AND status = \(bind: status.rawValue) AND move_target IS NULL RETURNING \(unsafeRaw: Self.columns)").first().map(Self.decode)
         }
     }
 
@@ -156,14 +157,19 @@ public struct TenantRegistry: Sendable {
     }
 
     /// Gives a move up: the store stays where it is and is writable again. Returns the tenant, or
-    /// nil when that move is not in progress.
-    public func cancelMove(id: String, target: TenantDatabaseLocation, now: Date = Date()) async throws -> Tenant? {
-        let encoded = try Self.encode(target)
+    /// nil when that move is not in progress. Without a target, whatever move is recorded (one
+    /// whose record cannot be read).
+    public func cancelMove(id: String, target: TenantDatabaseLocation?, now: Date = Date()) async throws -> Tenant? {
+        let encoded = try target.map(Self.encode)
         return try await database.writeStatement { sql in
-            try await sql.raw("""
-                UPDATE tenants SET move_target = NULL, updated_at = \(bind: Timestamp.string(now))
-                WHERE id = \(bind: id) AND move_target = \(bind: encoded) RETURNING \(unsafeRaw: Self.columns)
-                """).first().map(Self.decode)
+            var query = SQLQueryString("UPDATE tenants SET move_target = NULL, updated_at = \(bind: Timestamp.string(now)) WHERE id = \(bind: id)")
+            if let encoded {
+                query += " AND move_target = \(bind: encoded)"
+            } else {
+                query += " AND move_target IS NOT NULL"
+            }
+            query += " RETURNING \(unsafeRaw: Self.columns)"
+            return try await sql.raw(query).first().map(Self.decode)
         }
     }
 
@@ -212,6 +218,8 @@ public struct TenantRegistry: Sendable {
     static func decode(_ row: any SQLRow) throws -> Tenant {
         let kind = DatabaseKind(rawValue: try row.decode(column: "storage", as: String.self)) ?? .sqlite
         let status = TenantStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .provisioning
+        // Read-only whenever a move is recorded, even one whose record this version cannot read.
+        let move = try row.decode(column: "move_target", as: String?.self)
         return Tenant(
             id: try row.decode(column: "id", as: String.self),
             slug: try row.decode(column: "slug", as: String.self),
@@ -229,7 +237,8 @@ public struct TenantRegistry: Sendable {
             updatedAt: Timestamp.date(try row.decode(column: "updated_at", as: String.self)) ?? Date(timeIntervalSince1970: 0),
             deletedAt: try row.decode(column: "deleted_at", as: String?.self).flatMap(Timestamp.date),
             dedicated: try row.decode(column: "dedicated", as: Int.self) != 0,
-            moveTarget: try row.decode(column: "move_target", as: String?.self).flatMap { try? JSONDecoder().decode(TenantDatabaseLocation.self, from: Data($0.utf8)) }
+            moveTarget: move.flatMap { try? JSONDecoder().decode(TenantDatabaseLocation.self, from: Data($0.utf8)) },
+            isReadOnly: move != nil
         )
     }
 }

@@ -22,7 +22,8 @@ struct StoreAuthMiddleware: RouterMiddleware {
         if token.hasPrefix(StaffSessions.prefix) {
             context.staff = try await StaffSessions(database: database, hasher: hasher).principal(token: token)
         } else if token.hasPrefix(ApiKeys.prefix) {
-            context.staff = try await ApiKeys(database: database).principal(secret: token)
+            // A store being moved takes no writes, not even the key's last use.
+            context.staff = try await ApiKeys(database: database).principal(secret: token, recordUse: !(context.tenant?.isReadOnly ?? false))
         } else if token.hasPrefix(Customers.tokenPrefix) {
             context.customer = try await Customers(database: database, hasher: hasher).customer(token: token)
         }

@@ -96,9 +96,10 @@ public struct TenantMove: Sendable {
         services.logger.notice("moving a store: writes paused", metadata: ["tenant": .string(tenant.id), "from": .string(from), "to": .string(podName)])
 
         var loaded = false
+        var hold: WritePauseHold?
         let compared: [String: Int]
         do {
-            try await provider.pauseWrites(tenant.database)
+            hold = try await provider.pauseWrites(tenant.database)
             try await checkpoint(.writesPaused, moving)
             // A private folder: the dump is the whole store.
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("leopard-move-\(UUID().uuidString)")
@@ -112,15 +113,15 @@ public struct TenantMove: Sendable {
             compared = try await equalCopies(tenant.database, target, provider: provider)
             try await checkpoint(.verified, moving)
         } catch {
-            await giveUp(moving, target: target, dropTarget: loaded, provider: provider, reason: error)
+            await giveUp(moving, target: target, dropTarget: loaded, hold: hold, provider: provider, reason: error)
             throw error
         }
 
         let moved: Tenant
         do {
             guard let done = try await services.registry.finishMove(id: tenant.id, from: tenant.database, to: target) else {
-                await giveUp(moving, target: target, dropTarget: true, provider: provider, reason: Refused("the store changed meanwhile"))
-                throw Refused("store \(tenant.slug) was purged, restored or its move aborted meanwhile; nothing was moved")
+                await giveUp(moving, target: target, dropTarget: true, hold: hold, provider: provider, reason: Refused("the store changed meanwhile"))
+                throw Refused("store \(tenant.slug) was changed or its move aborted meanwhile; nothing was moved")
             }
             moved = done
         } catch let refused as Refused {
@@ -128,18 +129,20 @@ public struct TenantMove: Sendable {
         } catch {
             // The switch may have committed before the error: the registry says which.
             guard let now = try? await services.registry.find(id: tenant.id) else {
-                throw Refused("the registry could not be read after the switch (\(DatabaseErrors.summary(error))); run leopard tenants move \(tenant.id) --abort once it answers, if the store is still being moved")
+                await hold?.release()
+                throw Refused("the registry could not be read after the switch (\(DatabaseErrors.summary(error))); once it answers, run leopard tenants move \(tenant.id) --abort if the store is still being moved")
             }
             if now.database != target {
-                await giveUp(moving, target: target, dropTarget: true, provider: provider, reason: error)
+                await giveUp(moving, target: target, dropTarget: true, hold: hold, provider: provider, reason: error)
                 throw error
             }
             moved = now
         }
         let writable = clock.now
         await services.directory.invalidate(id: tenant.id, slug: tenant.slug)
-        await services.databases.close(tenantID: tenant.id)
 
+        // Dropping ends every session on the old database, the lock holder's and any write
+        // waiting behind its locks, so nothing commits there after the switch.
         var dropped = true
         do {
             try await provider.drop(tenant.database)
@@ -149,25 +152,38 @@ public struct TenantMove: Sendable {
                 "tenant": .string(tenant.id), "database": .string(tenant.database.name), "pod": .string(from), "error": .string(DatabaseErrors.summary(error)),
             ])
         }
+        await hold?.endWriters()
+        // Only now: closing waits for requests in flight, and a write waiting behind the locks
+        // would have waited for the drop above.
+        await services.databases.close(tenantID: tenant.id)
         services.logger.notice("store moved", metadata: ["tenant": .string(tenant.id), "from": .string(from), "to": .string(podName)])
         return Report(tenant: moved, from: from, to: podName, tables: compared.count, rows: compared.values.reduce(0, +),
                       readOnly: writable - paused, total: clock.now - started, oldDropped: dropped)
     }
 
     /// Gives up a move whose process is gone: the store stays where it is and takes writes again.
+    /// Also mends a store whose database a failed move left refusing writes.
     public func abort(_ idOrSlug: String) async throws -> Tenant {
         guard let provider = services.databases.provider as? any TenantDatabaseWritePause else {
             throw Refused("moves are between PostgreSQL servers; this platform has none to abort")
         }
         guard let tenant = try await services.registry.find(idOrSlug: idOrSlug) else { throw Refused("there is no store \(idOrSlug.prefix(64))") }
-        guard let target = tenant.moveTarget else { throw Refused("store \(tenant.slug) is not being moved") }
+        guard tenant.isReadOnly else {
+            guard try await provider.isPaused(tenant.database) else { throw Refused("store \(tenant.slug) is not being moved") }
+            try await provider.resumeWrites(tenant.database)
+            services.logger.notice("store's database takes writes again after a failed move", metadata: ["tenant": .string(tenant.id)])
+            return tenant
+        }
         // Cleared first: a move still running cannot switch to the copy once it is cleared.
-        guard let back = try await services.registry.cancelMove(id: tenant.id, target: target) else {
-            throw Refused("store \(tenant.slug) changed meanwhile; look again with leopard pods list")
+        guard let back = try await services.registry.cancelMove(id: tenant.id, target: tenant.moveTarget) else {
+            throw Refused("store \(tenant.slug) changed meanwhile; look again")
         }
         await services.directory.invalidate(id: tenant.id, slug: tenant.slug)
         try await provider.resumeWrites(tenant.database)
         services.logger.notice("store move aborted", metadata: ["tenant": .string(tenant.id)])
+        guard let target = tenant.moveTarget else {
+            throw Refused("store \(tenant.slug) takes writes again where it was; the move's record could not be read, so its unfinished copy (if any) was not removed: look for a database named \(tenant.database.name.prefix(40))…_m… on the target server")
+        }
         do {
             try await provider.drop(target)
         } catch {
@@ -199,17 +215,23 @@ public struct TenantMove: Sendable {
         return before.counts
     }
 
-    /// Undoes a move that did not switch: clears it (so nothing can switch to the copy), removes
-    /// the copy, lets the old database take writes again. Each step is tried whatever the others do.
-    private func giveUp(_ tenant: Tenant, target: TenantDatabaseLocation, dropTarget: Bool, provider: any TenantDatabaseWritePause, reason: any Error) async {
+    /// Undoes a move that did not switch. The record is cleared first, so nothing can switch to the
+    /// copy; the copy is ours alone (its name is new) and never served, so it is always removed.
+    /// Writes are turned back on only when the record was still this move's: if an operator
+    /// aborted it meanwhile (and perhaps started another move), the database is theirs now.
+    private func giveUp(_ tenant: Tenant, target: TenantDatabaseLocation, dropTarget: Bool, hold: WritePauseHold?, provider: any TenantDatabaseWritePause, reason: any Error) async {
         services.logger.error("store move failed; undoing it", metadata: ["tenant": .string(tenant.id), "error": .string(DatabaseErrors.summary(reason))])
+        var stillOurs = false
         do {
-            _ = try await services.registry.cancelMove(id: tenant.id, target: target)
+            stillOurs = try await services.registry.cancelMove(id: tenant.id, target: target) != nil
+            if !stillOurs {
+                services.logger.warning("the move's record was changed by someone else (an abort?); leaving the store's database as it is", metadata: ["tenant": .string(tenant.id)])
+            }
         } catch {
-            // The copy is not in use (the switch never happened), so removing it is still safe.
             services.logger.error("could not clear the move in the registry; the store stays read-only until leopard tenants move --abort",
                                   metadata: ["tenant": .string(tenant.id), "error": .string(DatabaseErrors.summary(error))])
         }
+        await hold?.release()
         await services.directory.invalidate(id: tenant.id, slug: tenant.slug)
         if dropTarget {
             do { try await provider.drop(target) } catch {
@@ -218,8 +240,9 @@ public struct TenantMove: Sendable {
                 ])
             }
         }
+        guard stillOurs else { return }
         do { try await provider.resumeWrites(tenant.database) } catch {
-            services.logger.error("could not make the store's database writable again; it stays read-only until leopard tenants move --abort",
+            services.logger.error("could not make the store's database writable again; run leopard tenants move --abort to retry",
                                   metadata: ["tenant": .string(tenant.id), "error": .string(DatabaseErrors.summary(error))])
         }
     }

@@ -112,6 +112,8 @@ struct TenantControlRoutes {
             case .notFound: throw Problem.notFound("There is no tenant \(tenant.id).")
             case .conflict(let status):
                 throw Problem.conflict("Only a deleted store can be purged; this one is \(status.rawValue). Delete it first.")
+            case .moving:
+                throw Problem.conflict("The store is being moved to another server; purge it once the move has ended (or been aborted).")
             }
         default:
             throw Problem.invalid("purge", "must be true or false")
@@ -160,6 +162,8 @@ struct TenantControlRoutes {
             throw Problem.notFound("There is no tenant \(tenant.id).")
         case .conflict(let status):
             throw Problem.conflict("The store is \(status.rawValue); that change does not apply.")
+        case .moving:
+            throw Problem.conflict("The store is being moved to another server.")
         }
     }
 }

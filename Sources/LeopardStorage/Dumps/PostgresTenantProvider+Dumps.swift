@@ -111,7 +111,7 @@ extension PostgresTenantProvider: TenantDatabaseDumps {
         }
     }
 
-    private func storeLogin(_ location: TenantDatabaseLocation) throws -> (database: String, role: String, password: String) {
+    func storeLogin(_ location: TenantDatabaseLocation) throws -> (database: String, role: String, password: String) {
         guard let role = location.role, let sealed = location.sealedPassword else { throw TenantDatabaseMissing(name: location.name) }
         return (try SafeIdentifier(location.name).value, try SafeIdentifier(role).value, try secrets.open(sealed))
     }

@@ -72,8 +72,12 @@ public struct PodProviders: TenantDatabaseProvider, TenantDatabaseWritePause {
         try await home.check(path)
     }
 
-    public func pauseWrites(_ location: TenantDatabaseLocation) async throws {
+    public func pauseWrites(_ location: TenantDatabaseLocation) async throws -> WritePauseHold {
         try await provider(location).pauseWrites(location)
+    }
+
+    public func isPaused(_ location: TenantDatabaseLocation) async throws -> Bool {
+        try await provider(location).isPaused(location)
     }
 
     public func resumeWrites(_ location: TenantDatabaseLocation) async throws {

@@ -35,8 +35,6 @@ extension PodTests {
             let store = try await stockedStore(client, "Moving Store")
             let original = try await platform.tenant(store.id)
             #expect(original.database.pod == nil, "the first store goes to main on a tie")
-            let before = try await platform.export(store.id)
-            #expect(before.contains("## orders") && before.contains("Cup"))
             let podObjectsBefore = try await storeObjects(on: podServer)
 
             // A write that is under way when the move starts: its transaction is open on the old
@@ -54,6 +52,9 @@ extension PodTests {
             }
             for await _ in began { break }
 
+            let apiKey = try #require(try await client.call(.post, "/api/api-keys", store: store, json: ["name": "reader"]).json["secret"] as? String)
+            let before = try await platform.export(store.id)
+            #expect(before.contains("## orders") && before.contains("Cup"))
             let seen = SeenDuringMove()
             let move = TenantMove(services: platform.services) { step, moving in
                 guard step == .writesPaused else { return }
@@ -69,17 +70,21 @@ extension PodTests {
                 let read = try await client.call(.get, "/api/products", store: store)
                 let storefront = try await client.execute(uri: "/", method: .get, headers: .host(store.host), body: nil)
                 await seen.reads([read.status, storefront.status])
-                // Under it, the old database refuses writes itself.
-                let direct = try await platform.services.databases.provider.open(original.database)
-                do {
-                    try await direct.write { sql in try await sql.raw("UPDATE store_settings SET name = 'Direct'").run() }
-                    await seen.direct(nil)
-                } catch {
-                    await seen.direct(error)
+                // A read with an API key (whose last use is normally recorded) is served at once.
+                let keyed = await finishes(within: .seconds(20)) {
+                    try await client.call(.get, "/api/products", host: store.host, token: apiKey).status
                 }
-                await direct.close()
+                await seen.keyedRead(try keyed?.get())
+                // Under it, the old database holds writes off itself: one sent straight to it
+                // (an instance that has not heard of the move) waits, and never commits.
+                let direct = try await platform.services.databases.provider.open(original.database)
+                await seen.direct(Task {
+                    defer { Task { await direct.close() } }
+                    try await direct.write { sql in try await sql.raw("UPDATE store_settings SET name = 'Direct'").run() }
+                })
             }
             let report = try await move.move(store.slug, to: "pod-b")
+            let directResult = await seen.directTask?.result
 
             let observed = await seen.snapshot()
             #expect(observed.inFlightFailed, "the in-flight write did not commit")
@@ -87,7 +92,9 @@ extension PodTests {
             #expect(observed.writeType?.hasSuffix("read-only") == true)
             #expect(observed.pageStatus == .serviceUnavailable && observed.pageIsHTML, "a friendly page on the HTML routes")
             #expect(observed.readStatuses == [.ok, .ok])
-            #expect(observed.directRefusedAsReadOnly, "the database itself refused the write")
+            #expect(observed.keyedRead == .ok, "a read with an API key during the move")
+            if case .success = directResult { Issue.record("a write sent straight to the old database committed") }
+            #expect(try await !platform.export(store.id).contains("Direct"))
 
             #expect(report.from == "main" && report.to == "pod-b" && report.oldDropped)
             #expect(report.tables > 10 && report.rows > 0)
@@ -135,6 +142,10 @@ extension PodTests {
             for failing in TenantMove.Step.allCases {
                 let before = try await platform.export(store.id)
                 let move = TenantMove(services: platform.services) { step, _ in
+                    // Reads during the pause open sessions, which are read-only: after the
+                    // move fails, writes must work all the same.
+                    let read = try await client.call(.get, "/api/products", store: store)
+                    #expect(read.status == .ok, "reads go on at \(step)")
                     if step == failing { throw Injected() }
                 }
                 await #expect(throws: Injected.self, "fails at \(failing)") { _ = try await move.move(store.id, to: "pod-b") }
@@ -147,24 +158,51 @@ extension PodTests {
                 #expect(try await client.call(.patch, "/api/settings", store: store, json: ["name": "Staying Store"]).status == .ok)
             }
 
+            // An operator aborts a move whose mover is still running (and then another move
+            // could start): the first mover must not switch, and must not turn writes back on.
+            let abortedUnderIt = TenantMove(services: platform.services) { step, _ in
+                if step == .copied { _ = try await TenantMove(services: platform.services).abort(store.id) }
+            }
+            await #expect(throws: (any Error).self, "the mover learns it lost") { _ = try await abortedUnderIt.move(store.id, to: "pod-b") }
+            let afterAbort = try await platform.tenant(store.id)
+            #expect(afterAbort.database == original.database && !afterAbort.isReadOnly)
+            #expect(try await storeObjects(on: podServer) == podObjects, "the copy is removed")
+            #expect(try await client.call(.patch, "/api/settings", store: store, json: ["name": "After Abort"]).status == .ok)
+
             // A mover that died after pausing writes: the store stays read-only until aborted.
             let provider = try #require(platform.services.databases.provider as? any TenantDatabaseWritePause)
             var target = try provider.plan(tenantID: "\(store.id)_mdead")
             target.pod = "pod-b"
             let moving = try #require(try await platform.services.registry.beginMove(id: store.id, from: original.database, to: target))
-            try await provider.pauseWrites(original.database)
+            let deadHold = try await provider.pauseWrites(original.database)
             await platform.services.directory.invalidate(id: store.id, slug: store.slug)
             #expect(moving.isReadOnly)
+            #expect(try await client.call(.get, "/api/products", store: store).status == .ok, "reads go on")
             #expect(try await client.call(.patch, "/api/settings", store: store, json: ["name": "Refused"]).status == .serviceUnavailable)
             await #expect(throws: TenantMove.Refused.self, "a second move while one is recorded") { _ = try await TenantMove(services: platform.services).move(store.id, to: "pod-b") }
             // A restore over it is refused too: the registry's conditional update sees the move.
             let restoreTarget = try provider.plan(tenantID: "\(store.id)_rtest")
             #expect(try await platform.services.registry.relocate(id: store.id, from: original.database, to: restoreTarget, ifStatus: [.active]) == nil)
+            // So is a purge: the copy on the other server would be left behind.
+            #expect(try await platform.services.lifecycle.softDelete(id: store.id) != .notFound)
+            #expect(try await platform.services.lifecycle.purge(id: store.id) == .moving)
+            #expect(try await platform.services.lifecycle.restore(id: store.id) != .notFound)
 
             let aborted = try await TenantMove(services: platform.services).abort(store.slug)
             #expect(aborted.database == original.database && !aborted.isReadOnly)
             #expect(try await client.call(.patch, "/api/settings", store: store, json: ["name": "Writable Again"]).status == .ok)
             #expect(try await storeObjects(on: podServer) == podObjects)
+            await deadHold.release()
+
+            // A database a failed move left refusing writes, with the record already cleared:
+            // abort mends it; on a healthy store it is refused.
+            let leftOver = try await provider.pauseWrites(original.database)
+            await leftOver.release()
+            #expect(try await provider.isPaused(original.database))
+            _ = try await TenantMove(services: platform.services).abort(store.id)
+            #expect(try await !provider.isPaused(original.database))
+            #expect(try await client.call(.patch, "/api/settings", store: store, json: ["name": "Mended"]).status == .ok)
+            await #expect(throws: TenantMove.Refused.self, "not being moved") { _ = try await TenantMove(services: platform.services).abort(store.id) }
         }
         try await second.stop()
     }
@@ -209,7 +247,7 @@ private actor SeenDuringMove {
         var pageStatus: HTTPResponse.Status?
         var pageIsHTML = false
         var readStatuses: [HTTPResponse.Status] = []
-        var directRefusedAsReadOnly = false
+        var keyedRead: HTTPResponse.Status?
         var description: String { "write \(String(describing: writeStatus)) retry-after \(retryAfter ?? "none"), page \(String(describing: pageStatus)), reads \(readStatuses)" }
     }
 
@@ -232,7 +270,11 @@ private actor SeenDuringMove {
 
     func reads(_ statuses: [HTTPResponse.Status]) { state.readStatuses = statuses }
 
-    func direct(_ error: (any Error)?) { state.directRefusedAsReadOnly = error.map(DatabaseErrors.isReadOnly) ?? false }
+    private(set) var directTask: Task<Void, any Error>?
+
+    func direct(_ task: Task<Void, any Error>) { directTask = task }
+
+    func keyedRead(_ status: HTTPResponse.Status?) { state.keyedRead = status }
 
     func snapshot() -> Snapshot { state }
 }

@@ -67,6 +67,7 @@ struct PlatformPages {
             case .changed: return pages.redirect(to: "/console")
             case .notFound: throw Problem.notFound("There is no store \(id.prefix(64)).")
             case .conflict(let status): return try await console(request, error: "That store is \(status.rawValue); the change does not apply.", status: .conflict)
+            case .moving: return try await console(request, error: "That store is being moved to another server; try again once the move has ended.", status: .conflict)
             }
         }
     }
