@@ -129,7 +129,9 @@ public struct TenantMove: Sendable {
         } catch {
             // The switch may have committed before the error: the registry says which.
             guard let now = try? await services.registry.find(id: tenant.id) else {
-                await hold?.release()
+                // The switch may or may not stand: writes waiting on the old database are ended
+                // rather than let through (it stays read-only either way).
+                await hold?.endWriters()
                 throw Refused("the registry could not be read after the switch (\(DatabaseErrors.summary(error))); once it answers, run leopard tenants move \(tenant.id) --abort if the store is still being moved")
             }
             if now.database != target {
