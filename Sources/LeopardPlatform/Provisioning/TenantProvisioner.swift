@@ -93,7 +93,7 @@ public struct TenantProvisioner: Sendable {
         do {
             // On several PostgreSQL servers, the least-loaded one with room.
             var location = try await provider.place(try provider.plan(tenantID: tenantID))
-            let reserved = Tenant(
+            var reserved = Tenant(
                 id: tenantID, slug: request.slug.value, storeName: request.storeName, ownerEmail: request.ownerEmail.value,
                 status: .provisioning, database: location, createdAt: startedAt, updatedAt: startedAt
             )
@@ -113,7 +113,15 @@ public struct TenantProvisioner: Sendable {
                         claimedSpare = true
                     }
                 } else {
-                    try await registry.reserve(reserved)
+                    do {
+                        try await registry.reserve(reserved)
+                    } catch is TenantRegistry.PodFull {
+                        // Signups at the same moment filled the chosen pod: the platform's own
+                        // server has no limit.
+                        location.pod = nil
+                        reserved.database.pod = nil
+                        try await registry.reserve(reserved)
+                    }
                 }
                 undo.append((.reserveSlug, { try await registry.remove(id: tenantID) }))
                 if claimedSpare {

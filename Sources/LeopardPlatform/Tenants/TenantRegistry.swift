@@ -17,10 +17,29 @@ public struct TenantRegistry: Sendable {
 
     static let columns = "id, slug, store_name, owner_email, status, storage, database_name, database_role, database_secret, created_at, updated_at, deleted_at, dedicated, pod, move_target"
 
-    /// Inserts a tenant in `provisioning`: this reserves the slug.
+    /// The store's pod has no room left (signups at the same moment filled it), or is gone.
+    public struct PodFull: Error, Equatable {
+        public let pod: String
+    }
+
+    /// Inserts a tenant in `provisioning`: this reserves the slug. A store placed on a pod is
+    /// inserted only while the pod has room, checked under a lock on the pod's row, so that a
+    /// burst of signups cannot fill a pod past its `max_stores`.
     public func reserve(_ tenant: Tenant) async throws {
         do {
-            try await database.writeStatement { sql in try await Self.insert(tenant, sql) }
+            if let pod = tenant.database.pod {
+                let lock: SQLQueryString = database.kind == .postgres ? " FOR UPDATE" : ""
+                try await database.write { sql in
+                    let limit = try await sql.raw("SELECT max_stores FROM pods WHERE name = \(bind: pod)\(lock)").first()?
+                        .decode(column: "max_stores", as: Int.self)
+                    let stores = try await sql.raw("SELECT COUNT(*) AS n FROM tenants WHERE pod = \(bind: pod)").first()?
+                        .decode(column: "n", as: Int.self) ?? 0
+                    guard let limit, stores < limit else { throw PodFull(pod: pod) }
+                    try await Self.insert(tenant, sql)
+                }
+            } else {
+                try await database.writeStatement { sql in try await Self.insert(tenant, sql) }
+            }
         } catch where DatabaseErrors.isUniqueViolation(error) {
             throw SlugTaken(slug: tenant.slug)
         }
