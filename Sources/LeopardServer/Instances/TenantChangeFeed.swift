@@ -21,6 +21,8 @@ public actor TenantChangeFeed: Service {
     let pollInterval: Duration
     let logger: Logger
     private var listening = false
+    /// The feed has stopped for good (shutdown): nobody waits for it to listen any more.
+    private var finished = false
     private var listeningWaiters: [CheckedContinuation<Void, Never>] = []
     private var observers: [UUID: AsyncStream<TenantChange>.Continuation] = [:]
     /// SQLite: announcements older than this are deleted by the instances that read them.
@@ -56,11 +58,15 @@ public actor TenantChangeFeed: Service {
         }
         for observer in observers.values { observer.finish() }
         observers.removeAll()
+        finished = true
+        for waiter in listeningWaiters { waiter.resume() }
+        listeningWaiters.removeAll()
     }
 
-    /// Returns once the feed is listening (tests, and a start that wants caches trustworthy).
+    /// Returns once the feed is listening (tests, and a start that wants caches trustworthy), or
+    /// at once when it has stopped for good.
     public func untilListening() async {
-        if listening { return }
+        if listening || finished { return }
         await withCheckedContinuation { listeningWaiters.append($0) }
     }
 

@@ -74,6 +74,23 @@ struct SeveralInstancesTests {
         }
     }
 
+    @Test("waiting for a change feed that has stopped returns at once instead of waiting forever", .timeLimit(.minutes(1)))
+    func stoppedFeedDoesNotHoldWaiters() async throws {
+        try await TestPlatform.withPlatform(.sqlite) { platform, _ in
+            let feed = TenantChangeFeed(platform: platform.services.platformDatabase, server: nil, directory: platform.services.directory,
+                                        logger: Logger(label: "leopard.test.feed"))
+            // Stopped (shutdown) before it ever listened.
+            let running = Task {
+                while !Task.isCancelled { await Task.yield() }
+                try await feed.run()
+            }
+            running.cancel()
+            _ = await running.result
+            let waited = await finishes(within: .seconds(10)) { await feed.untilListening() }
+            #expect(waited != nil, "a waiter on a stopped feed must not hang")
+        }
+    }
+
     @Test("a change made outside any instance (a command on the registry) reaches the instances' caches", arguments: TestPlatform.storages)
     func commandLineChangesAreHeard(storage: TestPlatform.Storage) async throws {
         try await TestPlatform.withPlatform(storage) { platform, client in
