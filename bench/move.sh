@@ -28,7 +28,7 @@ cleanup() {
   bench_postgres_stop_all
 }
 trap cleanup EXIT
-export LEOPARD_DATABASE_URL=$platform_url LEOPARD_DATA_DIR=$data LEOPARD_LOG_LEVEL=warning
+export LEOPARD_DATABASE_URL=$platform_url LEOPARD_DATA_DIR=$data
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$leopard" serve --port "$port" --signup-rate-limit 0 --spare-stores 0 >"$data/serve.log" 2>&1 &
 server=$!

@@ -20,7 +20,7 @@ struct TenantsMoveCommand: AsyncParsableCommand {
 
     @OptionGroup var platform: PlatformOptions
     @Argument(help: "The store's id (ten_…) or slug.") var tenant: String
-    @Option(help: "The pod to move it to (`main` is the platform's own server; see leopard pods list).") var to: String?
+    @Option(help: ArgumentHelp("The pod to move it to (`main` is the platform's own server; see leopard pods list).", valueName: "pod")) var to: String?
     @Flag(help: "Give up a move whose process is gone: the store stays where it was and takes writes again.") var abort = false
 
     func validate() throws {
