@@ -41,19 +41,23 @@ extension PostgresTenantProvider: TenantDatabaseWritePause {
     /// platform's), each waited for up to 5 seconds. A session that does not end in time is
     /// left to the table locks, which wait for it.
     func endSessions(database: String, role: String, except pid: Int?) async throws {
-        try await platform.read { sql in
-            // The sessions are chosen first, behind a materialized CTE: in one WHERE clause the
-            // planner may call pg_terminate_backend before it has checked the other conditions,
-            // and end every session on the server.
-            try await sql.raw("""
-                WITH sessions AS MATERIALIZED (
-                    SELECT pid FROM pg_stat_activity
-                    WHERE datname = \(bind: database) AND usename = \(bind: role) AND backend_type = 'client backend'
-                    AND pid <> pg_backend_pid() AND pid <> \(bind: pid ?? 0)
-                )
-                SELECT COUNT(*) AS n FROM sessions WHERE pg_terminate_backend(pid, 5000)
-                """).run()
-        }
+        try await platform.read { sql in try await Self.endSessions(on: sql, database: database, role: role, except: pid) }
+    }
+
+    /// Ends the client sessions on `database` (of `role` only, if given), except this one and
+    /// `pid`, and waits up to 5 seconds for each to be gone.
+    static func endSessions(on sql: any SQLDatabase, database: String, role: String?, except pid: Int? = nil) async throws {
+        // The sessions are chosen first, behind a materialized CTE: in one WHERE clause the
+        // planner may call pg_terminate_backend before it has checked the other conditions,
+        // and end every session on the server.
+        try await sql.raw("""
+            WITH sessions AS MATERIALIZED (
+                SELECT pid FROM pg_stat_activity
+                WHERE datname = \(bind: database) AND usename = COALESCE(\(bind: role), usename) AND backend_type = 'client backend'
+                AND pid <> pg_backend_pid() AND pid <> \(bind: pid ?? 0)
+            )
+            SELECT COUNT(*) AS n FROM sessions WHERE pg_terminate_backend(pid, 5000)
+            """).run()
     }
 
     /// A session of its own, as the store's role (which owns every table), holding SHARE locks

@@ -87,6 +87,9 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
                         throw error
                     }
                     await asOwner.close()
+                    // A closed connection's server session may take a moment to go, and a
+                    // database with sessions cannot be renamed. Nobody else may connect here.
+                    try await Self.endSessions(on: sql, database: building.value, role: nil)
                     do {
                         try await sql.raw("ALTER DATABASE \(unsafeRaw: building.quoted) RENAME TO \(unsafeRaw: template.quoted)").run()
                     } catch where DatabaseErrors.sqlState(error) == "42P04" || DatabaseErrors.sqlState(error) == "23505" {
