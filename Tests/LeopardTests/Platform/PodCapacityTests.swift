@@ -6,11 +6,9 @@ import Testing
 
 extension PodTests {
     @Test("a burst of signups fills a pod up to its limit, never past it; the rest go to the platform's own server",
-          .enabled(if: canMakeClusters || PostgresTestCluster.required, "needs PostgreSQL's server binaries to make a second cluster"), .timeLimit(.minutes(3)))
+          Self.needsSecondCluster, .timeLimit(.minutes(3)))
     func burstRespectsCapacity() async throws {
-        let second = PostgresTestCluster.separate()
-        let podServer = try await second.server()
-        try await TestPlatform.withPlatform(.postgres) { platform, client in
+        try await withSecondCluster { _, podServer, platform, client in
             // Four stores on main first, so that the empty pod is where every signup of the
             // burst wants to go.
             for index in 0..<4 { _ = try await client.makeStore("Early Store \(index)") }
@@ -28,6 +26,5 @@ extension PodTests {
             #expect(tenants.count == 12)
             for tenant in onPod { #expect(try await databaseExists(tenant.database.name, on: podServer)) }
         }
-        try await second.stop()
     }
 }

@@ -12,6 +12,26 @@ import Testing
 struct PodTests {
     static var canMakeClusters: Bool { PostgresTestCluster.binDirectory != nil }
 
+    /// Runs only where a second cluster can be made (CI requires it).
+    static var needsSecondCluster: ConditionTrait {
+        .enabled(if: canMakeClusters || PostgresTestCluster.required, "needs PostgreSQL's server binaries to make a second cluster")
+    }
+
+    /// A platform on the shared cluster, and a second cluster of its own for a pod: `body` gets
+    /// the second cluster (to stop it) and its server. The second cluster is stopped afterwards,
+    /// whatever happens.
+    func withSecondCluster(_ body: @escaping @Sendable (PostgresTestCluster, PostgresServer, TestPlatform, any TestClientProtocol) async throws -> Void) async throws {
+        let second = PostgresTestCluster.separate()
+        let podServer = try await second.server()
+        do {
+            try await TestPlatform.withPlatform(.postgres) { platform, client in try await body(second, podServer, platform, client) }
+        } catch {
+            try? await second.stop()
+            throw error
+        }
+        try? await second.stop()
+    }
+
     func url(_ server: PostgresServer) -> String {
         "postgres://\(server.username):\(server.password ?? "")@\(server.host):\(server.port)/\(server.database)"
     }
@@ -26,12 +46,10 @@ struct PodTests {
     }
 
     @Test("new stores go to the least-loaded server with room, each database on its server; a pod that goes down leaves the other server's stores and the platform answering",
-          .enabled(if: canMakeClusters || PostgresTestCluster.required, "needs PostgreSQL's server binaries to make a second cluster"), .timeLimit(.minutes(3)))
+          Self.needsSecondCluster, .timeLimit(.minutes(3)))
     func placementAndOutage() async throws {
-        let second = PostgresTestCluster.separate()
-        let podServer = try await second.server()
         let home = try await PostgresTestCluster.shared.server()
-        try await TestPlatform.withPlatform(.postgres) { platform, client in
+        try await withSecondCluster { second, podServer, platform, client in
             let admin = PodAdmin(services: platform.services)
             let pod = try await admin.add(name: "pod-b", url: url(podServer), maxStores: 3)
             #expect(pod.name == "pod-b")

@@ -25,12 +25,10 @@ extension PodTests {
     }
 
     @Test("a store moves to the other server and back: data equal before and after, reads served and writes refused with Retry-After while it is copied, a write in flight rolled back rather than lost",
-          .enabled(if: canMakeClusters || PostgresTestCluster.required, "needs PostgreSQL's server binaries to make a second cluster"), .timeLimit(.minutes(3)))
+          Self.needsSecondCluster, .timeLimit(.minutes(3)))
     func moveAndBack() async throws {
-        let second = PostgresTestCluster.separate()
-        let podServer = try await second.server()
         let home = try await PostgresTestCluster.shared.server()
-        try await TestPlatform.withPlatform(.postgres) { platform, client in
+        try await withSecondCluster { _, podServer, platform, client in
             _ = try await PodAdmin(services: platform.services).add(name: "pod-b", url: url(podServer), maxStores: 10)
             let store = try await stockedStore(client, "Moving Store")
             let original = try await platform.tenant(store.id)
@@ -124,15 +122,12 @@ extension PodTests {
             await #expect(throws: TenantMove.Refused.self, "not being moved") { _ = try await mover.abort(store.id) }
             #expect(try await platform.export(store.id) == afterWrite)
         }
-        try await second.stop()
     }
 
     @Test("a move that fails at any step leaves the store where it was, writable, with no copy left; a move whose process died is aborted",
-          .enabled(if: canMakeClusters || PostgresTestCluster.required, "needs PostgreSQL's server binaries to make a second cluster"), .timeLimit(.minutes(3)))
+          Self.needsSecondCluster, .timeLimit(.minutes(3)))
     func failedMoves() async throws {
-        let second = PostgresTestCluster.separate()
-        let podServer = try await second.server()
-        try await TestPlatform.withPlatform(.postgres) { platform, client in
+        try await withSecondCluster { _, podServer, platform, client in
             _ = try await PodAdmin(services: platform.services).add(name: "pod-b", url: url(podServer), maxStores: 10)
             let store = try await stockedStore(client, "Staying Store")
             let original = try await platform.tenant(store.id)
@@ -204,7 +199,6 @@ extension PodTests {
             #expect(try await client.call(.patch, "/api/settings", store: store, json: ["name": "Mended"]).status == .ok)
             await #expect(throws: TenantMove.Refused.self, "not being moved") { _ = try await TenantMove(services: platform.services).abort(store.id) }
         }
-        try await second.stop()
     }
 
     @Test("moves need PostgreSQL; a store recorded as moving refuses writes before any handler runs, and serves reads")
