@@ -66,6 +66,29 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
     /// keeps retrying a server that is down for much longer; a store's request should not).
     /// Only the wait for the connection is timed, never the work done on it.
     private func withConnection<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        // A connection the server has closed may still be handed out for a moment: the body
+        // does not run on it, and another is leased (after the pool has heard of the close).
+        var attempt = 1
+        while true {
+            do {
+                return try await withLeasedConnection { connection in
+                    guard !connection.isClosed else {
+                        try? await connection.closeFuture.get()
+                        throw StaleConnection()
+                    }
+                    return try await body(connection)
+                }
+            } catch is StaleConnection where attempt < 3 {
+                attempt += 1
+            } catch is StaleConnection {
+                throw DatabaseConnectionLost()
+            }
+        }
+    }
+
+    private struct StaleConnection: Error {}
+
+    private func withLeasedConnection<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         guard let leaseTimeout else { return try await client.withConnection(body) }
         return try await withoutActuallyEscaping(body) { body in
             let lease = LeaseRace()
