@@ -36,6 +36,14 @@ public protocol DatabaseHandle: Sendable {
 
     /// Closes every connection. The handle is unusable afterwards.
     func close() async
+
+    /// Gets ready for a first write that is expected soon (a spare database held open for the
+    /// next signup), so that the write itself costs less. Changes no data.
+    func prepareForWrites() async throws
+}
+
+extension DatabaseHandle {
+    public func prepareForWrites() async throws {}
 }
 
 /// A handle that was used after `close()`.

@@ -31,14 +31,30 @@ public struct ProvisioningLog: Sendable {
     }
 
     public func record(_ attempt: ProvisioningAttempt) async throws {
-        let steps = String(decoding: try JSONEncoder().encode(attempt.steps), as: UTF8.self)
-        try await database.writeStatement { sql in
-            try await sql.raw("""
-                INSERT INTO provisioning_attempts (id, tenant_id, slug, outcome, failed_step, error, steps, total_microseconds, started_at)
-                VALUES (\(bind: attempt.id), \(bind: attempt.tenantID), \(bind: attempt.slug), \(bind: attempt.succeeded ? "succeeded" : "failed"),
+        try await database.writeStatement { sql in try await Self.insert(attempt, sql) }
+    }
+
+    /// Writes `attempt` in the caller's transaction (a successful signup's log goes in the same
+    /// platform write as its activation).
+    static func insert(_ attempt: ProvisioningAttempt, _ sql: any SQLDatabase) async throws {
+        try await insert([attempt], sql)
+    }
+
+    /// Writes `attempts` in one statement, in the caller's transaction.
+    static func insert(_ attempts: [ProvisioningAttempt], _ sql: any SQLDatabase) async throws {
+        guard !attempts.isEmpty else { return }
+        let encoder = JSONEncoder()
+        let rows: [SQLQueryString] = try attempts.map { attempt in
+            let steps = String(decoding: try encoder.encode(attempt.steps), as: UTF8.self)
+            return """
+                (\(bind: attempt.id), \(bind: attempt.tenantID), \(bind: attempt.slug), \(bind: attempt.succeeded ? "succeeded" : "failed"),
                 \(bind: attempt.failedStep?.rawValue), \(bind: attempt.error), \(bind: steps), \(bind: attempt.totalMicroseconds), \(bind: Timestamp.string(attempt.startedAt)))
-                """).run()
+                """
         }
+        try await sql.raw("""
+            INSERT INTO provisioning_attempts (id, tenant_id, slug, outcome, failed_step, error, steps, total_microseconds, started_at)
+            VALUES \(rows.joined(separator: ", "))
+            """).run()
     }
 
     /// The most recent attempts, newest first.

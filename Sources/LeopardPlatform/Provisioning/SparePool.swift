@@ -17,6 +17,12 @@ public actor SparePool {
     let platform: any DatabaseHandle
     let provider: any TenantDatabaseProvider
     let migrator: Migrator
+    /// Where spares are held open, and how many: on SQLite a signup then starts on an open,
+    /// migrated handle. (On PostgreSQL each would hold a server connection, so none are.)
+    let databases: TenantDatabases?
+    let keepOpen: Int
+    /// Signups' registry rows, written in batches.
+    let reservations: RequestBatcher<Tenant, TenantDatabaseLocation?>
     let logger: Logger
     private var filling: Task<Void, Never>?
     private var stopped = false
@@ -25,8 +31,15 @@ public actor SparePool {
     /// (on PostgreSQL, `CREATE DATABASE` would queue with the signups' own work).
     static let quietPeriod: Duration = .seconds(1)
 
-    public init(target: Int, platform: any DatabaseHandle, provider: any TenantDatabaseProvider, migrator: Migrator, logger: Logger) {
+    public init(target: Int, platform: any DatabaseHandle, provider: any TenantDatabaseProvider, migrator: Migrator,
+                databases: TenantDatabases? = nil, keepOpen: Int = 0, logger: Logger) {
         self.target = max(0, target)
+        self.databases = databases
+        self.keepOpen = databases == nil ? 0 : max(0, keepOpen)
+        let claimSpares = target > 0, kind = provider.kind, fingerprint = migrator.fingerprint
+        self.reservations = RequestBatcher { tenants in
+            await Self.reserveBatch(tenants, claimSpares: claimSpares, platform: platform, kind: kind, fingerprint: fingerprint)
+        }
         self.platform = platform
         self.provider = provider
         self.migrator = migrator
@@ -39,37 +52,49 @@ public actor SparePool {
     /// registry row is inserted already pointing at the spare. Returns where the store's
     /// database now is, or nil when the pool was empty (the row then names `tenant.database`,
     /// which the caller creates). A taken slug throws `TenantRegistry.SlugTaken` and leaves the
-    /// spare in the pool.
+    /// spare in the pool. Signups that arrive together share the write (`reserveBatch`).
     public nonisolated func reserve(_ tenant: Tenant) async throws -> TenantDatabaseLocation? {
-        guard target > 0 else {
-            try await TenantRegistry(database: platform).reserve(tenant)
-            return nil
-        }
-        let skipLocked: SQLQueryString = platform.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
-        let kind = provider.kind, storage = kind.rawValue, fingerprint = migrator.fingerprint
-        let location: TenantDatabaseLocation?
-        do {
-            location = try await platform.write { sql -> TenantDatabaseLocation? in
-                let claimed = try await sql.raw("""
-                    DELETE FROM spare_databases WHERE name = (
-                        SELECT name FROM spare_databases WHERE storage = \(bind: storage) AND fingerprint = \(bind: fingerprint)
-                        ORDER BY created_at, name LIMIT 1\(skipLocked)
-                    ) RETURNING name, role, sealed_password
-                    """).first().map { row in
-                    TenantDatabaseLocation(kind: kind, name: try row.decode(column: "name", as: String.self),
-                                           role: try row.decode(column: "role", as: String?.self),
-                                           sealedPassword: try row.decode(column: "sealed_password", as: String?.self))
-                }
-                var row = tenant
-                if let claimed { row.database = claimed }
-                try await TenantRegistry.insert(row, sql)
-                return claimed
-            }
-        } catch where DatabaseErrors.isUniqueViolation(error) {
-            throw TenantRegistry.SlugTaken(slug: tenant.slug)
-        }
+        let location = try await reservations.submit(tenant)
         if location != nil { await claimed() }
         return location
+    }
+
+    /// One platform write for a batch of signups: one statement claims a spare for each (as
+    /// many as there are), one inserts their registry rows. A row whose slug is taken is left
+    /// out and its spare goes back to the pool; the others go ahead.
+    static func reserveBatch(_ tenants: [Tenant], claimSpares: Bool, platform: any DatabaseHandle, kind: DatabaseKind,
+                             fingerprint: String) async -> [Result<TenantDatabaseLocation?, any Error>] {
+        let skipLocked: SQLQueryString = platform.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        let storage = kind.rawValue
+        do {
+            return try await platform.write { sql -> [Result<TenantDatabaseLocation?, any Error>] in
+                var spares: [(location: TenantDatabaseLocation, createdAt: String)] = []
+                if claimSpares {
+                    spares = try await sql.raw("""
+                        DELETE FROM spare_databases WHERE name IN (
+                            SELECT name FROM spare_databases WHERE storage = \(bind: storage) AND fingerprint = \(bind: fingerprint)
+                            ORDER BY created_at, name LIMIT \(bind: tenants.count)\(skipLocked)
+                        ) RETURNING name, role, sealed_password, created_at
+                        """).all().map { (try Self.location($0, kind: kind), try $0.decode(column: "created_at", as: String.self)) }
+                }
+                var rows = tenants
+                for index in rows.indices where index < spares.count { rows[index].database = spares[index].location }
+                let inserted = try await TenantRegistry.insert(rows, skippingTakenSlugs: sql)
+                let unused: [SQLQueryString] = rows.indices.filter { $0 < spares.count && !inserted.contains(rows[$0].id) }.map { index in
+                    let spare = spares[index]
+                    return "(\(bind: spare.location.name), \(bind: storage), \(bind: spare.location.role), \(bind: spare.location.sealedPassword), \(bind: fingerprint), \(bind: spare.createdAt))"
+                }
+                if !unused.isEmpty {
+                    try await sql.raw("INSERT INTO spare_databases (name, storage, role, sealed_password, fingerprint, created_at) VALUES \(unused.joined(separator: ", "))").run()
+                }
+                return rows.indices.map { index in
+                    guard inserted.contains(rows[index].id) else { return .failure(TenantRegistry.SlugTaken(slug: rows[index].slug)) }
+                    return .success(index < spares.count ? spares[index].location : nil)
+                }
+            }
+        } catch {
+            return tenants.map { _ in .failure(error) }
+        }
     }
 
     /// How many spares are ready.
@@ -118,7 +143,15 @@ public actor SparePool {
         guard target > 0 else { return }
         do {
             try await dropStale()
-            var ready = try await count()
+            let listed = try await readyNames()
+            var ready = listed.count
+            if let databases {
+                await databases.discardSpares(notIn: Set(listed.map(\.name)))
+                for location in listed where await databases.warmSpareCount < keepOpen {
+                    if stopped { return }
+                    await warm(location)
+                }
+            }
             while ready < target, !stopped {
                 try await makeOne()
                 ready += 1
@@ -141,6 +174,8 @@ public actor SparePool {
         }
         do {
             try await provider.create(location, migrator: migrator)
+            // Opened before the row says ready, so no signup can claim it while it opens.
+            if let databases, await databases.warmSpareCount < keepOpen { await warm(location) }
         } catch {
             try? await platform.write { sql in try await sql.raw("DELETE FROM spare_databases WHERE name = \(bind: location.name)").run() }
             throw error
@@ -150,27 +185,43 @@ public actor SparePool {
         }
     }
 
+    /// The spares ready to claim.
+    private func readyNames() async throws -> [TenantDatabaseLocation] {
+        let storage = self.storage, fingerprint = migrator.fingerprint, kind = provider.kind
+        return try await platform.read { sql in
+            try await sql.raw("SELECT name, role, sealed_password FROM spare_databases WHERE storage = \(bind: storage) AND fingerprint = \(bind: fingerprint) ORDER BY created_at, name")
+                .all().map { try Self.location($0, kind: kind) }
+        }
+    }
+
+    static func location(_ row: any SQLRow, kind: DatabaseKind) throws -> TenantDatabaseLocation {
+        TenantDatabaseLocation(kind: kind, name: try row.decode(column: "name", as: String.self), role: try row.decode(column: "role", as: String?.self),
+                               sealedPassword: try row.decode(column: "sealed_password", as: String?.self))
+    }
+
+    /// Holds a spare open; a spare that cannot be opened stays in the pool (its signup will
+    /// report the error), and the pool goes on.
+    private func warm(_ location: TenantDatabaseLocation) async {
+        do {
+            try await databases?.warm(spare: location)
+        } catch {
+            logger.warning("could not open a spare store database ahead of time", metadata: ["database": .string(location.name), "error": .string(DatabaseErrors.summary(error))])
+        }
+    }
+
     /// Drops spares made from another template (an upgrade) and ones left half made (ten
     /// minutes old: another instance may be making one right now).
     private func dropStale(now: Date = Date()) async throws {
         let storage = self.storage, fingerprint = migrator.fingerprint, kind = provider.kind
         let abandoned = now.addingTimeInterval(-600).stamp
-        let listed = try await platform.read { sql in
-            try await sql.raw("SELECT name, role, sealed_password FROM spare_databases WHERE storage = \(bind: storage) AND fingerprint = \(bind: fingerprint)").all().map { row in
-                TenantDatabaseLocation(kind: kind, name: try row.decode(column: "name", as: String.self), role: try row.decode(column: "role", as: String?.self),
-                                       sealedPassword: try row.decode(column: "sealed_password", as: String?.self))
-            }
-        }
+        let listed = try await readyNames()
         // Spares this platform cannot use (sealed with another platform key) go too.
         let unusable = listed.filter { !provider.canUse($0) }
         let stale = try await platform.read { sql in
             try await sql.raw("""
                 SELECT name, role, sealed_password FROM spare_databases
                 WHERE storage = \(bind: storage) AND fingerprint <> \(bind: fingerprint) AND (fingerprint <> 'building' OR created_at < \(bind: abandoned))
-                """).all().map { row in
-                TenantDatabaseLocation(kind: kind, name: try row.decode(column: "name", as: String.self), role: try row.decode(column: "role", as: String?.self),
-                                       sealedPassword: try row.decode(column: "sealed_password", as: String?.self))
-            }
+                """).all().map { try Self.location($0, kind: kind) }
         }
         for location in stale + unusable {
             // The row goes first: only the one who deleted it drops the database, so a spare that
@@ -178,7 +229,10 @@ public actor SparePool {
             let mine = try await platform.write { sql in
                 try await sql.raw("DELETE FROM spare_databases WHERE name = \(bind: location.name) RETURNING name").first() != nil
             }
-            if mine { try await provider.drop(location) }
+            if mine {
+                await databases?.discardSpare(location)
+                try await provider.drop(location)
+            }
         }
     }
 }

@@ -50,7 +50,15 @@ public struct TenantProvisioner: Sendable {
     /// Spare databases to claim instead of creating one; nil or empty means create.
     let pool: SparePool?
     let faultInjector: FaultInjector?
+    /// Activations (each with its log entry), written in batches across signups.
+    let activations: RequestBatcher<Activation, (Tenant, ProvisioningAttempt)>
     let logger: Logger
+
+    /// A store to activate, and its log entry as of the moment the write runs.
+    struct Activation: Sendable {
+        let tenantID: String
+        let attempt: @Sendable (ContinuousClock.Instant) -> ProvisioningAttempt
+    }
 
     /// `faultInjector` is for tests only: it is called after each step's action and may throw to
     /// make that step fail. No HTTP route or command-line option reaches it.
@@ -63,6 +71,29 @@ public struct TenantProvisioner: Sendable {
         self.setup = setup
         self.faultInjector = faultInjector
         self.logger = logger
+        let platform = registry.database
+        self.activations = RequestBatcher { batch in await Self.activate(batch, platform: platform) }
+    }
+
+    /// One platform write for a batch of activations: one statement activates the stores still
+    /// being provisioned, one writes their log entries. A store that left `provisioning`
+    /// meanwhile gets `RowChanged`; the others go ahead.
+    static func activate(_ batch: [Activation], platform: any DatabaseHandle) async -> [Result<(Tenant, ProvisioningAttempt), any Error>] {
+        do {
+            return try await platform.write { sql -> [Result<(Tenant, ProvisioningAttempt), any Error>] in
+                let activated = try await TenantRegistry.activate(batch.map(\.tenantID), now: Date(), sql)
+                let byID = Dictionary(activated.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                let now = ContinuousClock.now
+                let results: [Result<(Tenant, ProvisioningAttempt), any Error>] = batch.map { activation in
+                    guard let tenant = byID[activation.tenantID] else { return .failure(RowChanged(tenantID: activation.tenantID)) }
+                    return .success((tenant, activation.attempt(now)))
+                }
+                try await ProvisioningLog.insert(results.compactMap { try? $0.get().1 }, sql)
+                return results
+            }
+        } catch {
+            return batch.map { _ in .failure(error) }
+        }
     }
 
     public func provision(_ request: ProvisioningRequest) async throws -> ProvisioningResult {
@@ -74,15 +105,17 @@ public struct TenantProvisioner: Sendable {
         var timings: [ProvisioningAttempt.StepTiming] = []
         var undo: [(ProvisioningStep, @Sendable () async throws -> Void)] = []
         var tenant: Tenant?
+        var succeeded: ProvisioningAttempt?
         var setupToken: String?
         var current = ProvisioningStep.reserveSlug
 
-        func run(_ step: ProvisioningStep, _ action: () async throws -> Void) async throws {
+        /// `action` gets the step's start; `injectsOwnFault` says it calls the fault injector itself.
+        func run(_ step: ProvisioningStep, injectsOwnFault: Bool = false, _ action: (ContinuousClock.Instant) async throws -> Void) async throws {
             current = step
             let stepStart = clock.now
             do {
-                try await action()
-                try faultInjector?(step)
+                try await action(stepStart)
+                if !injectsOwnFault { try faultInjector?(step) }
                 timings.append(.init(step: step, microseconds: (clock.now - stepStart).microseconds, succeeded: true))
             } catch {
                 timings.append(.init(step: step, microseconds: (clock.now - stepStart).microseconds, succeeded: false))
@@ -103,7 +136,7 @@ public struct TenantProvisioner: Sendable {
             let pool = self.pool
 
             var claimedSpare = false
-            try await run(.reserveSlug) {
+            try await run(.reserveSlug) { _ in
                 // With a warm pool, the registry row is inserted already naming a spare database
                 // when there is one (one platform write for both).
                 // Spares are on the platform's own server: used when the store goes there.
@@ -132,7 +165,7 @@ public struct TenantProvisioner: Sendable {
                     }))
                 }
             }
-            try await run(.createDatabase) {
+            try await run(.createDatabase) { _ in
                 guard !claimedSpare else { return }
                 try await provider.create(location, migrator: setup.migrator)
                 let created = location
@@ -141,22 +174,34 @@ public struct TenantProvisioner: Sendable {
                     try await provider.drop(created)
                 }))
             }
-            try await run(.migrateSchema) {
+            try await run(.migrateSchema) { _ in
                 undo.append((.migrateSchema, { await databases.close(tenantID: tenantID) }))
                 try await databases.withDatabase(tenantID: tenantID, location: location, justCreated: true) { _ in }
             }
-            try await run(.createOwner) {
+            try await run(.createOwner) { _ in
                 let owner = StoreSetup.Owner(storeName: request.storeName, email: request.ownerEmail.value, passwordHash: request.ownerPasswordHash)
                 setupToken = try await databases.withDatabase(tenantID: tenantID, location: location) { db in
                     try await setup.createOwner(db, owner)
                 }
             }
-            try await run(.markActive) {
-                guard let active = try await registry.transition(id: tenantID, from: [.provisioning], to: .active) else {
-                    throw RowChanged(tenantID: tenantID)
-                }
+            // Activation and its log entry are one platform write, shared with the signups that
+            // activate at the same moment (a burst queues for the platform's one writer). The
+            // step's time (and the total) in the log are taken when the write runs. Nothing can
+            // fail after it, so it needs no compensation.
+            let stepsBefore = timings
+            let slug = request.slug.value
+            try await run(.markActive, injectsOwnFault: true) { stepStart in
+                // Before the write: a failure injected here leaves the store unactivated.
+                try faultInjector?(.markActive)
+                let (active, attempt) = try await activations.submit(Activation(tenantID: tenantID) { now in
+                    ProvisioningAttempt(
+                        id: Identifier.make("prv"), tenantID: tenantID, slug: slug, succeeded: true, failedStep: nil, error: nil,
+                        steps: stepsBefore + [.init(step: .markActive, microseconds: (now - stepStart).microseconds, succeeded: true)],
+                        totalMicroseconds: (now - started).microseconds, startedAt: startedAt
+                    )
+                })
                 tenant = active
-                undo.append((.markActive, { _ = try await registry.transition(id: tenantID, from: [.active], to: .provisioning) }))
+                succeeded = attempt
             }
         } catch {
             let failedStep = current
@@ -184,12 +229,7 @@ public struct TenantProvisioner: Sendable {
             throw ProvisioningFailed(step: failedStep, underlying: error)
         }
 
-        let attempt = ProvisioningAttempt(
-            id: Identifier.make("prv"), tenantID: tenantID, slug: request.slug.value, succeeded: true, failedStep: nil,
-            error: nil, steps: timings, totalMicroseconds: (clock.now - started).microseconds, startedAt: startedAt
-        )
-        await record(attempt)
-        guard let tenant else { throw ProvisioningFailed(step: .markActive, underlying: RowChanged(tenantID: tenantID)) }
+        guard let tenant, let attempt = succeeded else { throw ProvisioningFailed(step: .markActive, underlying: RowChanged(tenantID: tenantID)) }
         logger.info("store created", metadata: ["tenant": .string(tenantID), "slug": .string(tenant.slug), "microseconds": .stringConvertible(attempt.totalMicroseconds)])
         return ProvisioningResult(tenant: tenant, setupToken: setupToken, attempt: attempt)
     }

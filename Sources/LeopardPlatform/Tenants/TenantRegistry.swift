@@ -48,14 +48,37 @@ public struct TenantRegistry: Sendable {
     /// Inserts the row in the caller's transaction (a signup that claims a spare database in the
     /// same platform write).
     static func insert(_ tenant: Tenant, _ sql: any SQLDatabase) async throws {
-        try await sql.raw("""
-            INSERT INTO tenants (\(unsafeRaw: Self.columns)) VALUES (
-            \(bind: tenant.id), \(bind: tenant.slug), \(bind: tenant.storeName), \(bind: tenant.ownerEmail),
-            \(bind: tenant.status.rawValue), \(bind: tenant.database.kind.rawValue), \(bind: tenant.database.name),
-            \(bind: tenant.database.role), \(bind: tenant.database.sealedPassword),
-            \(bind: Timestamp.string(tenant.createdAt)), \(bind: Timestamp.string(tenant.updatedAt)), \(bind: tenant.deletedAt.map(Timestamp.string)),
-            \(bind: tenant.dedicated ? 1 : 0), \(bind: tenant.database.pod), \(bind: try tenant.moveTarget.map(Self.encode)))
-            """).run()
+        try await sql.raw("INSERT INTO tenants (\(unsafeRaw: Self.columns)) VALUES \(try Self.values(tenant))").run()
+    }
+
+    /// Inserts the rows whose slugs are free, in one statement, in the caller's transaction;
+    /// returns the ids inserted. A row whose slug is taken (before, or by an earlier row of the
+    /// same call) is left out.
+    static func insert(_ tenants: [Tenant], skippingTakenSlugs sql: any SQLDatabase) async throws -> Set<String> {
+        guard !tenants.isEmpty else { return [] }
+        let rows = try tenants.map(Self.values).joined(separator: ", ")
+        let inserted = try await sql.raw("INSERT INTO tenants (\(unsafeRaw: Self.columns)) VALUES \(rows) ON CONFLICT (slug) DO NOTHING RETURNING id").all()
+        return Set(try inserted.map { try $0.decode(column: "id", as: String.self) })
+    }
+
+    private static func values(_ tenant: Tenant) throws -> SQLQueryString {
+        """
+        (\(bind: tenant.id), \(bind: tenant.slug), \(bind: tenant.storeName), \(bind: tenant.ownerEmail),
+        \(bind: tenant.status.rawValue), \(bind: tenant.database.kind.rawValue), \(bind: tenant.database.name),
+        \(bind: tenant.database.role), \(bind: tenant.database.sealedPassword),
+        \(bind: Timestamp.string(tenant.createdAt)), \(bind: Timestamp.string(tenant.updatedAt)), \(bind: tenant.deletedAt.map(Timestamp.string)),
+        \(bind: tenant.dedicated ? 1 : 0), \(bind: tenant.database.pod), \(bind: try tenant.moveTarget.map(Self.encode)))
+        """
+    }
+
+    /// Activates the stores among `ids` that are still being provisioned, in one statement, in
+    /// the caller's transaction; returns them as they are now.
+    static func activate(_ ids: [String], now: Date, _ sql: any SQLDatabase) async throws -> [Tenant] {
+        guard !ids.isEmpty else { return [] }
+        return try await sql.raw("""
+            UPDATE tenants SET status = 'active', updated_at = \(bind: Timestamp.string(now)), deleted_at = NULL
+            WHERE status = 'provisioning' AND id IN (\(binds: ids)) RETURNING \(unsafeRaw: Self.columns)
+            """).all().map(Self.decode)
     }
 
     /// Removes the row for good (saga compensation and purge).
@@ -109,16 +132,20 @@ public struct TenantRegistry: Sendable {
     /// Moves a tenant to `status` when it is in one of `from`. Returns the tenant after the
     /// change, or nil when it was not in one of those states (or does not exist).
     public func transition(id: String, from: Set<TenantStatus>, to status: TenantStatus, now: Date = Date()) async throws -> Tenant? {
-        let fromList = from.map(\.rawValue).sorted()
-        return try await database.writeStatement { sql in
-            var query = SQLQueryString("UPDATE tenants SET status = \(bind: status.rawValue), updated_at = \(bind: Timestamp.string(now))")
-            switch status {
-            case .deleted: query += ", deleted_at = \(bind: Timestamp.string(now))"
-            default: query += ", deleted_at = NULL"
-            }
-            query += " WHERE id = \(bind: id) AND status IN (\(binds: fromList)) RETURNING \(unsafeRaw: Self.columns)"
-            return try await sql.raw(query).first().map(Self.decode)
+        try await database.writeStatement { sql in
+            try await Self.transition(id: id, from: from, to: status, now: now, sql)
         }
+    }
+
+    /// `transition` in the caller's transaction (activation writes the provisioning log with it).
+    static func transition(id: String, from: Set<TenantStatus>, to status: TenantStatus, now: Date, _ sql: any SQLDatabase) async throws -> Tenant? {
+        var query = SQLQueryString("UPDATE tenants SET status = \(bind: status.rawValue), updated_at = \(bind: Timestamp.string(now))")
+        switch status {
+        case .deleted: query += ", deleted_at = \(bind: Timestamp.string(now))"
+        default: query += ", deleted_at = NULL"
+        }
+        query += " WHERE id = \(bind: id) AND status IN (\(binds: from.map(\.rawValue).sorted())) RETURNING \(unsafeRaw: Self.columns)"
+        return try await sql.raw(query).first().map(Self.decode)
     }
 
     /// Marks a store as served by an instance of its own, or back on the shared instances.

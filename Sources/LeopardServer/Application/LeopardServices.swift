@@ -105,7 +105,8 @@ public struct LeopardServices: Sendable {
         } else {
             let tenants = configuration.dataDirectory.appendingPathComponent("tenants", isDirectory: true)
             try manager.createDirectory(at: tenants, withIntermediateDirectories: true)
-            platform = try await SQLiteDatabaseHandle.open(path: configuration.dataDirectory.appendingPathComponent("platform.sqlite").path, readerCount: 4, logger: logger)
+            platform = try await SQLiteDatabaseHandle.open(path: configuration.dataDirectory.appendingPathComponent("platform.sqlite").path, readerCount: 4,
+                                                          writerThreadPool: SQLiteDatabaseHandle.platformWriterThread, logger: logger)
             provider = SQLiteTenantProvider(directory: tenants, readerCount: configuration.sqliteReaders, logger: logger)
             capacity = min(capacity, FileDescriptorLimit.tenantCapacity(descriptors: descriptors, connectionsPerTenant: 1 + configuration.sqliteReaders))
         }
@@ -122,7 +123,11 @@ public struct LeopardServices: Sendable {
                 try await StaleProvisioningSweep(registry: registry, provider: provider, logger: logger).run()
             }
             let directory = TenantDirectory(registry: registry)
-            let pool = SparePool(target: configuration.spareStores, platform: platform, provider: provider, migrator: storeMigrator, logger: logger)
+            // On SQLite, spares wait open (one connection each, up to half the cap on open stores),
+            // so that a burst of signups does not open its databases.
+            let keepOpen = provider.kind == .sqlite ? min(configuration.spareStores, capacity / 2) : 0
+            let pool = SparePool(target: configuration.spareStores, platform: platform, provider: provider, migrator: storeMigrator,
+                                 databases: databases, keepOpen: keepOpen, logger: logger)
             let httpClient = HTTPClient.leopard()
             let proxySignature = ProxySignature(key: secrets.derivedKey(purpose: "dedicated-proxy"))
             let providers = PaymentProviders(client: httpClient, secrets: secrets, stripeBase: configuration.stripeAPIBase)

@@ -7,6 +7,9 @@ import Logging
 ///   every open store is in use, a new one waits until one is released.
 /// - Pending tenant migrations run when a store is opened.
 /// - Counts hits, misses and evictions.
+/// - Keeps spare databases open ahead of signups when asked (`warm(spare:)`): a new store then
+///   starts on a handle that is already open and migrated, and opening 100 databases is not part
+///   of a burst of 100 signups.
 public actor TenantDatabases {
     public struct Stats: Sendable, Equatable {
         public var open: Int
@@ -28,7 +31,7 @@ public actor TenantDatabases {
     }
 
     private enum Slot {
-        case opening(Task<any DatabaseHandle, any Error>)
+        case opening(Task<any DatabaseHandle, any Error>, TenantDatabaseLocation)
         case open(Entry)
     }
 
@@ -45,6 +48,9 @@ public actor TenantDatabases {
     private var hits = 0
     private var misses = 0
     private var evictions = 0
+    /// Spare databases held open for the next signups, by database name.
+    private var warmSpares: [String: (location: TenantDatabaseLocation, handle: any DatabaseHandle)] = [:]
+    private var warming: Set<String> = []
 
     public init(provider: any TenantDatabaseProvider, migrator: Migrator, capacity: Int, logger: Logger = Logger(label: "leopard.tenant-databases")) {
         self.provider = provider
@@ -107,7 +113,7 @@ public actor TenantDatabases {
                 slots[tenantID] = .open(entry)
                 await withCheckedContinuation { closeWaiters[tenantID, default: []].append($0) }
             }
-        case .opening(let task):
+        case .opening(let task, _):
             _ = try? await task.value
             await close(tenantID: tenantID)
         case nil:
@@ -125,9 +131,12 @@ public actor TenantDatabases {
         for slot in current.values {
             switch slot {
             case .open(let entry): await entry.handle.close()
-            case .opening(let task): _ = try? await task.value  // its handle is closed by finishOpening
+            case .opening(let task, _): _ = try? await task.value  // its handle is closed by finishOpening
             }
         }
+        let spares = warmSpares
+        warmSpares.removeAll()
+        for spare in spares.values { await spare.handle.close() }
         for id in Array(closeWaiters.keys) { resumeCloseWaiters(id) }
     }
 
@@ -153,7 +162,7 @@ public actor TenantDatabases {
                 entry.lastUsed = clock
                 slots[tenantID] = .open(entry)
                 return entry.handle
-            case .opening(let task):
+            case .opening(let task, _):
                 // Share the open in flight. The task stores the open entry (or clears the slot)
                 // before it finishes, so after this the loop finds `.open` or nothing.
                 _ = try await task.value
@@ -166,6 +175,14 @@ public actor TenantDatabases {
                     continue
                 }
                 misses += 1
+                if let spare = warmSpares.removeValue(forKey: location.name) {
+                    if spare.location == location {
+                        clock &+= 1
+                        slots[tenantID] = .open(Entry(handle: spare.handle, location: location, leases: 1, lastUsed: clock, retiring: false))
+                        return spare.handle
+                    }
+                    await spare.handle.close()
+                }
                 let provider = self.provider
                 let migrator = self.migrator
                 let logger = self.logger
@@ -184,7 +201,7 @@ public actor TenantDatabases {
                     }
                     return handle
                 }
-                slots[tenantID] = .opening(task)
+                slots[tenantID] = .opening(task, location)
                 // finishOpening counted this caller's lease, so the entry cannot be evicted
                 // between the open and this return.
                 return try await task.value
@@ -204,6 +221,56 @@ public actor TenantDatabases {
             await handle.close()
             throw error
         }
+    }
+
+    /// Opens a spare database (and applies pending migrations) and keeps it open, outside the
+    /// cap, until a new store's first lease takes it over or `discardSpare` closes it. Nothing
+    /// happens when it is already open here, under a store or as a spare.
+    public func warm(spare location: TenantDatabaseLocation) async throws {
+        guard !shuttingDown, !isInUse(location), !warming.contains(location.name) else { return }
+        warming.insert(location.name)
+        defer { warming.remove(location.name) }
+        let handle = try await Self.openAndMigrate(tenantID: location.name, location: location, justCreated: true, provider: provider, migrator: migrator, logger: logger)
+        do {
+            try await handle.prepareForWrites()
+        } catch {
+            await handle.close()
+            throw error
+        }
+        // A store may have claimed the spare, and opened it, while this open ran.
+        guard !shuttingDown, !isInUse(location) else {
+            await handle.close()
+            return
+        }
+        warmSpares[location.name] = (location, handle)
+    }
+
+    /// Closes a spare held open (it is about to be dropped, or another instance claimed it).
+    public func discardSpare(_ location: TenantDatabaseLocation) async {
+        if let spare = warmSpares.removeValue(forKey: location.name) { await spare.handle.close() }
+    }
+
+    /// Closes the spares held open whose names are not in `names` (claimed elsewhere or dropped).
+    public func discardSpares(notIn names: Set<String>) async {
+        for name in warmSpares.keys where !names.contains(name) {
+            if let spare = warmSpares.removeValue(forKey: name) { await spare.handle.close() }
+        }
+    }
+
+    /// How many spares are held open.
+    public var warmSpareCount: Int { warmSpares.count }
+
+    /// Whether `location` is open here as a spare or under a store (or being opened).
+    private func isInUse(_ location: TenantDatabaseLocation) -> Bool {
+        if warmSpares[location.name] != nil { return true }
+        for slot in slots.values {
+            switch slot {
+            case .open(let entry) where entry.location == location: return true
+            case .opening(_, let opening) where opening == location: return true
+            default: continue
+            }
+        }
+        return false
     }
 
     /// Records an open that finished, with the opener's lease. False during shutdown.

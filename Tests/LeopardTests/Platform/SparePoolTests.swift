@@ -89,4 +89,18 @@ struct SparePoolTests {
             #expect(try await platform.services.registry.count() == 1)
         }
     }
+
+    @Test("on SQLite spares wait open, so a new store starts on an open handle; on PostgreSQL they hold no connections",
+          arguments: TestPlatform.storages)
+    func sparesWaitOpen(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage, configure: { $0.spareStores = 2 }) { platform, client in
+            let pool = platform.services.sparePool, databases = platform.services.databases
+            await pool.fill()
+            await pool.stop()
+            #expect(await databases.warmSpareCount == (storage == .sqlite ? 2 : 0))
+            let store = try await client.makeStore("Open Spare Shop")
+            #expect(await databases.warmSpareCount == (storage == .sqlite ? 1 : 0))
+            #expect(await databases.isOpen(tenantID: store.id))
+        }
+    }
 }

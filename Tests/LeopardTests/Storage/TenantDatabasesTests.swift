@@ -191,4 +191,53 @@ struct TenantDatabasesTests {
         await #expect(throws: TenantDatabaseMissing.self) { _ = try await provider.open(location) }
         #expect(FileManager.default.fileExists(atPath: sentinel.path))
     }
+
+    @Test("a spare held open is taken over by its store's first request, with its write-ahead log already started")
+    func warmSpare() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (databases, provider, stores) = try await fixture(directory, count: 2, capacity: 4)
+        let (id, location) = stores[0]
+        let path = try provider.inner.path(for: location)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        try await databases.warm(spare: location)
+        try await databases.warm(spare: location)  // already open: nothing happens
+        #expect(await provider.counter.count == 1)
+        #expect(await databases.warmSpareCount == 1)
+        #expect(await databases.stats().open == 0, "a spare is not a store and takes no place under the cap")
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"), "the log was started ahead of the first write")
+
+        try await databases.withDatabase(tenantID: id, location: location) { db in
+            try await db.write { try await $0.raw("INSERT INTO items (id) VALUES (1)").run() }
+            let version = try await db.read { try await $0.raw("PRAGMA user_version").first()?.decode(column: "user_version", as: Int.self) }
+            #expect(version == 0, "starting the log changed nothing")
+        }
+        #expect(await provider.counter.count == 1, "the store used the spare's handle; nothing else was opened")
+        #expect(await databases.warmSpareCount == 0)
+        #expect(await databases.isOpen(tenantID: id))
+
+        // A spare that is open under a store is not opened again.
+        try await databases.warm(spare: location)
+        #expect(await provider.counter.count == 1)
+        #expect(await databases.warmSpareCount == 0)
+        await databases.closeAll()
+    }
+
+    @Test("spares held open are closed when discarded, claimed elsewhere or at shutdown, and a later request opens afresh")
+    func discardSpares() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (databases, provider, stores) = try await fixture(directory, count: 3, capacity: 4)
+        for (_, location) in stores { try await databases.warm(spare: location) }
+        #expect(await databases.warmSpareCount == 3)
+        await databases.discardSpare(stores[0].1)
+        #expect(await databases.warmSpareCount == 2)
+        await databases.discardSpares(notIn: [stores[1].1.name])
+        #expect(await databases.warmSpareCount == 1)
+        let (id, location) = stores[0]
+        try await databases.withDatabase(tenantID: id, location: location) { _ in }
+        #expect(await provider.counter.count == 4, "the discarded spare was opened again")
+        await databases.closeAll()
+        #expect(await databases.warmSpareCount == 0)
+    }
 }
