@@ -108,7 +108,9 @@ public struct LeopardServices: Sendable {
             platform = try await SQLiteDatabaseHandle.open(path: configuration.dataDirectory.appendingPathComponent("platform.sqlite").path, readerCount: 4,
                                                           writerThreadPool: SQLiteDatabaseHandle.platformWriterThread, logger: logger)
             provider = SQLiteTenantProvider(directory: tenants, readerCount: configuration.sqliteReaders, logger: logger)
-            capacity = min(capacity, FileDescriptorLimit.tenantCapacity(descriptors: descriptors, connectionsPerTenant: 1 + configuration.sqliteReaders))
+            // Spares held open (see below) take one connection each out of the same budget.
+            let sparesOpen = min(configuration.spareStores, capacity / 2)
+            capacity = min(capacity, FileDescriptorLimit.tenantCapacity(descriptors: descriptors - 3 * sparesOpen, connectionsPerTenant: 1 + configuration.sqliteReaders))
         }
 
         do {
@@ -123,9 +125,9 @@ public struct LeopardServices: Sendable {
                 try await StaleProvisioningSweep(registry: registry, provider: provider, logger: logger).run()
             }
             let directory = TenantDirectory(registry: registry)
-            // On SQLite, spares wait open (one connection each, up to half the cap on open stores),
-            // so that a burst of signups does not open its databases.
-            let keepOpen = provider.kind == .sqlite ? min(configuration.spareStores, capacity / 2) : 0
+            // On SQLite, spares wait open (one connection each, up to half the configured cap on
+            // open stores), so that a burst of signups does not open its databases.
+            let keepOpen = provider.kind == .sqlite ? min(configuration.spareStores, configuration.maxOpenTenants / 2) : 0
             let pool = SparePool(target: configuration.spareStores, platform: platform, provider: provider, migrator: storeMigrator,
                                  databases: databases, keepOpen: keepOpen, logger: logger)
             let httpClient = HTTPClient.leopard()
