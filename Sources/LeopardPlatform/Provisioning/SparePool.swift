@@ -175,7 +175,11 @@ public actor SparePool {
         do {
             try await provider.create(location, migrator: migrator)
             // Opened before the row says ready, so no signup can claim it while it opens.
-            if let databases, await databases.warmSpareCount < keepOpen { await warm(location) }
+            if let databases, await databases.warmSpareCount < keepOpen {
+                await warm(location)
+            } else if provider.kind == .postgres {
+                await connectOnce(location)
+            }
         } catch {
             try? await platform.write { sql in try await sql.raw("DELETE FROM spare_databases WHERE name = \(bind: location.name)").run() }
             throw error
@@ -206,6 +210,26 @@ public actor SparePool {
             try await databases?.warm(spare: location)
         } catch {
             logger.warning("could not open a spare store database ahead of time", metadata: ["database": .string(location.name), "error": .string(DatabaseErrors.summary(error))])
+        }
+    }
+
+    /// Connects to a new PostgreSQL spare once and lets go. A new database's first connection
+    /// builds the server's catalog cache file for it (`pg_internal.init`), which later
+    /// connections read: made now, it is not part of the signup's first connection. Measured:
+    /// a first connection to a new clone costs about 3 ms more server CPU than later ones, which
+    /// a burst of 100 signups paid all at once on two cores.
+    private func connectOnce(_ location: TenantDatabaseLocation) async {
+        do {
+            let handle = try await provider.openJustCreated(location)
+            do {
+                _ = try await migrator.migrate(handle)
+            } catch {
+                await handle.close()
+                throw error
+            }
+            await handle.close()
+        } catch {
+            logger.warning("could not connect to a new spare store database", metadata: ["database": .string(location.name), "error": .string(DatabaseErrors.summary(error))])
         }
     }
 
