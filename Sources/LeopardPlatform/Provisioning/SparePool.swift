@@ -128,9 +128,14 @@ public actor SparePool {
 
     /// Tops the pool up to its target and returns when it is (or when making one failed).
     public func fill() async {
-        if let filling { await filling.value }
+        // One fill at a time: two would make spares past the target and could close each
+        // other's spares held open (a spare still `building` is not listed).
+        while let filling { await filling.value }
         guard !stopped else { return }
-        await fillNow()
+        let task = Task { await self.fillNow() }
+        filling = task
+        await task.value
+        if filling == task { filling = nil }
     }
 
     /// Lets a fill under way finish and starts no other (the databases are about to close).
@@ -156,6 +161,10 @@ public actor SparePool {
                 try await makeOne()
                 ready += 1
             }
+            // A spare listed above may have been claimed while this fill opened others (by
+            // another instance, or here by a store since closed): hold open only those still
+            // in the pool.
+            if let databases { await databases.discardSpares(notIn: Set(try await readyNames().map(\.name))) }
         } catch {
             logger.error("the warm pool of store databases could not be filled", metadata: ["error": .string(DatabaseErrors.summary(error))])
         }

@@ -161,6 +161,9 @@ public struct TenantProvisioner: Sendable {
                     let spare = location
                     undo.append((.createDatabase, {
                         await databases.close(tenantID: tenantID)
+                        // Not leased yet when a step before the schema failed: still held open
+                        // as a spare here.
+                        await databases.discardSpare(spare)
                         try await provider.drop(spare)
                     }))
                 }

@@ -181,7 +181,9 @@ public actor TenantDatabases {
                         slots[tenantID] = .open(Entry(handle: spare.handle, location: location, leases: 1, lastUsed: clock, retiring: false))
                         return spare.handle
                     }
+                    // Closing suspends: look at the slot and the cap again afterwards.
                     await spare.handle.close()
+                    continue
                 }
                 let provider = self.provider
                 let migrator = self.migrator
@@ -259,6 +261,11 @@ public actor TenantDatabases {
 
     /// How many spares are held open.
     public var warmSpareCount: Int { warmSpares.count }
+
+    /// Whether `location` is held open as a spare.
+    public func isWarmSpare(_ location: TenantDatabaseLocation) -> Bool {
+        warmSpares[location.name]?.location == location
+    }
 
     /// Whether `location` is open here as a spare or under a store (or being opened).
     private func isInUse(_ location: TenantDatabaseLocation) -> Bool {

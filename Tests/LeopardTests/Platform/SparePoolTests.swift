@@ -62,13 +62,19 @@ struct SparePoolTests {
             #expect(try await platform.services.registry.count() == 0)
             let attempt = try #require(try await platform.services.provisioningLog.recent(limit: 1).first)
             #expect(attempt.failedStep == step)
+            let provider = platform.services.databases.provider
+            func location(_ name: String) -> TenantDatabaseLocation {
+                TenantDatabaseLocation(kind: provider.kind, name: name, role: storage == .postgres ? name : nil)
+            }
+            // Before the next fill, which would close it anyway: the dropped spare is not held open.
+            for name in before.subtracting(try await spares(platform)) {
+                #expect(await !platform.services.databases.isWarmSpare(location(name)), "the dropped spare was closed")
+            }
             await pool.fill()
             let claimed = before.subtracting(try await spares(platform))
             #expect(claimed.count == 1)
-            let provider = platform.services.databases.provider
             for name in claimed {
-                let location = TenantDatabaseLocation(kind: provider.kind, name: name, role: storage == .postgres ? name : nil)
-                #expect(try await !provider.exists(location), "the claimed spare was dropped")
+                #expect(try await !provider.exists(location(name)), "the claimed spare was dropped")
             }
             #expect(try await client.signup(storeName: "Doomed Spare Shop").status == .created)
         }
