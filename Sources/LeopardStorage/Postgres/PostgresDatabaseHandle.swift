@@ -19,10 +19,13 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
     /// queues for `CREATE DATABASE`).
     private let leaseTimeout: Duration?
     private let logger: Logger
+    /// The database's name, for the operator's log.
+    private let databaseName: String
 
     public init(configuration: PostgresClient.Configuration, sessionSetup: [String] = [], leaseTimeout: Duration? = nil, logger: Logger = Logger(label: "leopard.postgres")) {
         self.leaseTimeout = leaseTimeout
         self.logger = logger
+        self.databaseName = configuration.database ?? configuration.username
         // The pool's background log says little an operator can act on, and warns about a lease
         // taken before `run()` has been scheduled, which is harmless: the lease waits for it.
         var background = logger
@@ -154,13 +157,14 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
     static let closeLimit: Duration = .seconds(3)
 
     /// Shuts the pool down, waiting at most `closeLimit`. A pool whose shutdown does not finish
-    /// (seen once in a benchmark: an evicted store's pool never finished closing, and the signup
-    /// that evicted it waited forever, with the connections gone from the server) is left to
-    /// finish in the background and logged: closing a store never holds a request for long.
+    /// (PostgresNIO 1.33, seen in benchmarks: a signup that evicted a store waited forever, with
+    /// the connections gone from the server; later this limit was reached once in 800 signups)
+    /// is left to finish in the background and logged: closing a store never holds a request
+    /// for long.
     public func close() async {
         runTask.cancel()
         if await !waitAtMost(Self.closeLimit, for: runTask) {
-            logger.warning("a PostgreSQL pool did not shut down in time; left to finish in the background", metadata: ["waited": .string("\(Self.closeLimit)")])
+            logger.warning("a PostgreSQL pool did not shut down in time; left to finish in the background", metadata: ["database": .string(databaseName), "waited": .string("\(Self.closeLimit)")])
         }
     }
 }
