@@ -127,7 +127,10 @@ public actor DedicatedInstances {
         let instance: Instance
         do {
             instance = try await acquire(tenant.id)
-        } catch is StartFailed {
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            // Not started (or its health check failed): the shopper gets a 503, never a 500.
             throw Problem.unavailable("The store's own instance could not be started; try again shortly.")
         }
         do {
@@ -137,8 +140,13 @@ public actor DedicatedInstances {
         } catch {
             done(tenant.id, generation: instance.generation)
             // The instance died under the request (killed, crashed): forget it. A read is sent
-            // again to a new one; a write may have been half done, so its client decides.
-            guard !retried, await instance.exit.wait(timeout: .milliseconds(500)) else { throw error }
+            // again to a new one; a write may have been half done, so its client decides. The
+            // exit can take a moment to be seen on a busy machine (500 ms was too short once, and
+            // the request got the connection error as a 500).
+            guard !retried, await instance.exit.wait(timeout: .seconds(5)) else {
+                if let problem = error as? Problem { throw problem }
+                throw Problem.unavailable("The store's own instance is not answering; try again shortly.")
+            }
             exited(tenant.id, generation: instance.generation)
             guard request.method == .get || request.method == .head else {
                 throw Problem.unavailable("The store's instance restarted while answering; try again.")
