@@ -31,16 +31,11 @@ public struct ProvisioningLog: Sendable {
     }
 
     public func record(_ attempt: ProvisioningAttempt) async throws {
-        try await database.writeStatement { sql in try await Self.insert(attempt, sql) }
+        try await database.writeStatement { sql in try await Self.insert([attempt], sql) }
     }
 
-    /// Writes `attempt` in the caller's transaction (a successful signup's log goes in the same
-    /// platform write as its activation).
-    static func insert(_ attempt: ProvisioningAttempt, _ sql: any SQLDatabase) async throws {
-        try await insert([attempt], sql)
-    }
-
-    /// Writes `attempts` in one statement, in the caller's transaction.
+    /// Writes `attempts` in one statement, in the caller's transaction (successful signups' log
+    /// entries go in the same platform write as their activation).
     static func insert(_ attempts: [ProvisioningAttempt], _ sql: any SQLDatabase) async throws {
         guard !attempts.isEmpty else { return }
         let encoder = JSONEncoder()

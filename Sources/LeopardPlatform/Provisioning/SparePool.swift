@@ -148,7 +148,7 @@ public actor SparePool {
         guard target > 0 else { return }
         do {
             try await dropStale()
-            let listed = try await readyNames()
+            let listed = try await readySpares()
             var ready = listed.count
             if let databases {
                 await databases.discardSpares(notIn: Set(listed.map(\.name)))
@@ -164,7 +164,7 @@ public actor SparePool {
             // A spare listed above may have been claimed while this fill opened others (by
             // another instance, or here by a store since closed): hold open only those still
             // in the pool.
-            if let databases { await databases.discardSpares(notIn: Set(try await readyNames().map(\.name))) }
+            if let databases { await databases.discardSpares(notIn: Set(try await readySpares().map(\.name))) }
         } catch {
             logger.error("the warm pool of store databases could not be filled", metadata: ["error": .string(DatabaseErrors.summary(error))])
         }
@@ -199,7 +199,7 @@ public actor SparePool {
     }
 
     /// The spares ready to claim.
-    private func readyNames() async throws -> [TenantDatabaseLocation] {
+    private func readySpares() async throws -> [TenantDatabaseLocation] {
         let storage = self.storage, fingerprint = migrator.fingerprint, kind = provider.kind
         return try await platform.read { sql in
             try await sql.raw("SELECT name, role, sealed_password FROM spare_databases WHERE storage = \(bind: storage) AND fingerprint = \(bind: fingerprint) ORDER BY created_at, name")
@@ -247,7 +247,7 @@ public actor SparePool {
     private func dropStale(now: Date = Date()) async throws {
         let storage = self.storage, fingerprint = migrator.fingerprint, kind = provider.kind
         let abandoned = now.addingTimeInterval(-600).stamp
-        let listed = try await readyNames()
+        let listed = try await readySpares()
         // Spares this platform cannot use (sealed with another platform key) go too.
         let unusable = listed.filter { !provider.canUse($0) }
         let stale = try await platform.read { sql in

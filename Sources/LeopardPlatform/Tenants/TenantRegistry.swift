@@ -133,19 +133,14 @@ public struct TenantRegistry: Sendable {
     /// change, or nil when it was not in one of those states (or does not exist).
     public func transition(id: String, from: Set<TenantStatus>, to status: TenantStatus, now: Date = Date()) async throws -> Tenant? {
         try await database.writeStatement { sql in
-            try await Self.transition(id: id, from: from, to: status, now: now, sql)
+            var query = SQLQueryString("UPDATE tenants SET status = \(bind: status.rawValue), updated_at = \(bind: Timestamp.string(now))")
+            switch status {
+            case .deleted: query += ", deleted_at = \(bind: Timestamp.string(now))"
+            default: query += ", deleted_at = NULL"
+            }
+            query += " WHERE id = \(bind: id) AND status IN (\(binds: from.map(\.rawValue).sorted())) RETURNING \(unsafeRaw: Self.columns)"
+            return try await sql.raw(query).first().map(Self.decode)
         }
-    }
-
-    /// `transition` in the caller's transaction (activation writes the provisioning log with it).
-    static func transition(id: String, from: Set<TenantStatus>, to status: TenantStatus, now: Date, _ sql: any SQLDatabase) async throws -> Tenant? {
-        var query = SQLQueryString("UPDATE tenants SET status = \(bind: status.rawValue), updated_at = \(bind: Timestamp.string(now))")
-        switch status {
-        case .deleted: query += ", deleted_at = \(bind: Timestamp.string(now))"
-        default: query += ", deleted_at = NULL"
-        }
-        query += " WHERE id = \(bind: id) AND status IN (\(binds: from.map(\.rawValue).sorted())) RETURNING \(unsafeRaw: Self.columns)"
-        return try await sql.raw(query).first().map(Self.decode)
     }
 
     /// Marks a store as served by an instance of its own, or back on the shared instances.
