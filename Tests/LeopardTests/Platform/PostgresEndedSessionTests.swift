@@ -28,7 +28,7 @@ extension PostgresPlatformTests {
             Issue.record("the statement after the session ended must fail")
             return
         }
-        #expect(DatabaseErrors.isUnavailable(error), "\(error)")
+        #expect(DatabaseErrors.isUnavailable(error), "\(String(reflecting: error))")
         // The pool replaces the lost connection.
         #expect(try await handle.read { try await $0.raw("SELECT 1 AS one").first()?.decode(column: "one", as: Int.self) } == 1)
         await handle.close()
