@@ -172,6 +172,10 @@ public enum PlatformSchema {
         Migration("0013_tenant_moves", [
             "ALTER TABLE tenants ADD COLUMN move_target TEXT",
         ]),
+        // A sign-in's reserved try, given back when the password was right.
+        Migration("0014_rate_limit_refs", [
+            "ALTER TABLE rate_limit_events ADD COLUMN ref TEXT",
+        ]),
     ]
 
     public static var migrator: Migrator { Migrator(migrations) }

@@ -85,6 +85,18 @@ public struct StaffSessions: Sendable {
         return issued ? token : nil
     }
 
+    /// The e-mail address a live handoff token signs in as, without using the token up; nil
+    /// for a token that is unknown, used or expired (so the page shows nobody's address).
+    public func handoffEmail(token: String, now: Date = Date()) async throws -> String? {
+        guard token.hasPrefix("lph_"), token.utf8.count <= 100 else { return nil }
+        return try await database.read { sql in
+            try await sql.raw("""
+                SELECT s.email FROM staff_handoffs h JOIN staff_members s ON s.id = h.staff_id
+                WHERE h.token_sha256 = \(bind: TokenDigest.hex(token)) AND h.expires_at > \(bind: now.stamp)
+                """).first()?.decode(column: "email", as: String.self)
+        }
+    }
+
     /// Redeems a handoff token once: the session it opens, or nil when it is unknown, used or expired.
     public func redeemHandoff(token: String, now: Date = Date()) async throws -> Issued? {
         guard token.hasPrefix("lph_"), token.utf8.count <= 100 else { return nil }

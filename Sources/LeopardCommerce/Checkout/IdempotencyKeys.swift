@@ -41,6 +41,15 @@ public struct IdempotencyKeys: Sendable {
         }
     }
 
+    /// The key as stored: the client's key under a digest of who sent it (the staff member, the
+    /// customer, the cart secret presented). A replay must come with the same authorization as
+    /// the first request; anyone else's request with the same key is a new request, which their
+    /// own authorization then decides, and never sees the stored answer.
+    public static func scoped(_ key: String, caller: String) -> String {
+        let digest = SHA256.hash(data: Data(caller.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        return digest + "/" + key
+    }
+
     /// The fingerprint of a request: method, path and body. A JSON body is compared by
     /// meaning (keys sorted, spacing ignored), as Stripe compares parameters, not bytes.
     public static func fingerprint(method: String, path: String, body: some Sequence<UInt8>) -> String {

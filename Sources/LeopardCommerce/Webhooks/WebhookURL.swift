@@ -48,10 +48,47 @@ public enum WebhookURL {
         return false
     }
 
+    /// Whether an address (as text) is one no webhook may reach: `isPrivate`, and besides every
+    /// other special-purpose range (IANA's registries): benchmarking, documentation, multicast,
+    /// reserved, IPv4-compatible, NAT64, 6to4 and Teredo IPv6 (which carry an IPv4 address
+    /// inside), discard-only. Asked of every address a host name resolves to, at delivery.
+    public static func isSpecialPurpose(address: String) -> Bool {
+        let host = address.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if isPrivate(host: host) { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 {
+            let value = UInt32(bigEndian: v4.s_addr)
+            return isSpecial(v4: [UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff)])
+        }
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, host, &v6) == 1 else { return true }  // not an address: refuse
+        let b = withUnsafeBytes(of: v6) { Array($0) }
+        if b[0] == 0xff { return true }  // multicast ff00::/8
+        if b[0..<12].allSatisfy({ $0 == 0 }) { return true }  // ::/96, IPv4-compatible
+        if b[0] == 0x00, b[1] == 0x64, b[2] == 0xff, b[3] == 0x9b { return true }  // NAT64 64:ff9b::/96 and 64:ff9b:1::/48
+        if b[0] == 0x01, b[1..<8].allSatisfy({ $0 == 0 }) { return true }  // discard-only 100::/64
+        if b[0] == 0x20, b[1] == 0x01, b[2] == 0x0d, b[3] == 0xb8 { return true }  // documentation 2001:db8::/32
+        if b[0] == 0x20, b[1] == 0x01, b[2] == 0x00, b[3] == 0x00 { return true }  // Teredo 2001::/32
+        if b[0] == 0x20, b[1] == 0x01, b[2] < 0x02 { return true }  // IETF protocol assignments 2001::/23
+        if b[0] == 0x20, b[1] == 0x02 { return true }  // 6to4 2002::/16
+        if b[0] & 0xe0 != 0x20 { return true }  // outside global unicast 2000::/3
+        return false
+    }
+
     static func isPrivate(v4 parts: [UInt8]) -> Bool {
         switch (parts[0], parts[1]) {
         case (0, _), (10, _), (127, _), (169, 254), (192, 168): return true
         case (172, 16...31), (100, 64...127): return true
+        default: return false
+        }
+    }
+
+    static func isSpecial(v4 parts: [UInt8]) -> Bool {
+        if isPrivate(v4: parts) { return true }
+        switch (parts[0], parts[1], parts[2]) {
+        case (198, 18...19, _): return true  // benchmarking 198.18/15
+        case (192, 0, 0), (192, 0, 2), (192, 88, 99), (198, 51, 100), (203, 0, 113): return true  // protocol assignments, documentation, 6to4 relay
+        case (224...255, _, _): return true  // multicast 224/4, reserved 240/4, broadcast
         default: return false
         }
     }

@@ -203,6 +203,9 @@ public struct Payments: Sendable {
         case changed(PaymentStatus)
         /// The event was seen before (same id), or says nothing new; nothing changed.
         case ignored
+        /// The provider captured a payment that was cancelled here with its order: the
+        /// receiver refunds it with the provider.
+        case capturedAfterCancel(paymentID: String, amount: Int)
     }
 
     /// Applies a verified provider event, once: the event id is recorded in the same transaction,
@@ -212,6 +215,12 @@ public struct Payments: Sendable {
         return try await database.write { sql in
             // An event about a payment not recorded (yet) leaves no receipt, so that the
             // provider's retry, or a resend, is applied once the payment exists.
+            guard let found = try await sql.raw("""
+                SELECT order_id FROM payments WHERE provider = \(bind: provider) AND provider_reference = \(bind: event.reference)
+                """).first() else { return .ignored }
+            // The order's row first, as a cancel takes it (`cancelOrder`): the two are
+            // serialised, and the payment read next is as the cancel left it.
+            _ = try await sql.raw("SELECT id FROM orders WHERE id = \(bind: try found.decode(column: "order_id", as: String.self))" + lock).first()
             guard let row = try await sql.raw("""
                 SELECT id, order_id, status, amount, captured_amount FROM payments WHERE provider = \(bind: provider) AND provider_reference = \(bind: event.reference)
                 """).first() else { return .ignored }
@@ -237,7 +246,15 @@ public struct Payments: Sendable {
                 refunded = min(total, captured)
                 next = (refunded ?? 0) >= captured ? .refunded : .partiallyRefunded
             }
-            guard current.canBecome(next) else { return .ignored }
+            guard current.canBecome(next) else {
+                // The provider took the money after the order and its payment were cancelled
+                // here (its cancel did not reach the provider in time): it is to be given back.
+                if current == .cancelled, next == .captured {
+                    try await Self.log(paymentID: paymentID, type: "captured_after_cancel", status: current, amount: amount, source: "webhook:\(event.id)", now: now, on: sql)
+                    return .capturedAfterCancel(paymentID: paymentID, amount: amount)
+                }
+                return .ignored
+            }
             if let refunded {
                 // A refund total never shrinks (events may arrive out of order).
                 let updated = try await sql.raw("""

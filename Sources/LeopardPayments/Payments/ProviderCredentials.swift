@@ -72,6 +72,11 @@ public struct ProviderCredentials: Sendable {
     }
 
     public func view(provider: String) async throws -> View {
+        try await Self.view(provider: provider, database: database)
+    }
+
+    /// What `view` shows, read without the platform key (nothing is opened).
+    public static func view(provider: String, database: any DatabaseHandle) async throws -> View {
         let row = try await database.read { sql in
             try await sql.raw("SELECT secret_key_hint, publishable_key, updated_at FROM provider_credentials WHERE provider = \(bind: provider)").first()
         }

@@ -49,6 +49,46 @@ public struct RateLimiter: Sendable {
         return try await database.read { sql in try await Self.wait(bucket, limit: limit, window: window, now: now, sql) }
     }
 
+    /// A try taken from every key of a sign-in before its password is checked.
+    public struct Reservation: Sendable {
+        /// Nil when the try was taken; else the whole seconds to wait (nothing was taken).
+        public let retryAfter: Int?
+        let ref: String
+        let buckets: [String]
+    }
+
+    /// Takes one event from each of `keys` at once, unless one of them is at its limit: the
+    /// check and the count are one transaction (on PostgreSQL under a lock on every key), so
+    /// parallel tries cannot all pass a check that none of them has counted yet. A try that
+    /// turns out right is given back with `release`.
+    public func reserve(_ keys: [String], now: Date = Date()) async throws -> Reservation {
+        let ref = SecureToken.make(bytes: 12)
+        guard limit > 0, !keys.isEmpty else { return Reservation(retryAfter: nil, ref: ref, buckets: []) }
+        let kind = database.kind, limit = limit, window = window
+        let buckets = keys.map(bucket).sorted()  // one order of locks: no two transactions wait on each other
+        let wait = try await database.write { sql -> Int? in
+            var longest: Int?
+            for bucket in buckets {
+                try await Self.lock(bucket, sql, kind: kind)
+                if let wait = try await Self.wait(bucket, limit: limit, window: window, now: now, sql) { longest = max(longest ?? 0, wait) }
+            }
+            if longest != nil { return longest }
+            for bucket in buckets { try await Self.insert(bucket, now: now, ref: ref, sql) }
+            return nil
+        }
+        return Reservation(retryAfter: wait, ref: ref, buckets: wait == nil ? buckets : [])
+    }
+
+    /// Gives a reserved try back (the password was right).
+    public func release(_ reservation: Reservation) async throws {
+        guard !reservation.buckets.isEmpty else { return }
+        try await database.write { sql in
+            for bucket in reservation.buckets {
+                try await sql.raw("DELETE FROM rate_limit_events WHERE bucket = \(bind: bucket) AND ref = \(bind: reservation.ref)").run()
+            }
+        }
+    }
+
     /// Records an event for each of `keys` (a failed sign-in, by address and by account), in one write.
     public func record(_ keys: [String], now: Date = Date()) async throws {
         guard limit > 0, !keys.isEmpty else { return }
@@ -82,8 +122,8 @@ public struct RateLimiter: Sendable {
         return max(1, Int(wait.rounded(.up)))
     }
 
-    private static func insert(_ bucket: String, now: Date, _ sql: any SQLDatabase) async throws {
-        try await sql.raw("INSERT INTO rate_limit_events (bucket, at) VALUES (\(bind: bucket), \(bind: now.stamp))").run()
+    private static func insert(_ bucket: String, now: Date, ref: String? = nil, _ sql: any SQLDatabase) async throws {
+        try await sql.raw("INSERT INTO rate_limit_events (bucket, at, ref) VALUES (\(bind: bucket), \(bind: now.stamp), \(bind: ref))").run()
         // Now and then, whatever has aged out of every window goes.
         if Int.random(in: 0..<200) == 0 {
             try await sql.raw("DELETE FROM rate_limit_events WHERE at < \(bind: now.addingTimeInterval(-retention).stamp)").run()

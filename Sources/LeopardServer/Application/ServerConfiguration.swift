@@ -41,6 +41,9 @@ public struct ServerConfiguration: Sendable {
     /// (`LEOPARD_WEBHOOK_ALLOW_PRIVATE=1`): off by default, so stores cannot reach internal
     /// services through the platform; tests and single-machine set-ups turn it on.
     public var allowPrivateWebhookTargets: Bool = false
+    /// How webhook deliveries look host names up; nil is the system's resolver (tests give a
+    /// name an address without DNS).
+    public var webhookResolver: (@Sendable (String) async throws -> [String])?
     /// Store databases kept ready for signups (the warm pool); 0 makes each at signup.
     public var spareStores: Int = 8
     /// Stripe's API (`LEOPARD_STRIPE_API_BASE`): tests point it at a local server.

@@ -112,6 +112,9 @@ enum OpenAPIDocument {
                   body: "RefundInput", bodyRequired: false, status: 201, response: "Refund"),
         Operation(method: "post", path: "/webhooks/payments/{provider}", summary: "A payment provider's signed event (Stripe-Signature)", tag: "payments",
                   body: "WebhookEvent", response: "WebhookReceipt", parameters: [.header("Stripe-Signature")]),
+        Operation(method: "post", path: "/webhooks/payments/{provider}/{storeId}",
+                  summary: "The same events at the platform host, one address for every store (the store by its id)", tag: "payments",
+                  body: "WebhookEvent", response: "WebhookReceipt", parameters: [.header("Stripe-Signature")]),
         Operation(method: "get", path: "/api/payment-providers", summary: "The store's payment providers and which one takes cards", tag: "payments", access: .owner,
                   response: "PaymentProviders"),
         Operation(method: "put", path: "/api/payment-providers/stripe", summary: "Set the store's Stripe keys (sealed at rest)", tag: "payments", access: .owner,
@@ -190,7 +193,8 @@ enum OpenAPIDocument {
         let providerView = o.object([("provider", o.string), ("configured", o.boolean), ("secretKeyHint", o.string), ("publishableKey", o.string), ("updatedAt", o.timestamp)],
                                     required: ["provider", "configured"])
         schemas.append(("PaymentProvider", providerView))
-        schemas.append(("PaymentProviders", o.object([("data", o.array(o.ref("PaymentProvider"))), ("defaultProvider", o.string)], required: ["data", "defaultProvider"])))
+        schemas.append(("PaymentProviders", o.object([("data", o.array(o.ref("PaymentProvider"))), ("defaultProvider", o.string),
+                                                        ("mode", ["type": "string", "enum": ["test", "live"]])], required: ["data", "defaultProvider", "mode"])))
         schemas.append(("StripeKeysInput", o.object([("secretKey", o.string), ("webhookSecret", o.string), ("publishableKey", o.string)], required: ["secretKey", "webhookSecret"])))
         schemas.append(("RefundInput", o.object([("amount", o.integer), ("restock", o.boolean)])))
         schemas.append(("WebhookEvent", o.object([("id", o.string), ("type", o.string), ("data", ["type": "object"])], required: ["id", "type", "data"])))

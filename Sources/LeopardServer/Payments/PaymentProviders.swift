@@ -13,10 +13,12 @@ struct PaymentProviders: Sendable {
     let secrets: SecretBox
     let stripeBase: String
 
-    /// 404 for a provider that does not exist or that this store has not set up.
+    /// 404 for a provider that does not exist or that this store has not set up; the `test`
+    /// gateway is refused (422) once the store has connected Stripe, whatever asks for it.
     func provider(named name: String, database: any DatabaseHandle) async throws -> any PaymentProvider {
         switch name {
         case TestGateway.name:
+            guard try await setup(database: database).acceptsTestGateway else { throw Self.testGatewayClosed }
             return TestProvider(webhookSecret: try await Payments(database: database).webhookSecret(provider: TestGateway.name))
         case StripeProvider.providerName:
             guard let keys = try await ProviderCredentials(database: database, secrets: secrets).keys(provider: name) else {
@@ -30,6 +32,18 @@ struct PaymentProviders: Sendable {
 
     /// Stripe when the store has set it up, else `test`.
     func defaultProvider(database: any DatabaseHandle) async throws -> String {
-        try await ProviderCredentials(database: database, secrets: secrets).view(provider: StripeProvider.providerName).configured ? StripeProvider.providerName : TestGateway.name
+        try await setup(database: database).defaultProvider
     }
+
+    /// The store's payment mode and providers.
+    func setup(database: any DatabaseHandle) async throws -> PaymentSetup {
+        try await PaymentSetup.load(database: database)
+    }
+
+    /// The answer to a test-card payment on a store that has connected Stripe: nothing is
+    /// charged or recorded.
+    static let testGatewayClosed = Problem(
+        status: 422, type: "https://leopard.dev/problems/test-mode-off", title: "Test payments are off",
+        detail: "This store takes card payments through Stripe; the built-in test gateway and its test cards are refused.",
+        errors: [.init(field: "provider", message: "the test provider is off once Stripe is connected; pay with a Stripe payment method")])
 }

@@ -2,12 +2,14 @@ import Foundation
 import LeopardCore
 import LeopardPayments
 import LeopardStorage
+import Logging
 
 /// Inbound payment webhooks for one store: the provider checks the signature on the raw bytes
 /// with the store's secret before anything is parsed; the event is applied once.
 struct PaymentWebhookReceiver {
     let database: any DatabaseHandle
     let providers: PaymentProviders
+    let logger: Logger
 
     func receive(provider name: String, signature: String?, body: Data, now: Date = Date()) async throws -> Payments.Applied {
         let provider = try await providers.provider(named: name, database: database)
@@ -18,6 +20,19 @@ struct PaymentWebhookReceiver {
             throw Problem.badRequest(refusal.description.prefix(1).uppercased() + refusal.description.dropFirst() + ".")
         }
         guard let event else { return .ignored }
-        return try await Payments(database: database).apply(event, provider: name, now: now)
+        let payments = Payments(database: database)
+        let applied = try await payments.apply(event, provider: name, now: now)
+        if case .capturedAfterCancel(let paymentID, _) = applied, name != TestGateway.name, let payment = try await payments.find(id: paymentID) {
+            // Money taken for a cancelled order goes straight back, once per payment (the key),
+            // whatever the provider resends.
+            do {
+                _ = try await provider.refund(reference: event.reference, amount: payment.amount, idempotencyKey: "late-capture-\(paymentID)")
+            } catch {
+                logger.critical("a capture for a cancelled order could not be refunded: refund it in the provider's dashboard", metadata: [
+                    "payment": .string(paymentID), "provider": .string(name), "error": .string(String(describing: error).prefix(300).description),
+                ])
+            }
+        }
+        return applied
     }
 }

@@ -77,7 +77,7 @@ actor PaymentWebhookRelay {
                 let secret = try await payments.webhookSecret(provider: event.provider)
                 let header = WebhookSignature.header(for: event.body, secret: secret)
                 do {
-                    _ = try await PaymentWebhookReceiver(database: database, providers: providers).receive(provider: event.provider, signature: header, body: event.body)
+                    _ = try await PaymentWebhookReceiver(database: database, providers: providers, logger: logger).receive(provider: event.provider, signature: header, body: event.body)
                 } catch let problem as Problem where problem.status < 500 {
                     // Refused for good (it will not read better next time): logged and dropped.
                     logger.error("queued provider event refused", metadata: ["tenant": .string(tenant.id), "event": .string(event.id), "status": .stringConvertible(problem.status)])

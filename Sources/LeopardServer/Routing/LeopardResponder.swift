@@ -48,6 +48,11 @@ public struct LeopardResponder: HTTPResponder {
         context.clientAddress = Self.clientAddress(request, peer: context.remoteAddress, trusting: trustedProxies)
         do {
             let path = request.uri.path
+            // A NUL character (`%00`) in the path or query reaches no route: no store text may
+            // hold one, and PostgreSQL refuses it.
+            if request.uri.description.range(of: "%00", options: .caseInsensitive) != nil {
+                throw Problem.badRequest("The address holds a NUL character (%00).")
+            }
             if path == "/healthz" || path == "/readyz" || (path == "/internal/tls/ask" && !dedicated.isInstance) {
                 return try await platform.respond(to: request, context: context)
             }
@@ -55,6 +60,11 @@ public struct LeopardResponder: HTTPResponder {
             // Behind an orchestrator's gateway the store's host comes in X-Forwarded-Host; only a
             // dedicated instance reads it, and only under the platform's signature below.
             if dedicated.isInstance, let forwarded = request.headers[Self.forwardedHostHeader] { host = forwarded }
+            // A host that is not a plain name (`shop.localhost:8080@evil.test`) is neither
+            // classified nor echoed into a page's links.
+            guard host.isEmpty || HostClassifier.isWellFormedAuthority(host) else {
+                throw Problem.badRequest("The Host header must be a host name with an optional port.")
+            }
             if case .instance(let tenantID, let signature) = dedicated,
                !signature.verify(request.headers[ProxySignature.header], tenantID: tenantID, method: request.method.rawValue, host: host, path: request.uri.description) {
                 throw Problem.forbidden("This is a dedicated instance: it answers only requests the platform forwards.")
@@ -65,11 +75,16 @@ public struct LeopardResponder: HTTPResponder {
                 if path.hasPrefix("/proxy/"), case .platform(let instances) = dedicated {
                     return try await proxy(request, context: context, instances: instances)
                 }
-                guard path.hasPrefix("/api/"), let header = request.headers[Self.tenantHeader] else {
-                    if dedicated.isInstance { throw Problem.notFound("A dedicated instance serves one store only.") }
-                    return try await (Self.isAPI(path) ? platform : platformWeb).respond(to: request, context: context)
+                if request.method == .post, let key = Self.platformWebhookStore(path) {
+                    // A payment provider's events for one store, at one host for every store.
+                    tenant = try await resolve(key, bySlugOnly: false)
+                } else {
+                    guard path.hasPrefix("/api/"), let header = request.headers[Self.tenantHeader] else {
+                        if dedicated.isInstance { throw Problem.notFound("A dedicated instance serves one store only.") }
+                        return try await (Self.isAPI(path) ? platform : platformWeb).respond(to: request, context: context)
+                    }
+                    tenant = try await resolve(header, bySlugOnly: false)
                 }
-                tenant = try await resolve(header, bySlugOnly: false)
             case .storeSubdomain(let slug):
                 tenant = try await resolve(slug, bySlugOnly: true)
             case .other(let host):
@@ -132,6 +147,15 @@ public struct LeopardResponder: HTTPResponder {
     /// never believed.
     static func clientAddress(_ request: Request, peer: String?, trusting proxies: TrustedProxies = .local) -> String? {
         proxies.client(peer: peer, forwardedFor: request.headers[HTTPField.Name("X-Forwarded-For")!])
+    }
+
+    /// The store id in `/webhooks/payments/PROVIDER/STORE_ID` on the platform host, where a
+    /// provider sends every store's events; the store's route checks the id again.
+    static func platformWebhookStore(_ path: String) -> String? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 5, parts[1] == "webhooks", parts[2] == "payments", !parts[3].isEmpty,
+              Identifier.isWellFormed(String(parts[4]), prefix: "ten") else { return nil }
+        return String(parts[4])
     }
 
     /// JSON API, inbound webhooks, media files, the OpenAPI document and the metrics; everything

@@ -30,6 +30,7 @@ extension Request {
     /// Decodes collected JSON bytes; an empty body is a 400.
     public static func decodeJSON<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
         guard buffer.readableBytes > 0 else { throw Problem.badRequest("The request needs a JSON body.") }
+        if Self.containsNULEscape(buffer.readableBytesView) { throw Self.nulProblem(Data(buffer: buffer)) }
         do {
             return try JSONDecoder().decode(T.self, from: buffer)
         } catch let error as DecodingError {
@@ -44,6 +45,43 @@ extension Request {
             }
             throw Self.problem(for: error)
         }
+    }
+
+    /// Whether a JSON text has the escape `\u0000` in it (a backslash that is itself escaped
+    /// does not start one). No text a store keeps may hold a NUL character: PostgreSQL refuses
+    /// it in text, so it is refused here, on both storages, before anything is written.
+    static func containsNULEscape(_ bytes: some Collection<UInt8>) -> Bool {
+        var iterator = bytes.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "\\") else { continue }
+            guard let next = iterator.next() else { return false }
+            guard next == UInt8(ascii: "u") else { continue }
+            var zeros = 0
+            while zeros < 4, let digit = iterator.next(), digit == UInt8(ascii: "0") { zeros += 1 }
+            if zeros == 4 { return true }
+        }
+        return false
+    }
+
+    /// A 422 naming the fields whose text holds a NUL character.
+    static func nulProblem(_ data: Data) -> Problem {
+        func paths(_ value: Any, _ path: String) -> [String] {
+            func join(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
+            switch value {
+            case let object as [String: Any]:
+                return object.keys.sorted().flatMap { key in (key.contains("\u{0}") ? [join(key)] : []) + paths(object[key] as Any, join(key)) }
+            case let array as [Any]:
+                return array.enumerated().flatMap { paths($1, join(String($0))) }
+            case let text as String:
+                return text.contains("\u{0}") ? [path] : []
+            default:
+                return []
+            }
+        }
+        let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        let fields = object.map { paths($0, "") } ?? []
+        let named = fields.isEmpty ? ["body"] : fields
+        return Problem.validation(named.map { .init(field: $0.isEmpty ? "body" : $0, message: "must not contain a NUL character (\\u0000)") })
     }
 
     /// Paths of numbers that are not whole 64-bit integers.

@@ -74,7 +74,12 @@ struct BrowserSession: Sendable {
         } catch is NIOTooManyBytesError {
             throw Problem.payloadTooLarge(limit: 64 * 1024)
         }
-        return FormFields(encoded: String(buffer: buffer))
+        let encoded = String(buffer: buffer)
+        // No text a store keeps may hold a NUL character (PostgreSQL refuses one in text).
+        if encoded.range(of: "%00", options: .caseInsensitive) != nil {
+            throw Problem.badRequest("A field holds a NUL character; remove it and send the form again.")
+        }
+        return FormFields(encoded: encoded)
     }
 
     static func isSecure(_ request: Request) -> Bool {

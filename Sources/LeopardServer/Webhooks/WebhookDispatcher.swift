@@ -161,6 +161,8 @@ actor WebhookDispatcher {
             let status = try await transport.post(url: job.url, headers: headers, body: body, timeout: Self.timeout)
             if (200..<300).contains(status) { return .acknowledged(statusCode: status) }
             return .failed(statusCode: status, error: "the endpoint answered \(status)")
+        } catch let refused as WebhookAddressGuard.Refused {
+            return .failed(statusCode: nil, error: refused.description)
         } catch {
             return .failed(statusCode: nil, error: "no answer: \(String(describing: error).prefix(200))")
         }

@@ -14,13 +14,15 @@ public struct AdminChrome: Sendable {
     public let staffEmail: String?
     public let signedIn: Bool
     public let notice: String?
+    /// The test-mode banner's text, shown on every page while the store takes no real money.
+    public let testMode: String?
 
     public static let sections: [(label: String, url: String)] = [
         ("Dashboard", "/admin"), ("Products", "/admin/products"), ("Orders", "/admin/orders"),
         ("Customers", "/admin/customers"), ("Settings", "/admin/settings"), ("Staff and API keys", "/admin/team"),
     ]
 
-    public init(title: String, section: String?, stylesheet: String, themeCSS: String, staffEmail: String?, notice: String?) {
+    public init(title: String, section: String?, stylesheet: String, themeCSS: String, staffEmail: String?, notice: String?, testMode: String? = nil) {
         self.title = title
         self.stylesheet = stylesheet
         self.themeCSS = themeCSS
@@ -28,6 +30,7 @@ public struct AdminChrome: Sendable {
         self.staffEmail = staffEmail
         self.signedIn = staffEmail != nil
         self.notice = notice
+        self.testMode = testMode
     }
 }
 

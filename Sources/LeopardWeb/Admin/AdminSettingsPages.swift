@@ -14,9 +14,14 @@ public struct SettingsPage: Sendable {
     public let presets: [Choice]
     public let stripeConfigured: Bool
     public let stripeHint: String?
+    /// Stripe is connected with test keys: still test mode.
+    public let stripeTestKeys: Bool
+    /// Where Stripe sends this store's events (the platform host's address for it).
+    public let webhookUrl: String
     public let isOwner: Bool
 
-    public init(values: [String: String], errors: FieldMessages, stripeConfigured: Bool, stripeHint: String?, isOwner: Bool) {
+    public init(values: [String: String], errors: FieldMessages, stripeConfigured: Bool, stripeHint: String?, stripeTestKeys: Bool = false,
+                webhookUrl: String = "", isOwner: Bool) {
         self.values = values
         self.errors = errors.messages
         self.general = errors.general
@@ -24,6 +29,8 @@ public struct SettingsPage: Sendable {
         presets = ThemeStyle.presets.map { Choice(value: $0.name, label: $0.label, selected: $0.name == preset) }
         self.stripeConfigured = stripeConfigured
         self.stripeHint = stripeHint
+        self.stripeTestKeys = stripeTestKeys
+        self.webhookUrl = webhookUrl
         self.isOwner = isOwner
     }
 

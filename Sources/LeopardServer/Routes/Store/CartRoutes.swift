@@ -46,6 +46,13 @@ struct CartRoutes {
         Carts(database: try context.store().database)
     }
 
+    /// Who sends a request, for idempotency keys: the staff member, the customer and the cart
+    /// secret it presents (see `IdempotencyKeys.scoped`).
+    static func caller(_ request: Request, _ context: AppContext) -> String {
+        ["staff:" + (context.staff?.staffID ?? ""), "customer:" + (context.customer?.id ?? ""), "cart:" + (request.headers[secretHeader] ?? "")]
+            .joined(separator: "\n")
+    }
+
     func access(_ request: Request, _ context: AppContext) -> CartAccess {
         context.staff != nil ? .staff : .secret(request.headers[Self.secretHeader])
     }
@@ -70,7 +77,8 @@ struct CartRoutes {
         }
         try IdempotencyKeys.validate(key)
         let fingerprint = IdempotencyKeys.fingerprint(method: "POST", path: request.uri.path, body: buffer.readableBytesView)
-        let stored = try await IdempotencyKeys(database: database).perform(key: key, fingerprint: fingerprint) { sql in
+        let scopedKey = IdempotencyKeys.scoped(key, caller: Self.caller(request, context))
+        let stored = try await IdempotencyKeys(database: database).perform(key: scopedKey, fingerprint: fingerprint) { sql in
             let result = try await checkout.complete(cartID: cartID, access: access, input: input, customerID: customerID, cardProvider: cardProvider, on: sql)
             return (result.created ? 201 : 200, try String(decoding: JSONBodyEncoder.encode(result.order), as: UTF8.self))
         }

@@ -16,12 +16,11 @@ struct CustomerRoutes {
             let input = try await request.decodeJSON(StaffAuthRoutes.Credentials.self, context: context)
             let byAddress = "customer:\(tenant.id):\(context.clientAddress ?? "local")"
             let byEmail = "customer:\(tenant.id):\(input.email.lowercased().prefix(254))"
-            let throttle = LoginThrottle(limiter: services.loginLimiter)
-            try await throttle.check(byAddress, byEmail)
+            let attempt = try await LoginThrottle(limiter: services.loginLimiter).begin(byAddress, byEmail)
             guard let session = try await customers(context).login(email: input.email, password: input.password) else {
-                await throttle.fail(byAddress, byEmail)
                 throw Problem.unauthorized("The e-mail address or password is wrong.")
             }
+            await attempt.succeeded()
             return try session.jsonResponse()
         }
         router.post("/api/customers/logout") { _, context in

@@ -54,29 +54,9 @@ struct OrderRoutes {
             let buffer = try await request.collectJSONBody(context: context)
             let reason = buffer.readableBytes == 0 ? nil : try Request.decodeJSON(Body.self, from: buffer).reason
             let id = try context.parameters.require("orderId")
-            let database = try context.store().database
-            _ = try await orders(context).cancel(id: id, reason: reason, actor: staff.actor)
-            try await cancelLivePayment(orderID: id, database: database, context: context)
-            guard let order = try await orders(context).find(id: id) else { throw Problem.notFound("There is no order \(id.prefix(64)).") }
-            return try order.jsonResponse()
+            return try await OrderCancellation(providers: providers, logger: context.logger)
+                .cancel(orderID: id, reason: reason, actor: staff.actor, database: try context.store().database).jsonResponse()
         }
-    }
-
-    /// A cancelled order's payment that was still under way (an extra step not taken, an
-    /// authorization) is cancelled with its provider too; a provider that cannot be reached is
-    /// logged, and its own `payment_intent.canceled` settles it later.
-    func cancelLivePayment(orderID: String, database: any DatabaseHandle, context: AppContext) async throws {
-        let payments = Payments(database: database)
-        guard let live = try await payments.live(orderID: orderID) else { return }
-        if live.provider == StripeProvider.providerName {
-            do {
-                _ = try await providers.provider(named: live.provider, database: database).cancel(reference: live.reference, idempotencyKey: "cancel-\(live.paymentID)")
-            } catch {
-                context.logger.warning("payment not cancelled with its provider", metadata: ["payment": .string(live.paymentID), "error": .string(String(describing: error))])
-                return
-            }
-        }
-        _ = try await payments.apply(PaymentEvent(id: "cancel-\(live.paymentID)", reference: live.reference, kind: .cancelled), provider: live.provider)
     }
 
     func orders(_ context: AppContext) throws -> Orders {

@@ -42,30 +42,22 @@ struct PaymentRoutes {
             return try Page(data: try await Payments(database: try context.store().database).forOrder(orderID), nextCursor: nil).jsonResponse()
         }
         router.post("/api/orders/:orderId/refunds", use: refund)
-        router.post("/webhooks/payments/:provider") { request, context in
-            let (_, database) = try context.store()
-            let provider = try context.parameters.require("provider")
-            let body: ByteBuffer
-            do {
-                body = try await request.body.collect(upTo: 256 * 1024)
-            } catch is NIOTooManyBytesError {
-                throw Problem.payloadTooLarge(limit: 256 * 1024)
-            }
-            let applied = try await PaymentWebhookReceiver(database: database, providers: providers)
-                .receive(provider: provider, signature: request.headers[.init("Stripe-Signature")!], body: Data(buffer: body))
-            struct Receipt: Encodable { let received: Bool; let changed: Bool }
-            if case .changed = applied { return try Receipt(received: true, changed: true).jsonResponse() }
-            return try Receipt(received: true, changed: false).jsonResponse()
+        router.post("/webhooks/payments/:provider", use: receiveWebhook)
+        // The platform host's address for the same events (`LeopardResponder` found the store
+        // by its id); on a store's own host, another store's id is not found.
+        router.post("/webhooks/payments/:provider/:storeId") { request, context in
+            guard try context.parameters.require("storeId") == context.store().tenant.id else { throw Problem.notFound("There is no such store here.") }
+            return try await receiveWebhook(request, context: context)
         }
 
         router.get("/api/payment-providers") { _, context in
             _ = try context.requireOwner()
             let (_, database) = try context.store()
             let credentials = ProviderCredentials(database: database, secrets: providers.secrets)
-            struct Listing: Encodable { let data: [ProviderCredentials.View]; let defaultProvider: String }
-            let test = ProviderCredentials.View(provider: TestGateway.name, configured: true, secretKeyHint: nil, publishableKey: nil, updatedAt: nil)
-            return try Listing(data: [test, try await credentials.view(provider: StripeProvider.providerName)],
-                               defaultProvider: try await providers.defaultProvider(database: database)).jsonResponse()
+            struct Listing: Encodable { let data: [ProviderCredentials.View]; let defaultProvider: String; let mode: PaymentMode }
+            let setup = PaymentSetup(stripe: try await credentials.view(provider: StripeProvider.providerName))
+            let test = ProviderCredentials.View(provider: TestGateway.name, configured: setup.acceptsTestGateway, secretKeyHint: nil, publishableKey: nil, updatedAt: nil)
+            return try Listing(data: [test, setup.stripe], defaultProvider: setup.defaultProvider, mode: setup.mode).jsonResponse()
         }
         router.put("/api/payment-providers/stripe") { request, context in
             _ = try context.requireOwner()
@@ -80,6 +72,24 @@ struct PaymentRoutes {
             }
             return Response(status: .noContent)
         }
+    }
+
+    /// A provider's signed event for this store: the signature is checked on the raw body
+    /// before anything is parsed, and the event is applied once.
+    @Sendable func receiveWebhook(_ request: Request, context: AppContext) async throws -> Response {
+        let (_, database) = try context.store()
+        let provider = try context.parameters.require("provider")
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: 256 * 1024)
+        } catch is NIOTooManyBytesError {
+            throw Problem.payloadTooLarge(limit: 256 * 1024)
+        }
+        let applied = try await PaymentWebhookReceiver(database: database, providers: providers, logger: context.logger)
+            .receive(provider: provider, signature: request.headers[.init("Stripe-Signature")!], body: Data(buffer: body))
+        struct Receipt: Encodable { let received: Bool; let changed: Bool }
+        if case .changed = applied { return try Receipt(received: true, changed: true).jsonResponse() }
+        return try Receipt(received: true, changed: false).jsonResponse()
     }
 
     /// Staff, or the shopper holding the secret of the cart the order came from.
@@ -131,15 +141,15 @@ struct PaymentRoutes {
         let input = try Request.decodeJSON(PayRequest.self, from: buffer)
         try await authorize(orderID: orderID, request: request, context: context)
         let keys = IdempotencyKeys(database: database)
-        let key = request.headers[CartRoutes.idempotencyHeader]
+        let clientKey = request.headers[CartRoutes.idempotencyHeader]
         let fingerprint = IdempotencyKeys.fingerprint(method: "POST", path: request.uri.path, body: buffer.readableBytesView)
-        if let key {
-            try IdempotencyKeys.validate(key)
-            if let stored = try await keys.replay(key: key, fingerprint: fingerprint) { return Self.response(stored) }
-        }
+        if let clientKey { try IdempotencyKeys.validate(clientKey) }
+        let key = clientKey.map { IdempotencyKeys.scoped($0, caller: CartRoutes.caller(request, context)) }
+        if let key, let stored = try await keys.replay(key: key, fingerprint: fingerprint) { return Self.response(stored) }
 
-        var name = input.provider ?? TestGateway.name
-        if input.provider == nil, input.card == nil { name = try await providers.defaultProvider(database: database) }
+        // No provider named: the store's own (Stripe once connected, so a bare card is refused there).
+        var name = input.provider ?? ""
+        if input.provider == nil { name = try await providers.defaultProvider(database: database) }
         guard PaymentProviders.names.contains(name) else {
             throw Problem.invalid("provider", "must be one of " + PaymentProviders.names.joined(separator: ", "))
         }
@@ -252,6 +262,8 @@ struct PaymentRoutes {
         guard known.provider == TestGateway.name, known.status == .requiresAction else {
             throw Problem.conflict("This payment needs no extra step.")
         }
+        // A test payment begun before the store connected Stripe is not completed after.
+        _ = try await providers.provider(named: TestGateway.name, database: database)
         try await relay.register(tenantID: tenant.id)
         let eventID = Identifier.make("evt")
         let event = Payments.PendingEvent(id: eventID, provider: TestGateway.name, body: StripeEvents.body(id: eventID, type: "payment_intent.succeeded", reference: known.reference))

@@ -40,14 +40,12 @@ struct StaffAuthRoutes {
             let (tenant, database) = try context.store()
             let input = try await request.decodeJSON(Setup.self, context: context)
             if let problem = PasswordHasher.problem(with: input.password) { throw Problem.invalid("password", problem) }
-            let throttle = LoginThrottle(limiter: services.loginLimiter)
-            let byAddress = "setup:\(tenant.id):\(context.clientAddress ?? "local")"
-            try await throttle.check(byAddress)
+            let attempt = try await LoginThrottle(limiter: services.loginLimiter).begin("setup:\(tenant.id):\(context.clientAddress ?? "local")")
             let hash = try await services.passwordHasher.hash(input.password)
             guard let issued = try await StaffSessions(database: database, hasher: services.passwordHasher).completeSetup(token: input.token, passwordHash: hash) else {
-                await throttle.fail(byAddress)
                 throw Problem.unauthorized("The setup link is not valid, was used already, or has expired.")
             }
+            await attempt.succeeded()
             return try issued.jsonResponse()
         }
         router.post("/api/auth/logout") { _, context in
@@ -121,31 +119,41 @@ struct StaffAuthRoutes {
         let input = try await request.decodeJSON(Credentials.self, context: context)
         let byAddress = "staff:\(tenant.id):\(context.clientAddress ?? "local")"
         let byEmail = "staff:\(tenant.id):\(input.email.lowercased().prefix(254))"
-        try await LoginThrottle(limiter: services.loginLimiter).check(byAddress, byEmail)
+        let attempt = try await LoginThrottle(limiter: services.loginLimiter).begin(byAddress, byEmail)
         guard let issued = try await StaffSessions(database: database, hasher: services.passwordHasher).login(email: input.email, password: input.password) else {
-            await LoginThrottle(limiter: services.loginLimiter).fail(byAddress, byEmail)
             throw Problem.unauthorized("The e-mail address or password is wrong.")
         }
+        await attempt.succeeded()
         return try issued.jsonResponse()
     }
 }
 
-/// Failed sign-ins counted per client and per account, so that neither one address guessing
-/// many accounts nor many addresses guessing one account gets far.
+/// Sign-in tries counted per client and per account, so that neither one address guessing
+/// many accounts nor many addresses guessing one account gets far. Every try takes its count
+/// before the password is checked, in the same step as the check of the limit (parallel wrong
+/// passwords cannot all pass a check none of them has counted yet); a right one gives it back.
 struct LoginThrottle {
     let limiter: RateLimiter
 
-    func check(_ keys: String...) async throws {
-        for key in keys {
-            if let wait = try await limiter.retryAfter(key) {
-                throw Problem.tooManyRequests(retryAfterSeconds: wait, detail: "Too many failed sign-ins; try again in \(wait) seconds.")
-            }
+    /// A try that has been counted; `succeeded()` gives it back.
+    struct Attempt {
+        let limiter: RateLimiter
+        let reservation: RateLimiter.Reservation
+
+        /// The password was right: the try does not count against the limit. A platform
+        /// database that cannot take it back leaves one try counted, which only shortens the
+        /// limit for the next fifteen minutes, so the sign-in still succeeds.
+        func succeeded() async {
+            try? await limiter.release(reservation)
         }
     }
 
-    /// Counts a failure against every key. The answer to the sign-in is a failure either way, so
-    /// a platform database that cannot count it does not change that answer.
-    func fail(_ keys: String...) async {
-        try? await limiter.record(keys)
+    /// Counts a try against every key, or refuses it (429) when one of them is at its limit.
+    func begin(_ keys: String...) async throws -> Attempt {
+        let reservation = try await limiter.reserve(keys)
+        if let wait = reservation.retryAfter {
+            throw Problem.tooManyRequests(retryAfterSeconds: wait, detail: "Too many failed sign-ins; try again in \(wait) seconds.")
+        }
+        return Attempt(limiter: limiter, reservation: reservation)
     }
 }

@@ -34,15 +34,17 @@ struct AdminRoutes {
             let visit = try await visit(request, context)
             let token = String((request.queryDictionary["token"] ?? "").prefix(100))
             struct Handoff { let token: String; let email: String }
-            let owner = context.tenant?.ownerEmail ?? ""
-            return try visit.page("admin/handoff", Handoff(token: token, email: owner), title: "Welcome", section: nil)
+            // Only a live link shows whom it signs in as: without one, nobody's address is shown.
+            guard let email = try await StaffSessions(database: visit.database, hasher: pages.hasher).handoffEmail(token: token) else {
+                return try visit.page("admin/login", AdminLoginPage(email: "", error: Self.usedHandoff), title: "Sign in", section: nil, status: .notFound)
+            }
+            return try visit.page("admin/handoff", Handoff(token: token, email: email), title: "Welcome", section: nil)
         }
         router.post("/admin/handoff") { request, context in
             let visit = try await visit(request, context)
             let token = try await visit.form()["token"] ?? ""
             guard let issued = try await StaffSessions(database: visit.database, hasher: pages.hasher).redeemHandoff(token: token) else {
-                return try visit.page("admin/login", AdminLoginPage(email: "", error: "That sign-in link has expired or was used already. Sign in with your e-mail and password."),
-                                      title: "Sign in", section: nil, status: .unauthorized)
+                return try visit.page("admin/login", AdminLoginPage(email: "", error: Self.usedHandoff), title: "Sign in", section: nil, status: .unauthorized)
             }
             return pages.redirect(to: "/admin?done=welcome", cookies: [session(issued, request: request)])
         }
@@ -51,6 +53,8 @@ struct AdminRoutes {
         AdminOrderPages(routes: self).register(on: router)
         AdminSettingsPages(routes: self).register(on: router)
     }
+
+    static let usedHandoff = "That sign-in link has expired or was used already. Sign in with your e-mail and password."
 
     func visit(_ request: Request, _ context: AppContext) async throws -> AdminVisit {
         try await AdminVisit(request, context: context, pages: pages, api: api)
@@ -67,16 +71,16 @@ struct AdminRoutes {
         let password = String((form["password"] ?? "").prefix(1024))
         let byAddress = "staff:\(visit.tenantID):\(context.clientAddress ?? "local")"
         let byEmail = "staff:\(visit.tenantID):\(email.lowercased())"
-        let throttle = LoginThrottle(limiter: services.loginLimiter)
+        let attempt: LoginThrottle.Attempt
         do {
-            try await throttle.check(byAddress, byEmail)
-        } catch let problem as Problem {
+            attempt = try await LoginThrottle(limiter: services.loginLimiter).begin(byAddress, byEmail)
+        } catch let problem as Problem where problem.status == 429 {
             return try visit.page("admin/login", AdminLoginPage(email: email, error: problem.detail), title: "Sign in", section: nil, status: .tooManyRequests)
         }
         guard let issued = try await StaffSessions(database: visit.database, hasher: pages.hasher).login(email: email, password: password) else {
-            await throttle.fail(byAddress, byEmail)
             return try visit.page("admin/login", AdminLoginPage(email: email, error: "The e-mail address or password is wrong."), title: "Sign in", section: nil, status: .unauthorized)
         }
+        await attempt.succeeded()
         return pages.redirect(to: "/admin", cookies: [session(issued, request: request)])
     }
 

@@ -21,8 +21,9 @@ struct AdminSettingsPages {
             let visit = try await routes.visit(request, context)
             guard visit.staff != nil else { return visit.signIn() }
             let fields = try await visit.form()
-            struct Keys: Encodable { let secretKey: String; let webhookSecret: String }
-            let reply = try await visit.call(.put, "/api/payment-providers/stripe", json: Keys(secretKey: fields["secretKey"] ?? "", webhookSecret: fields["webhookSecret"] ?? ""))
+            struct Keys: Encodable { let secretKey: String; let webhookSecret: String; let publishableKey: String? }
+            let keys = Keys(secretKey: fields["secretKey"] ?? "", webhookSecret: fields["webhookSecret"] ?? "", publishableKey: fields.text("publishableKey"))
+            let reply = try await visit.call(.put, "/api/payment-providers/stripe", json: keys)
             guard reply.succeeded else {
                 let problem = reply.problem
                 return try await settings(visit, values: SettingsPage.values(visit.settings), errors: FieldMessages(problem.errors, general: problem.detail),
@@ -82,8 +83,12 @@ struct AdminSettingsPages {
     func settings(_ visit: AdminVisit, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok) async throws -> Response {
         let isOwner = visit.staff?.isOwner ?? false
         // The key's hint is the owner's to see, as on the API.
-        let stripe = try await ProviderCredentials(database: visit.database, secrets: routes.services.paymentProviders.secrets).view(provider: StripeProvider.providerName)
-        let model = SettingsPage(values: values, errors: errors, stripeConfigured: stripe.configured, stripeHint: isOwner ? stripe.secretKeyHint : nil, isOwner: isOwner)
+        let setup = try await PaymentSetup.load(database: visit.database)
+        var platform = routes.services.configuration.platformURL.absoluteString
+        if platform.hasSuffix("/") { platform.removeLast() }
+        let webhook = platform + "/webhooks/payments/stripe/" + visit.tenantID
+        let model = SettingsPage(values: values, errors: errors, stripeConfigured: setup.stripe.configured, stripeHint: isOwner ? setup.stripe.secretKeyHint : nil,
+                                 stripeTestKeys: setup.stripe.configured && setup.mode == .test, webhookUrl: webhook, isOwner: isOwner)
         return try visit.page("admin/settings", model, title: "Settings", section: "/admin/settings", status: status)
     }
 

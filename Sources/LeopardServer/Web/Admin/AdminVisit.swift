@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LeopardCommerce
 import LeopardCore
+import LeopardPayments
 import LeopardStorage
 import LeopardWeb
 
@@ -19,6 +20,8 @@ struct AdminVisit {
     let sessionToken: String?
     let staff: StaffPrincipal?
     let binding: BrowserSession.Binding
+    /// The store's payment mode, for the test-mode banner on every page (signed in only).
+    let payments: PaymentSetup?
 
     init(_ request: Request, context: AppContext, pages: WebPages, api: InternalAPI) async throws {
         let (tenant, database) = try context.store()
@@ -37,6 +40,7 @@ struct AdminVisit {
             token = staff == nil ? nil : value
         }
         self.staff = staff
+        self.payments = staff == nil ? nil : try await PaymentSetup.load(database: database)
         self.sessionToken = token
         self.binding = BrowserSession.binding(request, session: token)
     }
@@ -75,7 +79,7 @@ struct AdminVisit {
     func page<Page>(_ template: String, _ page: Page, title: String, section: String?, status: HTTPResponse.Status = .ok, cookies: [Cookie] = []) throws -> Response {
         let notice = request.queryDictionary["done"].flatMap { Self.notices[$0] }
         let chrome = AdminChrome(title: title, section: section, stylesheet: pages.assets.stylesheet.path, themeCSS: ThemeStyle(settings.theme).css,
-                                 staffEmail: staff?.email, notice: notice)
+                                 staffEmail: staff?.email, notice: notice, testMode: payments?.testModeNotice)
         let html = try pages.renderer.render(template, page: page, frame: .init(csrf: csrf, storeName: settings.name), layout: "shared/admin-layout", chrome: chrome)
         return pages.html(html, status: status, request: request, cookies: baseCookies + cookies)
     }

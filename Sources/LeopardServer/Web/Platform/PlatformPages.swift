@@ -31,17 +31,16 @@ struct PlatformPages {
         }
         router.post("/console/login") { request, context in
             let fields = try await form(request)
-            let throttle = LoginThrottle(limiter: services.loginLimiter)
-            let key = "console:\(context.clientAddress ?? "local")"
+            let attempt: LoginThrottle.Attempt
             do {
-                try await throttle.check(key)
-            } catch let problem as Problem {
+                attempt = try await LoginThrottle(limiter: services.loginLimiter).begin("console:\(context.clientAddress ?? "local")")
+            } catch let problem as Problem where problem.status == 429 {
                 return try page(request, "platform/console-login", ConsoleLoginPage(error: problem.detail), title: "Operator console", status: .tooManyRequests)
             }
             guard let token = fields["token"], token.utf8.count <= 200, services.operatorCredentials.verify(token) else {
-                await throttle.fail(key)
                 return try page(request, "platform/console-login", ConsoleLoginPage(error: "That operator token is not right."), title: "Operator console", status: .unauthorized)
             }
+            await attempt.succeeded()
             let expiry = Int(Date().addingTimeInterval(Self.consoleLifetime).timeIntervalSince1970)
             let value = "\(expiry).\(consoleSignature(expiry))"
             return pages.redirect(to: "/console", cookies: [BrowserSession.cookie(BrowserSession.consoleCookie, value, request: request, maxAge: Int(Self.consoleLifetime))])

@@ -61,16 +61,16 @@ struct AccountPageRoutes {
         let values = ["email": email]
         let byAddress = "customer:\(visit.tenantID):\(context.clientAddress ?? "local")"
         let byEmail = "customer:\(visit.tenantID):\(email.lowercased())"
-        let throttle = LoginThrottle(limiter: services.loginLimiter)
+        let attempt: LoginThrottle.Attempt
         do {
-            try await throttle.check(byAddress, byEmail)
-        } catch let problem as Problem {
+            attempt = try await LoginThrottle(limiter: services.loginLimiter).begin(byAddress, byEmail)
+        } catch let problem as Problem where problem.status == 429 {
             return try await form(visit, register: false, values: values, errors: FieldMessages(general: problem.detail), status: .tooManyRequests)
         }
         guard let session = try await Customers(database: visit.database, hasher: pages.hasher).login(email: email, password: String((fields["password"] ?? "").prefix(1024))) else {
-            await throttle.fail(byAddress, byEmail)
             return try await form(visit, register: false, values: values, errors: FieldMessages(general: "The e-mail address or password is wrong."), status: .unauthorized)
         }
+        await attempt.succeeded()
         return pages.redirect(to: "/account", cookies: visit.baseCookies + [signedIn(session, request: request)])
     }
 

@@ -82,8 +82,10 @@ struct StorefrontVisit {
     }
 
     /// The absolute URL of `path` on this store's host, for canonical links and the sitemap.
+    /// `LeopardResponder` found this store by this host and refused any other shape of Host.
     func absolute(_ path: String) -> String {
-        let host = request.headers[LeopardResponder.hostHeader] ?? request.head.authority ?? "localhost"
+        var host = (request.headers[LeopardResponder.hostHeader] ?? request.head.authority ?? "localhost").lowercased()
+        if !HostClassifier.isWellFormedAuthority(host) { host = "localhost" }
         return (BrowserSession.isSecure(request) ? "https://" : "http://") + host + path
     }
 
