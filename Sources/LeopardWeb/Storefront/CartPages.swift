@@ -114,8 +114,11 @@ public struct PaymentPage: Sendable {
     public let values: [String: String]
     public let errors: [String: String]
     public let general: String?
+    /// The store takes the built-in test card (test mode without Stripe).
+    public let testGateway: Bool
 
-    public init(order: Order, values: [String: String], errors: FieldMessages) {
+    public init(order: Order, values: [String: String], errors: FieldMessages, testGateway: Bool = true) {
+        self.testGateway = testGateway
         orderNumber = order.number
         orderID = order.id
         total = MoneyText.format(order.total)

@@ -74,6 +74,36 @@ struct PaymentModeTests {
         }
     }
 
+    @Test("a Stripe store's payment page has no test-card form, and a test card posted to it pays nothing")
+    func storefrontRefusesTheTestCard() async throws {
+        try await TestPlatform.withPlatform { platform, client in
+            let store = try await client.makeStore("Live Card Shop")
+            try await setStripe(client, store, secretKey: "sk_live_51LeopardLiveKeyAbCdEf0123456789")
+            let product = try await client.makeProduct(store, title: "Vase", price: 3000, stock: 4)
+            let slug = try #require(product["slug"] as? String)
+            let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
+            let browser = BrowserClient(client)
+            let page = try await browser.get("/products/\(slug)", host: store.host)
+            _ = try await browser.post("/cart/add", host: store.host, form: ["product": slug, "variant": variant, "quantity": "1"], csrf: page.csrf)
+            let checkout = try await browser.get("/checkout", host: store.host)
+            let form = ["email": "buyer@example.test", "name": "Bea Buyer", "line1": "2 High St", "city": "Springfield", "postalCode": "12345", "country": "US",
+                        "paymentMethod": "card"]
+            let placed = try await browser.post("/checkout", host: store.host, form: form, csrf: checkout.csrf)
+            let payURL = try #require(placed.location)
+            let orderID = String(payURL.dropFirst("/checkout/pay?order=".count))
+            let payment = try await browser.get(payURL, host: store.host)
+            #expect(payment.status == .ok)
+            #expect(!payment.html.contains("name=\"cardNumber\""))
+            #expect(!payment.html.contains("4242"))
+            let posted = try await browser.post("/checkout/pay", host: store.host,
+                                                form: ["order": orderID, "attempt": "live-1", "cardNumber": "4242424242424242", "expiry": "12/34", "cvc": "123"], csrf: checkout.csrf)
+            #expect(posted.status == .unprocessableContent)
+            await platform.services.paymentRelay.idle()
+            #expect(try await client.call(.get, "/api/orders/\(orderID)", store: store).json["status"] as? String == "pending")
+            #expect((try await client.call(.get, "/api/orders/\(orderID)/payments", store: store).json["data"] as? [Any])?.isEmpty == true)
+        }
+    }
+
     @Test("the admin shows a test-mode banner on every page until Stripe has live keys")
     func banner() async throws {
         try await TestPlatform.withPlatform { _, client in

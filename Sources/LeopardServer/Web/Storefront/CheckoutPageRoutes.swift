@@ -126,7 +126,9 @@ struct CheckoutPageRoutes {
         chrome.noindex = true
         var values = values
         values["attempt"] = SecureToken.make(bytes: 16)
-        return try visit.page("storefront/payment", PaymentPage(order: order, values: values, errors: errors), chrome: chrome, status: status)
+        // The test card form only while the store is in test mode with the built-in gateway.
+        let testGateway = try await providers.setup(database: visit.database).acceptsTestGateway
+        return try visit.page("storefront/payment", PaymentPage(order: order, values: values, errors: errors, testGateway: testGateway), chrome: chrome, status: status)
     }
 
     @Sendable func pay(_ request: Request, context: AppContext) async throws -> Response {
