@@ -348,7 +348,8 @@ public struct Payments: Sendable {
         if let amount, amount < 1 { throw Problem.invalid("amount", "must be at least 1") }
         let lock = rowLock
         let (paymentID, refunded, total, restocked, provider, reference) = try await database.write { sql in
-            guard try await sql.raw("SELECT id FROM orders WHERE id = \(bind: orderID)").first() != nil else {
+            // The order's row first, as `apply` and `cancelOrder` take it: one lock order, no deadlock.
+            guard try await sql.raw("SELECT id FROM orders WHERE id = \(bind: orderID)" + lock).first() != nil else {
                 throw Problem.notFound("There is no order \(orderID.prefix(64)).")
             }
             // After a provider refund, its event may have made the payment `refunded` already.

@@ -61,6 +61,12 @@ public struct ProviderCredentials: Sendable {
                 ON CONFLICT (provider) DO UPDATE SET secret_key_sealed = excluded.secret_key_sealed, webhook_secret_sealed = excluded.webhook_secret_sealed,
                     publishable_key = excluded.publishable_key, secret_key_hint = excluded.secret_key_hint, updated_at = excluded.updated_at
                 """).run()
+            // The test gateway closes now: its payments still under way end here, so none of
+            // them completes (and none blocks a real payment of its order) later.
+            try await sql.raw("""
+                UPDATE payments SET status = 'cancelled', next_action_json = NULL, updated_at = \(bind: now.stamp)
+                WHERE provider = 'test' AND status IN ('requires_action', 'authorized')
+                """).run()
         }
         return View(provider: "stripe", configured: true, secretKeyHint: hint, publishableKey: publishableKey, updatedAt: now.stamp)
     }

@@ -34,7 +34,7 @@ struct OrderCancellation {
             _ = try await provider.cancel(reference: payment.reference, idempotencyKey: "cancel-\(payment.paymentID)")
         } catch {
             do {
-                _ = try await provider.refund(reference: payment.reference, amount: payment.amount, idempotencyKey: "late-capture-\(payment.paymentID)")
+                _ = try await provider.refund(reference: payment.reference, amount: payment.amount, idempotencyKey: "cancel-refund-\(payment.paymentID)")
             } catch {
                 logger.warning("a cancelled order's payment was neither cancelled nor refunded with its provider yet; a later capture is refunded on arrival",
                                metadata: ["payment": .string(payment.paymentID), "error": .string(String(describing: error).prefix(300).description)])

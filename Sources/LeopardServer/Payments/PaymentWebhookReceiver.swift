@@ -12,7 +12,7 @@ struct PaymentWebhookReceiver {
     let logger: Logger
 
     func receive(provider name: String, signature: String?, body: Data, now: Date = Date()) async throws -> Payments.Applied {
-        let provider = try await providers.provider(named: name, database: database)
+        let provider = try await providers.provider(named: name, database: database, forEvents: true)
         let event: PaymentEvent?
         do {
             event = try provider.event(from: body, signature: signature, now: now)

@@ -39,7 +39,7 @@ public struct HostClassifier: Sendable {
         if authority.hasPrefix("[") {
             guard let end = authority.firstIndex(of: "]") else { return false }
             let inside = authority[authority.index(after: authority.startIndex)..<end]
-            guard !inside.isEmpty, inside.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return false }
+            guard !inside.isEmpty, inside.allSatisfy({ ($0.isASCII && $0.isHexDigit) || $0 == ":" || $0 == "." }) else { return false }
             host = ""
             let rest = authority[authority.index(after: end)...]
             return rest.isEmpty || Self.isPort(rest)

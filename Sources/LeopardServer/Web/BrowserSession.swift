@@ -76,7 +76,7 @@ struct BrowserSession: Sendable {
         }
         let encoded = String(buffer: buffer)
         // No text a store keeps may hold a NUL character (PostgreSQL refuses one in text).
-        if encoded.range(of: "%00", options: .caseInsensitive) != nil {
+        if encoded.range(of: "%00", options: .caseInsensitive) != nil || buffer.readableBytesView.contains(0) {
             throw Problem.badRequest("A field holds a NUL character; remove it and send the form again.")
         }
         return FormFields(encoded: encoded)

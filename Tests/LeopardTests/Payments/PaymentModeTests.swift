@@ -66,11 +66,33 @@ struct PaymentModeTests {
             #expect((try await client.call(.get, "/api/orders/\(order)/payments", store: store).json["data"] as? [Any])?.isEmpty == true)
             #expect(try await client.call(.get, "/api/orders/\(order)", store: store).json["status"] as? String == "pending")
 
-            // Live keys: live mode.
+            // Live keys: live mode, and the keys cannot be removed to reopen the test gateway.
             try await setStripe(client, store, secretKey: "sk_live_51LeopardLiveKeyAbCdEf0123456789")
+            #expect(try await providers(client, store).mode == "live")
+            #expect(try await client.call(.delete, "/api/payment-providers/stripe", store: store).status == .conflict)
             #expect(try await providers(client, store).mode == "live")
             #expect(try await client.call(.post, "/api/orders/\(order)/pay", store: store, staff: false,
                                           json: PaymentFlowTests.card("4242424242424242").merging(["provider": "test"]) { $1 }, headers: [.cartSecret: cart.secret]).status == .unprocessableContent)
+        }
+    }
+
+    @Test("connecting Stripe ends the test payments still under way: their extra step no longer pays, and the order can be paid anew")
+    func connectingStripeEndsTestPayments() async throws {
+        try await TestPlatform.withPlatform { platform, client in
+            let (store, order, secret) = try await PaymentFlowTests().pendingOrder(client, "Switch Shop")
+            let extra = try await client.call(.post, "/api/orders/\(order)/pay", store: store, staff: false, json: PaymentFlowTests.card("4000002500003155"),
+                                              headers: [.cartSecret: secret])
+            #expect(extra.json["status"] as? String == "requires_action")
+            let url = try #require((extra.json["nextAction"] as? [String: Any])?["url"] as? String)
+            try await setStripe(client, store, secretKey: StripeTestServer.secretKey)
+            let step = try await client.call(.post, url, store: store, staff: false, headers: [.cartSecret: secret])
+            #expect((400..<500).contains(Int(step.status.code)), "\(step.status)")
+            await platform.services.paymentRelay.idle()
+            #expect(try await client.call(.get, "/api/orders/\(order)", store: store).json["status"] as? String == "pending")
+            let payments = try #require(try await client.call(.get, "/api/orders/\(order)/payments", store: store).json["data"] as? [[String: Any]])
+            #expect(payments.map { $0["status"] as? String } == ["cancelled"])
+            // Nothing under way blocks the order: staff can mark it paid (a bank transfer, say).
+            #expect(try await client.call(.post, "/api/orders/\(order)/mark-paid", store: store).status == .ok)
         }
     }
 

@@ -67,6 +67,10 @@ struct PaymentRoutes {
         }
         router.delete("/api/payment-providers/stripe") { _, context in
             _ = try context.requireOwner()
+            // A live store never drops back to the test gateway: live keys are replaced, not removed.
+            guard try await providers.setup(database: try context.store().database).mode == .test else {
+                throw Problem.conflict("This store takes real payments: replace its live Stripe keys instead of removing them, so the test gateway never reopens.")
+            }
             guard try await ProviderCredentials(database: try context.store().database, secrets: providers.secrets).remove(provider: StripeProvider.providerName) else {
                 throw Problem.notFound("This store has not set up Stripe.")
             }
