@@ -58,14 +58,6 @@ public struct Orders: Sendable {
         try await move(id: id, to: .fulfilled, event: "fulfilled", message: "Fulfilled", actor: actor, now: now)
     }
 
-    /// Cancels a pending order and puts its stock back.
-    public func cancel(id: String, reason: String?, actor: String, now: Date = Date()) async throws -> Order {
-        let message = "Cancelled" + (reason.map { ": \($0.prefix(200))" } ?? "")
-        return try await move(id: id, to: .cancelled, event: "cancelled", message: message, actor: actor, now: now) { sql in
-            try await Inventory.returnStock(orderID: id, reason: "order_cancelled", actor: actor, now: now, on: sql)
-        }
-    }
-
     /// Moves an order along the allowed transitions (409 otherwise), records the event, and
     /// runs `sideEffects` in the same transaction.
     func move(id: String, to next: OrderStatus, event: String, message: String, actor: String, now: Date,

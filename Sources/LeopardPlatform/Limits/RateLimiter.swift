@@ -42,13 +42,6 @@ public struct RateLimiter: Sendable {
         }
     }
 
-    /// The seconds to wait when `key` is at its limit, without recording an event.
-    public func retryAfter(_ key: String, now: Date = Date()) async throws -> Int? {
-        guard limit > 0 else { return nil }
-        let bucket = bucket(key), limit = limit, window = window
-        return try await database.read { sql in try await Self.wait(bucket, limit: limit, window: window, now: now, sql) }
-    }
-
     /// A try taken from every key of a sign-in before its password is checked.
     public struct Reservation: Sendable {
         /// Nil when the try was taken; else the whole seconds to wait (nothing was taken).
@@ -85,19 +78,6 @@ public struct RateLimiter: Sendable {
         try await database.write { sql in
             for bucket in reservation.buckets {
                 try await sql.raw("DELETE FROM rate_limit_events WHERE bucket = \(bind: bucket) AND ref = \(bind: reservation.ref)").run()
-            }
-        }
-    }
-
-    /// Records an event for each of `keys` (a failed sign-in, by address and by account), in one write.
-    public func record(_ keys: [String], now: Date = Date()) async throws {
-        guard limit > 0, !keys.isEmpty else { return }
-        let kind = database.kind
-        let buckets = keys.map(bucket).sorted()  // one order of locks: no two transactions wait on each other
-        try await database.write { sql in
-            for bucket in buckets {
-                try await Self.lock(bucket, sql, kind: kind)
-                try await Self.insert(bucket, now: now, sql)
             }
         }
     }
