@@ -38,6 +38,12 @@ struct PlatformOptions: ParsableArguments {
         configuration.secretKey = environment["LEOPARD_SECRET_KEY"]
         configuration.previousSecretKey = environment["LEOPARD_SECRET_KEY_PREVIOUS"]
         if let base = environment["LEOPARD_STRIPE_API_BASE"], !base.isEmpty { configuration.stripeAPIBase = base }
+        if let script = environment["LEOPARD_STRIPE_JS_URL"], !script.isEmpty {
+            guard let url = URL(string: script), ["https", "http"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("LEOPARD_STRIPE_JS_URL must be an absolute http(s) URL")
+            }
+            configuration.stripeJSURL = script
+        }
         configuration.allowPrivateWebhookTargets = ["1", "true", "yes"].contains(environment["LEOPARD_WEBHOOK_ALLOW_PRIVATE"]?.lowercased() ?? "")
         // bcrypt cost below the production 12, for fuzzing and load tests only.
         if let text = environment["LEOPARD_PASSWORD_HASH_COST"] {

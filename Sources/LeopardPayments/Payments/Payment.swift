@@ -4,10 +4,14 @@ public struct Payment: Sendable, Encodable {
     public struct NextAction: Sendable, Codable, Equatable {
         public var type: String
         public var url: String
+        /// For `use_stripe_sdk`: what Stripe.js (`confirmCardPayment`) or a mobile SDK confirms
+        /// the extra step with. Given only to the shopper holding the order's cart secret.
+        public var clientSecret: String?
 
-        public init(type: String, url: String) {
+        public init(type: String, url: String, clientSecret: String? = nil) {
             self.type = type
             self.url = url
+            self.clientSecret = clientSecret
         }
     }
 

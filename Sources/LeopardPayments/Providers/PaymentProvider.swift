@@ -37,8 +37,12 @@ public struct ProviderPayment: Sendable, Equatable {
     /// Where the shopper completes an extra step (3-D Secure), when `requiresAction`.
     public var nextActionURL: String?
     public var failureMessage: String?
+    /// The secret Stripe.js confirms an extra step with in the browser, when `requiresAction`.
+    public var clientSecret: String?
 
-    public init(reference: String, status: PaymentStatus, cardBrand: String? = nil, cardLast4: String? = nil, nextActionURL: String? = nil, failureMessage: String? = nil) {
+    public init(reference: String, status: PaymentStatus, cardBrand: String? = nil, cardLast4: String? = nil, nextActionURL: String? = nil, failureMessage: String? = nil,
+                clientSecret: String? = nil) {
+        self.clientSecret = clientSecret
         self.reference = reference
         self.status = status
         self.cardBrand = cardBrand

@@ -78,7 +78,8 @@ func buildWebRouters(_ services: LeopardServices, platformAPI: InternalAPI, stor
     StorefrontRoutes(pages: pages, pageCache: StorefrontPageCache(cache: services.catalogCache, pages: pages)).register(on: store)
     CartPageRoutes(pages: pages).register(on: store)
     AccountPageRoutes(pages: pages, services: services).register(on: store)
-    CheckoutPageRoutes(pages: pages, api: storeAPI, providers: services.paymentProviders, metrics: services.metrics).register(on: store)
+    let stripe = StripeCheckoutPages(pages: pages, providers: services.paymentProviders, scriptURL: services.configuration.stripeJSURL)
+    CheckoutPageRoutes(pages: pages, api: storeAPI, providers: services.paymentProviders, metrics: services.metrics, stripe: stripe).register(on: store)
     AdminRoutes(pages: pages, api: storeAPI, services: services).register(on: store)
     return (platform, store)
 }

@@ -48,6 +48,9 @@ public struct ServerConfiguration: Sendable {
     public var spareStores: Int = 8
     /// Stripe's API (`LEOPARD_STRIPE_API_BASE`): tests point it at a local server.
     public var stripeAPIBase: String = "https://api.stripe.com"
+    /// Stripe.js for the storefront's card form (`LEOPARD_STRIPE_JS_URL`); the payment page's
+    /// Content-Security-Policy allows scripts, frames and requests from its origin only.
+    public var stripeJSURL: String = "https://js.stripe.com/v3/"
     /// How often the webhook worker looks for due deliveries (it is also woken at once by a
     /// redelivery); nil runs no worker (tests drive it themselves).
     public var webhookPollInterval: Duration? = .seconds(1)

@@ -374,6 +374,8 @@ public actor DedicatedInstances {
         environment["LEOPARD_PASSWORD_HASH_COST"] = String(configuration.passwordHashCost)
         environment["LEOPARD_PARENT_PID"] = String(getpid())
         if configuration.allowPrivateWebhookTargets { environment["LEOPARD_WEBHOOK_ALLOW_PRIVATE"] = "1" }
+        environment["LEOPARD_STRIPE_API_BASE"] = configuration.stripeAPIBase
+        environment["LEOPARD_STRIPE_JS_URL"] = configuration.stripeJSURL
         environment["LOG_LEVEL"] = configuration.logLevel.rawValue
         return environment
     }

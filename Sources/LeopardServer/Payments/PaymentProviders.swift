@@ -23,13 +23,18 @@ struct PaymentProviders: Sendable {
             if !forEvents, try await !setup(database: database).acceptsTestGateway { throw Self.testGatewayClosed }
             return TestProvider(webhookSecret: try await Payments(database: database).webhookSecret(provider: TestGateway.name))
         case StripeProvider.providerName:
-            guard let keys = try await ProviderCredentials(database: database, secrets: secrets).keys(provider: name) else {
-                throw Problem.notFound("This store has not set up Stripe.")
-            }
-            return StripeProvider(secretKey: keys.secretKey, webhookSecret: keys.webhookSecret, baseURL: stripeBase, client: client)
+            return try await stripe(database: database)
         default:
             throw Problem.notFound("There is no payment provider \(name.prefix(32)).")
         }
+    }
+
+    /// The store's Stripe; 404 when it has not set it up.
+    func stripe(database: any DatabaseHandle) async throws -> StripeProvider {
+        guard let keys = try await ProviderCredentials(database: database, secrets: secrets).keys(provider: StripeProvider.providerName) else {
+            throw Problem.notFound("This store has not set up Stripe.")
+        }
+        return StripeProvider(secretKey: keys.secretKey, webhookSecret: keys.webhookSecret, baseURL: stripeBase, client: client)
     }
 
     /// Stripe when the store has set it up, else `test`.

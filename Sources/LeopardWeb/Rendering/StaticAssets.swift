@@ -12,21 +12,32 @@ public struct StaticAssets: Sendable {
     }
 
     public let stylesheet: Asset
+    /// The storefront's card form with Stripe.js (a file: pages allow no inline script).
+    public let stripePayment: Asset
 
-    public init(stylesheet: [UInt8]) {
-        let digest = SHA256.hash(data: stylesheet).prefix(5).map { String(format: "%02x", $0) }.joined()
-        self.stylesheet = Asset(path: "/assets/leopard.\(digest).css", contentType: "text/css; charset=utf-8", bytes: stylesheet)
+    public init(stylesheet: [UInt8], stripePayment: [UInt8] = []) {
+        self.stylesheet = Self.asset("leopard", "css", "text/css; charset=utf-8", stylesheet)
+        self.stripePayment = Self.asset("stripe-payment", "js", "text/javascript; charset=utf-8", stripePayment)
+    }
+
+    /// `/assets/NAME.DIGEST.EXT`: the name changes with the content, so it is cached for good.
+    static func asset(_ name: String, _ ext: String, _ contentType: String, _ bytes: [UInt8]) -> Asset {
+        let digest = SHA256.hash(data: bytes).prefix(5).map { String(format: "%02x", $0) }.joined()
+        return Asset(path: "/assets/\(name).\(digest).\(ext)", contentType: contentType, bytes: bytes)
     }
 
     public static func bundled() throws -> StaticAssets {
-        guard let url = Bundle.module.url(forResource: "Assets/leopard", withExtension: "css")
-            ?? Bundle.module.url(forResource: "leopard", withExtension: "css", subdirectory: "Assets") else {
-            throw PageRenderer.Failure.missingTemplates(Bundle.module.bundlePath + "/Assets")
+        func load(_ name: String, _ ext: String) throws -> [UInt8] {
+            guard let url = Bundle.module.url(forResource: "Assets/\(name)", withExtension: ext)
+                ?? Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Assets") else {
+                throw PageRenderer.Failure.missingTemplates(Bundle.module.bundlePath + "/Assets")
+            }
+            return Array(try Data(contentsOf: url))
         }
-        return StaticAssets(stylesheet: Array(try Data(contentsOf: url)))
+        return StaticAssets(stylesheet: try load("leopard", "css"), stripePayment: try load("stripe-payment", "js"))
     }
 
     public func asset(at path: String) -> Asset? {
-        path == stylesheet.path ? stylesheet : nil
+        [stylesheet, stripePayment].first { $0.path == path }
     }
 }

@@ -116,9 +116,12 @@ public struct PaymentPage: Sendable {
     public let general: String?
     /// The store takes the built-in test card (test mode without Stripe).
     public let testGateway: Bool
+    /// The Stripe.js card form, when the store takes cards through Stripe.
+    public let stripe: StripeCardForm?
 
-    public init(order: Order, values: [String: String], errors: FieldMessages, testGateway: Bool = true) {
+    public init(order: Order, values: [String: String], errors: FieldMessages, testGateway: Bool = true, stripe: StripeCardForm? = nil) {
         self.testGateway = testGateway
+        self.stripe = stripe
         orderNumber = order.number
         orderID = order.id
         total = MoneyText.format(order.total)
@@ -126,6 +129,37 @@ public struct PaymentPage: Sendable {
         self.values = values
         self.errors = errors.messages
         self.general = errors.general
+    }
+}
+
+/// What a page with Stripe.js needs: the store's publishable key, the script's address and the
+/// page's own script (a fingerprinted file).
+public struct StripeCardForm: Sendable {
+    public let publishableKey: String
+    public let scriptURL: String
+    public let assetPath: String
+
+    public init(publishableKey: String, scriptURL: String, assetPath: String) {
+        self.publishableKey = publishableKey
+        self.scriptURL = scriptURL
+        self.assetPath = assetPath
+    }
+}
+
+/// Stripe's extra step (3-D Secure) in the shopper's browser, with the intent's client secret.
+public struct StripeConfirmPage: Sendable {
+    public let orderID: String
+    public let orderNumber: Int
+    public let total: String
+    public let clientSecret: String
+    public let stripe: StripeCardForm
+
+    public init(order: Order, clientSecret: String, stripe: StripeCardForm) {
+        orderID = order.id
+        orderNumber = order.number
+        total = MoneyText.format(order.total)
+        self.clientSecret = clientSecret
+        self.stripe = stripe
     }
 }
 

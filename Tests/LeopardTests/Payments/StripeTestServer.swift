@@ -25,6 +25,21 @@ actor StripeTestServer {
     private var counter = 0
     /// When set, every request gets a 500 (Stripe having a bad day).
     var failing = false
+    /// What `GET /v1/payment_intents/:id` says of an intent: how the shopper's extra step went.
+    var retrievedStatus = "succeeded"
+
+    func setRetrievedStatus(_ value: String) { retrievedStatus = value }
+
+    func retrieve(path: String, headers: HTTPFields) -> (HTTPResponse.Status, String) {
+        received.append(Received(path: "GET " + path, headers: headers, form: [:]))
+        guard headers[.authorization] == "Bearer \(Self.secretKey)" else {
+            return (.unauthorized, Self.error(type: "invalid_request_error", message: "Invalid API Key provided: sk_test_****"))
+        }
+        let id = String(path.dropFirst("/v1/payment_intents/".count))
+        let error = retrievedStatus == "requires_payment_method"
+            ? #"{"code": "payment_intent_authentication_failure", "message": "The bank did not authenticate the payment.", "type": "invalid_request_error"}"# : "null"
+        return (.ok, Self.intent(id: id, amount: 5000, currency: "usd", order: "", status: retrievedStatus, received: retrievedStatus == "succeeded" ? 5000 : 0, lastError: error))
+    }
 
     func setFailing(_ value: Bool) { failing = value }
 
@@ -55,6 +70,10 @@ actor StripeTestServer {
             case "pm_card_authenticationRequired":
                 return (.ok, Self.intent(id: id, amount: amount, currency: currency, order: order, status: "requires_action", received: 0,
                                          nextAction: #"{"type": "redirect_to_url", "redirect_to_url": {"return_url": "https://example.com/return", "url": "https://hooks.stripe.com/3d_secure_2/hosted?merchant=acct_1&payment_intent=\#(id)"}}"#))
+            case "pm_card_threeDSecureRequired", "card_threeDSecureRequired":
+                // Card only, no return URL: the extra step is Stripe.js's in the page.
+                return (.ok, Self.intent(id: id, amount: amount, currency: currency, order: order, status: "requires_action", received: 0,
+                                         nextAction: #"{"type": "use_stripe_sdk", "use_stripe_sdk": {"type": "three_d_secure_redirect"}}"#))
             case "pm_card_chargeDeclined":
                 let intent = Self.intent(id: id, amount: amount, currency: currency, order: order, status: "requires_payment_method", received: 0,
                                          lastError: #"{"code": "card_declined", "decline_code": "generic_decline", "message": "Your card was declined.", "type": "card_error"}"#)
@@ -108,6 +127,10 @@ actor StripeTestServer {
         router.post("/v1/**") { request, _ -> Response in
             let bytes = try await request.body.collect(upTo: 1 << 20)
             let (status, json) = await self.handle(path: request.uri.path, headers: request.headers, body: String(buffer: bytes))
+            return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: json)))
+        }
+        router.get("/v1/**") { request, _ -> Response in  // one wildcard per method: a literal route beside it would shadow the POSTs
+            let (status, json) = await self.retrieve(path: request.uri.path, headers: request.headers)
             return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: json)))
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))

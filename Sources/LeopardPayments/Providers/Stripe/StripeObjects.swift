@@ -20,6 +20,8 @@ enum StripeObjects {
         let id: String
         let status: String
         let amount: Int?
+        /// What Stripe.js confirms the intent with in the shopper's browser (3-D Secure).
+        let client_secret: String?
         let next_action: NextAction?
         let last_payment_error: LastError?
         /// An id, or the object when expanded.

@@ -28,25 +28,26 @@ public struct StripeProvider: PaymentProvider {
         guard case .providerMethod(let method) = request.method else {
             throw Problem.invalid("paymentMethod", "is required: Stripe takes a payment method id (pm_…) made by Stripe.js")
         }
+        // Card only (`payment_method_types[]`, not `automatic_payment_methods`): an extra step
+        // is then Stripe.js's 3-D Secure in the page (`use_stripe_sdk`), and no `return_url` is
+        // needed unless the caller gives one. localstripe takes exactly this shape too.
         var form = StripeForm()
         form.add("amount", String(request.amount.amount))
         form.add("currency", request.amount.currency.lowercased())
         form.add("payment_method", method)
+        form.add("payment_method_types[]", "card")
         form.add("confirm", "true")
         form.add("metadata[order_id]", request.orderID)
         form.add("expand[]", "payment_method")
-        if let returnURL = request.returnURL {
-            form.add("return_url", returnURL)
-        } else {
-            form.add("automatic_payment_methods[enabled]", "true")
-            form.add("automatic_payment_methods[allow_redirects]", "never")
-        }
+        if let returnURL = request.returnURL { form.add("return_url", returnURL) }
         let (status, body) = try await post("/v1/payment_intents", form: form, idempotencyKey: request.idempotencyKey)
         if (200..<300).contains(status) {
             return try Self.payment(from: Self.decode(StripeObjects.PaymentIntent.self, body))
         }
-        // A declined card is an answer, not a failure: the intent comes back inside the error.
-        if status == 402, let error = try? JSONDecoder().decode(StripeObjects.ErrorBody.self, from: body), error.error.type == "card_error" {
+        // A declined card is an answer, not a failure: the intent comes back inside the error
+        // (Stripe's `card_error`; localstripe says `card_declined` with another type).
+        if status == 402, let error = try? JSONDecoder().decode(StripeObjects.ErrorBody.self, from: body),
+           error.error.type == "card_error" || error.error.code == "card_declined" {
             let message = error.error.message ?? "The card was declined."
             if let intent = error.error.payment_intent {
                 var payment = Self.payment(from: intent)
@@ -57,6 +58,13 @@ public struct StripeProvider: PaymentProvider {
             return ProviderPayment(reference: "pi_declined_" + request.idempotencyKey, status: .failed, failureMessage: message)
         }
         throw failure(status: status, body: body)
+    }
+
+    /// The intent as Stripe has it now (the shopper's return from an extra step).
+    public func retrieve(reference: String) async throws -> ProviderPayment {
+        let (status, body) = try await send(.GET, "/v1/payment_intents/\(StripeForm.escape(reference))", form: nil, idempotencyKey: nil)
+        guard (200..<300).contains(status) else { throw failure(status: status, body: body) }
+        return try Self.payment(from: Self.decode(StripeObjects.PaymentIntent.self, body))
     }
 
     public func capture(reference: String, amount: Money, idempotencyKey: String) async throws -> ProviderPayment {
@@ -92,7 +100,7 @@ public struct StripeProvider: PaymentProvider {
     /// Stripe's intent statuses as payment states.
     static func payment(from intent: StripeObjects.PaymentIntent) -> ProviderPayment {
         let card = intent.payment_method?.object?.card
-        var payment = ProviderPayment(reference: intent.id, status: .authorized, cardBrand: card?.brand, cardLast4: card?.last4)
+        var payment = ProviderPayment(reference: intent.id, status: .authorized, cardBrand: card?.brand, cardLast4: card?.last4, clientSecret: intent.client_secret)
         switch intent.status {
         case "succeeded": payment.status = .captured
         case "requires_capture", "processing": payment.status = .authorized
@@ -110,14 +118,20 @@ public struct StripeProvider: PaymentProvider {
     // MARK: HTTP
 
     func post(_ path: String, form: StripeForm, idempotencyKey: String) async throws -> (Int, Data) {
+        try await send(.POST, path, form: form, idempotencyKey: idempotencyKey)
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, form: StripeForm?, idempotencyKey: String?) async throws -> (Int, Data) {
         var request = HTTPClientRequest(url: baseURL + path)
-        request.method = .POST
+        request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(secretKey)")
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "Idempotency-Key", value: idempotencyKey)
+        if let idempotencyKey { request.headers.add(name: "Idempotency-Key", value: idempotencyKey) }
         request.headers.add(name: "Stripe-Version", value: Self.apiVersion)
         request.headers.add(name: "User-Agent", value: "Leopard/1.0")
-        request.body = .bytes(ByteBuffer(string: form.encoded))
+        if let form {
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            request.body = .bytes(ByteBuffer(string: form.encoded))
+        }
         do {
             let response = try await client.execute(request, timeout: .seconds(30))
             let body = try await response.body.collect(upTo: 1 << 20)

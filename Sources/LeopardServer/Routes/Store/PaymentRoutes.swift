@@ -128,8 +128,11 @@ struct PaymentRoutes {
         }
         var errors: [Problem.FieldError] = []
         let method = input.paymentMethod ?? ""
-        if !method.hasPrefix("pm_") || method.count > 255 || !method.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
-            errors.append(.init(field: "paymentMethod", message: "must be a Stripe payment method id (pm_…)"))
+        // `pm_…` from Stripe.js's createPaymentMethod, or a `card_…` (Stripe takes a Card's id
+        // as a payment method; Stripe.js stand-ins without createPaymentMethod give a token's card).
+        if !(method.hasPrefix("pm_") || method.hasPrefix("card_")) || method.count > 255
+            || !method.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+            errors.append(.init(field: "paymentMethod", message: "must be a Stripe payment method id (pm_… or card_…)"))
         }
         if let url = input.returnUrl, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || url.count > 2048 || URL(string: url) == nil {
             errors.append(.init(field: "returnUrl", message: "must be an absolute http or https URL"))
@@ -178,7 +181,8 @@ struct PaymentRoutes {
         if result.status == .requiresAction {
             start.nextAction = name == TestGateway.name
                 ? Payment.NextAction(type: "test_authentication", url: "/api/payments/\(paymentID)/authenticate")
-                : Payment.NextAction(type: "redirect_to_url", url: result.nextActionURL ?? "")
+                : result.nextActionURL.map { Payment.NextAction(type: "redirect_to_url", url: $0) }
+                    ?? Payment.NextAction(type: "use_stripe_sdk", url: "", clientSecret: result.clientSecret)
         }
         // The test provider reports its outcome later, as a signed event queued with the payment.
         var pending: Payments.PendingEvent?

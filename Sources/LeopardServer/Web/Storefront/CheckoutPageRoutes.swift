@@ -13,6 +13,7 @@ struct CheckoutPageRoutes {
     let api: InternalAPI
     let providers: PaymentProviders
     let metrics: PlatformMetrics
+    let stripe: StripeCheckoutPages
 
     func register(on router: Router<AppContext>) {
         router.get("/checkout") { request, context in
@@ -26,9 +27,24 @@ struct CheckoutPageRoutes {
             let visit = try await StorefrontVisit(request, context: context, pages: pages)
             let order = try await authorizedOrder(visit, id: request.queryDictionary["order"])
             guard order.status == .pending, order.paymentMethod == "card" else { return pages.redirect(to: "/orders/\(order.id)") }
-            return try await payment(visit, order: order, values: [:], errors: FieldMessages())
+            // A bank's step left half-way (the page closed, the back button) picks up where it was.
+            if let secret = try await stripe.pendingStep(orderID: order.id, database: visit.database),
+               let form = stripe.cardForm(try await providers.setup(database: visit.database)) {
+                return try await stripe.confirmPage(visit, order: order, clientSecret: secret, form: form)
+            }
+            let failed = request.queryDictionary["failed"] == "1"
+            let errors = failed ? FieldMessages(general: "Your bank did not confirm the payment, and nothing was charged. Try again, or use another card.") : FieldMessages()
+            return try await payment(visit, order: order, values: [:], errors: errors)
         }
         router.post("/checkout/pay", use: pay)
+        router.get("/checkout/return") { request, context in
+            let visit = try await StorefrontVisit(request, context: context, pages: pages)
+            let order = try await authorizedOrder(visit, id: request.queryDictionary["order"])
+            switch try await stripe.settleReturn(orderID: order.id, database: visit.database) {
+            case .failed, .cancelled: return pages.redirect(to: "/checkout/pay?order=\(order.id)&failed=1", cookies: visit.baseCookies)
+            default: return pages.redirect(to: "/orders/\(order.id)", cookies: visit.baseCookies)
+            }
+        }
         router.post("/checkout/authenticate") { request, context in
             let visit = try await StorefrontVisit(request, context: context, pages: pages)
             let fields = try await visit.form()
@@ -126,9 +142,13 @@ struct CheckoutPageRoutes {
         chrome.noindex = true
         var values = values
         values["attempt"] = SecureToken.make(bytes: 16)
-        // The test card form only while the store is in test mode with the built-in gateway.
-        let testGateway = try await providers.setup(database: visit.database).acceptsTestGateway
-        return try visit.page("storefront/payment", PaymentPage(order: order, values: values, errors: errors, testGateway: testGateway), chrome: chrome, status: status)
+        // The test card form only while the store is in test mode with the built-in gateway;
+        // Stripe.js's form once the store has Stripe with a publishable key.
+        let setup = try await providers.setup(database: visit.database)
+        let form = stripe.cardForm(setup)
+        let page = PaymentPage(order: order, values: values, errors: errors, testGateway: setup.acceptsTestGateway, stripe: form)
+        let response = try visit.page("storefront/payment", page, chrome: chrome, status: status)
+        return form == nil ? response : stripe.withStripePolicy(response)
     }
 
     @Sendable func pay(_ request: Request, context: AppContext) async throws -> Response {
@@ -136,6 +156,17 @@ struct CheckoutPageRoutes {
         let form = try await visit.form()
         let order = try await authorizedOrder(visit, id: form.text("order"))
         guard order.status == .pending, let cookie = visit.cartCookie else { return pages.redirect(to: "/orders/\(order.id)") }
+        var headers: HTTPFields = [CartRoutes.secretHeader: cookie.secret]
+        if let attempt = form.text("attempt"), attempt.utf8.count <= 64, attempt.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+            headers[CartRoutes.idempotencyHeader] = "web-pay-\(attempt)"
+        }
+        if let method = form.text("paymentMethod") {
+            // Stripe.js made the payment method in the browser; only its id comes here.
+            struct Body: Encodable { let provider: String; let paymentMethod: String }
+            let reply = try await api.send(.post, "/api/orders/\(order.id)/pay", json: Body(provider: StripeProvider.providerName, paymentMethod: String(method.prefix(255))),
+                                           headers: headers, context: context)
+            return try await paid(visit, order: order, reply: reply, values: [:])
+        }
         let number = String((form["cardNumber"] ?? "").prefix(40))
         let expiry = String((form["expiry"] ?? "").prefix(10))
         let values = ["cardNumber": number, "expiry": expiry]
@@ -146,11 +177,13 @@ struct CheckoutPageRoutes {
         struct Card: Encodable { let number: String; let expMonth: Int; let expYear: Int; let cvc: String }
         struct Body: Encodable { let provider: String; let card: Card }
         let body = Body(provider: "test", card: Card(number: number, expMonth: month, expYear: rawYear < 100 ? 2000 + rawYear : rawYear, cvc: String((form["cvc"] ?? "").prefix(8))))
-        var headers: HTTPFields = [CartRoutes.secretHeader: cookie.secret]
-        if let attempt = form.text("attempt"), attempt.utf8.count <= 64, attempt.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
-            headers[CartRoutes.idempotencyHeader] = "web-pay-\(attempt)"
-        }
         let reply = try await api.send(.post, "/api/orders/\(order.id)/pay", json: body, headers: headers, context: context)
+        return try await paid(visit, order: order, reply: reply, values: values)
+    }
+
+    /// The page after a pay request: the order's page, the bank's extra step, or the form again
+    /// with what went wrong.
+    func paid(_ visit: StorefrontVisit, order: Order, reply: InternalAPI.Reply, values: [String: String]) async throws -> Response {
         guard reply.succeeded else {
             let problem = reply.problem
             guard reply.status < 500 else {
@@ -164,9 +197,17 @@ struct CheckoutPageRoutes {
         }
         // The card asks for an extra step (3-D Secure): the test provider's is a page here,
         // a real provider's is its own page.
-        struct Started: Decodable { struct Action: Decodable { let type: String; let url: String }; let id: String; let status: String; let nextAction: Action? }
+        struct Started: Decodable {
+            struct Action: Decodable { let type: String; let url: String; let clientSecret: String? }
+            let id: String
+            let status: String
+            let nextAction: Action?
+        }
         if let started = try? reply.decode(Started.self), started.status == "requires_action", let action = started.nextAction {
             if action.type == "redirect_to_url", action.url.hasPrefix("https://") { return Response(status: .seeOther, headers: [.location: action.url]) }
+            if action.type == "use_stripe_sdk", let secret = action.clientSecret, let form = stripe.cardForm(try await providers.setup(database: visit.database)) {
+                return try await stripe.confirmPage(visit, order: order, clientSecret: secret, form: form)
+            }
             var chrome = visit.chrome(title: "Confirm your payment", description: "Confirm your payment.", path: "/checkout/pay", cart: nil, signedIn: await visit.customer() != nil)
             chrome.noindex = true
             return try visit.page("storefront/authenticate", AuthenticationPage(order: order, paymentID: started.id), chrome: chrome)
