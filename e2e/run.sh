@@ -13,19 +13,35 @@ for tool in chromium chromedriver; do
 done
 if [ ! -x e2e/.venv/bin/python ]; then
   python3 -m venv e2e/.venv
-  e2e/.venv/bin/pip install -q --disable-pip-version-check selenium
 fi
+# selenium drives Chromium; localstripe (a stateful fake Stripe with its own Stripe.js) takes
+# the card payments of the second story.
+e2e/.venv/bin/python -c 'import selenium, localstripe' 2>/dev/null \
+  || e2e/.venv/bin/pip install -q --disable-pip-version-check selenium localstripe
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 
 data=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+port=$(free_port)
+stripe_port=$(free_port)
 rm -rf e2e/artifacts && mkdir -p e2e/artifacts
-LEOPARD_OPERATOR_TOKEN=e2e-operator-token-0123456789 "$binary" serve --port "$port" --data-dir "$data" \
-  --spare-stores 0 --signup-rate-limit 0 >"e2e/artifacts/server.log" 2>&1 &
+e2e/.venv/bin/python e2e/localstripe_server.py "$stripe_port" "$data/localstripe.pickle" >"e2e/artifacts/localstripe.log" 2>&1 &
+localstripe=$!
+LEOPARD_OPERATOR_TOKEN=e2e-operator-token-0123456789 \
+  LEOPARD_STRIPE_API_BASE="http://127.0.0.1:$stripe_port" LEOPARD_STRIPE_JS_URL="http://127.0.0.1:$stripe_port/js.stripe.com/v3/" \
+  "$binary" serve --port "$port" --data-dir "$data" --spare-stores 0 --signup-rate-limit 0 >"e2e/artifacts/server.log" 2>&1 &
 server=$!
-cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$data"; }
+cleanup() {
+  kill "$server" "$localstripe" 2>/dev/null || true
+  wait "$server" "$localstripe" 2>/dev/null || true
+  rm -rf "$data"
+}
 trap cleanup EXIT
 for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && curl -sf "http://127.0.0.1:$stripe_port/js.stripe.com/v3/" >/dev/null 2>&1 && break
   sleep 0.1
 done
-CHROMIUM=$(command -v chromium) CHROMEDRIVER=$(command -v chromedriver) e2e/.venv/bin/python e2e/story.py "http://localhost:$port"
+export CHROMIUM=$(command -v chromium) CHROMEDRIVER=$(command -v chromedriver)
+echo "story 1: the test gateway"
+e2e/.venv/bin/python e2e/story.py "http://localhost:$port"
+echo "story 2: card payments through Stripe.js, against localstripe"
+e2e/.venv/bin/python e2e/stripe_story.py "http://localhost:$port" "http://127.0.0.1:$stripe_port" e2e/artifacts/server.log
