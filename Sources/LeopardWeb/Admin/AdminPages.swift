@@ -229,6 +229,8 @@ public struct OrderDetailPage: Sendable {
     public let tax: String
     public let total: String
     public let refunded: String?
+    /// What can still be refunded, as the amount field's hint (`37.50`).
+    public let refundable: String
     public let shipTo: [String]
     public let events: [Event]
     public let payments: [PaymentRow]
@@ -251,6 +253,7 @@ public struct OrderDetailPage: Sendable {
         tax = MoneyText.format(order.tax)
         total = MoneyText.format(order.total)
         refunded = order.refundedTotal.amount > 0 ? MoneyText.format(order.refundedTotal) : nil
+        refundable = MoneyText.decimal(max(0, order.total.amount - order.refundedTotal.amount), currency: order.currency)
         let a = order.shippingAddress
         shipTo = [a.name, a.line1, a.line2, [a.postalCode, a.city].joined(separator: " "), a.region, a.country].compactMap { $0 }.filter { !$0.isEmpty }
         events = (order.events ?? []).map { Event(when: String($0.createdAt.prefix(16)).replacingOccurrences(of: "T", with: " "), message: $0.message) }
@@ -259,7 +262,8 @@ public struct OrderDetailPage: Sendable {
                        card: payment.last4.map { "\(payment.brand ?? "card") •••• \($0)" })
         }
         canFulfil = order.status == .paid
-        canCancel = order.status == .pending || order.status == .paid
+        // A paid order is refunded, not cancelled (the API refuses it).
+        canCancel = order.status == .pending
         canRefund = [.paid, .fulfilled, .partiallyRefunded].contains(order.status)
         canMarkPaid = order.status == .pending
         self.error = error

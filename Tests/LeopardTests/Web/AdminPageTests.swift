@@ -82,6 +82,42 @@ struct AdminPageTests {
         }
     }
 
+    @Test("partial refunds from the admin: an amount and restock, then the rest; a bad amount changes nothing")
+    func partialRefunds() async throws {
+        try await TestPlatform.withPlatform { _, client in
+            let store = try await client.makeStore("Refund Page Shop")
+            let product = try await client.makeProduct(store, title: "Plate", price: 2000, stock: 5)
+            let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
+            let cart = try await client.makeCart(store, variantID: variant, quantity: 2)
+            var body = checkoutBody
+            body["paymentMethod"] = "bank_transfer"
+            let order = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: body, headers: [.cartSecret: cart.secret])
+            let orderID = try #require(order.json["id"] as? String)
+            #expect(try await client.call(.post, "/api/orders/\(orderID)/mark-paid", store: store).status == .ok)
+            let browser = BrowserClient(client)
+            try await browser.signInToAdmin(host: store.host, email: store.ownerEmail)
+            let detail = try await browser.get("/admin/orders/\(orderID)", host: store.host)
+            #expect(detail.html.contains(#"placeholder="40.00""#))
+            #expect(!detail.html.contains("Cancel order"), "a paid order is refunded, not cancelled")
+            for bad in ["twelve", "-5", "0"] {
+                let refused = try await browser.post("/admin/orders/\(orderID)/refund", host: store.host, form: ["amount": bad], csrf: detail.csrf)
+                #expect(refused.status == .unprocessableContent, "\(bad)")
+            }
+            #expect(try await browser.post("/admin/orders/\(orderID)/refund", host: store.host, form: ["amount": "45.00"], csrf: detail.csrf).status == .unprocessableContent)
+            #expect(try await client.call(.get, "/api/orders/\(orderID)", store: store).json["status"] as? String == "paid")
+            let partial = try await browser.post("/admin/orders/\(orderID)/refund", host: store.host, form: ["amount": "12.50", "restock": "1"], csrf: detail.csrf)
+            #expect(partial.status == .seeOther)
+            let after = try await client.call(.get, "/api/orders/\(orderID)", store: store)
+            #expect(after.json["status"] as? String == "partially_refunded")
+            #expect((after.json["refundedTotal"] as? [String: Any])?["amount"] as? Int == 1250)
+            #expect(try await browser.get("/admin/orders/\(orderID)", host: store.host).html.contains(#"placeholder="27.50""#))
+            #expect(try await browser.post("/admin/orders/\(orderID)/refund", host: store.host, form: [:], csrf: detail.csrf).status == .seeOther)
+            let final = try await client.call(.get, "/api/orders/\(orderID)", store: store)
+            #expect(final.json["status"] as? String == "refunded")
+            #expect((final.json["refundedTotal"] as? [String: Any])?["amount"] as? Int == 4000)
+        }
+    }
+
     @Test("behind https the cookies are Secure; they are always HttpOnly and SameSite=Lax, and never name a domain")
     func cookieAttributes() async throws {
         try await TestPlatform.withPlatform { _, client in

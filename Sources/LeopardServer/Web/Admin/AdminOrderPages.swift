@@ -27,8 +27,19 @@ struct AdminOrderPages {
             let fields = try await visit.form()
             let order = try await find(visit, context)
             guard let action = Self.actions[try context.parameters.require("action")] else { throw Problem.notFound("There is no such action.") }
-            struct Refund: Encodable { let restock: Bool }
-            let body: (any Encodable)? = action.path == "refunds" ? Refund(restock: fields["restock"] == "1") : nil
+            struct Refund: Encodable { let amount: Int?; let restock: Bool }
+            var body: (any Encodable)?
+            if action.path == "refunds" {
+                // A partial refund names its amount in the store's currency; empty is all that is left.
+                var amount: Int?
+                if let text = fields.text("amount") {
+                    guard let minor = MoneyText.parse(String(text.prefix(32)), currency: order.currency), minor > 0 else {
+                        return try await detail(visit, order: order, error: "Enter the amount to refund, like 12.50.", status: .unprocessableContent)
+                    }
+                    amount = minor
+                }
+                body = Refund(amount: amount, restock: fields["restock"] == "1")
+            }
             let reply = try await visit.call(.post, "/api/orders/\(order.id)/\(action.path)", json: body)
             guard reply.succeeded else {
                 let problem = reply.problem
