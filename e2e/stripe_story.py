@@ -30,6 +30,7 @@ PORT = story.PORT
 story.step_number = 50
 PASSWORD = "correct horse battery"
 SECRET_KEY = "sk_test_" + secrets.token_hex(12)
+KEYS = {}
 
 
 def call(method, url, body=None, token=None, form=None, headers=None):
@@ -61,7 +62,8 @@ def connected_store():
     token = call("POST", store + "/api/auth/login", {"email": f"owner@{slug}.example", "password": PASSWORD})["token"]
     call("POST", store + "/api/products", {"title": "Spotted Mug", "price": 1800, "stock": 20}, token=token)
     webhook_secret = "whsec_" + secrets.token_hex(16)
-    call("PUT", store + "/api/payment-providers/stripe", {"secretKey": SECRET_KEY, "webhookSecret": webhook_secret, "publishableKey": "pk_test_" + secrets.token_hex(12)}, token=token)
+    KEYS.update({"secretKey": SECRET_KEY, "webhookSecret": webhook_secret, "publishableKey": "pk_test_" + secrets.token_hex(12)})
+    call("PUT", store + "/api/payment-providers/stripe", KEYS, token=token)
     providers = call("GET", store + "/api/payment-providers", token=token)
     expect(providers["mode"] == "test" and providers["defaultProvider"] == "stripe", f"Stripe test keys: test mode through Stripe ({providers})")
     # Stripe's events for every store go to the platform host, by store id.
@@ -169,6 +171,20 @@ def main():
         shot(driver, "stripe-admin-refunded")
         refunds = call("GET", STRIPE + "/v1/refunds", headers={"Authorization": "Bearer " + SECRET_KEY})
         expect(any(refund.get("amount") == 1800 for refund in refunds.get("data", [])), f"the refund reached localstripe ({refunds})")
+        print("S6. capture on fulfilment: checkout authorizes, fulfilling in the admin captures")
+        call("PUT", store + "/api/payment-providers/stripe", {**KEYS, "captureMethod": "manual"}, token=token)
+        to_payment_page(driver, store)
+        enter_card(driver, "4242424242424242")
+        press_pay(driver)
+        expect("Your card is authorized" in driver.page_source, "the confirmation says the card is authorized, to be charged on shipping")
+        order_id = driver.current_url.rstrip("/").split("/")[-1]
+        shot(driver, "stripe-authorized")
+        driver.get(store + f"/admin/orders/{order_id}")
+        submit(driver, "form[action$='/fulfil']")
+        expect("Order marked as fulfilled." in driver.page_source, "fulfilling the authorized order worked")
+        payments = call("GET", store + f"/api/orders/{order_id}/payments", token=token)
+        expect(payments["data"][0]["status"] == "captured", f"the payment was captured through localstripe ({payments})")
+        shot(driver, "stripe-captured-on-fulfil")
         print("stripe story passed")
     except Exception:
         shot(driver, "stripe-failure")

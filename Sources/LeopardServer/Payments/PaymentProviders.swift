@@ -34,7 +34,8 @@ struct PaymentProviders: Sendable {
         guard let keys = try await ProviderCredentials(database: database, secrets: secrets).keys(provider: StripeProvider.providerName) else {
             throw Problem.notFound("This store has not set up Stripe.")
         }
-        return StripeProvider(secretKey: keys.secretKey, webhookSecret: keys.webhookSecret, baseURL: stripeBase, client: client)
+        return StripeProvider(secretKey: keys.secretKey, webhookSecret: keys.webhookSecret, baseURL: stripeBase, client: client,
+                              manualCapture: keys.captureMethod == "manual")
     }
 
     /// Stripe when the store has set it up, else `test`.

@@ -261,7 +261,8 @@ public struct OrderDetailPage: Sendable {
             PaymentRow(provider: payment.provider, status: payment.status, amount: MoneyText.format(payment.amount),
                        card: payment.last4.map { "\(payment.brand ?? "card") •••• \($0)" })
         }
-        canFulfil = order.status == .paid
+        // A card only authorized (capture on fulfilment) is captured when the order is fulfilled.
+        canFulfil = order.status == .paid || (order.status == .pending && payments.contains { $0.status == "authorized" })
         // A paid order is refunded, not cancelled (the API refuses it).
         canCancel = order.status == .pending
         canRefund = [.paid, .fulfilled, .partiallyRefunded].contains(order.status)

@@ -19,9 +19,12 @@ public struct SettingsPage: Sendable {
     /// Where Stripe sends this store's events (the platform host's address for it).
     public let webhookUrl: String
     public let isOwner: Bool
+    /// Cards are authorized at checkout and captured when the order is fulfilled.
+    public let manualCapture: Bool
 
     public init(values: [String: String], errors: FieldMessages, stripeConfigured: Bool, stripeHint: String?, stripeTestKeys: Bool = false,
-                webhookUrl: String = "", isOwner: Bool) {
+                webhookUrl: String = "", isOwner: Bool, manualCapture: Bool = false) {
+        self.manualCapture = manualCapture
         self.values = values
         self.errors = errors.messages
         self.general = errors.general

@@ -189,6 +189,8 @@ public struct ConfirmationPage: Sendable {
     public let shipTo: [String]
     /// Where to pay, when the order waits for a card payment that has not been made.
     public var payUrl: String?
+    /// The card is authorized and is charged when the order ships (manual capture).
+    public var authorized = false
 
     public init(order: Order) {
         orderNumber = order.number

@@ -66,7 +66,9 @@ actor StripeTestServer {
             let order = form["metadata[order_id]"] ?? ""
             switch form["payment_method"] {
             case "pm_card_visa":
-                return (.ok, Self.intent(id: id, amount: amount, currency: currency, order: order, status: "succeeded", received: amount))
+                // Authorized only, when the store captures on fulfilment.
+                let status = form["capture_method"] == "manual" ? "requires_capture" : "succeeded"
+                return (.ok, Self.intent(id: id, amount: amount, currency: currency, order: order, status: status, received: status == "succeeded" ? amount : 0))
             case "pm_card_authenticationRequired":
                 return (.ok, Self.intent(id: id, amount: amount, currency: currency, order: order, status: "requires_action", received: 0,
                                          nextAction: #"{"type": "redirect_to_url", "redirect_to_url": {"return_url": "https://example.com/return", "url": "https://hooks.stripe.com/3d_secure_2/hosted?merchant=acct_1&payment_intent=\#(id)"}}"#))
@@ -84,6 +86,11 @@ actor StripeTestServer {
             default:
                 return (.badRequest, Self.error(type: "invalid_request_error", message: "No such PaymentMethod: '\(form["payment_method"] ?? "")'"))
             }
+        }
+        if path.hasPrefix("/v1/payment_intents/"), path.hasSuffix("/capture") {
+            let intent = String(path.dropFirst("/v1/payment_intents/".count).dropLast("/capture".count))
+            let amount = Int(form["amount_to_capture"] ?? "") ?? 0
+            return (.ok, Self.intent(id: intent, amount: amount, currency: "usd", order: "", status: "succeeded", received: amount))
         }
         if path.hasPrefix("/v1/payment_intents/"), path.hasSuffix("/cancel") {
             let intent = String(path.dropFirst("/v1/payment_intents/".count).dropLast("/cancel".count))

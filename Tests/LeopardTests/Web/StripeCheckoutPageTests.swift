@@ -122,6 +122,55 @@ struct StripeCheckoutPageTests {
         }
     }
 
+    @Test("capture on fulfilment: checkout only authorizes; fulfilling captures and the order is paid; cancelling an authorized order releases it")
+    func manualCapture() async throws {
+        let stripe = StripeTestServer()
+        try await stripe.serve { base in
+            try await TestPlatform.withPlatform(configure: { $0.stripeAPIBase = base }) { _, client in
+                let (store, browser, order, page) = try await paymentPage(client, "Capture Later Shop")
+                let keys = try await client.call(.put, "/api/payment-providers/stripe", store: store, json: [
+                    "secretKey": StripeTestServer.secretKey, "webhookSecret": StripeProviderTests.webhookSecret, "publishableKey": "pk_test_51Leopard", "captureMethod": "manual",
+                ])
+                #expect(keys.json["captureMethod"] as? String == "manual")
+                #expect(try await client.call(.put, "/api/payment-providers/stripe", store: store, json: [
+                    "secretKey": StripeTestServer.secretKey, "webhookSecret": StripeProviderTests.webhookSecret, "captureMethod": "later",
+                ]).errorFields == ["captureMethod"])
+                let authorized = try await browser.post("/checkout/pay", host: store.host, form: ["order": order, "attempt": "m1", "paymentMethod": "pm_card_visa"], csrf: page.csrf)
+                #expect(authorized.location == "/orders/\(order)")
+                #expect(await stripe.received.last { $0.path == "/v1/payment_intents" }?.form["capture_method"] == "manual")
+                #expect(try await orderStatus(client, store, order) == "pending")
+                let confirmation = try await browser.get("/orders/\(order)", host: store.host)
+                #expect(confirmation.html.contains("Your card is authorized"))
+                #expect(!confirmation.html.contains("http-equiv=\"refresh\""), "nothing to wait for")
+
+                let fulfilled = try await client.call(.post, "/api/orders/\(order)/fulfill", store: store)
+                #expect(fulfilled.status == .ok, "\(fulfilled.text)")
+                #expect(fulfilled.json["status"] as? String == "fulfilled")
+                let capture = try #require(await stripe.received.last { $0.path.hasSuffix("/capture") })
+                #expect(capture.form["amount_to_capture"] == "5000")
+                let payments = try await client.call(.get, "/api/orders/\(order)/payments", store: store).json["data"] as? [[String: Any]]
+                #expect(payments?.first?["status"] as? String == "captured")
+
+                // A second order, authorized and then cancelled: the hold is released with Stripe.
+                let product = try await client.makeProduct(store, title: "Jug", price: 1000, stock: 5)
+                let ref = try ProductRef(product)
+                let productPage = try await browser.get("/products/\(ref.slug)", host: store.host)
+                _ = try await browser.post("/cart/add", host: store.host, form: ["product": ref.slug, "variant": ref.variant, "quantity": "1"], csrf: productPage.csrf)
+                let checkout = try await browser.get("/checkout", host: store.host)
+                let fields = ["email": "buyer@example.test", "name": "Bea Buyer", "line1": "2 High St", "city": "Springfield", "postalCode": "12345", "country": "US", "paymentMethod": "card"]
+                let placed = try await browser.post("/checkout", host: store.host, form: fields, csrf: checkout.csrf)
+                let second = String(try #require(placed.location).dropFirst("/checkout/pay?order=".count))
+                let secondPage = try await browser.get(try #require(placed.location), host: store.host)
+                _ = try await browser.post("/checkout/pay", host: store.host, form: ["order": second, "attempt": "m2", "paymentMethod": "pm_card_visa"], csrf: secondPage.csrf)
+                let cancelled = try await client.call(.post, "/api/orders/\(second)/cancel", store: store)
+                #expect(cancelled.json["status"] as? String == "cancelled")
+                #expect(await stripe.received.contains { $0.path.hasSuffix("/cancel") })
+                let secondPayments = try await client.call(.get, "/api/orders/\(second)/payments", store: store).json["data"] as? [[String: Any]]
+                #expect(secondPayments?.first?["status"] as? String == "cancelled")
+            }
+        }
+    }
+
     @Test("a bank that says no: the shopper is back on the form with a message, and can pay again")
     func stepRefused() async throws {
         let stripe = StripeTestServer()

@@ -16,8 +16,11 @@ public struct StripeProvider: PaymentProvider {
     let webhookSecret: String
     let baseURL: String
     let client: HTTPClient
+    /// Authorize only (`capture_method=manual`): the order's fulfilment captures.
+    let manualCapture: Bool
 
-    public init(secretKey: String, webhookSecret: String, baseURL: String = "https://api.stripe.com", client: HTTPClient) {
+    public init(secretKey: String, webhookSecret: String, baseURL: String = "https://api.stripe.com", client: HTTPClient, manualCapture: Bool = false) {
+        self.manualCapture = manualCapture
         self.secretKey = secretKey
         self.webhookSecret = webhookSecret
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -37,6 +40,7 @@ public struct StripeProvider: PaymentProvider {
         form.add("payment_method", method)
         form.add("payment_method_types[]", "card")
         form.add("confirm", "true")
+        if manualCapture { form.add("capture_method", "manual") }
         form.add("metadata[order_id]", request.orderID)
         form.add("expand[]", "payment_method")
         if let returnURL = request.returnURL { form.add("return_url", returnURL) }

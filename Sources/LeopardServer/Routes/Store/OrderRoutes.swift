@@ -39,7 +39,8 @@ struct OrderRoutes {
         }
         router.post("/api/orders/:orderId/fulfill") { _, context in
             let staff = try context.requireStaff()
-            return try await orders(context).fulfill(id: try context.parameters.require("orderId"), actor: staff.actor).jsonResponse()
+            return try await OrderFulfilment(providers: providers)
+                .fulfil(orderID: try context.parameters.require("orderId"), actor: staff.actor, database: try context.store().database).jsonResponse()
         }
         router.post("/api/orders/:orderId/mark-paid") { _, context in
             let staff = try context.requireStaff()

@@ -31,6 +31,7 @@ struct PaymentRoutes {
         let secretKey: String
         let webhookSecret: String
         let publishableKey: String?
+        let captureMethod: String?
     }
 
     func register(on router: Router<AppContext>) {
@@ -63,7 +64,8 @@ struct PaymentRoutes {
             _ = try context.requireOwner()
             let input = try await request.decodeJSON(StripeKeys.self, context: context)
             return try await ProviderCredentials(database: try context.store().database, secrets: providers.secrets)
-                .configureStripe(secretKey: input.secretKey, webhookSecret: input.webhookSecret, publishableKey: input.publishableKey).jsonResponse()
+                .configureStripe(secretKey: input.secretKey, webhookSecret: input.webhookSecret, publishableKey: input.publishableKey,
+                                 captureMethod: input.captureMethod).jsonResponse()
         }
         router.delete("/api/payment-providers/stripe") { _, context in
             _ = try context.requireOwner()

@@ -21,8 +21,9 @@ struct AdminSettingsPages {
             let visit = try await routes.visit(request, context)
             guard visit.staff != nil else { return visit.signIn() }
             let fields = try await visit.form()
-            struct Keys: Encodable { let secretKey: String; let webhookSecret: String; let publishableKey: String? }
-            let keys = Keys(secretKey: fields["secretKey"] ?? "", webhookSecret: fields["webhookSecret"] ?? "", publishableKey: fields.text("publishableKey"))
+            struct Keys: Encodable { let secretKey: String; let webhookSecret: String; let publishableKey: String?; let captureMethod: String }
+            let keys = Keys(secretKey: fields["secretKey"] ?? "", webhookSecret: fields["webhookSecret"] ?? "", publishableKey: fields.text("publishableKey"),
+                            captureMethod: fields["manualCapture"] == "1" ? "manual" : "automatic")
             let reply = try await visit.call(.put, "/api/payment-providers/stripe", json: keys)
             guard reply.succeeded else {
                 let problem = reply.problem
@@ -88,7 +89,8 @@ struct AdminSettingsPages {
         if platform.hasSuffix("/") { platform.removeLast() }
         let webhook = platform + "/webhooks/payments/stripe/" + visit.tenantID
         let model = SettingsPage(values: values, errors: errors, stripeConfigured: setup.stripe.configured, stripeHint: isOwner ? setup.stripe.secretKeyHint : nil,
-                                 stripeTestKeys: setup.stripe.configured && setup.mode == .test, webhookUrl: webhook, isOwner: isOwner)
+                                 stripeTestKeys: setup.stripe.configured && setup.mode == .test, webhookUrl: webhook, isOwner: isOwner,
+                                 manualCapture: setup.stripe.captureMethod == "manual")
         return try visit.page("admin/settings", model, title: "Settings", section: "/admin/settings", status: status)
     }
 

@@ -71,7 +71,12 @@ struct CheckoutPageRoutes {
             chrome.noindex = true
             var model = ConfirmationPage(order: order)
             if order.status == .pending, order.paymentMethod == "card" {
-                if confirming {
+                var authorizedOnly = payments.contains { $0.status == .authorized && $0.provider == StripeProvider.providerName }
+                if authorizedOnly { authorizedOnly = try await providers.setup(database: visit.database).stripe.captureMethod == "manual" }
+                if authorizedOnly {
+                    // Captured when the order ships: nothing to wait for here.
+                    model.authorized = true
+                } else if confirming {
                     // A card payment being confirmed: the page looks again by itself, without script.
                     chrome.refresh = 2
                 } else {
