@@ -11,13 +11,9 @@ binary=${1:-.build/debug/leopard}
 for tool in chromium chromedriver; do
   command -v "$tool" >/dev/null 2>&1 || { echo "e2e: $tool is not installed (apt-get install chromium chromium-driver)"; exit 1; }
 done
-if [ ! -x e2e/.venv/bin/python ]; then
-  python3 -m venv e2e/.venv
-fi
 # selenium drives Chromium; localstripe (a stateful fake Stripe with its own Stripe.js) takes
 # the card payments of the second story.
-e2e/.venv/bin/python -c 'import selenium, localstripe' 2>/dev/null \
-  || e2e/.venv/bin/pip install -q --disable-pip-version-check selenium localstripe
+bash e2e/venv.sh
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 
 data=$(mktemp -d)

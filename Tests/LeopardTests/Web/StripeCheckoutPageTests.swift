@@ -10,13 +10,20 @@ import Testing
 /// (`StripeTestServer`); the browser story runs the same pages against localstripe.
 @Suite("Storefront: card payments through Stripe.js")
 struct StripeCheckoutPageTests {
-    /// A store with Stripe (and its publishable key) and a shopper at its payment page.
-    func paymentPage(_ client: some TestClientProtocol, _ name: String) async throws -> (StoreFixture, BrowserClient, order: String, page: BrowserClient.Page) {
-        let store = try await client.makeStore(name)
-        let keys = try await client.call(.put, "/api/payment-providers/stripe", store: store,
-                                         json: ["secretKey": StripeTestServer.secretKey, "webhookSecret": StripeProviderTests.webhookSecret, "publishableKey": "pk_test_51Leopard"])
-        try #require(keys.status == .ok, "\(keys.text)")
-        let product = try await client.makeProduct(store, title: "Bowl", price: 2500, stock: 10)
+    /// A store with Stripe (and its publishable key) and a shopper at its payment page; with
+    /// `store`, a new shopper's order at that store.
+    func paymentPage(_ client: some TestClientProtocol, _ name: String, store existing: StoreFixture? = nil) async throws
+        -> (StoreFixture, BrowserClient, order: String, page: BrowserClient.Page) {
+        let store: StoreFixture
+        if let existing {
+            store = existing
+        } else {
+            store = try await client.makeStore(name)
+            let keys = try await client.call(.put, "/api/payment-providers/stripe", store: store,
+                                             json: ["secretKey": StripeTestServer.secretKey, "webhookSecret": StripeProviderTests.webhookSecret, "publishableKey": "pk_test_51Leopard"])
+            try #require(keys.status == .ok, "\(keys.text)")
+        }
+        let product = try await client.makeProduct(store, title: "Bowl \(UUID().uuidString.prefix(6))", price: 2500, stock: 10)
         let ref = try ProductRef(product)
         let browser = BrowserClient(client)
         let productPage = try await browser.get("/products/\(ref.slug)", host: store.host)

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The venv of the browser stories and the localstripe tests: selenium (drives Chromium) and
+# localstripe (a stateful fake of Stripe with its own Stripe.js stand-in), both from PyPI.
+#
+#   bash e2e/venv.sh      (makes e2e/.venv when it lacks either; quiet otherwise)
+set -euo pipefail
+cd "$(dirname "$0")"
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -c 'import selenium, localstripe' 2>/dev/null \
+  || .venv/bin/pip install -q --disable-pip-version-check selenium localstripe
