@@ -196,6 +196,8 @@ public struct ProductCatalog: Sendable {
     public func addImage(productID: String, url: String, alt: String, fileName: String?, now: Date = Date()) async throws -> Product {
         let alt = alt.trimmingWhitespace()
         if alt.count > 512 { throw Problem.invalid("alt", "must be at most 512 characters") }
+        // A multipart part reaches here as raw bytes (JSON and forms are checked at the edge).
+        if alt.unicodeScalars.contains("\u{0}") { throw Problem.invalid("alt", "must not contain a NUL character") }
         if fileName == nil, let problem = ProductDraft.urlProblem(url) { throw Problem.invalid("url", problem) }
         try await database.write { sql in
             guard try await sql.raw("SELECT id FROM products WHERE id = \(bind: productID)").first() != nil else {

@@ -135,6 +135,18 @@ struct AttackFindingsTests {
                 let response = try await client.call(.get, path, host: store.host)
                 #expect(response.status == .badRequest, "\(path): \(response.status)")
             }
+            // A multipart image upload's alt text, which no JSON or form check sees.
+            let product = try await client.makeProduct(store, title: "Nul Mug", price: 500, stock: 1)
+            let productID = try #require(product["id"] as? String)
+            var upload = ByteBuffer(string: "--nulb\r\nContent-Disposition: form-data; name=\"alt\"\r\n\r\nA\u{0}B\r\n")
+            upload.writeString("--nulb\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n")
+            upload.writeBytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 0, count: 32))
+            upload.writeString("\r\n--nulb--\r\n")
+            let image = try await client.execute(uri: "/api/products/\(productID)/images", method: .post,
+                                                 headers: [HTTPField.Name("Host")!: store.host, .authorization: "Bearer \(store.token)", .contentType: "multipart/form-data; boundary=nulb"],
+                                                 body: upload)
+            #expect(image.status == .unprocessableContent, "\(image.status) \(String(buffer: image.body))")
+            #expect(image.errorFields == ["alt"])
             let browser = BrowserClient(client)
             let form = try await browser.get("/account/login", host: store.host)
             let page = try await browser.post("/account/login", host: store.host, form: ["email": "a\u{0}@example.test", "password": "x"], csrf: form.csrf)
