@@ -281,6 +281,14 @@ public struct Payments: Sendable {
         }
     }
 
+    /// Forgets that an event was received, so the provider's retry of it is applied again (a
+    /// step after the event's transaction, such as a refund, did not happen).
+    public func forgetReceipt(provider: String, eventID: String) async throws {
+        try await database.write { sql in
+            try await sql.raw("DELETE FROM webhook_receipts WHERE provider = \(bind: provider) AND event_id = \(bind: eventID)").run()
+        }
+    }
+
     /// The store's signing secret for a provider's webhooks, made on first use.
     public func webhookSecret(provider: String, now: Date = Date()) async throws -> String {
         if let secret = try await database.read({ sql in

@@ -23,14 +23,18 @@ struct PaymentWebhookReceiver {
         let payments = Payments(database: database)
         let applied = try await payments.apply(event, provider: name, now: now)
         if case .capturedAfterCancel(let paymentID, _) = applied, name != TestGateway.name, let payment = try await payments.find(id: paymentID) {
-            // Money taken for a cancelled order goes straight back, once per payment (the key),
-            // whatever the provider resends.
+            // Money taken for a cancelled order goes straight back, once per payment (the key).
+            // If the refund does not happen now, the event is forgotten and answered 502, so the
+            // provider sends it again and the refund is tried again.
             do {
                 _ = try await provider.refund(reference: event.reference, amount: payment.amount, idempotencyKey: "late-capture-\(paymentID)")
             } catch {
-                logger.critical("a capture for a cancelled order could not be refunded: refund it in the provider's dashboard", metadata: [
+                logger.error("a capture for a cancelled order could not be refunded yet; the provider's retry tries again", metadata: [
                     "payment": .string(paymentID), "provider": .string(name), "error": .string(String(describing: error).prefix(300).description),
                 ])
+                try await payments.forgetReceipt(provider: name, eventID: event.id)
+                throw Problem(status: 502, type: "https://leopard.dev/problems/payment-provider", title: "Payment provider error",
+                              detail: "The refund of a capture for a cancelled order did not go through yet; send the event again.")
             }
         }
         return applied

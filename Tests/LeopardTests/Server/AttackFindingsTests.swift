@@ -39,6 +39,40 @@ struct AttackFindingsTests {
         }
     }
 
+    @Test("money Stripe takes after its order was cancelled is refunded; a refund that fails is tried again on Stripe's retry")
+    func captureAfterCancelIsRefunded() async throws {
+        let stripe = StripeTestServer()
+        try await stripe.serve { base in
+            try await TestPlatform.withPlatform(configure: { $0.stripeAPIBase = base }) { platform, client in
+                let (store, order, _) = try await StripeProviderTests().stripeStore(client, "Late Capture Shop")
+                let started = try await client.call(.post, "/api/orders/\(order)/pay", store: store, json: ["paymentMethod": "pm_card_threeDSecureRequired"])
+                #expect(started.json["status"] as? String == "requires_action", "\(started.text)")
+                let paymentID = try #require(started.json["id"] as? String)
+                #expect(try await client.call(.post, "/api/orders/\(order)/cancel", store: store).json["status"] as? String == "cancelled")
+                let tenant = try #require(try await platform.services.registry.find(id: store.id))
+                let reference = try await platform.services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                    try #require(try await Payments(database: database).reference(paymentID: paymentID)).reference
+                }
+                // The shopper's bank step completed at Stripe just as the order was cancelled.
+                let event = #"{"id":"evt_late_capture","object":"event","type":"payment_intent.succeeded","data":{"object":{"id":"\#(reference)"}}}"#
+                await stripe.setFailing(true)
+                let first = try await StripeProviderTests().signed(client, store, event)
+                #expect(first.status == .badGateway, "\(first.text)")
+                await stripe.setFailing(false)
+                let retried = try await StripeProviderTests().signed(client, store, event)
+                #expect(retried.status == .ok, "\(retried.text)")
+                let refunds = await stripe.received.filter { $0.path == "/v1/refunds" && $0.form["payment_intent"] == reference }
+                #expect(refunds.count == 2, "one failed, one went through")
+                #expect(refunds.last?.form["amount"] == "5000")
+                #expect(refunds.allSatisfy { $0.header("Idempotency-Key") == "late-capture-\(paymentID)" })
+                // Stripe's further resends change nothing and refund nothing more.
+                #expect(try await StripeProviderTests().signed(client, store, event).json["changed"] as? Bool == false)
+                #expect(await stripe.received.filter { $0.path == "/v1/refunds" }.count == 2)
+                #expect(try await client.call(.get, "/api/orders/\(order)", store: store).json["status"] as? String == "cancelled")
+            }
+        }
+    }
+
     @Test("parallel wrong passwords get no further than the sign-in limit, on staff and customer sign-in")
     func parallelSignInThrottle() async throws {
         try await TestPlatform.withPlatform { platform, client in
