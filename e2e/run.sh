@@ -32,10 +32,18 @@ cleanup() {
   rm -rf "$data"
 }
 trap cleanup EXIT
-for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && curl -sf "http://127.0.0.1:$stripe_port/js.stripe.com/v3/" >/dev/null 2>&1 && break
+ready=no
+for _ in $(seq 1 150); do
+  if curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && curl -sf "http://127.0.0.1:$stripe_port/js.stripe.com/v3/" >/dev/null 2>&1; then
+    ready=yes
+    break
+  fi
   sleep 0.1
 done
+if [ "$ready" != yes ]; then
+  echo "e2e: leopard or localstripe did not start"; tail -20 e2e/artifacts/server.log e2e/artifacts/localstripe.log
+  exit 1
+fi
 export CHROMIUM=$(command -v chromium) CHROMEDRIVER=$(command -v chromedriver)
 echo "story 1: the test gateway"
 e2e/.venv/bin/python e2e/story.py "http://localhost:$port"

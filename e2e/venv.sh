@@ -5,7 +5,8 @@
 #   bash e2e/venv.sh      (makes e2e/.venv when it lacks either; quiet otherwise)
 set -euo pipefail
 cd "$(dirname "$0")"
-if [ ! -x .venv/bin/python ]; then
+if [ ! -x .venv/bin/python ] || [ ! -x .venv/bin/pip ]; then
+  rm -rf .venv
   python3 -m venv .venv
 fi
 .venv/bin/python -c 'import selenium, localstripe' 2>/dev/null \

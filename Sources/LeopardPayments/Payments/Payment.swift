@@ -34,6 +34,8 @@ public struct Payment: Sendable, Encodable {
 public struct PaymentEvent: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case succeeded
+        /// Authorized, waiting for a capture (manual capture after the bank's step).
+        case authorized
         case failed(message: String?)
         case cancelled
         /// The total refunded so far, in minor units.

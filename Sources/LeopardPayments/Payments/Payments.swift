@@ -203,8 +203,8 @@ public struct Payments: Sendable {
         case changed(PaymentStatus)
         /// The event was seen before (same id), or says nothing new; nothing changed.
         case ignored
-        /// The provider captured a payment that was cancelled here with its order: the
-        /// receiver refunds it with the provider.
+        /// The provider captured a payment that was cancelled (with its order) or had failed
+        /// here: the receiver refunds it with the provider.
         case capturedAfterCancel(paymentID: String, amount: Int)
     }
 
@@ -239,6 +239,7 @@ public struct Payments: Sendable {
             var failure: String?
             switch event.kind {
             case .succeeded: next = .captured
+            case .authorized: next = .authorized
             case .failed(let message): next = .failed; failure = message
             case .cancelled: next = .cancelled
             case .refunded(let total):
@@ -247,9 +248,10 @@ public struct Payments: Sendable {
                 next = (refunded ?? 0) >= captured ? .refunded : .partiallyRefunded
             }
             guard current.canBecome(next) else {
-                // The provider took the money after the order and its payment were cancelled
-                // here (its cancel did not reach the provider in time): it is to be given back.
-                if current == .cancelled, next == .captured {
+                // The provider took the money after the payment was cancelled here with its
+                // order (the cancel did not reach the provider in time), or after it was
+                // recorded as failed (an old client secret confirmed again): it is given back.
+                if current == .cancelled || current == .failed, next == .captured {
                     try await Self.log(paymentID: paymentID, type: "captured_after_cancel", status: current, amount: amount, source: "webhook:\(event.id)", now: now, on: sql)
                     return .capturedAfterCancel(paymentID: paymentID, amount: amount)
                 }
@@ -438,6 +440,7 @@ extension PaymentEvent {
     var kindName: String {
         switch kind {
         case .succeeded: return "succeeded"
+        case .authorized: return "authorized"
         case .failed: return "failed"
         case .cancelled: return "cancelled"
         case .refunded: return "refunded"

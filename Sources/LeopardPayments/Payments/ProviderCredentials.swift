@@ -58,6 +58,9 @@ public struct ProviderCredentials: Sendable {
         if let publishableKey, !(publishableKey.hasPrefix("pk_test_") || publishableKey.hasPrefix("pk_live_")) || publishableKey.count > 255 {
             errors.append(.init(field: "publishableKey", message: "must be a Stripe publishable key (pk_test_… or pk_live_…)"))
         }
+        if let publishableKey, keyShape, publishableKey.hasPrefix("pk_live_") != (secretKey.hasPrefix("sk_live_") || secretKey.hasPrefix("rk_live_")) {
+            errors.append(.init(field: "publishableKey", message: "must be of the same mode as the secret key (both test or both live)"))
+        }
         if let captureMethod, !Self.captureMethods.contains(captureMethod) {
             errors.append(.init(field: "captureMethod", message: "must be automatic or manual"))
         }

@@ -27,6 +27,9 @@ public enum StripeEvents {
         switch envelope.type {
         case "payment_intent.succeeded":
             return PaymentEvent(id: envelope.id, reference: object.id, kind: .succeeded)
+        case "payment_intent.amount_capturable_updated":
+            // Authorized and waiting for the capture (a store that captures on fulfilment).
+            return PaymentEvent(id: envelope.id, reference: object.id, kind: .authorized)
         case "payment_intent.payment_failed":
             return PaymentEvent(id: envelope.id, reference: object.id, kind: .failed(message: object.last_payment_error?.message))
         case "payment_intent.canceled":

@@ -23,7 +23,13 @@ struct OrderFulfilment {
             guard captured.status == .captured else {
                 throw Problem.conflict("Stripe cannot capture this payment (it is \(captured.status.rawValue)); the order is not fulfilled.")
             }
-            _ = try await payments.apply(PaymentEvent(id: "capture-\(live.paymentID)", reference: live.reference, kind: .succeeded), provider: StripeProvider.providerName)
+            let applied = try await payments.apply(PaymentEvent(id: "capture-\(live.paymentID)", reference: live.reference, kind: .succeeded),
+                                                   provider: StripeProvider.providerName)
+            if case .capturedAfterCancel = applied {
+                // The order was cancelled while Stripe captured: the money goes back at once.
+                _ = try await providers.stripe(database: database).refund(reference: live.reference, amount: payment.amount, idempotencyKey: "late-capture-\(live.paymentID)")
+                throw Problem.conflict("The order was cancelled while its payment was captured; the payment was refunded and the order is not fulfilled.")
+            }
         }
         return try await Orders(database: database).fulfill(id: orderID, actor: actor)
     }

@@ -29,7 +29,7 @@ struct PaymentWebhookReceiver {
             do {
                 _ = try await provider.refund(reference: event.reference, amount: payment.amount, idempotencyKey: "late-capture-\(paymentID)")
             } catch {
-                logger.error("a capture for a cancelled order could not be refunded yet; the provider's retry tries again", metadata: [
+                logger.critical("a capture for a cancelled order could not be refunded yet; the provider's retry tries again, else refund it in the provider's dashboard", metadata: [
                     "payment": .string(paymentID), "provider": .string(name), "error": .string(String(describing: error).prefix(300).description),
                 ])
                 try await payments.forgetReceipt(provider: name, eventID: event.id)

@@ -262,11 +262,12 @@ public struct OrderDetailPage: Sendable {
                        card: payment.last4.map { "\(payment.brand ?? "card") •••• \($0)" })
         }
         // A card only authorized (capture on fulfilment) is captured when the order is fulfilled.
-        canFulfil = order.status == .paid || (order.status == .pending && payments.contains { $0.status == "authorized" })
+        let authorizedCard = order.status == .pending && payments.contains { $0.provider == "stripe" && $0.status == "authorized" }
+        canFulfil = order.status == .paid || authorizedCard
         // A paid order is refunded, not cancelled (the API refuses it).
         canCancel = order.status == .pending
         canRefund = [.paid, .fulfilled, .partiallyRefunded].contains(order.status)
-        canMarkPaid = order.status == .pending
+        canMarkPaid = order.status == .pending && !authorizedCard
         self.error = error
     }
 }

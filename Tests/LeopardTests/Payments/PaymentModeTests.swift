@@ -23,7 +23,8 @@ struct PaymentModeTests {
 
     func setStripe(_ client: some TestClientProtocol, _ store: StoreFixture, secretKey: String) async throws {
         let keys = try await client.call(.put, "/api/payment-providers/stripe", store: store,
-                                         json: ["secretKey": secretKey, "webhookSecret": StripeProviderTests.webhookSecret, "publishableKey": "pk_test_51Leopard"])
+                                         json: ["secretKey": secretKey, "webhookSecret": StripeProviderTests.webhookSecret,
+                                                "publishableKey": secretKey.hasPrefix("sk_live_") ? "pk_live_51Leopard" : "pk_test_51Leopard"])
         try #require(keys.status == .ok, "\(keys.text)")
     }
 
@@ -93,6 +94,17 @@ struct PaymentModeTests {
             #expect(payments.map { $0["status"] as? String } == ["cancelled"])
             // Nothing under way blocks the order: staff can mark it paid (a bank transfer, say).
             #expect(try await client.call(.post, "/api/orders/\(order)/mark-paid", store: store).status == .ok)
+        }
+    }
+
+    @Test("a publishable key of the other mode than the secret key is refused")
+    func keyModesMatch() async throws {
+        try await TestPlatform.withPlatform { _, client in
+            let store = try await client.makeStore("Key Mode Shop")
+            let mixed = try await client.call(.put, "/api/payment-providers/stripe", store: store,
+                                              json: ["secretKey": StripeTestServer.secretKey, "webhookSecret": StripeProviderTests.webhookSecret, "publishableKey": "pk_live_51Leopard"])
+            #expect(mixed.errorFields == ["publishableKey"])
+            #expect(try await providers(client, store).data.first { $0.provider == "stripe" }?.configured == false)
         }
     }
 

@@ -20,7 +20,7 @@ final class LocalStripe: @unchecked Sendable {
 
     let base: String
     private let process: Process
-    private let exited = DispatchSemaphore(value: 0)
+    private let exited: DispatchSemaphore
     private let state: URL
 
     struct Failed: Error, CustomStringConvertible { let description: String }
@@ -37,30 +37,49 @@ final class LocalStripe: @unchecked Sendable {
         return check.terminationStatus == 0
     }
 
+    /// Starts localstripe on a free port. A port handed out free can be taken by another test
+    /// before Python binds it: a start whose process exits is tried again on another port.
     init() async throws {
         guard Self.installed() else { throw Failed(description: Self.skipReason) }
-        let port = try await ServerProcess.freePort()
-        base = "http://127.0.0.1:\(port)"
         state = FileManager.default.temporaryDirectory.appendingPathComponent("localstripe-\(UUID().uuidString).pickle")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.python)
-        process.arguments = [Self.root.appendingPathComponent("e2e/localstripe_server.py").path, String(port), state.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        let exited = self.exited
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
-        self.process = process
-        // Ready when it serves its Stripe.js stand-in (each try waits at most a second).
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("localstripe-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }  // only read on failure, below
+        var lastOutput = ""
+        for _ in 0..<3 {
+            let port = try await ServerProcess.freePort()
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.python)
+            process.arguments = [Self.root.appendingPathComponent("e2e/localstripe_server.py").path, String(port), state.path]
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let output = try FileHandle(forWritingTo: log)
+            process.standardOutput = output
+            process.standardError = output
+            let exited = DispatchSemaphore(value: 0)
+            process.terminationHandler = { _ in exited.signal() }
+            try process.run()
+            if await Self.answers(base: "http://127.0.0.1:\(port)", process: process) {
+                self.base = "http://127.0.0.1:\(port)"
+                self.process = process
+                self.exited = exited
+                return
+            }
+            Self.end(process, exited: exited)
+            lastOutput = String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self)
+        }
+        throw Failed(description: "localstripe did not start: \(lastOutput.suffix(1500))")
+    }
+
+    /// Whether localstripe serves its Stripe.js stand-in within 20 seconds (Python starts slowly
+    /// on a busy machine); false at once when the process has exited.
+    private static func answers(base: String, process: Process) async -> Bool {
         for _ in 0..<100 {
             var request = HTTPClientRequest(url: base + "/js.stripe.com/v3/")
             request.method = .GET
-            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(1)), response.status == .ok { return }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(100))
+            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(1)), response.status == .ok { return true }
+            guard process.isRunning else { return false }
+            try? await Task.sleep(for: .milliseconds(200))  // a cancelled wait just tries sooner
         }
-        stop()
-        throw Failed(description: "localstripe did not start on port \(port)")
+        return false
     }
 
     /// A payment method made the way Stripe.js makes one in a browser (localstripe takes the card
@@ -89,16 +108,21 @@ final class LocalStripe: @unchecked Sendable {
     }
 
     func stop() {
+        Self.end(process, exited: exited)
+        try? FileManager.default.removeItem(at: state)  // a temporary file; nothing depends on it
+    }
+
+    /// SIGKILL, and the child reaped: Foundation's Process can miss a child's exit, so waitpid
+    /// decides (as in ServerProcess).
+    private static func end(_ process: Process, exited: DispatchSemaphore) {
         guard process.isRunning else { return }
         let pid = process.processIdentifier
         kill(pid, SIGKILL)
-        // Foundation's Process can miss a child's exit; waitpid decides (as in ServerProcess).
         while exited.wait(timeout: .now() + 0.5) == .timedOut {
             var status: Int32 = 0
             let result = waitpid(pid, &status, WNOHANG)
             if result == pid || (result == -1 && errno == ECHILD) { break }
         }
-        try? FileManager.default.removeItem(at: state)  // a temporary file; nothing depends on it
     }
 
     deinit { stop() }

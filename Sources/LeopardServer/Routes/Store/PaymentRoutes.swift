@@ -290,6 +290,10 @@ struct PaymentRoutes {
         let input = buffer.readableBytes == 0 ? RefundRequest(amount: nil, restock: nil) : try Request.decodeJSON(RefundRequest.self, from: buffer)
         let payments = Payments(database: database)
         let check = try await payments.refundable(orderID: orderID, amount: input.amount)
+        // Restocking puts every line back: it goes with a refund of all that is left, not part of it.
+        if input.restock == true, input.amount != nil, try await payments.refundable(orderID: orderID, amount: nil).amount.amount > check.amount.amount {
+            throw Problem.invalid("restock", "goes with a refund of all that is left; refund part of an order without restocking, and correct stock on the product")
+        }
         if check.provider == StripeProvider.providerName {
             // The provider refunds first (the key names the payment, the total refunded so far
             // and the amount, so identical requests racing refund once); the refund is then

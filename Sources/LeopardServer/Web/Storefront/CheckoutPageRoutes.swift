@@ -27,6 +27,10 @@ struct CheckoutPageRoutes {
             let visit = try await StorefrontVisit(request, context: context, pages: pages)
             let order = try await authorizedOrder(visit, id: request.queryDictionary["order"])
             guard order.status == .pending, order.paymentMethod == "card" else { return pages.redirect(to: "/orders/\(order.id)") }
+            // A card already authorized (charged when the order ships) needs nothing more here.
+            if try await Payments(database: visit.database).forOrder(order.id).contains(where: { $0.status == .authorized }) {
+                return pages.redirect(to: "/orders/\(order.id)")
+            }
             // A bank's step left half-way (the page closed, the back button) picks up where it was.
             if let secret = try await stripe.pendingStep(orderID: order.id, database: visit.database),
                let form = stripe.cardForm(try await providers.setup(database: visit.database)) {

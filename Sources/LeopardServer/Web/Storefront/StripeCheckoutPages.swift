@@ -29,8 +29,9 @@ struct StripeCheckoutPages {
         guard let url = URL(string: scriptURL), let scheme = url.scheme, let host = url.host else { return pages.contentSecurityPolicy }
         let origin = "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
         let stripeHosted = host == "js.stripe.com"
-        return pages.contentSecurityPolicy.replacingOccurrences(of: "script-src 'self'", with: "script-src 'self' \(origin)")
-            + "; frame-src \(origin)" + (stripeHosted ? " https://hooks.stripe.com" : "")
+        let scripts = origin + (stripeHosted ? " https://*.js.stripe.com" : "")
+        return pages.contentSecurityPolicy.replacingOccurrences(of: "script-src 'self'", with: "script-src 'self' \(scripts)")
+            + "; frame-src \(scripts)" + (stripeHosted ? " https://hooks.stripe.com" : "")
             + "; connect-src 'self' \(origin)" + (stripeHosted ? " https://api.stripe.com" : "")
     }
 
@@ -69,6 +70,7 @@ struct StripeCheckoutPages {
         let kind: PaymentEvent.Kind
         switch intent.status {
         case .captured: kind = .succeeded
+        case .authorized: kind = .authorized  // captured when the order is fulfilled
         case .failed: kind = .failed(message: intent.failureMessage)
         case .cancelled: kind = .cancelled
         default: return intent.status
