@@ -51,3 +51,9 @@ public struct DatabaseClosedError: Error, CustomStringConvertible {
     public init() {}
     public var description: String { "the database handle is closed" }
 }
+
+extension DatabaseHandle {
+    /// ` FOR UPDATE` on PostgreSQL, where a transaction's reads of a row it will change must
+    /// lock it; nothing on SQLite, whose single writer already serializes write transactions.
+    public var rowLock: SQLQueryString { kind == .postgres ? " FOR UPDATE" : "" }
+}

@@ -179,9 +179,8 @@ public struct Carts: Sendable {
     /// 404 unless the cart exists, has not expired and the caller holds its secret (or is staff).
     /// A wrong secret is a 404 too, so cart ids cannot be probed.
     @discardableResult
-    static func authorize(id: String, access: CartAccess, now: Date, on sql: any SQLDatabase, lock: Bool = false) async throws -> (status: String, orderID: String?, email: String?, customerID: String?) {
-        let suffix: SQLQueryString = lock ? " FOR UPDATE" : ""
-        guard let row = try await sql.raw("SELECT secret_sha256, status, order_id, expires_at, email, customer_id FROM carts WHERE id = \(bind: id)" + suffix).first() else {
+    static func authorize(id: String, access: CartAccess, now: Date, on sql: any SQLDatabase) async throws -> (status: String, orderID: String?, email: String?, customerID: String?) {
+        guard let row = try await sql.raw("SELECT secret_sha256, status, order_id, expires_at, email, customer_id FROM carts WHERE id = \(bind: id)").first() else {
             throw Problem.notFound("There is no cart \(id.prefix(64)).")
         }
         if case .secret(let secret) = access {

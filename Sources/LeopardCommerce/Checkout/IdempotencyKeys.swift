@@ -23,6 +23,18 @@ public struct IdempotencyKeys: Sendable {
         public let status: Int
         public let body: String
         public let replayed: Bool
+
+        /// The stored problem of a request that failed; nil for a success. (`try?`: a body
+        /// that is not a stored problem is a success's own body.)
+        public var problem: Problem? {
+            guard status >= 400, let stored = try? JSONDecoder().decode(StoredProblem.self, from: Data(body.utf8)) else { return nil }
+            return Problem(status: stored.status, type: stored.type, title: stored.title, detail: stored.detail, errors: stored.errors)
+        }
+    }
+
+    /// A problem as a stored response body, replayed as the same problem.
+    public static func problemBody(_ problem: Problem) throws -> String {
+        try JSONText.encode(StoredProblem(status: problem.status, type: problem.type, title: problem.title, detail: problem.detail, errors: problem.errors))
     }
 
     /// A stored failure, replayed as the same problem.
@@ -45,8 +57,13 @@ public struct IdempotencyKeys: Sendable {
     /// customer, the cart secret presented). A replay must come with the same authorization as
     /// the first request; anyone else's request with the same key is a new request, which their
     /// own authorization then decides, and never sees the stored answer.
+    /// Who sends a request, for `scoped`: the staff member, the customer and the cart secret it presents.
+    public static func caller(staffID: String?, customerID: String?, cartSecret: String?) -> String {
+        ["staff:" + (staffID ?? ""), "customer:" + (customerID ?? ""), "cart:" + (cartSecret ?? "")].joined(separator: "\n")
+    }
+
     public static func scoped(_ key: String, caller: String) -> String {
-        let digest = SHA256.hash(data: Data(caller.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.encode(SHA256.hash(data: Data(caller.utf8)).prefix(16))
         return digest + "/" + key
     }
 
@@ -61,7 +78,7 @@ public struct IdempotencyKeys: Sendable {
         var hasher = SHA256()
         hasher.update(data: Data("\(method) \(path)\n".utf8))
         hasher.update(data: bytes)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(hasher.finalize())
     }
 
     /// Runs `operation` in a write transaction unless `key` was seen; stores its result with it.

@@ -62,7 +62,7 @@ public struct Orders: Sendable {
     /// runs `sideEffects` in the same transaction.
     func move(id: String, to next: OrderStatus, event: String, message: String, actor: String, now: Date,
               sideEffects: @escaping @Sendable (any SQLDatabase) async throws -> Void = { _ in }) async throws -> Order {
-        let lock: SQLQueryString = database.kind == .postgres ? " FOR UPDATE" : ""
+        let lock = database.rowLock
         try await database.write { sql in
             guard let moved = try await Self.transition(orderID: id, to: next, lock: lock, now: now, on: sql) else {
                 throw Problem.notFound("There is no order \(id.prefix(64)).")

@@ -1,5 +1,6 @@
 import Foundation
 import LeopardCore
+import LeopardStorage
 
 /// The body of `PUT /api/settings`: any subset of the fields; absent ones stay as they are.
 public struct StoreSettingsInput: Decodable, Sendable {
@@ -118,5 +119,15 @@ public struct StoreSettingsView: Encodable, Sendable {
         shippingRate = Money(amount: settings.shippingRate, currency: settings.currency)
         logoUrl = settings.logoUrl
         theme = settings.theme
+    }
+}
+
+extension StoreSettings {
+    /// Applies a change to the store's saved settings, saves and returns them.
+    public static func update(with input: StoreSettingsInput, database: any DatabaseHandle) async throws -> StoreSettings {
+        guard let current = try await load(from: database) else { throw Problem.unavailable("This store is not set up yet.") }
+        let settings = try input.applied(to: current)
+        try await save(settings, to: database)
+        return settings
     }
 }

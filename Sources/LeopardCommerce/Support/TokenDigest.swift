@@ -6,7 +6,7 @@ import LeopardCore
 /// only as their SHA-256: a leaked database does not hand out working credentials.
 enum TokenDigest {
     static func hex(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// Whether `token` hashes to the stored `digest`, compared in constant time.

@@ -14,7 +14,7 @@ public struct Payments: Sendable {
     }
 
     /// Row locks on PostgreSQL; SQLite's single writer serialises on its own.
-    var rowLock: SQLQueryString { database.kind == .postgres ? " FOR UPDATE" : "" }
+    var rowLock: SQLQueryString { database.rowLock }
 
     static let columns = "id, order_id, provider, status, amount, currency, captured_amount, refunded_amount, card_brand, card_last4, next_action_json, failure_message, created_at, updated_at"
 

@@ -7,11 +7,18 @@ import LeopardCore
 public enum TestGateway {
     public static let name = "test"
 
-    public struct Card: Decodable, Sendable {
+    public struct Card: Codable, Sendable {
         public var number: String
         public var expMonth: Int
         public var expYear: Int
         public var cvc: String
+
+        public init(number: String, expMonth: Int, expYear: Int, cvc: String) {
+            self.number = number
+            self.expMonth = expMonth
+            self.expYear = expYear
+            self.cvc = cvc
+        }
     }
 
     public enum Result: Sendable, Equatable {

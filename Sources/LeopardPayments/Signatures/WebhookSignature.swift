@@ -35,7 +35,7 @@ public enum WebhookSignature {
         var mac = HMAC<SHA256>(key: SymmetricKey(data: Data(secret.utf8)))
         mac.update(data: Data("\(timestamp).".utf8))
         mac.update(data: Data(body))
-        return Data(mac.finalize()).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(Data(mac.finalize()))
     }
 
     /// Throws unless `header` signs `body` with `secret` and is fresh at `now`.

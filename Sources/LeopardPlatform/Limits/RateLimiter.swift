@@ -83,7 +83,7 @@ public struct RateLimiter: Sendable {
     }
 
     func bucket(_ key: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data("\(name)\u{0}\(key)".utf8), using: digestKey).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(HMAC<SHA256>.authenticationCode(for: Data("\(name)\u{0}\(key)".utf8), using: digestKey))
     }
 
     private static func lock(_ bucket: String, _ sql: any SQLDatabase, kind: DatabaseKind) async throws {

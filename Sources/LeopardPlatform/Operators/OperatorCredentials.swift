@@ -40,7 +40,7 @@ public struct OperatorCredentials: Sendable {
         }
         let token = "lop_" + SecureToken.make()
         let credentials = OperatorCredentials(token: token)
-        let hex = credentials.digest.map { String(format: "%02x", $0) }.joined()
+        let hex = Hex.encode(credentials.digest)
         // Two processes starting at once: the first insert wins, both read back the winner.
         try await platform.write { sql in
             try await sql.raw("INSERT INTO platform_settings (key, value, updated_at) VALUES (\(bind: settingKey), \(bind: hex), \(bind: Timestamp.string(Date()))) ON CONFLICT (key) DO NOTHING").run()

@@ -28,7 +28,7 @@ public struct TenantRegistry: Sendable {
     public func reserve(_ tenant: Tenant) async throws {
         do {
             if let pod = tenant.database.pod {
-                let lock: SQLQueryString = database.kind == .postgres ? " FOR UPDATE" : ""
+                let lock = database.rowLock
                 try await database.write { sql in
                     let limit = try await sql.raw("SELECT max_stores FROM pods WHERE name = \(bind: pod)\(lock)").first()?
                         .decode(column: "max_stores", as: Int.self)

@@ -7,7 +7,7 @@ public func buildResponder(_ services: LeopardServices) -> LeopardResponder {
     let (platform, store) = buildRouters(services)
     let platformAPI = platform.buildResponder()
     let storeAPI = store.buildResponder()
-    let (platformWeb, storeWeb) = buildWebRouters(services, platformAPI: InternalAPI(responder: platformAPI), storeAPI: InternalAPI(responder: storeAPI))
+    let (platformWeb, storeWeb) = buildWebRouters(services)
     return LeopardResponder(
         platform: platformAPI,
         store: storeAPI,
@@ -45,13 +45,12 @@ public func buildRouters(_ services: LeopardServices) -> (platform: Router<AppCo
     StoreInfoRoutes().register(on: store)
     StaffAuthRoutes(services: services).register(on: store)
     SettingsRoutes().register(on: store)
-    let media = MediaStorage(root: services.configuration.dataDirectory.appendingPathComponent("media", isDirectory: true))
-    ProductRoutes(cache: services.catalogCache, media: media).register(on: store)
-    ProductImageRoutes(media: media).register(on: store)
+    ProductRoutes(cache: services.catalogCache, media: services.media).register(on: store)
+    ProductImageRoutes(media: services.media).register(on: store)
     CategoryRoutes().register(on: store)
     CartRoutes(providers: services.paymentProviders, metrics: services.metrics).register(on: store)
     OrderRoutes(providers: services.paymentProviders).register(on: store)
-    PaymentRoutes(relay: services.paymentRelay, providers: services.paymentProviders, metrics: services.metrics).register(on: store)
+    PaymentRoutes(payments: services.orderPayments).register(on: store)
     WebhookRoutes(services: services).register(on: store)
     CustomerRoutes(services: services).register(on: store)
     OpenAPIRoutes(document: OpenAPIRoutes.store).register(on: store)
@@ -59,15 +58,15 @@ public func buildRouters(_ services: LeopardServices) -> (platform: Router<AppCo
 }
 
 /// The HTML routers: the platform's site, and every store's storefront and admin. Pages that
-/// change things call the JSON API routers in process.
-func buildWebRouters(_ services: LeopardServices, platformAPI: InternalAPI, storeAPI: InternalAPI) -> (platform: Router<AppContext>, store: Router<AppContext>) {
+/// change things call the same services as the JSON API's routes.
+func buildWebRouters(_ services: LeopardServices) -> (platform: Router<AppContext>, store: Router<AppContext>) {
     let pages = services.web
     let platform = Router(context: AppContext.self)
     platform.add(middleware: MetricsMiddleware(metrics: services.metrics))
     platform.add(middleware: RequestLogMiddleware())
     platform.add(middleware: WebErrorMiddleware(pages: pages))
     AssetRoutes(pages: pages).register(on: platform)
-    PlatformPages(pages: pages, api: platformAPI, services: services).register(on: platform)
+    PlatformPages(pages: pages, services: services).register(on: platform)
 
     let store = Router(context: AppContext.self)
     store.add(middleware: MetricsMiddleware(metrics: services.metrics))
@@ -79,8 +78,8 @@ func buildWebRouters(_ services: LeopardServices, platformAPI: InternalAPI, stor
     CartPageRoutes(pages: pages).register(on: store)
     AccountPageRoutes(pages: pages, services: services).register(on: store)
     let stripe = StripeCheckoutPages(pages: pages, providers: services.paymentProviders, scriptURL: services.configuration.stripeJSURL)
-    CheckoutPageRoutes(pages: pages, api: storeAPI, providers: services.paymentProviders, metrics: services.metrics, stripe: stripe).register(on: store)
-    AdminRoutes(pages: pages, api: storeAPI, services: services).register(on: store)
+    CheckoutPageRoutes(pages: pages, payments: services.orderPayments, stripe: stripe).register(on: store)
+    AdminRoutes(pages: pages, services: services).register(on: store)
     return (platform, store)
 }
 

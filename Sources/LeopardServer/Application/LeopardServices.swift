@@ -61,6 +61,12 @@ public struct LeopardServices: Sendable {
 
     public var storeMigrator: Migrator { databases.migrator }
 
+    /// Stores' uploaded files, one folder per store.
+    var media: MediaStorage { MediaStorage(root: configuration.dataDirectory.appendingPathComponent("media", isDirectory: true)) }
+
+    /// Paying for orders, for the pay route and the payment page.
+    var orderPayments: OrderPayments { OrderPayments(providers: paymentProviders, relay: paymentRelay, metrics: metrics) }
+
     /// Opens and migrates the platform database, prepares the store template and wires the services.
     /// `makeOperatorToken: false` for commands that cannot show a new token (backup, restore,
     /// migrate, audit, keys): they leave its making to `serve`, which prints it.

@@ -35,7 +35,7 @@ public struct StoreBackups: Sendable {
     }
 
     var media: MediaStorage {
-        MediaStorage(root: services.configuration.dataDirectory.appendingPathComponent("media", isDirectory: true))
+        services.media
     }
 
     /// Backs up one store (of any status but `provisioning`) into `directory`.

@@ -77,6 +77,6 @@ struct UnpackedBackup {
             hasher.update(data: chunk)
             bytes += chunk.count
         }
-        return (bytes, hasher.finalize().map { String(format: "%02x", $0) }.joined())
+        return (bytes, Hex.encode(hasher.finalize()))
     }
 }

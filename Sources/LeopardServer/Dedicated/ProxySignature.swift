@@ -35,6 +35,6 @@ struct ProxySignature: Sendable {
 
     private func mac(time: Int, tenantID: String, method: String, host: String, path: String) -> String {
         let message = "\(time)\n\(tenantID)\n\(method)\n\(host.lowercased())\n\(path)"
-        return HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: key))
     }
 }

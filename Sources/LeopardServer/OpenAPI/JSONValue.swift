@@ -1,4 +1,7 @@
 import Foundation
+import Hummingbird
+import NIOCore
+import NIOFoundationCompat
 
 /// A JSON document built in Swift (the OpenAPI description), encoded with its keys in order.
 indirect enum JSONValue: Encodable, Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
@@ -52,5 +55,14 @@ indirect enum JSONValue: Encodable, Sendable, ExpressibleByStringLiteral, Expres
             var container = encoder.container(keyedBy: CodingName.self)
             for (key, value) in pairs { try container.encode(value, forKey: CodingName(stringValue: key)) }
         }
+    }
+}
+
+extension JSONValue {
+    /// The document read as an API request body of type `T`, with the same checks and field
+    /// errors as a body that came over HTTP: the admin's forms build one and hand it to the
+    /// service the API route calls.
+    func decoded<T: Decodable>(as type: T.Type) throws -> T {
+        try Request.decodeJSON(T.self, from: ByteBuffer(data: try JSONBodyEncoder.encode(self)))
     }
 }

@@ -26,25 +26,8 @@ struct TenantControlRoutes {
     }
 
     @Sendable func signup(_ request: Request, context: AppContext) async throws -> Response {
-        if let wait = try await services.signupLimiter.attempt(context.clientAddress ?? "local") {
-            throw Problem.tooManyRequests(retryAfterSeconds: wait, detail: "Too many signups from this address; try again in \(wait) seconds.")
-        }
-        let valid = try await request.decodeJSON(SignupRequest.self, context: context).validate()
-        let hash = try await valid.password.asyncMap { try await services.passwordHasher.hash($0) }
-        let start = ContinuousClock.now
-        do {
-            let result = try await services.provisioner.provision(
-                ProvisioningRequest(storeName: valid.storeName, slug: valid.slug, ownerEmail: valid.email, ownerPasswordHash: hash)
-            )
-            services.metrics.provisioned(duration: .now - start)
-            await services.directory.invalidate(id: result.tenant.id, slug: result.tenant.slug)
-            return try TenantResource(result.tenant, configuration: services.configuration, setupToken: result.setupToken)
-                .jsonResponse(status: .created)
-        } catch let failure as ProvisioningFailed {
-            context.logger.error("signup failed", metadata: ["step": .string(failure.step.rawValue)])
-            services.metrics.provisioningFailed(step: failure.step.rawValue)
-            throw Problem.unavailable("The store could not be created just now, and nothing was kept. Please try again.", retryAfterSeconds: 5)
-        }
+        let input = try await request.decodeJSON(SignupRequest.self, context: context)
+        return try await StoreSignup(services: services).signup(input, clientAddress: context.clientAddress, logger: context.logger).jsonResponse(status: .created)
     }
 
     @Sendable func list(_ request: Request, context: AppContext) async throws -> Response {
@@ -75,7 +58,7 @@ struct TenantControlRoutes {
         let tenant = try await find(context)
         let store = try await services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { try await StoreUsage.load(from: $0) }
         let requests = try await services.usage.summary(tenantID: tenant.id)
-        let images = MediaStorage(root: services.configuration.dataDirectory.appendingPathComponent("media", isDirectory: true)).bytes(tenantID: tenant.id)
+        let images = services.media.bytes(tenantID: tenant.id)
         struct Requests: Encodable { let last24Hours: Int; let last30Days: Int }
         struct Revenue: Encodable { let amount: Int; let currency: String }
         struct Usage: Encodable {
@@ -168,9 +151,3 @@ struct TenantControlRoutes {
     }
 }
 
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
-}

@@ -2,6 +2,7 @@ import CompressNIO
 import Foundation
 import Hummingbird
 import LeopardCommerce
+import LeopardCore
 import LeopardWeb
 import NIOCore
 
@@ -77,3 +78,9 @@ struct WebPages: Sendable {
     }
 }
 
+
+extension Problem {
+    /// The status of a page that shows this problem: the problem's own, or 502 for a failure
+    /// on the server's side (the page itself is answered).
+    var pageStatus: HTTPResponse.Status { status >= 500 ? .badGateway : .init(code: status) }
+}

@@ -19,7 +19,7 @@ public struct Migrator: Sendable {
     /// Identifies this exact list of migrations (used to name template databases).
     public var fingerprint: String {
         let digest = SHA256.hash(data: Data(migrations.map(\.id).joined(separator: "\n").utf8))
-        return digest.prefix(6).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(digest.prefix(6))
     }
 
     static let lockKey = 0x4C_45_4F_50  // "LEOP"

@@ -1,3 +1,5 @@
+import LeopardCore
+
 /// An `application/x-www-form-urlencoded` body, as a browser posts a form. Repeated names keep
 /// every value in order (`values(_:)`); `self[name]` is the first.
 public struct FormFields: Sendable {
@@ -68,6 +70,11 @@ public struct FormFields: Sendable {
 public struct FieldMessages: Sendable {
     public private(set) var messages: [String: String] = [:]
     public var general: String?
+
+    /// A problem's field errors, with its detail (or title) above the form.
+    public init(_ problem: Problem) {
+        self.init(problem.errors.map { ($0.field, $0.message) }, general: problem.detail ?? problem.title)
+    }
 
     public init(_ errors: [(field: String, message: String)] = [], general: String? = nil) {
         for error in errors where messages[error.field] == nil { messages[error.field] = error.message }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LeopardCore
 
 /// The stylesheet, served under a name that carries a hash of its content
 /// (`/assets/leopard.3f2a9c1d.css`), so that it can be cached for a year and a new version is
@@ -22,7 +23,7 @@ public struct StaticAssets: Sendable {
 
     /// `/assets/NAME.DIGEST.EXT`: the name changes with the content, so it is cached for good.
     static func asset(_ name: String, _ ext: String, _ contentType: String, _ bytes: [UInt8]) -> Asset {
-        let digest = SHA256.hash(data: bytes).prefix(5).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.encode(SHA256.hash(data: bytes).prefix(5))
         return Asset(path: "/assets/\(name).\(digest).\(ext)", contentType: contentType, bytes: bytes)
     }
 

@@ -49,8 +49,7 @@ struct CartRoutes {
     /// Who sends a request, for idempotency keys: the staff member, the customer and the cart
     /// secret it presents (see `IdempotencyKeys.scoped`).
     static func caller(_ request: Request, _ context: AppContext) -> String {
-        ["staff:" + (context.staff?.staffID ?? ""), "customer:" + (context.customer?.id ?? ""), "cart:" + (request.headers[secretHeader] ?? "")]
-            .joined(separator: "\n")
+        IdempotencyKeys.caller(staffID: context.staff?.staffID, customerID: context.customer?.id, cartSecret: request.headers[secretHeader])
     }
 
     func access(_ request: Request, _ context: AppContext) -> CartAccess {

@@ -63,9 +63,7 @@ struct ProductRoutes {
         router.patch("/api/products/:product") { request, context in try await update(request, context, replacing: false) }
         router.delete("/api/products/:product") { _, context in
             _ = try context.requireStaff()
-            let id = try context.parameters.require("product")
-            guard let files = try await Self.catalog(context).delete(id: id) else { throw Problem.notFound("There is no product \(id.prefix(64)).") }
-            for file in files { await media.remove(tenantID: try context.store().tenant.id, fileName: file) }
+            try await Self.editor(context, media: media).delete(id: try context.parameters.require("product"))
             return Response(status: .noContent)
         }
 
@@ -90,13 +88,15 @@ struct ProductRoutes {
         ProductCatalog(database: try context.store().database, currency: try await context.storeSettings().currency)
     }
 
+    static func editor(_ context: AppContext, media: MediaStorage) async throws -> CatalogEditor {
+        CatalogEditor(catalog: try await catalog(context), media: media, tenantID: try context.store().tenant.id)
+    }
+
     func update(_ request: Request, _ context: AppContext, replacing: Bool) async throws -> Response {
         let staff = try context.requireStaff()
-        let id = try context.parameters.require("product")
         let input = try await request.decodeJSON(ProductInput.self, context: context)
-        let (product, orphans) = try await Self.catalog(context).update(id: id, with: input, replacing: replacing, actor: staff.actor)
-        for file in orphans { await media.remove(tenantID: try context.store().tenant.id, fileName: file) }
-        return try product.jsonResponse()
+        return try await Self.editor(context, media: media)
+            .update(id: try context.parameters.require("product"), with: input, replacing: replacing, actor: staff.actor).jsonResponse()
     }
 }
 

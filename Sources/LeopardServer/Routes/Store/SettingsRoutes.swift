@@ -16,8 +16,6 @@ struct SettingsRoutes {
     @Sendable func save(_ request: Request, context: AppContext) async throws -> Response {
         _ = try context.requireStaff()
         let input = try await request.decodeJSON(StoreSettingsInput.self, context: context)
-        let settings = try input.applied(to: try await context.storeSettings())
-        try await StoreSettings.save(settings, to: try context.store().database)
-        return try StoreSettingsView(settings).jsonResponse()
+        return try StoreSettingsView(try await StoreSettings.update(with: input, database: try context.store().database)).jsonResponse()
     }
 }

@@ -17,12 +17,6 @@ struct StaffAuthRoutes {
         let password: String
     }
 
-    struct Invitation: Decodable {
-        let email: String
-        let role: String?
-        let password: String?
-    }
-
     struct KeyRequest: Decodable {
         let name: String
     }
@@ -67,9 +61,7 @@ struct StaffAuthRoutes {
         router.post("/api/api-keys") { request, context in
             let owner = try context.requireOwner()
             let input = try await request.decodeJSON(KeyRequest.self, context: context)
-            let name = input.name.trimmingWhitespace()
-            guard !name.isEmpty, name.count <= 100 else { throw Problem.invalid("name", "must be 1 to 100 characters") }
-            return try await ApiKeys(database: try context.store().database).create(name: name, createdBy: owner.actor).jsonResponse(status: .created)
+            return try await ApiKeys(database: try context.store().database).create(named: input.name, createdBy: owner.actor).jsonResponse(status: .created)
         }
         router.get("/api/api-keys") { request, context in
             _ = try context.requireOwner()
@@ -86,17 +78,8 @@ struct StaffAuthRoutes {
 
         router.post("/api/staff") { request, context in
             _ = try context.requireOwner()
-            let input = try await request.decodeJSON(Invitation.self, context: context)
-            var errors: [Problem.FieldError] = []
-            let email = EmailAddress(input.email)
-            if email == nil { errors.append(.init(field: "email", message: "must be an e-mail address")) }
-            let role = StaffPrincipal.Role(rawValue: input.role ?? "staff")
-            if role == nil { errors.append(.init(field: "role", message: "must be owner or staff")) }
-            if let password = input.password, let problem = PasswordHasher.problem(with: password) { errors.append(.init(field: "password", message: problem)) }
-            guard errors.isEmpty, let email, let role else { throw Problem.validation(errors) }
-            let hash = try await input.password.asyncMap { try await services.passwordHasher.hash($0) }
-            return try await StaffAccounts(database: try context.store().database)
-                .invite(email: email.value, role: role, passwordHash: hash).jsonResponse(status: .created)
+            let input = try await request.decodeJSON(StaffInvitation.self, context: context)
+            return try await StaffAccounts(database: try context.store().database).invite(input, hasher: services.passwordHasher).jsonResponse(status: .created)
         }
         router.get("/api/staff") { request, context in
             _ = try context.requireOwner()

@@ -23,28 +23,21 @@ struct AdminOrderPages {
         }
         router.post("/admin/orders/:orderId/:action") { request, context in
             let visit = try await routes.visit(request, context)
-            guard visit.staff != nil else { return visit.signIn() }
+            guard let staff = visit.staff else { return visit.signIn() }
             let fields = try await visit.form()
             let order = try await find(visit, context)
             guard let action = Self.actions[try context.parameters.require("action")] else { throw Problem.notFound("There is no such action.") }
-            struct Refund: Encodable { let amount: Int?; let restock: Bool }
-            var body: (any Encodable)?
-            if action.path == "refunds" {
-                // A partial refund names its amount in the store's currency; empty is all that is left.
-                var amount: Int?
-                if let text = fields.text("amount") {
-                    guard let minor = MoneyText.parse(String(text.prefix(32)), currency: order.currency), minor > 0 else {
-                        return try await detail(visit, order: order, error: "Enter the amount to refund, like 12.50.", status: .unprocessableContent)
-                    }
-                    amount = minor
+            // A partial refund names its amount in the store's currency; empty is all that is left.
+            var refund = OrderRefunds.Input(amount: nil, restock: fields["restock"] == "1")
+            if action.path == "refunds", let text = fields.text("amount") {
+                guard let minor = MoneyText.parse(String(text.prefix(32)), currency: order.currency), minor > 0 else {
+                    return try await detail(visit, order: order, error: "Enter the amount to refund, like 12.50.", status: .unprocessableContent)
                 }
-                body = Refund(amount: amount, restock: fields["restock"] == "1")
+                refund.amount = minor
             }
-            let reply = try await visit.call(.post, "/api/orders/\(order.id)/\(action.path)", json: body)
-            guard reply.succeeded else {
-                let problem = reply.problem
-                return try await detail(visit, order: order, error: ([problem.detail] + problem.errors.map { "\($0.field) \($0.message)" }).joined(separator: " "),
-                                        status: .init(code: reply.status >= 500 ? 502 : reply.status))
+            if case .failure(let problem) = await visit.attempt({ try await perform(action.path, order: order, refund: refund, actor: staff.actor, visit: visit) }) {
+                let message = ([problem.detail ?? problem.title] + problem.errors.map { "\($0.field) \($0.message)" }).joined(separator: " ")
+                return try await detail(visit, order: order, error: message, status: problem.pageStatus)
             }
             return routes.pages.redirect(to: "/admin/orders/\(order.id)?done=\(action.done)")
         }
@@ -59,6 +52,17 @@ struct AdminOrderPages {
                                  nextUrl: page.nextCursor.map { pageLink("/admin/customers", [("q", q), ("cursor", $0)]) },
                                  firstUrl: parameters["cursor"] != nil ? pageLink("/admin/customers", [("q", q)]) : nil)
             return try visit.page("admin/customers", model, title: "Customers", section: "/admin/customers")
+        }
+    }
+
+    /// One action on an order, through the same services as the orders API.
+    func perform(_ action: String, order: Order, refund: OrderRefunds.Input, actor: String, visit: AdminVisit) async throws {
+        let providers = routes.services.paymentProviders
+        switch action {
+        case "fulfill": _ = try await OrderFulfilment(providers: providers).fulfil(orderID: order.id, actor: actor, database: visit.database)
+        case "cancel": _ = try await OrderCancellation(providers: providers, logger: visit.context.logger).cancel(orderID: order.id, reason: nil, actor: actor, database: visit.database)
+        case "refunds": _ = try await OrderRefunds(providers: providers).refund(orderID: order.id, input: refund, actor: actor, database: visit.database, logger: visit.context.logger)
+        default: try await Payments(database: visit.database).markPaidManually(orderID: order.id, actor: actor)
         }
     }
 

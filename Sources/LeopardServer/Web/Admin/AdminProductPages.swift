@@ -8,7 +8,7 @@ import NIOCore
 
 /// Products in the admin: list with search and status filter, the form for a new product and
 /// for an existing one (with its variants), image upload, delete. Saving goes through the
-/// products API, so the form meets the API's rules and its errors.
+/// services the products API calls, so the form meets the API's rules and its errors.
 struct AdminProductPages {
     let routes: AdminRoutes
 
@@ -41,8 +41,7 @@ struct AdminProductPages {
             guard visit.staff != nil else { return visit.signIn() }
             _ = try await visit.form()
             let product = try await find(visit, context)
-            let reply = try await visit.call(.delete, "/api/products/\(product.id)")
-            guard reply.succeeded else { throw Problem(status: reply.status, type: "about:blank", title: "Could not delete", detail: reply.problem.detail) }
+            try await editor(visit).delete(id: product.id)
             return routes.pages.redirect(to: "/admin/products?done=deleted")
         }
         router.post("/admin/products/:productId/images", use: upload)
@@ -53,7 +52,11 @@ struct AdminProductPages {
             let product = try await find(visit, context)
             let imageID = try context.parameters.require("imageId")
             guard imageID.utf8.count <= 64, imageID.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { throw Problem.notFound("There is no such image.") }
-            _ = try await visit.call(.delete, "/api/products/\(product.id)/images/\(imageID)")
+            do {
+                try await editor(visit).removeImage(productID: product.id, imageID: imageID)
+            } catch let problem as Problem where problem.status == 404 {
+                // Removed already (a second click, another tab): the page says so either way.
+            }
             return routes.pages.redirect(to: "/admin/products/\(product.id)?done=image-removed")
         }
     }
@@ -196,17 +199,19 @@ struct AdminProductPages {
             return try form(visit, product: product, values: values, errors: FieldMessages(problems, general: "Check the fields marked below."),
                             variantValues: variantValues, status: .unprocessableContent)
         }
-        let reply = product == nil
-            ? try await visit.call(.post, "/api/products", json: JSONValue.object(body))
-            : try await visit.call(.patch, "/api/products/\(product?.id ?? "")", json: JSONValue.object(body))
-        guard reply.succeeded else {
-            let problem = reply.problem
-            return try form(visit, product: product, values: values, errors: FieldMessages(problem.errors, general: problem.errors.isEmpty ? problem.detail : "Check the fields marked below."),
-                            variantValues: variantValues, status: .init(code: reply.status >= 500 ? 502 : reply.status))
+        let saved = await visit.attempt {
+            let input = try JSONValue.object(body).decoded(as: ProductInput.self)
+            let actor = try visit.requireStaff().actor
+            guard let product else { return try await editor(visit).catalog.create(input, actor: actor) }
+            return try await editor(visit).update(id: product.id, with: input, replacing: false, actor: actor)
         }
-        struct Created: Decodable { let id: String }
-        let id = try reply.decode(Created.self).id
-        return routes.pages.redirect(to: "/admin/products/\(id)?done=\(product == nil ? "created" : "saved")")
+        switch saved {
+        case .failure(let problem):
+            let messages = FieldMessages(problem.errors.map { ($0.field, $0.message) }, general: problem.errors.isEmpty ? problem.detail ?? problem.title : "Check the fields marked below.")
+            return try form(visit, product: product, values: values, errors: messages, variantValues: variantValues, status: problem.pageStatus)
+        case .success(let saved):
+            return routes.pages.redirect(to: "/admin/products/\(saved.id)?done=\(product == nil ? "created" : "saved")")
+        }
     }
 
     /// A multipart upload from the product page: the form token is one of the parts; the body
@@ -228,14 +233,19 @@ struct AdminProductPages {
         }
         let token = Self.part(named: BrowserSession.formField, in: buffer, boundary: String(boundary).trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
         try visit.check(token)
-        let reply = try await visit.call(.post, "/api/products/\(product.id)/images", body: buffer, contentType: contentType)
-        guard reply.succeeded else {
-            let model = ProductFormPage(product: product, values: Self.values(product, currency: visit.settings.currency),
-                                        errors: FieldMessages(general: "The image was not added: " + reply.problem.detail + " " + reply.problem.errors.map { "\($0.field) \($0.message)." }.joined(separator: " ")),
+        let uploaded = await visit.attempt { try await editor(visit).upload(productID: product.id, contentType: contentType) { buffer } }
+        if case .failure(let problem) = uploaded {
+            let message = "The image was not added: " + (problem.detail ?? problem.title) + " " + problem.errors.map { "\($0.field) \($0.message)." }.joined(separator: " ")
+            let model = ProductFormPage(product: product, values: Self.values(product, currency: visit.settings.currency), errors: FieldMessages(general: message),
                                         variantValues: [:], currency: visit.settings.currency)
-            return try visit.page("admin/product-form", model, title: product.title, section: "/admin/products", status: .init(code: reply.status >= 500 ? 502 : reply.status))
+            return try visit.page("admin/product-form", model, title: product.title, section: "/admin/products", status: problem.pageStatus)
         }
         return routes.pages.redirect(to: "/admin/products/\(product.id)?done=uploaded")
+    }
+
+    /// The catalog and its media files, as the products API changes them.
+    func editor(_ visit: AdminVisit) -> CatalogEditor {
+        CatalogEditor(catalog: ProductCatalog(database: visit.database, currency: visit.settings.currency), media: routes.services.media, tenantID: visit.tenantID)
     }
 
     /// The text of one small part of a multipart body, or nil.

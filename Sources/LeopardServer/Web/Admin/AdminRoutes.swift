@@ -9,7 +9,6 @@ import LeopardWeb
 /// files.
 struct AdminRoutes {
     let pages: WebPages
-    let api: InternalAPI
     let services: LeopardServices
 
     func register(on router: Router<AppContext>) {
@@ -57,7 +56,7 @@ struct AdminRoutes {
     static let usedHandoff = "That sign-in link has expired or was used already. Sign in with your e-mail and password."
 
     func visit(_ request: Request, _ context: AppContext) async throws -> AdminVisit {
-        try await AdminVisit(request, context: context, pages: pages, api: api)
+        try await AdminVisit(request, context: context, pages: pages)
     }
 
     func session(_ issued: StaffSessions.Issued, request: Request) -> Cookie {

@@ -6,7 +6,7 @@ import LeopardPayments
 import LeopardWeb
 
 /// Settings in the admin (store, shipping and tax, theme, Stripe keys) and the team page
-/// (staff and API keys, owner only), each saved through its API.
+/// (staff and API keys, owner only), each saved through the same service as its API.
 struct AdminSettingsPages {
     let routes: AdminRoutes
 
@@ -21,14 +21,15 @@ struct AdminSettingsPages {
             let visit = try await routes.visit(request, context)
             guard visit.staff != nil else { return visit.signIn() }
             let fields = try await visit.form()
-            struct Keys: Encodable { let secretKey: String; let webhookSecret: String; let publishableKey: String?; let captureMethod: String }
-            let keys = Keys(secretKey: fields["secretKey"] ?? "", webhookSecret: fields["webhookSecret"] ?? "", publishableKey: fields.text("publishableKey"),
-                            captureMethod: fields["manualCapture"] == "1" ? "manual" : "automatic")
-            let reply = try await visit.call(.put, "/api/payment-providers/stripe", json: keys)
-            guard reply.succeeded else {
-                let problem = reply.problem
-                return try await settings(visit, values: SettingsPage.values(visit.settings), errors: FieldMessages(problem.errors, general: problem.detail),
-                                          status: .init(code: reply.status >= 500 ? 502 : reply.status))
+            let credentials = ProviderCredentials(database: visit.database, secrets: routes.services.paymentProviders.secrets)
+            let saved = await visit.attempt {
+                _ = try visit.requireOwner()
+                return try await credentials.configureStripe(secretKey: fields["secretKey"] ?? "", webhookSecret: fields["webhookSecret"] ?? "", publishableKey: fields.text("publishableKey"),
+                                                             captureMethod: fields["manualCapture"] == "1" ? "manual" : "automatic")
+            }
+            if case .failure(let problem) = saved {
+                return try await settings(visit, values: SettingsPage.values(visit.settings), errors: FieldMessages(problem),
+                                          status: problem.pageStatus)
             }
             return routes.pages.redirect(to: "/admin/settings?done=stripe")
         }
@@ -41,10 +42,13 @@ struct AdminSettingsPages {
             let visit = try await routes.visit(request, context)
             guard visit.staff != nil else { return visit.signIn() }
             let fields = try await visit.form()
-            struct Invite: Encodable { let email: String; let password: String?; let role: String }
             let values = ["email": String((fields["email"] ?? "").prefix(254))]
-            let reply = try await visit.call(.post, "/api/staff", json: Invite(email: values["email"] ?? "", password: fields.text("password"), role: "staff"))
-            guard reply.succeeded else { return try await team(visit, reply: reply, values: values) }
+            let invitation = StaffInvitation(email: values["email"] ?? "", role: "staff", password: fields.text("password"))
+            let invited = await visit.attempt {
+                _ = try visit.requireOwner()
+                return try await StaffAccounts(database: visit.database).invite(invitation, hasher: routes.pages.hasher)
+            }
+            if case .failure(let problem) = invited { return try await team(visit, problem: problem, values: values) }
             return routes.pages.redirect(to: "/admin/team?done=staff")
         }
         router.post("/admin/team/staff/:staffId/remove") { request, context in
@@ -53,21 +57,24 @@ struct AdminSettingsPages {
             _ = try await visit.form()
             let id = try context.parameters.require("staffId")
             guard Identifier.isWellFormed(id, prefix: "stf") else { throw Problem.notFound("There is no such staff member.") }
-            let reply = try await visit.call(.delete, "/api/staff/\(id)")
-            guard reply.succeeded else { return try await team(visit, reply: reply, values: [:]) }
+            let removed = await visit.attempt {
+                _ = try visit.requireOwner()
+                guard try await StaffAccounts(database: visit.database).remove(id: id) else { throw Problem.notFound("There is no staff member \(id) who can be removed.") }
+            }
+            if case .failure(let problem) = removed { return try await team(visit, problem: problem, values: [:]) }
             return routes.pages.redirect(to: "/admin/team?done=staff-removed")
         }
         router.post("/admin/team/keys") { request, context in
             let visit = try await routes.visit(request, context)
             guard visit.staff != nil else { return visit.signIn() }
             let fields = try await visit.form()
-            struct KeyRequest: Encodable { let name: String }
             let values = ["name": String((fields["name"] ?? "").prefix(200))]
-            let reply = try await visit.call(.post, "/api/api-keys", json: KeyRequest(name: values["name"] ?? ""))
-            guard reply.succeeded else { return try await team(visit, reply: reply, values: values) }
-            struct Created: Decodable { let secret: String? }
+            let created = await visit.attempt { try await ApiKeys(database: visit.database).create(named: values["name"] ?? "", createdBy: try visit.requireOwner().actor) }
+            switch created {
+            case .failure(let problem): return try await team(visit, problem: problem, values: values)
             // The secret is shown on this response only; it is never stored in clear.
-            return try await team(visit, newSecret: try? reply.decode(Created.self).secret, values: [:], errors: FieldMessages(), status: .created)
+            case .success(let key): return try await team(visit, newSecret: key.secret, values: [:], errors: FieldMessages(), status: .created)
+            }
         }
         router.post("/admin/team/keys/:keyId/revoke") { request, context in
             let visit = try await routes.visit(request, context)
@@ -75,8 +82,11 @@ struct AdminSettingsPages {
             _ = try await visit.form()
             let id = try context.parameters.require("keyId")
             guard Identifier.isWellFormed(id, prefix: "key") else { throw Problem.notFound("There is no such API key.") }
-            let reply = try await visit.call(.delete, "/api/api-keys/\(id)")
-            guard reply.succeeded else { return try await team(visit, reply: reply, values: [:]) }
+            let revoked = await visit.attempt {
+                _ = try visit.requireOwner()
+                guard try await ApiKeys(database: visit.database).revoke(id: id) else { throw Problem.notFound("There is no live API key \(id).") }
+            }
+            if case .failure(let problem) = revoked { return try await team(visit, problem: problem, values: [:]) }
             return routes.pages.redirect(to: "/admin/team?done=key-revoked")
         }
     }
@@ -127,28 +137,26 @@ struct AdminSettingsPages {
         guard problems.isEmpty else {
             return try await settings(visit, values: values, errors: FieldMessages(problems, general: "Check the fields marked below."), status: .unprocessableContent)
         }
-        let reply = try await visit.call(.patch, "/api/settings", json: JSONValue.object(body))
-        guard reply.succeeded else {
-            let problem = reply.problem
+        let saved = await visit.attempt {
+            try await StoreSettings.update(with: try JSONValue.object(body).decoded(as: StoreSettingsInput.self), database: visit.database)
+        }
+        if case .failure(let problem) = saved {
             // `theme.accentColor` → `accentColor`, the form's field.
             let errors = problem.errors.map { (String($0.field.split(separator: ".").last ?? Substring($0.field)), $0.message) }
-            return try await settings(visit, values: values, errors: FieldMessages(errors, general: problem.errors.isEmpty ? problem.detail : "Check the fields marked below."),
-                                      status: .init(code: reply.status >= 500 ? 502 : reply.status))
+            return try await settings(visit, values: values, errors: FieldMessages(errors, general: problem.errors.isEmpty ? problem.detail ?? problem.title : "Check the fields marked below."),
+                                      status: problem.pageStatus)
         }
         return routes.pages.redirect(to: "/admin/settings?done=settings")
     }
 
-    func team(_ visit: AdminVisit, reply: InternalAPI.Reply, values: [String: String]) async throws -> Response {
-        let problem = reply.problem
-        return try await team(visit, newSecret: nil, values: values, errors: FieldMessages(problem.errors, general: problem.detail), status: .init(code: reply.status >= 500 ? 502 : reply.status))
+    func team(_ visit: AdminVisit, problem: Problem, values: [String: String]) async throws -> Response {
+        try await team(visit, newSecret: nil, values: values, errors: FieldMessages(problem), status: problem.pageStatus)
     }
 
     func team(_ visit: AdminVisit, newSecret: String?, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok) async throws -> Response {
         guard visit.staff?.isOwner ?? false else { throw Problem.forbidden("Only the store's owner manages staff and API keys.") }
-        struct Members: Decodable { struct Member: Decodable { let id: String; let email: String; let role: String }; let data: [Member] }
-        struct Keys: Decodable { struct Key: Decodable { let id: String; let name: String; let createdAt: String; let lastUsedAt: String? }; let data: [Key] }
-        let members = (try? await visit.call(.get, "/api/staff?limit=100").decode(Members.self).data) ?? []
-        let keys = (try? await visit.call(.get, "/api/api-keys?limit=100").decode(Keys.self).data) ?? []
+        let members = try await StaffAccounts(database: visit.database).list(page: PageRequest(limit: 100)).data
+        let keys = try await ApiKeys(database: visit.database).list(page: PageRequest(limit: 100)).data
         let model = TeamPage(members: members.map { .init(id: $0.id, email: $0.email, role: $0.role, removable: $0.role != "owner") },
                              keys: keys.map { .init(id: $0.id, name: $0.name, created: String($0.createdAt.prefix(10)), lastUsed: $0.lastUsedAt.map { String($0.prefix(10)) }) },
                              newSecret: newSecret, values: values, errors: errors)

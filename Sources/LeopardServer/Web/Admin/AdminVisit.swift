@@ -13,7 +13,6 @@ struct AdminVisit {
     let request: Request
     let context: AppContext
     let pages: WebPages
-    let api: InternalAPI
     let settings: StoreSettings
     let database: any DatabaseHandle
     let tenantID: String
@@ -23,12 +22,11 @@ struct AdminVisit {
     /// The store's payment mode, for the test-mode banner on every page (signed in only).
     let payments: PaymentSetup?
 
-    init(_ request: Request, context: AppContext, pages: WebPages, api: InternalAPI) async throws {
+    init(_ request: Request, context: AppContext, pages: WebPages) async throws {
         let (tenant, database) = try context.store()
         self.request = request
         self.context = context
         self.pages = pages
-        self.api = api
         self.database = database
         self.tenantID = tenant.id
         guard let settings = try await StoreSettings.load(from: database) else { throw Problem.unavailable("This store is not set up yet.") }
@@ -71,9 +69,27 @@ struct AdminVisit {
         try pages.session.check(token, scope: scope, binding: binding)
     }
 
-    /// The JSON API as this staff member.
-    func call(_ method: HTTPRequest.Method, _ path: String, json: (any Encodable)? = nil, body: ByteBuffer? = nil, contentType: String? = nil) async throws -> InternalAPI.Reply {
-        try await api.send(method, path, json: json, body: body, contentType: contentType, bearer: sessionToken, context: context)
+    /// The signed-in staff member; 401 otherwise (pages send visitors to the sign-in form first).
+    func requireStaff() throws -> StaffPrincipal {
+        guard let staff else { throw Problem.unauthorized("Sign in to the admin.") }
+        return staff
+    }
+
+    /// The store's owner; 403 for other staff, as on the API.
+    func requireOwner() throws -> StaffPrincipal {
+        let staff = try requireStaff()
+        guard staff.isOwner else { throw Problem.forbidden("Only the store's owner can do this.") }
+        return staff
+    }
+
+    /// Runs a service for a page: its value, or the problem the API would answer with, for the
+    /// page to show beside the form.
+    func attempt<T>(_ body: () async throws -> T) async -> Result<T, Problem> {
+        do {
+            return .success(try await body())
+        } catch {
+            return .failure(ProblemRenderer.problem(for: error, context: context))
+        }
     }
 
     func page<Page>(_ template: String, _ page: Page, title: String, section: String?, status: HTTPResponse.Status = .ok, cookies: [Cookie] = []) throws -> Response {

@@ -10,7 +10,6 @@ import LeopardWeb
 /// signed in to the new store's admin, through a one-time link), and the operator console.
 struct PlatformPages {
     let pages: WebPages
-    let api: InternalAPI
     let services: LeopardServices
 
     static let scope = "platform"
@@ -110,18 +109,17 @@ struct PlatformPages {
         let fields = try await form(request)
         var values: [String: String] = [:]
         for name in ["storeName", "slug", "ownerEmail"] { values[name] = String((fields[name] ?? "").prefix(300)) }
-        struct Body: Encodable { let storeName: String; let ownerEmail: String; let ownerPassword: String; let slug: String? }
-        let body = Body(storeName: values["storeName"] ?? "", ownerEmail: values["ownerEmail"] ?? "", ownerPassword: String((fields["ownerPassword"] ?? "").prefix(1024)),
-                        slug: fields.text("slug")?.lowercased())
-        let reply = try await api.send(.post, "/api/tenants", json: body, context: context)
-        guard reply.succeeded else {
-            let problem = reply.problem
-            let model = SignupPage(values: values, errors: FieldMessages(problem.errors, general: problem.errors.isEmpty ? problem.detail : "Check the fields marked below."),
-                                   baseDomain: services.configuration.baseDomain)
-            return try page(request, "platform/signup", model, title: "Start your store", status: .init(code: reply.status))
+        let body = SignupRequest(storeName: values["storeName"] ?? "", ownerEmail: values["ownerEmail"] ?? "", ownerPassword: String((fields["ownerPassword"] ?? "").prefix(1024)),
+                                 slug: fields.text("slug")?.lowercased())
+        let created: TenantResource
+        do {
+            created = try await StoreSignup(services: services).signup(body, clientAddress: context.clientAddress, logger: context.logger)
+        } catch {
+            let problem = ProblemRenderer.problem(for: error, context: context)
+            let messages = FieldMessages(problem.errors.map { ($0.field, $0.message) }, general: problem.errors.isEmpty ? problem.detail ?? problem.title : "Check the fields marked below.")
+            let model = SignupPage(values: values, errors: messages, baseDomain: services.configuration.baseDomain)
+            return try page(request, "platform/signup", model, title: "Start your store", status: .init(code: problem.status))
         }
-        struct Created: Decodable { struct URLs: Decodable { let admin: String }; let id: String; let ownerEmail: String; let urls: URLs }
-        let created = try reply.decode(Created.self)
         // A one-time link into the new store's admin: the admin's cookie belongs to the store's host.
         guard let tenant = try await services.directory.tenant(id: created.id) else { return pages.redirect(to: "/signup") }
         let token = try await services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in

@@ -6,14 +6,14 @@ import LeopardPayments
 import LeopardWeb
 
 /// Checkout in two steps (contact and shipping address, then payment) and the confirmation.
-/// The order is made by the same `Checkout` service as the API's; the payment goes through the
-/// API's pay route, with the cart's secret and an idempotency key per payment form.
+/// The order is made by the same `Checkout` service as the API's, and paid through the same
+/// `OrderPayments`, with the cart's secret and an idempotency key per payment form.
 struct CheckoutPageRoutes {
     let pages: WebPages
-    let api: InternalAPI
-    let providers: PaymentProviders
-    let metrics: PlatformMetrics
+    let payments: OrderPayments
     let stripe: StripeCheckoutPages
+    var providers: PaymentProviders { payments.providers }
+    var metrics: PlatformMetrics { payments.metrics }
 
     func register(on router: Router<AppContext>) {
         router.get("/checkout") { request, context in
@@ -56,9 +56,11 @@ struct CheckoutPageRoutes {
             guard let payment = fields.text("payment"), Identifier.isWellFormed(payment, prefix: "pay"), let cookie = visit.cartCookie else {
                 return pages.redirect(to: "/orders/\(order.id)")
             }
-            let reply = try await api.send(.post, "/api/payments/\(payment)/authenticate", headers: [CartRoutes.secretHeader: cookie.secret], context: context)
-            guard reply.succeeded else {
-                return try await self.payment(visit, order: order, values: [:], errors: FieldMessages(general: reply.problem.detail), status: .init(code: reply.status >= 500 ? 502 : reply.status))
+            do {
+                _ = try await payments.authenticate(paymentID: payment, access: .cartSecret(cookie.secret), tenant: visit.tenant, database: visit.database)
+            } catch {
+                let problem = ProblemRenderer.problem(for: error, context: context)
+                return try await self.payment(visit, order: order, values: [:], errors: FieldMessages(general: problem.detail ?? problem.title), status: problem.pageStatus)
             }
             return pages.redirect(to: "/orders/\(order.id)", cookies: visit.baseCookies)
         }
@@ -165,62 +167,77 @@ struct CheckoutPageRoutes {
         let form = try await visit.form()
         let order = try await authorizedOrder(visit, id: form.text("order"))
         guard order.status == .pending, let cookie = visit.cartCookie else { return pages.redirect(to: "/orders/\(order.id)") }
-        var headers: HTTPFields = [CartRoutes.secretHeader: cookie.secret]
-        if let attempt = form.text("attempt"), attempt.utf8.count <= 64, attempt.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
-            headers[CartRoutes.idempotencyHeader] = "web-pay-\(attempt)"
+        let (input, values) = Self.payInput(form)
+        guard let input else {
+            return try await payment(visit, order: order, values: values, errors: FieldMessages([("expiry", "Enter the expiry as MM/YY.")]), status: .unprocessableContent)
         }
+        let outcome: OrderPayments.Outcome
+        do {
+            outcome = try await payments.pay(orderID: order.id, input: input, access: .cartSecret(cookie.secret), idempotency: try Self.idempotency(form, order: order, input: input, cartSecret: cookie.secret),
+                                             tenant: visit.tenant, database: visit.database, logger: context.logger)
+        } catch {
+            return try await refused(visit, order: order, problem: ProblemRenderer.problem(for: error, context: context), values: values)
+        }
+        return try await paid(visit, order: order, outcome: outcome, values: values)
+    }
+
+    /// What the form pays with: a Stripe payment method made by Stripe.js in the browser (only
+    /// its id comes here), or the test gateway's card; nil for an expiry that is not MM/YY.
+    static func payInput(_ form: FormFields) -> (OrderPayments.PayInput?, [String: String]) {
         if let method = form.text("paymentMethod") {
-            // Stripe.js made the payment method in the browser; only its id comes here.
-            struct Body: Encodable { let provider: String; let paymentMethod: String }
-            let reply = try await api.send(.post, "/api/orders/\(order.id)/pay", json: Body(provider: StripeProvider.providerName, paymentMethod: String(method.prefix(255))),
-                                           headers: headers, context: context)
-            return try await paid(visit, order: order, reply: reply, values: [:])
+            return (OrderPayments.PayInput(provider: StripeProvider.providerName, paymentMethod: String(method.prefix(255))), [:])
         }
         let number = String((form["cardNumber"] ?? "").prefix(40))
         let expiry = String((form["expiry"] ?? "").prefix(10))
         let values = ["cardNumber": number, "expiry": expiry]
         let parts = expiry.split(separator: "/").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parts.count == 2, let month = Int(parts[0]), let rawYear = Int(parts[1]) else {
-            return try await payment(visit, order: order, values: values, errors: FieldMessages([("expiry", "Enter the expiry as MM/YY.")]), status: .unprocessableContent)
-        }
-        struct Card: Encodable { let number: String; let expMonth: Int; let expYear: Int; let cvc: String }
-        struct Body: Encodable { let provider: String; let card: Card }
-        let body = Body(provider: "test", card: Card(number: number, expMonth: month, expYear: rawYear < 100 ? 2000 + rawYear : rawYear, cvc: String((form["cvc"] ?? "").prefix(8))))
-        let reply = try await api.send(.post, "/api/orders/\(order.id)/pay", json: body, headers: headers, context: context)
-        return try await paid(visit, order: order, reply: reply, values: values)
+        guard parts.count == 2, let month = Int(parts[0]), let rawYear = Int(parts[1]) else { return (nil, values) }
+        let card = TestGateway.Card(number: number, expMonth: month, expYear: rawYear < 100 ? 2000 + rawYear : rawYear, cvc: String((form["cvc"] ?? "").prefix(8)))
+        return (OrderPayments.PayInput(provider: TestGateway.name, card: card), values)
     }
 
-    /// The page after a pay request: the order's page, the bank's extra step, or the form again
+    /// One key per payment form (its `attempt` token), so a form sent twice pays once.
+    static func idempotency(_ form: FormFields, order: Order, input: OrderPayments.PayInput, cartSecret: String) throws -> OrderPayments.Idempotency? {
+        guard let attempt = form.text("attempt"), attempt.utf8.count <= 64, attempt.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else { return nil }
+        let caller = IdempotencyKeys.caller(staffID: nil, customerID: nil, cartSecret: cartSecret)
+        return .init(key: IdempotencyKeys.scoped("web-pay-\(attempt)", caller: caller),
+                     fingerprint: IdempotencyKeys.fingerprint(method: "POST", path: "/api/orders/\(order.id)/pay", body: try JSONBodyEncoder.encode(input)))
+    }
+
+    /// The form again with what went wrong: a 502 when the provider failed, else a 422.
+    func refused(_ visit: StorefrontVisit, order: Order, problem: Problem, values: [String: String]) async throws -> Response {
+        guard problem.status < 500 else {
+            return try await payment(visit, order: order, values: values, errors: FieldMessages(general: problem.detail ?? problem.title), status: .badGateway)
+        }
+        let messages = FieldMessages(problem.errors.map { error in
+            let name = error.field.hasSuffix("expMonth") || error.field.hasSuffix("expYear") ? "expiry" : Self.formField(error.field)
+            return (name, error.message.capitalizedFirst)
+        }, general: problem.detail ?? problem.title)
+        return try await payment(visit, order: order, values: values, errors: messages, status: .unprocessableContent)
+    }
+
+    /// The page after a payment: the order's page, the bank's extra step, or the form again
     /// with what went wrong.
-    func paid(_ visit: StorefrontVisit, order: Order, reply: InternalAPI.Reply, values: [String: String]) async throws -> Response {
-        guard reply.succeeded else {
-            let problem = reply.problem
-            guard reply.status < 500 else {
-                return try await payment(visit, order: order, values: values, errors: FieldMessages(general: problem.detail), status: .badGateway)
-            }
-            let messages = FieldMessages(problem.errors.map { field, message in
-                let name = field.hasSuffix("expMonth") || field.hasSuffix("expYear") ? "expiry" : Self.formField(field)
-                return (name, message.capitalizedFirst)
-            }, general: problem.detail)
-            return try await payment(visit, order: order, values: values, errors: messages, status: .unprocessableContent)
+    func paid(_ visit: StorefrontVisit, order: Order, outcome: OrderPayments.Outcome, values: [String: String]) async throws -> Response {
+        let started: (id: String, status: PaymentStatus, action: Payment.NextAction?)
+        switch outcome {
+        case .payment(let payment):
+            started = (payment.id, payment.status, payment.nextAction)
+        case .stored(let stored):
+            if let problem = stored.problem { return try await refused(visit, order: order, problem: problem, values: values) }
+            struct Started: Decodable { let id: String; let status: PaymentStatus; let nextAction: Payment.NextAction? }
+            let decoded = try JSONDecoder().decode(Started.self, from: Data(stored.body.utf8))
+            started = (decoded.id, decoded.status, decoded.nextAction)
         }
         // The card asks for an extra step (3-D Secure): the test provider's is a page here,
         // a real provider's is its own page.
-        struct Started: Decodable {
-            struct Action: Decodable { let type: String; let url: String; let clientSecret: String? }
-            let id: String
-            let status: String
-            let nextAction: Action?
+        guard started.status == .requiresAction, let action = started.action else { return pages.redirect(to: "/orders/\(order.id)", cookies: visit.baseCookies) }
+        if action.type == "redirect_to_url", action.url.hasPrefix("https://") { return Response(status: .seeOther, headers: [.location: action.url]) }
+        if action.type == "use_stripe_sdk", let secret = action.clientSecret, let form = stripe.cardForm(try await providers.setup(database: visit.database)) {
+            return try await stripe.confirmPage(visit, order: order, clientSecret: secret, form: form)
         }
-        if let started = try? reply.decode(Started.self), started.status == "requires_action", let action = started.nextAction {
-            if action.type == "redirect_to_url", action.url.hasPrefix("https://") { return Response(status: .seeOther, headers: [.location: action.url]) }
-            if action.type == "use_stripe_sdk", let secret = action.clientSecret, let form = stripe.cardForm(try await providers.setup(database: visit.database)) {
-                return try await stripe.confirmPage(visit, order: order, clientSecret: secret, form: form)
-            }
-            var chrome = visit.chrome(title: "Confirm your payment", description: "Confirm your payment.", path: "/checkout/pay", cart: nil, signedIn: await visit.customer() != nil)
-            chrome.noindex = true
-            return try visit.page("storefront/authenticate", AuthenticationPage(order: order, paymentID: started.id), chrome: chrome)
-        }
-        return pages.redirect(to: "/orders/\(order.id)", cookies: visit.baseCookies)
+        var chrome = visit.chrome(title: "Confirm your payment", description: "Confirm your payment.", path: "/checkout/pay", cart: nil, signedIn: await visit.customer() != nil)
+        chrome.noindex = true
+        return try visit.page("storefront/authenticate", AuthenticationPage(order: order, paymentID: started.id), chrome: chrome)
     }
 }

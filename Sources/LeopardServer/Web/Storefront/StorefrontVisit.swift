@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LeopardCommerce
 import LeopardCore
+import LeopardPlatform
 import LeopardStorage
 import LeopardWeb
 import NIOCore
@@ -16,7 +17,8 @@ struct StorefrontVisit {
     /// visit was made without them).
     private(set) var settings: StoreSettings
     let database: any DatabaseHandle
-    let tenantID: String
+    let tenant: Tenant
+    var tenantID: String { tenant.id }
     let binding: BrowserSession.Binding
     /// `(cart id, secret)` from the `lp_cart` cookie.
     let cartCookie: (id: String, secret: String)?
@@ -31,7 +33,7 @@ struct StorefrontVisit {
         self.context = context
         self.pages = pages
         self.database = database
-        self.tenantID = tenant.id
+        self.tenant = tenant
         self.settings = StoreSettings(name: tenant.storeName, currency: "USD", contactEmail: nil)
         self.binding = BrowserSession.binding(request, session: nil)
         if let value = BrowserSession.read(BrowserSession.cartCookie, request), let dot = value.firstIndex(of: "."), value.utf8.count <= 200 {

@@ -3,7 +3,7 @@ import LeopardCore
 import LeopardPlatform
 
 /// The body of `POST /api/tenants`.
-struct SignupRequest: Decodable {
+struct SignupRequest: Codable, Sendable {
     var storeName: String
     var ownerEmail: String
     var ownerPassword: String?
