@@ -32,10 +32,4 @@ public struct AppContext: RequestContext {
 
     /// JSON bodies are capped at 1 MiB.
     public var maxUploadSize: Int { 1 << 20 }
-
-    /// The store and its database, on routes that only a store's host reaches.
-    public func store() throws -> (tenant: Tenant, database: any DatabaseHandle) {
-        guard let tenant, let database else { throw HTTPError(.notFound) }
-        return (tenant, database)
-    }
 }

@@ -12,8 +12,8 @@ import NIOCore
 struct CachedCatalogResponse {
     let cache: ResponseCache
 
-    func respond(to request: Request, context: AppContext, _ render: @Sendable () async throws -> some Encodable) async throws -> Response {
-        let (tenant, database) = try context.store()
+    func respond(to request: Request, context: some StoreRequestContext, _ render: @Sendable () async throws -> some Encodable) async throws -> Response {
+        let (tenant, database) = (context.tenant, context.database)
         let version = try await cache.catalogVersion(tenantID: tenant.id, database: database)
         let etag = "W/\"c\(version)\""
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .eTag: etag, .cacheControl: "no-cache"]

@@ -12,7 +12,7 @@ import NIOFoundationCompat
 public enum ProblemRenderer {
     public static let mediaType = "application/problem+json"
 
-    public static func problem(for error: any Error, context: AppContext) -> Problem {
+    public static func problem(for error: any Error, context: some RequestContext) -> Problem {
         switch error {
         case let problem as Problem:
             return problem
@@ -42,7 +42,7 @@ public enum ProblemRenderer {
         }
     }
 
-    public static func response(for error: any Error, context: AppContext) -> Response {
+    public static func response(for error: any Error, context: some RequestContext) -> Response {
         response(for: problem(for: error, context: context))
     }
 

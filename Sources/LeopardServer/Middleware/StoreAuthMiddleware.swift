@@ -15,7 +15,7 @@ struct StoreAuthMiddleware: RouterMiddleware {
             throw Problem.unauthorized("Send credentials as Authorization: Bearer <token>.")
         }
         let token = String(header.dropFirst(7)).trimmingWhitespace()
-        let (_, database) = try context.store()
+        let (_, database) = try context.storeParts()
         var context = context
         context.bearerToken = token
         guard token.utf8.count <= 200 else { throw Problem.unauthorized("The token is not valid for this store.") }
@@ -31,35 +31,5 @@ struct StoreAuthMiddleware: RouterMiddleware {
             throw Problem.unauthorized("The token is not valid for this store, or it has expired.")
         }
         return try await next(request, context)
-    }
-}
-
-extension AppContext {
-    /// The staff member or API key making the request; 401 otherwise.
-    func requireStaff() throws -> StaffPrincipal {
-        guard let staff else { throw Problem.unauthorized("Sign in as staff: send Authorization: Bearer <token>.") }
-        return staff
-    }
-
-    /// The store's owner; 403 for other staff.
-    func requireOwner() throws -> StaffPrincipal {
-        let staff = try requireStaff()
-        guard staff.isOwner else { throw Problem.forbidden("Only the store's owner can do this.") }
-        return staff
-    }
-
-    /// The signed-in customer; 401 otherwise.
-    func requireCustomer() throws -> Customer {
-        guard let customer else { throw Problem.unauthorized("Sign in as a customer: send Authorization: Bearer <token>.") }
-        return customer
-    }
-
-
-    /// The store's settings (currency, tax, shipping).
-    func storeSettings() async throws -> StoreSettings {
-        guard let settings = try await StoreSettings.load(from: try store().database) else {
-            throw Problem.unavailable("This store is not set up yet.")
-        }
-        return settings
     }
 }

@@ -10,9 +10,9 @@ struct StoreInfoRoutes {
         let currency: String
     }
 
-    func register(on router: Router<AppContext>) {
-        router.get("/api/store") { _, context in
-            let (tenant, database) = try context.store()
+    func register(on routes: StoreRouter) {
+        routes.anyone.get("/api/store") { _, context in
+            let (tenant, database) = (context.tenant, context.database)
             let settings = try await StoreSettings.load(from: database)
             return try StoreInfo(
                 id: tenant.id,

@@ -8,12 +8,12 @@ extension Request {
     /// Decodes a JSON body of at most `context.maxUploadSize` bytes. Problems name the field:
     /// a missing field or a wrong type is a 422 with `errors`; a body that is not JSON is a 400;
     /// a body over the limit is a 413; another content type is a 415.
-    public func decodeJSON<T: Decodable>(_ type: T.Type, context: AppContext) async throws -> T {
+    public func decodeJSON<T: Decodable>(_ type: T.Type, context: some RequestContext) async throws -> T {
         try Self.decodeJSON(type, from: try await collectJSONBody(context: context))
     }
 
     /// The raw bytes of a JSON body (for requests that also fingerprint them).
-    public func collectJSONBody(context: AppContext) async throws -> ByteBuffer {
+    public func collectJSONBody(context: some RequestContext) async throws -> ByteBuffer {
         if let contentType = headers[.contentType]?.lowercased(),
            !(contentType.hasPrefix("application/json") || contentType.contains("+json")) {
             throw Problem.unsupportedMediaType("Send the body as application/json.")

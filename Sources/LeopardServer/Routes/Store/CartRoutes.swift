@@ -13,20 +13,20 @@ struct CartRoutes {
     static let idempotencyHeader = HTTPField.Name("Idempotency-Key")!
     static let replayedHeader = HTTPField.Name("Idempotent-Replayed")!
 
-    func register(on router: Router<AppContext>) {
-        router.post("/api/carts") { request, context in
+    func register(on routes: StoreRouter) {
+        routes.anyone.post("/api/carts") { request, context in
             let buffer = try await request.collectJSONBody(context: context)
             let input = buffer.readableBytes == 0 ? Carts.CreateInput() : try Request.decodeJSON(Carts.CreateInput.self, from: buffer)
             return try await carts(context).create(input, customerID: context.customer?.id).jsonResponse(status: .created)
         }
-        router.get("/api/carts/:cartId") { request, context in
+        routes.anyone.get("/api/carts/:cartId") { request, context in
             try await carts(context).get(id: try context.parameters.require("cartId"), access: access(request, context)).jsonResponse()
         }
-        router.post("/api/carts/:cartId/items") { request, context in
+        routes.anyone.post("/api/carts/:cartId/items") { request, context in
             let line = try await request.decodeJSON(Carts.LineInput.self, context: context)
             return try await carts(context).addItem(cartID: try context.parameters.require("cartId"), access: access(request, context), line: line).jsonResponse()
         }
-        router.patch("/api/carts/:cartId/items/:itemId") { request, context in
+        routes.anyone.patch("/api/carts/:cartId/items/:itemId") { request, context in
             struct Body: Decodable { let quantity: Int }
             let body = try await request.decodeJSON(Body.self, context: context)
             return try await carts(context).updateItem(
@@ -34,30 +34,30 @@ struct CartRoutes {
                 access: access(request, context), quantity: body.quantity
             ).jsonResponse()
         }
-        router.delete("/api/carts/:cartId/items/:itemId") { request, context in
+        routes.anyone.delete("/api/carts/:cartId/items/:itemId") { request, context in
             try await carts(context).removeItem(
                 cartID: try context.parameters.require("cartId"), itemID: try context.parameters.require("itemId"), access: access(request, context)
             ).jsonResponse()
         }
-        router.post("/api/carts/:cartId/checkout", use: checkout)
+        routes.anyone.post("/api/carts/:cartId/checkout", use: checkout)
     }
 
-    func carts(_ context: AppContext) throws -> Carts {
-        Carts(database: try context.store().database)
+    func carts(_ context: some StoreRequestContext) throws -> Carts {
+        Carts(database: context.database)
     }
 
     /// Who sends a request, for idempotency keys: the staff member, the customer and the cart
     /// secret it presents (see `IdempotencyKeys.scoped`).
-    static func caller(_ request: Request, _ context: AppContext) -> String {
+    static func caller(_ request: Request, _ context: StoreContext) -> String {
         IdempotencyKeys.caller(staffID: context.staff?.staffID, customerID: context.customer?.id, cartSecret: request.headers[secretHeader])
     }
 
-    func access(_ request: Request, _ context: AppContext) -> CartAccess {
+    func access(_ request: Request, _ context: StoreContext) -> CartAccess {
         context.staff != nil ? .staff : .secret(request.headers[Self.secretHeader])
     }
 
-    @Sendable func checkout(_ request: Request, context: AppContext) async throws -> Response {
-        let database = try context.store().database
+    @Sendable func checkout(_ request: Request, context: StoreContext) async throws -> Response {
+        let database = context.database
         let cartID = try context.parameters.require("cartId")
         let buffer = try await request.collectJSONBody(context: context)
         let input = try Request.decodeJSON(Checkout.Input.self, from: buffer)

@@ -6,13 +6,13 @@ import LeopardCore
 struct CustomerRoutes {
     let services: LeopardServices
 
-    func register(on router: Router<AppContext>) {
-        router.post("/api/customers/register") { request, context in
+    func register(on routes: StoreRouter) {
+        routes.anyone.post("/api/customers/register") { request, context in
             let input = try await request.decodeJSON(Customers.Registration.self, context: context)
             return try await customers(context).register(input).jsonResponse(status: .created)
         }
-        router.post("/api/customers/login") { request, context in
-            let (tenant, _) = try context.store()
+        routes.anyone.post("/api/customers/login") { request, context in
+            let tenant = context.tenant
             let input = try await request.decodeJSON(StaffAuthRoutes.Credentials.self, context: context)
             let byAddress = "customer:\(tenant.id):\(context.clientAddress ?? "local")"
             let byEmail = "customer:\(tenant.id):\(input.email.lowercased().prefix(254))"
@@ -23,47 +23,44 @@ struct CustomerRoutes {
             await attempt.succeeded()
             return try session.jsonResponse()
         }
-        router.post("/api/customers/logout") { _, context in
-            _ = try context.requireCustomer()
-            if let token = context.bearerToken { try await customers(context).logout(token: token) }
+        routes.customer.post("/api/customers/logout") { _, context in
+            try await customers(context).logout(token: context.bearerToken)
             return Response(status: .noContent)
         }
-        router.get("/api/customers/me") { _, context in
-            try context.requireCustomer().jsonResponse()
+        routes.customer.get("/api/customers/me") { _, context in
+            try context.customer.jsonResponse()
         }
-        router.get("/api/customers/me/orders") { request, context in
-            let customer = try context.requireCustomer()
+        routes.customer.get("/api/customers/me/orders") { request, context in
+            let customer = context.customer
             let query = request.queryDictionary
-            return try await Orders(database: try context.store().database)
+            return try await Orders(database: context.database)
                 .list(Orders.Filter(customerID: customer.id), page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
         }
-        router.get("/api/customers/me/addresses") { _, context in
-            let customer = try context.requireCustomer()
+        routes.customer.get("/api/customers/me/addresses") { _, context in
+            let customer = context.customer
             return try Page(data: try await customers(context).addresses(customerID: customer.id), nextCursor: nil).jsonResponse()
         }
-        router.post("/api/customers/me/addresses") { request, context in
-            let customer = try context.requireCustomer()
+        routes.customer.post("/api/customers/me/addresses") { request, context in
+            let customer = context.customer
             struct Body: Decodable { let address: Address; let isDefault: Bool? }
             let body = try await request.decodeJSON(Body.self, context: context)
             let (address, errors) = body.address.validated(field: "address")
             guard errors.isEmpty else { throw Problem.validation(errors) }
             return try await customers(context).addAddress(customerID: customer.id, address: address, isDefault: body.isDefault ?? false).jsonResponse(status: .created)
         }
-        router.get("/api/customers") { request, context in
-            _ = try context.requireStaff()
+        routes.staff.get("/api/customers") { request, context in
             let query = request.queryDictionary
             if let q = query["q"], q.count > 200 { throw Problem.invalid("q", "must be at most 200 characters") }
             return try await customers(context).list(search: query["q"], page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
         }
-        router.get("/api/customers/:customerId") { _, context in
-            _ = try context.requireStaff()
+        routes.staff.get("/api/customers/:customerId") { _, context in
             let id = try context.parameters.require("customerId")
             guard let customer = try await customers(context).find(id: id) else { throw Problem.notFound("There is no customer \(id.prefix(64)).") }
             return try customer.jsonResponse()
         }
     }
 
-    func customers(_ context: AppContext) throws -> Customers {
-        Customers(database: try context.store().database, hasher: services.passwordHasher)
+    func customers(_ context: some StoreRequestContext) throws -> Customers {
+        Customers(database: context.database, hasher: services.passwordHasher)
     }
 }

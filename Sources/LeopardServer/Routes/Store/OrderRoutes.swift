@@ -8,9 +8,8 @@ import LeopardStorage
 struct OrderRoutes {
     let providers: PaymentProviders
 
-    func register(on router: Router<AppContext>) {
-        router.get("/api/orders") { request, context in
-            _ = try context.requireStaff()
+    func register(on routes: StoreRouter) {
+        routes.staff.get("/api/orders") { request, context in
             let query = request.queryDictionary
             var filter = Orders.Filter()
             if let status = query["status"] {
@@ -23,12 +22,14 @@ struct OrderRoutes {
             filter.email = query["email"]
             return try await orders(context).list(filter, page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
         }
-        router.get("/api/orders/:orderId") { request, context in
+        routes.anyone.get("/api/orders/:orderId") { request, context in
             // Staff; the customer who placed it; or the shopper holding the secret of the cart it
             // came from (a guest's order confirmation).
             let id = try context.parameters.require("orderId")
             let cartSecret = request.headers[CartRoutes.secretHeader]
-            if context.staff == nil, cartSecret == nil { _ = try context.requireCustomer() }
+            if context.staff == nil, cartSecret == nil, context.customer == nil {
+                throw Problem.unauthorized("Sign in as a customer: send Authorization: Bearer <token>.")
+            }
             guard let order = try await orders(context).find(id: id) else { throw Problem.notFound("There is no order \(id.prefix(64)).") }
             if context.staff == nil, !(order.customerId != nil && order.customerId == context.customer?.id) {
                 guard let cartSecret, try await orders(context).cartSecretMatches(orderID: id, secret: cartSecret) else {
@@ -37,30 +38,30 @@ struct OrderRoutes {
             }
             return try order.jsonResponse()
         }
-        router.post("/api/orders/:orderId/fulfill") { _, context in
-            let staff = try context.requireStaff()
+        routes.staff.post("/api/orders/:orderId/fulfill") { _, context in
+            let staff = context.staff
             return try await OrderFulfilment(providers: providers)
-                .fulfil(orderID: try context.parameters.require("orderId"), actor: staff.actor, database: try context.store().database).jsonResponse()
+                .fulfil(orderID: try context.parameters.require("orderId"), actor: staff.actor, database: context.database).jsonResponse()
         }
-        router.post("/api/orders/:orderId/mark-paid") { _, context in
-            let staff = try context.requireStaff()
+        routes.staff.post("/api/orders/:orderId/mark-paid") { _, context in
+            let staff = context.staff
             let id = try context.parameters.require("orderId")
-            try await Payments(database: try context.store().database).markPaidManually(orderID: id, actor: staff.actor)
+            try await Payments(database: context.database).markPaidManually(orderID: id, actor: staff.actor)
             guard let order = try await orders(context).find(id: id) else { throw Problem.notFound("There is no order \(id.prefix(64)).") }
             return try order.jsonResponse()
         }
-        router.post("/api/orders/:orderId/cancel") { request, context in
-            let staff = try context.requireStaff()
+        routes.staff.post("/api/orders/:orderId/cancel") { request, context in
+            let staff = context.staff
             struct Body: Decodable { let reason: String? }
             let buffer = try await request.collectJSONBody(context: context)
             let reason = buffer.readableBytes == 0 ? nil : try Request.decodeJSON(Body.self, from: buffer).reason
             let id = try context.parameters.require("orderId")
             return try await OrderCancellation(providers: providers, logger: context.logger)
-                .cancel(orderID: id, reason: reason, actor: staff.actor, database: try context.store().database).jsonResponse()
+                .cancel(orderID: id, reason: reason, actor: staff.actor, database: context.database).jsonResponse()
         }
     }
 
-    func orders(_ context: AppContext) throws -> Orders {
-        Orders(database: try context.store().database)
+    func orders(_ context: some StoreRequestContext) throws -> Orders {
+        Orders(database: context.database)
     }
 }

@@ -21,46 +21,42 @@ struct PaymentRoutes {
         let captureMethod: String?
     }
 
-    func register(on router: Router<AppContext>) {
-        router.post("/api/orders/:orderId/pay", use: pay)
-        router.post("/api/payments/:paymentId/authenticate", use: authenticate)
-        router.get("/api/orders/:orderId/payments") { _, context in
+    func register(on routes: StoreRouter) {
+        routes.anyone.post("/api/orders/:orderId/pay", use: pay)
+        routes.anyone.post("/api/payments/:paymentId/authenticate", use: authenticate)
+        routes.staff.get("/api/orders/:orderId/payments") { _, context in
             let orderID = try context.parameters.require("orderId")
-            _ = try context.requireStaff()
-            return try Page(data: try await Payments(database: try context.store().database).forOrder(orderID), nextCursor: nil).jsonResponse()
+            return try Page(data: try await Payments(database: context.database).forOrder(orderID), nextCursor: nil).jsonResponse()
         }
-        router.post("/api/orders/:orderId/refunds", use: refund)
-        router.post("/webhooks/payments/:provider", use: receiveWebhook)
+        routes.staff.post("/api/orders/:orderId/refunds", use: refund)
+        routes.anyone.post("/webhooks/payments/:provider", use: receiveWebhook)
         // The platform host's address for the same events (`LeopardResponder` found the store
         // by its id); on a store's own host, another store's id is not found.
-        router.post("/webhooks/payments/:provider/:storeId") { request, context in
-            guard try context.parameters.require("storeId") == context.store().tenant.id else { throw Problem.notFound("There is no such store here.") }
+        routes.anyone.post("/webhooks/payments/:provider/:storeId") { request, context in
+            guard try context.parameters.require("storeId") == context.tenant.id else { throw Problem.notFound("There is no such store here.") }
             return try await receiveWebhook(request, context: context)
         }
 
-        router.get("/api/payment-providers") { _, context in
-            _ = try context.requireOwner()
-            let (_, database) = try context.store()
+        routes.owner.get("/api/payment-providers") { _, context in
+            let database = context.database
             let credentials = ProviderCredentials(database: database, secrets: providers.secrets)
             struct Listing: Encodable { let data: [ProviderCredentials.View]; let defaultProvider: String; let mode: PaymentMode }
             let setup = PaymentSetup(stripe: try await credentials.view(provider: StripeProvider.providerName))
             let test = ProviderCredentials.View(provider: TestGateway.name, configured: setup.acceptsTestGateway, secretKeyHint: nil, publishableKey: nil, updatedAt: nil)
             return try Listing(data: [test, setup.stripe], defaultProvider: setup.defaultProvider, mode: setup.mode).jsonResponse()
         }
-        router.put("/api/payment-providers/stripe") { request, context in
-            _ = try context.requireOwner()
+        routes.owner.put("/api/payment-providers/stripe") { request, context in
             let input = try await request.decodeJSON(StripeKeys.self, context: context)
-            return try await ProviderCredentials(database: try context.store().database, secrets: providers.secrets)
+            return try await ProviderCredentials(database: context.database, secrets: providers.secrets)
                 .configureStripe(secretKey: input.secretKey, webhookSecret: input.webhookSecret, publishableKey: input.publishableKey,
                                  captureMethod: input.captureMethod).jsonResponse()
         }
-        router.delete("/api/payment-providers/stripe") { _, context in
-            _ = try context.requireOwner()
+        routes.owner.delete("/api/payment-providers/stripe") { _, context in
             // A live store never drops back to the test gateway: live keys are replaced, not removed.
-            guard try await providers.setup(database: try context.store().database).mode == .test else {
+            guard try await providers.setup(database: context.database).mode == .test else {
                 throw Problem.conflict("This store takes real payments: replace its live Stripe keys instead of removing them, so the test gateway never reopens.")
             }
-            guard try await ProviderCredentials(database: try context.store().database, secrets: providers.secrets).remove(provider: StripeProvider.providerName) else {
+            guard try await ProviderCredentials(database: context.database, secrets: providers.secrets).remove(provider: StripeProvider.providerName) else {
                 throw Problem.notFound("This store has not set up Stripe.")
             }
             return Response(status: .noContent)
@@ -69,8 +65,8 @@ struct PaymentRoutes {
 
     /// A provider's signed event for this store: the signature is checked on the raw body
     /// before anything is parsed, and the event is applied once.
-    @Sendable func receiveWebhook(_ request: Request, context: AppContext) async throws -> Response {
-        let (_, database) = try context.store()
+    @Sendable func receiveWebhook(_ request: Request, context: StoreContext) async throws -> Response {
+        let database = context.database
         let provider = try context.parameters.require("provider")
         let body: ByteBuffer
         do {
@@ -86,12 +82,12 @@ struct PaymentRoutes {
     }
 
     /// Staff, or the shopper holding the secret of the cart the order came from.
-    static func access(_ request: Request, _ context: AppContext) -> OrderPayments.OrderAccess {
+    static func access(_ request: Request, _ context: StoreContext) -> OrderPayments.OrderAccess {
         context.staff != nil ? .staff : .cartSecret(request.headers[CartRoutes.secretHeader])
     }
 
-    @Sendable func pay(_ request: Request, context: AppContext) async throws -> Response {
-        let (tenant, database) = try context.store()
+    @Sendable func pay(_ request: Request, context: StoreContext) async throws -> Response {
+        let (tenant, database) = (context.tenant, context.database)
         let orderID = try context.parameters.require("orderId")
         let buffer = try await request.collectJSONBody(context: context)
         let input = try Request.decodeJSON(OrderPayments.PayInput.self, from: buffer)
@@ -116,17 +112,17 @@ struct PaymentRoutes {
     }
 
     /// The `test` provider's extra step (what 3-D Secure is with a real card).
-    @Sendable func authenticate(_ request: Request, context: AppContext) async throws -> Response {
-        let (tenant, database) = try context.store()
+    @Sendable func authenticate(_ request: Request, context: StoreContext) async throws -> Response {
+        let (tenant, database) = (context.tenant, context.database)
         return try await payments.authenticate(paymentID: try context.parameters.require("paymentId"), access: Self.access(request, context),
                                                tenant: tenant, database: database).jsonResponse(status: .accepted)
     }
 
-    @Sendable func refund(_ request: Request, context: AppContext) async throws -> Response {
-        let staff = try context.requireStaff()
+    @Sendable func refund(_ request: Request, context: StaffContext) async throws -> Response {
+        let staff = context.staff
         let buffer = try await request.collectJSONBody(context: context)
         let input = buffer.readableBytes == 0 ? OrderRefunds.Input() : try Request.decodeJSON(OrderRefunds.Input.self, from: buffer)
         return try await OrderRefunds(providers: providers).refund(orderID: try context.parameters.require("orderId"), input: input, actor: staff.actor,
-                                                                   database: try context.store().database, logger: context.logger).jsonResponse(status: .created)
+                                                                   database: context.database, logger: context.logger).jsonResponse(status: .created)
     }
 }

@@ -14,16 +14,15 @@ struct ProductImageRoutes {
         var alt: String?
     }
 
-    func register(on router: Router<AppContext>) {
-        router.post("/api/products/:product/images", use: add)
-        router.delete("/api/products/:product/images/:imageId") { _, context in
-            _ = try context.requireStaff()
+    func register(on routes: StoreRouter) {
+        routes.staff.post("/api/products/:product/images", use: add)
+        routes.staff.delete("/api/products/:product/images/:imageId") { _, context in
             try await ProductRoutes.editor(context, media: media)
                 .removeImage(productID: try context.parameters.require("product"), imageID: try context.parameters.require("imageId"))
             return Response(status: .noContent)
         }
-        router.get("/media/:file") { _, context in
-            let (tenant, _) = try context.store()
+        routes.anyone.get("/media/:file") { _, context in
+            let tenant = context.tenant
             let name = try context.parameters.require("file")
             guard let format = MediaStorage.format(ofFileName: name), let path = try? media.path(tenantID: tenant.id, fileName: name) else {
                 throw Problem.notFound("There is no such file.")
@@ -37,8 +36,7 @@ struct ProductImageRoutes {
         }
     }
 
-    @Sendable func add(_ request: Request, context: AppContext) async throws -> Response {
-        _ = try context.requireStaff()
+    @Sendable func add(_ request: Request, context: StaffContext) async throws -> Response {
         let productID = try context.parameters.require("product")
         let editor = try await ProductRoutes.editor(context, media: media)
         let contentType = request.headers[.contentType] ?? ""

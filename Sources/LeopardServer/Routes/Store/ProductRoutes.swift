@@ -10,29 +10,28 @@ struct ProductRoutes {
     let cache: ResponseCache
     let media: MediaStorage
 
-    func register(on router: Router<AppContext>) {
-        router.get("/api/products") { request, context in
+    func register(on routes: StoreRouter) {
+        routes.anyone.get("/api/products") { request, context in
             let query = try ProductQuery(parameters: request.queryDictionary, includeHidden: context.staff != nil)
             guard context.staff == nil else { return try await Self.catalog(context).list(query).jsonResponse() }
             return try await CachedCatalogResponse(cache: cache).respond(to: request, context: context) {
                 try await Self.catalog(context).list(query)
             }
         }
-        router.post("/api/products") { request, context in
-            let staff = try context.requireStaff()
+        routes.staff.post("/api/products") { request, context in
+            let staff = context.staff
             let input = try await request.decodeJSON(ProductInput.self, context: context)
             return try await Self.catalog(context).create(input, actor: staff.actor).jsonResponse(status: .created)
         }
-        router.get("/api/products/export") { _, context in
-            _ = try context.requireStaff()
+        routes.staff.get("/api/products/export") { _, context in
             let csv = try await ProductCSV(catalog: try await Self.catalog(context)).export()
             return Response(status: .ok, headers: [
                 .contentType: "text/csv; charset=utf-8",
                 .contentDisposition: "attachment; filename=\"products.csv\"",
             ], body: .init(byteBuffer: ByteBuffer(string: csv)))
         }
-        router.post("/api/products/import") { request, context in
-            let staff = try context.requireStaff()
+        routes.staff.post("/api/products/import") { request, context in
+            let staff = context.staff
             let contentType = request.headers[.contentType]?.lowercased() ?? "text/csv"
             guard contentType.hasPrefix("text/csv") || contentType.hasPrefix("text/plain") || contentType.hasPrefix("application/csv") else {
                 throw Problem.unsupportedMediaType("Send the products as text/csv.")
@@ -48,7 +47,7 @@ struct ProductRoutes {
             let report = try await ProductCSV(catalog: try await Self.catalog(context)).importCSV(text, actor: staff.actor)
             return try report.jsonResponse()
         }
-        router.get("/api/products/:product") { request, context in
+        routes.anyone.get("/api/products/:product") { request, context in
             let key = try context.parameters.require("product")
             let find: @Sendable () async throws -> Product = {
                 guard let product = try await Self.catalog(context).find(key, includeHidden: context.staff != nil) else {
@@ -59,41 +58,39 @@ struct ProductRoutes {
             guard context.staff == nil else { return try await find().jsonResponse() }
             return try await CachedCatalogResponse(cache: cache).respond(to: request, context: context, find)
         }
-        router.put("/api/products/:product") { request, context in try await update(request, context, replacing: true) }
-        router.patch("/api/products/:product") { request, context in try await update(request, context, replacing: false) }
-        router.delete("/api/products/:product") { _, context in
-            _ = try context.requireStaff()
+        routes.staff.put("/api/products/:product") { request, context in try await update(request, context, replacing: true) }
+        routes.staff.patch("/api/products/:product") { request, context in try await update(request, context, replacing: false) }
+        routes.staff.delete("/api/products/:product") { _, context in
             try await Self.editor(context, media: media).delete(id: try context.parameters.require("product"))
             return Response(status: .noContent)
         }
 
-        router.post("/api/inventory/adjustments") { request, context in
-            let staff = try context.requireStaff()
+        routes.staff.post("/api/inventory/adjustments") { request, context in
+            let staff = context.staff
             struct Body: Decodable { let variantId: String; let delta: Int; let reason: String }
             let body = try await request.decodeJSON(Body.self, context: context)
-            return try await Inventory(database: try context.store().database)
+            return try await Inventory(database: context.database)
                 .adjust(variantID: body.variantId, delta: body.delta, reason: body.reason, actor: staff.actor)
                 .jsonResponse(status: .created)
         }
-        router.get("/api/inventory/adjustments") { request, context in
-            _ = try context.requireStaff()
+        routes.staff.get("/api/inventory/adjustments") { request, context in
             let query = request.queryDictionary
-            return try await Inventory(database: try context.store().database)
+            return try await Inventory(database: context.database)
                 .history(variantID: query["variant_id"], page: try PageRequest(limit: query["limit"], cursor: query["cursor"]))
                 .jsonResponse()
         }
     }
 
-    static func catalog(_ context: AppContext) async throws -> ProductCatalog {
-        ProductCatalog(database: try context.store().database, currency: try await context.storeSettings().currency)
+    static func catalog(_ context: some StoreRequestContext) async throws -> ProductCatalog {
+        ProductCatalog(database: context.database, currency: try await context.storeSettings().currency)
     }
 
-    static func editor(_ context: AppContext, media: MediaStorage) async throws -> CatalogEditor {
-        CatalogEditor(catalog: try await catalog(context), media: media, tenantID: try context.store().tenant.id)
+    static func editor(_ context: some StoreRequestContext, media: MediaStorage) async throws -> CatalogEditor {
+        CatalogEditor(catalog: try await catalog(context), media: media, tenantID: context.tenant.id)
     }
 
-    func update(_ request: Request, _ context: AppContext, replacing: Bool) async throws -> Response {
-        let staff = try context.requireStaff()
+    func update(_ request: Request, _ context: StaffContext, replacing: Bool) async throws -> Response {
+        let staff = context.staff
         let input = try await request.decodeJSON(ProductInput.self, context: context)
         return try await Self.editor(context, media: media)
             .update(id: try context.parameters.require("product"), with: input, replacing: replacing, actor: staff.actor).jsonResponse()
@@ -102,48 +99,45 @@ struct ProductRoutes {
 
 /// Categories, and the products in one.
 struct CategoryRoutes {
-    func register(on router: Router<AppContext>) {
-        router.get("/api/categories") { request, context in
+    func register(on routes: StoreRouter) {
+        routes.anyone.get("/api/categories") { request, context in
             let query = request.queryDictionary
             return try await categories(context).list(page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
         }
-        router.post("/api/categories") { request, context in
-            _ = try context.requireStaff()
+        routes.staff.post("/api/categories") { request, context in
             let input = try await request.decodeJSON(CategoryInput.self, context: context)
             return try await categories(context).create(input).jsonResponse(status: .created)
         }
-        router.get("/api/categories/:category") { _, context in
+        routes.anyone.get("/api/categories/:category") { _, context in
             try await find(context).jsonResponse()
         }
-        router.get("/api/categories/:category/products") { request, context in
+        routes.anyone.get("/api/categories/:category/products") { request, context in
             let category = try await find(context)
             var parameters = request.queryDictionary
             parameters["category"] = category.id
             let query = try ProductQuery(parameters: parameters, includeHidden: context.staff != nil)
             return try await ProductRoutes.catalog(context).list(query).jsonResponse()
         }
-        router.put("/api/categories/:category") { request, context in try await update(request, context, replacing: true) }
-        router.patch("/api/categories/:category") { request, context in try await update(request, context, replacing: false) }
-        router.delete("/api/categories/:category") { _, context in
-            _ = try context.requireStaff()
+        routes.staff.put("/api/categories/:category") { request, context in try await update(request, context, replacing: true) }
+        routes.staff.patch("/api/categories/:category") { request, context in try await update(request, context, replacing: false) }
+        routes.staff.delete("/api/categories/:category") { _, context in
             let id = try context.parameters.require("category")
             guard try await categories(context).delete(id: id) else { throw Problem.notFound("There is no category \(id.prefix(64)).") }
             return Response(status: .noContent)
         }
     }
 
-    func categories(_ context: AppContext) throws -> Categories {
-        Categories(database: try context.store().database)
+    func categories(_ context: some StoreRequestContext) throws -> Categories {
+        Categories(database: context.database)
     }
 
-    func find(_ context: AppContext) async throws -> LeopardCommerce.Category {
+    func find(_ context: some StoreRequestContext) async throws -> LeopardCommerce.Category {
         let key = try context.parameters.require("category")
         guard let category = try await categories(context).find(key) else { throw Problem.notFound("There is no category \(key.prefix(64)).") }
         return category
     }
 
-    func update(_ request: Request, _ context: AppContext, replacing: Bool) async throws -> Response {
-        _ = try context.requireStaff()
+    func update(_ request: Request, _ context: StaffContext, replacing: Bool) async throws -> Response {
         let id = try context.parameters.require("category")
         let input = try await request.decodeJSON(CategoryInput.self, context: context)
         return try await categories(context).update(id: id, with: input, replacing: replacing).jsonResponse()

@@ -4,18 +4,16 @@ import LeopardCore
 
 /// `GET`/`PUT /api/settings`: the store's name, currency, tax, shipping, contact, logo, theme.
 struct SettingsRoutes {
-    func register(on router: Router<AppContext>) {
-        router.get("/api/settings") { _, context in
-            _ = try context.requireStaff()
+    func register(on routes: StoreRouter) {
+        routes.staff.get("/api/settings") { _, context in
             return try StoreSettingsView(try await context.storeSettings()).jsonResponse()
         }
-        router.put("/api/settings", use: save)
-        router.patch("/api/settings", use: save)
+        routes.staff.put("/api/settings", use: save)
+        routes.staff.patch("/api/settings", use: save)
     }
 
-    @Sendable func save(_ request: Request, context: AppContext) async throws -> Response {
-        _ = try context.requireStaff()
+    @Sendable func save(_ request: Request, context: StaffContext) async throws -> Response {
         let input = try await request.decodeJSON(StoreSettingsInput.self, context: context)
-        return try StoreSettingsView(try await StoreSettings.update(with: input, database: try context.store().database)).jsonResponse()
+        return try StoreSettingsView(try await StoreSettings.update(with: input, database: context.database)).jsonResponse()
     }
 }

@@ -28,10 +28,10 @@ struct StaffAuthRoutes {
         let via: String
     }
 
-    func register(on router: Router<AppContext>) {
-        router.post("/api/auth/login", use: login)
-        router.post("/api/auth/setup") { request, context in
-            let (tenant, database) = try context.store()
+    func register(on routes: StoreRouter) {
+        routes.anyone.post("/api/auth/login", use: login)
+        routes.anyone.post("/api/auth/setup") { request, context in
+            let (tenant, database) = (context.tenant, context.database)
             let input = try await request.decodeJSON(Setup.self, context: context)
             if let problem = PasswordHasher.problem(with: input.password) { throw Problem.invalid("password", problem) }
             let attempt = try await LoginThrottle(limiter: services.loginLimiter).begin("setup:\(tenant.id):\(context.clientAddress ?? "local")")
@@ -42,14 +42,14 @@ struct StaffAuthRoutes {
             await attempt.succeeded()
             return try issued.jsonResponse()
         }
-        router.post("/api/auth/logout") { _, context in
-            let staff = try context.requireStaff()
+        routes.staff.post("/api/auth/logout") { _, context in
+            let staff = context.staff
             guard case .session(let id) = staff.credential else { throw Problem.badRequest("API keys are revoked, not signed out.") }
-            try await StaffSessions(database: try context.store().database, hasher: services.passwordHasher).revoke(sessionID: id)
+            try await StaffSessions(database: context.database, hasher: services.passwordHasher).revoke(sessionID: id)
             return Response(status: .noContent)
         }
-        router.get("/api/auth/me") { _, context in
-            let staff = try context.requireStaff()
+        routes.staff.get("/api/auth/me") { _, context in
+            let staff = context.staff
             let via: String
             switch staff.credential {
             case .session: via = "session"
@@ -58,47 +58,42 @@ struct StaffAuthRoutes {
             return try Me(id: staff.staffID, email: staff.email, role: staff.role.rawValue, via: via).jsonResponse()
         }
 
-        router.post("/api/api-keys") { request, context in
-            let owner = try context.requireOwner()
+        routes.owner.post("/api/api-keys") { request, context in
+            let owner = context.owner
             let input = try await request.decodeJSON(KeyRequest.self, context: context)
-            return try await ApiKeys(database: try context.store().database).create(named: input.name, createdBy: owner.actor).jsonResponse(status: .created)
+            return try await ApiKeys(database: context.database).create(named: input.name, createdBy: owner.actor).jsonResponse(status: .created)
         }
-        router.get("/api/api-keys") { request, context in
-            _ = try context.requireOwner()
+        routes.owner.get("/api/api-keys") { request, context in
             let query = request.queryDictionary
-            return try await ApiKeys(database: try context.store().database)
+            return try await ApiKeys(database: context.database)
                 .list(page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
         }
-        router.delete("/api/api-keys/:keyId") { _, context in
-            _ = try context.requireOwner()
+        routes.owner.delete("/api/api-keys/:keyId") { _, context in
             let id = try context.parameters.require("keyId")
-            guard try await ApiKeys(database: try context.store().database).revoke(id: id) else { throw Problem.notFound("There is no live API key \(id.prefix(64)).") }
+            guard try await ApiKeys(database: context.database).revoke(id: id) else { throw Problem.notFound("There is no live API key \(id.prefix(64)).") }
             return Response(status: .noContent)
         }
 
-        router.post("/api/staff") { request, context in
-            _ = try context.requireOwner()
+        routes.owner.post("/api/staff") { request, context in
             let input = try await request.decodeJSON(StaffInvitation.self, context: context)
-            return try await StaffAccounts(database: try context.store().database).invite(input, hasher: services.passwordHasher).jsonResponse(status: .created)
+            return try await StaffAccounts(database: context.database).invite(input, hasher: services.passwordHasher).jsonResponse(status: .created)
         }
-        router.get("/api/staff") { request, context in
-            _ = try context.requireOwner()
+        routes.owner.get("/api/staff") { request, context in
             let query = request.queryDictionary
-            return try await StaffAccounts(database: try context.store().database)
+            return try await StaffAccounts(database: context.database)
                 .list(page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
         }
-        router.delete("/api/staff/:staffId") { _, context in
-            _ = try context.requireOwner()
+        routes.owner.delete("/api/staff/:staffId") { _, context in
             let id = try context.parameters.require("staffId")
-            guard try await StaffAccounts(database: try context.store().database).remove(id: id) else {
+            guard try await StaffAccounts(database: context.database).remove(id: id) else {
                 throw Problem.notFound("There is no staff member \(id.prefix(64)) who can be removed.")
             }
             return Response(status: .noContent)
         }
     }
 
-    @Sendable func login(_ request: Request, context: AppContext) async throws -> Response {
-        let (tenant, database) = try context.store()
+    @Sendable func login(_ request: Request, context: StoreContext) async throws -> Response {
+        let (tenant, database) = (context.tenant, context.database)
         let input = try await request.decodeJSON(Credentials.self, context: context)
         let byAddress = "staff:\(tenant.id):\(context.clientAddress ?? "local")"
         let byEmail = "staff:\(tenant.id):\(input.email.lowercased().prefix(254))"

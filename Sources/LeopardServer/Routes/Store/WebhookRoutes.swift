@@ -15,15 +15,14 @@ struct WebhookRoutes {
         let description: String?
     }
 
-    func endpoints(_ context: AppContext) throws -> WebhookEndpoints {
-        WebhookEndpoints(database: try context.store().database, secrets: services.secrets)
+    func endpoints(_ context: some StoreRequestContext) throws -> WebhookEndpoints {
+        WebhookEndpoints(database: context.database, secrets: services.secrets)
     }
 
-    func register(on router: Router<AppContext>) {
-        router.post("/api/webhooks") { request, context in
-            _ = try context.requireOwner()
+    func register(on routes: StoreRouter) {
+        routes.owner.post("/api/webhooks") { request, context in
             let input = try await request.decodeJSON(CreateRequest.self, context: context)
-            let (tenant, _) = try context.store()
+            let tenant = context.tenant
             let endpoints = try endpoints(context)
             // The platform learns of the store first, so the worker always looks into it.
             try await WebhookTenants(database: services.platformDatabase).add(tenantID: tenant.id)
@@ -32,25 +31,21 @@ struct WebhookRoutes {
             await services.webhookDispatcher.watch(tenantID: tenant.id)
             return try created.jsonResponse(status: .created)
         }
-        router.get("/api/webhooks") { request, context in
-            _ = try context.requireOwner()
+        routes.owner.get("/api/webhooks") { request, context in
             let query = request.queryDictionary
             return try await endpoints(context).list(page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
         }
-        router.get("/api/webhooks/:webhookId") { _, context in
-            _ = try context.requireOwner()
+        routes.owner.get("/api/webhooks/:webhookId") { _, context in
             let id = try context.parameters.require("webhookId")
             guard let endpoint = try await endpoints(context).find(id: id) else { throw Problem.notFound("There is no webhook endpoint \(id.prefix(64)).") }
             return try endpoint.jsonResponse()
         }
-        router.delete("/api/webhooks/:webhookId") { _, context in
-            _ = try context.requireOwner()
+        routes.owner.delete("/api/webhooks/:webhookId") { _, context in
             let id = try context.parameters.require("webhookId")
             guard try await endpoints(context).delete(id: id) else { throw Problem.notFound("There is no webhook endpoint \(id.prefix(64)).") }
             return Response(status: .noContent)
         }
-        router.get("/api/webhooks/:webhookId/deliveries") { request, context in
-            _ = try context.requireOwner()
+        routes.owner.get("/api/webhooks/:webhookId/deliveries") { request, context in
             let id = try context.parameters.require("webhookId")
             let query = request.queryDictionary
             var status: WebhookDelivery.Status?
@@ -63,10 +58,9 @@ struct WebhookRoutes {
             }
             return try page.jsonResponse()
         }
-        router.post("/api/webhooks/:webhookId/deliveries/:deliveryId/redeliver") { _, context in
-            _ = try context.requireOwner()
+        routes.owner.post("/api/webhooks/:webhookId/deliveries/:deliveryId/redeliver") { _, context in
             let delivery = try await endpoints(context).redeliver(endpointID: try context.parameters.require("webhookId"), deliveryID: try context.parameters.require("deliveryId"))
-            await services.webhookDispatcher.nudge(tenantID: try context.store().tenant.id)
+            await services.webhookDispatcher.nudge(tenantID: context.tenant.id)
             return try delivery.jsonResponse(status: .accepted)
         }
     }

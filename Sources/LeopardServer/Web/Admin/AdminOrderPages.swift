@@ -14,7 +14,7 @@ struct AdminOrderPages {
         "fulfil": ("fulfill", "fulfilled"), "cancel": ("cancel", "cancelled"), "refund": ("refunds", "refunded"), "mark-paid": ("mark-paid", "paid"),
     ]
 
-    func register(on router: Router<AppContext>) {
+    func register(on router: RouterGroup<StoreContext>) {
         router.get("/admin/orders", use: list)
         router.get("/admin/orders/:orderId") { request, context in
             let visit = try await routes.visit(request, context)
@@ -66,7 +66,7 @@ struct AdminOrderPages {
         }
     }
 
-    func find(_ visit: AdminVisit, _ context: AppContext) async throws -> Order {
+    func find(_ visit: AdminVisit, _ context: StoreContext) async throws -> Order {
         let id = try context.parameters.require("orderId")
         guard Identifier.isWellFormed(id, prefix: "ord"), let order = try await Orders(database: visit.database).find(id: id) else {
             throw Problem.notFound("There is no such order.")
@@ -80,7 +80,7 @@ struct AdminOrderPages {
         return try visit.page("admin/order", model, title: "Order #\(order.number)", section: "/admin/orders", status: status)
     }
 
-    @Sendable func list(_ request: Request, context: AppContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: StoreContext) async throws -> Response {
         let visit = try await routes.visit(request, context)
         guard visit.staff != nil else { return visit.signIn() }
         let parameters = request.queryDictionary

@@ -12,7 +12,7 @@ import NIOCore
 struct AdminProductPages {
     let routes: AdminRoutes
 
-    func register(on router: Router<AppContext>) {
+    func register(on router: RouterGroup<StoreContext>) {
         router.get("/admin/products", use: list)
         router.get("/admin/products/new") { request, context in
             let visit = try await routes.visit(request, context)
@@ -61,7 +61,7 @@ struct AdminProductPages {
         }
     }
 
-    func find(_ visit: AdminVisit, _ context: AppContext) async throws -> Product {
+    func find(_ visit: AdminVisit, _ context: StoreContext) async throws -> Product {
         let id = try context.parameters.require("productId")
         guard Identifier.isWellFormed(id, prefix: "prod"),
               let product = try await ProductCatalog(database: visit.database, currency: visit.settings.currency).find(id, includeHidden: true) else {
@@ -70,7 +70,7 @@ struct AdminProductPages {
         return product
     }
 
-    @Sendable func list(_ request: Request, context: AppContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: StoreContext) async throws -> Response {
         let visit = try await routes.visit(request, context)
         guard visit.staff != nil else { return visit.signIn() }
         let parameters = request.queryDictionary
@@ -216,7 +216,7 @@ struct AdminProductPages {
 
     /// A multipart upload from the product page: the form token is one of the parts; the body
     /// then goes on to the images API as it came.
-    @Sendable func upload(_ request: Request, context: AppContext) async throws -> Response {
+    @Sendable func upload(_ request: Request, context: StoreContext) async throws -> Response {
         let visit = try await routes.visit(request, context)
         guard visit.staff != nil else { return visit.signIn() }
         let product = try await find(visit, context)

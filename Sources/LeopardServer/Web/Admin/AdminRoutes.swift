@@ -11,7 +11,7 @@ struct AdminRoutes {
     let pages: WebPages
     let services: LeopardServices
 
-    func register(on router: Router<AppContext>) {
+    func register(on router: RouterGroup<StoreContext>) {
         router.get("/admin/login") { request, context in
             let visit = try await visit(request, context)
             if visit.staff != nil { return pages.redirect(to: "/admin") }
@@ -55,7 +55,7 @@ struct AdminRoutes {
 
     static let usedHandoff = "That sign-in link has expired or was used already. Sign in with your e-mail and password."
 
-    func visit(_ request: Request, _ context: AppContext) async throws -> AdminVisit {
+    func visit(_ request: Request, _ context: StoreContext) async throws -> AdminVisit {
         try await AdminVisit(request, context: context, pages: pages)
     }
 
@@ -63,7 +63,7 @@ struct AdminRoutes {
         BrowserSession.cookie(BrowserSession.adminCookie, issued.token, request: request, maxAge: Int(StaffSessions.lifetime))
     }
 
-    @Sendable func login(_ request: Request, context: AppContext) async throws -> Response {
+    @Sendable func login(_ request: Request, context: StoreContext) async throws -> Response {
         let visit = try await visit(request, context)
         let form = try await visit.form()
         let email = String((form["email"] ?? "").prefix(254))
@@ -83,7 +83,7 @@ struct AdminRoutes {
         return pages.redirect(to: "/admin", cookies: [session(issued, request: request)])
     }
 
-    @Sendable func dashboard(_ request: Request, context: AppContext) async throws -> Response {
+    @Sendable func dashboard(_ request: Request, context: StoreContext) async throws -> Response {
         let visit = try await visit(request, context)
         guard visit.staff != nil else { return visit.signIn() }
         let overview = try await StoreOverview.load(from: visit.database, lowStockThreshold: visit.settings.lowStockThreshold)

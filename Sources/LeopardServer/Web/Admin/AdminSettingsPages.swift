@@ -10,7 +10,7 @@ import LeopardWeb
 struct AdminSettingsPages {
     let routes: AdminRoutes
 
-    func register(on router: Router<AppContext>) {
+    func register(on router: RouterGroup<StoreContext>) {
         router.get("/admin/settings") { request, context in
             let visit = try await routes.visit(request, context)
             guard visit.staff != nil else { return visit.signIn() }
@@ -104,7 +104,7 @@ struct AdminSettingsPages {
         return try visit.page("admin/settings", model, title: "Settings", section: "/admin/settings", status: status)
     }
 
-    @Sendable func saveSettings(_ request: Request, context: AppContext) async throws -> Response {
+    @Sendable func saveSettings(_ request: Request, context: StoreContext) async throws -> Response {
         let visit = try await routes.visit(request, context)
         guard visit.staff != nil else { return visit.signIn() }
         let fields = try await visit.form()

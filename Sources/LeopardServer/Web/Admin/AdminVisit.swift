@@ -11,7 +11,7 @@ import LeopardWeb
 /// store matches nothing here), and the form token bound to that session.
 struct AdminVisit {
     let request: Request
-    let context: AppContext
+    let context: StoreContext
     let pages: WebPages
     let settings: StoreSettings
     let database: any DatabaseHandle
@@ -22,8 +22,8 @@ struct AdminVisit {
     /// The store's payment mode, for the test-mode banner on every page (signed in only).
     let payments: PaymentSetup?
 
-    init(_ request: Request, context: AppContext, pages: WebPages) async throws {
-        let (tenant, database) = try context.store()
+    init(_ request: Request, context: StoreContext, pages: WebPages) async throws {
+        let (tenant, database) = (context.tenant, context.database)
         self.request = request
         self.context = context
         self.pages = pages

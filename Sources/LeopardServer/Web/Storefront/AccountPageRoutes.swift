@@ -10,7 +10,7 @@ struct AccountPageRoutes {
     let pages: WebPages
     let services: LeopardServices
 
-    func register(on router: Router<AppContext>) {
+    func register(on router: RouterGroup<StoreContext>) {
         router.get("/account/login") { request, context in
             let visit = try await StorefrontVisit(request, context: context, pages: pages)
             if await visit.customer() != nil { return pages.redirect(to: "/account") }
@@ -54,7 +54,7 @@ struct AccountPageRoutes {
         BrowserSession.cookie(BrowserSession.customerCookie, session.token, request: request, maxAge: 30 * 24 * 3600)
     }
 
-    @Sendable func login(_ request: Request, context: AppContext) async throws -> Response {
+    @Sendable func login(_ request: Request, context: StoreContext) async throws -> Response {
         let visit = try await StorefrontVisit(request, context: context, pages: pages)
         let fields = try await visit.form()
         let email = String((fields["email"] ?? "").prefix(254))
@@ -74,7 +74,7 @@ struct AccountPageRoutes {
         return pages.redirect(to: "/account", cookies: visit.baseCookies + [signedIn(session, request: request)])
     }
 
-    @Sendable func registration(_ request: Request, context: AppContext) async throws -> Response {
+    @Sendable func registration(_ request: Request, context: StoreContext) async throws -> Response {
         let visit = try await StorefrontVisit(request, context: context, pages: pages)
         let fields = try await visit.form()
         var values: [String: String] = [:]

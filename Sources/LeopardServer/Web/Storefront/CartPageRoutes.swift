@@ -9,7 +9,7 @@ import LeopardWeb
 struct CartPageRoutes {
     let pages: WebPages
 
-    func register(on router: Router<AppContext>) {
+    func register(on router: RouterGroup<StoreContext>) {
         router.get("/cart") { request, context in
             let visit = try await StorefrontVisit(request, context: context, pages: pages)
             return try await show(visit, message: nil)
@@ -58,7 +58,7 @@ struct CartPageRoutes {
     }
 
     /// Adds a variant to the shopper's open cart, making a cart first when they have none.
-    @Sendable func add(_ request: Request, context: AppContext) async throws -> Response {
+    @Sendable func add(_ request: Request, context: StoreContext) async throws -> Response {
         let visit = try await StorefrontVisit(request, context: context, pages: pages)
         let form = try await visit.form()
         let slug = form.text("product") ?? ""

@@ -15,7 +15,7 @@ struct CheckoutPageRoutes {
     var providers: PaymentProviders { payments.providers }
     var metrics: PlatformMetrics { payments.metrics }
 
-    func register(on router: Router<AppContext>) {
+    func register(on router: RouterGroup<StoreContext>) {
         router.get("/checkout") { request, context in
             let visit = try await StorefrontVisit(request, context: context, pages: pages)
             guard let cart = await visit.cart(), cart.status == "active", !cart.items.isEmpty else { return pages.redirect(to: "/cart") }
@@ -112,7 +112,7 @@ struct CheckoutPageRoutes {
         return try visit.page("storefront/checkout", CheckoutPage(cart: cart, values: values, errors: errors), chrome: chrome, status: status)
     }
 
-    @Sendable func placeOrder(_ request: Request, context: AppContext) async throws -> Response {
+    @Sendable func placeOrder(_ request: Request, context: StoreContext) async throws -> Response {
         let visit = try await StorefrontVisit(request, context: context, pages: pages)
         let fields = try await visit.form()
         guard let cookie = visit.cartCookie, let cart = await visit.anyCart() else { return pages.redirect(to: "/cart") }
@@ -162,7 +162,7 @@ struct CheckoutPageRoutes {
         return form == nil ? response : stripe.withStripePolicy(response)
     }
 
-    @Sendable func pay(_ request: Request, context: AppContext) async throws -> Response {
+    @Sendable func pay(_ request: Request, context: StoreContext) async throws -> Response {
         let visit = try await StorefrontVisit(request, context: context, pages: pages)
         let form = try await visit.form()
         let order = try await authorizedOrder(visit, id: form.text("order"))

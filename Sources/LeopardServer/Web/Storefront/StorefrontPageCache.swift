@@ -24,8 +24,8 @@ struct StorefrontPageCache: Sendable {
 
     static let parameters: Set<String> = ["q", "category", "cursor", "sort", "variant", "added"]
 
-    func respond(_ request: Request, context: AppContext, render: (StorefrontVisit) async throws -> String) async throws -> Response {
-        let (tenant, database) = try context.store()
+    func respond(_ request: Request, context: StoreContext, render: (StorefrontVisit) async throws -> String) async throws -> Response {
+        let (tenant, database) = (context.tenant, context.database)
         var visit = try await StorefrontVisit(request, context: context, pages: pages, loadSettings: false)
         let cart = await visit.cart()
         let signedIn = await visit.customer() != nil

@@ -10,7 +10,7 @@ struct StorefrontRoutes {
     let pages: WebPages
     let pageCache: StorefrontPageCache
 
-    func register(on router: Router<AppContext>) {
+    func register(on router: RouterGroup<StoreContext>) {
         router.get("/", use: home)
         router.get("/products", use: catalog)
         router.get("/products/:slug", use: product)
@@ -22,7 +22,7 @@ struct StorefrontRoutes {
         router.get("/sitemap.xml", use: sitemap)
     }
 
-    @Sendable func home(_ request: Request, context: AppContext) async throws -> Response {
+    @Sendable func home(_ request: Request, context: StoreContext) async throws -> Response {
         try await pageCache.respond(request, context: context) { visit in try await home(visit) }
     }
 
@@ -37,7 +37,7 @@ struct StorefrontRoutes {
         return try visit.html("storefront/home", HomePage(storeName: visit.settings.name, featured: featured), chrome: chrome)
     }
 
-    @Sendable func catalog(_ request: Request, context: AppContext) async throws -> Response {
+    @Sendable func catalog(_ request: Request, context: StoreContext) async throws -> Response {
         try await pageCache.respond(request, context: context) { visit in try await catalog(visit, request: request) }
     }
 
@@ -81,7 +81,7 @@ struct StorefrontRoutes {
         return try visit.html("storefront/catalog", model, chrome: chrome)
     }
 
-    @Sendable func product(_ request: Request, context: AppContext) async throws -> Response {
+    @Sendable func product(_ request: Request, context: StoreContext) async throws -> Response {
         let slug = try context.parameters.require("slug")
         return try await pageCache.respond(request, context: context) { visit in try await product(visit, slug: slug, request: request) }
     }
@@ -102,7 +102,7 @@ struct StorefrontRoutes {
         return try visit.html("storefront/product", model, chrome: chrome)
     }
 
-    @Sendable func sitemap(_ request: Request, context: AppContext) async throws -> Response {
+    @Sendable func sitemap(_ request: Request, context: StoreContext) async throws -> Response {
         let visit = try await StorefrontVisit(request, context: context, pages: pages)
         struct Entry { let loc: String; let lastmod: String? }
         var entries = [Entry(loc: visit.absolute("/"), lastmod: nil), Entry(loc: visit.absolute("/products"), lastmod: nil)]

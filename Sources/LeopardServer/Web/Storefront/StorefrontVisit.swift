@@ -11,7 +11,7 @@ import NIOCore
 /// form token, and the shopper's cart and customer session from their cookies.
 struct StorefrontVisit {
     let request: Request
-    let context: AppContext
+    let context: StoreContext
     let pages: WebPages
     /// The store's settings (a stand-in with the store's name until `loadSettings` when the
     /// visit was made without them).
@@ -27,8 +27,8 @@ struct StorefrontVisit {
     /// each response replaces with the visitor's own.
     var placeholders: StorefrontPageCache.Placeholders?
 
-    init(_ request: Request, context: AppContext, pages: WebPages, loadSettings: Bool = true) async throws {
-        let (tenant, database) = try context.store()
+    init(_ request: Request, context: StoreContext, pages: WebPages, loadSettings: Bool = true) async throws {
+        let (tenant, database) = (context.tenant, context.database)
         self.request = request
         self.context = context
         self.pages = pages
