@@ -104,9 +104,33 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "LeopardOperations",
+            dependencies: [
+                "LeopardCore",
+                "LeopardStorage",
+                "LeopardPlatform",
+                "LeopardCommerce",
+                "LeopardPayments",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "LeopardServer",
             dependencies: [
                 "LeopardCore",
+                "LeopardOperations",
                 "LeopardWeb",
                 "LeopardStorage",
                 "LeopardPlatform",
@@ -121,11 +145,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: swiftSettings
@@ -134,6 +156,7 @@ let package = Package(
             name: "leopard",
             dependencies: [
                 "LeopardCore",
+                "LeopardOperations",
                 "LeopardServer",
                 "LeopardStorage",
                 "LeopardPlatform",
@@ -152,6 +175,7 @@ let package = Package(
                 "LeopardPlatform",
                 "LeopardCommerce",
                 "LeopardPayments",
+                "LeopardOperations",
                 "LeopardServer",
                 "LeopardWeb",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

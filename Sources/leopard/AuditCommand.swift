@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LeopardOperations
 import LeopardServer
 
 struct AuditCommand: AsyncParsableCommand {
@@ -19,7 +20,7 @@ struct IsolationAuditCommand: AsyncParsableCommand {
         let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration), makeOperatorToken: false)
         let report: IsolationAuditReport
         do {
-            report = try await services.auditIsolation()
+            report = try await services.platform.auditIsolation()
         } catch {
             await services.shutdown()
             throw error

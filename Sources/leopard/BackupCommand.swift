@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LeopardCore
+import LeopardOperations
 import LeopardServer
 
 struct BackupCommand: AsyncParsableCommand {
@@ -28,7 +29,7 @@ struct BackupCreateCommand: AsyncParsableCommand {
         let folder = URL(fileURLWithPath: to, isDirectory: true)
         var failures = 0
         do {
-            let backups = StoreBackups(services: services)
+            let backups = StoreBackups(services: services.platform)
             if let tenant {
                 guard let found = try await services.registry.find(idOrSlug: tenant.lowercased()), found.status != .provisioning else {
                     throw ValidationError("there is no store \(tenant)")
@@ -68,7 +69,7 @@ struct BackupVerifyCommand: AsyncParsableCommand {
         let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration), makeOperatorToken: false)
         let report: BackupVerifier.Report
         do {
-            report = try await BackupVerifier(services: services).verify(file)
+            report = try await BackupVerifier(services: services.platform).verify(file)
         } catch {
             await services.shutdown()
             throw CommandFailure(error)
@@ -104,7 +105,7 @@ struct RestoreCommand: AsyncParsableCommand {
         let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration), makeOperatorToken: false)
         let outcome: StoreRestore.Outcome
         do {
-            outcome = try await StoreRestore(services: services).restore(tenantID: tenant.lowercased(), from: from, asSlug: asSlug?.lowercased())
+            outcome = try await StoreRestore(services: services.platform).restore(tenantID: tenant.lowercased(), from: from, asSlug: asSlug?.lowercased())
         } catch {
             await services.shutdown()
             throw CommandFailure(error)

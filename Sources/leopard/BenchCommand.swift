@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LeopardCommerce
 import LeopardCore
+import LeopardOperations
 import LeopardPlatform
 import LeopardServer
 import Logging

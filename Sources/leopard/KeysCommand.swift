@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LeopardOperations
 import LeopardServer
 import LeopardStorage
 
@@ -41,7 +42,7 @@ struct KeysRotateCommand: AsyncParsableCommand {
         let services = try await LeopardServices.start(configuration, logger: platform.logger(configuration), makeOperatorToken: false)
         let report: KeyRotation.Report
         do {
-            report = try await KeyRotation(services: services).resealAll()
+            report = try await KeyRotation(services: services.platform).resealAll()
         } catch {
             await services.shutdown()
             throw CommandFailure(error)

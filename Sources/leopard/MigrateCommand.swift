@@ -1,4 +1,5 @@
 import ArgumentParser
+import LeopardOperations
 import LeopardPlatform
 import LeopardServer
 
@@ -17,7 +18,7 @@ struct MigrateCommand: AsyncParsableCommand {
         }
         let reports: [StoreMigrations.Report]
         do {
-            reports = try await StoreMigrations(services: services).run()
+            reports = try await StoreMigrations(services: services.platform).run()
         } catch {
             await services.shutdown()
             throw error

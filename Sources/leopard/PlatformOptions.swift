@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LeopardOperations
 import LeopardServer
 import Logging
 

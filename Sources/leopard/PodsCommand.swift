@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LeopardOperations
 import LeopardServer
 
 struct PodsCommand: AsyncParsableCommand {
@@ -20,7 +21,7 @@ struct PodsAddCommand: AsyncParsableCommand {
     func run() async throws {
         guard !url.isEmpty else { throw ValidationError("give the pod's postgres:// URL, as an argument or in LEOPARD_POD_URL") }
         let pod = try await platform.withServices { services in
-            try await PodAdmin(services: services).add(name: name, url: url, maxStores: maxStores)
+            try await PodAdmin(services: services.platform).add(name: name, url: url, maxStores: maxStores)
         }
         say("pod \(pod.name) added (at most \(pod.maxStores) stores); new stores may go there now")
     }
@@ -32,7 +33,7 @@ struct PodsListCommand: AsyncParsableCommand {
     @OptionGroup var platform: PlatformOptions
 
     func run() async throws {
-        let lines = try await platform.withServices { services in try await PodAdmin(services: services).list() }
+        let lines = try await platform.withServices { services in try await PodAdmin(services: services.platform).list() }
         say("pod                  stores      connections")
         for line in lines {
             let stores = line.maxStores.map { "\(line.stores)/\($0)" } ?? "\(line.stores)"

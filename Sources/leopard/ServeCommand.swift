@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import LeopardCore
+import LeopardOperations
 import LeopardServer
 
 struct ServeCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LeopardOperations
 import LeopardServer
 
 struct TenantsCommand: AsyncParsableCommand {
@@ -30,12 +31,12 @@ struct TenantsMoveCommand: AsyncParsableCommand {
 
     func run() async throws {
         if abort {
-            let tenant = try await platform.withServices { services in try await TenantMove(services: services).abort(self.tenant) }
+            let tenant = try await platform.withServices { services in try await TenantMove(services: services.platform).abort(self.tenant) }
             say("move of \(tenant.slug) aborted: it stays on \(tenant.database.pod ?? TenantMove.home) and takes writes again")
             return
         }
         let target = to ?? TenantMove.home
-        let report = try await platform.withServices { services in try await TenantMove(services: services).move(tenant, to: target) }
+        let report = try await platform.withServices { services in try await TenantMove(services: services.platform).move(tenant, to: target) }
         say("moved \(report.tenant.slug) (\(report.tenant.id)) from \(report.from) to \(report.to) in \(Self.seconds(report.total))")
         say("  read-only for \(Self.seconds(report.readOnly)); \(report.tables) tables and \(report.rows) rows read back equal")
         if !report.oldDropped { say("  the old database on \(report.from) could not be dropped (its name is in the log): drop it by hand") }

@@ -1,4 +1,5 @@
 import Hummingbird
+import LeopardOperations
 import Logging
 import ServiceLifecycle
 
@@ -102,7 +103,7 @@ public func buildApplication(_ services: LeopardServices, extraServices: [any Se
         services: extraServices + (services.configuration.webhookPollInterval.map { [WebhookDispatchService(dispatcher: services.webhookDispatcher, interval: $0)] } ?? [])
             + [UsageFlushService(usage: services.usage, logger: services.logger), services.changeFeed]
             + (services.configuration.backupInterval.map { interval -> [any Service] in
-                [BackupScheduleService(backups: StoreBackups(services: services), directory: services.configuration.backupFolder,
+                [BackupScheduleService(backups: StoreBackups(services: services.platform), directory: services.configuration.backupFolder,
                                        interval: interval, keep: services.configuration.backupKeep, logger: services.logger)]
             } ?? []),
         onServerRunning: { _ in await onServerRunning() },

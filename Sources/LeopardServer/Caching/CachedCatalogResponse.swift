@@ -1,7 +1,9 @@
 import Foundation
+import LeopardCore
 import HTTPTypes
 import Hummingbird
 import LeopardCommerce
+import LeopardOperations
 import NIOCore
 
 /// Answers a shopper's catalog read from the cache when the store's catalog has not changed

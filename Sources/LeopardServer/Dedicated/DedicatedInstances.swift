@@ -3,117 +3,43 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import LeopardCore
+import LeopardOperations
 import LeopardPlatform
-import Logging
 import NIOCore
+import Logging
 import NIOHTTP1
-import NIOPosix
 
-/// The platform's side of dedicated stores: each is served by its own `leopard serve --tenant
-/// ID` process on a free loopback port, started when a request for it arrives, health-checked,
-/// sent the request with a signed `X-Leopard-Proxy` header, and stopped once it has been idle
-/// for `idleTimeout` (scale to zero). Requests that arrive while it starts wait for that start;
-/// one start per store, however many arrive. A process that stops by itself is started again
-/// on the next request.
-public actor DedicatedInstances {
-    struct Instance: Sendable {
-        let process: Process
-        /// Opens when the process has exited.
-        let exit: Latch
-        let port: Int
-        let generation: Int
-        var inFlight = 0
-        var lastUsed = ContinuousClock.now
-    }
-
-    private enum Slot {
-        case starting(Task<Instance, any Error>)
-        case running(Instance)
-    }
-
-    struct StartFailed: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    private var slots: [String: Slot] = [:]
-    private var generation = 0
-    /// How many processes were started (tests, the benchmark).
-    public private(set) var starts = 0
-    private var reaper: Task<Void, Never>?
-    private var shuttingDown = false
-
+/// The HTTP side of dedicated stores: a request for one is sent to its own instance (started by
+/// `DedicatedSupervisor` when none runs) with a signed `X-Leopard-Proxy` header, or to the
+/// store's service when an orchestrator runs the instances (`--dedicated-upstream`).
+public struct DedicatedInstances: Sendable {
+    public let supervisor: DedicatedSupervisor
     let configuration: ServerConfiguration
     let signature: ProxySignature
     let client: HTTPClient
-    let logger: Logger
 
     init(configuration: ServerConfiguration, signature: ProxySignature, client: HTTPClient, logger: Logger) {
+        self.supervisor = DedicatedSupervisor(configuration: configuration, client: client, logger: logger)
         self.configuration = configuration
         self.signature = signature
         self.client = client
-        self.logger = logger
     }
 
-    /// The store's instance, started if need be; the caller holds one request on it until `done`.
-    private func acquire(_ tenantID: String) async throws -> Instance {
-        while true {
-            guard !shuttingDown else { throw StartFailed(description: "the platform is shutting down") }
-            switch slots[tenantID] {
-            case .running(var instance):
-                guard instance.process.isRunning else {
-                    // It died and its termination handler has not run yet: start another.
-                    slots[tenantID] = nil
-                    continue
-                }
-                instance.inFlight += 1
-                instance.lastUsed = .now
-                slots[tenantID] = .running(instance)
-                return instance
-            case .starting(let task):
-                // The start stores `.running` (or clears the slot) before it finishes, so after
-                // this the loop finds the instance, or nothing and starts again.
-                _ = try await task.value
-                continue
-            case nil:
-                generation += 1
-                starts += 1
-                let generation = self.generation
-                let task = Task {
-                    do {
-                        let instance = try await self.launch(tenantID: tenantID, generation: generation)
-                        await self.started(tenantID, instance)
-                        return instance
-                    } catch {
-                        self.failedToStart(tenantID, generation: generation)
-                        throw error
-                    }
-                }
-                slots[tenantID] = .starting(task)
-                _ = try await task.value
-            }
-        }
-    }
+    /// How many processes were started (tests, the benchmark).
+    public var starts: Int { get async { await supervisor.starts } }
 
-    private func started(_ tenantID: String, _ instance: Instance) async {
-        if shuttingDown {
-            slots[tenantID] = nil
-            await Self.terminate(instance.process, exit: instance.exit)
-            return
-        }
-        slots[tenantID] = .running(instance)
-        scheduleReaper()
-    }
+    /// The stores with a running instance, and its process id.
+    public func running() async -> [String: Int32] { await supervisor.running() }
 
-    private func failedToStart(_ tenantID: String, generation: Int) {
-        if case .starting = slots[tenantID] { slots[tenantID] = nil }
-    }
+    /// The loopback port of the store's running instance (tests).
+    func port(of tenantID: String) async -> Int? { await supervisor.port(of: tenantID) }
 
-    private func done(_ tenantID: String, generation: Int) {
-        guard case .running(var instance) = slots[tenantID], instance.generation == generation else { return }
-        instance.inFlight -= 1
-        instance.lastUsed = .now
-        slots[tenantID] = .running(instance)
-    }
+    @discardableResult
+    public func stopIdle(now: ContinuousClock.Instant = .now) async -> [String] { await supervisor.stopIdle(now: now) }
+
+    public func stop(tenantID: String) async { await supervisor.stop(tenantID: tenantID) }
+
+    public func stopAll() async { await supervisor.stopAll() }
 
     /// Sends `request` to the store's instance (`path` replaces the request's path and query for
     /// `/proxy/:tenantId/…`; `host` is the store's host the instance resolves) and returns its answer.
@@ -124,9 +50,9 @@ public actor DedicatedInstances {
             return try await send(request, to: Self.upstreamURL(upstream, tenant: tenant), tenant: tenant, host: host, path: path, clientAddress: clientAddress,
                                   hostInForwardedHost: true)
         }
-        let instance: Instance
+        let instance: DedicatedSupervisor.Instance
         do {
-            instance = try await acquire(tenant.id)
+            instance = try await supervisor.acquire(tenant.id)
         } catch let problem as Problem {
             throw problem
         } catch {
@@ -135,10 +61,10 @@ public actor DedicatedInstances {
         }
         do {
             let response = try await send(request, to: "http://127.0.0.1:\(instance.port)", tenant: tenant, host: host, path: path, clientAddress: clientAddress)
-            done(tenant.id, generation: instance.generation)
+            await supervisor.done(tenant.id, generation: instance.generation)
             return response
         } catch {
-            done(tenant.id, generation: instance.generation)
+            await supervisor.done(tenant.id, generation: instance.generation)
             // The instance died under the request (killed, crashed): forget it. A read is sent
             // again to a new one; a write may have been half done, so its client decides. The
             // exit can take a moment to be seen on a busy machine (500 ms was too short once, and
@@ -147,7 +73,7 @@ public actor DedicatedInstances {
                 if let problem = error as? Problem { throw problem }
                 throw Problem.unavailable("The store's own instance is not answering; try again shortly.")
             }
-            exited(tenant.id, generation: instance.generation)
+            await supervisor.exited(tenant.id, generation: instance.generation)
             guard request.method == .get || request.method == .head else {
                 throw Problem.unavailable("The store's instance restarted while answering; try again.")
             }
@@ -194,213 +120,23 @@ public actor DedicatedInstances {
     /// Sends one signed `GET /api/store` to the store's instance, starting it if it is not
     /// running, and returns the status (the cold-start benchmark: spawn to first response).
     public func firstResponse(for tenant: Tenant) async throws -> Int {
-        let instance = try await acquire(tenant.id)
-        defer { done(tenant.id, generation: instance.generation) }
+        let instance = try await supervisor.acquire(tenant.id)
         let host = HostClassifier(baseDomain: configuration.baseDomain).storeHost(slug: tenant.slug)
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(instance.port)/api/store")
         request.headers.replaceOrAdd(name: "Host", value: host)
         request.headers.replaceOrAdd(name: ProxySignature.header.rawName, value: signature.sign(tenantID: tenant.id, method: "GET", host: host, path: "/api/store"))
-        let answer = try await client.execute(request, timeout: .seconds(10))
-        _ = try await answer.body.collect(upTo: 1 << 20)
-        return Int(answer.status.code)
+        do {
+            let answer = try await client.execute(request, timeout: .seconds(10))
+            _ = try await answer.body.collect(upTo: 1 << 20)
+            await supervisor.done(tenant.id, generation: instance.generation)
+            return Int(answer.status.code)
+        } catch {
+            await supervisor.done(tenant.id, generation: instance.generation)
+            throw error
+        }
     }
 
     static let maximumResponseBytes = 64 << 20
     static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer",
                                         "transfer-encoding", "upgrade", "host", "x-leopard-proxy", "x-forwarded-for", "x-forwarded-host"]
-
-    /// The stores with a running instance, and its process id.
-    public func running() -> [String: Int32] {
-        slots.compactMapValues { slot in
-            if case .running(let instance) = slot { return instance.process.processIdentifier }
-            return nil
-        }
-    }
-
-    /// The loopback port of the store's running instance (tests).
-    func port(of tenantID: String) -> Int? {
-        if case .running(let instance) = slots[tenantID] { return instance.port }
-        return nil
-    }
-
-    /// Stops instances with no request in flight that have been idle `idleTimeout` by `now`;
-    /// returns their stores.
-    @discardableResult
-    public func stopIdle(now: ContinuousClock.Instant = .now) async -> [String] {
-        // Every idle slot leaves first, in one step on the actor, so that no request can be
-        // routed to an instance being stopped, and the waits below act on nothing stale.
-        var idle: [(String, Instance)] = []
-        for (tenantID, slot) in slots {
-            guard case .running(let instance) = slot, instance.inFlight == 0, now - instance.lastUsed >= configuration.idleTimeout else { continue }
-            slots[tenantID] = nil
-            idle.append((tenantID, instance))
-        }
-        for (tenantID, instance) in idle {
-            await Self.terminate(instance.process, exit: instance.exit)
-            logger.info("dedicated instance stopped after being idle", metadata: ["tenant": .string(tenantID)])
-        }
-        return idle.map(\.0)
-    }
-
-    /// Stops the store's instance now (it is no longer dedicated, or was suspended); requests in
-    /// flight on it finish first.
-    public func stop(tenantID: String) async {
-        switch slots[tenantID] {
-        case .starting(let task):
-            _ = try? await task.value
-            await stop(tenantID: tenantID)
-        case .running(let instance):
-            slots[tenantID] = nil
-            await Self.terminate(instance.process, exit: instance.exit)
-        case nil:
-            return
-        }
-    }
-
-    /// Stops every instance (platform shutdown).
-    public func stopAll() async {
-        shuttingDown = true
-        reaper?.cancel()
-        for tenantID in Array(slots.keys) { await stop(tenantID: tenantID) }
-    }
-
-    /// Called from the process's termination handler: an instance that stopped by itself
-    /// (crashed, killed) leaves, and the next request starts another.
-    private func exited(_ tenantID: String, generation: Int) {
-        guard case .running(let instance) = slots[tenantID], instance.generation == generation else { return }
-        slots[tenantID] = nil
-        logger.warning("dedicated instance stopped by itself", metadata: ["tenant": .string(tenantID), "status": .stringConvertible(instance.process.terminationStatus)])
-    }
-
-    /// Checks for idle instances every quarter of the idle timeout while any runs.
-    private func scheduleReaper() {
-        guard reaper == nil else { return }
-        let interval = max(configuration.idleTimeout / 4, .milliseconds(50))
-        reaper = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                if Task.isCancelled { break }
-                await self.stopIdle()
-                if self.slots.isEmpty { break }
-            }
-            self.reaperEnded()
-        }
-    }
-
-    private func reaperEnded() {
-        reaper = nil
-        if !slots.isEmpty, !shuttingDown { scheduleReaper() }
-    }
-
-    // MARK: Starting
-
-    /// Starts the process on a free port and returns once it answers its health check. A port
-    /// taken between finding it free and the instance binding it means another try.
-    private nonisolated func launch(tenantID: String, generation: Int) async throws -> Instance {
-        var lastError: (any Error)?
-        for _ in 0..<3 {
-            do {
-                return try await launchOnce(tenantID: tenantID, generation: generation)
-            } catch {
-                lastError = error
-            }
-        }
-        logger.error("dedicated instance did not start", metadata: ["tenant": .string(tenantID), "error": .string("\(lastError.map { "\($0)" } ?? "unknown")")])
-        throw lastError ?? StartFailed(description: "the dedicated instance did not start")
-    }
-
-    private nonisolated func launchOnce(tenantID: String, generation: Int) async throws -> Instance {
-        guard let executable = configuration.dedicatedExecutable ?? Self.currentExecutable() else {
-            throw StartFailed(description: "the leopard executable could not be found")
-        }
-        let port = try await Self.freePort()
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["serve", "--tenant", tenantID, "--host", "127.0.0.1", "--port", String(port)]
-        process.environment = childEnvironment()
-        let output = Pipe()
-        process.standardOutput = output
-        let ready = ReadyLine(marker: "dedicated instance ready")
-        let exit = Latch()
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                ready.finish(false)
-                return
-            }
-            ready.feed(data)
-        }
-        process.terminationHandler = { [weak self] _ in
-            ready.finish(false)
-            exit.open(true)
-            guard let self else { return }
-            Task { await self.exited(tenantID, generation: generation) }
-        }
-        try process.run()
-        guard await ready.wait(timeout: .seconds(20)) else {
-            await Self.terminate(process, exit: exit)
-            throw StartFailed(description: "the dedicated instance for \(tenantID) exited or did not say it was ready")
-        }
-        // The health check, as a load balancer would make it.
-        var check = HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz")
-        check.method = .GET
-        let health: HTTPClientResponse
-        do {
-            health = try await client.execute(check, timeout: .seconds(5))
-        } catch {
-            await Self.terminate(process, exit: exit)
-            throw error
-        }
-        guard health.status == .ok else {
-            await Self.terminate(process, exit: exit)
-            throw StartFailed(description: "the dedicated instance for \(tenantID) answered its health check with \(health.status.code)")
-        }
-        logger.info("dedicated instance started", metadata: ["tenant": .string(tenantID), "port": .stringConvertible(port), "pid": .stringConvertible(process.processIdentifier)])
-        return Instance(process: process, exit: exit, port: port, generation: generation)
-    }
-
-    /// What the instance needs to find the platform: the same data directory, databases, key
-    /// and base domain as this process, passed in its environment (never on the command line,
-    /// which other users can read).
-    private nonisolated func childEnvironment() -> [String: String] {
-        var environment = ProcessInfo.processInfo.environment
-        environment["LEOPARD_DATA_DIR"] = configuration.dataDirectory.path
-        environment["LEOPARD_BASE_DOMAIN"] = configuration.baseDomain
-        environment["LEOPARD_DATABASE_URL"] = configuration.databaseURL ?? ""
-        environment["LEOPARD_PUBLIC_URL"] = configuration.publicURL ?? ""
-        if let key = configuration.secretKey { environment["LEOPARD_SECRET_KEY"] = key }
-        if let previous = configuration.previousSecretKey { environment["LEOPARD_SECRET_KEY_PREVIOUS"] = previous }
-        environment["LEOPARD_PASSWORD_HASH_COST"] = String(configuration.passwordHashCost)
-        environment["LEOPARD_PARENT_PID"] = String(getpid())
-        if configuration.allowPrivateWebhookTargets { environment["LEOPARD_WEBHOOK_ALLOW_PRIVATE"] = "1" }
-        environment["LEOPARD_STRIPE_API_BASE"] = configuration.stripeAPIBase
-        environment["LEOPARD_STRIPE_JS_URL"] = configuration.stripeJSURL
-        environment["LOG_LEVEL"] = configuration.logLevel.rawValue
-        return environment
-    }
-
-    /// This process's own executable (`/proc/self/exe`): the platform starts its instances from
-    /// the same build.
-    static func currentExecutable() -> URL? {
-        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return URL(fileURLWithPath: path) }
-        return Bundle.main.executableURL
-    }
-
-    static func freePort() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
-        let port = channel.localAddress?.port ?? 0
-        try await channel.close()
-        return port
-    }
-
-    /// SIGTERM (a graceful stop: requests in flight finish), then SIGKILL after 10 s; returns
-    /// once the process has exited.
-    static func terminate(_ process: Process, exit: Latch) async {
-        guard process.isRunning else { return }
-        process.terminate()
-        if await exit.wait(timeout: .seconds(10)) { return }
-        kill(process.processIdentifier, SIGKILL)
-        _ = await exit.wait(timeout: .seconds(10))
-    }
 }

@@ -1,3 +1,5 @@
+import LeopardOperations
+
 /// What the request router does about dedicated stores.
 enum DedicatedRouting: Sendable {
     /// The shared platform: requests for a dedicated store go to its own instance.

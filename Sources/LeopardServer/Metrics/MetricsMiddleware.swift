@@ -1,4 +1,5 @@
 import Hummingbird
+import LeopardOperations
 
 /// Counts every request a router answers and times it, by method, route template and status.
 /// It runs outside the error middleware, so it sees the status the client gets.

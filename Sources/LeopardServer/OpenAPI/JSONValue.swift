@@ -1,5 +1,7 @@
 import Foundation
+import LeopardCore
 import Hummingbird
+import LeopardOperations
 import NIOCore
 import NIOFoundationCompat
 

@@ -1,6 +1,7 @@
 import Hummingbird
 import LeopardCommerce
 import LeopardCore
+import LeopardOperations
 import LeopardPlatform
 
 /// The control-plane API on the platform host: public signup, and the operator's tenant
@@ -20,14 +21,14 @@ struct TenantControlRoutes {
         operatorRoutes.get(":tenantId/metrics", use: usage)
         operatorRoutes.patch(":tenantId", use: update)
         router.group("/api/audit").add(middleware: OperatorAuthMiddleware(credentials: services.operatorCredentials)).get("isolation") { _, _ in
-            let report = try await IsolationAudit(services: services).run()
+            let report = try await IsolationAudit(services: services.platform).run()
             return try report.jsonResponse(status: report.clean ? .ok : .conflict)
         }
     }
 
     @Sendable func signup(_ request: Request, context: AppContext) async throws -> Response {
         let input = try await request.decodeJSON(SignupRequest.self, context: context)
-        return try await StoreSignup(services: services).signup(input, clientAddress: context.clientAddress, logger: context.logger).jsonResponse(status: .created)
+        return try await StoreSignup(services: services.platform).signup(input, clientAddress: context.clientAddress, logger: context.logger).jsonResponse(status: .created)
     }
 
     @Sendable func list(_ request: Request, context: AppContext) async throws -> Response {

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import LeopardCore
+import LeopardOperations
 import LeopardPlatform
 import LeopardStorage
 

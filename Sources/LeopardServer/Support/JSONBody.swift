@@ -144,15 +144,6 @@ extension Request {
     }
 }
 
-/// The one JSON style of the API: sorted keys, slashes unescaped.
-enum JSONBodyEncoder {
-    static func encode(_ value: some Encodable) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(value)
-    }
-}
-
 extension Encodable {
     /// A JSON response with `status`.
     public func jsonResponse(status: HTTPResponse.Status = .ok) throws -> Response {

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import LeopardPlatform
 import LeopardStorage
+@testable import LeopardOperations
 @testable import LeopardServer
 import NIOCore
 import Testing

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import LeopardCommerce
 import LeopardPlatform
+@testable import LeopardOperations
 @testable import LeopardServer
 import LeopardStorage
 import Logging
@@ -190,7 +191,7 @@ struct SeveralInstancesTests {
             for index in 0..<6 { stores.append(try await firstClient.makeStore("Backup Twin \(index)")) }
             let folder = first.directory.url.appendingPathComponent("scheduled-backups")
             func schedule(_ platform: TestPlatform) -> BackupScheduleService {
-                BackupScheduleService(backups: StoreBackups(services: platform.services), directory: folder, interval: .seconds(3600), keep: 3, logger: platform.services.logger)
+                BackupScheduleService(backups: StoreBackups(services: platform.services.platform), directory: folder, interval: .seconds(3600), keep: 3, logger: platform.services.logger)
             }
             let now = Date()
             async let one = schedule(first).runOnce(now: now)

@@ -4,6 +4,7 @@ import Logging
 import HummingbirdTesting
 import LeopardCore
 import LeopardPlatform
+@testable import LeopardOperations
 @testable import LeopardServer
 import LeopardStorage
 import Testing
@@ -36,7 +37,7 @@ extension TestPlatform {
     var backupFolder: URL { directory.url.appendingPathComponent("backups-under-test", isDirectory: true) }
 
     func backup(_ id: String) async throws -> String {
-        try await StoreBackups(services: services).backup(try await tenant(id), to: backupFolder).path
+        try await StoreBackups(services: services.platform).backup(try await tenant(id), to: backupFolder).path
     }
 
     func imageFiles(_ id: String) -> [String: Data] {
@@ -62,7 +63,7 @@ struct BackupTests {
             #expect(images.count == 1)
             let file = try await platform.backup(store.id)
 
-            let report = try await BackupVerifier(services: platform.services).verify(file)
+            let report = try await BackupVerifier(services: platform.services.platform).verify(file)
             #expect(report.rows["products"] == 1)
             #expect(report.rows["orders"] == 1)
             #expect(report.rows["customers"] == 1)
@@ -79,7 +80,7 @@ struct BackupTests {
 
             // An active store is not restored over: a running server could be writing to it.
             await #expect(throws: StoreRestore.Refused.self) {
-                try await StoreRestore(services: platform.services).restore(tenantID: store.id, from: file)
+                try await StoreRestore(services: platform.services.platform).restore(tenantID: store.id, from: file)
             }
             let old = try await platform.tenant(store.id).database
             #expect(try await client.execute(uri: "/api/tenants/\(store.id)/suspend", method: .post, headers: .operatorAuth).status == .ok)
@@ -93,7 +94,7 @@ struct BackupTests {
             let cli = try await LeopardServices.start(platform.services.configuration, logger: quiet)
             let outcome: StoreRestore.Outcome
             do {
-                outcome = try await StoreRestore(services: cli).restore(tenantID: store.id, from: file)
+                outcome = try await StoreRestore(services: cli.platform).restore(tenantID: store.id, from: file)
             } catch {
                 await cli.shutdown()
                 throw error
@@ -120,7 +121,7 @@ struct BackupTests {
             let store = try await stockedStore(client, "Copy Source")
             let before = try await platform.export(store.id)
             let file = try await platform.backup(store.id)
-            let restore = StoreRestore(services: platform.services)
+            let restore = StoreRestore(services: platform.services.platform)
 
             let copy = try await restore.restore(tenantID: store.id, from: file, asSlug: "copy-of-source").tenant
             #expect(copy.id != store.id)
@@ -170,7 +171,7 @@ struct BackupTests {
             #expect(try await client.execute(uri: "/api/tenants/\(store.id)/suspend", method: .post, headers: .operatorAuth).status == .ok)
             let before = try await platform.export(store.id)
             let location = try await platform.tenant(store.id).database
-            let restore = StoreRestore(services: platform.services)
+            let restore = StoreRestore(services: platform.services.platform)
             let original = try Data(contentsOf: URL(fileURLWithPath: file))
 
             func attempt(_ bytes: Data, _ expected: String) async throws {
@@ -182,7 +183,7 @@ struct BackupTests {
                 } catch {
                     #expect(String(describing: error).contains(expected), "\(error)")
                 }
-                await #expect(throws: (any Error).self) { try await BackupVerifier(services: platform.services).verify(path) }
+                await #expect(throws: (any Error).self) { try await BackupVerifier(services: platform.services.platform).verify(path) }
             }
             // One byte of the database changed: its checksum no longer matches.
             var flipped = original
@@ -225,7 +226,7 @@ struct BackupTests {
             let first = try await client.makeStore("Sched One")
             let second = try await client.makeStore("Sched Two")
             let folder = platform.backupFolder
-            let service = BackupScheduleService(backups: StoreBackups(services: platform.services), directory: folder, interval: .seconds(3600), keep: 2, logger: platform.services.logger)
+            let service = BackupScheduleService(backups: StoreBackups(services: platform.services.platform), directory: folder, interval: .seconds(3600), keep: 2, logger: platform.services.logger)
             #expect(try await service.firstWait(now: Date()) == .zero)
             let start = Date()
             for run in -2...0 {

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import LeopardCore
 import LeopardPlatform
+@testable import LeopardOperations
 @testable import LeopardServer
 import NIOCore
 import Testing

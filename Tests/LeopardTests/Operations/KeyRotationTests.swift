@@ -3,6 +3,7 @@ import Foundation
 import HummingbirdTesting
 import LeopardPayments
 import LeopardPlatform
+@testable import LeopardOperations
 @testable import LeopardServer
 @testable import LeopardStorage
 import SQLKit
@@ -62,12 +63,12 @@ struct KeyRotationTests {
         let third: TestPlatform
         do {
             #expect(second.services.secrets.keyCount == 2)
-            let report = try await KeyRotation(services: second.services).resealAll()
+            let report = try await KeyRotation(services: second.services.platform).resealAll()
             #expect(report.failed.isEmpty)
             #expect(report.stores == 1)
             #expect(report.resealed == before.count)
             // Nothing left to do on a second run.
-            #expect(try await KeyRotation(services: second.services).resealAll().resealed == 0)
+            #expect(try await KeyRotation(services: second.services.platform).resealAll().resealed == 0)
             try SecretBox.finishRotation(keyFile: keyFile)
             #expect(try SecretBox.readKeyFile(keyFile).count == 1)
             third = try await second.restarted()

@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdTesting
+@testable import LeopardOperations
 @testable import LeopardServer
 import Testing
 

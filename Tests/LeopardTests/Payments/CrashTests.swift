@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+@testable import LeopardOperations
 @testable import LeopardServer
 import Logging
 import NIOCore

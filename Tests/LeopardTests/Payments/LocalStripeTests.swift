@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+@testable import LeopardOperations
 @testable import LeopardServer
 import LeopardPayments
 import NIOCore

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+@testable import LeopardOperations
 @testable import LeopardServer
 import LeopardStorage
 import SQLKit
@@ -26,7 +27,7 @@ struct IsolationAuditTests {
             let folder = platform.tenantsDirectory
             let file = folder.appendingPathComponent(moved.database.name)
             try FileManager.default.moveItem(at: file, to: folder.appendingPathComponent("elsewhere.sqlite"))
-            let report = try await platform.services.auditIsolation()
+            let report = try await platform.services.platform.auditIsolation()
             #expect(report.findings.contains { $0.tenantId == moved.id && $0.check == "location" })
             #expect(report.findings.contains { $0.tenantId == nil && $0.detail.contains("elsewhere.sqlite") })
             let response = try await client.execute(uri: "/api/audit/isolation", method: .get, headers: .operatorAuth)
@@ -41,7 +42,7 @@ struct IsolationAuditTests {
         try await TestPlatform.withPlatform(.postgres) { platform, client in
             var stores: [StoreFixture] = []
             for index in 0..<3 { stores.append(try await client.makeStore("Pg Audit \(index)")) }
-            let clean = try await platform.services.auditIsolation()
+            let clean = try await platform.services.platform.auditIsolation()
             #expect(clean.findings.isEmpty, "\(clean.findings.map(\.detail))")
             #expect(clean.stores == 3)
             let first = try #require(try await platform.services.directory.tenant(id: stores[0].id))
@@ -50,7 +51,7 @@ struct IsolationAuditTests {
             try await platform.services.platformDatabase.write { sql in
                 try await sql.raw(SQLQueryString("GRANT CONNECT ON DATABASE \"\(second.database.name)\" TO \"\(role)\"")).run()
             }
-            let report = try await platform.services.auditIsolation()
+            let report = try await platform.services.platform.auditIsolation()
             #expect(report.findings.contains { $0.tenantId == first.id && $0.check == "connect" && $0.detail.contains(second.database.name) })
             #expect(!report.findings.contains { $0.tenantId == second.id })
         }

@@ -1,5 +1,6 @@
 import Foundation
 import LeopardPlatform
+@testable import LeopardOperations
 @testable import LeopardServer
 import LeopardStorage
 import Testing
@@ -12,7 +13,7 @@ extension PodTests {
             // Four stores on main first, so that the empty pod is where every signup of the
             // burst wants to go.
             for index in 0..<4 { _ = try await client.makeStore("Early Store \(index)") }
-            _ = try await PodAdmin(services: platform.services).add(name: "pod-b", url: url(podServer), maxStores: 3)
+            _ = try await PodAdmin(services: platform.services.platform).add(name: "pod-b", url: url(podServer), maxStores: 3)
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<8 {
                     group.addTask { Int(try await client.signup(storeName: "Burst Store \(index)").status.code) }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import LeopardPlatform
+@testable import LeopardOperations
 @testable import LeopardServer
 import LeopardStorage
 import SQLKit
@@ -50,7 +51,7 @@ struct PodTests {
     func placementAndOutage() async throws {
         let home = try await PostgresTestCluster.shared.server()
         try await withSecondCluster { second, podServer, platform, client in
-            let admin = PodAdmin(services: platform.services)
+            let admin = PodAdmin(services: platform.services.platform)
             let pod = try await admin.add(name: "pod-b", url: url(podServer), maxStores: 3)
             #expect(pod.name == "pod-b")
             await #expect(throws: PodRegistry.Invalid.self, "a name taken") { _ = try await admin.add(name: "pod-b", url: url(podServer), maxStores: 3) }
@@ -76,7 +77,7 @@ struct PodTests {
             #expect(try await client.call(.post, "/api/products", store: podStore, json: ["title": "On pod b", "price": 700, "stock": 1]).status == .created)
 
             // The isolation audit asks each server about its own stores.
-            let audit = try await IsolationAudit(services: platform.services).run()
+            let audit = try await IsolationAudit(services: platform.services.platform).run()
             #expect(audit.clean, "\(audit.findings)")
             // A planted fault on the pod's server is found there.
             let (one, two) = (onPod[0], onPod[1])
@@ -84,7 +85,7 @@ struct PodTests {
             try await podAdmin.read { sql in
                 try await sql.raw(SQLQueryString("GRANT CONNECT ON DATABASE \"\(two.database.name)\" TO \"\(one.database.role ?? "")\"")).run()
             }
-            let planted = try await IsolationAudit(services: platform.services).run()
+            let planted = try await IsolationAudit(services: platform.services.platform).run()
             #expect(planted.findings.contains { $0.tenantId == one.id && $0.check == "connect" }, "\(planted.findings)")
             try await podAdmin.read { sql in
                 try await sql.raw(SQLQueryString("REVOKE CONNECT ON DATABASE \"\(two.database.name)\" FROM \"\(one.database.role ?? "")\"")).run()
@@ -119,7 +120,7 @@ struct PodTests {
     @Test("pods need PostgreSQL")
     func sqliteHasNoPods() async throws {
         try await TestPlatform.withPlatform(.sqlite) { platform, _ in
-            await #expect(throws: PodAdmin.NotPostgres.self) { _ = try await PodAdmin(services: platform.services).add(name: "pod-b", url: "postgres://a@b/c", maxStores: 1) }
+            await #expect(throws: PodAdmin.NotPostgres.self) { _ = try await PodAdmin(services: platform.services.platform).add(name: "pod-b", url: "postgres://a@b/c", maxStores: 1) }
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdTesting
 import LeopardCore
+@testable import LeopardOperations
 import LeopardPlatform
 import LeopardServer
 import LeopardStorage

@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdTesting
+@testable import LeopardOperations
 import LeopardServer
 import LeopardStorage
 import Testing
@@ -24,13 +25,13 @@ struct StoreMigrationsTests {
         var configuration = TestPlatform.configuration(directory: platform.directory, databaseURL: nil)
         configuration.storeMigrations.append(Migration("9999_notes", ["CREATE TABLE notes (body TEXT)"]))
         let upgraded = try await LeopardServices.start(configuration)
-        let reports = try await StoreMigrations(services: upgraded).run()
+        let reports = try await StoreMigrations(services: upgraded.platform).run()
         #expect(reports.map(\.tenantID) == ids)
         #expect(reports[0].applied == ["9999_notes"])
         #expect(reports[1].applied == ["9999_notes"])
         #expect(reports[2].failure != nil)
         // Again: nothing left to do for the healthy ones.
-        let again = try await StoreMigrations(services: upgraded).run()
+        let again = try await StoreMigrations(services: upgraded.platform).run()
         #expect(again[0].applied.isEmpty && again[0].failure == nil)
         await upgraded.shutdown()
     }

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import LeopardCore
 import LeopardPlatform
+@testable import LeopardOperations
 @testable import LeopardServer
 import LeopardStorage
 import SQLKit
@@ -29,7 +30,7 @@ extension PodTests {
     func moveAndBack() async throws {
         let home = try await PostgresTestCluster.shared.server()
         try await withSecondCluster { _, podServer, platform, client in
-            _ = try await PodAdmin(services: platform.services).add(name: "pod-b", url: url(podServer), maxStores: 10)
+            _ = try await PodAdmin(services: platform.services.platform).add(name: "pod-b", url: url(podServer), maxStores: 10)
             let store = try await stockedStore(client, "Moving Store")
             let original = try await platform.tenant(store.id)
             #expect(original.database.pod == nil, "the first store goes to main on a tie")
@@ -54,7 +55,7 @@ extension PodTests {
             let before = try await platform.export(store.id)
             #expect(before.contains("## orders") && before.contains("Cup"))
             let seen = SeenDuringMove()
-            let move = TenantMove(services: platform.services) { step, moving in
+            let move = TenantMove(services: platform.services.platform) { step, moving in
                 guard step == .writesPaused else { return }
                 opened.yield()
                 await seen.inFlight(await inFlight.result)
@@ -107,7 +108,7 @@ extension PodTests {
             let afterWrite = try await platform.export(store.id)
 
             // And back to the platform's own server.
-            let back = try await TenantMove(services: platform.services).move(store.id, to: "main")
+            let back = try await TenantMove(services: platform.services.platform).move(store.id, to: "main")
             #expect(back.from == "pod-b" && back.to == "main")
             #expect(try await platform.tenant(store.id).database.pod == nil)
             #expect(try await platform.export(store.id) == afterWrite)
@@ -115,7 +116,7 @@ extension PodTests {
             #expect(try await client.call(.get, "/api/orders", store: store).status == .ok)
 
             // What is refused, changing nothing.
-            let mover = TenantMove(services: platform.services)
+            let mover = TenantMove(services: platform.services.platform)
             await #expect(throws: TenantMove.Refused.self, "already there") { _ = try await mover.move(store.id, to: "main") }
             await #expect(throws: TenantMove.Refused.self, "no such pod") { _ = try await mover.move(store.id, to: "pod-z") }
             await #expect(throws: TenantMove.Refused.self, "no such store") { _ = try await mover.move("no-such-store", to: "pod-b") }
@@ -128,7 +129,7 @@ extension PodTests {
           Self.needsSecondCluster, .timeLimit(.minutes(3)))
     func failedMoves() async throws {
         try await withSecondCluster { _, podServer, platform, client in
-            _ = try await PodAdmin(services: platform.services).add(name: "pod-b", url: url(podServer), maxStores: 10)
+            _ = try await PodAdmin(services: platform.services.platform).add(name: "pod-b", url: url(podServer), maxStores: 10)
             let store = try await stockedStore(client, "Staying Store")
             let original = try await platform.tenant(store.id)
             let podObjects = try await storeObjects(on: podServer)
@@ -136,7 +137,7 @@ extension PodTests {
 
             for failing in TenantMove.Step.allCases {
                 let before = try await platform.export(store.id)
-                let move = TenantMove(services: platform.services) { step, _ in
+                let move = TenantMove(services: platform.services.platform) { step, _ in
                     // Reads during the pause open sessions, which are read-only: after the
                     // move fails, writes must work all the same.
                     let read = try await client.call(.get, "/api/products", store: store)
@@ -155,8 +156,8 @@ extension PodTests {
 
             // An operator aborts a move whose mover is still running (and then another move
             // could start): the first mover must not switch, and must not turn writes back on.
-            let abortedUnderIt = TenantMove(services: platform.services) { step, _ in
-                if step == .copied { _ = try await TenantMove(services: platform.services).abort(store.id) }
+            let abortedUnderIt = TenantMove(services: platform.services.platform) { step, _ in
+                if step == .copied { _ = try await TenantMove(services: platform.services.platform).abort(store.id) }
             }
             await #expect(throws: (any Error).self, "the mover learns it lost") { _ = try await abortedUnderIt.move(store.id, to: "pod-b") }
             let afterAbort = try await platform.tenant(store.id)
@@ -174,7 +175,7 @@ extension PodTests {
             #expect(moving.isReadOnly)
             #expect(try await client.call(.get, "/api/products", store: store).status == .ok, "reads go on")
             #expect(try await client.call(.patch, "/api/settings", store: store, json: ["name": "Refused"]).status == .serviceUnavailable)
-            await #expect(throws: TenantMove.Refused.self, "a second move while one is recorded") { _ = try await TenantMove(services: platform.services).move(store.id, to: "pod-b") }
+            await #expect(throws: TenantMove.Refused.self, "a second move while one is recorded") { _ = try await TenantMove(services: platform.services.platform).move(store.id, to: "pod-b") }
             // A restore over it is refused too: the registry's conditional update sees the move.
             let restoreTarget = try provider.plan(tenantID: "\(store.id)_rtest")
             #expect(try await platform.services.registry.relocate(id: store.id, from: original.database, to: restoreTarget, ifStatus: [.active]) == nil)
@@ -183,7 +184,7 @@ extension PodTests {
             #expect(try await platform.services.lifecycle.purge(id: store.id) == .moving)
             #expect(try await platform.services.lifecycle.restore(id: store.id) != .notFound)
 
-            let aborted = try await TenantMove(services: platform.services).abort(store.slug)
+            let aborted = try await TenantMove(services: platform.services.platform).abort(store.slug)
             #expect(aborted.database == original.database && !aborted.isReadOnly)
             #expect(try await client.call(.patch, "/api/settings", store: store, json: ["name": "Writable Again"]).status == .ok)
             #expect(try await storeObjects(on: podServer) == podObjects)
@@ -194,10 +195,10 @@ extension PodTests {
             let leftOver = try await provider.pauseWrites(original.database)
             await leftOver.release()
             #expect(try await provider.isPaused(original.database))
-            _ = try await TenantMove(services: platform.services).abort(store.id)
+            _ = try await TenantMove(services: platform.services.platform).abort(store.id)
             #expect(try await !provider.isPaused(original.database))
             #expect(try await client.call(.patch, "/api/settings", store: store, json: ["name": "Mended"]).status == .ok)
-            await #expect(throws: TenantMove.Refused.self, "not being moved") { _ = try await TenantMove(services: platform.services).abort(store.id) }
+            await #expect(throws: TenantMove.Refused.self, "not being moved") { _ = try await TenantMove(services: platform.services.platform).abort(store.id) }
         }
     }
 
@@ -205,7 +206,7 @@ extension PodTests {
     func sqliteHasNoMoves() async throws {
         try await TestPlatform.withPlatform(.sqlite) { platform, client in
             let store = try await client.makeStore("Flat File Store")
-            await #expect(throws: TenantMove.Refused.self) { _ = try await TenantMove(services: platform.services).move(store.id, to: "pod-b") }
+            await #expect(throws: TenantMove.Refused.self) { _ = try await TenantMove(services: platform.services.platform).move(store.id, to: "pod-b") }
 
             // The registry alone (this database takes writes): the refusal is the platform's.
             let tenant = try await platform.tenant(store.id)

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+@testable import LeopardOperations
 @testable import LeopardServer
 import Testing
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LeopardCore
+@testable import LeopardOperations
 @testable import LeopardServer
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import LeopardCommerce
+@testable import LeopardOperations
 import LeopardPlatform
 import LeopardServer
 import LeopardStorage

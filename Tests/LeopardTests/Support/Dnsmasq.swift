@@ -1,4 +1,5 @@
 import Foundation
+@testable import LeopardOperations
 import LeopardServer
 import NIOCore
 

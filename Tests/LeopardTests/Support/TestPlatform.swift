@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+@testable import LeopardOperations
 import LeopardServer
 import Logging
 import Testing

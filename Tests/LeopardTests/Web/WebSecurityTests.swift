@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 @testable import LeopardCommerce
+@testable import LeopardOperations
 @testable import LeopardServer
 import LeopardStorage
 import Testing

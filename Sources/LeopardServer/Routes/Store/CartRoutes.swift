@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import LeopardCommerce
 import LeopardCore
+import LeopardOperations
 import NIOCore
 
 /// Carts and checkout. Shoppers present the cart's secret in `X-Cart-Secret`; staff may act on

@@ -1,6 +1,7 @@
 import Hummingbird
 import LeopardCommerce
 import LeopardCore
+import LeopardOperations
 import LeopardPayments
 import LeopardStorage
 

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import LeopardCommerce
 import LeopardCore
+import LeopardOperations
 import LeopardPayments
 import NIOCore
 import LeopardStorage

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LeopardCommerce
 import LeopardCore
+import LeopardOperations
 import NIOCore
 
 /// Product images: multipart uploads (JPEG, PNG, WebP or GIF by their bytes, at most 10 MiB)

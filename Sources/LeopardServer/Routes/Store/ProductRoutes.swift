@@ -1,6 +1,7 @@
 import Hummingbird
 import LeopardCommerce
 import LeopardCore
+import LeopardOperations
 import NIOCore
 
 /// The catalog API: shoppers read active products; staff write and see every status.

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import LeopardCommerce
 import LeopardCore
+import LeopardOperations
 import LeopardPlatform
 import LeopardWeb
 
@@ -113,7 +114,7 @@ struct PlatformPages {
                                  slug: fields.text("slug")?.lowercased())
         let created: TenantResource
         do {
-            created = try await StoreSignup(services: services).signup(body, clientAddress: context.clientAddress, logger: context.logger)
+            created = try await StoreSignup(services: services.platform).signup(body, clientAddress: context.clientAddress, logger: context.logger)
         } catch {
             let problem = ProblemRenderer.problem(for: error, context: context)
             let messages = FieldMessages(problem.errors.map { ($0.field, $0.message) }, general: problem.errors.isEmpty ? problem.detail ?? problem.title : "Check the fields marked below.")

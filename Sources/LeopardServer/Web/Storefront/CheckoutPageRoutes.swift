@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LeopardCommerce
 import LeopardCore
+import LeopardOperations
 import LeopardPayments
 import LeopardWeb
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LeopardCommerce
 import LeopardCore
+import LeopardOperations
 import NIOCore
 
 /// Shoppers' browsing pages (home, catalog, product pages) rendered once per catalog version

@@ -1,0 +1,123 @@
+import LeopardCommerce
+import LeopardStorage
+import NIOCore
+import Synchronization
+
+/// Rendered public catalog responses, each valid for one catalog version of one store. Keys
+/// always start with the store's id, so one store's entry can never answer another's request.
+/// Bounded by entries and bytes; the least recently used quarter goes when either is exceeded.
+public final class ResponseCache: Sendable {
+    public struct Entry {
+        let version: Int
+        let body: ByteBuffer
+        var lastUse: UInt64
+    }
+
+    public struct KnownVersion {
+        let version: Int
+        let generation: UInt64
+        let checkedAt: ContinuousClock.Instant
+    }
+
+    public struct State {
+        var versions: [String: KnownVersion] = [:]
+        var entries: [String: Entry] = [:]
+        var bytes = 0
+        var clock: UInt64 = 0
+    }
+
+    public let maximumEntries: Int
+    public let maximumBytes: Int
+    /// Responses larger than this are not kept.
+    public let maximumEntryBytes = 512 * 1024
+    private let state = Mutex(State())
+
+    public init(maximumEntries: Int = 4096, maximumBytes: Int = 64 * 1024 * 1024) {
+        self.maximumEntries = maximumEntries
+        self.maximumBytes = maximumBytes
+    }
+
+    public static func key(tenantID: String, resource: String) -> String {
+        tenantID + " " + resource
+    }
+
+    /// The body stored for `resource` of `tenantID` at exactly `version`.
+    public func body(tenantID: String, resource: String, version: Int) -> ByteBuffer? {
+        let key = Self.key(tenantID: tenantID, resource: resource)
+        return state.withLock { state in
+            guard var entry = state.entries[key], entry.version == version else { return nil }
+            state.clock += 1
+            entry.lastUse = state.clock
+            state.entries[key] = entry
+            return entry.body
+        }
+    }
+
+    public func store(_ body: ByteBuffer, tenantID: String, resource: String, version: Int) {
+        guard body.readableBytes <= maximumEntryBytes else { return }
+        let key = Self.key(tenantID: tenantID, resource: resource)
+        state.withLock { state in
+            if let old = state.entries[key] {
+                guard old.version <= version else { return }
+                state.bytes -= old.body.readableBytes
+            }
+            state.clock += 1
+            state.entries[key] = Entry(version: version, body: body, lastUse: state.clock)
+            state.bytes += body.readableBytes
+            if state.entries.count > maximumEntries || state.bytes > maximumBytes {
+                let victims = state.entries.sorted { $0.value.lastUse < $1.value.lastUse }.prefix(max(1, state.entries.count / 4))
+                for (victim, entry) in victims {
+                    state.entries[victim] = nil
+                    state.bytes -= entry.body.readableBytes
+                }
+            }
+        }
+    }
+
+    public var count: Int { state.withLock { $0.entries.count } }
+
+    /// Drops everything kept for the store (its database was replaced by a restore, whose
+    /// catalog versions may repeat numbers already seen).
+    public func invalidate(tenantID: String) {
+        let prefix = Self.key(tenantID: tenantID, resource: "")
+        state.withLock { state in
+            state.versions[tenantID] = nil
+            for (key, entry) in state.entries where key.hasPrefix(prefix) {
+                state.entries[key] = nil
+                state.bytes -= entry.body.readableBytes
+            }
+        }
+    }
+
+    /// How long a catalog version read from a store's database is trusted while nothing is
+    /// written through this process: writes by other processes show within this time.
+    public static let versionTrust: Duration = .seconds(1)
+
+    /// The store's catalog version as last read, if nothing was written through this process's
+    /// handle since (`generation` unchanged) and it was read less than `versionTrust` ago.
+    public func knownVersion(tenantID: String, generation: UInt64, now: ContinuousClock.Instant = .now) -> Int? {
+        state.withLock { state in
+            guard let known = state.versions[tenantID], known.generation == generation, now - known.checkedAt < Self.versionTrust else { return nil }
+            return known.version
+        }
+    }
+
+    /// Records a version read from the database; `generation` must be read before the version.
+    public func remember(version: Int, tenantID: String, generation: UInt64, now: ContinuousClock.Instant = .now) {
+        state.withLock { state in
+            if state.versions.count >= maximumEntries, state.versions[tenantID] == nil { state.versions.removeAll(keepingCapacity: true) }
+            state.versions[tenantID] = KnownVersion(version: version, generation: generation, checkedAt: now)
+        }
+    }
+}
+
+extension ResponseCache {
+    /// The store's catalog version: as last read while that can be trusted, else read now.
+    public func catalogVersion(tenantID: String, database: any DatabaseHandle) async throws -> Int {
+        let generation = database.writeGeneration
+        if let known = knownVersion(tenantID: tenantID, generation: generation) { return known }
+        let version = try await CatalogVersion.current(database)
+        remember(version: version, tenantID: tenantID, generation: generation)
+        return version
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import LeopardCore
+import LeopardPlatform
+import LeopardStorage
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import SQLKit
+
+/// Keeps this instance's look-up caches in step with registry changes made anywhere: by another
+/// `leopard serve` on the same platform database, or by the command line. Database triggers
+/// announce every change to a store's row or domains (see `PlatformSchema`'s change feed);
+/// this service hears them through `LISTEN` on PostgreSQL, or reads `tenant_changes` every
+/// `pollInterval` on SQLite, and drops what they make stale. (The catalog response cache needs
+/// no announcement: it checks the store's catalog version at least once a second.) Whenever it (re)starts listening it
+/// drops every cached look-up, since changes may have been missed meanwhile.
+public actor TenantChangeFeed: Service {
+    public let platform: any DatabaseHandle
+    public let server: PostgresServer?
+    public let directory: TenantDirectory
+    public let pollInterval: Duration
+    public let logger: Logger
+    private var listening = false
+    /// The feed has stopped for good (shutdown): nobody waits for it to listen any more.
+    private var finished = false
+    private var listeningWaiters: [CheckedContinuation<Void, Never>] = []
+    private var observers: [UUID: AsyncStream<TenantChange>.Continuation] = [:]
+    /// SQLite: announcements older than this are deleted by the instances that read them.
+    public static let retention: TimeInterval = 600
+
+    public init(platform: any DatabaseHandle, server: PostgresServer?, directory: TenantDirectory,
+                pollInterval: Duration = .milliseconds(200), logger: Logger) {
+        self.platform = platform
+        self.server = server
+        self.directory = directory
+        self.pollInterval = pollInterval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    if let server = self.server {
+                        try await self.listen(server)
+                    } else {
+                        try await self.poll()
+                    }
+                } catch {
+                    if Task.isCancelled { break }
+                    self.logger.warning("the tenant change feed stopped; look-ups fall back to their 30-second lifetime until it is back",
+                                        metadata: ["error": .string(DatabaseErrors.summary(error))])
+                }
+                await self.stoppedListening()
+                // A pause before trying again, so that a platform database that is down is not hammered.
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+        for observer in observers.values { observer.finish() }
+        observers.removeAll()
+        finished = true
+        for waiter in listeningWaiters { waiter.resume() }
+        listeningWaiters.removeAll()
+    }
+
+    /// Returns once the feed is listening (tests, and a start that wants caches trustworthy), or
+    /// at once when it has stopped for good.
+    public func untilListening() async {
+        if listening || finished { return }
+        await withCheckedContinuation { listeningWaiters.append($0) }
+    }
+
+    /// Every change this instance hears of from now on, after its caches dropped it.
+    public func changes() -> AsyncStream<TenantChange> {
+        let (stream, continuation) = AsyncStream<TenantChange>.makeStream(bufferingPolicy: .bufferingNewest(1000))
+        let id = UUID()
+        observers[id] = continuation
+        continuation.onTermination = { _ in Task { await self.removeObserver(id) } }
+        return stream
+    }
+
+    private func removeObserver(_ id: UUID) {
+        observers[id] = nil
+    }
+
+    private func startedListening() async {
+        await directory.invalidateAll()
+        listening = true
+        for waiter in listeningWaiters { waiter.resume() }
+        listeningWaiters.removeAll()
+    }
+
+    private func stoppedListening() {
+        listening = false
+    }
+
+    public func apply(_ change: TenantChange) async {
+        await directory.invalidate(change)
+        for observer in observers.values { observer.yield(change) }
+    }
+
+    /// PostgreSQL: one connection of its own, listening until it fails or the task is cancelled.
+    private func listen(_ server: PostgresServer) async throws {
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .error)
+        let connection = try await PostgresConnection.connect(configuration: try server.connectionConfiguration(), id: 1, logger: quiet)
+        do {
+            try await withTaskCancellationHandler {
+                try await connection.listen(on: TenantChange.channel) { notifications in
+                    await self.startedListening()
+                    for try await notification in notifications {
+                        if let change = TenantChange(payload: notification.payload) { await self.apply(change) }
+                    }
+                }
+            } onCancel: {
+                let closing: EventLoopFuture<Void> = connection.close()
+                _ = closing
+            }
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try? await connection.close()
+    }
+
+    /// SQLite: reads what was appended since the last read, every `pollInterval`.
+    private func poll() async throws {
+        var last = try await platform.read { sql in
+            try await sql.raw("SELECT COALESCE(MAX(seq), 0) AS seq FROM tenant_changes").first()?.decode(column: "seq", as: Int64.self) ?? 0
+        }
+        await startedListening()
+        var lastPrune = ContinuousClock.now
+        while !Task.isCancelled {
+            try await Task.sleep(for: pollInterval)
+            let after = last
+            let rows = try await platform.read { sql in
+                try await sql.raw("SELECT seq, payload FROM tenant_changes WHERE seq > \(bind: after) ORDER BY seq LIMIT 1000").all().map { row in
+                    (try row.decode(column: "seq", as: Int64.self), try row.decode(column: "payload", as: String.self))
+                }
+            }
+            for (seq, payload) in rows {
+                if let change = TenantChange(payload: payload) { await apply(change) }
+                last = seq
+            }
+            if ContinuousClock.now - lastPrune > .seconds(60) {
+                lastPrune = ContinuousClock.now
+                let cutoff = Date().addingTimeInterval(-Self.retention)
+                try await platform.writeStatement { sql in
+                    try await sql.raw("DELETE FROM tenant_changes WHERE at < \(bind: cutoff.stamp)").run()
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import LeopardCommerce
+import LeopardCore
+import LeopardPayments
+import LeopardStorage
+import Logging
+
+/// Refunding an order, in full or in part, for the API and the admin alike. A Stripe payment
+/// is refunded with Stripe first; the refund is then recorded (and stock put back on request).
+public struct OrderRefunds: Sendable {
+    public let providers: PaymentProviders
+
+    public init(providers: PaymentProviders) {
+        self.providers = providers
+    }
+
+    public struct Input: Codable, Sendable {
+        public var amount: Int?
+        var restock: Bool?
+
+        public init(amount: Int? = nil, restock: Bool? = nil) {
+            self.amount = amount
+            self.restock = restock
+        }
+    }
+
+    public func refund(orderID: String, input: Input, actor: String, database: any DatabaseHandle, logger: Logger) async throws -> Payments.Refund {
+        let payments = Payments(database: database)
+        let check = try await payments.refundable(orderID: orderID, amount: input.amount)
+        // Restocking puts every line back: it goes with a refund of all that is left, not part of it.
+        if input.restock == true, input.amount != nil, try await payments.refundable(orderID: orderID, amount: nil).amount.amount > check.amount.amount {
+            throw Problem.invalid("restock", "goes with a refund of all that is left; refund part of an order without restocking, and correct stock on the product")
+        }
+        if check.provider == StripeProvider.providerName {
+            // The provider refunds first (the key names the payment, the total refunded so far
+            // and the amount, so identical requests racing refund once); the refund is then
+            // recorded on top of that total only (see `Payments.refund`).
+            do {
+                _ = try await providers.provider(named: check.provider, database: database)
+                    .refund(reference: check.reference, amount: check.amount, idempotencyKey: "refund-\(check.paymentID)-\(check.refundedBefore)-\(check.amount.amount)")
+            } catch let failure as ProviderFailure {
+                throw OrderPayments.providerProblem(failure, logger: logger)
+            }
+        }
+        return try await payments.refund(orderID: orderID, amount: check.amount.amount, restock: input.restock ?? false, actor: actor,
+                                         refundedBefore: check.provider == StripeProvider.providerName ? check.refundedBefore : nil)
+    }
+}

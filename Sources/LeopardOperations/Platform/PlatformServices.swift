@@ -1,0 +1,193 @@
+import AsyncHTTPClient
+import Foundation
+import LeopardCommerce
+import LeopardCore
+import LeopardPlatform
+import LeopardStorage
+import Logging
+import PostgresNIO
+import SQLKit
+
+/// The platform's long-lived parts below HTTP, built once at start-up from the configuration and
+/// shared by the HTTP layer (`PlatformServices` adds the pages and the dedicated instances), the
+/// CLI commands and the tests.
+public struct PlatformServices: Sendable {
+    public let configuration: ServerConfiguration
+    public let platformDatabase: any DatabaseHandle
+    public let secrets: SecretBox
+    public let databases: TenantDatabases
+    public let registry: TenantRegistry
+    public let provisioningLog: ProvisioningLog
+    public let directory: TenantDirectory
+    /// PostgreSQL servers besides the platform's own for store databases (PostgreSQL only).
+    public let pods: PodRegistry?
+    public let podConnections: PodConnections?
+    /// Registry changes made by other instances and by commands, for `directory`.
+    public let changeFeed: TenantChangeFeed
+    public let lifecycle: TenantLifecycle
+    public let provisioner: TenantProvisioner
+    /// Store databases made ahead of signups.
+    public let sparePool: SparePool
+    public let operatorCredentials: OperatorCredentials
+    /// The operator token made on this start, shown once; nil when it existed or came from the environment.
+    public let newOperatorToken: String?
+    public let passwordHasher: PasswordHasher
+    public let signupLimiter: RateLimiter
+    /// Failed sign-ins (staff and customers), per store and client address and per store and
+    /// e-mail address: 10 in 15 minutes, then 429.
+    public let loginLimiter: RateLimiter
+    /// Rendered public catalog responses, per store and catalog version.
+    public let catalogCache: ResponseCache
+    /// Delivers the `test` payment provider's events to stores' webhook receivers.
+    public let paymentRelay: PaymentWebhookRelay
+    /// Sends merchants' webhooks from every store's outbox.
+    public let webhookDispatcher: WebhookDispatcher
+    /// Outbound HTTP: merchant webhooks and payment providers.
+    public let httpClient: HTTPClient
+    public let paymentProviders: PaymentProviders
+    /// Requests per store, for `GET /api/tenants/:id/metrics`.
+    public let usage: UsageLedger
+    /// Counters and histograms for `GET /metrics`.
+    public let metrics: PlatformMetrics
+    /// TXT look-ups for custom domain checks.
+    public let dnsLookup: DNSTXTLookup
+    public let logger: Logger
+
+    public var storeMigrator: Migrator { databases.migrator }
+
+    /// Stores' uploaded files, one folder per store.
+    public var media: MediaStorage { MediaStorage(root: configuration.dataDirectory.appendingPathComponent("media", isDirectory: true)) }
+
+    /// Paying for orders, for the pay route and the payment page.
+    public var orderPayments: OrderPayments { OrderPayments(providers: paymentProviders, relay: paymentRelay, metrics: metrics) }
+
+    /// Opens and migrates the platform database, prepares the store template and wires the services.
+    /// `makeOperatorToken: false` for commands that cannot show a new token (backup, restore,
+    /// migrate, audit, keys): they leave its making to `serve`, which prints it.
+    public static func start(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "leopard"), makeOperatorToken: Bool = true) async throws -> PlatformServices {
+        let manager = FileManager.default
+        try manager.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+        let secrets = try SecretBox.load(environmentValue: configuration.secretKey, previousEnvironmentValue: configuration.previousSecretKey, keyFile: configuration.keyFile)
+        let descriptors = FileDescriptorLimit.raiseSoftLimitToHard()
+        let storeMigrator = Migrator(configuration.storeMigrations)
+
+        let platform: any DatabaseHandle
+        let provider: any TenantDatabaseProvider
+        var capacity = configuration.maxOpenTenants
+        var platformServer: PostgresServer?
+        var podRegistry: PodRegistry?
+        var podConnections: PodConnections?
+        if let url = configuration.databaseURL {
+            let server = try PostgresServer(url: url)
+            platformServer = server
+            platform = try await PostgresDatabaseHandle.connect(server: server, maximumConnections: 8, logger: logger)
+            let home = PostgresTenantProvider(server: server, platform: platform, secrets: secrets, poolSize: configuration.postgresPoolSize, logger: logger)
+            let pods = PodRegistry(database: platform, secrets: secrets)
+            podRegistry = pods
+            let connections = PodConnections(secrets: secrets, poolSize: configuration.postgresPoolSize, logger: logger) { name in try await pods.server(named: name) }
+            podConnections = connections
+            provider = PodProviders(home: home, connections: connections) { try await pods.choose() }
+            // Keep the open stores' pools inside three quarters of the server's connections.
+            let maxConnections = try await platform.read { sql in
+                try await sql.raw("SELECT current_setting('max_connections')::int AS n").first()?.decode(column: "n", as: Int.self)
+            } ?? 100
+            let budget = max(1, (maxConnections * 3 / 4 - 8) / max(1, configuration.postgresPoolSize))
+            capacity = min(capacity, budget)
+            // Store roles must not reach the platform database (the registry, sealed secrets).
+            let quoted = "\"" + server.database.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            do {
+                try await platform.read { sql in
+                    try await sql.raw(SQLQueryString("REVOKE CONNECT, TEMPORARY ON DATABASE \(quoted) FROM PUBLIC")).run()
+                }
+            } catch {
+                logger.warning("could not revoke CONNECT on the platform database from PUBLIC: store roles may connect to it; the platform role should own its database", metadata: ["error": .string(DatabaseErrors.summary(error))])
+            }
+        } else {
+            let tenants = configuration.dataDirectory.appendingPathComponent("tenants", isDirectory: true)
+            try manager.createDirectory(at: tenants, withIntermediateDirectories: true)
+            platform = try await SQLiteDatabaseHandle.open(path: configuration.dataDirectory.appendingPathComponent("platform.sqlite").path, readerCount: 4,
+                                                          writerThreadPool: SQLiteDatabaseHandle.platformWriterThread, logger: logger)
+            provider = SQLiteTenantProvider(directory: tenants, readerCount: configuration.sqliteReaders, logger: logger)
+            // Spares held open (see below) take one connection each out of the same budget.
+            let sparesOpen = min(configuration.spareStores, capacity / 2)
+            capacity = min(capacity, FileDescriptorLimit.tenantCapacity(descriptors: descriptors - 3 * sparesOpen, connectionsPerTenant: 1 + configuration.sqliteReaders))
+        }
+
+        do {
+            try await PlatformSchema.migrator.migrate(platform)
+            if configuration.dedicatedTenant == nil { try await provider.prepareTemplate(storeMigrator) }
+            let (credentials, newToken) = try await OperatorCredentials.load(environmentToken: configuration.operatorToken, platform: platform, createIfMissing: makeOperatorToken)
+            let databases = TenantDatabases(provider: provider, migrator: storeMigrator, capacity: capacity, logger: logger)
+            let registry = TenantRegistry(database: platform)
+            let log = ProvisioningLog(database: platform)
+            if configuration.dedicatedTenant == nil {
+                // Platform upkeep belongs to the shared instances, not to one store's.
+                try await StaleProvisioningSweep(registry: registry, provider: provider, logger: logger).run()
+            }
+            let directory = TenantDirectory(registry: registry)
+            // On SQLite, spares wait open (one connection each, up to half the configured cap on
+            // open stores), so that a burst of signups does not open its databases.
+            let keepOpen = provider.kind == .sqlite ? min(configuration.spareStores, configuration.maxOpenTenants / 2) : 0
+            let pool = SparePool(target: configuration.spareStores, platform: platform, provider: provider, migrator: storeMigrator,
+                                 databases: databases, keepOpen: keepOpen, logger: logger)
+            let httpClient = HTTPClient.leopard()
+            let providers = PaymentProviders(client: httpClient, secrets: secrets, stripeBase: configuration.stripeAPIBase)
+            let relay = PaymentWebhookRelay(databases: databases, providers: providers, tenants: WebhookTenants(database: platform), logger: logger)
+            let hasher = PasswordHasher(cost: configuration.passwordHashCost)
+            let metrics = PlatformMetrics()
+            let setup = StoreSetup(migrator: storeMigrator) { db, owner in
+                try await StaffAccounts(database: db).createOwner(storeName: owner.storeName, email: owner.email, passwordHash: owner.passwordHash)
+            }
+            return PlatformServices(
+                configuration: configuration,
+                platformDatabase: platform,
+                secrets: secrets,
+                databases: databases,
+                registry: registry,
+                provisioningLog: log,
+                directory: directory,
+                pods: podRegistry,
+                podConnections: podConnections,
+                changeFeed: TenantChangeFeed(platform: platform, server: platformServer, directory: directory, logger: logger),
+                lifecycle: TenantLifecycle(registry: registry, directory: directory, databases: databases, logger: logger),
+                provisioner: TenantProvisioner(registry: registry, log: log, databases: databases, setup: setup, pool: pool, faultInjector: configuration.provisioningFaults, logger: logger),
+                sparePool: pool,
+                operatorCredentials: credentials,
+                newOperatorToken: newToken,
+                passwordHasher: hasher,
+                signupLimiter: RateLimiter(name: "signup", limit: configuration.signupRateLimit, window: 60, database: platform,
+                                           digestKey: secrets.derivedKey(purpose: "rate-limits")),
+                loginLimiter: RateLimiter(name: "sign-in failure", limit: configuration.loginFailureLimit, window: 900, database: platform,
+                                          digestKey: secrets.derivedKey(purpose: "rate-limits")),
+                catalogCache: ResponseCache(),
+                paymentRelay: relay,
+                webhookDispatcher: WebhookDispatcher(databases: databases, directory: directory, tenants: WebhookTenants(database: platform),
+                                                     secrets: secrets, transport: HTTPWebhookTransport(client: httpClient, addresses: WebhookAddressGuard(allowPrivate: configuration.allowPrivateWebhookTargets,
+                                                                                                                            resolve: configuration.webhookResolver)), relay: relay, metrics: metrics, logger: logger),
+                httpClient: httpClient,
+                paymentProviders: providers,
+                usage: UsageLedger(database: platform),
+                metrics: metrics,
+                dnsLookup: try DNSTXTLookup.make(server: configuration.dnsServer),
+                logger: logger
+            )
+        } catch {
+            await platform.close()
+            throw error
+        }
+    }
+
+    /// Closes every store database and the platform database.
+    public func shutdown() async {
+        await sparePool.stop()
+        do {
+            try await usage.flush()
+        } catch {
+            logger.warning("request counts not written at shutdown", metadata: ["error": .string(DatabaseErrors.summary(error))])
+        }
+        try? await httpClient.shutdown()
+        await databases.closeAll()
+        await podConnections?.closeAll()
+        await platformDatabase.close()
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import LeopardCore
+import LeopardPlatform
+import Logging
+
+/// A new store from a signup, for the API's `POST /api/tenants` and the signup page alike:
+/// limited per client address, checked field by field, provisioned whole or not at all.
+public struct StoreSignup: Sendable {
+    public let services: PlatformServices
+
+    public init(services: PlatformServices) {
+        self.services = services
+    }
+
+    public func signup(_ request: SignupRequest, clientAddress: String?, logger: Logger) async throws -> TenantResource {
+        if let wait = try await services.signupLimiter.attempt(clientAddress ?? "local") {
+            throw Problem.tooManyRequests(retryAfterSeconds: wait, detail: "Too many signups from this address; try again in \(wait) seconds.")
+        }
+        let valid = try request.validate()
+        let hash = try await valid.password.asyncMap { try await services.passwordHasher.hash($0) }
+        let start = ContinuousClock.now
+        do {
+            let result = try await services.provisioner.provision(
+                ProvisioningRequest(storeName: valid.storeName, slug: valid.slug, ownerEmail: valid.email, ownerPasswordHash: hash)
+            )
+            services.metrics.provisioned(duration: .now - start)
+            await services.directory.invalidate(id: result.tenant.id, slug: result.tenant.slug)
+            return TenantResource(result.tenant, configuration: services.configuration, setupToken: result.setupToken)
+        } catch let failure as ProvisioningFailed {
+            logger.error("signup failed", metadata: ["step": .string(failure.step.rawValue)])
+            services.metrics.provisioningFailed(step: failure.step.rawValue)
+            throw Problem.unavailable("The store could not be created just now, and nothing was kept. Please try again.", retryAfterSeconds: 5)
+        }
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import LeopardCommerce
+import LeopardCore
+import LeopardPayments
+import LeopardPlatform
+import LeopardStorage
+import Logging
+
+/// Sends merchants' webhooks from every store's outbox. A pass looks into the stores that have
+/// endpoints or take test payments (the platform's `webhook_tenants`), sends their queued
+/// provider events that were not sent at once (see `PaymentWebhookRelay`), claims what is due, sends it signed
+/// with the endpoint's secret, and records the outcome. Database handles are held only to claim
+/// and to record, never while waiting on a merchant's server.
+public actor WebhookDispatcher {
+    public static let timeout: Duration = .seconds(10)
+
+    private let databases: TenantDatabases
+    private let directory: TenantDirectory
+    private let tenants: WebhookTenants
+    private let secrets: SecretBox
+    private let transport: any WebhookTransport
+    private let relay: PaymentWebhookRelay
+    private let logger: Logger
+    private let metrics: PlatformMetrics?
+    private var wakeUp: CheckedContinuation<Void, Never>?
+    private var woken = false
+
+    public init(databases: TenantDatabases, directory: TenantDirectory, tenants: WebhookTenants, secrets: SecretBox, transport: any WebhookTransport, relay: PaymentWebhookRelay,
+         metrics: PlatformMetrics? = nil, logger: Logger) {
+        self.metrics = metrics
+        self.relay = relay
+        self.databases = databases
+        self.directory = directory
+        self.tenants = tenants
+        self.secrets = secrets
+        self.transport = transport
+        self.logger = logger
+    }
+
+    /// When each known store is next looked into. A store is looked into when something may be
+    /// due: at its next delivery's time, soon after a provider event was queued, at once when a
+    /// write request through this process nudges it, and at least every `idleRecheck`
+    /// (deliveries queued through another instance).
+    private var schedule: [String: Date] = [:]
+    private var listedAt: Date?
+    public static let idleRecheck: TimeInterval = 60
+    public static let relist: TimeInterval = 30
+    public static let concurrentStores = 8
+
+    /// One pass over the stores whose time has come (every listed store when `everything`);
+    /// returns how many deliveries were attempted.
+    @discardableResult
+    public func runPass(everything: Bool = false, now: @escaping @Sendable () -> Date = { Date() }) async -> Int {
+        let start = now()
+        if everything || listedAt.map({ start.timeIntervalSince($0) >= Self.relist }) ?? true {
+            do {
+                let listed = Set(try await tenants.all())
+                for id in listed where schedule[id] == nil { schedule[id] = start }
+                for id in schedule.keys where !listed.contains(id) { schedule[id] = nil }
+                listedAt = start
+            } catch {
+                logger.error("webhook worker could not list stores", metadata: ["error": .string(DatabaseErrors.summary(error))])
+            }
+        }
+        let due = schedule.filter { everything || $0.value <= start }.keys.sorted()
+        var attempted = 0
+        await withTaskGroup(of: (String, Int, Date).self) { group in
+            var next = due.makeIterator()
+            func addNext() {
+                guard let id = next.next() else { return }
+                group.addTask { await self.visit(tenantID: id, now: now) }
+            }
+            for _ in 0..<Self.concurrentStores { addNext() }
+            while let (id, sent, nextCheck) = await group.next() {
+                attempted += sent
+                // A nudge during the visit (distant past) wins over the computed time.
+                if let current = schedule[id] { schedule[id] = min(current, nextCheck) }
+                addNext()
+            }
+        }
+        return attempted
+    }
+
+    /// Delivers what is due in one store; returns when to look again.
+    private func visit(tenantID: String, now: @escaping @Sendable () -> Date) async -> (String, Int, Date) {
+        schedule[tenantID] = .distantFuture  // nudges while this runs bring it forward again
+        let sent = await deliverDue(tenantID: tenantID, now: now)
+        var next = now().addingTimeInterval(Self.idleRecheck)
+        if let tenant = try? await directory.tenant(id: tenantID), tenant.status == .active {
+            let due = try? await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database -> Date? in
+                let deliveries = try await WebhookQueue(database: database).nextDue()
+                let events = try await Payments(database: database).pendingEvents(before: .distantFuture, limit: 1).isEmpty ? nil : now().addingTimeInterval(PaymentWebhookRelay.sweepAge)
+                return [deliveries, events].compactMap { $0 }.min()
+            }
+            if let due = due ?? nil { next = min(next, max(due, now())) }
+        }
+        return (tenantID, sent, next)
+    }
+
+    /// Sends what is due in one store, batch after batch, until nothing is due.
+    @discardableResult
+    public func deliverDue(tenantID: String, now: @escaping @Sendable () -> Date = { Date() }) async -> Int {
+        var attempted = 0
+        do {
+            // A store being moved takes no writes: its deliveries wait for the move to end.
+            guard let tenant = try await directory.tenant(id: tenantID), tenant.status == .active, !tenant.isReadOnly else { return 0 }
+            await relay.flush(tenant: tenant, now: now())
+            for _ in 0..<50 {
+                let jobs = try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                    try await WebhookQueue(database: database).claim(now: now())
+                }
+                if jobs.isEmpty { break }
+                // Each outcome is recorded as soon as it is known, so a 2xx is never left waiting
+                // for a slow neighbour (or a crash) and sent again when its lease runs out.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for job in jobs {
+                        group.addTask {
+                            let outcome = await self.send(job, tenant: tenant, now: now())
+                            if case .acknowledged = outcome { self.metrics?.webhookDelivery(succeeded: true) } else { self.metrics?.webhookDelivery(succeeded: false) }
+                            try await self.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                                try await WebhookQueue(database: database).complete(job, outcome: outcome, now: now())
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                attempted += jobs.count
+            }
+        } catch {
+            logger.error("webhook deliveries not processed", metadata: ["tenant": .string(tenantID), "error": .string(DatabaseErrors.summary(error))])
+        }
+        return attempted
+    }
+
+    /// The request for one delivery. The body is the same on every attempt; the signature's
+    /// time is the attempt's.
+    public nonisolated func request(for job: WebhookQueue.Job, tenant: Tenant, secret: String, now: Date) -> (headers: [(String, String)], body: Data) {
+        let body = Data(WebhookEnvelope.body(job: job, storeID: tenant.id, storeSlug: tenant.slug).utf8)
+        let headers = [
+            ("Content-Type", "application/json"),
+            ("User-Agent", "Leopard-Webhooks/1.0"),
+            ("X-Leopard-Signature", WebhookSignature.header(for: body, secret: secret, time: now)),
+            ("X-Leopard-Event", job.topic),
+            ("X-Leopard-Event-Id", job.eventID),
+            ("X-Leopard-Delivery-Id", job.deliveryID),
+            ("X-Leopard-Attempt", String(job.attempt)),
+            ("X-Leopard-Store", tenant.slug),
+        ]
+        return (headers, body)
+    }
+
+    public nonisolated func send(_ job: WebhookQueue.Job, tenant: Tenant, now: Date) async -> WebhookQueue.Outcome {
+        let secret: String
+        do {
+            secret = try secrets.open(job.sealedSecret)
+        } catch {
+            return .failed(statusCode: nil, error: "the endpoint's signing secret cannot be opened")
+        }
+        let (headers, body) = request(for: job, tenant: tenant, secret: secret, now: now)
+        do {
+            let status = try await transport.post(url: job.url, headers: headers, body: body, timeout: Self.timeout)
+            if (200..<300).contains(status) { return .acknowledged(statusCode: status) }
+            return .failed(statusCode: status, error: "the endpoint answered \(status)")
+        } catch let refused as WebhookAddressGuard.Refused {
+            return .failed(statusCode: nil, error: refused.description)
+        } catch {
+            return .failed(statusCode: nil, error: "no answer: \(String(describing: error).prefix(200))")
+        }
+    }
+
+    // MARK: Background loop
+
+    /// Asks for a store to be looked into on the next pass (a write through this process may have
+    /// queued something), if it is one the worker knows; wakes the loop.
+    public func nudge(tenantID: String) {
+        guard schedule[tenantID] != nil else { return }
+        schedule[tenantID] = .distantPast
+        wake()
+    }
+
+    /// Learns of a store that has just become one to look into (its first endpoint or payment).
+    public func watch(tenantID: String) {
+        schedule[tenantID] = .distantPast
+        wake()
+    }
+
+    private func wake() {
+        if let wakeUp {
+            self.wakeUp = nil
+            wakeUp.resume()
+        } else {
+            woken = true
+        }
+    }
+
+    /// Waits for a nudge, `interval`, or cancellation (shutdown), whichever comes first.
+    public func pause(_ interval: Duration) async {
+        if woken || Task.isCancelled {
+            woken = false
+            return
+        }
+        let timer = Task { [weak self] in
+            // Cancelled when the pause ends otherwise: then it must not wake the next one.
+            guard (try? await Task.sleep(for: interval)) != nil else { return }
+            await self?.wake()
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled { continuation.resume() } else { wakeUp = continuation }
+            }
+        } onCancel: {
+            Task { await self.wake() }
+        }
+        woken = false
+        timer.cancel()
+    }
+}
+
+/// The JSON a merchant's endpoint receives.
+public enum WebhookEnvelope {
+    public static func body(job: WebhookQueue.Job, storeID: String, storeSlug: String) -> String {
+        func quoted(_ text: String) -> String {
+            String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
+        }
+        return """
+            {"id":\(quoted(job.eventID)),"type":\(quoted(job.topic)),"createdAt":\(quoted(job.eventCreatedAt)),\
+            "store":{"id":\(quoted(storeID)),"slug":\(quoted(storeSlug))},"data":{"object":\(job.payloadJSON)}}
+            """
+    }
+}
