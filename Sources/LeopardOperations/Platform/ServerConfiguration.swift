@@ -75,7 +75,7 @@ public struct ServerConfiguration: Sendable {
     /// Proxies besides this machine whose `X-Forwarded-For` names the client.
     public var trustedProxies: TrustedProxies = .local
     /// The store schema; tests append migrations to prove that stores are migrated on open.
-    public var storeMigrations: [Migration] = (StoreSchema.migrations + PaymentSchema.migrations).sorted { $0.id < $1.id }
+    public var storeMigrations: [Migration] = StoreDatabaseSchema.migrations
     /// Test-only failure injection into provisioning; nothing outside Swift code can set it.
     public var provisioningFaults: TenantProvisioner.FaultInjector?
 

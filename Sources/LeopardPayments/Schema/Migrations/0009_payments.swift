@@ -1,8 +1,7 @@
 import LeopardStorage
 
-/// The payments part of every store's schema, after the commerce migrations.
-public enum PaymentSchema {
-    public static let migrations: [Migration] = [
+extension PaymentSchema {
+    public static let m0009Payments =
         Migration("0009_payments", [
             """
             CREATE TABLE payments (
@@ -52,34 +51,5 @@ public enum PaymentSchema {
                 updated_at TEXT NOT NULL
             )
             """,
-        ]),
-        Migration("0012_provider_outbox_credentials", [
-            // Provider events waiting to reach this store's own webhook receiver (the `test`
-            // provider's reports): written with the payment they are about, deleted once applied.
-            """
-            CREATE TABLE provider_outbox (
-                id TEXT PRIMARY KEY,
-                provider TEXT NOT NULL,
-                body TEXT NOT NULL,
-                created_at TEXT NOT NULL
-            )
-            """,
-            // A real provider's keys, sealed with the platform key.
-            """
-            CREATE TABLE provider_credentials (
-                provider TEXT PRIMARY KEY,
-                secret_key_sealed TEXT NOT NULL,
-                webhook_secret_sealed TEXT NOT NULL,
-                publishable_key TEXT,
-                secret_key_hint TEXT NOT NULL,
-                updated_at TEXT NOT NULL
-            )
-            """,
-        ]),
-        // Stripe payments authorized at checkout and captured when the order ships (`manual`),
-        // or captured at once (`automatic`).
-        Migration("0014_capture_method", [
-            "ALTER TABLE provider_credentials ADD COLUMN capture_method TEXT NOT NULL DEFAULT 'automatic'",
-        ]),
-    ]
+        ])
 }
