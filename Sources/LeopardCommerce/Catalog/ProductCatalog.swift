@@ -62,7 +62,6 @@ public struct ProductCatalog: Sendable {
     /// Writes the product; returns the uploaded files it no longer uses.
     @discardableResult
     func save(_ draft: ProductDraft, id: String, existing: Product?, actor: String, now: Date, on sql: any SQLDatabase) async throws -> [String] {
-        var orphans: [String] = []
         let stamp = now.stamp
         let title = draft.title ?? ""
         if let categoryId = draft.categoryId {
@@ -89,57 +88,8 @@ public struct ProductCatalog: Sendable {
                 """).run()
         }
 
-        // Variants: update the ones that keep their id, insert new ones, delete the rest.
-        let before = Dictionary((existing?.variants ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let kept = Set(draft.variants.compactMap(\.id))
-        for gone in before.keys where !kept.contains(gone) {
-            try await sql.raw("DELETE FROM product_variants WHERE id = \(bind: gone)").run()
-        }
-        // Clear SKUs first so that two variants may swap theirs within one write.
-        if !kept.isEmpty {
-            try await sql.raw("UPDATE product_variants SET sku = NULL WHERE product_id = \(bind: id)").run()
-        }
-        for (position, variant) in draft.variants.enumerated() {
-            let variantTitle = draft.variantTitle(variant)
-            let variantOptions = try JSONText.encode(variant.options)
-            let price = variant.price ?? 0
-            if let variantID = variant.id, let old = before[variantID] {
-                try await sql.raw("""
-                    UPDATE product_variants SET position = \(bind: position), sku = \(bind: variant.sku), title = \(bind: variantTitle), options_json = \(bind: variantOptions),
-                        price = \(bind: price), compare_at_price = \(bind: variant.compareAtPrice), stock = \(bind: variant.stock),
-                        track_inventory = \(bind: variant.trackInventory ? 1 : 0), updated_at = \(bind: stamp)
-                    WHERE id = \(bind: variantID)
-                    """).run()
-                if old.stock != variant.stock {
-                    try await Inventory.record(variantID: variantID, delta: variant.stock - old.stock, stockAfter: variant.stock, reason: "product_update", reference: id, actor: actor, now: now, on: sql)
-                }
-            } else {
-                let variantID = Identifier.make("var", date: now)
-                try await sql.raw("""
-                    INSERT INTO product_variants (id, product_id, position, sku, title, options_json, price, compare_at_price, stock, track_inventory, created_at, updated_at)
-                    VALUES (\(bind: variantID), \(bind: id), \(bind: position), \(bind: variant.sku), \(bind: variantTitle), \(bind: variantOptions), \(bind: price),
-                        \(bind: variant.compareAtPrice), \(bind: variant.stock), \(bind: variant.trackInventory ? 1 : 0), \(bind: stamp), \(bind: stamp))
-                    """).run()
-                if variant.stock != 0 {
-                    try await Inventory.record(variantID: variantID, delta: variant.stock, stockAfter: variant.stock, reason: "initial", reference: id, actor: actor, now: now, on: sql)
-                }
-            }
-        }
-
-        // Images that stay (same URL) keep their id and their uploaded file; uploaded files
-        // that are no longer used are returned for the caller to delete after the commit.
-        var previous = try await sql.raw("SELECT id, url, file_name FROM product_images WHERE product_id = \(bind: id)").all().map {
-            (id: try $0.decode(column: "id", as: String.self), url: try $0.decode(column: "url", as: String.self), file: try $0.decode(column: "file_name", as: String?.self))
-        }
-        try await sql.raw("DELETE FROM product_images WHERE product_id = \(bind: id)").run()
-        for (position, image) in draft.images.enumerated() {
-            let kept = previous.firstIndex { $0.url == image.url }.map { previous.remove(at: $0) }
-            try await sql.raw("""
-                INSERT INTO product_images (id, product_id, url, alt, position, file_name, created_at)
-                VALUES (\(bind: kept?.id ?? Identifier.make("img", date: now)), \(bind: id), \(bind: image.url), \(bind: image.alt), \(bind: position), \(bind: kept?.file), \(bind: stamp))
-                """).run()
-        }
-        orphans = previous.compactMap(\.file)
+        try await Self.saveVariants(draft, productID: id, existing: existing, actor: actor, now: now, on: sql)
+        let orphans = try await Self.saveImages(draft, productID: id, now: now, on: sql)
         try await sql.raw("DELETE FROM product_tags WHERE product_id = \(bind: id)").run()
         for (position, tag) in draft.tags.enumerated() {
             try await sql.raw("INSERT INTO product_tags (product_id, tag, position) VALUES (\(bind: id), \(bind: tag), \(bind: position))").run()

@@ -38,16 +38,7 @@ public struct OrderPayments: Sendable {
         }
     }
 
-    /// A client's `Idempotency-Key`, already scoped to its caller, and its request's fingerprint.
-    public struct Idempotency: Sendable {
-        let key: String
-        let fingerprint: String
-
-        public init(key: String, fingerprint: String) {
-            self.key = key
-            self.fingerprint = fingerprint
-        }
-    }
+    public typealias Idempotency = IdempotentRequest
 
     /// Who acts on an order: staff, or the shopper presenting the secret of the cart it came from.
     public enum OrderAccess: Sendable {

@@ -71,47 +71,9 @@ public struct PlatformServices: Sendable {
         let descriptors = FileDescriptorLimit.raiseSoftLimitToHard()
         let storeMigrator = Migrator(configuration.storeMigrations)
 
-        let platform: any DatabaseHandle
-        let provider: any TenantDatabaseProvider
-        var capacity = configuration.maxOpenTenants
-        var platformServer: PostgresServer?
-        var podRegistry: PodRegistry?
-        var podConnections: PodConnections?
-        if let url = configuration.databaseURL {
-            let server = try PostgresServer(url: url)
-            platformServer = server
-            platform = try await PostgresDatabaseHandle.connect(server: server, maximumConnections: 8, logger: logger)
-            let home = PostgresTenantProvider(server: server, platform: platform, secrets: secrets, poolSize: configuration.postgresPoolSize, logger: logger)
-            let pods = PodRegistry(database: platform, secrets: secrets)
-            podRegistry = pods
-            let connections = PodConnections(secrets: secrets, poolSize: configuration.postgresPoolSize, logger: logger) { name in try await pods.server(named: name) }
-            podConnections = connections
-            provider = PodProviders(home: home, connections: connections) { try await pods.choose() }
-            // Keep the open stores' pools inside three quarters of the server's connections.
-            let maxConnections = try await platform.read { sql in
-                try await sql.raw("SELECT current_setting('max_connections')::int AS n").first()?.decode(column: "n", as: Int.self)
-            } ?? 100
-            let budget = max(1, (maxConnections * 3 / 4 - 8) / max(1, configuration.postgresPoolSize))
-            capacity = min(capacity, budget)
-            // Store roles must not reach the platform database (the registry, sealed secrets).
-            let quoted = "\"" + server.database.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            do {
-                try await platform.read { sql in
-                    try await sql.raw(SQLQueryString("REVOKE CONNECT, TEMPORARY ON DATABASE \(quoted) FROM PUBLIC")).run()
-                }
-            } catch {
-                logger.warning("could not revoke CONNECT on the platform database from PUBLIC: store roles may connect to it; the platform role should own its database", metadata: ["error": .string(DatabaseErrors.summary(error))])
-            }
-        } else {
-            let tenants = configuration.dataDirectory.appendingPathComponent("tenants", isDirectory: true)
-            try manager.createDirectory(at: tenants, withIntermediateDirectories: true)
-            platform = try await SQLiteDatabaseHandle.open(path: configuration.dataDirectory.appendingPathComponent("platform.sqlite").path, readerCount: 4,
-                                                          writerThreadPool: SQLiteDatabaseHandle.platformWriterThread, logger: logger)
-            provider = SQLiteTenantProvider(directory: tenants, readerCount: configuration.sqliteReaders, logger: logger)
-            // Spares held open (see below) take one connection each out of the same budget.
-            let sparesOpen = min(configuration.spareStores, capacity / 2)
-            capacity = min(capacity, FileDescriptorLimit.tenantCapacity(descriptors: descriptors - 3 * sparesOpen, connectionsPerTenant: 1 + configuration.sqliteReaders))
-        }
+        let storage = try await PlatformStorage.open(configuration, secrets: secrets, descriptors: descriptors, logger: logger)
+        let (platform, provider, capacity) = (storage.platform, storage.provider, storage.capacity)
+        let (platformServer, podRegistry, podConnections) = (storage.platformServer, storage.pods, storage.podConnections)
 
         do {
             try await PlatformSchema.migrator.migrate(platform)

@@ -70,21 +70,7 @@ public struct TenantMove: Sendable {
         guard let pods = services.pods, let provider = services.databases.provider as? any TenantDatabaseWritePause else {
             throw Refused("moves are between PostgreSQL servers: start the platform with --database-url and add pods")
         }
-        guard let tenant = try await services.registry.find(idOrSlug: idOrSlug) else { throw Refused("there is no store \(idOrSlug.prefix(64))") }
-        let targetPod: String? = podName == Self.home ? nil : podName
-        if let targetPod, try await pods.server(named: targetPod) == nil {
-            throw Refused("there is no pod \(targetPod.prefix(64)) (see leopard pods list)")
-        }
-        let from = tenant.database.pod ?? Self.home
-        guard tenant.database.pod != targetPod else { throw Refused("store \(tenant.slug) is on \(from) already") }
-        guard TenantRegistry.movable.contains(tenant.status) else { throw Refused("store \(tenant.slug) is still being created") }
-        guard !tenant.isReadOnly else {
-            throw Refused("store \(tenant.slug) is being moved already; if that move's process is gone, run leopard tenants move \(tenant.id) --abort")
-        }
-        if let load = try await pods.load().first(where: { $0.pod == targetPod }), let limit = load.maxStores, load.stores >= limit {
-            throw Refused("pod \(podName) is full (\(load.stores) of \(limit) stores)")
-        }
-
+        let (tenant, targetPod, from) = try await movable(idOrSlug, to: podName, pods: pods)
         let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         var target = try provider.plan(tenantID: "\(tenant.id)_m\(suffix)")
         target.pod = targetPod
@@ -95,27 +81,7 @@ public struct TenantMove: Sendable {
         let paused = clock.now
         services.logger.notice("moving a store: writes paused", metadata: ["tenant": .string(tenant.id), "from": .string(from), "to": .string(podName)])
 
-        var loaded = false
-        var hold: WritePauseHold?
-        let compared: [String: Int]
-        do {
-            hold = try await provider.pauseWrites(tenant.database)
-            try await checkpoint(.writesPaused, moving)
-            // A private folder: the dump is the whole store.
-            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("leopard-move-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            defer { try? FileManager.default.removeItem(at: scratch) }
-            let file = scratch.appendingPathComponent(provider.dumpFileName).path
-            try await provider.dump(tenant.database, to: file)
-            try await provider.load(file, into: target)
-            loaded = true
-            try await checkpoint(.copied, moving)
-            compared = try await equalCopies(tenant.database, target, provider: provider)
-            try await checkpoint(.verified, moving)
-        } catch {
-            await giveUp(moving, target: target, dropTarget: loaded, hold: hold, provider: provider, reason: error)
-            throw error
-        }
+        let (compared, hold) = try await copy(tenant, to: target, moving: moving, provider: provider)
 
         let moved: Tenant
         do {
@@ -143,17 +109,7 @@ public struct TenantMove: Sendable {
         let writable = clock.now
         await services.directory.invalidate(id: tenant.id, slug: tenant.slug)
 
-        // Dropping ends every session on the old database, the lock holder's and any write
-        // waiting behind its locks, so nothing commits there after the switch.
-        var dropped = true
-        do {
-            try await provider.drop(tenant.database)
-        } catch {
-            dropped = false
-            services.logger.error("the store moved, but its old database could not be dropped; it is left behind, read-only", metadata: [
-                "tenant": .string(tenant.id), "database": .string(tenant.database.name), "pod": .string(from), "error": .string(DatabaseErrors.summary(error)),
-            ])
-        }
+        let dropped = await dropOld(tenant, from: from, provider: provider)
         await hold?.endWriters()
         // Only now: closing waits for requests in flight, and a write waiting behind the locks
         // would have waited for the drop above.
@@ -161,6 +117,68 @@ public struct TenantMove: Sendable {
         services.logger.notice("store moved", metadata: ["tenant": .string(tenant.id), "from": .string(from), "to": .string(podName)])
         return Report(tenant: moved, from: from, to: podName, tables: compared.count, rows: compared.values.reduce(0, +),
                       readOnly: writable - paused, total: clock.now - started, oldDropped: dropped)
+    }
+
+    /// The store and where it goes, once the move is possible: PostgreSQL pods, a store that is
+    /// active or suspended and not being moved, a target pod that exists and has room.
+    private func movable(_ idOrSlug: String, to podName: String, pods: PodRegistry) async throws -> (Tenant, String?, String) {
+        guard let tenant = try await services.registry.find(idOrSlug: idOrSlug) else { throw Refused("there is no store \(idOrSlug.prefix(64))") }
+        let targetPod: String? = podName == Self.home ? nil : podName
+        if let targetPod, try await pods.server(named: targetPod) == nil {
+            throw Refused("there is no pod \(targetPod.prefix(64)) (see leopard pods list)")
+        }
+        let from = tenant.database.pod ?? Self.home
+        guard tenant.database.pod != targetPod else { throw Refused("store \(tenant.slug) is on \(from) already") }
+        guard TenantRegistry.movable.contains(tenant.status) else { throw Refused("store \(tenant.slug) is still being created") }
+        guard !tenant.isReadOnly else {
+            throw Refused("store \(tenant.slug) is being moved already; if that move's process is gone, run leopard tenants move \(tenant.id) --abort")
+        }
+        if let load = try await pods.load().first(where: { $0.pod == targetPod }), let limit = load.maxStores, load.stores >= limit {
+            throw Refused("pod \(podName) is full (\(load.stores) of \(limit) stores)")
+        }
+        return (tenant, targetPod, from)
+    }
+
+    /// Pauses the store's writes, copies its database to `target` and compares the copies;
+    /// gives the move up (the store stays and takes writes again) on any failure.
+    private func copy(_ tenant: Tenant, to target: TenantDatabaseLocation, moving: Tenant, provider: any TenantDatabaseWritePause) async throws
+        -> ([String: Int], WritePauseHold?) {
+        var loaded = false
+        var hold: WritePauseHold?
+        do {
+            hold = try await provider.pauseWrites(tenant.database)
+            try await checkpoint(.writesPaused, moving)
+            // A private folder: the dump is the whole store.
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("leopard-move-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            let file = scratch.appendingPathComponent(provider.dumpFileName).path
+            try await provider.dump(tenant.database, to: file)
+            try await provider.load(file, into: target)
+            loaded = true
+            try await checkpoint(.copied, moving)
+            let compared = try await equalCopies(tenant.database, target, provider: provider)
+            try await checkpoint(.verified, moving)
+            return (compared, hold)
+        } catch {
+            await giveUp(moving, target: target, dropTarget: loaded, hold: hold, provider: provider, reason: error)
+            throw error
+        }
+    }
+
+    /// Dropping ends every session on the old database, the lock holder's and any write
+    /// waiting behind its locks, so nothing commits there after the switch. A failure is
+    /// logged; the move stands.
+    private func dropOld(_ tenant: Tenant, from: String, provider: any TenantDatabaseWritePause) async -> Bool {
+        do {
+            try await provider.drop(tenant.database)
+            return true
+        } catch {
+            services.logger.error("the store moved, but its old database could not be dropped; it is left behind, read-only", metadata: [
+                "tenant": .string(tenant.id), "database": .string(tenant.database.name), "pod": .string(from), "error": .string(DatabaseErrors.summary(error)),
+            ])
+            return false
+        }
     }
 
     /// Gives up a move whose process is gone: the store stays where it is and takes writes again.

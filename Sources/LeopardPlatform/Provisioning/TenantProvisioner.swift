@@ -97,65 +97,30 @@ public struct TenantProvisioner: Sendable {
     }
 
     public func provision(_ request: ProvisioningRequest) async throws -> ProvisioningResult {
-        let clock = ContinuousClock()
-        let started = clock.now
+        let started = ContinuousClock.now
         let startedAt = Date()
         let provider = databases.provider
         let tenantID = Identifier.make("ten", date: startedAt)
-        var timings: [ProvisioningAttempt.StepTiming] = []
+        let steps = ProvisioningSteps(faultInjector: faultInjector)
         var undo: [(ProvisioningStep, @Sendable () async throws -> Void)] = []
         var tenant: Tenant?
         var succeeded: ProvisioningAttempt?
         var setupToken: String?
-        var current = ProvisioningStep.reserveSlug
-
-        /// `action` gets the step's start; `injectsOwnFault` says it calls the fault injector itself.
-        func run(_ step: ProvisioningStep, injectsOwnFault: Bool = false, _ action: (ContinuousClock.Instant) async throws -> Void) async throws {
-            current = step
-            let stepStart = clock.now
-            do {
-                try await action(stepStart)
-                if !injectsOwnFault { try faultInjector?(step) }
-                timings.append(.init(step: step, microseconds: (clock.now - stepStart).microseconds, succeeded: true))
-            } catch {
-                timings.append(.init(step: step, microseconds: (clock.now - stepStart).microseconds, succeeded: false))
-                throw error
-            }
-        }
 
         do {
             // On several PostgreSQL servers, the least-loaded one with room.
             var location = try await provider.place(try provider.plan(tenantID: tenantID))
-            var reserved = Tenant(
+            let reserved = Tenant(
                 id: tenantID, slug: request.slug.value, storeName: request.storeName, ownerEmail: request.ownerEmail.value,
                 status: .provisioning, database: location, createdAt: startedAt, updatedAt: startedAt
             )
             let registry = self.registry
             let databases = self.databases
             let setup = self.setup
-            let pool = self.pool
 
             var claimedSpare = false
-            try await run(.reserveSlug) { _ in
-                // With a warm pool, the registry row is inserted already naming a spare database
-                // when there is one (one platform write for both).
-                // Spares are on the platform's own server: used when the store goes there.
-                if let pool, location.pod == nil {
-                    if let claimed = try await pool.reserve(reserved) {
-                        location = claimed
-                        claimedSpare = true
-                    }
-                } else {
-                    do {
-                        try await registry.reserve(reserved)
-                    } catch is TenantRegistry.PodFull {
-                        // Signups at the same moment filled the chosen pod: the platform's own
-                        // server has no limit.
-                        location.pod = nil
-                        reserved.database.pod = nil
-                        try await registry.reserve(reserved)
-                    }
-                }
+            try await steps.run(.reserveSlug) { _ in
+                (location, claimedSpare) = try await reserve(reserved)
                 undo.append((.reserveSlug, { try await registry.remove(id: tenantID) }))
                 if claimedSpare {
                     let spare = location
@@ -168,7 +133,7 @@ public struct TenantProvisioner: Sendable {
                     }))
                 }
             }
-            try await run(.createDatabase) { _ in
+            try await steps.run(.createDatabase) { _ in
                 guard !claimedSpare else { return }
                 try await provider.create(location, migrator: setup.migrator)
                 let created = location
@@ -177,11 +142,11 @@ public struct TenantProvisioner: Sendable {
                     try await provider.drop(created)
                 }))
             }
-            try await run(.migrateSchema) { _ in
+            try await steps.run(.migrateSchema) { _ in
                 undo.append((.migrateSchema, { await databases.close(tenantID: tenantID) }))
                 try await databases.withDatabase(tenantID: tenantID, location: location, justCreated: true) { _ in }
             }
-            try await run(.createOwner) { _ in
+            try await steps.run(.createOwner) { _ in
                 let owner = StoreSetup.Owner(storeName: request.storeName, email: request.ownerEmail.value, passwordHash: request.ownerPasswordHash)
                 setupToken = try await databases.withDatabase(tenantID: tenantID, location: location) { db in
                     try await setup.createOwner(db, owner)
@@ -191,50 +156,82 @@ public struct TenantProvisioner: Sendable {
             // activate at the same moment (a burst queues for the platform's one writer). The
             // step's time (and the total) in the log are taken when the write runs. Nothing can
             // fail after it, so it needs no compensation.
-            let stepsBefore = timings
+            let stepsBefore = steps.timings
             let slug = request.slug.value
-            try await run(.markActive, injectsOwnFault: true) { stepStart in
-                // Before the write: a failure injected here leaves the store unactivated.
-                try faultInjector?(.markActive)
-                let (active, attempt) = try await activations.submit(Activation(tenantID: tenantID) { now in
-                    ProvisioningAttempt(
-                        id: Identifier.make("prv"), tenantID: tenantID, slug: slug, succeeded: true, failedStep: nil, error: nil,
-                        steps: stepsBefore + [.init(step: .markActive, microseconds: (now - stepStart).microseconds, succeeded: true)],
-                        totalMicroseconds: (now - started).microseconds, startedAt: startedAt
-                    )
-                })
-                tenant = active
-                succeeded = attempt
+            try await steps.run(.markActive, injectsOwnFault: true) { stepStart in
+                (tenant, succeeded) = try await activate(tenantID: tenantID, slug: slug, stepsBefore: stepsBefore, stepStart: stepStart, started: started, startedAt: startedAt)
             }
         } catch {
-            let failedStep = current
-            var message = DatabaseErrors.summary(error)
-            var undoFailed = false
-            for (step, compensation) in undo.reversed() {
-                // When something could not be undone, keep the registry row (in `provisioning`,
-                // never served): it is the record of where the leftovers are.
-                if step == .reserveSlug, undoFailed { continue }
-                do {
-                    try await compensation()
-                } catch {
-                    logger.error("provisioning compensation failed", metadata: ["tenant": .string(tenantID), "step": .string(step.rawValue), "error": .string(DatabaseErrors.summary(error))])
-                    message += "; undoing \(step.rawValue) failed: \(DatabaseErrors.summary(error))"
-                    undoFailed = true
-                }
-            }
-            let attempt = ProvisioningAttempt(
-                id: Identifier.make("prv"), tenantID: tenantID, slug: request.slug.value, succeeded: false, failedStep: failedStep,
-                error: message, steps: timings, totalMicroseconds: (clock.now - started).microseconds, startedAt: startedAt
-            )
-            await record(attempt)
-            logger.warning("provisioning failed", metadata: ["tenant": .string(tenantID), "step": .string(failedStep.rawValue), "error": .string(message)])
-            if error is TenantRegistry.SlugTaken { throw error }
-            throw ProvisioningFailed(step: failedStep, underlying: error)
+            throw await rollBack(after: error, step: steps.current, undo: undo, tenantID: tenantID, slug: request.slug.value, timings: steps.timings,
+                                 started: started, startedAt: startedAt)
         }
 
         guard let tenant, let attempt = succeeded else { throw ProvisioningFailed(step: .markActive, underlying: RowChanged(tenantID: tenantID)) }
         logger.info("store created", metadata: ["tenant": .string(tenantID), "slug": .string(tenant.slug), "microseconds": .stringConvertible(attempt.totalMicroseconds)])
         return ProvisioningResult(tenant: tenant, setupToken: setupToken, attempt: attempt)
+    }
+
+    /// Activates the store and logs its attempt in one platform write (see `provision`).
+    private func activate(tenantID: String, slug: String, stepsBefore: [ProvisioningAttempt.StepTiming], stepStart: ContinuousClock.Instant,
+                          started: ContinuousClock.Instant, startedAt: Date) async throws -> (Tenant?, ProvisioningAttempt?) {
+        // Before the write: a failure injected here leaves the store unactivated.
+        try faultInjector?(.markActive)
+        return try await activations.submit(Activation(tenantID: tenantID) { now in
+            ProvisioningAttempt(
+                id: Identifier.make("prv"), tenantID: tenantID, slug: slug, succeeded: true, failedStep: nil, error: nil,
+                steps: stepsBefore + [.init(step: .markActive, microseconds: (now - stepStart).microseconds, succeeded: true)],
+                totalMicroseconds: (now - started).microseconds, startedAt: startedAt
+            )
+        })
+    }
+
+    /// Reserves the slug: inserts the registry row in `provisioning`, naming a spare database
+    /// when the warm pool has one (one platform write for both; spares are on the platform's
+    /// own server, used when the store goes there). Returns where the database is, and whether
+    /// it is a spare.
+    private func reserve(_ reserved: Tenant) async throws -> (TenantDatabaseLocation, Bool) {
+        var reserved = reserved
+        if let pool, reserved.database.pod == nil {
+            if let claimed = try await pool.reserve(reserved) { return (claimed, true) }
+            return (reserved.database, false)
+        }
+        do {
+            try await registry.reserve(reserved)
+        } catch is TenantRegistry.PodFull {
+            // Signups at the same moment filled the chosen pod: the platform's own server has
+            // no limit.
+            reserved.database.pod = nil
+            try await registry.reserve(reserved)
+        }
+        return (reserved.database, false)
+    }
+
+    /// Undoes the steps that were done, newest first, records the failed attempt, and returns
+    /// the error to throw. When something could not be undone, the registry row stays (in
+    /// `provisioning`, never served): it is the record of where the leftovers are.
+    private func rollBack(after error: any Error, step failedStep: ProvisioningStep, undo: [(ProvisioningStep, @Sendable () async throws -> Void)],
+                          tenantID: String, slug: String, timings: [ProvisioningAttempt.StepTiming], started: ContinuousClock.Instant,
+                          startedAt: Date) async -> any Error {
+        var message = DatabaseErrors.summary(error)
+        var undoFailed = false
+        for (step, compensation) in undo.reversed() {
+            if step == .reserveSlug, undoFailed { continue }
+            do {
+                try await compensation()
+            } catch {
+                logger.error("provisioning compensation failed", metadata: ["tenant": .string(tenantID), "step": .string(step.rawValue), "error": .string(DatabaseErrors.summary(error))])
+                message += "; undoing \(step.rawValue) failed: \(DatabaseErrors.summary(error))"
+                undoFailed = true
+            }
+        }
+        let attempt = ProvisioningAttempt(
+            id: Identifier.make("prv"), tenantID: tenantID, slug: slug, succeeded: false, failedStep: failedStep,
+            error: message, steps: timings, totalMicroseconds: (ContinuousClock.now - started).microseconds, startedAt: startedAt
+        )
+        await record(attempt)
+        logger.warning("provisioning failed", metadata: ["tenant": .string(tenantID), "step": .string(failedStep.rawValue), "error": .string(message)])
+        if error is TenantRegistry.SlugTaken { return error }
+        return ProvisioningFailed(step: failedStep, underlying: error)
     }
 
     private func record(_ attempt: ProvisioningAttempt) async {
@@ -250,5 +247,31 @@ extension Duration {
     var microseconds: Int64 {
         let parts = components
         return parts.seconds * 1_000_000 + parts.attoseconds / 1_000_000_000_000
+    }
+}
+
+/// The steps of one provisioning as they run: which one is under way, and how long each took.
+/// Used by one task, within `provision`.
+private final class ProvisioningSteps {
+    let faultInjector: TenantProvisioner.FaultInjector?
+    private(set) var timings: [ProvisioningAttempt.StepTiming] = []
+    private(set) var current = ProvisioningStep.reserveSlug
+
+    init(faultInjector: TenantProvisioner.FaultInjector?) {
+        self.faultInjector = faultInjector
+    }
+
+    /// `action` gets the step's start; `injectsOwnFault` says it calls the fault injector itself.
+    func run(_ step: ProvisioningStep, injectsOwnFault: Bool = false, _ action: (ContinuousClock.Instant) async throws -> Void) async throws {
+        current = step
+        let stepStart = ContinuousClock.now
+        do {
+            try await action(stepStart)
+            if !injectsOwnFault { try faultInjector?(step) }
+            timings.append(.init(step: step, microseconds: (ContinuousClock.now - stepStart).microseconds, succeeded: true))
+        } catch {
+            timings.append(.init(step: step, microseconds: (ContinuousClock.now - stepStart).microseconds, succeeded: false))
+            throw error
+        }
     }
 }

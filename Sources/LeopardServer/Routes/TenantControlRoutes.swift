@@ -53,33 +53,9 @@ struct TenantControlRoutes {
         return try TenantResource(tenant, configuration: services.configuration).jsonResponse()
     }
 
-    /// What one store uses and does: requests in the last 24 hours and 30 days, orders, revenue,
-    /// products, customers, database and image bytes, last activity.
+    /// What one store uses and does (`TenantUsageReport`).
     @Sendable func usage(_ request: Request, context: AppContext) async throws -> Response {
-        let tenant = try await find(context)
-        let store = try await services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { try await StoreUsage.load(from: $0) }
-        let requests = try await services.usage.summary(tenantID: tenant.id)
-        let images = services.media.bytes(tenantID: tenant.id)
-        struct Requests: Encodable { let last24Hours: Int; let last30Days: Int }
-        struct Revenue: Encodable { let amount: Int; let currency: String }
-        struct Usage: Encodable {
-            let tenantId: String
-            let slug: String
-            let status: String
-            let requests: Requests
-            let orders: Int
-            let revenue: Revenue
-            let products: Int
-            let customers: Int
-            let databaseBytes: Int
-            let imageBytes: Int
-            let lastActivityAt: String?
-        }
-        return try Usage(tenantId: tenant.id, slug: tenant.slug, status: tenant.status.rawValue,
-                         requests: Requests(last24Hours: requests.last24Hours, last30Days: requests.last30Days), orders: store.orders,
-                         revenue: Revenue(amount: store.revenue, currency: store.currency), products: store.products, customers: store.customers,
-                         databaseBytes: store.databaseBytes, imageBytes: images,
-                         lastActivityAt: [requests.lastRequestAt, store.lastOrderAt].compactMap { $0 }.max()).jsonResponse()
+        try await TenantUsageReport.load(try await find(context), services: services.platform).jsonResponse()
     }
 
     /// Soft delete, or `?purge=true` to remove a soft-deleted store for good.

@@ -57,75 +57,96 @@ public struct LeopardResponder: HTTPResponder {
             if path == "/healthz" || path == "/readyz" || (path == "/internal/tls/ask" && !dedicated.isInstance) {
                 return try await platform.respond(to: request, context: context)
             }
-            var host = request.headers[Self.hostHeader] ?? request.head.authority ?? ""
-            // Behind an orchestrator's gateway the store's host comes in X-Forwarded-Host; only a
-            // dedicated instance reads it, and only under the platform's signature below.
-            if dedicated.isInstance, let forwarded = request.headers[Self.forwardedHostHeader] { host = forwarded }
-            // A host that is not a plain name (`shop.localhost:8080@evil.test`) is neither
-            // classified nor echoed into a page's links.
-            guard host.isEmpty || HostClassifier.isWellFormedAuthority(host) else {
-                throw Problem.badRequest("The Host header must be a host name with an optional port.")
-            }
-            if case .instance(let tenantID, let signature) = dedicated,
-               !signature.verify(request.headers[ProxySignature.header], tenantID: tenantID, method: request.method.rawValue, host: host, path: request.uri.description) {
-                throw Problem.forbidden("This is a dedicated instance: it answers only requests the platform forwards.")
-            }
-            let tenant: Tenant
-            switch hosts.classify(host) {
-            case .platform:
-                if path.hasPrefix("/proxy/"), case .platform(let instances) = dedicated {
-                    return try await proxy(request, context: context, instances: instances)
-                }
-                if request.method == .post, let key = Self.platformWebhookStore(path) {
-                    // A payment provider's events for one store, at one host for every store.
-                    tenant = try await resolve(key, bySlugOnly: false)
-                } else {
-                    guard path.hasPrefix("/api/"), let header = request.headers[Self.tenantHeader] else {
-                        if dedicated.isInstance { throw Problem.notFound("A dedicated instance serves one store only.") }
-                        return try await (Self.isAPI(path) ? platform : platformWeb).respond(to: request, context: context)
-                    }
-                    tenant = try await resolve(header, bySlugOnly: false)
-                }
-            case .storeSubdomain(let slug):
-                tenant = try await resolve(slug, bySlugOnly: true)
-            case .other(let host):
-                // A custom domain, once verified.
-                // Only well-formed names reach the registry.
-                guard let name = try? Hostname(validating: host), let found = try await directory.tenant(domain: name.value) else {
-                    throw Problem.notFound("There is no store at \(host.prefix(253)).")
-                }
-                tenant = try Self.answering(found, name: name.value)
-            }
-            switch dedicated {
-            case .instance(let tenantID, _):
-                guard tenant.id == tenantID else { throw Problem.notFound("A dedicated instance serves one store only.") }
-            case .platform(let instances):
-                if tenant.dedicated {
-                    usage.record(tenantID: tenant.id)
-                    return try await instances.forward(request, tenant: tenant, host: host, path: request.uri.description, clientAddress: context.clientAddress)
-                }
-            }
-            // The platform counted a forwarded request already.
-            if !dedicated.isInstance { usage.record(tenantID: tenant.id) }
-            var storeContext = context
-            storeContext.tenant = tenant
-            storeContext.logger[metadataKey: "tenant"] = .string(tenant.id)
-            let store = Self.isAPI(path) ? self.store : self.storeWeb
-            let resolvedContext = storeContext
-            do {
-                let response = try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
-                    var context = resolvedContext
-                    context.database = database
-                    return try await store.respond(to: request, context: context)
-                }
-                if request.method != .get, request.method != .head { await afterWrite(tenant.id) }
-                return response
-            } catch {
-                // The store's database could not be opened: logged with the store's id.
-                return ProblemRenderer.response(for: error, context: resolvedContext)
+            let host = try checkedHost(request)
+            switch try await destination(request, host: host, context: context) {
+            case .answered(let response): return response
+            case .store(let tenant): return try await serve(request, tenant: tenant, host: host, context: context)
             }
         } catch {
             return ProblemRenderer.response(for: error, context: context)
+        }
+    }
+
+    /// The host the request names: a plain host name with an optional port (a host like
+    /// `shop.localhost:8080@evil.test` is neither classified nor echoed into a page's links).
+    /// Behind an orchestrator's gateway the store's host comes in X-Forwarded-Host; only a
+    /// dedicated instance reads it, and only under the platform's signature, checked here.
+    private func checkedHost(_ request: Request) throws -> String {
+        var host = request.headers[Self.hostHeader] ?? request.head.authority ?? ""
+        if dedicated.isInstance, let forwarded = request.headers[Self.forwardedHostHeader] { host = forwarded }
+        guard host.isEmpty || HostClassifier.isWellFormedAuthority(host) else {
+            throw Problem.badRequest("The Host header must be a host name with an optional port.")
+        }
+        if case .instance(let tenantID, let signature) = dedicated,
+           !signature.verify(request.headers[ProxySignature.header], tenantID: tenantID, method: request.method.rawValue, host: host, path: request.uri.description) {
+            throw Problem.forbidden("This is a dedicated instance: it answers only requests the platform forwards.")
+        }
+        return host
+    }
+
+    private enum Destination {
+        case answered(Response)
+        case store(Tenant)
+    }
+
+    /// The store the request is for, or the platform's own answer.
+    private func destination(_ request: Request, host: String, context: AppContext) async throws -> Destination {
+        let path = request.uri.path
+        switch hosts.classify(host) {
+        case .platform:
+            if path.hasPrefix("/proxy/"), case .platform(let instances) = dedicated {
+                return .answered(try await proxy(request, context: context, instances: instances))
+            }
+            if request.method == .post, let key = Self.platformWebhookStore(path) {
+                // A payment provider's events for one store, at one host for every store.
+                return .store(try await resolve(key, bySlugOnly: false))
+            }
+            guard path.hasPrefix("/api/"), let header = request.headers[Self.tenantHeader] else {
+                if dedicated.isInstance { throw Problem.notFound("A dedicated instance serves one store only.") }
+                return .answered(try await (Self.isAPI(path) ? platform : platformWeb).respond(to: request, context: context))
+            }
+            return .store(try await resolve(header, bySlugOnly: false))
+        case .storeSubdomain(let slug):
+            return .store(try await resolve(slug, bySlugOnly: true))
+        case .other(let host):
+            // A custom domain, once verified. Only well-formed names reach the registry.
+            guard let name = try? Hostname(validating: host), let found = try await directory.tenant(domain: name.value) else {
+                throw Problem.notFound("There is no store at \(host.prefix(253)).")
+            }
+            return .store(try Self.answering(found, name: name.value))
+        }
+    }
+
+    /// The store's answer: from its own instance when it is dedicated, else from the store
+    /// routers with its database handle in the context.
+    private func serve(_ request: Request, tenant: Tenant, host: String, context: AppContext) async throws -> Response {
+        switch dedicated {
+        case .instance(let tenantID, _):
+            guard tenant.id == tenantID else { throw Problem.notFound("A dedicated instance serves one store only.") }
+        case .platform(let instances):
+            if tenant.dedicated {
+                usage.record(tenantID: tenant.id)
+                return try await instances.forward(request, tenant: tenant, host: host, path: request.uri.description, clientAddress: context.clientAddress)
+            }
+        }
+        // The platform counted a forwarded request already.
+        if !dedicated.isInstance { usage.record(tenantID: tenant.id) }
+        var storeContext = context
+        storeContext.tenant = tenant
+        storeContext.logger[metadataKey: "tenant"] = .string(tenant.id)
+        let store = Self.isAPI(request.uri.path) ? self.store : self.storeWeb
+        let resolvedContext = storeContext
+        do {
+            let response = try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                var context = resolvedContext
+                context.database = database
+                return try await store.respond(to: request, context: context)
+            }
+            if request.method != .get, request.method != .head { await afterWrite(tenant.id) }
+            return response
+        } catch {
+            // The store's database could not be opened: logged with the store's id.
+            return ProblemRenderer.response(for: error, context: resolvedContext)
         }
     }
 

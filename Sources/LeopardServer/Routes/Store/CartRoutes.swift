@@ -58,34 +58,14 @@ struct CartRoutes {
     }
 
     @Sendable func checkout(_ request: Request, context: StoreContext) async throws -> Response {
-        let database = context.database
-        let cartID = try context.parameters.require("cartId")
         let buffer = try await request.collectJSONBody(context: context)
         let input = try Request.decodeJSON(Checkout.Input.self, from: buffer)
-        _ = try Checkout.validate(input)
-        let access = access(request, context)
-        let customerID = context.customer?.id
-        let checkout = Checkout(database: database)
-        let cardProvider = try await providers.defaultProvider(database: database)
-
-        guard let key = request.headers[Self.idempotencyHeader] else {
-            let result = try await database.write { sql in
-                try await checkout.complete(cartID: cartID, access: access, input: input, customerID: customerID, cardProvider: cardProvider, on: sql)
-            }
-            if result.created { metrics.orderCreated() }
-            return try result.order.jsonResponse(status: result.created ? .created : .ok)
+        let outcome = try await OrderPlacement(providers: providers, metrics: metrics)
+            .place(cartID: try context.parameters.require("cartId"), access: access(request, context), input: input, customerID: context.customer?.id,
+                   idempotency: try request.idempotency(context, body: buffer), database: context.database)
+        switch outcome {
+        case .value(let placed): return try placed.order.jsonResponse(status: placed.created ? .created : .ok)
+        case .stored(let stored): return stored.response
         }
-        try IdempotencyKeys.validate(key)
-        let fingerprint = IdempotencyKeys.fingerprint(method: "POST", path: request.uri.path, body: buffer.readableBytesView)
-        let scopedKey = IdempotencyKeys.scoped(key, caller: Self.caller(request, context))
-        let stored = try await IdempotencyKeys(database: database).perform(key: scopedKey, fingerprint: fingerprint) { sql in
-            let result = try await checkout.complete(cartID: cartID, access: access, input: input, customerID: customerID, cardProvider: cardProvider, on: sql)
-            return (result.created ? 201 : 200, try String(decoding: JSONBodyEncoder.encode(result.order), as: UTF8.self))
-        }
-        // Counted here, not in the transaction's body, which a group commit may run twice.
-        if stored.status == 201, !stored.replayed { metrics.orderCreated() }
-        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
-        if stored.replayed { headers[Self.replayedHeader] = "true" }
-        return Response(status: .init(code: stored.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: stored.body)))
     }
 }

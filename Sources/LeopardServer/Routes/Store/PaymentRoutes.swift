@@ -92,24 +92,12 @@ struct PaymentRoutes {
         let orderID = try context.parameters.require("orderId")
         let buffer = try await request.collectJSONBody(context: context)
         let input = try Request.decodeJSON(OrderPayments.PayInput.self, from: buffer)
-        var idempotency: OrderPayments.Idempotency?
-        if let key = request.headers[CartRoutes.idempotencyHeader] {
-            try IdempotencyKeys.validate(key)
-            idempotency = .init(key: IdempotencyKeys.scoped(key, caller: CartRoutes.caller(request, context)),
-                                fingerprint: IdempotencyKeys.fingerprint(method: "POST", path: request.uri.path, body: buffer.readableBytesView))
-        }
-        let outcome = try await payments.pay(orderID: orderID, input: input, access: Self.access(request, context), idempotency: idempotency,
+        let outcome = try await payments.pay(orderID: orderID, input: input, access: Self.access(request, context), idempotency: try request.idempotency(context, body: buffer),
                                              tenant: tenant, database: database, logger: context.logger)
         switch outcome {
         case .payment(let payment): return try payment.jsonResponse(status: .created)
-        case .stored(let stored): return Self.response(stored)
+        case .stored(let stored): return stored.response
         }
-    }
-
-    static func response(_ stored: IdempotencyKeys.Stored) -> Response {
-        var headers: HTTPFields = [.contentType: stored.status >= 400 ? "application/problem+json" : "application/json; charset=utf-8"]
-        if stored.replayed { headers[CartRoutes.replayedHeader] = "true" }
-        return Response(status: .init(code: stored.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: stored.body)))
     }
 
     /// The `test` provider's extra step (what 3-D Secure is with a real card).

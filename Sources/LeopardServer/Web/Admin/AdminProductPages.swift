@@ -132,76 +132,15 @@ struct AdminProductPages {
     }
 
     func save(_ visit: AdminVisit, product: Product?, fields: FormFields) async throws -> Response {
-        let currency = visit.settings.currency
-        var values: [String: String] = [:]
-        for name in ["title", "description", "status", "tags", "options", "price", "compareAt", "stock", "sku"] { values[name] = String((fields[name] ?? "").prefix(20_000)) }
-        var problems: [(field: String, message: String)] = []
-        var body: [(String, JSONValue)] = [
-            ("title", .string(values["title"] ?? "")), ("description", .string(values["description"] ?? "")), ("status", .string(values["status"] ?? "active")),
-            ("tags", .array((values["tags"] ?? "").split(separator: ",").map { .string(String($0).trimmingWhitespace()) }.filter { if case .string(let s) = $0 { return !s.isEmpty }; return true })),
-        ]
-        func amount(_ text: String?, field: String, required: Bool) -> JSONValue? {
-            guard let text, !text.trimmingWhitespace().isEmpty else {
-                if required { problems.append((field, "is required")) }
-                return nil
-            }
-            guard let minor = MoneyText.parse(text, currency: currency) else {
-                problems.append((field, "must be an amount like 12.50"))
-                return nil
-            }
-            return .object([("amount", .int(minor))])
-        }
-        func stock(_ text: String?, field: String) -> JSONValue? {
-            guard let text = text?.trimmingWhitespace(), !text.isEmpty else { return .int(0) }
-            guard let value = Int(text), value >= 0 else {
-                problems.append((field, "must be a whole number, 0 or more"))
-                return nil
-            }
-            return .int(value)
-        }
-        let (options, optionsError) = Self.parseOptions(values["options"] ?? "")
-        if let optionsError { problems.append(("options", optionsError)) }
-        let optionsChanged = product.map { Self.optionsText($0.options) != Self.optionsText(options) } ?? true
-        var variantValues: [String: [String: String]] = [:]
-        if options.isEmpty {
-            if let price = amount(values["price"], field: "price", required: true) { body.append(("price", price)) }
-            body.append(("compareAtPrice", amount(values["compareAt"], field: "compareAtPrice", required: false) ?? .null))
-            if let stock = stock(values["stock"], field: "stock") { body.append(("stock", stock)) }
-            let sku = values["sku"]?.trimmingWhitespace() ?? ""
-            body.append(("sku", sku.isEmpty ? .null : .string(sku)))
-            body.append(("options", .array([])))
-            if product.map({ !$0.options.isEmpty }) ?? false { body.append(("variants", .array([]))) }
-        } else if optionsChanged {
-            // New options: every combination, at the typed (or the current lowest) price.
-            let base = amount(values["price"].flatMap { $0.isEmpty ? nil : $0 } ?? product.map { MoneyText.decimal($0.price.amount, currency: currency) },
-                              field: "price", required: true)
-            let baseStock = stock(values["stock"], field: "stock") ?? .int(0)
-            body.append(("options", .array(options.map { .object([("name", .string($0.name)), ("values", .array($0.values.map(JSONValue.string)))]) })))
-            body.append(("variants", .array(Self.combinations(options).map { combination in
-                .object([("options", .object(combination.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })), ("price", base ?? .null), ("stock", baseStock)])
-            })))
-        } else if let product {
-            var entries: [JSONValue] = []
-            for (index, id) in fields.values("variant").enumerated() where product.variants.contains(where: { $0.id == id }) {
-                let typed = ["price": fields["price.\(id)"] ?? "", "compareAt": fields["compareAt.\(id)"] ?? "", "stock": fields["stock.\(id)"] ?? "", "sku": fields["sku.\(id)"] ?? ""]
-                variantValues[id] = typed
-                let sku = typed["sku"]?.trimmingWhitespace() ?? ""
-                entries.append(.object([
-                    ("id", .string(id)),
-                    ("price", amount(typed["price"], field: "variants.\(index).price", required: true) ?? .null),
-                    ("compareAtPrice", amount(typed["compareAt"], field: "variants.\(index).compareAtPrice", required: false) ?? .null),
-                    ("stock", stock(typed["stock"], field: "variants.\(index).stock") ?? .int(0)),
-                    ("sku", sku.isEmpty ? .null : .string(sku)),
-                ]))
-            }
-            body.append(("variants", .array(entries)))
-        }
+        var reader = ProductForm(currency: visit.settings.currency)
+        let (values, body, variantValues) = reader.read(fields, product: product)
+        let problems = reader.problems
         guard problems.isEmpty else {
             return try form(visit, product: product, values: values, errors: FieldMessages(problems, general: "Check the fields marked below."),
                             variantValues: variantValues, status: .unprocessableContent)
         }
         let saved = await visit.attempt {
-            let input = try JSONValue.object(body).decoded(as: ProductInput.self)
+            let input = try body.decoded(as: ProductInput.self)
             let actor = try visit.requireStaff().actor
             guard let product else { return try await editor(visit).catalog.create(input, actor: actor) }
             return try await editor(visit).update(id: product.id, with: input, replacing: false, actor: actor)
@@ -221,19 +160,7 @@ struct AdminProductPages {
         let visit = try await routes.visit(request, context)
         guard visit.staff != nil else { return visit.signIn() }
         let product = try await find(visit, context)
-        guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("multipart/form-data"),
-              let boundary = contentType.split(separator: ";").lazy.map({ String($0).trimmingWhitespace() }).first(where: { $0.lowercased().hasPrefix("boundary=") })?.dropFirst(9) else {
-            throw Problem.badRequest("Send the image as multipart/form-data.")
-        }
-        let limit = 10 * 1024 * 1024 + 64 * 1024
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw Problem.payloadTooLarge(limit: limit)
-        }
-        let token = Self.part(named: BrowserSession.formField, in: buffer, boundary: String(boundary).trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
-        try visit.check(token)
+        let (contentType, buffer) = try await Self.checkedUpload(request, visit: visit)
         let uploaded = await visit.attempt { try await editor(visit).upload(productID: product.id, contentType: contentType) { buffer } }
         if case .failure(let problem) = uploaded {
             let message = "The image was not added: " + (problem.detail ?? problem.title) + " " + problem.errors.map { "\($0.field) \($0.message)." }.joined(separator: " ")
@@ -247,6 +174,22 @@ struct AdminProductPages {
     /// The catalog and its media files, as the products API changes them.
     func editor(_ visit: AdminVisit) -> CatalogEditor {
         CatalogEditor(catalog: ProductCatalog(database: visit.database, currency: visit.settings.currency), media: routes.services.media, tenantID: visit.tenantID)
+    }
+
+    /// The upload's content type and body, once its form token (one of its parts) is right.
+    static func checkedUpload(_ request: Request, visit: AdminVisit) async throws -> (String, ByteBuffer) {
+        guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("multipart/form-data"),
+              let boundary = CatalogEditor.boundary(contentType) else {
+            throw Problem.badRequest("Send the image as multipart/form-data.")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: CatalogEditor.uploadLimit)
+        } catch is NIOTooManyBytesError {
+            throw Problem.payloadTooLarge(limit: CatalogEditor.uploadLimit)
+        }
+        try visit.check(Self.part(named: BrowserSession.formField, in: buffer, boundary: boundary))
+        return (contentType, buffer)
     }
 
     /// The text of one small part of a multipart body, or nil.

@@ -66,29 +66,39 @@ struct CartPageRoutes {
               product.status == .active else {
             throw Problem.notFound("There is no such product.")
         }
-        func refuse(_ message: String) async throws -> Response {
-            let signedIn = await visit.customer() != nil
-            let chrome = visit.chrome(title: product.title, description: product.title, path: "/products/\(product.slug)", cart: await visit.cart(), signedIn: signedIn)
-            return try visit.page("storefront/product", ProductPage(product, selectedVariantID: form.text("variant"), added: false, error: message), chrome: chrome, status: .unprocessableContent)
+        guard let variantID = form.text("variant"), product.variants.contains(where: { $0.id == variantID }) else {
+            return try await refuse(visit, product: product, form: form, message: "Choose an option.")
         }
-        guard let variantID = form.text("variant"), product.variants.contains(where: { $0.id == variantID }) else { return try await refuse("Choose an option.") }
-        guard let quantity = form.text("quantity").flatMap(Int.init), (1...99).contains(quantity) else { return try await refuse("Enter a quantity from 1 to 99.") }
-        let carts = Carts(database: visit.database)
-        let line = Carts.LineInput(variantId: variantID, quantity: quantity)
-        var cookies: [Cookie] = []
+        guard let quantity = form.text("quantity").flatMap(Int.init), (1...99).contains(quantity) else {
+            return try await refuse(visit, product: product, form: form, message: "Enter a quantity from 1 to 99.")
+        }
+        let cookies: [Cookie]
         do {
-            if let cookie = visit.cartCookie, await visit.cart() != nil {
-                _ = try await carts.addItem(cartID: cookie.id, access: .secret(cookie.secret), line: line)
-            } else {
-                let customer = await visit.customer()
-                let cart = try await carts.create(Carts.CreateInput(email: customer?.email, items: [line]), customerID: customer?.id)
-                guard let secret = cart.secret else { throw Problem.unavailable("The cart could not be made; try again.") }
-                cookies.append(BrowserSession.cookie(BrowserSession.cartCookie, "\(cart.id).\(secret)", request: request, maxAge: 30 * 24 * 3600))
-            }
+            cookies = try await addLine(visit, Carts.LineInput(variantId: variantID, quantity: quantity))
         } catch let problem as Problem where problem.status < 500 {
-            return try await refuse(problem.errors.first?.message.capitalizedFirst ?? problem.detail ?? problem.title)
+            return try await refuse(visit, product: product, form: form, message: problem.errors.first?.message.capitalizedFirst ?? problem.detail ?? problem.title)
         }
         return pages.redirect(to: "/products/\(product.slug)?added=1", cookies: visit.baseCookies + cookies)
+    }
+
+    /// Adds the line to the open cart, or makes a cart with it; the new cart's cookie, if any.
+    func addLine(_ visit: StorefrontVisit, _ line: Carts.LineInput) async throws -> [Cookie] {
+        let carts = Carts(database: visit.database)
+        if let cookie = visit.cartCookie, await visit.cart() != nil {
+            _ = try await carts.addItem(cartID: cookie.id, access: .secret(cookie.secret), line: line)
+            return []
+        }
+        let customer = await visit.customer()
+        let cart = try await carts.create(Carts.CreateInput(email: customer?.email, items: [line]), customerID: customer?.id)
+        guard let secret = cart.secret else { throw Problem.unavailable("The cart could not be made; try again.") }
+        return [BrowserSession.cookie(BrowserSession.cartCookie, "\(cart.id).\(secret)", request: visit.request, maxAge: 30 * 24 * 3600)]
+    }
+
+    /// The product page again, with why the line was not added.
+    func refuse(_ visit: StorefrontVisit, product: Product, form: FormFields, message: String) async throws -> Response {
+        let signedIn = await visit.customer() != nil
+        let chrome = visit.chrome(title: product.title, description: product.title, path: "/products/\(product.slug)", cart: await visit.cart(), signedIn: signedIn)
+        return try visit.page("storefront/product", ProductPage(product, selectedVariantID: form.text("variant"), added: false, error: message), chrome: chrome, status: .unprocessableContent)
     }
 }
 

@@ -65,33 +65,34 @@ struct CheckoutPageRoutes {
             }
             return pages.redirect(to: "/orders/\(order.id)", cookies: visit.baseCookies)
         }
-        router.get("/orders/:orderId") { request, context in
-            let visit = try await StorefrontVisit(request, context: context, pages: pages)
-            let orderID = try context.parameters.require("orderId")
-            // Read before the order: a payment's capture and its order's move to paid are one
-            // transaction, so with no payment being confirmed here the order read next is
-            // either paid or waiting for a payment the shopper has not made.
-            let payments = orderID.utf8.count <= 64 ? try await Payments(database: visit.database).forOrder(orderID) : []
-            let confirming = payments.contains { $0.status == .authorized }
-            let order = try await authorizedOrder(visit, id: orderID)
-            var chrome = visit.chrome(title: "Order #\(order.number)", description: "Your order at \(visit.settings.name).", path: "/orders/\(order.id)", cart: nil, signedIn: await visit.customer() != nil)
-            chrome.noindex = true
-            var model = ConfirmationPage(order: order)
-            if order.status == .pending, order.paymentMethod == "card" {
-                var authorizedOnly = payments.contains { $0.status == .authorized && $0.provider == StripeProvider.providerName }
-                if authorizedOnly { authorizedOnly = try await providers.setup(database: visit.database).stripe.captureMethod == "manual" }
-                if authorizedOnly {
-                    // Captured when the order ships: nothing to wait for here.
-                    model.authorized = true
-                } else if confirming {
-                    // A card payment being confirmed: the page looks again by itself, without script.
-                    chrome.refresh = 2
-                } else {
-                    model.payUrl = "/checkout/pay?order=\(order.id)"
-                }
-            }
-            return try visit.page("storefront/confirmation", model, chrome: chrome)
+        router.get("/orders/:orderId", use: confirmation)
+    }
+
+    /// The order's page: what was bought, and where its card payment is.
+    @Sendable func confirmation(_ request: Request, context: StoreContext) async throws -> Response {
+        let visit = try await StorefrontVisit(request, context: context, pages: pages)
+        let orderID = try context.parameters.require("orderId")
+        // Read before the order: a payment's capture and its order's move to paid are one
+        // transaction, so with no payment being confirmed here the order read next is
+        // either paid or waiting for a payment the shopper has not made.
+        let payments = orderID.utf8.count <= 64 ? try await Payments(database: visit.database).forOrder(orderID) : []
+        let order = try await authorizedOrder(visit, id: orderID)
+        var chrome = visit.chrome(title: "Order #\(order.number)", description: "Your order at \(visit.settings.name).", path: "/orders/\(order.id)", cart: nil, signedIn: await visit.customer() != nil)
+        chrome.noindex = true
+        var model = ConfirmationPage(order: order)
+        guard order.status == .pending, order.paymentMethod == "card" else { return try visit.page("storefront/confirmation", model, chrome: chrome) }
+        var authorizedOnly = payments.contains { $0.status == .authorized && $0.provider == StripeProvider.providerName }
+        if authorizedOnly { authorizedOnly = try await providers.setup(database: visit.database).stripe.captureMethod == "manual" }
+        if authorizedOnly {
+            // Captured when the order ships: nothing to wait for here.
+            model.authorized = true
+        } else if payments.contains(where: { $0.status == .authorized }) {
+            // A card payment being confirmed: the page looks again by itself, without script.
+            chrome.refresh = 2
+        } else {
+            model.payUrl = "/checkout/pay?order=\(order.id)"
         }
+        return try visit.page("storefront/confirmation", model, chrome: chrome)
     }
 
     /// The order, when the browser holds the secret of the cart it came from or is signed in as
@@ -118,30 +119,30 @@ struct CheckoutPageRoutes {
         let fields = try await visit.form()
         guard let cookie = visit.cartCookie, let cart = await visit.anyCart() else { return pages.redirect(to: "/cart") }
         if cart.status != "active", let orderID = cart.orderId { return pages.redirect(to: "/orders/\(orderID)") }
-        let names = ["email", "name", "line1", "line2", "city", "region", "postalCode", "country", "paymentMethod"]
-        var values: [String: String] = [:]
-        for name in names { values[name] = String((fields[name] ?? "").prefix(300)) }
-        let address = Address(name: values["name"] ?? "", line1: values["line1"] ?? "", line2: fields.text("line2"), city: values["city"] ?? "",
-                              region: fields.text("region"), postalCode: values["postalCode"] ?? "", country: values["country"] ?? "")
-        let method = fields.text("paymentMethod") ?? "card"
-        let input = Checkout.Input(email: values["email"] ?? "", shippingAddress: address, paymentMethod: method)
-        let customer = await visit.customer()
-        let checkout = Checkout(database: visit.database)
+        let (input, values) = Self.checkoutInput(fields)
         let order: Order
         do {
-            _ = try Checkout.validate(input)
-            let provider = try await providers.defaultProvider(database: visit.database)
-            let result = try await visit.database.write { sql in
-                try await checkout.complete(cartID: cookie.id, access: .secret(cookie.secret), input: input, customerID: customer?.id, cardProvider: provider, on: sql)
-            }
-            if result.created { metrics.orderCreated() }
-            order = result.order
+            let placed = try await OrderPlacement(providers: providers, metrics: metrics)
+                .place(cartID: cookie.id, access: .secret(cookie.secret), input: input, customerID: await visit.customer()?.id, idempotency: nil, database: visit.database)
+            guard case .value(let value) = placed else { return pages.redirect(to: "/cart") }
+            order = value.order
         } catch let problem as Problem where problem.status < 500 {
             let messages = FieldMessages(problem.errors.map { (Self.formField($0.field), $0.message) },
                                          general: problem.errors.isEmpty ? (problem.detail ?? problem.title) : "Check the fields marked below.")
             return try await form(visit, cart: cart, values: values, errors: messages, status: .unprocessableContent)
         }
         return pages.redirect(to: order.paymentMethod == "card" ? "/checkout/pay?order=\(order.id)" : "/orders/\(order.id)", cookies: visit.baseCookies)
+    }
+
+    /// The checkout form as the checkout API's input, and the values to show again.
+    static func checkoutInput(_ fields: FormFields) -> (Checkout.Input, [String: String]) {
+        let names = ["email", "name", "line1", "line2", "city", "region", "postalCode", "country", "paymentMethod"]
+        var values: [String: String] = [:]
+        for name in names { values[name] = String((fields[name] ?? "").prefix(300)) }
+        let address = Address(name: values["name"] ?? "", line1: values["line1"] ?? "", line2: fields.text("line2"), city: values["city"] ?? "",
+                              region: fields.text("region"), postalCode: values["postalCode"] ?? "", country: values["country"] ?? "")
+        let method = fields.text("paymentMethod") ?? "card"
+        return (Checkout.Input(email: values["email"] ?? "", shippingAddress: address, paymentMethod: method), values)
     }
 
     /// `shippingAddress.city` → `city`, the form's own field names.
