@@ -8,7 +8,8 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
         guard trimmed.utf8.count <= 254, !trimmed.isEmpty else { return nil }
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2 else { return nil }
-        let local = parts[0], domain = parts[1]
+        let local = parts[0]
+        let domain = parts[1]
         guard !local.isEmpty, local.utf8.count <= 64, !domain.isEmpty else { return nil }
         guard trimmed.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && !"<>()[],;:\\\"".unicodeScalars.contains($0) }) else {
             return nil

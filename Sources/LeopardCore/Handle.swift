@@ -8,8 +8,9 @@ public struct Handle: Hashable, Sendable, CustomStringConvertible {
     public init?(validating text: String) {
         let bytes = Array(text.utf8)
         guard !bytes.isEmpty, bytes.count <= Self.maximumLength,
-              bytes.allSatisfy({ Slug.isAllowed($0) }),
-              bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-"), !text.contains("--") else { return nil }
+            bytes.allSatisfy({ Slug.isAllowed($0) }),
+            bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-"), !text.contains("--")
+        else { return nil }
         self.value = text
     }
 

@@ -36,7 +36,8 @@ public struct Hostname: Hashable, Sendable, CustomStringConvertible {
             guard !label.isEmpty else { throw .badLabel }
             guard label.utf8.count <= 63 else { throw .tooLong }
             guard label.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }),
-                  label.first != "-", label.last != "-" else { throw .badLabel }
+                label.first != "-", label.last != "-"
+            else { throw .badLabel }
         }
         guard labels.count >= 2 else { throw .singleLabel }
         if let last = labels.last, last.utf8.allSatisfy({ (0x30...0x39).contains($0) }) { throw .ipAddress }

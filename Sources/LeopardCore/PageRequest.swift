@@ -89,7 +89,8 @@ public enum Cursor {
 
     public static func decode(_ cursor: String) -> String? {
         guard cursor.utf8.count <= 512, let data = Base64URL.decode(cursor),
-              let text = String(data: data, encoding: .utf8), text.hasPrefix("v1:") else {
+            let text = String(data: data, encoding: .utf8), text.hasPrefix("v1:")
+        else {
             return nil
         }
         return String(text.dropFirst(3))

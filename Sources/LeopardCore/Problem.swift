@@ -71,18 +71,23 @@ public struct Problem: Error, Sendable, Equatable {
     }
 
     public static func unavailable(_ detail: String, retryAfterSeconds: Int? = nil) -> Problem {
-        Problem(status: 503, type: base + "unavailable", title: "Service unavailable", detail: detail, headers: retryAfterSeconds.map { ["Retry-After": String($0)] } ?? [:])
+        Problem(
+            status: 503, type: base + "unavailable", title: "Service unavailable", detail: detail,
+            headers: retryAfterSeconds.map { ["Retry-After": String($0)] } ?? [:])
     }
 
     /// A write to a store whose database is being moved to another server: it is read-only for
     /// the moment.
     public static var storeReadOnly: Problem {
-        Problem(status: 503, type: base + "read-only", title: "Store is read-only for a moment",
-                detail: "This store is moving to another server; changes are paused for a few seconds. Nothing was changed: try again shortly.",
-                headers: ["Retry-After": "5"])
+        Problem(
+            status: 503, type: base + "read-only", title: "Store is read-only for a moment",
+            detail: "This store is moving to another server; changes are paused for a few seconds. Nothing was changed: try again shortly.",
+            headers: ["Retry-After": "5"])
     }
 
     public static func internalError(requestID: String?) -> Problem {
-        Problem(status: 500, type: base + "internal", title: "Internal error", detail: "Something went wrong on our side" + (requestID.map { " (request \($0))" } ?? "") + ".")
+        Problem(
+            status: 500, type: base + "internal", title: "Internal error",
+            detail: "Something went wrong on our side" + (requestID.map { " (request \($0))" } ?? "") + ".")
     }
 }

@@ -60,7 +60,8 @@ public struct Slug: Hashable, Sendable, CustomStringConvertible {
     /// `text` with accents folded, lower-cased, and every run of other characters turned into one
     /// hyphen, cut to `maximumLength` without a trailing hyphen.
     public static func hyphenated(_ text: String, maximumLength: Int) -> String {
-        let folded = text
+        let folded =
+            text
             .folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
             .lowercased()
         var output: [UInt8] = []

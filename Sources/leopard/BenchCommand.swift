@@ -8,7 +8,8 @@ import LeopardServer
 import Logging
 
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure the platform on this machine.", subcommands: [ProvisionBench.self, DedicatedBench.self])
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Measure the platform on this machine.", subcommands: [ProvisionBench.self, DedicatedBench.self])
 }
 
 /// Creates stores through the provisioning saga and reports latency percentiles. The owner's
@@ -27,7 +28,9 @@ struct ProvisionBench: AsyncParsableCommand {
     @Option(help: "Spare store databases made before the timing starts (the warm pool).") var spareStores: Int = 0
 
     func run() async throws {
-        guard count > 0, concurrency > 0, (4...31).contains(bcryptCost) else { throw ValidationError("count and concurrency must be positive; bcrypt cost 4-31") }
+        guard count > 0, concurrency > 0, (4...31).contains(bcryptCost) else {
+            throw ValidationError("count and concurrency must be positive; bcrypt cost 4-31")
+        }
         let temporary = dataDir == nil
         let directory = URL(fileURLWithPath: dataDir ?? NSTemporaryDirectory() + "leopard-bench-\(UUID().uuidString)", isDirectory: true)
         var configuration = ServerConfiguration()
@@ -70,10 +73,16 @@ struct ProvisionBench: AsyncParsableCommand {
                     return ((clock.now - start).milliseconds, result.attempt.steps)
                 }
             }
-            while next < min(concurrency, count) { submit(next); next += 1 }
+            while next < min(concurrency, count) {
+                submit(next)
+                next += 1
+            }
             while let result = try await group.next() {
                 results.append(result)
-                if next < count { submit(next); next += 1 }
+                if next < count {
+                    submit(next)
+                    next += 1
+                }
             }
             return results
         }
@@ -81,7 +90,10 @@ struct ProvisionBench: AsyncParsableCommand {
 
         let latencies = samples.map(\.0).sorted()
         print("storage: \(configuration.storage.rawValue)  stores: \(count)  concurrency: \(concurrency)  spares ready: \(spareStores)")
-        print(String(format: "provisioning ms: p50 %.1f  p95 %.1f  p99 %.1f  mean %.1f  max %.1f", percentile(latencies, 0.50), percentile(latencies, 0.95), percentile(latencies, 0.99), latencies.reduce(0, +) / Double(latencies.count), latencies.last ?? 0))
+        print(
+            String(
+                format: "provisioning ms: p50 %.1f  p95 %.1f  p99 %.1f  mean %.1f  max %.1f", percentile(latencies, 0.50), percentile(latencies, 0.95),
+                percentile(latencies, 0.99), latencies.reduce(0, +) / Double(latencies.count), latencies.last ?? 0))
         print(String(format: "throughput: %.1f stores/s (%.0f ms wall)", Double(count) / (wall / 1000), wall))
         for step in ProvisioningStep.allCases {
             let times = samples.compactMap { $0.1.first(where: { $0.step == step }).map { Double($0.microseconds) / 1000 } }.sorted()
@@ -121,8 +133,10 @@ struct DedicatedBench: AsyncParsableCommand {
         logger.logLevel = .warning
         configuration.logLevel = .warning
         let services = try await LeopardServices.start(configuration, logger: logger)
-        let created = try await services.provisioner.provision(ProvisioningRequest(
-            storeName: "Dedicated Bench", slug: try Slug(validating: "dedicated-bench"), ownerEmail: EmailAddress("owner@bench.test")!, ownerPasswordHash: nil))
+        let created = try await services.provisioner.provision(
+            ProvisioningRequest(
+                storeName: "Dedicated Bench", slug: try Slug(validating: "dedicated-bench"), ownerEmail: EmailAddress("owner@bench.test")!,
+                ownerPasswordHash: nil))
         guard let tenant = try await services.registry.setDedicated(id: created.tenant.id, true) else { throw ValidationError("the store vanished") }
         let clock = ContinuousClock()
         var times: [Double] = []
@@ -141,7 +155,8 @@ struct DedicatedBench: AsyncParsableCommand {
         }
         await services.shutdown()
         try? FileManager.default.removeItem(at: directory)
-        let sorted = times.sorted(), warmSorted = warm.sorted()
+        let sorted = times.sorted()
+        let warmSorted = warm.sorted()
         let p = ProvisionBench.percentile
         print("dedicated instance cold start (spawn to first answer), \(runs) runs")
         print(String(format: "cold start ms: p50 %.1f  p95 %.1f  max %.1f", p(sorted, 0.5), p(sorted, 0.95), sorted.last ?? 0))

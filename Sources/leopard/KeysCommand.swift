@@ -27,7 +27,8 @@ struct KeysRotateCommand: AsyncParsableCommand {
         let fromEnvironment = !(configuration.secretKey ?? "").isEmpty
         if fromEnvironment {
             guard !(configuration.previousSecretKey ?? "").isEmpty else {
-                throw ValidationError("the key comes from LEOPARD_SECRET_KEY: set it to the new key and LEOPARD_SECRET_KEY_PREVIOUS to the old one, then run this again")
+                throw ValidationError(
+                    "the key comes from LEOPARD_SECRET_KEY: set it to the new key and LEOPARD_SECRET_KEY_PREVIOUS to the old one, then run this again")
             }
         } else {
             guard FileManager.default.fileExists(atPath: configuration.keyFile.path) else {

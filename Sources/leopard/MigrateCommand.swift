@@ -4,7 +4,8 @@ import LeopardPlatform
 import LeopardServer
 
 struct MigrateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply pending migrations to the platform database and to every store database.")
+    static let configuration = CommandConfiguration(
+        commandName: "migrate", abstract: "Apply pending migrations to the platform database and to every store database.")
 
     @OptionGroup var platform: PlatformOptions
 
@@ -25,7 +26,8 @@ struct MigrateCommand: AsyncParsableCommand {
         }
         await services.shutdown()
         for report in reports {
-            let outcome = report.failure.map { "FAILED: \($0)" } ?? (report.applied.isEmpty ? "up to date" : "applied \(report.applied.joined(separator: ", "))")
+            let outcome =
+                report.failure.map { "FAILED: \($0)" } ?? (report.applied.isEmpty ? "up to date" : "applied \(report.applied.joined(separator: ", "))")
             print("\(report.tenantID) \(report.slug): \(outcome)")
         }
         print("\(reports.count) stores, \(reports.filter { !$0.applied.isEmpty }.count) migrated, \(reports.filter { $0.failure != nil }.count) failed")

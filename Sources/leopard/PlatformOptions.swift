@@ -9,7 +9,10 @@ struct PlatformOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Where the platform keeps its files (SQLite databases, key file).", valueName: "dir"))
     var dataDir: String = ProcessInfo.processInfo.environment["LEOPARD_DATA_DIR"] ?? "./leopard-data"
 
-    @Option(help: ArgumentHelp("postgres://user:password@host:port/db for the platform and store databases; absent means embedded SQLite. Env: LEOPARD_DATABASE_URL.", valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "postgres://user:password@host:port/db for the platform and store databases; absent means embedded SQLite. Env: LEOPARD_DATABASE_URL.",
+            valueName: "url"))
     var databaseURL: String = ProcessInfo.processInfo.environment["LEOPARD_DATABASE_URL"] ?? ""
 
     @Option(help: ArgumentHelp("Stores answer at SLUG.<base-domain>. Env: LEOPARD_BASE_DOMAIN.", valueName: "domain"))

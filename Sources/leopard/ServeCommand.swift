@@ -19,10 +19,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Signups per minute per client address; 0 turns the limit off. Env: LEOPARD_SIGNUP_RATE_LIMIT.", valueName: "n"))
     var signupRateLimit: Int = Int(ProcessInfo.processInfo.environment["LEOPARD_SIGNUP_RATE_LIMIT"] ?? "") ?? 20
 
-    @Option(help: ArgumentHelp("Store databases kept ready so that signups only claim one (the warm pool); 0 makes each at signup. Env: LEOPARD_SPARE_STORES.", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Store databases kept ready so that signups only claim one (the warm pool); 0 makes each at signup. Env: LEOPARD_SPARE_STORES.", valueName: "n"))
     var spareStores: Int = Int(ProcessInfo.processInfo.environment["LEOPARD_SPARE_STORES"] ?? "") ?? 8
 
-    @Option(help: ArgumentHelp("The platform's address as people reach it, when behind a proxy (e.g. https://shops.example.com). Env: LEOPARD_PUBLIC_URL.", valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "The platform's address as people reach it, when behind a proxy (e.g. https://shops.example.com). Env: LEOPARD_PUBLIC_URL.", valueName: "url"))
     var publicURL: String = ProcessInfo.processInfo.environment["LEOPARD_PUBLIC_URL"] ?? ""
 
     @Option(help: ArgumentHelp("Back up every store this often: 90s, 30m, 24h, 7d. Env: LEOPARD_BACKUP_EVERY.", valueName: "interval"))
@@ -34,19 +38,32 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where scheduled backups go (default: <data-dir>/backups). Env: LEOPARD_BACKUP_DIR.", valueName: "dir"))
     var backupDir: String = ProcessInfo.processInfo.environment["LEOPARD_BACKUP_DIR"] ?? ""
 
-    @Option(help: ArgumentHelp("DNS server for custom domain checks, HOST[:PORT] (default: the first nameserver of /etc/resolv.conf). Env: LEOPARD_DNS_SERVER.", valueName: "address"))
+    @Option(
+        help: ArgumentHelp(
+            "DNS server for custom domain checks, HOST[:PORT] (default: the first nameserver of /etc/resolv.conf). Env: LEOPARD_DNS_SERVER.",
+            valueName: "address"))
     var dnsServer: String = ProcessInfo.processInfo.environment["LEOPARD_DNS_SERVER"] ?? ""
 
-    @Option(help: ArgumentHelp("Serve only this store, as its dedicated instance: every request must carry the platform's signature. The platform starts such instances itself. Env: LEOPARD_DEDICATED_TENANT.", valueName: "tenant id"))
+    @Option(
+        help: ArgumentHelp(
+            "Serve only this store, as its dedicated instance: every request must carry the platform's signature. The platform starts such instances itself. Env: LEOPARD_DEDICATED_TENANT.",
+            valueName: "tenant id"))
     var tenant: String = ProcessInfo.processInfo.environment["LEOPARD_DEDICATED_TENANT"] ?? ""
 
-    @Option(help: ArgumentHelp("Stop a dedicated store's instance after it has been idle this long (s, m, h). Env: LEOPARD_IDLE_TIMEOUT.", valueName: "duration"))
+    @Option(
+        help: ArgumentHelp("Stop a dedicated store's instance after it has been idle this long (s, m, h). Env: LEOPARD_IDLE_TIMEOUT.", valueName: "duration"))
     var idleTimeout: String = ProcessInfo.processInfo.environment["LEOPARD_IDLE_TIMEOUT"] ?? "5m"
 
-    @Option(help: ArgumentHelp("Send dedicated stores' requests to instances an orchestrator runs (Knative, Cloud Run) instead of starting them here: a URL with {slug} or {id}, e.g. http://leopard-store-{slug}.dedicated.svc.cluster.local. Env: LEOPARD_DEDICATED_UPSTREAM.", valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "Send dedicated stores' requests to instances an orchestrator runs (Knative, Cloud Run) instead of starting them here: a URL with {slug} or {id}, e.g. http://leopard-store-{slug}.dedicated.svc.cluster.local. Env: LEOPARD_DEDICATED_UPSTREAM.",
+            valueName: "url"))
     var dedicatedUpstream: String = ProcessInfo.processInfo.environment["LEOPARD_DEDICATED_UPSTREAM"] ?? ""
 
-    @Option(help: ArgumentHelp("Proxies whose X-Forwarded-For names the client, as addresses or networks (10.0.0.0/8,fd00::/8): a load balancer or ingress on another machine. This machine is always trusted. Env: LEOPARD_TRUSTED_PROXIES.", valueName: "networks"))
+    @Option(
+        help: ArgumentHelp(
+            "Proxies whose X-Forwarded-For names the client, as addresses or networks (10.0.0.0/8,fd00::/8): a load balancer or ingress on another machine. This machine is always trusted. Env: LEOPARD_TRUSTED_PROXIES.",
+            valueName: "networks"))
     var trustedProxies: String = ProcessInfo.processInfo.environment["LEOPARD_TRUSTED_PROXIES"] ?? ""
 
     func run() async throws {
@@ -80,8 +97,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.idleTimeout = idle
         if !dedicatedUpstream.isEmpty {
             guard let url = URL(string: dedicatedUpstream.replacingOccurrences(of: "{slug}", with: "s").replacingOccurrences(of: "{id}", with: "i")),
-                  ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
-                  dedicatedUpstream.contains("{slug}") || dedicatedUpstream.contains("{id}") else {
+                ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
+                dedicatedUpstream.contains("{slug}") || dedicatedUpstream.contains("{id}")
+            else {
                 throw ValidationError("--dedicated-upstream must be an http(s) URL naming the store with {slug} or {id}")
             }
             configuration.dedicatedUpstream = dedicatedUpstream
@@ -97,7 +115,8 @@ struct ServeCommand: AsyncParsableCommand {
         let newToken = services.newOperatorToken
         let app = buildApplication(services) {
             let base = configured.platformURL.absoluteString
-            say("""
+            say(
+                """
                 Leopard is running (\(storage)).
                   Platform:  \(base)/
                   Stores:    \(configured.storeURL(slug: "SLUG"))/
@@ -105,10 +124,11 @@ struct ServeCommand: AsyncParsableCommand {
                                -d '{"storeName":"Acme Tools","ownerEmail":"owner@acme.test","ownerPassword":"correct horse battery"}'
                 """)
             if let newToken {
-                say("""
-                  Operator token (shown once, stored hashed; set LEOPARD_OPERATOR_TOKEN to choose your own):
-                    \(newToken)
-                """)
+                say(
+                    """
+                      Operator token (shown once, stored hashed; set LEOPARD_OPERATOR_TOKEN to choose your own):
+                        \(newToken)
+                    """)
             }
         }
         // The databases close after every service has stopped (the server, the webhook worker),

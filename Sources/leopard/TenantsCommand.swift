@@ -4,7 +4,8 @@ import LeopardOperations
 import LeopardServer
 
 struct TenantsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tenants", abstract: "Stores, beyond what the control-plane API does.", subcommands: [TenantsMoveCommand.self])
+    static let configuration = CommandConfiguration(
+        commandName: "tenants", abstract: "Stores, beyond what the control-plane API does.", subcommands: [TenantsMoveCommand.self])
 }
 
 struct TenantsMoveCommand: AsyncParsableCommand {

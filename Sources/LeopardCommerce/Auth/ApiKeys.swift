@@ -31,10 +31,12 @@ public struct ApiKeys: Sendable {
         let secret = Self.prefix + SecureToken.make()
         let hint = String(secret.suffix(4))
         try await database.write { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO api_keys (id, name, secret_sha256, hint, created_by, created_at)
                 VALUES (\(bind: id), \(bind: name), \(bind: TokenDigest.hex(secret)), \(bind: hint), \(bind: createdBy), \(bind: now.stamp))
-                """).run()
+                """
+            ).run()
         }
         return Key(id: id, name: name, hint: hint, createdBy: createdBy, createdAt: now.stamp, lastUsedAt: nil, revokedAt: nil, secret: secret)
     }
@@ -42,10 +44,12 @@ public struct ApiKeys: Sendable {
     public func list(page: PageRequest) async throws -> Page<Key> {
         let after = page.after ?? ""
         let rows = try await database.read { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 SELECT id, name, hint, created_by, created_at, last_used_at, revoked_at FROM api_keys
                 WHERE id > \(bind: after) ORDER BY id LIMIT \(bind: page.limit + 1)
-                """).all()
+                """
+            ).all()
         }
         let keys = try rows.map { row in
             Key(

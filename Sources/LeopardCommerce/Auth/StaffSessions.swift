@@ -39,10 +39,12 @@ public struct StaffSessions: Sendable {
         let token = Self.prefix + SecureToken.make()
         let expires = now.addingTimeInterval(Self.lifetime).stamp
         try await database.write { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO staff_sessions (id, staff_id, token_sha256, created_at, expires_at)
                 VALUES (\(bind: Identifier.make("ses", date: now)), \(bind: staffID), \(bind: TokenDigest.hex(token)), \(bind: now.stamp), \(bind: expires))
-                """).run()
+                """
+            ).run()
         }
         return Issued(token: token, expiresAt: expires)
     }
@@ -54,15 +56,21 @@ public struct StaffSessions: Sendable {
         let session = Self.prefix + SecureToken.make()
         let expires = now.addingTimeInterval(Self.lifetime).stamp
         let redeemed = try await database.write { sql -> Bool in
-            guard let row = try await sql.raw("""
-                UPDATE staff_members SET password_hash = \(bind: passwordHash), setup_token_sha256 = NULL, setup_token_expires_at = NULL, updated_at = \(bind: now.stamp)
-                WHERE setup_token_sha256 = \(bind: digest) AND setup_token_expires_at > \(bind: now.stamp)
-                RETURNING id
-                """).first() else { return false }
-            try await sql.raw("""
+            guard
+                let row = try await sql.raw(
+                    """
+                    UPDATE staff_members SET password_hash = \(bind: passwordHash), setup_token_sha256 = NULL, setup_token_expires_at = NULL, updated_at = \(bind: now.stamp)
+                    WHERE setup_token_sha256 = \(bind: digest) AND setup_token_expires_at > \(bind: now.stamp)
+                    RETURNING id
+                    """
+                ).first()
+            else { return false }
+            try await sql.raw(
+                """
                 INSERT INTO staff_sessions (id, staff_id, token_sha256, created_at, expires_at)
                 VALUES (\(bind: Identifier.make("ses", date: now)), \(bind: try row.decode(column: "id", as: String.self)), \(bind: TokenDigest.hex(session)), \(bind: now.stamp), \(bind: expires))
-                """).run()
+                """
+            ).run()
             return true
         }
         return redeemed ? Issued(token: session, expiresAt: expires) : nil
@@ -76,10 +84,12 @@ public struct StaffSessions: Sendable {
         let issued = try await database.write { sql -> Bool in
             guard let row = try await sql.raw("SELECT id FROM staff_members WHERE email = \(bind: email.lowercased())").first() else { return false }
             try await sql.raw("DELETE FROM staff_handoffs WHERE expires_at <= \(bind: now.stamp)").run()
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO staff_handoffs (token_sha256, staff_id, expires_at)
                 VALUES (\(bind: TokenDigest.hex(token)), \(bind: try row.decode(column: "id", as: String.self)), \(bind: now.addingTimeInterval(lifetime).stamp))
-                """).run()
+                """
+            ).run()
             return true
         }
         return issued ? token : nil
@@ -90,10 +100,12 @@ public struct StaffSessions: Sendable {
     public func handoffEmail(token: String, now: Date = Date()) async throws -> String? {
         guard token.hasPrefix("lph_"), token.utf8.count <= 100 else { return nil }
         return try await database.read { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 SELECT s.email FROM staff_handoffs h JOIN staff_members s ON s.id = h.staff_id
                 WHERE h.token_sha256 = \(bind: TokenDigest.hex(token)) AND h.expires_at > \(bind: now.stamp)
-                """).first()?.decode(column: "email", as: String.self)
+                """
+            ).first()?.decode(column: "email", as: String.self)
         }
     }
 
@@ -103,13 +115,19 @@ public struct StaffSessions: Sendable {
         let session = Self.prefix + SecureToken.make()
         let expires = now.addingTimeInterval(Self.lifetime).stamp
         let redeemed = try await database.write { sql -> Bool in
-            guard let row = try await sql.raw("""
-                DELETE FROM staff_handoffs WHERE token_sha256 = \(bind: TokenDigest.hex(token)) AND expires_at > \(bind: now.stamp) RETURNING staff_id
-                """).first() else { return false }
-            try await sql.raw("""
+            guard
+                let row = try await sql.raw(
+                    """
+                    DELETE FROM staff_handoffs WHERE token_sha256 = \(bind: TokenDigest.hex(token)) AND expires_at > \(bind: now.stamp) RETURNING staff_id
+                    """
+                ).first()
+            else { return false }
+            try await sql.raw(
+                """
                 INSERT INTO staff_sessions (id, staff_id, token_sha256, created_at, expires_at)
                 VALUES (\(bind: Identifier.make("ses", date: now)), \(bind: try row.decode(column: "staff_id", as: String.self)), \(bind: TokenDigest.hex(session)), \(bind: now.stamp), \(bind: expires))
-                """).run()
+                """
+            ).run()
             return true
         }
         return redeemed ? Issued(token: session, expiresAt: expires) : nil
@@ -119,14 +137,17 @@ public struct StaffSessions: Sendable {
     public func principal(token: String, now: Date = Date()) async throws -> StaffPrincipal? {
         let digest = TokenDigest.hex(token)
         let row = try await database.read { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 SELECT s.id AS session_id, s.token_sha256, m.id AS staff_id, m.email, m.role
                 FROM staff_sessions s JOIN staff_members m ON m.id = s.staff_id
                 WHERE s.token_sha256 = \(bind: digest) AND s.revoked_at IS NULL AND s.expires_at > \(bind: now.stamp)
-                """).first()
+                """
+            ).first()
         }
         guard let row, TokenDigest.matches(token, digest: try row.decode(column: "token_sha256", as: String.self)),
-              let role = StaffPrincipal.Role(rawValue: try row.decode(column: "role", as: String.self)) else { return nil }
+            let role = StaffPrincipal.Role(rawValue: try row.decode(column: "role", as: String.self))
+        else { return nil }
         return StaffPrincipal(
             staffID: try row.decode(column: "staff_id", as: String.self),
             email: try row.decode(column: "email", as: String.self),

@@ -12,7 +12,8 @@ struct CartReader {
     }
 
     func lines(cartID: String, currency: String) async throws -> [Line] {
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT ci.id, ci.variant_id, ci.quantity, v.product_id, v.title AS variant_title, v.sku, v.price, v.stock, v.track_inventory,
                    p.title AS product_title, p.status AS product_status
             FROM cart_items ci
@@ -20,7 +21,8 @@ struct CartReader {
             LEFT JOIN products p ON p.id = v.product_id
             WHERE ci.cart_id = \(bind: cartID)
             ORDER BY ci.created_at, ci.id
-            """).all()
+            """
+        ).all()
         return try rows.map { row in
             let quantity = try row.decode(column: "quantity", as: Int.self)
             let productID = try row.decode(column: "product_id", as: String?.self)
@@ -52,7 +54,8 @@ struct CartReader {
     }
 
     func cart(id: String) async throws -> Cart {
-        guard let row = try await sql.raw("SELECT id, status, email, order_id, created_at, updated_at, expires_at FROM carts WHERE id = \(bind: id)").first() else {
+        guard let row = try await sql.raw("SELECT id, status, email, order_id, created_at, updated_at, expires_at FROM carts WHERE id = \(bind: id)").first()
+        else {
             throw Problem.notFound("There is no cart \(id.prefix(64)).")
         }
         guard let settings = try await StoreSettings.load(on: sql) else { throw Problem.notFound("This store has no settings.") }

@@ -69,15 +69,19 @@ public struct Carts: Sendable {
             if Int.random(in: 0..<32) == 0 {
                 try await sql.raw("DELETE FROM carts WHERE id IN (SELECT id FROM carts WHERE expires_at < \(bind: now.stamp) LIMIT 100)").run()
             }
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO carts (id, secret_sha256, email, customer_id, status, created_at, updated_at, expires_at)
                 VALUES (\(bind: id), \(bind: TokenDigest.hex(secret)), \(bind: email), \(bind: customerID), 'active', \(bind: now.stamp), \(bind: now.stamp), \(bind: now.addingTimeInterval(Self.idleLifetime).stamp))
-                """).run()
+                """
+            ).run()
             for line in checked {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO cart_items (id, cart_id, variant_id, quantity, created_at)
                     VALUES (\(bind: Identifier.make("item", date: now)), \(bind: id), \(bind: line.variantID), \(bind: line.quantity), \(bind: now.stamp))
-                    """).run()
+                    """
+                ).run()
             }
         }
         var cart = try await get(id: id, access: .staff, now: now)
@@ -152,21 +156,28 @@ public struct Carts: Sendable {
         if let existing {
             try await sql.raw("UPDATE cart_items SET quantity = \(bind: total) WHERE id = \(bind: try existing.decode(column: "id", as: String.self))").run()
         } else {
-            let lines = try await sql.raw("SELECT COUNT(*) AS n FROM cart_items WHERE cart_id = \(bind: cartID)").first()?.decode(column: "n", as: Int.self) ?? 0
+            let lines =
+                try await sql.raw("SELECT COUNT(*) AS n FROM cart_items WHERE cart_id = \(bind: cartID)").first()?.decode(column: "n", as: Int.self) ?? 0
             if lines >= Self.maximumLines { throw Problem.conflict("A cart holds at most \(Self.maximumLines) different items.") }
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO cart_items (id, cart_id, variant_id, quantity, created_at)
                 VALUES (\(bind: Identifier.make("item", date: now)), \(bind: cartID), \(bind: variantID), \(bind: quantity), \(bind: now.stamp))
-                """).run()
+                """
+            ).run()
         }
     }
 
     /// 422 when the variant is not for sale here; 409 when its stock is below `quantity`.
     static func checkAvailable(variantID: String, quantity: Int, field: String, on sql: any SQLDatabase) async throws {
-        guard let row = try await sql.raw("""
-            SELECT v.stock, v.track_inventory, v.title, p.title AS product_title FROM product_variants v JOIN products p ON p.id = v.product_id
-            WHERE v.id = \(bind: variantID) AND p.status = 'active'
-            """).first() else {
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT v.stock, v.track_inventory, v.title, p.title AS product_title FROM product_variants v JOIN products p ON p.id = v.product_id
+                WHERE v.id = \(bind: variantID) AND p.status = 'active'
+                """
+            ).first()
+        else {
             throw Problem.invalid(field, "is not a product for sale in this store")
         }
         let stock = try row.decode(column: "stock", as: Int.self)
@@ -179,8 +190,11 @@ public struct Carts: Sendable {
     /// 404 unless the cart exists, has not expired and the caller holds its secret (or is staff).
     /// A wrong secret is a 404 too, so cart ids cannot be probed.
     @discardableResult
-    static func authorize(id: String, access: CartAccess, now: Date, on sql: any SQLDatabase) async throws -> (status: String, orderID: String?, email: String?, customerID: String?) {
-        guard let row = try await sql.raw("SELECT secret_sha256, status, order_id, expires_at, email, customer_id FROM carts WHERE id = \(bind: id)").first() else {
+    static func authorize(
+        id: String, access: CartAccess, now: Date, on sql: any SQLDatabase
+    ) async throws -> (status: String, orderID: String?, email: String?, customerID: String?) {
+        guard let row = try await sql.raw("SELECT secret_sha256, status, order_id, expires_at, email, customer_id FROM carts WHERE id = \(bind: id)").first()
+        else {
             throw Problem.notFound("There is no cart \(id.prefix(64)).")
         }
         if case .secret(let secret) = access {
@@ -192,7 +206,10 @@ public struct Carts: Sendable {
         if status == "active", try row.decode(column: "expires_at", as: String.self) < now.stamp {
             throw Problem.notFound("This cart has expired.")
         }
-        return (status, try row.decode(column: "order_id", as: String?.self), try row.decode(column: "email", as: String?.self), try row.decode(column: "customer_id", as: String?.self))
+        return (
+            status, try row.decode(column: "order_id", as: String?.self), try row.decode(column: "email", as: String?.self),
+            try row.decode(column: "customer_id", as: String?.self)
+        )
     }
 
     static func authorizeForChange(id: String, access: CartAccess, now: Date, on sql: any SQLDatabase) async throws {
@@ -203,6 +220,8 @@ public struct Carts: Sendable {
     }
 
     static func touch(_ cartID: String, now: Date, on sql: any SQLDatabase) async throws {
-        try await sql.raw("UPDATE carts SET updated_at = \(bind: now.stamp), expires_at = \(bind: now.addingTimeInterval(idleLifetime).stamp) WHERE id = \(bind: cartID)").run()
+        try await sql.raw(
+            "UPDATE carts SET updated_at = \(bind: now.stamp), expires_at = \(bind: now.addingTimeInterval(idleLifetime).stamp) WHERE id = \(bind: cartID)"
+        ).run()
     }
 }

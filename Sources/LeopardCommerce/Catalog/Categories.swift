@@ -34,10 +34,12 @@ public struct Categories: Sendable {
         let category = try validated(input, over: nil, now: now)
         try await database.write { sql in
             try await self.checkSlug(category.slug, id: category.id, on: sql)
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO categories (id, name, slug, description, position, created_at, updated_at)
                 VALUES (\(bind: category.id), \(bind: category.name), \(bind: category.slug), \(bind: category.description), \(bind: category.position), \(bind: category.createdAt), \(bind: category.updatedAt))
-                """).run()
+                """
+            ).run()
         }
         return category
     }
@@ -47,11 +49,13 @@ public struct Categories: Sendable {
             guard let current = try await self.find(id, on: sql) else { throw Problem.notFound("There is no category \(id.prefix(64)).") }
             let category = try self.validated(input, over: replacing ? nil : current, now: now, keeping: current)
             try await self.checkSlug(category.slug, id: id, on: sql)
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE categories SET name = \(bind: category.name), slug = \(bind: category.slug), description = \(bind: category.description),
                     position = \(bind: category.position), updated_at = \(bind: category.updatedAt)
                 WHERE id = \(bind: id)
-                """).run()
+                """
+            ).run()
             return category
         }
     }
@@ -84,7 +88,8 @@ public struct Categories: Sendable {
     }
 
     private func find(_ idOrSlug: String, on sql: any SQLDatabase) async throws -> Category? {
-        try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM categories WHERE id = \(bind: idOrSlug) OR slug = \(bind: idOrSlug) LIMIT 1").first().map(Self.category)
+        try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM categories WHERE id = \(bind: idOrSlug) OR slug = \(bind: idOrSlug) LIMIT 1").first().map(
+            Self.category)
     }
 
     private func checkSlug(_ slug: String, id: String, on sql: any SQLDatabase) async throws {

@@ -11,7 +11,9 @@ import SQLKit
 /// `options` is `Size=M;Colour=Red` (empty for a product without options), `tags` and `images`
 /// are separated by `;`, `category` is a category handle.
 public struct ProductCSV: Sendable {
-    public static let header = ["handle", "title", "description", "status", "category", "tags", "options", "sku", "price", "compare_at_price", "stock", "track_inventory", "images"]
+    public static let header = [
+        "handle", "title", "description", "status", "category", "tags", "options", "sku", "price", "compare_at_price", "stock", "track_inventory", "images",
+    ]
     public static let maximumRows = 10_000
 
     public let catalog: ProductCatalog
@@ -38,22 +40,24 @@ public struct ProductCSV: Sendable {
                 for product in try await ProductLoader(sql: sql, currency: currency).load(ids: chunk) {
                     for (index, variant) in product.variants.enumerated() {
                         let first = index == 0
-                        let options = product.options.compactMap { option in variant.options[option.name].map { "\(option.name)=\($0)" } }.joined(separator: ";")
-                        lines.append(CSV.line([
-                            product.slug,
-                            first ? product.title : "",
-                            first ? product.description : "",
-                            first ? product.status.rawValue : "",
-                            first ? product.categoryId.flatMap { handles[$0] } ?? "" : "",
-                            first ? product.tags.joined(separator: ";") : "",
-                            options,
-                            variant.sku ?? "",
-                            String(variant.price.amount),
-                            variant.compareAtPrice.map { String($0.amount) } ?? "",
-                            String(variant.stock),
-                            variant.trackInventory ? "true" : "false",
-                            first ? product.images.map(\.url).joined(separator: ";") : "",
-                        ]))
+                        let options = product.options.compactMap { option in variant.options[option.name].map { "\(option.name)=\($0)" } }.joined(
+                            separator: ";")
+                        lines.append(
+                            CSV.line([
+                                product.slug,
+                                first ? product.title : "",
+                                first ? product.description : "",
+                                first ? product.status.rawValue : "",
+                                first ? product.categoryId.flatMap { handles[$0] } ?? "" : "",
+                                first ? product.tags.joined(separator: ";") : "",
+                                options,
+                                variant.sku ?? "",
+                                String(variant.price.amount),
+                                variant.compareAtPrice.map { String($0.amount) } ?? "",
+                                String(variant.stock),
+                                variant.trackInventory ? "true" : "false",
+                                first ? product.images.map(\.url).joined(separator: ";") : "",
+                            ]))
                     }
                 }
             }
@@ -126,7 +130,8 @@ public struct ProductCSV: Sendable {
         let catalog = self.catalog
         let checked = inputs
         return try await catalog.database.write { sql in
-            var created = 0, updated = 0
+            var created = 0
+            var updated = 0
             let categories = try await sql.raw("SELECT id, slug FROM categories").all()
             var categoryIDs: [String: String] = [:]
             for row in categories { categoryIDs[try row.decode(column: "slug", as: String.self)] = try row.decode(column: "id", as: String.self) }
@@ -147,7 +152,9 @@ public struct ProductCSV: Sendable {
                     if problem.errors.isEmpty { writeErrors.append(.init(field: "lines.\(entry.line)", message: problem.detail ?? problem.title)) }
                 }
             }
-            guard writeErrors.isEmpty else { throw Problem.validation(writeErrors, detail: "No product was imported; fix the lines named and send the file again.") }
+            guard writeErrors.isEmpty else {
+                throw Problem.validation(writeErrors, detail: "No product was imported; fix the lines named and send the file again.")
+            }
             return Report(created: created, updated: updated)
         }
     }
@@ -177,7 +184,9 @@ public struct ProductCSV: Sendable {
         input.description = first["description"] ?? ""
         input.status = text("status", first) ?? "active"
         input.tags = text("tags", first)?.split(separator: ";").map { String($0) } ?? []
-        input.images = text("images", first)?.split(separator: ";").map { ProductInput.ImageInput(id: nil, url: String($0).trimmingWhitespace(), alt: nil, position: nil) } ?? []
+        input.images =
+            text("images", first)?.split(separator: ";").map { ProductInput.ImageInput(id: nil, url: String($0).trimmingWhitespace(), alt: nil, position: nil) }
+            ?? []
 
         var optionNames: [String] = []
         var optionValues: [String: [String]] = [:]
@@ -196,20 +205,25 @@ public struct ProductCSV: Sendable {
             }
             var track = true
             if let value = text("track_inventory", row.values)?.lowercased() {
-                if ["true", "yes", "1"].contains(value) { track = true } else if ["false", "no", "0"].contains(value) { track = false } else {
+                if ["true", "yes", "1"].contains(value) {
+                    track = true
+                } else if ["false", "no", "0"].contains(value) {
+                    track = false
+                } else {
                     errors.append(.init(field: "lines.\(row.line).track_inventory", message: "must be true or false"))
                 }
             }
-            variants.append(ProductInput.VariantInput(
-                id: nil,
-                sku: text("sku", row.values),
-                title: nil,
-                options: options,
-                price: integer("price", row, required: true).map { MoneyInput(amount: $0) },
-                compareAtPrice: integer("compare_at_price", row, required: false).map { MoneyInput(amount: $0) },
-                stock: integer("stock", row, required: false) ?? 0,
-                trackInventory: track
-            ))
+            variants.append(
+                ProductInput.VariantInput(
+                    id: nil,
+                    sku: text("sku", row.values),
+                    title: nil,
+                    options: options,
+                    price: integer("price", row, required: true).map { MoneyInput(amount: $0) },
+                    compareAtPrice: integer("compare_at_price", row, required: false).map { MoneyInput(amount: $0) },
+                    stock: integer("stock", row, required: false) ?? 0,
+                    trackInventory: track
+                ))
         }
         input.options = optionNames.map { ProductOption(name: $0, values: optionValues[$0] ?? []) }
         input.variants = variants

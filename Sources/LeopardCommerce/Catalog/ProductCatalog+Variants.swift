@@ -22,24 +22,32 @@ extension ProductCatalog {
             let variantOptions = try JSONText.encode(variant.options)
             let price = variant.price ?? 0
             if let variantID = variant.id, let old = before[variantID] {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     UPDATE product_variants SET position = \(bind: position), sku = \(bind: variant.sku), title = \(bind: variantTitle), options_json = \(bind: variantOptions),
                         price = \(bind: price), compare_at_price = \(bind: variant.compareAtPrice), stock = \(bind: variant.stock),
                         track_inventory = \(bind: variant.trackInventory ? 1 : 0), updated_at = \(bind: stamp)
                     WHERE id = \(bind: variantID)
-                    """).run()
+                    """
+                ).run()
                 if old.stock != variant.stock {
-                    try await Inventory.record(variantID: variantID, delta: variant.stock - old.stock, stockAfter: variant.stock, reason: "product_update", reference: productID, actor: actor, now: now, on: sql)
+                    try await Inventory.record(
+                        variantID: variantID, delta: variant.stock - old.stock, stockAfter: variant.stock, reason: "product_update", reference: productID,
+                        actor: actor, now: now, on: sql)
                 }
             } else {
                 let variantID = Identifier.make("var", date: now)
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO product_variants (id, product_id, position, sku, title, options_json, price, compare_at_price, stock, track_inventory, created_at, updated_at)
                     VALUES (\(bind: variantID), \(bind: productID), \(bind: position), \(bind: variant.sku), \(bind: variantTitle), \(bind: variantOptions), \(bind: price),
                         \(bind: variant.compareAtPrice), \(bind: variant.stock), \(bind: variant.trackInventory ? 1 : 0), \(bind: stamp), \(bind: stamp))
-                    """).run()
+                    """
+                ).run()
                 if variant.stock != 0 {
-                    try await Inventory.record(variantID: variantID, delta: variant.stock, stockAfter: variant.stock, reason: "initial", reference: productID, actor: actor, now: now, on: sql)
+                    try await Inventory.record(
+                        variantID: variantID, delta: variant.stock, stockAfter: variant.stock, reason: "initial", reference: productID, actor: actor, now: now,
+                        on: sql)
                 }
             }
         }
@@ -50,15 +58,20 @@ extension ProductCatalog {
     static func saveImages(_ draft: ProductDraft, productID: String, now: Date, on sql: any SQLDatabase) async throws -> [String] {
         let stamp = now.stamp
         var previous = try await sql.raw("SELECT id, url, file_name FROM product_images WHERE product_id = \(bind: productID)").all().map {
-            (id: try $0.decode(column: "id", as: String.self), url: try $0.decode(column: "url", as: String.self), file: try $0.decode(column: "file_name", as: String?.self))
+            (
+                id: try $0.decode(column: "id", as: String.self), url: try $0.decode(column: "url", as: String.self),
+                file: try $0.decode(column: "file_name", as: String?.self)
+            )
         }
         try await sql.raw("DELETE FROM product_images WHERE product_id = \(bind: productID)").run()
         for (position, image) in draft.images.enumerated() {
             let kept = previous.firstIndex { $0.url == image.url }.map { previous.remove(at: $0) }
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO product_images (id, product_id, url, alt, position, file_name, created_at)
                 VALUES (\(bind: kept?.id ?? Identifier.make("img", date: now)), \(bind: productID), \(bind: image.url), \(bind: image.alt), \(bind: position), \(bind: kept?.file), \(bind: stamp))
-                """).run()
+                """
+            ).run()
         }
         return previous.compactMap(\.file)
     }

@@ -25,7 +25,9 @@ public struct ProductCatalog: Sendable {
     }
 
     /// `PUT` (replace: absent fields take their defaults) or `PATCH` (absent fields stay).
-    public func update(id: String, with input: ProductInput, replacing: Bool, actor: String, now: Date = Date()) async throws -> (product: Product, orphanedFiles: [String]) {
+    public func update(
+        id: String, with input: ProductInput, replacing: Bool, actor: String, now: Date = Date()
+    ) async throws -> (product: Product, orphanedFiles: [String]) {
         let currency = self.currency
         let orphans = try await database.write { sql in
             guard let existing = try await ProductLoader(sql: sql, currency: currency).load(ids: [id]).first else {
@@ -34,7 +36,11 @@ public struct ProductCatalog: Sendable {
             var base = replacing ? ProductDraft.empty : ProductDraft(existing)
             if replacing {
                 // A replacement keeps the variants' identity (carts and orders point at them).
-                base.variants = existing.variants.map { ProductDraft.Variant(id: $0.id, sku: $0.sku, title: $0.title, options: $0.options, price: $0.price.amount, compareAtPrice: $0.compareAtPrice?.amount, stock: $0.stock, trackInventory: $0.trackInventory) }
+                base.variants = existing.variants.map {
+                    ProductDraft.Variant(
+                        id: $0.id, sku: $0.sku, title: $0.title, options: $0.options, price: $0.price.amount, compareAtPrice: $0.compareAtPrice?.amount,
+                        stock: $0.stock, trackInventory: $0.trackInventory)
+                }
                 if input.variants == nil && !(input.options ?? []).isEmpty { base.variants = [] }
             }
             let draft = try base.applying(input, storeCurrency: currency, existing: existing)
@@ -76,16 +82,20 @@ public struct ProductCatalog: Sendable {
         let tagsText = draft.tags.joined(separator: " ")
 
         if existing == nil {
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO products (id, title, slug, description, status, category_id, options_json, tags_text, min_price, created_at, updated_at)
                 VALUES (\(bind: id), \(bind: title), \(bind: slug), \(bind: draft.description), \(bind: draft.status.rawValue), \(bind: draft.categoryId), \(bind: options), \(bind: tagsText), \(bind: minPrice), \(bind: stamp), \(bind: stamp))
-                """).run()
+                """
+            ).run()
         } else {
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE products SET title = \(bind: title), slug = \(bind: slug), description = \(bind: draft.description), status = \(bind: draft.status.rawValue),
                     category_id = \(bind: draft.categoryId), options_json = \(bind: options), tags_text = \(bind: tagsText), min_price = \(bind: minPrice), updated_at = \(bind: stamp)
                 WHERE id = \(bind: id)
-                """).run()
+                """
+            ).run()
         }
 
         try await Self.saveVariants(draft, productID: id, existing: existing, actor: actor, now: now, on: sql)
@@ -153,13 +163,19 @@ public struct ProductCatalog: Sendable {
             guard try await sql.raw("SELECT id FROM products WHERE id = \(bind: productID)").first() != nil else {
                 throw Problem.notFound("There is no product \(productID.prefix(64)).")
             }
-            let count = try await sql.raw("SELECT COUNT(*) AS n FROM product_images WHERE product_id = \(bind: productID)").first()?.decode(column: "n", as: Int.self) ?? 0
+            let count =
+                try await sql.raw("SELECT COUNT(*) AS n FROM product_images WHERE product_id = \(bind: productID)").first()?.decode(column: "n", as: Int.self)
+                ?? 0
             guard count < ProductDraft.maximumImages else { throw Problem.conflict("A product has at most \(ProductDraft.maximumImages) images.") }
-            let position = try await sql.raw("SELECT COALESCE(MAX(position), -1) + 1 AS next FROM product_images WHERE product_id = \(bind: productID)").first()?.decode(column: "next", as: Int.self) ?? 0
-            try await sql.raw("""
+            let position =
+                try await sql.raw("SELECT COALESCE(MAX(position), -1) + 1 AS next FROM product_images WHERE product_id = \(bind: productID)").first()?.decode(
+                    column: "next", as: Int.self) ?? 0
+            try await sql.raw(
+                """
                 INSERT INTO product_images (id, product_id, url, alt, position, file_name, created_at)
                 VALUES (\(bind: Identifier.make("img", date: now)), \(bind: productID), \(bind: url), \(bind: alt), \(bind: position), \(bind: fileName), \(bind: now.stamp))
-                """).run()
+                """
+            ).run()
             try await sql.raw("UPDATE products SET updated_at = \(bind: now.stamp) WHERE id = \(bind: productID)").run()
             try await self.announce(.productUpdated, productID: productID, now: now, on: sql)
         }
@@ -170,7 +186,10 @@ public struct ProductCatalog: Sendable {
     /// delete. Nil result with `removed == false` when there is no such image.
     public func removeImage(productID: String, imageID: String, now: Date = Date()) async throws -> (removed: Bool, fileName: String?) {
         try await database.write { sql in
-            guard let row = try await sql.raw("DELETE FROM product_images WHERE id = \(bind: imageID) AND product_id = \(bind: productID) RETURNING file_name").first() else {
+            guard
+                let row = try await sql.raw("DELETE FROM product_images WHERE id = \(bind: imageID) AND product_id = \(bind: productID) RETURNING file_name")
+                    .first()
+            else {
                 return (false, nil)
             }
             try await sql.raw("UPDATE products SET updated_at = \(bind: now.stamp) WHERE id = \(bind: productID)").run()
@@ -185,7 +204,9 @@ public struct ProductCatalog: Sendable {
     public func find(_ idOrSlug: String, includeHidden: Bool) async throws -> Product? {
         let currency = self.currency
         let product = try await database.read { sql -> Product? in
-            let idRow = try await sql.raw("SELECT id FROM products WHERE id = \(bind: idOrSlug) OR slug = \(bind: idOrSlug) ORDER BY CASE WHEN id = \(bind: idOrSlug) THEN 0 ELSE 1 END LIMIT 1").first()
+            let idRow = try await sql.raw(
+                "SELECT id FROM products WHERE id = \(bind: idOrSlug) OR slug = \(bind: idOrSlug) ORDER BY CASE WHEN id = \(bind: idOrSlug) THEN 0 ELSE 1 END LIMIT 1"
+            ).first()
             guard let id = try idRow?.decode(column: "id", as: String.self) else { return nil }
             return try await ProductLoader(sql: sql, currency: currency).load(ids: [id]).first
         }

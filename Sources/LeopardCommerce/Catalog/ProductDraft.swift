@@ -52,13 +52,18 @@ struct ProductDraft: Sendable {
             images: product.images.map { Image(url: $0.url, alt: $0.alt) },
             options: product.options,
             variants: product.variants.map {
-                Variant(id: $0.id, sku: $0.sku, title: $0.title, options: $0.options, price: $0.price.amount, compareAtPrice: $0.compareAtPrice?.amount, stock: $0.stock, trackInventory: $0.trackInventory)
+                Variant(
+                    id: $0.id, sku: $0.sku, title: $0.title, options: $0.options, price: $0.price.amount, compareAtPrice: $0.compareAtPrice?.amount,
+                    stock: $0.stock, trackInventory: $0.trackInventory)
             },
             tags: product.tags
         )
     }
 
-    init(title: String?, slug: String?, description: String, status: ProductStatus, categoryId: String?, images: [Image], options: [ProductOption], variants: [Variant], tags: [String]) {
+    init(
+        title: String?, slug: String?, description: String, status: ProductStatus, categoryId: String?, images: [Image], options: [ProductOption],
+        variants: [Variant], tags: [String]
+    ) {
         self.title = title
         self.slug = slug
         self.description = description
@@ -101,7 +106,9 @@ struct ProductDraft: Sendable {
         if let variants = input.variants {
             let current = Dictionary(draft.variants.compactMap { v in v.id.map { ($0, v) } }, uniquingKeysWith: { first, _ in first })
             draft.variants = variants.enumerated().map { index, entry in
-                var variant = entry.id.flatMap { current[$0] } ?? Variant(id: nil, sku: nil, title: nil, options: [:], price: nil, compareAtPrice: nil, stock: 0, trackInventory: true)
+                var variant =
+                    entry.id.flatMap { current[$0] }
+                    ?? Variant(id: nil, sku: nil, title: nil, options: [:], price: nil, compareAtPrice: nil, stock: 0, trackInventory: true)
                 if let id = entry.id, current[id] == nil { fail("variants.\(index).id", "is not a variant of this product") }
                 if let sku = entry.sku { variant.sku = sku.trimmingWhitespace().isEmpty ? nil : sku.trimmingWhitespace() }
                 if let title = entry.title { variant.title = title.trimmingWhitespace() }
@@ -128,7 +135,11 @@ struct ProductDraft: Sendable {
             } else {
                 if draft.variants.isEmpty {
                     let reuse = existing.flatMap { $0.options.isEmpty ? $0.variants.first?.id : nil }
-                    draft.variants = [Variant(id: reuse, sku: nil, title: nil, options: [:], price: nil, compareAtPrice: nil, stock: existing?.variants.first?.stock ?? 0, trackInventory: true)]
+                    draft.variants = [
+                        Variant(
+                            id: reuse, sku: nil, title: nil, options: [:], price: nil, compareAtPrice: nil, stock: existing?.variants.first?.stock ?? 0,
+                            trackInventory: true)
+                    ]
                 }
                 if let price = input.price {
                     errors += price.problems(field: "price", storeCurrency: storeCurrency)

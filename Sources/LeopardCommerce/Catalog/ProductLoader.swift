@@ -12,36 +12,42 @@ struct ProductLoader {
     func load(ids: [String]) async throws -> [Product] {
         guard !ids.isEmpty else { return [] }
         let productRows = try await sql.raw("SELECT \(unsafeRaw: Self.productColumns) FROM products WHERE id IN (\(binds: ids))").all()
-        let variantRows = try await sql.raw("""
+        let variantRows = try await sql.raw(
+            """
             SELECT id, product_id, sku, title, options_json, price, compare_at_price, stock, track_inventory
             FROM product_variants WHERE product_id IN (\(binds: ids)) ORDER BY product_id, position
-            """).all()
-        let imageRows = try await sql.raw("SELECT id, product_id, url, alt, position FROM product_images WHERE product_id IN (\(binds: ids)) ORDER BY product_id, position").all()
+            """
+        ).all()
+        let imageRows = try await sql.raw(
+            "SELECT id, product_id, url, alt, position FROM product_images WHERE product_id IN (\(binds: ids)) ORDER BY product_id, position"
+        ).all()
         let tagRows = try await sql.raw("SELECT product_id, tag FROM product_tags WHERE product_id IN (\(binds: ids)) ORDER BY product_id, position").all()
 
         var variants: [String: [ProductVariant]] = [:]
         for row in variantRows {
             let productID = try row.decode(column: "product_id", as: String.self)
             let compare = try row.decode(column: "compare_at_price", as: Int?.self)
-            variants[productID, default: []].append(ProductVariant(
-                id: try row.decode(column: "id", as: String.self),
-                sku: try row.decode(column: "sku", as: String?.self),
-                title: try row.decode(column: "title", as: String.self),
-                options: (try? JSONText.decode([String: String].self, from: try row.decode(column: "options_json", as: String.self))) ?? [:],
-                price: Money(amount: try row.decode(column: "price", as: Int.self), currency: currency),
-                compareAtPrice: compare.map { Money(amount: $0, currency: currency) },
-                stock: try row.decode(column: "stock", as: Int.self),
-                trackInventory: try row.decode(column: "track_inventory", as: Int.self) != 0
-            ))
+            variants[productID, default: []].append(
+                ProductVariant(
+                    id: try row.decode(column: "id", as: String.self),
+                    sku: try row.decode(column: "sku", as: String?.self),
+                    title: try row.decode(column: "title", as: String.self),
+                    options: (try? JSONText.decode([String: String].self, from: try row.decode(column: "options_json", as: String.self))) ?? [:],
+                    price: Money(amount: try row.decode(column: "price", as: Int.self), currency: currency),
+                    compareAtPrice: compare.map { Money(amount: $0, currency: currency) },
+                    stock: try row.decode(column: "stock", as: Int.self),
+                    trackInventory: try row.decode(column: "track_inventory", as: Int.self) != 0
+                ))
         }
         var images: [String: [ProductImage]] = [:]
         for row in imageRows {
-            images[try row.decode(column: "product_id", as: String.self), default: []].append(ProductImage(
-                id: try row.decode(column: "id", as: String.self),
-                url: try row.decode(column: "url", as: String.self),
-                alt: try row.decode(column: "alt", as: String.self),
-                position: try row.decode(column: "position", as: Int.self)
-            ))
+            images[try row.decode(column: "product_id", as: String.self), default: []].append(
+                ProductImage(
+                    id: try row.decode(column: "id", as: String.self),
+                    url: try row.decode(column: "url", as: String.self),
+                    alt: try row.decode(column: "alt", as: String.self),
+                    position: try row.decode(column: "position", as: Int.self)
+                ))
         }
         var tags: [String: [String]] = [:]
         for row in tagRows {

@@ -59,7 +59,11 @@ public struct ProductQuery: Sendable, Equatable {
             if q.count > 200 { fail("q", "must be at most 200 characters") } else { search = ProductSearchIndex.terms(q) }
         }
         if let sort = parameters["sort"] {
-            if let value = Sort(rawValue: sort), value != .relevance { self.sort = value } else { fail("sort", "must be one of newest, price_asc, price_desc, title") }
+            if let value = Sort(rawValue: sort), value != .relevance {
+                self.sort = value
+            } else {
+                fail("sort", "must be one of newest, price_asc, price_desc, title")
+            }
         }
         if !search.isEmpty { self.sort = .relevance }
         do {
@@ -91,7 +95,9 @@ struct ProductListing {
         if let category = query.categoryID { clauses.append("p.category_id = \(bind: category)") }
         if let tag = query.tag { clauses.append("EXISTS (SELECT 1 FROM product_tags t WHERE t.product_id = p.id AND t.tag = \(bind: tag))") }
         if query.minimumPrice != nil || query.maximumPrice != nil {
-            clauses.append("EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = p.id AND v.price >= \(bind: query.minimumPrice ?? 0) AND v.price <= \(bind: query.maximumPrice ?? Money.maximumAmount))")
+            clauses.append(
+                "EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = p.id AND v.price >= \(bind: query.minimumPrice ?? 0) AND v.price <= \(bind: query.maximumPrice ?? Money.maximumAmount))"
+            )
         }
         if let inStock = query.inStock {
             let exists: SQLQueryString = "EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = p.id AND (v.track_inventory = 0 OR v.stock > 0))"
@@ -118,7 +124,9 @@ struct ProductListing {
             if let position { clauses.append("(p.title, p.id) > (\(bind: position.key), \(bind: position.id))") }
         }
         let whereClause: SQLQueryString = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
-        let rows = try await sql.raw("SELECT p.id, p.created_at, p.min_price, p.title FROM products p" + whereClause + " ORDER BY " + order + " LIMIT \(bind: query.limit + 1)").all()
+        let rows = try await sql.raw(
+            "SELECT p.id, p.created_at, p.min_price, p.title FROM products p" + whereClause + " ORDER BY " + order + " LIMIT \(bind: query.limit + 1)"
+        ).all()
         var ids: [String] = []
         var last: Position?
         for row in rows.prefix(query.limit) {

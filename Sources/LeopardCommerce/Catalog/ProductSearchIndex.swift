@@ -19,13 +19,17 @@ struct ProductSearchIndex {
             try await sql.raw("UPDATE products SET search_id = \(bind: next) WHERE id = \(bind: productID)").run()
             searchID = next
         }
-        try await sql.raw("INSERT INTO product_search (rowid, product_id, title, description, tags) VALUES (\(bind: searchID), \(bind: productID), \(bind: title), \(bind: description), \(bind: tags))").run()
+        try await sql.raw(
+            "INSERT INTO product_search (rowid, product_id, title, description, tags) VALUES (\(bind: searchID), \(bind: productID), \(bind: title), \(bind: description), \(bind: tags))"
+        ).run()
     }
 
     /// Removes a product from the index; call before deleting its row.
     func remove(productID: String, on sql: any SQLDatabase) async throws {
         guard kind == .sqlite else { return }
-        guard let searchID = try await sql.raw("SELECT search_id FROM products WHERE id = \(bind: productID)").first()?.decode(column: "search_id", as: Int?.self) else { return }
+        guard
+            let searchID = try await sql.raw("SELECT search_id FROM products WHERE id = \(bind: productID)").first()?.decode(column: "search_id", as: Int?.self)
+        else { return }
         try await sql.raw("DELETE FROM product_search WHERE rowid = \(bind: searchID)").run()
     }
 

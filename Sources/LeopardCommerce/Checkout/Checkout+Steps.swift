@@ -18,15 +18,18 @@ extension Checkout {
         // PostgreSQL); the secret is checked on what it returns, and any refusal below rolls
         // the claim back with everything else. A cart that is not active and unexpired takes
         // the slower path that tells why (or returns the order it already became).
-        let claimed = try await sql.raw("""
+        let claimed = try await sql.raw(
+            """
             UPDATE carts SET status = 'completed', order_id = \(bind: orderID), email = \(bind: email), updated_at = \(bind: stamp)
             WHERE id = \(bind: cartID) AND status = 'active' AND expires_at >= \(bind: stamp)
             RETURNING secret_sha256, customer_id
-            """).first()
+            """
+        ).first()
         guard let claimed else {
             let cart = try await Carts.authorize(id: cartID, access: access, now: now, on: sql)
             if cart.status != "active", let existing = cart.orderID,
-               let order = try await OrderReader(sql: sql).orders(ids: [existing], withEvents: true).first {
+                let order = try await OrderReader(sql: sql).orders(ids: [existing], withEvents: true).first
+            {
                 return .ordered(Result(order: order, created: false))
             }
             throw Problem.conflict("This cart cannot be checked out now; reload it and try again.")
@@ -60,7 +63,8 @@ extension Checkout {
             throw Problem.conflict("Not enough stock for some items.", errors: short.map { .init(field: $0, message: "only \(stock[$0] ?? 0) left") })
         }
         for (variantID, stock) in after.sorted(by: { $0.key < $1.key }) {
-            try await Inventory.record(variantID: variantID, delta: -(wanted[variantID] ?? 0), stockAfter: stock, reason: "order", reference: orderID, actor: nil, now: now, on: sql)
+            try await Inventory.record(
+                variantID: variantID, delta: -(wanted[variantID] ?? 0), stockAfter: stock, reason: "order", reference: orderID, actor: nil, now: now, on: sql)
         }
     }
 
@@ -73,11 +77,13 @@ extension Checkout {
                 id: Identifier.make("line", date: now), productId: line.productID ?? "", variantId: item.variantId, title: item.title,
                 variantTitle: item.variantTitle, sku: item.sku, unitPrice: item.unitPrice, quantity: item.quantity, total: item.lineTotal
             )
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO order_lines (id, order_id, position, product_id, variant_id, title, variant_title, sku, unit_price, quantity, line_total)
                 VALUES (\(bind: orderLine.id), \(bind: orderID), \(bind: position), \(bind: orderLine.productId), \(bind: item.variantId),
                         \(bind: item.title), \(bind: item.variantTitle), \(bind: item.sku), \(bind: item.unitPrice.amount), \(bind: item.quantity), \(bind: item.lineTotal.amount))
-                """).run()
+                """
+            ).run()
             orderLines.append(orderLine)
         }
         return orderLines

@@ -61,8 +61,10 @@ public struct Checkout: Sendable {
     /// one to claim the order number and read the store's terms, a conditional update per
     /// variant (no separate stock read), an upsert for the guest customer, and the order is
     /// built from what was written instead of being read back.
-    public func complete(cartID: String, access: CartAccess, input: Input, customerID: String?, cardProvider: String = "test", now: Date = Date(),
-                         on sql: any SQLDatabase) async throws -> Result {
+    public func complete(
+        cartID: String, access: CartAccess, input: Input, customerID: String?, cardProvider: String = "test", now: Date = Date(),
+        on sql: any SQLDatabase
+    ) async throws -> Result {
         let (email, shipping, billing) = try Self.validate(input)
         let method = input.paymentMethod ?? "card"
         let orderID = Identifier.make("ord", date: now)
@@ -76,10 +78,14 @@ public struct Checkout: Sendable {
 
         // The order number and the store's terms, in one statement (and, on PostgreSQL, the lock
         // that orders checkouts of this store: always taken first, so no deadlock).
-        guard let terms = try await sql.raw("""
-            UPDATE store_settings SET next_order_number = next_order_number + 1 WHERE id = 1
-            RETURNING next_order_number, currency, tax_rate_bps, shipping_rate
-            """).first() else {
+        guard
+            let terms = try await sql.raw(
+                """
+                UPDATE store_settings SET next_order_number = next_order_number + 1 WHERE id = 1
+                RETURNING next_order_number, currency, tax_rate_bps, shipping_rate
+                """
+            ).first()
+        else {
             throw Problem.notFound("This store has no settings.")
         }
         let number = try terms.decode(column: "next_order_number", as: Int.self) - 1
@@ -89,7 +95,8 @@ public struct Checkout: Sendable {
         guard !lines.isEmpty else { throw Problem.conflict("The cart is empty.") }
         let unavailable = lines.filter { $0.productID == nil || $0.item.problem == "is no longer for sale" }
         if !unavailable.isEmpty {
-            throw Problem.conflict("Some items are no longer for sale.", errors: unavailable.map { .init(field: $0.item.variantId, message: "is no longer for sale") })
+            throw Problem.conflict(
+                "Some items are no longer for sale.", errors: unavailable.map { .init(field: $0.item.variantId, message: "is no longer for sale") })
         }
 
         try await Self.takeStock(lines, orderID: orderID, now: now, on: sql)
@@ -106,20 +113,23 @@ public struct Checkout: Sendable {
         } else {
             customer = try await Customers.guest(email: email, now: now, on: sql)
         }
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO orders (id, number, cart_id, customer_id, email, status, currency, subtotal, shipping, tax, total, refunded_total,
                                 shipping_address_json, billing_address_json, payment_method, created_at, updated_at)
             VALUES (\(bind: orderID), \(bind: number), \(bind: cartID), \(bind: customer), \(bind: email), 'pending', \(bind: currency),
                     \(bind: totals.subtotal), \(bind: totals.shipping), \(bind: totals.tax), \(bind: totals.total), 0,
                     \(bind: try JSONText.encode(shipping)), \(bind: try billing.map { try JSONText.encode($0) }), \(bind: method), \(bind: stamp), \(bind: stamp))
-            """).run()
+            """
+        ).run()
         let orderLines = try await Self.insertLines(lines, orderID: orderID, now: now, on: sql)
         let event = try await Orders.addEvent(orderID: orderID, type: "placed", message: "Order #\(number) placed by \(email)", actor: nil, now: now, on: sql)
         func money(_ amount: Int) -> Money { Money(amount: amount, currency: currency) }
         let order = Order(
             id: orderID, number: number, name: "#\(number)", status: .pending, email: email, customerId: customer, currency: currency,
             lines: orderLines, subtotal: money(totals.subtotal), shipping: money(totals.shipping), tax: money(totals.tax), total: money(totals.total),
-            refundedTotal: money(0), shippingAddress: shipping, billingAddress: billing, paymentMethod: method, cartId: cartID, createdAt: stamp, updatedAt: stamp, events: [event],
+            refundedTotal: money(0), shippingAddress: shipping, billingAddress: billing, paymentMethod: method, cartId: cartID, createdAt: stamp,
+            updatedAt: stamp, events: [event],
             payment: PaymentSummary(orderID: orderID, method: method, cardProvider: cardProvider)
         )
         try await Outbox.publish(.orderCreated, objectID: orderID, now: now, on: sql) { order }

@@ -72,7 +72,8 @@ public struct IdempotencyKeys: Sendable {
     public static func fingerprint(method: String, path: String, body: some Sequence<UInt8>) -> String {
         var bytes = Data(body)
         if let object = try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed]),
-           let canonical = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed]) {
+            let canonical = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])
+        {
             bytes = canonical
         }
         var hasher = SHA256()
@@ -83,8 +84,10 @@ public struct IdempotencyKeys: Sendable {
 
     /// Runs `operation` in a write transaction unless `key` was seen; stores its result with it.
     /// `operation` returns the status and JSON body to answer with.
-    public func perform(key: String, fingerprint: String, now: Date = Date(),
-                        _ operation: @escaping @Sendable (any SQLDatabase) async throws -> (status: Int, body: String)) async throws -> Stored {
+    public func perform(
+        key: String, fingerprint: String, now: Date = Date(),
+        _ operation: @escaping @Sendable (any SQLDatabase) async throws -> (status: Int, body: String)
+    ) async throws -> Stored {
         for _ in 0..<2 {
             // Look on a reader first: a replay never takes the writer. A request with the same
             // key racing this one is caught by the key's primary key when both insert it.
@@ -102,7 +105,7 @@ public struct IdempotencyKeys: Sendable {
                 // Validation errors (422) are not stored, so the client can correct and resend.
                 try await remember(problem, key: key, fingerprint: fingerprint, now: now)
                 throw problem
-            } catch where DatabaseErrors.isUniqueViolation(error) {
+            } catch  where DatabaseErrors.isUniqueViolation(error) {
                 // Another request with this key committed first: replay it on the next pass.
                 continue
             }
@@ -130,14 +133,18 @@ public struct IdempotencyKeys: Sendable {
     }
 
     static func lookup(key: String, fingerprint: String, on sql: any SQLDatabase) async throws -> Stored? {
-        guard let row = try await sql.raw("SELECT request_sha256, status, response_body FROM idempotency_keys WHERE key = \(bind: key)").first() else { return nil }
+        guard let row = try await sql.raw("SELECT request_sha256, status, response_body FROM idempotency_keys WHERE key = \(bind: key)").first() else {
+            return nil
+        }
         guard try row.decode(column: "request_sha256", as: String.self) == fingerprint else {
             throw Problem.invalid("Idempotency-Key", "was used with a different request; use a new key for a new request")
         }
         let status = try row.decode(column: "status", as: Int.self)
         let body = try row.decode(column: "response_body", as: String.self)
         if status >= 400, let stored = try? JSONText.decode(StoredProblem.self, from: body) {
-            throw Problem(status: stored.status, type: stored.type, title: stored.title, detail: stored.detail, errors: stored.errors, headers: ["Idempotent-Replayed": "true"])
+            throw Problem(
+                status: stored.status, type: stored.type, title: stored.title, detail: stored.detail, errors: stored.errors,
+                headers: ["Idempotent-Replayed": "true"])
         }
         return Stored(status: status, body: body, replayed: true)
     }
@@ -147,9 +154,11 @@ public struct IdempotencyKeys: Sendable {
         if Int.random(in: 0..<64) == 0 {
             try await sql.raw("DELETE FROM idempotency_keys WHERE created_at < \(bind: now.addingTimeInterval(-retention).stamp)").run()
         }
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO idempotency_keys (key, request_sha256, status, response_body, created_at)
             VALUES (\(bind: key), \(bind: fingerprint), \(bind: status), \(bind: body), \(bind: now.stamp))
-            """).run()
+            """
+        ).run()
     }
 }

@@ -64,23 +64,30 @@ public struct Customers: Sendable {
         let customer = try await database.write { sql -> Customer in
             if let row = try await sql.raw("SELECT id, password_hash FROM customers WHERE email = \(bind: email.value)").first() {
                 guard try row.decode(column: "password_hash", as: String?.self) == nil else {
-                    throw Problem.conflict("An account with this e-mail address exists; sign in instead.", errors: [.init(field: "email", message: "has an account")])
+                    throw Problem.conflict(
+                        "An account with this e-mail address exists; sign in instead.", errors: [.init(field: "email", message: "has an account")])
                 }
                 let id = try row.decode(column: "id", as: String.self)
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     UPDATE customers SET password_hash = \(bind: hash), first_name = COALESCE(\(bind: registration.firstName), first_name),
                         last_name = COALESCE(\(bind: registration.lastName), last_name), updated_at = \(bind: now.stamp)
                     WHERE id = \(bind: id)
-                    """).run()
+                    """
+                ).run()
                 guard let customer = try await self.find(id: id, on: sql) else { throw Problem.notFound("The customer disappeared.") }
                 return customer
             }
             let id = Identifier.make("cus", date: now)
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO customers (id, email, password_hash, first_name, last_name, created_at, updated_at)
                 VALUES (\(bind: id), \(bind: email.value), \(bind: hash), \(bind: registration.firstName), \(bind: registration.lastName), \(bind: now.stamp), \(bind: now.stamp))
-                """).run()
-            return Customer(id: id, email: email.value, firstName: registration.firstName, lastName: registration.lastName, registered: true, createdAt: now.stamp, updatedAt: now.stamp)
+                """
+            ).run()
+            return Customer(
+                id: id, email: email.value, firstName: registration.firstName, lastName: registration.lastName, registered: true, createdAt: now.stamp,
+                updatedAt: now.stamp)
         }
         return try await openSession(for: customer, now: now)
     }
@@ -105,10 +112,12 @@ public struct Customers: Sendable {
         let token = Self.tokenPrefix + SecureToken.make()
         let expires = now.addingTimeInterval(Self.sessionLifetime).stamp
         try await database.write { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO customer_sessions (id, customer_id, token_sha256, created_at, expires_at)
                 VALUES (\(bind: Identifier.make("csn", date: now)), \(bind: customer.id), \(bind: TokenDigest.hex(token)), \(bind: now.stamp), \(bind: expires))
-                """).run()
+                """
+            ).run()
         }
         return Session(customer: customer, token: token, expiresAt: expires)
     }
@@ -117,11 +126,15 @@ public struct Customers: Sendable {
     public func customer(token: String, now: Date = Date()) async throws -> Customer? {
         let digest = TokenDigest.hex(token)
         return try await database.read { sql in
-            guard let row = try await sql.raw("""
-                SELECT customer_id, token_sha256 FROM customer_sessions
-                WHERE token_sha256 = \(bind: digest) AND revoked_at IS NULL AND expires_at > \(bind: now.stamp)
-                """).first(),
-                TokenDigest.matches(token, digest: try row.decode(column: "token_sha256", as: String.self)) else { return nil }
+            guard
+                let row = try await sql.raw(
+                    """
+                    SELECT customer_id, token_sha256 FROM customer_sessions
+                    WHERE token_sha256 = \(bind: digest) AND revoked_at IS NULL AND expires_at > \(bind: now.stamp)
+                    """
+                ).first(),
+                TokenDigest.matches(token, digest: try row.decode(column: "token_sha256", as: String.self))
+            else { return nil }
             return try await self.find(id: try row.decode(column: "customer_id", as: String.self), on: sql)
         }
     }
@@ -146,8 +159,13 @@ public struct Customers: Sendable {
         let rows = try await database.read { sql in
             var clauses: [SQLQueryString] = []
             if let search, !search.isEmpty {
-                let pattern = "%" + search.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-                clauses.append("(email LIKE \(bind: pattern) ESCAPE '\\' OR lower(COALESCE(first_name, '') || ' ' || COALESCE(last_name, '')) LIKE \(bind: pattern) ESCAPE '\\')")
+                let pattern =
+                    "%"
+                    + search.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(
+                        of: "_", with: "\\_") + "%"
+                clauses.append(
+                    "(email LIKE \(bind: pattern) ESCAPE '\\' OR lower(COALESCE(first_name, '') || ' ' || COALESCE(last_name, '')) LIKE \(bind: pattern) ESCAPE '\\')"
+                )
             }
             if let after = page.after { clauses.append("id < \(bind: after)") }
             var statement: SQLQueryString = "SELECT \(unsafeRaw: Self.columns) FROM customers"
@@ -162,11 +180,15 @@ public struct Customers: Sendable {
     /// checkout's transaction.
     static func guest(email: String, now: Date, on sql: any SQLDatabase) async throws -> String {
         // One statement whether the customer is new or known: the no-op update returns the id.
-        guard let row = try await sql.raw("""
-            INSERT INTO customers (id, email, created_at, updated_at) VALUES (\(bind: Identifier.make("cus", date: now)), \(bind: email), \(bind: now.stamp), \(bind: now.stamp))
-            ON CONFLICT (email) DO UPDATE SET email = excluded.email
-            RETURNING id
-            """).first() else {
+        guard
+            let row = try await sql.raw(
+                """
+                INSERT INTO customers (id, email, created_at, updated_at) VALUES (\(bind: Identifier.make("cus", date: now)), \(bind: email), \(bind: now.stamp), \(bind: now.stamp))
+                ON CONFLICT (email) DO UPDATE SET email = excluded.email
+                RETURNING id
+                """
+            ).first()
+        else {
             throw Problem.notFound("The customer could not be recorded.")
         }
         return try row.decode(column: "id", as: String.self)
@@ -184,22 +206,28 @@ public struct Customers: Sendable {
     public func addAddress(customerID: String, address: Address, isDefault: Bool, now: Date = Date()) async throws -> SavedAddress {
         let saved = SavedAddress(id: Identifier.make("adr", date: now), address: address, isDefault: isDefault, createdAt: now.stamp)
         try await database.write { sql in
-            let count = try await sql.raw("SELECT COUNT(*) AS n FROM customer_addresses WHERE customer_id = \(bind: customerID)").first()?.decode(column: "n", as: Int.self) ?? 0
+            let count =
+                try await sql.raw("SELECT COUNT(*) AS n FROM customer_addresses WHERE customer_id = \(bind: customerID)").first()?.decode(
+                    column: "n", as: Int.self) ?? 0
             guard count < 20 else { throw Problem.conflict("A customer can keep at most 20 addresses.") }
             if isDefault {
                 try await sql.raw("UPDATE customer_addresses SET is_default = 0 WHERE customer_id = \(bind: customerID)").run()
             }
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO customer_addresses (id, customer_id, address_json, is_default, created_at)
                 VALUES (\(bind: saved.id), \(bind: customerID), \(bind: try JSONText.encode(address)), \(bind: isDefault ? 1 : 0), \(bind: saved.createdAt))
-                """).run()
+                """
+            ).run()
         }
         return saved
     }
 
     public func addresses(customerID: String) async throws -> [SavedAddress] {
         let rows = try await database.read { sql in
-            try await sql.raw("SELECT id, address_json, is_default, created_at FROM customer_addresses WHERE customer_id = \(bind: customerID) ORDER BY id LIMIT 20").all()
+            try await sql.raw(
+                "SELECT id, address_json, is_default, created_at FROM customer_addresses WHERE customer_id = \(bind: customerID) ORDER BY id LIMIT 20"
+            ).all()
         }
         return try rows.map { row in
             SavedAddress(

@@ -33,7 +33,9 @@ public struct Inventory: Sendable {
     /// when the stock would go below zero.
     public func adjust(variantID: String, delta: Int, reason: String, actor: String, now: Date = Date()) async throws -> InventoryAdjustment {
         var errors: [Problem.FieldError] = []
-        if delta == 0 || abs(delta) > 1_000_000_000 { errors.append(.init(field: "delta", message: "must be a non-zero whole number from -1000000000 to 1000000000")) }
+        if delta == 0 || abs(delta) > 1_000_000_000 {
+            errors.append(.init(field: "delta", message: "must be a non-zero whole number from -1000000000 to 1000000000"))
+        }
         let reason = reason.trimmingWhitespace()
         if reason.isEmpty || reason.count > 200 { errors.append(.init(field: "reason", message: "must be 1 to 200 characters")) }
         guard errors.isEmpty else { throw Problem.validation(errors) }
@@ -43,7 +45,9 @@ public struct Inventory: Sendable {
             }
             let stock = try row.decode(column: "stock", as: Int.self)
             guard let after = try await Self.apply(variantID: variantID, delta: delta, now: now, on: sql) else {
-                throw Problem.conflict("Stock cannot go below zero: \(stock) available.", errors: [.init(field: "delta", message: "would take stock below zero (\(stock) available)")])
+                throw Problem.conflict(
+                    "Stock cannot go below zero: \(stock) available.",
+                    errors: [.init(field: "delta", message: "would take stock below zero (\(stock) available)")])
             }
             if after > 1_000_000_000 { throw Problem.invalid("delta", "would take stock above 1000000000") }
             return try await Self.record(variantID: variantID, delta: delta, stockAfter: after, reason: reason, reference: nil, actor: actor, now: now, on: sql)
@@ -56,10 +60,12 @@ public struct Inventory: Sendable {
     public static func returnStock(orderID: String, reason: String, actor: String, now: Date, on sql: any SQLDatabase) async throws -> Bool {
         if try await sql.raw("SELECT id FROM order_events WHERE order_id = \(bind: orderID) AND type = 'restocked'").first() != nil { return false }
         // Tracked variants that still exist; a line of a deleted product has nothing to return to.
-        let lines = try await sql.raw("""
+        let lines = try await sql.raw(
+            """
             SELECT l.variant_id, l.quantity FROM order_lines l JOIN product_variants v ON v.id = l.variant_id
             WHERE l.order_id = \(bind: orderID) AND v.track_inventory = 1 ORDER BY l.variant_id
-            """).all()
+            """
+        ).all()
         for line in lines {
             let variantID = try line.decode(column: "variant_id", as: String.self)
             let quantity = try line.decode(column: "quantity", as: Int.self)
@@ -73,22 +79,26 @@ public struct Inventory: Sendable {
     /// The conditional update: the new stock, or nil when it would have gone below zero. Stock
     /// that falls to the store's low-stock threshold or under it announces `inventory.low`.
     static func apply(variantID: String, delta: Int, now: Date = Date(), on sql: any SQLDatabase) async throws -> Int? {
-        let row = try await sql.raw("""
+        let row = try await sql.raw(
+            """
             UPDATE product_variants SET stock = stock + \(bind: delta)
             WHERE id = \(bind: variantID) AND stock + \(bind: delta) >= 0
             RETURNING stock, product_id, sku, title, track_inventory
-            """).first()
+            """
+        ).first()
         guard let row else { return nil }
         let stock = try row.decode(column: "stock", as: Int.self)
         if delta < 0, try row.decode(column: "track_inventory", as: Int.self) != 0 {
             try await Outbox.publish(.inventoryLow, objectID: variantID, now: now, on: sql) {
-                let threshold = try await sql.raw("SELECT low_stock_threshold FROM store_settings WHERE id = 1").first()?
+                let threshold =
+                    try await sql.raw("SELECT low_stock_threshold FROM store_settings WHERE id = 1").first()?
                     .decode(column: "low_stock_threshold", as: Int.self) ?? 5
                 // Only the change that crosses the threshold announces it, not every sale below it.
                 guard stock <= threshold, stock - delta > threshold else { return nil }
-                return LowStock(variantId: variantID, productId: try row.decode(column: "product_id", as: String.self),
-                                sku: try row.decode(column: "sku", as: String?.self), title: try row.decode(column: "title", as: String.self),
-                                stock: stock, threshold: threshold)
+                return LowStock(
+                    variantId: variantID, productId: try row.decode(column: "product_id", as: String.self),
+                    sku: try row.decode(column: "sku", as: String?.self), title: try row.decode(column: "title", as: String.self),
+                    stock: stock, threshold: threshold)
             }
         }
         return stock
@@ -105,12 +115,18 @@ public struct Inventory: Sendable {
     }
 
     @discardableResult
-    static func record(variantID: String, delta: Int, stockAfter: Int, reason: String, reference: String?, actor: String?, now: Date, on sql: any SQLDatabase) async throws -> InventoryAdjustment {
-        let adjustment = InventoryAdjustment(id: Identifier.make("adj", date: now), variantId: variantID, delta: delta, stockAfter: stockAfter, reason: reason, reference: reference, actor: actor, createdAt: now.stamp)
-        try await sql.raw("""
+    static func record(
+        variantID: String, delta: Int, stockAfter: Int, reason: String, reference: String?, actor: String?, now: Date, on sql: any SQLDatabase
+    ) async throws -> InventoryAdjustment {
+        let adjustment = InventoryAdjustment(
+            id: Identifier.make("adj", date: now), variantId: variantID, delta: delta, stockAfter: stockAfter, reason: reason, reference: reference,
+            actor: actor, createdAt: now.stamp)
+        try await sql.raw(
+            """
             INSERT INTO inventory_adjustments (id, variant_id, delta, stock_after, reason, reference, actor, created_at)
             VALUES (\(bind: adjustment.id), \(bind: variantID), \(bind: delta), \(bind: stockAfter), \(bind: reason), \(bind: reference), \(bind: actor), \(bind: adjustment.createdAt))
-            """).run()
+            """
+        ).run()
         return adjustment
     }
 

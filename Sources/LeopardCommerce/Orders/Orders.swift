@@ -30,10 +30,12 @@ public struct Orders: Sendable {
     /// Whether `secret` is the secret of the cart an order came from: how a guest shopper
     /// reaches their own order. One read; no cart is built.
     public func cartSecretMatches(orderID: String, secret: String) async throws -> Bool {
-        guard let digest = try await database.read({ sql in
-            try await sql.raw("SELECT c.secret_sha256 FROM orders o JOIN carts c ON c.id = o.cart_id WHERE o.id = \(bind: orderID)")
-                .first()?.decode(column: "secret_sha256", as: String.self)
-        }) else { return false }
+        guard
+            let digest = try await database.read({ sql in
+                try await sql.raw("SELECT c.secret_sha256 FROM orders o JOIN carts c ON c.id = o.cart_id WHERE o.id = \(bind: orderID)")
+                    .first()?.decode(column: "secret_sha256", as: String.self)
+            })
+        else { return false }
         return TokenDigest.matches(secret, digest: digest)
     }
 
@@ -60,8 +62,10 @@ public struct Orders: Sendable {
 
     /// Moves an order along the allowed transitions (409 otherwise), records the event, and
     /// runs `sideEffects` in the same transaction.
-    func move(id: String, to next: OrderStatus, event: String, message: String, actor: String, now: Date,
-              sideEffects: @escaping @Sendable (any SQLDatabase) async throws -> Void = { _ in }) async throws -> Order {
+    func move(
+        id: String, to next: OrderStatus, event: String, message: String, actor: String, now: Date,
+        sideEffects: @escaping @Sendable (any SQLDatabase) async throws -> Void = { _ in }
+    ) async throws -> Order {
         let lock = database.rowLock
         try await database.write { sql in
             guard let moved = try await Self.transition(orderID: id, to: next, lock: lock, now: now, on: sql) else {
@@ -81,15 +85,19 @@ public struct Orders: Sendable {
     /// (the one place order statuses change, and so the one that announces `order.*` events), setting `refundedTotal` when given. Returns the
     /// status it had and whether it changed, or nil when there is no such order. `lock` is
     /// ` FOR UPDATE` on PostgreSQL.
-    public static func transition(orderID: String, to next: OrderStatus, refundedTotal: Int? = nil, lock: SQLQueryString, now: Date,
-                                  on sql: any SQLDatabase) async throws -> (from: OrderStatus, changed: Bool)? {
+    public static func transition(
+        orderID: String, to next: OrderStatus, refundedTotal: Int? = nil, lock: SQLQueryString, now: Date,
+        on sql: any SQLDatabase
+    ) async throws -> (from: OrderStatus, changed: Bool)? {
         guard let row = try await sql.raw("SELECT status FROM orders WHERE id = \(bind: orderID)" + lock).first() else { return nil }
         let current = OrderStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .pending
         guard current.canMove(to: next) else { return (current, false) }
-        try await sql.raw("""
+        try await sql.raw(
+            """
             UPDATE orders SET status = \(bind: next.rawValue), refunded_total = COALESCE(\(bind: refundedTotal), refunded_total), updated_at = \(bind: now.stamp)
             WHERE id = \(bind: orderID)
-            """).run()
+            """
+        ).run()
         if let topic = WebhookTopic.order(movedTo: next) {
             try await Outbox.publishOrder(topic, orderID: orderID, now: now, on: sql)
         }
@@ -100,10 +108,12 @@ public struct Orders: Sendable {
     @discardableResult
     public static func addEvent(orderID: String, type: String, message: String, actor: String?, now: Date, on sql: any SQLDatabase) async throws -> OrderEvent {
         let event = OrderEvent(id: Identifier.make("evt", date: now), type: type, message: message, actor: actor, createdAt: now.stamp)
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO order_events (id, order_id, type, message, actor, created_at)
             VALUES (\(bind: event.id), \(bind: orderID), \(bind: type), \(bind: message), \(bind: actor), \(bind: event.createdAt))
-            """).run()
+            """
+        ).run()
         return event
     }
 }
@@ -114,15 +124,19 @@ struct OrderReader {
 
     func orders(ids: [String], withEvents: Bool) async throws -> [Order] {
         guard !ids.isEmpty else { return [] }
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT id, number, cart_id, customer_id, email, status, currency, subtotal, shipping, tax, total, refunded_total,
                    shipping_address_json, billing_address_json, payment_method, created_at, updated_at
             FROM orders WHERE id IN (\(binds: ids))
-            """).all()
-        let lineRows = try await sql.raw("""
+            """
+        ).all()
+        let lineRows = try await sql.raw(
+            """
             SELECT id, order_id, product_id, variant_id, title, variant_title, sku, unit_price, quantity, line_total
             FROM order_lines WHERE order_id IN (\(binds: ids)) ORDER BY order_id, position
-            """).all()
+            """
+        ).all()
         var lines: [String: [OrderLine]] = [:]
         for row in lineRows {
             let orderID = try row.decode(column: "order_id", as: String.self)
@@ -141,15 +155,18 @@ struct OrderReader {
         }
         var events: [String: [OrderEvent]] = [:]
         if withEvents {
-            let eventRows = try await sql.raw("SELECT id, order_id, type, message, actor, created_at FROM order_events WHERE order_id IN (\(binds: ids)) ORDER BY id").all()
+            let eventRows = try await sql.raw(
+                "SELECT id, order_id, type, message, actor, created_at FROM order_events WHERE order_id IN (\(binds: ids)) ORDER BY id"
+            ).all()
             for row in eventRows {
-                events[try row.decode(column: "order_id", as: String.self), default: []].append(OrderEvent(
-                    id: try row.decode(column: "id", as: String.self),
-                    type: try row.decode(column: "type", as: String.self),
-                    message: try row.decode(column: "message", as: String.self),
-                    actor: try row.decode(column: "actor", as: String?.self),
-                    createdAt: try row.decode(column: "created_at", as: String.self)
-                ))
+                events[try row.decode(column: "order_id", as: String.self), default: []].append(
+                    OrderEvent(
+                        id: try row.decode(column: "id", as: String.self),
+                        type: try row.decode(column: "type", as: String.self),
+                        message: try row.decode(column: "message", as: String.self),
+                        actor: try row.decode(column: "actor", as: String?.self),
+                        createdAt: try row.decode(column: "created_at", as: String.self)
+                    ))
             }
         }
         var byID: [String: Order] = [:]

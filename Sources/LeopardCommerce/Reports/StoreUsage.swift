@@ -15,12 +15,14 @@ public struct StoreUsage: Sendable, Equatable, Encodable {
 
     public static func load(from database: any DatabaseHandle) async throws -> StoreUsage {
         try await database.read { sql in
-            let counts = try await sql.raw("""
+            let counts = try await sql.raw(
+                """
                 SELECT (SELECT COUNT(*) FROM products) AS products, (SELECT COUNT(*) FROM customers) AS customers,
                        (SELECT COUNT(*) FROM orders) AS orders,
                        (SELECT CAST(COALESCE(SUM(total - refunded_total), 0) AS BIGINT) FROM orders WHERE status IN ('paid', 'fulfilled', 'refunded', 'partially_refunded')) AS revenue,
                        (SELECT MAX(created_at) FROM orders) AS last_order, (SELECT currency FROM store_settings WHERE id = 1) AS currency
-                """).first()
+                """
+            ).first()
             let size: Int
             switch database.kind {
             case .sqlite:
@@ -30,12 +32,13 @@ public struct StoreUsage: Sendable, Equatable, Encodable {
             case .postgres:
                 size = try await sql.raw("SELECT pg_database_size(current_database())::bigint AS n").first()?.decode(column: "n", as: Int.self) ?? 0
             }
-            return StoreUsage(products: try counts?.decode(column: "products", as: Int.self) ?? 0,
-                              customers: try counts?.decode(column: "customers", as: Int.self) ?? 0,
-                              orders: try counts?.decode(column: "orders", as: Int.self) ?? 0,
-                              revenue: try counts?.decode(column: "revenue", as: Int.self) ?? 0,
-                              currency: try counts?.decode(column: "currency", as: String?.self) ?? "USD",
-                              databaseBytes: size, lastOrderAt: try counts?.decode(column: "last_order", as: String?.self))
+            return StoreUsage(
+                products: try counts?.decode(column: "products", as: Int.self) ?? 0,
+                customers: try counts?.decode(column: "customers", as: Int.self) ?? 0,
+                orders: try counts?.decode(column: "orders", as: Int.self) ?? 0,
+                revenue: try counts?.decode(column: "revenue", as: Int.self) ?? 0,
+                currency: try counts?.decode(column: "currency", as: String?.self) ?? "USD",
+                databaseBytes: size, lastOrderAt: try counts?.decode(column: "last_order", as: String?.self))
         }
     }
 }

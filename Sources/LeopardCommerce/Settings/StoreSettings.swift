@@ -30,7 +30,10 @@ public struct StoreSettings: Sendable, Equatable, Codable {
     /// Stock at or under which a tracked variant announces `inventory.low`.
     public var lowStockThreshold: Int = 5
 
-    public init(name: String, currency: String, contactEmail: String?, taxRateBasisPoints: Int = 0, shippingRate: Int = 0, logoUrl: String? = nil, theme: Theme = Theme()) {
+    public init(
+        name: String, currency: String, contactEmail: String?, taxRateBasisPoints: Int = 0, shippingRate: Int = 0, logoUrl: String? = nil,
+        theme: Theme = Theme()
+    ) {
         self.name = name
         self.currency = currency
         self.contactEmail = contactEmail
@@ -45,7 +48,9 @@ public struct StoreSettings: Sendable, Equatable, Codable {
     }
 
     static func load(on sql: any SQLDatabase) async throws -> StoreSettings? {
-        try await sql.raw("SELECT name, currency, contact_email, tax_rate_bps, shipping_rate, logo_url, theme_json, low_stock_threshold FROM store_settings WHERE id = 1").first().map { row in
+        try await sql.raw(
+            "SELECT name, currency, contact_email, tax_rate_bps, shipping_rate, logo_url, theme_json, low_stock_threshold FROM store_settings WHERE id = 1"
+        ).first().map { row in
             var settings = StoreSettings(
                 name: try row.decode(column: "name", as: String.self),
                 currency: try row.decode(column: "currency", as: String.self),
@@ -66,15 +71,20 @@ public struct StoreSettings: Sendable, Equatable, Codable {
         try await database.write { sql in
             guard let current = try await load(on: sql) else { throw Problem.notFound("This store has no settings.") }
             if current.currency != settings.currency,
-               try await sql.raw("SELECT id FROM orders LIMIT 1").first() != nil {
-                throw Problem.conflict("The currency cannot change once the store has orders.", errors: [.init(field: "currency", message: "cannot change once the store has orders")])
+                try await sql.raw("SELECT id FROM orders LIMIT 1").first() != nil
+            {
+                throw Problem.conflict(
+                    "The currency cannot change once the store has orders.",
+                    errors: [.init(field: "currency", message: "cannot change once the store has orders")])
             }
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE store_settings SET name = \(bind: settings.name), currency = \(bind: settings.currency), contact_email = \(bind: settings.contactEmail),
                     tax_rate_bps = \(bind: settings.taxRateBasisPoints), shipping_rate = \(bind: settings.shippingRate), logo_url = \(bind: settings.logoUrl),
                     theme_json = \(bind: try JSONText.encode(settings.theme)), low_stock_threshold = \(bind: settings.lowStockThreshold), updated_at = \(bind: now.stamp)
                 WHERE id = 1
-                """).run()
+                """
+            ).run()
         }
     }
 }

@@ -76,7 +76,10 @@ public struct StoreSettingsInput: Decodable, Sendable {
         }
         if let theme {
             if let preset = theme.preset, !Self.presets.contains(preset) { fail("theme.preset", "must be one of \(Self.presets.joined(separator: ", "))") }
-            let colours: [(String, String?)] = [("primaryColor", theme.primaryColor), ("accentColor", theme.accentColor), ("backgroundColor", theme.backgroundColor), ("textColor", theme.textColor)]
+            let colours: [(String, String?)] = [
+                ("primaryColor", theme.primaryColor), ("accentColor", theme.accentColor), ("backgroundColor", theme.backgroundColor),
+                ("textColor", theme.textColor),
+            ]
             for (field, value) in colours {
                 if let value, !Self.isHexColour(value) { fail("theme.\(field)", "must be a colour like #1a2b3c") }
             }
@@ -87,7 +90,11 @@ public struct StoreSettingsInput: Decodable, Sendable {
             settings.theme = theme
         }
         if let lowStockThreshold {
-            if (0...1_000_000).contains(lowStockThreshold) { settings.lowStockThreshold = lowStockThreshold } else { fail("lowStockThreshold", "must be from 0 to 1000000") }
+            if (0...1_000_000).contains(lowStockThreshold) {
+                settings.lowStockThreshold = lowStockThreshold
+            } else {
+                fail("lowStockThreshold", "must be from 0 to 1000000")
+            }
         }
         guard errors.isEmpty else { throw Problem.validation(errors) }
         return settings
@@ -95,7 +102,8 @@ public struct StoreSettingsInput: Decodable, Sendable {
 
     static func isHexColour(_ text: String) -> Bool {
         let body = text.utf8.dropFirst()
-        return text.hasPrefix("#") && (body.count == 6 || body.count == 3) && body.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) || ($0 >= 65 && $0 <= 70) }
+        return text.hasPrefix("#") && (body.count == 6 || body.count == 3)
+            && body.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) || ($0 >= 65 && $0 <= 70) }
     }
 }
 

@@ -23,18 +23,21 @@ public struct StaffAccounts: Sendable {
         let expires = token.map { _ in Timestamp.string(now.addingTimeInterval(Self.setupTokenLifetime)) }
         let stamp = Timestamp.string(now)
         try await database.write { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO store_settings (id, name, currency, contact_email, updated_at)
                 VALUES (1, \(bind: storeName), 'USD', \(bind: email), \(bind: stamp))
-                """).run()
-            try await sql.raw("""
+                """
+            ).run()
+            try await sql.raw(
+                """
                 INSERT INTO staff_members (id, email, password_hash, role, setup_token_sha256, setup_token_expires_at, created_at, updated_at)
                 VALUES (\(bind: Identifier.make("stf", date: now)), \(bind: email), \(bind: passwordHash), 'owner', \(bind: tokenDigest), \(bind: expires), \(bind: stamp), \(bind: stamp))
-                """).run()
+                """
+            ).run()
         }
         return token
     }
-
 
     public struct Member: Sendable, Encodable {
         public let id: String
@@ -54,12 +57,14 @@ public struct StaffAccounts: Sendable {
         let expires = token.map { _ in now.addingTimeInterval(Self.setupTokenLifetime).stamp }
         do {
             try await database.write { sql in
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO staff_members (id, email, password_hash, role, setup_token_sha256, setup_token_expires_at, created_at, updated_at)
                     VALUES (\(bind: id), \(bind: email), \(bind: passwordHash), \(bind: role.rawValue), \(bind: token.map(TokenDigest.hex)), \(bind: expires), \(bind: now.stamp), \(bind: now.stamp))
-                    """).run()
+                    """
+                ).run()
             }
-        } catch where DatabaseErrors.isUniqueViolation(error) {
+        } catch  where DatabaseErrors.isUniqueViolation(error) {
             throw Problem.conflict("A staff member with this e-mail address exists.", errors: [.init(field: "email", message: "is taken")])
         }
         return Member(id: id, email: email, role: role.rawValue, hasPassword: passwordHash != nil, createdAt: now.stamp, setupToken: token)
@@ -68,10 +73,12 @@ public struct StaffAccounts: Sendable {
     public func list(page: PageRequest) async throws -> Page<Member> {
         let after = page.after ?? ""
         let rows = try await database.read { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 SELECT id, email, role, CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS has_password, created_at FROM staff_members
                 WHERE id > \(bind: after) ORDER BY id LIMIT \(bind: page.limit + 1)
-                """).all()
+                """
+            ).all()
         }
         let members = try rows.map { row in
             Member(

@@ -22,7 +22,9 @@ extension StaffAccounts {
         if email == nil { errors.append(.init(field: "email", message: "must be an e-mail address")) }
         let role = StaffPrincipal.Role(rawValue: invitation.role ?? "staff")
         if role == nil { errors.append(.init(field: "role", message: "must be owner or staff")) }
-        if let password = invitation.password, let problem = PasswordHasher.problem(with: password) { errors.append(.init(field: "password", message: problem)) }
+        if let password = invitation.password, let problem = PasswordHasher.problem(with: password) {
+            errors.append(.init(field: "password", message: problem))
+        }
         guard errors.isEmpty, let email, let role else { throw Problem.validation(errors) }
         let hash = try await invitation.password.asyncMap { try await hasher.hash($0) }
         return try await invite(email: email.value, role: role, passwordHash: hash)

@@ -20,7 +20,10 @@ public enum CSV {
         var iterator = text.unicodeScalars.makeIterator()
         var pending: Unicode.Scalar?
         func next() -> Unicode.Scalar? {
-            if let scalar = pending { pending = nil; return scalar }
+            if let scalar = pending {
+                pending = nil
+                return scalar
+            }
             return iterator.next()
         }
         func endRow() {
@@ -33,7 +36,13 @@ public enum CSV {
             if quoted {
                 if scalar == "\"" {
                     if let following = next() {
-                        if following == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; afterQuote = true; pending = following }
+                        if following == "\"" {
+                            field.unicodeScalars.append("\"")
+                        } else {
+                            quoted = false
+                            afterQuote = true
+                            pending = following
+                        }
                     } else {
                         quoted = false
                     }

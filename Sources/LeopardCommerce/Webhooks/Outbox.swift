@@ -10,23 +10,29 @@ public enum Outbox {
     /// Publishes `topic` about `objectID`; `payload` (the object as the API shows it) is built
     /// only when some endpoint listens. Returns the event id, or nil when nobody listens.
     @discardableResult
-    public static func publish(_ topic: WebhookTopic, objectID: String, now: Date, on sql: any SQLDatabase,
-                               payload: () async throws -> (any Encodable)?) async throws -> String? {
+    public static func publish(
+        _ topic: WebhookTopic, objectID: String, now: Date, on sql: any SQLDatabase,
+        payload: () async throws -> (any Encodable)?
+    ) async throws -> String? {
         let endpoints = try await sql.raw("SELECT endpoint_id FROM webhook_subscriptions WHERE topic = \(bind: topic.rawValue)").all()
             .map { try $0.decode(column: "endpoint_id", as: String.self) }
         guard !endpoints.isEmpty, let object = try await payload() else { return nil }
         let eventID = Identifier.make("evt", date: now)
         let stamp = now.stamp
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO outbox_events (id, topic, object_id, payload_json, created_at)
             VALUES (\(bind: eventID), \(bind: topic.rawValue), \(bind: objectID), \(bind: try JSONText.encode(object)), \(bind: stamp))
-            """).run()
+            """
+        ).run()
         let giveUp = now.addingTimeInterval(WebhookRetry.window).stamp
         for endpoint in endpoints {
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, attempts, next_attempt_at, give_up_at, created_at)
                 VALUES (\(bind: Identifier.make("whd", date: now)), \(bind: eventID), \(bind: endpoint), 'pending', 0, \(bind: stamp), \(bind: giveUp), \(bind: stamp))
-                """).run()
+                """
+            ).run()
         }
         return eventID
     }

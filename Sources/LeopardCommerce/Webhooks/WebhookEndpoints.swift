@@ -46,10 +46,12 @@ public struct WebhookEndpoints: Sendable {
         try await database.write { sql in
             let count = try await sql.raw("SELECT COUNT(*) AS n FROM webhook_endpoints").first()?.decode(column: "n", as: Int.self) ?? 0
             guard count < Self.maximumEndpoints else { throw Problem.conflict("A store has at most \(Self.maximumEndpoints) webhook endpoints.") }
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO webhook_endpoints (id, url, description, secret_sealed, topics, created_at)
                 VALUES (\(bind: endpoint.id), \(bind: endpoint.url), \(bind: description), \(bind: sealed), \(bind: topicsText), \(bind: endpoint.createdAt))
-                """).run()
+                """
+            ).run()
             for topic in endpoint.topics {
                 try await sql.raw("INSERT INTO webhook_subscriptions (topic, endpoint_id) VALUES (\(bind: topic.rawValue), \(bind: endpoint.id))").run()
             }
@@ -103,11 +105,15 @@ public struct WebhookEndpoints: Sendable {
     /// Queues a delivery again, now, whatever became of it (a merchant fixed their endpoint).
     public func redeliver(endpointID: String, deliveryID: String, now: Date = Date()) async throws -> WebhookDelivery {
         try await database.write { sql in
-            guard try await sql.raw("""
-                UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = \(bind: now.stamp), lease_until = NULL,
-                    give_up_at = \(bind: now.addingTimeInterval(WebhookRetry.window).stamp)
-                WHERE id = \(bind: deliveryID) AND endpoint_id = \(bind: endpointID) RETURNING id
-                """).first() != nil else {
+            guard
+                try await sql.raw(
+                    """
+                    UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = \(bind: now.stamp), lease_until = NULL,
+                        give_up_at = \(bind: now.addingTimeInterval(WebhookRetry.window).stamp)
+                    WHERE id = \(bind: deliveryID) AND endpoint_id = \(bind: endpointID) RETURNING id
+                    """
+                ).first() != nil
+            else {
                 throw Problem.notFound("There is no delivery \(deliveryID.prefix(64)) for this endpoint.")
             }
             guard let row = try await sql.raw(Self.deliveryColumns + " WHERE d.id = \(bind: deliveryID)").first() else {

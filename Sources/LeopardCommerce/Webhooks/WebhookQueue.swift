@@ -41,7 +41,8 @@ public struct WebhookQueue: Sendable {
         }
         guard due else { return [] }
         return try await database.write { sql in
-            let claimed = try await sql.raw("""
+            let claimed = try await sql.raw(
+                """
                 UPDATE webhook_deliveries SET lease_until = \(bind: now.addingTimeInterval(Self.lease).stamp), attempts = attempts + 1
                 WHERE id IN (
                     SELECT id FROM webhook_deliveries
@@ -49,16 +50,19 @@ public struct WebhookQueue: Sendable {
                     ORDER BY next_attempt_at, id LIMIT \(bind: limit)\(skipLocked)
                 )
                 RETURNING id, attempts
-                """).all()
+                """
+            ).all()
             guard !claimed.isEmpty else { return [] }
             var attempts: [String: Int] = [:]
             for row in claimed { attempts[try row.decode(column: "id", as: String.self)] = try row.decode(column: "attempts", as: Int.self) }
-            let rows = try await sql.raw("""
+            let rows = try await sql.raw(
+                """
                 SELECT d.id, d.endpoint_id, w.url, w.secret_sealed, e.id AS event_id, e.topic, e.payload_json, e.created_at
                 FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id JOIN outbox_events e ON e.id = d.event_id
                 WHERE d.id IN (\(binds: Array(attempts.keys)))
                 ORDER BY d.next_attempt_at, d.id
-                """).all()
+                """
+            ).all()
             return try rows.map { row in
                 let id = try row.decode(column: "id", as: String.self)
                 return Job(
@@ -91,21 +95,25 @@ public struct WebhookQueue: Sendable {
         return try await database.write { sql in
             switch outcome {
             case .acknowledged(let code):
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     UPDATE webhook_deliveries SET status = 'succeeded', lease_until = NULL, last_status_code = \(bind: code), last_error = NULL,
                         last_attempt_at = \(bind: stamp), delivered_at = \(bind: stamp)
                     WHERE id = \(bind: job.deliveryID)
-                    """).run()
+                    """
+                ).run()
                 return .succeeded
             case .failed(let code, let error):
                 let next = now.addingTimeInterval(WebhookRetry.delay(afterAttempt: job.attempt)).stamp
-                let row = try await sql.raw("""
+                let row = try await sql.raw(
+                    """
                     UPDATE webhook_deliveries SET lease_until = NULL, last_status_code = \(bind: code), last_error = \(bind: String(error.prefix(500))),
                         last_attempt_at = \(bind: stamp), next_attempt_at = \(bind: next),
                         status = CASE WHEN give_up_at < \(bind: next) THEN 'failed' ELSE 'pending' END
                     WHERE id = \(bind: job.deliveryID) AND status = 'pending'
                     RETURNING status
-                    """).first()
+                    """
+                ).first()
                 return WebhookDelivery.Status(rawValue: try row?.decode(column: "status", as: String.self) ?? "failed") ?? .failed
             }
         }

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import LeopardCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Checks a webhook endpoint's URL: absolute `https` (or `http`), with a host, no credentials,
 /// at most 2,048 characters. Unless the platform allows it, hosts that name this machine or a
@@ -13,8 +14,9 @@ public enum WebhookURL {
     public static func validate(_ text: String, allowPrivateHosts: Bool) throws(Problem) -> String {
         let trimmed = text.trimmingWhitespace()
         guard trimmed.count <= 2048, let components = URLComponents(string: trimmed),
-              let scheme = components.scheme?.lowercased(), scheme == "https" || scheme == "http",
-              let host = components.host?.lowercased(), !host.isEmpty else {
+            let scheme = components.scheme?.lowercased(), scheme == "https" || scheme == "http",
+            let host = components.host?.lowercased(), !host.isEmpty
+        else {
             throw Problem.invalid("url", "must be an absolute http or https URL of at most 2048 characters")
         }
         if components.user != nil || components.password != nil {
@@ -42,7 +44,8 @@ public enum WebhookURL {
             if bytes[0..<15].allSatisfy({ $0 == 0 }) && (bytes[15] == 0 || bytes[15] == 1) { return true }  // :: and ::1
             if bytes[0] & 0xfe == 0xfc { return true }  // unique local fc00::/7
             if bytes[0] == 0xfe && bytes[1] & 0xc0 == 0x80 { return true }  // link-local fe80::/10
-            if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff { return isPrivate(v4: Array(bytes[12..<16])) }  // ::ffff:a.b.c.d
+            // ::ffff:a.b.c.d
+            if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff { return isPrivate(v4: Array(bytes[12..<16])) }
             return false
         }
         return false

@@ -136,14 +136,18 @@ public struct IsolationAudit {
         let names = stores.map(\.database.name)
         var findings: [Finding] = []
         let rows = try await handle.read { sql in
-            let owned = try await sql.raw("""
+            let owned = try await sql.raw(
+                """
                 SELECT d.datname, r.rolname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE r.rolname IN (\(binds: roles)) OR d.datname IN (\(binds: names))
-                """).all().map { (try $0.decode(column: "datname", as: String.self), try $0.decode(column: "rolname", as: String.self)) }
-            let connect = try await sql.raw("""
+                """
+            ).all().map { (try $0.decode(column: "datname", as: String.self), try $0.decode(column: "rolname", as: String.self)) }
+            let connect = try await sql.raw(
+                """
                 SELECT r.rolname, d.datname FROM pg_roles r CROSS JOIN pg_database d
                 WHERE r.rolname IN (\(binds: roles)) AND (d.datname IN (\(binds: names)) OR d.datname = current_database())
                   AND has_database_privilege(r.rolname, d.datname, 'CONNECT')
-                """).all().map { (try $0.decode(column: "rolname", as: String.self), try $0.decode(column: "datname", as: String.self)) }
+                """
+            ).all().map { (try $0.decode(column: "rolname", as: String.self), try $0.decode(column: "datname", as: String.self)) }
             return (owned, connect)
         }
         let ownerOf = Dictionary(rows.0.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
@@ -192,10 +196,13 @@ public struct IsolationAudit {
             for other in others where other.id != tenant.id {
                 checks += 1
                 // A store whose database cannot be opened is reported on its own turn.
-                let accepted = (try? await services.databases.withDatabase(tenantID: other.id, location: other.database) { database in
-                    try await StaffSessions(database: database, hasher: hasher).principal(token: session.token) != nil
-                }) ?? false
-                if accepted { findings.append(Finding(tenantId: tenant.id, check: "token", detail: "a staff session of this store is accepted by \(other.id)")) }
+                let accepted =
+                    (try? await services.databases.withDatabase(tenantID: other.id, location: other.database) { database in
+                        try await StaffSessions(database: database, hasher: hasher).principal(token: session.token) != nil
+                    }) ?? false
+                if accepted {
+                    findings.append(Finding(tenantId: tenant.id, check: "token", detail: "a staff session of this store is accepted by \(other.id)"))
+                }
             }
             try await services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
                 let sessions = StaffSessions(database: database, hasher: hasher)
@@ -228,8 +235,9 @@ extension PlatformServices {
         let report = try await IsolationAudit(services: self).run()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return IsolationAuditReport(storage: report.storage, stores: report.stores, checks: report.checks,
-                                    findings: report.findings.map { .init(tenantId: $0.tenantId, check: $0.check, detail: $0.detail) },
-                                    json: String(decoding: try encoder.encode(report), as: UTF8.self))
+        return IsolationAuditReport(
+            storage: report.storage, stores: report.stores, checks: report.checks,
+            findings: report.findings.map { .init(tenantId: $0.tenantId, check: $0.check, detail: $0.detail) },
+            json: String(decoding: try encoder.encode(report), as: UTF8.self))
     }
 }

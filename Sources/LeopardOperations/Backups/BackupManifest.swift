@@ -47,7 +47,8 @@ public struct BackupManifest: Codable, Sendable, Equatable {
 
 extension BackupManifest.Store {
     public init(_ tenant: Tenant) {
-        self.init(id: tenant.id, slug: tenant.slug, storeName: tenant.storeName, ownerEmail: tenant.ownerEmail,
-                  status: tenant.status.rawValue, createdAt: Timestamp.string(tenant.createdAt))
+        self.init(
+            id: tenant.id, slug: tenant.slug, storeName: tenant.storeName, ownerEmail: tenant.ownerEmail,
+            status: tenant.status.rawValue, createdAt: Timestamp.string(tenant.createdAt))
     }
 }

@@ -76,7 +76,9 @@ public struct BackupScheduleService: Service {
         } catch {
             logger.error("scheduled backup could not start", metadata: ["error": .string(DatabaseErrors.summary(error))])
         }
-        var made = 0, failed = 0, removed = 0
+        var made = 0
+        var failed = 0
+        var removed = 0
         while true {
             let job: PlatformJobs.Job
             do {
@@ -92,10 +94,12 @@ public struct BackupScheduleService: Service {
             removed += outcome.removed
         }
         if made + failed > 0 {
-            logger.notice("scheduled backups by this instance finished", metadata: [
-                "stores": .stringConvertible(made), "failed": .stringConvertible(failed), "removed": .stringConvertible(removed),
-                "folder": .string(directory.path),
-            ])
+            logger.notice(
+                "scheduled backups by this instance finished",
+                metadata: [
+                    "stores": .stringConvertible(made), "failed": .stringConvertible(failed), "removed": .stringConvertible(removed),
+                    "folder": .string(directory.path),
+                ])
         }
         return (made, failed, removed)
     }

@@ -22,7 +22,8 @@ public struct BackupVerifier: Sendable {
         let backup = try UnpackedBackup.open(file)
         defer { backup.remove() }
         guard backup.manifest.storage == services.configuration.storage else {
-            throw StoreRestore.Refused("the backup was made on \(backup.manifest.storage.rawValue): verify it with a platform on \(backup.manifest.storage.rawValue)")
+            throw StoreRestore.Refused(
+                "the backup was made on \(backup.manifest.storage.rawValue): verify it with a platform on \(backup.manifest.storage.rawValue)")
         }
         let rows = try await StoreBackups(services: services).dumps.check(backup.dumpPath)
         return Report(manifest: backup.manifest, rows: rows, images: backup.mediaFiles.count)

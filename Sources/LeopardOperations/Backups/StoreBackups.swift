@@ -53,7 +53,8 @@ public struct StoreBackups: Sendable {
         // Images are copied first, so that what is checksummed is what is archived even if the
         // store replaces one meanwhile; one removed meanwhile is left out.
         if let images = try? media.folder(tenantID: tenant.id),
-           let names = try? FileManager.default.contentsOfDirectory(atPath: images.path) {
+            let names = try? FileManager.default.contentsOfDirectory(atPath: images.path)
+        {
             try FileManager.default.createDirectory(atPath: scratch + "/media", withIntermediateDirectories: true)
             for name in names.sorted() where MediaStorage.format(ofFileName: name) != nil {
                 let copy = scratch + "/media/" + name
@@ -67,8 +68,9 @@ public struct StoreBackups: Sendable {
             entries.append(.init(name: file.name, bytes: bytes, sha256: digest))
         }
         let archived = files
-        let manifest = BackupManifest(createdAt: Timestamp.string(now), storage: tenant.database.kind, schema: services.storeMigrator.fingerprint,
-                                      store: .init(tenant), entries: entries)
+        let manifest = BackupManifest(
+            createdAt: Timestamp.string(now), storage: tenant.database.kind, schema: services.storeMigrator.fingerprint,
+            store: .init(tenant), entries: entries)
         let manifestPath = scratch + "/" + BackupManifest.fileName
         try manifest.json.write(to: URL(fileURLWithPath: manifestPath))
 

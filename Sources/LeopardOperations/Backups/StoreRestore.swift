@@ -71,7 +71,8 @@ public struct StoreRestore: Sendable {
     private func replace(_ tenant: Tenant, with backup: UnpackedBackup) async throws -> Tenant {
         let allowed: Set<TenantStatus> = [.suspended, .deleted]
         guard allowed.contains(tenant.status) else {
-            throw Refused("store \(tenant.slug) is \(tenant.status.rawValue): suspend it first (POST /api/tenants/\(tenant.id)/suspend), restore, then activate it")
+            throw Refused(
+                "store \(tenant.slug) is \(tenant.status.rawValue): suspend it first (POST /api/tenants/\(tenant.id)/suspend), restore, then activate it")
         }
         let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         var location = try services.databases.provider.plan(tenantID: "\(tenant.id)_r\(suffix)")
@@ -97,16 +98,20 @@ public struct StoreRestore: Sendable {
         do {
             try swapMedia(staged, tenantID: tenant.id)
         } catch {
-            services.logger.error("restore could not put the store's images in place; they are in the staging folder", metadata: [
-                "tenant": .string(tenant.id), "folder": .string(staged.path), "error": .string(String(describing: error)),
-            ])
+            services.logger.error(
+                "restore could not put the store's images in place; they are in the staging folder",
+                metadata: [
+                    "tenant": .string(tenant.id), "folder": .string(staged.path), "error": .string(String(describing: error)),
+                ])
         }
         do {
             try await services.databases.provider.drop(tenant.database)
         } catch {
-            services.logger.error("restore could not drop the store's previous database; it is left behind", metadata: [
-                "tenant": .string(tenant.id), "database": .string(tenant.database.name), "error": .string(DatabaseErrors.summary(error)),
-            ])
+            services.logger.error(
+                "restore could not drop the store's previous database; it is left behind",
+                metadata: [
+                    "tenant": .string(tenant.id), "database": .string(tenant.database.name), "error": .string(DatabaseErrors.summary(error)),
+                ])
         }
         try? await WebhookTenants(database: services.platformDatabase).add(tenantID: tenant.id)
         services.logger.notice("store restored from a backup", metadata: ["tenant": .string(tenant.id), "backup": .string(backup.manifest.createdAt)])
@@ -145,8 +150,9 @@ public struct StoreRestore: Sendable {
             throw Refused("a database \(location.name) already exists; restore with --as NEW_SLUG, or remove it first")
         }
         let now = Date()
-        let tenant = Tenant(id: id, slug: slug.value, storeName: store.storeName, ownerEmail: store.ownerEmail, status: .provisioning,
-                            database: location, createdAt: createdAt, updatedAt: now)
+        let tenant = Tenant(
+            id: id, slug: slug.value, storeName: store.storeName, ownerEmail: store.ownerEmail, status: .provisioning,
+            database: location, createdAt: createdAt, updatedAt: now)
         do {
             try await services.registry.reserve(tenant)
         } catch is TenantRegistry.SlugTaken {
@@ -166,7 +172,8 @@ public struct StoreRestore: Sendable {
                 // The same store back: its webhook queue is its own to deliver.
                 try? await WebhookTenants(database: services.platformDatabase).add(tenantID: id)
             }
-            services.logger.notice("store restored from a backup", metadata: ["tenant": .string(id), "from": .string(store.id), "status": .string(status.rawValue)])
+            services.logger.notice(
+                "store restored from a backup", metadata: ["tenant": .string(id), "from": .string(store.id), "status": .string(status.rawValue)])
             return made
         } catch {
             // load() removes what it made when it fails; after it succeeded, the database is ours.

@@ -34,12 +34,15 @@ public struct UnpackedBackup {
                 throw TarArchive.Damaged("its manifest is unreadable")
             }
             guard manifest.format == BackupManifest.formatName, manifest.version == BackupManifest.currentVersion else {
-                throw TarArchive.Damaged("it is \(manifest.format) version \(manifest.version), this Leopard reads \(BackupManifest.formatName) version \(BackupManifest.currentVersion)")
+                throw TarArchive.Damaged(
+                    "it is \(manifest.format) version \(manifest.version), this Leopard reads \(BackupManifest.formatName) version \(BackupManifest.currentVersion)"
+                )
             }
             guard Identifier.isWellFormed(manifest.store.id, prefix: "ten"),
-                  let first = manifest.entries.first, first.name.hasPrefix("database."),
-                  manifest.entries.dropFirst().allSatisfy({ $0.name.hasPrefix("media/") }),
-                  Array(names.dropFirst()) == manifest.entries.map(\.name) else {
+                let first = manifest.entries.first, first.name.hasPrefix("database."),
+                manifest.entries.dropFirst().allSatisfy({ $0.name.hasPrefix("media/") }),
+                Array(names.dropFirst()) == manifest.entries.map(\.name)
+            else {
                 throw TarArchive.Damaged("its files do not match its manifest")
             }
             for entry in manifest.entries {

@@ -49,7 +49,8 @@ extension MediaStorage {
     /// Bytes of the store's uploaded files.
     public func bytes(tenantID: String) -> Int {
         guard let folder = try? folder(tenantID: tenantID),
-              let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return 0 }
+            let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path)
+        else { return 0 }
         return names.reduce(0) { total, name in
             let size = (try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)[.size] as? Int) ?? 0
             return total + (size ?? 0)

@@ -21,8 +21,10 @@ public struct OrderPlacement: Sendable {
         public let created: Bool
     }
 
-    public func place(cartID: String, access: CartAccess, input: Checkout.Input, customerID: String?, idempotency: IdempotentRequest?,
-                      database: any DatabaseHandle) async throws -> IdempotentOutcome<Placed> {
+    public func place(
+        cartID: String, access: CartAccess, input: Checkout.Input, customerID: String?, idempotency: IdempotentRequest?,
+        database: any DatabaseHandle
+    ) async throws -> IdempotentOutcome<Placed> {
         _ = try Checkout.validate(input)
         let checkout = Checkout(database: database)
         let cardProvider = try await providers.defaultProvider(database: database)

@@ -20,7 +20,8 @@ extension DedicatedSupervisor {
                 lastError = error
             }
         }
-        logger.error("dedicated instance did not start", metadata: ["tenant": .string(tenantID), "error": .string("\(lastError.map { "\($0)" } ?? "unknown")")])
+        logger.error(
+            "dedicated instance did not start", metadata: ["tenant": .string(tenantID), "error": .string("\(lastError.map { "\($0)" } ?? "unknown")")])
         throw lastError ?? StartFailed(description: "the dedicated instance did not start")
     }
 
@@ -71,7 +72,9 @@ extension DedicatedSupervisor {
             await Self.terminate(process, exit: exit)
             throw StartFailed(description: "the dedicated instance for \(tenantID) answered its health check with \(health.status.code)")
         }
-        logger.info("dedicated instance started", metadata: ["tenant": .string(tenantID), "port": .stringConvertible(port), "pid": .stringConvertible(process.processIdentifier)])
+        logger.info(
+            "dedicated instance started",
+            metadata: ["tenant": .string(tenantID), "port": .stringConvertible(port), "pid": .stringConvertible(process.processIdentifier)])
         return Instance(process: process, exit: exit, port: port, generation: generation)
     }
 

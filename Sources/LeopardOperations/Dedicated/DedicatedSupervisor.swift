@@ -171,7 +171,8 @@ public actor DedicatedSupervisor {
     public func exited(_ tenantID: String, generation: Int) {
         guard case .running(let instance) = slots[tenantID], instance.generation == generation else { return }
         slots[tenantID] = nil
-        logger.warning("dedicated instance stopped by itself", metadata: ["tenant": .string(tenantID), "status": .stringConvertible(instance.process.terminationStatus)])
+        logger.warning(
+            "dedicated instance stopped by itself", metadata: ["tenant": .string(tenantID), "status": .stringConvertible(instance.process.terminationStatus)])
     }
 
     /// Checks for idle instances every quarter of the idle timeout while any runs.

@@ -1,7 +1,8 @@
 import Foundation
 import ServiceLifecycle
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// In a dedicated instance: stops this process gracefully (as SIGTERM does) when the platform

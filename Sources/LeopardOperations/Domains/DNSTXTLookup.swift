@@ -114,7 +114,8 @@ public struct DNSTXTLookup: Sendable {
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let envelope = unwrapInboundIn(data)
             guard envelope.remoteAddress == server, let bytes = envelope.data.getBytes(at: envelope.data.readerIndex, length: envelope.data.readableBytes),
-                  bytes.count >= 2, UInt16(bytes[0]) << 8 | UInt16(bytes[1]) == id else { return }
+                bytes.count >= 2, UInt16(bytes[0]) << 8 | UInt16(bytes[1]) == id
+            else { return }
             reply.succeed(bytes)
         }
     }

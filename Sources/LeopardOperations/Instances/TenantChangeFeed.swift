@@ -4,8 +4,8 @@ import LeopardPlatform
 import LeopardStorage
 import Logging
 import PostgresNIO
-import ServiceLifecycle
 import SQLKit
+import ServiceLifecycle
 
 /// Keeps this instance's look-up caches in step with registry changes made anywhere: by another
 /// `leopard serve` on the same platform database, or by the command line. Database triggers
@@ -28,8 +28,10 @@ public actor TenantChangeFeed: Service {
     /// SQLite: announcements older than this are deleted by the instances that read them.
     public static let retention: TimeInterval = 600
 
-    public init(platform: any DatabaseHandle, server: PostgresServer?, directory: TenantDirectory,
-                pollInterval: Duration = .milliseconds(200), logger: Logger) {
+    public init(
+        platform: any DatabaseHandle, server: PostgresServer?, directory: TenantDirectory,
+        pollInterval: Duration = .milliseconds(200), logger: Logger
+    ) {
         self.platform = platform
         self.server = server
         self.directory = directory
@@ -48,8 +50,9 @@ public actor TenantChangeFeed: Service {
                     }
                 } catch {
                     if Task.isCancelled { break }
-                    self.logger.warning("the tenant change feed stopped; look-ups fall back to their 30-second lifetime until it is back",
-                                        metadata: ["error": .string(DatabaseErrors.summary(error))])
+                    self.logger.warning(
+                        "the tenant change feed stopped; look-ups fall back to their 30-second lifetime until it is back",
+                        metadata: ["error": .string(DatabaseErrors.summary(error))])
                 }
                 await self.stoppedListening()
                 // A pause before trying again, so that a platform database that is down is not hammered.

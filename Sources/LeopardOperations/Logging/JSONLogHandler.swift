@@ -21,7 +21,8 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = "{\"ts\":\"\(Timestamp.string(Date()))\",\"level\":\"\(event.level.rawValue)\",\"logger\":\(Self.quoted(label)),\"msg\":\(Self.quoted(event.message.description))"
+        var line =
+            "{\"ts\":\"\(Timestamp.string(Date()))\",\"level\":\"\(event.level.rawValue)\",\"logger\":\(Self.quoted(label)),\"msg\":\(Self.quoted(event.message.description))"
         var merged = metadata
         if let explicit = event.metadata { merged.merge(explicit) { $1 } }
         for key in merged.keys.sorted() {

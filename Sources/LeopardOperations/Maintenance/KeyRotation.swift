@@ -42,13 +42,16 @@ public struct KeyRotation: Sendable {
         for tenant in try await services.registry.all() where tenant.status != .provisioning {
             do {
                 let count = try await services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
-                    try await reseal(database, table: "provider_credentials", key: "provider", columns: ["secret_key_sealed", "webhook_secret_sealed"], secrets: secrets)
+                    try await reseal(
+                        database, table: "provider_credentials", key: "provider", columns: ["secret_key_sealed", "webhook_secret_sealed"], secrets: secrets)
                         + reseal(database, table: "webhook_endpoints", key: "id", columns: ["secret_sealed"], secrets: secrets)
                 }
                 report.resealed += count
                 report.stores += 1
             } catch {
-                services.logger.error("key rotation could not re-seal a store's secrets", metadata: ["tenant": .string(tenant.id), "error": .string(DatabaseErrors.summary(error))])
+                services.logger.error(
+                    "key rotation could not re-seal a store's secrets",
+                    metadata: ["tenant": .string(tenant.id), "error": .string(DatabaseErrors.summary(error))])
                 report.failed.append((tenant.id, DatabaseErrors.summary(error)))
             }
         }
@@ -69,7 +72,9 @@ public struct KeyRotation: Sendable {
                 for column in columns {
                     guard let sealed = try row.decode(column: column.value, as: String?.self), !secrets.isSealedWithCurrentKey(sealed) else { continue }
                     let resealed = try secrets.seal(try secrets.open(sealed))
-                    try await sql.raw("UPDATE \(unsafeRaw: table.quoted) SET \(unsafeRaw: column.quoted) = \(bind: resealed) WHERE \(unsafeRaw: key.quoted) = \(bind: id)").run()
+                    try await sql.raw(
+                        "UPDATE \(unsafeRaw: table.quoted) SET \(unsafeRaw: column.quoted) = \(bind: resealed) WHERE \(unsafeRaw: key.quoted) = \(bind: id)"
+                    ).run()
                     changed += 1
                 }
             }

@@ -9,10 +9,14 @@ import Prometheus
 public final class PlatformMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
 
-    public static let latencyBuckets: [Duration] = [.milliseconds(1), .milliseconds(2.5), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
-                                             .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5)]
-    public static let provisioningBuckets: [Duration] = [.milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
-                                                  .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10)]
+    public static let latencyBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2.5), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
+    ]
+    public static let provisioningBuckets: [Duration] = [
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+    ]
 
     public init() {}
 
@@ -20,43 +24,71 @@ public final class PlatformMetrics: Sendable {
     /// never the path itself, so that the number of series stays bounded.
     public func request(method: String, route: String, status: Int, duration: Duration) {
         let labels = [("method", method), ("route", route), ("status", String(status))]
-        registry.makeCounter(descriptor: .init(namespace: "leopard", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered, by method, route template and status."),
-                             labels: labels).increment()
-        registry.makeDurationHistogram(descriptor: .init(namespace: "leopard", metricName: "http_request_duration", unitName: "seconds", helpText: "Time to answer an HTTP request, by method and route template."),
-                                       labels: [("method", method), ("route", route)], buckets: Self.latencyBuckets).record(duration)
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "leopard", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered, by method, route template and status."),
+            labels: labels
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: .init(
+                namespace: "leopard", metricName: "http_request_duration", unitName: "seconds",
+                helpText: "Time to answer an HTTP request, by method and route template."),
+            labels: [("method", method), ("route", route)], buckets: Self.latencyBuckets
+        ).record(duration)
     }
 
     public func provisioned(duration: Duration) {
-        registry.makeDurationHistogram(descriptor: .init(namespace: "leopard", metricName: "provisioning_duration", unitName: "seconds", helpText: "Time to create a store, signup to ready."),
-                                       labels: [], buckets: Self.provisioningBuckets).record(duration)
+        registry.makeDurationHistogram(
+            descriptor: .init(
+                namespace: "leopard", metricName: "provisioning_duration", unitName: "seconds", helpText: "Time to create a store, signup to ready."),
+            labels: [], buckets: Self.provisioningBuckets
+        ).record(duration)
     }
 
     public func provisioningFailed(step: String) {
-        registry.makeCounter(descriptor: .init(namespace: "leopard", metricName: "provisioning_failures", unitName: "total", helpText: "Store creations that failed and were rolled back, by the step that failed."),
-                             labels: [("step", step)]).increment()
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "leopard", metricName: "provisioning_failures", unitName: "total",
+                helpText: "Store creations that failed and were rolled back, by the step that failed."),
+            labels: [("step", step)]
+        ).increment()
     }
 
     public func orderCreated() {
-        registry.makeCounter(descriptor: .init(namespace: "leopard", metricName: "orders_created", unitName: "total", helpText: "Orders placed, over all stores."),
-                             labels: []).increment()
+        registry.makeCounter(
+            descriptor: .init(namespace: "leopard", metricName: "orders_created", unitName: "total", helpText: "Orders placed, over all stores."),
+            labels: []
+        ).increment()
     }
 
     public func paymentFailed(provider: String, reason: String) {
-        registry.makeCounter(descriptor: .init(namespace: "leopard", metricName: "payment_failures", unitName: "total", helpText: "Payments declined or not completed by the provider, by provider and reason."),
-                             labels: [("provider", provider), ("reason", reason)]).increment()
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "leopard", metricName: "payment_failures", unitName: "total",
+                helpText: "Payments declined or not completed by the provider, by provider and reason."),
+            labels: [("provider", provider), ("reason", reason)]
+        ).increment()
     }
 
     public func webhookDelivery(succeeded: Bool) {
-        registry.makeCounter(descriptor: .init(namespace: "leopard", metricName: "webhook_deliveries", unitName: "total", helpText: "Merchant webhook delivery attempts, by outcome."),
-                             labels: [("outcome", succeeded ? "delivered" : "failed")]).increment()
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "leopard", metricName: "webhook_deliveries", unitName: "total", helpText: "Merchant webhook delivery attempts, by outcome."),
+            labels: [("outcome", succeeded ? "delivered" : "failed")]
+        ).increment()
     }
 
     public func backup(succeeded: Bool) {
-        registry.makeCounter(descriptor: .init(namespace: "leopard", metricName: "backups", unitName: "total", helpText: "Scheduled store backups, by outcome."),
-                             labels: [("outcome", succeeded ? "succeeded" : "failed")]).increment()
+        registry.makeCounter(
+            descriptor: .init(namespace: "leopard", metricName: "backups", unitName: "total", helpText: "Scheduled store backups, by outcome."),
+            labels: [("outcome", succeeded ? "succeeded" : "failed")]
+        ).increment()
         if succeeded {
-            registry.makeGauge(descriptor: .init(namespace: "leopard", metricName: "last_backup", unitName: "timestamp_seconds", helpText: "When a store backup last succeeded (Unix time)."),
-                               labels: []).set(Date().timeIntervalSince1970)
+            registry.makeGauge(
+                descriptor: .init(
+                    namespace: "leopard", metricName: "last_backup", unitName: "timestamp_seconds", helpText: "When a store backup last succeeded (Unix time)."),
+                labels: []
+            ).set(Date().timeIntervalSince1970)
         }
     }
 
@@ -73,7 +105,9 @@ public final class PlatformMetrics: Sendable {
         gauge("tenant_database_misses_total", "Requests that had to open their store's database.", stats.misses)
         gauge("tenant_database_evictions_total", "Idle store databases closed to make room.", stats.evictions)
         if let resident = Self.residentBytes() {
-            registry.makeGauge(descriptor: .init(metricName: "process_resident_memory", unitName: "bytes", helpText: "Resident memory of this process."), labels: []).set(Double(resident))
+            registry.makeGauge(
+                descriptor: .init(metricName: "process_resident_memory", unitName: "bytes", helpText: "Resident memory of this process."), labels: []
+            ).set(Double(resident))
         }
         return registry.emitToBuffer()
     }

@@ -32,7 +32,8 @@ public struct OrderCancellation {
         do {
             provider = try await providers.provider(named: payment.provider, database: database)
         } catch {
-            logger.critical("a cancelled order's payment could not be cancelled: settle it in the provider's dashboard", metadata: ["payment": .string(payment.paymentID)])
+            logger.critical(
+                "a cancelled order's payment could not be cancelled: settle it in the provider's dashboard", metadata: ["payment": .string(payment.paymentID)])
             return
         }
         do {
@@ -41,8 +42,9 @@ public struct OrderCancellation {
             do {
                 _ = try await provider.refund(reference: payment.reference, amount: payment.amount, idempotencyKey: "cancel-refund-\(payment.paymentID)")
             } catch {
-                logger.warning("a cancelled order's payment was neither cancelled nor refunded with its provider yet; a later capture is refunded on arrival",
-                               metadata: ["payment": .string(payment.paymentID), "error": .string(String(describing: error).prefix(300).description)])
+                logger.warning(
+                    "a cancelled order's payment was neither cancelled nor refunded with its provider yet; a later capture is refunded on arrival",
+                    metadata: ["payment": .string(payment.paymentID), "error": .string(String(describing: error).prefix(300).description)])
             }
         }
     }

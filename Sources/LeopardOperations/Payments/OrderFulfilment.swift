@@ -16,22 +16,27 @@ public struct OrderFulfilment {
     public func fulfil(orderID: String, actor: String, database: any DatabaseHandle) async throws -> Order {
         let payments = Payments(database: database)
         if let live = try await payments.live(orderID: orderID), live.provider == StripeProvider.providerName,
-           let payment = try await payments.find(id: live.paymentID), payment.status == .authorized {
+            let payment = try await payments.find(id: live.paymentID), payment.status == .authorized
+        {
             let captured: ProviderPayment
             do {
-                captured = try await providers.stripe(database: database).capture(reference: live.reference, amount: payment.amount, idempotencyKey: "capture-\(live.paymentID)")
+                captured = try await providers.stripe(database: database).capture(
+                    reference: live.reference, amount: payment.amount, idempotencyKey: "capture-\(live.paymentID)")
             } catch is ProviderFailure {
-                throw Problem(status: 502, type: "https://leopard.dev/problems/payment-provider", title: "Payment provider error",
-                              detail: "Stripe did not capture the payment, so the order is not fulfilled. Try again in a moment.")
+                throw Problem(
+                    status: 502, type: "https://leopard.dev/problems/payment-provider", title: "Payment provider error",
+                    detail: "Stripe did not capture the payment, so the order is not fulfilled. Try again in a moment.")
             }
             guard captured.status == .captured else {
                 throw Problem.conflict("Stripe cannot capture this payment (it is \(captured.status.rawValue)); the order is not fulfilled.")
             }
-            let applied = try await payments.apply(PaymentEvent(id: "capture-\(live.paymentID)", reference: live.reference, kind: .succeeded),
-                                                   provider: StripeProvider.providerName)
+            let applied = try await payments.apply(
+                PaymentEvent(id: "capture-\(live.paymentID)", reference: live.reference, kind: .succeeded),
+                provider: StripeProvider.providerName)
             if case .capturedAfterCancel = applied {
                 // The order was cancelled while Stripe captured: the money goes back at once.
-                _ = try await providers.stripe(database: database).refund(reference: live.reference, amount: payment.amount, idempotencyKey: "late-capture-\(live.paymentID)")
+                _ = try await providers.stripe(database: database).refund(
+                    reference: live.reference, amount: payment.amount, idempotencyKey: "late-capture-\(live.paymentID)")
                 throw Problem.conflict("The order was cancelled while its payment was captured; the payment was refunded and the order is not fulfilled.")
             }
         }

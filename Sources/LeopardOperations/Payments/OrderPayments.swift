@@ -61,8 +61,10 @@ public struct OrderPayments: Sendable {
     }
 
     /// Pays for an order. A declined card is recorded and answered with a 402 problem.
-    public func pay(orderID: String, input: PayInput, access: OrderAccess, idempotency: Idempotency?, tenant: Tenant, database: any DatabaseHandle,
-             logger: Logger) async throws -> Outcome {
+    public func pay(
+        orderID: String, input: PayInput, access: OrderAccess, idempotency: Idempotency?, tenant: Tenant, database: any DatabaseHandle,
+        logger: Logger
+    ) async throws -> Outcome {
         try await authorize(orderID: orderID, access: access, database: database)
         let keys = IdempotencyKeys(database: database)
         if let idempotency, let stored = try await keys.replay(key: idempotency.key, fingerprint: idempotency.fingerprint) { return .stored(stored) }
@@ -80,7 +82,8 @@ public struct OrderPayments: Sendable {
         let providerKey = idempotency.map { "leopard-" + Hex.encode(SHA256.hash(data: Data("\(tenant.id)\n\(orderID)\n\($0.key)".utf8))) } ?? paymentID
         let result: ProviderPayment
         do {
-            result = try await provider.start(PaymentRequest(orderID: orderID, amount: due, method: method, idempotencyKey: providerKey, returnURL: input.returnUrl))
+            result = try await provider.start(
+                PaymentRequest(orderID: orderID, amount: due, method: method, idempotencyKey: providerKey, returnURL: input.returnUrl))
         } catch let failure as ProviderFailure {
             metrics.paymentFailed(provider: name, reason: "provider_error")
             throw Self.providerProblem(failure, logger: logger)
@@ -105,10 +108,12 @@ public struct OrderPayments: Sendable {
     }
 
     public static func start(orderID: String, provider name: String, paymentID: String, result: ProviderPayment) -> Payments.Start {
-        var start = Payments.Start(orderID: orderID, provider: name, reference: result.reference, status: result.status,
-                                   cardBrand: result.cardBrand, cardLast4: result.cardLast4, nextAction: nil, failureMessage: result.failureMessage)
+        var start = Payments.Start(
+            orderID: orderID, provider: name, reference: result.reference, status: result.status,
+            cardBrand: result.cardBrand, cardLast4: result.cardLast4, nextAction: nil, failureMessage: result.failureMessage)
         if result.status == .requiresAction {
-            start.nextAction = name == TestGateway.name
+            start.nextAction =
+                name == TestGateway.name
                 ? Payment.NextAction(type: "test_authentication", url: "/api/payments/\(paymentID)/authenticate")
                 : result.nextActionURL.map { Payment.NextAction(type: "redirect_to_url", url: $0) }
                     ?? Payment.NextAction(type: "use_stripe_sdk", url: "", clientSecret: result.clientSecret)
@@ -133,8 +138,10 @@ public struct OrderPayments: Sendable {
         return .init(id: eventID, provider: name, body: body)
     }
 
-    public func record(_ start: Payments.Start, amount: Money, paymentID: String, pending: Payments.PendingEvent?, idempotency: Idempotency?,
-                database: any DatabaseHandle) async throws -> Outcome {
+    public func record(
+        _ start: Payments.Start, amount: Money, paymentID: String, pending: Payments.PendingEvent?, idempotency: Idempotency?,
+        database: any DatabaseHandle
+    ) async throws -> Outcome {
         let lock = database.rowLock
         let record: @Sendable (any SQLDatabase) async throws -> Payment = { sql in
             try await Payments.record(start, amount: amount, id: paymentID, pendingEvent: pending, lock: lock, now: Date(), on: sql)
@@ -159,9 +166,11 @@ public struct OrderPayments: Sendable {
                 _ = try await provider.cancel(reference: payment.reference, idempotencyKey: "void-\(paymentID)")
             }
         } catch {
-            logger.critical("a provider payment could not be recorded nor voided: settle it in the provider's dashboard", metadata: [
-                "provider": .string(provider.name), "reference": .string(payment.reference),
-            ])
+            logger.critical(
+                "a provider payment could not be recorded nor voided: settle it in the provider's dashboard",
+                metadata: [
+                    "provider": .string(provider.name), "reference": .string(payment.reference),
+                ])
         }
     }
 
@@ -180,24 +189,30 @@ public struct OrderPayments: Sendable {
         _ = try await providers.provider(named: TestGateway.name, database: database)
         try await relay.register(tenantID: tenant.id)
         let eventID = Identifier.make("evt")
-        let event = Payments.PendingEvent(id: eventID, provider: TestGateway.name, body: StripeEvents.body(id: eventID, type: "payment_intent.succeeded", reference: known.reference))
+        let event = Payments.PendingEvent(
+            id: eventID, provider: TestGateway.name, body: StripeEvents.body(id: eventID, type: "payment_intent.succeeded", reference: known.reference))
         try await payments.queue(event)
         await relay.send(event, tenant: tenant)
         return payment
     }
 
     public static func declined(_ message: String) -> Problem {
-        Problem(status: 402, type: "https://leopard.dev/problems/card-declined", title: "Card declined", detail: message,
-                errors: [.init(field: "card.number", message: message)])
+        Problem(
+            status: 402, type: "https://leopard.dev/problems/card-declined", title: "Card declined", detail: message,
+            errors: [.init(field: "card.number", message: message)])
     }
 
     /// The provider's own message (which may name the store's key) goes to the log, not to the
     /// client, who may be a shopper.
     public static func providerProblem(_ failure: ProviderFailure, logger: Logger) -> Problem {
-        logger.error("payment provider request failed", metadata: [
-            "provider": .string(failure.provider), "status": .string(failure.statusCode.map(String.init) ?? "none"), "message": .string(String(failure.message.prefix(300))),
-        ])
-        return Problem(status: 502, type: "https://leopard.dev/problems/payment-provider", title: "Payment provider error",
-                       detail: "The payment provider did not complete the request; nothing was charged or recorded. Try again later.")
+        logger.error(
+            "payment provider request failed",
+            metadata: [
+                "provider": .string(failure.provider), "status": .string(failure.statusCode.map(String.init) ?? "none"),
+                "message": .string(String(failure.message.prefix(300))),
+            ])
+        return Problem(
+            status: 502, type: "https://leopard.dev/problems/payment-provider", title: "Payment provider error",
+            detail: "The payment provider did not complete the request; nothing was charged or recorded. Try again later.")
     }
 }

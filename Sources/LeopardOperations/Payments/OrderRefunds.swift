@@ -28,7 +28,8 @@ public struct OrderRefunds: Sendable {
         let check = try await payments.refundable(orderID: orderID, amount: input.amount)
         // Restocking puts every line back: it goes with a refund of all that is left, not part of it.
         if input.restock == true, input.amount != nil, try await payments.refundable(orderID: orderID, amount: nil).amount.amount > check.amount.amount {
-            throw Problem.invalid("restock", "goes with a refund of all that is left; refund part of an order without restocking, and correct stock on the product")
+            throw Problem.invalid(
+                "restock", "goes with a refund of all that is left; refund part of an order without restocking, and correct stock on the product")
         }
         if check.provider == StripeProvider.providerName {
             // The provider refunds first (the key names the payment, the total refunded so far
@@ -36,12 +37,15 @@ public struct OrderRefunds: Sendable {
             // recorded on top of that total only (see `Payments.refund`).
             do {
                 _ = try await providers.provider(named: check.provider, database: database)
-                    .refund(reference: check.reference, amount: check.amount, idempotencyKey: "refund-\(check.paymentID)-\(check.refundedBefore)-\(check.amount.amount)")
+                    .refund(
+                        reference: check.reference, amount: check.amount,
+                        idempotencyKey: "refund-\(check.paymentID)-\(check.refundedBefore)-\(check.amount.amount)")
             } catch let failure as ProviderFailure {
                 throw OrderPayments.providerProblem(failure, logger: logger)
             }
         }
-        return try await payments.refund(orderID: orderID, amount: check.amount.amount, restock: input.restock ?? false, actor: actor,
-                                         refundedBefore: check.provider == StripeProvider.providerName ? check.refundedBefore : nil)
+        return try await payments.refund(
+            orderID: orderID, amount: check.amount.amount, restock: input.restock ?? false, actor: actor,
+            refundedBefore: check.provider == StripeProvider.providerName ? check.refundedBefore : nil)
     }
 }

@@ -14,7 +14,8 @@ public enum PaymentInputCheck {
         // `pm_…` from Stripe.js's createPaymentMethod, or a `card_…` (Stripe takes a Card's id
         // as a payment method; Stripe.js stand-ins without createPaymentMethod give a token's card).
         if !(method.hasPrefix("pm_") || method.hasPrefix("card_")) || method.count > 255
-            || !method.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+            || !method.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+        {
             errors.append(.init(field: "paymentMethod", message: "must be a Stripe payment method id (pm_… or card_…)"))
         }
         if let url = input.returnUrl, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || url.count > 2048 || URL(string: url) == nil {

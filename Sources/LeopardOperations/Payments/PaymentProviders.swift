@@ -34,8 +34,9 @@ public struct PaymentProviders: Sendable {
         guard let keys = try await ProviderCredentials(database: database, secrets: secrets).keys(provider: StripeProvider.providerName) else {
             throw Problem.notFound("This store has not set up Stripe.")
         }
-        return StripeProvider(secretKey: keys.secretKey, webhookSecret: keys.webhookSecret, baseURL: stripeBase, client: client,
-                              manualCapture: keys.captureMethod == "manual")
+        return StripeProvider(
+            secretKey: keys.secretKey, webhookSecret: keys.webhookSecret, baseURL: stripeBase, client: client,
+            manualCapture: keys.captureMethod == "manual")
     }
 
     /// Stripe when the store has set it up, else `test`.

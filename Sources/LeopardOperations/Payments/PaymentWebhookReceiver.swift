@@ -35,12 +35,15 @@ public struct PaymentWebhookReceiver {
             do {
                 _ = try await provider.refund(reference: event.reference, amount: payment.amount, idempotencyKey: "late-capture-\(paymentID)")
             } catch {
-                logger.critical("a capture for a cancelled order could not be refunded yet; the provider's retry tries again, else refund it in the provider's dashboard", metadata: [
-                    "payment": .string(paymentID), "provider": .string(name), "error": .string(String(describing: error).prefix(300).description),
-                ])
+                logger.critical(
+                    "a capture for a cancelled order could not be refunded yet; the provider's retry tries again, else refund it in the provider's dashboard",
+                    metadata: [
+                        "payment": .string(paymentID), "provider": .string(name), "error": .string(String(describing: error).prefix(300).description),
+                    ])
                 try await payments.forgetReceipt(provider: name, eventID: event.id)
-                throw Problem(status: 502, type: "https://leopard.dev/problems/payment-provider", title: "Payment provider error",
-                              detail: "The refund of a capture for a cancelled order did not go through yet; send the event again.")
+                throw Problem(
+                    status: 502, type: "https://leopard.dev/problems/payment-provider", title: "Payment provider error",
+                    detail: "The refund of a capture for a cancelled order did not go through yet; send the event again.")
             }
         }
         return applied

@@ -77,15 +77,20 @@ public actor PaymentWebhookRelay {
                 let secret = try await payments.webhookSecret(provider: event.provider)
                 let header = WebhookSignature.header(for: event.body, secret: secret)
                 do {
-                    _ = try await PaymentWebhookReceiver(database: database, providers: providers, logger: logger).receive(provider: event.provider, signature: header, body: event.body)
+                    _ = try await PaymentWebhookReceiver(database: database, providers: providers, logger: logger).receive(
+                        provider: event.provider, signature: header, body: event.body)
                 } catch let problem as Problem where problem.status < 500 {
                     // Refused for good (it will not read better next time): logged and dropped.
-                    logger.error("queued provider event refused", metadata: ["tenant": .string(tenant.id), "event": .string(event.id), "status": .stringConvertible(problem.status)])
+                    logger.error(
+                        "queued provider event refused",
+                        metadata: ["tenant": .string(tenant.id), "event": .string(event.id), "status": .stringConvertible(problem.status)])
                 }
                 try await payments.eventDelivered(id: event.id)
             }
         } catch {
-            logger.error("test gateway webhook not applied; the worker will send it again", metadata: ["tenant": .string(tenant.id), "error": .string(String(describing: type(of: error)))])
+            logger.error(
+                "test gateway webhook not applied; the worker will send it again",
+                metadata: ["tenant": .string(tenant.id), "error": .string(String(describing: type(of: error)))])
         }
     }
 

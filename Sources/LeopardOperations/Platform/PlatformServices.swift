@@ -64,10 +64,13 @@ public struct PlatformServices: Sendable {
     /// Opens and migrates the platform database, prepares the store template and wires the services.
     /// `makeOperatorToken: false` for commands that cannot show a new token (backup, restore,
     /// migrate, audit, keys): they leave its making to `serve`, which prints it.
-    public static func start(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "leopard"), makeOperatorToken: Bool = true) async throws -> PlatformServices {
+    public static func start(
+        _ configuration: ServerConfiguration, logger: Logger = Logger(label: "leopard"), makeOperatorToken: Bool = true
+    ) async throws -> PlatformServices {
         let manager = FileManager.default
         try manager.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
-        let secrets = try SecretBox.load(environmentValue: configuration.secretKey, previousEnvironmentValue: configuration.previousSecretKey, keyFile: configuration.keyFile)
+        let secrets = try SecretBox.load(
+            environmentValue: configuration.secretKey, previousEnvironmentValue: configuration.previousSecretKey, keyFile: configuration.keyFile)
         let descriptors = FileDescriptorLimit.raiseSoftLimitToHard()
         let storeMigrator = Migrator(configuration.storeMigrations)
 
@@ -78,7 +81,8 @@ public struct PlatformServices: Sendable {
         do {
             try await PlatformSchema.migrator.migrate(platform)
             if configuration.dedicatedTenant == nil { try await provider.prepareTemplate(storeMigrator) }
-            let (credentials, newToken) = try await OperatorCredentials.load(environmentToken: configuration.operatorToken, platform: platform, createIfMissing: makeOperatorToken)
+            let (credentials, newToken) = try await OperatorCredentials.load(
+                environmentToken: configuration.operatorToken, platform: platform, createIfMissing: makeOperatorToken)
             let databases = TenantDatabases(provider: provider, migrator: storeMigrator, capacity: capacity, logger: logger)
             let registry = TenantRegistry(database: platform)
             let log = ProvisioningLog(database: platform)
@@ -90,8 +94,9 @@ public struct PlatformServices: Sendable {
             // On SQLite, spares wait open (one connection each, up to half the configured cap on
             // open stores), so that a burst of signups does not open its databases.
             let keepOpen = provider.kind == .sqlite ? min(configuration.spareStores, configuration.maxOpenTenants / 2) : 0
-            let pool = SparePool(target: configuration.spareStores, platform: platform, provider: provider, migrator: storeMigrator,
-                                 databases: databases, keepOpen: keepOpen, logger: logger)
+            let pool = SparePool(
+                target: configuration.spareStores, platform: platform, provider: provider, migrator: storeMigrator,
+                databases: databases, keepOpen: keepOpen, logger: logger)
             let httpClient = HTTPClient.leopard()
             let providers = PaymentProviders(client: httpClient, secrets: secrets, stripeBase: configuration.stripeAPIBase)
             let relay = PaymentWebhookRelay(databases: databases, providers: providers, tenants: WebhookTenants(database: platform), logger: logger)
@@ -112,20 +117,29 @@ public struct PlatformServices: Sendable {
                 podConnections: podConnections,
                 changeFeed: TenantChangeFeed(platform: platform, server: platformServer, directory: directory, logger: logger),
                 lifecycle: TenantLifecycle(registry: registry, directory: directory, databases: databases, logger: logger),
-                provisioner: TenantProvisioner(registry: registry, log: log, databases: databases, setup: setup, pool: pool, faultInjector: configuration.provisioningFaults, logger: logger),
+                provisioner: TenantProvisioner(
+                    registry: registry, log: log, databases: databases, setup: setup, pool: pool, faultInjector: configuration.provisioningFaults,
+                    logger: logger),
                 sparePool: pool,
                 operatorCredentials: credentials,
                 newOperatorToken: newToken,
                 passwordHasher: hasher,
-                signupLimiter: RateLimiter(name: "signup", limit: configuration.signupRateLimit, window: 60, database: platform,
-                                           digestKey: secrets.derivedKey(purpose: "rate-limits")),
-                loginLimiter: RateLimiter(name: "sign-in failure", limit: configuration.loginFailureLimit, window: 900, database: platform,
-                                          digestKey: secrets.derivedKey(purpose: "rate-limits")),
+                signupLimiter: RateLimiter(
+                    name: "signup", limit: configuration.signupRateLimit, window: 60, database: platform,
+                    digestKey: secrets.derivedKey(purpose: "rate-limits")),
+                loginLimiter: RateLimiter(
+                    name: "sign-in failure", limit: configuration.loginFailureLimit, window: 900, database: platform,
+                    digestKey: secrets.derivedKey(purpose: "rate-limits")),
                 catalogCache: ResponseCache(),
                 paymentRelay: relay,
-                webhookDispatcher: WebhookDispatcher(databases: databases, directory: directory, tenants: WebhookTenants(database: platform),
-                                                     secrets: secrets, transport: HTTPWebhookTransport(client: httpClient, addresses: WebhookAddressGuard(allowPrivate: configuration.allowPrivateWebhookTargets,
-                                                                                                                            resolve: configuration.webhookResolver)), relay: relay, metrics: metrics, logger: logger),
+                webhookDispatcher: WebhookDispatcher(
+                    databases: databases, directory: directory, tenants: WebhookTenants(database: platform),
+                    secrets: secrets,
+                    transport: HTTPWebhookTransport(
+                        client: httpClient,
+                        addresses: WebhookAddressGuard(
+                            allowPrivate: configuration.allowPrivateWebhookTargets,
+                            resolve: configuration.webhookResolver)), relay: relay, metrics: metrics, logger: logger),
                 httpClient: httpClient,
                 paymentProviders: providers,
                 usage: UsageLedger(database: platform),

@@ -24,12 +24,15 @@ struct PlatformStorage {
         let platform = try await PostgresDatabaseHandle.connect(server: server, maximumConnections: 8, logger: logger)
         let home = PostgresTenantProvider(server: server, platform: platform, secrets: secrets, poolSize: configuration.postgresPoolSize, logger: logger)
         let pods = PodRegistry(database: platform, secrets: secrets)
-        let connections = PodConnections(secrets: secrets, poolSize: configuration.postgresPoolSize, logger: logger) { name in try await pods.server(named: name) }
+        let connections = PodConnections(secrets: secrets, poolSize: configuration.postgresPoolSize, logger: logger) { name in
+            try await pods.server(named: name)
+        }
         let provider = PodProviders(home: home, connections: connections) { try await pods.choose() }
         // Keep the open stores' pools inside three quarters of the server's connections.
-        let maxConnections = try await platform.read { sql in
-            try await sql.raw("SELECT current_setting('max_connections')::int AS n").first()?.decode(column: "n", as: Int.self)
-        } ?? 100
+        let maxConnections =
+            try await platform.read { sql in
+                try await sql.raw("SELECT current_setting('max_connections')::int AS n").first()?.decode(column: "n", as: Int.self)
+            } ?? 100
         let budget = max(1, (maxConnections * 3 / 4 - 8) / max(1, configuration.postgresPoolSize))
         capacity = min(capacity, budget)
         // Store roles must not reach the platform database (the registry, sealed secrets).
@@ -39,7 +42,9 @@ struct PlatformStorage {
                 try await sql.raw(SQLQueryString("REVOKE CONNECT, TEMPORARY ON DATABASE \(quoted) FROM PUBLIC")).run()
             }
         } catch {
-            logger.warning("could not revoke CONNECT on the platform database from PUBLIC: store roles may connect to it; the platform role should own its database", metadata: ["error": .string(DatabaseErrors.summary(error))])
+            logger.warning(
+                "could not revoke CONNECT on the platform database from PUBLIC: store roles may connect to it; the platform role should own its database",
+                metadata: ["error": .string(DatabaseErrors.summary(error))])
         }
         return PlatformStorage(platform: platform, provider: provider, capacity: capacity, platformServer: server, pods: pods, podConnections: connections)
     }
@@ -47,12 +52,15 @@ struct PlatformStorage {
     static func openSQLite(_ configuration: ServerConfiguration, descriptors: Int, logger: Logger) async throws -> PlatformStorage {
         let tenants = configuration.dataDirectory.appendingPathComponent("tenants", isDirectory: true)
         try FileManager.default.createDirectory(at: tenants, withIntermediateDirectories: true)
-        let platform = try await SQLiteDatabaseHandle.open(path: configuration.dataDirectory.appendingPathComponent("platform.sqlite").path, readerCount: 4,
-                                                      writerThreadPool: SQLiteDatabaseHandle.platformWriterThread, logger: logger)
+        let platform = try await SQLiteDatabaseHandle.open(
+            path: configuration.dataDirectory.appendingPathComponent("platform.sqlite").path, readerCount: 4,
+            writerThreadPool: SQLiteDatabaseHandle.platformWriterThread, logger: logger)
         let provider = SQLiteTenantProvider(directory: tenants, readerCount: configuration.sqliteReaders, logger: logger)
         // Spares held open (see `PlatformServices.start`) take one connection each out of the same budget.
         let sparesOpen = min(configuration.spareStores, configuration.maxOpenTenants / 2)
-        let capacity = min(configuration.maxOpenTenants, FileDescriptorLimit.tenantCapacity(descriptors: descriptors - 3 * sparesOpen, connectionsPerTenant: 1 + configuration.sqliteReaders))
+        let capacity = min(
+            configuration.maxOpenTenants,
+            FileDescriptorLimit.tenantCapacity(descriptors: descriptors - 3 * sparesOpen, connectionsPerTenant: 1 + configuration.sqliteReaders))
         return PlatformStorage(platform: platform, provider: provider, capacity: capacity, platformServer: nil, pods: nil, podConnections: nil)
     }
 }

@@ -41,8 +41,9 @@ public struct PodAdmin: Sendable {
                     try await sql.raw("REVOKE CONNECT, TEMPORARY ON DATABASE \(unsafeRaw: database.quoted) FROM PUBLIC").run()
                 }
             } catch {
-                services.logger.warning("could not revoke CONNECT on the pod's own database from PUBLIC: store roles may connect to it (the isolation audit will say so); the pod's login should own its database",
-                                        metadata: ["pod": .string(name), "error": .string(DatabaseErrors.summary(error))])
+                services.logger.warning(
+                    "could not revoke CONNECT on the pod's own database from PUBLIC: store roles may connect to it (the isolation audit will say so); the pod's login should own its database",
+                    metadata: ["pod": .string(name), "error": .string(DatabaseErrors.summary(error))])
             }
             try await PostgresTenantProvider(server: server, platform: admin, secrets: services.secrets, logger: services.logger)
                 .prepareTemplate(services.storeMigrator)
@@ -69,7 +70,9 @@ public struct PodAdmin: Sendable {
     public func list() async throws -> [Line] {
         guard let pods = services.pods else { throw NotPostgres() }
         let query: @Sendable (any SQLDatabase) async throws -> (Int, Int)? = { sql in
-            try await sql.raw("SELECT (SELECT COUNT(*) FROM pg_stat_activity WHERE backend_type = 'client backend') AS used, current_setting('max_connections')::int AS max").first()
+            try await sql.raw(
+                "SELECT (SELECT COUNT(*) FROM pg_stat_activity WHERE backend_type = 'client backend') AS used, current_setting('max_connections')::int AS max"
+            ).first()
                 .map { (try $0.decode(column: "used", as: Int.self), try $0.decode(column: "max", as: Int.self)) }
         }
         var lines: [Line] = []
@@ -92,7 +95,10 @@ public struct PodAdmin: Sendable {
                 }
                 lines.append(Line(name: name, stores: load.stores, maxStores: load.maxStores, connections: usage?.0, maxConnections: usage?.1, error: nil))
             } catch {
-                lines.append(Line(name: name, stores: load.stores, maxStores: load.maxStores, connections: nil, maxConnections: nil, error: DatabaseErrors.summary(error)))
+                lines.append(
+                    Line(
+                        name: name, stores: load.stores, maxStores: load.maxStores, connections: nil, maxConnections: nil, error: DatabaseErrors.summary(error))
+                )
             }
         }
         return lines

@@ -98,7 +98,9 @@ public struct TenantMove: Sendable {
                 // The switch may or may not stand: writes waiting on the old database are ended
                 // rather than let through (it stays read-only either way).
                 await hold?.endWriters()
-                throw Refused("the registry could not be read after the switch (\(DatabaseErrors.summary(error))); once it answers, run leopard tenants move \(tenant.id) --abort if the store is still being moved")
+                throw Refused(
+                    "the registry could not be read after the switch (\(DatabaseErrors.summary(error))); once it answers, run leopard tenants move \(tenant.id) --abort if the store is still being moved"
+                )
             }
             if now.database != target {
                 await giveUp(moving, target: target, dropTarget: true, hold: hold, provider: provider, reason: error)
@@ -115,8 +117,9 @@ public struct TenantMove: Sendable {
         // would have waited for the drop above.
         await services.databases.close(tenantID: tenant.id)
         services.logger.notice("store moved", metadata: ["tenant": .string(tenant.id), "from": .string(from), "to": .string(podName)])
-        return Report(tenant: moved, from: from, to: podName, tables: compared.count, rows: compared.values.reduce(0, +),
-                      readOnly: writable - paused, total: clock.now - started, oldDropped: dropped)
+        return Report(
+            tenant: moved, from: from, to: podName, tables: compared.count, rows: compared.values.reduce(0, +),
+            readOnly: writable - paused, total: clock.now - started, oldDropped: dropped)
     }
 
     /// The store and where it goes, once the move is possible: PostgreSQL pods, a store that is
@@ -141,8 +144,11 @@ public struct TenantMove: Sendable {
 
     /// Pauses the store's writes, copies its database to `target` and compares the copies;
     /// gives the move up (the store stays and takes writes again) on any failure.
-    private func copy(_ tenant: Tenant, to target: TenantDatabaseLocation, moving: Tenant, provider: any TenantDatabaseWritePause) async throws
-        -> ([String: Int], WritePauseHold?) {
+    private func copy(
+        _ tenant: Tenant, to target: TenantDatabaseLocation, moving: Tenant, provider: any TenantDatabaseWritePause
+    ) async throws
+        -> ([String: Int], WritePauseHold?)
+    {
         var loaded = false
         var hold: WritePauseHold?
         do {
@@ -174,9 +180,12 @@ public struct TenantMove: Sendable {
             try await provider.drop(tenant.database)
             return true
         } catch {
-            services.logger.error("the store moved, but its old database could not be dropped; it is left behind, read-only", metadata: [
-                "tenant": .string(tenant.id), "database": .string(tenant.database.name), "pod": .string(from), "error": .string(DatabaseErrors.summary(error)),
-            ])
+            services.logger.error(
+                "the store moved, but its old database could not be dropped; it is left behind, read-only",
+                metadata: [
+                    "tenant": .string(tenant.id), "database": .string(tenant.database.name), "pod": .string(from),
+                    "error": .string(DatabaseErrors.summary(error)),
+                ])
             return false
         }
     }
@@ -202,18 +211,24 @@ public struct TenantMove: Sendable {
         try await provider.resumeWrites(tenant.database)
         services.logger.notice("store move aborted", metadata: ["tenant": .string(tenant.id)])
         guard let target = tenant.moveTarget else {
-            throw Refused("store \(tenant.slug) takes writes again where it was; the move's record could not be read, so its unfinished copy (if any) was not removed: look for a database named \(tenant.database.name.prefix(40))…_m… on the target server")
+            throw Refused(
+                "store \(tenant.slug) takes writes again where it was; the move's record could not be read, so its unfinished copy (if any) was not removed: look for a database named \(tenant.database.name.prefix(40))…_m… on the target server"
+            )
         }
         do {
             try await provider.drop(target)
         } catch {
-            throw Refused("store \(tenant.slug) takes writes again where it was, but its unfinished copy \(target.name) on \(target.pod ?? Self.home) could not be removed: \(DatabaseErrors.summary(error))")
+            throw Refused(
+                "store \(tenant.slug) takes writes again where it was, but its unfinished copy \(target.name) on \(target.pod ?? Self.home) could not be removed: \(DatabaseErrors.summary(error))"
+            )
         }
         return back
     }
 
     /// Reads both databases back as text; returns the rows per table when they are equal.
-    private func equalCopies(_ original: TenantDatabaseLocation, _ copy: TenantDatabaseLocation, provider: any TenantDatabaseProvider) async throws -> [String: Int] {
+    private func equalCopies(
+        _ original: TenantDatabaseLocation, _ copy: TenantDatabaseLocation, provider: any TenantDatabaseProvider
+    ) async throws -> [String: Int] {
         func read(_ location: TenantDatabaseLocation) async throws -> (text: String, counts: [String: Int]) {
             let handle = try await provider.open(location)
             do {
@@ -230,7 +245,9 @@ public struct TenantMove: Sendable {
         let after = try await read(copy)
         guard before.text == after.text else {
             let differing = Set(before.counts.keys).union(after.counts.keys).sorted().filter { before.counts[$0] != after.counts[$0] }
-            throw Refused("the copy does not read back the same as the original" + (differing.isEmpty ? "" : " (rows differ in \(differing.joined(separator: ", ")))") + "; nothing was moved")
+            throw Refused(
+                "the copy does not read back the same as the original" + (differing.isEmpty ? "" : " (rows differ in \(differing.joined(separator: ", ")))")
+                    + "; nothing was moved")
         }
         return before.counts
     }
@@ -239,31 +256,39 @@ public struct TenantMove: Sendable {
     /// copy; the copy is ours alone (its name is new) and never served, so it is always removed.
     /// Writes are turned back on only when the record was still this move's: if an operator
     /// aborted it meanwhile (and perhaps started another move), the database is theirs now.
-    private func giveUp(_ tenant: Tenant, target: TenantDatabaseLocation, dropTarget: Bool, hold: WritePauseHold?, provider: any TenantDatabaseWritePause, reason: any Error) async {
+    private func giveUp(
+        _ tenant: Tenant, target: TenantDatabaseLocation, dropTarget: Bool, hold: WritePauseHold?, provider: any TenantDatabaseWritePause, reason: any Error
+    ) async {
         services.logger.error("store move failed; undoing it", metadata: ["tenant": .string(tenant.id), "error": .string(DatabaseErrors.summary(reason))])
         var stillOurs = false
         do {
             stillOurs = try await services.registry.cancelMove(id: tenant.id, target: target) != nil
             if !stillOurs {
-                services.logger.warning("the move's record was changed by someone else (an abort?); leaving the store's database as it is", metadata: ["tenant": .string(tenant.id)])
+                services.logger.warning(
+                    "the move's record was changed by someone else (an abort?); leaving the store's database as it is", metadata: ["tenant": .string(tenant.id)]
+                )
             }
         } catch {
-            services.logger.error("could not clear the move in the registry; the store stays read-only until leopard tenants move --abort",
-                                  metadata: ["tenant": .string(tenant.id), "error": .string(DatabaseErrors.summary(error))])
+            services.logger.error(
+                "could not clear the move in the registry; the store stays read-only until leopard tenants move --abort",
+                metadata: ["tenant": .string(tenant.id), "error": .string(DatabaseErrors.summary(error))])
         }
         await hold?.release()
         await services.directory.invalidate(id: tenant.id, slug: tenant.slug)
         if dropTarget {
             do { try await provider.drop(target) } catch {
-                services.logger.error("could not remove the store's unfinished copy", metadata: [
-                    "tenant": .string(tenant.id), "database": .string(target.name), "error": .string(DatabaseErrors.summary(error)),
-                ])
+                services.logger.error(
+                    "could not remove the store's unfinished copy",
+                    metadata: [
+                        "tenant": .string(tenant.id), "database": .string(target.name), "error": .string(DatabaseErrors.summary(error)),
+                    ])
             }
         }
         guard stillOurs else { return }
         do { try await provider.resumeWrites(tenant.database) } catch {
-            services.logger.error("could not make the store's database writable again; run leopard tenants move --abort to retry",
-                                  metadata: ["tenant": .string(tenant.id), "error": .string(DatabaseErrors.summary(error))])
+            services.logger.error(
+                "could not make the store's database writable again; run leopard tenants move --abort to retry",
+                metadata: ["tenant": .string(tenant.id), "error": .string(DatabaseErrors.summary(error))])
         }
     }
 }

@@ -3,7 +3,7 @@ import LeopardCommerce
 import NIOPosix
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where a merchant's webhook may be delivered: every address its host name resolves to must be

@@ -25,8 +25,11 @@ public actor WebhookDispatcher {
     private var wakeUp: CheckedContinuation<Void, Never>?
     private var woken = false
 
-    public init(databases: TenantDatabases, directory: TenantDirectory, tenants: WebhookTenants, secrets: SecretBox, transport: any WebhookTransport, relay: PaymentWebhookRelay,
-         metrics: PlatformMetrics? = nil, logger: Logger) {
+    public init(
+        databases: TenantDatabases, directory: TenantDirectory, tenants: WebhookTenants, secrets: SecretBox, transport: any WebhookTransport,
+        relay: PaymentWebhookRelay,
+        metrics: PlatformMetrics? = nil, logger: Logger
+    ) {
         self.metrics = metrics
         self.relay = relay
         self.databases = databases
@@ -89,7 +92,9 @@ public actor WebhookDispatcher {
         if let tenant = try? await directory.tenant(id: tenantID), tenant.status == .active {
             let due = try? await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database -> Date? in
                 let deliveries = try await WebhookQueue(database: database).nextDue()
-                let events = try await Payments(database: database).pendingEvents(before: .distantFuture, limit: 1).isEmpty ? nil : now().addingTimeInterval(PaymentWebhookRelay.sweepAge)
+                let events =
+                    try await Payments(database: database).pendingEvents(before: .distantFuture, limit: 1).isEmpty
+                    ? nil : now().addingTimeInterval(PaymentWebhookRelay.sweepAge)
                 return [deliveries, events].compactMap { $0 }.min()
             }
             if let due = due ?? nil { next = min(next, max(due, now())) }
@@ -116,7 +121,11 @@ public actor WebhookDispatcher {
                     for job in jobs {
                         group.addTask {
                             let outcome = await self.send(job, tenant: tenant, now: now())
-                            if case .acknowledged = outcome { self.metrics?.webhookDelivery(succeeded: true) } else { self.metrics?.webhookDelivery(succeeded: false) }
+                            if case .acknowledged = outcome {
+                                self.metrics?.webhookDelivery(succeeded: true)
+                            } else {
+                                self.metrics?.webhookDelivery(succeeded: false)
+                            }
                             try await self.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
                                 try await WebhookQueue(database: database).complete(job, outcome: outcome, now: now())
                             }

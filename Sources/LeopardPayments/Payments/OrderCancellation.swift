@@ -30,23 +30,29 @@ extension Payments {
             if status == OrderStatus.paid.rawValue || captured != nil {
                 throw Problem.conflict("This order has been paid: refund it instead of cancelling it.")
             }
-            let live = try await sql.raw("""
+            let live = try await sql.raw(
+                """
                 SELECT id, provider, provider_reference, amount FROM payments WHERE order_id = \(bind: id) AND status IN ('requires_action', 'authorized')
-                """).all()
+                """
+            ).all()
             let currency = try order.decode(column: "currency", as: String.self)
             let stopped = try live.map { row in
-                Stopped(paymentID: try row.decode(column: "id", as: String.self), provider: try row.decode(column: "provider", as: String.self),
-                        reference: try row.decode(column: "provider_reference", as: String.self),
-                        amount: Money(amount: try row.decode(column: "amount", as: Int.self), currency: currency))
+                Stopped(
+                    paymentID: try row.decode(column: "id", as: String.self), provider: try row.decode(column: "provider", as: String.self),
+                    reference: try row.decode(column: "provider_reference", as: String.self),
+                    amount: Money(amount: try row.decode(column: "amount", as: Int.self), currency: currency))
             }
             guard let moved = try await Orders.transition(orderID: id, to: .cancelled, lock: "", now: now, on: sql), moved.changed else {
                 throw Problem.conflict("An order that is \(status) cannot become cancelled.")
             }
             for payment in stopped {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     UPDATE payments SET status = 'cancelled', next_action_json = NULL, updated_at = \(bind: now.stamp) WHERE id = \(bind: payment.paymentID)
-                    """).run()
-                try await Self.log(paymentID: payment.paymentID, type: "cancelled", status: .cancelled, amount: nil, source: "order_cancelled", now: now, on: sql)
+                    """
+                ).run()
+                try await Self.log(
+                    paymentID: payment.paymentID, type: "cancelled", status: .cancelled, amount: nil, source: "order_cancelled", now: now, on: sql)
             }
             try await Orders.addEvent(orderID: id, type: "cancelled", message: message, actor: actor, now: now, on: sql)
             _ = try await Inventory.returnStock(orderID: id, reason: "order_cancelled", actor: actor, now: now, on: sql)

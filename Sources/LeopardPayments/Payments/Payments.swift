@@ -16,7 +16,8 @@ public struct Payments: Sendable {
     /// Row locks on PostgreSQL; SQLite's single writer serialises on its own.
     var rowLock: SQLQueryString { database.rowLock }
 
-    static let columns = "id, order_id, provider, status, amount, currency, captured_amount, refunded_amount, card_brand, card_last4, next_action_json, failure_message, created_at, updated_at"
+    static let columns =
+        "id, order_id, provider, status, amount, currency, captured_amount, refunded_amount, card_brand, card_last4, next_action_json, failure_message, created_at, updated_at"
 
     public struct Start: Sendable {
         public var orderID: String
@@ -28,7 +29,10 @@ public struct Payments: Sendable {
         public var nextAction: Payment.NextAction?
         public var failureMessage: String?
 
-        public init(orderID: String, provider: String, reference: String, status: PaymentStatus, cardBrand: String?, cardLast4: String?, nextAction: Payment.NextAction?, failureMessage: String?) {
+        public init(
+            orderID: String, provider: String, reference: String, status: PaymentStatus, cardBrand: String?, cardLast4: String?,
+            nextAction: Payment.NextAction?, failureMessage: String?
+        ) {
             self.orderID = orderID
             self.provider = provider
             self.reference = reference
@@ -54,7 +58,9 @@ public struct Payments: Sendable {
         guard try order.decode(column: "status", as: String.self) == "pending" else {
             throw Problem.conflict("Only a pending order can be paid.")
         }
-        if try await sql.raw("SELECT id FROM payments WHERE order_id = \(bind: orderID) AND status IN ('requires_action', 'authorized', 'captured')").first() != nil {
+        if try await sql.raw("SELECT id FROM payments WHERE order_id = \(bind: orderID) AND status IN ('requires_action', 'authorized', 'captured')").first()
+            != nil
+        {
             throw Problem.conflict("This order has a payment under way.")
         }
         return Money(amount: try order.decode(column: "total", as: Int.self), currency: try order.decode(column: "currency", as: String.self))
@@ -76,7 +82,9 @@ public struct Payments: Sendable {
     }
 
     /// Records a payment the provider has started.
-    public func record(_ start: Start, amount: Money, id: String = Identifier.make("pay"), pendingEvent: PendingEvent? = nil, now: Date = Date()) async throws -> Payment {
+    public func record(
+        _ start: Start, amount: Money, id: String = Identifier.make("pay"), pendingEvent: PendingEvent? = nil, now: Date = Date()
+    ) async throws -> Payment {
         let lock = rowLock
         return try await database.write { sql in
             try await Self.record(start, amount: amount, id: id, pendingEvent: pendingEvent, lock: lock, now: now, on: sql)
@@ -86,14 +94,18 @@ public struct Payments: Sendable {
     /// Records a payment in the caller's transaction (with an idempotency key, say) and returns
     /// it. Checked again here, with the order row locked (SQLite's single writer serialises
     /// anyway): two payments racing for one order cannot both be under way.
-    public static func record(_ start: Start, amount: Money, id: String, pendingEvent: PendingEvent?, lock: SQLQueryString, now: Date, on sql: any SQLDatabase) async throws -> Payment {
+    public static func record(
+        _ start: Start, amount: Money, id: String, pendingEvent: PendingEvent?, lock: SQLQueryString, now: Date, on sql: any SQLDatabase
+    ) async throws -> Payment {
         let action = try start.nextAction.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         if start.status != .failed { _ = try await Self.payable(orderID: start.orderID, lock: lock, on: sql) }
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO payments (id, order_id, provider, status, amount, currency, provider_reference, card_brand, card_last4, next_action_json, failure_message, created_at, updated_at)
             VALUES (\(bind: id), \(bind: start.orderID), \(bind: start.provider), \(bind: start.status.rawValue), \(bind: amount.amount), \(bind: amount.currency),
                     \(bind: start.reference), \(bind: start.cardBrand), \(bind: start.cardLast4), \(bind: action), \(bind: start.failureMessage), \(bind: now.stamp), \(bind: now.stamp))
-            """).run()
+            """
+        ).run()
         try await Self.log(paymentID: id, type: "started", status: start.status, amount: amount.amount, source: start.provider, now: now, on: sql)
         if start.status == .captured {
             // Captured at once (Stripe's automatic capture answered `succeeded`): the order is
@@ -111,10 +123,12 @@ public struct Payments: Sendable {
     }
 
     static func queue(_ event: PendingEvent, now: Date, on sql: any SQLDatabase) async throws {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO provider_outbox (id, provider, body, created_at)
             VALUES (\(bind: event.id), \(bind: event.provider), \(bind: String(decoding: event.body, as: UTF8.self)), \(bind: now.stamp))
-            """).run()
+            """
+        ).run()
     }
 
     /// Queues a provider event on its own (the `test` provider's report after an extra step).
@@ -125,10 +139,13 @@ public struct Payments: Sendable {
     /// Provider events not yet applied, oldest first, created before `before`.
     public func pendingEvents(before: Date, limit: Int = 100) async throws -> [PendingEvent] {
         try await database.read { sql in
-            try await sql.raw("SELECT id, provider, body, created_at FROM provider_outbox WHERE created_at < \(bind: before.stamp) ORDER BY id LIMIT \(bind: limit)").all().map { row in
-                PendingEvent(id: try row.decode(column: "id", as: String.self), provider: try row.decode(column: "provider", as: String.self),
-                             body: Data(try row.decode(column: "body", as: String.self).utf8),
-                             createdAt: Timestamp.date(try row.decode(column: "created_at", as: String.self)) ?? Date())
+            try await sql.raw(
+                "SELECT id, provider, body, created_at FROM provider_outbox WHERE created_at < \(bind: before.stamp) ORDER BY id LIMIT \(bind: limit)"
+            ).all().map { row in
+                PendingEvent(
+                    id: try row.decode(column: "id", as: String.self), provider: try row.decode(column: "provider", as: String.self),
+                    body: Data(try row.decode(column: "body", as: String.self).utf8),
+                    createdAt: Timestamp.date(try row.decode(column: "created_at", as: String.self)) ?? Date())
             }
         }
     }
@@ -140,16 +157,22 @@ public struct Payments: Sendable {
 
     /// What a refund of `amount` (all that is left when nil) would take from: checked before a
     /// provider is asked to refund, and again, atomically, by `refund`.
-    public func refundable(orderID: String, amount: Int?) async throws -> (paymentID: String, provider: String, reference: String, amount: Money, refundedBefore: Int) {
+    public func refundable(
+        orderID: String, amount: Int?
+    ) async throws -> (paymentID: String, provider: String, reference: String, amount: Money, refundedBefore: Int) {
         if let amount, amount < 1 { throw Problem.invalid("amount", "must be at least 1") }
         return try await database.read { sql in
             guard try await sql.raw("SELECT id FROM orders WHERE id = \(bind: orderID)").first() != nil else {
                 throw Problem.notFound("There is no order \(orderID.prefix(64)).")
             }
-            guard let row = try await sql.raw("""
-                SELECT id, provider, provider_reference, currency, captured_amount, refunded_amount FROM payments
-                WHERE order_id = \(bind: orderID) AND status IN ('captured', 'partially_refunded') ORDER BY id DESC LIMIT 1
-                """).first() else {
+            guard
+                let row = try await sql.raw(
+                    """
+                    SELECT id, provider, provider_reference, currency, captured_amount, refunded_amount FROM payments
+                    WHERE order_id = \(bind: orderID) AND status IN ('captured', 'partially_refunded') ORDER BY id DESC LIMIT 1
+                    """
+                ).first()
+            else {
                 throw Problem.conflict("This order has no captured payment to refund.")
             }
             let captured = try row.decode(column: "captured_amount", as: Int.self)
@@ -158,9 +181,11 @@ public struct Payments: Sendable {
             guard wanted <= captured - refunded, wanted > 0 else {
                 throw Problem.invalid("amount", "must be at most \(captured - refunded), what is left of the \(captured) captured")
             }
-            return (try row.decode(column: "id", as: String.self), try row.decode(column: "provider", as: String.self),
-                    try row.decode(column: "provider_reference", as: String.self),
-                    Money(amount: wanted, currency: try row.decode(column: "currency", as: String.self)), refunded)
+            return (
+                try row.decode(column: "id", as: String.self), try row.decode(column: "provider", as: String.self),
+                try row.decode(column: "provider_reference", as: String.self),
+                Money(amount: wanted, currency: try row.decode(column: "currency", as: String.self)), refunded
+            )
         }
     }
 
@@ -173,28 +198,39 @@ public struct Payments: Sendable {
     /// The order's payments, newest first.
     public func forOrder(_ orderID: String) async throws -> [Payment] {
         try await database.read { sql in
-            try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM payments WHERE order_id = \(bind: orderID) ORDER BY id DESC LIMIT 20").all().map(Self.payment)
+            try await sql.raw("SELECT \(unsafeRaw: Self.columns) FROM payments WHERE order_id = \(bind: orderID) ORDER BY id DESC LIMIT 20").all().map(
+                Self.payment)
         }
     }
 
     /// The order's payment still under way (an extra step or an authorization), if any.
     public func live(orderID: String) async throws -> (paymentID: String, provider: String, reference: String)? {
         try await database.read { sql in
-            guard let row = try await sql.raw("""
-                SELECT id, provider, provider_reference FROM payments WHERE order_id = \(bind: orderID) AND status IN ('requires_action', 'authorized')
-                ORDER BY id DESC LIMIT 1
-                """).first() else { return nil }
-            return (try row.decode(column: "id", as: String.self), try row.decode(column: "provider", as: String.self),
-                    try row.decode(column: "provider_reference", as: String.self))
+            guard
+                let row = try await sql.raw(
+                    """
+                    SELECT id, provider, provider_reference FROM payments WHERE order_id = \(bind: orderID) AND status IN ('requires_action', 'authorized')
+                    ORDER BY id DESC LIMIT 1
+                    """
+                ).first()
+            else { return nil }
+            return (
+                try row.decode(column: "id", as: String.self), try row.decode(column: "provider", as: String.self),
+                try row.decode(column: "provider_reference", as: String.self)
+            )
         }
     }
 
     /// The reference a provider knows a payment by.
     public func reference(paymentID: String) async throws -> (provider: String, reference: String, status: PaymentStatus)? {
         try await database.read { sql in
-            guard let row = try await sql.raw("SELECT provider, provider_reference, status FROM payments WHERE id = \(bind: paymentID)").first() else { return nil }
-            return (try row.decode(column: "provider", as: String.self), try row.decode(column: "provider_reference", as: String.self),
-                    PaymentStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .failed)
+            guard let row = try await sql.raw("SELECT provider, provider_reference, status FROM payments WHERE id = \(bind: paymentID)").first() else {
+                return nil
+            }
+            return (
+                try row.decode(column: "provider", as: String.self), try row.decode(column: "provider_reference", as: String.self),
+                PaymentStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .failed
+            )
         }
     }
 
@@ -215,19 +251,31 @@ public struct Payments: Sendable {
         return try await database.write { sql in
             // An event about a payment not recorded (yet) leaves no receipt, so that the
             // provider's retry, or a resend, is applied once the payment exists.
-            guard let found = try await sql.raw("""
-                SELECT order_id FROM payments WHERE provider = \(bind: provider) AND provider_reference = \(bind: event.reference)
-                """).first() else { return .ignored }
+            guard
+                let found = try await sql.raw(
+                    """
+                    SELECT order_id FROM payments WHERE provider = \(bind: provider) AND provider_reference = \(bind: event.reference)
+                    """
+                ).first()
+            else { return .ignored }
             // The order's row first, as a cancel takes it (`cancelOrder`): the two are
             // serialised, and the payment read next is as the cancel left it.
             _ = try await sql.raw("SELECT id FROM orders WHERE id = \(bind: try found.decode(column: "order_id", as: String.self))" + lock).first()
-            guard let row = try await sql.raw("""
-                SELECT id, order_id, status, amount, captured_amount FROM payments WHERE provider = \(bind: provider) AND provider_reference = \(bind: event.reference)
-                """).first() else { return .ignored }
-            guard try await sql.raw("""
-                INSERT INTO webhook_receipts (provider, event_id, received_at) VALUES (\(bind: provider), \(bind: event.id), \(bind: now.stamp))
-                ON CONFLICT (provider, event_id) DO NOTHING RETURNING event_id
-                """).first() != nil else { return .ignored }
+            guard
+                let row = try await sql.raw(
+                    """
+                    SELECT id, order_id, status, amount, captured_amount FROM payments WHERE provider = \(bind: provider) AND provider_reference = \(bind: event.reference)
+                    """
+                ).first()
+            else { return .ignored }
+            guard
+                try await sql.raw(
+                    """
+                    INSERT INTO webhook_receipts (provider, event_id, received_at) VALUES (\(bind: provider), \(bind: event.id), \(bind: now.stamp))
+                    ON CONFLICT (provider, event_id) DO NOTHING RETURNING event_id
+                    """
+                ).first() != nil
+            else { return .ignored }
             let paymentID = try row.decode(column: "id", as: String.self)
             let orderID = try row.decode(column: "order_id", as: String.self)
             let current = PaymentStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .failed
@@ -240,7 +288,9 @@ public struct Payments: Sendable {
             switch event.kind {
             case .succeeded: next = .captured
             case .authorized: next = .authorized
-            case .failed(let message): next = .failed; failure = message
+            case .failed(let message):
+                next = .failed
+                failure = message
             case .cancelled: next = .cancelled
             case .refunded(let total):
                 guard captured > 0, total > 0 else { return .ignored }
@@ -252,26 +302,32 @@ public struct Payments: Sendable {
                 // order (the cancel did not reach the provider in time), or after it was
                 // recorded as failed (an old client secret confirmed again): it is given back.
                 if current == .cancelled || current == .failed, next == .captured {
-                    try await Self.log(paymentID: paymentID, type: "captured_after_cancel", status: current, amount: amount, source: "webhook:\(event.id)", now: now, on: sql)
+                    try await Self.log(
+                        paymentID: paymentID, type: "captured_after_cancel", status: current, amount: amount, source: "webhook:\(event.id)", now: now, on: sql)
                     return .capturedAfterCancel(paymentID: paymentID, amount: amount)
                 }
                 return .ignored
             }
             if let refunded {
                 // A refund total never shrinks (events may arrive out of order).
-                let updated = try await sql.raw("""
+                let updated = try await sql.raw(
+                    """
                     UPDATE payments SET status = \(bind: next.rawValue), refunded_amount = \(bind: refunded), updated_at = \(bind: now.stamp)
                     WHERE id = \(bind: paymentID) AND refunded_amount < \(bind: refunded) RETURNING id
-                    """).first()
+                    """
+                ).first()
                 guard updated != nil else { return .ignored }
-                _ = try await Orders.transition(orderID: orderID, to: next == .refunded ? .refunded : .partiallyRefunded, refundedTotal: refunded, lock: lock, now: now, on: sql)
+                _ = try await Orders.transition(
+                    orderID: orderID, to: next == .refunded ? .refunded : .partiallyRefunded, refundedTotal: refunded, lock: lock, now: now, on: sql)
                 try await Orders.addEvent(orderID: orderID, type: "refunded", message: "Refunded \(refunded) of \(captured)", actor: nil, now: now, on: sql)
             } else {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     UPDATE payments SET status = \(bind: next.rawValue), captured_amount = \(bind: next == .captured ? amount : captured),
                         failure_message = COALESCE(\(bind: failure), failure_message), next_action_json = NULL, updated_at = \(bind: now.stamp)
                     WHERE id = \(bind: paymentID)
-                    """).run()
+                    """
+                ).run()
                 if next == .captured {
                     if try await Orders.transition(orderID: orderID, to: .paid, lock: lock, now: now, on: sql)?.changed == true {
                         try await Orders.addEvent(orderID: orderID, type: "paid", message: "Paid by \(provider)", actor: nil, now: now, on: sql)
@@ -294,12 +350,18 @@ public struct Payments: Sendable {
     /// The store's signing secret for a provider's webhooks, made on first use.
     public func webhookSecret(provider: String, now: Date = Date()) async throws -> String {
         if let secret = try await database.read({ sql in
-            try await sql.raw("SELECT webhook_secret FROM payment_providers WHERE provider = \(bind: provider)").first()?.decode(column: "webhook_secret", as: String.self)
-        }) { return secret }
+            try await sql.raw("SELECT webhook_secret FROM payment_providers WHERE provider = \(bind: provider)").first()?.decode(
+                column: "webhook_secret", as: String.self)
+        }) {
+            return secret
+        }
         let fresh = "whsec_" + SecureToken.make()
         return try await database.write { sql in
-            try await sql.raw("INSERT INTO payment_providers (provider, webhook_secret, updated_at) VALUES (\(bind: provider), \(bind: fresh), \(bind: now.stamp)) ON CONFLICT (provider) DO NOTHING").run()
-            return try await sql.raw("SELECT webhook_secret FROM payment_providers WHERE provider = \(bind: provider)").first()?.decode(column: "webhook_secret", as: String.self) ?? fresh
+            try await sql.raw(
+                "INSERT INTO payment_providers (provider, webhook_secret, updated_at) VALUES (\(bind: provider), \(bind: fresh), \(bind: now.stamp)) ON CONFLICT (provider) DO NOTHING"
+            ).run()
+            return try await sql.raw("SELECT webhook_secret FROM payment_providers WHERE provider = \(bind: provider)").first()?.decode(
+                column: "webhook_secret", as: String.self) ?? fresh
         }
     }
 
@@ -323,11 +385,13 @@ public struct Payments: Sendable {
             let total = try order.decode(column: "total", as: Int.self)
             let method = try order.decode(column: "payment_method", as: String.self)
             let paymentID = Identifier.make("pay", date: now)
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO payments (id, order_id, provider, status, amount, currency, captured_amount, provider_reference, created_at, updated_at)
                 VALUES (\(bind: paymentID), \(bind: orderID), 'manual', 'captured', \(bind: total), \(bind: try order.decode(column: "currency", as: String.self)),
                         \(bind: total), \(bind: "manual_" + paymentID), \(bind: now.stamp), \(bind: now.stamp))
-                """).run()
+                """
+            ).run()
             try await Self.log(paymentID: paymentID, type: "marked_paid", status: .captured, amount: total, source: actor, now: now, on: sql)
             let how = method == "card" ? "outside the platform" : method.replacingOccurrences(of: "_", with: " ")
             try await Orders.addEvent(orderID: orderID, type: "paid", message: "Marked as paid (\(how))", actor: actor, now: now, on: sql)
@@ -364,32 +428,44 @@ public struct Payments: Sendable {
             }
             // After a provider refund, its event may have made the payment `refunded` already.
             let refundable: SQLQueryString = refundedBefore == nil ? "('captured', 'partially_refunded')" : "('captured', 'partially_refunded', 'refunded')"
-            guard let row = try await sql.raw("""
-                SELECT id, provider, provider_reference, captured_amount, refunded_amount FROM payments
-                WHERE order_id = \(bind: orderID) AND status IN \(refundable) ORDER BY id DESC LIMIT 1
-                """).first() else {
+            guard
+                let row = try await sql.raw(
+                    """
+                    SELECT id, provider, provider_reference, captured_amount, refunded_amount FROM payments
+                    WHERE order_id = \(bind: orderID) AND status IN \(refundable) ORDER BY id DESC LIMIT 1
+                    """
+                ).first()
+            else {
                 throw Problem.conflict("This order has no captured payment to refund.")
             }
             let paymentID = try row.decode(column: "id", as: String.self)
             let captured = try row.decode(column: "captured_amount", as: Int.self)
             let left = captured - (try row.decode(column: "refunded_amount", as: Int.self))
             let wanted = amount ?? left
-            let provider = try row.decode(column: "provider", as: String.self), reference = try row.decode(column: "provider_reference", as: String.self)
+            let provider = try row.decode(column: "provider", as: String.self)
+            let reference = try row.decode(column: "provider_reference", as: String.self)
             // With `refundedBefore`, the update applies only on top of exactly that total (checked
             // by the update itself, so a concurrent twin cannot pass it too).
             let onTop: SQLQueryString = refundedBefore.map { " AND refunded_amount = \(bind: $0)" } ?? ""
-            guard wanted <= left || refundedBefore != nil, let updated = try await sql.raw("""
-                UPDATE payments SET refunded_amount = refunded_amount + \(bind: wanted),
-                    status = CASE WHEN refunded_amount + \(bind: wanted) >= captured_amount THEN 'refunded' ELSE 'partially_refunded' END,
-                    updated_at = \(bind: now.stamp)
-                WHERE id = \(bind: paymentID) AND refunded_amount + \(bind: wanted) <= captured_amount
-                """ + onTop + " RETURNING refunded_amount, status").first() else {
+            guard wanted <= left || refundedBefore != nil,
+                let updated = try await sql.raw(
+                    """
+                    UPDATE payments SET refunded_amount = refunded_amount + \(bind: wanted),
+                        status = CASE WHEN refunded_amount + \(bind: wanted) >= captured_amount THEN 'refunded' ELSE 'partially_refunded' END,
+                        updated_at = \(bind: now.stamp)
+                    WHERE id = \(bind: paymentID) AND refunded_amount + \(bind: wanted) <= captured_amount
+                    """ + onTop + " RETURNING refunded_amount, status"
+                ).first()
+            else {
                 if let refundedBefore {
-                    let current = try await sql.raw("SELECT refunded_amount FROM payments WHERE id = \(bind: paymentID)").first()?.decode(column: "refunded_amount", as: Int.self) ?? 0
+                    let current =
+                        try await sql.raw("SELECT refunded_amount FROM payments WHERE id = \(bind: paymentID)").first()?.decode(
+                            column: "refunded_amount", as: Int.self) ?? 0
                     if current >= refundedBefore + wanted {
                         // Recorded already: by the provider's event, or by a twin request with
                         // the same idempotency key (one refund at the provider).
-                        let restocked = restock ? try await Inventory.returnStock(orderID: orderID, reason: "order_refunded", actor: actor, now: now, on: sql) : false
+                        let restocked =
+                            restock ? try await Inventory.returnStock(orderID: orderID, reason: "order_refunded", actor: actor, now: now, on: sql) : false
                         return (paymentID, wanted, current, restocked, provider, reference)
                     }
                     throw Problem.conflict("Another refund of this order was recorded meanwhile; reload the order and try again.")
@@ -398,22 +474,29 @@ public struct Payments: Sendable {
             }
             let total = try updated.decode(column: "refunded_amount", as: Int.self)
             let status = try updated.decode(column: "status", as: String.self)
-            _ = try await Orders.transition(orderID: orderID, to: status == "refunded" ? .refunded : .partiallyRefunded, refundedTotal: total, lock: lock, now: now, on: sql)
-            try await Orders.addEvent(orderID: orderID, type: "refunded", message: "Refunded \(wanted) (\(total) of \(captured) in all)", actor: actor, now: now, on: sql)
-            try await Self.log(paymentID: paymentID, type: "refunded", status: PaymentStatus(rawValue: status) ?? .partiallyRefunded, amount: wanted, source: actor, now: now, on: sql)
+            _ = try await Orders.transition(
+                orderID: orderID, to: status == "refunded" ? .refunded : .partiallyRefunded, refundedTotal: total, lock: lock, now: now, on: sql)
+            try await Orders.addEvent(
+                orderID: orderID, type: "refunded", message: "Refunded \(wanted) (\(total) of \(captured) in all)", actor: actor, now: now, on: sql)
+            try await Self.log(
+                paymentID: paymentID, type: "refunded", status: PaymentStatus(rawValue: status) ?? .partiallyRefunded, amount: wanted, source: actor, now: now,
+                on: sql)
             let restocked = restock ? try await Inventory.returnStock(orderID: orderID, reason: "order_refunded", actor: actor, now: now, on: sql) : false
             return (paymentID, wanted, total, restocked, provider, reference)
         }
         guard let payment = try await find(id: paymentID) else { throw Problem.notFound("The payment disappeared.") }
-        return Refund(amount: Money(amount: refunded, currency: payment.amount.currency), refundedTotal: Money(amount: total, currency: payment.amount.currency),
-                      restocked: restocked, payment: payment, provider: provider, reference: reference)
+        return Refund(
+            amount: Money(amount: refunded, currency: payment.amount.currency), refundedTotal: Money(amount: total, currency: payment.amount.currency),
+            restocked: restocked, payment: payment, provider: provider, reference: reference)
     }
 
     static func log(paymentID: String, type: String, status: PaymentStatus, amount: Int?, source: String, now: Date, on sql: any SQLDatabase) async throws {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO payment_events (id, payment_id, type, status_after, amount, source, created_at)
             VALUES (\(bind: Identifier.make("pev", date: now)), \(bind: paymentID), \(bind: type), \(bind: status.rawValue), \(bind: amount), \(bind: source), \(bind: now.stamp))
-            """).run()
+            """
+        ).run()
     }
 
     static func payment(_ row: any SQLRow) throws -> Payment {
@@ -428,7 +511,9 @@ public struct Payments: Sendable {
             refunded: Money(amount: try row.decode(column: "refunded_amount", as: Int.self), currency: currency),
             cardBrand: try row.decode(column: "card_brand", as: String?.self),
             cardLast4: try row.decode(column: "card_last4", as: String?.self),
-            nextAction: try row.decode(column: "next_action_json", as: String?.self).flatMap { try? JSONDecoder().decode(Payment.NextAction.self, from: Data($0.utf8)) },
+            nextAction: try row.decode(column: "next_action_json", as: String?.self).flatMap {
+                try? JSONDecoder().decode(Payment.NextAction.self, from: Data($0.utf8))
+            },
             failureMessage: try row.decode(column: "failure_message", as: String?.self),
             createdAt: try row.decode(column: "created_at", as: String.self),
             updatedAt: try row.decode(column: "updated_at", as: String.self)

@@ -45,9 +45,12 @@ public struct ProviderCredentials: Sendable {
 
     /// Checks and stores Stripe keys: `sk_test_…`, `sk_live_…` or a restricted `rk_…` key, a
     /// `whsec_…` webhook secret, and an optional `pk_…` publishable key.
-    public func configureStripe(secretKey: String, webhookSecret: String, publishableKey: String?, captureMethod: String? = nil, now: Date = Date()) async throws -> View {
+    public func configureStripe(
+        secretKey: String, webhookSecret: String, publishableKey: String?, captureMethod: String? = nil, now: Date = Date()
+    ) async throws -> View {
         var errors: [Problem.FieldError] = []
-        let secretKey = secretKey.trimmingWhitespace(), webhookSecret = webhookSecret.trimmingWhitespace()
+        let secretKey = secretKey.trimmingWhitespace()
+        let webhookSecret = webhookSecret.trimmingWhitespace()
         let keyShape = ["sk_test_", "sk_live_", "rk_test_", "rk_live_"].contains { secretKey.hasPrefix($0) }
         if !keyShape || secretKey.count > 255 || secretKey.count < 16 || !secretKey.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
             errors.append(.init(field: "secretKey", message: "must be a Stripe secret key (sk_test_…, sk_live_… or rk_…)"))
@@ -65,22 +68,27 @@ public struct ProviderCredentials: Sendable {
             errors.append(.init(field: "captureMethod", message: "must be automatic or manual"))
         }
         guard errors.isEmpty else { throw Problem.validation(errors) }
-        let sealedKey = try secrets.seal(secretKey), sealedWebhook = try secrets.seal(webhookSecret)
+        let sealedKey = try secrets.seal(secretKey)
+        let sealedWebhook = try secrets.seal(webhookSecret)
         let hint = String(secretKey.prefix(8)) + "…" + String(secretKey.suffix(4))
         try await database.write { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO provider_credentials (provider, secret_key_sealed, webhook_secret_sealed, publishable_key, secret_key_hint, updated_at, capture_method)
                 VALUES ('stripe', \(bind: sealedKey), \(bind: sealedWebhook), \(bind: publishableKey), \(bind: hint), \(bind: now.stamp), \(bind: captureMethod ?? "automatic"))
                 ON CONFLICT (provider) DO UPDATE SET secret_key_sealed = excluded.secret_key_sealed, webhook_secret_sealed = excluded.webhook_secret_sealed,
                     publishable_key = excluded.publishable_key, secret_key_hint = excluded.secret_key_hint, updated_at = excluded.updated_at,
                     capture_method = COALESCE(\(bind: captureMethod), provider_credentials.capture_method)
-                """).run()
+                """
+            ).run()
             // The test gateway closes now: its payments still under way end here, so none of
             // them completes (and none blocks a real payment of its order) later.
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE payments SET status = 'cancelled', next_action_json = NULL, updated_at = \(bind: now.stamp)
                 WHERE provider = 'test' AND status IN ('requires_action', 'authorized')
-                """).run()
+                """
+            ).run()
         }
         return try await view(provider: StripeProvider.providerName)
     }
@@ -98,22 +106,29 @@ public struct ProviderCredentials: Sendable {
     /// What `view` shows, read without the platform key (nothing is opened).
     public static func view(provider: String, database: any DatabaseHandle) async throws -> View {
         let row = try await database.read { sql in
-            try await sql.raw("SELECT secret_key_hint, publishable_key, updated_at, capture_method FROM provider_credentials WHERE provider = \(bind: provider)").first()
+            try await sql.raw(
+                "SELECT secret_key_hint, publishable_key, updated_at, capture_method FROM provider_credentials WHERE provider = \(bind: provider)"
+            ).first()
         }
         guard let row else { return View(provider: provider, configured: false, secretKeyHint: nil, publishableKey: nil, updatedAt: nil) }
-        return View(provider: provider, configured: true, secretKeyHint: try row.decode(column: "secret_key_hint", as: String.self),
-                    publishableKey: try row.decode(column: "publishable_key", as: String?.self), updatedAt: try row.decode(column: "updated_at", as: String.self),
-                    captureMethod: try row.decode(column: "capture_method", as: String.self))
+        return View(
+            provider: provider, configured: true, secretKeyHint: try row.decode(column: "secret_key_hint", as: String.self),
+            publishableKey: try row.decode(column: "publishable_key", as: String?.self), updatedAt: try row.decode(column: "updated_at", as: String.self),
+            captureMethod: try row.decode(column: "capture_method", as: String.self))
     }
 
     /// The opened keys, or nil when the provider is not configured.
     public func keys(provider: String) async throws -> Keys? {
         let row = try await database.read { sql in
-            try await sql.raw("SELECT secret_key_sealed, webhook_secret_sealed, publishable_key, capture_method FROM provider_credentials WHERE provider = \(bind: provider)").first()
+            try await sql.raw(
+                "SELECT secret_key_sealed, webhook_secret_sealed, publishable_key, capture_method FROM provider_credentials WHERE provider = \(bind: provider)"
+            ).first()
         }
         guard let row else { return nil }
-        return Keys(secretKey: try secrets.open(try row.decode(column: "secret_key_sealed", as: String.self)),
-                    webhookSecret: try secrets.open(try row.decode(column: "webhook_secret_sealed", as: String.self)),
-                    publishableKey: try row.decode(column: "publishable_key", as: String?.self), captureMethod: try row.decode(column: "capture_method", as: String.self))
+        return Keys(
+            secretKey: try secrets.open(try row.decode(column: "secret_key_sealed", as: String.self)),
+            webhookSecret: try secrets.open(try row.decode(column: "webhook_secret_sealed", as: String.self)),
+            publishableKey: try row.decode(column: "publishable_key", as: String?.self),
+            captureMethod: try row.decode(column: "capture_method", as: String.self))
     }
 }

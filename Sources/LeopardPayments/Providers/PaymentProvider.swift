@@ -40,8 +40,11 @@ public struct ProviderPayment: Sendable, Equatable {
     /// The secret Stripe.js confirms an extra step with in the browser, when `requiresAction`.
     public var clientSecret: String?
 
-    public init(reference: String, status: PaymentStatus, cardBrand: String? = nil, cardLast4: String? = nil, nextActionURL: String? = nil, failureMessage: String? = nil,
-                clientSecret: String? = nil) {
+    public init(
+        reference: String, status: PaymentStatus, cardBrand: String? = nil, cardLast4: String? = nil, nextActionURL: String? = nil,
+        failureMessage: String? = nil,
+        clientSecret: String? = nil
+    ) {
         self.clientSecret = clientSecret
         self.reference = reference
         self.status = status

@@ -1,3 +1,6 @@
+// Stripe's objects keep its snake_case field names, so they decode without key mapping.
+// swift-format-ignore-file: AlwaysUseLowerCamelCase
+
 import Foundation
 
 /// Stripe-shaped webhook events (the `test` provider sends the same shape), mapped to payment

@@ -51,7 +51,8 @@ public enum TestGateway {
         }
         if !(1...12).contains(card.expMonth) { errors.append(.init(field: "card.expMonth", message: "must be 1 to 12")) }
         let calendar = Calendar(identifier: .gregorian)
-        let year = calendar.component(.year, from: now), month = calendar.component(.month, from: now)
+        let year = calendar.component(.year, from: now)
+        let month = calendar.component(.month, from: now)
         let expYear = card.expYear < 100 ? 2000 + card.expYear : card.expYear
         if expYear < year || (expYear == year && card.expMonth < month) || expYear > year + 30 {
             errors.append(.init(field: "card.expYear", message: "the card has expired"))
@@ -60,14 +61,18 @@ public enum TestGateway {
             errors.append(.init(field: "card.cvc", message: "must be 3 or 4 digits"))
         }
         guard errors.isEmpty else { throw Problem.validation(errors) }
-        return Charge(reference: "pi_test_" + SecureToken.make(bytes: 12), brand: brand(digits), last4: String(digits.suffix(4)), result: outcomes[digits] ?? .succeeded)
+        return Charge(
+            reference: "pi_test_" + SecureToken.make(bytes: 12), brand: brand(digits), last4: String(digits.suffix(4)), result: outcomes[digits] ?? .succeeded)
     }
 
     static func luhn(_ digits: String) -> Bool {
         var sum = 0
         for (index, character) in digits.reversed().enumerated() {
             guard var value = character.wholeNumberValue else { return false }
-            if index % 2 == 1 { value *= 2; if value > 9 { value -= 9 } }
+            if index % 2 == 1 {
+                value *= 2
+                if value > 9 { value -= 9 }
+            }
             sum += value
         }
         return sum % 10 == 0

@@ -23,7 +23,10 @@ public struct CustomDomain: Sendable, Equatable {
     public var verificationName: String { "_leopard." + hostname }
     public var verificationValue: String { "leopard-verify=" + token }
 
-    public init(hostname: String, tenantID: String, status: Status, token: String, createdAt: Date, verifiedAt: Date? = nil, checkedAt: Date? = nil, lastError: String? = nil) {
+    public init(
+        hostname: String, tenantID: String, status: Status, token: String, createdAt: Date, verifiedAt: Date? = nil, checkedAt: Date? = nil,
+        lastError: String? = nil
+    ) {
         self.hostname = hostname
         self.tenantID = tenantID
         self.status = status

@@ -33,12 +33,14 @@ public struct DomainRegistry: Sendable {
         let domain = CustomDomain(hostname: hostname, tenantID: tenantID, status: .pending, token: SecureToken.make(bytes: 18), createdAt: now)
         do {
             try await database.writeStatement { sql in
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO tenant_domains (hostname, tenant_id, status, token, created_at)
                     VALUES (\(bind: domain.hostname), \(bind: tenantID), 'pending', \(bind: domain.token), \(bind: Timestamp.string(now)))
-                    """).run()
+                    """
+                ).run()
             }
-        } catch where DatabaseErrors.isUniqueViolation(error) {
+        } catch  where DatabaseErrors.isUniqueViolation(error) {
             // Someone took it between the look and the insert.
             let current = try await find(hostname: hostname)
             return current?.tenantID == tenantID ? current.map(AddOutcome.existing) ?? .taken : .taken
@@ -91,7 +93,8 @@ public struct DomainRegistry: Sendable {
     /// Removes one of the store's domains; false when it holds no such domain.
     public func remove(hostname: String, tenantID: String) async throws -> Bool {
         try await database.writeStatement { sql in
-            try await sql.raw("DELETE FROM tenant_domains WHERE hostname = \(bind: hostname) AND tenant_id = \(bind: tenantID) RETURNING hostname").first() != nil
+            try await sql.raw("DELETE FROM tenant_domains WHERE hostname = \(bind: hostname) AND tenant_id = \(bind: tenantID) RETURNING hostname").first()
+                != nil
         }
     }
 
@@ -99,7 +102,9 @@ public struct DomainRegistry: Sendable {
     @discardableResult
     public func removeAll(tenantID: String) async throws -> [String] {
         try await database.writeStatement { sql in
-            try await sql.raw("DELETE FROM tenant_domains WHERE tenant_id = \(bind: tenantID) RETURNING hostname").all().map { try $0.decode(column: "hostname", as: String.self) }
+            try await sql.raw("DELETE FROM tenant_domains WHERE tenant_id = \(bind: tenantID) RETURNING hostname").all().map {
+                try $0.decode(column: "hostname", as: String.self)
+            }
         }
     }
 

@@ -24,10 +24,12 @@ public struct PlatformJobs: Sendable {
     /// Queues one job of `kind` per tenant, in the caller's transaction.
     public static func enqueue(_ kind: String, tenantIDs: [String], now: Date, on sql: any SQLDatabase) async throws {
         for tenantID in tenantIDs {
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO platform_jobs (id, kind, tenant_id, status, attempts, created_at)
                 VALUES (\(bind: Identifier.make("job", date: now)), \(bind: kind), \(bind: tenantID), 'pending', 0, \(bind: now.stamp))
-                """).run()
+                """
+            ).run()
         }
     }
 
@@ -36,11 +38,14 @@ public struct PlatformJobs: Sendable {
     public func claim(_ kind: String, lease: TimeInterval, maximumAttempts: Int = 3, now: Date = Date()) async throws -> Job? {
         let skipLocked: SQLQueryString = database.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         return try await database.write { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE platform_jobs SET status = 'failed', finished_at = \(bind: now.stamp)
                 WHERE kind = \(bind: kind) AND status = 'pending' AND attempts >= \(bind: maximumAttempts) AND lease_until <= \(bind: now.stamp)
-                """).run()
-            return try await sql.raw("""
+                """
+            ).run()
+            return try await sql.raw(
+                """
                 UPDATE platform_jobs SET attempts = attempts + 1, lease_until = \(bind: now.addingTimeInterval(lease).stamp)
                 WHERE id = (
                     SELECT id FROM platform_jobs
@@ -48,8 +53,10 @@ public struct PlatformJobs: Sendable {
                     ORDER BY created_at, id LIMIT 1\(skipLocked)
                 )
                 RETURNING id, kind, tenant_id, attempts
-                """).first().map { row in
-                Job(id: try row.decode(column: "id", as: String.self), kind: try row.decode(column: "kind", as: String.self),
+                """
+            ).first().map { row in
+                Job(
+                    id: try row.decode(column: "id", as: String.self), kind: try row.decode(column: "kind", as: String.self),
                     tenantID: try row.decode(column: "tenant_id", as: String?.self), attempts: try row.decode(column: "attempts", as: Int.self))
             }
         }
@@ -61,7 +68,8 @@ public struct PlatformJobs: Sendable {
             if let error {
                 try await sql.raw("UPDATE platform_jobs SET last_error = \(bind: String(error.prefix(500))) WHERE id = \(bind: job.id)").run()
             } else {
-                try await sql.raw("UPDATE platform_jobs SET status = 'done', lease_until = NULL, finished_at = \(bind: now.stamp) WHERE id = \(bind: job.id)").run()
+                try await sql.raw("UPDATE platform_jobs SET status = 'done', lease_until = NULL, finished_at = \(bind: now.stamp) WHERE id = \(bind: job.id)")
+                    .run()
             }
         }
     }

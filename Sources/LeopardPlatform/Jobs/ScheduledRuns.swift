@@ -23,14 +23,19 @@ public struct ScheduledRuns: Sendable {
     /// before `now`), and in the same transaction does `start` (queue its jobs). Returns false
     /// when it was not due: another instance started it first, or it is early. One statement
     /// decides, so two instances cannot both start the same run.
-    public func start(_ name: String, interval: TimeInterval, now: Date, _ start: @escaping @Sendable (any SQLDatabase) async throws -> Void) async throws -> Bool {
+    public func start(
+        _ name: String, interval: TimeInterval, now: Date, _ start: @escaping @Sendable (any SQLDatabase) async throws -> Void
+    ) async throws -> Bool {
         try await database.write { sql in
-            let won = try await sql.raw("""
-                INSERT INTO scheduled_runs (name, last_run_at) VALUES (\(bind: name), \(bind: now.stamp))
-                ON CONFLICT (name) DO UPDATE SET last_run_at = excluded.last_run_at
-                WHERE scheduled_runs.last_run_at <= \(bind: now.addingTimeInterval(-interval).stamp)
-                RETURNING name
-                """).first() != nil
+            let won =
+                try await sql.raw(
+                    """
+                    INSERT INTO scheduled_runs (name, last_run_at) VALUES (\(bind: name), \(bind: now.stamp))
+                    ON CONFLICT (name) DO UPDATE SET last_run_at = excluded.last_run_at
+                    WHERE scheduled_runs.last_run_at <= \(bind: now.addingTimeInterval(-interval).stamp)
+                    RETURNING name
+                    """
+                ).first() != nil
             if won { try await start(sql) }
             return won
         }

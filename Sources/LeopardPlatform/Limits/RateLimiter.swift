@@ -33,7 +33,10 @@ public struct RateLimiter: Sendable {
     /// lock on the key), so instances racing on one key cannot both take its last event.
     public func attempt(_ key: String, now: Date = Date()) async throws -> Int? {
         guard limit > 0 else { return nil }
-        let bucket = bucket(key), limit = limit, window = window, kind = database.kind
+        let bucket = bucket(key)
+        let limit = limit
+        let window = window
+        let kind = database.kind
         return try await database.write { sql -> Int? in
             try await Self.lock(bucket, sql, kind: kind)
             if let wait = try await Self.wait(bucket, limit: limit, window: window, now: now, sql) { return wait }
@@ -57,7 +60,9 @@ public struct RateLimiter: Sendable {
     public func reserve(_ keys: [String], now: Date = Date()) async throws -> Reservation {
         let ref = SecureToken.make(bytes: 12)
         guard limit > 0, !keys.isEmpty else { return Reservation(retryAfter: nil, ref: ref, buckets: []) }
-        let kind = database.kind, limit = limit, window = window
+        let kind = database.kind
+        let limit = limit
+        let window = window
         let buckets = keys.map(bucket).sorted()  // one order of locks: no two transactions wait on each other
         let wait = try await database.write { sql -> Int? in
             var longest: Int?
@@ -93,10 +98,12 @@ public struct RateLimiter: Sendable {
 
     private static func wait(_ bucket: String, limit: Int, window: TimeInterval, now: Date, _ sql: any SQLDatabase) async throws -> Int? {
         // The oldest event that keeps the key at its limit: once it leaves the window, one more is allowed.
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT at FROM rate_limit_events WHERE bucket = \(bind: bucket) AND at > \(bind: now.addingTimeInterval(-window).stamp)
             ORDER BY at DESC LIMIT \(bind: limit)
-            """).all()
+            """
+        ).all()
         guard rows.count >= limit, let last = rows.last, let oldest = Timestamp.date(try last.decode(column: "at", as: String.self)) else { return nil }
         let wait = window - now.timeIntervalSince(oldest)
         return max(1, Int(wait.rounded(.up)))

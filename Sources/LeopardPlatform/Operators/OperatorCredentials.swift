@@ -24,7 +24,9 @@ public struct OperatorCredentials: Sendable {
     /// `createIfMissing: false` (commands that print no token, like `leopard backup`) leaves a
     /// platform without a token as it is: nothing then authenticates as the operator, and the
     /// next `leopard serve` makes and shows the token.
-    public static func load(environmentToken: String?, platform: any DatabaseHandle, createIfMissing: Bool = true) async throws -> (credentials: OperatorCredentials, newToken: String?) {
+    public static func load(
+        environmentToken: String?, platform: any DatabaseHandle, createIfMissing: Bool = true
+    ) async throws -> (credentials: OperatorCredentials, newToken: String?) {
         if let environmentToken, !environmentToken.isEmpty {
             return (OperatorCredentials(token: environmentToken), nil)
         }
@@ -43,11 +45,14 @@ public struct OperatorCredentials: Sendable {
         let hex = Hex.encode(credentials.digest)
         // Two processes starting at once: the first insert wins, both read back the winner.
         try await platform.write { sql in
-            try await sql.raw("INSERT INTO platform_settings (key, value, updated_at) VALUES (\(bind: settingKey), \(bind: hex), \(bind: Timestamp.string(Date()))) ON CONFLICT (key) DO NOTHING").run()
+            try await sql.raw(
+                "INSERT INTO platform_settings (key, value, updated_at) VALUES (\(bind: settingKey), \(bind: hex), \(bind: Timestamp.string(Date()))) ON CONFLICT (key) DO NOTHING"
+            ).run()
         }
-        let inserted = try await platform.read { sql in
-            try await sql.raw("SELECT value FROM platform_settings WHERE key = \(bind: settingKey)").first()?.decode(column: "value", as: String.self)
-        } ?? hex
+        let inserted =
+            try await platform.read { sql in
+                try await sql.raw("SELECT value FROM platform_settings WHERE key = \(bind: settingKey)").first()?.decode(column: "value", as: String.self)
+            } ?? hex
         if inserted != hex, let digest = hexBytes(inserted) {
             // Another process created it first.
             return (OperatorCredentials(digest: digest), nil)
@@ -74,4 +79,3 @@ public struct OperatorCredentials: Sendable {
         return bytes
     }
 }
-

@@ -44,11 +44,13 @@ public actor PodRegistry {
         let sealed = try secrets.seal(url)
         do {
             try await database.writeStatement { sql in
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO pods (name, sealed_url, max_stores, created_at) VALUES (\(bind: name), \(bind: sealed), \(bind: maxStores), \(bind: now.stamp))
-                    """).run()
+                    """
+                ).run()
             }
-        } catch where DatabaseErrors.isUniqueViolation(error) {
+        } catch  where DatabaseErrors.isUniqueViolation(error) {
             throw Invalid(description: "there is a pod named \(name) already")
         }
         cached = nil
@@ -59,7 +61,8 @@ public actor PodRegistry {
         if let cached, ContinuousClock.now - cached.at < Self.cacheLifetime { return cached.pods }
         let pods = try await database.read { sql in
             try await sql.raw("SELECT name, max_stores, created_at FROM pods ORDER BY name").all().map { row in
-                Pod(name: try row.decode(column: "name", as: String.self), maxStores: try row.decode(column: "max_stores", as: Int.self),
+                Pod(
+                    name: try row.decode(column: "name", as: String.self), maxStores: try row.decode(column: "max_stores", as: Int.self),
                     createdAt: Timestamp.date(try row.decode(column: "created_at", as: String.self)) ?? Date(timeIntervalSince1970: 0))
             }
         }
@@ -69,9 +72,11 @@ public actor PodRegistry {
 
     /// A pod's server (its URL unsealed); nil when there is no such pod.
     public func server(named name: String) async throws -> PostgresServer? {
-        guard let sealed = try await database.read({ sql in
-            try await sql.raw("SELECT sealed_url FROM pods WHERE name = \(bind: name)").first()?.decode(column: "sealed_url", as: String.self)
-        }) else { return nil }
+        guard
+            let sealed = try await database.read({ sql in
+                try await sql.raw("SELECT sealed_url FROM pods WHERE name = \(bind: name)").first()?.decode(column: "sealed_url", as: String.self)
+            })
+        else { return nil }
         return try PostgresServer(url: try secrets.open(sealed))
     }
 

@@ -46,16 +46,20 @@ public struct ProvisioningLog: Sendable {
                 \(bind: attempt.failedStep?.rawValue), \(bind: attempt.error), \(bind: steps), \(bind: attempt.totalMicroseconds), \(bind: Timestamp.string(attempt.startedAt)))
                 """
         }
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO provisioning_attempts (id, tenant_id, slug, outcome, failed_step, error, steps, total_microseconds, started_at)
             VALUES \(rows.joined(separator: ", "))
-            """).run()
+            """
+        ).run()
     }
 
     /// The most recent attempts, newest first.
     public func recent(limit: Int = 20) async throws -> [ProvisioningAttempt] {
         let rows = try await database.read { sql in
-            try await sql.raw("SELECT id, tenant_id, slug, outcome, failed_step, error, steps, total_microseconds, started_at FROM provisioning_attempts ORDER BY started_at DESC, id DESC LIMIT \(bind: limit)").all()
+            try await sql.raw(
+                "SELECT id, tenant_id, slug, outcome, failed_step, error, steps, total_microseconds, started_at FROM provisioning_attempts ORDER BY started_at DESC, id DESC LIMIT \(bind: limit)"
+            ).all()
         }
         return try rows.map { row in
             let steps = try JSONDecoder().decode([ProvisioningAttempt.StepTiming].self, from: Data(try row.decode(column: "steps", as: String.self).utf8))

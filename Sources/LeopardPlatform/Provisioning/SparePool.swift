@@ -31,12 +31,16 @@ public actor SparePool {
     /// (on PostgreSQL, `CREATE DATABASE` would queue with the signups' own work).
     static let quietPeriod: Duration = .seconds(1)
 
-    public init(target: Int, platform: any DatabaseHandle, provider: any TenantDatabaseProvider, migrator: Migrator,
-                databases: TenantDatabases? = nil, keepOpen: Int = 0, logger: Logger) {
+    public init(
+        target: Int, platform: any DatabaseHandle, provider: any TenantDatabaseProvider, migrator: Migrator,
+        databases: TenantDatabases? = nil, keepOpen: Int = 0, logger: Logger
+    ) {
         self.target = max(0, target)
         self.databases = databases
         self.keepOpen = databases == nil ? 0 : max(0, keepOpen)
-        let claimSpares = target > 0, kind = provider.kind, fingerprint = migrator.fingerprint
+        let claimSpares = target > 0
+        let kind = provider.kind
+        let fingerprint = migrator.fingerprint
         self.reservations = RequestBatcher { tenants in
             await Self.reserveBatch(tenants, claimSpares: claimSpares, platform: platform, kind: kind, fingerprint: fingerprint)
         }
@@ -62,30 +66,37 @@ public actor SparePool {
     /// One platform write for a batch of signups: one statement claims a spare for each (as
     /// many as there are), one inserts their registry rows. A row whose slug is taken is left
     /// out and its spare goes back to the pool; the others go ahead.
-    static func reserveBatch(_ tenants: [Tenant], claimSpares: Bool, platform: any DatabaseHandle, kind: DatabaseKind,
-                             fingerprint: String) async -> [Result<TenantDatabaseLocation?, any Error>] {
+    static func reserveBatch(
+        _ tenants: [Tenant], claimSpares: Bool, platform: any DatabaseHandle, kind: DatabaseKind,
+        fingerprint: String
+    ) async -> [Result<TenantDatabaseLocation?, any Error>] {
         let skipLocked: SQLQueryString = platform.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         let storage = kind.rawValue
         do {
             return try await platform.write { sql -> [Result<TenantDatabaseLocation?, any Error>] in
                 var spares: [(location: TenantDatabaseLocation, createdAt: String)] = []
                 if claimSpares {
-                    spares = try await sql.raw("""
+                    spares = try await sql.raw(
+                        """
                         DELETE FROM spare_databases WHERE name IN (
                             SELECT name FROM spare_databases WHERE storage = \(bind: storage) AND fingerprint = \(bind: fingerprint)
                             ORDER BY created_at, name LIMIT \(bind: tenants.count)\(skipLocked)
                         ) RETURNING name, role, sealed_password, created_at
-                        """).all().map { (try Self.location($0, kind: kind), try $0.decode(column: "created_at", as: String.self)) }
+                        """
+                    ).all().map { (try Self.location($0, kind: kind), try $0.decode(column: "created_at", as: String.self)) }
                 }
                 var rows = tenants
                 for index in rows.indices where index < spares.count { rows[index].database = spares[index].location }
                 let inserted = try await TenantRegistry.insert(rows, skippingTakenSlugs: sql)
                 let unused: [SQLQueryString] = rows.indices.filter { $0 < spares.count && !inserted.contains(rows[$0].id) }.map { index in
                     let spare = spares[index]
-                    return "(\(bind: spare.location.name), \(bind: storage), \(bind: spare.location.role), \(bind: spare.location.sealedPassword), \(bind: fingerprint), \(bind: spare.createdAt))"
+                    return
+                        "(\(bind: spare.location.name), \(bind: storage), \(bind: spare.location.role), \(bind: spare.location.sealedPassword), \(bind: fingerprint), \(bind: spare.createdAt))"
                 }
                 if !unused.isEmpty {
-                    try await sql.raw("INSERT INTO spare_databases (name, storage, role, sealed_password, fingerprint, created_at) VALUES \(unused.joined(separator: ", "))").run()
+                    try await sql.raw(
+                        "INSERT INTO spare_databases (name, storage, role, sealed_password, fingerprint, created_at) VALUES \(unused.joined(separator: ", "))"
+                    ).run()
                 }
                 return rows.indices.map { index in
                     guard inserted.contains(rows[index].id) else { return .failure(TenantRegistry.SlugTaken(slug: rows[index].slug)) }
@@ -99,7 +110,8 @@ public actor SparePool {
 
     /// How many spares are ready.
     public nonisolated func count() async throws -> Int {
-        let storage = provider.kind.rawValue, fingerprint = migrator.fingerprint
+        let storage = provider.kind.rawValue
+        let fingerprint = migrator.fingerprint
         return try await platform.read { sql in
             try await sql.raw("SELECT COUNT(*) AS n FROM spare_databases WHERE storage = \(bind: storage) AND fingerprint = \(bind: fingerprint)").first()?
                 .decode(column: "n", as: Int.self) ?? 0
@@ -174,12 +186,15 @@ public actor SparePool {
     /// row the next fill finds and drops (its fingerprint is `building`).
     private func makeOne(now: Date = Date()) async throws {
         let location = try provider.plan(tenantID: Identifier.make("spare", date: now))
-        let storage = self.storage, fingerprint = migrator.fingerprint
+        let storage = self.storage
+        let fingerprint = migrator.fingerprint
         try await platform.write { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO spare_databases (name, storage, role, sealed_password, fingerprint, created_at)
                 VALUES (\(bind: location.name), \(bind: storage), \(bind: location.role), \(bind: location.sealedPassword), 'building', \(bind: now.stamp))
-                """).run()
+                """
+            ).run()
         }
         do {
             try await provider.create(location, migrator: migrator)
@@ -200,16 +215,21 @@ public actor SparePool {
 
     /// The spares ready to claim.
     private func readySpares() async throws -> [TenantDatabaseLocation] {
-        let storage = self.storage, fingerprint = migrator.fingerprint, kind = provider.kind
+        let storage = self.storage
+        let fingerprint = migrator.fingerprint
+        let kind = provider.kind
         return try await platform.read { sql in
-            try await sql.raw("SELECT name, role, sealed_password FROM spare_databases WHERE storage = \(bind: storage) AND fingerprint = \(bind: fingerprint) ORDER BY created_at, name")
-                .all().map { try Self.location($0, kind: kind) }
+            try await sql.raw(
+                "SELECT name, role, sealed_password FROM spare_databases WHERE storage = \(bind: storage) AND fingerprint = \(bind: fingerprint) ORDER BY created_at, name"
+            )
+            .all().map { try Self.location($0, kind: kind) }
         }
     }
 
     static func location(_ row: any SQLRow, kind: DatabaseKind) throws -> TenantDatabaseLocation {
-        TenantDatabaseLocation(kind: kind, name: try row.decode(column: "name", as: String.self), role: try row.decode(column: "role", as: String?.self),
-                               sealedPassword: try row.decode(column: "sealed_password", as: String?.self))
+        TenantDatabaseLocation(
+            kind: kind, name: try row.decode(column: "name", as: String.self), role: try row.decode(column: "role", as: String?.self),
+            sealedPassword: try row.decode(column: "sealed_password", as: String?.self))
     }
 
     /// Holds a spare open; a spare that cannot be opened stays in the pool (its signup will
@@ -218,7 +238,9 @@ public actor SparePool {
         do {
             try await databases?.warm(spare: location)
         } catch {
-            logger.warning("could not open a spare store database ahead of time", metadata: ["database": .string(location.name), "error": .string(DatabaseErrors.summary(error))])
+            logger.warning(
+                "could not open a spare store database ahead of time",
+                metadata: ["database": .string(location.name), "error": .string(DatabaseErrors.summary(error))])
         }
     }
 
@@ -238,23 +260,29 @@ public actor SparePool {
             }
             await handle.close()
         } catch {
-            logger.warning("could not connect to a new spare store database", metadata: ["database": .string(location.name), "error": .string(DatabaseErrors.summary(error))])
+            logger.warning(
+                "could not connect to a new spare store database",
+                metadata: ["database": .string(location.name), "error": .string(DatabaseErrors.summary(error))])
         }
     }
 
     /// Drops spares made from another template (an upgrade) and ones left half made (ten
     /// minutes old: another instance may be making one right now).
     private func dropStale(now: Date = Date()) async throws {
-        let storage = self.storage, fingerprint = migrator.fingerprint, kind = provider.kind
+        let storage = self.storage
+        let fingerprint = migrator.fingerprint
+        let kind = provider.kind
         let abandoned = now.addingTimeInterval(-600).stamp
         let listed = try await readySpares()
         // Spares this platform cannot use (sealed with another platform key) go too.
         let unusable = listed.filter { !provider.canUse($0) }
         let stale = try await platform.read { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 SELECT name, role, sealed_password FROM spare_databases
                 WHERE storage = \(bind: storage) AND fingerprint <> \(bind: fingerprint) AND (fingerprint <> 'building' OR created_at < \(bind: abandoned))
-                """).all().map { try Self.location($0, kind: kind) }
+                """
+            ).all().map { try Self.location($0, kind: kind) }
         }
         for location in stale + unusable {
             // The row goes first: only the one who deleted it drops the database, so a spare that

@@ -32,7 +32,8 @@ public struct StaleProvisioningSweep: Sendable {
                 removed.append(tenant.id)
                 logger.notice("removed an unfinished signup", metadata: ["tenant": .string(tenant.id), "slug": .string(tenant.slug)])
             } catch {
-                logger.error("could not remove an unfinished signup", metadata: ["tenant": .string(tenant.id), "error": .string(DatabaseErrors.summary(error))])
+                logger.error(
+                    "could not remove an unfinished signup", metadata: ["tenant": .string(tenant.id), "error": .string(DatabaseErrors.summary(error))])
             }
         }
         return removed

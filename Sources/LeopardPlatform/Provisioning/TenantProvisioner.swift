@@ -62,8 +62,10 @@ public struct TenantProvisioner: Sendable {
 
     /// `faultInjector` is for tests only: it is called after each step's action and may throw to
     /// make that step fail. No HTTP route or command-line option reaches it.
-    public init(registry: TenantRegistry, log: ProvisioningLog, databases: TenantDatabases, setup: StoreSetup, pool: SparePool? = nil,
-                faultInjector: FaultInjector? = nil, logger: Logger = Logger(label: "leopard.provisioning")) {
+    public init(
+        registry: TenantRegistry, log: ProvisioningLog, databases: TenantDatabases, setup: StoreSetup, pool: SparePool? = nil,
+        faultInjector: FaultInjector? = nil, logger: Logger = Logger(label: "leopard.provisioning")
+    ) {
         self.pool = pool
         self.registry = registry
         self.log = log
@@ -124,23 +126,31 @@ public struct TenantProvisioner: Sendable {
                 undo.append((.reserveSlug, { try await registry.remove(id: tenantID) }))
                 if claimedSpare {
                     let spare = location
-                    undo.append((.createDatabase, {
-                        await databases.close(tenantID: tenantID)
-                        // Not leased yet when a step before the schema failed: still held open
-                        // as a spare here.
-                        await databases.discardSpare(spare)
-                        try await provider.drop(spare)
-                    }))
+                    undo.append(
+                        (
+                            .createDatabase,
+                            {
+                                await databases.close(tenantID: tenantID)
+                                // Not leased yet when a step before the schema failed: still held open
+                                // as a spare here.
+                                await databases.discardSpare(spare)
+                                try await provider.drop(spare)
+                            }
+                        ))
                 }
             }
             try await steps.run(.createDatabase) { _ in
                 guard !claimedSpare else { return }
                 try await provider.create(location, migrator: setup.migrator)
                 let created = location
-                undo.append((.createDatabase, {
-                    await databases.close(tenantID: tenantID)
-                    try await provider.drop(created)
-                }))
+                undo.append(
+                    (
+                        .createDatabase,
+                        {
+                            await databases.close(tenantID: tenantID)
+                            try await provider.drop(created)
+                        }
+                    ))
             }
             try await steps.run(.migrateSchema) { _ in
                 undo.append((.migrateSchema, { await databases.close(tenantID: tenantID) }))
@@ -159,30 +169,37 @@ public struct TenantProvisioner: Sendable {
             let stepsBefore = steps.timings
             let slug = request.slug.value
             try await steps.run(.markActive, injectsOwnFault: true) { stepStart in
-                (tenant, succeeded) = try await activate(tenantID: tenantID, slug: slug, stepsBefore: stepsBefore, stepStart: stepStart, started: started, startedAt: startedAt)
+                (tenant, succeeded) = try await activate(
+                    tenantID: tenantID, slug: slug, stepsBefore: stepsBefore, stepStart: stepStart, started: started, startedAt: startedAt)
             }
         } catch {
-            throw await rollBack(after: error, step: steps.current, undo: undo, tenantID: tenantID, slug: request.slug.value, timings: steps.timings,
-                                 started: started, startedAt: startedAt)
+            throw await rollBack(
+                after: error, step: steps.current, undo: undo, tenantID: tenantID, slug: request.slug.value, timings: steps.timings,
+                started: started, startedAt: startedAt)
         }
 
         guard let tenant, let attempt = succeeded else { throw ProvisioningFailed(step: .markActive, underlying: RowChanged(tenantID: tenantID)) }
-        logger.info("store created", metadata: ["tenant": .string(tenantID), "slug": .string(tenant.slug), "microseconds": .stringConvertible(attempt.totalMicroseconds)])
+        logger.info(
+            "store created",
+            metadata: ["tenant": .string(tenantID), "slug": .string(tenant.slug), "microseconds": .stringConvertible(attempt.totalMicroseconds)])
         return ProvisioningResult(tenant: tenant, setupToken: setupToken, attempt: attempt)
     }
 
     /// Activates the store and logs its attempt in one platform write (see `provision`).
-    private func activate(tenantID: String, slug: String, stepsBefore: [ProvisioningAttempt.StepTiming], stepStart: ContinuousClock.Instant,
-                          started: ContinuousClock.Instant, startedAt: Date) async throws -> (Tenant?, ProvisioningAttempt?) {
+    private func activate(
+        tenantID: String, slug: String, stepsBefore: [ProvisioningAttempt.StepTiming], stepStart: ContinuousClock.Instant,
+        started: ContinuousClock.Instant, startedAt: Date
+    ) async throws -> (Tenant?, ProvisioningAttempt?) {
         // Before the write: a failure injected here leaves the store unactivated.
         try faultInjector?(.markActive)
-        return try await activations.submit(Activation(tenantID: tenantID) { now in
-            ProvisioningAttempt(
-                id: Identifier.make("prv"), tenantID: tenantID, slug: slug, succeeded: true, failedStep: nil, error: nil,
-                steps: stepsBefore + [.init(step: .markActive, microseconds: (now - stepStart).microseconds, succeeded: true)],
-                totalMicroseconds: (now - started).microseconds, startedAt: startedAt
-            )
-        })
+        return try await activations.submit(
+            Activation(tenantID: tenantID) { now in
+                ProvisioningAttempt(
+                    id: Identifier.make("prv"), tenantID: tenantID, slug: slug, succeeded: true, failedStep: nil, error: nil,
+                    steps: stepsBefore + [.init(step: .markActive, microseconds: (now - stepStart).microseconds, succeeded: true)],
+                    totalMicroseconds: (now - started).microseconds, startedAt: startedAt
+                )
+            })
     }
 
     /// Reserves the slug: inserts the registry row in `provisioning`, naming a spare database
@@ -209,9 +226,11 @@ public struct TenantProvisioner: Sendable {
     /// Undoes the steps that were done, newest first, records the failed attempt, and returns
     /// the error to throw. When something could not be undone, the registry row stays (in
     /// `provisioning`, never served): it is the record of where the leftovers are.
-    private func rollBack(after error: any Error, step failedStep: ProvisioningStep, undo: [(ProvisioningStep, @Sendable () async throws -> Void)],
-                          tenantID: String, slug: String, timings: [ProvisioningAttempt.StepTiming], started: ContinuousClock.Instant,
-                          startedAt: Date) async -> any Error {
+    private func rollBack(
+        after error: any Error, step failedStep: ProvisioningStep, undo: [(ProvisioningStep, @Sendable () async throws -> Void)],
+        tenantID: String, slug: String, timings: [ProvisioningAttempt.StepTiming], started: ContinuousClock.Instant,
+        startedAt: Date
+    ) async -> any Error {
         var message = DatabaseErrors.summary(error)
         var undoFailed = false
         for (step, compensation) in undo.reversed() {
@@ -219,7 +238,9 @@ public struct TenantProvisioner: Sendable {
             do {
                 try await compensation()
             } catch {
-                logger.error("provisioning compensation failed", metadata: ["tenant": .string(tenantID), "step": .string(step.rawValue), "error": .string(DatabaseErrors.summary(error))])
+                logger.error(
+                    "provisioning compensation failed",
+                    metadata: ["tenant": .string(tenantID), "step": .string(step.rawValue), "error": .string(DatabaseErrors.summary(error))])
                 message += "; undoing \(step.rawValue) failed: \(DatabaseErrors.summary(error))"
                 undoFailed = true
             }
@@ -238,7 +259,8 @@ public struct TenantProvisioner: Sendable {
         do {
             try await log.record(attempt)
         } catch {
-            logger.error("could not write the provisioning log", metadata: ["tenant": .string(attempt.tenantID), "error": .string(DatabaseErrors.summary(error))])
+            logger.error(
+                "could not write the provisioning log", metadata: ["tenant": .string(attempt.tenantID), "error": .string(DatabaseErrors.summary(error))])
         }
     }
 }

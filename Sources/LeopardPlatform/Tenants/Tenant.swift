@@ -31,8 +31,11 @@ public struct Tenant: Sendable, Equatable {
     /// Whether writes are paused: a move is recorded.
     public var isReadOnly: Bool
 
-    public init(id: String, slug: String, storeName: String, ownerEmail: String, status: TenantStatus, database: TenantDatabaseLocation, createdAt: Date, updatedAt: Date,
-                deletedAt: Date? = nil, dedicated: Bool = false, moveTarget: TenantDatabaseLocation? = nil, isReadOnly: Bool? = nil) {
+    public init(
+        id: String, slug: String, storeName: String, ownerEmail: String, status: TenantStatus, database: TenantDatabaseLocation, createdAt: Date,
+        updatedAt: Date,
+        deletedAt: Date? = nil, dedicated: Bool = false, moveTarget: TenantDatabaseLocation? = nil, isReadOnly: Bool? = nil
+    ) {
         self.id = id
         self.slug = slug
         self.storeName = storeName

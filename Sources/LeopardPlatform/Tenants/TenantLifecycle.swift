@@ -56,9 +56,11 @@ public struct TenantLifecycle: Sendable {
             try await databases.provider.drop(claimed.database)
         } catch {
             // The registry no longer names it: say loudly what is left, for the operator.
-            logger.error("purge could not drop the store database; it is left behind", metadata: [
-                "tenant": .string(id), "database": .string(claimed.database.name), "error": .string(DatabaseErrors.summary(error)),
-            ])
+            logger.error(
+                "purge could not drop the store database; it is left behind",
+                metadata: [
+                    "tenant": .string(id), "database": .string(claimed.database.name), "error": .string(DatabaseErrors.summary(error)),
+                ])
             throw error
         }
         try? await WebhookTenants(database: registry.database).remove(tenantID: id)

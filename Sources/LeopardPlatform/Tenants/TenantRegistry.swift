@@ -15,7 +15,8 @@ public struct TenantRegistry: Sendable {
         public let slug: String
     }
 
-    static let columns = "id, slug, store_name, owner_email, status, storage, database_name, database_role, database_secret, created_at, updated_at, deleted_at, dedicated, pod, move_target"
+    static let columns =
+        "id, slug, store_name, owner_email, status, storage, database_name, database_role, database_secret, created_at, updated_at, deleted_at, dedicated, pod, move_target"
 
     /// The store's pod has no room left (signups at the same moment filled it), or is gone.
     public struct PodFull: Error, Equatable {
@@ -32,7 +33,8 @@ public struct TenantRegistry: Sendable {
                 try await database.write { sql in
                     let limit = try await sql.raw("SELECT max_stores FROM pods WHERE name = \(bind: pod)\(lock)").first()?
                         .decode(column: "max_stores", as: Int.self)
-                    let stores = try await sql.raw("SELECT COUNT(*) AS n FROM tenants WHERE pod = \(bind: pod)").first()?
+                    let stores =
+                        try await sql.raw("SELECT COUNT(*) AS n FROM tenants WHERE pod = \(bind: pod)").first()?
                         .decode(column: "n", as: Int.self) ?? 0
                     guard let limit, stores < limit else { throw PodFull(pod: pod) }
                     try await Self.insert(tenant, sql)
@@ -40,7 +42,7 @@ public struct TenantRegistry: Sendable {
             } else {
                 try await database.writeStatement { sql in try await Self.insert(tenant, sql) }
             }
-        } catch where DatabaseErrors.isUniqueViolation(error) {
+        } catch  where DatabaseErrors.isUniqueViolation(error) {
             throw SlugTaken(slug: tenant.slug)
         }
     }
@@ -75,10 +77,12 @@ public struct TenantRegistry: Sendable {
     /// the caller's transaction; returns them as they are now.
     static func activate(_ ids: [String], now: Date, _ sql: any SQLDatabase) async throws -> [Tenant] {
         guard !ids.isEmpty else { return [] }
-        return try await sql.raw("""
+        return try await sql.raw(
+            """
             UPDATE tenants SET status = 'active', updated_at = \(bind: Timestamp.string(now)), deleted_at = NULL
             WHERE status = 'provisioning' AND id IN (\(binds: ids)) RETURNING \(unsafeRaw: Self.columns)
-            """).all().map(Self.decode)
+            """
+        ).all().map(Self.decode)
     }
 
     /// Removes the row for good (saga compensation and purge).
@@ -93,7 +97,9 @@ public struct TenantRegistry: Sendable {
     public func remove(id: String, ifStatus status: TenantStatus) async throws -> Tenant? {
         try await database.writeStatement { sql in
             // Never while a move is recorded: its copy would be left on the other server.
-            try await sql.raw("DELETE FROM tenants WHERE id = \(bind: id) AND status = \(bind: status.rawValue) AND move_target IS NULL RETURNING \(unsafeRaw: Self.columns)").first().map(Self.decode)
+            try await sql.raw(
+                "DELETE FROM tenants WHERE id = \(bind: id) AND status = \(bind: status.rawValue) AND move_target IS NULL RETURNING \(unsafeRaw: Self.columns)"
+            ).first().map(Self.decode)
         }
     }
 
@@ -147,23 +153,29 @@ public struct TenantRegistry: Sendable {
     /// Returns the tenant after the change; nil when there is no such store (or it is being created).
     public func setDedicated(id: String, _ dedicated: Bool, now: Date = Date()) async throws -> Tenant? {
         try await database.writeStatement { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE tenants SET dedicated = \(bind: dedicated ? 1 : 0), updated_at = \(bind: Timestamp.string(now))
                 WHERE id = \(bind: id) AND status <> 'provisioning' RETURNING \(unsafeRaw: Self.columns)
-                """).first().map(Self.decode)
+                """
+            ).first().map(Self.decode)
         }
     }
 
     /// Points a tenant at another database (a restore), only while it is in one of `statuses`,
     /// still at `old` (same server and database: two restores at once, one wins and the other
     /// learns it lost) and not being moved. Returns the tenant after the change, or nil.
-    public func relocate(id: String, from old: TenantDatabaseLocation, to location: TenantDatabaseLocation, ifStatus statuses: Set<TenantStatus>, now: Date = Date()) async throws -> Tenant? {
+    public func relocate(
+        id: String, from old: TenantDatabaseLocation, to location: TenantDatabaseLocation, ifStatus statuses: Set<TenantStatus>, now: Date = Date()
+    ) async throws -> Tenant? {
         let allowed = statuses.map(\.rawValue).sorted()
         return try await database.writeStatement { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE tenants SET \(Self.locationAssignments(location)), updated_at = \(bind: Timestamp.string(now))
                 WHERE id = \(bind: id) AND \(Self.isAt(old)) AND move_target IS NULL AND status IN (\(binds: allowed)) RETURNING \(unsafeRaw: Self.columns)
-                """).first().map(Self.decode)
+                """
+            ).first().map(Self.decode)
         }
     }
 
@@ -177,10 +189,12 @@ public struct TenantRegistry: Sendable {
         let allowed = Self.movable.map(\.rawValue).sorted()
         let encoded = try Self.encode(target)
         return try await database.writeStatement { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE tenants SET move_target = \(bind: encoded), updated_at = \(bind: Timestamp.string(now))
                 WHERE id = \(bind: id) AND \(Self.isAt(old)) AND move_target IS NULL AND status IN (\(binds: allowed)) RETURNING \(unsafeRaw: Self.columns)
-                """).first().map(Self.decode)
+                """
+            ).first().map(Self.decode)
         }
     }
 
@@ -190,10 +204,12 @@ public struct TenantRegistry: Sendable {
     public func finishMove(id: String, from old: TenantDatabaseLocation, to target: TenantDatabaseLocation, now: Date = Date()) async throws -> Tenant? {
         let encoded = try Self.encode(target)
         return try await database.writeStatement { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE tenants SET \(Self.locationAssignments(target)), move_target = NULL, updated_at = \(bind: Timestamp.string(now))
                 WHERE id = \(bind: id) AND \(Self.isAt(old)) AND move_target = \(bind: encoded) RETURNING \(unsafeRaw: Self.columns)
-                """).first().map(Self.decode)
+                """
+            ).first().map(Self.decode)
         }
     }
 

@@ -44,11 +44,13 @@ public final class UsageLedger: Sendable {
             try await database.write { sql in
                 for (tenant, hours) in taken {
                     for (hour, counted) in hours {
-                        try await sql.raw("""
+                        try await sql.raw(
+                            """
                             INSERT INTO tenant_usage (tenant_id, hour, requests, last_request_at) VALUES (\(bind: tenant), \(bind: hour), \(bind: counted.requests), \(bind: counted.last.stamp))
                             ON CONFLICT (tenant_id, hour) DO UPDATE SET requests = tenant_usage.requests + excluded.requests,
                                 last_request_at = CASE WHEN excluded.last_request_at > tenant_usage.last_request_at THEN excluded.last_request_at ELSE tenant_usage.last_request_at END
-                            """).run()
+                            """
+                        ).run()
                     }
                 }
             }
@@ -79,22 +81,27 @@ public final class UsageLedger: Sendable {
         let day = Self.hour(now.addingTimeInterval(-23 * 3600))
         let month = Self.hour(now.addingTimeInterval(-30 * 24 * 3600))
         let row = try await database.read { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 SELECT CAST(COALESCE(SUM(CASE WHEN hour >= \(bind: day) THEN requests ELSE 0 END), 0) AS BIGINT) AS day,
                        CAST(COALESCE(SUM(requests), 0) AS BIGINT) AS month, MAX(last_request_at) AS last
                 FROM tenant_usage WHERE tenant_id = \(bind: tenantID) AND hour >= \(bind: month)
-                """).first()
+                """
+            ).first()
         }
         let (pendingDay, pendingMonth, pendingLast) = pending.withLock { pending -> (Int, Int, Date?) in
             let hours = pending[tenantID] ?? [:]
-            return (hours.filter { $0.key >= day }.values.reduce(0) { $0 + $1.requests },
-                    hours.filter { $0.key >= month }.values.reduce(0) { $0 + $1.requests },
-                    hours.values.map(\.last).max())
+            return (
+                hours.filter { $0.key >= day }.values.reduce(0) { $0 + $1.requests },
+                hours.filter { $0.key >= month }.values.reduce(0) { $0 + $1.requests },
+                hours.values.map(\.last).max()
+            )
         }
         let written = try row?.decode(column: "last", as: String?.self)
         let last = [written, pendingLast?.stamp].compactMap { $0 }.max()
-        return Summary(last24Hours: (try row?.decode(column: "day", as: Int.self) ?? 0) + pendingDay,
-                       last30Days: (try row?.decode(column: "month", as: Int.self) ?? 0) + pendingMonth, lastRequestAt: last)
+        return Summary(
+            last24Hours: (try row?.decode(column: "day", as: Int.self) ?? 0) + pendingDay,
+            last30Days: (try row?.decode(column: "month", as: Int.self) ?? 0) + pendingMonth, lastRequestAt: last)
     }
 
     /// Forgets a purged store's counts.

@@ -15,7 +15,9 @@ public struct WebhookTenants: Sendable {
 
     public func add(tenantID: String, now: Date = Date()) async throws {
         try await database.write { sql in
-            try await sql.raw("INSERT INTO webhook_tenants (tenant_id, created_at) VALUES (\(bind: tenantID), \(bind: now.stamp)) ON CONFLICT (tenant_id) DO NOTHING").run()
+            try await sql.raw(
+                "INSERT INTO webhook_tenants (tenant_id, created_at) VALUES (\(bind: tenantID), \(bind: now.stamp)) ON CONFLICT (tenant_id) DO NOTHING"
+            ).run()
         }
     }
 

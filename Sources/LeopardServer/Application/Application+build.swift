@@ -91,7 +91,9 @@ func buildWebRouters(_ services: LeopardServices) -> (platform: Router<AppContex
 
 /// The HTTP application over already started services. `extraServices` run beside the server
 /// (`serve` passes the one that closes the databases on shutdown).
-public func buildApplication(_ services: LeopardServices, extraServices: [any Service] = [], onServerRunning: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
+public func buildApplication(
+    _ services: LeopardServices, extraServices: [any Service] = [], onServerRunning: @escaping @Sendable () async -> Void = {}
+) -> some ApplicationProtocol {
     var logger = services.logger
     logger.logLevel = services.configuration.logLevel
     return Application(
@@ -100,11 +102,15 @@ public func buildApplication(_ services: LeopardServices, extraServices: [any Se
         // Graceful shutdown runs in reverse order: the server stops taking requests, then the
         // webhook worker finishes its pass, then `extraServices`. The caller closes the
         // databases once all of them have stopped.
-        services: extraServices + (services.configuration.webhookPollInterval.map { [WebhookDispatchService(dispatcher: services.webhookDispatcher, interval: $0)] } ?? [])
+        services: extraServices
+            + (services.configuration.webhookPollInterval.map { [WebhookDispatchService(dispatcher: services.webhookDispatcher, interval: $0)] } ?? [])
             + [UsageFlushService(usage: services.usage, logger: services.logger), services.changeFeed]
             + (services.configuration.backupInterval.map { interval -> [any Service] in
-                [BackupScheduleService(backups: StoreBackups(services: services.platform), directory: services.configuration.backupFolder,
-                                       interval: interval, keep: services.configuration.backupKeep, logger: services.logger)]
+                [
+                    BackupScheduleService(
+                        backups: StoreBackups(services: services.platform), directory: services.configuration.backupFolder,
+                        interval: interval, keep: services.configuration.backupKeep, logger: services.logger)
+                ]
             } ?? []),
         onServerRunning: { _ in await onServerRunning() },
         logger: logger

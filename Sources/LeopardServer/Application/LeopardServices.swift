@@ -20,14 +20,17 @@ public struct LeopardServices: Sendable {
     }
 
     /// Starts the platform (see `PlatformServices.start`) and builds the HTTP layer's parts.
-    public static func start(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "leopard"), makeOperatorToken: Bool = true) async throws -> LeopardServices {
+    public static func start(
+        _ configuration: ServerConfiguration, logger: Logger = Logger(label: "leopard"), makeOperatorToken: Bool = true
+    ) async throws -> LeopardServices {
         let platform = try await PlatformServices.start(configuration, logger: logger, makeOperatorToken: makeOperatorToken)
         do {
             let secrets = platform.secrets
             let proxySignature = ProxySignature(key: secrets.derivedKey(purpose: "dedicated-proxy"))
-            let web = WebPages(renderer: try await PageRenderer.bundled(), assets: try StaticAssets.bundled(),
-                               session: BrowserSession(key: secrets.derivedKey(purpose: "forms")), hasher: platform.passwordHasher,
-                               baseDomain: configuration.baseDomain)
+            let web = WebPages(
+                renderer: try await PageRenderer.bundled(), assets: try StaticAssets.bundled(),
+                session: BrowserSession(key: secrets.derivedKey(purpose: "forms")), hasher: platform.passwordHasher,
+                baseDomain: configuration.baseDomain)
             let dedicated = DedicatedInstances(configuration: configuration, signature: proxySignature, client: platform.httpClient, logger: logger)
             return LeopardServices(platform: platform, dedicatedInstances: dedicated, proxySignature: proxySignature, web: web)
         } catch {

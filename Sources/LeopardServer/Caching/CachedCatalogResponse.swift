@@ -1,8 +1,8 @@
 import Foundation
-import LeopardCore
 import HTTPTypes
 import Hummingbird
 import LeopardCommerce
+import LeopardCore
 import LeopardOperations
 import NIOCore
 

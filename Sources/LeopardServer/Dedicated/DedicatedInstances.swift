@@ -5,8 +5,8 @@ import Hummingbird
 import LeopardCore
 import LeopardOperations
 import LeopardPlatform
-import NIOCore
 import Logging
+import NIOCore
 import NIOHTTP1
 
 /// The HTTP side of dedicated stores: a request for one is sent to its own instance (started by
@@ -47,8 +47,9 @@ public struct DedicatedInstances: Sendable {
         if let upstream = configuration.dedicatedUpstream {
             // Started and stopped by the orchestrator (Knative, Cloud Run), which holds requests
             // while the instance starts.
-            return try await send(request, to: Self.upstreamURL(upstream, tenant: tenant), tenant: tenant, host: host, path: path, clientAddress: clientAddress,
-                                  hostInForwardedHost: true)
+            return try await send(
+                request, to: Self.upstreamURL(upstream, tenant: tenant), tenant: tenant, host: host, path: path, clientAddress: clientAddress,
+                hostInForwardedHost: true)
         }
         let instance: DedicatedSupervisor.Instance
         do {
@@ -60,7 +61,8 @@ public struct DedicatedInstances: Sendable {
             throw Problem.unavailable("The store's own instance could not be started; try again shortly.")
         }
         do {
-            let response = try await send(request, to: "http://127.0.0.1:\(instance.port)", tenant: tenant, host: host, path: path, clientAddress: clientAddress)
+            let response = try await send(
+                request, to: "http://127.0.0.1:\(instance.port)", tenant: tenant, host: host, path: path, clientAddress: clientAddress)
             await supervisor.done(tenant.id, generation: instance.generation)
             return response
         } catch {
@@ -89,8 +91,10 @@ public struct DedicatedInstances: Sendable {
 
     /// `hostInForwardedHost`: an orchestrator's gateway routes by `Host` (the store's service),
     /// so the store's host travels in `X-Forwarded-Host`, covered by the signature.
-    private func send(_ request: Request, to base: String, tenant: Tenant, host: String, path: String, clientAddress: String?,
-                      hostInForwardedHost: Bool = false) async throws -> Response {
+    private func send(
+        _ request: Request, to base: String, tenant: Tenant, host: String, path: String, clientAddress: String?,
+        hostInForwardedHost: Bool = false
+    ) async throws -> Response {
         var outgoing = HTTPClientRequest(url: base + path)
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
         for field in request.headers where !Self.hopByHop.contains(field.name.canonicalName) {
@@ -102,8 +106,9 @@ public struct DedicatedInstances: Sendable {
             outgoing.headers.replaceOrAdd(name: "Host", value: host)
         }
         outgoing.headers.replaceOrAdd(name: "X-Forwarded-For", value: clientAddress ?? "127.0.0.1")
-        outgoing.headers.replaceOrAdd(name: ProxySignature.header.rawName,
-                                      value: signature.sign(tenantID: tenant.id, method: request.method.rawValue, host: host, path: path))
+        outgoing.headers.replaceOrAdd(
+            name: ProxySignature.header.rawName,
+            value: signature.sign(tenantID: tenant.id, method: request.method.rawValue, host: host, path: path))
         let length = request.headers[.contentLength].flatMap { Int($0) }
         if request.method != .get, request.method != .head {
             outgoing.body = .stream(request.body, length: length.map { .known(Int64($0)) } ?? .unknown)
@@ -124,7 +129,8 @@ public struct DedicatedInstances: Sendable {
         let host = HostClassifier(baseDomain: configuration.baseDomain).storeHost(slug: tenant.slug)
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(instance.port)/api/store")
         request.headers.replaceOrAdd(name: "Host", value: host)
-        request.headers.replaceOrAdd(name: ProxySignature.header.rawName, value: signature.sign(tenantID: tenant.id, method: "GET", host: host, path: "/api/store"))
+        request.headers.replaceOrAdd(
+            name: ProxySignature.header.rawName, value: signature.sign(tenantID: tenant.id, method: "GET", host: host, path: "/api/store"))
         do {
             let answer = try await client.execute(request, timeout: .seconds(10))
             _ = try await answer.body.collect(upTo: 1 << 20)
@@ -137,6 +143,8 @@ public struct DedicatedInstances: Sendable {
     }
 
     static let maximumResponseBytes = 64 << 20
-    static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-                                        "transfer-encoding", "upgrade", "host", "x-leopard-proxy", "x-forwarded-for", "x-forwarded-host"]
+    static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+        "transfer-encoding", "upgrade", "host", "x-leopard-proxy", "x-forwarded-for", "x-forwarded-host",
+    ]
 }

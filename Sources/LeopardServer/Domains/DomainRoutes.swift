@@ -99,8 +99,11 @@ struct DomainRoutes {
         let found = values.isEmpty ? "no TXT records" : "TXT values " + values.prefix(5).map { "\"\($0.prefix(100))\"" }.joined(separator: ", ")
         let reason = "\(domain.verificationName) has \(found); expected \"\(domain.verificationValue)\""
         _ = try await domains.recordCheck(hostname: domain.hostname, tenantID: tenant.id, verified: false, error: reason)
-        throw Problem(status: 422, type: Problem.base + "domain-not-verified", title: "Domain not verified",
-                      detail: "Add a TXT record \(domain.verificationName) with the value \(domain.verificationValue), wait for DNS to update, then verify again. Found: \(found).")
+        throw Problem(
+            status: 422, type: Problem.base + "domain-not-verified", title: "Domain not verified",
+            detail:
+                "Add a TXT record \(domain.verificationName) with the value \(domain.verificationValue), wait for DNS to update, then verify again. Found: \(found)."
+        )
     }
 
     @Sendable func remove(_ request: Request, context: AppContext) async throws -> Response {
@@ -119,7 +122,8 @@ struct DomainRoutes {
             throw Problem.invalid("domain", "is required")
         }
         guard let hostname = try? Hostname(validating: text), !hostname.isWithin(services.configuration.baseDomain),
-              let tenant = try await services.directory.tenant(domain: hostname.value), tenant.status == .active || tenant.status == .suspended else {
+            let tenant = try await services.directory.tenant(domain: hostname.value), tenant.status == .active || tenant.status == .suspended
+        else {
             throw Problem.notFound("\(text.prefix(253)) is not a verified store domain.")
         }
         return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: .init(string: "ok\n")))

@@ -14,11 +14,13 @@ struct RequestLogMiddleware: RouterMiddleware {
         defer {
             let elapsed = ContinuousClock.now - start
             let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-            context.logger.info("request", metadata: [
-                "method": .string(request.method.rawValue), "route": .string(context.endpointPath ?? "unmatched"),
-                "path": .string(String(request.uri.path.prefix(200))), "status": .string(String(status)),
-                "duration_ms": .string(String(format: "%.2f", milliseconds)),
-            ])
+            context.logger.info(
+                "request",
+                metadata: [
+                    "method": .string(request.method.rawValue), "route": .string(context.endpointPath ?? "unmatched"),
+                    "path": .string(String(request.uri.path.prefix(200))), "status": .string(String(status)),
+                    "duration_ms": .string(String(format: "%.2f", milliseconds)),
+                ])
         }
         do {
             let response = try await next(request, context)

@@ -11,7 +11,8 @@ struct MetricsMiddleware: RouterMiddleware {
         let start = ContinuousClock.now
         do {
             let response = try await next(request, context)
-            metrics.request(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: Int(response.status.code), duration: .now - start)
+            metrics.request(
+                method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: Int(response.status.code), duration: .now - start)
             return response
         } catch {
             let status = (error as? any HTTPResponseError).map { Int($0.status.code) } ?? 500

@@ -16,8 +16,9 @@ struct MetricsRoutes {
                 throw Problem.unauthorized("The metrics need the operator token (Authorization: Bearer <token>) or a client on this machine.")
             }
             let body = await services.metrics.render(databases: services.databases)
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
     }
 

@@ -54,7 +54,8 @@ public enum ProblemRenderer {
             let detail: String?
             let errors: [Problem.FieldError]?
         }
-        let body = Body(type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, errors: problem.errors.isEmpty ? nil : problem.errors)
+        let body = Body(
+            type: problem.type, title: problem.title, status: problem.status, detail: problem.detail, errors: problem.errors.isEmpty ? nil : problem.errors)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(body)) ?? Data("{\"status\":\(problem.status)}".utf8)

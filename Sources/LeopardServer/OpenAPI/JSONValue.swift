@@ -1,13 +1,14 @@
 import Foundation
-import LeopardCore
 import Hummingbird
+import LeopardCore
 import LeopardOperations
 import NIOCore
 import NIOFoundationCompat
 
 /// A JSON document built in Swift (the OpenAPI description), encoded with its keys in order.
 indirect enum JSONValue: Encodable, Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
-    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
+{
     case string(String)
     case int(Int)
     case bool(Bool)

@@ -1,4 +1,5 @@
 import LeopardCommerce
+
 /// The OpenAPI 3.1 description of the JSON API, one per host kind: the platform's control plane
 /// and a store's API. A test compares it with the routers, so a route cannot go undocumented.
 enum OpenAPIDocument {
@@ -42,102 +43,179 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/api/store", summary: "The store this host serves", tag: "store", response: "StoreInfo"),
         Operation(method: "get", path: "/openapi.json", summary: "This document", tag: "store"),
 
-        Operation(method: "post", path: "/api/auth/login", summary: "Staff sign-in: a bearer session token", tag: "staff", body: "Credentials", response: "StaffSession"),
-        Operation(method: "post", path: "/api/auth/setup", summary: "Set a password with a one-time setup token (signup without a password, invitations)", tag: "staff",
-                  body: "SetupInput", response: "StaffSession"),
+        Operation(
+            method: "post", path: "/api/auth/login", summary: "Staff sign-in: a bearer session token", tag: "staff", body: "Credentials",
+            response: "StaffSession"),
+        Operation(
+            method: "post", path: "/api/auth/setup", summary: "Set a password with a one-time setup token (signup without a password, invitations)",
+            tag: "staff",
+            body: "SetupInput", response: "StaffSession"),
         Operation(method: "post", path: "/api/auth/logout", summary: "Revoke the current staff session", tag: "staff", access: .staff, status: 204),
         Operation(method: "get", path: "/api/auth/me", summary: "The signed-in staff member or API key", tag: "staff", access: .staff, response: "Me"),
-        Operation(method: "post", path: "/api/api-keys", summary: "Create an API key (the secret is shown once)", tag: "staff", access: .owner, body: "ApiKeyInput", status: 201, response: "ApiKey"),
+        Operation(
+            method: "post", path: "/api/api-keys", summary: "Create an API key (the secret is shown once)", tag: "staff", access: .owner, body: "ApiKeyInput",
+            status: 201, response: "ApiKey"),
         Operation(method: "get", path: "/api/api-keys", summary: "List API keys", tag: "staff", access: .owner, response: "page:ApiKey", parameters: page),
         Operation(method: "delete", path: "/api/api-keys/{keyId}", summary: "Revoke an API key", tag: "staff", access: .owner, status: 204),
-        Operation(method: "post", path: "/api/staff", summary: "Invite a staff member", tag: "staff", access: .owner, body: "StaffInvitation", status: 201, response: "StaffMember"),
+        Operation(
+            method: "post", path: "/api/staff", summary: "Invite a staff member", tag: "staff", access: .owner, body: "StaffInvitation", status: 201,
+            response: "StaffMember"),
         Operation(method: "get", path: "/api/staff", summary: "List staff", tag: "staff", access: .owner, response: "page:StaffMember", parameters: page),
         Operation(method: "delete", path: "/api/staff/{staffId}", summary: "Remove a staff member", tag: "staff", access: .owner, status: 204),
 
         Operation(method: "get", path: "/api/settings", summary: "Store settings", tag: "settings", access: .staff, response: "Settings"),
-        Operation(method: "put", path: "/api/settings", summary: "Change store settings", tag: "settings", access: .staff, body: "SettingsInput", response: "Settings"),
-        Operation(method: "patch", path: "/api/settings", summary: "Change some store settings", tag: "settings", access: .staff, body: "SettingsInput", response: "Settings"),
+        Operation(
+            method: "put", path: "/api/settings", summary: "Change store settings", tag: "settings", access: .staff, body: "SettingsInput", response: "Settings"
+        ),
+        Operation(
+            method: "patch", path: "/api/settings", summary: "Change some store settings", tag: "settings", access: .staff, body: "SettingsInput",
+            response: "Settings"),
 
-        Operation(method: "get", path: "/api/products", summary: "List products (shoppers see active ones)", tag: "catalog", response: "page:Product",
-                  parameters: page + [.query("status"), .query("category"), .query("tag"), .query("price_min", OpenAPISchemas.integer),
-                                      .query("price_max", OpenAPISchemas.integer), .query("in_stock", OpenAPISchemas.boolean),
-                                      .query("sort", ["type": "string", "enum": ["newest", "price_asc", "price_desc", "title"]]), .query("q")]),
-        Operation(method: "post", path: "/api/products", summary: "Create a product", tag: "catalog", access: .staff, body: "ProductInput", status: 201, response: "Product"),
-        Operation(method: "get", path: "/api/products/export", summary: "All products as CSV, one row per variant", tag: "catalog", access: .staff, response: "csv"),
-        Operation(method: "post", path: "/api/products/import", summary: "Create or replace products from CSV: every row checked, all or nothing", tag: "catalog",
-                  access: .staff, body: "csv", response: "ImportReport"),
+        Operation(
+            method: "get", path: "/api/products", summary: "List products (shoppers see active ones)", tag: "catalog", response: "page:Product",
+            parameters: page + [
+                .query("status"), .query("category"), .query("tag"), .query("price_min", OpenAPISchemas.integer),
+                .query("price_max", OpenAPISchemas.integer), .query("in_stock", OpenAPISchemas.boolean),
+                .query("sort", ["type": "string", "enum": ["newest", "price_asc", "price_desc", "title"]]), .query("q"),
+            ]),
+        Operation(
+            method: "post", path: "/api/products", summary: "Create a product", tag: "catalog", access: .staff, body: "ProductInput", status: 201,
+            response: "Product"),
+        Operation(
+            method: "get", path: "/api/products/export", summary: "All products as CSV, one row per variant", tag: "catalog", access: .staff, response: "csv"),
+        Operation(
+            method: "post", path: "/api/products/import", summary: "Create or replace products from CSV: every row checked, all or nothing", tag: "catalog",
+            access: .staff, body: "csv", response: "ImportReport"),
         Operation(method: "get", path: "/api/products/{product}", summary: "A product by id or handle", tag: "catalog", response: "Product"),
-        Operation(method: "put", path: "/api/products/{product}", summary: "Replace a product", tag: "catalog", access: .staff, body: "ProductInput", response: "Product"),
-        Operation(method: "patch", path: "/api/products/{product}", summary: "Change some fields of a product", tag: "catalog", access: .staff, body: "ProductInput", response: "Product"),
+        Operation(
+            method: "put", path: "/api/products/{product}", summary: "Replace a product", tag: "catalog", access: .staff, body: "ProductInput",
+            response: "Product"),
+        Operation(
+            method: "patch", path: "/api/products/{product}", summary: "Change some fields of a product", tag: "catalog", access: .staff, body: "ProductInput",
+            response: "Product"),
         Operation(method: "delete", path: "/api/products/{product}", summary: "Delete a product", tag: "catalog", access: .staff, status: 204),
-        Operation(method: "post", path: "/api/products/{product}/images", summary: "Add an image: multipart upload (field file, at most 10 MiB) or {url, alt}", tag: "catalog",
-                  access: .staff, body: "ImageInput", status: 201, response: "Product"),
+        Operation(
+            method: "post", path: "/api/products/{product}/images", summary: "Add an image: multipart upload (field file, at most 10 MiB) or {url, alt}",
+            tag: "catalog",
+            access: .staff, body: "ImageInput", status: 201, response: "Product"),
         Operation(method: "delete", path: "/api/products/{product}/images/{imageId}", summary: "Remove an image", tag: "catalog", access: .staff, status: 204),
         Operation(method: "get", path: "/media/{file}", summary: "An uploaded image (cached for a year)", tag: "catalog", response: "binary"),
-        Operation(method: "post", path: "/api/inventory/adjustments", summary: "Adjust a variant's stock", tag: "catalog", access: .staff, body: "InventoryAdjustmentInput", status: 201, response: "InventoryAdjustment"),
-        Operation(method: "get", path: "/api/inventory/adjustments", summary: "Stock history, newest first", tag: "catalog", access: .staff, response: "page:InventoryAdjustment",
-                  parameters: page + [.query("variant_id")]),
+        Operation(
+            method: "post", path: "/api/inventory/adjustments", summary: "Adjust a variant's stock", tag: "catalog", access: .staff,
+            body: "InventoryAdjustmentInput", status: 201, response: "InventoryAdjustment"),
+        Operation(
+            method: "get", path: "/api/inventory/adjustments", summary: "Stock history, newest first", tag: "catalog", access: .staff,
+            response: "page:InventoryAdjustment",
+            parameters: page + [.query("variant_id")]),
         Operation(method: "get", path: "/api/categories", summary: "List categories", tag: "catalog", response: "page:Category", parameters: page),
-        Operation(method: "post", path: "/api/categories", summary: "Create a category", tag: "catalog", access: .staff, body: "CategoryInput", status: 201, response: "Category"),
+        Operation(
+            method: "post", path: "/api/categories", summary: "Create a category", tag: "catalog", access: .staff, body: "CategoryInput", status: 201,
+            response: "Category"),
         Operation(method: "get", path: "/api/categories/{category}", summary: "A category by id or handle", tag: "catalog", response: "Category"),
-        Operation(method: "get", path: "/api/categories/{category}/products", summary: "Products in a category", tag: "catalog", response: "page:Product", parameters: page),
-        Operation(method: "put", path: "/api/categories/{category}", summary: "Replace a category", tag: "catalog", access: .staff, body: "CategoryInput", response: "Category"),
-        Operation(method: "patch", path: "/api/categories/{category}", summary: "Change a category", tag: "catalog", access: .staff, body: "CategoryInput", response: "Category"),
+        Operation(
+            method: "get", path: "/api/categories/{category}/products", summary: "Products in a category", tag: "catalog", response: "page:Product",
+            parameters: page),
+        Operation(
+            method: "put", path: "/api/categories/{category}", summary: "Replace a category", tag: "catalog", access: .staff, body: "CategoryInput",
+            response: "Category"),
+        Operation(
+            method: "patch", path: "/api/categories/{category}", summary: "Change a category", tag: "catalog", access: .staff, body: "CategoryInput",
+            response: "Category"),
         Operation(method: "delete", path: "/api/categories/{category}", summary: "Delete a category", tag: "catalog", access: .staff, status: 204),
 
-        Operation(method: "post", path: "/api/carts", summary: "Create a cart (returns its secret)", tag: "cart", body: "CartCreate", bodyRequired: false, status: 201, response: "Cart"),
+        Operation(
+            method: "post", path: "/api/carts", summary: "Create a cart (returns its secret)", tag: "cart", body: "CartCreate", bodyRequired: false,
+            status: 201, response: "Cart"),
         Operation(method: "get", path: "/api/carts/{cartId}", summary: "A cart with live totals", tag: "cart", access: .cart, response: "Cart"),
-        Operation(method: "post", path: "/api/carts/{cartId}/items", summary: "Add a variant to a cart", tag: "cart", access: .cart, body: "CartLineInput", response: "Cart"),
-        Operation(method: "patch", path: "/api/carts/{cartId}/items/{itemId}", summary: "Change a line's quantity (0 removes it)", tag: "cart", access: .cart,
-                  body: "QuantityInput", response: "Cart"),
+        Operation(
+            method: "post", path: "/api/carts/{cartId}/items", summary: "Add a variant to a cart", tag: "cart", access: .cart, body: "CartLineInput",
+            response: "Cart"),
+        Operation(
+            method: "patch", path: "/api/carts/{cartId}/items/{itemId}", summary: "Change a line's quantity (0 removes it)", tag: "cart", access: .cart,
+            body: "QuantityInput", response: "Cart"),
         Operation(method: "delete", path: "/api/carts/{cartId}/items/{itemId}", summary: "Remove a line", tag: "cart", access: .cart, response: "Cart"),
-        Operation(method: "post", path: "/api/carts/{cartId}/checkout", summary: "Place the order (honours Idempotency-Key)", tag: "cart", access: .cart,
-                  body: "CheckoutInput", status: 201, response: "Order", alsoOK: true, parameters: [.header("Idempotency-Key")]),
+        Operation(
+            method: "post", path: "/api/carts/{cartId}/checkout", summary: "Place the order (honours Idempotency-Key)", tag: "cart", access: .cart,
+            body: "CheckoutInput", status: 201, response: "Order", alsoOK: true, parameters: [.header("Idempotency-Key")]),
 
-        Operation(method: "get", path: "/api/orders", summary: "List orders, newest first", tag: "orders", access: .staff, response: "page:Order",
-                  parameters: page + [.query("status"), .query("customer_id"), .query("email")]),
-        Operation(method: "get", path: "/api/orders/{orderId}", summary: "An order with its timeline (staff, its customer, or its cart's X-Cart-Secret)", tag: "orders",
-                  access: .staffOrCustomer, response: "Order", parameters: [.header("X-Cart-Secret")]),
-        Operation(method: "post", path: "/api/orders/{orderId}/mark-paid", summary: "Mark a pending order paid (manual payment)", tag: "orders", access: .staff, response: "Order"),
+        Operation(
+            method: "get", path: "/api/orders", summary: "List orders, newest first", tag: "orders", access: .staff, response: "page:Order",
+            parameters: page + [.query("status"), .query("customer_id"), .query("email")]),
+        Operation(
+            method: "get", path: "/api/orders/{orderId}", summary: "An order with its timeline (staff, its customer, or its cart's X-Cart-Secret)",
+            tag: "orders",
+            access: .staffOrCustomer, response: "Order", parameters: [.header("X-Cart-Secret")]),
+        Operation(
+            method: "post", path: "/api/orders/{orderId}/mark-paid", summary: "Mark a pending order paid (manual payment)", tag: "orders", access: .staff,
+            response: "Order"),
         Operation(method: "post", path: "/api/orders/{orderId}/fulfill", summary: "Fulfil a paid order", tag: "orders", access: .staff, response: "Order"),
-        Operation(method: "post", path: "/api/orders/{orderId}/cancel", summary: "Cancel a pending order and restock", tag: "orders", access: .staff,
-                  body: "CancelInput", bodyRequired: false, response: "Order"),
+        Operation(
+            method: "post", path: "/api/orders/{orderId}/cancel", summary: "Cancel a pending order and restock", tag: "orders", access: .staff,
+            body: "CancelInput", bodyRequired: false, response: "Order"),
 
-        Operation(method: "post", path: "/api/orders/{orderId}/pay", summary: "Pay a pending order: a test card, or a Stripe payment method (honours Idempotency-Key)", tag: "payments",
-                  access: .cart, body: "PayInput", status: 201, response: "Payment", parameters: [.header("Idempotency-Key")]),
-        Operation(method: "post", path: "/api/payments/{paymentId}/authenticate", summary: "Complete the test provider's extra step", tag: "payments",
-                  access: .cart, status: 202, response: "Payment"),
-        Operation(method: "get", path: "/api/orders/{orderId}/payments", summary: "An order's payments", tag: "payments", access: .staff, response: "page:Payment"),
-        Operation(method: "post", path: "/api/orders/{orderId}/refunds", summary: "Refund part or all of what was captured", tag: "payments", access: .staff,
-                  body: "RefundInput", bodyRequired: false, status: 201, response: "Refund"),
-        Operation(method: "post", path: "/webhooks/payments/{provider}", summary: "A payment provider's signed event (Stripe-Signature)", tag: "payments",
-                  body: "WebhookEvent", response: "WebhookReceipt", parameters: [.header("Stripe-Signature")]),
-        Operation(method: "post", path: "/webhooks/payments/{provider}/{storeId}",
-                  summary: "The same events at the platform host, one address for every store (the store by its id)", tag: "payments",
-                  body: "WebhookEvent", response: "WebhookReceipt", parameters: [.header("Stripe-Signature")]),
-        Operation(method: "get", path: "/api/payment-providers", summary: "The store's payment providers and which one takes cards", tag: "payments", access: .owner,
-                  response: "PaymentProviders"),
-        Operation(method: "put", path: "/api/payment-providers/stripe", summary: "Set the store's Stripe keys (sealed at rest)", tag: "payments", access: .owner,
-                  body: "StripeKeysInput", response: "PaymentProvider"),
-        Operation(method: "delete", path: "/api/payment-providers/stripe", summary: "Remove the store's Stripe keys", tag: "payments", access: .owner, status: 204),
+        Operation(
+            method: "post", path: "/api/orders/{orderId}/pay",
+            summary: "Pay a pending order: a test card, or a Stripe payment method (honours Idempotency-Key)", tag: "payments",
+            access: .cart, body: "PayInput", status: 201, response: "Payment", parameters: [.header("Idempotency-Key")]),
+        Operation(
+            method: "post", path: "/api/payments/{paymentId}/authenticate", summary: "Complete the test provider's extra step", tag: "payments",
+            access: .cart, status: 202, response: "Payment"),
+        Operation(
+            method: "get", path: "/api/orders/{orderId}/payments", summary: "An order's payments", tag: "payments", access: .staff, response: "page:Payment"),
+        Operation(
+            method: "post", path: "/api/orders/{orderId}/refunds", summary: "Refund part or all of what was captured", tag: "payments", access: .staff,
+            body: "RefundInput", bodyRequired: false, status: 201, response: "Refund"),
+        Operation(
+            method: "post", path: "/webhooks/payments/{provider}", summary: "A payment provider's signed event (Stripe-Signature)", tag: "payments",
+            body: "WebhookEvent", response: "WebhookReceipt", parameters: [.header("Stripe-Signature")]),
+        Operation(
+            method: "post", path: "/webhooks/payments/{provider}/{storeId}",
+            summary: "The same events at the platform host, one address for every store (the store by its id)", tag: "payments",
+            body: "WebhookEvent", response: "WebhookReceipt", parameters: [.header("Stripe-Signature")]),
+        Operation(
+            method: "get", path: "/api/payment-providers", summary: "The store's payment providers and which one takes cards", tag: "payments", access: .owner,
+            response: "PaymentProviders"),
+        Operation(
+            method: "put", path: "/api/payment-providers/stripe", summary: "Set the store's Stripe keys (sealed at rest)", tag: "payments", access: .owner,
+            body: "StripeKeysInput", response: "PaymentProvider"),
+        Operation(
+            method: "delete", path: "/api/payment-providers/stripe", summary: "Remove the store's Stripe keys", tag: "payments", access: .owner, status: 204),
 
-        Operation(method: "post", path: "/api/webhooks", summary: "Add a webhook endpoint (the signing secret is shown once)", tag: "webhooks", access: .owner,
-                  body: "WebhookEndpointInput", status: 201, response: "WebhookEndpointCreated"),
-        Operation(method: "get", path: "/api/webhooks", summary: "List webhook endpoints", tag: "webhooks", access: .owner, response: "page:WebhookEndpoint", parameters: page),
-        Operation(method: "get", path: "/api/webhooks/{webhookId}", summary: "A webhook endpoint", tag: "webhooks", access: .owner, response: "WebhookEndpoint"),
-        Operation(method: "delete", path: "/api/webhooks/{webhookId}", summary: "Delete a webhook endpoint and its pending deliveries", tag: "webhooks", access: .owner, status: 204),
-        Operation(method: "get", path: "/api/webhooks/{webhookId}/deliveries", summary: "An endpoint's deliveries, newest first", tag: "webhooks", access: .owner,
-                  response: "page:WebhookDelivery", parameters: page + [.query("status", ["type": "string", "enum": ["pending", "succeeded", "failed"]])]),
-        Operation(method: "post", path: "/api/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver", summary: "Send a delivery again now", tag: "webhooks",
-                  access: .owner, status: 202, response: "WebhookDelivery"),
-        Operation(method: "post", path: "/api/customers/register", summary: "Register a customer account", tag: "customers", body: "Registration", status: 201, response: "CustomerSession"),
-        Operation(method: "post", path: "/api/customers/login", summary: "Customer sign-in", tag: "customers", body: "Credentials", response: "CustomerSession"),
+        Operation(
+            method: "post", path: "/api/webhooks", summary: "Add a webhook endpoint (the signing secret is shown once)", tag: "webhooks", access: .owner,
+            body: "WebhookEndpointInput", status: 201, response: "WebhookEndpointCreated"),
+        Operation(
+            method: "get", path: "/api/webhooks", summary: "List webhook endpoints", tag: "webhooks", access: .owner, response: "page:WebhookEndpoint",
+            parameters: page),
+        Operation(
+            method: "get", path: "/api/webhooks/{webhookId}", summary: "A webhook endpoint", tag: "webhooks", access: .owner, response: "WebhookEndpoint"),
+        Operation(
+            method: "delete", path: "/api/webhooks/{webhookId}", summary: "Delete a webhook endpoint and its pending deliveries", tag: "webhooks",
+            access: .owner, status: 204),
+        Operation(
+            method: "get", path: "/api/webhooks/{webhookId}/deliveries", summary: "An endpoint's deliveries, newest first", tag: "webhooks", access: .owner,
+            response: "page:WebhookDelivery", parameters: page + [.query("status", ["type": "string", "enum": ["pending", "succeeded", "failed"]])]),
+        Operation(
+            method: "post", path: "/api/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver", summary: "Send a delivery again now", tag: "webhooks",
+            access: .owner, status: 202, response: "WebhookDelivery"),
+        Operation(
+            method: "post", path: "/api/customers/register", summary: "Register a customer account", tag: "customers", body: "Registration", status: 201,
+            response: "CustomerSession"),
+        Operation(
+            method: "post", path: "/api/customers/login", summary: "Customer sign-in", tag: "customers", body: "Credentials", response: "CustomerSession"),
         Operation(method: "post", path: "/api/customers/logout", summary: "Customer sign-out", tag: "customers", access: .customer, status: 204),
         Operation(method: "get", path: "/api/customers/me", summary: "The signed-in customer", tag: "customers", access: .customer, response: "Customer"),
-        Operation(method: "get", path: "/api/customers/me/orders", summary: "The signed-in customer's orders", tag: "customers", access: .customer, response: "page:Order", parameters: page),
-        Operation(method: "get", path: "/api/customers/me/addresses", summary: "Saved addresses", tag: "customers", access: .customer, response: "page:SavedAddress"),
-        Operation(method: "post", path: "/api/customers/me/addresses", summary: "Save an address", tag: "customers", access: .customer, body: "AddressInput", status: 201, response: "SavedAddress"),
-        Operation(method: "get", path: "/api/customers", summary: "List and search customers", tag: "customers", access: .staff, response: "page:Customer", parameters: page + [.query("q")]),
+        Operation(
+            method: "get", path: "/api/customers/me/orders", summary: "The signed-in customer's orders", tag: "customers", access: .customer,
+            response: "page:Order", parameters: page),
+        Operation(
+            method: "get", path: "/api/customers/me/addresses", summary: "Saved addresses", tag: "customers", access: .customer, response: "page:SavedAddress"),
+        Operation(
+            method: "post", path: "/api/customers/me/addresses", summary: "Save an address", tag: "customers", access: .customer, body: "AddressInput",
+            status: 201, response: "SavedAddress"),
+        Operation(
+            method: "get", path: "/api/customers", summary: "List and search customers", tag: "customers", access: .staff, response: "page:Customer",
+            parameters: page + [.query("q")]),
         Operation(method: "get", path: "/api/customers/{customerId}", summary: "A customer", tag: "customers", access: .staff, response: "Customer"),
     ]
 
@@ -145,29 +223,54 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/healthz", summary: "The process answers", tag: "platform", response: "Health"),
         Operation(method: "get", path: "/readyz", summary: "The platform database answers", tag: "platform", response: "Health"),
         Operation(method: "get", path: "/openapi.json", summary: "This document", tag: "platform"),
-        Operation(method: "get", path: "/metrics", summary: "Prometheus metrics, text format (the operator token, or a client on this machine)", tag: "platform", access: .operatorToken),
+        Operation(
+            method: "get", path: "/metrics", summary: "Prometheus metrics, text format (the operator token, or a client on this machine)", tag: "platform",
+            access: .operatorToken),
         Operation(method: "post", path: "/api/tenants", summary: "Sign up: create a store", tag: "tenants", body: "Signup", status: 201, response: "Tenant"),
-        Operation(method: "get", path: "/api/tenants", summary: "List stores", tag: "tenants", access: .operatorToken, response: "page:Tenant", parameters: page + [.query("status")]),
+        Operation(
+            method: "get", path: "/api/tenants", summary: "List stores", tag: "tenants", access: .operatorToken, response: "page:Tenant",
+            parameters: page + [.query("status")]),
         Operation(method: "get", path: "/api/tenants/{tenantId}", summary: "A store", tag: "tenants", access: .operatorToken, response: "Tenant"),
-        Operation(method: "patch", path: "/api/tenants/{tenantId}", summary: "Serve the store from an instance of its own, started on demand and stopped when idle ({dedicated: true}), or from the shared instances",
-                  tag: "tenants", access: .operatorToken, body: "TenantUpdate", response: "Tenant"),
-        Operation(method: "delete", path: "/api/tenants/{tenantId}", summary: "Soft delete, or purge with ?purge=true", tag: "tenants", access: .operatorToken,
-                  response: "Tenant", parameters: [.query("purge", OpenAPISchemas.boolean)]),
-        Operation(method: "get", path: "/api/audit/isolation", summary: "Check that every store is kept apart: databases where the registry says, owners and connect rights, sessions refused by other stores (409 with the findings)",
-                  tag: "tenants", access: .operatorToken),
-        Operation(method: "get", path: "/api/tenants/{tenantId}/metrics", summary: "A store's usage: requests (24 hours, 30 days), orders, revenue, products, customers, database and image bytes, last activity",
-                  tag: "tenants", access: .operatorToken),
-        Operation(method: "post", path: "/api/tenants/{tenantId}/suspend", summary: "Suspend a store", tag: "tenants", access: .operatorToken, response: "Tenant"),
-        Operation(method: "post", path: "/api/tenants/{tenantId}/activate", summary: "Activate a suspended store", tag: "tenants", access: .operatorToken, response: "Tenant"),
-        Operation(method: "post", path: "/api/tenants/{tenantId}/restore", summary: "Restore a deleted store", tag: "tenants", access: .operatorToken, response: "Tenant"),
-        Operation(method: "post", path: "/api/tenants/{tenantId}/domains", summary: "Add a custom domain {hostname}: 201 with the TXT record to set (409 when another store has it)",
-                  tag: "domains", access: .operatorToken, status: 201),
-        Operation(method: "get", path: "/api/tenants/{tenantId}/domains", summary: "A store's custom domains", tag: "domains", access: .operatorToken, parameters: page),
-        Operation(method: "post", path: "/api/tenants/{tenantId}/domains/{hostname}/verify", summary: "Look the TXT record up; 200 verified, 422 not found yet",
-                  tag: "domains", access: .operatorToken),
-        Operation(method: "delete", path: "/api/tenants/{tenantId}/domains/{hostname}", summary: "Remove a custom domain", tag: "domains", access: .operatorToken, status: 204),
-        Operation(method: "get", path: "/internal/tls/ask", summary: "Caddy on_demand_tls ask: 200 only for a verified store domain", tag: "domains",
-                  parameters: [.query("domain")]),
+        Operation(
+            method: "patch", path: "/api/tenants/{tenantId}",
+            summary: "Serve the store from an instance of its own, started on demand and stopped when idle ({dedicated: true}), or from the shared instances",
+            tag: "tenants", access: .operatorToken, body: "TenantUpdate", response: "Tenant"),
+        Operation(
+            method: "delete", path: "/api/tenants/{tenantId}", summary: "Soft delete, or purge with ?purge=true", tag: "tenants", access: .operatorToken,
+            response: "Tenant", parameters: [.query("purge", OpenAPISchemas.boolean)]),
+        Operation(
+            method: "get", path: "/api/audit/isolation",
+            summary:
+                "Check that every store is kept apart: databases where the registry says, owners and connect rights, sessions refused by other stores (409 with the findings)",
+            tag: "tenants", access: .operatorToken),
+        Operation(
+            method: "get", path: "/api/tenants/{tenantId}/metrics",
+            summary: "A store's usage: requests (24 hours, 30 days), orders, revenue, products, customers, database and image bytes, last activity",
+            tag: "tenants", access: .operatorToken),
+        Operation(
+            method: "post", path: "/api/tenants/{tenantId}/suspend", summary: "Suspend a store", tag: "tenants", access: .operatorToken, response: "Tenant"),
+        Operation(
+            method: "post", path: "/api/tenants/{tenantId}/activate", summary: "Activate a suspended store", tag: "tenants", access: .operatorToken,
+            response: "Tenant"),
+        Operation(
+            method: "post", path: "/api/tenants/{tenantId}/restore", summary: "Restore a deleted store", tag: "tenants", access: .operatorToken,
+            response: "Tenant"),
+        Operation(
+            method: "post", path: "/api/tenants/{tenantId}/domains",
+            summary: "Add a custom domain {hostname}: 201 with the TXT record to set (409 when another store has it)",
+            tag: "domains", access: .operatorToken, status: 201),
+        Operation(
+            method: "get", path: "/api/tenants/{tenantId}/domains", summary: "A store's custom domains", tag: "domains", access: .operatorToken,
+            parameters: page),
+        Operation(
+            method: "post", path: "/api/tenants/{tenantId}/domains/{hostname}/verify", summary: "Look the TXT record up; 200 verified, 422 not found yet",
+            tag: "domains", access: .operatorToken),
+        Operation(
+            method: "delete", path: "/api/tenants/{tenantId}/domains/{hostname}", summary: "Remove a custom domain", tag: "domains", access: .operatorToken,
+            status: 204),
+        Operation(
+            method: "get", path: "/internal/tls/ask", summary: "Caddy on_demand_tls ask: 200 only for a verified store domain", tag: "domains",
+            parameters: [.query("domain")]),
     ]
 
     static func document(title: String, operations: [Operation]) -> JSONValue {
@@ -182,42 +285,91 @@ enum OpenAPIDocument {
         }
         var schemas = OpenAPISchemas.all
         schemas.append(("ImageInput", OpenAPISchemas.object([("url", OpenAPISchemas.string), ("alt", OpenAPISchemas.string)], required: ["url"])))
-        schemas.append(("ImportReport", OpenAPISchemas.object([("created", OpenAPISchemas.integer), ("updated", OpenAPISchemas.integer)], required: ["created", "updated"])))
-        schemas.append(("SetupInput", OpenAPISchemas.object([("token", OpenAPISchemas.string), ("password", OpenAPISchemas.string)], required: ["token", "password"])))
+        schemas.append(
+            (
+                "ImportReport",
+                OpenAPISchemas.object([("created", OpenAPISchemas.integer), ("updated", OpenAPISchemas.integer)], required: ["created", "updated"])
+            ))
+        schemas.append(
+            ("SetupInput", OpenAPISchemas.object([("token", OpenAPISchemas.string), ("password", OpenAPISchemas.string)], required: ["token", "password"])))
         let o = OpenAPISchemas.self
-        schemas.append(("PayInput", o.object([
-            ("provider", ["type": "string", "enum": ["test", "stripe"]]),
-            ("card", o.object([("number", o.string), ("expMonth", o.integer), ("expYear", o.integer), ("cvc", o.string)], required: ["number", "expMonth", "expYear", "cvc"])),
-            ("paymentMethod", ["type": "string", "description": "Stripe payment method id (pm_…)"]), ("returnUrl", o.string),
-        ])))
-        let providerView = o.object([("provider", o.string), ("configured", o.boolean), ("secretKeyHint", o.string), ("publishableKey", o.string), ("updatedAt", o.timestamp)],
-                                    required: ["provider", "configured"])
+        schemas.append(
+            (
+                "PayInput",
+                o.object([
+                    ("provider", ["type": "string", "enum": ["test", "stripe"]]),
+                    (
+                        "card",
+                        o.object(
+                            [("number", o.string), ("expMonth", o.integer), ("expYear", o.integer), ("cvc", o.string)],
+                            required: ["number", "expMonth", "expYear", "cvc"])
+                    ),
+                    ("paymentMethod", ["type": "string", "description": "Stripe payment method id (pm_…)"]), ("returnUrl", o.string),
+                ])
+            ))
+        let providerView = o.object(
+            [("provider", o.string), ("configured", o.boolean), ("secretKeyHint", o.string), ("publishableKey", o.string), ("updatedAt", o.timestamp)],
+            required: ["provider", "configured"])
         schemas.append(("PaymentProvider", providerView))
-        schemas.append(("PaymentProviders", o.object([("data", o.array(o.ref("PaymentProvider"))), ("defaultProvider", o.string),
-                                                        ("mode", ["type": "string", "enum": ["test", "live"]])], required: ["data", "defaultProvider", "mode"])))
-        schemas.append(("StripeKeysInput", o.object([("secretKey", o.string), ("webhookSecret", o.string), ("publishableKey", o.string)], required: ["secretKey", "webhookSecret"])))
+        schemas.append(
+            (
+                "PaymentProviders",
+                o.object(
+                    [
+                        ("data", o.array(o.ref("PaymentProvider"))), ("defaultProvider", o.string),
+                        ("mode", ["type": "string", "enum": ["test", "live"]]),
+                    ], required: ["data", "defaultProvider", "mode"])
+            ))
+        schemas.append(
+            (
+                "StripeKeysInput",
+                o.object([("secretKey", o.string), ("webhookSecret", o.string), ("publishableKey", o.string)], required: ["secretKey", "webhookSecret"])
+            ))
         schemas.append(("RefundInput", o.object([("amount", o.integer), ("restock", o.boolean)])))
         schemas.append(("WebhookEvent", o.object([("id", o.string), ("type", o.string), ("data", ["type": "object"])], required: ["id", "type", "data"])))
         schemas.append(("WebhookReceipt", o.object([("received", o.boolean), ("changed", o.boolean)], required: ["received", "changed"])))
-        schemas.append(("Payment", o.object([
-            ("id", o.string), ("orderId", o.string), ("provider", o.string),
-            ("status", ["type": "string", "enum": ["requires_action", "authorized", "captured", "failed", "cancelled", "refunded", "partially_refunded"]]),
-            ("amount", o.ref("Money")), ("captured", o.ref("Money")), ("refunded", o.ref("Money")), ("cardBrand", o.string), ("cardLast4", o.string),
-            ("nextAction", o.object([("type", o.string), ("url", o.string)])), ("failureMessage", o.string), ("createdAt", o.timestamp), ("updatedAt", o.timestamp),
-        ], required: ["id", "orderId", "provider", "status", "amount", "captured", "refunded", "createdAt", "updatedAt"])))
-        schemas.append(("Refund", o.object([("amount", o.ref("Money")), ("refundedTotal", o.ref("Money")), ("restocked", o.boolean), ("payment", o.ref("Payment"))],
-                                            required: ["amount", "refundedTotal", "restocked", "payment"])))
+        schemas.append(
+            (
+                "Payment",
+                o.object(
+                    [
+                        ("id", o.string), ("orderId", o.string), ("provider", o.string),
+                        (
+                            "status",
+                            ["type": "string", "enum": ["requires_action", "authorized", "captured", "failed", "cancelled", "refunded", "partially_refunded"]]
+                        ),
+                        ("amount", o.ref("Money")), ("captured", o.ref("Money")), ("refunded", o.ref("Money")), ("cardBrand", o.string),
+                        ("cardLast4", o.string),
+                        ("nextAction", o.object([("type", o.string), ("url", o.string)])), ("failureMessage", o.string), ("createdAt", o.timestamp),
+                        ("updatedAt", o.timestamp),
+                    ], required: ["id", "orderId", "provider", "status", "amount", "captured", "refunded", "createdAt", "updatedAt"])
+            ))
+        schemas.append(
+            (
+                "Refund",
+                o.object(
+                    [("amount", o.ref("Money")), ("refundedTotal", o.ref("Money")), ("restocked", o.boolean), ("payment", o.ref("Payment"))],
+                    required: ["amount", "refundedTotal", "restocked", "payment"])
+            ))
         let topics: JSONValue = ["type": "string", "enum": .array(WebhookTopic.allCases.map { .string($0.rawValue) })]
-        schemas.append(("WebhookEndpointInput", o.object([("url", o.string), ("events", o.array(topics)), ("description", o.string)], required: ["url", "events"])))
-        let endpoint = o.object([("id", o.string), ("url", o.string), ("description", o.string), ("topics", o.array(topics)), ("createdAt", o.timestamp)],
-                                required: ["id", "url", "description", "topics", "createdAt"])
+        schemas.append(
+            ("WebhookEndpointInput", o.object([("url", o.string), ("events", o.array(topics)), ("description", o.string)], required: ["url", "events"])))
+        let endpoint = o.object(
+            [("id", o.string), ("url", o.string), ("description", o.string), ("topics", o.array(topics)), ("createdAt", o.timestamp)],
+            required: ["id", "url", "description", "topics", "createdAt"])
         schemas.append(("WebhookEndpoint", endpoint))
         schemas.append(("WebhookEndpointCreated", o.object([("endpoint", o.ref("WebhookEndpoint")), ("secret", o.string)], required: ["endpoint", "secret"])))
-        schemas.append(("WebhookDelivery", o.object([
-            ("id", o.string), ("endpointId", o.string), ("eventId", o.string), ("topic", o.string),
-            ("status", ["type": "string", "enum": ["pending", "succeeded", "failed"]]), ("attempts", o.integer), ("nextAttemptAt", o.timestamp),
-            ("lastStatusCode", o.integer), ("lastError", o.string), ("lastAttemptAt", o.timestamp), ("deliveredAt", o.timestamp), ("createdAt", o.timestamp),
-        ], required: ["id", "endpointId", "eventId", "topic", "status", "attempts", "createdAt"])))
+        schemas.append(
+            (
+                "WebhookDelivery",
+                o.object(
+                    [
+                        ("id", o.string), ("endpointId", o.string), ("eventId", o.string), ("topic", o.string),
+                        ("status", ["type": "string", "enum": ["pending", "succeeded", "failed"]]), ("attempts", o.integer), ("nextAttemptAt", o.timestamp),
+                        ("lastStatusCode", o.integer), ("lastError", o.string), ("lastAttemptAt", o.timestamp), ("deliveredAt", o.timestamp),
+                        ("createdAt", o.timestamp),
+                    ], required: ["id", "endpointId", "eventId", "topic", "status", "attempts", "createdAt"])
+            ))
         schemas.append(("QuantityInput", OpenAPISchemas.object([("quantity", OpenAPISchemas.integer)], required: ["quantity"])))
         return [
             "openapi": "3.1.0",
@@ -254,7 +406,15 @@ enum OpenAPIDocument {
         } else if let body = operation.body {
             var content: [(String, JSONValue)] = [("application/json", ["schema": OpenAPISchemas.ref(body)])]
             if body == "ImageInput" {
-                content.append(("multipart/form-data", ["schema": OpenAPISchemas.object([("file", ["type": "string", "contentMediaType": "application/octet-stream"]), ("alt", OpenAPISchemas.string)], required: ["file"])]))
+                content.append(
+                    (
+                        "multipart/form-data",
+                        [
+                            "schema": OpenAPISchemas.object(
+                                [("file", ["type": "string", "contentMediaType": "application/octet-stream"]), ("alt", OpenAPISchemas.string)],
+                                required: ["file"])
+                        ]
+                    ))
             }
             pairs.append(("requestBody", ["required": .bool(operation.bodyRequired), "content": .object(content)]))
         }
@@ -271,7 +431,8 @@ enum OpenAPIDocument {
         }
         var responses: [(String, JSONValue)] = [(String(operation.status), .object(success))]
         if operation.alsoOK { responses.append(("200", .object(success))) }
-        responses.append(("default", ["description": "A problem (RFC 9457)", "content": ["application/problem+json": ["schema": OpenAPISchemas.ref("Problem")]]]))
+        responses.append(
+            ("default", ["description": "A problem (RFC 9457)", "content": ["application/problem+json": ["schema": OpenAPISchemas.ref("Problem")]]]))
         pairs.append(("responses", .object(responses)))
         return .object(pairs)
     }

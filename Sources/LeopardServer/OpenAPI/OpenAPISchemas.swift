@@ -20,123 +20,233 @@ enum OpenAPISchemas {
     }
 
     static let all: [(String, JSONValue)] = [
-        ("Problem", object([
-            ("type", string), ("title", string), ("status", integer), ("detail", string),
-            ("errors", array(object([("field", string), ("message", string)], required: ["field", "message"]))),
-        ], required: ["type", "title", "status"])),
+        (
+            "Problem",
+            object(
+                [
+                    ("type", string), ("title", string), ("status", integer), ("detail", string),
+                    ("errors", array(object([("field", string), ("message", string)], required: ["field", "message"]))),
+                ], required: ["type", "title", "status"])
+        ),
         ("Money", object([("amount", integer), ("currency", string)], required: ["amount", "currency"])),
-        ("MoneyInput", ["description": "Minor units in the store's currency, or {amount, currency}.",
-                        "oneOf": [integer, object([("amount", integer), ("currency", string)], required: ["amount"])]]),
-        ("Address", object([
-            ("name", string), ("line1", string), ("line2", string), ("city", string), ("region", string),
-            ("postalCode", string), ("country", ["type": "string", "description": "ISO 3166-1 alpha-2"]),
-        ], required: ["name", "line1", "city", "postalCode", "country"])),
+        (
+            "MoneyInput",
+            [
+                "description": "Minor units in the store's currency, or {amount, currency}.",
+                "oneOf": [integer, object([("amount", integer), ("currency", string)], required: ["amount"])],
+            ]
+        ),
+        (
+            "Address",
+            object(
+                [
+                    ("name", string), ("line1", string), ("line2", string), ("city", string), ("region", string),
+                    ("postalCode", string), ("country", ["type": "string", "description": "ISO 3166-1 alpha-2"]),
+                ], required: ["name", "line1", "city", "postalCode", "country"])
+        ),
         ("StoreInfo", object([("id", string), ("slug", string), ("name", string), ("currency", string)], required: ["id", "slug", "name", "currency"])),
         ("Credentials", object([("email", string), ("password", string)], required: ["email", "password"])),
         ("StaffSession", object([("token", string), ("expiresAt", timestamp)], required: ["token", "expiresAt"])),
         ("Me", object([("id", string), ("email", string), ("role", string), ("via", string)], required: ["id", "email", "role", "via"])),
         ("ApiKeyInput", object([("name", string)], required: ["name"])),
-        ("ApiKey", object([
-            ("id", string), ("name", string), ("hint", string), ("createdBy", string), ("createdAt", timestamp),
-            ("lastUsedAt", nullable("string")), ("revokedAt", nullable("string")), ("secret", string),
-        ], required: ["id", "name", "hint", "createdAt"])),
-        ("StaffInvitation", object([("email", string), ("role", ["type": "string", "enum": ["owner", "staff"]]), ("password", string)], required: ["email"])),
-        ("StaffMember", object([
-            ("id", string), ("email", string), ("role", string), ("hasPassword", boolean), ("createdAt", timestamp), ("setupToken", string),
-        ], required: ["id", "email", "role", "hasPassword", "createdAt"])),
-        ("Theme", object([
-            ("preset", string), ("primaryColor", string), ("accentColor", string), ("backgroundColor", string),
-            ("textColor", string), ("font", string), ("radius", integer),
-        ])),
-        ("Settings", object([
-            ("name", string), ("currency", string), ("contactEmail", nullable("string")), ("taxRate", ["type": "number"]),
-            ("shippingRate", ref("Money")), ("logoUrl", nullable("string")), ("theme", ref("Theme")), ("lowStockThreshold", integer),
-        ], required: ["name", "currency", "taxRate", "shippingRate", "theme", "lowStockThreshold"])),
-        ("SettingsInput", object([
-            ("name", string), ("currency", string), ("contactEmail", nullable("string")),
-            ("taxRate", ["type": "number", "description": "Percent, at most two decimals"]),
-            ("shippingRate", ref("MoneyInput")), ("logoUrl", nullable("string")), ("theme", ref("Theme")),
-            ("lowStockThreshold", ["type": "integer", "minimum": 0, "maximum": 1_000_000, "description": "Stock at or under which inventory.low is sent"]),
-        ])),
+        (
+            "ApiKey",
+            object(
+                [
+                    ("id", string), ("name", string), ("hint", string), ("createdBy", string), ("createdAt", timestamp),
+                    ("lastUsedAt", nullable("string")), ("revokedAt", nullable("string")), ("secret", string),
+                ], required: ["id", "name", "hint", "createdAt"])
+        ),
+        (
+            "StaffInvitation",
+            object([("email", string), ("role", ["type": "string", "enum": ["owner", "staff"]]), ("password", string)], required: ["email"])
+        ),
+        (
+            "StaffMember",
+            object(
+                [
+                    ("id", string), ("email", string), ("role", string), ("hasPassword", boolean), ("createdAt", timestamp), ("setupToken", string),
+                ], required: ["id", "email", "role", "hasPassword", "createdAt"])
+        ),
+        (
+            "Theme",
+            object([
+                ("preset", string), ("primaryColor", string), ("accentColor", string), ("backgroundColor", string),
+                ("textColor", string), ("font", string), ("radius", integer),
+            ])
+        ),
+        (
+            "Settings",
+            object(
+                [
+                    ("name", string), ("currency", string), ("contactEmail", nullable("string")), ("taxRate", ["type": "number"]),
+                    ("shippingRate", ref("Money")), ("logoUrl", nullable("string")), ("theme", ref("Theme")), ("lowStockThreshold", integer),
+                ], required: ["name", "currency", "taxRate", "shippingRate", "theme", "lowStockThreshold"])
+        ),
+        (
+            "SettingsInput",
+            object([
+                ("name", string), ("currency", string), ("contactEmail", nullable("string")),
+                ("taxRate", ["type": "number", "description": "Percent, at most two decimals"]),
+                ("shippingRate", ref("MoneyInput")), ("logoUrl", nullable("string")), ("theme", ref("Theme")),
+                ("lowStockThreshold", ["type": "integer", "minimum": 0, "maximum": 1_000_000, "description": "Stock at or under which inventory.low is sent"]),
+            ])
+        ),
         ("ProductImage", object([("id", string), ("url", string), ("alt", string), ("position", integer)], required: ["id", "url", "alt", "position"])),
         ("ProductOption", object([("name", string), ("values", array(string))], required: ["name", "values"])),
-        ("ProductVariant", object([
-            ("id", string), ("sku", nullable("string")), ("title", string), ("options", ["type": "object", "additionalProperties": string]),
-            ("price", ref("Money")), ("compareAtPrice", ["oneOf": [ref("Money"), ["type": "null"]]]), ("stock", integer),
-            ("trackInventory", boolean), ("inStock", boolean),
-        ], required: ["id", "title", "options", "price", "stock", "trackInventory", "inStock"])),
-        ("Product", object([
-            ("id", string), ("title", string), ("slug", string), ("description", string),
-            ("status", ["type": "string", "enum": ["draft", "active", "archived"]]),
-            ("images", array(ref("ProductImage"))), ("options", array(ref("ProductOption"))), ("variants", array(ref("ProductVariant"))),
-            ("price", ref("Money")), ("stock", integer), ("inStock", boolean), ("tags", array(string)),
-            ("categoryId", string), ("createdAt", timestamp), ("updatedAt", timestamp),
-        ], required: ["id", "title", "slug", "description", "status", "images", "options", "variants", "price", "stock", "inStock", "tags", "createdAt", "updatedAt"])),
-        ("ProductInput", object([
-            ("title", string), ("slug", string), ("description", string), ("status", ["type": "string", "enum": ["draft", "active", "archived"]]),
-            ("categoryId", nullable("string")),
-            ("images", array(object([("url", string), ("alt", string), ("position", integer)], required: ["url"]))),
-            ("options", array(ref("ProductOption"))),
-            ("variants", array(object([
-                ("id", string), ("sku", string), ("title", string), ("options", ["type": "object", "additionalProperties": string]),
-                ("price", ref("MoneyInput")), ("compareAtPrice", ref("MoneyInput")), ("stock", integer), ("trackInventory", boolean),
-            ]))),
-            ("tags", array(string)), ("price", ref("MoneyInput")), ("compareAtPrice", ref("MoneyInput")), ("stock", integer),
-            ("sku", nullable("string")), ("trackInventory", boolean),
-        ])),
-        ("Category", object([
-            ("id", string), ("name", string), ("slug", string), ("description", string), ("position", integer),
-            ("createdAt", timestamp), ("updatedAt", timestamp),
-        ], required: ["id", "name", "slug", "description", "position", "createdAt", "updatedAt"])),
+        (
+            "ProductVariant",
+            object(
+                [
+                    ("id", string), ("sku", nullable("string")), ("title", string), ("options", ["type": "object", "additionalProperties": string]),
+                    ("price", ref("Money")), ("compareAtPrice", ["oneOf": [ref("Money"), ["type": "null"]]]), ("stock", integer),
+                    ("trackInventory", boolean), ("inStock", boolean),
+                ], required: ["id", "title", "options", "price", "stock", "trackInventory", "inStock"])
+        ),
+        (
+            "Product",
+            object(
+                [
+                    ("id", string), ("title", string), ("slug", string), ("description", string),
+                    ("status", ["type": "string", "enum": ["draft", "active", "archived"]]),
+                    ("images", array(ref("ProductImage"))), ("options", array(ref("ProductOption"))), ("variants", array(ref("ProductVariant"))),
+                    ("price", ref("Money")), ("stock", integer), ("inStock", boolean), ("tags", array(string)),
+                    ("categoryId", string), ("createdAt", timestamp), ("updatedAt", timestamp),
+                ],
+                required: [
+                    "id", "title", "slug", "description", "status", "images", "options", "variants", "price", "stock", "inStock", "tags", "createdAt",
+                    "updatedAt",
+                ])
+        ),
+        (
+            "ProductInput",
+            object([
+                ("title", string), ("slug", string), ("description", string), ("status", ["type": "string", "enum": ["draft", "active", "archived"]]),
+                ("categoryId", nullable("string")),
+                ("images", array(object([("url", string), ("alt", string), ("position", integer)], required: ["url"]))),
+                ("options", array(ref("ProductOption"))),
+                (
+                    "variants",
+                    array(
+                        object([
+                            ("id", string), ("sku", string), ("title", string), ("options", ["type": "object", "additionalProperties": string]),
+                            ("price", ref("MoneyInput")), ("compareAtPrice", ref("MoneyInput")), ("stock", integer), ("trackInventory", boolean),
+                        ]))
+                ),
+                ("tags", array(string)), ("price", ref("MoneyInput")), ("compareAtPrice", ref("MoneyInput")), ("stock", integer),
+                ("sku", nullable("string")), ("trackInventory", boolean),
+            ])
+        ),
+        (
+            "Category",
+            object(
+                [
+                    ("id", string), ("name", string), ("slug", string), ("description", string), ("position", integer),
+                    ("createdAt", timestamp), ("updatedAt", timestamp),
+                ], required: ["id", "name", "slug", "description", "position", "createdAt", "updatedAt"])
+        ),
         ("CategoryInput", object([("name", string), ("slug", string), ("description", string), ("position", integer)])),
         ("InventoryAdjustmentInput", object([("variantId", string), ("delta", integer), ("reason", string)], required: ["variantId", "delta", "reason"])),
-        ("InventoryAdjustment", object([
-            ("id", string), ("variantId", string), ("delta", integer), ("stockAfter", integer), ("reason", string),
-            ("reference", string), ("actor", string), ("createdAt", timestamp),
-        ], required: ["id", "variantId", "delta", "stockAfter", "reason", "createdAt"])),
+        (
+            "InventoryAdjustment",
+            object(
+                [
+                    ("id", string), ("variantId", string), ("delta", integer), ("stockAfter", integer), ("reason", string),
+                    ("reference", string), ("actor", string), ("createdAt", timestamp),
+                ], required: ["id", "variantId", "delta", "stockAfter", "reason", "createdAt"])
+        ),
         ("CartLineInput", object([("variantId", string), ("quantity", integer)], required: ["variantId", "quantity"])),
         ("CartCreate", object([("email", string), ("items", array(ref("CartLineInput")))])),
-        ("CartItem", object([
-            ("id", string), ("variantId", string), ("productId", string), ("title", string), ("variantTitle", string), ("sku", string),
-            ("unitPrice", ref("Money")), ("quantity", integer), ("lineTotal", ref("Money")), ("available", boolean), ("problem", string),
-        ], required: ["id", "variantId", "title", "unitPrice", "quantity", "lineTotal", "available"])),
-        ("Cart", object([
-            ("id", string), ("status", ["type": "string", "enum": ["active", "completed"]]), ("email", string), ("currency", string),
-            ("items", array(ref("CartItem"))), ("itemCount", integer), ("subtotal", ref("Money")), ("shipping", ref("Money")),
-            ("tax", ref("Money")), ("total", ref("Money")), ("orderId", string), ("createdAt", timestamp), ("updatedAt", timestamp),
-            ("expiresAt", timestamp), ("secret", ["type": "string", "description": "Only when the cart is created; send it as X-Cart-Secret."]),
-        ], required: ["id", "status", "currency", "items", "itemCount", "subtotal", "shipping", "tax", "total", "createdAt", "updatedAt", "expiresAt"])),
-        ("CheckoutInput", object([
-            ("email", string), ("shippingAddress", ref("Address")), ("billingAddress", ref("Address")),
-            ("paymentMethod", ["type": "string", "enum": ["card", "bank_transfer", "cash_on_delivery"]]),
-        ], required: ["email", "shippingAddress"])),
-        ("OrderLine", object([
-            ("id", string), ("productId", string), ("variantId", string), ("title", string), ("variantTitle", string), ("sku", string),
-            ("unitPrice", ref("Money")), ("quantity", integer), ("total", ref("Money")),
-        ], required: ["id", "productId", "variantId", "title", "unitPrice", "quantity", "total"])),
-        ("OrderEvent", object([("id", string), ("type", string), ("message", string), ("actor", string), ("createdAt", timestamp)], required: ["id", "type", "message", "createdAt"])),
-        ("Order", object([
-            ("id", string), ("number", integer), ("name", string),
-            ("status", ["type": "string", "enum": ["pending", "paid", "fulfilled", "cancelled", "refunded", "partially_refunded"]]),
-            ("email", string), ("customerId", string), ("currency", string), ("lines", array(ref("OrderLine"))),
-            ("subtotal", ref("Money")), ("shipping", ref("Money")), ("tax", ref("Money")), ("total", ref("Money")), ("refundedTotal", ref("Money")),
-            ("shippingAddress", ref("Address")), ("billingAddress", ref("Address")), ("paymentMethod", string), ("cartId", string),
-            ("createdAt", timestamp), ("updatedAt", timestamp), ("events", array(ref("OrderEvent"))),
-        ], required: ["id", "number", "name", "status", "email", "currency", "lines", "subtotal", "shipping", "tax", "total", "refundedTotal", "shippingAddress", "createdAt", "updatedAt"])),
+        (
+            "CartItem",
+            object(
+                [
+                    ("id", string), ("variantId", string), ("productId", string), ("title", string), ("variantTitle", string), ("sku", string),
+                    ("unitPrice", ref("Money")), ("quantity", integer), ("lineTotal", ref("Money")), ("available", boolean), ("problem", string),
+                ], required: ["id", "variantId", "title", "unitPrice", "quantity", "lineTotal", "available"])
+        ),
+        (
+            "Cart",
+            object(
+                [
+                    ("id", string), ("status", ["type": "string", "enum": ["active", "completed"]]), ("email", string), ("currency", string),
+                    ("items", array(ref("CartItem"))), ("itemCount", integer), ("subtotal", ref("Money")), ("shipping", ref("Money")),
+                    ("tax", ref("Money")), ("total", ref("Money")), ("orderId", string), ("createdAt", timestamp), ("updatedAt", timestamp),
+                    ("expiresAt", timestamp), ("secret", ["type": "string", "description": "Only when the cart is created; send it as X-Cart-Secret."]),
+                ], required: ["id", "status", "currency", "items", "itemCount", "subtotal", "shipping", "tax", "total", "createdAt", "updatedAt", "expiresAt"])
+        ),
+        (
+            "CheckoutInput",
+            object(
+                [
+                    ("email", string), ("shippingAddress", ref("Address")), ("billingAddress", ref("Address")),
+                    ("paymentMethod", ["type": "string", "enum": ["card", "bank_transfer", "cash_on_delivery"]]),
+                ], required: ["email", "shippingAddress"])
+        ),
+        (
+            "OrderLine",
+            object(
+                [
+                    ("id", string), ("productId", string), ("variantId", string), ("title", string), ("variantTitle", string), ("sku", string),
+                    ("unitPrice", ref("Money")), ("quantity", integer), ("total", ref("Money")),
+                ], required: ["id", "productId", "variantId", "title", "unitPrice", "quantity", "total"])
+        ),
+        (
+            "OrderEvent",
+            object(
+                [("id", string), ("type", string), ("message", string), ("actor", string), ("createdAt", timestamp)],
+                required: ["id", "type", "message", "createdAt"])
+        ),
+        (
+            "Order",
+            object(
+                [
+                    ("id", string), ("number", integer), ("name", string),
+                    ("status", ["type": "string", "enum": ["pending", "paid", "fulfilled", "cancelled", "refunded", "partially_refunded"]]),
+                    ("email", string), ("customerId", string), ("currency", string), ("lines", array(ref("OrderLine"))),
+                    ("subtotal", ref("Money")), ("shipping", ref("Money")), ("tax", ref("Money")), ("total", ref("Money")), ("refundedTotal", ref("Money")),
+                    ("shippingAddress", ref("Address")), ("billingAddress", ref("Address")), ("paymentMethod", string), ("cartId", string),
+                    ("createdAt", timestamp), ("updatedAt", timestamp), ("events", array(ref("OrderEvent"))),
+                ],
+                required: [
+                    "id", "number", "name", "status", "email", "currency", "lines", "subtotal", "shipping", "tax", "total", "refundedTotal", "shippingAddress",
+                    "createdAt", "updatedAt",
+                ])
+        ),
         ("CancelInput", object([("reason", string)])),
         ("Registration", object([("email", string), ("password", string), ("firstName", string), ("lastName", string)], required: ["email", "password"])),
-        ("Customer", object([
-            ("id", string), ("email", string), ("firstName", string), ("lastName", string), ("registered", boolean),
-            ("createdAt", timestamp), ("updatedAt", timestamp),
-        ], required: ["id", "email", "registered", "createdAt", "updatedAt"])),
-        ("CustomerSession", object([("customer", ref("Customer")), ("token", string), ("expiresAt", timestamp)], required: ["customer", "token", "expiresAt"])),
+        (
+            "Customer",
+            object(
+                [
+                    ("id", string), ("email", string), ("firstName", string), ("lastName", string), ("registered", boolean),
+                    ("createdAt", timestamp), ("updatedAt", timestamp),
+                ], required: ["id", "email", "registered", "createdAt", "updatedAt"])
+        ),
+        (
+            "CustomerSession",
+            object([("customer", ref("Customer")), ("token", string), ("expiresAt", timestamp)], required: ["customer", "token", "expiresAt"])
+        ),
         ("AddressInput", object([("address", ref("Address")), ("isDefault", boolean)], required: ["address"])),
-        ("SavedAddress", object([("id", string), ("address", ref("Address")), ("isDefault", boolean), ("createdAt", timestamp)], required: ["id", "address", "isDefault", "createdAt"])),
-        ("Signup", object([("storeName", string), ("ownerEmail", string), ("ownerPassword", string), ("slug", string)], required: ["storeName", "ownerEmail"])),
-        ("Tenant", object([
-            ("id", string), ("slug", string), ("storeName", string), ("ownerEmail", string), ("status", string),
-            ("createdAt", timestamp), ("dedicated", boolean), ("readOnly", boolean), ("urls", ["type": "object", "additionalProperties": string]), ("setupToken", string),
-        ], required: ["id", "slug", "storeName", "status", "createdAt"])),
+        (
+            "SavedAddress",
+            object(
+                [("id", string), ("address", ref("Address")), ("isDefault", boolean), ("createdAt", timestamp)],
+                required: ["id", "address", "isDefault", "createdAt"])
+        ),
+        (
+            "Signup",
+            object([("storeName", string), ("ownerEmail", string), ("ownerPassword", string), ("slug", string)], required: ["storeName", "ownerEmail"])
+        ),
+        (
+            "Tenant",
+            object(
+                [
+                    ("id", string), ("slug", string), ("storeName", string), ("ownerEmail", string), ("status", string),
+                    ("createdAt", timestamp), ("dedicated", boolean), ("readOnly", boolean), ("urls", ["type": "object", "additionalProperties": string]),
+                    ("setupToken", string),
+                ], required: ["id", "slug", "storeName", "status", "createdAt"])
+        ),
         ("TenantUpdate", object([("dedicated", boolean)], required: ["dedicated"])),
         ("Health", ["type": "object"]),
     ]

@@ -28,7 +28,8 @@ struct TenantControlRoutes {
 
     @Sendable func signup(_ request: Request, context: AppContext) async throws -> Response {
         let input = try await request.decodeJSON(SignupRequest.self, context: context)
-        return try await StoreSignup(services: services.platform).signup(input, clientAddress: context.clientAddress, logger: context.logger).jsonResponse(status: .created)
+        return try await StoreSignup(services: services.platform).signup(input, clientAddress: context.clientAddress, logger: context.logger).jsonResponse(
+            status: .created)
     }
 
     @Sendable func list(_ request: Request, context: AppContext) async throws -> Response {
@@ -107,7 +108,8 @@ struct TenantControlRoutes {
     static func tenant(_ context: AppContext, registry: TenantRegistry, hidden: Set<TenantStatus> = []) async throws -> Tenant {
         let key = try context.parameters.require("tenantId")
         guard key.utf8.count <= 64, let tenant = try await registry.find(idOrSlug: key.lowercased()),
-              tenant.status != .provisioning, !hidden.contains(tenant.status) else {
+            tenant.status != .provisioning, !hidden.contains(tenant.status)
+        else {
             throw Problem.notFound("There is no tenant \(key.prefix(64)).")
         }
         return tenant
@@ -127,4 +129,3 @@ struct TenantControlRoutes {
         }
     }
 }
-

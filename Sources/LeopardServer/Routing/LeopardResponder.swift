@@ -78,7 +78,9 @@ public struct LeopardResponder: HTTPResponder {
             throw Problem.badRequest("The Host header must be a host name with an optional port.")
         }
         if case .instance(let tenantID, let signature) = dedicated,
-           !signature.verify(request.headers[ProxySignature.header], tenantID: tenantID, method: request.method.rawValue, host: host, path: request.uri.description) {
+            !signature.verify(
+                request.headers[ProxySignature.header], tenantID: tenantID, method: request.method.rawValue, host: host, path: request.uri.description)
+        {
             throw Problem.forbidden("This is a dedicated instance: it answers only requests the platform forwards.")
         }
         return host
@@ -176,14 +178,16 @@ public struct LeopardResponder: HTTPResponder {
     static func platformWebhookStore(_ path: String) -> String? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 5, parts[1] == "webhooks", parts[2] == "payments", !parts[3].isEmpty,
-              Identifier.isWellFormed(String(parts[4]), prefix: "ten") else { return nil }
+            Identifier.isWellFormed(String(parts[4]), prefix: "ten")
+        else { return nil }
         return String(parts[4])
     }
 
     /// JSON API, inbound webhooks, media files, the OpenAPI document and the metrics; everything
     /// else is a page.
     static func isAPI(_ path: String) -> Bool {
-        path.hasPrefix("/api/") || path.hasPrefix("/webhooks/") || path.hasPrefix("/media/") || path == "/openapi.json" || path == "/metrics" || path.hasPrefix("/internal/")
+        path.hasPrefix("/api/") || path.hasPrefix("/webhooks/") || path.hasPrefix("/media/") || path == "/openapi.json" || path == "/metrics"
+            || path.hasPrefix("/internal/")
     }
 
     private func resolve(_ key: String, bySlugOnly: Bool) async throws -> Tenant {

@@ -15,7 +15,8 @@ extension Request {
     /// The raw bytes of a JSON body (for requests that also fingerprint them).
     public func collectJSONBody(context: some RequestContext) async throws -> ByteBuffer {
         if let contentType = headers[.contentType]?.lowercased(),
-           !(contentType.hasPrefix("application/json") || contentType.contains("+json")) {
+            !(contentType.hasPrefix("application/json") || contentType.contains("+json"))
+        {
             throw Problem.unsupportedMediaType("Send the body as application/json.")
         }
         let buffer: ByteBuffer
@@ -37,7 +38,8 @@ extension Request {
             // Foundation reports a number that does not fit the field's type (1.5 for an
             // integer, 1e30) as corrupt data with no path; find such numbers to name the field.
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
-               let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) {
+                let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer))
+            {
                 let fields = Self.nonIntegralNumbers(in: object, path: "")
                 if !fields.isEmpty {
                     throw Problem.validation(fields.map { .init(field: $0, message: "must be a whole number") })

@@ -9,8 +9,9 @@ extension Request {
     func idempotency(_ context: StoreContext, body: ByteBuffer) throws -> IdempotentRequest? {
         guard let key = headers[CartRoutes.idempotencyHeader] else { return nil }
         try IdempotencyKeys.validate(key)
-        return IdempotentRequest(key: IdempotencyKeys.scoped(key, caller: CartRoutes.caller(self, context)),
-                                 fingerprint: IdempotencyKeys.fingerprint(method: method.rawValue, path: uri.path, body: body.readableBytesView))
+        return IdempotentRequest(
+            key: IdempotencyKeys.scoped(key, caller: CartRoutes.caller(self, context)),
+            fingerprint: IdempotencyKeys.fingerprint(method: method.rawValue, path: uri.path, body: body.readableBytesView))
     }
 }
 

@@ -97,7 +97,8 @@ struct BrowserSession: Sendable {
     }
 
     static func cookie(_ name: String, _ value: String, request: Request, maxAge: Int? = nil) -> Cookie {
-        (try? Cookie.validated(name: Self.name(name, request), value: value, maxAge: maxAge, path: "/", secure: isSecure(request), httpOnly: true, sameSite: .lax))
+        (try? Cookie.validated(
+            name: Self.name(name, request), value: value, maxAge: maxAge, path: "/", secure: isSecure(request), httpOnly: true, sameSite: .lax))
             ?? Cookie(name: Self.name(name, request), value: "", maxAge: 0, path: "/")
     }
 

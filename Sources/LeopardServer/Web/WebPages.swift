@@ -24,7 +24,8 @@ struct WebPages: Sendable {
         self.session = session
         self.hasher = hasher
         let storeHosts = baseDomain.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" } ? " *.\(baseDomain):*" : ""
-        contentSecurityPolicy = "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+        contentSecurityPolicy =
+            "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
             + "form-action 'self'\(storeHosts); frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
     }
 
@@ -77,7 +78,6 @@ struct WebPages: Sendable {
         }
     }
 }
-
 
 extension Problem {
     /// The status of a page that shows this problem: the problem's own, or 502 for a failure

@@ -49,9 +49,11 @@ extension PostgresTenantProvider: TenantDatabaseDumps {
     private func loadAsOwnRole(_ dump: String, database name: SafeIdentifier, role: SafeIdentifier, password: String) async throws {
         let verifier = try ScramVerifier.make(password: password)
         let taken = try await platform.read { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 SELECT (SELECT COUNT(*) FROM pg_database WHERE datname = \(bind: name.value)) + (SELECT COUNT(*) FROM pg_roles WHERE rolname = \(bind: role.value)) AS n
-                """).first()?.decode(column: "n", as: Int.self) ?? 0
+                """
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
         }
         guard taken == 0 else { throw TenantDatabaseExists(name: name.value) }
         var roleCreated = false
@@ -80,7 +82,9 @@ extension PostgresTenantProvider: TenantDatabaseDumps {
                     if roleCreated { try await sql.raw("DROP ROLE IF EXISTS \(unsafeRaw: role.quoted)").run() }
                 }
             } catch let cleanup {
-                logger.error("could not remove a half-restored store database", metadata: ["database": .string(name.value), "error": .string(DatabaseErrors.summary(cleanup))])
+                logger.error(
+                    "could not remove a half-restored store database",
+                    metadata: ["database": .string(name.value), "error": .string(DatabaseErrors.summary(cleanup))])
             }
             throw error
         }
@@ -99,11 +103,14 @@ extension PostgresTenantProvider: TenantDatabaseDumps {
     }
 
     private func counts(database: String, username: String?, password: String?) async throws -> [String: Int] {
-        let handle = try await PostgresDatabaseHandle.connect(server: server, database: database, username: username, password: password, maximumConnections: 1, logger: logger)
+        let handle = try await PostgresDatabaseHandle.connect(
+            server: server, database: database, username: username, password: password, maximumConnections: 1, logger: logger)
         do {
             let counts = try await StoreExport(database: handle).counts()
             await handle.close()
-            guard counts["leopard_migrations"].map({ $0 > 0 }) ?? false else { throw DumpUnusable("it is not a Leopard store database (no migrations recorded)") }
+            guard counts["leopard_migrations"].map({ $0 > 0 }) ?? false else {
+                throw DumpUnusable("it is not a Leopard store database (no migrations recorded)")
+            }
             return counts
         } catch {
             await handle.close()

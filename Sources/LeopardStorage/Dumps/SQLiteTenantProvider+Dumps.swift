@@ -56,7 +56,9 @@ extension SQLiteTenantProvider: TenantDatabaseDumps {
             guard integrity == ["ok"] else { throw DumpUnusable("SQLite's integrity check says: \(integrity.prefix(3).joined(separator: "; "))") }
             guard foreignKeys == 0 else { throw DumpUnusable("\(foreignKeys) rows point at rows that are missing") }
             let counts = try await StoreExport(database: handle).counts()
-            guard counts["leopard_migrations"].map({ $0 > 0 }) ?? false else { throw DumpUnusable("it is not a Leopard store database (no migrations recorded)") }
+            guard counts["leopard_migrations"].map({ $0 > 0 }) ?? false else {
+                throw DumpUnusable("it is not a Leopard store database (no migrations recorded)")
+            }
             await handle.close()
             return counts
         } catch let error as DumpUnusable {

@@ -15,7 +15,8 @@ public struct StoreExport: Sendable {
     public func tables() async throws -> [String] {
         let kind = database.kind
         return try await database.read { sql in
-            let query: SQLQueryString = kind == .sqlite
+            let query: SQLQueryString =
+                kind == .sqlite
                 ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
                 : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name"
             return try await sql.raw(query).all().map { try $0.decode(column: "name", as: String.self) }
@@ -43,12 +44,16 @@ public struct StoreExport: Sendable {
             let name = try SafeIdentifier(table)
             let columns = try await database.read { sql -> [String] in
                 if kind == .sqlite {
-                    return try await sql.raw("SELECT name FROM pragma_table_info(\(bind: table)) ORDER BY cid").all().map { try $0.decode(column: "name", as: String.self) }
+                    return try await sql.raw("SELECT name FROM pragma_table_info(\(bind: table)) ORDER BY cid").all().map {
+                        try $0.decode(column: "name", as: String.self)
+                    }
                 }
-                return try await sql.raw("""
+                return try await sql.raw(
+                    """
                     SELECT column_name AS name FROM information_schema.columns
                     WHERE table_schema = 'public' AND table_name = \(bind: table) ORDER BY ordinal_position
-                    """).all().map { try $0.decode(column: "name", as: String.self) }
+                    """
+                ).all().map { try $0.decode(column: "name", as: String.self) }
             }
             let safe = try columns.map { try SafeIdentifier($0) }
             let selected = safe.enumerated().map { index, column in

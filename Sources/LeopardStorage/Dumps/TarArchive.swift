@@ -17,7 +17,8 @@ public enum TarArchive {
     public static func write(_ entries: [(name: String, path: String)], to destination: String, modified: Date = Date()) throws {
         let manager = FileManager.default
         guard manager.createFile(atPath: destination, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let output = FileHandle(forWritingAtPath: destination) else {
+            let output = FileHandle(forWritingAtPath: destination)
+        else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination])
         }
         defer { try? output.close() }
@@ -63,7 +64,8 @@ public enum TarArchive {
             let target = directory + "/" + relative
             try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             guard FileManager.default.createFile(atPath: target, contents: nil, attributes: [.posixPermissions: 0o600]),
-                  let output = FileHandle(forWritingAtPath: target) else {
+                let output = FileHandle(forWritingAtPath: target)
+            else {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target])
             }
             defer { try? output.close() }

@@ -21,7 +21,7 @@ struct LiveConnectionSQLDatabase: SQLDatabase {
     var dialect: any SQLDialect { base.dialect }
     var queryLogLevel: Logger.Level? { base.queryLogLevel }
 
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
         guard !connection.isClosed else { return eventLoop.makeFailedFuture(DatabaseConnectionLost()) }
         let promise = eventLoop.makePromise(of: Void.self)
         let ticket = ConnectionCloseWatch.shared.add(promise, until: connection)
@@ -32,7 +32,7 @@ struct LiveConnectionSQLDatabase: SQLDatabase {
         return promise.futureResult
     }
 
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         try await execute(sql: query, onRow).get()
     }
 }

@@ -22,7 +22,10 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
     /// The database's name, for the operator's log.
     private let databaseName: String
 
-    public init(configuration: PostgresClient.Configuration, sessionSetup: [String] = [], leaseTimeout: Duration? = nil, logger: Logger = Logger(label: "leopard.postgres")) {
+    public init(
+        configuration: PostgresClient.Configuration, sessionSetup: [String] = [], leaseTimeout: Duration? = nil,
+        logger: Logger = Logger(label: "leopard.postgres")
+    ) {
         self.leaseTimeout = leaseTimeout
         self.logger = logger
         self.databaseName = configuration.database ?? configuration.username
@@ -63,7 +66,8 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
             )
             try? await connection.close()
         }
-        let configuration = server.clientConfiguration(database: database, username: username, password: password, maximumConnections: maximumConnections, idleTimeout: idleTimeout)
+        let configuration = server.clientConfiguration(
+            database: database, username: username, password: password, maximumConnections: maximumConnections, idleTimeout: idleTimeout)
         return PostgresDatabaseHandle(configuration: configuration, sessionSetup: sessionSetup, leaseTimeout: leaseTimeout, logger: logger)
     }
 
@@ -164,7 +168,9 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
     public func close() async {
         runTask.cancel()
         if await !waitAtMost(Self.closeLimit, for: runTask) {
-            logger.warning("a PostgreSQL pool did not shut down in time; left to finish in the background", metadata: ["database": .string(databaseName), "waited": .string("\(Self.closeLimit)")])
+            logger.warning(
+                "a PostgreSQL pool did not shut down in time; left to finish in the background",
+                metadata: ["database": .string(databaseName), "waited": .string("\(Self.closeLimit)")])
         }
     }
 }

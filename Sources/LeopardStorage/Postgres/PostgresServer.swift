@@ -71,7 +71,8 @@ public struct PostgresServer: Sendable, Equatable {
         case .require: tlsSetting = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
         }
         let login = login(database: database, username: username, password: password)
-        var configuration = PostgresConnection.Configuration(host: host, port: port, username: login.username, password: login.password, database: login.database, tls: tlsSetting)
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: login.username, password: login.password, database: login.database, tls: tlsSetting)
         configuration.options.connectTimeout = .seconds(5)
         return configuration
     }
@@ -92,7 +93,8 @@ public struct PostgresServer: Sendable, Equatable {
         case .require: tlsSetting = .require(.makeClientConfiguration())
         }
         let login = login(database: database, username: username, password: password)
-        var configuration = PostgresClient.Configuration(host: host, port: port, username: login.username, password: login.password, database: login.database, tls: tlsSetting)
+        var configuration = PostgresClient.Configuration(
+            host: host, port: port, username: login.username, password: login.password, database: login.database, tls: tlsSetting)
         configuration.options.maximumConnections = maximumConnections
         configuration.options.minimumConnections = 0
         configuration.options.connectionIdleTimeout = idleTimeout

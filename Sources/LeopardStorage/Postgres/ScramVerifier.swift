@@ -17,7 +17,8 @@ enum ScramVerifier {
     static func make(password: String, salt: [UInt8]? = nil) throws -> String {
         let salt = salt ?? (0..<16).map { _ in UInt8.random(in: .min ... .max) }
         // The checked API's 210,000-round minimum is meant for human passwords (see above).
-        let salted = try KDF.Insecure.PBKDF2.deriveKey(from: Array(password.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: iterations)
+        let salted = try KDF.Insecure.PBKDF2.deriveKey(
+            from: Array(password.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: iterations)
         let clientKey = Data(HMAC<SHA256>.authenticationCode(for: Data("Client Key".utf8), using: salted))
         let storedKey = Data(SHA256.hash(data: clientKey))
         let serverKey = Data(HMAC<SHA256>.authenticationCode(for: Data("Server Key".utf8), using: salted))

@@ -64,57 +64,57 @@ actor GroupCommit {
         // "busy" at once; the whole batch is then rolled back and run again, a few times.
         var attempt = 0
         while true {
-        attempt += 1
-        results = []
-        do {
-            // First pass without savepoints (two statements fewer per transaction on the single
-            // writer). When a transaction fails, the batch is rolled back and run again with a
-            // savepoint per transaction, so that only the failing one loses its changes.
-            try await sql.raw("BEGIN IMMEDIATE").run()
-            var clean = true
-            for job in batch {
-                do {
-                    results.append(.success(try await job.run(sql)))
-                } catch {
-                    if DatabaseErrors.isBusy(error) { throw error }
-                    clean = false
-                    break
+            attempt += 1
+            results = []
+            do {
+                // First pass without savepoints (two statements fewer per transaction on the single
+                // writer). When a transaction fails, the batch is rolled back and run again with a
+                // savepoint per transaction, so that only the failing one loses its changes.
+                try await sql.raw("BEGIN IMMEDIATE").run()
+                var clean = true
+                for job in batch {
+                    do {
+                        results.append(.success(try await job.run(sql)))
+                    } catch {
+                        if DatabaseErrors.isBusy(error) { throw error }
+                        clean = false
+                        break
+                    }
                 }
-            }
-            if clean {
+                if clean {
+                    try await sql.raw("COMMIT").run()
+                    if await !writer.release(connection) { await SQLiteDatabaseHandle.closeEvenIfCancelled(connection) }
+                    for (job, result) in zip(batch, results) { job.continuation.resume(with: result) }
+                    return
+                }
+                results = []
+                try await sql.raw("ROLLBACK").run()
+                try await sql.raw("BEGIN IMMEDIATE").run()
+                for job in batch {
+                    try await sql.raw("SAVEPOINT leopard_job").run()
+                    do {
+                        let value = try await job.run(sql)
+                        try await sql.raw("RELEASE leopard_job").run()
+                        results.append(.success(value))
+                    } catch {
+                        if DatabaseErrors.isBusy(error) { throw error }
+                        try await sql.raw("ROLLBACK TO leopard_job").run()
+                        try await sql.raw("RELEASE leopard_job").run()
+                        results.append(.failure(error))
+                    }
+                }
                 try await sql.raw("COMMIT").run()
+                break
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                if DatabaseErrors.isBusy(error), attempt < Self.busyAttempts {
+                    try? await Task.sleep(for: .milliseconds(10 * min(attempt, 20)))
+                    continue
+                }
                 if await !writer.release(connection) { await SQLiteDatabaseHandle.closeEvenIfCancelled(connection) }
-                for (job, result) in zip(batch, results) { job.continuation.resume(with: result) }
+                for job in batch { job.continuation.resume(throwing: error) }
                 return
             }
-            results = []
-            try await sql.raw("ROLLBACK").run()
-            try await sql.raw("BEGIN IMMEDIATE").run()
-            for job in batch {
-                try await sql.raw("SAVEPOINT leopard_job").run()
-                do {
-                    let value = try await job.run(sql)
-                    try await sql.raw("RELEASE leopard_job").run()
-                    results.append(.success(value))
-                } catch {
-                    if DatabaseErrors.isBusy(error) { throw error }
-                    try await sql.raw("ROLLBACK TO leopard_job").run()
-                    try await sql.raw("RELEASE leopard_job").run()
-                    results.append(.failure(error))
-                }
-            }
-            try await sql.raw("COMMIT").run()
-            break
-        } catch {
-            try? await sql.raw("ROLLBACK").run()
-            if DatabaseErrors.isBusy(error), attempt < Self.busyAttempts {
-                try? await Task.sleep(for: .milliseconds(10 * min(attempt, 20)))
-                continue
-            }
-            if await !writer.release(connection) { await SQLiteDatabaseHandle.closeEvenIfCancelled(connection) }
-            for job in batch { job.continuation.resume(throwing: error) }
-            return
-        }
         }
         if await !writer.release(connection) { await SQLiteDatabaseHandle.closeEvenIfCancelled(connection) }
         for (job, result) in zip(batch, results) { job.continuation.resume(with: result) }

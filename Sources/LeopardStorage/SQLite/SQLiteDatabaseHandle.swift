@@ -119,8 +119,10 @@ public final class SQLiteDatabaseHandle: DatabaseHandle {
     }
 
     /// Runs `body` on a leased connection and gives it back, whatever happens.
-    private func use<T: Sendable>(_ connection: SQLiteConnection, from leases: ConnectionLeases<SQLiteConnection>,
-                                  _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    private func use<T: Sendable>(
+        _ connection: SQLiteConnection, from leases: ConnectionLeases<SQLiteConnection>,
+        _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         do {
             let result = try await body(connection.sql(queryLogLevel: nil))
             await giveBack(connection, to: leases)

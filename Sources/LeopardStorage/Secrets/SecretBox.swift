@@ -69,7 +69,9 @@ public struct SecretBox: Sendable {
 
     public struct KeyFileInvalid: Error, CustomStringConvertible {
         public let path: String
-        public var description: String { "the platform key file \(path) cannot be read or holds no 32-byte base64 key; restore it (sealed secrets need it) or set LEOPARD_SECRET_KEY" }
+        public var description: String {
+            "the platform key file \(path) cannot be read or holds no 32-byte base64 key; restore it (sealed secrets need it) or set LEOPARD_SECRET_KEY"
+        }
     }
 
     public struct OpenError: Error, CustomStringConvertible {
@@ -86,7 +88,8 @@ public struct SecretBox: Sendable {
     /// Opens with the current key, else with a previous one.
     public func open(_ sealed: String) throws -> String {
         guard sealed.hasPrefix("v1:"), let data = Data(base64Encoded: String(sealed.dropFirst(3))),
-              let box = try? AES.GCM.SealedBox(combined: data) else { throw OpenError() }
+            let box = try? AES.GCM.SealedBox(combined: data)
+        else { throw OpenError() }
         for candidate in [key] + previous {
             if let plaintext = try? AES.GCM.open(box, using: candidate) {
                 guard let text = String(data: plaintext, encoding: .utf8) else { throw OpenError() }
@@ -99,7 +102,8 @@ public struct SecretBox: Sendable {
     /// Whether the current key opens the value (so it needs no re-sealing).
     public func isSealedWithCurrentKey(_ sealed: String) -> Bool {
         guard sealed.hasPrefix("v1:"), let data = Data(base64Encoded: String(sealed.dropFirst(3))),
-              let box = try? AES.GCM.SealedBox(combined: data) else { return false }
+            let box = try? AES.GCM.SealedBox(combined: data)
+        else { return false }
         return (try? AES.GCM.open(box, using: key)) != nil
     }
 }

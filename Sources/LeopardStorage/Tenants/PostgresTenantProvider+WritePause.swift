@@ -30,10 +30,12 @@ extension PostgresTenantProvider: TenantDatabaseWritePause {
 
     public func isPaused(_ location: TenantDatabaseLocation) async throws -> Bool {
         try await platform.read { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 SELECT 1 AS paused FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
                 WHERE d.datname = \(bind: location.name) AND s.setrole = 0 AND 'default_transaction_read_only=on' = ANY (s.setconfig)
-                """).first() != nil
+                """
+            ).first() != nil
         }
     }
 
@@ -50,21 +52,24 @@ extension PostgresTenantProvider: TenantDatabaseWritePause {
         // The sessions are chosen first, behind a materialized CTE: in one WHERE clause the
         // planner may call pg_terminate_backend before it has checked the other conditions,
         // and end every session on the server.
-        try await sql.raw("""
+        try await sql.raw(
+            """
             WITH sessions AS MATERIALIZED (
                 SELECT pid FROM pg_stat_activity
                 WHERE datname = \(bind: database) AND usename = COALESCE(\(bind: role), usename) AND backend_type = 'client backend'
                 AND pid <> pg_backend_pid() AND pid <> \(bind: pid ?? 0)
             )
             SELECT COUNT(*) AS n FROM sessions WHERE pg_terminate_backend(pid, 5000)
-            """).run()
+            """
+        ).run()
     }
 
     /// A session of its own, as the store's role (which owns every table), holding SHARE locks
     /// on all of them in an open transaction: reads and `pg_dump` go on, writes wait.
     private func holdTableLocks(_ login: (database: String, role: String, password: String)) async throws -> WritePauseHold {
-        let session = try await PostgresDatabaseHandle.connect(server: server, database: login.database, username: login.role, password: login.password,
-                                                               maximumConnections: 1, logger: logger)
+        let session = try await PostgresDatabaseHandle.connect(
+            server: server, database: login.database, username: login.role, password: login.password,
+            maximumConnections: 1, logger: logger)
         let (locked, lockedResult) = AsyncStream<Result<Int, any Error>>.makeStream()
         let (released, release) = AsyncStream<Void>.makeStream()
         let holder = Task {
@@ -105,8 +110,9 @@ extension PostgresTenantProvider: TenantDatabaseWritePause {
                 do {
                     try await self.endSessions(database: database, role: role, except: pid)
                 } catch {
-                    self.logger.warning("could not end the sessions on a database the store moved away from",
-                                        metadata: ["database": .string(database), "error": .string(DatabaseErrors.summary(error))])
+                    self.logger.warning(
+                        "could not end the sessions on a database the store moved away from",
+                        metadata: ["database": .string(database), "error": .string(DatabaseErrors.summary(error))])
                 }
             }
             release.yield()

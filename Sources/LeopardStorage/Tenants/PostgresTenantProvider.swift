@@ -21,7 +21,8 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
     public static let storeLeaseTimeout: Duration = .seconds(10)
     static let templateLockKey = 0x4C_54_50_4C  // "LTPL"
 
-    public init(server: PostgresServer, platform: any DatabaseHandle, secrets: SecretBox, poolSize: Int = 2, logger: Logger = Logger(label: "leopard.tenants")) {
+    public init(server: PostgresServer, platform: any DatabaseHandle, secrets: SecretBox, poolSize: Int = 2, logger: Logger = Logger(label: "leopard.tenants"))
+    {
         self.server = server
         self.platform = platform
         self.secrets = secrets
@@ -58,7 +59,7 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
                     if try await sql.raw("SELECT 1 AS found FROM pg_roles WHERE rolname = \(bind: owner.value)").first() == nil {
                         do {
                             try await sql.raw("CREATE ROLE \(unsafeRaw: owner.quoted) NOLOGIN").run()
-                        } catch where DatabaseErrors.sqlState(error) == "42710" || DatabaseErrors.sqlState(error) == "23505" {
+                        } catch  where DatabaseErrors.sqlState(error) == "42710" || DatabaseErrors.sqlState(error) == "23505" {
                             // Another platform on this server made it first.
                         }
                         try await Self.grantMembership(owner, on: sql)
@@ -92,7 +93,7 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
                     try await Self.endSessions(on: sql, database: building.value, role: nil)
                     do {
                         try await sql.raw("ALTER DATABASE \(unsafeRaw: building.quoted) RENAME TO \(unsafeRaw: template.quoted)").run()
-                    } catch where DatabaseErrors.sqlState(error) == "42P04" || DatabaseErrors.sqlState(error) == "23505" {
+                    } catch  where DatabaseErrors.sqlState(error) == "42P04" || DatabaseErrors.sqlState(error) == "23505" {
                         // Another platform on this server finished the same template first.
                         try await sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: building.quoted) WITH (FORCE)").run()
                     }
@@ -112,7 +113,7 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
     static func grantMembership(_ role: SafeIdentifier, on sql: any SQLDatabase) async throws {
         do {
             try await sql.raw("GRANT \(unsafeRaw: role.quoted) TO CURRENT_USER").run()
-        } catch where DatabaseErrors.sqlState(error) == "23505" {
+        } catch  where DatabaseErrors.sqlState(error) == "23505" {
         }
     }
 
@@ -154,7 +155,9 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
             do {
                 try await drop(location)
             } catch let cleanup {
-                logger.error("could not remove a half-made store database", metadata: ["database": .string(location.name), "error": .string(DatabaseErrors.summary(cleanup))])
+                logger.error(
+                    "could not remove a half-made store database",
+                    metadata: ["database": .string(location.name), "error": .string(DatabaseErrors.summary(cleanup))])
             }
             throw error
         }
@@ -178,7 +181,7 @@ public struct PostgresTenantProvider: TenantDatabaseProvider {
         }
         do {
             try await createDatabase()
-        } catch where DatabaseErrors.sqlState(error) == "3D000" {
+        } catch  where DatabaseErrors.sqlState(error) == "3D000" {
             // The template is missing (first store after an upgrade): build it, then try once more.
             try await prepareTemplate(migrator)
             try await createDatabase()

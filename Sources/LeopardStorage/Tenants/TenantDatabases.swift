@@ -192,7 +192,8 @@ public actor TenantDatabases {
                 let task = Task<any DatabaseHandle, any Error>.detached {
                     let handle: any DatabaseHandle
                     do {
-                        handle = try await Self.openAndMigrate(tenantID: tenantID, location: location, justCreated: justCreated, provider: provider, migrator: migrator, logger: logger)
+                        handle = try await Self.openAndMigrate(
+                            tenantID: tenantID, location: location, justCreated: justCreated, provider: provider, migrator: migrator, logger: logger)
                     } catch {
                         await self.failOpening(tenantID: tenantID)
                         throw error
@@ -211,7 +212,9 @@ public actor TenantDatabases {
         }
     }
 
-    private nonisolated static func openAndMigrate(tenantID: String, location: TenantDatabaseLocation, justCreated: Bool, provider: any TenantDatabaseProvider, migrator: Migrator, logger: Logger) async throws -> any DatabaseHandle {
+    private nonisolated static func openAndMigrate(
+        tenantID: String, location: TenantDatabaseLocation, justCreated: Bool, provider: any TenantDatabaseProvider, migrator: Migrator, logger: Logger
+    ) async throws -> any DatabaseHandle {
         let handle = try await (justCreated ? provider.openJustCreated(location) : provider.open(location))
         do {
             let applied = try await migrator.migrate(handle)
@@ -232,7 +235,8 @@ public actor TenantDatabases {
         guard !shuttingDown, !isInUse(location), !warming.contains(location.name) else { return }
         warming.insert(location.name)
         defer { warming.remove(location.name) }
-        let handle = try await Self.openAndMigrate(tenantID: location.name, location: location, justCreated: true, provider: provider, migrator: migrator, logger: logger)
+        let handle = try await Self.openAndMigrate(
+            tenantID: location.name, location: location, justCreated: true, provider: provider, migrator: migrator, logger: logger)
         do {
             try await handle.prepareForWrites()
         } catch {

@@ -27,7 +27,9 @@ public struct DashboardPage: Sendable {
     public let hasOrders: Bool
     public let storefrontUrl: String
 
-    public init(ordersToday: Int, revenueToday: String, awaitingFulfilment: Int, productCount: Int, lowStock: [LowStock], recentOrders: [Order], storefrontUrl: String) {
+    public init(
+        ordersToday: Int, revenueToday: String, awaitingFulfilment: Int, productCount: Int, lowStock: [LowStock], recentOrders: [Order], storefrontUrl: String
+    ) {
         self.ordersToday = ordersToday
         self.revenueToday = revenueToday
         self.awaitingFulfilment = awaitingFulfilment
@@ -183,11 +185,12 @@ public struct ProductFormPage: Sendable {
         let variantList = (product?.options.isEmpty ?? true) ? [] : (product?.variants ?? [])
         variants = variantList.enumerated().map { index, variant in
             let typed = variantValues[variant.id] ?? [:]
-            return VariantRow(id: variant.id, title: variant.title,
-                              price: typed["price"] ?? MoneyText.decimal(variant.price.amount, currency: currency),
-                              compareAt: typed["compareAt"] ?? variant.compareAtPrice.map { MoneyText.decimal($0.amount, currency: currency) } ?? "",
-                              stock: typed["stock"] ?? String(variant.stock), sku: typed["sku"] ?? variant.sku ?? "",
-                              priceError: errors["variants.\(index).price"], stockError: errors["variants.\(index).stock"])
+            return VariantRow(
+                id: variant.id, title: variant.title,
+                price: typed["price"] ?? MoneyText.decimal(variant.price.amount, currency: currency),
+                compareAt: typed["compareAt"] ?? variant.compareAtPrice.map { MoneyText.decimal($0.amount, currency: currency) } ?? "",
+                stock: typed["stock"] ?? String(variant.stock), sku: typed["sku"] ?? variant.sku ?? "",
+                priceError: errors["variants.\(index).price"], stockError: errors["variants.\(index).stock"])
         }
         hasVariants = !variants.isEmpty
         images = (product?.images ?? []).map { ImageItem(id: $0.id, url: $0.url, alt: $0.alt) }
@@ -246,8 +249,11 @@ public struct OrderDetailPage: Sendable {
         status = order.status.rawValue
         email = order.email
         paymentMethod = order.paymentMethod.replacingOccurrences(of: "_", with: " ")
-        lines = order.lines.map { Line(title: $0.title + ($0.variantTitle.map { $0 == "Default" ? "" : " — " + $0 } ?? ""), sku: $0.sku, quantity: $0.quantity,
-                                      unitPrice: MoneyText.format($0.unitPrice), total: MoneyText.format($0.total)) }
+        lines = order.lines.map {
+            Line(
+                title: $0.title + ($0.variantTitle.map { $0 == "Default" ? "" : " — " + $0 } ?? ""), sku: $0.sku, quantity: $0.quantity,
+                unitPrice: MoneyText.format($0.unitPrice), total: MoneyText.format($0.total))
+        }
         subtotal = MoneyText.format(order.subtotal)
         shipping = MoneyText.format(order.shipping)
         tax = MoneyText.format(order.tax)
@@ -258,8 +264,9 @@ public struct OrderDetailPage: Sendable {
         shipTo = [a.name, a.line1, a.line2, [a.postalCode, a.city].joined(separator: " "), a.region, a.country].compactMap { $0 }.filter { !$0.isEmpty }
         events = (order.events ?? []).map { Event(when: String($0.createdAt.prefix(16)).replacingOccurrences(of: "T", with: " "), message: $0.message) }
         self.payments = payments.map { payment in
-            PaymentRow(provider: payment.provider, status: payment.status, amount: MoneyText.format(payment.amount),
-                       card: payment.last4.map { "\(payment.brand ?? "card") •••• \($0)" })
+            PaymentRow(
+                provider: payment.provider, status: payment.status, amount: MoneyText.format(payment.amount),
+                card: payment.last4.map { "\(payment.brand ?? "card") •••• \($0)" })
         }
         // A card only authorized (capture on fulfilment) is captured when the order is fulfilled.
         let authorizedCard = order.status == .pending && payments.contains { $0.provider == "stripe" && $0.status == "authorized" }

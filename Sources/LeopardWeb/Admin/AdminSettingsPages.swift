@@ -22,8 +22,10 @@ public struct SettingsPage: Sendable {
     /// Cards are authorized at checkout and captured when the order is fulfilled.
     public let manualCapture: Bool
 
-    public init(values: [String: String], errors: FieldMessages, stripeConfigured: Bool, stripeHint: String?, stripeTestKeys: Bool = false,
-                webhookUrl: String = "", isOwner: Bool, manualCapture: Bool = false) {
+    public init(
+        values: [String: String], errors: FieldMessages, stripeConfigured: Bool, stripeHint: String?, stripeTestKeys: Bool = false,
+        webhookUrl: String = "", isOwner: Bool, manualCapture: Bool = false
+    ) {
         self.manualCapture = manualCapture
         self.values = values
         self.errors = errors.messages

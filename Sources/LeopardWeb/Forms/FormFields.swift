@@ -42,8 +42,15 @@ public struct FormFields: Sendable {
             case UInt8(ascii: "+"):
                 bytes.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
-                guard let high = iterator.next() else { bytes.append(byte); break }
-                guard let low = iterator.next() else { bytes.append(byte); bytes.append(high); break }
+                guard let high = iterator.next() else {
+                    bytes.append(byte)
+                    break
+                }
+                guard let low = iterator.next() else {
+                    bytes.append(byte)
+                    bytes.append(high)
+                    break
+                }
                 if let h = hexValue(high), let l = hexValue(low) {
                     bytes.append(h << 4 | l)
                 } else {

@@ -47,7 +47,9 @@ public enum MoneyText {
         let trimmed = text.trimmingWhitespace()
         guard !trimmed.isEmpty, trimmed.count <= 18 else { return nil }
         let parts = trimmed.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let wholePart = parts.first, !wholePart.isEmpty, wholePart.allSatisfy(\.isASCIIDigit), let whole = Int(wholePart) else { return nil }
+        guard parts.count <= 2, let wholePart = parts.first, !wholePart.isEmpty, wholePart.allSatisfy(\.isASCIIDigit), let whole = Int(wholePart) else {
+            return nil
+        }
         var fraction = parts.count == 2 ? String(parts[1]) : ""
         guard fraction.allSatisfy(\.isASCIIDigit), fraction.count <= digits else { return nil }
         fraction += String(repeating: "0", count: digits - fraction.count)

@@ -29,8 +29,10 @@ public struct StaticAssets: Sendable {
 
     public static func bundled() throws -> StaticAssets {
         func load(_ name: String, _ ext: String) throws -> [UInt8] {
-            guard let url = Bundle.module.url(forResource: "Assets/\(name)", withExtension: ext)
-                ?? Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Assets") else {
+            guard
+                let url = Bundle.module.url(forResource: "Assets/\(name)", withExtension: ext)
+                    ?? Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Assets")
+            else {
                 throw PageRenderer.Failure.missingTemplates(Bundle.module.bundlePath + "/Assets")
             }
             return Array(try Data(contentsOf: url))

@@ -26,9 +26,11 @@ public struct CartPage: Sendable {
     public init(_ cart: Cart?, slugs: [String: String], message: String?) {
         let currency = cart?.currency ?? "USD"
         lines = (cart?.items ?? []).map { item in
-            Line(id: item.id, title: item.title, variantTitle: item.variantTitle == "Default" ? nil : item.variantTitle, unitPrice: MoneyText.format(item.unitPrice),
-                 quantity: item.quantity, lineTotal: MoneyText.format(item.lineTotal), problem: item.available ? nil : (item.problem ?? "No longer available"),
-                 url: item.productId.flatMap { slugs[$0] }.map { "/products/\($0)" })
+            Line(
+                id: item.id, title: item.title, variantTitle: item.variantTitle == "Default" ? nil : item.variantTitle,
+                unitPrice: MoneyText.format(item.unitPrice),
+                quantity: item.quantity, lineTotal: MoneyText.format(item.lineTotal), problem: item.available ? nil : (item.problem ?? "No longer available"),
+                url: item.productId.flatMap { slugs[$0] }.map { "/products/\($0)" })
         }
         subtotal = MoneyText.format(cart?.subtotal ?? Money(amount: 0, currency: currency))
         shipping = MoneyText.format(cart?.shipping ?? Money(amount: 0, currency: currency))
@@ -55,7 +57,11 @@ public struct OrderSummary: Sendable {
     public let total: String
 
     public init(cart: Cart) {
-        lines = cart.items.map { Line(title: $0.title + ($0.variantTitle.map { $0 == "Default" ? "" : " — " + $0 } ?? ""), quantity: $0.quantity, total: MoneyText.format($0.lineTotal)) }
+        lines = cart.items.map {
+            Line(
+                title: $0.title + ($0.variantTitle.map { $0 == "Default" ? "" : " — " + $0 } ?? ""), quantity: $0.quantity,
+                total: MoneyText.format($0.lineTotal))
+        }
         subtotal = MoneyText.format(cart.subtotal)
         shipping = MoneyText.format(cart.shipping)
         tax = MoneyText.format(cart.tax)
@@ -63,7 +69,9 @@ public struct OrderSummary: Sendable {
     }
 
     public init(order: Order) {
-        lines = order.lines.map { Line(title: $0.title + ($0.variantTitle.map { $0 == "Default" ? "" : " — " + $0 } ?? ""), quantity: $0.quantity, total: MoneyText.format($0.total)) }
+        lines = order.lines.map {
+            Line(title: $0.title + ($0.variantTitle.map { $0 == "Default" ? "" : " — " + $0 } ?? ""), quantity: $0.quantity, total: MoneyText.format($0.total))
+        }
         subtotal = MoneyText.format(order.subtotal)
         shipping = MoneyText.format(order.shipping)
         tax = MoneyText.format(order.tax)
@@ -239,7 +247,9 @@ public struct AccountPage: Sendable {
     public init(customer: Customer, orders: [Order], nextUrl: String?) {
         name = [customer.firstName, customer.lastName].compactMap { $0 }.joined(separator: " ")
         email = customer.email
-        self.orders = orders.map { OrderItem(id: $0.id, number: $0.number, date: String($0.createdAt.prefix(10)), status: $0.status.rawValue, total: MoneyText.format($0.total)) }
+        self.orders = orders.map {
+            OrderItem(id: $0.id, number: $0.number, date: String($0.createdAt.prefix(10)), status: $0.status.rawValue, total: MoneyText.format($0.total))
+        }
         hasOrders = !orders.isEmpty
         self.nextUrl = nextUrl
     }

@@ -23,12 +23,18 @@ public struct ThemeStyle: Sendable, Equatable {
     }
 
     public static let presets: [Preset] = [
-        Preset(name: "classic", label: "Classic (light, indigo)", primary: "#1f2937", accent: "#4f46e5", background: "#ffffff", text: "#111827",
-               muted: "#4b5563", surface: "#f9fafb", border: "#e5e7eb", success: "#047857", danger: "#b91c1c", font: "system-ui, -apple-system, \"Segoe UI\", Roboto, Arial, sans-serif", radius: 8),
-        Preset(name: "midnight", label: "Midnight (dark, amber)", primary: "#f9fafb", accent: "#f59e0b", background: "#0f172a", text: "#e5e7eb",
-               muted: "#9ca3af", surface: "#1e293b", border: "#334155", success: "#34d399", danger: "#f87171", font: "\"Inter\", system-ui, sans-serif", radius: 12),
-        Preset(name: "fresh", label: "Fresh (serif, green)", primary: "#14532d", accent: "#15803d", background: "#fffdf7", text: "#1c1917",
-               muted: "#57534e", surface: "#f5f5ec", border: "#e7e5d8", success: "#166534", danger: "#b91c1c", font: "Georgia, \"Times New Roman\", serif", radius: 2),
+        Preset(
+            name: "classic", label: "Classic (light, indigo)", primary: "#1f2937", accent: "#4f46e5", background: "#ffffff", text: "#111827",
+            muted: "#4b5563", surface: "#f9fafb", border: "#e5e7eb", success: "#047857", danger: "#b91c1c",
+            font: "system-ui, -apple-system, \"Segoe UI\", Roboto, Arial, sans-serif", radius: 8),
+        Preset(
+            name: "midnight", label: "Midnight (dark, amber)", primary: "#f9fafb", accent: "#f59e0b", background: "#0f172a", text: "#e5e7eb",
+            muted: "#9ca3af", surface: "#1e293b", border: "#334155", success: "#34d399", danger: "#f87171", font: "\"Inter\", system-ui, sans-serif", radius: 12
+        ),
+        Preset(
+            name: "fresh", label: "Fresh (serif, green)", primary: "#14532d", accent: "#15803d", background: "#fffdf7", text: "#1c1917",
+            muted: "#57534e", surface: "#f5f5ec", border: "#e7e5d8", success: "#166534", danger: "#b91c1c", font: "Georgia, \"Times New Roman\", serif",
+            radius: 2),
     ]
 
     public let css: String
@@ -42,7 +48,8 @@ public struct ThemeStyle: Sendable, Equatable {
         }
         var font = preset.font
         if let custom = theme.font, !custom.isEmpty, custom.count <= 64,
-           custom.allSatisfy({ $0.isLetter || $0.isNumber || $0 == " " || $0 == "-" }) {
+            custom.allSatisfy({ $0.isLetter || $0.isNumber || $0 == " " || $0 == "-" })
+        {
             font = "\"\(custom)\", " + preset.font
         }
         let radius = theme.radius.map { min(32, max(0, $0)) } ?? preset.radius

@@ -1,11 +1,12 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-@testable import LeopardOperations
 import LeopardServer
 import LeopardStorage
 import NIOCore
 import Testing
+
+@testable import LeopardOperations
 
 /// Shoppers' catalog reads come from a cache checked against the store's catalog version.
 func catalogCacheScenario(_ platform: TestPlatform, _ client: some TestClientProtocol) async throws {
@@ -36,7 +37,9 @@ func catalogCacheScenario(_ platform: TestPlatform, _ client: some TestClientPro
     #expect(detail.json["stock"] as? Int == 5)
     let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
     let cart = try await client.makeCart(store, variantID: variant, quantity: 2)
-    #expect(try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret]).status == .created)
+    #expect(
+        try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
+            .status == .created)
     #expect(try await client.call(.get, "/api/products/lamp", store: store, staff: false).json["stock"] as? Int == 3)
 
     // A change made in SQL, outside the catalog service, is seen too: triggers count it.

@@ -8,7 +8,9 @@ struct CatalogTests {
     func flatProduct(storage: TestPlatform.Storage) async throws {
         try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("Flat Goods")
-            let product = try await client.makeProduct(store, title: "Blue Mug", price: 1250, stock: 7, extra: ["images": [["url": "https://cdn.example.test/mug.jpg", "alt": "A blue mug"]], "tags": ["Kitchen", "kitchen", "gift"]])
+            let product = try await client.makeProduct(
+                store, title: "Blue Mug", price: 1250, stock: 7,
+                extra: ["images": [["url": "https://cdn.example.test/mug.jpg", "alt": "A blue mug"]], "tags": ["Kitchen", "kitchen", "gift"]])
             #expect(product["slug"] as? String == "blue-mug")
             #expect(product["status"] as? String == "active")
             #expect((product["price"] as? [String: Any])?["amount"] as? Int == 1250)
@@ -46,8 +48,14 @@ struct CatalogTests {
                 (#"{"title": "Bad slug", "price": 100, "slug": "Not A Slug"}"#, "slug"),
                 (#"{"title": "Bad image", "price": 100, "images": [{"url": "javascript:alert(1)"}]}"#, "images.0.url"),
                 (#"{"title": "Bad category", "price": 100, "categoryId": "cat_01jd0000000000000000000000"}"#, "categoryId"),
-                (#"{"title": "Options", "options": [{"name": "Size", "values": ["S", "M"]}], "variants": [{"price": 100, "options": {"Size": "XL"}}]}"#, "variants.0.options.Size"),
-                (#"{"title": "Twins", "options": [{"name": "Size", "values": ["S"]}], "variants": [{"price": 100, "options": {"Size": "S"}}, {"price": 100, "options": {"Size": "S"}}]}"#, "variants.1.options"),
+                (
+                    #"{"title": "Options", "options": [{"name": "Size", "values": ["S", "M"]}], "variants": [{"price": 100, "options": {"Size": "XL"}}]}"#,
+                    "variants.0.options.Size"
+                ),
+                (
+                    #"{"title": "Twins", "options": [{"name": "Size", "values": ["S"]}], "variants": [{"price": 100, "options": {"Size": "S"}}, {"price": 100, "options": {"Size": "S"}}]}"#,
+                    "variants.1.options"
+                ),
             ]
             for (body, field) in cases {
                 let response = try await client.call(.post, "/api/products", store: store, raw: body)
@@ -73,14 +81,16 @@ struct CatalogTests {
     func variantsAndUpdates(storage: TestPlatform.Storage) async throws {
         try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("Variant Wear")
-            let created = try await client.call(.post, "/api/products", store: store, json: [
-                "title": "Tee",
-                "options": [["name": "Size", "values": ["S", "M"]], ["name": "Colour", "values": ["Red"]]],
-                "variants": [
-                    ["sku": "TEE-S", "options": ["Size": "S", "Colour": "Red"], "price": 1500, "stock": 2],
-                    ["sku": "TEE-M", "options": ["Size": "M", "Colour": "Red"], "price": ["amount": 1700, "currency": "USD"], "stock": 0],
-                ],
-            ])
+            let created = try await client.call(
+                .post, "/api/products", store: store,
+                json: [
+                    "title": "Tee",
+                    "options": [["name": "Size", "values": ["S", "M"]], ["name": "Colour", "values": ["Red"]]],
+                    "variants": [
+                        ["sku": "TEE-S", "options": ["Size": "S", "Colour": "Red"], "price": 1500, "stock": 2],
+                        ["sku": "TEE-M", "options": ["Size": "M", "Colour": "Red"], "price": ["amount": 1700, "currency": "USD"], "stock": 0],
+                    ],
+                ])
             #expect(created.status == .created, "\(created.text)")
             let variants = try #require(created.json["variants"] as? [[String: Any]])
             #expect(variants.map { $0["title"] as? String } == ["S / Red", "M / Red"])
@@ -93,7 +103,8 @@ struct CatalogTests {
             let flat = try await client.call(.patch, "/api/products/\(id)", store: store, json: ["price": 100])
             #expect(flat.status == .unprocessableContent)
 
-            let patched = try await client.call(.patch, "/api/products/\(id)", store: store, json: ["title": "Tee shirt", "variants": [["id": firstVariant, "price": 1400]]])
+            let patched = try await client.call(
+                .patch, "/api/products/\(id)", store: store, json: ["title": "Tee shirt", "variants": [["id": firstVariant, "price": 1400]]])
             #expect(patched.status == .ok, "\(patched.text)")
             let patchedVariants = try #require(patched.json["variants"] as? [[String: Any]])
             #expect(patchedVariants.count == 1)
@@ -104,7 +115,8 @@ struct CatalogTests {
             let simple = try await client.makeProduct(store, title: "Cap", price: 900, stock: 3)
             let simpleID = try #require(simple["id"] as? String)
             let simpleVariant = (simple["variants"] as? [[String: Any]])?.first?["id"] as? String
-            let replaced = try await client.call(.put, "/api/products/\(simpleID)", store: store, json: ["title": "Cap", "price": 950, "stock": 4, "status": "draft"])
+            let replaced = try await client.call(
+                .put, "/api/products/\(simpleID)", store: store, json: ["title": "Cap", "price": 950, "stock": 4, "status": "draft"])
             #expect(replaced.status == .ok, "\(replaced.text)")
             #expect((replaced.json["variants"] as? [[String: Any]])?.first?["id"] as? String == simpleVariant)
             #expect(replaced.json["stock"] as? Int == 4)
@@ -151,8 +163,10 @@ struct CatalogTests {
     func badListParameters() async throws {
         try await TestPlatform.withPlatform { _, client in
             let store = try await client.makeStore("Param Shop")
-            for (query, field) in [("limit=0", "limit"), ("limit=101", "limit"), ("cursor=nonsense", "cursor"), ("sort=cheapest", "sort"),
-                                   ("price_min=-5", "price_min"), ("price_max=1.5", "price_max"), ("in_stock=maybe", "in_stock")] {
+            for (query, field) in [
+                ("limit=0", "limit"), ("limit=101", "limit"), ("cursor=nonsense", "cursor"), ("sort=cheapest", "sort"),
+                ("price_min=-5", "price_min"), ("price_max=1.5", "price_max"), ("in_stock=maybe", "in_stock"),
+            ] {
                 let response = try await client.call(.get, "/api/products?\(query)", store: store, staff: false)
                 #expect(response.status == .unprocessableContent, "\(query)")
                 #expect(response.errorFields == [field], "\(query): \(response.text)")
@@ -168,10 +182,13 @@ func listingScenario(_ client: some TestClientProtocol) async throws {
     #expect(category.status == .created, "\(category.text)")
     let categoryID = try #require(category.json["id"] as? String)
     for index in 0..<25 {
-        _ = try await client.makeProduct(store, title: "Widget \(index)", price: 1000 + index * 10, stock: index % 5, extra: ["tags": index % 2 == 0 ? ["even"] : ["odd"]])
+        _ = try await client.makeProduct(
+            store, title: "Widget \(index)", price: 1000 + index * 10, stock: index % 5, extra: ["tags": index % 2 == 0 ? ["even"] : ["odd"]])
     }
-    _ = try await client.makeProduct(store, title: "Garden Hose", price: 2500, stock: 3, extra: ["categoryId": categoryID, "description": "A long hose for the garden"])
-    _ = try await client.makeProduct(store, title: "Rake", price: 1500, stock: 3, extra: ["categoryId": categoryID, "description": "Collects leaves in the garden", "tags": ["garden"]])
+    _ = try await client.makeProduct(
+        store, title: "Garden Hose", price: 2500, stock: 3, extra: ["categoryId": categoryID, "description": "A long hose for the garden"])
+    _ = try await client.makeProduct(
+        store, title: "Rake", price: 1500, stock: 3, extra: ["categoryId": categoryID, "description": "Collects leaves in the garden", "tags": ["garden"]])
 
     // Pages of 10 with cursors, newest first, no duplicates.
     var seen: [String] = []

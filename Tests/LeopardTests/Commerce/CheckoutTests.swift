@@ -41,29 +41,37 @@ struct CheckoutTests {
             #expect(try await client.call(.get, "/api/carts/\(cart.id)", store: store).status == .ok)  // staff
 
             for quantity in [0, -1, 1_000_000] {
-                let response = try await client.call(.post, "/api/carts/\(cart.id)/items", store: store, staff: false, json: ["variantId": variant, "quantity": quantity], headers: secret)
+                let response = try await client.call(
+                    .post, "/api/carts/\(cart.id)/items", store: store, staff: false, json: ["variantId": variant, "quantity": quantity], headers: secret)
                 #expect(response.status == .unprocessableContent, "quantity \(quantity)")
                 #expect(response.errorFields == ["quantity"])
             }
-            let fraction = try await client.call(.post, "/api/carts/\(cart.id)/items", store: store, staff: false, raw: #"{"variantId": "\#(variant)", "quantity": 1.5}"#, headers: secret)
+            let fraction = try await client.call(
+                .post, "/api/carts/\(cart.id)/items", store: store, staff: false, raw: #"{"variantId": "\#(variant)", "quantity": 1.5}"#, headers: secret)
             #expect(fraction.status == .unprocessableContent)
-            let unknown = try await client.call(.post, "/api/carts/\(cart.id)/items", store: store, staff: false, json: ["variantId": "var_01jd0000000000000000000000", "quantity": 1], headers: secret)
+            let unknown = try await client.call(
+                .post, "/api/carts/\(cart.id)/items", store: store, staff: false, json: ["variantId": "var_01jd0000000000000000000000", "quantity": 1],
+                headers: secret)
             #expect(unknown.status == .unprocessableContent)
             #expect(unknown.errorFields == ["variantId"])
-            let hidden = try await client.call(.post, "/api/carts/\(cart.id)/items", store: store, staff: false, json: ["variantId": draftVariant, "quantity": 1], headers: secret)
+            let hidden = try await client.call(
+                .post, "/api/carts/\(cart.id)/items", store: store, staff: false, json: ["variantId": draftVariant, "quantity": 1], headers: secret)
             #expect(hidden.status == .unprocessableContent)
-            let tooMany = try await client.call(.post, "/api/carts/\(cart.id)/items", store: store, staff: false, json: ["variantId": variant, "quantity": 4], headers: secret)
+            let tooMany = try await client.call(
+                .post, "/api/carts/\(cart.id)/items", store: store, staff: false, json: ["variantId": variant, "quantity": 4], headers: secret)
             #expect(tooMany.status == .conflict)
             #expect(tooMany.errorFields == [variant])
 
-            let added = try await client.call(.post, "/api/carts/\(cart.id)/items", store: store, staff: false, json: ["variantId": variant, "quantity": 2], headers: secret)
+            let added = try await client.call(
+                .post, "/api/carts/\(cart.id)/items", store: store, staff: false, json: ["variantId": variant, "quantity": 2], headers: secret)
             #expect(added.status == .ok)
             let items = try #require(added.json["items"] as? [[String: Any]])
             #expect(items.count == 1)
             #expect(items.first?["quantity"] as? Int == 3)
             let itemID = try #require(items.first?["id"] as? String)
 
-            let changed = try await client.call(.patch, "/api/carts/\(cart.id)/items/\(itemID)", store: store, staff: false, json: ["quantity": 2], headers: secret)
+            let changed = try await client.call(
+                .patch, "/api/carts/\(cart.id)/items/\(itemID)", store: store, staff: false, json: ["quantity": 2], headers: secret)
             #expect((changed.json["items"] as? [[String: Any]])?.first?["quantity"] as? Int == 2)
             let removed = try await client.call(.delete, "/api/carts/\(cart.id)/items/\(itemID)", store: store, staff: false, headers: secret)
             #expect((removed.json["items"] as? [Any])?.isEmpty == true)
@@ -83,8 +91,9 @@ struct CheckoutTests {
             let cart = try await client.makeCart(store, variantID: variant, quantity: 2)
             let headers: [HTTPField.Name: String] = [.cartSecret: cart.secret, .idempotencyKey: "checkout-1"]
 
-            let bad = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false,
-                                            json: ["email": "nope", "shippingAddress": ["name": "", "line1": "x", "city": "y", "postalCode": "1", "country": "XX"]], headers: headers)
+            let bad = try await client.call(
+                .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false,
+                json: ["email": "nope", "shippingAddress": ["name": "", "line1": "x", "city": "y", "postalCode": "1", "country": "XX"]], headers: headers)
             #expect(bad.status == .unprocessableContent)
             #expect(Set(bad.errorFields) == ["email", "shippingAddress.name", "shippingAddress.country"])
 
@@ -108,18 +117,22 @@ struct CheckoutTests {
             #expect(mismatch.errorFields == ["Idempotency-Key"])
 
             // Without a key, a checked-out cart answers with its order.
-            let again = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
+            let again = try await client.call(
+                .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
             #expect(again.status == .ok)
             #expect(again.json["id"] as? String == first.json["id"] as? String)
 
             let stock = try await client.call(.get, "/api/products/teapot", store: store)
             #expect(stock.json["stock"] as? Int == 3)
-            let locked = try await client.call(.post, "/api/carts/\(cart.id)/items", store: store, staff: false, json: ["variantId": variant, "quantity": 1], headers: [.cartSecret: cart.secret])
+            let locked = try await client.call(
+                .post, "/api/carts/\(cart.id)/items", store: store, staff: false, json: ["variantId": variant, "quantity": 1],
+                headers: [.cartSecret: cart.secret])
             #expect(locked.status == .conflict)
 
             // The next order gets the next number.
             let second = try await client.makeCart(store, variantID: variant, quantity: 1)
-            let next = try await client.call(.post, "/api/carts/\(second.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: second.secret])
+            let next = try await client.call(
+                .post, "/api/carts/\(second.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: second.secret])
             #expect(next.json["name"] as? String == "#1002")
         }
     }
@@ -133,12 +146,16 @@ struct CheckoutTests {
             let plentyVariant = try #require((plenty["variants"] as? [[String: Any]])?.first?["id"] as? String)
             let scarceVariant = try #require((scarce["variants"] as? [[String: Any]])?.first?["id"] as? String)
             let cart = try await client.makeCart(store, variantID: plentyVariant, quantity: 5)
-            let added = try await client.call(.post, "/api/carts/\(cart.id)/items", store: store, staff: false, json: ["variantId": scarceVariant, "quantity": 2], headers: [.cartSecret: cart.secret])
+            let added = try await client.call(
+                .post, "/api/carts/\(cart.id)/items", store: store, staff: false, json: ["variantId": scarceVariant, "quantity": 2],
+                headers: [.cartSecret: cart.secret])
             #expect(added.status == .ok)
             // Someone else buys one of the scarce ones meanwhile.
-            let adjust = try await client.call(.post, "/api/inventory/adjustments", store: store, json: ["variantId": scarceVariant, "delta": -1, "reason": "damaged"])
+            let adjust = try await client.call(
+                .post, "/api/inventory/adjustments", store: store, json: ["variantId": scarceVariant, "delta": -1, "reason": "damaged"])
             #expect(adjust.status == .created)
-            let below = try await client.call(.post, "/api/inventory/adjustments", store: store, json: ["variantId": scarceVariant, "delta": -5, "reason": "oops"])
+            let below = try await client.call(
+                .post, "/api/inventory/adjustments", store: store, json: ["variantId": scarceVariant, "delta": -5, "reason": "oops"])
             #expect(below.status == .conflict)
 
             let key: [HTTPField.Name: String] = [.cartSecret: cart.secret, .idempotencyKey: "scarce-1"]
@@ -185,8 +202,13 @@ struct CheckoutTests {
             }
             let secret: [HTTPField.Name: String] = [.cartSecret: cart.secret]
             #expect(try await client.call(.get, "/api/carts/\(cart.id)", store: store, staff: false, headers: secret).status == .notFound)
-            #expect(try await client.call(.post, "/api/carts/\(cart.id)/items", store: store, staff: false, json: ["variantId": variant, "quantity": 1], headers: secret).status == .notFound)
-            #expect(try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: secret).status == .notFound)
+            #expect(
+                try await client.call(
+                    .post, "/api/carts/\(cart.id)/items", store: store, staff: false, json: ["variantId": variant, "quantity": 1], headers: secret
+                ).status == .notFound)
+            #expect(
+                try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: secret).status
+                    == .notFound)
             #expect(try await client.call(.get, "/api/products/old-thing", store: store).json["stock"] as? Int == 5)
         }
     }
@@ -206,8 +228,12 @@ struct CheckoutTests {
 
             let rug = try await client.makeProduct(store, title: "Rug", price: 500, stock: 5)
             let rugVariant = try #require((rug["variants"] as? [[String: Any]])?.first?["id"] as? String)
-            #expect(try await client.call(.post, "/api/carts/\(cart.id)/items", store: store, staff: false, json: ["variantId": rugVariant, "quantity": 1], headers: secret).status == .ok)
-            #expect(try await client.call(.patch, "/api/products/\(try #require(rug["id"] as? String))", store: store, json: ["status": "archived"]).status == .ok)
+            #expect(
+                try await client.call(
+                    .post, "/api/carts/\(cart.id)/items", store: store, staff: false, json: ["variantId": rugVariant, "quantity": 1], headers: secret
+                ).status == .ok)
+            #expect(
+                try await client.call(.patch, "/api/products/\(try #require(rug["id"] as? String))", store: store, json: ["status": "archived"]).status == .ok)
             let withdrawn = try await client.call(.get, "/api/carts/\(cart.id)", store: store, staff: false, headers: secret)
             #expect((withdrawn.json["items"] as? [[String: Any]])?.last?["available"] as? Bool == false)
             #expect((withdrawn.json["subtotal"] as? [String: Any])?["amount"] as? Int == 2500)
@@ -237,7 +263,8 @@ struct CheckoutTests {
             let ids = try await withThrowingTaskGroup(of: String?.self) { group in
                 for _ in 0..<2 {
                     group.addTask {
-                        let response = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
+                        let response = try await client.call(
+                            .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
                         return response.json["id"] as? String
                     }
                 }
@@ -260,8 +287,9 @@ func raceScenario(_ client: some TestClientProtocol) async throws {
     let statuses = try await withThrowingTaskGroup(of: (HTTPResponse.Status, [String]).self) { group in
         for (index, cart) in carts.enumerated() {
             group.addTask {
-                let response = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody,
-                                                      headers: [.cartSecret: cart.secret, .idempotencyKey: "race-\(index)"])
+                let response = try await client.call(
+                    .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody,
+                    headers: [.cartSecret: cart.secret, .idempotencyKey: "race-\(index)"])
                 return (response.status, response.errorFields)
             }
         }

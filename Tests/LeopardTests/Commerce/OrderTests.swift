@@ -1,17 +1,21 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-@testable import LeopardOperations
 import Testing
+
+@testable import LeopardOperations
 
 @Suite("Orders and customers")
 struct OrderTests {
     /// A store with one order for `email`; returns the store, order id and variant id.
-    func placeOrder(_ client: some TestClientProtocol, store: StoreFixture, stock: Int = 5, token: String? = nil) async throws -> (order: String, variant: String) {
+    func placeOrder(
+        _ client: some TestClientProtocol, store: StoreFixture, stock: Int = 5, token: String? = nil
+    ) async throws -> (order: String, variant: String) {
         let product = try await client.makeProduct(store, title: "Vase \(UUID().uuidString.prefix(6))", price: 3000, stock: stock)
         let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
         let cart = try await client.makeCart(store, variantID: variant, quantity: 2)
-        let order = try await client.call(.post, "/api/carts/\(cart.id)/checkout", host: store.host, token: token, json: checkoutBody, headers: [.cartSecret: cart.secret])
+        let order = try await client.call(
+            .post, "/api/carts/\(cart.id)/checkout", host: store.host, token: token, json: checkoutBody, headers: [.cartSecret: cart.secret])
         try #require(order.status == .created, "\(order.text)")
         return (try #require(order.json["id"] as? String), variant)
     }
@@ -54,29 +58,38 @@ struct OrderTests {
             let listed = try await client.call(.get, "/api/customers?q=shopper", store: store)
             #expect((listed.json["data"] as? [[String: Any]])?.first?["registered"] as? Bool == false)
 
-            let weak = try await client.call(.post, "/api/customers/register", store: store, staff: false, json: ["email": "shopper@example.test", "password": "short"])
+            let weak = try await client.call(
+                .post, "/api/customers/register", store: store, staff: false, json: ["email": "shopper@example.test", "password": "short"])
             #expect(weak.status == .unprocessableContent)
-            let registered = try await client.call(.post, "/api/customers/register", store: store, staff: false, json: ["email": "Shopper@Example.test", "password": "long enough pass", "firstName": "Ada"])
+            let registered = try await client.call(
+                .post, "/api/customers/register", store: store, staff: false,
+                json: ["email": "Shopper@Example.test", "password": "long enough pass", "firstName": "Ada"])
             #expect(registered.status == .created, "\(registered.text)")
             let token = try #require(registered.json["token"] as? String)
-            let again = try await client.call(.post, "/api/customers/register", store: store, staff: false, json: ["email": "shopper@example.test", "password": "long enough pass"])
+            let again = try await client.call(
+                .post, "/api/customers/register", store: store, staff: false, json: ["email": "shopper@example.test", "password": "long enough pass"])
             #expect(again.status == .conflict)
 
             let mine = try await client.call(.get, "/api/customers/me/orders", host: store.host, token: token)
             #expect((mine.json["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [guestOrder])
             #expect(try await client.call(.get, "/api/orders/\(guestOrder)", host: store.host, token: token).status == .ok)
 
-            let otherCustomer = try await client.call(.post, "/api/customers/register", store: store, staff: false, json: ["email": "other@example.test", "password": "long enough pass"])
+            let otherCustomer = try await client.call(
+                .post, "/api/customers/register", store: store, staff: false, json: ["email": "other@example.test", "password": "long enough pass"])
             let otherToken = try #require(otherCustomer.json["token"] as? String)
             #expect(try await client.call(.get, "/api/orders/\(guestOrder)", host: store.host, token: otherToken).status == .notFound)
             #expect(try await client.call(.get, "/api/orders", host: store.host, token: otherToken).status == .unauthorized)
 
-            let wrong = try await client.call(.post, "/api/customers/login", store: store, staff: false, json: ["email": "shopper@example.test", "password": "not the password"])
+            let wrong = try await client.call(
+                .post, "/api/customers/login", store: store, staff: false, json: ["email": "shopper@example.test", "password": "not the password"])
             #expect(wrong.status == .unauthorized)
-            let login = try await client.call(.post, "/api/customers/login", store: store, staff: false, json: ["email": "shopper@example.test", "password": "long enough pass"])
+            let login = try await client.call(
+                .post, "/api/customers/login", store: store, staff: false, json: ["email": "shopper@example.test", "password": "long enough pass"])
             #expect(login.status == .ok)
 
-            let address = try await client.call(.post, "/api/customers/me/addresses", host: store.host, token: token, json: ["address": checkoutBody["shippingAddress"] as Any, "isDefault": true])
+            let address = try await client.call(
+                .post, "/api/customers/me/addresses", host: store.host, token: token,
+                json: ["address": checkoutBody["shippingAddress"] as Any, "isDefault": true])
             #expect(address.status == .created, "\(address.text)")
             let addresses = try await client.call(.get, "/api/customers/me/addresses", host: store.host, token: token)
             #expect((addresses.json["data"] as? [Any])?.count == 1)
@@ -125,8 +138,12 @@ struct StaffAccessTests {
             #expect(try await client.call(.get, "/api/settings", store: store, staff: false).status == .unauthorized)
             let me = try await client.call(.get, "/api/auth/me", store: store)
             #expect(me.json["role"] as? String == "owner")
-            #expect(try await client.call(.post, "/api/auth/login", host: store.host, json: ["email": "owner@authshop.test", "password": "wrong password"]).status == .unauthorized)
-            #expect(try await client.call(.post, "/api/auth/login", host: store.host, json: ["email": "nobody@authshop.test", "password": "wrong password"]).status == .unauthorized)
+            #expect(
+                try await client.call(.post, "/api/auth/login", host: store.host, json: ["email": "owner@authshop.test", "password": "wrong password"]).status
+                    == .unauthorized)
+            #expect(
+                try await client.call(.post, "/api/auth/login", host: store.host, json: ["email": "nobody@authshop.test", "password": "wrong password"]).status
+                    == .unauthorized)
             #expect(try await client.call(.post, "/api/auth/logout", store: store).status == .noContent)
             #expect(try await client.call(.get, "/api/auth/me", store: store).status == .unauthorized)
         }
@@ -137,9 +154,12 @@ struct StaffAccessTests {
         try await TestPlatform.withPlatform { _, client in
             let store = try await client.makeStore("Throttle Shop")
             for _ in 0..<10 {
-                #expect(try await client.call(.post, "/api/auth/login", host: store.host, json: ["email": "owner@throttleshop.test", "password": "guess guess"]).status == .unauthorized)
+                #expect(
+                    try await client.call(.post, "/api/auth/login", host: store.host, json: ["email": "owner@throttleshop.test", "password": "guess guess"])
+                        .status == .unauthorized)
             }
-            let limited = try await client.call(.post, "/api/auth/login", host: store.host, json: ["email": "owner@throttleshop.test", "password": "correct horse battery"])
+            let limited = try await client.call(
+                .post, "/api/auth/login", host: store.host, json: ["email": "owner@throttleshop.test", "password": "correct horse battery"])
             #expect(limited.status == .tooManyRequests)
             #expect(limited.headers[.retryAfter] != nil)
         }
@@ -171,11 +191,17 @@ struct StaffAccessTests {
             // An invitation without a password: the setup token sets one, once.
             let invite = try await client.call(.post, "/api/staff", store: store, json: ["email": "packer@keyshop.test"])
             let setupToken = try #require(invite.json["setupToken"] as? String)
-            #expect(try await client.call(.post, "/api/auth/setup", host: store.host, json: ["token": setupToken, "password": "short"]).status == .unprocessableContent)
+            #expect(
+                try await client.call(.post, "/api/auth/setup", host: store.host, json: ["token": setupToken, "password": "short"]).status
+                    == .unprocessableContent)
             let setup = try await client.call(.post, "/api/auth/setup", host: store.host, json: ["token": setupToken, "password": "packer password"])
             #expect(setup.status == .ok)
-            #expect(try await client.call(.post, "/api/auth/setup", host: store.host, json: ["token": setupToken, "password": "packer password"]).status == .unauthorized)
-            #expect(try await client.call(.post, "/api/auth/login", host: store.host, json: ["email": "packer@keyshop.test", "password": "packer password"]).status == .ok)
+            #expect(
+                try await client.call(.post, "/api/auth/setup", host: store.host, json: ["token": setupToken, "password": "packer password"]).status
+                    == .unauthorized)
+            #expect(
+                try await client.call(.post, "/api/auth/login", host: store.host, json: ["email": "packer@keyshop.test", "password": "packer password"]).status
+                    == .ok)
 
             #expect(try await client.call(.delete, "/api/api-keys/\(id)", store: store).status == .noContent)
             #expect(try await client.call(.get, "/api/products", host: store.host, token: secret).status == .unauthorized)
@@ -186,12 +212,15 @@ struct StaffAccessTests {
     func settings(storage: TestPlatform.Storage) async throws {
         try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("Settings Shop")
-            let saved = try await client.call(.put, "/api/settings", store: store, json: ["taxRate": 7.5, "currency": "eur", "theme": ["primaryColor": "#112233", "preset": "fresh"]])
+            let saved = try await client.call(
+                .put, "/api/settings", store: store, json: ["taxRate": 7.5, "currency": "eur", "theme": ["primaryColor": "#112233", "preset": "fresh"]])
             #expect(saved.status == .ok, "\(saved.text)")
             #expect(saved.json["currency"] as? String == "EUR")
-            for (body, field) in [(#"{"taxRate": 8.255}"#, "taxRate"), (#"{"taxRate": -1}"#, "taxRate"), (#"{"currency": "XYZ"}"#, "currency"),
-                                  (#"{"shippingRate": 1.5}"#, "shippingRate"), (#"{"theme": {"primaryColor": "red"}}"#, "theme.primaryColor"),
-                                  (#"{"contactEmail": "not-mail"}"#, "contactEmail")] {
+            for (body, field) in [
+                (#"{"taxRate": 8.255}"#, "taxRate"), (#"{"taxRate": -1}"#, "taxRate"), (#"{"currency": "XYZ"}"#, "currency"),
+                (#"{"shippingRate": 1.5}"#, "shippingRate"), (#"{"theme": {"primaryColor": "red"}}"#, "theme.primaryColor"),
+                (#"{"contactEmail": "not-mail"}"#, "contactEmail"),
+            ] {
                 let response = try await client.call(.put, "/api/settings", store: store, raw: body)
                 #expect(response.status == .unprocessableContent, "\(body)")
                 #expect(response.errorFields == [field], "\(body): \(response.text)")
@@ -200,7 +229,8 @@ struct StaffAccessTests {
             #expect((product["price"] as? [String: Any])?["currency"] as? String == "EUR")
             let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
             let cart = try await client.makeCart(store, variantID: variant, quantity: 1)
-            _ = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
+            _ = try await client.call(
+                .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
             #expect(try await client.call(.put, "/api/settings", store: store, json: ["currency": "USD"]).status == .conflict)
             let read = try await client.call(.get, "/api/settings", store: store)
             #expect(read.json["taxRate"] as? Double == 7.5)

@@ -8,9 +8,11 @@ import Testing
 @Suite("Product CSV import and export")
 struct ProductCSVTests {
     func importCSV(_ client: some TestClientProtocol, _ store: StoreFixture, _ text: String) async throws -> TestResponse {
-        try await client.execute(uri: "/api/products/import", method: .post, headers: [
-            HTTPField.Name("Host")!: store.host, .authorization: "Bearer \(store.token)", .contentType: "text/csv",
-        ], body: ByteBuffer(string: text))
+        try await client.execute(
+            uri: "/api/products/import", method: .post,
+            headers: [
+                HTTPField.Name("Host")!: store.host, .authorization: "Bearer \(store.token)", .contentType: "text/csv",
+            ], body: ByteBuffer(string: text))
     }
 
     static let header = "handle,title,description,status,category,tags,options,sku,price,compare_at_price,stock,track_inventory,images\n"
@@ -29,12 +31,13 @@ struct ProductCSVTests {
         try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("CSV Shop")
             #expect(try await client.call(.post, "/api/categories", store: store, json: ["name": "Shirts"]).status == .created)
-            let text = Self.header + """
-                tee,Tee,"Soft, cotton",active,shirts,summer;cotton,Size=S,TEE-S,1500,,3,true,https://cdn.example.test/tee.jpg
-                tee,,,,,,Size=M,TEE-M,1600,1800,0,true,
-                mug,Mug,,draft,,,,MUG,900,,12,true,
+            let text =
+                Self.header + """
+                    tee,Tee,"Soft, cotton",active,shirts,summer;cotton,Size=S,TEE-S,1500,,3,true,https://cdn.example.test/tee.jpg
+                    tee,,,,,,Size=M,TEE-M,1600,1800,0,true,
+                    mug,Mug,,draft,,,,MUG,900,,12,true,
 
-                """
+                    """
             let imported = try await importCSV(client, store, text)
             #expect(imported.status == .ok, "\(imported.text)")
             #expect(imported.json["created"] as? Int == 2)
@@ -64,15 +67,16 @@ struct ProductCSVTests {
     func allOrNothing(storage: TestPlatform.Storage) async throws {
         try await TestPlatform.withPlatform(storage) { _, client in
             let store = try await client.makeStore("Strict CSV")
-            let text = Self.header + """
-                good,Good,,active,,,,G-1,100,,1,true,
-                bad-price,Bad,,active,,,,B-1,12.50,,1,true,
-                no-title,,,active,,,,N-1,100,,1,true,
-                Bad Handle,X,,active,,,,X-1,100,,1,true,
-                short,Short,,active,,,,S-1,100
-                unknown-category,Cat,,active,nowhere,,,U-1,100,,1,true,
+            let text =
+                Self.header + """
+                    good,Good,,active,,,,G-1,100,,1,true,
+                    bad-price,Bad,,active,,,,B-1,12.50,,1,true,
+                    no-title,,,active,,,,N-1,100,,1,true,
+                    Bad Handle,X,,active,,,,X-1,100,,1,true,
+                    short,Short,,active,,,,S-1,100
+                    unknown-category,Cat,,active,nowhere,,,U-1,100,,1,true,
 
-                """
+                    """
             let response = try await importCSV(client, store, text)
             #expect(response.status == .unprocessableContent)
             let fields = Set(response.errorFields)
@@ -84,7 +88,8 @@ struct ProductCSVTests {
             #expect((list.json["data"] as? [Any])?.isEmpty == true)
 
             // A category that does not exist is found in the write pass; still nothing is kept.
-            let late = try await importCSV(client, store, Self.header + "fine,Fine,,active,,,,F-1,100,,1,true,\nunknown-category,Cat,,active,nowhere,,,U-1,100,,1,true,\n")
+            let late = try await importCSV(
+                client, store, Self.header + "fine,Fine,,active,,,,F-1,100,,1,true,\nunknown-category,Cat,,active,nowhere,,,U-1,100,,1,true,\n")
             #expect(late.status == .unprocessableContent)
             #expect(late.errorFields == ["lines.3.category"])
             #expect(try await client.call(.get, "/api/products/fine", store: store).status == .notFound)

@@ -21,11 +21,15 @@ struct ProductImageTests {
         return (body, "multipart/form-data; boundary=\(boundary)")
     }
 
-    func upload(_ client: some TestClientProtocol, _ store: StoreFixture, product: String, file: [UInt8], fileName: String = "photo.png", alt: String? = nil) async throws -> TestResponse {
+    func upload(
+        _ client: some TestClientProtocol, _ store: StoreFixture, product: String, file: [UInt8], fileName: String = "photo.png", alt: String? = nil
+    ) async throws -> TestResponse {
         let (body, contentType) = multipart(file: file, fileName: fileName, alt: alt)
-        return try await client.execute(uri: "/api/products/\(product)/images", method: .post, headers: [
-            HTTPField.Name("Host")!: store.host, .authorization: "Bearer \(store.token)", .contentType: contentType,
-        ], body: body)
+        return try await client.execute(
+            uri: "/api/products/\(product)/images", method: .post,
+            headers: [
+                HTTPField.Name("Host")!: store.host, .authorization: "Bearer \(store.token)", .contentType: contentType,
+            ], body: body)
     }
 
     @Test("uploads are recognised by their bytes, stored per store, served with long cache headers", arguments: TestPlatform.storages)
@@ -67,14 +71,16 @@ struct ProductImageTests {
             let foreign = try await upload(client, other, product: product, file: Self.png)
             #expect(foreign.status == .notFound)
 
-            let external = try await client.call(.post, "/api/products/\(product)/images", store: store, json: ["url": "https://cdn.example.test/x.jpg", "alt": "Side"])
+            let external = try await client.call(
+                .post, "/api/products/\(product)/images", store: store, json: ["url": "https://cdn.example.test/x.jpg", "alt": "Side"])
             #expect(external.status == .created)
             #expect((external.json["images"] as? [Any])?.count == 3)
             let badURL = try await client.call(.post, "/api/products/\(product)/images", store: store, json: ["url": "javascript:alert(1)"])
             #expect(badURL.status == .unprocessableContent)
 
             // A PATCH that keeps the upload keeps its file; one that drops it deletes the file.
-            let kept = try await client.call(.patch, "/api/products/\(product)", store: store, json: ["images": [["url": url, "alt": "Renamed"]], "title": "Frame"])
+            let kept = try await client.call(
+                .patch, "/api/products/\(product)", store: store, json: ["images": [["url": url, "alt": "Renamed"]], "title": "Frame"])
             #expect((kept.json["images"] as? [[String: Any]])?.first?["id"] as? String == image["id"] as? String)
             #expect(try await client.execute(uri: url, method: .get, headers: .host(store.host)).status == .ok)
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == 1)
@@ -87,7 +93,8 @@ struct ProductImageTests {
             let second = try await upload(client, store, product: product, file: Self.png)
             let secondURL = try #require((second.json["images"] as? [[String: Any]])?.last?["url"] as? String)
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == 1)
-            let replaced = try await client.call(.put, "/api/products/\(product)", store: store, json: ["title": "Frame", "price": 100, "images": [["url": "https://cdn.example.test/x.jpg"]]])
+            let replaced = try await client.call(
+                .put, "/api/products/\(product)", store: store, json: ["title": "Frame", "price": 100, "images": [["url": "https://cdn.example.test/x.jpg"]]])
             #expect(replaced.status == .ok)
             #expect(try await client.execute(uri: secondURL, method: .get, headers: .host(store.host)).status == .notFound)
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)

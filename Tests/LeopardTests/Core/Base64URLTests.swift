@@ -1,6 +1,7 @@
 import Foundation
-@testable import LeopardCore
 import Testing
+
+@testable import LeopardCore
 
 @Suite("Base64URL and secure tokens")
 struct Base64URLTests {

@@ -1,9 +1,10 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-@testable import LeopardOperations
 import LeopardServer
 import Testing
+
+@testable import LeopardOperations
 
 /// There is no container engine here, so the deploy files are checked against the code: the
 /// variables they set are ones `leopard` reads, their ports are the server's, their health
@@ -72,7 +73,8 @@ struct DeployFilesTests {
         #expect(try Self.matches(#"containerPort: (\d+)"#, in: knative) == [port])
         #expect(try Self.matches(#"args: \["serve", "--tenant", "(ten_\w+)"\]"#, in: knative).count == 1, "a dedicated instance: serve --tenant ID")
         #expect(try Self.matches(#"autoscaling\.knative\.dev/min-scale: "(\d+)""#, in: knative) == ["0"], "scales to zero")
-        #expect(try Self.matches(#"path: (/\S+)"#, in: knative) == ["/healthz"], "its readiness is the open health check (every other path needs the signature)")
+        #expect(
+            try Self.matches(#"path: (/\S+)"#, in: knative) == ["/healthz"], "its readiness is the open health check (every other path needs the signature)")
         #expect(knative.contains("LEOPARD_DEDICATED_UPSTREAM=http://leopard-store-{slug}."), "says how the shared instances reach it")
 
         let caddy = try Self.read("deploy/Caddyfile")

@@ -5,12 +5,14 @@ import Hummingbird
 import HummingbirdTesting
 import LeopardPlatform
 import LeopardStorage
-@testable import LeopardOperations
-@testable import LeopardServer
 import NIOCore
 import Testing
+
+@testable import LeopardOperations
+@testable import LeopardServer
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A store marked dedicated is served by its own `leopard serve --tenant ID` process, started on
@@ -28,8 +30,9 @@ struct DedicatedInstanceTests {
     }
 
     func dedicate(_ client: some TestClientProtocol, _ store: StoreFixture, _ value: Bool) async throws {
-        let response = try await client.execute(uri: "/api/tenants/\(store.id)", method: .patch, headers: .json(extra: [.authorization: "Bearer \(TestPlatform.operatorToken)"]),
-                                                body: ByteBuffer(string: "{\"dedicated\": \(value)}"))
+        let response = try await client.execute(
+            uri: "/api/tenants/\(store.id)", method: .patch, headers: .json(extra: [.authorization: "Bearer \(TestPlatform.operatorToken)"]),
+            body: ByteBuffer(string: "{\"dedicated\": \(value)}"))
         try #require(response.status == .ok, "\(response.text)")
         #expect(response.json["dedicated"] as? Bool == value)
     }
@@ -122,23 +125,46 @@ struct DedicatedInstanceTests {
             #expect(try await direct("/api/store", host: store.host, signed: "t=9223372036854775807,v1=00") == 403)
             #expect(try await direct("/healthz", host: "localhost", signed: nil) == 200)
             // Behind a gateway that routes by Host: the store's host in X-Forwarded-Host, signed.
-            #expect(try await direct("/api/store", host: "gateway.internal", signed: signature.sign(tenantID: store.id, method: "GET", host: store.host, path: "/api/store"),
-                                     forwardedHost: store.host) == 200)
-            #expect(try await direct("/api/store", host: "gateway.internal", signed: signature.sign(tenantID: store.id, method: "GET", host: "gateway.internal", path: "/api/store"),
-                                     forwardedHost: store.host) == 403, "the signature covers the forwarded host")
+            #expect(
+                try await direct(
+                    "/api/store", host: "gateway.internal", signed: signature.sign(tenantID: store.id, method: "GET", host: store.host, path: "/api/store"),
+                    forwardedHost: store.host) == 200)
+            #expect(
+                try await direct(
+                    "/api/store", host: "gateway.internal",
+                    signed: signature.sign(tenantID: store.id, method: "GET", host: "gateway.internal", path: "/api/store"),
+                    forwardedHost: store.host) == 403, "the signature covers the forwarded host")
             // Signed for another path, another host, another store, or long ago: refused.
-            #expect(try await direct("/api/store", host: store.host, signed: signature.sign(tenantID: store.id, method: "GET", host: store.host, path: "/api/orders")) == 403)
-            #expect(try await direct("/api/store", host: store.host, signed: signature.sign(tenantID: store.id, method: "GET", host: other.host, path: "/api/store")) == 403)
-            #expect(try await direct("/api/store", host: store.host, signed: signature.sign(tenantID: other.id, method: "GET", host: store.host, path: "/api/store")) == 403)
+            #expect(
+                try await direct(
+                    "/api/store", host: store.host, signed: signature.sign(tenantID: store.id, method: "GET", host: store.host, path: "/api/orders")) == 403)
+            #expect(
+                try await direct(
+                    "/api/store", host: store.host, signed: signature.sign(tenantID: store.id, method: "GET", host: other.host, path: "/api/store")) == 403)
+            #expect(
+                try await direct(
+                    "/api/store", host: store.host, signed: signature.sign(tenantID: other.id, method: "GET", host: store.host, path: "/api/store")) == 403)
             let old = Int(Date().timeIntervalSince1970) - 600
-            #expect(try await direct("/api/store", host: store.host, signed: signature.sign(tenantID: store.id, method: "GET", host: store.host, path: "/api/store", time: old)) == 403)
+            #expect(
+                try await direct(
+                    "/api/store", host: store.host, signed: signature.sign(tenantID: store.id, method: "GET", host: store.host, path: "/api/store", time: old))
+                    == 403)
             // A signature made with another platform key: refused.
             let foreign = ProxySignature(key: .init(size: .bits256))
-            #expect(try await direct("/api/store", host: store.host, signed: foreign.sign(tenantID: store.id, method: "GET", host: store.host, path: "/api/store")) == 403)
+            #expect(
+                try await direct("/api/store", host: store.host, signed: foreign.sign(tenantID: store.id, method: "GET", host: store.host, path: "/api/store"))
+                    == 403)
             // Correctly signed: answered. Signed for its own id but another store's host: that store is not served here.
-            #expect(try await direct("/api/store", host: store.host, signed: signature.sign(tenantID: store.id, method: "GET", host: store.host, path: "/api/store")) == 200)
-            #expect(try await direct("/api/store", host: other.host, signed: signature.sign(tenantID: store.id, method: "GET", host: other.host, path: "/api/store")) == 404)
-            #expect(try await direct("/api/tenants", host: "localhost", signed: signature.sign(tenantID: store.id, method: "GET", host: "localhost", path: "/api/tenants")) == 404)
+            #expect(
+                try await direct(
+                    "/api/store", host: store.host, signed: signature.sign(tenantID: store.id, method: "GET", host: store.host, path: "/api/store")) == 200)
+            #expect(
+                try await direct(
+                    "/api/store", host: other.host, signed: signature.sign(tenantID: store.id, method: "GET", host: other.host, path: "/api/store")) == 404)
+            #expect(
+                try await direct(
+                    "/api/tenants", host: "localhost", signed: signature.sign(tenantID: store.id, method: "GET", host: "localhost", path: "/api/tenants"))
+                    == 404)
         }
     }
 
@@ -172,19 +198,23 @@ struct DedicatedInstanceTests {
             let missing = try await client.execute(uri: "/api/tenants/\(store.id)", method: .patch, headers: .json(extra: auth), body: ByteBuffer(string: "{}"))
             #expect(missing.status == .unprocessableContent)
             #expect(missing.errorFields == ["dedicated"])
-            let wrongType = try await client.execute(uri: "/api/tenants/\(store.id)", method: .patch, headers: .json(extra: auth), body: ByteBuffer(string: "{\"dedicated\": \"yes\"}"))
+            let wrongType = try await client.execute(
+                uri: "/api/tenants/\(store.id)", method: .patch, headers: .json(extra: auth), body: ByteBuffer(string: "{\"dedicated\": \"yes\"}"))
             #expect(wrongType.status.code / 100 == 4)
-            let anonymous = try await client.execute(uri: "/api/tenants/\(store.id)", method: .patch, headers: .json(), body: ByteBuffer(string: "{\"dedicated\": true}"))
+            let anonymous = try await client.execute(
+                uri: "/api/tenants/\(store.id)", method: .patch, headers: .json(), body: ByteBuffer(string: "{\"dedicated\": true}"))
             #expect(anonymous.status == .unauthorized)
-            let unknown = try await client.execute(uri: "/api/tenants/ten_unknown", method: .patch, headers: .json(extra: auth), body: ByteBuffer(string: "{\"dedicated\": true}"))
+            let unknown = try await client.execute(
+                uri: "/api/tenants/ten_unknown", method: .patch, headers: .json(extra: auth), body: ByteBuffer(string: "{\"dedicated\": true}"))
             #expect(unknown.status == .notFound)
         }
     }
 
     @Test("the upstream URL names the store by slug or id")
     func upstreamTemplate() {
-        let tenant = Tenant(id: "ten_1", slug: "acme", storeName: "Acme", ownerEmail: "o@acme.test", status: .active,
-                            database: .init(kind: .sqlite, name: "x"), createdAt: Date(), updatedAt: Date(), dedicated: true)
+        let tenant = Tenant(
+            id: "ten_1", slug: "acme", storeName: "Acme", ownerEmail: "o@acme.test", status: .active,
+            database: .init(kind: .sqlite, name: "x"), createdAt: Date(), updatedAt: Date(), dedicated: true)
         #expect(DedicatedInstances.upstreamURL("http://leopard-store-{slug}.dedicated.svc", tenant: tenant) == "http://leopard-store-acme.dedicated.svc")
         #expect(DedicatedInstances.upstreamURL("https://{id}.run.example", tenant: tenant) == "https://ten_1.run.example")
     }
@@ -208,7 +238,9 @@ struct DedicatedInstanceTests {
                 #expect(answer.json["from"] as? String == "upstream")
                 #expect(await platform.services.dedicatedInstances.starts == 0)
                 let (authority, headers) = try #require(await seen.all.first)
-                #expect(authority == "127.0.0.1:\(port)" || headers[HTTPField.Name("Host")!] == "127.0.0.1:\(port)", "the gateway routes by the upstream's own host")
+                #expect(
+                    authority == "127.0.0.1:\(port)" || headers[HTTPField.Name("Host")!] == "127.0.0.1:\(port)", "the gateway routes by the upstream's own host"
+                )
                 #expect(headers[HTTPField.Name("X-Forwarded-Host")!] == store.host, "the store's host travels in X-Forwarded-Host")
                 let signed = headers[HTTPField.Name("X-Leopard-Proxy")!]
                 #expect(platform.services.proxySignature.verify(signed, tenantID: store.id, method: "GET", host: store.host, path: "/api/store"))

@@ -3,12 +3,13 @@ import HTTPTypes
 import HummingbirdTesting
 import LeopardCommerce
 import LeopardPlatform
-@testable import LeopardOperations
-@testable import LeopardServer
 import LeopardStorage
 import Logging
 import SQLKit
 import Testing
+
+@testable import LeopardOperations
+@testable import LeopardServer
 
 /// Two `leopard serve` instances on one platform database (and the same store databases), as
 /// behind a load balancer: the second is a second `LeopardServices` on the first's data
@@ -16,8 +17,10 @@ import Testing
 @Suite("Several instances on one platform database")
 struct SeveralInstancesTests {
     /// Runs `body` with both instances' clients; the second shares the first's data.
-    func withTwoInstances(_ storage: TestPlatform.Storage, configure: (inout ServerConfiguration) -> Void = { _ in },
-                          _ body: @Sendable (TestPlatform, any TestClientProtocol, TestPlatform, any TestClientProtocol) async throws -> Void) async throws {
+    func withTwoInstances(
+        _ storage: TestPlatform.Storage, configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ body: @Sendable (TestPlatform, any TestClientProtocol, TestPlatform, any TestClientProtocol) async throws -> Void
+    ) async throws {
         try await TestPlatform.withPlatform(storage, configure: configure) { first, firstClient in
             var logger = Logger(label: "leopard.test.second")
             logger.logLevel = .warning
@@ -51,8 +54,9 @@ struct SeveralInstancesTests {
         }
     }
 
-    @Test("a store suspended through one instance is refused by the other within a second, and served again once activated",
-          arguments: TestPlatform.storages)
+    @Test(
+        "a store suspended through one instance is refused by the other within a second, and served again once activated",
+        arguments: TestPlatform.storages)
     func suspendReachesTheOtherInstance(storage: TestPlatform.Storage) async throws {
         try await withTwoInstances(storage) { first, firstClient, second, secondClient in
             let store = try await firstClient.makeStore("Twin Shop")
@@ -78,8 +82,9 @@ struct SeveralInstancesTests {
     @Test("waiting for a change feed that has stopped returns at once instead of waiting forever", .timeLimit(.minutes(1)))
     func stoppedFeedDoesNotHoldWaiters() async throws {
         try await TestPlatform.withPlatform(.sqlite) { platform, _ in
-            let feed = TenantChangeFeed(platform: platform.services.platformDatabase, server: nil, directory: platform.services.directory,
-                                        logger: Logger(label: "leopard.test.feed"))
+            let feed = TenantChangeFeed(
+                platform: platform.services.platformDatabase, server: nil, directory: platform.services.directory,
+                logger: Logger(label: "leopard.test.feed"))
             // Stopped (shutdown) before it ever listened.
             let running = Task {
                 while !Task.isCancelled { await Task.yield() }
@@ -106,8 +111,9 @@ struct SeveralInstancesTests {
         }
     }
 
-    @Test("1,000 queued webhook deliveries are sent exactly once by two instances' workers running at the same time",
-          .timeLimit(.minutes(3)), arguments: TestPlatform.storages)
+    @Test(
+        "1,000 queued webhook deliveries are sent exactly once by two instances' workers running at the same time",
+        .timeLimit(.minutes(3)), arguments: TestPlatform.storages)
     func outboxDeliveredOnceByTwoWorkers(storage: TestPlatform.Storage) async throws {
         let receiver = WebhookReceiver()
         try await receiver.serve { url in
@@ -145,10 +151,17 @@ struct SeveralInstancesTests {
         }
     }
 
-    @Test("rate limits count across instances: signups and failed sign-ins through either add up; keys are stored as digests",
-          arguments: TestPlatform.storages)
+    @Test(
+        "rate limits count across instances: signups and failed sign-ins through either add up; keys are stored as digests",
+        arguments: TestPlatform.storages)
     func rateLimitsAreShared(storage: TestPlatform.Storage) async throws {
-        try await withTwoInstances(storage, configure: { $0.signupRateLimit = 2; $0.loginFailureLimit = 3 }) { first, firstClient, second, secondClient in
+        try await withTwoInstances(
+            storage,
+            configure: {
+                $0.signupRateLimit = 2
+                $0.loginFailureLimit = 3
+            }
+        ) { first, firstClient, second, secondClient in
             #expect(try await firstClient.signup(storeName: "Limit One").status == .created)
             #expect(try await secondClient.signup(storeName: "Limit Two").status == .created)
             let third = try await firstClient.signup(storeName: "Limit Three")
@@ -161,7 +174,8 @@ struct SeveralInstancesTests {
             #expect(try await firstClient.call(.post, "/api/auth/login", host: host, json: wrong).status == .unauthorized)
             #expect(try await secondClient.call(.post, "/api/auth/login", host: host, json: wrong).status == .unauthorized)
             #expect(try await firstClient.call(.post, "/api/auth/login", host: host, json: wrong).status == .unauthorized)
-            let locked = try await secondClient.call(.post, "/api/auth/login", host: host, json: ["email": "owner@example.test", "password": "correct horse battery"])
+            let locked = try await secondClient.call(
+                .post, "/api/auth/login", host: host, json: ["email": "owner@example.test", "password": "correct horse battery"])
             #expect(locked.status == .tooManyRequests, "three failures through two instances lock the account on both")
 
             let stored = try await first.services.platformDatabase.read { sql in
@@ -172,8 +186,9 @@ struct SeveralInstancesTests {
         }
     }
 
-    @Test("a staff session made through one instance works on the other, and a sign-out through either ends it on both",
-          arguments: TestPlatform.storages)
+    @Test(
+        "a staff session made through one instance works on the other, and a sign-out through either ends it on both",
+        arguments: TestPlatform.storages)
     func sessionsAreShared(storage: TestPlatform.Storage) async throws {
         try await withTwoInstances(storage) { _, firstClient, _, secondClient in
             let store = try await firstClient.makeStore("Session Twin Shop")
@@ -183,15 +198,18 @@ struct SeveralInstancesTests {
         }
     }
 
-    @Test("a scheduled backup run due on two instances at once backs up each store once, the work shared through the job queue",
-          arguments: TestPlatform.storages)
+    @Test(
+        "a scheduled backup run due on two instances at once backs up each store once, the work shared through the job queue",
+        arguments: TestPlatform.storages)
     func scheduledBackupsRunOnce(storage: TestPlatform.Storage) async throws {
         try await withTwoInstances(storage) { first, firstClient, second, _ in
             var stores: [StoreFixture] = []
             for index in 0..<6 { stores.append(try await firstClient.makeStore("Backup Twin \(index)")) }
             let folder = first.directory.url.appendingPathComponent("scheduled-backups")
             func schedule(_ platform: TestPlatform) -> BackupScheduleService {
-                BackupScheduleService(backups: StoreBackups(services: platform.services.platform), directory: folder, interval: .seconds(3600), keep: 3, logger: platform.services.logger)
+                BackupScheduleService(
+                    backups: StoreBackups(services: platform.services.platform), directory: folder, interval: .seconds(3600), keep: 3,
+                    logger: platform.services.logger)
             }
             let now = Date()
             async let one = schedule(first).runOnce(now: now)
@@ -215,8 +233,9 @@ struct SeveralInstancesTests {
         }
     }
 
-    @Test("a job whose instance died is taken up by another once its lease ends, and given up after three tries",
-          arguments: TestPlatform.storages)
+    @Test(
+        "a job whose instance died is taken up by another once its lease ends, and given up after three tries",
+        arguments: TestPlatform.storages)
     func abandonedJobsAreTakenOver(storage: TestPlatform.Storage) async throws {
         try await withTwoInstances(storage) { first, _, second, _ in
             let now = Date()

@@ -1,13 +1,14 @@
 import Foundation
 import HTTPTypes
-import Logging
 import HummingbirdTesting
 import LeopardCore
 import LeopardPlatform
+import LeopardStorage
+import Logging
+import Testing
+
 @testable import LeopardOperations
 @testable import LeopardServer
-import LeopardStorage
-import Testing
 
 /// A store with a product, an image, a paid order and its customer.
 func stockedStore(_ client: any TestClientProtocol, _ name: String) async throws -> StoreFixture {
@@ -15,7 +16,8 @@ func stockedStore(_ client: any TestClientProtocol, _ name: String) async throws
     let product = try ProductRef(try await client.makeProduct(store, title: "Cup", price: 1500, stock: 9))
     try await client.uploadImage(store, productID: product.id)
     let cart = try await client.makeCart(store, variantID: product.variant, quantity: 2)
-    let order = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
+    let order = try await client.call(
+        .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
     let orderID = try #require(order.json["id"] as? String)
     #expect(try await client.call(.post, "/api/orders/\(orderID)/mark-paid", store: store).status == .ok)
     return store
@@ -52,7 +54,9 @@ extension TestPlatform {
 
 @Suite("Backups and restore")
 struct BackupTests {
-    @Test("Backup, change, restore over the store: the export is byte for byte what it was, images too; the old database is gone", arguments: TestPlatform.storages)
+    @Test(
+        "Backup, change, restore over the store: the export is byte for byte what it was, images too; the old database is gone",
+        arguments: TestPlatform.storages)
     func roundTrip(storage: TestPlatform.Storage) async throws {
         try await TestPlatform.withPlatform(storage) { platform, client in
             let store = try await stockedStore(client, "Round Trip")
@@ -100,7 +104,10 @@ struct BackupTests {
                 throw error
             }
             await cli.shutdown()
-            guard case .replaced(let restored) = outcome else { Issue.record("expected a replace, got \(outcome)"); return }
+            guard case .replaced(let restored) = outcome else {
+                Issue.record("expected a replace, got \(outcome)")
+                return
+            }
             #expect(restored.status == .suspended)
             #expect(restored.database != old)
             #expect(try await platform.services.databases.provider.exists(old) == false)
@@ -155,7 +162,10 @@ struct BackupTests {
                 try FileManager.default.removeItem(at: squatter)
             }
             let back = try await restore.restore(tenantID: store.id, from: file)
-            guard case .recreated(let tenant) = back else { Issue.record("expected a recreate, got \(back)"); return }
+            guard case .recreated(let tenant) = back else {
+                Issue.record("expected a recreate, got \(back)")
+                return
+            }
             #expect(tenant.slug == store.slug)
             #expect(tenant.status == .active)
             #expect(try await platform.export(store.id) == before)
@@ -226,7 +236,9 @@ struct BackupTests {
             let first = try await client.makeStore("Sched One")
             let second = try await client.makeStore("Sched Two")
             let folder = platform.backupFolder
-            let service = BackupScheduleService(backups: StoreBackups(services: platform.services.platform), directory: folder, interval: .seconds(3600), keep: 2, logger: platform.services.logger)
+            let service = BackupScheduleService(
+                backups: StoreBackups(services: platform.services.platform), directory: folder, interval: .seconds(3600), keep: 2,
+                logger: platform.services.logger)
             #expect(try await service.firstWait(now: Date()) == .zero)
             let start = Date()
             for run in -2...0 {
@@ -273,7 +285,8 @@ struct TarArchiveTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let root = directory.url.path
-        let a = root + "/a.bin", b = root + "/b.bin"
+        let a = root + "/a.bin"
+        let b = root + "/b.bin"
         try Data((0..<1500).map { UInt8($0 % 251) }).write(to: URL(fileURLWithPath: a))
         try Data().write(to: URL(fileURLWithPath: b))
         let archive = root + "/x.tar"

@@ -3,18 +3,20 @@ import HTTPTypes
 import HummingbirdTesting
 import LeopardCore
 import LeopardPlatform
-@testable import LeopardOperations
-@testable import LeopardServer
 import NIOCore
 import Testing
+
+@testable import LeopardOperations
+@testable import LeopardServer
 
 @Suite("Custom domains")
 struct CustomDomainTests {
     static let host = HTTPField.Name("Host")!
 
     func add(_ client: any TestClientProtocol, _ tenant: String, _ hostname: Any) async throws -> TestResponse {
-        try await client.execute(uri: "/api/tenants/\(tenant)/domains", method: .post, headers: .json(extra: [.authorization: "Bearer \(TestPlatform.operatorToken)"]),
-                                 body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: ["hostname": hostname])))
+        try await client.execute(
+            uri: "/api/tenants/\(tenant)/domains", method: .post, headers: .json(extra: [.authorization: "Bearer \(TestPlatform.operatorToken)"]),
+            body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: ["hostname": hostname])))
     }
 
     @Test("Bad hostnames get 422 naming the field; another store's domain 409; operator token required")
@@ -22,9 +24,11 @@ struct CustomDomainTests {
         try await TestPlatform.withPlatform(.sqlite) { platform, client in
             let store = try await client.makeStore("Domain Rules")
             let other = try await client.makeStore("Domain Rival")
-            for bad in ["", "not a host", "1.2.3.4", "[::1]", "::1", "localhost", "shop.localhost", platform.services.configuration.baseDomain,
-                        "café.example.com", "-bad.example.com", "a..b.com", "com", String(repeating: "a", count: 64) + ".com",
-                        String(repeating: "abcdefghi.", count: 26) + "com"] {
+            for bad in [
+                "", "not a host", "1.2.3.4", "[::1]", "::1", "localhost", "shop.localhost", platform.services.configuration.baseDomain,
+                "café.example.com", "-bad.example.com", "a..b.com", "com", String(repeating: "a", count: 64) + ".com",
+                String(repeating: "abcdefghi.", count: 26) + "com",
+            ] {
                 let response = try await add(client, store.id, bad)
                 #expect(response.status == .unprocessableContent, "\(bad): \(response.status)")
                 #expect(((response.json["errors"] as? [[String: Any]])?.first?["field"] as? String) == "hostname", "\(bad)")
@@ -43,20 +47,26 @@ struct CustomDomainTests {
             #expect(again.status == .ok)
             #expect((again.json["verification"] as? [String: Any])?["value"] as? String == verification["value"] as? String)
             #expect(try await add(client, other.id, "shop.example.test").status == .conflict)
-            #expect(try await client.execute(uri: "/api/tenants/\(store.id)/domains", method: .post, headers: .json(),
-                                             body: ByteBuffer(string: #"{"hostname":"x.example.test"}"#)).status == .unauthorized)
+            #expect(
+                try await client.execute(
+                    uri: "/api/tenants/\(store.id)/domains", method: .post, headers: .json(),
+                    body: ByteBuffer(string: #"{"hostname":"x.example.test"}"#)
+                ).status == .unauthorized)
             #expect(try await add(client, "ten_01aaaaaaaaaaaaaaaaaaaaaaaa", "y.example.test").status == .notFound)
             let listed = try await client.execute(uri: "/api/tenants/\(store.id)/domains", method: .get, headers: .operatorAuth)
             #expect((listed.json["data"] as? [[String: Any]])?.count == 1)
             // Only the holder can remove or verify it.
-            #expect(try await client.execute(uri: "/api/tenants/\(other.id)/domains/shop.example.test", method: .delete, headers: .operatorAuth).status == .notFound)
+            #expect(
+                try await client.execute(uri: "/api/tenants/\(other.id)/domains/shop.example.test", method: .delete, headers: .operatorAuth).status == .notFound
+            )
             #expect(try await client.execute(uri: "/internal/tls/ask", method: .get, headers: [:]).status == .unprocessableContent)
             #expect(try await client.execute(uri: "/internal/tls/ask?domain=shop.example.test", method: .get, headers: [:]).status == .notFound)
         }
     }
 
-    @Test("TXT check through dnsmasq: pending until the record holds the value; then the domain serves the store, the ask endpoint says yes; removal and purge undo it",
-          .enabled(if: Dnsmasq.isAvailable, Comment(rawValue: Dnsmasq.skipReason)))
+    @Test(
+        "TXT check through dnsmasq: pending until the record holds the value; then the domain serves the store, the ask endpoint says yes; removal and purge undo it",
+        .enabled(if: Dnsmasq.isAvailable, Comment(rawValue: Dnsmasq.skipReason)))
     func verifiedDomainServesStore() async throws {
         let port = try FreePort.udp()
         try await TestPlatform.withPlatform(.sqlite, configure: { $0.dnsServer = "127.0.0.1:\(port)" }) { platform, client in
@@ -99,7 +109,8 @@ struct CustomDomainTests {
             #expect(try await client.execute(uri: "/internal/tls/ask?domain=\(store.slug).localhost", method: .get, headers: [:]).status == .notFound)
             // A store's staff token does not work on another store's custom domain.
             let rival = try await client.makeStore("Custom Rival")
-            let crossed = try await client.execute(uri: "/api/orders", method: .get, headers: [Self.host: "shop.example.test", .authorization: "Bearer \(rival.token)"])
+            let crossed = try await client.execute(
+                uri: "/api/orders", method: .get, headers: [Self.host: "shop.example.test", .authorization: "Bearer \(rival.token)"])
             #expect(crossed.status == .unauthorized)
 
             // Suspended: 503 on the custom domain too, at once.
@@ -108,7 +119,9 @@ struct CustomDomainTests {
             #expect(try await client.execute(uri: "/api/tenants/\(store.id)/activate", method: .post, headers: .operatorAuth).status == .ok)
 
             // Removed: no longer served, no certificate.
-            #expect(try await client.execute(uri: "/api/tenants/\(store.id)/domains/shop.example.test", method: .delete, headers: .operatorAuth).status == .noContent)
+            #expect(
+                try await client.execute(uri: "/api/tenants/\(store.id)/domains/shop.example.test", method: .delete, headers: .operatorAuth).status
+                    == .noContent)
             #expect(try await client.execute(uri: "/api/store", method: .get, headers: [Self.host: "shop.example.test"]).status == .notFound)
             #expect(try await client.execute(uri: "/internal/tls/ask?domain=shop.example.test", method: .get, headers: [:]).status == .notFound)
 

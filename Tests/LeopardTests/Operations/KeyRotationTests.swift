@@ -3,11 +3,12 @@ import Foundation
 import HummingbirdTesting
 import LeopardPayments
 import LeopardPlatform
+import SQLKit
+import Testing
+
 @testable import LeopardOperations
 @testable import LeopardServer
 @testable import LeopardStorage
-import SQLKit
-import Testing
 
 @Suite("Key rotation")
 struct KeyRotationTests {
@@ -15,7 +16,9 @@ struct KeyRotationTests {
     func sealedValues(_ platform: TestPlatform, _ tenantID: String) async throws -> [String] {
         let services = platform.services
         var values = try await services.platformDatabase.read { sql in
-            try await sql.raw("SELECT database_secret FROM tenants WHERE database_secret IS NOT NULL").all().map { try $0.decode(column: "database_secret", as: String.self) }
+            try await sql.raw("SELECT database_secret FROM tenants WHERE database_secret IS NOT NULL").all().map {
+                try $0.decode(column: "database_secret", as: String.self)
+            }
                 + sql.raw("SELECT sealed_url FROM pods").all().map { try $0.decode(column: "sealed_url", as: String.self) }
         }
         let tenant = try #require(try await services.registry.find(id: tenantID))
@@ -23,22 +26,31 @@ struct KeyRotationTests {
             try await database.read { sql in
                 let keys = try await sql.raw("SELECT secret_key_sealed, webhook_secret_sealed FROM provider_credentials").all()
                     .flatMap { [try $0.decode(column: "secret_key_sealed", as: String.self), try $0.decode(column: "webhook_secret_sealed", as: String.self)] }
-                let hooks = try await sql.raw("SELECT secret_sealed FROM webhook_endpoints").all().map { try $0.decode(column: "secret_sealed", as: String.self) }
+                let hooks = try await sql.raw("SELECT secret_sealed FROM webhook_endpoints").all().map {
+                    try $0.decode(column: "secret_sealed", as: String.self)
+                }
                 return keys + hooks
             }
         }
         return values
     }
 
-    @Test("leopard keys rotate: a new key first in the file, every secret re-sealed (store passwords, Stripe keys, webhook secrets), the old key removed; the store works and the old key opens nothing", arguments: TestPlatform.storages)
+    @Test(
+        "leopard keys rotate: a new key first in the file, every secret re-sealed (store passwords, Stripe keys, webhook secrets), the old key removed; the store works and the old key opens nothing",
+        arguments: TestPlatform.storages)
     func rotate(storage: TestPlatform.Storage) async throws {
         let first = try await TestPlatform.start(storage)
         let store: StoreFixture
         do {
             store = try await first.withClient { client in
                 let store = try await client.makeStore("Key Shop")
-                #expect(try await client.call(.put, "/api/payment-providers/stripe", store: store, json: ["secretKey": "sk_test_51RotateMe", "webhookSecret": "whsec_RotateMe123"]).status == .ok)
-                #expect(try await client.call(.post, "/api/webhooks", store: store, json: ["url": "https://hooks.example.com/x", "events": ["order.created"]]).status == .created)
+                #expect(
+                    try await client.call(
+                        .put, "/api/payment-providers/stripe", store: store, json: ["secretKey": "sk_test_51RotateMe", "webhookSecret": "whsec_RotateMe123"]
+                    ).status == .ok)
+                #expect(
+                    try await client.call(.post, "/api/webhooks", store: store, json: ["url": "https://hooks.example.com/x", "events": ["order.created"]])
+                        .status == .created)
                 return store
             }
             // A pod's URL is sealed too (recorded directly: the server is not needed for this).

@@ -1,8 +1,9 @@
 import Foundation
 import HummingbirdTesting
+import Testing
+
 @testable import LeopardOperations
 @testable import LeopardServer
-import Testing
 
 @Suite("Operator token")
 struct OperatorTokenTests {

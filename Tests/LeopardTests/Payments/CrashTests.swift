@@ -1,12 +1,13 @@
 import AsyncHTTPClient
 import Foundation
-@testable import LeopardOperations
-@testable import LeopardServer
 import Logging
 import NIOCore
 import NIOHTTP1
 import SQLKit
 import Testing
+
+@testable import LeopardOperations
+@testable import LeopardServer
 
 /// A real `leopard serve` killed with SIGKILL in the middle of a burst of checkouts and
 /// payments, then started again: every acknowledged write is there, no order lacks its stock
@@ -17,7 +18,10 @@ struct CrashTests {
     static let operatorToken = "crash-operator-token"
     static var card: [String: Any] { ["card": ["number": "4242424242424242", "expMonth": 12, "expYear": 2040, "cvc": "123"]] }
     static var checkout: [String: Any] {
-        ["email": "shopper@crash.test", "shippingAddress": ["name": "Ada", "line1": "1 Main St", "city": "Springfield", "postalCode": "12345", "country": "US"]]
+        [
+            "email": "shopper@crash.test",
+            "shippingAddress": ["name": "Ada", "line1": "1 Main St", "city": "Springfield", "postalCode": "12345", "country": "US"],
+        ]
     }
 
     /// A JSON call on the platform address, to a store through `X-Tenant-ID`.
@@ -26,7 +30,9 @@ struct CrashTests {
         let tenant: String?
         let token: String?
 
-        func call(_ method: HTTPMethod, _ path: String, json: [String: Any]? = nil, headers: [String: String] = [:]) async throws -> (status: Int, json: [String: Any]) {
+        func call(
+            _ method: HTTPMethod, _ path: String, json: [String: Any]? = nil, headers: [String: String] = [:]
+        ) async throws -> (status: Int, json: [String: Any]) {
             var request = HTTPClientRequest(url: base + path)
             request.method = method
             if let tenant { request.headers.add(name: "X-Tenant-ID", value: tenant) }
@@ -66,8 +72,10 @@ struct CrashTests {
         }
     }
 
-    @Test("no order without its stock movement, no payment twice, no event lost", .enabled(if: ServerProcess.executable != nil, "needs the leopard executable built beside the tests"),
-          arguments: TestPlatform.storages)
+    @Test(
+        "no order without its stock movement, no payment twice, no event lost",
+        .enabled(if: ServerProcess.executable != nil, "needs the leopard executable built beside the tests"),
+        arguments: TestPlatform.storages)
     func killMidBurst(storage: TestPlatform.Storage) async throws {
         if storage == .postgres { await PostgresPlatformSlots.shared.acquire() }
         let directory = try TemporaryDirectory("leopard-crash")
@@ -89,10 +97,12 @@ struct CrashTests {
         try await receiver.serve { hookURL in
             let server = try await ServerProcess.start(dataDirectory: directory.url, databaseURL: databaseURL, environment: environment)
             let platform = Caller(base: "http://127.0.0.1:\(server.port)", tenant: nil, token: nil)
-            let signup = try await platform.call(.POST, "/api/tenants", json: ["storeName": "Crash Shop", "ownerEmail": "owner@crash.test", "ownerPassword": "correct horse battery"])
+            let signup = try await platform.call(
+                .POST, "/api/tenants", json: ["storeName": "Crash Shop", "ownerEmail": "owner@crash.test", "ownerPassword": "correct horse battery"])
             try #require(signup.status == 201, "\(signup.json)")
             let tenant = try #require(signup.json["id"] as? String)
-            let login = try await Caller(base: platform.base, tenant: tenant, token: nil).call(.POST, "/api/auth/login", json: ["email": "owner@crash.test", "password": "correct horse battery"])
+            let login = try await Caller(base: platform.base, tenant: tenant, token: nil).call(
+                .POST, "/api/auth/login", json: ["email": "owner@crash.test", "password": "correct horse battery"])
             let staff = Caller(base: platform.base, tenant: tenant, token: try #require(login.json["token"] as? String))
             #expect(try await staff.call(.POST, "/api/webhooks", json: ["url": hookURL, "events": ["order.created", "order.paid"]]).status == 201)
             var variants: [String] = []
@@ -114,10 +124,13 @@ struct CrashTests {
                         do {
                             let cart = try await shopper.call(.POST, "/api/carts", json: ["items": [["variantId": variant, "quantity": 1 + index % 3]]])
                             guard cart.status == 201, let cartID = cart.json["id"] as? String, let secret = cart.json["secret"] as? String else { return }
-                            let order = try await shopper.call(.POST, "/api/carts/\(cartID)/checkout", json: Self.checkout, headers: ["X-Cart-Secret": secret, "Idempotency-Key": "checkout-\(index)"])
+                            let order = try await shopper.call(
+                                .POST, "/api/carts/\(cartID)/checkout", json: Self.checkout,
+                                headers: ["X-Cart-Secret": secret, "Idempotency-Key": "checkout-\(index)"])
                             guard order.status == 201, let orderID = order.json["id"] as? String else { return }
                             await burst.ordered(orderID)
-                            let payment = try await shopper.call(.POST, "/api/orders/\(orderID)/pay", json: Self.card, headers: ["X-Cart-Secret": secret, "Idempotency-Key": "pay-\(index)"])
+                            let payment = try await shopper.call(
+                                .POST, "/api/orders/\(orderID)/pay", json: Self.card, headers: ["X-Cart-Secret": secret, "Idempotency-Key": "pay-\(index)"])
                             guard payment.status == 201, let paymentID = payment.json["id"] as? String else { return }
                             await burst.paid(paymentID)
                         } catch {
@@ -127,11 +140,13 @@ struct CrashTests {
                 }
             }
             #expect(await burst.killed)
-            let ackedOrders = await burst.orders, ackedPayments = await burst.payments
+            let ackedOrders = await burst.orders
+            let ackedPayments = await burst.payments
 
             // Started again, it serves, with the session made before the crash.
             let again = try await ServerProcess.start(dataDirectory: directory.url, databaseURL: databaseURL, environment: environment)
-            #expect(try await Caller(base: "http://127.0.0.1:\(again.port)", tenant: tenant, token: staff.token).call(.GET, "/api/orders?limit=1").status == 200)
+            #expect(
+                try await Caller(base: "http://127.0.0.1:\(again.port)", tenant: tenant, token: staff.token).call(.GET, "/api/orders?limit=1").status == 200)
             #expect(again.stop(), "leopard serve shuts down cleanly on SIGTERM")
 
             // The platform's own worker pass, an hour on: leases of the killed process have run out.
@@ -141,7 +156,8 @@ struct CrashTests {
             logger.logLevel = .critical
             let services = try await LeopardServices.start(configuration, logger: logger)
             do {
-                try await check(services: services, tenant: tenant, receiver: receiver, ackedOrders: ackedOrders, ackedPayments: ackedPayments, variants: variants)
+                try await check(
+                    services: services, tenant: tenant, receiver: receiver, ackedOrders: ackedOrders, ackedPayments: ackedPayments, variants: variants)
                 await services.shutdown()
             } catch {
                 await services.shutdown()
@@ -150,18 +166,23 @@ struct CrashTests {
         }
     }
 
-    func check(services: LeopardServices, tenant: String, receiver: WebhookReceiver, ackedOrders: [String], ackedPayments: [String], variants: [String]) async throws {
+    func check(
+        services: LeopardServices, tenant: String, receiver: WebhookReceiver, ackedOrders: [String], ackedPayments: [String], variants: [String]
+    ) async throws {
         let location = try #require(try await services.registry.find(id: tenant)).database
         func rows(_ query: SQLQueryString) async throws -> [any SQLRow] {
             try await services.databases.withDatabase(tenantID: tenant, location: location) { database in
                 try await database.read { sql in try await sql.raw(query).all() }
             }
         }
-        let acknowledgedBefore = Set(try await rows("SELECT id FROM webhook_deliveries WHERE status = 'succeeded'").map { try $0.decode(column: "id", as: String.self) })
+        let acknowledgedBefore = Set(
+            try await rows("SELECT id FROM webhook_deliveries WHERE status = 'succeeded'").map { try $0.decode(column: "id", as: String.self) })
         let leftAuthorized = try await rows("SELECT id FROM payments WHERE status = 'authorized'").count
         let leftEvents = try await rows("SELECT id FROM provider_outbox").count
         let leftDeliveries = try await rows("SELECT id FROM webhook_deliveries WHERE status = 'pending'").count
-        print("crash: \(ackedOrders.count) orders and \(ackedPayments.count) payments acknowledged; after restart \(leftAuthorized) payments authorized, \(leftEvents) provider events and \(leftDeliveries) deliveries pending")
+        print(
+            "crash: \(ackedOrders.count) orders and \(ackedPayments.count) payments acknowledged; after restart \(leftAuthorized) payments authorized, \(leftEvents) provider events and \(leftDeliveries) deliveries pending"
+        )
         let later = Date().addingTimeInterval(3600)
         _ = await services.webhookDispatcher.deliverDue(tenantID: tenant, now: { later })
         _ = await services.webhookDispatcher.deliverDue(tenantID: tenant, now: { later })
@@ -175,7 +196,8 @@ struct CrashTests {
         #expect(orders.count >= 40)
 
         // No order without its stock movement; stock adds up per variant.
-        let missing = try await rows("""
+        let missing = try await rows(
+            """
             SELECT o.id FROM orders o
             WHERE (SELECT COALESCE(SUM(quantity), 0) FROM order_lines l WHERE l.order_id = o.id)
                <> (SELECT COALESCE(SUM(-delta), 0) FROM inventory_adjustments a WHERE a.reference = o.id AND a.reason = 'order')
@@ -183,12 +205,15 @@ struct CrashTests {
         #expect(missing.isEmpty, "orders without their stock movement: \(missing.count)")
         for variant in variants {
             let stock = try await rows("SELECT stock FROM product_variants WHERE id = \(bind: variant)").first?.decode(column: "stock", as: Int.self) ?? -1
-            let sold = try await rows("SELECT COALESCE(SUM(quantity), 0) AS n FROM order_lines WHERE variant_id = \(bind: variant)").first?.decode(column: "n", as: Int.self) ?? -1
+            let sold =
+                try await rows("SELECT COALESCE(SUM(quantity), 0) AS n FROM order_lines WHERE variant_id = \(bind: variant)").first?.decode(
+                    column: "n", as: Int.self) ?? -1
             #expect(stock == 5000 - sold, "variant \(variant): stock \(stock), sold \(sold)")
         }
 
         // No payment counted twice; every test payment reached its end; paid orders match captures.
-        let doubled = try await rows("SELECT order_id FROM payments WHERE status IN ('requires_action', 'authorized', 'captured') GROUP BY order_id HAVING COUNT(*) > 1")
+        let doubled = try await rows(
+            "SELECT order_id FROM payments WHERE status IN ('requires_action', 'authorized', 'captured') GROUP BY order_id HAVING COUNT(*) > 1")
         #expect(doubled.isEmpty, "orders with two live payments: \(doubled.count)")
         #expect(try payments.allSatisfy { try $0.decode(column: "status", as: String.self) == "captured" }, "a payment was left authorized")
         let captured = Set(try payments.map { try $0.decode(column: "order_id", as: String.self) })
@@ -201,8 +226,11 @@ struct CrashTests {
         // No outbox event lost: one order.created per order, one order.paid per paid order, all
         // delivered; deliveries acknowledged before the crash were not sent again.
         let events = try await rows("SELECT id, topic, object_id FROM outbox_events")
-        let created = Set(try events.filter { try $0.decode(column: "topic", as: String.self) == "order.created" }.map { try $0.decode(column: "object_id", as: String.self) })
-        let paid = Set(try events.filter { try $0.decode(column: "topic", as: String.self) == "order.paid" }.map { try $0.decode(column: "object_id", as: String.self) })
+        let created = Set(
+            try events.filter { try $0.decode(column: "topic", as: String.self) == "order.created" }.map { try $0.decode(column: "object_id", as: String.self) }
+        )
+        let paid = Set(
+            try events.filter { try $0.decode(column: "topic", as: String.self) == "order.paid" }.map { try $0.decode(column: "object_id", as: String.self) })
         #expect(created == orderIDs)
         #expect(paid == captured)
         #expect(try await rows("SELECT id FROM webhook_deliveries WHERE status <> 'succeeded'").isEmpty)

@@ -2,11 +2,12 @@ import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-@testable import LeopardOperations
-@testable import LeopardServer
 import LeopardPayments
 import NIOCore
 import Testing
+
+@testable import LeopardOperations
+@testable import LeopardServer
 
 /// The Stripe provider and the storefront's card pages against localstripe, a stateful fake of
 /// Stripe written by others. What localstripe does not do (idempotent replays, Stripe's
@@ -26,14 +27,16 @@ struct LocalStripeTests {
             let pages = StripeCheckoutPageTests()
             let (store, browser, order, page) = try await pages.paymentPage(client, "Local Stripe Shop")
             let visa = try await stripe.paymentMethod(card: "4242424242424242")
-            let paid = try await browser.post("/checkout/pay", host: store.host, form: ["order": order, "attempt": "l1", "paymentMethod": visa], csrf: page.csrf)
+            let paid = try await browser.post(
+                "/checkout/pay", host: store.host, form: ["order": order, "attempt": "l1", "paymentMethod": visa], csrf: page.csrf)
             #expect(paid.location == "/orders/\(order)", "\(paid.status) \(paid.html.prefix(400))")
             #expect(try await orderStatus(client, store, order) == "paid")
 
             // A second order, whose card needs the bank's step.
             let (_, secondBrowser, second, secondPage) = try await pages.paymentPage(client, "Local Stripe Shop", store: store)
             let threeDS = try await stripe.paymentMethod(card: "4000002500003155")
-            let step = try await secondBrowser.post("/checkout/pay", host: store.host, form: ["order": second, "attempt": "l2", "paymentMethod": threeDS], csrf: secondPage.csrf)
+            let step = try await secondBrowser.post(
+                "/checkout/pay", host: store.host, form: ["order": second, "attempt": "l2", "paymentMethod": threeDS], csrf: secondPage.csrf)
             let secret = try #require(step.html.range(of: #"data-client-secret=""#).map { String(step.html[$0.upperBound...].prefix { $0 != "\"" }) })
             let intent = try #require(secret.components(separatedBy: "_secret_").first)
             #expect(try await stripe.get("/v1/payment_intents/\(intent)")["status"] as? String == "requires_action")
@@ -50,7 +53,8 @@ struct LocalStripeTests {
             // A declined card, on a third order.
             let (_, thirdBrowser, third, thirdPage) = try await pages.paymentPage(client, "Local Stripe Shop", store: store)
             let declinedCard = try await stripe.paymentMethod(card: "4000000000000341")
-            let declined = try await thirdBrowser.post("/checkout/pay", host: store.host, form: ["order": third, "attempt": "l3", "paymentMethod": declinedCard], csrf: thirdPage.csrf)
+            let declined = try await thirdBrowser.post(
+                "/checkout/pay", host: store.host, form: ["order": third, "attempt": "l3", "paymentMethod": declinedCard], csrf: thirdPage.csrf)
             #expect(declined.status == .unprocessableContent)
             #expect(declined.html.contains("declined"))
             #expect(try await orderStatus(client, store, third) == "pending")
@@ -70,9 +74,14 @@ struct LocalStripeTests {
         try await TestPlatform.withPlatform(configure: { $0.stripeAPIBase = stripe.base }) { _, client in
             let pages = StripeCheckoutPageTests()
             let (store, browser, order, page) = try await pages.paymentPage(client, "Local Capture Shop")
-            #expect(try await client.call(.put, "/api/payment-providers/stripe", store: store, json: [
-                "secretKey": StripeTestServer.secretKey, "webhookSecret": StripeProviderTests.webhookSecret, "publishableKey": "pk_test_51Leopard", "captureMethod": "manual",
-            ]).status == .ok)
+            #expect(
+                try await client.call(
+                    .put, "/api/payment-providers/stripe", store: store,
+                    json: [
+                        "secretKey": StripeTestServer.secretKey, "webhookSecret": StripeProviderTests.webhookSecret, "publishableKey": "pk_test_51Leopard",
+                        "captureMethod": "manual",
+                    ]
+                ).status == .ok)
             let visa = try await stripe.paymentMethod(card: "4242424242424242")
             _ = try await browser.post("/checkout/pay", host: store.host, form: ["order": order, "attempt": "c1", "paymentMethod": visa], csrf: page.csrf)
             #expect(try await orderStatus(client, store, order) == "pending")
@@ -80,8 +89,10 @@ struct LocalStripeTests {
             #expect(fulfilled.json["status"] as? String == "fulfilled", "\(fulfilled.text)")
 
             let (_, secondBrowser, second, secondPage) = try await pages.paymentPage(client, "Local Capture Shop", store: store)
-            _ = try await secondBrowser.post("/checkout/pay", host: store.host, form: ["order": second, "attempt": "c2", "paymentMethod": try await stripe.paymentMethod(card: "4242424242424242")],
-                                             csrf: secondPage.csrf)
+            _ = try await secondBrowser.post(
+                "/checkout/pay", host: store.host,
+                form: ["order": second, "attempt": "c2", "paymentMethod": try await stripe.paymentMethod(card: "4242424242424242")],
+                csrf: secondPage.csrf)
             #expect(try await client.call(.post, "/api/orders/\(second)/cancel", store: store).json["status"] as? String == "cancelled")
             let intents = try await stripe.get("/v1/payment_intents")["data"] as? [[String: Any]] ?? []
             #expect(intents.contains { $0["status"] as? String == "succeeded" }, "the first intent was captured")

@@ -1,11 +1,12 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-@testable import LeopardOperations
-@testable import LeopardServer
 import LeopardPayments
 import NIOCore
 import Testing
+
+@testable import LeopardOperations
+@testable import LeopardServer
 
 @Suite("Payments with the test provider")
 struct PaymentFlowTests {
@@ -19,7 +20,8 @@ struct PaymentFlowTests {
         let product = try await client.makeProduct(store, title: "Teapot", price: 2500, stock: 10)
         let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
         let cart = try await client.makeCart(store, variantID: variant, quantity: 2)
-        let order = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
+        let order = try await client.call(
+            .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
         try #require(order.status == .created)
         let payment = try #require(order.json["payment"] as? [String: Any])
         #expect(((payment["nextAction"] as? [String: Any])?["url"] as? String)?.hasSuffix("/pay") == true)
@@ -40,9 +42,11 @@ struct PaymentFlowTests {
             #expect(try await client.call(.get, "/api/orders/\(order)", store: other, staff: false, headers: [.cartSecret: secret]).status == .notFound)
             let foreignPayments = try await client.call(.get, "/api/orders/\(order)/payments", store: other)
             #expect((foreignPayments.json["data"] as? [Any])?.isEmpty == true)
-            let wrong = try await client.call(.post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4242 4242 4242 4242"), headers: [.cartSecret: "nope"])
+            let wrong = try await client.call(
+                .post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4242 4242 4242 4242"), headers: [.cartSecret: "nope"])
             #expect(wrong.status == .notFound)
-            let paid = try await client.call(.post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4242 4242 4242 4242"), headers: [.cartSecret: secret])
+            let paid = try await client.call(
+                .post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4242 4242 4242 4242"), headers: [.cartSecret: secret])
             #expect(paid.status == .created, "\(paid.text)")
             #expect(paid.json["cardLast4"] as? String == "4242")
             #expect(paid.json["cardBrand"] as? String == "visa")
@@ -80,7 +84,9 @@ struct PaymentFlowTests {
             let payStatuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for _ in 0..<8 {
                     group.addTask {
-                        try await client.call(.post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4242424242424242"), headers: [.cartSecret: secret]).status
+                        try await client.call(
+                            .post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4242424242424242"), headers: [.cartSecret: secret]
+                        ).status
                     }
                 }
                 return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
@@ -116,9 +122,12 @@ struct PaymentFlowTests {
             let cart = try await client.makeCart(store, variantID: variant, quantity: 1)
             var body = checkoutBody
             body["paymentMethod"] = "carrier_pigeon"
-            #expect(try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: body, headers: [.cartSecret: cart.secret]).errorFields == ["paymentMethod"])
+            #expect(
+                try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: body, headers: [.cartSecret: cart.secret])
+                    .errorFields == ["paymentMethod"])
             body["paymentMethod"] = "bank_transfer"
-            let placed = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: body, headers: [.cartSecret: cart.secret])
+            let placed = try await client.call(
+                .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: body, headers: [.cartSecret: cart.secret])
             #expect(placed.status == .created)
             #expect(placed.json["paymentMethod"] as? String == "bank_transfer")
             #expect((placed.json["payment"] as? [String: Any])?["provider"] as? String == "manual")
@@ -141,18 +150,21 @@ struct PaymentFlowTests {
     func declinedAndExtraStep() async throws {
         try await TestPlatform.withPlatform { platform, client in
             let (store, order, secret) = try await pendingOrder(client, "Decline Shop")
-            let declined = try await client.call(.post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4000000000000002"), headers: [.cartSecret: secret])
+            let declined = try await client.call(
+                .post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4000000000000002"), headers: [.cartSecret: secret])
             #expect(declined.status.code == 402)
             await platform.services.paymentRelay.idle()
             #expect(try await client.call(.get, "/api/orders/\(order)", store: store).json["status"] as? String == "pending")
             let payments = try await client.call(.get, "/api/orders/\(order)/payments", store: store)
             #expect((payments.json["data"] as? [[String: Any]])?.first?["status"] as? String == "failed")
 
-            let bad = try await client.call(.post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4242424242424241"), headers: [.cartSecret: secret])
+            let bad = try await client.call(
+                .post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4242424242424241"), headers: [.cartSecret: secret])
             #expect(bad.status == .unprocessableContent)
             #expect(bad.errorFields == ["card.number"])
 
-            let extra = try await client.call(.post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4000002500003155"), headers: [.cartSecret: secret])
+            let extra = try await client.call(
+                .post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4000002500003155"), headers: [.cartSecret: secret])
             #expect(extra.status == .created)
             #expect(extra.json["status"] as? String == "requires_action")
             let url = try #require((extra.json["nextAction"] as? [String: Any])?["url"] as? String)
@@ -168,7 +180,8 @@ struct PaymentFlowTests {
     func webhooks() async throws {
         try await TestPlatform.withPlatform { platform, client in
             let (store, order, secret) = try await pendingOrder(client, "Hook Shop")
-            let paid = try await client.call(.post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4242424242424242"), headers: [.cartSecret: secret])
+            let paid = try await client.call(
+                .post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4242424242424242"), headers: [.cartSecret: secret])
             await platform.services.paymentRelay.idle()
             let paymentID = try #require(paid.json["id"] as? String)
             let location = try #require(try await platform.services.registry.find(idOrSlug: store.slug)?.database)
@@ -186,7 +199,9 @@ struct PaymentFlowTests {
             #expect(try await post(refund, signature: WebhookSignature.header(for: refund, secret: whsec), provider: "paypal").status == .notFound)
             #expect(try await post(refund, signature: nil).status == .badRequest)
             #expect(try await post(refund, signature: WebhookSignature.header(for: refund, secret: "whsec_wrong")).status == .badRequest)
-            #expect(try await post(refund, signature: WebhookSignature.header(for: refund, secret: whsec, time: Date().addingTimeInterval(-600))).status == .badRequest)
+            #expect(
+                try await post(refund, signature: WebhookSignature.header(for: refund, secret: whsec, time: Date().addingTimeInterval(-600))).status
+                    == .badRequest)
             var tampered = refund
             tampered.append(contentsOf: Array(" ".utf8))
             #expect(try await post(tampered, signature: WebhookSignature.header(for: refund, secret: whsec)).status == .badRequest)
@@ -213,7 +228,10 @@ struct PaymentFlowTests {
     func refundRecordedByEventFirst() async throws {
         try await TestPlatform.withPlatform { platform, client in
             let (store, order, secret) = try await pendingOrder(client, "Event First Shop")
-            #expect(try await client.call(.post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4242424242424242"), headers: [.cartSecret: secret]).status == .created)
+            #expect(
+                try await client.call(
+                    .post, "/api/orders/\(order)/pay", store: store, staff: false, json: Self.card("4242424242424242"), headers: [.cartSecret: secret]
+                ).status == .created)
             await platform.services.paymentRelay.idle()
             let location = try #require(try await platform.services.registry.find(id: store.id)).database
             let refund = try await platform.services.databases.withDatabase(tenantID: store.id, location: location) { database in
@@ -238,10 +256,14 @@ struct PaymentFlowTests {
             let paymentID = try await platform.services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
                 let payments = Payments(database: database)
                 let due = try await payments.amountDue(orderID: order)
-                let start = Payments.Start(orderID: order, provider: "test", reference: "pi_test_stale", status: .authorized, cardBrand: nil, cardLast4: nil, nextAction: nil, failureMessage: nil)
+                let start = Payments.Start(
+                    orderID: order, provider: "test", reference: "pi_test_stale", status: .authorized, cardBrand: nil, cardLast4: nil, nextAction: nil,
+                    failureMessage: nil)
                 let payment = try await payments.record(start, amount: due)
-                try await payments.queue(.init(id: "evt_old", provider: "test", body: StripeEvents.body(id: "evt_old", type: "payment_intent.succeeded", reference: "pi_test_stale")),
-                                         now: now.addingTimeInterval(-2 * 86400))
+                try await payments.queue(
+                    .init(
+                        id: "evt_old", provider: "test", body: StripeEvents.body(id: "evt_old", type: "payment_intent.succeeded", reference: "pi_test_stale")),
+                    now: now.addingTimeInterval(-2 * 86400))
                 return payment.id
             }
             await platform.services.paymentRelay.flush(tenant: tenant, now: now)
@@ -254,8 +276,10 @@ struct PaymentFlowTests {
 
             // The same event queued a minute ago is applied.
             try await platform.services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
-                try await Payments(database: database).queue(.init(id: "evt_new", provider: "test", body: StripeEvents.body(id: "evt_new", type: "payment_intent.succeeded", reference: "pi_test_stale")),
-                                                             now: now.addingTimeInterval(-60))
+                try await Payments(database: database).queue(
+                    .init(
+                        id: "evt_new", provider: "test", body: StripeEvents.body(id: "evt_new", type: "payment_intent.succeeded", reference: "pi_test_stale")),
+                    now: now.addingTimeInterval(-60))
             }
             await platform.services.paymentRelay.flush(tenant: tenant, now: now)
             #expect(try await client.call(.get, "/api/orders/\(order)", store: store).json["status"] as? String == "paid")

@@ -1,16 +1,20 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-@testable import LeopardOperations
-@testable import LeopardServer
 import LeopardPayments
 import NIOCore
 import Testing
 
+@testable import LeopardOperations
+@testable import LeopardServer
+
 @Suite("Test mode and live mode")
 struct PaymentModeTests {
     struct Providers: Decodable {
-        struct Provider: Decodable { let provider: String; let configured: Bool }
+        struct Provider: Decodable {
+            let provider: String
+            let configured: Bool
+        }
         let data: [Provider]
         let defaultProvider: String
         let mode: String
@@ -23,9 +27,12 @@ struct PaymentModeTests {
     }
 
     func setStripe(_ client: some TestClientProtocol, _ store: StoreFixture, secretKey: String) async throws {
-        let keys = try await client.call(.put, "/api/payment-providers/stripe", store: store,
-                                         json: ["secretKey": secretKey, "webhookSecret": StripeProviderTests.webhookSecret,
-                                                "publishableKey": secretKey.hasPrefix("sk_live_") ? "pk_live_51Leopard" : "pk_test_51Leopard"])
+        let keys = try await client.call(
+            .put, "/api/payment-providers/stripe", store: store,
+            json: [
+                "secretKey": secretKey, "webhookSecret": StripeProviderTests.webhookSecret,
+                "publishableKey": secretKey.hasPrefix("sk_live_") ? "pk_live_51Leopard" : "pk_test_51Leopard",
+            ])
         try #require(keys.status == .ok, "\(keys.text)")
     }
 
@@ -38,8 +45,9 @@ struct PaymentModeTests {
             #expect(before.mode == "test")
             #expect(before.defaultProvider == "test")
             #expect(before.data.first { $0.provider == "test" }?.configured == true)
-            let paid = try await client.call(.post, "/api/orders/\(first)/pay", store: store, staff: false, json: PaymentFlowTests.card("4242424242424242"),
-                                             headers: [.cartSecret: firstSecret])
+            let paid = try await client.call(
+                .post, "/api/orders/\(first)/pay", store: store, staff: false, json: PaymentFlowTests.card("4242424242424242"),
+                headers: [.cartSecret: firstSecret])
             #expect(paid.status == .created, "a test-mode store takes the test card: \(paid.text)")
 
             // Stripe with test keys: still test mode, but the built-in gateway is closed.
@@ -52,16 +60,19 @@ struct PaymentModeTests {
             let product = try await client.makeProduct(store, title: "Saucer", price: 1200, stock: 5)
             let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
             let cart = try await client.makeCart(store, variantID: variant, quantity: 1)
-            let placed = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
+            let placed = try await client.call(
+                .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
             let order = try #require(placed.json["id"] as? String)
             for body in [PaymentFlowTests.card("4242424242424242").merging(["provider": "test"]) { $1 }, PaymentFlowTests.card("4242424242424242")] {
                 for staff in [false, true] {
-                    let refused = try await client.call(.post, "/api/orders/\(order)/pay", store: store, staff: staff, json: body, headers: [.cartSecret: cart.secret])
+                    let refused = try await client.call(
+                        .post, "/api/orders/\(order)/pay", store: store, staff: staff, json: body, headers: [.cartSecret: cart.secret])
                     #expect((400..<500).contains(Int(refused.status.code)) && refused.status != .notFound, "\(refused.status) \(refused.text)")
                 }
             }
-            let named = try await client.call(.post, "/api/orders/\(order)/pay", store: store, staff: false,
-                                              json: PaymentFlowTests.card("4242424242424242").merging(["provider": "test"]) { $1 }, headers: [.cartSecret: cart.secret])
+            let named = try await client.call(
+                .post, "/api/orders/\(order)/pay", store: store, staff: false,
+                json: PaymentFlowTests.card("4242424242424242").merging(["provider": "test"]) { $1 }, headers: [.cartSecret: cart.secret])
             #expect(named.status == .unprocessableContent)
             #expect(named.errorFields == ["provider"])
             await platform.services.paymentRelay.idle()
@@ -73,8 +84,11 @@ struct PaymentModeTests {
             #expect(try await providers(client, store).mode == "live")
             #expect(try await client.call(.delete, "/api/payment-providers/stripe", store: store).status == .conflict)
             #expect(try await providers(client, store).mode == "live")
-            #expect(try await client.call(.post, "/api/orders/\(order)/pay", store: store, staff: false,
-                                          json: PaymentFlowTests.card("4242424242424242").merging(["provider": "test"]) { $1 }, headers: [.cartSecret: cart.secret]).status == .unprocessableContent)
+            #expect(
+                try await client.call(
+                    .post, "/api/orders/\(order)/pay", store: store, staff: false,
+                    json: PaymentFlowTests.card("4242424242424242").merging(["provider": "test"]) { $1 }, headers: [.cartSecret: cart.secret]
+                ).status == .unprocessableContent)
         }
     }
 
@@ -82,8 +96,9 @@ struct PaymentModeTests {
     func connectingStripeEndsTestPayments() async throws {
         try await TestPlatform.withPlatform { platform, client in
             let (store, order, secret) = try await PaymentFlowTests().pendingOrder(client, "Switch Shop")
-            let extra = try await client.call(.post, "/api/orders/\(order)/pay", store: store, staff: false, json: PaymentFlowTests.card("4000002500003155"),
-                                              headers: [.cartSecret: secret])
+            let extra = try await client.call(
+                .post, "/api/orders/\(order)/pay", store: store, staff: false, json: PaymentFlowTests.card("4000002500003155"),
+                headers: [.cartSecret: secret])
             #expect(extra.json["status"] as? String == "requires_action")
             let url = try #require((extra.json["nextAction"] as? [String: Any])?["url"] as? String)
             try await setStripe(client, store, secretKey: StripeTestServer.secretKey)
@@ -102,8 +117,9 @@ struct PaymentModeTests {
     func keyModesMatch() async throws {
         try await TestPlatform.withPlatform { _, client in
             let store = try await client.makeStore("Key Mode Shop")
-            let mixed = try await client.call(.put, "/api/payment-providers/stripe", store: store,
-                                              json: ["secretKey": StripeTestServer.secretKey, "webhookSecret": StripeProviderTests.webhookSecret, "publishableKey": "pk_live_51Leopard"])
+            let mixed = try await client.call(
+                .put, "/api/payment-providers/stripe", store: store,
+                json: ["secretKey": StripeTestServer.secretKey, "webhookSecret": StripeProviderTests.webhookSecret, "publishableKey": "pk_live_51Leopard"])
             #expect(mixed.errorFields == ["publishableKey"])
             #expect(try await providers(client, store).data.first { $0.provider == "stripe" }?.configured == false)
         }
@@ -121,8 +137,10 @@ struct PaymentModeTests {
             let page = try await browser.get("/products/\(slug)", host: store.host)
             _ = try await browser.post("/cart/add", host: store.host, form: ["product": slug, "variant": variant, "quantity": "1"], csrf: page.csrf)
             let checkout = try await browser.get("/checkout", host: store.host)
-            let form = ["email": "buyer@example.test", "name": "Bea Buyer", "line1": "2 High St", "city": "Springfield", "postalCode": "12345", "country": "US",
-                        "paymentMethod": "card"]
+            let form = [
+                "email": "buyer@example.test", "name": "Bea Buyer", "line1": "2 High St", "city": "Springfield", "postalCode": "12345", "country": "US",
+                "paymentMethod": "card",
+            ]
             let placed = try await browser.post("/checkout", host: store.host, form: form, csrf: checkout.csrf)
             let payURL = try #require(placed.location)
             let orderID = String(payURL.dropFirst("/checkout/pay?order=".count))
@@ -130,8 +148,9 @@ struct PaymentModeTests {
             #expect(payment.status == .ok)
             #expect(!payment.html.contains("name=\"cardNumber\""))
             #expect(!payment.html.contains("4242"))
-            let posted = try await browser.post("/checkout/pay", host: store.host,
-                                                form: ["order": orderID, "attempt": "live-1", "cardNumber": "4242424242424242", "expiry": "12/34", "cvc": "123"], csrf: checkout.csrf)
+            let posted = try await browser.post(
+                "/checkout/pay", host: store.host,
+                form: ["order": orderID, "attempt": "live-1", "cardNumber": "4242424242424242", "expiry": "12/34", "cvc": "123"], csrf: checkout.csrf)
             #expect(posted.status == .unprocessableContent)
             await platform.services.paymentRelay.idle()
             #expect(try await client.call(.get, "/api/orders/\(orderID)", store: store).json["status"] as? String == "pending")
@@ -172,13 +191,19 @@ struct PaymentModeTests {
             let received = try await client.call(.post, "/webhooks/payments/stripe/\(store.id)", host: "localhost", raw: event, headers: [signature: header])
             #expect(received.status == .ok, "\(received.text)")
             #expect(received.json["received"] as? Bool == true)
-            let forged = try await client.call(.post, "/webhooks/payments/stripe/\(store.id)", host: "localhost", raw: event,
-                                               headers: [signature: WebhookSignature.header(for: Data(event.utf8), secret: "whsec_somebodyelse000")])
+            let forged = try await client.call(
+                .post, "/webhooks/payments/stripe/\(store.id)", host: "localhost", raw: event,
+                headers: [signature: WebhookSignature.header(for: Data(event.utf8), secret: "whsec_somebodyelse000")])
             #expect(forged.status == .badRequest)
-            #expect(try await client.call(.post, "/webhooks/payments/stripe/ten_00000000000000000000000000", host: "localhost", raw: event,
-                                          headers: [signature: header]).status == .notFound)
+            #expect(
+                try await client.call(
+                    .post, "/webhooks/payments/stripe/ten_00000000000000000000000000", host: "localhost", raw: event,
+                    headers: [signature: header]
+                ).status == .notFound)
             // On a store's own host, another store's id is not an address.
-            #expect(try await client.call(.post, "/webhooks/payments/stripe/\(other.id)", host: store.host, raw: event, headers: [signature: header]).status == .notFound)
+            #expect(
+                try await client.call(.post, "/webhooks/payments/stripe/\(other.id)", host: store.host, raw: event, headers: [signature: header]).status
+                    == .notFound)
         }
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-@testable import LeopardOperations
-@testable import LeopardServer
 import LeopardPayments
 import NIOCore
 import Testing
+
+@testable import LeopardOperations
+@testable import LeopardServer
 
 @Suite("Payments with the Stripe provider (recorded exchanges on a local server)")
 struct StripeProviderTests {
@@ -14,8 +15,9 @@ struct StripeProviderTests {
     /// A store with Stripe set up and a pending order of 2 × 2500.
     func stripeStore(_ client: some TestClientProtocol, _ name: String) async throws -> (StoreFixture, order: String, total: Int) {
         let store = try await client.makeStore(name)
-        let keys = try await client.call(.put, "/api/payment-providers/stripe", store: store,
-                                         json: ["secretKey": StripeTestServer.secretKey, "webhookSecret": Self.webhookSecret, "publishableKey": "pk_test_51Leopard"])
+        let keys = try await client.call(
+            .put, "/api/payment-providers/stripe", store: store,
+            json: ["secretKey": StripeTestServer.secretKey, "webhookSecret": Self.webhookSecret, "publishableKey": "pk_test_51Leopard"])
         try #require(keys.status == .ok, "\(keys.text)")
         let order = try await newOrder(client, store)
         return (store, order.id, order.total)
@@ -25,7 +27,8 @@ struct StripeProviderTests {
         let product = try await client.makeProduct(store, title: "Espresso cup \(UUID().uuidString.prefix(6))", price: 2500, stock: 100)
         let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
         let cart = try await client.makeCart(store, variantID: variant, quantity: 2)
-        let order = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
+        let order = try await client.call(
+            .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
         try #require(order.status == .created)
         #expect((order.json["payment"] as? [String: Any])?["provider"] as? String == "stripe", "the checkout names the store's card provider")
         return (try #require(order.json["id"] as? String), try #require((order.json["total"] as? [String: Any])?["amount"] as? Int))
@@ -44,9 +47,13 @@ struct StripeProviderTests {
             let bad = try await client.call(.put, "/api/payment-providers/stripe", store: store, json: ["secretKey": "pk_live_oops", "webhookSecret": "nope"])
             #expect(bad.status == .unprocessableContent)
             #expect(Set(bad.errorFields) == ["secretKey", "webhookSecret"])
-            #expect(try await client.call(.put, "/api/payment-providers/stripe", store: store, staff: false,
-                                          json: ["secretKey": StripeTestServer.secretKey, "webhookSecret": Self.webhookSecret]).status == .unauthorized)
-            let good = try await client.call(.put, "/api/payment-providers/stripe", store: store, json: ["secretKey": StripeTestServer.secretKey, "webhookSecret": Self.webhookSecret])
+            #expect(
+                try await client.call(
+                    .put, "/api/payment-providers/stripe", store: store, staff: false,
+                    json: ["secretKey": StripeTestServer.secretKey, "webhookSecret": Self.webhookSecret]
+                ).status == .unauthorized)
+            let good = try await client.call(
+                .put, "/api/payment-providers/stripe", store: store, json: ["secretKey": StripeTestServer.secretKey, "webhookSecret": Self.webhookSecret])
             #expect(good.status == .ok)
             #expect(!good.text.contains(StripeTestServer.secretKey) && !good.text.contains(Self.webhookSecret))
             let listing = try await client.call(.get, "/api/payment-providers", store: store)
@@ -55,7 +62,8 @@ struct StripeProviderTests {
             let location = try #require(try await platform.services.registry.find(id: store.id)).database
             let stored = try await platform.services.databases.withDatabase(tenantID: store.id, location: location) { database in
                 try await database.read { sql in
-                    try await sql.raw("SELECT secret_key_sealed || webhook_secret_sealed AS sealed FROM provider_credentials").first()?.decode(column: "sealed", as: String.self)
+                    try await sql.raw("SELECT secret_key_sealed || webhook_secret_sealed AS sealed FROM provider_credentials").first()?.decode(
+                        column: "sealed", as: String.self)
                 }
             }
             let sealed = try #require(stored)
@@ -67,8 +75,9 @@ struct StripeProviderTests {
         }
     }
 
-    @Test("a card payment: one PaymentIntent with an Idempotency-Key, the order paid at once, a retry replayed without calling Stripe; refunds go through Stripe; webhooks verified and idempotent",
-          arguments: TestPlatform.storages)
+    @Test(
+        "a card payment: one PaymentIntent with an Idempotency-Key, the order paid at once, a retry replayed without calling Stripe; refunds go through Stripe; webhooks verified and idempotent",
+        arguments: TestPlatform.storages)
     func payAndRefund(storage: TestPlatform.Storage) async throws {
         let stripe = StripeTestServer()
         try await stripe.serve { base in
@@ -105,12 +114,16 @@ struct StripeProviderTests {
                     try await Payments(database: database).reference(paymentID: paymentID)?.reference
                 }
                 let reference = try #require(found)
-                let succeeded = #"{"id": "evt_1Stripe0001", "object": "event", "type": "payment_intent.succeeded", "data": {"object": {"id": "\#(reference)", "object": "payment_intent", "status": "succeeded"}}}"#
+                let succeeded =
+                    #"{"id": "evt_1Stripe0001", "object": "event", "type": "payment_intent.succeeded", "data": {"object": {"id": "\#(reference)", "object": "payment_intent", "status": "succeeded"}}}"#
                 #expect(try await signed(client, store, succeeded).json["changed"] as? Bool == false)
                 #expect(try await signed(client, store, succeeded, secret: "whsec_wrong_secret_123").status == .badRequest)
                 let tampered = succeeded.replacingOccurrences(of: "evt_1Stripe0001", with: "evt_1Stripe0002")
                 let header = WebhookSignature.header(for: Data(succeeded.utf8), secret: Self.webhookSecret)
-                #expect(try await client.call(.post, "/webhooks/payments/stripe", host: store.host, raw: tampered, headers: [HTTPField.Name("Stripe-Signature")!: header]).status == .badRequest)
+                #expect(
+                    try await client.call(
+                        .post, "/webhooks/payments/stripe", host: store.host, raw: tampered, headers: [HTTPField.Name("Stripe-Signature")!: header]
+                    ).status == .badRequest)
 
                 // A refund through the API calls Stripe's /v1/refunds; Stripe's charge.refunded for the same total changes nothing.
                 let refund = try await client.call(.post, "/api/orders/\(order)/refunds", store: store, json: ["amount": 1500])
@@ -121,10 +134,12 @@ struct StripeProviderTests {
                 #expect(refundCall.form["payment_intent"] == reference)
                 #expect(refundCall.form["amount"] == "1500")
                 #expect(refundCall.header("Idempotency-Key")?.hasPrefix("refund-") == true)
-                let refunded = #"{"id": "evt_1Stripe0003", "object": "event", "type": "charge.refunded", "data": {"object": {"id": "ch_3MtwBwLkdIwHu7ix", "object": "charge", "amount_refunded": 1500, "payment_intent": "\#(reference)", "refunded": false}}}"#
+                let refunded =
+                    #"{"id": "evt_1Stripe0003", "object": "event", "type": "charge.refunded", "data": {"object": {"id": "ch_3MtwBwLkdIwHu7ix", "object": "charge", "amount_refunded": 1500, "payment_intent": "\#(reference)", "refunded": false}}}"#
                 #expect(try await signed(client, store, refunded).json["changed"] as? Bool == false)
                 // A refund made in Stripe's dashboard arrives only as the event, and is recorded.
-                let dashboard = refunded.replacingOccurrences(of: "evt_1Stripe0003", with: "evt_1Stripe0004").replacingOccurrences(of: "\"amount_refunded\": 1500", with: "\"amount_refunded\": \(total)")
+                let dashboard = refunded.replacingOccurrences(of: "evt_1Stripe0003", with: "evt_1Stripe0004").replacingOccurrences(
+                    of: "\"amount_refunded\": 1500", with: "\"amount_refunded\": \(total)")
                 #expect(try await signed(client, store, dashboard).json["changed"] as? Bool == true)
                 #expect(try await client.call(.get, "/api/orders/\(order)", store: store).json["status"] as? String == "refunded")
                 // Nothing is left to refund.
@@ -140,13 +155,17 @@ struct StripeProviderTests {
                 let statuses = [try await first.status, try await twin.status]
                 #expect(statuses.contains(.created) && statuses.allSatisfy { $0 == .created || $0 == .conflict }, "\(statuses)")
                 let firstPayment = try #require(paid.json["id"] as? String)
-                let refundKeys = Set(await stripe.received.filter { $0.path == "/v1/refunds" }.compactMap { $0.header("Idempotency-Key") }
-                    .filter { !$0.hasPrefix("refund-\(firstPayment)-") })
+                let refundKeys = Set(
+                    await stripe.received.filter { $0.path == "/v1/refunds" }.compactMap { $0.header("Idempotency-Key") }
+                        .filter { !$0.hasPrefix("refund-\(firstPayment)-") })
                 #expect(!refundKeys.isEmpty)
-                #expect((try await client.call(.get, "/api/orders/\(second.id)", store: store).json["refundedTotal"] as? [String: Any])?["amount"] as? Int == 1000 * refundKeys.count)
+                #expect(
+                    (try await client.call(.get, "/api/orders/\(second.id)", store: store).json["refundedTotal"] as? [String: Any])?["amount"] as? Int == 1000
+                        * refundKeys.count)
 
                 // An event about a payment this store never recorded leaves no receipt behind.
-                let stranger = #"{"id": "evt_1Stripe0900", "object": "event", "type": "payment_intent.succeeded", "data": {"object": {"id": "pi_unknown", "object": "payment_intent"}}}"#
+                let stranger =
+                    #"{"id": "evt_1Stripe0900", "object": "event", "type": "payment_intent.succeeded", "data": {"object": {"id": "pi_unknown", "object": "payment_intent"}}}"#
                 #expect(try await signed(client, store, stranger).json["changed"] as? Bool == false)
                 let receipts = try await platform.services.databases.withDatabase(tenantID: store.id, location: location) { database in
                     try await database.read { sql in try await sql.raw("SELECT event_id FROM webhook_receipts WHERE event_id = 'evt_1Stripe0900'").all().count }
@@ -166,9 +185,14 @@ struct StripeProviderTests {
                 #expect(declined.status.code == 402, "\(declined.text)")
                 #expect(declined.json["detail"] as? String == "Your card was declined.")
                 #expect(try await client.call(.get, "/api/orders/\(order)", store: store).json["status"] as? String == "pending")
-                #expect(try await client.call(.post, "/api/orders/\(order)/pay", store: store, json: ["paymentMethod": "not-a-method"]).errorFields == ["paymentMethod"])
+                #expect(
+                    try await client.call(.post, "/api/orders/\(order)/pay", store: store, json: ["paymentMethod": "not-a-method"]).errorFields == [
+                        "paymentMethod"
+                    ])
 
-                let action = try await client.call(.post, "/api/orders/\(order)/pay", store: store, json: ["paymentMethod": "pm_card_authenticationRequired", "returnUrl": "https://shop.example/return"])
+                let action = try await client.call(
+                    .post, "/api/orders/\(order)/pay", store: store,
+                    json: ["paymentMethod": "pm_card_authenticationRequired", "returnUrl": "https://shop.example/return"])
                 #expect(action.status == .created, "\(action.text)")
                 #expect(action.json["status"] as? String == "requires_action")
                 let next = try #require(action.json["nextAction"] as? [String: Any])
@@ -176,13 +200,15 @@ struct StripeProviderTests {
                 #expect((next["url"] as? String)?.hasPrefix("https://hooks.stripe.com/") == true)
                 #expect(await stripe.received.last?.form["return_url"] == "https://shop.example/return")
                 let reference = try #require(String(((next["url"] as? String) ?? "").split(separator: "=").last ?? ""))
-                let event = #"{"id": "evt_1Stripe0100", "object": "event", "type": "payment_intent.succeeded", "data": {"object": {"id": "\#(reference)", "object": "payment_intent"}}}"#
+                let event =
+                    #"{"id": "evt_1Stripe0100", "object": "event", "type": "payment_intent.succeeded", "data": {"object": {"id": "\#(reference)", "object": "payment_intent"}}}"#
                 #expect(try await signed(client, store, event).json["changed"] as? Bool == true)
                 #expect(try await client.call(.get, "/api/orders/\(order)", store: store).json["status"] as? String == "paid")
 
                 // Cancelling an order whose payment waits for its extra step cancels the intent at Stripe.
                 let third = try await newOrder(client, store)
-                let waiting = try await client.call(.post, "/api/orders/\(third.id)/pay", store: store, json: ["paymentMethod": "pm_card_authenticationRequired"])
+                let waiting = try await client.call(
+                    .post, "/api/orders/\(third.id)/pay", store: store, json: ["paymentMethod": "pm_card_authenticationRequired"])
                 #expect(waiting.json["status"] as? String == "requires_action")
                 #expect(try await client.call(.post, "/api/orders/\(third.id)/mark-paid", store: store).status == .conflict, "a card payment is under way")
                 #expect(try await client.call(.post, "/api/orders/\(third.id)/cancel", store: store).status == .ok)

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+
 @testable import LeopardPayments
 
 /// Stripe's API as recorded in its API reference (PaymentIntents, Refunds, errors), served on
@@ -36,9 +37,16 @@ actor StripeTestServer {
             return (.unauthorized, Self.error(type: "invalid_request_error", message: "Invalid API Key provided: sk_test_****"))
         }
         let id = String(path.dropFirst("/v1/payment_intents/".count))
-        let error = retrievedStatus == "requires_payment_method"
-            ? #"{"code": "payment_intent_authentication_failure", "message": "The bank did not authenticate the payment.", "type": "invalid_request_error"}"# : "null"
-        return (.ok, Self.intent(id: id, amount: 5000, currency: "usd", order: "", status: retrievedStatus, received: retrievedStatus == "succeeded" ? 5000 : 0, lastError: error))
+        let error =
+            retrievedStatus == "requires_payment_method"
+            ? #"{"code": "payment_intent_authentication_failure", "message": "The bank did not authenticate the payment.", "type": "invalid_request_error"}"#
+            : "null"
+        return (
+            .ok,
+            Self.intent(
+                id: id, amount: 5000, currency: "usd", order: "", status: retrievedStatus, received: retrievedStatus == "succeeded" ? 5000 : 0, lastError: error
+            )
+        )
     }
 
     func setFailing(_ value: Bool) { failing = value }
@@ -68,21 +76,37 @@ actor StripeTestServer {
             case "pm_card_visa":
                 // Authorized only, when the store captures on fulfilment.
                 let status = form["capture_method"] == "manual" ? "requires_capture" : "succeeded"
-                return (.ok, Self.intent(id: id, amount: amount, currency: currency, order: order, status: status, received: status == "succeeded" ? amount : 0))
+                return (
+                    .ok, Self.intent(id: id, amount: amount, currency: currency, order: order, status: status, received: status == "succeeded" ? amount : 0)
+                )
             case "pm_card_authenticationRequired":
-                return (.ok, Self.intent(id: id, amount: amount, currency: currency, order: order, status: "requires_action", received: 0,
-                                         nextAction: #"{"type": "redirect_to_url", "redirect_to_url": {"return_url": "https://example.com/return", "url": "https://hooks.stripe.com/3d_secure_2/hosted?merchant=acct_1&payment_intent=\#(id)"}}"#))
+                return (
+                    .ok,
+                    Self.intent(
+                        id: id, amount: amount, currency: currency, order: order, status: "requires_action", received: 0,
+                        nextAction:
+                            #"{"type": "redirect_to_url", "redirect_to_url": {"return_url": "https://example.com/return", "url": "https://hooks.stripe.com/3d_secure_2/hosted?merchant=acct_1&payment_intent=\#(id)"}}"#
+                    )
+                )
             case "pm_card_threeDSecureRequired", "card_threeDSecureRequired":
                 // Card only, no return URL: the extra step is Stripe.js's in the page.
-                return (.ok, Self.intent(id: id, amount: amount, currency: currency, order: order, status: "requires_action", received: 0,
-                                         nextAction: #"{"type": "use_stripe_sdk", "use_stripe_sdk": {"type": "three_d_secure_redirect"}}"#))
+                return (
+                    .ok,
+                    Self.intent(
+                        id: id, amount: amount, currency: currency, order: order, status: "requires_action", received: 0,
+                        nextAction: #"{"type": "use_stripe_sdk", "use_stripe_sdk": {"type": "three_d_secure_redirect"}}"#)
+                )
             case "pm_card_chargeDeclined":
-                let intent = Self.intent(id: id, amount: amount, currency: currency, order: order, status: "requires_payment_method", received: 0,
-                                         lastError: #"{"code": "card_declined", "decline_code": "generic_decline", "message": "Your card was declined.", "type": "card_error"}"#)
-                return (.init(code: 402), """
+                let intent = Self.intent(
+                    id: id, amount: amount, currency: currency, order: order, status: "requires_payment_method", received: 0,
+                    lastError: #"{"code": "card_declined", "decline_code": "generic_decline", "message": "Your card was declined.", "type": "card_error"}"#)
+                return (
+                    .init(code: 402),
+                    """
                     {"error": {"code": "card_declined", "decline_code": "generic_decline", "doc_url": "https://stripe.com/docs/error-codes/card-declined",
                      "message": "Your card was declined.", "payment_intent": \(intent), "type": "card_error"}}
-                    """)
+                    """
+                )
             default:
                 return (.badRequest, Self.error(type: "invalid_request_error", message: "No such PaymentMethod: '\(form["payment_method"] ?? "")'"))
             }
@@ -97,16 +121,21 @@ actor StripeTestServer {
             return (.ok, Self.intent(id: intent, amount: 0, currency: "usd", order: "", status: "canceled", received: 0))
         }
         if path == "/v1/refunds" {
-            return (.ok, """
+            return (
+                .ok,
+                """
                 {"id": "re_3MtwBwLkdIwHu7ix0\(counter)", "object": "refund", "amount": \(Int(form["amount"] ?? "") ?? 0), "balance_transaction": "txn_1MtwBwLkdIwHu7ix",
                  "charge": "ch_3MtwBwLkdIwHu7ix", "created": 1692942318, "currency": "usd", "metadata": {}, "payment_intent": "\(form["payment_intent"] ?? "")",
                  "reason": null, "receipt_number": null, "source_transfer_reversal": null, "status": "succeeded", "transfer_reversal": null}
-                """)
+                """
+            )
         }
         return (.notFound, Self.error(type: "invalid_request_error", message: "Unrecognized request URL (POST: \(path))."))
     }
 
-    static func intent(id: String, amount: Int, currency: String, order: String, status: String, received: Int, nextAction: String = "null", lastError: String = "null") -> String {
+    static func intent(
+        id: String, amount: Int, currency: String, order: String, status: String, received: Int, nextAction: String = "null", lastError: String = "null"
+    ) -> String {
         """
         {"id": "\(id)", "object": "payment_intent", "amount": \(amount), "amount_capturable": 0,
          "amount_details": {"tip": {}}, "amount_received": \(received), "application": null, "application_fee_amount": null,

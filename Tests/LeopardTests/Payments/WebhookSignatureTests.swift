@@ -20,9 +20,15 @@ struct WebhookSignatureTests {
     func refusals() {
         let header = WebhookSignature.header(for: body, secret: secret, time: now)
         #expect(throws: WebhookSignature.Failure.mismatch) { try WebhookSignature.verify(header: header, body: body, secret: "whsec_other", now: now) }
-        #expect(throws: WebhookSignature.Failure.mismatch) { try WebhookSignature.verify(header: header, body: Data(#"{"id":"evt_1","type":"payment_intent.succeeded "}"#.utf8), secret: secret, now: now) }
-        #expect(throws: WebhookSignature.Failure.tooOld) { try WebhookSignature.verify(header: header, body: body, secret: secret, now: now.addingTimeInterval(301)) }
-        #expect(throws: WebhookSignature.Failure.tooOld) { try WebhookSignature.verify(header: header, body: body, secret: secret, now: now.addingTimeInterval(-301)) }
+        #expect(throws: WebhookSignature.Failure.mismatch) {
+            try WebhookSignature.verify(header: header, body: Data(#"{"id":"evt_1","type":"payment_intent.succeeded "}"#.utf8), secret: secret, now: now)
+        }
+        #expect(throws: WebhookSignature.Failure.tooOld) {
+            try WebhookSignature.verify(header: header, body: body, secret: secret, now: now.addingTimeInterval(301))
+        }
+        #expect(throws: WebhookSignature.Failure.tooOld) {
+            try WebhookSignature.verify(header: header, body: body, secret: secret, now: now.addingTimeInterval(-301))
+        }
         #expect(throws: WebhookSignature.Failure.missing) { try WebhookSignature.verify(header: nil, body: body, secret: secret, now: now) }
         #expect(throws: WebhookSignature.Failure.malformed) { try WebhookSignature.verify(header: "v1=abc", body: body, secret: secret, now: now) }
         #expect(throws: WebhookSignature.Failure.malformed) { try WebhookSignature.verify(header: "t=1800000000", body: body, secret: secret, now: now) }
@@ -35,6 +41,8 @@ struct WebhookSignatureTests {
         let stale = WebhookSignature.header(for: body, secret: "whsec_old", time: now)
         let staleV1 = String(stale.split(separator: ",")[1])
         try WebhookSignature.verify(header: "t=1800000000,\(staleV1),\(goodV1),v0=ignored", body: body, secret: secret, now: now)
-        #expect(throws: WebhookSignature.Failure.mismatch) { try WebhookSignature.verify(header: "t=1800000000,\(staleV1)", body: body, secret: secret, now: now) }
+        #expect(throws: WebhookSignature.Failure.mismatch) {
+            try WebhookSignature.verify(header: "t=1800000000,\(staleV1)", body: body, secret: secret, now: now)
+        }
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-@testable import LeopardOperations
-@testable import LeopardServer
 import LeopardStorage
 import SQLKit
 import Testing
+
+@testable import LeopardOperations
+@testable import LeopardServer
 
 @Suite("Isolation audit")
 struct IsolationAuditTests {

@@ -1,13 +1,15 @@
 import Foundation
 import LeopardPlatform
-@testable import LeopardOperations
-@testable import LeopardServer
 import LeopardStorage
 import Testing
 
+@testable import LeopardOperations
+@testable import LeopardServer
+
 extension PodTests {
-    @Test("a burst of signups fills a pod up to its limit, never past it; the rest go to the platform's own server",
-          Self.needsSecondCluster, .timeLimit(.minutes(3)))
+    @Test(
+        "a burst of signups fills a pod up to its limit, never past it; the rest go to the platform's own server",
+        Self.needsSecondCluster, .timeLimit(.minutes(3)))
     func burstRespectsCapacity() async throws {
         try await withSecondCluster { _, podServer, platform, client in
             // Four stores on main first, so that the empty pod is where every signup of the

@@ -2,11 +2,12 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import LeopardPlatform
-@testable import LeopardOperations
-@testable import LeopardServer
 import LeopardStorage
 import SQLKit
 import Testing
+
+@testable import LeopardOperations
+@testable import LeopardServer
 
 /// Two throwaway PostgreSQL clusters: the platform's own server and a second one added as a pod.
 @Suite("Pods: PostgreSQL servers for store databases")
@@ -21,7 +22,9 @@ struct PodTests {
     /// A platform on the shared cluster, and a second cluster of its own for a pod: `body` gets
     /// the second cluster (to stop it) and its server. The second cluster is stopped afterwards,
     /// whatever happens.
-    func withSecondCluster(_ body: @escaping @Sendable (PostgresTestCluster, PostgresServer, TestPlatform, any TestClientProtocol) async throws -> Void) async throws {
+    func withSecondCluster(
+        _ body: @escaping @Sendable (PostgresTestCluster, PostgresServer, TestPlatform, any TestClientProtocol) async throws -> Void
+    ) async throws {
         let second = PostgresTestCluster.separate()
         let podServer = try await second.server()
         do {
@@ -46,8 +49,9 @@ struct PodTests {
         return found
     }
 
-    @Test("new stores go to the least-loaded server with room, each database on its server; a pod that goes down leaves the other server's stores and the platform answering",
-          Self.needsSecondCluster, .timeLimit(.minutes(3)))
+    @Test(
+        "new stores go to the least-loaded server with room, each database on its server; a pod that goes down leaves the other server's stores and the platform answering",
+        Self.needsSecondCluster, .timeLimit(.minutes(3)))
     func placementAndOutage() async throws {
         let home = try await PostgresTestCluster.shared.server()
         try await withSecondCluster { second, podServer, platform, client in
@@ -120,7 +124,9 @@ struct PodTests {
     @Test("pods need PostgreSQL")
     func sqliteHasNoPods() async throws {
         try await TestPlatform.withPlatform(.sqlite) { platform, _ in
-            await #expect(throws: PodAdmin.NotPostgres.self) { _ = try await PodAdmin(services: platform.services.platform).add(name: "pod-b", url: "postgres://a@b/c", maxStores: 1) }
+            await #expect(throws: PodAdmin.NotPostgres.self) {
+                _ = try await PodAdmin(services: platform.services.platform).add(name: "pod-b", url: "postgres://a@b/c", maxStores: 1)
+            }
         }
     }
 }

@@ -4,8 +4,9 @@ import SQLKit
 import Testing
 
 extension PostgresPlatformTests {
-    @Test("a session the server ends in the middle of a transaction fails its next statement at once, as unavailable, instead of waiting forever",
-          .timeLimit(.minutes(1)))
+    @Test(
+        "a session the server ends in the middle of a transaction fails its next statement at once, as unavailable, instead of waiting forever",
+        .timeLimit(.minutes(1)))
     func endedSessionFailsFast() async throws {
         let server = try await PostgresTestCluster.shared.server()
         let handle = try await PostgresDatabaseHandle.connect(server: server, maximumConnections: 2, leaseTimeout: .seconds(10))

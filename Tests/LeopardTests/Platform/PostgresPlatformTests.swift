@@ -1,13 +1,14 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-@testable import LeopardOperations
 import LeopardPlatform
 import LeopardServer
 import LeopardStorage
 import PostgresNIO
 import SQLKit
 import Testing
+
+@testable import LeopardOperations
 
 @Suite(
     "PostgreSQL: a database and a role per store",
@@ -46,12 +47,15 @@ struct PostgresPlatformTests {
             // Everything in the store database belongs to the store's role; PUBLIC cannot connect.
             let owners = try await platform.services.databases.withDatabase(tenantID: id, location: tenant.database) { db in
                 try await db.read { sql in
-                    try await sql.raw("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'").all().map { try $0.decode(column: "tableowner", as: String.self) }
+                    try await sql.raw("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'").all().map {
+                        try $0.decode(column: "tableowner", as: String.self)
+                    }
                 }
             }
             #expect(owners == [tenant.database.role])
             let publicConnect = try await platform.services.platformDatabase.read { sql in
-                try await sql.raw("SELECT has_database_privilege('public', \(bind: tenant.database.name), 'CONNECT') AS allowed").first()?.decode(column: "allowed", as: Bool.self)
+                try await sql.raw("SELECT has_database_privilege('public', \(bind: tenant.database.name), 'CONNECT') AS allowed").first()?.decode(
+                    column: "allowed", as: Bool.self)
             }
             #expect(publicConnect == false)
 
@@ -71,24 +75,28 @@ struct PostgresPlatformTests {
             let server = try Self.server(platform)
             let password = try platform.services.secrets.open(try #require(first.database.sealedPassword))
 
-            let own = try await PostgresDatabaseHandle.connect(server: server, database: first.database.name, username: first.database.role, password: password, maximumConnections: 1)
+            let own = try await PostgresDatabaseHandle.connect(
+                server: server, database: first.database.name, username: first.database.role, password: password, maximumConnections: 1)
             await own.close()
 
             // CONNECT is revoked from PUBLIC on every store database: permission denied (42501).
             let foreignError = await #expect(throws: (any Error).self) {
-                let foreign = try await PostgresDatabaseHandle.connect(server: server, database: second.database.name, username: first.database.role, password: password, maximumConnections: 1)
+                let foreign = try await PostgresDatabaseHandle.connect(
+                    server: server, database: second.database.name, username: first.database.role, password: password, maximumConnections: 1)
                 await foreign.close()
             }
             #expect(foreignError.flatMap(DatabaseErrors.sqlState) == "42501")
             // Nor with a wrong password to its own (28P01).
             let wrongError = await #expect(throws: (any Error).self) {
-                let wrong = try await PostgresDatabaseHandle.connect(server: server, database: first.database.name, username: first.database.role, password: "wrong", maximumConnections: 1)
+                let wrong = try await PostgresDatabaseHandle.connect(
+                    server: server, database: first.database.name, username: first.database.role, password: "wrong", maximumConnections: 1)
                 await wrong.close()
             }
             #expect(wrongError.flatMap(DatabaseErrors.sqlState) == "28P01")
             // Nor the platform database, which holds the registry and the sealed secrets.
             let platformError = await #expect(throws: (any Error).self) {
-                let platformDatabase = try await PostgresDatabaseHandle.connect(server: server, username: first.database.role, password: password, maximumConnections: 1)
+                let platformDatabase = try await PostgresDatabaseHandle.connect(
+                    server: server, username: first.database.role, password: password, maximumConnections: 1)
                 await platformDatabase.close()
             }
             #expect(platformError.flatMap(DatabaseErrors.sqlState) == "42501")

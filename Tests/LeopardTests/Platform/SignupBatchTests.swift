@@ -1,10 +1,11 @@
 import Foundation
 import LeopardCore
-@testable import LeopardPlatform
 import LeopardServer
 import LeopardStorage
 import SQLKit
 import Testing
+
+@testable import LeopardPlatform
 
 /// Lets a batch handler wait until the test opens it.
 actor Gate {
@@ -33,7 +34,8 @@ actor BatchLog {
 struct SignupBatchTests {
     @Test("requests that arrive while a batch is handled go together in the next one, each with its own answer")
     func batching() async throws {
-        let gate = Gate(), log = BatchLog()
+        let gate = Gate()
+        let log = BatchLog()
         let batcher = RequestBatcher<Int, Int> { inputs in
             await log.record(inputs.count)
             if inputs == [0] { await gate.wait() }
@@ -52,7 +54,8 @@ struct SignupBatchTests {
 
     @Test("a request the handler leaves unanswered fails; the others in its batch get their answers")
     func unanswered() async throws {
-        let gate = Gate(), log = BatchLog()
+        let gate = Gate()
+        let log = BatchLog()
         let batcher = RequestBatcher<Int, Int> { inputs in
             await log.record(inputs.count)
             if inputs == [0] {
@@ -76,11 +79,14 @@ struct SignupBatchTests {
 
     func tenant(_ slug: String, location: TenantDatabaseLocation) -> Tenant {
         let id = Identifier.make("ten")
-        return Tenant(id: id, slug: slug, storeName: slug, ownerEmail: "owner@\(slug).test", status: .provisioning, database: location, createdAt: Date(), updatedAt: Date())
+        return Tenant(
+            id: id, slug: slug, storeName: slug, ownerEmail: "owner@\(slug).test", status: .provisioning, database: location, createdAt: Date(),
+            updatedAt: Date())
     }
 
-    @Test("a batch of registry rows claims a spare for each; a taken slug fails alone and its spare goes back to the pool",
-          arguments: TestPlatform.storages)
+    @Test(
+        "a batch of registry rows claims a spare for each; a taken slug fails alone and its spare goes back to the pool",
+        arguments: TestPlatform.storages)
     func reserveBatch(storage: TestPlatform.Storage) async throws {
         try await TestPlatform.withPlatform(storage, configure: { $0.spareStores = 3 }) { platform, client in
             let services = platform.services
@@ -91,9 +97,12 @@ struct SignupBatchTests {
             #expect(try await pool.count() == 2)
 
             let provider = services.databases.provider
-            let rows = try ["taken-shop", "fresh-one", "fresh-one", "fresh-two"].map { tenant($0, location: try provider.plan(tenantID: Identifier.make("ten"))) }
-            let results = await SparePool.reserveBatch(rows, claimSpares: true, platform: services.platformDatabase, kind: provider.kind,
-                                                       fingerprint: services.databases.migrator.fingerprint)
+            let rows = try ["taken-shop", "fresh-one", "fresh-one", "fresh-two"].map {
+                tenant($0, location: try provider.plan(tenantID: Identifier.make("ten")))
+            }
+            let results = await SparePool.reserveBatch(
+                rows, claimSpares: true, platform: services.platformDatabase, kind: provider.kind,
+                fingerprint: services.databases.migrator.fingerprint)
             #expect(results.count == 4)
             // The two spares went to the first two rows; the first row's slug is taken.
             #expect(throws: TenantRegistry.SlugTaken.self) { try results[0].get() }
@@ -121,8 +130,9 @@ struct SignupBatchTests {
             let started = ContinuousClock.now
             let activations = rows.map { row in
                 TenantProvisioner.Activation(tenantID: row.id) { now in
-                    ProvisioningAttempt(id: Identifier.make("prv"), tenantID: row.id, slug: row.slug, succeeded: true, failedStep: nil, error: nil,
-                                        steps: [], totalMicroseconds: (now - started).microseconds, startedAt: row.createdAt)
+                    ProvisioningAttempt(
+                        id: Identifier.make("prv"), tenantID: row.id, slug: row.slug, succeeded: true, failedStep: nil, error: nil,
+                        steps: [], totalMicroseconds: (now - started).microseconds, startedAt: row.createdAt)
                 }
             }
             let results = await TenantProvisioner.activate(activations, platform: services.platformDatabase)

@@ -10,9 +10,10 @@ import Testing
 struct SparePoolTests {
     /// The spares listed in the platform database.
     func spares(_ platform: TestPlatform) async throws -> Set<String> {
-        Set(try await platform.services.platformDatabase.read { sql in
-            try await sql.raw("SELECT name FROM spare_databases").all().map { try $0.decode(column: "name", as: String.self) }
-        })
+        Set(
+            try await platform.services.platformDatabase.read { sql in
+                try await sql.raw("SELECT name FROM spare_databases").all().map { try $0.decode(column: "name", as: String.self) }
+            })
     }
 
     @Test("signups claim spares, the pool refills, and a store made from a spare works like any other", arguments: TestPlatform.storages)
@@ -49,11 +50,18 @@ struct SparePoolTests {
         }
     }
 
-    @Test("a signup that fails at any step after claiming a spare drops it; nothing is left behind and the slug is free",
-          arguments: TestPlatform.storages, ProvisioningStep.allCases)
+    @Test(
+        "a signup that fails at any step after claiming a spare drops it; nothing is left behind and the slug is free",
+        arguments: TestPlatform.storages, ProvisioningStep.allCases)
     func rollback(storage: TestPlatform.Storage, step: ProvisioningStep) async throws {
         let fault = OneShotFault(at: step)
-        try await TestPlatform.withPlatform(storage, configure: { $0.spareStores = 2; $0.provisioningFaults = fault.injector }) { platform, client in
+        try await TestPlatform.withPlatform(
+            storage,
+            configure: {
+                $0.spareStores = 2
+                $0.provisioningFaults = fault.injector
+            }
+        ) { platform, client in
             let pool = platform.services.sparePool
             await pool.fill()
             let before = try await spares(platform)
@@ -96,11 +104,13 @@ struct SparePoolTests {
         }
     }
 
-    @Test("on SQLite spares wait open, so a new store starts on an open handle; on PostgreSQL they hold no connections",
-          arguments: TestPlatform.storages)
+    @Test(
+        "on SQLite spares wait open, so a new store starts on an open handle; on PostgreSQL they hold no connections",
+        arguments: TestPlatform.storages)
     func sparesWaitOpen(storage: TestPlatform.Storage) async throws {
         try await TestPlatform.withPlatform(storage, configure: { $0.spareStores = 2 }) { platform, client in
-            let pool = platform.services.sparePool, databases = platform.services.databases
+            let pool = platform.services.sparePool
+            let databases = platform.services.databases
             await pool.fill()
             await pool.stop()
             #expect(await databases.warmSpareCount == (storage == .sqlite ? 2 : 0))

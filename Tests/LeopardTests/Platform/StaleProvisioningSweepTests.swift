@@ -1,11 +1,12 @@
 import Foundation
 import HummingbirdTesting
 import LeopardCore
-@testable import LeopardOperations
 import LeopardPlatform
 import LeopardServer
 import LeopardStorage
 import Testing
+
+@testable import LeopardOperations
 
 @Suite("Unfinished signups")
 struct StaleProvisioningSweepTests {
@@ -20,12 +21,18 @@ struct StaleProvisioningSweepTests {
         let longAgo = Date().addingTimeInterval(-3600)
         let crashedID = Identifier.make("ten", date: longAgo)
         let crashed = try provider.plan(tenantID: crashedID)
-        try await services.registry.reserve(Tenant(id: crashedID, slug: "crashed-shop", storeName: "Crashed", ownerEmail: "a@b.test", status: .provisioning, database: crashed, createdAt: longAgo, updatedAt: longAgo))
+        try await services.registry.reserve(
+            Tenant(
+                id: crashedID, slug: "crashed-shop", storeName: "Crashed", ownerEmail: "a@b.test", status: .provisioning, database: crashed, createdAt: longAgo,
+                updatedAt: longAgo))
         try await provider.create(crashed, migrator: services.storeMigrator)
         // And one that is simply in progress right now.
         let currentID = Identifier.make("ten")
         let current = try provider.plan(tenantID: currentID)
-        try await services.registry.reserve(Tenant(id: currentID, slug: "busy-shop", storeName: "Busy", ownerEmail: "a@b.test", status: .provisioning, database: current, createdAt: Date(), updatedAt: Date()))
+        try await services.registry.reserve(
+            Tenant(
+                id: currentID, slug: "busy-shop", storeName: "Busy", ownerEmail: "a@b.test", status: .provisioning, database: current, createdAt: Date(),
+                updatedAt: Date()))
         await services.shutdown()
 
         let restarted = try await LeopardServices.start(TestPlatform.configuration(directory: platform.directory, databaseURL: nil))

@@ -1,9 +1,10 @@
 import Foundation
 import HummingbirdTesting
-@testable import LeopardOperations
 import LeopardServer
 import LeopardStorage
 import Testing
+
+@testable import LeopardOperations
 
 @Suite("leopard migrate")
 struct StoreMigrationsTests {

@@ -3,11 +3,12 @@ import HTTPTypes
 import HummingbirdTesting
 import LeopardCore
 import LeopardPlatform
-@testable import LeopardOperations
-@testable import LeopardServer
 import LeopardStorage
 import SQLKit
 import Testing
+
+@testable import LeopardOperations
+@testable import LeopardServer
 
 /// `leopard tenants move`: a store's database from one PostgreSQL server to another while the
 /// store keeps answering. Part of the pods suite, which CI requires to run.
@@ -18,15 +19,18 @@ extension PodTests {
         let admin = try await PostgresDatabaseHandle.connect(server: server, maximumConnections: 1)
         defer { Task { await admin.close() } }
         return try await admin.read { sql in
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 SELECT 'db ' || datname AS name FROM pg_database WHERE datname NOT LIKE '%template%' AND datname LIKE 'leopard\\_t%'
                 UNION ALL SELECT 'role ' || rolname FROM pg_roles WHERE rolname LIKE 'leopard\\_t%' ORDER BY 1
-                """).all().map { try $0.decode(column: "name", as: String.self) }
+                """
+            ).all().map { try $0.decode(column: "name", as: String.self) }
         }
     }
 
-    @Test("a store moves to the other server and back: data equal before and after, reads served and writes refused with Retry-After while it is copied, a write in flight rolled back rather than lost",
-          Self.needsSecondCluster, .timeLimit(.minutes(3)))
+    @Test(
+        "a store moves to the other server and back: data equal before and after, reads served and writes refused with Retry-After while it is copied, a write in flight rolled back rather than lost",
+        Self.needsSecondCluster, .timeLimit(.minutes(3)))
     func moveAndBack() async throws {
         let home = try await PostgresTestCluster.shared.server()
         try await withSecondCluster { _, podServer, platform, client in
@@ -77,10 +81,11 @@ extension PodTests {
                 // Under it, the old database holds writes off itself: one sent straight to it
                 // (an instance that has not heard of the move) waits, and never commits.
                 let direct = try await platform.services.databases.provider.open(original.database)
-                await seen.direct(Task {
-                    defer { Task { await direct.close() } }
-                    try await direct.write { sql in try await sql.raw("UPDATE store_settings SET name = 'Direct'").run() }
-                })
+                await seen.direct(
+                    Task {
+                        defer { Task { await direct.close() } }
+                        try await direct.write { sql in try await sql.raw("UPDATE store_settings SET name = 'Direct'").run() }
+                    })
             }
             let report = try await move.move(store.slug, to: "pod-b")
             let directResult = await seen.directTask?.result
@@ -125,8 +130,9 @@ extension PodTests {
         }
     }
 
-    @Test("a move that fails at any step leaves the store where it was, writable, with no copy left; a move whose process died is aborted",
-          Self.needsSecondCluster, .timeLimit(.minutes(3)))
+    @Test(
+        "a move that fails at any step leaves the store where it was, writable, with no copy left; a move whose process died is aborted",
+        Self.needsSecondCluster, .timeLimit(.minutes(3)))
     func failedMoves() async throws {
         try await withSecondCluster { _, podServer, platform, client in
             _ = try await PodAdmin(services: platform.services.platform).add(name: "pod-b", url: url(podServer), maxStores: 10)
@@ -175,7 +181,9 @@ extension PodTests {
             #expect(moving.isReadOnly)
             #expect(try await client.call(.get, "/api/products", store: store).status == .ok, "reads go on")
             #expect(try await client.call(.patch, "/api/settings", store: store, json: ["name": "Refused"]).status == .serviceUnavailable)
-            await #expect(throws: TenantMove.Refused.self, "a second move while one is recorded") { _ = try await TenantMove(services: platform.services.platform).move(store.id, to: "pod-b") }
+            await #expect(throws: TenantMove.Refused.self, "a second move while one is recorded") {
+                _ = try await TenantMove(services: platform.services.platform).move(store.id, to: "pod-b")
+            }
             // A restore over it is refused too: the registry's conditional update sees the move.
             let restoreTarget = try provider.plan(tenantID: "\(store.id)_rtest")
             #expect(try await platform.services.registry.relocate(id: store.id, from: original.database, to: restoreTarget, ifStatus: [.active]) == nil)
@@ -227,7 +235,8 @@ extension PodTests {
             _ = try #require(try await platform.services.registry.cancelMove(id: store.id, target: target))
             await platform.services.directory.invalidate(id: store.id, slug: store.slug)
             #expect(try await client.call(.post, "/api/products", store: store, json: ["title": "Taken", "price": 100, "stock": 1]).status == .created)
-            #expect(try await client.execute(uri: "/api/tenants/\(store.id)", method: .get, headers: operatorHeaders, body: nil).json["readOnly"] as? Bool == false)
+            #expect(
+                try await client.execute(uri: "/api/tenants/\(store.id)", method: .get, headers: operatorHeaders, body: nil).json["readOnly"] as? Bool == false)
         }
     }
 }
@@ -243,7 +252,9 @@ private actor SeenDuringMove {
         var pageIsHTML = false
         var readStatuses: [HTTPResponse.Status] = []
         var keyedRead: HTTPResponse.Status?
-        var description: String { "write \(String(describing: writeStatus)) retry-after \(retryAfter ?? "none"), page \(String(describing: pageStatus)), reads \(readStatuses)" }
+        var description: String {
+            "write \(String(describing: writeStatus)) retry-after \(retryAfter ?? "none"), page \(String(describing: pageStatus)), reads \(readStatuses)"
+        }
     }
 
     private var state = Snapshot()

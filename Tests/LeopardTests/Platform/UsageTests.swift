@@ -1,13 +1,16 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Testing
+
 @testable import LeopardOperations
 @testable import LeopardServer
-import Testing
 
 @Suite("Usage per store")
 struct UsageTests {
-    @Test("GET /api/tenants/:id/metrics: requests, orders, revenue, products, customers, database and image bytes, last activity; each store its own", arguments: TestPlatform.storages)
+    @Test(
+        "GET /api/tenants/:id/metrics: requests, orders, revenue, products, customers, database and image bytes, last activity; each store its own",
+        arguments: TestPlatform.storages)
     func usagePerStore(storage: TestPlatform.Storage) async throws {
         try await TestPlatform.withPlatform(storage) { platform, client in
             let store = try await client.makeStore("Usage Shop")
@@ -16,7 +19,8 @@ struct UsageTests {
             try await client.uploadImage(store, productID: product.id)
             for _ in 0..<5 { _ = try await client.call(.get, "/api/products", host: store.host) }
             let cart = try await client.makeCart(store, variantID: product.variant, quantity: 2)
-            let order = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
+            let order = try await client.call(
+                .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
             let orderID = try #require(order.json["id"] as? String)
             #expect(try await client.call(.post, "/api/orders/\(orderID)/mark-paid", store: store).status == .ok)
 

@@ -2,11 +2,12 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import LeopardCommerce
-@testable import LeopardOperations
-@testable import LeopardServer
 import LeopardPayments
 import NIOCore
 import Testing
+
+@testable import LeopardOperations
+@testable import LeopardServer
 
 /// What a black-box attack on a running server found (issue 17), each failing before its fix.
 @Suite("Attack findings: money and trust")
@@ -20,10 +21,12 @@ struct AttackFindingsTests {
             var outcomes: [String: Int] = [:]
             for _ in 0..<8 {
                 let cart = try await client.makeCart(store, variantID: variant, quantity: 1)
-                let placed = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
+                let placed = try await client.call(
+                    .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
                 let order = try #require(placed.json["id"] as? String)
-                async let pay = client.call(.post, "/api/orders/\(order)/pay", store: store, staff: false, json: PaymentFlowTests.card("4242424242424242"),
-                                            headers: [.cartSecret: cart.secret])
+                async let pay = client.call(
+                    .post, "/api/orders/\(order)/pay", store: store, staff: false, json: PaymentFlowTests.card("4242424242424242"),
+                    headers: [.cartSecret: cart.secret])
                 async let cancel = client.call(.post, "/api/orders/\(order)/cancel", store: store, json: ["reason": "race"])
                 let (paid, cancelled) = try await (pay, cancel)
                 #expect(paid.status != .internalServerError && cancelled.status != .internalServerError, "\(paid.text) \(cancelled.text)")
@@ -79,8 +82,11 @@ struct AttackFindingsTests {
         try await TestPlatform.withPlatform { platform, client in
             let store = try await client.makeStore("Throttle Shop")
             let limit = platform.services.configuration.loginFailureLimit
-            #expect(try await client.call(.post, "/api/customers/register", store: store, staff: false,
-                                          json: ["email": "ada@throttle.test", "password": "correct horse battery"]).status == .created)
+            #expect(
+                try await client.call(
+                    .post, "/api/customers/register", store: store, staff: false,
+                    json: ["email": "ada@throttle.test", "password": "correct horse battery"]
+                ).status == .created)
             for (path, email) in [("/api/auth/login", store.ownerEmail), ("/api/customers/login", "ada@throttle.test")] {
                 let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                     for attempt in 0..<40 {
@@ -90,10 +96,13 @@ struct AttackFindingsTests {
                     }
                     return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
                 }
-                #expect(statuses.filter { $0 == .unauthorized }.count <= limit, "\(path): \(statuses.filter { $0 == .unauthorized }.count) wrong passwords checked")
+                #expect(
+                    statuses.filter { $0 == .unauthorized }.count <= limit, "\(path): \(statuses.filter { $0 == .unauthorized }.count) wrong passwords checked")
                 #expect(statuses.filter { $0 == .tooManyRequests }.count >= 40 - limit)
                 // The account is now locked for a while, even with the right password.
-                #expect(try await client.call(.post, path, host: store.host, json: ["email": email, "password": "correct horse battery"]).status == .tooManyRequests)
+                #expect(
+                    try await client.call(.post, path, host: store.host, json: ["email": email, "password": "correct horse battery"]).status == .tooManyRequests
+                )
             }
         }
     }
@@ -103,7 +112,8 @@ struct AttackFindingsTests {
         try await TestPlatform.withPlatform { platform, client in
             let store = try await client.makeStore("Many Sign Ins Shop")
             for _ in 0..<(platform.services.configuration.loginFailureLimit + 3) {
-                let login = try await client.call(.post, "/api/auth/login", host: store.host, json: ["email": store.ownerEmail, "password": "correct horse battery"])
+                let login = try await client.call(
+                    .post, "/api/auth/login", host: store.host, json: ["email": store.ownerEmail, "password": "correct horse battery"])
                 #expect(login.status == .ok)
             }
         }
@@ -119,15 +129,22 @@ struct AttackFindingsTests {
                 guard host == "hooks.example.test" else { throw CancellationError() }
                 return ["127.0.0.1"]
             }
-            try await TestPlatform.withPlatform(configure: { $0.allowPrivateWebhookTargets = false; $0.webhookResolver = resolver }) { platform, client in
+            try await TestPlatform.withPlatform(configure: {
+                $0.allowPrivateWebhookTargets = false
+                $0.webhookResolver = resolver
+            }) { platform, client in
                 let store = try await client.makeStore("Rebinding Shop")
                 // The text of the URL names no private host, so it is accepted when registered.
-                let endpoint = try await OutboxDeliveryTests().addEndpoint(client, store, url: "http://hooks.example.test:\(port)/hook", events: ["order.created"])
+                let endpoint = try await OutboxDeliveryTests().addEndpoint(
+                    client, store, url: "http://hooks.example.test:\(port)/hook", events: ["order.created"])
                 let product = try await client.makeProduct(store, title: "Lamp", price: 3000, stock: 5)
                 let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
                 let cart = try await client.makeCart(store, variantID: variant, quantity: 1)
-                try #require(try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody,
-                                                   headers: [.cartSecret: cart.secret]).status == .created)
+                try #require(
+                    try await client.call(
+                        .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody,
+                        headers: [.cartSecret: cart.secret]
+                    ).status == .created)
                 #expect(await platform.services.webhookDispatcher.deliverDue(tenantID: store.id, now: { Date() }) == 1)
                 let log = try await OutboxDeliveryTests().deliveries(client, store, endpoint: endpoint.id)
                 let text = String(describing: log)
@@ -140,11 +157,15 @@ struct AttackFindingsTests {
 
     @Test("every special-purpose address range is refused as a webhook target")
     func specialPurposeAddresses() {
-        let refused = ["127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "198.18.0.1", "198.19.255.255", "224.0.0.1",
-                       "239.1.1.1", "240.0.0.1", "255.255.255.255", "0.0.0.0", "192.0.2.1", "::1", "::", "fe80::1", "fc00::1", "fd12::1", "ff02::1",
-                       "::ffff:127.0.0.1", "::ffff:8.8.8.8", "64:ff9b::7f00:1", "2001:db8::1", "2002:7f00:1::1", "2001::1", "::127.0.0.1", "not an address"]
+        let refused = [
+            "127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "198.18.0.1", "198.19.255.255", "224.0.0.1",
+            "239.1.1.1", "240.0.0.1", "255.255.255.255", "0.0.0.0", "192.0.2.1", "::1", "::", "fe80::1", "fc00::1", "fd12::1", "ff02::1",
+            "::ffff:127.0.0.1", "::ffff:8.8.8.8", "64:ff9b::7f00:1", "2001:db8::1", "2002:7f00:1::1", "2001::1", "::127.0.0.1", "not an address",
+        ]
         for address in refused { #expect(WebhookURL.isSpecialPurpose(address: address), "\(address)") }
-        for address in ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "2a00:1450:4001::1"] { #expect(!WebhookURL.isSpecialPurpose(address: address), "\(address)") }
+        for address in ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "2a00:1450:4001::1"] {
+            #expect(!WebhookURL.isSpecialPurpose(address: address), "\(address)")
+        }
     }
 
     @Test("a NUL character in a JSON field or the address is a 4xx problem on anonymous routes, never a 500", arguments: TestPlatform.storages)
@@ -177,9 +198,10 @@ struct AttackFindingsTests {
             upload.writeString("--nulb\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n")
             upload.writeBytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 0, count: 32))
             upload.writeString("\r\n--nulb--\r\n")
-            let image = try await client.execute(uri: "/api/products/\(productID)/images", method: .post,
-                                                 headers: [HTTPField.Name("Host")!: store.host, .authorization: "Bearer \(store.token)", .contentType: "multipart/form-data; boundary=nulb"],
-                                                 body: upload)
+            let image = try await client.execute(
+                uri: "/api/products/\(productID)/images", method: .post,
+                headers: [HTTPField.Name("Host")!: store.host, .authorization: "Bearer \(store.token)", .contentType: "multipart/form-data; boundary=nulb"],
+                body: upload)
             #expect(image.status == .unprocessableContent, "\(image.status) \(String(buffer: image.body))")
             #expect(image.errorFields == ["alt"])
             let browser = BrowserClient(client)
@@ -198,8 +220,9 @@ struct AttackFindingsTests {
             let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
             let cart = try await client.makeCart(store, variantID: variant, quantity: 1)
             let key = HTTPField.Name("Idempotency-Key")!
-            let first = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody,
-                                              headers: [.cartSecret: cart.secret, key: "replay-1"])
+            let first = try await client.call(
+                .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody,
+                headers: [.cartSecret: cart.secret, key: "replay-1"])
             #expect(first.status == .created)
             let orderID = try #require(first.json["id"] as? String)
             for headers in [[key: "replay-1"], [key: "replay-1", .cartSecret: "not-the-secret"]] as [[HTTPField.Name: String]] {
@@ -208,8 +231,9 @@ struct AttackFindingsTests {
                 #expect(!thief.text.contains(orderID))
                 #expect(!thief.text.contains("shopper@example.test"))
             }
-            let again = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody,
-                                              headers: [.cartSecret: cart.secret, key: "replay-1"])
+            let again = try await client.call(
+                .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody,
+                headers: [.cartSecret: cart.secret, key: "replay-1"])
             #expect(again.status == .created)
             #expect(again.json["id"] as? String == orderID)
             #expect(again.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")

@@ -3,16 +3,19 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LeopardCore
+import Testing
+
 @testable import LeopardOperations
 @testable import LeopardServer
-import Testing
 
 @Suite("Client addresses behind a proxy")
 struct ClientAddressTests {
     @Test("a proxy on this machine names the client; a remote client's own X-Forwarded-For is not believed")
     func whoIsTheClient() {
-        let request = Request(head: .init(method: .get, scheme: "http", authority: "x", path: "/", headerFields: [HTTPField.Name("X-Forwarded-For")!: "198.51.100.7, 203.0.113.9"]),
-                              body: .init(buffer: .init()))
+        let request = Request(
+            head: .init(
+                method: .get, scheme: "http", authority: "x", path: "/", headerFields: [HTTPField.Name("X-Forwarded-For")!: "198.51.100.7, 203.0.113.9"]),
+            body: .init(buffer: .init()))
         #expect(LeopardResponder.clientAddress(request, peer: "127.0.0.1") == "203.0.113.9")
         #expect(LeopardResponder.clientAddress(request, peer: "::1") == "203.0.113.9")
         #expect(LeopardResponder.clientAddress(request, peer: "10.0.0.5") == "10.0.0.5")
@@ -55,14 +58,21 @@ struct ClientAddressTests {
             let owner: [HTTPField.Name: String] = [HTTPField.Name("X-Forwarded-For")!: "198.51.100.10"]
             var refused = false
             for attempt in 0..<40 {
-                let response = try await client.call(.post, "/api/auth/login", host: store.host, json: ["email": "guess\(attempt)@example.test", "password": "wrong password"], headers: attacker)
-                if response.status == .tooManyRequests { refused = true; break }
+                let response = try await client.call(
+                    .post, "/api/auth/login", host: store.host, json: ["email": "guess\(attempt)@example.test", "password": "wrong password"], headers: attacker
+                )
+                if response.status == .tooManyRequests {
+                    refused = true
+                    break
+                }
                 #expect(response.status == .unauthorized)
             }
             #expect(refused, "the guessing client is throttled")
-            let login = try await client.call(.post, "/api/auth/login", host: store.host, json: ["email": store.ownerEmail, "password": "correct horse battery"], headers: owner)
+            let login = try await client.call(
+                .post, "/api/auth/login", host: store.host, json: ["email": store.ownerEmail, "password": "correct horse battery"], headers: owner)
             #expect(login.status == .ok, "\(login.text)")
-            let blocked = try await client.call(.post, "/api/auth/login", host: store.host, json: ["email": store.ownerEmail, "password": "correct horse battery"], headers: attacker)
+            let blocked = try await client.call(
+                .post, "/api/auth/login", host: store.host, json: ["email": store.ownerEmail, "password": "correct horse battery"], headers: attacker)
             #expect(blocked.status == .tooManyRequests)
         }
     }

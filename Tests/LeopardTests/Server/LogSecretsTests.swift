@@ -1,11 +1,12 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-@testable import LeopardOperations
-@testable import LeopardServer
 import Logging
 import Synchronization
 import Testing
+
+@testable import LeopardOperations
+@testable import LeopardServer
 
 @Suite("Logs: JSON lines with no secrets")
 struct LogSecretsTests {
@@ -33,17 +34,20 @@ struct LogSecretsTests {
             found.append(try #require(key.json["secret"] as? String))
             let hook = try await client.call(.post, "/api/webhooks", store: store, json: ["url": "https://hooks.example.com/x", "events": ["order.created"]])
             #expect(hook.status == .created)
-            _ = try await client.call(.put, "/api/payment-providers/stripe", store: store, json: ["secretKey": "sk_test_51LeopardLogsSecret", "webhookSecret": "whsec_LogsSecret123"])
+            _ = try await client.call(
+                .put, "/api/payment-providers/stripe", store: store, json: ["secretKey": "sk_test_51LeopardLogsSecret", "webhookSecret": "whsec_LogsSecret123"])
             _ = try await client.call(.delete, "/api/payment-providers/stripe", store: store)
             let customer = try await client.call(.post, "/api/customers/register", host: store.host, json: ["email": "c@log.test", "password": password])
             found.append(try #require(customer.json["token"] as? String))
             let product = try ProductRef(try await client.makeProduct(store, title: "Log Lamp", price: 1000, stock: 3))
             let cart = try await client.makeCart(store, variantID: product.variant, quantity: 1)
             found.append(cart.secret)
-            let order = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
+            let order = try await client.call(
+                .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
             let orderID = try #require(order.json["id"] as? String)
-            let paid = try await client.call(.post, "/api/orders/\(orderID)/pay", store: store, staff: false,
-                                             json: ["card": ["number": "4242 4242 4242 4242", "expMonth": 12, "expYear": 2040, "cvc": "987"]], headers: [.cartSecret: cart.secret])
+            let paid = try await client.call(
+                .post, "/api/orders/\(orderID)/pay", store: store, staff: false,
+                json: ["card": ["number": "4242 4242 4242 4242", "expMonth": 12, "expYear": 2040, "cvc": "987"]], headers: [.cartSecret: cart.secret])
             #expect(paid.status == .created)
             // Wrong passwords and tokens are logged as failures, not as what was typed.
             _ = try await client.call(.post, "/api/auth/login", host: store.host, json: ["email": "owner@logshop.test", "password": password + "-wrong"])
@@ -58,7 +62,11 @@ struct LogSecretsTests {
         }
         let lines = capture.all
         #expect(lines.filter { $0.contains(#""msg":"request""#) }.count >= 15, "every request of the flow is logged")
-        #expect(lines.contains { $0.contains(#""msg":"request""#) && $0.contains(#""route":"/api/orders/"#) && $0.contains(#"/pay""#) && $0.contains(#""status":"201""#) && $0.contains(#""tenant":"ten_"#) })
+        #expect(
+            lines.contains {
+                $0.contains(#""msg":"request""#) && $0.contains(#""route":"/api/orders/"#) && $0.contains(#"/pay""#) && $0.contains(#""status":"201""#)
+                    && $0.contains(#""tenant":"ten_"#)
+            })
         for line in lines {
             #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "not JSON: \(line)")
             for secret in secrets where !secret.isEmpty {

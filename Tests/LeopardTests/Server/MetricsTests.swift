@@ -1,9 +1,10 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Testing
+
 @testable import LeopardOperations
 @testable import LeopardServer
-import Testing
 
 @Suite("Metrics")
 struct MetricsTests {
@@ -23,18 +24,25 @@ struct MetricsTests {
             for _ in 0..<3 { _ = try await client.call(.get, "/api/products/\(product.id)", host: store.host) }
             _ = try await client.call(.get, "/api/products/prod_nothing", host: store.host)
             let cart = try await client.makeCart(store, variantID: product.variant, quantity: 1)
-            let order = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret, .idempotencyKey: "m-1"])
+            let order = try await client.call(
+                .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody,
+                headers: [.cartSecret: cart.secret, .idempotencyKey: "m-1"])
             let orderID = try #require(order.json["id"] as? String)
             // The same key again is a replay: one order, counted once.
-            _ = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret, .idempotencyKey: "m-1"])
+            _ = try await client.call(
+                .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody,
+                headers: [.cartSecret: cart.secret, .idempotencyKey: "m-1"])
             let card: [String: Any] = ["card": ["number": "4000000000000002", "expMonth": 12, "expYear": 2040, "cvc": "123"]]
-            #expect(try await client.call(.post, "/api/orders/\(orderID)/pay", store: store, staff: false, json: card, headers: [.cartSecret: cart.secret]).status.code == 402)
+            #expect(
+                try await client.call(.post, "/api/orders/\(orderID)/pay", store: store, staff: false, json: card, headers: [.cartSecret: cart.secret]).status
+                    .code == 402)
 
             let response = try await client.execute(uri: "/metrics", method: .get, headers: [:])
             #expect(response.status == .ok)
             #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
             let text = response.text
-            #expect(Self.value(text, #"leopard_http_requests_total{method="GET",route="/api/products/{product}",status="200"}"#)
+            #expect(
+                Self.value(text, #"leopard_http_requests_total{method="GET",route="/api/products/{product}",status="200"}"#)
                     ?? Self.value(text, #"leopard_http_requests_total{method="GET",route="/api/products/:product",status="200"}"#) == 3)
             #expect(text.contains(#"status="404""#))
             #expect(!text.contains("prod_nothing"))

@@ -1,9 +1,10 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Testing
+
 @testable import LeopardOperations
 @testable import LeopardServer
-import Testing
 
 @Suite("OpenAPI document")
 struct OpenAPITests {

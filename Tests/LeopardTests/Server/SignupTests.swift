@@ -2,13 +2,14 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import LeopardCommerce
-@testable import LeopardOperations
 import LeopardPlatform
 import LeopardServer
 import LeopardStorage
 import NIOCore
 import SQLKit
 import Testing
+
+@testable import LeopardOperations
 
 @Suite("Signup: POST /api/tenants")
 struct SignupTests {
@@ -35,7 +36,8 @@ struct SignupTests {
             let tenant = try #require(try await platform.services.registry.find(id: id))
             let hash = try await platform.services.databases.withDatabase(tenantID: id, location: tenant.database) { db in
                 try await db.read { sql in
-                    try await sql.raw("SELECT password_hash, role FROM staff_members WHERE email = 'owner@acme.test'").first()?.decode(column: "password_hash", as: String.self)
+                    try await sql.raw("SELECT password_hash, role FROM staff_members WHERE email = 'owner@acme.test'").first()?.decode(
+                        column: "password_hash", as: String.self)
                 }
             }
             let stored = try #require(hash)
@@ -84,22 +86,24 @@ struct SignupTests {
         }
     }
 
-    @Test("invalid fields are a 422 naming each field, and nothing is written", arguments: [
-        (#"{"storeName":"Acme","ownerEmail":"not-an-email","ownerPassword":"correct horse"}"#, ["ownerEmail"]),
-        (#"{"storeName":"","ownerEmail":"a@b.test"}"#, ["storeName"]),
-        (#"{"ownerEmail":"a@b.test"}"#, ["storeName"]),
-        (#"{"storeName":"Acme"}"#, ["ownerEmail"]),
-        (#"{"storeName":42,"ownerEmail":"a@b.test"}"#, ["storeName"]),
-        (#"{"storeName":"Acme","ownerEmail":"a@b.test","ownerPassword":"short"}"#, ["ownerPassword"]),
-        (#"{"storeName":"Acme","ownerEmail":"a@b.test","ownerPassword":"\u0000secret-after-nul"}"#, ["ownerPassword"]),
-        (#"{"storeName":"Acme","ownerEmail":"a@b.test","slug":"café"}"#, ["slug"]),
-        (#"{"storeName":"Acme","ownerEmail":"a@b.test","slug":"a/b/c"}"#, ["slug"]),
-        (#"{"storeName":"Acme","ownerEmail":"a@b.test","slug":"acme.evil"}"#, ["slug"]),
-        (#"{"storeName":"Acme","ownerEmail":"a@b.test","slug":"x'); DROP TABLE tenants;--"}"#, ["slug"]),
-        (#"{"storeName":"Acme","ownerEmail":"a@b.test","slug":"admin"}"#, ["slug"]),
-        (#"{"storeName":"日本","ownerEmail":"a@b.test"}"#, ["slug"]),
-        (#"{"storeName":"","ownerEmail":"nope","ownerPassword":"x"}"#, ["storeName", "ownerEmail", "ownerPassword"]),
-    ])
+    @Test(
+        "invalid fields are a 422 naming each field, and nothing is written",
+        arguments: [
+            (#"{"storeName":"Acme","ownerEmail":"not-an-email","ownerPassword":"correct horse"}"#, ["ownerEmail"]),
+            (#"{"storeName":"","ownerEmail":"a@b.test"}"#, ["storeName"]),
+            (#"{"ownerEmail":"a@b.test"}"#, ["storeName"]),
+            (#"{"storeName":"Acme"}"#, ["ownerEmail"]),
+            (#"{"storeName":42,"ownerEmail":"a@b.test"}"#, ["storeName"]),
+            (#"{"storeName":"Acme","ownerEmail":"a@b.test","ownerPassword":"short"}"#, ["ownerPassword"]),
+            (#"{"storeName":"Acme","ownerEmail":"a@b.test","ownerPassword":"\u0000secret-after-nul"}"#, ["ownerPassword"]),
+            (#"{"storeName":"Acme","ownerEmail":"a@b.test","slug":"café"}"#, ["slug"]),
+            (#"{"storeName":"Acme","ownerEmail":"a@b.test","slug":"a/b/c"}"#, ["slug"]),
+            (#"{"storeName":"Acme","ownerEmail":"a@b.test","slug":"acme.evil"}"#, ["slug"]),
+            (#"{"storeName":"Acme","ownerEmail":"a@b.test","slug":"x'); DROP TABLE tenants;--"}"#, ["slug"]),
+            (#"{"storeName":"Acme","ownerEmail":"a@b.test","slug":"admin"}"#, ["slug"]),
+            (#"{"storeName":"日本","ownerEmail":"a@b.test"}"#, ["slug"]),
+            (#"{"storeName":"","ownerEmail":"nope","ownerPassword":"x"}"#, ["storeName", "ownerEmail", "ownerPassword"]),
+        ])
     func invalidFields(_ body: String, _ fields: [String]) async throws {
         try await TestPlatform.withPlatform { platform, client in
             let response = try await client.post("/api/tenants", json: body)

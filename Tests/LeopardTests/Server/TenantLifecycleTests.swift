@@ -1,11 +1,12 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-@testable import LeopardOperations
 import LeopardPlatform
 import LeopardServer
 import NIOCore
 import Testing
+
+@testable import LeopardOperations
 
 @Suite("Operator API: tenants")
 struct TenantLifecycleTests {
@@ -69,7 +70,8 @@ struct TenantLifecycleTests {
         }
     }
 
-    @Test("unknown tenant ids are a 404", arguments: ["ten_00000000000000000000000000", "no-such-store", "../../etc/passwd", String(repeating: "x", count: 500)])
+    @Test(
+        "unknown tenant ids are a 404", arguments: ["ten_00000000000000000000000000", "no-such-store", "../../etc/passwd", String(repeating: "x", count: 500)])
     func unknownTenant(_ id: String) async throws {
         try await TestPlatform.withPlatform { _, client in
             let escaped = id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? id

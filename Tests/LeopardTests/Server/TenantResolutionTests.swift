@@ -11,7 +11,8 @@ struct TenantResolutionTests {
         try await TestPlatform.withPlatform { _, client in
             let id = try #require(try await client.signup(storeName: "Acme Tools").json["id"] as? String)
             for headers: HTTPFields in [
-                .host("acme-tools.localhost:8080"), .host("ACME-TOOLS.localhost"), [LeopardResponder.tenantHeader: "acme-tools"], [LeopardResponder.tenantHeader: id],
+                .host("acme-tools.localhost:8080"), .host("ACME-TOOLS.localhost"), [LeopardResponder.tenantHeader: "acme-tools"],
+                [LeopardResponder.tenantHeader: id],
             ] {
                 let response = try await client.execute(uri: "/api/store", method: .get, headers: headers)
                 #expect(response.status == .ok)
@@ -30,19 +31,22 @@ struct TenantResolutionTests {
             #expect(try await client.execute(uri: "/api/store", method: .get, headers: .host("first-shop.localhost")).json["id"] as? String == first)
             #expect(try await client.execute(uri: "/api/store", method: .get, headers: .host("second-shop.localhost")).json["id"] as? String == second)
             // The host decides; a header naming another store does not override it.
-            let mixed = try await client.execute(uri: "/api/store", method: .get, headers: [HTTPField.Name("Host")!: "first-shop.localhost", LeopardResponder.tenantHeader: second])
+            let mixed = try await client.execute(
+                uri: "/api/store", method: .get, headers: [HTTPField.Name("Host")!: "first-shop.localhost", LeopardResponder.tenantHeader: second])
             #expect(mixed.json["id"] as? String == first)
         }
     }
 
-    @Test("unknown stores and hosts are a 404 problem", arguments: [
-        HTTPFields.host("nobody.localhost:8080"),
-        HTTPFields.host("a.b.localhost:8080"),
-        HTTPFields.host("shop.example.com"),
-        [LeopardResponder.tenantHeader: "nobody"],
-        [LeopardResponder.tenantHeader: "ten_00000000000000000000000000"],
-        [LeopardResponder.tenantHeader: "x'; DROP TABLE tenants;--"],
-    ])
+    @Test(
+        "unknown stores and hosts are a 404 problem",
+        arguments: [
+            HTTPFields.host("nobody.localhost:8080"),
+            HTTPFields.host("a.b.localhost:8080"),
+            HTTPFields.host("shop.example.com"),
+            [LeopardResponder.tenantHeader: "nobody"],
+            [LeopardResponder.tenantHeader: "ten_00000000000000000000000000"],
+            [LeopardResponder.tenantHeader: "x'; DROP TABLE tenants;--"],
+        ])
     func unknown(_ headers: HTTPFields) async throws {
         try await TestPlatform.withPlatform { platform, client in
             _ = try await client.signup(storeName: "Acme")
@@ -60,7 +64,8 @@ struct TenantResolutionTests {
             let onStore = try await client.execute(uri: "/api/tenants", method: .get, headers: .host("acme.localhost"))
             #expect(onStore.status == .notFound)
             // The operator token is no credential on a store's host.
-            let withToken = try await client.execute(uri: "/api/tenants", method: .get, headers: [HTTPField.Name("Host")!: "acme.localhost", .authorization: "Bearer \(TestPlatform.operatorToken)"])
+            let withToken = try await client.execute(
+                uri: "/api/tenants", method: .get, headers: [HTTPField.Name("Host")!: "acme.localhost", .authorization: "Bearer \(TestPlatform.operatorToken)"])
             #expect(withToken.status == .unauthorized)
             let onPlatform = try await client.execute(uri: "/api/store", method: .get, headers: .host("localhost:8080"))
             #expect(onPlatform.status == .notFound)

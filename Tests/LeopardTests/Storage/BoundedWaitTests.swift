@@ -1,5 +1,6 @@
-@testable import LeopardStorage
 import Testing
+
+@testable import LeopardStorage
 
 @Suite("Waiting for a task, at most so long")
 struct BoundedWaitTests {

@@ -29,7 +29,9 @@ struct TenantDatabasesTests {
     static let schema = Migrator([Migration("0001_items", ["CREATE TABLE items (id INTEGER PRIMARY KEY)"])])
 
     /// Makes `count` store databases and a manager over them.
-    func fixture(_ directory: TemporaryDirectory, count: Int, capacity: Int, migrator: Migrator = schema) async throws -> (TenantDatabases, CountingProvider, [(String, TenantDatabaseLocation)]) {
+    func fixture(
+        _ directory: TemporaryDirectory, count: Int, capacity: Int, migrator: Migrator = schema
+    ) async throws -> (TenantDatabases, CountingProvider, [(String, TenantDatabaseLocation)]) {
         let provider = CountingProvider(inner: SQLiteTenantProvider(directory: directory.url.appendingPathComponent("tenants"), readerCount: 1))
         try await provider.prepareTemplate(Self.schema)
         var stores: [(String, TenantDatabaseLocation)] = []
@@ -178,7 +180,9 @@ struct TenantDatabasesTests {
         #expect(await databases.stats().open == 0)
     }
 
-    @Test("store file names that are not plain ids are refused, and nothing outside is touched", arguments: ["../sentinel.sqlite", "/tmp/x.sqlite", "a/b.sqlite", "ten_x.sqlite.bak", ".template.sqlite"])
+    @Test(
+        "store file names that are not plain ids are refused, and nothing outside is touched",
+        arguments: ["../sentinel.sqlite", "/tmp/x.sqlite", "a/b.sqlite", "ten_x.sqlite.bak", ".template.sqlite"])
     func unsafeNames(_ name: String) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

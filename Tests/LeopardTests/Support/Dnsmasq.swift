@@ -1,7 +1,8 @@
 import Foundation
-@testable import LeopardOperations
 import LeopardServer
 import NIOCore
+
+@testable import LeopardOperations
 
 /// Debian's dnsmasq answering on 127.0.0.1 with fixed TXT records, for custom domain checks.
 /// It knows only the records it is started with (`--no-resolv`, no hosts file, no upstream).
@@ -25,8 +26,10 @@ final class Dnsmasq: @unchecked Sendable {
         self.port = port
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        var arguments = ["--keep-in-foreground", "--no-resolv", "--no-hosts", "--no-poll", "--conf-file=/dev/null", "--pid-file=",
-                         "--listen-address=127.0.0.1", "--bind-interfaces", "--port=\(port)", "--log-facility=-"]
+        var arguments = [
+            "--keep-in-foreground", "--no-resolv", "--no-hosts", "--no-poll", "--conf-file=/dev/null", "--pid-file=",
+            "--listen-address=127.0.0.1", "--bind-interfaces", "--port=\(port)", "--log-facility=-",
+        ]
         if getuid() == 0 { arguments.append("--user=root") }
         for (name, values) in (records.merging(["ready.probe.test": ["ok"]]) { mine, _ in mine }).sorted(by: { $0.key < $1.key }) {
             // One record per value (several strings in one record would read as one joined value).

@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// localstripe (PyPI), a stateful fake of Stripe's API written by others, on a free loopback
@@ -12,7 +12,8 @@ import Glibc
 // @unchecked: the process handle is written once in init and afterwards only stopped, which
 // Foundation's Process allows from any thread.
 final class LocalStripe: @unchecked Sendable {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let python = root.appendingPathComponent("e2e/.venv/bin/python").path
     /// CI sets LEOPARD_REQUIRE_LOCALSTRIPE=1: then these tests run (and fail) rather than skip.
     static let isAvailable: Bool = ProcessInfo.processInfo.environment["LEOPARD_REQUIRE_LOCALSTRIPE"] == "1" || installed()

@@ -56,7 +56,8 @@ actor PostgresTestCluster {
 
     static var isAvailable: Bool { required || externalURL != nil || binDirectory != nil }
 
-    static let skipReason = "PostgreSQL tests skipped: no server binaries (initdb, pg_ctl) found under /usr/lib/postgresql or on PATH, and LEOPARD_TEST_DATABASE_URL is not set. Install Debian's postgresql package to run them."
+    static let skipReason =
+        "PostgreSQL tests skipped: no server binaries (initdb, pg_ctl) found under /usr/lib/postgresql or on PATH, and LEOPARD_TEST_DATABASE_URL is not set. Install Debian's postgresql package to run them."
 
     /// The server, started on first use.
     func server() async throws -> PostgresServer {
@@ -106,12 +107,20 @@ actor PostgresTestCluster {
             try run("/bin/chown", ["-R", "postgres", root])
         }
         let port = try FreePort.tcp()
-        try runAsOwner(asRoot, bin + "/initdb", ["-D", root + "/data", "-U", "leopard", "--pwfile=" + root + "/pw", "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--no-locale", "--no-sync"])
-        try runAsOwner(asRoot, bin + "/pg_ctl", [
-            "-D", root + "/data", "-l", root + "/server.log", "-w", "-t", "60",
-            "-o", "-p \(port) -k \(root) -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
-            "start",
-        ])
+        try runAsOwner(
+            asRoot, bin + "/initdb",
+            [
+                "-D", root + "/data", "-U", "leopard", "--pwfile=" + root + "/pw", "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8",
+                "--no-locale", "--no-sync",
+            ])
+        try runAsOwner(
+            asRoot, bin + "/pg_ctl",
+            [
+                "-D", root + "/data", "-l", root + "/server.log", "-w", "-t", "60",
+                "-o",
+                "-p \(port) -k \(root) -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+                "start",
+            ])
         startWatchdog(asRoot: asRoot, pgCtl: bin + "/pg_ctl", root: root)
         return (PostgresServer(host: "127.0.0.1", port: port, username: "leopard", password: password, database: "postgres"), root)
     }
@@ -156,7 +165,7 @@ actor PostgresTestCluster {
         posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, executable, &actions, nil, argv, environ)
         guard result == 0 else { throw StartFailed(description: "cannot start \(executable): error \(result)") }

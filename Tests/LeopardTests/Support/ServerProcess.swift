@@ -1,8 +1,9 @@
 import Foundation
 import NIOCore
 import NIOPosix
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `leopard serve` as a child process, for tests that need a real process: killed with SIGKILL,

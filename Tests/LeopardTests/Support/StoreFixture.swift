@@ -20,7 +20,8 @@ extension TestClientProtocol {
         try #require(signup.status == .created, "signup: \(signup.text)")
         let slug = try #require(signup.json["slug"] as? String)
         let id = try #require(signup.json["id"] as? String)
-        let login = try await call(.post, "/api/auth/login", host: "\(slug).localhost", json: ["email": "owner@\(TestEmail.domain(name)).test", "password": password])
+        let login = try await call(
+            .post, "/api/auth/login", host: "\(slug).localhost", json: ["email": "owner@\(TestEmail.domain(name)).test", "password": password])
         try #require(login.status == .ok, "login: \(login.text)")
         return StoreFixture(id: id, slug: slug, token: try #require(login.json["token"] as? String))
     }
@@ -44,8 +45,10 @@ extension TestClientProtocol {
         return try await execute(uri: uri, method: method, headers: headers, body: body)
     }
 
-    func call(_ method: HTTPRequest.Method, _ uri: String, store: StoreFixture, staff: Bool = true, json: Any? = nil, raw: String? = nil,
-              headers: [HTTPField.Name: String] = [:]) async throws -> TestResponse {
+    func call(
+        _ method: HTTPRequest.Method, _ uri: String, store: StoreFixture, staff: Bool = true, json: Any? = nil, raw: String? = nil,
+        headers: [HTTPField.Name: String] = [:]
+    ) async throws -> TestResponse {
         try await call(method, uri, host: store.host, token: staff ? store.token : nil, json: json, raw: raw, headers: headers)
     }
 
@@ -61,9 +64,11 @@ extension TestClientProtocol {
     /// Uploads the test PNG as the product's image, as staff; expects `201`.
     func uploadImage(_ store: StoreFixture, productID: String) async throws {
         let (body, contentType) = ProductImageTests().multipart(file: ProductImageTests.png)
-        let uploaded = try await execute(uri: "/api/products/\(productID)/images", method: .post, headers: [
-            HTTPField.Name("Host")!: store.host, .authorization: "Bearer \(store.token)", .contentType: contentType,
-        ], body: body)
+        let uploaded = try await execute(
+            uri: "/api/products/\(productID)/images", method: .post,
+            headers: [
+                HTTPField.Name("Host")!: store.host, .authorization: "Bearer \(store.token)", .contentType: contentType,
+            ], body: body)
         try #require(uploaded.status == .created, "upload image: \(uploaded.text)")
     }
 

@@ -2,11 +2,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-@testable import LeopardOperations
 import LeopardServer
 import Logging
-import Testing
 import NIOCore
+import Testing
+
+@testable import LeopardOperations
 
 /// A platform for one test: its own data directory (and, on PostgreSQL, its own platform
 /// database), services started, and the in-process router to send requests to.
@@ -42,7 +43,9 @@ struct TestPlatform: Sendable {
         return configuration
     }
 
-    static func start(_ storage: Storage = .sqlite, logger custom: Logger? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestPlatform {
+    static func start(
+        _ storage: Storage = .sqlite, logger custom: Logger? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) async throws -> TestPlatform {
         let directory = try TemporaryDirectory()
         let url: String? = storage == .postgres ? try await PostgresTestCluster.shared.makeDatabase() : nil
         var configuration = configuration(directory: directory, databaseURL: url)
@@ -144,14 +147,17 @@ extension TestResponse {
     /// The `field` of each entry in a problem's `errors`.
     var errorFields: [String] {
         guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
-              let errors = object["errors"] as? [[String: Any]] else { return [] }
+            let errors = object["errors"] as? [[String: Any]]
+        else { return [] }
         return errors.compactMap { $0["field"] as? String }
     }
 }
 
 extension TestClientProtocol {
     /// `POST /api/tenants` with a JSON body built from the arguments.
-    func signup(storeName: String, email: String = "owner@example.test", password: String? = "correct horse battery", slug: String? = nil) async throws -> TestResponse {
+    func signup(
+        storeName: String, email: String = "owner@example.test", password: String? = "correct horse battery", slug: String? = nil
+    ) async throws -> TestResponse {
         var body: [String: String] = ["storeName": storeName, "ownerEmail": email]
         if let password { body["ownerPassword"] = password }
         if let slug { body["slug"] = slug }

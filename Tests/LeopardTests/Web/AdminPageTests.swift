@@ -1,9 +1,10 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Testing
+
 @testable import LeopardOperations
 @testable import LeopardServer
-import Testing
 
 @Suite("Web: admin pages")
 struct AdminPageTests {
@@ -14,14 +15,16 @@ struct AdminPageTests {
             let browser = BrowserClient(client)
             try await browser.signInToAdmin(host: store.host, email: store.ownerEmail)
             let form = try await browser.get("/admin/products/new", host: store.host)
-            let bad = try await browser.post("/admin/products", host: store.host,
-                                             form: ["title": "Tee", "price": "twelve", "stock": "-1", "status": "active", "options": "Size: S, M\nColour: Red, Blue"], csrf: form.csrf)
+            let bad = try await browser.post(
+                "/admin/products", host: store.host,
+                form: ["title": "Tee", "price": "twelve", "stock": "-1", "status": "active", "options": "Size: S, M\nColour: Red, Blue"], csrf: form.csrf)
             #expect(bad.status == .unprocessableContent)
             #expect(bad.html.contains("Price must be an amount like 12.50"))
             #expect(bad.html.contains("Stock must be a whole number, 0 or more"))
             #expect(bad.html.contains("Size: S, M"))
-            let created = try await browser.post("/admin/products", host: store.host,
-                                                 form: ["title": "Tee", "price": "12.50", "stock": "3", "status": "active", "options": "Size: S, M\nColour: Red, Blue"], csrf: bad.csrf)
+            let created = try await browser.post(
+                "/admin/products", host: store.host,
+                form: ["title": "Tee", "price": "12.50", "stock": "3", "status": "active", "options": "Size: S, M\nColour: Red, Blue"], csrf: bad.csrf)
             #expect(created.status == .seeOther)
             let edit = try #require(created.location)
             let id = String(try #require(edit.split(separator: "/").last?.split(separator: "?").first))
@@ -42,9 +45,11 @@ struct AdminPageTests {
                 fields["stock.\(vid)"] = vid == first ? "7" : "3"
             }
             // The variant ids are repeated fields; BrowserClient posts a dictionary, so send them by hand.
-            let body = (fields.map { "\(BrowserClient.encode($0.key))=\(BrowserClient.encode($0.value))" } + order.map { "variant=\($0)" }
-                        + ["_csrf=\(BrowserClient.encode(try #require(page.csrf)))"]).joined(separator: "&")
-            let saved = try await browser.send(.post, "/admin/products/\(id)", host: store.host, body: .init(string: body), contentType: "application/x-www-form-urlencoded", headers: [:])
+            let body =
+                (fields.map { "\(BrowserClient.encode($0.key))=\(BrowserClient.encode($0.value))" } + order.map { "variant=\($0)" }
+                + ["_csrf=\(BrowserClient.encode(try #require(page.csrf)))"]).joined(separator: "&")
+            let saved = try await browser.send(
+                .post, "/admin/products/\(id)", host: store.host, body: .init(string: body), contentType: "application/x-www-form-urlencoded", headers: [:])
             #expect(saved.status == .seeOther, "\(saved.html.prefix(500))")
             let after = try await client.call(.get, "/api/products/\(id)", store: store)
             let updated = try #require((after.json["variants"] as? [[String: Any]])?.first { $0["id"] as? String == first })
@@ -62,7 +67,8 @@ struct AdminPageTests {
             let cart = try await client.makeCart(store, variantID: variant, quantity: 1)
             var body = checkoutBody
             body["paymentMethod"] = "bank_transfer"
-            let order = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: body, headers: [.cartSecret: cart.secret])
+            let order = try await client.call(
+                .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: body, headers: [.cartSecret: cart.secret])
             let orderID = try #require(order.json["id"] as? String)
             let browser = BrowserClient(client)
             try await browser.signInToAdmin(host: store.host, email: store.ownerEmail)
@@ -92,7 +98,8 @@ struct AdminPageTests {
             let cart = try await client.makeCart(store, variantID: variant, quantity: 2)
             var body = checkoutBody
             body["paymentMethod"] = "bank_transfer"
-            let order = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: body, headers: [.cartSecret: cart.secret])
+            let order = try await client.call(
+                .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: body, headers: [.cartSecret: cart.secret])
             let orderID = try #require(order.json["id"] as? String)
             #expect(try await client.call(.post, "/api/orders/\(orderID)/mark-paid", store: store).status == .ok)
             let browser = BrowserClient(client)
@@ -104,10 +111,13 @@ struct AdminPageTests {
                 let refused = try await browser.post("/admin/orders/\(orderID)/refund", host: store.host, form: ["amount": bad], csrf: detail.csrf)
                 #expect(refused.status == .unprocessableContent, "\(bad)")
             }
-            #expect(try await browser.post("/admin/orders/\(orderID)/refund", host: store.host, form: ["amount": "45.00"], csrf: detail.csrf).status == .unprocessableContent)
+            #expect(
+                try await browser.post("/admin/orders/\(orderID)/refund", host: store.host, form: ["amount": "45.00"], csrf: detail.csrf).status
+                    == .unprocessableContent)
             #expect(try await client.call(.get, "/api/orders/\(orderID)", store: store).json["status"] as? String == "paid")
             // Restocking returns every line: not with part of the money.
-            let restocked = try await browser.post("/admin/orders/\(orderID)/refund", host: store.host, form: ["amount": "12.50", "restock": "1"], csrf: detail.csrf)
+            let restocked = try await browser.post(
+                "/admin/orders/\(orderID)/refund", host: store.host, form: ["amount": "12.50", "restock": "1"], csrf: detail.csrf)
             #expect(restocked.status == .unprocessableContent)
             #expect(try await client.call(.get, "/api/products/plate", store: store).json["stock"] as? Int == 3)
             let partial = try await browser.post("/admin/orders/\(orderID)/refund", host: store.host, form: ["amount": "12.50"], csrf: detail.csrf)
@@ -128,7 +138,8 @@ struct AdminPageTests {
     func cookieAttributes() async throws {
         try await TestPlatform.withPlatform { _, client in
             let store = try await client.makeStore("Cookie Shop")
-            let form = try await client.execute(uri: "/admin/login", method: .get, headers: [HTTPField.Name("Host")!: store.host, HTTPField.Name("X-Forwarded-Proto")!: "https"])
+            let form = try await client.execute(
+                uri: "/admin/login", method: .get, headers: [HTTPField.Name("Host")!: store.host, HTTPField.Name("X-Forwarded-Proto")!: "https"])
             let cookie = try #require(form.headers[values: .setCookie].first)
             #expect(cookie.hasPrefix("__Host-lp_csrf="))
             #expect(cookie.contains("; Secure"))

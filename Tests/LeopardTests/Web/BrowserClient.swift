@@ -42,7 +42,9 @@ final class BrowserClient: @unchecked Sendable {
         return try await send(.post, path, host: host, body: ByteBuffer(string: body), contentType: "application/x-www-form-urlencoded", headers: [:])
     }
 
-    func send(_ method: HTTPRequest.Method, _ path: String, host: String, body: ByteBuffer?, contentType: String?, headers extra: HTTPFields) async throws -> Page {
+    func send(
+        _ method: HTTPRequest.Method, _ path: String, host: String, body: ByteBuffer?, contentType: String?, headers extra: HTTPFields
+    ) async throws -> Page {
         var headers: HTTPFields = [HTTPField.Name("Host")!: host]
         if let jar = cookies[host], !jar.isEmpty { headers[.cookie] = jar.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         if let contentType { headers[.contentType] = contentType }
@@ -104,7 +106,8 @@ extension BrowserClient {
     @discardableResult
     func addToCart(_ product: ProductRef, quantity: Int = 1, host: String) async throws -> Page {
         let page = try await get("/products/\(product.slug)", host: host)
-        let added = try await post("/cart/add", host: host, form: ["product": product.slug, "variant": product.variant, "quantity": String(quantity)], csrf: page.csrf)
+        let added = try await post(
+            "/cart/add", host: host, form: ["product": product.slug, "variant": product.variant, "quantity": String(quantity)], csrf: page.csrf)
         try #require(added.status == .seeOther, "add to cart: \(added.status)")
         return page
     }

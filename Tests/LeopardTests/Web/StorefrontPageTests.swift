@@ -1,13 +1,16 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Testing
+
 @testable import LeopardOperations
 @testable import LeopardServer
-import Testing
 
 @Suite("Web: storefront, checkout and platform pages")
 struct StorefrontPageTests {
-    @Test("a shopper buys with the test card: cart, checkout, payment, a paid confirmation, the order in their account and on the dashboard", arguments: TestPlatform.storages)
+    @Test(
+        "a shopper buys with the test card: cart, checkout, payment, a paid confirmation, the order in their account and on the dashboard",
+        arguments: TestPlatform.storages)
     func buyWithTheTestCard(storage: TestPlatform.Storage) async throws {
         try await TestPlatform.withPlatform(storage) { platform, client in
             let store = try await client.makeStore("Card Shop")
@@ -16,7 +19,9 @@ struct StorefrontPageTests {
             let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
             let browser = BrowserClient(client)
             let register = try await browser.get("/account/register", host: store.host)
-            _ = try await browser.post("/account/register", host: store.host, form: ["email": "buyer@example.test", "password": "long enough password", "firstName": "Bea"], csrf: register.csrf)
+            _ = try await browser.post(
+                "/account/register", host: store.host, form: ["email": "buyer@example.test", "password": "long enough password", "firstName": "Bea"],
+                csrf: register.csrf)
             let page = try await browser.get("/products/\(slug)", host: store.host)
             #expect(page.html.contains("$30.00"))
             _ = try await browser.post("/cart/add", host: store.host, form: ["product": slug, "variant": variant, "quantity": "2"], csrf: page.csrf)
@@ -26,7 +31,10 @@ struct StorefrontPageTests {
             // Bad input: the form comes back with what was typed and a message beside the field.
             let checkout = try await browser.get("/checkout", host: store.host)
             #expect(checkout.html.contains("buyer@example.test"))
-            var form = ["email": "buyer@example.test", "name": "Bea Buyer", "line1": "2 High St", "city": "Springfield", "postalCode": "", "country": "US", "paymentMethod": "card"]
+            var form = [
+                "email": "buyer@example.test", "name": "Bea Buyer", "line1": "2 High St", "city": "Springfield", "postalCode": "", "country": "US",
+                "paymentMethod": "card",
+            ]
             let wrong = try await browser.post("/checkout", host: store.host, form: form, csrf: checkout.csrf)
             #expect(wrong.status == .unprocessableContent)
             #expect(wrong.html.contains("Postal code is required"))
@@ -40,16 +48,20 @@ struct StorefrontPageTests {
 
             let payment = try await browser.get(payURL, host: store.host)
             let attempt = try #require(payment.html.range(of: #"name="attempt" value=""#).map { payment.html[$0.upperBound...].prefix { $0 != "\"" } })
-            let declined = try await browser.post("/checkout/pay", host: store.host,
-                                                  form: ["order": orderID, "attempt": String(attempt), "cardNumber": "4000 0000 0000 0002", "expiry": "12/34", "cvc": "123"], csrf: payment.csrf)
+            let declined = try await browser.post(
+                "/checkout/pay", host: store.host,
+                form: ["order": orderID, "attempt": String(attempt), "cardNumber": "4000 0000 0000 0002", "expiry": "12/34", "cvc": "123"], csrf: payment.csrf)
             #expect(declined.status == .unprocessableContent)
             #expect(declined.html.contains("declined"))
-            let paid = try await browser.post("/checkout/pay", host: store.host,
-                                              form: ["order": orderID, "attempt": "second-try", "cardNumber": "4242424242424242", "expiry": "12/34", "cvc": "123"], csrf: declined.csrf)
+            let paid = try await browser.post(
+                "/checkout/pay", host: store.host,
+                form: ["order": orderID, "attempt": "second-try", "cardNumber": "4242424242424242", "expiry": "12/34", "cvc": "123"], csrf: declined.csrf)
             #expect(paid.status == .seeOther)
             #expect(paid.location == "/orders/\(orderID)")
             let pending = try await browser.get("/orders/\(orderID)", host: store.host)
-            #expect(pending.html.contains("payment was received") || pending.html.contains(#"http-equiv="refresh""#), "\(pending.html.components(separatedBy: "<main")[1].prefix(900))")
+            #expect(
+                pending.html.contains("payment was received") || pending.html.contains(#"http-equiv="refresh""#),
+                "\(pending.html.components(separatedBy: "<main")[1].prefix(900))")
             await platform.services.paymentRelay.idle()
             let confirmation = try await browser.get("/orders/\(orderID)", host: store.host)
             #expect(!confirmation.html.contains(#"http-equiv="refresh""#))
@@ -83,11 +95,15 @@ struct StorefrontPageTests {
             let browser = BrowserClient(client)
             try await browser.addToCart(product, host: store.host)
             let checkout = try await browser.get("/checkout", host: store.host)
-            let placed = try await browser.post("/checkout", host: store.host, form: ["email": "s@example.test", "name": "S", "line1": "1 Road", "city": "Town", "postalCode": "1000", "country": "DE"], csrf: checkout.csrf)
+            let placed = try await browser.post(
+                "/checkout", host: store.host,
+                form: ["email": "s@example.test", "name": "S", "line1": "1 Road", "city": "Town", "postalCode": "1000", "country": "DE"], csrf: checkout.csrf)
             let payURL = try #require(placed.location)
             let orderID = String(payURL.dropFirst("/checkout/pay?order=".count))
             let payment = try await browser.get(payURL, host: store.host)
-            let step = try await browser.post("/checkout/pay", host: store.host, form: ["order": orderID, "attempt": "a1", "cardNumber": "4000 0025 0000 3155", "expiry": "12/34", "cvc": "123"], csrf: payment.csrf)
+            let step = try await browser.post(
+                "/checkout/pay", host: store.host,
+                form: ["order": orderID, "attempt": "a1", "cardNumber": "4000 0025 0000 3155", "expiry": "12/34", "cvc": "123"], csrf: payment.csrf)
             #expect(step.status == .ok)
             #expect(step.html.contains("Confirm your payment"))
             let paymentID = try #require(step.html.range(of: #"name="payment" value=""#).map { String(step.html[$0.upperBound...].prefix { $0 != "\"" }) })
@@ -116,8 +132,12 @@ struct StorefrontPageTests {
             #expect(try #require(one.csrf) != (try #require(two.csrf)))
             #expect(!one.html.contains("lpcsrf") && !one.html.contains("lpcart"))
             // Each visitor's token works for that visitor only.
-            #expect(try await first.post("/cart/add", host: store.host, form: ["product": slug, "variant": variant, "quantity": "2"], csrf: two.csrf).status == .forbidden)
-            #expect(try await first.post("/cart/add", host: store.host, form: ["product": slug, "variant": variant, "quantity": "2"], csrf: one.csrf).status == .seeOther)
+            #expect(
+                try await first.post("/cart/add", host: store.host, form: ["product": slug, "variant": variant, "quantity": "2"], csrf: two.csrf).status
+                    == .forbidden)
+            #expect(
+                try await first.post("/cart/add", host: store.host, form: ["product": slug, "variant": variant, "quantity": "2"], csrf: one.csrf).status
+                    == .seeOther)
             let withCart = try await first.get("/products/\(slug)", host: store.host)
             #expect(withCart.html.contains(#"aria-label="2 items in cart">2<"#))
             let withoutCart = try await second.get("/products/\(slug)", host: store.host)
@@ -199,11 +219,14 @@ struct StorefrontPageTests {
             _ = try await client.makeStore("Taken Shop")
             let browser = BrowserClient(client)
             let form = try await browser.get("/signup", host: "localhost")
-            let taken = try await browser.post("/signup", host: "localhost", form: ["storeName": "Another", "slug": "taken-shop", "ownerEmail": "a@b.test", "ownerPassword": "correct horse battery"], csrf: form.csrf)
+            let taken = try await browser.post(
+                "/signup", host: "localhost",
+                form: ["storeName": "Another", "slug": "taken-shop", "ownerEmail": "a@b.test", "ownerPassword": "correct horse battery"], csrf: form.csrf)
             #expect(taken.status == .conflict)
             #expect(taken.html.contains("Address is taken"))
             #expect(taken.html.contains(#"value="Another""#))
-            let bad = try await browser.post("/signup", host: "localhost", form: ["storeName": "", "ownerEmail": "nope", "ownerPassword": "short"], csrf: taken.csrf)
+            let bad = try await browser.post(
+                "/signup", host: "localhost", form: ["storeName": "", "ownerEmail": "nope", "ownerPassword": "short"], csrf: taken.csrf)
             #expect(bad.status == .unprocessableContent)
             #expect(bad.html.contains("Store name is required"))
             #expect(bad.html.contains(#"value="nope""#))

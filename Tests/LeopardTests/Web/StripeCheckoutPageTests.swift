@@ -1,11 +1,12 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-@testable import LeopardOperations
-@testable import LeopardServer
 import LeopardPayments
 import NIOCore
 import Testing
+
+@testable import LeopardOperations
+@testable import LeopardServer
 
 /// The storefront's card form with Stripe.js, against the recorded Stripe exchanges
 /// (`StripeTestServer`); the browser story runs the same pages against localstripe.
@@ -13,15 +14,19 @@ import Testing
 struct StripeCheckoutPageTests {
     /// A store with Stripe (and its publishable key) and a shopper at its payment page; with
     /// `store`, a new shopper's order at that store.
-    func paymentPage(_ client: some TestClientProtocol, _ name: String, store existing: StoreFixture? = nil) async throws
-        -> (StoreFixture, BrowserClient, order: String, page: BrowserClient.Page) {
+    func paymentPage(
+        _ client: some TestClientProtocol, _ name: String, store existing: StoreFixture? = nil
+    ) async throws
+        -> (StoreFixture, BrowserClient, order: String, page: BrowserClient.Page)
+    {
         let store: StoreFixture
         if let existing {
             store = existing
         } else {
             store = try await client.makeStore(name)
-            let keys = try await client.call(.put, "/api/payment-providers/stripe", store: store,
-                                             json: ["secretKey": StripeTestServer.secretKey, "webhookSecret": StripeProviderTests.webhookSecret, "publishableKey": "pk_test_51Leopard"])
+            let keys = try await client.call(
+                .put, "/api/payment-providers/stripe", store: store,
+                json: ["secretKey": StripeTestServer.secretKey, "webhookSecret": StripeProviderTests.webhookSecret, "publishableKey": "pk_test_51Leopard"])
             try #require(keys.status == .ok, "\(keys.text)")
         }
         let product = try await client.makeProduct(store, title: "Bowl \(UUID().uuidString.prefix(6))", price: 2500, stock: 10)
@@ -30,9 +35,12 @@ struct StripeCheckoutPageTests {
         let productPage = try await browser.get("/products/\(ref.slug)", host: store.host)
         _ = try await browser.post("/cart/add", host: store.host, form: ["product": ref.slug, "variant": ref.variant, "quantity": "2"], csrf: productPage.csrf)
         let checkout = try await browser.get("/checkout", host: store.host)
-        let placed = try await browser.post("/checkout", host: store.host, form: [
-            "email": "buyer@example.test", "name": "Bea Buyer", "line1": "2 High St", "city": "Springfield", "postalCode": "12345", "country": "US", "paymentMethod": "card",
-        ], csrf: checkout.csrf)
+        let placed = try await browser.post(
+            "/checkout", host: store.host,
+            form: [
+                "email": "buyer@example.test", "name": "Bea Buyer", "line1": "2 High St", "city": "Springfield", "postalCode": "12345", "country": "US",
+                "paymentMethod": "card",
+            ], csrf: checkout.csrf)
         let payURL = try #require(placed.location)
         let order = String(payURL.dropFirst("/checkout/pay?order=".count))
         return (store, browser, order, try await browser.get(payURL, host: store.host))
@@ -57,14 +65,16 @@ struct StripeCheckoutPageTests {
                 #expect(policy.contains("script-src 'self' https://js.stripe.com https://*.js.stripe.com;"))
                 #expect(policy.contains("frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com"))
                 #expect(policy.contains("connect-src 'self' https://js.stripe.com https://api.stripe.com"))
-                let asset = try #require(page.html.range(of: #"<script src="/assets/stripe-payment."#).map { page.html[$0.lowerBound...].dropFirst(13).prefix { $0 != "\"" } })
+                let asset = try #require(
+                    page.html.range(of: #"<script src="/assets/stripe-payment."#).map { page.html[$0.lowerBound...].dropFirst(13).prefix { $0 != "\"" } })
                 let script = try await browser.get(String(asset), host: store.host)
                 #expect(script.status == .ok)
                 #expect(script.headers[.contentType]?.hasPrefix("text/javascript") == true)
                 #expect(script.html.contains("createPaymentMethod"))
 
                 // Only the payment method's id reaches the store.
-                let paid = try await browser.post("/checkout/pay", host: store.host, form: ["order": order, "attempt": "s1", "paymentMethod": "pm_card_visa"], csrf: page.csrf)
+                let paid = try await browser.post(
+                    "/checkout/pay", host: store.host, form: ["order": order, "attempt": "s1", "paymentMethod": "pm_card_visa"], csrf: page.csrf)
                 #expect(paid.status == .seeOther)
                 #expect(paid.location == "/orders/\(order)")
                 #expect(try await orderStatus(client, store, order) == "paid")
@@ -82,12 +92,14 @@ struct StripeCheckoutPageTests {
         try await stripe.serve { base in
             try await TestPlatform.withPlatform(configure: { $0.stripeAPIBase = base }) { _, client in
                 let (store, browser, order, page) = try await paymentPage(client, "Stripe Decline Shop")
-                let declined = try await browser.post("/checkout/pay", host: store.host, form: ["order": order, "attempt": "d1", "paymentMethod": "pm_card_chargeDeclined"], csrf: page.csrf)
+                let declined = try await browser.post(
+                    "/checkout/pay", host: store.host, form: ["order": order, "attempt": "d1", "paymentMethod": "pm_card_chargeDeclined"], csrf: page.csrf)
                 #expect(declined.status == .unprocessableContent)
                 #expect(declined.html.contains("Your card was declined."))
                 #expect(declined.html.contains(#"id="stripe-payment""#), "the form is there to try again")
                 #expect(try await orderStatus(client, store, order) == "pending")
-                let bad = try await browser.post("/checkout/pay", host: store.host, form: ["order": order, "attempt": "d2", "paymentMethod": "4242424242424242"], csrf: page.csrf)
+                let bad = try await browser.post(
+                    "/checkout/pay", host: store.host, form: ["order": order, "attempt": "d2", "paymentMethod": "4242424242424242"], csrf: page.csrf)
                 #expect(bad.status == .unprocessableContent)
             }
         }
@@ -99,7 +111,9 @@ struct StripeCheckoutPageTests {
         try await stripe.serve { base in
             try await TestPlatform.withPlatform(configure: { $0.stripeAPIBase = base }) { _, client in
                 let (store, browser, order, page) = try await paymentPage(client, "Stripe Step Shop")
-                let step = try await browser.post("/checkout/pay", host: store.host, form: ["order": order, "attempt": "t1", "paymentMethod": "pm_card_threeDSecureRequired"], csrf: page.csrf)
+                let step = try await browser.post(
+                    "/checkout/pay", host: store.host, form: ["order": order, "attempt": "t1", "paymentMethod": "pm_card_threeDSecureRequired"], csrf: page.csrf
+                )
                 #expect(step.status == .ok)
                 #expect(step.html.contains("data-client-secret=\"pi_"))
                 #expect(step.html.contains("action=\"/checkout/return?order=\(order)\""))
@@ -136,14 +150,22 @@ struct StripeCheckoutPageTests {
         try await stripe.serve { base in
             try await TestPlatform.withPlatform(configure: { $0.stripeAPIBase = base }) { _, client in
                 let (store, browser, order, page) = try await paymentPage(client, "Capture Later Shop")
-                let keys = try await client.call(.put, "/api/payment-providers/stripe", store: store, json: [
-                    "secretKey": StripeTestServer.secretKey, "webhookSecret": StripeProviderTests.webhookSecret, "publishableKey": "pk_test_51Leopard", "captureMethod": "manual",
-                ])
+                let keys = try await client.call(
+                    .put, "/api/payment-providers/stripe", store: store,
+                    json: [
+                        "secretKey": StripeTestServer.secretKey, "webhookSecret": StripeProviderTests.webhookSecret, "publishableKey": "pk_test_51Leopard",
+                        "captureMethod": "manual",
+                    ])
                 #expect(keys.json["captureMethod"] as? String == "manual")
-                #expect(try await client.call(.put, "/api/payment-providers/stripe", store: store, json: [
-                    "secretKey": StripeTestServer.secretKey, "webhookSecret": StripeProviderTests.webhookSecret, "captureMethod": "later",
-                ]).errorFields == ["captureMethod"])
-                let authorized = try await browser.post("/checkout/pay", host: store.host, form: ["order": order, "attempt": "m1", "paymentMethod": "pm_card_visa"], csrf: page.csrf)
+                #expect(
+                    try await client.call(
+                        .put, "/api/payment-providers/stripe", store: store,
+                        json: [
+                            "secretKey": StripeTestServer.secretKey, "webhookSecret": StripeProviderTests.webhookSecret, "captureMethod": "later",
+                        ]
+                    ).errorFields == ["captureMethod"])
+                let authorized = try await browser.post(
+                    "/checkout/pay", host: store.host, form: ["order": order, "attempt": "m1", "paymentMethod": "pm_card_visa"], csrf: page.csrf)
                 #expect(authorized.location == "/orders/\(order)")
                 #expect(await stripe.received.last { $0.path == "/v1/payment_intents" }?.form["capture_method"] == "manual")
                 #expect(try await orderStatus(client, store, order) == "pending")
@@ -161,25 +183,32 @@ struct StripeCheckoutPageTests {
 
                 // A card that needs the bank's step: after it, Stripe holds the money for capture.
                 let (_, stepBrowser, stepOrder, stepPage) = try await paymentPage(client, "Capture Later Shop", store: store)
-                _ = try await stepBrowser.post("/checkout/pay", host: store.host, form: ["order": stepOrder, "attempt": "m3", "paymentMethod": "pm_card_threeDSecureRequired"],
-                                               csrf: stepPage.csrf)
+                _ = try await stepBrowser.post(
+                    "/checkout/pay", host: store.host, form: ["order": stepOrder, "attempt": "m3", "paymentMethod": "pm_card_threeDSecureRequired"],
+                    csrf: stepPage.csrf)
                 await stripe.setRetrievedStatus("requires_capture")
                 #expect(try await stepBrowser.get("/checkout/return?order=\(stepOrder)", host: store.host).location == "/orders/\(stepOrder)")
                 #expect(try await stepBrowser.get("/orders/\(stepOrder)", host: store.host).html.contains("Your card is authorized"))
-                #expect(try await stepBrowser.get("/checkout/pay?order=\(stepOrder)", host: store.host).location == "/orders/\(stepOrder)", "nothing more to pay")
+                #expect(
+                    try await stepBrowser.get("/checkout/pay?order=\(stepOrder)", host: store.host).location == "/orders/\(stepOrder)", "nothing more to pay")
                 #expect(try await client.call(.post, "/api/orders/\(stepOrder)/fulfill", store: store).json["status"] as? String == "fulfilled")
 
                 // A second order, authorized and then cancelled: the hold is released with Stripe.
                 let product = try await client.makeProduct(store, title: "Jug", price: 1000, stock: 5)
                 let ref = try ProductRef(product)
                 let productPage = try await browser.get("/products/\(ref.slug)", host: store.host)
-                _ = try await browser.post("/cart/add", host: store.host, form: ["product": ref.slug, "variant": ref.variant, "quantity": "1"], csrf: productPage.csrf)
+                _ = try await browser.post(
+                    "/cart/add", host: store.host, form: ["product": ref.slug, "variant": ref.variant, "quantity": "1"], csrf: productPage.csrf)
                 let checkout = try await browser.get("/checkout", host: store.host)
-                let fields = ["email": "buyer@example.test", "name": "Bea Buyer", "line1": "2 High St", "city": "Springfield", "postalCode": "12345", "country": "US", "paymentMethod": "card"]
+                let fields = [
+                    "email": "buyer@example.test", "name": "Bea Buyer", "line1": "2 High St", "city": "Springfield", "postalCode": "12345", "country": "US",
+                    "paymentMethod": "card",
+                ]
                 let placed = try await browser.post("/checkout", host: store.host, form: fields, csrf: checkout.csrf)
                 let second = String(try #require(placed.location).dropFirst("/checkout/pay?order=".count))
                 let secondPage = try await browser.get(try #require(placed.location), host: store.host)
-                _ = try await browser.post("/checkout/pay", host: store.host, form: ["order": second, "attempt": "m2", "paymentMethod": "pm_card_visa"], csrf: secondPage.csrf)
+                _ = try await browser.post(
+                    "/checkout/pay", host: store.host, form: ["order": second, "attempt": "m2", "paymentMethod": "pm_card_visa"], csrf: secondPage.csrf)
                 let cancelled = try await client.call(.post, "/api/orders/\(second)/cancel", store: store)
                 #expect(cancelled.json["status"] as? String == "cancelled")
                 #expect(await stripe.received.contains { $0.path.hasSuffix("/cancel") })
@@ -195,14 +224,17 @@ struct StripeCheckoutPageTests {
         try await stripe.serve { base in
             try await TestPlatform.withPlatform(configure: { $0.stripeAPIBase = base }) { _, client in
                 let (store, browser, order, page) = try await paymentPage(client, "Stripe Refused Shop")
-                _ = try await browser.post("/checkout/pay", host: store.host, form: ["order": order, "attempt": "r1", "paymentMethod": "pm_card_threeDSecureRequired"], csrf: page.csrf)
+                _ = try await browser.post(
+                    "/checkout/pay", host: store.host, form: ["order": order, "attempt": "r1", "paymentMethod": "pm_card_threeDSecureRequired"], csrf: page.csrf
+                )
                 await stripe.setRetrievedStatus("requires_payment_method")
                 let back = try await browser.get("/checkout/return?order=\(order)", host: store.host)
                 #expect(back.location == "/checkout/pay?order=\(order)&failed=1")
                 let again = try await browser.get(try #require(back.location), host: store.host)
                 #expect(again.html.contains("Your bank did not confirm the payment"))
                 #expect(try await orderStatus(client, store, order) == "pending")
-                let paid = try await browser.post("/checkout/pay", host: store.host, form: ["order": order, "attempt": "r2", "paymentMethod": "pm_card_visa"], csrf: again.csrf)
+                let paid = try await browser.post(
+                    "/checkout/pay", host: store.host, form: ["order": order, "attempt": "r2", "paymentMethod": "pm_card_visa"], csrf: again.csrf)
                 #expect(paid.location == "/orders/\(order)")
                 #expect(try await orderStatus(client, store, order) == "paid")
             }

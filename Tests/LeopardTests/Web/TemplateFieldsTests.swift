@@ -1,8 +1,9 @@
 import Foundation
-@testable import LeopardCommerce
 import LeopardCore
-@testable import LeopardWeb
 import Testing
+
+@testable import LeopardCommerce
+@testable import LeopardWeb
 
 /// The storefront's models list their fields by hand for speed; these tests keep the lists
 /// equal to the stored properties, so a field added to a model cannot go missing on a page.
@@ -28,12 +29,19 @@ struct TemplateFieldsTests {
 
     static func product() -> Product {
         let price = Money(amount: 1250, currency: "USD")
-        return Product(id: "prod_1", title: "Mug", slug: "mug", description: "A mug", status: .active,
-                       images: [ProductImage(id: "img_1", url: "/media/a.png", alt: "A mug", position: 0), ProductImage(id: "img_2", url: "/media/b.png", alt: "", position: 1)],
-                       options: [ProductOption(name: "Size", values: ["S", "L"])],
-                       variants: [ProductVariant(id: "var_1", sku: "S1", title: "S", options: ["Size": "S"], price: price, compareAtPrice: Money(amount: 1500, currency: "USD"), stock: 2, trackInventory: true),
-                                  ProductVariant(id: "var_2", sku: nil, title: "L", options: ["Size": "L"], price: price, compareAtPrice: nil, stock: 0, trackInventory: true)],
-                       price: price, stock: 2, inStock: true, tags: [], categoryId: nil, createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z")
+        return Product(
+            id: "prod_1", title: "Mug", slug: "mug", description: "A mug", status: .active,
+            images: [
+                ProductImage(id: "img_1", url: "/media/a.png", alt: "A mug", position: 0), ProductImage(id: "img_2", url: "/media/b.png", alt: "", position: 1),
+            ],
+            options: [ProductOption(name: "Size", values: ["S", "L"])],
+            variants: [
+                ProductVariant(
+                    id: "var_1", sku: "S1", title: "S", options: ["Size": "S"], price: price, compareAtPrice: Money(amount: 1500, currency: "USD"), stock: 2,
+                    trackInventory: true),
+                ProductVariant(id: "var_2", sku: nil, title: "L", options: ["Size": "L"], price: price, compareAtPrice: nil, stock: 0, trackInventory: true),
+            ],
+            price: price, stock: 2, inStock: true, tags: [], categoryId: nil, createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z")
     }
 
     @Test("every storefront model's field list names exactly its stored properties, with the same values")

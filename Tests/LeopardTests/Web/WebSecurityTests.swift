@@ -1,11 +1,12 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import LeopardStorage
+import Testing
+
 @testable import LeopardCommerce
 @testable import LeopardOperations
 @testable import LeopardServer
-import LeopardStorage
-import Testing
 
 @Suite("Web: escaping, form tokens, sessions")
 struct WebSecurityTests {
@@ -59,7 +60,9 @@ struct WebSecurityTests {
             }
             // A browser with no form cookie at all is refused too, whatever token it sends.
             let stranger = BrowserClient(client)
-            #expect(try await stranger.post("/cart/add", host: store.host, form: ["product": slug, "variant": variant, "quantity": "1"], csrf: token).status == .forbidden)
+            #expect(
+                try await stranger.post("/cart/add", host: store.host, form: ["product": slug, "variant": variant, "quantity": "1"], csrf: token).status
+                    == .forbidden)
             // With the token the same post works.
             let added = try await browser.post("/cart/add", host: store.host, form: ["product": slug, "variant": variant, "quantity": "1"], csrf: token)
             #expect(added.status == .seeOther)
@@ -68,11 +71,13 @@ struct WebSecurityTests {
             // Admin forms are bound to the session: the anonymous token does not do.
             try await browser.signInToAdmin(host: store.host, email: store.ownerEmail)
             let before = try await productCount(platform, store)
-            let forged = try await browser.post("/admin/products", host: store.host, form: ["title": "Sneaky", "price": "1.00", "status": "active"], csrf: token)
+            let forged = try await browser.post(
+                "/admin/products", host: store.host, form: ["title": "Sneaky", "price": "1.00", "status": "active"], csrf: token)
             #expect(forged.status == .forbidden)
             #expect(try await productCount(platform, store) == before)
             let form = try await browser.get("/admin/products/new", host: store.host)
-            let created = try await browser.post("/admin/products", host: store.host, form: ["title": "Honest", "price": "1.00", "status": "active", "stock": "1"], csrf: form.csrf)
+            let created = try await browser.post(
+                "/admin/products", host: store.host, form: ["title": "Honest", "price": "1.00", "status": "active", "stock": "1"], csrf: form.csrf)
             #expect(created.status == .seeOther)
             #expect(try await productCount(platform, store) == before + 1)
         }
@@ -119,7 +124,8 @@ struct WebSecurityTests {
             let page = try await browser.get("/products/\(slug)", host: first.host)
             _ = try await browser.post("/cart/add", host: first.host, form: ["product": slug, "variant": variant, "quantity": "1"], csrf: page.csrf)
             let register = try await browser.get("/account/register", host: first.host)
-            let registered = try await browser.post("/account/register", host: first.host, form: ["email": "shopper@example.test", "password": "long enough password"], csrf: register.csrf)
+            let registered = try await browser.post(
+                "/account/register", host: first.host, form: ["email": "shopper@example.test", "password": "long enough password"], csrf: register.csrf)
             #expect(registered.status == .seeOther)
 
             // The same cookie values, presented on the second store's host.
@@ -137,7 +143,8 @@ struct WebSecurityTests {
             let account = try await browser.get("/account", host: second.host)
             #expect(account.location == "/account/login")
             // A form token made for the first store is not valid on the second.
-            let second404 = try await browser.post("/cart/add", host: second.host, form: ["product": slug, "variant": variant, "quantity": "1"], csrf: page.csrf)
+            let second404 = try await browser.post(
+                "/cart/add", host: second.host, form: ["product": slug, "variant": variant, "quantity": "1"], csrf: page.csrf)
             #expect(second404.status == .forbidden)
         }
     }
@@ -155,13 +162,17 @@ struct WebSecurityTests {
             let fresh = try #require(browser.cookie("__Host-lp_csrf", host: store.host))
             #expect(fresh != "planted-value-0123456789abcdef")
             let body = "product=\(product.slug)&variant=\(product.variant)&quantity=1&_csrf=\(BrowserClient.encode(try #require(page.csrf)))"
-            let added = try await browser.send(.post, "/cart/add", host: store.host, body: .init(string: body), contentType: "application/x-www-form-urlencoded", headers: https)
+            let added = try await browser.send(
+                .post, "/cart/add", host: store.host, body: .init(string: body), contentType: "application/x-www-form-urlencoded", headers: https)
             #expect(added.status == .seeOther)
             #expect(browser.cookie("__Host-lp_cart", host: store.host) != nil)
             // The token made for the planted value is refused.
             let plain = try await BrowserClient(client).get("/products/\(product.slug)", host: store.host)
             let forged = "product=\(product.slug)&variant=\(product.variant)&quantity=1&_csrf=\(BrowserClient.encode(try #require(plain.csrf)))"
-            #expect(try await browser.send(.post, "/cart/add", host: store.host, body: .init(string: forged), contentType: "application/x-www-form-urlencoded", headers: https).status == .forbidden)
+            #expect(
+                try await browser.send(
+                    .post, "/cart/add", host: store.host, body: .init(string: forged), contentType: "application/x-www-form-urlencoded", headers: https
+                ).status == .forbidden)
         }
     }
 
@@ -170,7 +181,9 @@ struct WebSecurityTests {
         try await TestPlatform.withPlatform { _, client in
             let browser = BrowserClient(client)
             let signup = try await browser.get("/signup", host: "localhost")
-            let created = try await browser.post("/signup", host: "localhost", form: ["storeName": "Handoff Shop", "ownerEmail": "owner@handoff.test", "ownerPassword": "correct horse battery"], csrf: signup.csrf)
+            let created = try await browser.post(
+                "/signup", host: "localhost",
+                form: ["storeName": "Handoff Shop", "ownerEmail": "owner@handoff.test", "ownerPassword": "correct horse battery"], csrf: signup.csrf)
             #expect(created.status == .seeOther)
             let location = try #require(created.location)
             let url = try #require(URLComponents(string: location))

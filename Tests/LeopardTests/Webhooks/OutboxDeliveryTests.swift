@@ -1,13 +1,14 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-@testable import LeopardOperations
-@testable import LeopardServer
 import LeopardCommerce
 import LeopardPayments
 import LeopardStorage
 import NIOCore
 import Testing
+
+@testable import LeopardOperations
+@testable import LeopardServer
 
 @Suite("Merchant webhooks: outbox and deliveries")
 struct OutboxDeliveryTests {
@@ -25,8 +26,9 @@ struct OutboxDeliveryTests {
         return response.json["data"] as? [[String: Any]] ?? []
     }
 
-    @Test("an order.created event reaches an endpoint that fails twice, signed, on the backoff schedule, and is not sent again once acknowledged",
-          arguments: TestPlatform.storages)
+    @Test(
+        "an order.created event reaches an endpoint that fails twice, signed, on the backoff schedule, and is not sent again once acknowledged",
+        arguments: TestPlatform.storages)
     func retriesUntilAcknowledged(storage: TestPlatform.Storage) async throws {
         let receiver = WebhookReceiver(failures: 2)
         try await receiver.serve { url in
@@ -36,7 +38,8 @@ struct OutboxDeliveryTests {
                 let product = try await client.makeProduct(store, title: "Kettle", price: 3000, stock: 50)
                 let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
                 let cart = try await client.makeCart(store, variantID: variant, quantity: 1)
-                let order = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
+                let order = try await client.call(
+                    .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
                 try #require(order.status == .created)
                 let orderID = try #require(order.json["id"] as? String)
 
@@ -65,9 +68,14 @@ struct OutboxDeliveryTests {
                 #expect(Set(received.map { $0.body }).count == 1, "every attempt carries the same body")
                 for request in received {
                     #expect(request.header("X-Leopard-Event") == "order.created")
-                    let time = Date(timeIntervalSince1970: (Double(request.header("X-Leopard-Signature")?.split(separator: ",").first?.dropFirst(2) ?? "0") ?? 0))
-                    #expect(throws: Never.self) { try WebhookSignature.verify(header: request.header("X-Leopard-Signature"), body: request.body, secret: endpoint.secret, now: time) }
-                    #expect(throws: WebhookSignature.Failure.self) { try WebhookSignature.verify(header: request.header("X-Leopard-Signature"), body: request.body, secret: "whsec_wrong", now: time) }
+                    let time = Date(
+                        timeIntervalSince1970: (Double(request.header("X-Leopard-Signature")?.split(separator: ",").first?.dropFirst(2) ?? "0") ?? 0))
+                    #expect(throws: Never.self) {
+                        try WebhookSignature.verify(header: request.header("X-Leopard-Signature"), body: request.body, secret: endpoint.secret, now: time)
+                    }
+                    #expect(throws: WebhookSignature.Failure.self) {
+                        try WebhookSignature.verify(header: request.header("X-Leopard-Signature"), body: request.body, secret: "whsec_wrong", now: time)
+                    }
                 }
                 let event = try #require(received.last?.json)
                 #expect(event["type"] as? String == "order.created")
@@ -226,7 +234,9 @@ struct OutboxDeliveryTests {
             }
             let list = try await client.call(.get, "/api/webhooks", store: store)
             #expect((list.json["data"] as? [Any])?.isEmpty == true)
-            #expect(try await client.call(.post, "/api/webhooks", store: store, staff: false, json: ["url": "https://example.com/x", "events": ["order.paid"]]).status == .unauthorized)
+            #expect(
+                try await client.call(.post, "/api/webhooks", store: store, staff: false, json: ["url": "https://example.com/x", "events": ["order.paid"]])
+                    .status == .unauthorized)
 
             // Public addresses in any spelling are fine.
             _ = try await addEndpoint(client, store, url: "https://8.8.8.8/hook", events: ["order.paid"])
@@ -241,8 +251,12 @@ struct OutboxDeliveryTests {
             #expect(try await client.call(.get, "/api/webhooks/\(made.id)/deliveries", store: other).status == .notFound)
             #expect((try await client.call(.get, "/api/webhooks", store: other).json["data"] as? [Any])?.isEmpty == true)
             // The secret is sealed at rest.
-            let sealed = try await platform.services.databases.withDatabase(tenantID: store.id, location: try #require(try await platform.services.registry.find(id: store.id)).database) { database in
-                try await database.read { sql in try await sql.raw("SELECT secret_sealed FROM webhook_endpoints").first()?.decode(column: "secret_sealed", as: String.self) }
+            let sealed = try await platform.services.databases.withDatabase(
+                tenantID: store.id, location: try #require(try await platform.services.registry.find(id: store.id)).database
+            ) { database in
+                try await database.read { sql in
+                    try await sql.raw("SELECT secret_sealed FROM webhook_endpoints").first()?.decode(column: "secret_sealed", as: String.self)
+                }
             }
             #expect(sealed != nil && sealed != made.secret && !(sealed ?? "").contains(made.secret))
         }
@@ -265,8 +279,9 @@ struct OutboxDeliveryTests {
                 // 7 → 4 crosses the default threshold (5): one inventory.low; 4 → 3 does not.
                 for quantity in [3, 1] {
                     let cart = try await client.makeCart(store, variantID: variant, quantity: quantity)
-                    let order = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false,
-                                                      json: checkoutBody.merging(["paymentMethod": "bank_transfer"]) { $1 }, headers: [.cartSecret: cart.secret])
+                    let order = try await client.call(
+                        .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false,
+                        json: checkoutBody.merging(["paymentMethod": "bank_transfer"]) { $1 }, headers: [.cartSecret: cart.secret])
                     try #require(order.status == .created)
                     let id = try #require(order.json["id"] as? String)
                     if quantity == 3 {
@@ -281,14 +296,22 @@ struct OutboxDeliveryTests {
                 }
                 #expect(await platform.services.webhookDispatcher.deliverDue(tenantID: store.id) == 8)
                 let topicsSeen = await receiver.received.compactMap { $0.header("X-Leopard-Event") }.sorted()
-                #expect(topicsSeen == ["inventory.low", "order.cancelled", "order.created", "order.created", "order.fulfilled", "order.paid", "order.paid", "order.refunded"].sorted(), "\(topicsSeen)")
+                #expect(
+                    topicsSeen
+                        == [
+                            "inventory.low", "order.cancelled", "order.created", "order.created", "order.fulfilled", "order.paid", "order.paid",
+                            "order.refunded",
+                        ].sorted(), "\(topicsSeen)")
                 // The store's own threshold: 12 → 9 crosses 10.
                 #expect(try await client.call(.patch, "/api/settings", store: store, json: ["lowStockThreshold": 10]).status == .ok)
                 let bowl = try await client.makeProduct(store, title: "Bowl", price: 900, stock: 12)
                 let bowlVariant = try #require((bowl["variants"] as? [[String: Any]])?.first?["id"] as? String)
                 let bowlCart = try await client.makeCart(store, variantID: bowlVariant, quantity: 3)
-                #expect(try await client.call(.post, "/api/carts/\(bowlCart.id)/checkout", store: store, staff: false, json: checkoutBody,
-                                              headers: [.cartSecret: bowlCart.secret]).status == .created)
+                #expect(
+                    try await client.call(
+                        .post, "/api/carts/\(bowlCart.id)/checkout", store: store, staff: false, json: checkoutBody,
+                        headers: [.cartSecret: bowlCart.secret]
+                    ).status == .created)
                 #expect(await platform.services.webhookDispatcher.deliverDue(tenantID: store.id) == 2)
                 let low = await receiver.received.filter { $0.header("X-Leopard-Event") == "inventory.low" }
                 let lowObject = try #require((low.last?.json["data"] as? [String: Any])?["object"] as? [String: Any])

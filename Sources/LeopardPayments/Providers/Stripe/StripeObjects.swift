@@ -1,3 +1,6 @@
+// Stripe's objects keep its snake_case field names, so they decode without key mapping.
+// swift-format-ignore-file: AlwaysUseLowerCamelCase
+
 import Foundation
 
 /// The parts of Stripe's API objects the provider reads.

@@ -51,7 +51,8 @@ public struct StripeProvider: PaymentProvider {
         // A declined card is an answer, not a failure: the intent comes back inside the error
         // (Stripe's `card_error`; localstripe says `card_declined` with another type).
         if status == 402, let error = try? JSONDecoder().decode(StripeObjects.ErrorBody.self, from: body),
-           error.error.type == "card_error" || error.error.code == "card_declined" {
+            error.error.type == "card_error" || error.error.code == "card_declined"
+        {
             let message = error.error.message ?? "The card was declined."
             if let intent = error.error.payment_intent {
                 var payment = Self.payment(from: intent)
@@ -104,7 +105,8 @@ public struct StripeProvider: PaymentProvider {
     /// Stripe's intent statuses as payment states.
     static func payment(from intent: StripeObjects.PaymentIntent) -> ProviderPayment {
         let card = intent.payment_method?.object?.card
-        var payment = ProviderPayment(reference: intent.id, status: .authorized, cardBrand: card?.brand, cardLast4: card?.last4, clientSecret: intent.client_secret)
+        var payment = ProviderPayment(
+            reference: intent.id, status: .authorized, cardBrand: card?.brand, cardLast4: card?.last4, clientSecret: intent.client_secret)
         switch intent.status {
         case "succeeded": payment.status = .captured
         case "requires_capture", "processing": payment.status = .authorized

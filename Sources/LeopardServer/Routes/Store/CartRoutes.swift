@@ -25,7 +25,8 @@ struct CartRoutes {
         }
         routes.anyone.post("/api/carts/:cartId/items") { request, context in
             let line = try await request.decodeJSON(Carts.LineInput.self, context: context)
-            return try await carts(context).addItem(cartID: try context.parameters.require("cartId"), access: access(request, context), line: line).jsonResponse()
+            return try await carts(context).addItem(cartID: try context.parameters.require("cartId"), access: access(request, context), line: line)
+                .jsonResponse()
         }
         routes.anyone.patch("/api/carts/:cartId/items/:itemId") { request, context in
             struct Body: Decodable { let quantity: Int }
@@ -61,8 +62,9 @@ struct CartRoutes {
         let buffer = try await request.collectJSONBody(context: context)
         let input = try Request.decodeJSON(Checkout.Input.self, from: buffer)
         let outcome = try await OrderPlacement(providers: providers, metrics: metrics)
-            .place(cartID: try context.parameters.require("cartId"), access: access(request, context), input: input, customerID: context.customer?.id,
-                   idempotency: try request.idempotency(context, body: buffer), database: context.database)
+            .place(
+                cartID: try context.parameters.require("cartId"), access: access(request, context), input: input, customerID: context.customer?.id,
+                idempotency: try request.idempotency(context, body: buffer), database: context.database)
         switch outcome {
         case .value(let placed): return try placed.order.jsonResponse(status: placed.created ? .created : .ok)
         case .stored(let stored): return stored.response

@@ -42,11 +42,15 @@ struct CustomerRoutes {
         }
         routes.customer.post("/api/customers/me/addresses") { request, context in
             let customer = context.customer
-            struct Body: Decodable { let address: Address; let isDefault: Bool? }
+            struct Body: Decodable {
+                let address: Address
+                let isDefault: Bool?
+            }
             let body = try await request.decodeJSON(Body.self, context: context)
             let (address, errors) = body.address.validated(field: "address")
             guard errors.isEmpty else { throw Problem.validation(errors) }
-            return try await customers(context).addAddress(customerID: customer.id, address: address, isDefault: body.isDefault ?? false).jsonResponse(status: .created)
+            return try await customers(context).addAddress(customerID: customer.id, address: address, isDefault: body.isDefault ?? false).jsonResponse(
+                status: .created)
         }
         routes.staff.get("/api/customers") { request, context in
             let query = request.queryDictionary

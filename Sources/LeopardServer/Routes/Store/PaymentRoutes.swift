@@ -5,8 +5,8 @@ import LeopardCommerce
 import LeopardCore
 import LeopardOperations
 import LeopardPayments
-import NIOCore
 import LeopardStorage
+import NIOCore
 import SQLKit
 
 /// Paying orders (the `test` provider's cards, or a Stripe payment method), refunds, the
@@ -41,21 +41,29 @@ struct PaymentRoutes {
         routes.owner.get("/api/payment-providers") { _, context in
             let database = context.database
             let credentials = ProviderCredentials(database: database, secrets: providers.secrets)
-            struct Listing: Encodable { let data: [ProviderCredentials.View]; let defaultProvider: String; let mode: PaymentMode }
+            struct Listing: Encodable {
+                let data: [ProviderCredentials.View]
+                let defaultProvider: String
+                let mode: PaymentMode
+            }
             let setup = PaymentSetup(stripe: try await credentials.view(provider: StripeProvider.providerName))
-            let test = ProviderCredentials.View(provider: TestGateway.name, configured: setup.acceptsTestGateway, secretKeyHint: nil, publishableKey: nil, updatedAt: nil)
+            let test = ProviderCredentials.View(
+                provider: TestGateway.name, configured: setup.acceptsTestGateway, secretKeyHint: nil, publishableKey: nil, updatedAt: nil)
             return try Listing(data: [test, setup.stripe], defaultProvider: setup.defaultProvider, mode: setup.mode).jsonResponse()
         }
         routes.owner.put("/api/payment-providers/stripe") { request, context in
             let input = try await request.decodeJSON(StripeKeys.self, context: context)
             return try await ProviderCredentials(database: context.database, secrets: providers.secrets)
-                .configureStripe(secretKey: input.secretKey, webhookSecret: input.webhookSecret, publishableKey: input.publishableKey,
-                                 captureMethod: input.captureMethod).jsonResponse()
+                .configureStripe(
+                    secretKey: input.secretKey, webhookSecret: input.webhookSecret, publishableKey: input.publishableKey,
+                    captureMethod: input.captureMethod
+                ).jsonResponse()
         }
         routes.owner.delete("/api/payment-providers/stripe") { _, context in
             // A live store never drops back to the test gateway: live keys are replaced, not removed.
             guard try await providers.setup(database: context.database).mode == .test else {
-                throw Problem.conflict("This store takes real payments: replace its live Stripe keys instead of removing them, so the test gateway never reopens.")
+                throw Problem.conflict(
+                    "This store takes real payments: replace its live Stripe keys instead of removing them, so the test gateway never reopens.")
             }
             guard try await ProviderCredentials(database: context.database, secrets: providers.secrets).remove(provider: StripeProvider.providerName) else {
                 throw Problem.notFound("This store has not set up Stripe.")
@@ -77,7 +85,10 @@ struct PaymentRoutes {
         }
         let applied = try await PaymentWebhookReceiver(database: database, providers: providers, logger: context.logger)
             .receive(provider: provider, signature: request.headers[.init("Stripe-Signature")!], body: Data(buffer: body))
-        struct Receipt: Encodable { let received: Bool; let changed: Bool }
+        struct Receipt: Encodable {
+            let received: Bool
+            let changed: Bool
+        }
         if case .changed = applied { return try Receipt(received: true, changed: true).jsonResponse() }
         return try Receipt(received: true, changed: false).jsonResponse()
     }
@@ -92,8 +103,9 @@ struct PaymentRoutes {
         let orderID = try context.parameters.require("orderId")
         let buffer = try await request.collectJSONBody(context: context)
         let input = try Request.decodeJSON(OrderPayments.PayInput.self, from: buffer)
-        let outcome = try await payments.pay(orderID: orderID, input: input, access: Self.access(request, context), idempotency: try request.idempotency(context, body: buffer),
-                                             tenant: tenant, database: database, logger: context.logger)
+        let outcome = try await payments.pay(
+            orderID: orderID, input: input, access: Self.access(request, context), idempotency: try request.idempotency(context, body: buffer),
+            tenant: tenant, database: database, logger: context.logger)
         switch outcome {
         case .payment(let payment): return try payment.jsonResponse(status: .created)
         case .stored(let stored): return stored.response
@@ -103,15 +115,19 @@ struct PaymentRoutes {
     /// The `test` provider's extra step (what 3-D Secure is with a real card).
     @Sendable func authenticate(_ request: Request, context: StoreContext) async throws -> Response {
         let (tenant, database) = (context.tenant, context.database)
-        return try await payments.authenticate(paymentID: try context.parameters.require("paymentId"), access: Self.access(request, context),
-                                               tenant: tenant, database: database).jsonResponse(status: .accepted)
+        return try await payments.authenticate(
+            paymentID: try context.parameters.require("paymentId"), access: Self.access(request, context),
+            tenant: tenant, database: database
+        ).jsonResponse(status: .accepted)
     }
 
     @Sendable func refund(_ request: Request, context: StaffContext) async throws -> Response {
         let staff = context.staff
         let buffer = try await request.collectJSONBody(context: context)
         let input = buffer.readableBytes == 0 ? OrderRefunds.Input() : try Request.decodeJSON(OrderRefunds.Input.self, from: buffer)
-        return try await OrderRefunds(providers: providers).refund(orderID: try context.parameters.require("orderId"), input: input, actor: staff.actor,
-                                                                   database: context.database, logger: context.logger).jsonResponse(status: .created)
+        return try await OrderRefunds(providers: providers).refund(
+            orderID: try context.parameters.require("orderId"), input: input, actor: staff.actor,
+            database: context.database, logger: context.logger
+        ).jsonResponse(status: .created)
     }
 }

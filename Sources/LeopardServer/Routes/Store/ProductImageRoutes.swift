@@ -43,7 +43,8 @@ struct ProductImageRoutes {
         let contentType = request.headers[.contentType] ?? ""
         guard contentType.lowercased().hasPrefix("multipart/form-data") else {
             let external = try await request.decodeJSON(External.self, context: context)
-            return try await editor.catalog.addImage(productID: productID, url: external.url, alt: external.alt ?? "", fileName: nil).jsonResponse(status: .created)
+            return try await editor.catalog.addImage(productID: productID, url: external.url, alt: external.alt ?? "", fileName: nil).jsonResponse(
+                status: .created)
         }
         return try await editor.upload(productID: productID, contentType: contentType) { try await request.body.collect(upTo: CatalogEditor.uploadLimit) }
             .jsonResponse(status: .created)

@@ -26,10 +26,12 @@ struct ProductRoutes {
         }
         routes.staff.get("/api/products/export") { _, context in
             let csv = try await ProductCSV(catalog: try await Self.catalog(context)).export()
-            return Response(status: .ok, headers: [
-                .contentType: "text/csv; charset=utf-8",
-                .contentDisposition: "attachment; filename=\"products.csv\"",
-            ], body: .init(byteBuffer: ByteBuffer(string: csv)))
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/csv; charset=utf-8",
+                    .contentDisposition: "attachment; filename=\"products.csv\"",
+                ], body: .init(byteBuffer: ByteBuffer(string: csv)))
         }
         routes.staff.post("/api/products/import") { request, context in
             let staff = context.staff
@@ -44,7 +46,9 @@ struct ProductRoutes {
             } catch is NIOTooManyBytesError {
                 throw Problem.payloadTooLarge(limit: limit)
             }
-            guard let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes) else { throw Problem.badRequest("The file is not UTF-8 text.") }
+            guard let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes) else {
+                throw Problem.badRequest("The file is not UTF-8 text.")
+            }
             let report = try await ProductCSV(catalog: try await Self.catalog(context)).importCSV(text, actor: staff.actor)
             return try report.jsonResponse()
         }
@@ -68,7 +72,11 @@ struct ProductRoutes {
 
         routes.staff.post("/api/inventory/adjustments") { request, context in
             let staff = context.staff
-            struct Body: Decodable { let variantId: String; let delta: Int; let reason: String }
+            struct Body: Decodable {
+                let variantId: String
+                let delta: Int
+                let reason: String
+            }
             let body = try await request.decodeJSON(Body.self, context: context)
             return try await Inventory(database: context.database)
                 .adjust(variantID: body.variantId, delta: body.delta, reason: body.reason, actor: staff.actor)

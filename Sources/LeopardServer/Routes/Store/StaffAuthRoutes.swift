@@ -36,7 +36,9 @@ struct StaffAuthRoutes {
             if let problem = PasswordHasher.problem(with: input.password) { throw Problem.invalid("password", problem) }
             let attempt = try await LoginThrottle(limiter: services.loginLimiter).begin("setup:\(tenant.id):\(context.clientAddress ?? "local")")
             let hash = try await services.passwordHasher.hash(input.password)
-            guard let issued = try await StaffSessions(database: database, hasher: services.passwordHasher).completeSetup(token: input.token, passwordHash: hash) else {
+            guard
+                let issued = try await StaffSessions(database: database, hasher: services.passwordHasher).completeSetup(token: input.token, passwordHash: hash)
+            else {
                 throw Problem.unauthorized("The setup link is not valid, was used already, or has expired.")
             }
             await attempt.succeeded()
@@ -98,7 +100,8 @@ struct StaffAuthRoutes {
         let byAddress = "staff:\(tenant.id):\(context.clientAddress ?? "local")"
         let byEmail = "staff:\(tenant.id):\(input.email.lowercased().prefix(254))"
         let attempt = try await LoginThrottle(limiter: services.loginLimiter).begin(byAddress, byEmail)
-        guard let issued = try await StaffSessions(database: database, hasher: services.passwordHasher).login(email: input.email, password: input.password) else {
+        guard let issued = try await StaffSessions(database: database, hasher: services.passwordHasher).login(email: input.email, password: input.password)
+        else {
             throw Problem.unauthorized("The e-mail address or password is wrong.")
         }
         await attempt.succeeded()

@@ -26,8 +26,9 @@ struct WebhookRoutes {
             let endpoints = try endpoints(context)
             // The platform learns of the store first, so the worker always looks into it.
             try await WebhookTenants(database: services.platformDatabase).add(tenantID: tenant.id)
-            let created = try await endpoints.create(url: input.url, topics: input.events, description: input.description,
-                                                     allowPrivateHosts: services.configuration.allowPrivateWebhookTargets)
+            let created = try await endpoints.create(
+                url: input.url, topics: input.events, description: input.description,
+                allowPrivateHosts: services.configuration.allowPrivateWebhookTargets)
             await services.webhookDispatcher.watch(tenantID: tenant.id)
             return try created.jsonResponse(status: .created)
         }
@@ -53,13 +54,17 @@ struct WebhookRoutes {
                 guard let known = WebhookDelivery.Status(rawValue: text) else { throw Problem.invalid("status", "must be pending, succeeded or failed") }
                 status = known
             }
-            guard let page = try await endpoints(context).deliveries(endpointID: id, status: status, page: try PageRequest(limit: query["limit"], cursor: query["cursor"])) else {
+            guard
+                let page = try await endpoints(context).deliveries(
+                    endpointID: id, status: status, page: try PageRequest(limit: query["limit"], cursor: query["cursor"]))
+            else {
                 throw Problem.notFound("There is no webhook endpoint \(id.prefix(64)).")
             }
             return try page.jsonResponse()
         }
         routes.owner.post("/api/webhooks/:webhookId/deliveries/:deliveryId/redeliver") { _, context in
-            let delivery = try await endpoints(context).redeliver(endpointID: try context.parameters.require("webhookId"), deliveryID: try context.parameters.require("deliveryId"))
+            let delivery = try await endpoints(context).redeliver(
+                endpointID: try context.parameters.require("webhookId"), deliveryID: try context.parameters.require("deliveryId"))
             await services.webhookDispatcher.nudge(tenantID: context.tenant.id)
             return try delivery.jsonResponse(status: .accepted)
         }

@@ -36,7 +36,9 @@ struct AdminOrderPages {
                 }
                 refund.amount = minor
             }
-            if case .failure(let problem) = await visit.attempt({ try await perform(action.path, order: order, refund: refund, actor: staff.actor, visit: visit) }) {
+            if case .failure(let problem) = await visit.attempt({
+                try await perform(action.path, order: order, refund: refund, actor: staff.actor, visit: visit)
+            }) {
                 let message = ([problem.detail ?? problem.title] + problem.errors.map { "\($0.field) \($0.message)" }).joined(separator: " ")
                 return try await detail(visit, order: order, error: message, status: problem.pageStatus)
             }
@@ -49,9 +51,10 @@ struct AdminOrderPages {
             let q = parameters["q"].map { String($0.prefix(200)) }
             let page = try await Customers(database: visit.database, hasher: routes.pages.hasher)
                 .list(search: q?.nilIfEmpty, page: (try? PageRequest(limit: "50", cursor: parameters["cursor"])) ?? PageRequest(limit: 50))
-            let model = ListPage(rows: page.data.map(CustomerRow.init), query: q ?? "",
-                                 nextUrl: page.nextCursor.map { pageLink("/admin/customers", [("q", q), ("cursor", $0)]) },
-                                 firstUrl: parameters["cursor"] != nil ? pageLink("/admin/customers", [("q", q)]) : nil)
+            let model = ListPage(
+                rows: page.data.map(CustomerRow.init), query: q ?? "",
+                nextUrl: page.nextCursor.map { pageLink("/admin/customers", [("q", q), ("cursor", $0)]) },
+                firstUrl: parameters["cursor"] != nil ? pageLink("/admin/customers", [("q", q)]) : nil)
             return try visit.page("admin/customers", model, title: "Customers", section: "/admin/customers")
         }
     }
@@ -61,8 +64,12 @@ struct AdminOrderPages {
         let providers = routes.services.paymentProviders
         switch action {
         case "fulfill": _ = try await OrderFulfilment(providers: providers).fulfil(orderID: order.id, actor: actor, database: visit.database)
-        case "cancel": _ = try await OrderCancellation(providers: providers, logger: visit.context.logger).cancel(orderID: order.id, reason: nil, actor: actor, database: visit.database)
-        case "refunds": _ = try await OrderRefunds(providers: providers).refund(orderID: order.id, input: refund, actor: actor, database: visit.database, logger: visit.context.logger)
+        case "cancel":
+            _ = try await OrderCancellation(providers: providers, logger: visit.context.logger).cancel(
+                orderID: order.id, reason: nil, actor: actor, database: visit.database)
+        case "refunds":
+            _ = try await OrderRefunds(providers: providers).refund(
+                orderID: order.id, input: refund, actor: actor, database: visit.database, logger: visit.context.logger)
         default: try await Payments(database: visit.database).markPaidManually(orderID: order.id, actor: actor)
         }
     }
@@ -77,7 +84,8 @@ struct AdminOrderPages {
 
     func detail(_ visit: AdminVisit, order: Order, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let payments = try await Payments(database: visit.database).forOrder(order.id)
-        let model = OrderDetailPage(order: order, payments: payments.map { ($0.provider, $0.status.rawValue, $0.amount, $0.cardBrand, $0.cardLast4) }, error: error)
+        let model = OrderDetailPage(
+            order: order, payments: payments.map { ($0.provider, $0.status.rawValue, $0.amount, $0.cardBrand, $0.cardLast4) }, error: error)
         return try visit.page("admin/order", model, title: "Order #\(order.number)", section: "/admin/orders", status: status)
     }
 
@@ -87,13 +95,20 @@ struct AdminOrderPages {
         let parameters = request.queryDictionary
         let status = parameters["status"].flatMap(OrderStatus.init(rawValue:))
         let email = parameters["email"].map { String($0.prefix(254)) }?.nilIfEmpty
-        let page = try await Orders(database: visit.database).list(.init(status: status, email: email.flatMap { EmailAddress($0)?.value }),
-                                                                   page: (try? PageRequest(limit: "50", cursor: parameters["cursor"])) ?? PageRequest(limit: 50))
-        let filters = [ListPage<OrderRow>.Filter(label: "All", url: pageLink("/admin/orders", [("email", email)]), current: status == nil)]
-            + OrderStatus.allCases.map { .init(label: $0.rawValue.replacingOccurrences(of: "_", with: " ").capitalized, url: pageLink("/admin/orders", [("email", email), ("status", $0.rawValue)]), current: status == $0) }
-        let model = ListPage(rows: page.data.map(OrderRow.init), query: email ?? "",
-                             nextUrl: page.nextCursor.map { pageLink("/admin/orders", [("email", email), ("status", status?.rawValue), ("cursor", $0)]) },
-                             firstUrl: parameters["cursor"] != nil ? pageLink("/admin/orders", [("email", email), ("status", status?.rawValue)]) : nil, filters: filters)
+        let page = try await Orders(database: visit.database).list(
+            .init(status: status, email: email.flatMap { EmailAddress($0)?.value }),
+            page: (try? PageRequest(limit: "50", cursor: parameters["cursor"])) ?? PageRequest(limit: 50))
+        let filters =
+            [ListPage<OrderRow>.Filter(label: "All", url: pageLink("/admin/orders", [("email", email)]), current: status == nil)]
+            + OrderStatus.allCases.map {
+                .init(
+                    label: $0.rawValue.replacingOccurrences(of: "_", with: " ").capitalized,
+                    url: pageLink("/admin/orders", [("email", email), ("status", $0.rawValue)]), current: status == $0)
+            }
+        let model = ListPage(
+            rows: page.data.map(OrderRow.init), query: email ?? "",
+            nextUrl: page.nextCursor.map { pageLink("/admin/orders", [("email", email), ("status", status?.rawValue), ("cursor", $0)]) },
+            firstUrl: parameters["cursor"] != nil ? pageLink("/admin/orders", [("email", email), ("status", status?.rawValue)]) : nil, filters: filters)
         return try visit.page("admin/orders", model, title: "Orders", section: "/admin/orders")
     }
 }

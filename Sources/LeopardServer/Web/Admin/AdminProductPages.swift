@@ -52,7 +52,9 @@ struct AdminProductPages {
             _ = try await visit.form()
             let product = try await find(visit, context)
             let imageID = try context.parameters.require("imageId")
-            guard imageID.utf8.count <= 64, imageID.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { throw Problem.notFound("There is no such image.") }
+            guard imageID.utf8.count <= 64, imageID.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                throw Problem.notFound("There is no such image.")
+            }
             do {
                 try await editor(visit).removeImage(productID: product.id, imageID: imageID)
             } catch let problem as Problem where problem.status == 404 {
@@ -65,7 +67,8 @@ struct AdminProductPages {
     func find(_ visit: AdminVisit, _ context: StoreContext) async throws -> Product {
         let id = try context.parameters.require("productId")
         guard Identifier.isWellFormed(id, prefix: "prod"),
-              let product = try await ProductCatalog(database: visit.database, currency: visit.settings.currency).find(id, includeHidden: true) else {
+            let product = try await ProductCatalog(database: visit.database, currency: visit.settings.currency).find(id, includeHidden: true)
+        else {
             throw Problem.notFound("There is no such product.")
         }
         return product
@@ -81,16 +84,22 @@ struct AdminProductPages {
         let page = try await ProductCatalog(database: visit.database, currency: visit.settings.currency).list(query)
         let status = query.status?.rawValue
         let q = parameters["q"]
-        let filters = [ListPage<ProductRow>.Filter(label: "All", url: pageLink("/admin/products", [("q", q)]), current: status == nil)]
-            + ProductStatus.allCases.map { .init(label: $0.rawValue.capitalized, url: pageLink("/admin/products", [("q", q), ("status", $0.rawValue)]), current: status == $0.rawValue) }
-        let model = ListPage(rows: page.data.map(ProductRow.init), query: q ?? "",
-                             nextUrl: page.nextCursor.map { pageLink("/admin/products", [("q", q), ("status", status), ("cursor", $0)]) },
-                             firstUrl: parameters["cursor"] != nil ? pageLink("/admin/products", [("q", q), ("status", status)]) : nil, filters: filters)
+        let filters =
+            [ListPage<ProductRow>.Filter(label: "All", url: pageLink("/admin/products", [("q", q)]), current: status == nil)]
+            + ProductStatus.allCases.map {
+                .init(label: $0.rawValue.capitalized, url: pageLink("/admin/products", [("q", q), ("status", $0.rawValue)]), current: status == $0.rawValue)
+            }
+        let model = ListPage(
+            rows: page.data.map(ProductRow.init), query: q ?? "",
+            nextUrl: page.nextCursor.map { pageLink("/admin/products", [("q", q), ("status", status), ("cursor", $0)]) },
+            firstUrl: parameters["cursor"] != nil ? pageLink("/admin/products", [("q", q), ("status", status)]) : nil, filters: filters)
         return try visit.page("admin/products", model, title: "Products", section: "/admin/products")
     }
 
-    func form(_ visit: AdminVisit, product: Product?, values: [String: String], errors: FieldMessages, variantValues: [String: [String: String]] = [:],
-              status: HTTPResponse.Status = .ok) throws -> Response {
+    func form(
+        _ visit: AdminVisit, product: Product?, values: [String: String], errors: FieldMessages, variantValues: [String: [String: String]] = [:],
+        status: HTTPResponse.Status = .ok
+    ) throws -> Response {
         let model = ProductFormPage(product: product, values: values, errors: errors, variantValues: variantValues, currency: visit.settings.currency)
         return try visit.page("admin/product-form", model, title: product?.title ?? "Add a product", section: "/admin/products", status: status)
     }
@@ -136,8 +145,9 @@ struct AdminProductPages {
         let (values, body, variantValues) = reader.read(fields, product: product)
         let problems = reader.problems
         guard problems.isEmpty else {
-            return try form(visit, product: product, values: values, errors: FieldMessages(problems, general: "Check the fields marked below."),
-                            variantValues: variantValues, status: .unprocessableContent)
+            return try form(
+                visit, product: product, values: values, errors: FieldMessages(problems, general: "Check the fields marked below."),
+                variantValues: variantValues, status: .unprocessableContent)
         }
         let saved = await visit.attempt {
             let input = try body.decoded(as: ProductInput.self)
@@ -147,7 +157,9 @@ struct AdminProductPages {
         }
         switch saved {
         case .failure(let problem):
-            let messages = FieldMessages(problem.errors.map { ($0.field, $0.message) }, general: problem.errors.isEmpty ? problem.detail ?? problem.title : "Check the fields marked below.")
+            let messages = FieldMessages(
+                problem.errors.map { ($0.field, $0.message) },
+                general: problem.errors.isEmpty ? problem.detail ?? problem.title : "Check the fields marked below.")
             return try form(visit, product: product, values: values, errors: messages, variantValues: variantValues, status: problem.pageStatus)
         case .success(let saved):
             return routes.pages.redirect(to: "/admin/products/\(saved.id)?done=\(product == nil ? "created" : "saved")")
@@ -163,9 +175,12 @@ struct AdminProductPages {
         let (contentType, buffer) = try await Self.checkedUpload(request, visit: visit)
         let uploaded = await visit.attempt { try await editor(visit).upload(productID: product.id, contentType: contentType) { buffer } }
         if case .failure(let problem) = uploaded {
-            let message = "The image was not added: " + (problem.detail ?? problem.title) + " " + problem.errors.map { "\($0.field) \($0.message)." }.joined(separator: " ")
-            let model = ProductFormPage(product: product, values: Self.values(product, currency: visit.settings.currency), errors: FieldMessages(general: message),
-                                        variantValues: [:], currency: visit.settings.currency)
+            let message =
+                "The image was not added: " + (problem.detail ?? problem.title) + " "
+                + problem.errors.map { "\($0.field) \($0.message)." }.joined(separator: " ")
+            let model = ProductFormPage(
+                product: product, values: Self.values(product, currency: visit.settings.currency), errors: FieldMessages(general: message),
+                variantValues: [:], currency: visit.settings.currency)
             return try visit.page("admin/product-form", model, title: product.title, section: "/admin/products", status: problem.pageStatus)
         }
         return routes.pages.redirect(to: "/admin/products/\(product.id)?done=uploaded")
@@ -173,13 +188,15 @@ struct AdminProductPages {
 
     /// The catalog and its media files, as the products API changes them.
     func editor(_ visit: AdminVisit) -> CatalogEditor {
-        CatalogEditor(catalog: ProductCatalog(database: visit.database, currency: visit.settings.currency), media: routes.services.media, tenantID: visit.tenantID)
+        CatalogEditor(
+            catalog: ProductCatalog(database: visit.database, currency: visit.settings.currency), media: routes.services.media, tenantID: visit.tenantID)
     }
 
     /// The upload's content type and body, once its form token (one of its parts) is right.
     static func checkedUpload(_ request: Request, visit: AdminVisit) async throws -> (String, ByteBuffer) {
         guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("multipart/form-data"),
-              let boundary = CatalogEditor.boundary(contentType) else {
+            let boundary = CatalogEditor.boundary(contentType)
+        else {
             throw Problem.badRequest("Send the image as multipart/form-data.")
         }
         let buffer: ByteBuffer

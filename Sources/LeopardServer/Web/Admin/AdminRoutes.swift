@@ -32,7 +32,10 @@ struct AdminRoutes {
         router.get("/admin/handoff") { request, context in
             let visit = try await visit(request, context)
             let token = String((request.queryDictionary["token"] ?? "").prefix(100))
-            struct Handoff { let token: String; let email: String }
+            struct Handoff {
+                let token: String
+                let email: String
+            }
             // Only a live link shows whom it signs in as: without one, nobody's address is shown.
             guard let email = try await StaffSessions(database: visit.database, hasher: pages.hasher).handoffEmail(token: token) else {
                 return try visit.page("admin/login", AdminLoginPage(email: "", error: Self.usedHandoff), title: "Sign in", section: nil, status: .notFound)
@@ -77,7 +80,9 @@ struct AdminRoutes {
             return try visit.page("admin/login", AdminLoginPage(email: email, error: problem.detail), title: "Sign in", section: nil, status: .tooManyRequests)
         }
         guard let issued = try await StaffSessions(database: visit.database, hasher: pages.hasher).login(email: email, password: password) else {
-            return try visit.page("admin/login", AdminLoginPage(email: email, error: "The e-mail address or password is wrong."), title: "Sign in", section: nil, status: .unauthorized)
+            return try visit.page(
+                "admin/login", AdminLoginPage(email: email, error: "The e-mail address or password is wrong."), title: "Sign in", section: nil,
+                status: .unauthorized)
         }
         await attempt.succeeded()
         return pages.redirect(to: "/admin", cookies: [session(issued, request: request)])
@@ -91,7 +96,9 @@ struct AdminRoutes {
         let model = DashboardPage(
             ordersToday: overview.ordersToday, revenueToday: MoneyText.format(amount: overview.revenueToday, currency: visit.settings.currency),
             awaitingFulfilment: overview.awaitingFulfilment, productCount: overview.productCount,
-            lowStock: overview.lowStock.map { .init(product: $0.productTitle, variant: $0.variantTitle, stock: $0.stock, url: "/admin/products/\($0.productID)") },
+            lowStock: overview.lowStock.map {
+                .init(product: $0.productTitle, variant: $0.variantTitle, stock: $0.stock, url: "/admin/products/\($0.productID)")
+            },
             recentOrders: recent, storefrontUrl: storefrontURL(request))
         return try visit.page("admin/dashboard", model, title: "Dashboard", section: "/admin")
     }

@@ -24,12 +24,14 @@ struct AdminSettingsPages {
             let credentials = ProviderCredentials(database: visit.database, secrets: routes.services.paymentProviders.secrets)
             let saved = await visit.attempt {
                 _ = try visit.requireOwner()
-                return try await credentials.configureStripe(secretKey: fields["secretKey"] ?? "", webhookSecret: fields["webhookSecret"] ?? "", publishableKey: fields.text("publishableKey"),
-                                                             captureMethod: fields["manualCapture"] == "1" ? "manual" : "automatic")
+                return try await credentials.configureStripe(
+                    secretKey: fields["secretKey"] ?? "", webhookSecret: fields["webhookSecret"] ?? "", publishableKey: fields.text("publishableKey"),
+                    captureMethod: fields["manualCapture"] == "1" ? "manual" : "automatic")
             }
             if case .failure(let problem) = saved {
-                return try await settings(visit, values: SettingsPage.values(visit.settings), errors: FieldMessages(problem),
-                                          status: problem.pageStatus)
+                return try await settings(
+                    visit, values: SettingsPage.values(visit.settings), errors: FieldMessages(problem),
+                    status: problem.pageStatus)
             }
             return routes.pages.redirect(to: "/admin/settings?done=stripe")
         }
@@ -59,7 +61,9 @@ struct AdminSettingsPages {
             guard Identifier.isWellFormed(id, prefix: "stf") else { throw Problem.notFound("There is no such staff member.") }
             let removed = await visit.attempt {
                 _ = try visit.requireOwner()
-                guard try await StaffAccounts(database: visit.database).remove(id: id) else { throw Problem.notFound("There is no staff member \(id) who can be removed.") }
+                guard try await StaffAccounts(database: visit.database).remove(id: id) else {
+                    throw Problem.notFound("There is no staff member \(id) who can be removed.")
+                }
             }
             if case .failure(let problem) = removed { return try await team(visit, problem: problem, values: [:]) }
             return routes.pages.redirect(to: "/admin/team?done=staff-removed")
@@ -69,7 +73,9 @@ struct AdminSettingsPages {
             guard visit.staff != nil else { return visit.signIn() }
             let fields = try await visit.form()
             let values = ["name": String((fields["name"] ?? "").prefix(200))]
-            let created = await visit.attempt { try await ApiKeys(database: visit.database).create(named: values["name"] ?? "", createdBy: try visit.requireOwner().actor) }
+            let created = await visit.attempt {
+                try await ApiKeys(database: visit.database).create(named: values["name"] ?? "", createdBy: try visit.requireOwner().actor)
+            }
             switch created {
             case .failure(let problem): return try await team(visit, problem: problem, values: values)
             // The secret is shown on this response only; it is never stored in clear.
@@ -98,9 +104,10 @@ struct AdminSettingsPages {
         var platform = routes.services.configuration.platformURL.absoluteString
         if platform.hasSuffix("/") { platform.removeLast() }
         let webhook = platform + "/webhooks/payments/stripe/" + visit.tenantID
-        let model = SettingsPage(values: values, errors: errors, stripeConfigured: setup.stripe.configured, stripeHint: isOwner ? setup.stripe.secretKeyHint : nil,
-                                 stripeTestKeys: setup.stripe.configured && setup.mode == .test, webhookUrl: webhook, isOwner: isOwner,
-                                 manualCapture: setup.stripe.captureMethod == "manual")
+        let model = SettingsPage(
+            values: values, errors: errors, stripeConfigured: setup.stripe.configured, stripeHint: isOwner ? setup.stripe.secretKeyHint : nil,
+            stripeTestKeys: setup.stripe.configured && setup.mode == .test, webhookUrl: webhook, isOwner: isOwner,
+            manualCapture: setup.stripe.captureMethod == "manual")
         return try visit.page("admin/settings", model, title: "Settings", section: "/admin/settings", status: status)
     }
 
@@ -110,7 +117,8 @@ struct AdminSettingsPages {
         let fields = try await visit.form()
         let (values, body, problems) = SettingsForm.read(fields, currentCurrency: visit.settings.currency)
         guard problems.isEmpty else {
-            return try await settings(visit, values: values, errors: FieldMessages(problems, general: "Check the fields marked below."), status: .unprocessableContent)
+            return try await settings(
+                visit, values: values, errors: FieldMessages(problems, general: "Check the fields marked below."), status: .unprocessableContent)
         }
         let saved = await visit.attempt {
             try await StoreSettings.update(with: try body.decoded(as: StoreSettingsInput.self), database: visit.database)
@@ -118,8 +126,10 @@ struct AdminSettingsPages {
         if case .failure(let problem) = saved {
             // `theme.accentColor` → `accentColor`, the form's field.
             let errors = problem.errors.map { (String($0.field.split(separator: ".").last ?? Substring($0.field)), $0.message) }
-            return try await settings(visit, values: values, errors: FieldMessages(errors, general: problem.errors.isEmpty ? problem.detail ?? problem.title : "Check the fields marked below."),
-                                      status: problem.pageStatus)
+            return try await settings(
+                visit, values: values,
+                errors: FieldMessages(errors, general: problem.errors.isEmpty ? problem.detail ?? problem.title : "Check the fields marked below."),
+                status: problem.pageStatus)
         }
         return routes.pages.redirect(to: "/admin/settings?done=settings")
     }
@@ -128,13 +138,16 @@ struct AdminSettingsPages {
         try await team(visit, newSecret: nil, values: values, errors: FieldMessages(problem), status: problem.pageStatus)
     }
 
-    func team(_ visit: AdminVisit, newSecret: String?, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok) async throws -> Response {
+    func team(
+        _ visit: AdminVisit, newSecret: String?, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         guard visit.staff?.isOwner ?? false else { throw Problem.forbidden("Only the store's owner manages staff and API keys.") }
         let members = try await StaffAccounts(database: visit.database).list(page: PageRequest(limit: 100)).data
         let keys = try await ApiKeys(database: visit.database).list(page: PageRequest(limit: 100)).data
-        let model = TeamPage(members: members.map { .init(id: $0.id, email: $0.email, role: $0.role, removable: $0.role != "owner") },
-                             keys: keys.map { .init(id: $0.id, name: $0.name, created: String($0.createdAt.prefix(10)), lastUsed: $0.lastUsedAt.map { String($0.prefix(10)) }) },
-                             newSecret: newSecret, values: values, errors: errors)
+        let model = TeamPage(
+            members: members.map { .init(id: $0.id, email: $0.email, role: $0.role, removable: $0.role != "owner") },
+            keys: keys.map { .init(id: $0.id, name: $0.name, created: String($0.createdAt.prefix(10)), lastUsed: $0.lastUsedAt.map { String($0.prefix(10)) }) },
+            newSecret: newSecret, values: values, errors: errors)
         return try visit.page("admin/team", model, title: "Staff and API keys", section: "/admin/team", status: status)
     }
 }

@@ -49,7 +49,9 @@ struct AdminVisit {
     var baseCookies: [Cookie] {
         var cookies = binding.newCookie.map { [BrowserSession.cookie(BrowserSession.anonymousCookie, $0, request: request)] } ?? []
         // A cookie for a session that has ended (expired, signed out elsewhere) is cleared.
-        if sessionToken == nil, BrowserSession.read(BrowserSession.adminCookie, request) != nil { cookies.append(BrowserSession.expired(BrowserSession.adminCookie, request: request)) }
+        if sessionToken == nil, BrowserSession.read(BrowserSession.adminCookie, request) != nil {
+            cookies.append(BrowserSession.expired(BrowserSession.adminCookie, request: request))
+        }
         return cookies
     }
 
@@ -92,11 +94,15 @@ struct AdminVisit {
         }
     }
 
-    func page<Page>(_ template: String, _ page: Page, title: String, section: String?, status: HTTPResponse.Status = .ok, cookies: [Cookie] = []) throws -> Response {
+    func page<Page>(
+        _ template: String, _ page: Page, title: String, section: String?, status: HTTPResponse.Status = .ok, cookies: [Cookie] = []
+    ) throws -> Response {
         let notice = request.queryDictionary["done"].flatMap { Self.notices[$0] }
-        let chrome = AdminChrome(title: title, section: section, stylesheet: pages.assets.stylesheet.path, themeCSS: ThemeStyle(settings.theme).css,
-                                 staffEmail: staff?.email, notice: notice, testMode: payments?.testModeNotice)
-        let html = try pages.renderer.render(template, page: page, frame: .init(csrf: csrf, storeName: settings.name), layout: "shared/admin-layout", chrome: chrome)
+        let chrome = AdminChrome(
+            title: title, section: section, stylesheet: pages.assets.stylesheet.path, themeCSS: ThemeStyle(settings.theme).css,
+            staffEmail: staff?.email, notice: notice, testMode: payments?.testModeNotice)
+        let html = try pages.renderer.render(
+            template, page: page, frame: .init(csrf: csrf, storeName: settings.name), layout: "shared/admin-layout", chrome: chrome)
         return pages.html(html, status: status, request: request, cookies: baseCookies + cookies)
     }
 
@@ -105,6 +111,7 @@ struct AdminVisit {
         "created": "Product created.", "saved": "Changes saved.", "uploaded": "Image uploaded.", "image-removed": "Image removed.",
         "deleted": "Product deleted.", "fulfilled": "Order marked as fulfilled.", "cancelled": "Order cancelled.", "refunded": "Refund recorded.",
         "paid": "Order marked as paid.", "settings": "Settings saved.", "stripe": "Stripe keys saved.", "staff": "Staff member added.",
-        "staff-removed": "Staff member removed.", "key-revoked": "API key revoked.", "welcome": "Welcome to your new store! Add your first product to get started.",
+        "staff-removed": "Staff member removed.", "key-revoked": "API key revoked.",
+        "welcome": "Welcome to your new store! Add your first product to get started.",
     ]
 }

@@ -16,10 +16,19 @@ struct ProductForm {
 
     mutating func read(_ fields: FormFields, product: Product?) -> (values: [String: String], body: JSONValue, variantValues: [String: [String: String]]) {
         var values: [String: String] = [:]
-        for name in ["title", "description", "status", "tags", "options", "price", "compareAt", "stock", "sku"] { values[name] = String((fields[name] ?? "").prefix(20_000)) }
+        for name in ["title", "description", "status", "tags", "options", "price", "compareAt", "stock", "sku"] {
+            values[name] = String((fields[name] ?? "").prefix(20_000))
+        }
         var body: [(String, JSONValue)] = [
             ("title", .string(values["title"] ?? "")), ("description", .string(values["description"] ?? "")), ("status", .string(values["status"] ?? "active")),
-            ("tags", .array((values["tags"] ?? "").split(separator: ",").map { .string(String($0).trimmingWhitespace()) }.filter { if case .string(let s) = $0 { return !s.isEmpty }; return true })),
+            (
+                "tags",
+                .array(
+                    (values["tags"] ?? "").split(separator: ",").map { .string(String($0).trimmingWhitespace()) }.filter {
+                        if case .string(let s) = $0 { return !s.isEmpty }
+                        return true
+                    })
+            ),
         ]
         let (options, optionsError) = AdminProductPages.parseOptions(values["options"] ?? "")
         if let optionsError { problems.append(("options", optionsError)) }
@@ -35,26 +44,39 @@ struct ProductForm {
             if product.map({ !$0.options.isEmpty }) ?? false { body.append(("variants", .array([]))) }
         } else if optionsChanged {
             // New options: every combination, at the typed (or the current lowest) price.
-            let base = amount(values["price"].flatMap { $0.isEmpty ? nil : $0 } ?? product.map { MoneyText.decimal($0.price.amount, currency: currency) },
-                              field: "price", required: true)
+            let base = amount(
+                values["price"].flatMap { $0.isEmpty ? nil : $0 } ?? product.map { MoneyText.decimal($0.price.amount, currency: currency) },
+                field: "price", required: true)
             let baseStock = stock(values["stock"], field: "stock") ?? .int(0)
             body.append(("options", .array(options.map { .object([("name", .string($0.name)), ("values", .array($0.values.map(JSONValue.string)))]) })))
-            body.append(("variants", .array(AdminProductPages.combinations(options).map { combination in
-                .object([("options", .object(combination.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })), ("price", base ?? .null), ("stock", baseStock)])
-            })))
+            body.append(
+                (
+                    "variants",
+                    .array(
+                        AdminProductPages.combinations(options).map { combination in
+                            .object([
+                                ("options", .object(combination.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })), ("price", base ?? .null),
+                                ("stock", baseStock),
+                            ])
+                        })
+                ))
         } else if let product {
             var entries: [JSONValue] = []
             for (index, id) in fields.values("variant").enumerated() where product.variants.contains(where: { $0.id == id }) {
-                let typed = ["price": fields["price.\(id)"] ?? "", "compareAt": fields["compareAt.\(id)"] ?? "", "stock": fields["stock.\(id)"] ?? "", "sku": fields["sku.\(id)"] ?? ""]
+                let typed = [
+                    "price": fields["price.\(id)"] ?? "", "compareAt": fields["compareAt.\(id)"] ?? "", "stock": fields["stock.\(id)"] ?? "",
+                    "sku": fields["sku.\(id)"] ?? "",
+                ]
                 variantValues[id] = typed
                 let sku = typed["sku"]?.trimmingWhitespace() ?? ""
-                entries.append(.object([
-                    ("id", .string(id)),
-                    ("price", amount(typed["price"], field: "variants.\(index).price", required: true) ?? .null),
-                    ("compareAtPrice", amount(typed["compareAt"], field: "variants.\(index).compareAtPrice", required: false) ?? .null),
-                    ("stock", stock(typed["stock"], field: "variants.\(index).stock") ?? .int(0)),
-                    ("sku", sku.isEmpty ? .null : .string(sku)),
-                ]))
+                entries.append(
+                    .object([
+                        ("id", .string(id)),
+                        ("price", amount(typed["price"], field: "variants.\(index).price", required: true) ?? .null),
+                        ("compareAtPrice", amount(typed["compareAt"], field: "variants.\(index).compareAtPrice", required: false) ?? .null),
+                        ("stock", stock(typed["stock"], field: "variants.\(index).stock") ?? .int(0)),
+                        ("sku", sku.isEmpty ? .null : .string(sku)),
+                    ]))
             }
             body.append(("variants", .array(entries)))
         }

@@ -7,33 +7,43 @@ import LeopardWeb
 /// the body, and the fields that cannot be turned into a number or an amount at all (the API
 /// checks everything else, with its own field errors).
 enum SettingsForm {
-    static func read(_ fields: FormFields, currentCurrency: String) -> (values: [String: String], body: JSONValue, problems: [(field: String, message: String)]) {
-    var values: [String: String] = [:]
-    for name in ["name", "currency", "contactEmail", "taxRate", "shippingRate", "logoUrl", "preset", "primaryColor", "accentColor", "font", "radius", "lowStockThreshold"] {
-        values[name] = String((fields[name] ?? "").prefix(2048)).trimmingWhitespace()
-    }
-    var problems: [(field: String, message: String)] = []
-    let currency = (values["currency"] ?? "").uppercased()
-    var body: [(String, JSONValue)] = [("name", .string(values["name"] ?? "")), ("currency", .string(currency))]
-    body.append(("contactEmail", (values["contactEmail"] ?? "").isEmpty ? .null : .string(values["contactEmail"] ?? "")))
-    body.append(("logoUrl", (values["logoUrl"] ?? "").isEmpty ? .null : .string(values["logoUrl"] ?? "")))
-    if let tax = Decimal(string: (values["taxRate"] ?? "").isEmpty ? "0" : values["taxRate"] ?? "", locale: Locale(identifier: "en_US_POSIX")) {
-        body.append(("taxRate", .decimal(tax)))
-    } else {
-        problems.append(("taxRate", "must be a percentage like 8.25"))
-    }
-    if let shipping = MoneyText.parse((values["shippingRate"] ?? "").isEmpty ? "0" : values["shippingRate"] ?? "", currency: Currency.isKnown(currency) ? currency : currentCurrency) {
-        body.append(("shippingRate", .object([("amount", .int(shipping))])))
-    } else {
-        problems.append(("shippingRate", "must be an amount like 4.99"))
-    }
-    if let threshold = Int(values["lowStockThreshold"] ?? "") { body.append(("lowStockThreshold", .int(threshold))) } else { problems.append(("lowStockThreshold", "must be a whole number")) }
-    var theme: [(String, JSONValue)] = [("preset", .string(values["preset"] ?? "classic"))]
-    for name in ["primaryColor", "accentColor", "font"] { if let value = values[name], !value.isEmpty { theme.append((name, .string(value))) } }
-    if let radius = values["radius"], !radius.isEmpty {
-        if let number = Int(radius) { theme.append(("radius", .int(number))) } else { problems.append(("radius", "must be a whole number from 0 to 32")) }
-    }
-    body.append(("theme", .object(theme)))
+    static func read(_ fields: FormFields, currentCurrency: String) -> (values: [String: String], body: JSONValue, problems: [(field: String, message: String)])
+    {
+        var values: [String: String] = [:]
+        for name in [
+            "name", "currency", "contactEmail", "taxRate", "shippingRate", "logoUrl", "preset", "primaryColor", "accentColor", "font", "radius",
+            "lowStockThreshold",
+        ] {
+            values[name] = String((fields[name] ?? "").prefix(2048)).trimmingWhitespace()
+        }
+        var problems: [(field: String, message: String)] = []
+        let currency = (values["currency"] ?? "").uppercased()
+        var body: [(String, JSONValue)] = [("name", .string(values["name"] ?? "")), ("currency", .string(currency))]
+        body.append(("contactEmail", (values["contactEmail"] ?? "").isEmpty ? .null : .string(values["contactEmail"] ?? "")))
+        body.append(("logoUrl", (values["logoUrl"] ?? "").isEmpty ? .null : .string(values["logoUrl"] ?? "")))
+        if let tax = Decimal(string: (values["taxRate"] ?? "").isEmpty ? "0" : values["taxRate"] ?? "", locale: Locale(identifier: "en_US_POSIX")) {
+            body.append(("taxRate", .decimal(tax)))
+        } else {
+            problems.append(("taxRate", "must be a percentage like 8.25"))
+        }
+        if let shipping = MoneyText.parse(
+            (values["shippingRate"] ?? "").isEmpty ? "0" : values["shippingRate"] ?? "", currency: Currency.isKnown(currency) ? currency : currentCurrency)
+        {
+            body.append(("shippingRate", .object([("amount", .int(shipping))])))
+        } else {
+            problems.append(("shippingRate", "must be an amount like 4.99"))
+        }
+        if let threshold = Int(values["lowStockThreshold"] ?? "") {
+            body.append(("lowStockThreshold", .int(threshold)))
+        } else {
+            problems.append(("lowStockThreshold", "must be a whole number"))
+        }
+        var theme: [(String, JSONValue)] = [("preset", .string(values["preset"] ?? "classic"))]
+        for name in ["primaryColor", "accentColor", "font"] { if let value = values[name], !value.isEmpty { theme.append((name, .string(value))) } }
+        if let radius = values["radius"], !radius.isEmpty {
+            if let number = Int(radius) { theme.append(("radius", .int(number))) } else { problems.append(("radius", "must be a whole number from 0 to 32")) }
+        }
+        body.append(("theme", .object(theme)))
         return (values, .object(body), problems)
     }
 }

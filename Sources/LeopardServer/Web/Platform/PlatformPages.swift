@@ -22,11 +22,15 @@ struct PlatformPages {
             return try page(request, "platform/landing", Landing(baseDomain: services.configuration.baseDomain), title: "Leopard — start your online store")
         }
         router.get("/signup") { request, _ in
-            try page(request, "platform/signup", SignupPage(values: [:], errors: FieldMessages(), baseDomain: services.configuration.baseDomain), title: "Start your store")
+            try page(
+                request, "platform/signup", SignupPage(values: [:], errors: FieldMessages(), baseDomain: services.configuration.baseDomain),
+                title: "Start your store")
         }
         router.post("/signup", use: signup)
         router.get("/console") { request, _ in
-            guard consoleSession(request) != nil else { return try page(request, "platform/console-login", ConsoleLoginPage(error: nil), title: "Operator console") }
+            guard consoleSession(request) != nil else {
+                return try page(request, "platform/console-login", ConsoleLoginPage(error: nil), title: "Operator console")
+            }
             return try await console(request, error: nil)
         }
         router.post("/console/login") { request, context in
@@ -38,12 +42,15 @@ struct PlatformPages {
                 return try page(request, "platform/console-login", ConsoleLoginPage(error: problem.detail), title: "Operator console", status: .tooManyRequests)
             }
             guard let token = fields["token"], token.utf8.count <= 200, services.operatorCredentials.verify(token) else {
-                return try page(request, "platform/console-login", ConsoleLoginPage(error: "That operator token is not right."), title: "Operator console", status: .unauthorized)
+                return try page(
+                    request, "platform/console-login", ConsoleLoginPage(error: "That operator token is not right."), title: "Operator console",
+                    status: .unauthorized)
             }
             await attempt.succeeded()
             let expiry = Int(Date().addingTimeInterval(Self.consoleLifetime).timeIntervalSince1970)
             let value = "\(expiry).\(consoleSignature(expiry))"
-            return pages.redirect(to: "/console", cookies: [BrowserSession.cookie(BrowserSession.consoleCookie, value, request: request, maxAge: Int(Self.consoleLifetime))])
+            return pages.redirect(
+                to: "/console", cookies: [BrowserSession.cookie(BrowserSession.consoleCookie, value, request: request, maxAge: Int(Self.consoleLifetime))])
         }
         router.post("/console/logout") { request, _ in
             _ = try await form(request)
@@ -65,8 +72,10 @@ struct PlatformPages {
             switch outcome {
             case .changed: return pages.redirect(to: "/console")
             case .notFound: throw Problem.notFound("There is no store \(id.prefix(64)).")
-            case .conflict(let status): return try await console(request, error: "That store is \(status.rawValue); the change does not apply.", status: .conflict)
-            case .moving: return try await console(request, error: "That store is being moved to another server; try again once the move has ended.", status: .conflict)
+            case .conflict(let status):
+                return try await console(request, error: "That store is \(status.rawValue); the change does not apply.", status: .conflict)
+            case .moving:
+                return try await console(request, error: "That store is being moved to another server; try again once the move has ended.", status: .conflict)
             }
         }
     }
@@ -80,8 +89,9 @@ struct PlatformPages {
     /// The console cookie's value when it is signed by this platform and not expired.
     func consoleSession(_ request: Request) -> String? {
         guard let value = BrowserSession.read(BrowserSession.consoleCookie, request), let dot = value.firstIndex(of: "."),
-              let expiry = Int(value[..<dot]), expiry > Int(Date().timeIntervalSince1970),
-              pages.session.verify(String(value[value.index(after: dot)...]), scope: "console", binding: String(expiry)) else { return nil }
+            let expiry = Int(value[..<dot]), expiry > Int(Date().timeIntervalSince1970),
+            pages.session.verify(String(value[value.index(after: dot)...]), scope: "console", binding: String(expiry))
+        else { return nil }
         return value
     }
 
@@ -110,14 +120,17 @@ struct PlatformPages {
         let fields = try await form(request)
         var values: [String: String] = [:]
         for name in ["storeName", "slug", "ownerEmail"] { values[name] = String((fields[name] ?? "").prefix(300)) }
-        let body = SignupRequest(storeName: values["storeName"] ?? "", ownerEmail: values["ownerEmail"] ?? "", ownerPassword: String((fields["ownerPassword"] ?? "").prefix(1024)),
-                                 slug: fields.text("slug")?.lowercased())
+        let body = SignupRequest(
+            storeName: values["storeName"] ?? "", ownerEmail: values["ownerEmail"] ?? "", ownerPassword: String((fields["ownerPassword"] ?? "").prefix(1024)),
+            slug: fields.text("slug")?.lowercased())
         let created: TenantResource
         do {
             created = try await StoreSignup(services: services.platform).signup(body, clientAddress: context.clientAddress, logger: context.logger)
         } catch {
             let problem = ProblemRenderer.problem(for: error, context: context)
-            let messages = FieldMessages(problem.errors.map { ($0.field, $0.message) }, general: problem.errors.isEmpty ? problem.detail ?? problem.title : "Check the fields marked below.")
+            let messages = FieldMessages(
+                problem.errors.map { ($0.field, $0.message) },
+                general: problem.errors.isEmpty ? problem.detail ?? problem.title : "Check the fields marked below.")
             let model = SignupPage(values: values, errors: messages, baseDomain: services.configuration.baseDomain)
             return try page(request, "platform/signup", model, title: "Start your store", status: .init(code: problem.status))
         }
@@ -135,7 +148,8 @@ struct PlatformPages {
     func console(_ request: Request, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let parameters = request.queryDictionary
         let filter = parameters["status"].flatMap(TenantStatus.init(rawValue:))
-        let page = try await services.registry.list(status: filter, page: (try? PageRequest(limit: "25", cursor: parameters["cursor"])) ?? PageRequest(limit: 25))
+        let page = try await services.registry.list(
+            status: filter, page: (try? PageRequest(limit: "25", cursor: parameters["cursor"])) ?? PageRequest(limit: 25))
         let total = try await services.registry.count(status: filter)
         var rows: [ConsolePage.Row] = []
         for tenant in page.data {
@@ -143,14 +157,22 @@ struct PlatformPages {
             if tenant.status != .provisioning {
                 usage = try? await services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { try await StoreUsage.load(from: $0) }
             }
-            rows.append(.init(id: tenant.id, slug: tenant.slug, name: tenant.storeName, status: tenant.status.rawValue, created: String(Timestamp.string(tenant.createdAt).prefix(10)),
-                              products: usage?.products, orders: usage?.orders, bytes: usage?.databaseBytes, storefrontUrl: services.configuration.storeURL(slug: tenant.slug) + "/"))
+            rows.append(
+                .init(
+                    id: tenant.id, slug: tenant.slug, name: tenant.storeName, status: tenant.status.rawValue,
+                    created: String(Timestamp.string(tenant.createdAt).prefix(10)),
+                    products: usage?.products, orders: usage?.orders, bytes: usage?.databaseBytes,
+                    storefrontUrl: services.configuration.storeURL(slug: tenant.slug) + "/"))
         }
         let statusText = filter?.rawValue
-        let filters = [ListPage<ConsolePage.Row>.Filter(label: "All", url: "/console", current: filter == nil)]
-            + [TenantStatus.active, .suspended, .deleted].map { .init(label: $0.rawValue.capitalized, url: "/console?status=\($0.rawValue)", current: filter == $0) }
-        let model = ConsolePage(rows: rows, total: total, nextUrl: page.nextCursor.map { pageLink("/console", [("status", statusText), ("cursor", $0)]) },
-                                firstUrl: parameters["cursor"] != nil ? pageLink("/console", [("status", statusText)]) : nil, filters: filters, error: error)
+        let filters =
+            [ListPage<ConsolePage.Row>.Filter(label: "All", url: "/console", current: filter == nil)]
+            + [TenantStatus.active, .suspended, .deleted].map {
+                .init(label: $0.rawValue.capitalized, url: "/console?status=\($0.rawValue)", current: filter == $0)
+            }
+        let model = ConsolePage(
+            rows: rows, total: total, nextUrl: page.nextCursor.map { pageLink("/console", [("status", statusText), ("cursor", $0)]) },
+            firstUrl: parameters["cursor"] != nil ? pageLink("/console", [("status", statusText)]) : nil, filters: filters, error: error)
         return try self.page(request, "platform/console", model, title: "Operator console", status: status)
     }
 }

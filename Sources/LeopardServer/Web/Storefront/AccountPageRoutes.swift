@@ -33,19 +33,28 @@ struct AccountPageRoutes {
         router.get("/account") { request, context in
             let visit = try await StorefrontVisit(request, context: context, pages: pages)
             guard let customer = await visit.customer() else {
-                return pages.redirect(to: "/account/login", cookies: visit.baseCookies + (visit.customerToken != nil ? [BrowserSession.expired(BrowserSession.customerCookie, request: request)] : []))
+                return pages.redirect(
+                    to: "/account/login",
+                    cookies: visit.baseCookies + (visit.customerToken != nil ? [BrowserSession.expired(BrowserSession.customerCookie, request: request)] : []))
             }
             let cursor = request.queryDictionary["cursor"]
-            let page = try await Orders(database: visit.database).list(.init(customerID: customer.id), page: (try? PageRequest(limit: "20", cursor: cursor)) ?? PageRequest(limit: 20))
-            var chrome = visit.chrome(title: "Your account", description: "Your account at \(visit.settings.name).", path: "/account", cart: await visit.cart(), signedIn: true)
+            let page = try await Orders(database: visit.database).list(
+                .init(customerID: customer.id), page: (try? PageRequest(limit: "20", cursor: cursor)) ?? PageRequest(limit: 20))
+            var chrome = visit.chrome(
+                title: "Your account", description: "Your account at \(visit.settings.name).", path: "/account", cart: await visit.cart(), signedIn: true)
             chrome.noindex = true
-            return try visit.page("storefront/account", AccountPage(customer: customer, orders: page.data, nextUrl: page.nextCursor.map { pageLink("/account", [("cursor", $0)]) }), chrome: chrome)
+            return try visit.page(
+                "storefront/account",
+                AccountPage(customer: customer, orders: page.data, nextUrl: page.nextCursor.map { pageLink("/account", [("cursor", $0)]) }), chrome: chrome)
         }
     }
 
-    func form(_ visit: StorefrontVisit, register: Bool, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok) async throws -> Response {
-        var chrome = visit.chrome(title: register ? "Create an account" : "Sign in", description: "Your account at \(visit.settings.name).",
-                                  path: register ? "/account/register" : "/account/login", cart: await visit.cart(), signedIn: false)
+    func form(
+        _ visit: StorefrontVisit, register: Bool, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        var chrome = visit.chrome(
+            title: register ? "Create an account" : "Sign in", description: "Your account at \(visit.settings.name).",
+            path: register ? "/account/register" : "/account/login", cart: await visit.cart(), signedIn: false)
         chrome.noindex = true
         return try visit.page("storefront/account-form", AccountFormPage(register: register, values: values, errors: errors), chrome: chrome, status: status)
     }
@@ -67,8 +76,12 @@ struct AccountPageRoutes {
         } catch let problem as Problem where problem.status == 429 {
             return try await form(visit, register: false, values: values, errors: FieldMessages(general: problem.detail), status: .tooManyRequests)
         }
-        guard let session = try await Customers(database: visit.database, hasher: pages.hasher).login(email: email, password: String((fields["password"] ?? "").prefix(1024))) else {
-            return try await form(visit, register: false, values: values, errors: FieldMessages(general: "The e-mail address or password is wrong."), status: .unauthorized)
+        guard
+            let session = try await Customers(database: visit.database, hasher: pages.hasher).login(
+                email: email, password: String((fields["password"] ?? "").prefix(1024)))
+        else {
+            return try await form(
+                visit, register: false, values: values, errors: FieldMessages(general: "The e-mail address or password is wrong."), status: .unauthorized)
         }
         await attempt.succeeded()
         return pages.redirect(to: "/account", cookies: visit.baseCookies + [signedIn(session, request: request)])
@@ -79,13 +92,16 @@ struct AccountPageRoutes {
         let fields = try await visit.form()
         var values: [String: String] = [:]
         for name in ["email", "firstName", "lastName"] { values[name] = String((fields[name] ?? "").prefix(254)) }
-        let registration = Customers.Registration(email: values["email"] ?? "", password: String((fields["password"] ?? "").prefix(1024)),
-                                                  firstName: fields.text("firstName"), lastName: fields.text("lastName"))
+        let registration = Customers.Registration(
+            email: values["email"] ?? "", password: String((fields["password"] ?? "").prefix(1024)),
+            firstName: fields.text("firstName"), lastName: fields.text("lastName"))
         do {
             let session = try await Customers(database: visit.database, hasher: pages.hasher).register(registration)
             return pages.redirect(to: "/account", cookies: visit.baseCookies + [signedIn(session, request: request)])
         } catch let problem as Problem where problem.status < 500 {
-            let messages = FieldMessages(problem.errors.map { ($0.field, $0.message) }, general: problem.errors.isEmpty ? (problem.detail ?? problem.title) : "Check the fields marked below.")
+            let messages = FieldMessages(
+                problem.errors.map { ($0.field, $0.message) },
+                general: problem.errors.isEmpty ? (problem.detail ?? problem.title) : "Check the fields marked below.")
             return try await form(visit, register: true, values: values, errors: messages, status: .init(code: problem.status))
         }
     }

@@ -30,7 +30,8 @@ struct CartPageRoutes {
                     _ = try await carts.updateItem(cartID: cookie.id, itemID: item, access: .secret(cookie.secret), quantity: quantity)
                 }
             } catch let problem as Problem where problem.status < 500 {
-                return try await show(visit, message: problem.errors.first?.message.capitalizedFirst ?? problem.detail ?? problem.title, status: .unprocessableContent)
+                return try await show(
+                    visit, message: problem.errors.first?.message.capitalizedFirst ?? problem.detail ?? problem.title, status: .unprocessableContent)
             }
             return pages.redirect(to: "/cart")
         }
@@ -62,8 +63,10 @@ struct CartPageRoutes {
         let visit = try await StorefrontVisit(request, context: context, pages: pages)
         let form = try await visit.form()
         let slug = form.text("product") ?? ""
-        guard slug.utf8.count <= 200, let product = try await ProductCatalog(database: visit.database, currency: visit.settings.currency).find(slug, includeHidden: false),
-              product.status == .active else {
+        guard slug.utf8.count <= 200,
+            let product = try await ProductCatalog(database: visit.database, currency: visit.settings.currency).find(slug, includeHidden: false),
+            product.status == .active
+        else {
             throw Problem.notFound("There is no such product.")
         }
         guard let variantID = form.text("variant"), product.variants.contains(where: { $0.id == variantID }) else {
@@ -76,7 +79,8 @@ struct CartPageRoutes {
         do {
             cookies = try await addLine(visit, Carts.LineInput(variantId: variantID, quantity: quantity))
         } catch let problem as Problem where problem.status < 500 {
-            return try await refuse(visit, product: product, form: form, message: problem.errors.first?.message.capitalizedFirst ?? problem.detail ?? problem.title)
+            return try await refuse(
+                visit, product: product, form: form, message: problem.errors.first?.message.capitalizedFirst ?? problem.detail ?? problem.title)
         }
         return pages.redirect(to: "/products/\(product.slug)?added=1", cookies: visit.baseCookies + cookies)
     }
@@ -97,8 +101,11 @@ struct CartPageRoutes {
     /// The product page again, with why the line was not added.
     func refuse(_ visit: StorefrontVisit, product: Product, form: FormFields, message: String) async throws -> Response {
         let signedIn = await visit.customer() != nil
-        let chrome = visit.chrome(title: product.title, description: product.title, path: "/products/\(product.slug)", cart: await visit.cart(), signedIn: signedIn)
-        return try visit.page("storefront/product", ProductPage(product, selectedVariantID: form.text("variant"), added: false, error: message), chrome: chrome, status: .unprocessableContent)
+        let chrome = visit.chrome(
+            title: product.title, description: product.title, path: "/products/\(product.slug)", cart: await visit.cart(), signedIn: signedIn)
+        return try visit.page(
+            "storefront/product", ProductPage(product, selectedVariantID: form.text("variant"), added: false, error: message), chrome: chrome,
+            status: .unprocessableContent)
     }
 }
 

@@ -34,11 +34,14 @@ struct CheckoutPageRoutes {
             }
             // A bank's step left half-way (the page closed, the back button) picks up where it was.
             if let secret = try await stripe.pendingStep(orderID: order.id, database: visit.database),
-               let form = stripe.cardForm(try await providers.setup(database: visit.database)) {
+                let form = stripe.cardForm(try await providers.setup(database: visit.database))
+            {
                 return try await stripe.confirmPage(visit, order: order, clientSecret: secret, form: form)
             }
             let failed = request.queryDictionary["failed"] == "1"
-            let errors = failed ? FieldMessages(general: "Your bank did not confirm the payment, and nothing was charged. Try again, or use another card.") : FieldMessages()
+            let errors =
+                failed
+                ? FieldMessages(general: "Your bank did not confirm the payment, and nothing was charged. Try again, or use another card.") : FieldMessages()
             return try await payment(visit, order: order, values: [:], errors: errors)
         }
         router.post("/checkout/pay", use: pay)
@@ -61,7 +64,8 @@ struct CheckoutPageRoutes {
                 _ = try await payments.authenticate(paymentID: payment, access: .cartSecret(cookie.secret), tenant: visit.tenant, database: visit.database)
             } catch {
                 let problem = ProblemRenderer.problem(for: error, context: context)
-                return try await self.payment(visit, order: order, values: [:], errors: FieldMessages(general: problem.detail ?? problem.title), status: problem.pageStatus)
+                return try await self.payment(
+                    visit, order: order, values: [:], errors: FieldMessages(general: problem.detail ?? problem.title), status: problem.pageStatus)
             }
             return pages.redirect(to: "/orders/\(order.id)", cookies: visit.baseCookies)
         }
@@ -77,7 +81,9 @@ struct CheckoutPageRoutes {
         // either paid or waiting for a payment the shopper has not made.
         let payments = orderID.utf8.count <= 64 ? try await Payments(database: visit.database).forOrder(orderID) : []
         let order = try await authorizedOrder(visit, id: orderID)
-        var chrome = visit.chrome(title: "Order #\(order.number)", description: "Your order at \(visit.settings.name).", path: "/orders/\(order.id)", cart: nil, signedIn: await visit.customer() != nil)
+        var chrome = visit.chrome(
+            title: "Order #\(order.number)", description: "Your order at \(visit.settings.name).", path: "/orders/\(order.id)", cart: nil,
+            signedIn: await visit.customer() != nil)
         chrome.noindex = true
         var model = ConfirmationPage(order: order)
         guard order.status == .pending, order.paymentMethod == "card" else { return try visit.page("storefront/confirmation", model, chrome: chrome) }
@@ -108,8 +114,10 @@ struct CheckoutPageRoutes {
         return order
     }
 
-    func form(_ visit: StorefrontVisit, cart: Cart, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok) async throws -> Response {
-        var chrome = visit.chrome(title: "Checkout", description: "Checkout at \(visit.settings.name).", path: "/checkout", cart: cart, signedIn: await visit.customer() != nil)
+    func form(_ visit: StorefrontVisit, cart: Cart, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok) async throws -> Response
+    {
+        var chrome = visit.chrome(
+            title: "Checkout", description: "Checkout at \(visit.settings.name).", path: "/checkout", cart: cart, signedIn: await visit.customer() != nil)
         chrome.noindex = true
         return try visit.page("storefront/checkout", CheckoutPage(cart: cart, values: values, errors: errors), chrome: chrome, status: status)
     }
@@ -123,12 +131,15 @@ struct CheckoutPageRoutes {
         let order: Order
         do {
             let placed = try await OrderPlacement(providers: providers, metrics: metrics)
-                .place(cartID: cookie.id, access: .secret(cookie.secret), input: input, customerID: await visit.customer()?.id, idempotency: nil, database: visit.database)
+                .place(
+                    cartID: cookie.id, access: .secret(cookie.secret), input: input, customerID: await visit.customer()?.id, idempotency: nil,
+                    database: visit.database)
             guard case .value(let value) = placed else { return pages.redirect(to: "/cart") }
             order = value.order
         } catch let problem as Problem where problem.status < 500 {
-            let messages = FieldMessages(problem.errors.map { (Self.formField($0.field), $0.message) },
-                                         general: problem.errors.isEmpty ? (problem.detail ?? problem.title) : "Check the fields marked below.")
+            let messages = FieldMessages(
+                problem.errors.map { (Self.formField($0.field), $0.message) },
+                general: problem.errors.isEmpty ? (problem.detail ?? problem.title) : "Check the fields marked below.")
             return try await form(visit, cart: cart, values: values, errors: messages, status: .unprocessableContent)
         }
         return pages.redirect(to: order.paymentMethod == "card" ? "/checkout/pay?order=\(order.id)" : "/orders/\(order.id)", cookies: visit.baseCookies)
@@ -139,8 +150,9 @@ struct CheckoutPageRoutes {
         let names = ["email", "name", "line1", "line2", "city", "region", "postalCode", "country", "paymentMethod"]
         var values: [String: String] = [:]
         for name in names { values[name] = String((fields[name] ?? "").prefix(300)) }
-        let address = Address(name: values["name"] ?? "", line1: values["line1"] ?? "", line2: fields.text("line2"), city: values["city"] ?? "",
-                              region: fields.text("region"), postalCode: values["postalCode"] ?? "", country: values["country"] ?? "")
+        let address = Address(
+            name: values["name"] ?? "", line1: values["line1"] ?? "", line2: fields.text("line2"), city: values["city"] ?? "",
+            region: fields.text("region"), postalCode: values["postalCode"] ?? "", country: values["country"] ?? "")
         let method = fields.text("paymentMethod") ?? "card"
         return (Checkout.Input(email: values["email"] ?? "", shippingAddress: address, paymentMethod: method), values)
     }
@@ -150,8 +162,11 @@ struct CheckoutPageRoutes {
         apiField.split(separator: ".").last.map(String.init) ?? apiField
     }
 
-    func payment(_ visit: StorefrontVisit, order: Order, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok) async throws -> Response {
-        var chrome = visit.chrome(title: "Payment", description: "Pay for your order.", path: "/checkout/pay", cart: nil, signedIn: await visit.customer() != nil)
+    func payment(
+        _ visit: StorefrontVisit, order: Order, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        var chrome = visit.chrome(
+            title: "Payment", description: "Pay for your order.", path: "/checkout/pay", cart: nil, signedIn: await visit.customer() != nil)
         chrome.noindex = true
         var values = values
         values["attempt"] = SecureToken.make(bytes: 16)
@@ -171,12 +186,15 @@ struct CheckoutPageRoutes {
         guard order.status == .pending, let cookie = visit.cartCookie else { return pages.redirect(to: "/orders/\(order.id)") }
         let (input, values) = Self.payInput(form)
         guard let input else {
-            return try await payment(visit, order: order, values: values, errors: FieldMessages([("expiry", "Enter the expiry as MM/YY.")]), status: .unprocessableContent)
+            return try await payment(
+                visit, order: order, values: values, errors: FieldMessages([("expiry", "Enter the expiry as MM/YY.")]), status: .unprocessableContent)
         }
         let outcome: OrderPayments.Outcome
         do {
-            outcome = try await payments.pay(orderID: order.id, input: input, access: .cartSecret(cookie.secret), idempotency: try Self.idempotency(form, order: order, input: input, cartSecret: cookie.secret),
-                                             tenant: visit.tenant, database: visit.database, logger: context.logger)
+            outcome = try await payments.pay(
+                orderID: order.id, input: input, access: .cartSecret(cookie.secret),
+                idempotency: try Self.idempotency(form, order: order, input: input, cartSecret: cookie.secret),
+                tenant: visit.tenant, database: visit.database, logger: context.logger)
         } catch {
             return try await refused(visit, order: order, problem: ProblemRenderer.problem(for: error, context: context), values: values)
         }
@@ -194,16 +212,20 @@ struct CheckoutPageRoutes {
         let values = ["cardNumber": number, "expiry": expiry]
         let parts = expiry.split(separator: "/").map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 2, let month = Int(parts[0]), let rawYear = Int(parts[1]) else { return (nil, values) }
-        let card = TestGateway.Card(number: number, expMonth: month, expYear: rawYear < 100 ? 2000 + rawYear : rawYear, cvc: String((form["cvc"] ?? "").prefix(8)))
+        let card = TestGateway.Card(
+            number: number, expMonth: month, expYear: rawYear < 100 ? 2000 + rawYear : rawYear, cvc: String((form["cvc"] ?? "").prefix(8)))
         return (OrderPayments.PayInput(provider: TestGateway.name, card: card), values)
     }
 
     /// One key per payment form (its `attempt` token), so a form sent twice pays once.
     static func idempotency(_ form: FormFields, order: Order, input: OrderPayments.PayInput, cartSecret: String) throws -> OrderPayments.Idempotency? {
-        guard let attempt = form.text("attempt"), attempt.utf8.count <= 64, attempt.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else { return nil }
+        guard let attempt = form.text("attempt"), attempt.utf8.count <= 64, attempt.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            return nil
+        }
         let caller = IdempotencyKeys.caller(staffID: nil, customerID: nil, cartSecret: cartSecret)
-        return .init(key: IdempotencyKeys.scoped("web-pay-\(attempt)", caller: caller),
-                     fingerprint: IdempotencyKeys.fingerprint(method: "POST", path: "/api/orders/\(order.id)/pay", body: try JSONBodyEncoder.encode(input)))
+        return .init(
+            key: IdempotencyKeys.scoped("web-pay-\(attempt)", caller: caller),
+            fingerprint: IdempotencyKeys.fingerprint(method: "POST", path: "/api/orders/\(order.id)/pay", body: try JSONBodyEncoder.encode(input)))
     }
 
     /// The form again with what went wrong: a 502 when the provider failed, else a 422.
@@ -211,10 +233,11 @@ struct CheckoutPageRoutes {
         guard problem.status < 500 else {
             return try await payment(visit, order: order, values: values, errors: FieldMessages(general: problem.detail ?? problem.title), status: .badGateway)
         }
-        let messages = FieldMessages(problem.errors.map { error in
-            let name = error.field.hasSuffix("expMonth") || error.field.hasSuffix("expYear") ? "expiry" : Self.formField(error.field)
-            return (name, error.message.capitalizedFirst)
-        }, general: problem.detail ?? problem.title)
+        let messages = FieldMessages(
+            problem.errors.map { error in
+                let name = error.field.hasSuffix("expMonth") || error.field.hasSuffix("expYear") ? "expiry" : Self.formField(error.field)
+                return (name, error.message.capitalizedFirst)
+            }, general: problem.detail ?? problem.title)
         return try await payment(visit, order: order, values: values, errors: messages, status: .unprocessableContent)
     }
 
@@ -227,18 +250,25 @@ struct CheckoutPageRoutes {
             started = (payment.id, payment.status, payment.nextAction)
         case .stored(let stored):
             if let problem = stored.problem { return try await refused(visit, order: order, problem: problem, values: values) }
-            struct Started: Decodable { let id: String; let status: PaymentStatus; let nextAction: Payment.NextAction? }
+            struct Started: Decodable {
+                let id: String
+                let status: PaymentStatus
+                let nextAction: Payment.NextAction?
+            }
             let decoded = try JSONDecoder().decode(Started.self, from: Data(stored.body.utf8))
             started = (decoded.id, decoded.status, decoded.nextAction)
         }
         // The card asks for an extra step (3-D Secure): the test provider's is a page here,
         // a real provider's is its own page.
-        guard started.status == .requiresAction, let action = started.action else { return pages.redirect(to: "/orders/\(order.id)", cookies: visit.baseCookies) }
+        guard started.status == .requiresAction, let action = started.action else {
+            return pages.redirect(to: "/orders/\(order.id)", cookies: visit.baseCookies)
+        }
         if action.type == "redirect_to_url", action.url.hasPrefix("https://") { return Response(status: .seeOther, headers: [.location: action.url]) }
         if action.type == "use_stripe_sdk", let secret = action.clientSecret, let form = stripe.cardForm(try await providers.setup(database: visit.database)) {
             return try await stripe.confirmPage(visit, order: order, clientSecret: secret, form: form)
         }
-        var chrome = visit.chrome(title: "Confirm your payment", description: "Confirm your payment.", path: "/checkout/pay", cart: nil, signedIn: await visit.customer() != nil)
+        var chrome = visit.chrome(
+            title: "Confirm your payment", description: "Confirm your payment.", path: "/checkout/pay", cart: nil, signedIn: await visit.customer() != nil)
         chrome.noindex = true
         return try visit.page("storefront/authenticate", AuthenticationPage(order: order, paymentID: started.id), chrome: chrome)
     }

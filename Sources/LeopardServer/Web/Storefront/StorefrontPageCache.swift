@@ -20,8 +20,9 @@ struct StorefrontPageCache: Sendable {
     let cache: ResponseCache
     let pages: WebPages
     /// Random per process, so that no product text can contain them.
-    let placeholders = Placeholders(csrf: "lpcsrf" + SecureToken.make(bytes: 12).filter(\.isLetter),
-                                    cartCount: "lpcart" + SecureToken.make(bytes: 12).filter(\.isLetter))
+    let placeholders = Placeholders(
+        csrf: "lpcsrf" + SecureToken.make(bytes: 12).filter(\.isLetter),
+        cartCount: "lpcart" + SecureToken.make(bytes: 12).filter(\.isLetter))
 
     static let parameters: Set<String> = ["q", "category", "cursor", "sort", "variant", "added"]
 
@@ -47,10 +48,12 @@ struct StorefrontPageCache: Sendable {
             html = ByteBuffer(string: try await render(visit))
             if cacheable { cache.store(html, tenantID: tenant.id, resource: resource, version: version) }
         }
-        let personal = Self.substitute(html, [
-            (Array(placeholders.csrf.utf8), Array(pages.session.token(scope: visit.scope, binding: visit.binding.value).utf8)),
-            (Array(placeholders.cartCount.utf8), Array(String(cart?.itemCount ?? 0).utf8)),
-        ])
+        let personal = Self.substitute(
+            html,
+            [
+                (Array(placeholders.csrf.utf8), Array(pages.session.token(scope: visit.scope, binding: visit.binding.value).utf8)),
+                (Array(placeholders.cartCount.utf8), Array(String(cart?.itemCount ?? 0).utf8)),
+            ])
         return pages.html(personal, request: request, cookies: visit.baseCookies)
     }
 

@@ -16,8 +16,11 @@ struct StorefrontRoutes {
         router.get("/products/:slug", use: product)
         router.get("/robots.txt") { request, context in
             let visit = try await StorefrontVisit(request, context: context, pages: pages)
-            let text = "User-agent: *\nDisallow: /admin\nDisallow: /cart\nDisallow: /checkout\nDisallow: /account\nDisallow: /api/\nSitemap: \(visit.absolute("/sitemap.xml"))\n"
-            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "public, max-age=3600"], body: .init(byteBuffer: .init(string: text)))
+            let text =
+                "User-agent: *\nDisallow: /admin\nDisallow: /cart\nDisallow: /checkout\nDisallow: /account\nDisallow: /api/\nSitemap: \(visit.absolute("/sitemap.xml"))\n"
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                body: .init(byteBuffer: .init(string: text)))
         }
         router.get("/sitemap.xml", use: sitemap)
     }
@@ -33,7 +36,9 @@ struct StorefrontRoutes {
         let featured = try await catalog(visit).list(query).data
         let cart = await visit.cart()
         let signedIn = await visit.customer() != nil
-        let chrome = visit.chrome(title: visit.settings.name, description: "Shop \(visit.settings.name): the newest products, in stock and ready to ship.", path: "/", cart: cart, signedIn: signedIn)
+        let chrome = visit.chrome(
+            title: visit.settings.name, description: "Shop \(visit.settings.name): the newest products, in stock and ready to ship.", path: "/", cart: cart,
+            signedIn: signedIn)
         return try visit.html("storefront/home", HomePage(storeName: visit.settings.name, featured: featured), chrome: chrome)
     }
 
@@ -74,9 +79,11 @@ struct StorefrontRoutes {
             nextUrl: page.nextCursor.map { link(cursor: $0) }, firstUrl: parameters["cursor"] != nil ? link(cursor: nil) : nil)
         let cart = await visit.cart()
         let signedIn = await visit.customer() != nil
-        var chrome = visit.chrome(title: selected?.name ?? (search.isEmpty ? "All products" : "Search"),
-                                  description: selected.map { $0.description.isEmpty ? "Shop \($0.name) at \(visit.settings.name)." : $0.description } ?? "Every product at \(visit.settings.name).",
-                                  path: selected.map { "/products?category=\($0.slug)" } ?? "/products", cart: cart, signedIn: signedIn, search: search)
+        var chrome = visit.chrome(
+            title: selected?.name ?? (search.isEmpty ? "All products" : "Search"),
+            description: selected.map { $0.description.isEmpty ? "Shop \($0.name) at \(visit.settings.name)." : $0.description }
+                ?? "Every product at \(visit.settings.name).",
+            path: selected.map { "/products?category=\($0.slug)" } ?? "/products", cart: cart, signedIn: signedIn, search: search)
         chrome.noindex = !search.isEmpty || parameters["cursor"] != nil
         return try visit.html("storefront/catalog", model, chrome: chrome)
     }
@@ -95,8 +102,9 @@ struct StorefrontRoutes {
         let cart = await visit.cart()
         let signedIn = await visit.customer() != nil
         let summary = product.description.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        var chrome = visit.chrome(title: product.title, description: summary.isEmpty ? "\(product.title) at \(visit.settings.name)." : summary,
-                                  path: "/products/\(product.slug)", cart: cart, signedIn: signedIn)
+        var chrome = visit.chrome(
+            title: product.title, description: summary.isEmpty ? "\(product.title) at \(visit.settings.name)." : summary,
+            path: "/products/\(product.slug)", cart: cart, signedIn: signedIn)
         chrome.ogType = "product"
         chrome.ogImage = product.images.first.map { $0.url.hasPrefix("/") ? visit.absolute($0.url) : $0.url }
         return try visit.html("storefront/product", model, chrome: chrome)
@@ -104,7 +112,10 @@ struct StorefrontRoutes {
 
     @Sendable func sitemap(_ request: Request, context: StoreContext) async throws -> Response {
         let visit = try await StorefrontVisit(request, context: context, pages: pages)
-        struct Entry { let loc: String; let lastmod: String? }
+        struct Entry {
+            let loc: String
+            let lastmod: String?
+        }
         var entries = [Entry(loc: visit.absolute("/"), lastmod: nil), Entry(loc: visit.absolute("/products"), lastmod: nil)]
         for category in try await Categories(database: visit.database).list(page: PageRequest(limit: 100)).data {
             entries.append(Entry(loc: visit.absolute("/products?category=\(category.slug)"), lastmod: nil))
@@ -121,7 +132,9 @@ struct StorefrontRoutes {
         }
         struct Model { let urls: [Entry] }
         let xml = try pages.renderer.renderBare("storefront/sitemap", model: Model(urls: entries))
-        return Response(status: .ok, headers: [.contentType: "application/xml; charset=utf-8", .cacheControl: "public, max-age=600"], body: .init(byteBuffer: .init(string: xml)))
+        return Response(
+            status: .ok, headers: [.contentType: "application/xml; charset=utf-8", .cacheControl: "public, max-age=600"],
+            body: .init(byteBuffer: .init(string: xml)))
     }
 
     func catalog(_ visit: StorefrontVisit) -> ProductCatalog {

@@ -51,9 +51,11 @@ struct StripeCheckoutPages {
     }
 
     func confirmPage(_ visit: StorefrontVisit, order: Order, clientSecret: String, form: StripeCardForm) async throws -> Response {
-        var chrome = visit.chrome(title: "Confirm your payment", description: "Confirm your payment.", path: "/checkout/pay", cart: nil, signedIn: await visit.customer() != nil)
+        var chrome = visit.chrome(
+            title: "Confirm your payment", description: "Confirm your payment.", path: "/checkout/pay", cart: nil, signedIn: await visit.customer() != nil)
         chrome.noindex = true
-        return withStripePolicy(try visit.page("storefront/stripe-confirm", StripeConfirmPage(order: order, clientSecret: clientSecret, stripe: form), chrome: chrome))
+        return withStripePolicy(
+            try visit.page("storefront/stripe-confirm", StripeConfirmPage(order: order, clientSecret: clientSecret, stripe: form), chrome: chrome))
     }
 
     /// The shopper is back from the bank's step: Stripe is asked about the order's payment
@@ -76,8 +78,9 @@ struct StripeCheckoutPages {
         case .cancelled: kind = .cancelled
         default: return intent.status
         }
-        _ = try await payments.apply(PaymentEvent(id: "return-\(live.reference)-\(intent.status.rawValue)", reference: live.reference, kind: kind),
-                                     provider: StripeProvider.providerName)
+        _ = try await payments.apply(
+            PaymentEvent(id: "return-\(live.reference)-\(intent.status.rawValue)", reference: live.reference, kind: kind),
+            provider: StripeProvider.providerName)
         return intent.status
     }
 }
