@@ -82,36 +82,8 @@ public struct ProductCSV: Sendable {
         } catch let malformed as CSV.Malformed {
             throw Problem.invalid("lines.\(malformed.line)", malformed.message)
         }
-        guard let header = rows.first else { throw Problem.invalid("lines.1", "the file is empty; the first line names the columns") }
-        let columns = header.fields.map { $0.trimmingWhitespace().lowercased() }
-        let missing = ["handle", "title", "price"].filter { !columns.contains($0) }
-        if !missing.isEmpty { throw Problem.invalid("lines.1", "the header lacks \(missing.joined(separator: ", "))") }
-        let unknown = columns.filter { !Self.header.contains($0) }
-        if !unknown.isEmpty { throw Problem.invalid("lines.1", "unknown columns: \(unknown.joined(separator: ", "))") }
-        if rows.count - 1 > Self.maximumRows { throw Problem.invalid("lines", "at most \(Self.maximumRows) rows per file") }
-
-        // Group rows by handle, in file order.
-        var groups: [(handle: String, rows: [(line: Int, values: [String: String])])] = []
-        var index: [String: Int] = [:]
-        var errors: [Problem.FieldError] = []
-        for row in rows.dropFirst() {
-            if row.fields.count != columns.count {
-                errors.append(.init(field: "lines.\(row.line)", message: "has \(row.fields.count) fields; the header has \(columns.count)"))
-                continue
-            }
-            let values = Dictionary(zip(columns, row.fields), uniquingKeysWith: { first, _ in first })
-            let handle = (values["handle"] ?? "").trimmingWhitespace().lowercased()
-            guard Handle(validating: handle) != nil else {
-                errors.append(.init(field: "lines.\(row.line).handle", message: Handle.problemMessage))
-                continue
-            }
-            if let position = index[handle] {
-                groups[position].rows.append((row.line, values))
-            } else {
-                index[handle] = groups.count
-                groups.append((handle, [(row.line, values)]))
-            }
-        }
+        let columns = try Self.columns(rows)
+        var (groups, errors) = Self.groups(rows.dropFirst(), columns: columns)
 
         // Build and check every product before touching the database.
         var inputs: [(handle: String, line: Int, input: ProductInput, categoryHandle: String?, lines: [Int])] = []
@@ -157,6 +129,46 @@ public struct ProductCSV: Sendable {
             }
             return Report(created: created, updated: updated)
         }
+    }
+
+    typealias Group = (handle: String, rows: [(line: Int, values: [String: String])])
+
+    /// The header's column names, once it names the required columns and no unknown one.
+    static func columns(_ rows: [(line: Int, fields: [String])]) throws -> [String] {
+        guard let header = rows.first else { throw Problem.invalid("lines.1", "the file is empty; the first line names the columns") }
+        let columns = header.fields.map { $0.trimmingWhitespace().lowercased() }
+        let missing = ["handle", "title", "price"].filter { !columns.contains($0) }
+        if !missing.isEmpty { throw Problem.invalid("lines.1", "the header lacks \(missing.joined(separator: ", "))") }
+        let unknown = columns.filter { !Self.header.contains($0) }
+        if !unknown.isEmpty { throw Problem.invalid("lines.1", "unknown columns: \(unknown.joined(separator: ", "))") }
+        if rows.count - 1 > Self.maximumRows { throw Problem.invalid("lines", "at most \(Self.maximumRows) rows per file") }
+        return columns
+    }
+
+    /// The rows grouped by handle, in file order, and the rows that are not well formed.
+    static func groups(_ rows: ArraySlice<(line: Int, fields: [String])>, columns: [String]) -> ([Group], [Problem.FieldError]) {
+        var groups: [(handle: String, rows: [(line: Int, values: [String: String])])] = []
+        var index: [String: Int] = [:]
+        var errors: [Problem.FieldError] = []
+        for row in rows {
+            if row.fields.count != columns.count {
+                errors.append(.init(field: "lines.\(row.line)", message: "has \(row.fields.count) fields; the header has \(columns.count)"))
+                continue
+            }
+            let values = Dictionary(zip(columns, row.fields), uniquingKeysWith: { first, _ in first })
+            let handle = (values["handle"] ?? "").trimmingWhitespace().lowercased()
+            guard Handle(validating: handle) != nil else {
+                errors.append(.init(field: "lines.\(row.line).handle", message: Handle.problemMessage))
+                continue
+            }
+            if let position = index[handle] {
+                groups[position].rows.append((row.line, values))
+            } else {
+                index[handle] = groups.count
+                groups.append((handle, [(row.line, values)]))
+            }
+        }
+        return (groups, errors)
     }
 
     /// A product's input from its rows.

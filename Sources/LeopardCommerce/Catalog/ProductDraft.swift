@@ -127,15 +127,28 @@ struct ProductDraft: Sendable {
             }
         }
 
-        // The flat shape: price, stock, sku… on the product write its single default variant.
+        errors += draft.applyFlat(input, storeCurrency: storeCurrency, existing: existing)
+
+        errors += draft.problems()
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+        return draft
+    }
+
+    /// The flat shape: price, stock, sku… on the product write its single default variant.
+    /// Returns the fields' errors.
+    mutating func applyFlat(_ input: ProductInput, storeCurrency: String, existing: Product?) -> [Problem.FieldError] {
+        var errors: [Problem.FieldError] = []
         let flat = input.price != nil || input.stock != nil || !input.sku.isAbsent || !input.compareAtPrice.isAbsent || input.trackInventory != nil
         if flat {
-            if !draft.options.isEmpty {
-                fail(input.price != nil ? "price" : "stock", "a product with options has a price and stock per variant; set them in variants")
+            if !options.isEmpty {
+                errors.append(
+                    .init(
+                        field: input.price != nil ? "price" : "stock", message: "a product with options has a price and stock per variant; set them in variants"
+                    ))
             } else {
-                if draft.variants.isEmpty {
+                if variants.isEmpty {
                     let reuse = existing.flatMap { $0.options.isEmpty ? $0.variants.first?.id : nil }
-                    draft.variants = [
+                    variants = [
                         Variant(
                             id: reuse, sku: nil, title: nil, options: [:], price: nil, compareAtPrice: nil, stock: existing?.variants.first?.stock ?? 0,
                             trackInventory: true)
@@ -143,21 +156,18 @@ struct ProductDraft: Sendable {
                 }
                 if let price = input.price {
                     errors += price.problems(field: "price", storeCurrency: storeCurrency)
-                    draft.variants[0].price = price.amount
+                    variants[0].price = price.amount
                 }
                 if case .value(let compare) = input.compareAtPrice {
                     errors += compare.problems(field: "compareAtPrice", storeCurrency: storeCurrency)
                 }
-                draft.variants[0].compareAtPrice = input.compareAtPrice.applied(to: draft.variants[0].compareAtPrice.map { MoneyInput(amount: $0) })?.amount
-                if let stock = input.stock { draft.variants[0].stock = stock }
-                draft.variants[0].sku = input.sku.applied(to: draft.variants[0].sku).flatMap { $0.trimmingWhitespace().isEmpty ? nil : $0.trimmingWhitespace() }
-                if let track = input.trackInventory { draft.variants[0].trackInventory = track }
+                variants[0].compareAtPrice = input.compareAtPrice.applied(to: variants[0].compareAtPrice.map { MoneyInput(amount: $0) })?.amount
+                if let stock = input.stock { variants[0].stock = stock }
+                variants[0].sku = input.sku.applied(to: variants[0].sku).flatMap { $0.trimmingWhitespace().isEmpty ? nil : $0.trimmingWhitespace() }
+                if let track = input.trackInventory { variants[0].trackInventory = track }
             }
         }
-
-        errors += draft.problems()
-        guard errors.isEmpty else { throw Problem.validation(errors) }
-        return draft
+        return errors
     }
 
     /// Whole-product rules: title, handle, lengths, options against variants.

@@ -90,7 +90,7 @@ public struct Orders: Sendable {
         on sql: any SQLDatabase
     ) async throws -> (from: OrderStatus, changed: Bool)? {
         guard let row = try await sql.raw("SELECT status FROM orders WHERE id = \(bind: orderID)" + lock).first() else { return nil }
-        let current = OrderStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .pending
+        let current = try OrderStatus.stored(try row.decode(column: "status", as: String.self))
         guard current.canMove(to: next) else { return (current, false) }
         try await sql.raw(
             """
@@ -131,44 +131,8 @@ struct OrderReader {
             FROM orders WHERE id IN (\(binds: ids))
             """
         ).all()
-        let lineRows = try await sql.raw(
-            """
-            SELECT id, order_id, product_id, variant_id, title, variant_title, sku, unit_price, quantity, line_total
-            FROM order_lines WHERE order_id IN (\(binds: ids)) ORDER BY order_id, position
-            """
-        ).all()
-        var lines: [String: [OrderLine]] = [:]
-        for row in lineRows {
-            let orderID = try row.decode(column: "order_id", as: String.self)
-            let line = OrderLine(
-                id: try row.decode(column: "id", as: String.self),
-                productId: try row.decode(column: "product_id", as: String.self),
-                variantId: try row.decode(column: "variant_id", as: String.self),
-                title: try row.decode(column: "title", as: String.self),
-                variantTitle: try row.decode(column: "variant_title", as: String?.self),
-                sku: try row.decode(column: "sku", as: String?.self),
-                unitPrice: Money(amount: try row.decode(column: "unit_price", as: Int.self), currency: ""),
-                quantity: try row.decode(column: "quantity", as: Int.self),
-                total: Money(amount: try row.decode(column: "line_total", as: Int.self), currency: "")
-            )
-            lines[orderID, default: []].append(line)
-        }
-        var events: [String: [OrderEvent]] = [:]
-        if withEvents {
-            let eventRows = try await sql.raw(
-                "SELECT id, order_id, type, message, actor, created_at FROM order_events WHERE order_id IN (\(binds: ids)) ORDER BY id"
-            ).all()
-            for row in eventRows {
-                events[try row.decode(column: "order_id", as: String.self), default: []].append(
-                    OrderEvent(
-                        id: try row.decode(column: "id", as: String.self),
-                        type: try row.decode(column: "type", as: String.self),
-                        message: try row.decode(column: "message", as: String.self),
-                        actor: try row.decode(column: "actor", as: String?.self),
-                        createdAt: try row.decode(column: "created_at", as: String.self)
-                    ))
-            }
-        }
+        let lines = try await lines(ids: ids)
+        let events = withEvents ? try await events(ids: ids) : [:]
         var byID: [String: Order] = [:]
         for row in rows {
             let id = try row.decode(column: "id", as: String.self)
@@ -179,7 +143,7 @@ struct OrderReader {
                 id: id,
                 number: number,
                 name: "#\(number)",
-                status: OrderStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .pending,
+                status: try OrderStatus.stored(try row.decode(column: "status", as: String.self)),
                 email: try row.decode(column: "email", as: String.self),
                 customerId: try row.decode(column: "customer_id", as: String?.self),
                 currency: currency,
@@ -204,5 +168,51 @@ struct OrderReader {
             )
         }
         return ids.compactMap { byID[$0] }
+    }
+
+    /// Each order's lines, in their order (prices in the order's currency once it is known).
+    func lines(ids: [String]) async throws -> [String: [OrderLine]] {
+        let lineRows = try await sql.raw(
+            """
+            SELECT id, order_id, product_id, variant_id, title, variant_title, sku, unit_price, quantity, line_total
+            FROM order_lines WHERE order_id IN (\(binds: ids)) ORDER BY order_id, position
+            """
+        ).all()
+        var lines: [String: [OrderLine]] = [:]
+        for row in lineRows {
+            let orderID = try row.decode(column: "order_id", as: String.self)
+            let line = OrderLine(
+                id: try row.decode(column: "id", as: String.self),
+                productId: try row.decode(column: "product_id", as: String.self),
+                variantId: try row.decode(column: "variant_id", as: String.self),
+                title: try row.decode(column: "title", as: String.self),
+                variantTitle: try row.decode(column: "variant_title", as: String?.self),
+                sku: try row.decode(column: "sku", as: String?.self),
+                unitPrice: Money(amount: try row.decode(column: "unit_price", as: Int.self), currency: ""),
+                quantity: try row.decode(column: "quantity", as: Int.self),
+                total: Money(amount: try row.decode(column: "line_total", as: Int.self), currency: "")
+            )
+            lines[orderID, default: []].append(line)
+        }
+        return lines
+    }
+
+    /// Each order's timeline, oldest first.
+    func events(ids: [String]) async throws -> [String: [OrderEvent]] {
+        var events: [String: [OrderEvent]] = [:]
+        let eventRows = try await sql.raw(
+            "SELECT id, order_id, type, message, actor, created_at FROM order_events WHERE order_id IN (\(binds: ids)) ORDER BY id"
+        ).all()
+        for row in eventRows {
+            events[try row.decode(column: "order_id", as: String.self), default: []].append(
+                OrderEvent(
+                    id: try row.decode(column: "id", as: String.self),
+                    type: try row.decode(column: "type", as: String.self),
+                    message: try row.decode(column: "message", as: String.self),
+                    actor: try row.decode(column: "actor", as: String?.self),
+                    createdAt: try row.decode(column: "created_at", as: String.self)
+                ))
+        }
+        return events
     }
 }

@@ -75,82 +75,93 @@ public struct PlatformServices: Sendable {
         let storeMigrator = Migrator(configuration.storeMigrations)
 
         let storage = try await PlatformStorage.open(configuration, secrets: secrets, descriptors: descriptors, logger: logger)
-        let (platform, provider, capacity) = (storage.platform, storage.provider, storage.capacity)
-        let (platformServer, podRegistry, podConnections) = (storage.platformServer, storage.pods, storage.podConnections)
+        let (platform, provider) = (storage.platform, storage.provider)
 
         do {
             try await PlatformSchema.migrator.migrate(platform)
             if configuration.dedicatedTenant == nil { try await provider.prepareTemplate(storeMigrator) }
             let (credentials, newToken) = try await OperatorCredentials.load(
                 environmentToken: configuration.operatorToken, platform: platform, createIfMissing: makeOperatorToken)
-            let databases = TenantDatabases(provider: provider, migrator: storeMigrator, capacity: capacity, logger: logger)
-            let registry = TenantRegistry(database: platform)
-            let log = ProvisioningLog(database: platform)
-            if configuration.dedicatedTenant == nil {
-                // Platform upkeep belongs to the shared instances, not to one store's.
-                try await StaleProvisioningSweep(registry: registry, provider: provider, logger: logger).run()
-            }
-            let directory = TenantDirectory(registry: registry)
-            // On SQLite, spares wait open (one connection each, up to half the configured cap on
-            // open stores), so that a burst of signups does not open its databases.
-            let keepOpen = provider.kind == .sqlite ? min(configuration.spareStores, configuration.maxOpenTenants / 2) : 0
-            let pool = SparePool(
-                target: configuration.spareStores, platform: platform, provider: provider, migrator: storeMigrator,
-                databases: databases, keepOpen: keepOpen, logger: logger)
-            let httpClient = HTTPClient.leopard()
-            let providers = PaymentProviders(client: httpClient, secrets: secrets, stripeBase: configuration.stripeAPIBase)
-            let relay = PaymentWebhookRelay(databases: databases, providers: providers, tenants: WebhookTenants(database: platform), logger: logger)
-            let hasher = PasswordHasher(cost: configuration.passwordHashCost)
-            let metrics = PlatformMetrics()
-            let setup = StoreSetup(migrator: storeMigrator) { db, owner in
-                try await StaffAccounts(database: db).createOwner(storeName: owner.storeName, email: owner.email, passwordHash: owner.passwordHash)
-            }
-            return PlatformServices(
-                configuration: configuration,
-                platformDatabase: platform,
-                secrets: secrets,
-                databases: databases,
-                registry: registry,
-                provisioningLog: log,
-                directory: directory,
-                pods: podRegistry,
-                podConnections: podConnections,
-                changeFeed: TenantChangeFeed(platform: platform, server: platformServer, directory: directory, logger: logger),
-                lifecycle: TenantLifecycle(registry: registry, directory: directory, databases: databases, logger: logger),
-                provisioner: TenantProvisioner(
-                    registry: registry, log: log, databases: databases, setup: setup, pool: pool, faultInjector: configuration.provisioningFaults,
-                    logger: logger),
-                sparePool: pool,
-                operatorCredentials: credentials,
-                newOperatorToken: newToken,
-                passwordHasher: hasher,
-                signupLimiter: RateLimiter(
-                    name: "signup", limit: configuration.signupRateLimit, window: 60, database: platform,
-                    digestKey: secrets.derivedKey(purpose: "rate-limits")),
-                loginLimiter: RateLimiter(
-                    name: "sign-in failure", limit: configuration.loginFailureLimit, window: 900, database: platform,
-                    digestKey: secrets.derivedKey(purpose: "rate-limits")),
-                catalogCache: ResponseCache(),
-                paymentRelay: relay,
-                webhookDispatcher: WebhookDispatcher(
-                    databases: databases, directory: directory, tenants: WebhookTenants(database: platform),
-                    secrets: secrets,
-                    transport: HTTPWebhookTransport(
-                        client: httpClient,
-                        addresses: WebhookAddressGuard(
-                            allowPrivate: configuration.allowPrivateWebhookTargets,
-                            resolve: configuration.webhookResolver)), relay: relay, metrics: metrics, logger: logger),
-                httpClient: httpClient,
-                paymentProviders: providers,
-                usage: UsageLedger(database: platform),
-                metrics: metrics,
-                dnsLookup: try DNSTXTLookup.make(server: configuration.dnsServer),
-                logger: logger
-            )
+            return try await wire(
+                configuration, storage: storage, secrets: secrets, migrator: storeMigrator, operator: (credentials, newToken), logger: logger)
         } catch {
             await platform.close()
             throw error
         }
+    }
+
+    /// Builds the services over the opened storage: the store databases' manager, the registry
+    /// and its look-up cache, provisioning, payments, webhooks, limits and metrics.
+    static func wire(
+        _ configuration: ServerConfiguration, storage: PlatformStorage, secrets: SecretBox, migrator storeMigrator: Migrator,
+        operator credentials: (OperatorCredentials, String?), logger: Logger
+    ) async throws -> PlatformServices {
+        let (platform, provider, capacity) = (storage.platform, storage.provider, storage.capacity)
+        let (platformServer, podRegistry, podConnections) = (storage.platformServer, storage.pods, storage.podConnections)
+        let databases = TenantDatabases(provider: provider, migrator: storeMigrator, capacity: capacity, logger: logger)
+        let registry = TenantRegistry(database: platform)
+        let log = ProvisioningLog(database: platform)
+        if configuration.dedicatedTenant == nil {
+            // Platform upkeep belongs to the shared instances, not to one store's.
+            try await StaleProvisioningSweep(registry: registry, provider: provider, logger: logger).run()
+        }
+        let directory = TenantDirectory(registry: registry)
+        // On SQLite, spares wait open (one connection each, up to half the configured cap on
+        // open stores), so that a burst of signups does not open its databases.
+        let keepOpen = provider.kind == .sqlite ? min(configuration.spareStores, configuration.maxOpenTenants / 2) : 0
+        let pool = SparePool(
+            target: configuration.spareStores, platform: platform, provider: provider, migrator: storeMigrator,
+            databases: databases, keepOpen: keepOpen, logger: logger)
+        let httpClient = HTTPClient.leopard()
+        let providers = PaymentProviders(client: httpClient, secrets: secrets, stripeBase: configuration.stripeAPIBase)
+        let relay = PaymentWebhookRelay(databases: databases, providers: providers, tenants: WebhookTenants(database: platform), logger: logger)
+        let hasher = PasswordHasher(cost: configuration.passwordHashCost)
+        let metrics = PlatformMetrics()
+        let setup = StoreSetup(migrator: storeMigrator) { db, owner in
+            try await StaffAccounts(database: db).createOwner(storeName: owner.storeName, email: owner.email, passwordHash: owner.passwordHash)
+        }
+        return PlatformServices(
+            configuration: configuration,
+            platformDatabase: platform,
+            secrets: secrets,
+            databases: databases,
+            registry: registry,
+            provisioningLog: log,
+            directory: directory,
+            pods: podRegistry,
+            podConnections: podConnections,
+            changeFeed: TenantChangeFeed(platform: platform, server: platformServer, directory: directory, logger: logger),
+            lifecycle: TenantLifecycle(registry: registry, directory: directory, databases: databases, logger: logger),
+            provisioner: TenantProvisioner(
+                registry: registry, log: log, databases: databases, setup: setup, pool: pool, faultInjector: configuration.provisioningFaults,
+                logger: logger),
+            sparePool: pool,
+            operatorCredentials: credentials.0,
+            newOperatorToken: credentials.1,
+            passwordHasher: hasher,
+            signupLimiter: RateLimiter(
+                name: "signup", limit: configuration.signupRateLimit, window: 60, database: platform,
+                digestKey: secrets.derivedKey(purpose: "rate-limits")),
+            loginLimiter: RateLimiter(
+                name: "sign-in failure", limit: configuration.loginFailureLimit, window: 900, database: platform,
+                digestKey: secrets.derivedKey(purpose: "rate-limits")),
+            catalogCache: ResponseCache(),
+            paymentRelay: relay,
+            webhookDispatcher: WebhookDispatcher(
+                databases: databases, directory: directory, tenants: WebhookTenants(database: platform),
+                secrets: secrets,
+                transport: HTTPWebhookTransport(
+                    client: httpClient,
+                    addresses: WebhookAddressGuard(
+                        allowPrivate: configuration.allowPrivateWebhookTargets,
+                        resolve: configuration.webhookResolver)), relay: relay, metrics: metrics, logger: logger),
+            httpClient: httpClient,
+            paymentProviders: providers,
+            usage: UsageLedger(database: platform),
+            metrics: metrics,
+            dnsLookup: try DNSTXTLookup.make(server: configuration.dnsServer),
+            logger: logger
+        )
     }
 
     /// Closes every store database and the platform database.

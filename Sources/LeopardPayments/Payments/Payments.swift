@@ -229,7 +229,7 @@ public struct Payments: Sendable {
             }
             return (
                 try row.decode(column: "provider", as: String.self), try row.decode(column: "provider_reference", as: String.self),
-                PaymentStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .failed
+                try PaymentStatus.stored(try row.decode(column: "status", as: String.self))
             )
         }
     }
@@ -278,25 +278,11 @@ public struct Payments: Sendable {
             else { return .ignored }
             let paymentID = try row.decode(column: "id", as: String.self)
             let orderID = try row.decode(column: "order_id", as: String.self)
-            let current = PaymentStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .failed
+            let current = try PaymentStatus.stored(try row.decode(column: "status", as: String.self))
             let amount = try row.decode(column: "amount", as: Int.self)
             let captured = try row.decode(column: "captured_amount", as: Int.self)
 
-            var next: PaymentStatus
-            var refunded: Int?
-            var failure: String?
-            switch event.kind {
-            case .succeeded: next = .captured
-            case .authorized: next = .authorized
-            case .failed(let message):
-                next = .failed
-                failure = message
-            case .cancelled: next = .cancelled
-            case .refunded(let total):
-                guard captured > 0, total > 0 else { return .ignored }
-                refunded = min(total, captured)
-                next = (refunded ?? 0) >= captured ? .refunded : .partiallyRefunded
-            }
+            guard let (next, refunded, failure) = Self.target(of: event.kind, captured: captured) else { return .ignored }
             guard current.canBecome(next) else {
                 // The provider took the money after the payment was cancelled here with its
                 // order (the cancel did not reach the provider in time), or after it was
@@ -308,35 +294,71 @@ public struct Payments: Sendable {
                 }
                 return .ignored
             }
-            if let refunded {
-                // A refund total never shrinks (events may arrive out of order).
-                let updated = try await sql.raw(
-                    """
-                    UPDATE payments SET status = \(bind: next.rawValue), refunded_amount = \(bind: refunded), updated_at = \(bind: now.stamp)
-                    WHERE id = \(bind: paymentID) AND refunded_amount < \(bind: refunded) RETURNING id
-                    """
-                ).first()
-                guard updated != nil else { return .ignored }
-                _ = try await Orders.transition(
-                    orderID: orderID, to: next == .refunded ? .refunded : .partiallyRefunded, refundedTotal: refunded, lock: lock, now: now, on: sql)
-                try await Orders.addEvent(orderID: orderID, type: "refunded", message: "Refunded \(refunded) of \(captured)", actor: nil, now: now, on: sql)
-            } else {
-                try await sql.raw(
-                    """
-                    UPDATE payments SET status = \(bind: next.rawValue), captured_amount = \(bind: next == .captured ? amount : captured),
-                        failure_message = COALESCE(\(bind: failure), failure_message), next_action_json = NULL, updated_at = \(bind: now.stamp)
-                    WHERE id = \(bind: paymentID)
-                    """
-                ).run()
-                if next == .captured {
-                    if try await Orders.transition(orderID: orderID, to: .paid, lock: lock, now: now, on: sql)?.changed == true {
-                        try await Orders.addEvent(orderID: orderID, type: "paid", message: "Paid by \(provider)", actor: nil, now: now, on: sql)
-                    }
-                }
-            }
+            let change = Change(paymentID: paymentID, orderID: orderID, next: next, amount: amount, captured: captured, refunded: refunded, failure: failure)
+            guard try await Self.write(change, provider: provider, lock: lock, now: now, on: sql) else { return .ignored }
             try await Self.log(paymentID: paymentID, type: event.kindName, status: next, amount: refunded, source: "webhook:\(event.id)", now: now, on: sql)
             return .changed(next)
         }
+    }
+
+    /// Where an event takes a payment: its status, the refunded total, a failure's message; nil
+    /// for a refund event of nothing.
+    static func target(of kind: PaymentEvent.Kind, captured: Int) -> (PaymentStatus, Int?, String?)? {
+        switch kind {
+        case .succeeded: return (.captured, nil, nil)
+        case .authorized: return (.authorized, nil, nil)
+        case .failed(let message): return (.failed, nil, message)
+        case .cancelled: return (.cancelled, nil, nil)
+        case .refunded(let total):
+            guard captured > 0, total > 0 else { return nil }
+            let refunded = min(total, captured)
+            return (refunded >= captured ? .refunded : .partiallyRefunded, refunded, nil)
+        }
+    }
+
+    /// A payment's move that an event makes, as `apply` writes it.
+    struct Change {
+        let paymentID: String
+        let orderID: String
+        let next: PaymentStatus
+        let amount: Int
+        let captured: Int
+        let refunded: Int?
+        let failure: String?
+    }
+
+    /// Writes the payment's move and its order's (paid, refunded); false when a refund total
+    /// would shrink (events may arrive out of order) and nothing was written.
+    static func write(_ change: Change, provider: String, lock: SQLQueryString, now: Date, on sql: any SQLDatabase) async throws -> Bool {
+        let (paymentID, orderID, next, amount, captured) = (change.paymentID, change.orderID, change.next, change.amount, change.captured)
+        let failure = change.failure
+        if let refunded = change.refunded {
+            // A refund total never shrinks (events may arrive out of order).
+            let updated = try await sql.raw(
+                """
+                UPDATE payments SET status = \(bind: next.rawValue), refunded_amount = \(bind: refunded), updated_at = \(bind: now.stamp)
+                WHERE id = \(bind: paymentID) AND refunded_amount < \(bind: refunded) RETURNING id
+                """
+            ).first()
+            guard updated != nil else { return false }
+            _ = try await Orders.transition(
+                orderID: orderID, to: next == .refunded ? .refunded : .partiallyRefunded, refundedTotal: refunded, lock: lock, now: now, on: sql)
+            try await Orders.addEvent(orderID: orderID, type: "refunded", message: "Refunded \(refunded) of \(captured)", actor: nil, now: now, on: sql)
+        } else {
+            try await sql.raw(
+                """
+                UPDATE payments SET status = \(bind: next.rawValue), captured_amount = \(bind: next == .captured ? amount : captured),
+                    failure_message = COALESCE(\(bind: failure), failure_message), next_action_json = NULL, updated_at = \(bind: now.stamp)
+                WHERE id = \(bind: paymentID)
+                """
+            ).run()
+            if next == .captured {
+                if try await Orders.transition(orderID: orderID, to: .paid, lock: lock, now: now, on: sql)?.changed == true {
+                    try await Orders.addEvent(orderID: orderID, type: "paid", message: "Paid by \(provider)", actor: nil, now: now, on: sql)
+                }
+            }
+        }
+        return true
     }
 
     /// Forgets that an event was received, so the provider's retry of it is applied again (a
@@ -479,7 +501,7 @@ public struct Payments: Sendable {
             try await Orders.addEvent(
                 orderID: orderID, type: "refunded", message: "Refunded \(wanted) (\(total) of \(captured) in all)", actor: actor, now: now, on: sql)
             try await Self.log(
-                paymentID: paymentID, type: "refunded", status: PaymentStatus(rawValue: status) ?? .partiallyRefunded, amount: wanted, source: actor, now: now,
+                paymentID: paymentID, type: "refunded", status: try PaymentStatus.stored(status), amount: wanted, source: actor, now: now,
                 on: sql)
             let restocked = restock ? try await Inventory.returnStock(orderID: orderID, reason: "order_refunded", actor: actor, now: now, on: sql) : false
             return (paymentID, wanted, total, restocked, provider, reference)
@@ -505,7 +527,7 @@ public struct Payments: Sendable {
             id: try row.decode(column: "id", as: String.self),
             orderId: try row.decode(column: "order_id", as: String.self),
             provider: try row.decode(column: "provider", as: String.self),
-            status: PaymentStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .failed,
+            status: try PaymentStatus.stored(try row.decode(column: "status", as: String.self)),
             amount: Money(amount: try row.decode(column: "amount", as: Int.self), currency: currency),
             captured: Money(amount: try row.decode(column: "captured_amount", as: Int.self), currency: currency),
             refunded: Money(amount: try row.decode(column: "refunded_amount", as: Int.self), currency: currency),

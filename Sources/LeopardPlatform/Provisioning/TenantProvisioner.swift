@@ -104,7 +104,6 @@ public struct TenantProvisioner: Sendable {
         let provider = databases.provider
         let tenantID = Identifier.make("ten", date: startedAt)
         let steps = ProvisioningSteps(faultInjector: faultInjector)
-        var undo: [(ProvisioningStep, @Sendable () async throws -> Void)] = []
         var tenant: Tenant?
         var succeeded: ProvisioningAttempt?
         var setupToken: String?
@@ -123,37 +122,29 @@ public struct TenantProvisioner: Sendable {
             var claimedSpare = false
             try await steps.run(.reserveSlug) { _ in
                 (location, claimedSpare) = try await reserve(reserved)
-                undo.append((.reserveSlug, { try await registry.remove(id: tenantID) }))
+                steps.undo(.reserveSlug) { try await registry.remove(id: tenantID) }
                 if claimedSpare {
                     let spare = location
-                    undo.append(
-                        (
-                            .createDatabase,
-                            {
-                                await databases.close(tenantID: tenantID)
-                                // Not leased yet when a step before the schema failed: still held open
-                                // as a spare here.
-                                await databases.discardSpare(spare)
-                                try await provider.drop(spare)
-                            }
-                        ))
+                    steps.undo(.createDatabase) {
+                        await databases.close(tenantID: tenantID)
+                        // Not leased yet when a step before the schema failed: still held open
+                        // as a spare here.
+                        await databases.discardSpare(spare)
+                        try await provider.drop(spare)
+                    }
                 }
             }
             try await steps.run(.createDatabase) { _ in
                 guard !claimedSpare else { return }
                 try await provider.create(location, migrator: setup.migrator)
                 let created = location
-                undo.append(
-                    (
-                        .createDatabase,
-                        {
-                            await databases.close(tenantID: tenantID)
-                            try await provider.drop(created)
-                        }
-                    ))
+                steps.undo(.createDatabase) {
+                    await databases.close(tenantID: tenantID)
+                    try await provider.drop(created)
+                }
             }
             try await steps.run(.migrateSchema) { _ in
-                undo.append((.migrateSchema, { await databases.close(tenantID: tenantID) }))
+                steps.undo(.migrateSchema) { await databases.close(tenantID: tenantID) }
                 try await databases.withDatabase(tenantID: tenantID, location: location, justCreated: true) { _ in }
             }
             try await steps.run(.createOwner) { _ in
@@ -174,7 +165,7 @@ public struct TenantProvisioner: Sendable {
             }
         } catch {
             throw await rollBack(
-                after: error, step: steps.current, undo: undo, tenantID: tenantID, slug: request.slug.value, timings: steps.timings,
+                after: error, step: steps.current, undo: steps.compensations, tenantID: tenantID, slug: request.slug.value, timings: steps.timings,
                 started: started, startedAt: startedAt)
         }
 
@@ -278,9 +269,15 @@ private final class ProvisioningSteps {
     let faultInjector: TenantProvisioner.FaultInjector?
     private(set) var timings: [ProvisioningAttempt.StepTiming] = []
     private(set) var current = ProvisioningStep.reserveSlug
+    /// What undoes each step done so far, in the order they were done.
+    private(set) var compensations: [(ProvisioningStep, @Sendable () async throws -> Void)] = []
 
     init(faultInjector: TenantProvisioner.FaultInjector?) {
         self.faultInjector = faultInjector
+    }
+
+    func undo(_ step: ProvisioningStep, _ compensation: @escaping @Sendable () async throws -> Void) {
+        compensations.append((step, compensation))
     }
 
     /// `action` gets the step's start; `injectsOwnFault` says it calls the fault injector itself.
