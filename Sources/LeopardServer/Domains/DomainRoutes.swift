@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LeopardCore
+import LeopardOperations
 import LeopardPlatform
 
 /// Custom domains (operator): add one with its TXT record to set, check the record, remove it;
@@ -81,29 +82,8 @@ struct DomainRoutes {
     @Sendable func verify(_ request: Request, context: AppContext) async throws -> Response {
         let tenant = try await tenant(context)
         let domain = try await held(context, tenant: tenant)
-        let values: [String]
-        do {
-            values = try await services.dnsLookup.txt(domain.verificationName)
-        } catch {
-            _ = try await domains.recordCheck(hostname: domain.hostname, tenantID: tenant.id, verified: false, error: "DNS lookup failed: \(error)")
-            throw Problem.unavailable("The DNS lookup of \(domain.verificationName) failed (\(error)); try again shortly.", retryAfterSeconds: 30)
-        }
-        if values.contains(domain.verificationValue) {
-            let checked = try await domains.recordCheck(hostname: domain.hostname, tenantID: tenant.id, verified: true, error: nil)
-            await services.directory.invalidate(domain: domain.hostname)
-            if domain.status != .verified {
-                context.logger.notice("custom domain verified", metadata: ["domain": .string(domain.hostname)])
-            }
-            return try Resource(checked ?? domain).jsonResponse()
-        }
-        let found = values.isEmpty ? "no TXT records" : "TXT values " + values.prefix(5).map { "\"\($0.prefix(100))\"" }.joined(separator: ", ")
-        let reason = "\(domain.verificationName) has \(found); expected \"\(domain.verificationValue)\""
-        _ = try await domains.recordCheck(hostname: domain.hostname, tenantID: tenant.id, verified: false, error: reason)
-        throw Problem(
-            status: 422, type: Problem.base + "domain-not-verified", title: "Domain not verified",
-            detail:
-                "Add a TXT record \(domain.verificationName) with the value \(domain.verificationValue), wait for DNS to update, then verify again. Found: \(found)."
-        )
+        return try Resource(try await DomainVerification(services: services.platform).verify(domain, tenantID: tenant.id, logger: context.logger))
+            .jsonResponse()
     }
 
     @Sendable func remove(_ request: Request, context: AppContext) async throws -> Response {

@@ -83,6 +83,14 @@ public struct FieldMessages: Sendable {
         self.init(problem.errors.map { ($0.field, $0.message) }, general: problem.detail ?? problem.title)
     }
 
+    /// A problem's field errors under the form's own names (`field` maps the API's), with "Check
+    /// the fields marked below." above the form when there are any, else the problem's detail.
+    public init(form problem: Problem, field: (String) -> String = { $0 }) {
+        self.init(
+            problem.errors.map { (field($0.field), $0.message) },
+            general: problem.errors.isEmpty ? problem.detail ?? problem.title : "Check the fields marked below.")
+    }
+
     public init(_ errors: [(field: String, message: String)] = [], general: String? = nil) {
         for error in errors where messages[error.field] == nil { messages[error.field] = error.message }
         self.general = general

@@ -157,10 +157,8 @@ struct AdminProductPages {
         }
         switch saved {
         case .failure(let problem):
-            let messages = FieldMessages(
-                problem.errors.map { ($0.field, $0.message) },
-                general: problem.errors.isEmpty ? problem.detail ?? problem.title : "Check the fields marked below.")
-            return try form(visit, product: product, values: values, errors: messages, variantValues: variantValues, status: problem.pageStatus)
+            return try form(
+                visit, product: product, values: values, errors: FieldMessages(form: problem), variantValues: variantValues, status: problem.pageStatus)
         case .success(let saved):
             return routes.pages.redirect(to: "/admin/products/\(saved.id)?done=\(product == nil ? "created" : "saved")")
         }

@@ -66,11 +66,8 @@ struct AdminSettingsPages {
         }
         if case .failure(let problem) = saved {
             // `theme.accentColor` → `accentColor`, the form's field.
-            let errors = problem.errors.map { (String($0.field.split(separator: ".").last ?? Substring($0.field)), $0.message) }
-            return try await settings(
-                visit, values: values,
-                errors: FieldMessages(errors, general: problem.errors.isEmpty ? problem.detail ?? problem.title : "Check the fields marked below."),
-                status: problem.pageStatus)
+            let errors = FieldMessages(form: problem) { String($0.split(separator: ".").last ?? Substring($0)) }
+            return try await settings(visit, values: values, errors: errors, status: problem.pageStatus)
         }
         return routes.pages.redirect(to: "/admin/settings?done=settings")
     }

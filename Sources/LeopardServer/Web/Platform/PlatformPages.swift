@@ -128,10 +128,7 @@ struct PlatformPages {
             created = try await StoreSignup(services: services.platform).signup(body, clientAddress: context.clientAddress, logger: context.logger)
         } catch {
             let problem = ProblemRenderer.problem(for: error, context: context)
-            let messages = FieldMessages(
-                problem.errors.map { ($0.field, $0.message) },
-                general: problem.errors.isEmpty ? problem.detail ?? problem.title : "Check the fields marked below.")
-            let model = SignupPage(values: values, errors: messages, baseDomain: services.configuration.baseDomain)
+            let model = SignupPage(values: values, errors: FieldMessages(form: problem), baseDomain: services.configuration.baseDomain)
             return try page(request, "platform/signup", model, title: "Start your store", status: .init(code: problem.status))
         }
         // A one-time link into the new store's admin: the admin's cookie belongs to the store's host.

@@ -99,10 +99,7 @@ struct AccountPageRoutes {
             let session = try await Customers(database: visit.database, hasher: pages.hasher).register(registration)
             return pages.redirect(to: "/account", cookies: visit.baseCookies + [signedIn(session, request: request)])
         } catch let problem as Problem where problem.status < 500 {
-            let messages = FieldMessages(
-                problem.errors.map { ($0.field, $0.message) },
-                general: problem.errors.isEmpty ? (problem.detail ?? problem.title) : "Check the fields marked below.")
-            return try await form(visit, register: true, values: values, errors: messages, status: .init(code: problem.status))
+            return try await form(visit, register: true, values: values, errors: FieldMessages(form: problem), status: .init(code: problem.status))
         }
     }
 }

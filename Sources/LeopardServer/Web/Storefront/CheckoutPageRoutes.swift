@@ -4,6 +4,7 @@ import LeopardCommerce
 import LeopardCore
 import LeopardOperations
 import LeopardPayments
+import LeopardStorage
 import LeopardWeb
 
 /// Checkout in two steps (contact and shipping address, then payment) and the confirmation.
@@ -86,19 +87,26 @@ struct CheckoutPageRoutes {
             signedIn: await visit.customer() != nil)
         chrome.noindex = true
         var model = ConfirmationPage(order: order)
-        guard order.status == .pending, order.paymentMethod == "card" else { return try visit.page("storefront/confirmation", model, chrome: chrome) }
+        if order.status == .pending, order.paymentMethod == "card" {
+            try await showCardState(payments, of: order, model: &model, chrome: &chrome, database: visit.database)
+        }
+        return try visit.page("storefront/confirmation", model, chrome: chrome)
+    }
+
+    /// Where a pending order's card payment is: authorized only (captured when the order
+    /// ships), being confirmed (the page looks again by itself, without script), or not made.
+    func showCardState(
+        _ payments: [Payment], of order: Order, model: inout ConfirmationPage, chrome: inout StorefrontChrome, database: any DatabaseHandle
+    ) async throws {
         var authorizedOnly = payments.contains { $0.status == .authorized && $0.provider == StripeProvider.providerName }
-        if authorizedOnly { authorizedOnly = try await providers.setup(database: visit.database).stripe.captureMethod == "manual" }
+        if authorizedOnly { authorizedOnly = try await providers.setup(database: database).stripe.captureMethod == "manual" }
         if authorizedOnly {
-            // Captured when the order ships: nothing to wait for here.
             model.authorized = true
         } else if payments.contains(where: { $0.status == .authorized }) {
-            // A card payment being confirmed: the page looks again by itself, without script.
             chrome.refresh = 2
         } else {
             model.payUrl = "/checkout/pay?order=\(order.id)"
         }
-        return try visit.page("storefront/confirmation", model, chrome: chrome)
     }
 
     /// The order, when the browser holds the secret of the cart it came from or is signed in as
@@ -137,10 +145,7 @@ struct CheckoutPageRoutes {
             guard case .value(let value) = placed else { return pages.redirect(to: "/cart") }
             order = value.order
         } catch let problem as Problem where problem.status < 500 {
-            let messages = FieldMessages(
-                problem.errors.map { (Self.formField($0.field), $0.message) },
-                general: problem.errors.isEmpty ? (problem.detail ?? problem.title) : "Check the fields marked below.")
-            return try await form(visit, cart: cart, values: values, errors: messages, status: .unprocessableContent)
+            return try await form(visit, cart: cart, values: values, errors: FieldMessages(form: problem, field: Self.formField), status: .unprocessableContent)
         }
         return pages.redirect(to: order.paymentMethod == "card" ? "/checkout/pay?order=\(order.id)" : "/orders/\(order.id)", cookies: visit.baseCookies)
     }

@@ -112,10 +112,22 @@ struct StorefrontRoutes {
 
     @Sendable func sitemap(_ request: Request, context: StoreContext) async throws -> Response {
         let visit = try await StorefrontVisit(request, context: context, pages: pages)
-        struct Entry {
-            let loc: String
-            let lastmod: String?
-        }
+        struct Model { let urls: [SitemapEntry] }
+        let xml = try pages.renderer.renderBare("storefront/sitemap", model: Model(urls: try await sitemapEntries(visit)))
+        return Response(
+            status: .ok, headers: [.contentType: "application/xml; charset=utf-8", .cacheControl: "public, max-age=600"],
+            body: .init(byteBuffer: .init(string: xml)))
+    }
+
+    struct SitemapEntry {
+        let loc: String
+        let lastmod: String?
+    }
+
+    /// The home page, the catalog, each category, and up to 5,000 products, newest first (a
+    /// sitemap holds at most 50,000 addresses).
+    func sitemapEntries(_ visit: StorefrontVisit) async throws -> [SitemapEntry] {
+        typealias Entry = SitemapEntry
         var entries = [Entry(loc: visit.absolute("/"), lastmod: nil), Entry(loc: visit.absolute("/products"), lastmod: nil)]
         for category in try await Categories(database: visit.database).list(page: PageRequest(limit: 100)).data {
             entries.append(Entry(loc: visit.absolute("/products?category=\(category.slug)"), lastmod: nil))
@@ -130,11 +142,7 @@ struct StorefrontRoutes {
             guard let next = page.nextCursor else { break }
             query.cursor = next
         }
-        struct Model { let urls: [Entry] }
-        let xml = try pages.renderer.renderBare("storefront/sitemap", model: Model(urls: entries))
-        return Response(
-            status: .ok, headers: [.contentType: "application/xml; charset=utf-8", .cacheControl: "public, max-age=600"],
-            body: .init(byteBuffer: .init(string: xml)))
+        return entries
     }
 
     func catalog(_ visit: StorefrontVisit) -> ProductCatalog {
