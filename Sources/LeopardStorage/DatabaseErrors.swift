@@ -64,7 +64,9 @@ public enum DatabaseErrors {
             if let message = error.serverInfo?[.message] {
                 return "PostgreSQL: " + message + (error.serverInfo?[.sqlState].map { " (\($0))" } ?? "")
             }
-            return "PostgreSQL: \(error.code)"
+            // No server message: a connection that failed (refused, timed out, TLS); the
+            // underlying error says which.
+            return "PostgreSQL: \(error.code)" + (error.underlying.map { " (\(String(describing: $0).prefix(300)))" } ?? "")
         }
         if let error = error as? SQLiteError {
             return "SQLite: \(error.message)"

@@ -32,7 +32,7 @@ struct ProductLoader {
                     id: try row.decode(column: "id", as: String.self),
                     sku: try row.decode(column: "sku", as: String?.self),
                     title: try row.decode(column: "title", as: String.self),
-                    options: (try? JSONText.decode([String: String].self, from: try row.decode(column: "options_json", as: String.self))) ?? [:],
+                    options: try JSONText.decode([String: String].self, from: try row.decode(column: "options_json", as: String.self)),
                     price: Money(amount: try row.decode(column: "price", as: Int.self), currency: currency),
                     compareAtPrice: compare.map { Money(amount: $0, currency: currency) },
                     stock: try row.decode(column: "stock", as: Int.self),
@@ -58,7 +58,7 @@ struct ProductLoader {
         for row in productRows {
             let id = try row.decode(column: "id", as: String.self)
             let productVariants = variants[id] ?? []
-            let options = (try? JSONText.decode([ProductOption].self, from: try row.decode(column: "options_json", as: String.self))) ?? []
+            let options = try JSONText.decode([ProductOption].self, from: try row.decode(column: "options_json", as: String.self))
             let tracked = productVariants.filter(\.trackInventory)
             byID[id] = Product(
                 id: id,

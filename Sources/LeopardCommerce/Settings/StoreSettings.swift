@@ -58,7 +58,7 @@ public struct StoreSettings: Sendable, Equatable, Codable {
                 taxRateBasisPoints: try row.decode(column: "tax_rate_bps", as: Int.self),
                 shippingRate: try row.decode(column: "shipping_rate", as: Int.self),
                 logoUrl: try row.decode(column: "logo_url", as: String?.self),
-                theme: (try? JSONText.decode(Theme.self, from: try row.decode(column: "theme_json", as: String.self))) ?? Theme()
+                theme: try JSONText.decode(Theme.self, from: try row.decode(column: "theme_json", as: String.self))
             )
             settings.lowStockThreshold = try row.decode(column: "low_stock_threshold", as: Int.self)
             return settings

@@ -21,7 +21,12 @@ struct PlatformStorage {
         guard let url = configuration.databaseURL else { return try await openSQLite(configuration, descriptors: descriptors, logger: logger) }
         var capacity = configuration.maxOpenTenants
         let server = try PostgresServer(url: url)
-        let platform = try await PostgresDatabaseHandle.connect(server: server, maximumConnections: 8, logger: logger)
+        let platform: PostgresDatabaseHandle
+        do {
+            platform = try await PostgresDatabaseHandle.connect(server: server, maximumConnections: 8, logger: logger)
+        } catch {
+            throw PlatformDatabaseUnreachable(server: server, error: error)
+        }
         let home = PostgresTenantProvider(server: server, platform: platform, secrets: secrets, poolSize: configuration.postgresPoolSize, logger: logger)
         let pods = PodRegistry(database: platform, secrets: secrets)
         let connections = PodConnections(secrets: secrets, poolSize: configuration.postgresPoolSize, logger: logger) { name in
@@ -62,5 +67,17 @@ struct PlatformStorage {
             configuration.maxOpenTenants,
             FileDescriptorLimit.tenantCapacity(descriptors: descriptors - 3 * sparesOpen, connectionsPerTenant: 1 + configuration.sqliteReaders))
         return PlatformStorage(platform: platform, provider: provider, capacity: capacity, platformServer: nil, pods: nil, podConnections: nil)
+    }
+}
+
+/// The platform's PostgreSQL database refused or failed the first connection: says what failed
+/// (the server's message and code), where (host, port, database) and as whom, never the password.
+public struct PlatformDatabaseUnreachable: Error, CustomStringConvertible {
+    public let server: PostgresServer
+    public let error: any Error
+
+    public var description: String {
+        "cannot connect to the platform database \(server.database) on \(server.host):\(server.port) as role \(server.username): "
+            + DatabaseErrors.summary(error)
     }
 }

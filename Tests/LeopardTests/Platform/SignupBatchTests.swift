@@ -43,9 +43,9 @@ struct SignupBatchTests {
         }
         try await withThrowingTaskGroup(of: (Int, Int).self) { group in
             group.addTask { (0, try await batcher.submit(0)) }
-            while await log.sizes.isEmpty { await Task.yield() }
+            try await waitUntil("the first batch") { await !log.sizes.isEmpty }
             for input in 1...5 { group.addTask { (input, try await batcher.submit(input)) } }
-            while await batcher.waiting < 5 { await Task.yield() }
+            try await waitUntil("five waiting requests") { await batcher.waiting >= 5 }
             await gate.open()
             for try await (input, output) in group { #expect(output == input * 10) }
         }
@@ -65,11 +65,11 @@ struct SignupBatchTests {
             return inputs.dropLast().map { .success($0) }
         }
         let zero = Task { try await batcher.submit(0) }
-        while await log.sizes.isEmpty { await Task.yield() }
+        try await waitUntil("the first batch") { await !log.sizes.isEmpty }
         let one = Task { try await batcher.submit(1) }
-        while await batcher.waiting < 1 { await Task.yield() }
+        try await waitUntil("one waiting request") { await batcher.waiting >= 1 }
         let two = Task { try await batcher.submit(2) }
-        while await batcher.waiting < 2 { await Task.yield() }
+        try await waitUntil("two waiting requests") { await batcher.waiting >= 2 }
         await gate.open()
         #expect(try await zero.value == 0)
         #expect(try await one.value == 1)

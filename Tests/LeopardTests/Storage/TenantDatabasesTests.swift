@@ -139,7 +139,7 @@ struct TenantDatabasesTests {
         }
         for await _ in entered { break }
         let closer = Task { await databases.close(tenantID: id) }
-        while await !databases.isRetiring(tenantID: id) { await Task.yield() }
+        try await waitUntil("the handle to be retiring") { await databases.isRetiring(tenantID: id) }
         let newcomer = Task {
             try await databases.withDatabase(tenantID: id, location: location) { db in
                 try await db.read { try await $0.raw("SELECT COUNT(*) AS n FROM items").first() != nil }

@@ -1,4 +1,5 @@
 import Synchronization
+import Testing
 
 /// Runs `body` in a task of its own and returns its result, or nil when it has not finished
 /// within `limit`: for tests of code that must not hang, which then fail instead of hanging the
@@ -30,4 +31,26 @@ private final class Once: Sendable {
             return !taken
         }
     }
+}
+
+/// Waits until `condition` holds, yielding between looks; a recorded failure (and a thrown
+/// `TimedOut`) once `limit` has passed, so a condition that never comes fails the test instead of
+/// hanging the run.
+func waitUntil(
+    _ what: String, within limit: Duration = .seconds(20), sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + limit
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("waited \(limit) for \(what)", sourceLocation: sourceLocation)
+            throw TimedOut(what: what)
+        }
+        await Task.yield()
+    }
+}
+
+struct TimedOut: Error, CustomStringConvertible {
+    let what: String
+    var description: String { "timed out waiting for \(what)" }
 }

@@ -137,9 +137,27 @@ extension HTTPFields {
 }
 
 extension TestResponse {
-    /// The body as a JSON object (empty when it is not one).
-    var json: [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]) ?? [:]
+    /// The body as a JSON object. A body that is not one records a test failure (and reads as
+    /// empty), so that a check for a field's absence cannot pass on a body that was never JSON.
+    func json(sourceLocation: SourceLocation = #_sourceLocation) -> [String: Any] {
+        // `try?`: a body that does not parse is reported just below, with what it was.
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] else {
+            Issue.record("the \(status.code) response is not a JSON object: \(String(buffer: body).prefix(200))", sourceLocation: sourceLocation)
+            return [:]
+        }
+        return object
+    }
+
+    var json: [String: Any] { json() }
+
+    /// The body decoded as `T` (a test failure, thrown, when it is not).
+    func decode<T: Decodable>(_ type: T.Type, sourceLocation: SourceLocation = #_sourceLocation) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer: body))
+        } catch {
+            Issue.record("the \(status.code) response is not a \(T.self): \(String(buffer: body).prefix(200))", sourceLocation: sourceLocation)
+            throw error
+        }
     }
 
     var text: String { String(buffer: body) }
