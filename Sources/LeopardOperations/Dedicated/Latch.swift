@@ -38,9 +38,10 @@ public final class Latch: Sendable {
         defer { timer.cancel() }
         return await withCheckedContinuation { continuation in
             let now = state.withLock { state -> Bool? in
-                if let result = state.result { return result }
                 // The timer may have fired before this wait was registered.
-                if state.expired.remove(id) != nil { return false }
+                let expired = state.expired.remove(id) != nil
+                if let result = state.result { return result }
+                if expired { return false }
                 state.waiters[id] = continuation
                 return nil
             }
