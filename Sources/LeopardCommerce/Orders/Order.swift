@@ -92,17 +92,3 @@ public struct OrderEvent: Sendable, Encodable {
     public var actor: String?
     public var createdAt: String
 }
-
-extension OrderStatus {
-    /// A status read back from the database: one this code does not know (a newer schema, a
-    /// hand-made row) is an error that names it, never taken for another status.
-    static func stored(_ text: String) throws -> OrderStatus {
-        guard let status = OrderStatus(rawValue: text) else { throw UnknownStatus(text: text) }
-        return status
-    }
-
-    struct UnknownStatus: Error, CustomStringConvertible {
-        let text: String
-        var description: String { "an order's stored status \"\(text.prefix(40))\" is not one this version knows" }
-    }
-}

@@ -16,24 +16,24 @@ import SQLKit
 ///   `StoreAuthMiddleware` does): each store against the next `crossChecks` stores in the
 ///   registry, so the work grows with the number of stores, not its square.
 public struct IsolationAudit {
-    public let services: PlatformServices
+    let services: PlatformServices
 
     public init(services: PlatformServices) {
         self.services = services
     }
-    public var crossChecks = 20
+    var crossChecks = 20
 
     public struct Finding: Encodable, Equatable {
-        let tenantId: String?
-        let check: String
-        let detail: String
+        public let tenantId: String?
+        public let check: String
+        public let detail: String
     }
 
     public struct Report: Encodable {
-        let storage: String
-        let stores: Int
-        let checks: Int
-        let findings: [Finding]
+        public let storage: String
+        public let stores: Int
+        public let checks: Int
+        public let findings: [Finding]
         public var clean: Bool { findings.isEmpty }
 
         enum CodingKeys: String, CodingKey { case storage, stores, checks, findings, clean }
@@ -82,7 +82,7 @@ public struct IsolationAudit {
     }
 
     /// SQLite: database files in the stores' folder that neither a store nor a spare owns.
-    public func strayFiles(known: Set<String>) async throws -> (Int, [Finding]) {
+    func strayFiles(known: Set<String>) async throws -> (Int, [Finding]) {
         let folder = services.configuration.dataDirectory.appendingPathComponent("tenants", isDirectory: true)
         let spares = try await services.platformDatabase.read { sql in
             try await sql.raw("SELECT name FROM spare_databases").all().map { try $0.decode(column: "name", as: String.self) }
@@ -94,7 +94,7 @@ public struct IsolationAudit {
     }
 
     /// PostgreSQL: owners, and which store roles may connect where.
-    public func postgresPrivileges(_ tenants: [Tenant]) async throws -> (Int, [Finding]) {
+    func postgresPrivileges(_ tenants: [Tenant]) async throws -> (Int, [Finding]) {
         // Each server ("pod") is asked about the stores it holds.
         var checks = 0
         var findings: [Finding] = []

@@ -6,35 +6,35 @@ import LeopardStorage
 /// `manifest.json`, the first entry of a backup: which store it is (its platform record), on
 /// which storage, and the size and SHA-256 of every other entry.
 public struct BackupManifest: Codable, Sendable, Equatable {
-    public static let formatName = "leopard-backup"
-    public static let currentVersion = 1
+    static let formatName = "leopard-backup"
+    static let currentVersion = 1
 
     public struct Store: Codable, Sendable, Equatable {
         public var id: String
         public var slug: String
         public var storeName: String
         public var ownerEmail: String
-        public var status: String
+        var status: String
         public var createdAt: String
     }
 
-    public struct Entry: Codable, Sendable, Equatable {
+    struct Entry: Codable, Sendable, Equatable {
         public var name: String
         public var bytes: Int
-        public var sha256: String
+        var sha256: String
     }
 
     public var format: String = Self.formatName
-    public var version: Int = Self.currentVersion
+    var version: Int = Self.currentVersion
     public var createdAt: String
     public var storage: DatabaseKind
     /// The store schema's fingerprint when the backup was made.
-    public var schema: String
+    var schema: String
     public var store: Store
     /// The database dump first, then the store's uploaded files (`media/…`).
-    public var entries: [Entry]
+    var entries: [Entry]
 
-    public static let fileName = "manifest.json"
+    static let fileName = "manifest.json"
 
     public var json: Data {
         get throws {
@@ -46,7 +46,7 @@ public struct BackupManifest: Codable, Sendable, Equatable {
 }
 
 extension BackupManifest.Store {
-    public init(_ tenant: Tenant) {
+    init(_ tenant: Tenant) {
         self.init(
             id: tenant.id, slug: tenant.slug, storeName: tenant.storeName, ownerEmail: tenant.ownerEmail,
             status: tenant.status.rawValue, createdAt: Timestamp.string(tenant.createdAt))

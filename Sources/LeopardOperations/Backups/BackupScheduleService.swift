@@ -17,20 +17,20 @@ import ServiceLifecycle
 /// Restarts neither skip nor repeat a run, and a manual backup does not move the schedule.
 /// With several instances, `--backup-dir` must be storage they all see.
 public struct BackupScheduleService: Service {
-    public let backups: StoreBackups
+    let backups: StoreBackups
     public let directory: URL
-    public let interval: Duration
-    public let keep: Int
+    let interval: Duration
+    let keep: Int
     public let logger: Logger
 
-    public static let runName = "backups"
-    public static let jobKind = "backup"
+    static let runName = "backups"
+    static let jobKind = "backup"
     /// How long a store's backup may take before another instance takes the job over.
-    public static let lease: TimeInterval = 3600
+    static let lease: TimeInterval = 3600
 
-    public var jobs: PlatformJobs { PlatformJobs(database: backups.services.platformDatabase) }
-    public var runs: ScheduledRuns { ScheduledRuns(database: backups.services.platformDatabase) }
-    public var seconds: TimeInterval { Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18 }
+    var jobs: PlatformJobs { PlatformJobs(database: backups.services.platformDatabase) }
+    var runs: ScheduledRuns { ScheduledRuns(database: backups.services.platformDatabase) }
+    var seconds: TimeInterval { Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18 }
 
     public init(backups: StoreBackups, directory: URL, interval: Duration, keep: Int, logger: Logger) {
         self.backups = backups
@@ -62,7 +62,7 @@ public struct BackupScheduleService: Service {
     /// One scheduled run as seen by this instance: start it if nobody has, then back up stores
     /// from the queue until it is empty. Returns what this instance did.
     @discardableResult
-    public func runOnce(now: Date = Date()) async -> (made: Int, failed: Int, removed: Int) {
+    func runOnce(now: Date = Date()) async -> (made: Int, failed: Int, removed: Int) {
         do {
             let registry = backups.services.registry
             let started = try await runs.start(Self.runName, interval: seconds, now: now) { sql in
@@ -127,7 +127,7 @@ public struct BackupScheduleService: Service {
     }
 
     /// How long until the next run is due.
-    public func firstWait(now: Date) async throws -> Duration {
+    func firstWait(now: Date) async throws -> Duration {
         guard let last = try await runs.lastRun(Self.runName) else { return .zero }
         let seconds = last.addingTimeInterval(seconds).timeIntervalSince(now)
         return seconds <= 0 ? .zero : .milliseconds(Int64((seconds * 1000).rounded(.up)))

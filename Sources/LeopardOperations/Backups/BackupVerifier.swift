@@ -5,7 +5,7 @@ import LeopardStorage
 /// checksums, loads the database into a scratch database, runs the storage's integrity checks
 /// and counts the rows. Nothing of the platform changes.
 public struct BackupVerifier: Sendable {
-    public let services: PlatformServices
+    let services: PlatformServices
 
     public init(services: PlatformServices) {
         self.services = services

@@ -8,9 +8,9 @@ import Logging
 /// sizes and checksums), the database dump and the store's uploaded images, written as
 /// `DIR/<tenant id>/<UTC time>-<slug>.leopard.tar`.
 public struct StoreBackups: Sendable {
-    public static let fileSuffix = ".leopard.tar"
+    static let fileSuffix = ".leopard.tar"
 
-    public let services: PlatformServices
+    let services: PlatformServices
 
     public init(services: PlatformServices) {
         self.services = services
@@ -23,11 +23,11 @@ public struct StoreBackups: Sendable {
         public var bytes: Int
     }
 
-    public struct Unsupported: Error, CustomStringConvertible {
-        public var description: String { "this storage cannot make database dumps" }
+    struct Unsupported: Error, CustomStringConvertible {
+        var description: String { "this storage cannot make database dumps" }
     }
 
-    public var dumps: any TenantDatabaseDumps {
+    var dumps: any TenantDatabaseDumps {
         get throws {
             guard let dumps = services.databases.provider as? any TenantDatabaseDumps else { throw Unsupported() }
             return dumps
@@ -125,7 +125,7 @@ public struct StoreBackups: Sendable {
     }
 
     /// `20261123T101500.123Z-acme-tools.leopard.tar`: names sort by time.
-    public static func fileName(slug: String, at date: Date) -> String {
+    static func fileName(slug: String, at date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withYear, .withMonth, .withDay, .withTime, .withFractionalSeconds, .withTimeZone]
         return formatter.string(from: date) + "-" + slug + fileSuffix

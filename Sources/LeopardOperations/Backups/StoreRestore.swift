@@ -17,14 +17,14 @@ import Logging
 ///   suspended: it carries the original's payment keys, sign-ins and webhook queue, so it should
 ///   not take orders or send webhooks until the operator means it to.
 public struct StoreRestore: Sendable {
-    public let services: PlatformServices
+    let services: PlatformServices
 
     public init(services: PlatformServices) {
         self.services = services
     }
 
-    public struct Refused: Error, CustomStringConvertible {
-        public let description: String
+    struct Refused: Error, CustomStringConvertible {
+        let description: String
         init(_ description: String) { self.description = description }
     }
 

@@ -6,19 +6,19 @@ import LeopardStorage
 
 /// A backup file unpacked into a private scratch folder, with every entry checked against the
 /// manifest's size and SHA-256. `remove()` deletes the folder.
-public struct UnpackedBackup {
-    public let folder: String
+struct UnpackedBackup {
+    let folder: String
     public let manifest: BackupManifest
 
     /// The database dump.
-    public var dumpPath: String { folder + "/" + (manifest.entries.first?.name ?? "") }
+    var dumpPath: String { folder + "/" + (manifest.entries.first?.name ?? "") }
 
     /// The store's uploaded files: name → path.
-    public var mediaFiles: [(name: String, path: String)] {
+    var mediaFiles: [(name: String, path: String)] {
         manifest.entries.dropFirst().map { (String($0.name.dropFirst("media/".count)), folder + "/" + $0.name) }
     }
 
-    public static func open(_ file: String) throws -> UnpackedBackup {
+    static func open(_ file: String) throws -> UnpackedBackup {
         guard FileManager.default.fileExists(atPath: file) else {
             throw TarArchive.Damaged("there is no file at \(file)")
         }
@@ -59,19 +59,19 @@ public struct UnpackedBackup {
         }
     }
 
-    public func remove() {
+    func remove() {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
     /// The manifest, the dump (`database.sqlite` or `database.pgdump`) and `media/<image file>`.
-    public static func allowedName(_ name: String) -> Bool {
+    static func allowedName(_ name: String) -> Bool {
         if name == BackupManifest.fileName || name == "database.sqlite" || name == "database.pgdump" { return true }
         guard name.hasPrefix("media/") else { return false }
         return MediaStorage.format(ofFileName: String(name.dropFirst("media/".count))) != nil
     }
 
     /// Size and hex SHA-256 of a file, read in chunks.
-    public static func digest(_ path: String) throws -> (Int, String) {
+    static func digest(_ path: String) throws -> (Int, String) {
         guard let input = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path]) }
         defer { try? input.close() }
         var hasher = SHA256()

@@ -7,37 +7,37 @@ import Synchronization
 /// always start with the store's id, so one store's entry can never answer another's request.
 /// Bounded by entries and bytes; the least recently used quarter goes when either is exceeded.
 public final class ResponseCache: Sendable {
-    public struct Entry {
+    struct Entry {
         let version: Int
-        let body: ByteBuffer
+        public let body: ByteBuffer
         var lastUse: UInt64
     }
 
-    public struct KnownVersion {
+    struct KnownVersion {
         let version: Int
-        let generation: UInt64
+        public let generation: UInt64
         let checkedAt: ContinuousClock.Instant
     }
 
-    public struct State {
+    struct State {
         var versions: [String: KnownVersion] = [:]
         var entries: [String: Entry] = [:]
-        var bytes = 0
+        public var bytes = 0
         var clock: UInt64 = 0
     }
 
-    public let maximumEntries: Int
-    public let maximumBytes: Int
+    let maximumEntries: Int
+    let maximumBytes: Int
     /// Responses larger than this are not kept.
-    public let maximumEntryBytes = 512 * 1024
+    let maximumEntryBytes = 512 * 1024
     private let state = Mutex(State())
 
-    public init(maximumEntries: Int = 4096, maximumBytes: Int = 64 * 1024 * 1024) {
+    init(maximumEntries: Int = 4096, maximumBytes: Int = 64 * 1024 * 1024) {
         self.maximumEntries = maximumEntries
         self.maximumBytes = maximumBytes
     }
 
-    public static func key(tenantID: String, resource: String) -> String {
+    static func key(tenantID: String, resource: String) -> String {
         tenantID + " " + resource
     }
 
@@ -74,11 +74,11 @@ public final class ResponseCache: Sendable {
         }
     }
 
-    public var count: Int { state.withLock { $0.entries.count } }
+    var count: Int { state.withLock { $0.entries.count } }
 
     /// Drops everything kept for the store (its database was replaced by a restore, whose
     /// catalog versions may repeat numbers already seen).
-    public func invalidate(tenantID: String) {
+    func invalidate(tenantID: String) {
         let prefix = Self.key(tenantID: tenantID, resource: "")
         state.withLock { state in
             state.versions[tenantID] = nil
@@ -91,11 +91,11 @@ public final class ResponseCache: Sendable {
 
     /// How long a catalog version read from a store's database is trusted while nothing is
     /// written through this process: writes by other processes show within this time.
-    public static let versionTrust: Duration = .seconds(1)
+    static let versionTrust: Duration = .seconds(1)
 
     /// The store's catalog version as last read, if nothing was written through this process's
     /// handle since (`generation` unchanged) and it was read less than `versionTrust` ago.
-    public func knownVersion(tenantID: String, generation: UInt64, now: ContinuousClock.Instant = .now) -> Int? {
+    func knownVersion(tenantID: String, generation: UInt64, now: ContinuousClock.Instant = .now) -> Int? {
         state.withLock { state in
             guard let known = state.versions[tenantID], known.generation == generation, now - known.checkedAt < Self.versionTrust else { return nil }
             return known.version
@@ -103,7 +103,7 @@ public final class ResponseCache: Sendable {
     }
 
     /// Records a version read from the database; `generation` must be read before the version.
-    public func remember(version: Int, tenantID: String, generation: UInt64, now: ContinuousClock.Instant = .now) {
+    func remember(version: Int, tenantID: String, generation: UInt64, now: ContinuousClock.Instant = .now) {
         state.withLock { state in
             if state.versions.count >= maximumEntries, state.versions[tenantID] == nil { state.versions.removeAll(keepingCapacity: true) }
             state.versions[tenantID] = KnownVersion(version: version, generation: generation, checkedAt: now)

@@ -86,11 +86,11 @@ public struct CatalogEditor: Sendable {
 }
 
 /// The `file` and `alt` parts of a multipart/form-data body.
-public struct ImageUpload {
-    public var file: ByteBuffer?
-    public var alt: String?
+struct ImageUpload {
+    var file: ByteBuffer?
+    var alt: String?
 
-    public init(_ buffer: ByteBuffer, boundary: String) throws {
+    init(_ buffer: ByteBuffer, boundary: String) throws {
         let parser = MultipartParser(boundary: boundary)
         var parts: [MultipartPart] = []
         var current = MultipartPart(body: ByteBuffer())

@@ -7,9 +7,9 @@ import NIOPosix
 /// Uploaded files, one folder per store: `<data>/media/<tenant id>/<image id>.<ext>`. Paths are
 /// built only from a validated tenant id and a validated file name, never from client text.
 public struct MediaStorage: Sendable {
-    public let root: URL
+    let root: URL
 
-    public struct InvalidName: Error {}
+    struct InvalidName: Error {}
 
     /// `img_<ulid>.<jpg|png|webp|gif>`, or nil.
     public static func format(ofFileName name: String) -> ImageFormat? {
@@ -18,7 +18,7 @@ public struct MediaStorage: Sendable {
         return ImageFormat(fileExtension: String(parts[1]))
     }
 
-    public func folder(tenantID: String) throws -> URL {
+    func folder(tenantID: String) throws -> URL {
         guard Identifier.isWellFormed(tenantID, prefix: "ten") else { throw InvalidName() }
         return root.appendingPathComponent(tenantID, isDirectory: true)
     }
@@ -29,7 +29,7 @@ public struct MediaStorage: Sendable {
     }
 
     /// Writes the file atomically (a temporary name, then a rename) off the event loops.
-    public func write(_ buffer: ByteBuffer, tenantID: String, fileName: String) async throws {
+    func write(_ buffer: ByteBuffer, tenantID: String, fileName: String) async throws {
         let folder = try folder(tenantID: tenantID)
         let path = try path(tenantID: tenantID, fileName: fileName)
         let data = Data(buffer: buffer)
@@ -39,7 +39,7 @@ public struct MediaStorage: Sendable {
         }
     }
 
-    public func remove(tenantID: String, fileName: String) async {
+    func remove(tenantID: String, fileName: String) async {
         guard let path = try? path(tenantID: tenantID, fileName: fileName) else { return }
         _ = try? await NIOThreadPool.singleton.runIfActive { try FileManager.default.removeItem(atPath: path) }
     }

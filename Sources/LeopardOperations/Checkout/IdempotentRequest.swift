@@ -3,8 +3,8 @@ import LeopardCommerce
 /// A client's `Idempotency-Key`, already scoped to its caller (`IdempotencyKeys.scoped`), and
 /// the fingerprint of its request: a retry with both gets the first answer back.
 public struct IdempotentRequest: Sendable {
-    public let key: String
-    public let fingerprint: String
+    let key: String
+    let fingerprint: String
 
     public init(key: String, fingerprint: String) {
         self.key = key

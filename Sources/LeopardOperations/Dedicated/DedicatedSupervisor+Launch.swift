@@ -11,7 +11,7 @@ import NIOPosix
 extension DedicatedSupervisor {
     /// Starts the process on a free port and returns once it answers its health check. A port
     /// taken between finding it free and the instance binding it means another try.
-    public nonisolated func launch(tenantID: String, generation: Int) async throws -> Instance {
+    nonisolated func launch(tenantID: String, generation: Int) async throws -> Instance {
         var lastError: (any Error)?
         for _ in 0..<3 {
             do {
@@ -114,7 +114,7 @@ extension DedicatedSupervisor {
 
     /// SIGTERM (a graceful stop: requests in flight finish), then SIGKILL after 10 s; returns
     /// once the process has exited.
-    public static func terminate(_ process: Process, exit: Latch) async {
+    static func terminate(_ process: Process, exit: Latch) async {
         guard process.isRunning else { return }
         process.terminate()
         if await exit.wait(timeout: .seconds(10)) { return }

@@ -29,8 +29,8 @@ public actor DedicatedSupervisor {
         case running(Instance)
     }
 
-    public struct StartFailed: Error, CustomStringConvertible {
-        public let description: String
+    struct StartFailed: Error, CustomStringConvertible {
+        let description: String
     }
 
     private var slots: [String: Slot] = [:]
@@ -40,9 +40,9 @@ public actor DedicatedSupervisor {
     private var reaper: Task<Void, Never>?
     private var shuttingDown = false
 
-    let configuration: ServerConfiguration
+    public let configuration: ServerConfiguration
     let client: HTTPClient
-    let logger: Logger
+    public let logger: Logger
 
     public init(configuration: ServerConfiguration, client: HTTPClient, logger: Logger) {
         self.configuration = configuration

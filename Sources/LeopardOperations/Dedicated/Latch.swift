@@ -15,7 +15,7 @@ public final class Latch: Sendable {
     private let state = Mutex(State())
 
     /// Opens the latch with `result`; later calls change nothing.
-    public func open(_ result: Bool) {
+    func open(_ result: Bool) {
         let waiters = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
             guard state.result == nil else { return [] }
             state.result = result
@@ -25,7 +25,7 @@ public final class Latch: Sendable {
         for waiter in waiters { waiter.resume(returning: result) }
     }
 
-    public var isOpen: Bool { state.withLock { $0.result != nil } }
+    var isOpen: Bool { state.withLock { $0.result != nil } }
 
     /// The result once open; `false` if `timeout` passes first.
     public func wait(timeout: Duration) async -> Bool {
@@ -51,7 +51,7 @@ public final class Latch: Sendable {
 
     /// Ends a wait whose timeout passed: at once if it is registered; otherwise it is marked, and
     /// ends as it registers. Nothing is marked once the latch is open (every wait then ends at once).
-    public func expire(_ id: UUID) {
+    func expire(_ id: UUID) {
         let waiter = state.withLock { state -> CheckedContinuation<Bool, Never>? in
             if let waiter = state.waiters.removeValue(forKey: id) { return waiter }
             if state.result == nil { state.expired.insert(id) }
@@ -63,16 +63,16 @@ public final class Latch: Sendable {
 
 /// Watches a child's standard output for the line that says it is ready, and keeps draining it
 /// afterwards (a full pipe would block the child), passing its lines on to this process's output.
-public final class ReadyLine: Sendable {
-    public let marker: String
-    public let latch = Latch()
+final class ReadyLine: Sendable {
+    let marker: String
+    let latch = Latch()
     private let buffer = Mutex(Data())
 
-    public init(marker: String) {
+    init(marker: String) {
         self.marker = marker
     }
 
-    public func feed(_ data: Data) {
+    func feed(_ data: Data) {
         if latch.isOpen {
             FileHandle.standardOutput.write(data)
             return
@@ -86,7 +86,7 @@ public final class ReadyLine: Sendable {
         if text.contains(marker) { latch.open(true) }
     }
 
-    public func finish(_ result: Bool) { latch.open(result) }
+    func finish(_ result: Bool) { latch.open(result) }
 
     public func wait(timeout: Duration) async -> Bool { await latch.wait(timeout: timeout) }
 }

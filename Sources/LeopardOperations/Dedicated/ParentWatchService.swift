@@ -8,11 +8,7 @@ import ServiceLifecycle
 /// In a dedicated instance: stops this process gracefully (as SIGTERM does) when the platform
 /// process that started it is gone, so that no instance outlives its platform.
 public struct ParentWatchService: Service {
-    public let parent: pid_t
-
-    public init(parent: pid_t) {
-        self.parent = parent
-    }
+    let parent: pid_t
 
     /// The watch when the platform named itself in `LEOPARD_PARENT_PID`; none otherwise.
     public static func fromEnvironment() -> [any Service] {

@@ -10,8 +10,8 @@ import LeopardCore
 /// A signature is good for a minute either side; compared in constant time.
 public struct ProxySignature: Sendable {
     public static let header = HTTPField.Name("X-Leopard-Proxy")!
-    public static let tolerance = 60
-    public let key: SymmetricKey
+    static let tolerance = 60
+    let key: SymmetricKey
 
     public init(key: SymmetricKey) {
         self.key = key

@@ -1,16 +1,16 @@
 /// The two DNS messages the platform needs (RFC 1035): a recursive query for the TXT records of
 /// one name, and reading the answer. Nothing else of DNS is handled here.
-public enum DNSMessage {
-    public struct Malformed: Error, CustomStringConvertible {
+enum DNSMessage {
+    struct Malformed: Error, CustomStringConvertible {
         let reason: String
-        public var description: String { "the DNS answer is malformed: \(reason)" }
+        var description: String { "the DNS answer is malformed: \(reason)" }
     }
 
-    public static let typeTXT: UInt16 = 16
-    public static let classIN: UInt16 = 1
+    static let typeTXT: UInt16 = 16
+    static let classIN: UInt16 = 1
 
     /// A query with recursion desired for `name`'s TXT records.
-    public static func txtQuery(name: String, id: UInt16) -> [UInt8] {
+    static func txtQuery(name: String, id: UInt16) -> [UInt8] {
         var bytes: [UInt8] = []
         func u16(_ value: UInt16) { bytes += [UInt8(value >> 8), UInt8(value & 0xFF)] }
         u16(id)
@@ -30,7 +30,7 @@ public enum DNSMessage {
         return bytes
     }
 
-    public enum Answer: Equatable {
+    enum Answer: Equatable {
         /// The TXT values (each record's strings joined), possibly none.
         case records([String])
         /// The name does not exist.
@@ -39,7 +39,7 @@ public enum DNSMessage {
         case failure(code: Int)
     }
 
-    public static func parseTXTAnswer(_ bytes: [UInt8], id: UInt16) throws -> Answer {
+    static func parseTXTAnswer(_ bytes: [UInt8], id: UInt16) throws -> Answer {
         var reader = Reader(bytes: bytes)
         guard try reader.u16() == id else { throw Malformed(reason: "it answers another query") }
         let flags = try reader.u16()
@@ -79,8 +79,8 @@ public enum DNSMessage {
         return .records(values)
     }
 
-    public struct Reader {
-        let bytes: [UInt8]
+    struct Reader {
+        public let bytes: [UInt8]
         var offset = 0
 
         mutating func take(_ count: Int) throws -> [UInt8] {

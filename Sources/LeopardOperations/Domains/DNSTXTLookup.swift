@@ -4,22 +4,22 @@ import NIOPosix
 
 /// Looks up TXT records by asking one DNS server over UDP: `--dns-server`, else the first
 /// `nameserver` of /etc/resolv.conf. Custom domain checks use it.
-public struct DNSTXTLookup: Sendable {
-    public let server: SocketAddress
-    public let timeout: TimeAmount
+struct DNSTXTLookup: Sendable {
+    let server: SocketAddress
+    let timeout: TimeAmount
 
-    public struct Failed: Error, CustomStringConvertible {
-        public let description: String
+    struct Failed: Error, CustomStringConvertible {
+        let description: String
     }
 
-    public init(server: SocketAddress, timeout: TimeAmount = .seconds(3)) {
+    init(server: SocketAddress, timeout: TimeAmount = .seconds(3)) {
         self.server = server
         self.timeout = timeout
     }
 
     /// `HOST`, `HOST:PORT` or `[IPv6]:PORT`; nil reads /etc/resolv.conf: its first nameserver
     /// this can use (a link-local one with a `%zone` cannot be), else 127.0.0.1.
-    public static func make(server text: String?, resolvConf: String = "/etc/resolv.conf") throws -> DNSTXTLookup {
+    static func make(server text: String?, resolvConf: String = "/etc/resolv.conf") throws -> DNSTXTLookup {
         if let text, !text.isEmpty { return try parse(text) }
         let conf = (try? String(contentsOfFile: resolvConf, encoding: .utf8)) ?? ""
         for line in conf.split(separator: "\n") {
@@ -31,7 +31,7 @@ public struct DNSTXTLookup: Sendable {
         return try parse("127.0.0.1")
     }
 
-    public static func parse(_ text: String) throws -> DNSTXTLookup {
+    static func parse(_ text: String) throws -> DNSTXTLookup {
         var host = text
         var port = 53
         if text.hasPrefix("[") {
@@ -52,7 +52,7 @@ public struct DNSTXTLookup: Sendable {
     }
 
     /// The TXT values of `name` (empty when it has none or does not exist).
-    public func txt(_ name: String) async throws -> [String] {
+    func txt(_ name: String) async throws -> [String] {
         let id = UInt16.random(in: 0...UInt16.max)
         let query = DNSMessage.txtQuery(name: name, id: id)
         let group = MultiThreadedEventLoopGroup.singleton
@@ -102,7 +102,7 @@ public struct DNSTXTLookup: Sendable {
     private final class ReplyHandler: ChannelInboundHandler {
         typealias InboundIn = AddressedEnvelope<ByteBuffer>
         let server: SocketAddress
-        let id: UInt16
+        public let id: UInt16
         let reply: OnceOnLoop
 
         init(server: SocketAddress, id: UInt16, reply: OnceOnLoop) {
@@ -122,9 +122,10 @@ public struct DNSTXTLookup: Sendable {
 
     /// The reply promise, completed at most once: by the first matching answer, the timer or a
     /// failed send, whichever comes first; the others are ignored.
-    // @unchecked: `done` is read and written only on the promise's event loop (every caller runs
-    // there: the channel handler, the scheduled timer, and `execute` blocks).
-    public final class OnceOnLoop: @unchecked Sendable {
+    // @unchecked Sendable is safe here: `done` is read and written only on the promise's event
+    // loop (every caller runs there: the channel handler, the scheduled timer, and `execute`
+    // blocks), and each method checks that it is on it.
+    final class OnceOnLoop: @unchecked Sendable {
         let promise: EventLoopPromise<[UInt8]>
         private var done = false
 

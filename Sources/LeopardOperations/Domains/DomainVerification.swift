@@ -6,7 +6,7 @@ import Logging
 /// one of its values is the domain's. A verified domain stays verified when a later check
 /// fails; every check's outcome is recorded on the domain.
 public struct DomainVerification: Sendable {
-    public let services: PlatformServices
+    let services: PlatformServices
 
     public init(services: PlatformServices) {
         self.services = services

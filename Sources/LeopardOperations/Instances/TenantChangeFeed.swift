@@ -15,10 +15,10 @@ import ServiceLifecycle
 /// no announcement: it checks the store's catalog version at least once a second.) Whenever it (re)starts listening it
 /// drops every cached look-up, since changes may have been missed meanwhile.
 public actor TenantChangeFeed: Service {
-    public let platform: any DatabaseHandle
-    public let server: PostgresServer?
+    let platform: any DatabaseHandle
+    let server: PostgresServer?
     public let directory: TenantDirectory
-    public let pollInterval: Duration
+    let pollInterval: Duration
     public let logger: Logger
     private var listening = false
     /// The feed has stopped for good (shutdown): nobody waits for it to listen any more.
@@ -26,9 +26,9 @@ public actor TenantChangeFeed: Service {
     private var listeningWaiters: [CheckedContinuation<Void, Never>] = []
     private var observers: [UUID: AsyncStream<TenantChange>.Continuation] = [:]
     /// SQLite: announcements older than this are deleted by the instances that read them.
-    public static let retention: TimeInterval = 600
+    static let retention: TimeInterval = 600
 
-    public init(
+    init(
         platform: any DatabaseHandle, server: PostgresServer?, directory: TenantDirectory,
         pollInterval: Duration = .milliseconds(200), logger: Logger
     ) {
@@ -68,13 +68,13 @@ public actor TenantChangeFeed: Service {
 
     /// Returns once the feed is listening (tests, and a start that wants caches trustworthy), or
     /// at once when it has stopped for good.
-    public func untilListening() async {
+    func untilListening() async {
         if listening || finished { return }
         await withCheckedContinuation { listeningWaiters.append($0) }
     }
 
     /// Every change this instance hears of from now on, after its caches dropped it.
-    public func changes() -> AsyncStream<TenantChange> {
+    func changes() -> AsyncStream<TenantChange> {
         let (stream, continuation) = AsyncStream<TenantChange>.makeStream(bufferingPolicy: .bufferingNewest(1000))
         let id = UUID()
         observers[id] = continuation
@@ -97,7 +97,7 @@ public actor TenantChangeFeed: Service {
         listening = false
     }
 
-    public func apply(_ change: TenantChange) async {
+    func apply(_ change: TenantChange) async {
         await directory.invalidate(change)
         for observer in observers.values { observer.yield(change) }
     }

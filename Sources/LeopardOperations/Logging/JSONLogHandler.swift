@@ -7,8 +7,8 @@ import Logging
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
-    public let label: String
-    public let output: @Sendable (String) -> Void
+    let label: String
+    let output: @Sendable (String) -> Void
 
     public init(label: String, output: @escaping @Sendable (String) -> Void = JSONLogHandler.standardError) {
         self.label = label
@@ -39,7 +39,7 @@ public struct JSONLogHandler: LogHandler {
     }
 
     /// A JSON string literal: quotes, backslashes and control characters escaped.
-    public static func quoted(_ text: String) -> String {
+    static func quoted(_ text: String) -> String {
         var out = "\""
         out.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {

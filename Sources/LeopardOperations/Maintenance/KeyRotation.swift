@@ -10,7 +10,7 @@ import SQLKit
 /// half-way simply runs again. Needs a key ring that still opens the old values (see
 /// `SecretBox.beginRotation`).
 public struct KeyRotation: Sendable {
-    public let services: PlatformServices
+    let services: PlatformServices
 
     public init(services: PlatformServices) {
         self.services = services
@@ -22,9 +22,9 @@ public struct KeyRotation: Sendable {
         public var failed: [(tenantID: String, error: String)] = []
     }
 
-    public struct MoveInProgress: Error, CustomStringConvertible {
-        public let count: Int
-        public var description: String {
+    struct MoveInProgress: Error, CustomStringConvertible {
+        let count: Int
+        var description: String {
             "\(count) store(s) are being moved to another server; their copies' passwords are sealed in the move: let the moves finish (or abort them) first"
         }
     }

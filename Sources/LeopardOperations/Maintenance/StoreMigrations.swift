@@ -13,7 +13,7 @@ public struct StoreMigrations: Sendable {
         public var failure: String?
     }
 
-    public let services: PlatformServices
+    let services: PlatformServices
 
     public init(services: PlatformServices) {
         self.services = services

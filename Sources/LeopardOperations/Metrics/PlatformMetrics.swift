@@ -9,16 +9,16 @@ import Prometheus
 public final class PlatformMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
 
-    public static let latencyBuckets: [Duration] = [
+    static let latencyBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(2.5), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
         .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
     ]
-    public static let provisioningBuckets: [Duration] = [
+    static let provisioningBuckets: [Duration] = [
         .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
         .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
     ]
 
-    public init() {}
+    init() {}
 
     /// One answered HTTP request. `route` is the route's template (`/api/products/:product`),
     /// never the path itself, so that the number of series stays bounded.
@@ -37,7 +37,7 @@ public final class PlatformMetrics: Sendable {
         ).record(duration)
     }
 
-    public func provisioned(duration: Duration) {
+    func provisioned(duration: Duration) {
         registry.makeDurationHistogram(
             descriptor: .init(
                 namespace: "leopard", metricName: "provisioning_duration", unitName: "seconds", helpText: "Time to create a store, signup to ready."),
@@ -45,7 +45,7 @@ public final class PlatformMetrics: Sendable {
         ).record(duration)
     }
 
-    public func provisioningFailed(step: String) {
+    func provisioningFailed(step: String) {
         registry.makeCounter(
             descriptor: .init(
                 namespace: "leopard", metricName: "provisioning_failures", unitName: "total",
@@ -54,14 +54,14 @@ public final class PlatformMetrics: Sendable {
         ).increment()
     }
 
-    public func orderCreated() {
+    func orderCreated() {
         registry.makeCounter(
             descriptor: .init(namespace: "leopard", metricName: "orders_created", unitName: "total", helpText: "Orders placed, over all stores."),
             labels: []
         ).increment()
     }
 
-    public func paymentFailed(provider: String, reason: String) {
+    func paymentFailed(provider: String, reason: String) {
         registry.makeCounter(
             descriptor: .init(
                 namespace: "leopard", metricName: "payment_failures", unitName: "total",
@@ -70,7 +70,7 @@ public final class PlatformMetrics: Sendable {
         ).increment()
     }
 
-    public func webhookDelivery(succeeded: Bool) {
+    func webhookDelivery(succeeded: Bool) {
         registry.makeCounter(
             descriptor: .init(
                 namespace: "leopard", metricName: "webhook_deliveries", unitName: "total", helpText: "Merchant webhook delivery attempts, by outcome."),
@@ -113,7 +113,7 @@ public final class PlatformMetrics: Sendable {
     }
 
     /// Resident set size from `/proc/self/statm` (Linux), nil elsewhere.
-    public static func residentBytes() -> Int? {
+    static func residentBytes() -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Int(fields[1]) else { return nil }

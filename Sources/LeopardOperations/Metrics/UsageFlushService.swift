@@ -8,7 +8,7 @@ import ServiceLifecycle
 public struct UsageFlushService: Service {
     public let usage: UsageLedger
     public let logger: Logger
-    public var interval: Duration = .seconds(30)
+    var interval: Duration = .seconds(30)
 
     public init(usage: UsageLedger, logger: Logger, interval: Duration = .seconds(30)) {
         self.usage = usage
@@ -31,7 +31,7 @@ public struct UsageFlushService: Service {
         }
     }
 
-    public func gracefulShutdownSleep(for duration: Duration) async throws {
+    func gracefulShutdownSleep(for duration: Duration) async throws {
         try await cancelWhenGracefulShutdown { try await Task.sleep(for: duration) }
     }
 }

@@ -14,14 +14,8 @@ import SQLKit
 /// transaction. Money the provider took for a payment that cannot be recorded is given back.
 public struct OrderPayments: Sendable {
     public let providers: PaymentProviders
-    public let relay: PaymentWebhookRelay
+    let relay: PaymentWebhookRelay
     public let metrics: PlatformMetrics
-
-    public init(providers: PaymentProviders, relay: PaymentWebhookRelay, metrics: PlatformMetrics) {
-        self.providers = providers
-        self.relay = relay
-        self.metrics = metrics
-    }
 
     /// What a payment is made with: a test card (the `test` provider) or a Stripe payment method.
     public struct PayInput: Codable, Sendable {
@@ -46,14 +40,11 @@ public struct OrderPayments: Sendable {
         case cartSecret(String?)
     }
 
-    /// A payment's answer: the stored response of an idempotent request (first time or replay),
-    /// or the payment itself.
-    public enum Outcome: Sendable {
-        case payment(Payment)
-        case stored(IdempotencyKeys.Stored)
-    }
+    /// A payment's answer: the payment itself, or, for a request with a key, the stored
+    /// response (first time or replay).
+    public typealias Outcome = IdempotentOutcome<Payment>
 
-    public func authorize(orderID: String, access: OrderAccess, database: any DatabaseHandle) async throws {
+    func authorize(orderID: String, access: OrderAccess, database: any DatabaseHandle) async throws {
         guard case .cartSecret(let secret) = access else { return }
         guard let secret, try await Orders(database: database).cartSecretMatches(orderID: orderID, secret: secret) else {
             throw Problem.notFound("There is no order \(orderID.prefix(64)).")
@@ -103,7 +94,7 @@ public struct OrderPayments: Sendable {
             throw error
         }
         if let pending { await relay.send(pending, tenant: tenant) }
-        if case .payment = outcome, result.status == .failed { throw Self.declined(result.failureMessage ?? "The card was declined.") }
+        if case .value = outcome, result.status == .failed { throw Self.declined(result.failureMessage ?? "The card was declined.") }
         return outcome
     }
 
@@ -122,7 +113,7 @@ public struct OrderPayments: Sendable {
     }
 
     /// The test provider reports its outcome later, as a signed event queued with the payment.
-    public func pendingEvent(provider name: String, result: ProviderPayment, tenant: Tenant) async throws -> Payments.PendingEvent? {
+    func pendingEvent(provider name: String, result: ProviderPayment, tenant: Tenant) async throws -> Payments.PendingEvent? {
         guard name == TestGateway.name else { return nil }
         let eventID = Identifier.make("evt")
         let body: Data
@@ -138,7 +129,7 @@ public struct OrderPayments: Sendable {
         return .init(id: eventID, provider: name, body: body)
     }
 
-    public func record(
+    func record(
         _ start: Payments.Start, amount: Money, paymentID: String, pending: Payments.PendingEvent?, idempotency: Idempotency?,
         database: any DatabaseHandle
     ) async throws -> Outcome {
@@ -146,7 +137,7 @@ public struct OrderPayments: Sendable {
         let record: @Sendable (any SQLDatabase) async throws -> Payment = { sql in
             try await Payments.record(start, amount: amount, id: paymentID, pendingEvent: pending, lock: lock, now: Date(), on: sql)
         }
-        guard let idempotency else { return .payment(try await database.write { sql in try await record(sql) }) }
+        guard let idempotency else { return .value(try await database.write { sql in try await record(sql) }) }
         let stored = try await IdempotencyKeys(database: database).perform(key: idempotency.key, fingerprint: idempotency.fingerprint) { sql in
             let payment = try await record(sql)
             if payment.status == .failed {
@@ -158,7 +149,7 @@ public struct OrderPayments: Sendable {
     }
 
     /// Cancels (or, once captured, refunds) a provider payment that could not be recorded.
-    public func void(_ payment: ProviderPayment, provider: any PaymentProvider, paymentID: String, amount: Money, logger: Logger) async {
+    func void(_ payment: ProviderPayment, provider: any PaymentProvider, paymentID: String, amount: Money, logger: Logger) async {
         do {
             if payment.status == .captured {
                 _ = try await provider.refund(reference: payment.reference, amount: amount, idempotencyKey: "void-\(paymentID)")
@@ -196,7 +187,7 @@ public struct OrderPayments: Sendable {
         return payment
     }
 
-    public static func declined(_ message: String) -> Problem {
+    static func declined(_ message: String) -> Problem {
         Problem(
             status: 402, type: "https://leopard.dev/problems/card-declined", title: "Card declined", detail: message,
             errors: [.init(field: "card.number", message: message)])
@@ -204,7 +195,7 @@ public struct OrderPayments: Sendable {
 
     /// The provider's own message (which may name the store's key) goes to the log, not to the
     /// client, who may be a shopper.
-    public static func providerProblem(_ failure: ProviderFailure, logger: Logger) -> Problem {
+    static func providerProblem(_ failure: ProviderFailure, logger: Logger) -> Problem {
         logger.error(
             "payment provider request failed",
             metadata: [

@@ -3,8 +3,8 @@ import LeopardCore
 import LeopardPayments
 
 /// Checks what a payment is made with before any provider is asked.
-public enum PaymentInputCheck {
-    public static func method(_ input: OrderPayments.PayInput, provider: String) throws -> PaymentMethodInput {
+enum PaymentInputCheck {
+    static func method(_ input: OrderPayments.PayInput, provider: String) throws -> PaymentMethodInput {
         if provider == TestGateway.name {
             guard let card = input.card else { throw Problem.invalid("card", "is required: the test provider takes card details") }
             return .testCard(card)

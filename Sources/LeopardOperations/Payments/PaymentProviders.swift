@@ -7,17 +7,17 @@ import LeopardStorage
 /// Finds a store's payment provider by name: the built-in `test` provider always, `stripe` once
 /// the store has its keys.
 public struct PaymentProviders: Sendable {
-    public static let names = [TestGateway.name, StripeProvider.providerName]
+    static let names = [TestGateway.name, StripeProvider.providerName]
 
-    public let client: HTTPClient
+    let client: HTTPClient
     public let secrets: SecretBox
-    public let stripeBase: String
+    let stripeBase: String
 
     /// 404 for a provider that does not exist or that this store has not set up; the `test`
     /// gateway is refused (422) once the store has connected Stripe, whatever asks for it.
     /// `forEvents` opens the test gateway's signed events of payments begun while it was open
     /// (connecting Stripe cancels those still under way, so their events change nothing).
-    public func provider(named name: String, database: any DatabaseHandle, forEvents: Bool = false) async throws -> any PaymentProvider {
+    func provider(named name: String, database: any DatabaseHandle, forEvents: Bool = false) async throws -> any PaymentProvider {
         switch name {
         case TestGateway.name:
             if !forEvents, try await !setup(database: database).acceptsTestGateway { throw Self.testGatewayClosed }
@@ -40,7 +40,7 @@ public struct PaymentProviders: Sendable {
     }
 
     /// Stripe when the store has set it up, else `test`.
-    public func defaultProvider(database: any DatabaseHandle) async throws -> String {
+    func defaultProvider(database: any DatabaseHandle) async throws -> String {
         try await setup(database: database).defaultProvider
     }
 
@@ -51,7 +51,7 @@ public struct PaymentProviders: Sendable {
 
     /// The answer to a test-card payment on a store that has connected Stripe: nothing is
     /// charged or recorded.
-    public static let testGatewayClosed = Problem(
+    static let testGatewayClosed = Problem(
         status: 422, type: "https://leopard.dev/problems/test-mode-off", title: "Test payments are off",
         detail: "This store takes card payments through Stripe; the built-in test gateway and its test cards are refused.",
         errors: [.init(field: "provider", message: "the test provider is off once Stripe is connected; pay with a Stripe payment method")])

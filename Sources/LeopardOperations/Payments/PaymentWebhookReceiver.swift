@@ -7,7 +7,7 @@ import Logging
 /// Inbound payment webhooks for one store: the provider checks the signature on the raw bytes
 /// with the store's secret before anything is parsed; the event is applied once.
 public struct PaymentWebhookReceiver {
-    public let database: any DatabaseHandle
+    let database: any DatabaseHandle
     public let providers: PaymentProviders
     public let logger: Logger
 

@@ -10,10 +10,10 @@ import Logging
 /// `provider_outbox` with the payment it is about; it is sent at once in the background and
 /// forgotten once applied. Whatever a crash interrupts, the webhook worker's pass sends again
 /// (the receiver de-duplicates by event id). `idle()` lets tests wait without sleeping.
-public actor PaymentWebhookRelay {
+actor PaymentWebhookRelay {
     /// Events younger than this are left to the in-process send.
-    public static let sweepAge: TimeInterval = 10
-    public static let giveUpAfter: TimeInterval = 24 * 3600
+    static let sweepAge: TimeInterval = 10
+    static let giveUpAfter: TimeInterval = 24 * 3600
 
     private let databases: TenantDatabases
     private let providers: PaymentProviders
@@ -23,7 +23,7 @@ public actor PaymentWebhookRelay {
     private var inFlight = 0
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
-    public init(databases: TenantDatabases, providers: PaymentProviders, tenants: WebhookTenants, logger: Logger) {
+    init(databases: TenantDatabases, providers: PaymentProviders, tenants: WebhookTenants, logger: Logger) {
         self.databases = databases
         self.providers = providers
         self.tenants = tenants
@@ -32,7 +32,7 @@ public actor PaymentWebhookRelay {
 
     /// Makes sure the worker's passes look into this store; called before its first event is
     /// written (the platform write happens once per store and process).
-    public func register(tenantID: String) async throws {
+    func register(tenantID: String) async throws {
         guard !registered.contains(tenantID) else { return }
         try await tenants.add(tenantID: tenantID)
         registered.insert(tenantID)
@@ -40,7 +40,7 @@ public actor PaymentWebhookRelay {
 
     /// Sends an already queued event in the background. Counted as under way from this call,
     /// so `idle()` cannot miss it.
-    public func send(_ event: Payments.PendingEvent, tenant: Tenant) {
+    func send(_ event: Payments.PendingEvent, tenant: Tenant) {
         inFlight += 1
         Task {
             await self.deliver(event, tenant: tenant)
@@ -49,7 +49,7 @@ public actor PaymentWebhookRelay {
     }
 
     /// Sends the store's queued events that the in-process send has not (a crash, a restart).
-    public func flush(tenant: Tenant, now: Date = Date()) async {
+    func flush(tenant: Tenant, now: Date = Date()) async {
         do {
             let pending = try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
                 try await Payments(database: database).pendingEvents(before: now.addingTimeInterval(-Self.sweepAge))
@@ -103,7 +103,7 @@ public actor PaymentWebhookRelay {
     }
 
     /// Returns once no delivery is under way.
-    public func idle() async {
+    func idle() async {
         if inFlight == 0 { return }
         await withCheckedContinuation { idleWaiters.append($0) }
     }

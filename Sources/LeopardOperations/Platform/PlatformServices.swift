@@ -20,8 +20,8 @@ public struct PlatformServices: Sendable {
     public let provisioningLog: ProvisioningLog
     public let directory: TenantDirectory
     /// PostgreSQL servers besides the platform's own for store databases (PostgreSQL only).
-    public let pods: PodRegistry?
-    public let podConnections: PodConnections?
+    let pods: PodRegistry?
+    let podConnections: PodConnections?
     /// Registry changes made by other instances and by commands, for `directory`.
     public let changeFeed: TenantChangeFeed
     public let lifecycle: TenantLifecycle
@@ -32,14 +32,14 @@ public struct PlatformServices: Sendable {
     /// The operator token made on this start, shown once; nil when it existed or came from the environment.
     public let newOperatorToken: String?
     public let passwordHasher: PasswordHasher
-    public let signupLimiter: RateLimiter
+    let signupLimiter: RateLimiter
     /// Failed sign-ins (staff and customers), per store and client address and per store and
     /// e-mail address: 10 in 15 minutes, then 429.
     public let loginLimiter: RateLimiter
     /// Rendered public catalog responses, per store and catalog version.
     public let catalogCache: ResponseCache
     /// Delivers the `test` payment provider's events to stores' webhook receivers.
-    public let paymentRelay: PaymentWebhookRelay
+    let paymentRelay: PaymentWebhookRelay
     /// Sends merchants' webhooks from every store's outbox.
     public let webhookDispatcher: WebhookDispatcher
     /// Outbound HTTP: merchant webhooks and payment providers.
@@ -50,10 +50,10 @@ public struct PlatformServices: Sendable {
     /// Counters and histograms for `GET /metrics`.
     public let metrics: PlatformMetrics
     /// TXT look-ups for custom domain checks.
-    public let dnsLookup: DNSTXTLookup
+    let dnsLookup: DNSTXTLookup
     public let logger: Logger
 
-    public var storeMigrator: Migrator { databases.migrator }
+    var storeMigrator: Migrator { databases.migrator }
 
     /// Stores' uploaded files, one folder per store.
     public var media: MediaStorage { MediaStorage(root: configuration.dataDirectory.appendingPathComponent("media", isDirectory: true)) }

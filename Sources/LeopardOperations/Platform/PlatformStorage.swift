@@ -72,11 +72,11 @@ struct PlatformStorage {
 
 /// The platform's PostgreSQL database refused or failed the first connection: says what failed
 /// (the server's message and code), where (host, port, database) and as whom, never the password.
-public struct PlatformDatabaseUnreachable: Error, CustomStringConvertible {
-    public let server: PostgresServer
+struct PlatformDatabaseUnreachable: Error, CustomStringConvertible {
+    let server: PostgresServer
     public let error: any Error
 
-    public var description: String {
+    var description: String {
         "cannot connect to the platform database \(server.database) on \(server.host):\(server.port) as role \(server.username): "
             + DatabaseErrors.summary(error)
     }

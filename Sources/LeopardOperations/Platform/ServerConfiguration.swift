@@ -19,7 +19,7 @@ public struct ServerConfiguration: Sendable {
     /// Signups per minute per client address; 0 turns the limit off.
     public var signupRateLimit: Int = 20
     /// Failed sign-ins allowed per store and client (and per store and e-mail) in 15 minutes.
-    public var loginFailureLimit: Int = 10
+    var loginFailureLimit: Int = 10
     /// `LEOPARD_OPERATOR_TOKEN`: when set, the operator token; otherwise one is generated.
     public var operatorToken: String?
     /// `LEOPARD_SECRET_KEY`: when set, the platform key; otherwise a key file in the data directory.
@@ -33,9 +33,9 @@ public struct ServerConfiguration: Sendable {
     /// bcrypt cost for passwords (at least 12 in production; tests lower it for speed).
     public var passwordHashCost: UInt8 = PasswordHasher.defaultCost
     /// SQLite reader connections per store database (plus one writer).
-    public var sqliteReaders: Int = 2
+    var sqliteReaders: Int = 2
     /// PostgreSQL connections per open store.
-    public var postgresPoolSize: Int = 2
+    var postgresPoolSize: Int = 2
     public var logLevel: Logger.Level = .info
     /// Whether merchants' webhook endpoints may be on this machine or a private network
     /// (`LEOPARD_WEBHOOK_ALLOW_PRIVATE=1`): off by default, so stores cannot reach internal
@@ -43,7 +43,7 @@ public struct ServerConfiguration: Sendable {
     public var allowPrivateWebhookTargets: Bool = false
     /// How webhook deliveries look host names up; nil is the system's resolver (tests give a
     /// name an address without DNS).
-    public var webhookResolver: (@Sendable (String) async throws -> [String])?
+    var webhookResolver: (@Sendable (String) async throws -> [String])?
     /// Store databases kept ready for signups (the warm pool); 0 makes each at signup.
     public var spareStores: Int = 8
     /// Stripe's API (`LEOPARD_STRIPE_API_BASE`): tests point it at a local server.
@@ -68,14 +68,14 @@ public struct ServerConfiguration: Sendable {
     /// How long a dedicated store's instance may sit idle before the platform stops it.
     public var idleTimeout: Duration = .seconds(300)
     /// The `leopard` binary dedicated instances run (default: this process's own).
-    public var dedicatedExecutable: URL?
+    var dedicatedExecutable: URL?
     /// Where dedicated stores' instances answer when an orchestrator runs them (Knative, Cloud
     /// Run): a URL with `{slug}` or `{id}`; nil means this process starts them on loopback ports.
     public var dedicatedUpstream: String?
     /// Proxies besides this machine whose `X-Forwarded-For` names the client.
     public var trustedProxies: TrustedProxies = .local
     /// The store schema; tests append migrations to prove that stores are migrated on open.
-    public var storeMigrations: [Migration] = StoreDatabaseSchema.migrations
+    var storeMigrations: [Migration] = StoreDatabaseSchema.migrations
     /// Test-only failure injection into provisioning; nothing outside Swift code can set it.
     public var provisioningFaults: TenantProvisioner.FaultInjector?
 

@@ -6,18 +6,18 @@ import SQLKit
 
 /// `leopard pods add` and `pods list`: PostgreSQL servers for store databases.
 public struct PodAdmin: Sendable {
-    public let services: PlatformServices
+    let services: PlatformServices
 
     public init(services: PlatformServices) {
         self.services = services
     }
 
-    public struct NotPostgres: Error, CustomStringConvertible {
-        public var description: String { "pods hold PostgreSQL store databases: start the platform with --database-url" }
+    struct NotPostgres: Error, CustomStringConvertible {
+        var description: String { "pods hold PostgreSQL store databases: start the platform with --database-url" }
     }
 
-    public struct Refused: Error, CustomStringConvertible {
-        public let description: String
+    struct Refused: Error, CustomStringConvertible {
+        let description: String
     }
 
     /// Checks that the server answers and that the login may create databases and roles,

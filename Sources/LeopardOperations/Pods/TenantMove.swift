@@ -20,11 +20,11 @@ import LeopardStorage
 /// writable again. A move whose process died leaves the store read-only until
 /// `leopard tenants move ID --abort`.
 public struct TenantMove: Sendable {
-    public let services: PlatformServices
+    let services: PlatformServices
     /// Tests fail a move at each step, or look at the store while it is read-only. No route reaches it.
-    public let checkpoint: @Sendable (Step, Tenant) async throws -> Void
+    let checkpoint: @Sendable (Step, Tenant) async throws -> Void
 
-    public enum Step: String, Sendable, CaseIterable {
+    enum Step: String, Sendable, CaseIterable {
         /// The move is recorded and the old database refuses writes.
         case writesPaused
         /// The copy is on the target server.
@@ -37,13 +37,13 @@ public struct TenantMove: Sendable {
         self.init(services: services, checkpoint: { _, _ in })
     }
 
-    public init(services: PlatformServices, checkpoint: @escaping @Sendable (Step, Tenant) async throws -> Void) {
+    init(services: PlatformServices, checkpoint: @escaping @Sendable (Step, Tenant) async throws -> Void) {
         self.services = services
         self.checkpoint = checkpoint
     }
 
-    public struct Refused: Error, CustomStringConvertible {
-        public let description: String
+    struct Refused: Error, CustomStringConvertible {
+        let description: String
         init(_ description: String) { self.description = description }
     }
 

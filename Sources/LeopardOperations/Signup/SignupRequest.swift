@@ -6,7 +6,7 @@ import LeopardPlatform
 public struct SignupRequest: Codable, Sendable {
     public var storeName: String
     public var ownerEmail: String
-    public var ownerPassword: String?
+    var ownerPassword: String?
     public var slug: String?
 
     public init(storeName: String, ownerEmail: String, ownerPassword: String? = nil, slug: String? = nil) {
@@ -16,17 +16,17 @@ public struct SignupRequest: Codable, Sendable {
         self.slug = slug
     }
 
-    public static let maximumStoreNameLength = 100
+    static let maximumStoreNameLength = 100
 
-    public struct Valid {
-        var storeName: String
-        var slug: Slug
+    struct Valid {
+        public var storeName: String
+        public var slug: Slug
         var email: EmailAddress
         var password: String?
     }
 
     /// Every field's problem at once, or the cleaned-up values.
-    public func validate() throws(Problem) -> Valid {
+    func validate() throws(Problem) -> Valid {
         var errors: [Problem.FieldError] = []
         let name = storeName.trimmingWhitespace()
         if name.isEmpty {

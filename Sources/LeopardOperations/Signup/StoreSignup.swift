@@ -6,7 +6,7 @@ import Logging
 /// A new store from a signup, for the API's `POST /api/tenants` and the signup page alike:
 /// limited per client address, checked field by field, provisioned whole or not at all.
 public struct StoreSignup: Sendable {
-    public let services: PlatformServices
+    let services: PlatformServices
 
     public init(services: PlatformServices) {
         self.services = services

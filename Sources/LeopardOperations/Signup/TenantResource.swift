@@ -13,18 +13,18 @@ public struct TenantResource: Encodable, Sendable {
     public let slug: String
     public let storeName: String
     public let ownerEmail: String
-    public let status: String
+    let status: String
     public let storage: String
     public let createdAt: String
-    public let updatedAt: String
-    public let deletedAt: String?
+    let updatedAt: String
+    let deletedAt: String?
     /// Served by an instance of its own, started on demand.
-    public let dedicated: Bool
+    let dedicated: Bool
     /// Being moved to another server (`leopard tenants move`): writes are refused meanwhile.
     public let readOnly: Bool
     public let urls: URLs
     /// Only in the signup response of an owner without a password: shown once.
-    public var setupToken: String?
+    var setupToken: String?
 
     public init(_ tenant: Tenant, configuration: ServerConfiguration, setupToken: String? = nil) {
         let base = configuration.storeURL(slug: tenant.slug)
@@ -43,7 +43,7 @@ public struct TenantResource: Encodable, Sendable {
         self.setupToken = setupToken
     }
 
-    public enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey {
         case id, slug, storeName, ownerEmail, status, storage, createdAt, updatedAt, deletedAt, dedicated, readOnly, urls, setupToken
     }
 

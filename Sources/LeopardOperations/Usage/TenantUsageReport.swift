@@ -4,27 +4,27 @@ import LeopardPlatform
 /// What one store uses and does, for the operator: requests in the last 24 hours and 30 days,
 /// orders, revenue, products, customers, database and image bytes, last activity.
 public struct TenantUsageReport: Encodable, Sendable {
-    public struct Requests: Encodable, Sendable {
-        public let last24Hours: Int
-        public let last30Days: Int
+    struct Requests: Encodable, Sendable {
+        let last24Hours: Int
+        let last30Days: Int
     }
 
-    public struct Revenue: Encodable, Sendable {
+    struct Revenue: Encodable, Sendable {
         public let amount: Int
-        public let currency: String
+        let currency: String
     }
 
     public let tenantId: String
     public let slug: String
-    public let status: String
-    public let requests: Requests
-    public let orders: Int
-    public let revenue: Revenue
-    public let products: Int
-    public let customers: Int
-    public let databaseBytes: Int
-    public let imageBytes: Int
-    public let lastActivityAt: String?
+    let status: String
+    let requests: Requests
+    let orders: Int
+    let revenue: Revenue
+    let products: Int
+    let customers: Int
+    let databaseBytes: Int
+    let imageBytes: Int
+    let lastActivityAt: String?
 
     /// Reads the store's own figures from its database, and its requests and files from the platform's.
     public static func load(_ tenant: Tenant, services: PlatformServices) async throws -> TenantUsageReport {

@@ -10,32 +10,32 @@ import NIOPosix
 /// a public one. The name is resolved once, here, and the delivery connects to the address that
 /// was checked (`HTTPWebhookTransport` pins it), so a name cannot answer with a public address
 /// for the check and a private one for the connection.
-public struct WebhookAddressGuard: Sendable {
+struct WebhookAddressGuard: Sendable {
     /// Looks a host name up: its IPv4 and IPv6 addresses as text.
-    public typealias Resolver = @Sendable (_ host: String) async throws -> [String]
+    typealias Resolver = @Sendable (_ host: String) async throws -> [String]
 
     /// A delivery refused before any connection: what the delivery log records, and nothing more
     /// (no port state, no address).
-    public struct Refused: Error, CustomStringConvertible {
-        public var description: String { "refused: private address" }
+    struct Refused: Error, CustomStringConvertible {
+        var description: String { "refused: private address" }
     }
 
-    public struct Unresolved: Error, CustomStringConvertible {
-        let host: String
-        public var description: String { "the host name \(host.prefix(253)) does not resolve" }
+    struct Unresolved: Error, CustomStringConvertible {
+        public let host: String
+        var description: String { "the host name \(host.prefix(253)) does not resolve" }
     }
 
-    public let allowPrivate: Bool
-    public let resolve: Resolver
+    let allowPrivate: Bool
+    let resolve: Resolver
 
-    public init(allowPrivate: Bool, resolve: Resolver? = nil) {
+    init(allowPrivate: Bool, resolve: Resolver? = nil) {
         self.allowPrivate = allowPrivate
         self.resolve = resolve ?? Self.systemResolver
     }
 
     /// The address to connect to for `host` (an address literal is its own), or `Refused` when
     /// any address it has is loopback, private or otherwise special-purpose.
-    public func address(for host: String) async throws -> String {
+    func address(for host: String) async throws -> String {
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         let addresses = Self.isAddressLiteral(bare) ? [bare] : try await resolve(bare)
         guard let first = addresses.first else { throw Unresolved(host: bare) }
@@ -43,14 +43,14 @@ public struct WebhookAddressGuard: Sendable {
         return first
     }
 
-    public static func isAddressLiteral(_ host: String) -> Bool {
+    static func isAddressLiteral(_ host: String) -> Bool {
         var v4 = in_addr()
         var v6 = in6_addr()
         return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 
     /// The system's resolver (getaddrinfo), on NIO's thread pool: it blocks.
-    public static let systemResolver: Resolver = { host in
+    static let systemResolver: Resolver = { host in
         try await NIOThreadPool.singleton.runIfActive {
             var hints = addrinfo()
             hints.ai_socktype = Int32(SOCK_STREAM.rawValue)

@@ -4,8 +4,8 @@ import ServiceLifecycle
 /// Runs the webhook dispatcher beside the HTTP server until shutdown: a pass every poll
 /// interval, or at once when nudged.
 public struct WebhookDispatchService: Service {
-    public let dispatcher: WebhookDispatcher
-    public let interval: Duration
+    let dispatcher: WebhookDispatcher
+    let interval: Duration
 
     public init(dispatcher: WebhookDispatcher, interval: Duration) {
         self.dispatcher = dispatcher

@@ -12,7 +12,7 @@ import Logging
 /// with the endpoint's secret, and records the outcome. Database handles are held only to claim
 /// and to record, never while waiting on a merchant's server.
 public actor WebhookDispatcher {
-    public static let timeout: Duration = .seconds(10)
+    static let timeout: Duration = .seconds(10)
 
     private let databases: TenantDatabases
     private let directory: TenantDirectory
@@ -25,7 +25,7 @@ public actor WebhookDispatcher {
     private var wakeUp: CheckedContinuation<Void, Never>?
     private var woken = false
 
-    public init(
+    init(
         databases: TenantDatabases, directory: TenantDirectory, tenants: WebhookTenants, secrets: SecretBox, transport: any WebhookTransport,
         relay: PaymentWebhookRelay,
         metrics: PlatformMetrics? = nil, logger: Logger
@@ -46,14 +46,14 @@ public actor WebhookDispatcher {
     /// (deliveries queued through another instance).
     private var schedule: [String: Date] = [:]
     private var listedAt: Date?
-    public static let idleRecheck: TimeInterval = 60
-    public static let relist: TimeInterval = 30
-    public static let concurrentStores = 8
+    static let idleRecheck: TimeInterval = 60
+    static let relist: TimeInterval = 30
+    static let concurrentStores = 8
 
     /// One pass over the stores whose time has come (every listed store when `everything`);
     /// returns how many deliveries were attempted.
     @discardableResult
-    public func runPass(everything: Bool = false, now: @escaping @Sendable () -> Date = { Date() }) async -> Int {
+    func runPass(everything: Bool = false, now: @escaping @Sendable () -> Date = { Date() }) async -> Int {
         let start = now()
         if everything || listedAt.map({ start.timeIntervalSince($0) >= Self.relist }) ?? true {
             do {
@@ -104,7 +104,7 @@ public actor WebhookDispatcher {
 
     /// Sends what is due in one store, batch after batch, until nothing is due.
     @discardableResult
-    public func deliverDue(tenantID: String, now: @escaping @Sendable () -> Date = { Date() }) async -> Int {
+    func deliverDue(tenantID: String, now: @escaping @Sendable () -> Date = { Date() }) async -> Int {
         var attempted = 0
         do {
             // A store being moved takes no writes: its deliveries wait for the move to end.
@@ -158,7 +158,7 @@ public actor WebhookDispatcher {
         return (headers, body)
     }
 
-    public nonisolated func send(_ job: WebhookQueue.Job, tenant: Tenant, now: Date) async -> WebhookQueue.Outcome {
+    nonisolated func send(_ job: WebhookQueue.Job, tenant: Tenant, now: Date) async -> WebhookQueue.Outcome {
         let secret: String
         do {
             secret = try secrets.open(job.sealedSecret)
@@ -203,7 +203,7 @@ public actor WebhookDispatcher {
     }
 
     /// Waits for a nudge, `interval`, or cancellation (shutdown), whichever comes first.
-    public func pause(_ interval: Duration) async {
+    func pause(_ interval: Duration) async {
         if woken || Task.isCancelled {
             woken = false
             return
@@ -226,7 +226,7 @@ public actor WebhookDispatcher {
 }
 
 /// The JSON a merchant's endpoint receives.
-public enum WebhookEnvelope {
+enum WebhookEnvelope {
     public static func body(job: WebhookQueue.Job, storeID: String, storeSlug: String) -> String {
         func quoted(_ text: String) -> String {
             String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)

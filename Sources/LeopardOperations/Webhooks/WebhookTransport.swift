@@ -4,14 +4,14 @@ import NIOCore
 import NIOHTTP1
 
 /// How a webhook is sent: a POST that answers with a status code or throws.
-public protocol WebhookTransport: Sendable {
+protocol WebhookTransport: Sendable {
     func post(url: String, headers: [(String, String)], body: Data, timeout: Duration) async throws -> Int
 }
 
 extension HTTPClient {
     /// The platform's outbound client (merchant webhooks, Stripe): redirects are not followed
     /// (a 3xx is a failed delivery, as with Shopify and Stripe), connections time out after 5 s.
-    public static func leopard() -> HTTPClient {
+    static func leopard() -> HTTPClient {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: .seconds(5), read: .seconds(30))
@@ -25,11 +25,11 @@ extension HTTPClient {
 /// private targets are allowed, the host name is resolved and checked first (`WebhookAddressGuard`)
 /// and the connection goes to the checked address only: a client of its own per delivery, with
 /// the name pinned to that address (TLS still verifies the name), so nothing resolves it again.
-public struct HTTPWebhookTransport: WebhookTransport {
-    public let client: HTTPClient
-    public let addresses: WebhookAddressGuard
+struct HTTPWebhookTransport: WebhookTransport {
+    let client: HTTPClient
+    let addresses: WebhookAddressGuard
 
-    public func post(url: String, headers: [(String, String)], body: Data, timeout: Duration) async throws -> Int {
+    func post(url: String, headers: [(String, String)], body: Data, timeout: Duration) async throws -> Int {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -51,7 +51,7 @@ public struct HTTPWebhookTransport: WebhookTransport {
         }
     }
 
-    public static func execute(_ request: HTTPClientRequest, on client: HTTPClient, milliseconds: Int64) async throws -> Int {
+    static func execute(_ request: HTTPClientRequest, on client: HTTPClient, milliseconds: Int64) async throws -> Int {
         let response = try await client.execute(request, timeout: .milliseconds(milliseconds))
         _ = try? await response.body.collect(upTo: 64 * 1024)  // the status is the answer; a body cut short changes nothing
         return Int(response.status.code)

@@ -28,17 +28,3 @@ public enum PaymentStatus: String, Codable, Sendable, CaseIterable {
         }
     }
 }
-
-extension PaymentStatus {
-    /// A status read back from the database: one this code does not know (a newer schema, a
-    /// hand-made row) is an error that names it, never taken for another status.
-    static func stored(_ text: String) throws -> PaymentStatus {
-        guard let status = PaymentStatus(rawValue: text) else { throw UnknownStatus(text: text) }
-        return status
-    }
-
-    struct UnknownStatus: Error, CustomStringConvertible {
-        let text: String
-        var description: String { "a payment's stored status \"\(text.prefix(40))\" is not one this version knows" }
-    }
-}

@@ -14,6 +14,9 @@ public protocol StoreRequestContext: RequestContext {
 }
 
 extension StoreRequestContext {
+    /// JSON bodies are capped at 1 MiB, as on `AppContext`.
+    public var maxUploadSize: Int { 1 << 20 }
+
     /// The store's settings (currency, tax, shipping).
     func storeSettings() async throws -> StoreSettings {
         guard let settings = try await StoreSettings.load(from: database) else { throw Problem.unavailable("This store is not set up yet.") }
@@ -46,8 +49,6 @@ public struct StoreContext: ChildRequestContext, StoreRequestContext {
         staff = context.staff
         customer = context.customer
     }
-
-    public var maxUploadSize: Int { 1 << 20 }
 }
 
 /// A store's route for staff (a session or an API key): 401 without one.
@@ -65,8 +66,6 @@ public struct StaffContext: ChildRequestContext, StoreRequestContext {
         clientAddress = context.clientAddress
         self.staff = staff
     }
-
-    public var maxUploadSize: Int { 1 << 20 }
 }
 
 /// A store's route for its owner: 401 without staff credentials, 403 for other staff.
@@ -83,8 +82,6 @@ public struct OwnerContext: ChildRequestContext, StoreRequestContext {
         (tenant, database, clientAddress, owner) = (staff.tenant, staff.database, staff.clientAddress, staff.staff)
         coreContext = context.coreContext
     }
-
-    public var maxUploadSize: Int { 1 << 20 }
 }
 
 /// A store's route for a signed-in customer: 401 without one.
@@ -107,8 +104,6 @@ public struct CustomerContext: ChildRequestContext, StoreRequestContext {
         self.customer = customer
         bearerToken = token
     }
-
-    public var maxUploadSize: Int { 1 << 20 }
 }
 
 /// The groups a store's routes are registered in, one per kind of caller.

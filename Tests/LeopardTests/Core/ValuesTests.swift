@@ -102,8 +102,8 @@ struct TransitionTests {
 
     @Test("a stored status this version does not know is an error naming it, not another status")
     func unknownStatuses() throws {
-        #expect(throws: PaymentStatus.UnknownStatus.self) { try PaymentStatus.stored("disputed") }
-        #expect(throws: OrderStatus.UnknownStatus.self) { try OrderStatus.stored("on_hold") }
+        #expect(throws: UnknownStoredValue.self) { try PaymentStatus.stored("disputed") }
+        #expect(throws: UnknownStoredValue.self) { try OrderStatus.stored("on_hold") }
         #expect(try PaymentStatus.stored("partially_refunded") == .partiallyRefunded)
     }
 }

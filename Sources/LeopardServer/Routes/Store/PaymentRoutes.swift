@@ -107,7 +107,7 @@ struct PaymentRoutes {
             orderID: orderID, input: input, access: Self.access(request, context), idempotency: try request.idempotency(context, body: buffer),
             tenant: tenant, database: database, logger: context.logger)
         switch outcome {
-        case .payment(let payment): return try payment.jsonResponse(status: .created)
+        case .value(let payment): return try payment.jsonResponse(status: .created)
         case .stored(let stored): return stored.response
         }
     }

@@ -251,7 +251,7 @@ struct CheckoutPageRoutes {
     func paid(_ visit: StorefrontVisit, order: Order, outcome: OrderPayments.Outcome, values: [String: String]) async throws -> Response {
         let started: (id: String, status: PaymentStatus, action: Payment.NextAction?)
         switch outcome {
-        case .payment(let payment):
+        case .value(let payment):
             started = (payment.id, payment.status, payment.nextAction)
         case .stored(let stored):
             if let problem = stored.problem { return try await refused(visit, order: order, problem: problem, values: values) }
