@@ -93,6 +93,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "LeopardMail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "LeopardWeb",
             dependencies: [
                 "LeopardCore",
@@ -111,6 +120,8 @@ let package = Package(
                 "LeopardPlatform",
                 "LeopardCommerce",
                 "LeopardPayments",
+                "LeopardMail",
+                "LeopardWeb",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -161,6 +172,7 @@ let package = Package(
                 "LeopardStorage",
                 "LeopardPlatform",
                 "LeopardCommerce",
+                "LeopardMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -178,6 +190,7 @@ let package = Package(
                 "LeopardOperations",
                 "LeopardServer",
                 "LeopardWeb",
+                "LeopardMail",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

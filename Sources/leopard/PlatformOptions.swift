@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LeopardMail
 import LeopardOperations
 import LeopardServer
 import Logging
@@ -21,6 +22,15 @@ struct PlatformOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Most store databases open at once. Env: LEOPARD_MAX_OPEN_TENANTS.", valueName: "n"))
     var maxOpenTenants: Int = Int(ProcessInfo.processInfo.environment["LEOPARD_MAX_OPEN_TENANTS"] ?? "") ?? 256
 
+    @Option(
+        help: ArgumentHelp(
+            "Where mail goes: smtp://user:password@host:587 (STARTTLS when offered; ?tls=required insists), smtps://host:465, ?ca=/path.pem to trust a private CA. Absent: .eml files under DATA_DIR/mail/. Env: LEOPARD_SMTP_URL.",
+            valueName: "url"))
+    var smtpURL: String = ProcessInfo.processInfo.environment["LEOPARD_SMTP_URL"] ?? ""
+
+    @Option(help: ArgumentHelp("The address every store's mail is sent from (default no-reply@<base-domain>). Env: LEOPARD_MAIL_FROM.", valueName: "address"))
+    var mailFrom: String = ProcessInfo.processInfo.environment["LEOPARD_MAIL_FROM"] ?? ""
+
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error. Env: LOG_LEVEL.", valueName: "level"))
     var logLevel: String = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
 
@@ -35,6 +45,22 @@ struct PlatformOptions: ParsableArguments {
         configuration.baseDomain = baseDomain.lowercased()
         guard maxOpenTenants > 0 else { throw ValidationError("--max-open-tenants must be at least 1") }
         configuration.maxOpenTenants = maxOpenTenants
+        if !smtpURL.isEmpty {
+            do {
+                _ = try SMTPSettings(url: smtpURL)
+            } catch {
+                throw ValidationError("--smtp-url: \(error)")
+            }
+            configuration.smtpURL = smtpURL
+        }
+        if !mailFrom.isEmpty {
+            do {
+                _ = try MailFrom(mailFrom)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            configuration.mailFromAddress = mailFrom
+        }
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown --log-level \(logLevel)") }
         configuration.logLevel = level
         let environment = ProcessInfo.processInfo.environment

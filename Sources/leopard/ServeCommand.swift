@@ -113,6 +113,7 @@ struct ServeCommand: AsyncParsableCommand {
         await services.sparePool.refill()
         let storage = configuration.databaseURL == nil ? "SQLite under \(configuration.dataDirectory.path)" : "PostgreSQL"
         let newToken = services.newOperatorToken
+        let mail = services.mailer.destination
         let app = buildApplication(services) {
             let base = configured.platformURL.absoluteString
             say(
@@ -120,6 +121,7 @@ struct ServeCommand: AsyncParsableCommand {
                 Leopard is running (\(storage)).
                   Platform:  \(base)/
                   Stores:    \(configured.storeURL(slug: "SLUG"))/
+                  Mail:      \(mail)
                   Sign up:   curl -X POST \(base)/api/tenants -H 'content-type: application/json' \\
                                -d '{"storeName":"Acme Tools","ownerEmail":"owner@acme.test","ownerPassword":"correct horse battery"}'
                 """)

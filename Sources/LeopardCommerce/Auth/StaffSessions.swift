@@ -65,15 +65,42 @@ public struct StaffSessions: Sendable {
                     """
                 ).first()
             else { return false }
+            let staffID = try row.decode(column: "id", as: String.self)
+            // A reset ends every session the old password opened.
+            try await sql.raw("UPDATE staff_sessions SET revoked_at = \(bind: now.stamp) WHERE staff_id = \(bind: staffID) AND revoked_at IS NULL").run()
             try await sql.raw(
                 """
                 INSERT INTO staff_sessions (id, staff_id, token_sha256, created_at, expires_at)
-                VALUES (\(bind: Identifier.make("ses", date: now)), \(bind: try row.decode(column: "id", as: String.self)), \(bind: TokenDigest.hex(session)), \(bind: now.stamp), \(bind: expires))
+                VALUES (\(bind: Identifier.make("ses", date: now)), \(bind: staffID), \(bind: TokenDigest.hex(session)), \(bind: now.stamp), \(bind: expires))
                 """
             ).run()
             return true
         }
         return redeemed ? Issued(token: session, expiresAt: expires) : nil
+    }
+
+    /// How long a password-reset link works.
+    public static let resetLifetime: TimeInterval = 3600
+
+    /// Mails a staff member with this address a link to set a new password (valid for an hour,
+    /// replacing any earlier link); does nothing for an unknown address. Callers answer the
+    /// same either way. Following the link is `completeSetup`.
+    public func requestPasswordReset(email text: String, mail: MailSender, now: Date = Date()) async throws {
+        guard let email = EmailAddress(text) else { throw Problem.invalid("email", "must be an e-mail address") }
+        let token = SecureToken.make()
+        try await database.write { sql in
+            guard
+                let row = try await sql.raw(
+                    """
+                    UPDATE staff_members SET setup_token_sha256 = \(bind: TokenDigest.hex(token)),
+                        setup_token_expires_at = \(bind: now.addingTimeInterval(Self.resetLifetime).stamp)
+                    WHERE email = \(bind: email.value)
+                    RETURNING id
+                    """
+                ).first()
+            else { return }
+            try await mail.send(.staffPasswordReset, to: email.value, objectID: try row.decode(column: "id", as: String.self), link: token, now: now, on: sql)
+        }
     }
 
     /// A one-time link token that opens a session for the staff member with this e-mail address

@@ -108,6 +108,7 @@ public struct Checkout: Sendable {
             taxRateBasisPoints: try terms.decode(column: "tax_rate_bps", as: Int.self)
         )
         let customer: String
+        let signedIn = (customerID ?? cartCustomer) != nil
         if let known = customerID ?? cartCustomer {
             customer = known
         } else {
@@ -116,10 +117,10 @@ public struct Checkout: Sendable {
         try await sql.raw(
             """
             INSERT INTO orders (id, number, cart_id, customer_id, email, status, currency, subtotal, shipping, tax, total, refunded_total,
-                                shipping_address_json, billing_address_json, payment_method, created_at, updated_at)
+                                shipping_address_json, billing_address_json, payment_method, placed_signed_in, created_at, updated_at)
             VALUES (\(bind: orderID), \(bind: number), \(bind: cartID), \(bind: customer), \(bind: email), 'pending', \(bind: currency),
                     \(bind: totals.subtotal), \(bind: totals.shipping), \(bind: totals.tax), \(bind: totals.total), 0,
-                    \(bind: try JSONText.encode(shipping)), \(bind: try billing.map { try JSONText.encode($0) }), \(bind: method), \(bind: stamp), \(bind: stamp))
+                    \(bind: try JSONText.encode(shipping)), \(bind: try billing.map { try JSONText.encode($0) }), \(bind: method), \(bind: signedIn ? 1 : 0), \(bind: stamp), \(bind: stamp))
             """
         ).run()
         let orderLines = try await Self.insertLines(lines, orderID: orderID, now: now, on: sql)
@@ -133,6 +134,7 @@ public struct Checkout: Sendable {
             payment: PaymentSummary(orderID: orderID, method: method, cardProvider: cardProvider)
         )
         try await Outbox.publish(.orderCreated, objectID: orderID, now: now, on: sql) { order }
+        try await MailQueue.orderPlaced(orderID: orderID, email: email, now: now, on: sql)
         return Result(order: order, created: true)
     }
 }

@@ -9,6 +9,9 @@ public struct Customer: Sendable, Encodable, Equatable {
     public var firstName: String?
     public var lastName: String?
     public var registered: Bool
+    /// Whether the customer has shown they read mail at this address (a verification or reset
+    /// link): only then do orders placed as a guest with it show in the account.
+    public var verified: Bool
     public var createdAt: String
     public var updatedAt: String
 }
@@ -47,50 +50,8 @@ public struct Customers: Sendable {
         public let expiresAt: String
     }
 
-    static let columns = "id, email, first_name, last_name, CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS registered, created_at, updated_at"
-
-    /// Registers a customer, or gives a password to a guest who checked out with this e-mail
-    /// before. An address that already has an account is a 409.
-    public func register(_ registration: Registration, now: Date = Date()) async throws -> Session {
-        var errors: [Problem.FieldError] = []
-        let email = EmailAddress(registration.email)
-        if email == nil { errors.append(.init(field: "email", message: "must be an e-mail address")) }
-        if let problem = PasswordHasher.problem(with: registration.password) { errors.append(.init(field: "password", message: problem)) }
-        for (field, value) in [("firstName", registration.firstName), ("lastName", registration.lastName)] {
-            if let value, value.count > 100 { errors.append(.init(field: field, message: "must be at most 100 characters")) }
-        }
-        guard errors.isEmpty, let email else { throw Problem.validation(errors) }
-        let hash = try await hasher.hash(registration.password)
-        let customer = try await database.write { sql -> Customer in
-            if let row = try await sql.raw("SELECT id, password_hash FROM customers WHERE email = \(bind: email.value)").first() {
-                guard try row.decode(column: "password_hash", as: String?.self) == nil else {
-                    throw Problem.conflict(
-                        "An account with this e-mail address exists; sign in instead.", errors: [.init(field: "email", message: "has an account")])
-                }
-                let id = try row.decode(column: "id", as: String.self)
-                try await sql.raw(
-                    """
-                    UPDATE customers SET password_hash = \(bind: hash), first_name = COALESCE(\(bind: registration.firstName), first_name),
-                        last_name = COALESCE(\(bind: registration.lastName), last_name), updated_at = \(bind: now.stamp)
-                    WHERE id = \(bind: id)
-                    """
-                ).run()
-                guard let customer = try await self.find(id: id, on: sql) else { throw Problem.notFound("The customer disappeared.") }
-                return customer
-            }
-            let id = Identifier.make("cus", date: now)
-            try await sql.raw(
-                """
-                INSERT INTO customers (id, email, password_hash, first_name, last_name, created_at, updated_at)
-                VALUES (\(bind: id), \(bind: email.value), \(bind: hash), \(bind: registration.firstName), \(bind: registration.lastName), \(bind: now.stamp), \(bind: now.stamp))
-                """
-            ).run()
-            return Customer(
-                id: id, email: email.value, firstName: registration.firstName, lastName: registration.lastName, registered: true, createdAt: now.stamp,
-                updatedAt: now.stamp)
-        }
-        return try await openSession(for: customer, now: now)
-    }
+    static let columns =
+        "id, email, first_name, last_name, CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS registered, email_verified_at, created_at, updated_at"
 
     /// Signs a customer in, or returns nil. Unknown addresses cost a hash too.
     public func login(email: String, password: String, now: Date = Date()) async throws -> Session? {
@@ -108,7 +69,7 @@ public struct Customers: Sendable {
         return try await openSession(for: customer, now: now)
     }
 
-    private func openSession(for customer: Customer, now: Date) async throws -> Session {
+    func openSession(for customer: Customer, now: Date) async throws -> Session {
         let token = Self.tokenPrefix + SecureToken.make()
         let expires = now.addingTimeInterval(Self.sessionLifetime).stamp
         try await database.write { sql in
@@ -246,6 +207,7 @@ public struct Customers: Sendable {
             firstName: try row.decode(column: "first_name", as: String?.self),
             lastName: try row.decode(column: "last_name", as: String?.self),
             registered: try row.decode(column: "registered", as: Int.self) != 0,
+            verified: try row.decode(column: "email_verified_at", as: String?.self) != nil,
             createdAt: try row.decode(column: "created_at", as: String.self),
             updatedAt: try row.decode(column: "updated_at", as: String.self)
         )

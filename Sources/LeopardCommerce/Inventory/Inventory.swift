@@ -89,13 +89,14 @@ public struct Inventory: Sendable {
         guard let row else { return nil }
         let stock = try row.decode(column: "stock", as: Int.self)
         if delta < 0, try row.decode(column: "track_inventory", as: Int.self) != 0 {
+            let threshold =
+                try await sql.raw("SELECT low_stock_threshold FROM store_settings WHERE id = 1").first()?
+                .decode(column: "low_stock_threshold", as: Int.self) ?? 5
+            // Only the change that crosses the threshold announces it, not every sale below it.
+            guard stock <= threshold, stock - delta > threshold else { return stock }
+            try await MailQueue.lowStock(variantID: variantID, now: now, on: sql)
             try await Outbox.publish(.inventoryLow, objectID: variantID, now: now, on: sql) {
-                let threshold =
-                    try await sql.raw("SELECT low_stock_threshold FROM store_settings WHERE id = 1").first()?
-                    .decode(column: "low_stock_threshold", as: Int.self) ?? 5
-                // Only the change that crosses the threshold announces it, not every sale below it.
-                guard stock <= threshold, stock - delta > threshold else { return nil }
-                return LowStock(
+                LowStock(
                     variantId: variantID, productId: try row.decode(column: "product_id", as: String.self),
                     sku: try row.decode(column: "sku", as: String?.self), title: try row.decode(column: "title", as: String.self),
                     stock: stock, threshold: threshold)
@@ -154,5 +155,23 @@ public struct Inventory: Sendable {
             )
         }
         return Page(fetched: adjustments, limit: page.limit, position: { $0.id })
+    }
+}
+
+extension Inventory {
+    /// A variant's stock with its product's title, as a low-stock notice names it.
+    public func level(variantID: String) async throws -> StoreOverview.LowStock? {
+        try await database.read { sql in
+            try await sql.raw(
+                """
+                SELECT p.id AS product_id, p.title AS product_title, v.title AS variant_title, v.stock
+                FROM product_variants v JOIN products p ON p.id = v.product_id WHERE v.id = \(bind: variantID)
+                """
+            ).first().map { row in
+                StoreOverview.LowStock(
+                    productID: try row.decode(column: "product_id", as: String.self), productTitle: try row.decode(column: "product_title", as: String.self),
+                    variantTitle: try row.decode(column: "variant_title", as: String.self), stock: try row.decode(column: "stock", as: Int.self))
+            }
+        }
     }
 }

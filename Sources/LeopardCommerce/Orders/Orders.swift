@@ -15,11 +15,44 @@ public struct Orders: Sendable {
         public var status: OrderStatus?
         public var customerID: String?
         public var email: String?
+        /// The orders a customer's own account shows (see `Orders.accountRule`).
+        public var account: String?
 
-        public init(status: OrderStatus? = nil, customerID: String? = nil, email: String? = nil) {
+        public init(status: OrderStatus? = nil, customerID: String? = nil, email: String? = nil, account: String? = nil) {
             self.status = status
             self.customerID = customerID
             self.email = email
+            self.account = account
+        }
+    }
+
+    /// Which of a customer's orders their account shows: those placed while signed in, and
+    /// those placed as a guest with their address up to when they verified it. An order placed
+    /// by anyone else with their address since (or before they proved the address is theirs)
+    /// stays out, so no account reads a stranger's order by registering its address.
+    static func accountRule(_ customerID: String) -> SQLQueryString {
+        """
+        customer_id = \(bind: customerID) AND (placed_signed_in = 1
+            OR created_at <= COALESCE((SELECT email_verified_at FROM customers WHERE id = \(bind: customerID)), ''))
+        """
+    }
+
+    /// An order for whoever may read it: staff; the customer whose account shows it; or the
+    /// shopper holding the secret of the cart it came from (a guest's confirmation). Anyone
+    /// else gets the 404 an unknown order gets.
+    public func readable(id: String, byStaff: Bool, customerID: String?, cartSecret: String?) async throws -> Order {
+        let missing = Problem.notFound("There is no order \(id.prefix(64)).")
+        guard id.utf8.count <= 64, let order = try await find(id: id) else { throw missing }
+        if byStaff { return order }
+        if let customerID, try await isInAccount(orderID: id, customerID: customerID) { return order }
+        if let cartSecret, try await cartSecretMatches(orderID: id, secret: cartSecret) { return order }
+        throw missing
+    }
+
+    /// Whether an order shows in a customer's account (and so is theirs to read).
+    public func isInAccount(orderID: String, customerID: String) async throws -> Bool {
+        try await database.read { sql in
+            try await sql.raw("SELECT id FROM orders WHERE id = \(bind: orderID) AND " + Self.accountRule(customerID)).first() != nil
         }
     }
 
@@ -46,6 +79,7 @@ public struct Orders: Sendable {
             if let status = filter.status { clauses.append("status = \(bind: status.rawValue)") }
             if let customer = filter.customerID { clauses.append("customer_id = \(bind: customer)") }
             if let email = filter.email { clauses.append("email = \(bind: email.lowercased())") }
+            if let account = filter.account { clauses.append(Self.accountRule(account)) }
             if let after = page.after { clauses.append("id < \(bind: after)") }
             var statement: SQLQueryString = "SELECT id FROM orders"
             if !clauses.isEmpty { statement += " WHERE " + clauses.joined(separator: " AND ") }
@@ -101,6 +135,7 @@ public struct Orders: Sendable {
         if let topic = WebhookTopic.order(movedTo: next) {
             try await Outbox.publishOrder(topic, orderID: orderID, now: now, on: sql)
         }
+        try await MailQueue.orderMoved(orderID: orderID, to: next, now: now, on: sql)
         return (current, true)
     }
 

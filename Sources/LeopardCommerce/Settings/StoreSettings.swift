@@ -29,6 +29,19 @@ public struct StoreSettings: Sendable, Equatable, Codable {
     public var theme: Theme
     /// Stock at or under which a tracked variant announces `inventory.low`.
     public var lowStockThreshold: Int = 5
+    public var mail = MailPreferences()
+
+    /// How the store's mail looks to its readers, and which notices the owner wants.
+    public struct MailPreferences: Sendable, Equatable, Codable {
+        /// The name mail comes from (the store's name when nil); the address is the platform's.
+        public var senderName: String?
+        /// Where shoppers' answers go (the contact address when nil).
+        public var replyTo: String?
+        public var newOrderNotifications = true
+        public var lowStockNotifications = true
+
+        public init() {}
+    }
 
     public init(
         name: String, currency: String, contactEmail: String?, taxRateBasisPoints: Int = 0, shippingRate: Int = 0, logoUrl: String? = nil,
@@ -49,7 +62,11 @@ public struct StoreSettings: Sendable, Equatable, Codable {
 
     static func load(on sql: any SQLDatabase) async throws -> StoreSettings? {
         try await sql.raw(
-            "SELECT name, currency, contact_email, tax_rate_bps, shipping_rate, logo_url, theme_json, low_stock_threshold FROM store_settings WHERE id = 1"
+            """
+            SELECT name, currency, contact_email, tax_rate_bps, shipping_rate, logo_url, theme_json, low_stock_threshold,
+                mail_sender_name, mail_reply_to, notify_new_orders, notify_low_stock
+            FROM store_settings WHERE id = 1
+            """
         ).first().map { row in
             var settings = StoreSettings(
                 name: try row.decode(column: "name", as: String.self),
@@ -61,6 +78,10 @@ public struct StoreSettings: Sendable, Equatable, Codable {
                 theme: try JSONText.decode(Theme.self, from: try row.decode(column: "theme_json", as: String.self))
             )
             settings.lowStockThreshold = try row.decode(column: "low_stock_threshold", as: Int.self)
+            settings.mail.senderName = try row.decode(column: "mail_sender_name", as: String?.self)
+            settings.mail.replyTo = try row.decode(column: "mail_reply_to", as: String?.self)
+            settings.mail.newOrderNotifications = try row.decode(column: "notify_new_orders", as: Int.self) != 0
+            settings.mail.lowStockNotifications = try row.decode(column: "notify_low_stock", as: Int.self) != 0
             return settings
         }
     }
@@ -81,7 +102,10 @@ public struct StoreSettings: Sendable, Equatable, Codable {
                 """
                 UPDATE store_settings SET name = \(bind: settings.name), currency = \(bind: settings.currency), contact_email = \(bind: settings.contactEmail),
                     tax_rate_bps = \(bind: settings.taxRateBasisPoints), shipping_rate = \(bind: settings.shippingRate), logo_url = \(bind: settings.logoUrl),
-                    theme_json = \(bind: try JSONText.encode(settings.theme)), low_stock_threshold = \(bind: settings.lowStockThreshold), updated_at = \(bind: now.stamp)
+                    theme_json = \(bind: try JSONText.encode(settings.theme)), low_stock_threshold = \(bind: settings.lowStockThreshold),
+                    mail_sender_name = \(bind: settings.mail.senderName), mail_reply_to = \(bind: settings.mail.replyTo),
+                    notify_new_orders = \(bind: settings.mail.newOrderNotifications ? 1 : 0), notify_low_stock = \(bind: settings.mail.lowStockNotifications ? 1 : 0),
+                    updated_at = \(bind: now.stamp)
                 WHERE id = 1
                 """
             ).run()

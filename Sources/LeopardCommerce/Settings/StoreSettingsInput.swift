@@ -13,8 +13,56 @@ public struct StoreSettingsInput: Decodable, Sendable {
     public var logoUrl: Patch<String> = .absent
     public var theme: StoreSettings.Theme?
     public var lowStockThreshold: Int?
+    public var mail: MailInput?
 
-    enum CodingKeys: String, CodingKey { case name, currency, contactEmail, taxRate, shippingRate, logoUrl, theme, lowStockThreshold }
+    /// `mail`: any subset; `senderName` and `replyTo` take null to go back to the defaults.
+    public struct MailInput: Decodable, Sendable {
+        public var senderName: Patch<String> = .absent
+        public var replyTo: Patch<String> = .absent
+        public var newOrderNotifications: Bool?
+        public var lowStockNotifications: Bool?
+
+        enum CodingKeys: String, CodingKey { case senderName, replyTo, newOrderNotifications, lowStockNotifications }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            senderName = try container.decodePatch(String.self, forKey: .senderName)
+            replyTo = try container.decodePatch(String.self, forKey: .replyTo)
+            newOrderNotifications = try container.decodeIfPresent(Bool.self, forKey: .newOrderNotifications)
+            lowStockNotifications = try container.decodeIfPresent(Bool.self, forKey: .lowStockNotifications)
+        }
+
+        func applied(to current: StoreSettings.MailPreferences) -> (StoreSettings.MailPreferences, [Problem.FieldError]) {
+            var mail = current
+            var errors: [Problem.FieldError] = []
+            switch senderName {
+            case .absent: break
+            case .null: mail.senderName = nil
+            case .value(let text):
+                let name = text.trimmingWhitespace()
+                if name.isEmpty || name.count > 100 || name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                    errors.append(.init(field: "mail.senderName", message: "must be 1 to 100 characters without line breaks"))
+                } else {
+                    mail.senderName = name
+                }
+            }
+            switch replyTo {
+            case .absent: break
+            case .null: mail.replyTo = nil
+            case .value(let text):
+                if let email = EmailAddress(text) {
+                    mail.replyTo = email.value
+                } else {
+                    errors.append(.init(field: "mail.replyTo", message: "must be an e-mail address"))
+                }
+            }
+            if let newOrderNotifications { mail.newOrderNotifications = newOrderNotifications }
+            if let lowStockNotifications { mail.lowStockNotifications = lowStockNotifications }
+            return (mail, errors)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case name, currency, contactEmail, taxRate, shippingRate, logoUrl, theme, lowStockThreshold, mail }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -26,6 +74,7 @@ public struct StoreSettingsInput: Decodable, Sendable {
         logoUrl = try container.decodePatch(String.self, forKey: .logoUrl)
         theme = try container.decodeIfPresent(StoreSettings.Theme.self, forKey: .theme)
         lowStockThreshold = try container.decodeIfPresent(Int.self, forKey: .lowStockThreshold)
+        mail = try container.decodeIfPresent(MailInput.self, forKey: .mail)
     }
 
     public static let presets = ["classic", "midnight", "fresh"]
@@ -96,6 +145,11 @@ public struct StoreSettingsInput: Decodable, Sendable {
                 fail("lowStockThreshold", "must be from 0 to 1000000")
             }
         }
+        if let mail {
+            let (preferences, problems) = mail.applied(to: settings.mail)
+            settings.mail = preferences
+            errors += problems
+        }
         guard errors.isEmpty else { throw Problem.validation(errors) }
         return settings
     }
@@ -117,9 +171,11 @@ public struct StoreSettingsView: Encodable, Sendable {
     public let logoUrl: String?
     public let theme: StoreSettings.Theme
     public let lowStockThreshold: Int
+    public let mail: StoreSettings.MailPreferences
 
     public init(_ settings: StoreSettings) {
         lowStockThreshold = settings.lowStockThreshold
+        mail = settings.mail
         name = settings.name
         currency = settings.currency
         contactEmail = settings.contactEmail

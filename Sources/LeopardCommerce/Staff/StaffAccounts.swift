@@ -45,13 +45,11 @@ public struct StaffAccounts: Sendable {
         public let role: String
         public let hasPassword: Bool
         public let createdAt: String
-        /// A one-time setup token, only in the response that invites someone without a password.
-        public var setupToken: String?
     }
 
-    /// Adds a staff member. Without a password hash, returns a setup token with the member.
-    /// A taken e-mail address is a 409.
-    public func invite(email: String, role: StaffPrincipal.Role, passwordHash: String?, now: Date = Date()) async throws -> Member {
+    /// Adds a staff member. Without a password hash, mails them a link to set one (the token is
+    /// in no response). A taken e-mail address is a 409.
+    public func invite(email: String, role: StaffPrincipal.Role, passwordHash: String?, mail: MailSender, now: Date = Date()) async throws -> Member {
         let id = Identifier.make("stf", date: now)
         let token = passwordHash == nil ? SecureToken.make() : nil
         let expires = token.map { _ in now.addingTimeInterval(Self.setupTokenLifetime).stamp }
@@ -63,11 +61,12 @@ public struct StaffAccounts: Sendable {
                     VALUES (\(bind: id), \(bind: email), \(bind: passwordHash), \(bind: role.rawValue), \(bind: token.map(TokenDigest.hex)), \(bind: expires), \(bind: now.stamp), \(bind: now.stamp))
                     """
                 ).run()
+                if let token { try await mail.send(.staffInvite, to: email, objectID: id, link: token, now: now, on: sql) }
             }
         } catch  where DatabaseErrors.isUniqueViolation(error) {
             throw Problem.conflict("A staff member with this e-mail address exists.", errors: [.init(field: "email", message: "is taken")])
         }
-        return Member(id: id, email: email, role: role.rawValue, hasPassword: passwordHash != nil, createdAt: now.stamp, setupToken: token)
+        return Member(id: id, email: email, role: role.rawValue, hasPassword: passwordHash != nil, createdAt: now.stamp)
     }
 
     public func list(page: PageRequest) async throws -> Page<Member> {
@@ -86,8 +85,7 @@ public struct StaffAccounts: Sendable {
                 email: try row.decode(column: "email", as: String.self),
                 role: try row.decode(column: "role", as: String.self),
                 hasPassword: try row.decode(column: "has_password", as: Int.self) != 0,
-                createdAt: try row.decode(column: "created_at", as: String.self),
-                setupToken: nil
+                createdAt: try row.decode(column: "created_at", as: String.self)
             )
         }
         return Page(fetched: members, limit: page.limit, position: { $0.id })

@@ -16,7 +16,7 @@ public struct StaffInvitation: Codable, Sendable {
 extension StaffAccounts {
     /// Checks an invitation (every field's error at once), hashes its password if it has one,
     /// and adds the member.
-    public func invite(_ invitation: StaffInvitation, hasher: PasswordHasher) async throws -> Member {
+    public func invite(_ invitation: StaffInvitation, hasher: PasswordHasher, mail: MailSender) async throws -> Member {
         var errors: [Problem.FieldError] = []
         let email = EmailAddress(invitation.email)
         if email == nil { errors.append(.init(field: "email", message: "must be an e-mail address")) }
@@ -27,7 +27,7 @@ extension StaffAccounts {
         }
         guard errors.isEmpty, let email, let role else { throw Problem.validation(errors) }
         let hash = try await invitation.password.asyncMap { try await hasher.hash($0) }
-        return try await invite(email: email.value, role: role, passwordHash: hash)
+        return try await invite(email: email.value, role: role, passwordHash: hash, mail: mail)
     }
 }
 

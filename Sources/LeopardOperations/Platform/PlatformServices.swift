@@ -42,6 +42,8 @@ public struct PlatformServices: Sendable {
     let paymentRelay: PaymentWebhookRelay
     /// Sends merchants' webhooks from every store's outbox.
     public let webhookDispatcher: WebhookDispatcher
+    /// Sends stores' queued mail (from the webhook dispatcher's loop).
+    public let mailer: StoreMailer
     /// Outbound HTTP: merchant webhooks and payment providers.
     public let httpClient: HTTPClient
     public let paymentProviders: PaymentProviders
@@ -117,6 +119,7 @@ public struct PlatformServices: Sendable {
         let relay = PaymentWebhookRelay(databases: databases, providers: providers, tenants: WebhookTenants(database: platform), logger: logger)
         let hasher = PasswordHasher(cost: configuration.passwordHashCost)
         let metrics = PlatformMetrics()
+        let mailer = try await StoreMailer.make(configuration, secrets: secrets, logger: logger)
         let setup = StoreSetup(migrator: storeMigrator) { db, owner in
             try await StaffAccounts(database: db).createOwner(storeName: owner.storeName, email: owner.email, passwordHash: owner.passwordHash)
         }
@@ -154,7 +157,8 @@ public struct PlatformServices: Sendable {
                     client: httpClient,
                     addresses: WebhookAddressGuard(
                         allowPrivate: configuration.allowPrivateWebhookTargets,
-                        resolve: configuration.webhookResolver)), relay: relay, metrics: metrics, logger: logger),
+                        resolve: configuration.webhookResolver)), relay: relay, mailer: mailer, metrics: metrics, logger: logger),
+            mailer: mailer,
             httpClient: httpClient,
             paymentProviders: providers,
             usage: UsageLedger(database: platform),

@@ -30,6 +30,19 @@ public struct ServerConfiguration: Sendable {
     public var keyFile: URL { dataDirectory.appendingPathComponent("secret.key") }
     /// The address people use, when it differs from `http://<baseDomain>:<port>` (a proxy).
     public var publicURL: String?
+    /// Where mail goes: `smtp://user:pass@host:587` (see `SMTPSettings`); nil writes `.eml`
+    /// files under `DATA_DIR/mail/`.
+    public var smtpURL: String?
+    /// The platform's sender address (`--mail-from`); `no-reply@<base domain>` when nil.
+    public var mailFromAddress: String?
+
+    /// The sender address every mail comes from. An invalid `--mail-from` is refused at start.
+    public var mailFrom: MailFrom {
+        mailFromAddress.flatMap { try? MailFrom($0) } ?? MailFrom(defaultFor: baseDomain)  // checked at start (PlatformServices)
+    }
+
+    /// Where `.eml` files go when no SMTP server is set.
+    public var mailFolder: URL { dataDirectory.appendingPathComponent("mail", isDirectory: true) }
     /// bcrypt cost for passwords (at least 12 in production; tests lower it for speed).
     public var passwordHashCost: UInt8 = PasswordHasher.defaultCost
     /// SQLite reader connections per store database (plus one writer).

@@ -25,11 +25,30 @@ public struct StoreSignup: Sendable {
             )
             services.metrics.provisioned(duration: .now - start)
             await services.directory.invalidate(id: result.tenant.id, slug: result.tenant.slug)
+            await welcome(result, logger: logger)
             return TenantResource(result.tenant, configuration: services.configuration, setupToken: result.setupToken)
         } catch let failure as ProvisioningFailed {
             logger.error("signup failed", metadata: ["step": .string(failure.step.rawValue)])
             services.metrics.provisioningFailed(step: failure.step.rawValue)
             throw Problem.unavailable("The store could not be created just now, and nothing was kept. Please try again.", retryAfterSeconds: 5)
+        }
+    }
+
+    /// Queues the owner's welcome mail with the store's links (and the link to choose a password
+    /// when they signed up without one). The store exists either way: a mail that cannot be
+    /// queued is logged, not a failed signup.
+    private func welcome(_ result: ProvisioningResult, logger: Logger) async {
+        let (tenant, sender) = (result.tenant, services.mailer.sender)
+        do {
+            try await services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                try await database.write { sql in
+                    try await sender.send(.storeWelcome, to: tenant.ownerEmail, link: result.setupToken, now: Date(), on: sql)
+                }
+            }
+            await services.webhookDispatcher.nudge(tenantID: tenant.id)
+        } catch {
+            logger.warning(
+                "welcome mail not queued", metadata: ["tenant": .string(tenant.id), "error": .string(String(describing: error).prefix(200).description)])
         }
     }
 }

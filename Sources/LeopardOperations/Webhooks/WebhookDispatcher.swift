@@ -20,6 +20,7 @@ public actor WebhookDispatcher {
     private let secrets: SecretBox
     private let transport: any WebhookTransport
     private let relay: PaymentWebhookRelay
+    private let mailer: StoreMailer?
     private let logger: Logger
     private let metrics: PlatformMetrics?
     private var wakeUp: CheckedContinuation<Void, Never>?
@@ -27,9 +28,10 @@ public actor WebhookDispatcher {
 
     init(
         databases: TenantDatabases, directory: TenantDirectory, tenants: WebhookTenants, secrets: SecretBox, transport: any WebhookTransport,
-        relay: PaymentWebhookRelay,
+        relay: PaymentWebhookRelay, mailer: StoreMailer? = nil,
         metrics: PlatformMetrics? = nil, logger: Logger
     ) {
+        self.mailer = mailer
         self.metrics = metrics
         self.relay = relay
         self.databases = databases
@@ -58,6 +60,7 @@ public actor WebhookDispatcher {
         if everything || listedAt.map({ start.timeIntervalSince($0) >= Self.relist }) ?? true {
             do {
                 let listed = Set(try await tenants.all())
+                registered = listed
                 for id in listed where schedule[id] == nil { schedule[id] = start }
                 for id in schedule.keys where !listed.contains(id) { schedule[id] = nil }
                 listedAt = start
@@ -90,19 +93,22 @@ public actor WebhookDispatcher {
         let sent = await deliverDue(tenantID: tenantID, now: now)
         var next = now().addingTimeInterval(Self.idleRecheck)
         if let tenant = try? await directory.tenant(id: tenantID), tenant.status == .active {
+            await register(tenantID)
             let due = try? await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database -> Date? in
                 let deliveries = try await WebhookQueue(database: database).nextDue()
                 let events =
                     try await Payments(database: database).pendingEvents(before: .distantFuture, limit: 1).isEmpty
                     ? nil : now().addingTimeInterval(PaymentWebhookRelay.sweepAge)
-                return [deliveries, events].compactMap { $0 }.min()
+                let mail = try await MailQueue(database: database).nextDue()
+                return [deliveries, events, mail].compactMap { $0 }.min()
             }
             if let due = due ?? nil { next = min(next, max(due, now())) }
         }
         return (tenantID, sent, next)
     }
 
-    /// Sends what is due in one store, batch after batch, until nothing is due.
+    /// Sends what is due in one store, batch after batch, until nothing is due, and then its due
+    /// mail; returns how many webhook deliveries were attempted.
     @discardableResult
     func deliverDue(tenantID: String, now: @escaping @Sendable () -> Date = { Date() }) async -> Int {
         var attempted = 0
@@ -138,7 +144,22 @@ public actor WebhookDispatcher {
         } catch {
             logger.error("webhook deliveries not processed", metadata: ["tenant": .string(tenantID), "error": .string(DatabaseErrors.summary(error))])
         }
+        await deliverMail(tenantID: tenantID, now: now)
         return attempted
+    }
+
+    /// Sends a store's due mail (the same visit as its webhooks: one loop, one schedule);
+    /// returns how many mails were attempted.
+    @discardableResult
+    func deliverMail(tenantID: String, now: @escaping @Sendable () -> Date = { Date() }) async -> Int {
+        guard let mailer else { return 0 }
+        do {
+            guard let tenant = try await directory.tenant(id: tenantID), tenant.status == .active, !tenant.isReadOnly else { return 0 }
+            return try await mailer.deliverDue(tenant: tenant, databases: databases, now: now)
+        } catch {
+            logger.error("mail not processed", metadata: ["tenant": .string(tenantID), "error": .string(DatabaseErrors.summary(error))])
+            return 0
+        }
     }
 
     /// The request for one delivery. The body is the same on every attempt; the signature's
@@ -180,11 +201,25 @@ public actor WebhookDispatcher {
     // MARK: Background loop
 
     /// Asks for a store to be looked into on the next pass (a write through this process may have
-    /// queued something), if it is one the worker knows; wakes the loop.
+    /// queued mail or a delivery); wakes the loop.
     public func nudge(tenantID: String) {
-        guard schedule[tenantID] != nil else { return }
         schedule[tenantID] = .distantPast
         wake()
+    }
+
+    /// The stores in the platform's list; a store this process looks into that is not there yet
+    /// (its first write since mail began) is added, so that mail it queued is found after a
+    /// restart or by another instance.
+    private var registered: Set<String> = []
+
+    private func register(_ tenantID: String) async {
+        guard !registered.contains(tenantID) else { return }
+        do {
+            try await tenants.add(tenantID: tenantID)
+            registered.insert(tenantID)
+        } catch {
+            logger.warning("store not recorded for mail", metadata: ["tenant": .string(tenantID), "error": .string(DatabaseErrors.summary(error))])
+        }
     }
 
     /// Learns of a store that has just become one to look into (its first endpoint or payment).

@@ -20,5 +20,6 @@ public enum StoreDatabaseSchema {
         PaymentSchema.m0012ProviderOutboxCredentials,
         StoreSchema.m0013StaffHandoffs,
         PaymentSchema.m0014CaptureMethod,
+        StoreSchema.m0015Mail,
     ]
 }

@@ -58,6 +58,7 @@ public func buildRouters(_ services: LeopardServices) -> (platform: Router<AppCo
     PaymentRoutes(payments: services.orderPayments).register(on: routes)
     WebhookRoutes(services: services).register(on: routes)
     CustomerRoutes(services: services).register(on: routes)
+    AccountMailRoutes(services: services).register(on: routes)
     OpenAPIRoutes(document: OpenAPIRoutes.store).register(on: store)
     return (platform, store)
 }

@@ -39,7 +39,9 @@ enum OpenAPIDocument {
 
     static let page: [Parameter] = [.query("limit", ["type": "integer", "minimum": 1, "maximum": 100]), .query("cursor")]
 
-    static let storeOperations: [Operation] = [
+    static let storeOperations: [Operation] = coreStoreOperations + mailOperations
+
+    static let coreStoreOperations: [Operation] = [
         Operation(method: "get", path: "/api/store", summary: "The store this host serves", tag: "store", response: "StoreInfo"),
         Operation(method: "get", path: "/openapi.json", summary: "This document", tag: "store"),
 
@@ -199,9 +201,6 @@ enum OpenAPIDocument {
             method: "post", path: "/api/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver", summary: "Send a delivery again now", tag: "webhooks",
             access: .owner, status: 202, response: "WebhookDelivery"),
         Operation(
-            method: "post", path: "/api/customers/register", summary: "Register a customer account", tag: "customers", body: "Registration", status: 201,
-            response: "CustomerSession"),
-        Operation(
             method: "post", path: "/api/customers/login", summary: "Customer sign-in", tag: "customers", body: "Credentials", response: "CustomerSession"),
         Operation(method: "post", path: "/api/customers/logout", summary: "Customer sign-out", tag: "customers", access: .customer, status: 204),
         Operation(method: "get", path: "/api/customers/me", summary: "The signed-in customer", tag: "customers", access: .customer, response: "Customer"),
@@ -284,7 +283,7 @@ enum OpenAPIDocument {
             }
         }
         var schemas = OpenAPISchemas.all
-        schemas += OpenAPISchemas.operationSchemas
+        schemas += OpenAPISchemas.operationSchemas + OpenAPISchemas.mailSchemas
         return [
             "openapi": "3.1.0",
             "info": ["title": .string(title), "version": "1"],

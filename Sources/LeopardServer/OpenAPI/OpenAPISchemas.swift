@@ -65,7 +65,7 @@ enum OpenAPISchemas {
             "StaffMember",
             object(
                 [
-                    ("id", string), ("email", string), ("role", string), ("hasPassword", boolean), ("createdAt", timestamp), ("setupToken", string),
+                    ("id", string), ("email", string), ("role", string), ("hasPassword", boolean), ("createdAt", timestamp),
                 ], required: ["id", "email", "role", "hasPassword", "createdAt"])
         ),
         (
@@ -81,7 +81,8 @@ enum OpenAPISchemas {
                 [
                     ("name", string), ("currency", string), ("contactEmail", nullable("string")), ("taxRate", ["type": "number"]),
                     ("shippingRate", ref("Money")), ("logoUrl", nullable("string")), ("theme", ref("Theme")), ("lowStockThreshold", integer),
-                ], required: ["name", "currency", "taxRate", "shippingRate", "theme", "lowStockThreshold"])
+                    ("mail", ref("MailPreferences")),
+                ], required: ["name", "currency", "taxRate", "shippingRate", "theme", "lowStockThreshold", "mail"])
         ),
         (
             "SettingsInput",
@@ -90,6 +91,7 @@ enum OpenAPISchemas {
                 ("taxRate", ["type": "number", "description": "Percent, at most two decimals"]),
                 ("shippingRate", ref("MoneyInput")), ("logoUrl", nullable("string")), ("theme", ref("Theme")),
                 ("lowStockThreshold", ["type": "integer", "minimum": 0, "maximum": 1_000_000, "description": "Stock at or under which inventory.low is sent"]),
+                ("mail", ref("MailPreferences")),
             ])
         ),
         ("ProductImage", object([("id", string), ("url", string), ("alt", string), ("position", integer)], required: ["id", "url", "alt", "position"])),
@@ -220,8 +222,8 @@ enum OpenAPISchemas {
             object(
                 [
                     ("id", string), ("email", string), ("firstName", string), ("lastName", string), ("registered", boolean),
-                    ("createdAt", timestamp), ("updatedAt", timestamp),
-                ], required: ["id", "email", "registered", "createdAt", "updatedAt"])
+                    ("verified", boolean), ("createdAt", timestamp), ("updatedAt", timestamp),
+                ], required: ["id", "email", "registered", "verified", "createdAt", "updatedAt"])
         ),
         (
             "CustomerSession",

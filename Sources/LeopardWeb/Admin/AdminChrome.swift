@@ -20,6 +20,7 @@ public struct AdminChrome: Sendable {
     public static let sections: [(label: String, url: String)] = [
         ("Dashboard", "/admin"), ("Products", "/admin/products"), ("Orders", "/admin/orders"),
         ("Customers", "/admin/customers"), ("Settings", "/admin/settings"), ("Staff and API keys", "/admin/team"),
+        ("Mail", "/admin/mail"),
     ]
 
     public init(title: String, section: String?, stylesheet: String, themeCSS: String, staffEmail: String?, notice: String?, testMode: String? = nil) {

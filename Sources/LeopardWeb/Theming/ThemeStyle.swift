@@ -39,6 +39,18 @@ public struct ThemeStyle: Sendable, Equatable {
 
     public let css: String
     public let preset: String
+    /// The colours themselves, for mail (which takes inline styles, not CSS variables).
+    public let colours: Colours
+
+    public struct Colours: Sendable, Equatable {
+        public let primary: String
+        public let accent: String
+        public let onAccent: String
+        public let background: String
+        public let text: String
+        public let muted: String
+        public let border: String
+    }
 
     public init(_ theme: StoreSettings.Theme) {
         let preset = Self.presets.first { $0.name == theme.preset } ?? Self.presets[0]
@@ -54,6 +66,10 @@ public struct ThemeStyle: Sendable, Equatable {
         }
         let radius = theme.radius.map { min(32, max(0, $0)) } ?? preset.radius
         self.preset = preset.name
+        self.colours = Colours(
+            primary: colour(theme.primaryColor, preset.primary), accent: colour(theme.accentColor, preset.accent),
+            onAccent: Self.readableText(on: colour(theme.accentColor, preset.accent)), background: colour(theme.backgroundColor, preset.background),
+            text: colour(theme.textColor, preset.text), muted: preset.muted, border: preset.border)
         self.css = """
             :root{--color-primary:\(colour(theme.primaryColor, preset.primary));--color-accent:\(colour(theme.accentColor, preset.accent));\
             --color-background:\(colour(theme.backgroundColor, preset.background));--color-text:\(colour(theme.textColor, preset.text));\

@@ -82,11 +82,7 @@ struct AttackFindingsTests {
         try await TestPlatform.withPlatform { platform, client in
             let store = try await client.makeStore("Throttle Shop")
             let limit = platform.services.configuration.loginFailureLimit
-            #expect(
-                try await client.call(
-                    .post, "/api/customers/register", store: store, staff: false,
-                    json: ["email": "ada@throttle.test", "password": "correct horse battery"]
-                ).status == .created)
+            _ = try await platform.registerCustomer(client, store: store, email: "ada@throttle.test", password: "correct horse battery")
             for (path, email) in [("/api/auth/login", store.ownerEmail), ("/api/customers/login", "ada@throttle.test")] {
                 let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                     for attempt in 0..<40 {

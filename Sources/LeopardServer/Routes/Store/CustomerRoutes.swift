@@ -7,10 +7,6 @@ struct CustomerRoutes {
     let services: LeopardServices
 
     func register(on routes: StoreRouter) {
-        routes.anyone.post("/api/customers/register") { request, context in
-            let input = try await request.decodeJSON(Customers.Registration.self, context: context)
-            return try await customers(context).register(input).jsonResponse(status: .created)
-        }
         routes.anyone.post("/api/customers/login") { request, context in
             let tenant = context.tenant
             let input = try await request.decodeJSON(StaffAuthRoutes.Credentials.self, context: context)
@@ -34,7 +30,7 @@ struct CustomerRoutes {
             let customer = context.customer
             let query = request.queryDictionary
             return try await Orders(database: context.database)
-                .list(Orders.Filter(customerID: customer.id), page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
+                .list(Orders.Filter(account: customer.id), page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
         }
         routes.customer.get("/api/customers/me/addresses") { _, context in
             let customer = context.customer

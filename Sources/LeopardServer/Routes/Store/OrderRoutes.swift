@@ -31,12 +31,7 @@ struct OrderRoutes {
             if context.staff == nil, cartSecret == nil, context.customer == nil {
                 throw Problem.unauthorized("Sign in as a customer: send Authorization: Bearer <token>.")
             }
-            guard let order = try await orders(context).find(id: id) else { throw Problem.notFound("There is no order \(id.prefix(64)).") }
-            if context.staff == nil, !(order.customerId != nil && order.customerId == context.customer?.id) {
-                guard let cartSecret, try await orders(context).cartSecretMatches(orderID: id, secret: cartSecret) else {
-                    throw Problem.notFound("There is no order \(id.prefix(64)).")
-                }
-            }
+            let order = try await orders(context).readable(id: id, byStaff: context.staff != nil, customerID: context.customer?.id, cartSecret: cartSecret)
             return try order.jsonResponse()
         }
         routes.staff.post("/api/orders/:orderId/fulfill") { _, context in

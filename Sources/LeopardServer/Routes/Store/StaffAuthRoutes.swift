@@ -78,7 +78,8 @@ struct StaffAuthRoutes {
 
         routes.owner.post("/api/staff") { request, context in
             let input = try await request.decodeJSON(StaffInvitation.self, context: context)
-            return try await StaffAccounts(database: context.database).invite(input, hasher: services.passwordHasher).jsonResponse(status: .created)
+            return try await StaffAccounts(database: context.database).invite(input, hasher: services.passwordHasher, mail: services.mailer.sender)
+                .jsonResponse(status: .created)
         }
         routes.owner.get("/api/staff") { request, context in
             let query = request.queryDictionary

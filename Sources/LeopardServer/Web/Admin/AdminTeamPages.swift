@@ -24,10 +24,10 @@ struct AdminTeamPages {
             let invitation = StaffInvitation(email: values["email"] ?? "", role: "staff", password: fields.text("password"))
             let invited = await visit.attempt {
                 _ = try visit.requireOwner()
-                return try await StaffAccounts(database: visit.database).invite(invitation, hasher: routes.pages.hasher)
+                return try await StaffAccounts(database: visit.database).invite(invitation, hasher: routes.pages.hasher, mail: routes.services.mailer.sender)
             }
             if case .failure(let problem) = invited { return try await team(visit, problem: problem, values: values) }
-            return routes.pages.redirect(to: "/admin/team?done=staff")
+            return routes.pages.redirect(to: invitation.password == nil ? "/admin/team?done=invited" : "/admin/team?done=staff")
         }
         router.post("/admin/team/staff/:staffId/remove") { request, context in
             let visit = try await routes.visit(request, context)

@@ -30,6 +30,7 @@ struct AccountPageRoutes {
             }
             return pages.redirect(to: "/", cookies: [BrowserSession.expired(BrowserSession.customerCookie, request: request)])
         }
+        AccountLinkPageRoutes(pages: pages, services: services, account: self).register(on: router)
         router.get("/account") { request, context in
             let visit = try await StorefrontVisit(request, context: context, pages: pages)
             guard let customer = await visit.customer() else {
@@ -39,7 +40,7 @@ struct AccountPageRoutes {
             }
             let cursor = request.queryDictionary["cursor"]
             let page = try await Orders(database: visit.database).list(
-                .init(customerID: customer.id), page: (try? PageRequest(limit: "20", cursor: cursor)) ?? PageRequest(limit: 20))
+                .init(account: customer.id), page: (try? PageRequest(limit: "20", cursor: cursor)) ?? PageRequest(limit: 20))
             var chrome = visit.chrome(
                 title: "Your account", description: "Your account at \(visit.settings.name).", path: "/account", cart: await visit.cart(), signedIn: true)
             chrome.noindex = true
@@ -96,8 +97,11 @@ struct AccountPageRoutes {
             email: values["email"] ?? "", password: String((fields["password"] ?? "").prefix(1024)),
             firstName: fields.text("firstName"), lastName: fields.text("lastName"))
         do {
-            let session = try await Customers(database: visit.database, hasher: pages.hasher).register(registration)
-            return pages.redirect(to: "/account", cookies: visit.baseCookies + [signedIn(session, request: request)])
+            try await AccountMailRoutes(services: services).throttle("register", context, email: registration.email)
+            try await Customers(database: visit.database, hasher: pages.hasher).register(registration, mail: services.mailer.sender)
+            let links = AccountLinkPageRoutes(pages: pages, services: services, account: self)
+            return try await links.page(
+                visit, AccountLinkPageRoutes.checkMail("We sent a link to \(registration.email). Follow it within 24 hours to finish creating your account."))
         } catch let problem as Problem where problem.status < 500 {
             return try await form(visit, register: true, values: values, errors: FieldMessages(form: problem), status: .init(code: problem.status))
         }

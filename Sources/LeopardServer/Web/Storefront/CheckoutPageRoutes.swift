@@ -117,7 +117,7 @@ struct CheckoutPageRoutes {
         var allowed = false
         if let cookie = visit.cartCookie { allowed = try await orders.cartSecretMatches(orderID: id, secret: cookie.secret) }
         let order = try await orders.find(id: id)
-        if !allowed, let order, let customer = await visit.customer(), order.customerId == customer.id { allowed = true }
+        if !allowed, order != nil, let customer = await visit.customer() { allowed = try await orders.isInAccount(orderID: id, customerID: customer.id) }
         guard allowed, let order else { throw Problem.notFound("There is no such order.") }
         return order
     }

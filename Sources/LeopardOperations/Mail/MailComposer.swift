@@ -1,0 +1,101 @@
+import Foundation
+import LeopardCommerce
+import LeopardCore
+import LeopardStorage
+import LeopardWeb
+
+/// Writes what each kind of mail says, from the store's data as it is when the mail is sent.
+/// Nil when what the mail is about no longer exists (then it is not sent).
+struct MailComposer {
+    let settings: StoreSettings
+    /// The store's address, `http://slug.localhost:8080`.
+    let storeURL: String
+    let database: any DatabaseHandle
+
+    func content(_ kind: MailKind, objectID: String?, link: String?) async throws -> MailContent? {
+        switch kind {
+        case .orderConfirmation, .orderPaid, .orderShipped, .orderCancelled, .orderRefunded, .newOrder:
+            guard let objectID, let order = try await Orders(database: database).find(id: objectID) else { return nil }
+            return try await orderMail(kind, order: order)
+        case .lowStock:
+            guard let objectID, let level = try await Inventory(database: database).level(variantID: objectID) else { return nil }
+            return MailContent(
+                subject: "Low stock: \(level.productTitle)", heading: "Running low",
+                paragraphs: ["\(level.productTitle) (\(level.variantTitle)) has \(level.stock) left in stock."],
+                action: .init(label: "Open the product", url: storeURL + "/admin/products/" + level.productID),
+                footnote: "You get this because low-stock notices are on in the store's settings.")
+        default:
+            return AccountMailText(storeName: settings.name, storeURL: storeURL).content(kind, link: link)
+        }
+    }
+
+    private func orderMail(_ kind: MailKind, order: Order) async throws -> MailContent {
+        let name = settings.name
+        let summary = Self.summary(of: order)
+        let own = try await ownOrderAction(order)
+        switch kind {
+        case .orderConfirmation:
+            return MailContent(
+                subject: "Order \(order.name) confirmed", heading: "Thank you for your order",
+                paragraphs: ["We have your order \(order.name) at \(name). " + paymentNote(order)], action: own, summary: summary)
+        case .orderPaid:
+            return MailContent(
+                subject: "Payment received for order \(order.name)", heading: "Payment received",
+                paragraphs: ["We have received \(MoneyText.format(order.total)) for order \(order.name). We will let you know when it ships."], action: own)
+        case .orderShipped:
+            return MailContent(
+                subject: "Order \(order.name) is on its way", heading: "Your order has shipped",
+                paragraphs: ["Order \(order.name) has left \(name) and is on its way to you."], action: own, summary: summary)
+        case .orderCancelled:
+            return MailContent(
+                subject: "Order \(order.name) cancelled", heading: "Your order was cancelled",
+                paragraphs: ["Order \(order.name) at \(name) was cancelled. If you paid for it, the money is returned to you."], action: own)
+        case .orderRefunded:
+            return MailContent(
+                subject: "Refund for order \(order.name)", heading: "Your refund",
+                paragraphs: ["\(MoneyText.format(order.refundedTotal)) of order \(order.name) has been refunded to you. It can take a few days to appear."],
+                action: own)
+        default:
+            return MailContent(
+                subject: "New order \(order.name): \(MoneyText.format(order.total))", heading: "New order \(order.name)",
+                paragraphs: [
+                    "\(order.email) placed order \(order.name) for \(MoneyText.format(order.total)) (\(order.paymentMethod.replacingOccurrences(of: "_", with: " ")))."
+                ],
+                action: .init(label: "Open the order", url: storeURL + "/admin/orders/" + order.id), summary: summary,
+                footnote: "You get this because new-order notices are on in the store's settings.")
+        }
+    }
+
+    private func paymentNote(_ order: Order) -> String {
+        switch order.paymentMethod {
+        case "bank_transfer": return "Please transfer \(MoneyText.format(order.total)) quoting \(order.name); we ship once it arrives."
+        case "cash_on_delivery": return "You pay \(MoneyText.format(order.total)) when it is delivered."
+        default: return "We will let you know when it ships."
+        }
+    }
+
+    /// A link to the order for a shopper whose account shows it; none for a guest (whose
+    /// confirmation page is tied to the browser they ordered in).
+    private func ownOrderAction(_ order: Order) async throws -> MailContent.Action? {
+        guard let customerID = order.customerId, let customer = try await Customers(database: database, hasher: PasswordHasher()).find(id: customerID),
+            customer.registered
+        else { return nil }
+        return .init(label: "View your order", url: storeURL + "/orders/" + order.id)
+    }
+
+    static func summary(of order: Order) -> MailContent.Summary {
+        let lines = order.lines.map { line in
+            MailContent.Summary.Line(
+                title: line.variantTitle.map { "\(line.title) (\($0))" } ?? line.title, quantity: line.quantity, total: MoneyText.format(line.total))
+        }
+        var totals = [MailContent.Summary.Row(label: "Subtotal", amount: MoneyText.format(order.subtotal))]
+        totals.append(.init(label: "Shipping", amount: MoneyText.format(order.shipping)))
+        if order.tax.amount != 0 { totals.append(.init(label: "Tax", amount: MoneyText.format(order.tax))) }
+        totals.append(.init(label: "Total", amount: MoneyText.format(order.total)))
+        let address = order.shippingAddress
+        let place = [address.postalCode, address.city, address.region].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+        return .init(
+            lines: lines, totals: totals,
+            address: [address.name, address.line1, address.line2, place, address.country].compactMap { $0 }.filter { !$0.isEmpty })
+    }
+}

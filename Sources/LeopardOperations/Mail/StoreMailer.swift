@@ -1,0 +1,141 @@
+import Foundation
+import LeopardCommerce
+import LeopardCore
+import LeopardMail
+import LeopardPlatform
+import LeopardStorage
+import LeopardWeb
+import Logging
+
+/// Sends a store's queued mail: claims what is due, writes each mail from the store's data
+/// and templates, hands it to the transport (SMTP, or `.eml` files), and records the outcome.
+/// The store's database is held to claim and write, and to record, never while the mail
+/// server is being talked to.
+public struct StoreMailer: Sendable {
+    let transport: any MailTransport
+    let renderer: MailRenderer
+    let secrets: SecretBox
+    let configuration: ServerConfiguration
+    let logger: Logger
+
+    /// Queues mail from services' transactions, sealing links' secrets with the platform's key.
+    public var sender: MailSender {
+        MailSender(seal: { [secrets] in try secrets.seal($0) })
+    }
+
+    /// One mail ready to go, or the reason it cannot be written.
+    struct Prepared {
+        let job: MailQueue.Job
+        let message: Result<MailMessage, MailProblem>
+    }
+
+    struct MailProblem: Error {
+        let description: String
+    }
+
+    /// Sends what is due in one store, batch after batch; returns how many were attempted.
+    func deliverDue(tenant: Tenant, databases: TenantDatabases, now: @escaping @Sendable () -> Date) async throws -> Int {
+        var attempted = 0
+        for _ in 0..<20 {
+            let prepared = try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                try await prepare(try await MailQueue(database: database).claim(now: now()), tenant: tenant, database: database, now: now())
+            }
+            if prepared.isEmpty { break }
+            for mail in prepared {
+                let outcome = await send(mail, tenant: tenant)
+                if case .failed(let error, _, _) = outcome {
+                    logger.warning("mail not sent", metadata: ["tenant": .string(tenant.id), "mail": .string(mail.job.id), "error": .string(error)])
+                }
+                try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                    try await MailQueue(database: database).complete(mail.job, outcome: outcome, now: now())
+                }
+            }
+            attempted += prepared.count
+        }
+        return attempted
+    }
+
+    private func send(_ mail: Prepared, tenant: Tenant) async -> MailQueue.Outcome {
+        switch mail.message {
+        case .failure(let problem):
+            return .failed(error: problem.description, permanent: true, subject: nil)
+        case .success(let message):
+            do {
+                try await transport.deliver(message, mailbox: tenant.slug)
+                return .sent(subject: message.subject)
+            } catch let error as SMTPError {
+                return .failed(error: error.description, permanent: error.permanent, subject: message.subject)
+            } catch {
+                return .failed(error: String(describing: error).prefix(300).description, permanent: false, subject: message.subject)
+            }
+        }
+    }
+
+    /// Writes each claimed mail. A mail whose subject is gone, or whose link cannot be opened
+    /// (the platform's key changed), fails for good rather than being tried all day.
+    func prepare(_ jobs: [MailQueue.Job], tenant: Tenant, database: any DatabaseHandle, now: Date) async throws -> [Prepared] {
+        guard !jobs.isEmpty else { return [] }
+        guard let settings = try await StoreSettings.load(from: database) else { return [] }
+        let composer = MailComposer(settings: settings, storeURL: configuration.storeURL(slug: tenant.slug), database: database)
+        var prepared: [Prepared] = []
+        for job in jobs {
+            let link: String?
+            do {
+                link = try job.sealedLink.map { try secrets.open($0) }
+            } catch {
+                prepared.append(Prepared(job: job, message: .failure(MailProblem(description: "the link's secret cannot be opened"))))
+                continue
+            }
+            guard let content = try await composer.content(job.kind, objectID: job.objectID, link: link) else {
+                prepared.append(Prepared(job: job, message: .failure(MailProblem(description: "what the mail is about no longer exists"))))
+                continue
+            }
+            let message = try message(content, job: job, settings: settings, storeURL: composer.storeURL, now: now)
+            prepared.append(Prepared(job: job, message: .success(message)))
+        }
+        return prepared
+    }
+
+    /// The whole message: from the store's sender name at the platform's address, answers to
+    /// the store, one Message-ID for the mail's life.
+    func message(_ content: MailContent, job: MailQueue.Job, settings: StoreSettings, storeURL: String, now: Date) throws -> MailMessage {
+        let brand = MailRenderer.Brand(
+            storeName: settings.name, logoURL: Self.absolute(settings.logoUrl, base: storeURL), colours: ThemeStyle(settings.theme).colours,
+            homeURL: storeURL + (job.kind.isForStaff ? "/admin" : "/"))
+        let (text, html) = try renderer.render(content, brand: brand)
+        let from = configuration.mailFrom
+        let replyTo = (job.kind.isForStaff ? nil : settings.mail.replyTo ?? settings.contactEmail).map { MailMessage.Mailbox(address: $0) }
+        return MailMessage(
+            from: .init(name: job.kind == .storeWelcome ? "Leopard" : settings.mail.senderName ?? settings.name, address: from.address),
+            to: .init(address: job.recipient), replyTo: replyTo, subject: content.subject, text: text, html: html,
+            messageID: "\(job.messageID)@\(from.domain)", date: now)
+    }
+
+    /// A logo path on the store's own host as a whole URL (mail has no host to resolve it on).
+    static func absolute(_ url: String?, base: String) -> String? {
+        guard let url else { return nil }
+        return url.hasPrefix("/") ? base + url : url
+    }
+}
+
+extension StoreMailer {
+    /// The mailer the configuration asks for: SMTP when `--smtp-url` is set, `.eml` files under
+    /// `DATA_DIR/mail/` otherwise. A URL or sender address that cannot work stops the start.
+    static func make(_ configuration: ServerConfiguration, secrets: SecretBox, logger: Logger) async throws -> StoreMailer {
+        if let text = configuration.mailFromAddress { _ = try MailFrom(text) }
+        let transport: any MailTransport
+        if let url = configuration.smtpURL {
+            transport = SMTPTransport(client: SMTPClient(settings: try SMTPSettings(url: url), localName: configuration.baseDomain))
+        } else {
+            transport = FileMailTransport(directory: configuration.mailFolder)
+        }
+        return StoreMailer(transport: transport, renderer: try await MailRenderer.bundled(), secrets: secrets, configuration: configuration, logger: logger)
+    }
+
+    /// Where mail goes, for the start-up banner.
+    public var destination: String {
+        if let smtp = transport as? SMTPTransport { return "SMTP \(smtp.client.settings)" }
+        if let files = transport as? FileMailTransport { return "files in \(files.directory.path) (no --smtp-url set)" }
+        return "a custom transport"
+    }
+}

@@ -1,0 +1,79 @@
+import LeopardCommerce
+
+/// The operations that send or follow mailed links, the customer's profile, and the store's mail.
+extension OpenAPIDocument {
+    static let mailOperations: [Operation] = [
+        Operation(
+            method: "post", path: "/api/customers/register",
+            summary: "Register: mails a link that finishes the account (the answer is the same for an address that has one)", tag: "customers",
+            body: "Registration", status: 202, response: "MailAccepted"),
+        Operation(
+            method: "post", path: "/api/customers/verify", summary: "Follow a verification link: creates or verifies the account and signs in",
+            tag: "customers", body: "TokenInput", response: "CustomerSession"),
+        Operation(
+            method: "post", path: "/api/customers/password-reset", summary: "Mail a link to choose a new password (the same answer for unknown addresses)",
+            tag: "customers", body: "EmailInput", status: 202, response: "MailAccepted"),
+        Operation(
+            method: "post", path: "/api/customers/password-reset/confirm", summary: "Set a new password with a reset link's token and sign in",
+            tag: "customers", body: "SetupInput", response: "CustomerSession"),
+        Operation(
+            method: "post", path: "/api/customers/me/verification", summary: "Mail the signed-in customer a link that verifies their address",
+            tag: "customers", access: .customer, status: 202, response: "MailAccepted"),
+        Operation(
+            method: "patch", path: "/api/customers/me", summary: "Change the signed-in customer's names", tag: "customers", access: .customer,
+            body: "ProfileInput", response: "Customer"),
+        Operation(
+            method: "post", path: "/api/customers/me/password", summary: "Change the password (the current one is required); other sessions end",
+            tag: "customers", access: .customer, body: "PasswordChange", status: 204),
+        Operation(
+            method: "delete", path: "/api/customers/me/addresses/{addressId}", summary: "Remove a saved address", tag: "customers", access: .customer,
+            status: 204),
+        Operation(
+            method: "post", path: "/api/auth/password-reset",
+            summary: "Mail a staff member a link to choose a new password (same answer for unknown addresses)",
+            tag: "staff", body: "EmailInput", status: 202, response: "MailAccepted"),
+        Operation(
+            method: "post", path: "/api/auth/password-reset/confirm", summary: "Set a new staff password with a reset link's token; other sessions end",
+            tag: "staff", body: "SetupInput", response: "StaffSession"),
+        Operation(
+            method: "get", path: "/api/mail", summary: "The store's mail, newest first", tag: "mail", access: .owner, response: "page:QueuedMail",
+            parameters: page + [.query("status", ["type": "string", "enum": ["pending", "sent", "failed"]])]),
+        Operation(
+            method: "post", path: "/api/mail/{mailId}/resend", summary: "Queue a failed mail again", tag: "mail", access: .owner, response: "QueuedMail"),
+    ]
+}
+
+extension OpenAPISchemas {
+    static var mailSchemas: [(String, JSONValue)] {
+        let o = OpenAPISchemas.self
+        return [
+            ("MailAccepted", o.object([("status", ["type": "string", "enum": ["check_email"]]), ("detail", o.string)], required: ["status", "detail"])),
+            ("TokenInput", o.object([("token", o.string)], required: ["token"])),
+            ("EmailInput", o.object([("email", ["type": "string", "format": "email", "maxLength": 254])], required: ["email"])),
+            ("ProfileInput", o.object([("firstName", ["type": "string", "maxLength": 100]), ("lastName", ["type": "string", "maxLength": 100])])),
+            (
+                "PasswordChange",
+                o.object(
+                    [("currentPassword", o.string), ("newPassword", ["type": "string", "minLength": 8, "maxLength": 72])],
+                    required: ["currentPassword", "newPassword"])
+            ),
+            (
+                "MailPreferences",
+                o.object([
+                    ("senderName", o.nullable("string")), ("replyTo", o.nullable("string")), ("newOrderNotifications", o.boolean),
+                    ("lowStockNotifications", o.boolean),
+                ])
+            ),
+            (
+                "QueuedMail",
+                o.object(
+                    [
+                        ("id", o.string), ("kind", ["type": "string", "enum": .array(MailKind.allCases.map { .string($0.rawValue) })]),
+                        ("recipient", o.string), ("objectId", o.string), ("subject", o.string),
+                        ("status", ["type": "string", "enum": ["pending", "sent", "failed"]]), ("attempts", o.integer), ("lastError", o.string),
+                        ("nextAttemptAt", o.timestamp), ("sentAt", o.timestamp), ("createdAt", o.timestamp),
+                    ], required: ["id", "kind", "recipient", "status", "attempts", "createdAt"])
+            ),
+        ]
+    }
+}

@@ -1,0 +1,123 @@
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+
+/// What needs a mailbox: shoppers' registration and verification, password resets for shoppers
+/// and staff, the customer's own profile, and the owner's view of the store's mail. Requests
+/// that send mail answer the same whether or not the address is known, and are limited per
+/// client and per address.
+struct AccountMailRoutes {
+    let services: LeopardServices
+
+    struct EmailBody: Decodable { let email: String }
+    struct TokenBody: Decodable { let token: String }
+    /// A link's token and the new password: the body of `/api/auth/setup` too.
+    typealias ResetBody = StaffAuthRoutes.Setup
+    struct PasswordChange: Decodable {
+        let currentPassword: String
+        let newPassword: String
+    }
+
+    /// The answer to every request that may send mail.
+    struct Accepted: Encodable {
+        let status = "check_email"
+        let detail: String
+    }
+
+    func register(on routes: StoreRouter) {
+        routes.anyone.post("/api/customers/register") { request, context in
+            let input = try await request.decodeJSON(Customers.Registration.self, context: context)
+            try await throttle("register", context, email: input.email)
+            try await customers(context).register(input, mail: services.mailer.sender)
+            return try Accepted(detail: "Check your e-mail: we sent a link to finish creating the account.").jsonResponse(status: .accepted)
+        }
+        routes.anyone.post("/api/customers/verify") { request, context in
+            let input = try await request.decodeJSON(TokenBody.self, context: context)
+            guard let session = try await customers(context).verify(token: input.token) else { throw Self.badLink }
+            return try session.jsonResponse()
+        }
+        routes.anyone.post("/api/customers/password-reset") { request, context in
+            let input = try await request.decodeJSON(EmailBody.self, context: context)
+            try await throttle("reset", context, email: input.email)
+            try await customers(context).requestPasswordReset(email: input.email, mail: services.mailer.sender)
+            return try Accepted(detail: "If this address has an account, a link to set a new password is on its way.").jsonResponse(status: .accepted)
+        }
+        routes.anyone.post("/api/customers/password-reset/confirm") { request, context in
+            let input = try await request.decodeJSON(ResetBody.self, context: context)
+            guard let session = try await customers(context).resetPassword(token: input.token, password: input.password) else { throw Self.badLink }
+            return try session.jsonResponse()
+        }
+        routes.anyone.post("/api/auth/password-reset") { request, context in
+            let input = try await request.decodeJSON(EmailBody.self, context: context)
+            try await throttle("staff-reset", context, email: input.email)
+            try await StaffSessions(database: context.database, hasher: services.passwordHasher).requestPasswordReset(
+                email: input.email, mail: services.mailer.sender)
+            return try Accepted(detail: "If this address belongs to the staff, a link to set a new password is on its way.").jsonResponse(status: .accepted)
+        }
+        routes.anyone.post("/api/auth/password-reset/confirm") { request, context in
+            let input = try await request.decodeJSON(ResetBody.self, context: context)
+            if let problem = PasswordHasher.problem(with: input.password) { throw Problem.invalid("password", problem) }
+            let hash = try await services.passwordHasher.hash(input.password)
+            guard
+                let issued = try await StaffSessions(database: context.database, hasher: services.passwordHasher).completeSetup(
+                    token: input.token, passwordHash: hash)
+            else { throw Self.badLink }
+            return try issued.jsonResponse()
+        }
+        registerProfile(on: routes)
+        registerMailbox(on: routes)
+    }
+
+    func registerProfile(on routes: StoreRouter) {
+        routes.customer.post("/api/customers/me/verification") { _, context in
+            try await throttle("verify", context, email: context.customer.email)
+            try await customers(context).requestVerification(customer: context.customer, mail: services.mailer.sender)
+            return try Accepted(detail: "Check your e-mail: we sent a link to verify this address.").jsonResponse(status: .accepted)
+        }
+        routes.customer.patch("/api/customers/me") { request, context in
+            let input = try await request.decodeJSON(Customers.ProfileChange.self, context: context)
+            return try await customers(context).updateProfile(customerID: context.customer.id, input).jsonResponse()
+        }
+        routes.customer.post("/api/customers/me/password") { request, context in
+            let input = try await request.decodeJSON(PasswordChange.self, context: context)
+            try await customers(context).changePassword(
+                customerID: context.customer.id, current: input.currentPassword, new: input.newPassword, keepingSession: context.bearerToken)
+            return Response(status: .noContent)
+        }
+        routes.customer.delete("/api/customers/me/addresses/:addressId") { _, context in
+            let id = try context.parameters.require("addressId")
+            guard try await customers(context).removeAddress(customerID: context.customer.id, addressID: id) else {
+                throw Problem.notFound("There is no saved address \(id.prefix(64)).")
+            }
+            return Response(status: .noContent)
+        }
+    }
+
+    func registerMailbox(on routes: StoreRouter) {
+        routes.owner.get("/api/mail") { request, context in
+            let query = request.queryDictionary
+            let status = try query["status"].map { text -> QueuedMail.Status in
+                guard let status = QueuedMail.Status(rawValue: text) else { throw Problem.invalid("status", "must be pending, sent or failed") }
+                return status
+            }
+            return try await MailQueue(database: context.database).list(status: status, page: try PageRequest(limit: query["limit"], cursor: query["cursor"]))
+                .jsonResponse()
+        }
+        routes.owner.post("/api/mail/:mailId/resend") { _, context in
+            try await MailQueue(database: context.database).resend(id: try context.parameters.require("mailId")).jsonResponse()
+        }
+    }
+
+    static let badLink = Problem.unauthorized("The link is not valid, was used already, or has expired.")
+
+    /// Counts a request that sends mail, per client and per address, against the sign-in limit.
+    func throttle(_ action: String, _ context: some StoreRequestContext, email: String) async throws {
+        let tenant = context.tenant.id
+        _ = try await LoginThrottle(limiter: services.loginLimiter).begin(
+            "\(action):\(tenant):\(context.clientAddress ?? "local")", "\(action):\(tenant):\(email.lowercased().prefix(254))")
+    }
+
+    func customers(_ context: some StoreRequestContext) -> Customers {
+        Customers(database: context.database, hasher: services.passwordHasher)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import LeopardCommerce
+import Testing
+
+@testable import LeopardOperations
+
+/// The mails an order sends, the owner's view of the queue, and delivery through a real SMTP
+/// server that fails on the first try.
+@Suite("Order mail and the mail queue")
+struct OrderMailTests {
+    @Test("a checkout mails the shopper a confirmation and the owner a notice; a cancellation mails the shopper again", arguments: TestPlatform.storages)
+    func orderMails(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { platform, client in
+            let store = try await client.makeStore("Mail Order Shop")
+            _ = try await client.call(
+                .put, "/api/settings", store: store,
+                json: ["theme": ["primaryColor": "#aa3300"], "mail": ["senderName": "Mail Order Ltd", "replyTo": "help@mailorder.test"]])
+            let product = try ProductRef(try await client.makeProduct(store, title: "Brass Lamp", price: 4250, stock: 5))
+            let order = try await client.checkout(store, variantID: product.variant, email: "fay@example.test")
+            let confirmation = try #require(try await platform.mail(to: "fay@example.test", store: store).first)
+            #expect(confirmation.subject.hasPrefix("Order #") && confirmation.subject.hasSuffix("confirmed"))
+            #expect(confirmation.headers["from"] == "\"Mail Order Ltd\" <no-reply@localhost>")
+            #expect(confirmation.headers["reply-to"] == "<help@mailorder.test>")
+            #expect(confirmation.text.contains("1 × Brass Lamp") && confirmation.text.contains("$42.50"))
+            #expect(confirmation.text.contains("Ada Shopper"), "the shipping address")
+            #expect(try #require(confirmation.html).contains("#aa3300"), "the store's colour")
+            let owner = "owner@\(TestEmail.domain("Mail Order Shop")).test"
+            let notice = try #require(try await platform.mail(to: owner, store: store).first { $0.subject.hasPrefix("New order") })
+            #expect(notice.link(containing: "/admin/orders/\(order)") != nil)
+
+            let cancelled = try await client.call(.post, "/api/orders/\(order)/cancel", store: store, json: [:])
+            #expect(cancelled.status == .ok, "\(cancelled.text)")
+            let shipped = try await platform.mail(to: "fay@example.test", store: store)
+            #expect(shipped.map(\.subject).contains { $0.hasSuffix("cancelled") }, "\(shipped.map(\.subject))")
+            // One mail per event: nothing is sent twice by a second pass.
+            let count = try await platform.mail(to: "fay@example.test", store: store).count
+            #expect(count == shipped.count)
+        }
+    }
+
+    @Test("the owner lists the store's mail by status; staff and other stores cannot")
+    func mailList() async throws {
+        try await TestPlatform.withPlatform { platform, client in
+            let store = try await client.makeStore("List Mail Shop")
+            _ = try await client.call(.post, "/api/staff", store: store, json: ["email": "helper@listmail.test", "password": "helper password"])
+            _ = try await platform.mail(to: "x@example.test", store: store)
+            let sent = try await client.call(.get, "/api/mail?status=sent&limit=5", store: store)
+            #expect(sent.status == .ok)
+            let rows = try #require(sent.json["data"] as? [[String: Any]])
+            #expect(rows.contains { $0["kind"] as? String == "store_welcome" && $0["status"] as? String == "sent" })
+            #expect(try await client.call(.get, "/api/mail?status=lost", store: store).status == .unprocessableContent)
+            let id = try #require(rows.first?["id"] as? String)
+            #expect(try await client.call(.post, "/api/mail/\(id)/resend", store: store).status == .conflict, "only failed mail is sent again")
+            let helper = try await client.call(
+                .post, "/api/auth/login", host: store.host, json: ["email": "helper@listmail.test", "password": "helper password"])
+            let helperToken = try #require(helper.json["token"] as? String)
+            #expect(try await client.call(.get, "/api/mail", host: store.host, token: helperToken).status == .forbidden)
+            let other = try await client.makeStore("Other List Shop")
+            #expect(try await client.call(.get, "/api/mail", host: other.host, token: store.token).status == .unauthorized)
+        }
+    }
+
+    @Test(
+        "a mail the server dropped is tried again later and arrives once",
+        .enabled(if: SMTPTestServer.isAvailable, Comment(rawValue: SMTPTestServer.skipReason)))
+    func retriedOnce() async throws {
+        let server = try await SMTPTestServer(.init(dropFirst: 1))
+        defer { server.stop() }
+        try await TestPlatform.withPlatform(configure: { $0.smtpURL = "smtp://127.0.0.1:\(server.port)" }) { platform, client in
+            let store = try await client.makeStore("Retry Mail Shop")
+            let owner = "owner@\(TestEmail.domain("Retry Mail Shop")).test"
+            await platform.services.webhookDispatcher.deliverMail(tenantID: store.id)
+            #expect(try server.mailbox.all().isEmpty, "the first try was dropped")
+            let failed = try await client.call(.get, "/api/mail?status=pending", store: store)
+            let row = try #require((failed.json["data"] as? [[String: Any]])?.first)
+            #expect(row["attempts"] as? Int == 1)
+            #expect(row["lastError"] as? String != nil, "\(row)")
+            // Not due yet: nothing is sent now.
+            await platform.services.webhookDispatcher.deliverMail(tenantID: store.id)
+            #expect(try server.mailbox.all().isEmpty)
+            let later = Date().addingTimeInterval(120)
+            await platform.services.webhookDispatcher.deliverMail(tenantID: store.id, now: { later })
+            await platform.services.webhookDispatcher.deliverMail(tenantID: store.id, now: { later.addingTimeInterval(3600) })
+            let received = try server.mailbox.to(owner)
+            #expect(received.map(\.subject) == ["Your store Retry Mail Shop is ready"])
+            let sent = try await client.call(.get, "/api/mail?status=sent", store: store)
+            #expect((sent.json["data"] as? [[String: Any]])?.first?["attempts"] as? Int == 2)
+        }
+    }
+}
