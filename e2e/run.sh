@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The browser story (e2e/story.py) against a real `leopard serve` on a free loopback port, in
+# The browser stories (e2e/story.py, stripe_story.py, mail_story.py) against a real `leopard serve`
+# on a free loopback port, its mail going to aiosmtpd (a real SMTP server), in
 # headless Chromium with Debian's chromium and chromium-driver. Makes its own venv with selenium
 # (PyPI). Screenshots of every step go to e2e/artifacts/.
 #
@@ -19,16 +20,20 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 data=$(mktemp -d)
 port=$(free_port)
 stripe_port=$(free_port)
+smtp_port=$(free_port)
 rm -rf e2e/artifacts && mkdir -p e2e/artifacts
 e2e/.venv/bin/python e2e/localstripe_server.py "$stripe_port" "$data/localstripe.pickle" >"e2e/artifacts/localstripe.log" 2>&1 &
 localstripe=$!
+# aiosmtpd, a real SMTP server, receives the platform's mail for the mail story.
+e2e/.venv/bin/python e2e/smtp_server.py "$smtp_port" "$data/maildir" >"e2e/artifacts/smtp.log" 2>&1 &
+smtp=$!
 LEOPARD_OPERATOR_TOKEN=e2e-operator-token-0123456789 \
   LEOPARD_STRIPE_API_BASE="http://127.0.0.1:$stripe_port" LEOPARD_STRIPE_JS_URL="http://127.0.0.1:$stripe_port/js.stripe.com/v3/" \
-  "$binary" serve --port "$port" --data-dir "$data" --spare-stores 0 --signup-rate-limit 0 >"e2e/artifacts/server.log" 2>&1 &
+  "$binary" serve --port "$port" --data-dir "$data" --spare-stores 0 --signup-rate-limit 0 --smtp-url "smtp://127.0.0.1:$smtp_port" >"e2e/artifacts/server.log" 2>&1 &
 server=$!
 cleanup() {
-  kill "$server" "$localstripe" 2>/dev/null || true
-  wait "$server" "$localstripe" 2>/dev/null || true
+  kill "$server" "$localstripe" "$smtp" 2>/dev/null || true
+  wait "$server" "$localstripe" "$smtp" 2>/dev/null || true
   rm -rf "$data"
 }
 trap cleanup EXIT
@@ -49,3 +54,5 @@ echo "story 1: the test gateway"
 e2e/.venv/bin/python e2e/story.py "http://localhost:$port"
 echo "story 2: card payments through Stripe.js, against localstripe"
 e2e/.venv/bin/python e2e/stripe_story.py "http://localhost:$port" "http://127.0.0.1:$stripe_port" e2e/artifacts/server.log
+echo "story 3: mail through a real SMTP server (aiosmtpd)"
+e2e/.venv/bin/python e2e/mail_story.py "http://localhost:$port" "$data/maildir"
