@@ -78,6 +78,7 @@ def main():
         story.expect("Check your e-mail" in driver.page_source, "registration asks to check the mail")
         story.shot(driver, "mail-register")
         driver.get(link(mail_to(shopper, "Confirm your e-mail"), "/account/verify"))
+        story.fill(driver, "password", "first password 1")
         story.shot(driver, "mail-verify-link")
         story.submit(driver, "form[action='/account/verify']")
         story.expect(driver.current_url.endswith("/account"), f"the link signs the shopper in (at {driver.current_url})")

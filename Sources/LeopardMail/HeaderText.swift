@@ -49,7 +49,7 @@ public enum HeaderText {
         for character in value {
             let bytes = Array(String(character).utf8)
             // 45 bytes of UTF-8 make 60 characters of base64; with `=?utf-8?B?` and `?=`, 72.
-            if chunk.count + bytes.count > 45 {
+            if !chunk.isEmpty, chunk.count + bytes.count > 45 {
                 words.append(word(chunk))
                 chunk = []
             }

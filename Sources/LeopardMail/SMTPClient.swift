@@ -87,17 +87,22 @@ struct SMTPSession {
     func run(localName: String, sender: String, recipient: String, data: String) async throws {
         try expect(try await reply(), 220, "the greeting")
         var capabilities = try await hello(localName)
-        let secured = settings.security == .implicitTLS
-        if !secured {
+        var encrypted = settings.security == .implicitTLS
+        if !encrypted {
             if capabilities.contains("STARTTLS") {
                 try expect(try await command("STARTTLS"), 220, "STARTTLS")
                 try await startTLS()
+                encrypted = true
                 capabilities = try await hello(localName)
             } else if settings.security == .startTLSRequired {
                 throw SMTPError("the server does not offer STARTTLS, which the SMTP URL requires", permanent: true)
             }
         }
         if let username = settings.username {
+            // A password in clear text only to this machine (a local relay).
+            guard encrypted || SMTPSession.isLoopback(settings.host) else {
+                throw SMTPError("the server offers no STARTTLS: the password is not sent over an unencrypted connection", permanent: true)
+            }
             try await authenticate(username: username, password: settings.password ?? "", capabilities: capabilities)
         }
         try expect(try await command("MAIL FROM:<\(sender)>"), 250, "MAIL FROM")
@@ -108,6 +113,10 @@ struct SMTPSession {
         try expect(try await reply(), 250, "the message")
         // The mail is accepted; a QUIT that fails changes nothing.
         _ = try? await command("QUIT")
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     private func hello(_ localName: String) async throws -> Set<String> {

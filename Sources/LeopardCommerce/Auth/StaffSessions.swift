@@ -83,7 +83,8 @@ public struct StaffSessions: Sendable {
     public static let resetLifetime: TimeInterval = 3600
 
     /// Mails a staff member with this address a link to set a new password (valid for an hour,
-    /// replacing any earlier link); does nothing for an unknown address. Callers answer the
+    /// replacing any earlier link); does nothing for an unknown address, or for a member who
+    /// has no password yet (their invite link stays as it was: nobody can cut it short). Callers answer the
     /// same either way. Following the link is `completeSetup`.
     public func requestPasswordReset(email text: String, mail: MailSender, now: Date = Date()) async throws {
         guard let email = EmailAddress(text) else { throw Problem.invalid("email", "must be an e-mail address") }
@@ -94,7 +95,7 @@ public struct StaffSessions: Sendable {
                     """
                     UPDATE staff_members SET setup_token_sha256 = \(bind: TokenDigest.hex(token)),
                         setup_token_expires_at = \(bind: now.addingTimeInterval(Self.resetLifetime).stamp)
-                    WHERE email = \(bind: email.value)
+                    WHERE email = \(bind: email.value) AND password_hash IS NOT NULL
                     RETURNING id
                     """
                 ).first()

@@ -51,9 +51,29 @@ extension Customers {
         }
     }
 
-    /// Follows a verification link: creates the account it registered (or verifies the account
-    /// it was sent for) and signs in. Nil for a link that is unknown, used or expired.
-    public func verify(token: String, now: Date = Date()) async throws -> Session? {
+    /// Follows a verification link with the password of the registration it carries (or, for
+    /// an existing account's link, the account's password), creates or verifies the account,
+    /// ends its other sessions and signs in. Nil for a link that is unknown, used or expired,
+    /// or a password that is not the one: whoever follows the link must also know the password
+    /// chosen when registering, so a stranger who registered someone else's address gains
+    /// nothing when its owner follows the link. A wrong password does not use the link up.
+    public func verify(token: String, password: String, now: Date = Date()) async throws -> Session? {
+        guard let pending = try await database.read({ sql in try await AccountTokens.peek(token, purpose: .customerVerification, now: now, on: sql) })
+        else {
+            try await hasher.spendVerificationTime(password)
+            return nil
+        }
+        let expected: String?
+        if let payload = pending.payloadJSON {
+            expected = try JSONText.decode(PendingRegistration.self, from: payload).passwordHash
+        } else {
+            expected =
+                try await database.read { sql in
+                    try await sql.raw("SELECT password_hash FROM customers WHERE id = \(bind: pending.subjectID ?? "")").first()?
+                        .decode(column: "password_hash", as: String?.self)
+                } ?? nil
+        }
+        guard let expected, try await hasher.verify(password, hash: expected) else { return nil }
         let customer = try await database.write { sql -> Customer? in
             guard let redeemed = try await AccountTokens.redeem(token, purpose: .customerVerification, now: now, on: sql) else { return nil }
             let id: String
@@ -67,6 +87,7 @@ extension Customers {
             try await sql.raw(
                 "UPDATE customers SET email_verified_at = COALESCE(email_verified_at, \(bind: now.stamp)), updated_at = \(bind: now.stamp) WHERE id = \(bind: id)"
             ).run()
+            try await sql.raw("UPDATE customer_sessions SET revoked_at = \(bind: now.stamp) WHERE customer_id = \(bind: id) AND revoked_at IS NULL").run()
             return try await self.find(id: id, on: sql)
         }
         return try await customer.asyncMap { try await openSession(for: $0, now: now) }

@@ -43,6 +43,22 @@ public enum AccountTokens {
         return token
     }
 
+    /// What a live token carries, without using it up; nil when it is unknown, used or expired.
+    static func peek(_ token: String, purpose: Purpose, now: Date, on sql: any SQLDatabase) async throws -> Redeemed? {
+        guard token.utf8.count <= 200 else { return nil }
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT subject_id, email, payload_json FROM account_tokens
+                WHERE token_sha256 = \(bind: TokenDigest.hex(token)) AND purpose = \(bind: purpose.rawValue) AND used_at IS NULL AND expires_at > \(bind: now.stamp)
+                """
+            ).first()
+        else { return nil }
+        return Redeemed(
+            subjectID: try row.decode(column: "subject_id", as: String?.self), email: try row.decode(column: "email", as: String.self),
+            payloadJSON: try row.decode(column: "payload_json", as: String?.self))
+    }
+
     /// Uses a live token up, in the caller's transaction; nil when it is unknown, used or expired.
     static func redeem(_ token: String, purpose: Purpose, now: Date, on sql: any SQLDatabase) async throws -> Redeemed? {
         guard token.utf8.count <= 200 else { return nil }

@@ -62,7 +62,8 @@ public actor WebhookDispatcher {
                 let listed = Set(try await tenants.all())
                 registered = listed
                 for id in listed where schedule[id] == nil { schedule[id] = start }
-                for id in schedule.keys where !listed.contains(id) { schedule[id] = nil }
+                // A store nudged since (its first write: not listed yet) waits for its visit.
+                for id in schedule.keys where !listed.contains(id) && schedule[id] != .distantPast { schedule[id] = nil }
                 listedAt = start
             } catch {
                 logger.error("webhook worker could not list stores", metadata: ["error": .string(DatabaseErrors.summary(error))])

@@ -11,6 +11,7 @@ public struct LinkFormPage: Sendable {
     public let token: String?
     public let askEmail: Bool
     public let askPassword: Bool
+    public let passwordLabel: String
     public let button: String
     public let email: String
     public let errors: [String: String]
@@ -20,8 +21,9 @@ public struct LinkFormPage: Sendable {
     public init(
         heading: String, message: String? = nil, errors: FieldMessages = FieldMessages(), action: String? = nil, token: String? = nil,
         askEmail: Bool = false, askPassword: Bool = false, button: String = "Continue", email: String = "", footer: String? = nil,
-        footerLink: String? = nil
+        footerLink: String? = nil, passwordLabel: String = "New password"
     ) {
+        self.passwordLabel = passwordLabel
         self.heading = heading
         self.message = message
         self.general = errors.general

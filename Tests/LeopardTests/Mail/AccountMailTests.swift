@@ -48,6 +48,11 @@ struct AccountMailTests {
             let thiefLogin = try await client.call(
                 .post, "/api/customers/login", store: store, staff: false, json: ["email": "victim@example.test", "password": "thief password"])
             #expect(thiefLogin.status == .unauthorized)
+            // The victim follows the link the thief's registration mailed them: without the
+            // thief's password it creates nothing, and it is not used up.
+            let thiefsLink = try await platform.mailedToken(to: "victim@example.test", store: store, path: "/account/verify")
+            let followed = try await client.call(.post, "/api/customers/verify", host: store.host, json: ["token": thiefsLink, "password": "victim password"])
+            #expect(followed.status == .unauthorized)
             // The link went to the victim's mailbox; a reset by the victim gives them the account and its orders.
             _ = try await client.call(.post, "/api/customers/password-reset", store: store, staff: false, json: ["email": "victim@example.test"])
             let reset = try await platform.mailedToken(to: "victim@example.test", store: store, path: "/account/reset-password")
@@ -59,7 +64,8 @@ struct AccountMailTests {
             #expect((mine.json["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [guestOrder])
             // The thief's pending registration link no longer works: the address has an account now.
             let stale = try await platform.mailedToken(to: "victim@example.test", store: store, path: "/account/verify")
-            #expect(try await client.call(.post, "/api/customers/verify", host: store.host, json: ["token": stale]).status == .conflict)
+            let late = try await client.call(.post, "/api/customers/verify", host: store.host, json: ["token": stale, "password": "thief password"])
+            #expect(late.status == .conflict)
             #expect(
                 try await client.call(
                     .post, "/api/customers/login", store: store, staff: false, json: ["email": "victim@example.test", "password": "thief password"]
@@ -138,6 +144,9 @@ struct AccountMailTests {
             #expect(invited.status == .created)
             #expect(invited.json["setupToken"] == nil && !invited.text.contains("token"))
             let setup = try await platform.mailedToken(to: "clerk@staffmail.test", store: store, path: "/admin/setup")
+            // A reset for a member without a password sends nothing and leaves the invite link alone.
+            _ = try await client.call(.post, "/api/auth/password-reset", host: store.host, json: ["email": "clerk@staffmail.test"])
+            #expect(try await platform.mail(to: "clerk@staffmail.test", store: store).count == 1)
             let first = try await client.call(.post, "/api/auth/setup", host: store.host, json: ["token": setup, "password": "clerk password"])
             #expect(first.status == .ok)
             let firstSession = try #require(first.json["token"] as? String)

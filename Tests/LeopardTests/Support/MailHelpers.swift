@@ -29,7 +29,7 @@ extension TestPlatform {
         let registered = try await client.call(.post, "/api/customers/register", store: store, staff: false, json: body)
         try #require(registered.status == .accepted, "register: \(registered.text)")
         let token = try await mailedToken(to: email, store: store, path: "/account/verify")
-        let verified = try await client.call(.post, "/api/customers/verify", host: store.host, json: ["token": token])
+        let verified = try await client.call(.post, "/api/customers/verify", host: store.host, json: ["token": token, "password": password])
         try #require(verified.status == .ok, "verify: \(verified.text)")
         return try #require(verified.json["token"] as? String)
     }
@@ -61,11 +61,11 @@ extension TestClientProtocol {
 extension BrowserClient {
     /// Opens the verification link mailed to `email` and confirms it, as a shopper does: the
     /// link's page, then its form. Leaves the browser signed in.
-    func followVerification(_ platform: TestPlatform, store: StoreFixture, email: String) async throws {
+    func followVerification(_ platform: TestPlatform, store: StoreFixture, email: String, password: String) async throws {
         let token = try await platform.mailedToken(to: email, store: store, path: "/account/verify")
         let page = try await get("/account/verify?token=\(token)", host: store.host)
         try #require(page.status == .ok)
-        let confirmed = try await post("/account/verify", host: store.host, form: ["token": token], csrf: page.csrf)
+        let confirmed = try await post("/account/verify", host: store.host, form: ["token": token, "password": password], csrf: page.csrf)
         try #require(confirmed.status == .seeOther && confirmed.location == "/account", "verify: \(confirmed.status)")
     }
 }

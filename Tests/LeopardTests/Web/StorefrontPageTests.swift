@@ -22,7 +22,7 @@ struct StorefrontPageTests {
             _ = try await browser.post(
                 "/account/register", host: store.host, form: ["email": "buyer@example.test", "password": "long enough password", "firstName": "Bea"],
                 csrf: register.csrf)
-            try await browser.followVerification(platform, store: store, email: "buyer@example.test")
+            try await browser.followVerification(platform, store: store, email: "buyer@example.test", password: "long enough password")
             let page = try await browser.get("/products/\(slug)", host: store.host)
             #expect(page.html.contains("$30.00"))
             _ = try await browser.post("/cart/add", host: store.host, form: ["product": slug, "variant": variant, "quantity": "2"], csrf: page.csrf)

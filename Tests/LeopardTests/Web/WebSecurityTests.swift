@@ -128,7 +128,7 @@ struct WebSecurityTests {
                 "/account/register", host: first.host, form: ["email": "shopper@example.test", "password": "long enough password"], csrf: register.csrf)
             #expect(registered.status == .ok)
             #expect(registered.html.contains("Check your e-mail"))
-            try await browser.followVerification(platform, store: first, email: "shopper@example.test")
+            try await browser.followVerification(platform, store: first, email: "shopper@example.test", password: "long enough password")
 
             // The same cookie values, presented on the second store's host.
             for name in ["lp_admin", "lp_cart", "lp_customer", "lp_csrf"] {

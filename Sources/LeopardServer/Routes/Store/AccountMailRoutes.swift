@@ -10,7 +10,6 @@ struct AccountMailRoutes {
     let services: LeopardServices
 
     struct EmailBody: Decodable { let email: String }
-    struct TokenBody: Decodable { let token: String }
     /// A link's token and the new password: the body of `/api/auth/setup` too.
     typealias ResetBody = StaffAuthRoutes.Setup
     struct PasswordChange: Decodable {
@@ -32,8 +31,10 @@ struct AccountMailRoutes {
             return try Accepted(detail: "Check your e-mail: we sent a link to finish creating the account.").jsonResponse(status: .accepted)
         }
         routes.anyone.post("/api/customers/verify") { request, context in
-            let input = try await request.decodeJSON(TokenBody.self, context: context)
-            guard let session = try await customers(context).verify(token: input.token) else { throw Self.badLink }
+            let input = try await request.decodeJSON(ResetBody.self, context: context)
+            guard let session = try await customers(context).verify(token: input.token, password: input.password) else {
+                throw Problem.unauthorized("The link is not valid, was used already or has expired, or the password is not the one chosen when registering.")
+            }
             return try session.jsonResponse()
         }
         routes.anyone.post("/api/customers/password-reset") { request, context in
@@ -113,8 +114,10 @@ struct AccountMailRoutes {
     /// Counts a request that sends mail, per client and per address, against the sign-in limit.
     func throttle(_ action: String, _ context: some StoreRequestContext, email: String) async throws {
         let tenant = context.tenant.id
+        // Keyed by the address as it is stored, so spaces or case do not make a new key.
+        let address = EmailAddress(email)?.value ?? String(email.lowercased().prefix(254))
         _ = try await LoginThrottle(limiter: services.loginLimiter).begin(
-            "\(action):\(tenant):\(context.clientAddress ?? "local")", "\(action):\(tenant):\(email.lowercased().prefix(254))")
+            "\(action):\(tenant):\(context.clientAddress ?? "local")", "\(action):\(tenant):\(address)")
     }
 
     func customers(_ context: some StoreRequestContext) -> Customers {

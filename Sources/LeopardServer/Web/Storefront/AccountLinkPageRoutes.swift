@@ -19,9 +19,11 @@ struct AccountLinkPageRoutes {
         }
         router.post("/account/verify") { request, context in
             let visit = try await StorefrontVisit(request, context: context, pages: pages)
-            let token = String((try await visit.form()["token"] ?? "").prefix(200))
-            guard let session = try await customers(visit).verify(token: token) else {
-                return try await page(visit, Self.usedLink(register: true), status: .unauthorized)
+            let fields = try await visit.form()
+            let token = String((fields["token"] ?? "").prefix(200))
+            guard let session = try await customers(visit).verify(token: token, password: String((fields["password"] ?? "").prefix(1024))) else {
+                let form = confirmForm(token: token, general: "The password is not the one chosen when registering, or the link has expired or was used.")
+                return try await page(visit, form, status: .unauthorized)
             }
             return pages.redirect(to: "/account", cookies: visit.baseCookies + [account.signedIn(session, request: request)])
         }
@@ -63,10 +65,11 @@ struct AccountLinkPageRoutes {
         }
     }
 
-    func confirmForm(token: String?) -> LinkFormPage {
+    func confirmForm(token: String?, general: String? = nil) -> LinkFormPage {
         LinkFormPage(
-            heading: "Confirm your e-mail address", message: "Confirm the address to finish creating your account and sign in.",
-            action: "/account/verify", token: token.map { String($0.prefix(200)) }, button: "Confirm and sign in")
+            heading: "Confirm your e-mail address", message: "Enter the password you chose when registering to finish creating your account and sign in.",
+            errors: FieldMessages(general: general), action: "/account/verify", token: token.map { String($0.prefix(200)) }, askPassword: true,
+            button: "Confirm and sign in", passwordLabel: "Your password")
     }
 
     func resetForm(token: String?, errors: FieldMessages) -> LinkFormPage {
