@@ -79,6 +79,13 @@ public struct StaffSessions: Sendable {
         return redeemed ? Issued(token: session, expiresAt: expires) : nil
     }
 
+    /// Checks a new password, hashes it and follows a setup or reset link with it (see the
+    /// other `completeSetup`); a 422 for a password too short or too long.
+    public func completeSetup(token: String, password: String, now: Date = Date()) async throws -> Issued? {
+        if let problem = PasswordHasher.problem(with: password) { throw Problem.invalid("password", problem) }
+        return try await completeSetup(token: token, passwordHash: try await hasher.hash(password), now: now)
+    }
+
     /// How long a password-reset link works.
     public static let resetLifetime: TimeInterval = 3600
 

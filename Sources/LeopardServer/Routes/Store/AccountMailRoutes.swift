@@ -57,12 +57,8 @@ struct AccountMailRoutes {
         }
         routes.anyone.post("/api/auth/password-reset/confirm") { request, context in
             let input = try await request.decodeJSON(ResetBody.self, context: context)
-            if let problem = PasswordHasher.problem(with: input.password) { throw Problem.invalid("password", problem) }
-            let hash = try await services.passwordHasher.hash(input.password)
-            guard
-                let issued = try await StaffSessions(database: context.database, hasher: services.passwordHasher).completeSetup(
-                    token: input.token, passwordHash: hash)
-            else { throw Self.badLink }
+            let sessions = StaffSessions(database: context.database, hasher: services.passwordHasher)
+            guard let issued = try await sessions.completeSetup(token: input.token, password: input.password) else { throw Self.badLink }
             return try issued.jsonResponse()
         }
         registerProfile(on: routes)
