@@ -146,6 +146,9 @@ struct SMTPSession {
         let host = settings.host
         let channel = self.channel
         try await channel.eventLoop.submit {
+            guard !(try channel.pipeline.syncOperations.handler(type: SMTPReplyHandler.self).hasUnaskedInput) else {
+                throw SMTPError("the server sent text after agreeing to STARTTLS, before the encryption began")
+            }
             try channel.pipeline.syncOperations.addHandler(
                 NIOSSLClientHandler(context: tls, serverHostname: SMTPClient.serverName(host)), position: .first)
         }.get()

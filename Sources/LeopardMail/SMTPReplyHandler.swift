@@ -57,6 +57,13 @@ final class SMTPReplyHandler: ChannelInboundHandler {
         return promise.futureResult
     }
 
+    /// Whether the server sent anything not yet asked for. After the reply to STARTTLS nothing
+    /// may follow in plain text: bytes that did were written by someone in the path, and would
+    /// otherwise be read as the encrypted server's answers (CVE-2011-0411's injection).
+    var hasUnaskedInput: Bool {
+        !ready.isEmpty || !partial.isEmpty || !lines.isEmpty
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         failAll(SMTPError("the server closed the connection"))
         context.fireChannelInactive()

@@ -83,6 +83,14 @@ public struct StaffSessions: Sendable {
     /// other `completeSetup`); a 422 for a password too short or too long.
     public func completeSetup(token: String, password: String, now: Date = Date()) async throws -> Issued? {
         if let problem = PasswordHasher.problem(with: password) { throw Problem.invalid("password", problem) }
+        // A link that cannot work costs no hashing: guessing links is not a way to spend our CPU.
+        let digest = TokenDigest.hex(token)
+        let live = try await database.read { sql in
+            try await sql.raw(
+                "SELECT 1 AS ok FROM staff_members WHERE setup_token_sha256 = \(bind: digest) AND setup_token_expires_at > \(bind: now.stamp)"
+            ).first() != nil
+        }
+        guard live else { return nil }
         return try await completeSetup(token: token, passwordHash: try await hasher.hash(password), now: now)
     }
 

@@ -51,29 +51,20 @@ extension Customers {
         }
     }
 
-    /// Follows a verification link with the password of the registration it carries (or, for
-    /// an existing account's link, the account's password), creates or verifies the account,
-    /// ends its other sessions and signs in. Nil for a link that is unknown, used or expired,
-    /// or a password that is not the one: whoever follows the link must also know the password
-    /// chosen when registering, so a stranger who registered someone else's address gains
-    /// nothing when its owner follows the link. A wrong password does not use the link up.
-    public func verify(token: String, password: String, now: Date = Date()) async throws -> Session? {
+    /// Follows a verification link, creates or verifies the account, ends its other sessions and
+    /// signs in. Nil for a link that is unknown, used or expired, or a password that is not the
+    /// one. With a password (the storefront's link page always asks for it), whoever follows the
+    /// link must also know the password chosen when registering, so a stranger who registered
+    /// someone else's address gains nothing when its owner follows the link from the mail. An
+    /// app that registered and holds the token may pass the token alone, as Saleor's
+    /// `confirmAccount` does. A wrong password does not use the link up.
+    public func verify(token: String, password: String?, now: Date = Date()) async throws -> Session? {
         guard let pending = try await database.read({ sql in try await AccountTokens.peek(token, purpose: .customerVerification, now: now, on: sql) })
         else {
-            try await hasher.spendVerificationTime(password)
+            if let password { try await hasher.spendVerificationTime(password) }
             return nil
         }
-        let expected: String?
-        if let payload = pending.payloadJSON {
-            expected = try JSONText.decode(PendingRegistration.self, from: payload).passwordHash
-        } else {
-            expected =
-                try await database.read { sql in
-                    try await sql.raw("SELECT password_hash FROM customers WHERE id = \(bind: pending.subjectID ?? "")").first()?
-                        .decode(column: "password_hash", as: String?.self)
-                } ?? nil
-        }
-        guard let expected, try await hasher.verify(password, hash: expected) else { return nil }
+        if let password, !(try await passwordMatches(password, pending: pending)) { return nil }
         let customer = try await database.write { sql -> Customer? in
             guard let redeemed = try await AccountTokens.redeem(token, purpose: .customerVerification, now: now, on: sql) else { return nil }
             let id: String
@@ -91,6 +82,23 @@ extension Customers {
             return try await self.find(id: id, on: sql)
         }
         return try await customer.asyncMap { try await openSession(for: $0, now: now) }
+    }
+
+    /// Whether the password is the registration's (or, for an existing account's link, the
+    /// account's).
+    private func passwordMatches(_ password: String, pending: AccountTokens.Redeemed) async throws -> Bool {
+        let expected: String?
+        if let payload = pending.payloadJSON {
+            expected = try JSONText.decode(PendingRegistration.self, from: payload).passwordHash
+        } else {
+            expected =
+                try await database.read { sql in
+                    try await sql.raw("SELECT password_hash FROM customers WHERE id = \(bind: pending.subjectID ?? "")").first()?
+                        .decode(column: "password_hash", as: String?.self)
+                } ?? nil
+        }
+        guard let expected else { return false }
+        return try await hasher.verify(password, hash: expected)
     }
 
     /// The account a registration link creates: a new customer, or the guest record of past
@@ -136,6 +144,10 @@ extension Customers {
     /// every other session and signs in. Nil for a link that is unknown, used or expired.
     public func resetPassword(token: String, password: String, now: Date = Date()) async throws -> Session? {
         if let problem = PasswordHasher.problem(with: password) { throw Problem.invalid("password", problem) }
+        // A link that cannot work costs no hashing: guessing links is not a way to spend our CPU.
+        guard try await database.read({ sql in try await AccountTokens.peek(token, purpose: .customerReset, now: now, on: sql) }) != nil else {
+            return nil
+        }
         let hash = try await hasher.hash(password)
         let customer = try await database.write { sql -> Customer? in
             guard let redeemed = try await AccountTokens.redeem(token, purpose: .customerReset, now: now, on: sql), let id = redeemed.subjectID else {

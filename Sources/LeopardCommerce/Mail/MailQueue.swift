@@ -114,6 +114,18 @@ public struct MailQueue: Sendable {
         }
     }
 
+    /// Hands claimed mail back untried: due at once for the next pass, the attempt not counted.
+    public func release(_ jobs: [Job]) async throws {
+        guard !jobs.isEmpty else { return }
+        try await database.write { sql in
+            for job in jobs {
+                try await sql.raw(
+                    "UPDATE mail_messages SET lease_until = NULL, attempts = attempts - 1 WHERE id = \(bind: job.id) AND status = 'pending' AND attempts > 0"
+                ).run()
+            }
+        }
+    }
+
     public enum Outcome: Sendable, Equatable {
         /// The server accepted it (or the file is written).
         case sent(subject: String)

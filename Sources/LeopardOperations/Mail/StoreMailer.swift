@@ -31,34 +31,65 @@ public struct StoreMailer: Sendable {
 
     struct MailProblem: Error {
         let description: String
+        var permanent = true
     }
 
+    /// How long one mail may take to send; the SMTP client's deadline.
+    static let sendLimit: TimeInterval = 60
+
     /// Sends what is due in one store, batch after batch; returns how many were attempted.
+    /// A batch stops at a failure worth retrying (the server is likely down, and the rest
+    /// would wait for it too) and before its lease could end during a send: mail not tried is
+    /// handed back, so another worker never sends a mail this one is still sending.
     func deliverDue(tenant: Tenant, databases: TenantDatabases, now: @escaping @Sendable () -> Date) async throws -> Int {
         var attempted = 0
         for _ in 0..<20 {
+            let claimedAt = now()
             let prepared = try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
-                try await prepare(try await MailQueue(database: database).claim(now: now()), tenant: tenant, database: database, now: now())
+                try await prepare(try await MailQueue(database: database).claim(now: claimedAt), tenant: tenant, database: database, now: claimedAt)
             }
             if prepared.isEmpty { break }
-            for mail in prepared {
-                let outcome = await send(mail, tenant: tenant)
-                if case .failed(let error, _, _) = outcome {
-                    logger.warning("mail not sent", metadata: ["tenant": .string(tenant.id), "mail": .string(mail.job.id), "error": .string(error)])
-                }
-                try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
-                    try await MailQueue(database: database).complete(mail.job, outcome: outcome, now: now())
-                }
-            }
-            attempted += prepared.count
+            let (tried, finished) = try await deliver(prepared, tenant: tenant, databases: databases, claimedAt: claimedAt, now: now)
+            attempted += tried
+            if !finished { break }
         }
         return attempted
+    }
+
+    /// Sends one claimed batch; returns how many were tried and whether the whole batch was.
+    private func deliver(
+        _ batch: [Prepared], tenant: Tenant, databases: TenantDatabases, claimedAt: Date, now: @escaping @Sendable () -> Date
+    ) async throws -> (tried: Int, finished: Bool) {
+        for (index, mail) in batch.enumerated() {
+            if now().timeIntervalSince(claimedAt) > MailQueue.lease - Self.sendLimit - 5 {
+                try await release(batch[index...], tenant: tenant, databases: databases)
+                return (index, false)
+            }
+            let outcome = await send(mail, tenant: tenant)
+            if case .failed(let error, _, _) = outcome {
+                logger.warning("mail not sent", metadata: ["tenant": .string(tenant.id), "mail": .string(mail.job.id), "error": .string(error)])
+            }
+            _ = try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                try await MailQueue(database: database).complete(mail.job, outcome: outcome, now: now())
+            }
+            if case .failed(_, false, _) = outcome, case .success = mail.message, index + 1 < batch.count {
+                try await release(batch[(index + 1)...], tenant: tenant, databases: databases)
+                return (index + 1, false)
+            }
+        }
+        return (batch.count, true)
+    }
+
+    private func release(_ rest: ArraySlice<Prepared>, tenant: Tenant, databases: TenantDatabases) async throws {
+        try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+            try await MailQueue(database: database).release(rest.map(\.job))
+        }
     }
 
     private func send(_ mail: Prepared, tenant: Tenant) async -> MailQueue.Outcome {
         switch mail.message {
         case .failure(let problem):
-            return .failed(error: problem.description, permanent: true, subject: nil)
+            return .failed(error: problem.description, permanent: problem.permanent, subject: nil)
         case .success(let message):
             do {
                 try await transport.deliver(message, mailbox: tenant.slug)
@@ -86,12 +117,19 @@ public struct StoreMailer: Sendable {
                 prepared.append(Prepared(job: job, message: .failure(MailProblem(description: "the link's secret cannot be opened"))))
                 continue
             }
-            guard let content = try await composer.content(job.kind, objectID: job.objectID, link: link) else {
-                prepared.append(Prepared(job: job, message: .failure(MailProblem(description: "what the mail is about no longer exists"))))
-                continue
+            do {
+                guard let content = try await composer.content(job.kind, objectID: job.objectID, link: link) else {
+                    prepared.append(Prepared(job: job, message: .failure(MailProblem(description: "what the mail is about no longer exists"))))
+                    continue
+                }
+                let message = try message(content, job: job, settings: settings, storeURL: composer.storeURL, now: now)
+                prepared.append(Prepared(job: job, message: .success(message)))
+            } catch {
+                // One mail that cannot be written (a template error, a row that no longer
+                // decodes) fails on its own rather than holding up the batch.
+                let reason = "the mail could not be written: \(String(describing: error).prefix(200))"
+                prepared.append(Prepared(job: job, message: .failure(MailProblem(description: reason, permanent: false))))
             }
-            let message = try message(content, job: job, settings: settings, storeURL: composer.storeURL, now: now)
-            prepared.append(Prepared(job: job, message: .success(message)))
         }
         return prepared
     }
@@ -125,7 +163,8 @@ extension StoreMailer {
         if let text = configuration.mailFromAddress { _ = try MailFrom(text) }
         let transport: any MailTransport
         if let url = configuration.smtpURL {
-            transport = SMTPTransport(client: SMTPClient(settings: try SMTPSettings(url: url), localName: configuration.baseDomain))
+            transport = SMTPTransport(
+                client: SMTPClient(settings: try SMTPSettings(url: url), localName: configuration.baseDomain, timeout: .seconds(Int64(sendLimit))))
         } else {
             transport = FileMailTransport(directory: configuration.mailFolder)
         }

@@ -9,8 +9,8 @@ extension OpenAPIDocument {
             body: "Registration", status: 202, response: "MailAccepted"),
         Operation(
             method: "post", path: "/api/customers/verify",
-            summary: "Follow a verification link with the password chosen when registering: creates or verifies the account and signs in",
-            tag: "customers", body: "SetupInput", response: "CustomerSession"),
+            summary: "Follow a verification link (with the password chosen when registering, checked when given): creates or verifies the account and signs in",
+            tag: "customers", body: "VerifyInput", response: "CustomerSession"),
         Operation(
             method: "post", path: "/api/customers/password-reset", summary: "Mail a link to choose a new password (the same answer for unknown addresses)",
             tag: "customers", body: "EmailInput", status: 202, response: "MailAccepted"),
@@ -49,6 +49,7 @@ extension OpenAPISchemas {
         let o = OpenAPISchemas.self
         return [
             ("MailAccepted", o.object([("status", ["type": "string", "enum": ["check_email"]]), ("detail", o.string)], required: ["status", "detail"])),
+            ("VerifyInput", o.object([("token", o.string), ("password", o.string)], required: ["token"])),
             ("EmailInput", o.object([("email", ["type": "string", "format": "email", "maxLength": 254])], required: ["email"])),
             ("ProfileInput", o.object([("firstName", ["type": "string", "maxLength": 100]), ("lastName", ["type": "string", "maxLength": 100])])),
             (

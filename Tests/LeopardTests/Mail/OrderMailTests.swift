@@ -1,5 +1,6 @@
 import Foundation
 import LeopardCommerce
+import SQLKit
 import Testing
 
 @testable import LeopardOperations
@@ -85,6 +86,33 @@ struct OrderMailTests {
             #expect(received.map(\.subject) == ["Your store Retry Mail Shop is ready"])
             let sent = try await client.call(.get, "/api/mail?status=sent", store: store)
             #expect((sent.json["data"] as? [[String: Any]])?.first?["attempts"] as? Int == 2)
+        }
+    }
+
+    @Test("with the server down, one mail is tried and the rest wait untried; a failed mail can be resent")
+    func serverDown() async throws {
+        let port = try FreePort.tcp()
+        try await TestPlatform.withPlatform(configure: { $0.smtpURL = "smtp://127.0.0.1:\(port)" }) { platform, client in
+            let store = try await client.makeStore("Down Mail Shop")
+            for name in ["ann", "ben"] {
+                _ = try await client.call(
+                    .post, "/api/customers/register", store: store, staff: false, json: ["email": "\(name)@example.test", "password": "long enough pass"])
+            }
+            await platform.services.webhookDispatcher.deliverMail(tenantID: store.id)
+            let pending = try await client.call(.get, "/api/mail?status=pending", store: store)
+            let rows = try #require(pending.json["data"] as? [[String: Any]])
+            #expect(rows.count == 3)
+            #expect(rows.compactMap { $0["attempts"] as? Int }.sorted() == [0, 0, 1], "\(rows)")
+            let tried = try #require(rows.first { $0["attempts"] as? Int == 1 })
+            #expect((tried["lastError"] as? String)?.contains("no connection") == true, "\(tried)")
+            let id = try #require(tried["id"] as? String)
+            // Its day over, the mail is failed; the owner sends it again.
+            try await platform.withStoreDatabase(store) { database in
+                try await database.write { sql in try await sql.raw("UPDATE mail_messages SET status = 'failed' WHERE id = \(bind: id)").run() }
+            }
+            let resent = try await client.call(.post, "/api/mail/\(id)/resend", store: store)
+            #expect(resent.status == .ok, "\(resent.text)")
+            #expect(resent.json["status"] as? String == "pending")
         }
     }
 }

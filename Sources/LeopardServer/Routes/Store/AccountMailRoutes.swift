@@ -12,6 +12,12 @@ struct AccountMailRoutes {
     struct EmailBody: Decodable { let email: String }
     /// A link's token and the new password: the body of `/api/auth/setup` too.
     typealias ResetBody = StaffAuthRoutes.Setup
+    /// A verification link's token, and the password chosen when registering when the caller
+    /// is a person following the link rather than the app that registered.
+    struct VerifyBody: Decodable {
+        let token: String
+        let password: String?
+    }
     struct PasswordChange: Decodable {
         let currentPassword: String
         let newPassword: String
@@ -31,11 +37,10 @@ struct AccountMailRoutes {
             return try Accepted(detail: "Check your e-mail: we sent a link to finish creating the account.").jsonResponse(status: .accepted)
         }
         routes.anyone.post("/api/customers/verify") { request, context in
-            let input = try await request.decodeJSON(ResetBody.self, context: context)
-            guard let session = try await customers(context).verify(token: input.token, password: input.password) else {
-                throw Problem.unauthorized("The link is not valid, was used already or has expired, or the password is not the one chosen when registering.")
-            }
-            return try session.jsonResponse()
+            let input = try await request.decodeJSON(VerifyBody.self, context: context)
+            return try await followingLink(context, refused: Self.badVerification) {
+                try await customers(context).verify(token: input.token, password: input.password)
+            }.jsonResponse()
         }
         routes.anyone.post("/api/customers/password-reset") { request, context in
             let input = try await request.decodeJSON(EmailBody.self, context: context)
@@ -45,8 +50,8 @@ struct AccountMailRoutes {
         }
         routes.anyone.post("/api/customers/password-reset/confirm") { request, context in
             let input = try await request.decodeJSON(ResetBody.self, context: context)
-            guard let session = try await customers(context).resetPassword(token: input.token, password: input.password) else { throw Self.badLink }
-            return try session.jsonResponse()
+            return try await followingLink(context) { try await customers(context).resetPassword(token: input.token, password: input.password) }
+                .jsonResponse()
         }
         routes.anyone.post("/api/auth/password-reset") { request, context in
             let input = try await request.decodeJSON(EmailBody.self, context: context)
@@ -58,8 +63,7 @@ struct AccountMailRoutes {
         routes.anyone.post("/api/auth/password-reset/confirm") { request, context in
             let input = try await request.decodeJSON(ResetBody.self, context: context)
             let sessions = StaffSessions(database: context.database, hasher: services.passwordHasher)
-            guard let issued = try await sessions.completeSetup(token: input.token, password: input.password) else { throw Self.badLink }
-            return try issued.jsonResponse()
+            return try await followingLink(context) { try await sessions.completeSetup(token: input.token, password: input.password) }.jsonResponse()
         }
         registerProfile(on: routes)
         registerMailbox(on: routes)
@@ -106,6 +110,19 @@ struct AccountMailRoutes {
     }
 
     static let badLink = Problem.unauthorized("The link is not valid, was used already, or has expired.")
+    static let badVerification = Problem.unauthorized(
+        "The link is not valid, was used already or has expired, or the password is not the one chosen when registering.")
+
+    /// Follows a mailed link; a link that does not work counts against the client's sign-in
+    /// limit (429 when it is reached), one that does gives its try back.
+    func followingLink<T: Encodable & Sendable>(
+        _ context: some StoreRequestContext, refused: Problem = Self.badLink, _ follow: () async throws -> T?
+    ) async throws -> T {
+        let attempt = try await LoginThrottle(limiter: services.loginLimiter).begin("link:\(context.tenant.id):\(context.clientAddress ?? "local")")
+        guard let result = try await follow() else { throw refused }
+        await attempt.succeeded()
+        return result
+    }
 
     /// Counts a request that sends mail, per client and per address, against the sign-in limit.
     func throttle(_ action: String, _ context: some StoreRequestContext, email: String) async throws {
