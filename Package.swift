@@ -147,6 +147,7 @@ let package = Package(
                 "LeopardPlatform",
                 "LeopardCommerce",
                 "LeopardPayments",
+                "LeopardMail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

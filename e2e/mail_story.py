@@ -138,6 +138,22 @@ def main():
         rows = driver.find_elements(By.CSS_SELECTOR, "table tbody tr")
         story.expect(len(rows) >= 6, f"the Mail page lists the store's mail ({len(rows)} rows)")
         story.shot(driver, "mail-admin-list")
+
+        driver.get(STORE + "/admin")
+        story.expect("Please confirm your e-mail address" in driver.page_source, "the dashboard asks the owner to confirm the address")
+        driver.get(link(mail_to(OWNER, "Confirm your e-mail address"), "/admin/verify-email"))
+        story.submit(driver, "form[action='/admin/verify-email']")
+        story.expect(f"{OWNER} is confirmed" in driver.page_source, "the owner's link confirms the address")
+        driver.get(STORE + "/admin")
+        story.expect("Please confirm your e-mail address" not in driver.page_source, "the dashboard stops asking")
+
+        driver.get(STORE + "/admin/mail/preview/order_confirmation")
+        story.expect("Order #" in driver.page_source, "the preview shows the order confirmation's subject")
+        frame = driver.find_element(By.CSS_SELECTOR, "iframe.mail-frame")
+        driver.switch_to.frame(frame)
+        story.expect("Thank you for your order" in driver.page_source, "the preview frames the HTML part")
+        driver.switch_to.default_content()
+        story.shot(driver, "mail-admin-preview")
         print("mail story passed")
     finally:
         driver.quit()

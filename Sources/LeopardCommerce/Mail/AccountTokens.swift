@@ -2,18 +2,20 @@ import Foundation
 import LeopardCore
 import SQLKit
 
-/// Single-use links for shoppers' accounts: e-mail verification (24 hours) and password resets
-/// (1 hour). Only a token's SHA-256 is stored; a new link of a kind for an address ends the
+/// Single-use links for accounts: shoppers' e-mail verification (24 hours) and password resets
+/// (1 hour), and staff e-mail verification (7 days). Only a token's SHA-256 is stored; a new link of a kind for an address ends the
 /// earlier ones, and redeeming is one conditional update, so a link works once even when
 /// followed twice at the same moment.
 public enum AccountTokens {
     public enum Purpose: String, Sendable {
         case customerVerification = "customer_verification"
         case customerReset = "customer_reset"
+        case staffVerification = "staff_verification"
 
         var lifetime: TimeInterval {
             switch self {
             case .customerVerification: return 24 * 3600
+            case .staffVerification: return 7 * 24 * 3600
             case .customerReset: return 3600
             }
         }

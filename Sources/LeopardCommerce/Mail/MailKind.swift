@@ -13,6 +13,7 @@ public enum MailKind: String, Sendable, CaseIterable, Codable {
     // To staff
     case staffInvite = "staff_invite"
     case staffPasswordReset = "staff_password_reset"
+    case staffEmailVerification = "staff_email_verification"
     case newOrder = "new_order"
     case lowStock = "low_stock"
     // From the platform to a new store's owner
@@ -21,7 +22,7 @@ public enum MailKind: String, Sendable, CaseIterable, Codable {
     /// Whether the mail goes to staff (the admin's links) rather than to a shopper.
     public var isForStaff: Bool {
         switch self {
-        case .staffInvite, .staffPasswordReset, .newOrder, .lowStock, .storeWelcome: return true
+        case .staffInvite, .staffPasswordReset, .staffEmailVerification, .newOrder, .lowStock, .storeWelcome: return true
         default: return false
         }
     }

@@ -45,6 +45,13 @@ struct AccountMailText {
                 paragraphs: ["Follow the link to choose a new password for the admin of \(storeName). Every device signed in now is signed out."],
                 action: .init(label: "Choose a new password", url: link),
                 footnote: "The link works once, for one hour. If you did not ask for this, ignore this mail: your password stays as it is.")
+        case .staffEmailVerification:
+            guard let link = url("/admin/verify-email") else { return nil }
+            return MailContent(
+                subject: "Confirm your e-mail address for \(storeName)", heading: "Confirm your e-mail address",
+                paragraphs: ["Confirm that this is the address of the person who runs \(storeName), so that we can reach you about the store."],
+                action: .init(label: "Confirm my address", url: link),
+                footnote: "The link works once, for 7 days. If you did not create a store, ignore this mail.")
         case .storeWelcome:
             return MailContent(
                 subject: "Your store \(storeName) is ready", heading: "Welcome to your store",

@@ -16,23 +16,52 @@ struct MailComposer {
         switch kind {
         case .orderConfirmation, .orderPaid, .orderShipped, .orderCancelled, .orderRefunded, .newOrder:
             guard let objectID, let order = try await Orders(database: database).find(id: objectID) else { return nil }
-            return try await orderMail(kind, order: order)
+            return orderMail(kind, OrderFacts(order, account: try await ownOrderAction(order)))
         case .lowStock:
             guard let objectID, let level = try await Inventory(database: database).level(variantID: objectID) else { return nil }
-            return MailContent(
-                subject: "Low stock: \(level.productTitle)", heading: "Running low",
-                paragraphs: ["\(level.productTitle) (\(level.variantTitle)) has \(level.stock) left in stock."],
-                action: .init(label: "Open the product", url: storeURL + "/admin/products/" + level.productID),
-                footnote: "You get this because low-stock notices are on in the store's settings.")
+            return lowStock(productID: level.productID, title: "\(level.productTitle) (\(level.variantTitle))", stock: level.stock)
         default:
             return AccountMailText(storeName: settings.name, storeURL: storeURL).content(kind, link: link)
         }
     }
 
-    private func orderMail(_ kind: MailKind, order: Order) async throws -> MailContent {
+    func lowStock(productID: String, title: String, stock: Int) -> MailContent {
+        MailContent(
+            subject: "Low stock: \(title)", heading: "Running low", paragraphs: ["\(title) has \(stock) left in stock."],
+            action: .init(label: "Open the product", url: storeURL + "/admin/products/" + productID),
+            footnote: "You get this because low-stock notices are on in the store's settings.")
+    }
+
+    /// What an order's mails say about it.
+    struct OrderFacts {
+        let id: String
+        let name: String
+        let email: String
+        let total: Money
+        let refunded: Money
+        let paymentMethod: String
+        let summary: MailContent.Summary
+        /// The link to the order in the shopper's account, when their account shows it.
+        let account: MailContent.Action?
+
+        init(_ order: Order, account: MailContent.Action?) {
+            (id, name, email, total, refunded) = (order.id, order.name, order.email, order.total, order.refundedTotal)
+            (paymentMethod, summary, self.account) = (order.paymentMethod, MailComposer.summary(of: order), account)
+        }
+
+        init(
+            id: String, name: String, email: String, total: Money, refunded: Money, paymentMethod: String, summary: MailContent.Summary,
+            account: MailContent.Action?
+        ) {
+            (self.id, self.name, self.email, self.total, self.refunded) = (id, name, email, total, refunded)
+            (self.paymentMethod, self.summary, self.account) = (paymentMethod, summary, account)
+        }
+    }
+
+    func orderMail(_ kind: MailKind, _ order: OrderFacts) -> MailContent {
         let name = settings.name
-        let summary = Self.summary(of: order)
-        let own = try await ownOrderAction(order)
+        let summary = order.summary
+        let own = order.account
         switch kind {
         case .orderConfirmation:
             return MailContent(
@@ -53,7 +82,7 @@ struct MailComposer {
         case .orderRefunded:
             return MailContent(
                 subject: "Refund for order \(order.name)", heading: "Your refund",
-                paragraphs: ["\(MoneyText.format(order.refundedTotal)) of order \(order.name) has been refunded to you. It can take a few days to appear."],
+                paragraphs: ["\(MoneyText.format(order.refunded)) of order \(order.name) has been refunded to you. It can take a few days to appear."],
                 action: own)
         default:
             return MailContent(
@@ -66,7 +95,7 @@ struct MailComposer {
         }
     }
 
-    private func paymentNote(_ order: Order) -> String {
+    private func paymentNote(_ order: OrderFacts) -> String {
         switch order.paymentMethod {
         case "bank_transfer": return "Please transfer \(MoneyText.format(order.total)) quoting \(order.name); we ship once it arrives."
         case "cash_on_delivery": return "You pay \(MoneyText.format(order.total)) when it is delivered."
@@ -76,7 +105,7 @@ struct MailComposer {
 
     /// A link to the order for a shopper whose account shows it; none for a guest (whose
     /// confirmation page is tied to the browser they ordered in).
-    private func ownOrderAction(_ order: Order) async throws -> MailContent.Action? {
+    func ownOrderAction(_ order: Order) async throws -> MailContent.Action? {
         guard let customerID = order.customerId, let customer = try await Customers(database: database, hasher: PasswordHasher()).find(id: customerID),
             customer.registered
         else { return nil }

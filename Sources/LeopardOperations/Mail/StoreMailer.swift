@@ -122,7 +122,8 @@ public struct StoreMailer: Sendable {
                     prepared.append(Prepared(job: job, message: .failure(MailProblem(description: "what the mail is about no longer exists"))))
                     continue
                 }
-                let message = try message(content, job: job, settings: settings, storeURL: composer.storeURL, now: now)
+                let message = try message(
+                    content, kind: job.kind, recipient: job.recipient, messageID: job.messageID, settings: settings, storeURL: composer.storeURL, now: now)
                 prepared.append(Prepared(job: job, message: .success(message)))
             } catch {
                 // One mail that cannot be written (a template error, a row that no longer
@@ -136,17 +137,19 @@ public struct StoreMailer: Sendable {
 
     /// The whole message: from the store's sender name at the platform's address, answers to
     /// the store, one Message-ID for the mail's life.
-    func message(_ content: MailContent, job: MailQueue.Job, settings: StoreSettings, storeURL: String, now: Date) throws -> MailMessage {
+    func message(
+        _ content: MailContent, kind: MailKind, recipient: String, messageID: String, settings: StoreSettings, storeURL: String, now: Date
+    ) throws -> MailMessage {
         let brand = MailRenderer.Brand(
             storeName: settings.name, logoURL: Self.absolute(settings.logoUrl, base: storeURL), colours: ThemeStyle(settings.theme).colours,
-            homeURL: storeURL + (job.kind.isForStaff ? "/admin" : "/"))
+            homeURL: storeURL + (kind.isForStaff ? "/admin" : "/"))
         let (text, html) = try renderer.render(content, brand: brand)
         let from = configuration.mailFrom
-        let replyTo = (job.kind.isForStaff ? nil : settings.mail.replyTo ?? settings.contactEmail).map { MailMessage.Mailbox(address: $0) }
+        let replyTo = (kind.isForStaff ? nil : settings.mail.replyTo ?? settings.contactEmail).map { MailMessage.Mailbox(address: $0) }
         return MailMessage(
-            from: .init(name: job.kind == .storeWelcome ? "Leopard" : settings.mail.senderName ?? settings.name, address: from.address),
-            to: .init(address: job.recipient), replyTo: replyTo, subject: content.subject, text: text, html: html,
-            messageID: "\(job.messageID)@\(from.domain)", date: now)
+            from: .init(name: kind == .storeWelcome ? "Leopard" : settings.mail.senderName ?? settings.name, address: from.address),
+            to: .init(address: recipient), replyTo: replyTo, subject: content.subject, text: text, html: html,
+            messageID: "\(messageID)@\(from.domain)", date: now)
     }
 
     /// A logo path on the store's own host as a whole URL (mail has no host to resolve it on).

@@ -1,4 +1,5 @@
 import Foundation
+import LeopardCommerce
 import LeopardCore
 import LeopardPlatform
 import Logging
@@ -35,7 +36,7 @@ public struct StoreSignup: Sendable {
     }
 
     /// Queues the owner's welcome mail with the store's links (and the link to choose a password
-    /// when they signed up without one). The store exists either way: a mail that cannot be
+    /// when they signed up without one), and a link that confirms their address. The store exists either way: a mail that cannot be
     /// queued is logged, not a failed signup.
     private func welcome(_ result: ProvisioningResult, logger: Logger) async {
         let (tenant, sender) = (result.tenant, services.mailer.sender)
@@ -43,6 +44,7 @@ public struct StoreSignup: Sendable {
             try await services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
                 try await database.write { sql in
                     try await sender.send(.storeWelcome, to: tenant.ownerEmail, link: result.setupToken, now: Date(), on: sql)
+                    try await StaffEmailVerification.queue(email: tenant.ownerEmail, mail: sender, now: Date(), on: sql)
                 }
             }
             await services.webhookDispatcher.nudge(tenantID: tenant.id)

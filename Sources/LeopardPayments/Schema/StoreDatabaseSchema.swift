@@ -21,5 +21,6 @@ public enum StoreDatabaseSchema {
         StoreSchema.m0013StaffHandoffs,
         PaymentSchema.m0014CaptureMethod,
         StoreSchema.m0015Mail,
+        StoreSchema.m0016StaffEmailVerified,
     ]
 }

@@ -37,8 +37,17 @@ extension OpenAPIDocument {
             method: "post", path: "/api/auth/password-reset/confirm", summary: "Set a new staff password with a reset link's token; other sessions end",
             tag: "staff", body: "SetupInput", response: "StaffSession"),
         Operation(
+            method: "post", path: "/api/auth/verify-email", summary: "Follow a staff member's verification link: their address is verified",
+            tag: "staff", body: "TokenInput", response: "EmailVerified"),
+        Operation(
+            method: "post", path: "/api/auth/me/verification", summary: "Mail the signed-in staff member a link that verifies their address",
+            tag: "staff", access: .staff, status: 202, response: "MailAccepted"),
+        Operation(
             method: "get", path: "/api/mail", summary: "The store's mail, newest first", tag: "mail", access: .owner, response: "page:QueuedMail",
             parameters: page + [.query("status", ["type": "string", "enum": ["pending", "sent", "failed"]])]),
+        Operation(
+            method: "get", path: "/api/mail/preview/{kind}", summary: "One kind of mail as the store would send it now (nothing is sent)", tag: "mail",
+            access: .owner, response: "MailPreview"),
         Operation(
             method: "post", path: "/api/mail/{mailId}/resend", summary: "Queue a failed mail again", tag: "mail", access: .owner, response: "QueuedMail"),
     ]
@@ -50,6 +59,16 @@ extension OpenAPISchemas {
         return [
             ("MailAccepted", o.object([("status", ["type": "string", "enum": ["check_email"]]), ("detail", o.string)], required: ["status", "detail"])),
             ("VerifyInput", o.object([("token", o.string), ("password", o.string)], required: ["token"])),
+            (
+                "MailPreview",
+                o.object(
+                    [
+                        ("kind", ["type": "string", "enum": .array(MailKind.allCases.map { .string($0.rawValue) })]), ("subject", o.string),
+                        ("from", o.string), ("replyTo", o.nullable("string")), ("text", o.string), ("html", o.nullable("string")),
+                    ], required: ["kind", "subject", "from", "text"])
+            ),
+            ("TokenInput", o.object([("token", o.string)], required: ["token"])),
+            ("EmailVerified", o.object([("status", ["type": "string", "enum": ["verified"]]), ("email", o.string)], required: ["status", "email"])),
             ("EmailInput", o.object([("email", ["type": "string", "format": "email", "maxLength": 254])], required: ["email"])),
             ("ProfileInput", o.object([("firstName", ["type": "string", "maxLength": 100]), ("lastName", ["type": "string", "maxLength": 100])])),
             (

@@ -47,7 +47,12 @@ enum OpenAPISchemas {
         ("StoreInfo", object([("id", string), ("slug", string), ("name", string), ("currency", string)], required: ["id", "slug", "name", "currency"])),
         ("Credentials", object([("email", string), ("password", string)], required: ["email", "password"])),
         ("StaffSession", object([("token", string), ("expiresAt", timestamp)], required: ["token", "expiresAt"])),
-        ("Me", object([("id", string), ("email", string), ("role", string), ("via", string)], required: ["id", "email", "role", "via"])),
+        (
+            "Me",
+            object(
+                [("id", string), ("email", string), ("role", string), ("via", string), ("emailVerified", boolean)],
+                required: ["id", "email", "role", "via", "emailVerified"])
+        ),
         ("ApiKeyInput", object([("name", string)], required: ["name"])),
         (
             "ApiKey",

@@ -26,10 +26,15 @@ public struct DashboardPage: Sendable {
     public let recentOrders: [OrderRow]
     public let hasOrders: Bool
     public let storefrontUrl: String
+    /// The signed-in member's address while it is not verified: the page asks them to follow
+    /// the mailed link, and offers another.
+    public let unverifiedEmail: String?
 
     public init(
-        ordersToday: Int, revenueToday: String, awaitingFulfilment: Int, productCount: Int, lowStock: [LowStock], recentOrders: [Order], storefrontUrl: String
+        ordersToday: Int, revenueToday: String, awaitingFulfilment: Int, productCount: Int, lowStock: [LowStock], recentOrders: [Order], storefrontUrl: String,
+        unverifiedEmail: String? = nil
     ) {
+        self.unverifiedEmail = unverifiedEmail
         self.ordersToday = ordersToday
         self.revenueToday = revenueToday
         self.awaitingFulfilment = awaitingFulfilment

@@ -41,7 +41,7 @@ public struct SettingsPage: Sendable {
 
     /// The form's values for saved settings.
     public static func values(_ settings: StoreSettings) -> [String: String] {
-        [
+        var values = [
             "name": settings.name, "currency": settings.currency, "contactEmail": settings.contactEmail ?? "",
             "taxRate": TaxRateText.percent(settings.taxRateBasisPoints),
             "shippingRate": MoneyText.decimal(settings.shippingRate, currency: settings.currency),
@@ -49,7 +49,12 @@ public struct SettingsPage: Sendable {
             "primaryColor": settings.theme.primaryColor ?? "", "accentColor": settings.theme.accentColor ?? "",
             "font": settings.theme.font ?? "", "radius": settings.theme.radius.map(String.init) ?? "",
             "lowStockThreshold": String(settings.lowStockThreshold),
+            "senderName": settings.mail.senderName ?? "", "replyTo": settings.mail.replyTo ?? "",
         ]
+        // A switch that is on has a value; one that is off has none (templates test presence).
+        if settings.mail.newOrderNotifications { values["newOrderNotifications"] = "on" }
+        if settings.mail.lowStockNotifications { values["lowStockNotifications"] = "on" }
+        return values
     }
 }
 

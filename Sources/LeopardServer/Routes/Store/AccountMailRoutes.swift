@@ -1,6 +1,7 @@
 import Hummingbird
 import LeopardCommerce
 import LeopardCore
+import LeopardMail
 
 /// What needs a mailbox: shoppers' registration and verification, password resets for shoppers
 /// and staff, the customer's own profile, and the owner's view of the store's mail. Requests
@@ -21,6 +22,22 @@ struct AccountMailRoutes {
     struct PasswordChange: Decodable {
         let currentPassword: String
         let newPassword: String
+    }
+
+    /// One kind of mail as the store would send it now.
+    struct Preview: Encodable {
+        let kind: String
+        let subject: String
+        let from: String
+        let replyTo: String?
+        let text: String
+        let html: String?
+
+        init(kind: MailKind, message: MailMessage) {
+            (self.kind, subject, text, html) = (kind.rawValue, message.subject, message.text, message.html)
+            from = message.from.name.map { "\($0) <\(message.from.address)>" } ?? message.from.address
+            replyTo = message.replyTo?.address
+        }
     }
 
     /// The answer to every request that may send mail.
@@ -67,6 +84,27 @@ struct AccountMailRoutes {
         }
         registerProfile(on: routes)
         registerMailbox(on: routes)
+        registerStaffVerification(on: routes)
+    }
+
+    struct TokenBody: Decodable { let token: String }
+    struct Verified: Encodable {
+        let status = "verified"
+        let email: String
+    }
+
+    func registerStaffVerification(on routes: StoreRouter) {
+        routes.anyone.post("/api/auth/verify-email") { request, context in
+            let input = try await request.decodeJSON(TokenBody.self, context: context)
+            return try await followingLink(context) {
+                try await StaffEmailVerification(database: context.database).verify(token: input.token).map(Verified.init(email:))
+            }.jsonResponse()
+        }
+        routes.staff.post("/api/auth/me/verification") { _, context in
+            try await throttle("staff-verify", context, email: context.staff.email)
+            try await StaffEmailVerification(database: context.database).requestVerification(staffID: context.staff.staffID, mail: services.mailer.sender)
+            return try Accepted(detail: "Check your e-mail: we sent a link to verify this address.").jsonResponse(status: .accepted)
+        }
     }
 
     func registerProfile(on routes: StoreRouter) {
@@ -103,6 +141,12 @@ struct AccountMailRoutes {
             }
             return try await MailQueue(database: context.database).list(status: status, page: try PageRequest(limit: query["limit"], cursor: query["cursor"]))
                 .jsonResponse()
+        }
+        routes.owner.get("/api/mail/preview/:kind") { _, context in
+            let name = try context.parameters.require("kind")
+            guard let kind = MailKind(rawValue: name) else { throw Problem.notFound("There is no kind of mail called \(name.prefix(64)).") }
+            let message = try await services.mailer.preview(kind, slug: context.tenant.slug, database: context.database)
+            return try Preview(kind: kind, message: message).jsonResponse()
         }
         routes.owner.post("/api/mail/:mailId/resend") { _, context in
             try await MailQueue(database: context.database).resend(id: try context.parameters.require("mailId")).jsonResponse()

@@ -26,6 +26,8 @@ struct StaffAuthRoutes {
         let email: String
         let role: String
         let via: String
+        /// Whether the member followed a link mailed to this address.
+        let emailVerified: Bool
     }
 
     func register(on routes: StoreRouter) {
@@ -57,7 +59,8 @@ struct StaffAuthRoutes {
             case .session: via = "session"
             case .apiKey: via = "api_key"
             }
-            return try Me(id: staff.staffID, email: staff.email, role: staff.role.rawValue, via: via).jsonResponse()
+            let verified = try await StaffEmailVerification(database: context.database).isVerified(staffID: staff.staffID)
+            return try Me(id: staff.staffID, email: staff.email, role: staff.role.rawValue, via: via, emailVerified: verified).jsonResponse()
         }
 
         routes.owner.post("/api/api-keys") { request, context in

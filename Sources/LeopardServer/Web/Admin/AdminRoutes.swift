@@ -91,7 +91,8 @@ struct AdminRoutes {
 
     @Sendable func dashboard(_ request: Request, context: StoreContext) async throws -> Response {
         let visit = try await visit(request, context)
-        guard visit.staff != nil else { return visit.signIn() }
+        guard let staff = visit.staff else { return visit.signIn() }
+        let verified = try await StaffEmailVerification(database: visit.database).isVerified(staffID: staff.staffID)
         let overview = try await StoreOverview.load(from: visit.database, lowStockThreshold: visit.settings.lowStockThreshold)
         let recent = try await Orders(database: visit.database).list(.init(), page: PageRequest(limit: 8)).data
         let model = DashboardPage(
@@ -100,7 +101,7 @@ struct AdminRoutes {
             lowStock: overview.lowStock.map {
                 .init(product: $0.productTitle, variant: $0.variantTitle, stock: $0.stock, url: "/admin/products/\($0.productID)")
             },
-            recentOrders: recent, storefrontUrl: storefrontURL(request))
+            recentOrders: recent, storefrontUrl: storefrontURL(request), unverifiedEmail: verified ? nil : staff.email)
         return try visit.page("admin/dashboard", model, title: "Dashboard", section: "/admin")
     }
 }

@@ -12,7 +12,7 @@ enum SettingsForm {
         var values: [String: String] = [:]
         for name in [
             "name", "currency", "contactEmail", "taxRate", "shippingRate", "logoUrl", "preset", "primaryColor", "accentColor", "font", "radius",
-            "lowStockThreshold",
+            "lowStockThreshold", "senderName", "replyTo",
         ] {
             values[name] = String((fields[name] ?? "").prefix(2048)).trimmingWhitespace()
         }
@@ -38,6 +38,14 @@ enum SettingsForm {
         } else {
             problems.append(("lowStockThreshold", "must be a whole number"))
         }
+        var mail: [(String, JSONValue)] = []
+        for name in ["senderName", "replyTo"] { mail.append((name, (values[name] ?? "").isEmpty ? .null : .string(values[name] ?? ""))) }
+        for name in ["newOrderNotifications", "lowStockNotifications"] {
+            let on = fields[name] != nil
+            if on { values[name] = "on" }
+            mail.append((name, .bool(on)))
+        }
+        body.append(("mail", .object(mail)))
         var theme: [(String, JSONValue)] = [("preset", .string(values["preset"] ?? "classic"))]
         for name in ["primaryColor", "accentColor", "font"] { if let value = values[name], !value.isEmpty { theme.append((name, .string(value))) } }
         if let radius = values["radius"], !radius.isEmpty {
