@@ -98,6 +98,16 @@ def main():
         story.fill(driver, "password", "second password 2")
         story.submit(driver, "form[action='/account/login']")
         story.expect(driver.current_url.endswith("/account"), "the new password signs in")
+        driver.get(STORE + "/account/profile")
+        story.fill(driver, "firstName", "Zoe")
+        story.fill(driver, "lastName", "Quill")
+        story.submit(driver, "form[action='/account/profile']")
+        story.expect("Your name is saved." in driver.page_source, "the shopper's name is saved")
+        for name, value in [("name", "Zoe Quill"), ("line1", "4 Harbour Lane"), ("postalCode", "54321"), ("city", "Portsmouth")]:
+            story.fill(driver, name, value)
+        story.submit(driver, "form[action='/account/addresses']")
+        story.expect("4 Harbour Lane" in driver.page_source, "the saved address is listed")
+        story.shot(driver, "mail-profile")
 
         clerk = f"clerk-{RUN}@example.test"
         invited = api("POST", "/api/staff", {"email": clerk}, token=owner)

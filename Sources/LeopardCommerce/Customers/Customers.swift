@@ -164,7 +164,10 @@ public struct Customers: Sendable {
         public let createdAt: String
     }
 
-    public func addAddress(customerID: String, address: Address, isDefault: Bool, now: Date = Date()) async throws -> SavedAddress {
+    /// Saves an address after checking it (field errors under `address.`); at most 20 per customer.
+    public func addAddress(customerID: String, address input: Address, isDefault: Bool, now: Date = Date()) async throws -> SavedAddress {
+        let (address, errors) = input.validated(field: "address")
+        guard errors.isEmpty else { throw Problem.validation(errors) }
         let saved = SavedAddress(id: Identifier.make("adr", date: now), address: address, isDefault: isDefault, createdAt: now.stamp)
         try await database.write { sql in
             let count =

@@ -118,4 +118,39 @@ struct OrderMailTests {
             #expect(resent.json["status"] as? String == "pending")
         }
     }
+
+    @Test("paying, shipping and a refund each mail the shopper; stock crossing its threshold mails the owner once", arguments: TestPlatform.storages)
+    func lifecycleMails(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { platform, client in
+            let store = try await client.makeStore("Lifecycle Mail Shop")
+            let product = try ProductRef(try await client.makeProduct(store, title: "Tin Cup", price: 2000, stock: 7))
+            let cart = try await client.makeCart(store, variantID: product.variant, quantity: 2)
+            var body = checkoutBody
+            body["email"] = "ned@example.test"
+            let placed = try await client.call(
+                .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: body, headers: [.cartSecret: cart.secret])
+            let order = try #require(placed.json["id"] as? String)
+            let paid = try await client.call(
+                .post, "/api/orders/\(order)/pay", store: store, staff: false, json: PaymentFlowTests.card("4242424242424242"),
+                headers: [.cartSecret: cart.secret])
+            #expect(paid.status == .created || paid.status == .ok, "\(paid.text)")
+            await platform.services.paymentRelay.idle()
+            #expect(try await client.call(.post, "/api/orders/\(order)/fulfill", store: store, json: [:]).status == .ok)
+            #expect(try await client.call(.post, "/api/orders/\(order)/refunds", store: store, json: ["amount": 1500]).status == .created)
+            await platform.services.paymentRelay.idle()
+            let subjects = try await platform.mail(to: "ned@example.test", store: store).map(\.subject)
+            let name = try #require(subjects.first { $0.hasSuffix("confirmed") }?.dropFirst("Order ".count).split(separator: " ").first)
+            #expect(subjects.contains("Payment received for order \(name)"), "\(subjects)")
+            #expect(subjects.contains("Order \(name) is on its way"), "\(subjects)")
+            #expect(subjects.contains("Refund for order \(name)"), "\(subjects)")
+            let refund = try #require(try await platform.mail(to: "ned@example.test", store: store).first { $0.subject.hasPrefix("Refund") })
+            #expect(refund.text.contains("$15.00"), "the amount refunded")
+            // 7 − 2 = 5, at the threshold of 5: one notice; a later sale below it sends no second one.
+            _ = try await client.checkout(store, variantID: product.variant, email: "ola@example.test")
+            let owner = "owner@\(TestEmail.domain("Lifecycle Mail Shop")).test"
+            let notices = try await platform.mail(to: owner, store: store).filter { $0.subject.hasPrefix("Low stock") }
+            #expect(notices.count == 1, "\(notices.map(\.subject))")
+            #expect(notices.first?.text.contains("Tin Cup (Default) has 5 left") == true, "\(notices.first?.text ?? "")")
+        }
+    }
 }

@@ -43,10 +43,8 @@ struct CustomerRoutes {
                 let isDefault: Bool?
             }
             let body = try await request.decodeJSON(Body.self, context: context)
-            let (address, errors) = body.address.validated(field: "address")
-            guard errors.isEmpty else { throw Problem.validation(errors) }
-            return try await customers(context).addAddress(customerID: customer.id, address: address, isDefault: body.isDefault ?? false).jsonResponse(
-                status: .created)
+            return try await customers(context).addAddress(customerID: customer.id, address: body.address, isDefault: body.isDefault ?? false)
+                .jsonResponse(status: .created)
         }
         routes.staff.get("/api/customers") { request, context in
             let query = request.queryDictionary

@@ -31,6 +31,7 @@ struct AccountPageRoutes {
             return pages.redirect(to: "/", cookies: [BrowserSession.expired(BrowserSession.customerCookie, request: request)])
         }
         AccountLinkPageRoutes(pages: pages, services: services, account: self).register(on: router)
+        ProfilePageRoutes(pages: pages, services: services).register(on: router)
         router.get("/account") { request, context in
             let visit = try await StorefrontVisit(request, context: context, pages: pages)
             guard let customer = await visit.customer() else {
