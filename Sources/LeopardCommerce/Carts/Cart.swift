@@ -11,6 +11,18 @@ public struct Cart: Sendable, Encodable {
     public var shipping: Money
     public var tax: Money
     public var total: Money
+    /// The same four amounts and the discount, together: `total = subtotal − discount +
+    /// shipping + tax` (tax not added when prices include it).
+    public var totals: Totals
+    public var discounts: [AppliedDiscount]
+    public var taxLines: [TaxLine]
+    public var pricesIncludeTax: Bool
+    public var shippingAddress: Address?
+    /// The chosen method, or the cheapest where the address is; nil before an address when
+    /// the store ships by zone.
+    public var shippingMethod: ShippingOption?
+    /// False when the store ships by zone and no zone takes the address: checkout is refused.
+    public var shipsToAddress: Bool
     public var orderId: String?
     public var createdAt: String
     public var updatedAt: String
@@ -40,22 +52,4 @@ public struct CartItem: Sendable, Encodable {
 public enum CartAccess: Sendable {
     case secret(String?)
     case staff
-}
-
-/// Subtotal, flat shipping and tax in minor units. Tax is a rate in basis points of the
-/// subtotal, rounded half up; shipping applies once the cart has items.
-public struct CartTotals: Sendable, Equatable {
-    public let subtotal: Int
-    public let shipping: Int
-    public let tax: Int
-    public var total: Int { subtotal + shipping + tax }
-
-    public init(subtotal: Int, hasItems: Bool, shippingRate: Int, taxRateBasisPoints: Int) {
-        self.subtotal = subtotal
-        self.shipping = hasItems ? shippingRate : 0
-        // Split so that subtotal × rate cannot overflow 64 bits.
-        let whole = subtotal / 10_000 * taxRateBasisPoints
-        let rest = (subtotal % 10_000 * taxRateBasisPoints + 5_000) / 10_000
-        self.tax = whole + rest
-    }
 }

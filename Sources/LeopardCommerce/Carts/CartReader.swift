@@ -9,13 +9,15 @@ struct CartReader {
         let item: CartItem
         let productID: String?
         let trackInventory: Bool
+        var taxClass: TaxClass = .standard
+        var weightGrams: Int?
     }
 
     func lines(cartID: String, currency: String) async throws -> [Line] {
         let rows = try await sql.raw(
             """
             SELECT ci.id, ci.variant_id, ci.quantity, v.product_id, v.title AS variant_title, v.sku, v.price, v.stock, v.track_inventory,
-                   p.title AS product_title, p.status AS product_status
+                   v.weight_grams, p.title AS product_title, p.status AS product_status, p.tax_class
             FROM cart_items ci
             LEFT JOIN product_variants v ON v.id = ci.variant_id
             LEFT JOIN products p ON p.id = v.product_id
@@ -49,25 +51,31 @@ struct CartReader {
                 available: problem == nil,
                 problem: problem
             )
-            return Line(item: item, productID: productID, trackInventory: tracked)
+            return Line(
+                item: item, productID: productID, trackInventory: tracked,
+                taxClass: TaxClass(rawValue: try row.decode(column: "tax_class", as: String?.self) ?? "standard") ?? .standard,
+                weightGrams: try row.decode(column: "weight_grams", as: Int?.self))
         }
     }
 
     func cart(id: String) async throws -> Cart {
-        guard let row = try await sql.raw("SELECT id, status, email, order_id, created_at, updated_at, expires_at FROM carts WHERE id = \(bind: id)").first()
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT id, status, email, order_id, created_at, updated_at, expires_at, shipping_address_json, shipping_method_id
+                FROM carts WHERE id = \(bind: id)
+                """
+            ).first()
         else {
             throw Problem.notFound("There is no cart \(id.prefix(64)).")
         }
         guard let settings = try await StoreSettings.load(on: sql) else { throw Problem.notFound("This store has no settings.") }
         let lines = try await lines(cartID: id, currency: settings.currency)
-        let counted = lines.filter(\.item.available)
-        let totals = CartTotals(
-            subtotal: counted.reduce(0) { $0 + $1.item.lineTotal.amount },
-            hasItems: !counted.isEmpty,
-            shippingRate: settings.shippingRate,
-            taxRateBasisPoints: settings.taxRateBasisPoints
-        )
+        let address = try row.decode(column: "shipping_address_json", as: String?.self).map { try JSONText.decode(Address.self, from: $0) }
+        let priced = try await CartPricing.price(
+            lines, address: address, methodID: try row.decode(column: "shipping_method_id", as: String?.self), terms: .init(settings), on: sql)
         let currency = settings.currency
+        let totals = Totals(priced.result, currency: currency)
         return Cart(
             id: id,
             status: try row.decode(column: "status", as: String.self),
@@ -75,10 +83,17 @@ struct CartReader {
             currency: currency,
             items: lines.map(\.item),
             itemCount: lines.reduce(0) { $0 + $1.item.quantity },
-            subtotal: Money(amount: totals.subtotal, currency: currency),
-            shipping: Money(amount: totals.shipping, currency: currency),
-            tax: Money(amount: totals.tax, currency: currency),
-            total: Money(amount: totals.total, currency: currency),
+            subtotal: totals.subtotal,
+            shipping: totals.shipping,
+            tax: totals.tax,
+            total: totals.total,
+            totals: totals,
+            discounts: priced.result.discounts.map { AppliedDiscount($0, currency: currency) },
+            taxLines: priced.result.taxLines.map { TaxLine($0, currency: currency) },
+            pricesIncludeTax: priced.pricesIncludeTax,
+            shippingAddress: address,
+            shippingMethod: priced.method,
+            shipsToAddress: !priced.outsideZones,
             orderId: try row.decode(column: "order_id", as: String?.self),
             createdAt: try row.decode(column: "created_at", as: String.self),
             updatedAt: try row.decode(column: "updated_at", as: String.self),

@@ -21,6 +21,8 @@ public struct Product: Sendable, Encodable, Equatable {
     public var inStock: Bool
     public var tags: [String]
     public var categoryId: String?
+    /// Which tax rates its lines pay: standard, reduced or exempt.
+    public var taxClass: TaxClass = .standard
     public var createdAt: String
     public var updatedAt: String
 }
@@ -51,9 +53,11 @@ public struct ProductVariant: Sendable, Encodable, Equatable {
     public var compareAtPrice: Money?
     public var stock: Int
     public var trackInventory: Bool
+    /// Grams, for shipping by weight.
+    public var weight: Int? = nil
     public var inStock: Bool { !trackInventory || stock > 0 }
 
-    enum CodingKeys: String, CodingKey { case id, sku, title, options, price, compareAtPrice, stock, trackInventory, inStock }
+    enum CodingKeys: String, CodingKey { case id, sku, title, options, price, compareAtPrice, stock, trackInventory, inStock, weight }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -66,5 +70,6 @@ public struct ProductVariant: Sendable, Encodable, Equatable {
         try container.encode(stock, forKey: .stock)
         try container.encode(trackInventory, forKey: .trackInventory)
         try container.encode(inStock, forKey: .inStock)
+        try container.encode(weight, forKey: .weight)
     }
 }

@@ -26,7 +26,7 @@ extension ProductCatalog {
                     """
                     UPDATE product_variants SET position = \(bind: position), sku = \(bind: variant.sku), title = \(bind: variantTitle), options_json = \(bind: variantOptions),
                         price = \(bind: price), compare_at_price = \(bind: variant.compareAtPrice), stock = \(bind: variant.stock),
-                        track_inventory = \(bind: variant.trackInventory ? 1 : 0), updated_at = \(bind: stamp)
+                        track_inventory = \(bind: variant.trackInventory ? 1 : 0), weight_grams = \(bind: variant.weightGrams), updated_at = \(bind: stamp)
                     WHERE id = \(bind: variantID)
                     """
                 ).run()
@@ -39,9 +39,10 @@ extension ProductCatalog {
                 let variantID = Identifier.make("var", date: now)
                 try await sql.raw(
                     """
-                    INSERT INTO product_variants (id, product_id, position, sku, title, options_json, price, compare_at_price, stock, track_inventory, created_at, updated_at)
+                    INSERT INTO product_variants (id, product_id, position, sku, title, options_json, price, compare_at_price, stock, track_inventory, weight_grams,
+                                                  created_at, updated_at)
                     VALUES (\(bind: variantID), \(bind: productID), \(bind: position), \(bind: variant.sku), \(bind: variantTitle), \(bind: variantOptions), \(bind: price),
-                        \(bind: variant.compareAtPrice), \(bind: variant.stock), \(bind: variant.trackInventory ? 1 : 0), \(bind: stamp), \(bind: stamp))
+                        \(bind: variant.compareAtPrice), \(bind: variant.stock), \(bind: variant.trackInventory ? 1 : 0), \(bind: variant.weightGrams), \(bind: stamp), \(bind: stamp))
                     """
                 ).run()
                 if variant.stock != 0 {

@@ -17,6 +17,7 @@ struct ProductDraft: Sendable {
         var compareAtPrice: Int?
         var stock: Int
         var trackInventory: Bool
+        var weightGrams: Int? = nil
     }
 
     var title: String?
@@ -29,8 +30,10 @@ struct ProductDraft: Sendable {
     var options: [ProductOption]
     var variants: [Variant]
     var tags: [String]
+    var taxClass: TaxClass = .standard
 
     static let maximumVariants = 100
+    static let maximumWeight = 1_000_000_000
     static let maximumOptions = 3
     static let maximumImages = 50
     static let maximumTags = 50
@@ -54,10 +57,11 @@ struct ProductDraft: Sendable {
             variants: product.variants.map {
                 Variant(
                     id: $0.id, sku: $0.sku, title: $0.title, options: $0.options, price: $0.price.amount, compareAtPrice: $0.compareAtPrice?.amount,
-                    stock: $0.stock, trackInventory: $0.trackInventory)
+                    stock: $0.stock, trackInventory: $0.trackInventory, weightGrams: $0.weight)
             },
             tags: product.tags
         )
+        taxClass = product.taxClass
     }
 
     init(
@@ -89,6 +93,9 @@ struct ProductDraft: Sendable {
             if let value = ProductStatus(rawValue: status) { draft.status = value } else { fail("status", "must be one of draft, active, archived") }
         }
         draft.categoryId = input.categoryId.applied(to: draft.categoryId)
+        if let taxClass = input.taxClass {
+            if let value = TaxClass(rawValue: taxClass) { draft.taxClass = value } else { fail("taxClass", "must be one of standard, reduced, exempt") }
+        }
         if let images = input.images {
             draft.images = images.enumerated()
                 .sorted { ($0.element.position ?? $0.offset, $0.offset) < ($1.element.position ?? $1.offset, $1.offset) }
@@ -123,6 +130,7 @@ struct ProductDraft: Sendable {
                 }
                 if let stock = entry.stock { variant.stock = stock }
                 if let track = entry.trackInventory { variant.trackInventory = track }
+                if let weight = entry.weight { variant.weightGrams = weight }
                 return variant
             }
         }
@@ -138,7 +146,9 @@ struct ProductDraft: Sendable {
     /// Returns the fields' errors.
     mutating func applyFlat(_ input: ProductInput, storeCurrency: String, existing: Product?) -> [Problem.FieldError] {
         var errors: [Problem.FieldError] = []
-        let flat = input.price != nil || input.stock != nil || !input.sku.isAbsent || !input.compareAtPrice.isAbsent || input.trackInventory != nil
+        let flat =
+            input.price != nil || input.stock != nil || !input.sku.isAbsent || !input.compareAtPrice.isAbsent || input.trackInventory != nil
+            || input.weight != nil
         if flat {
             if !options.isEmpty {
                 errors.append(
@@ -165,6 +175,7 @@ struct ProductDraft: Sendable {
                 if let stock = input.stock { variants[0].stock = stock }
                 variants[0].sku = input.sku.applied(to: variants[0].sku).flatMap { $0.trimmingWhitespace().isEmpty ? nil : $0.trimmingWhitespace() }
                 if let track = input.trackInventory { variants[0].trackInventory = track }
+                if let weight = input.weight { variants[0].weightGrams = weight }
             }
         }
         return errors
@@ -219,6 +230,9 @@ struct ProductDraft: Sendable {
                 if !skus.insert(sku).inserted { fail(field + "sku", "is used by another variant") }
             }
             if let title = variant.title, title.count > 255 { fail(field + "title", "must be at most 255 characters") }
+            if let weight = variant.weightGrams, !(0...Self.maximumWeight).contains(weight) {
+                fail(field + "weight", "must be a whole number of grams from 0 to \(Self.maximumWeight)")
+            }
             if options.isEmpty {
                 if !variant.options.isEmpty { fail("variants.\(index).options", "must be empty when the product has no options") }
                 continue

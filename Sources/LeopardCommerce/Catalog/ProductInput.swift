@@ -19,6 +19,8 @@ public struct ProductInput: Decodable, Sendable {
         public var compareAtPrice: MoneyInput?
         public var stock: Int?
         public var trackInventory: Bool?
+        /// Grams; null clears it.
+        public var weight: Int?
     }
 
     public var title: String?
@@ -35,9 +37,14 @@ public struct ProductInput: Decodable, Sendable {
     public var stock: Int?
     public var sku: Patch<String> = .absent
     public var trackInventory: Bool?
+    /// `standard`, `reduced` or `exempt`.
+    public var taxClass: String?
+    /// The single variant's weight in grams (the flat shape).
+    public var weight: Int?
 
     enum CodingKeys: String, CodingKey {
-        case title, slug, description, status, categoryId, images, options, variants, tags, price, compareAtPrice, stock, sku, trackInventory
+        case title, slug, description, status, categoryId, images, options, variants, tags, price, compareAtPrice, stock, sku, trackInventory, taxClass,
+            weight
     }
 
     public init() {}
@@ -58,5 +65,7 @@ public struct ProductInput: Decodable, Sendable {
         stock = try container.decodeIfPresent(Int.self, forKey: .stock)
         sku = try container.decodePatch(String.self, forKey: .sku)
         trackInventory = try container.decodeIfPresent(Bool.self, forKey: .trackInventory)
+        taxClass = try container.decodeIfPresent(String.self, forKey: .taxClass)
+        weight = try container.decodeIfPresent(Int.self, forKey: .weight)
     }
 }

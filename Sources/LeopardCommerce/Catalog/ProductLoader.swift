@@ -7,14 +7,14 @@ struct ProductLoader {
     let sql: any SQLDatabase
     let currency: String
 
-    static let productColumns = "id, title, slug, description, status, category_id, options_json, created_at, updated_at"
+    static let productColumns = "id, title, slug, description, status, category_id, options_json, created_at, updated_at, tax_class"
 
     func load(ids: [String]) async throws -> [Product] {
         guard !ids.isEmpty else { return [] }
         let productRows = try await sql.raw("SELECT \(unsafeRaw: Self.productColumns) FROM products WHERE id IN (\(binds: ids))").all()
         let variantRows = try await sql.raw(
             """
-            SELECT id, product_id, sku, title, options_json, price, compare_at_price, stock, track_inventory
+            SELECT id, product_id, sku, title, options_json, price, compare_at_price, stock, track_inventory, weight_grams
             FROM product_variants WHERE product_id IN (\(binds: ids)) ORDER BY product_id, position
             """
         ).all()
@@ -36,7 +36,8 @@ struct ProductLoader {
                     price: Money(amount: try row.decode(column: "price", as: Int.self), currency: currency),
                     compareAtPrice: compare.map { Money(amount: $0, currency: currency) },
                     stock: try row.decode(column: "stock", as: Int.self),
-                    trackInventory: try row.decode(column: "track_inventory", as: Int.self) != 0
+                    trackInventory: try row.decode(column: "track_inventory", as: Int.self) != 0,
+                    weight: try row.decode(column: "weight_grams", as: Int?.self)
                 ))
         }
         var images: [String: [ProductImage]] = [:]
@@ -74,6 +75,7 @@ struct ProductLoader {
                 inStock: productVariants.contains(where: \.inStock),
                 tags: tags[id] ?? [],
                 categoryId: try row.decode(column: "category_id", as: String?.self),
+                taxClass: TaxClass(rawValue: try row.decode(column: "tax_class", as: String.self)) ?? .standard,
                 createdAt: try row.decode(column: "created_at", as: String.self),
                 updatedAt: try row.decode(column: "updated_at", as: String.self)
             )

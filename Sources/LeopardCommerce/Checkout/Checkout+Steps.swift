@@ -8,8 +8,9 @@ extension Checkout {
     enum Claim {
         /// The cart was checked out before: its order.
         case ordered(Result)
-        /// The cart is now this checkout's, and belonged to this customer, if any.
-        case claimed(customer: String?)
+        /// The cart is now this checkout's, and belonged to this customer, if any; the shopper
+        /// chose this shipping method, if any.
+        case claimed(customer: String?, shippingMethodID: String?)
     }
 
     static func claim(cartID: String, access: CartAccess, orderID: String, email: String, now: Date, on sql: any SQLDatabase) async throws -> Claim {
@@ -22,7 +23,7 @@ extension Checkout {
             """
             UPDATE carts SET status = 'completed', order_id = \(bind: orderID), email = \(bind: email), updated_at = \(bind: stamp)
             WHERE id = \(bind: cartID) AND status = 'active' AND expires_at >= \(bind: stamp)
-            RETURNING secret_sha256, customer_id
+            RETURNING secret_sha256, customer_id, shipping_method_id
             """
         ).first()
         guard let claimed else {
@@ -39,7 +40,9 @@ extension Checkout {
                 throw Problem.notFound("There is no cart \(cartID.prefix(64)).")
             }
         }
-        return .claimed(customer: try claimed.decode(column: "customer_id", as: String?.self))
+        return .claimed(
+            customer: try claimed.decode(column: "customer_id", as: String?.self),
+            shippingMethodID: try claimed.decode(column: "shipping_method_id", as: String?.self))
     }
 
     /// Stock: quantities summed per variant, taken in id order by a conditional update each;
@@ -68,20 +71,28 @@ extension Checkout {
         }
     }
 
-    /// The order's lines, in the cart's order.
-    static func insertLines(_ lines: [CartReader.Line], orderID: String, now: Date, on sql: any SQLDatabase) async throws -> [OrderLine] {
+    /// The order's lines, in the cart's order, with what the calculation gave each.
+    static func insertLines(
+        _ lines: [CartReader.Line], priced: Pricing.Result, orderID: String, now: Date, on sql: any SQLDatabase
+    ) async throws -> [OrderLine] {
         var orderLines: [OrderLine] = []
+        let results = Dictionary(priced.lines.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for (position, line) in lines.enumerated() {
             let item = line.item
+            let result = results[item.id]
+            let currency = item.unitPrice.currency
             let orderLine = OrderLine(
                 id: Identifier.make("line", date: now), productId: line.productID ?? "", variantId: item.variantId, title: item.title,
-                variantTitle: item.variantTitle, sku: item.sku, unitPrice: item.unitPrice, quantity: item.quantity, total: item.lineTotal
+                variantTitle: item.variantTitle, sku: item.sku, unitPrice: item.unitPrice, quantity: item.quantity, total: item.lineTotal,
+                discount: Money(amount: result?.discount ?? 0, currency: currency), tax: Money(amount: result?.tax ?? 0, currency: currency)
             )
             try await sql.raw(
                 """
-                INSERT INTO order_lines (id, order_id, position, product_id, variant_id, title, variant_title, sku, unit_price, quantity, line_total)
+                INSERT INTO order_lines (id, order_id, position, product_id, variant_id, title, variant_title, sku, unit_price, quantity, line_total,
+                                         discount, tax)
                 VALUES (\(bind: orderLine.id), \(bind: orderID), \(bind: position), \(bind: orderLine.productId), \(bind: item.variantId),
-                        \(bind: item.title), \(bind: item.variantTitle), \(bind: item.sku), \(bind: item.unitPrice.amount), \(bind: item.quantity), \(bind: item.lineTotal.amount))
+                        \(bind: item.title), \(bind: item.variantTitle), \(bind: item.sku), \(bind: item.unitPrice.amount), \(bind: item.quantity), \(bind: item.lineTotal.amount),
+                        \(bind: orderLine.discount.amount), \(bind: orderLine.tax.amount))
                 """
             ).run()
             orderLines.append(orderLine)

@@ -71,25 +71,14 @@ public struct Checkout: Sendable {
         let stamp = now.stamp
 
         let cartCustomer: String?
+        let chosenMethod: String?
         switch try await Self.claim(cartID: cartID, access: access, orderID: orderID, email: email, now: now, on: sql) {
         case .ordered(let existing): return existing
-        case .claimed(let customer): cartCustomer = customer
+        case .claimed(let customer, let method): (cartCustomer, chosenMethod) = (customer, method)
         }
 
-        // The order number and the store's terms, in one statement (and, on PostgreSQL, the lock
-        // that orders checkouts of this store: always taken first, so no deadlock).
-        guard
-            let terms = try await sql.raw(
-                """
-                UPDATE store_settings SET next_order_number = next_order_number + 1 WHERE id = 1
-                RETURNING next_order_number, currency, tax_rate_bps, shipping_rate
-                """
-            ).first()
-        else {
-            throw Problem.notFound("This store has no settings.")
-        }
-        let number = try terms.decode(column: "next_order_number", as: Int.self) - 1
-        let currency = try terms.decode(column: "currency", as: String.self)
+        let (number, terms) = try await Self.nextNumber(on: sql)
+        let currency = terms.currency
 
         let lines = try await CartReader(sql: sql).lines(cartID: cartID, currency: currency)
         guard !lines.isEmpty else { throw Problem.conflict("The cart is empty.") }
@@ -101,12 +90,11 @@ public struct Checkout: Sendable {
 
         try await Self.takeStock(lines, orderID: orderID, now: now, on: sql)
 
-        let totals = CartTotals(
-            subtotal: lines.reduce(0) { $0 + $1.item.lineTotal.amount },
-            hasItems: true,
-            shippingRate: try terms.decode(column: "shipping_rate", as: Int.self),
-            taxRateBasisPoints: try terms.decode(column: "tax_rate_bps", as: Int.self)
-        )
+        let priced = try await CartPricing.price(lines, address: shipping, methodID: chosenMethod, terms: terms, on: sql)
+        if priced.outsideZones { throw Carts.outsideZones(shipping) }
+        let totals = priced.result
+        let taxLines = totals.taxLines.map { TaxLine($0, currency: currency) }
+        let discounts = totals.discounts.map { AppliedDiscount($0, currency: currency) }
         let customer: String
         let signedIn = (customerID ?? cartCustomer) != nil
         if let known = customerID ?? cartCustomer {
@@ -117,24 +105,49 @@ public struct Checkout: Sendable {
         try await sql.raw(
             """
             INSERT INTO orders (id, number, cart_id, customer_id, email, status, currency, subtotal, shipping, tax, total, refunded_total,
-                                shipping_address_json, billing_address_json, payment_method, placed_signed_in, created_at, updated_at)
+                                shipping_address_json, billing_address_json, payment_method, placed_signed_in, created_at, updated_at,
+                                discount_total, shipping_method, tax_lines_json, discounts_json, prices_include_tax)
             VALUES (\(bind: orderID), \(bind: number), \(bind: cartID), \(bind: customer), \(bind: email), 'pending', \(bind: currency),
                     \(bind: totals.subtotal), \(bind: totals.shipping), \(bind: totals.tax), \(bind: totals.total), 0,
-                    \(bind: try JSONText.encode(shipping)), \(bind: try billing.map { try JSONText.encode($0) }), \(bind: method), \(bind: signedIn ? 1 : 0), \(bind: stamp), \(bind: stamp))
+                    \(bind: try JSONText.encode(shipping)), \(bind: try billing.map { try JSONText.encode($0) }), \(bind: method), \(bind: signedIn ? 1 : 0), \(bind: stamp), \(bind: stamp),
+                    \(bind: totals.discount), \(bind: priced.method?.name), \(bind: try JSONText.encode(taxLines)), \(bind: try JSONText.encode(discounts)),
+                    \(bind: terms.pricesIncludeTax ? 1 : 0))
             """
         ).run()
-        let orderLines = try await Self.insertLines(lines, orderID: orderID, now: now, on: sql)
+        let orderLines = try await Self.insertLines(lines, priced: totals, orderID: orderID, now: now, on: sql)
         let event = try await Orders.addEvent(orderID: orderID, type: "placed", message: "Order #\(number) placed by \(email)", actor: nil, now: now, on: sql)
         func money(_ amount: Int) -> Money { Money(amount: amount, currency: currency) }
         let order = Order(
             id: orderID, number: number, name: "#\(number)", status: .pending, email: email, customerId: customer, currency: currency,
             lines: orderLines, subtotal: money(totals.subtotal), shipping: money(totals.shipping), tax: money(totals.tax), total: money(totals.total),
-            refundedTotal: money(0), shippingAddress: shipping, billingAddress: billing, paymentMethod: method, cartId: cartID, createdAt: stamp,
+            refundedTotal: money(0), discount: money(totals.discount), totals: Totals(totals, currency: currency), shippingMethod: priced.method?.name,
+            taxLines: taxLines, discounts: discounts, pricesIncludeTax: terms.pricesIncludeTax, shippingAddress: shipping, billingAddress: billing,
+            paymentMethod: method, cartId: cartID, createdAt: stamp,
             updatedAt: stamp, events: [event],
             payment: PaymentSummary(orderID: orderID, method: method, cardProvider: cardProvider)
         )
         try await Outbox.publish(.orderCreated, objectID: orderID, now: now, on: sql) { order }
         try await MailQueue.orderPlaced(orderID: orderID, email: email, now: now, on: sql)
         return Result(order: order, created: true)
+    }
+
+    /// The order number and the store's terms, in one statement (and, on PostgreSQL, the lock
+    /// that orders checkouts of this store: always taken first, so no deadlock).
+    static func nextNumber(on sql: any SQLDatabase) async throws -> (number: Int, terms: CartPricing.Terms) {
+        guard
+            let row = try await sql.raw(
+                """
+                UPDATE store_settings SET next_order_number = next_order_number + 1 WHERE id = 1
+                RETURNING next_order_number, currency, tax_rate_bps, shipping_rate, prices_include_tax
+                """
+            ).first()
+        else {
+            throw Problem.notFound("This store has no settings.")
+        }
+        let terms = CartPricing.Terms(
+            currency: try row.decode(column: "currency", as: String.self), flatTaxBasisPoints: try row.decode(column: "tax_rate_bps", as: Int.self),
+            flatShipping: try row.decode(column: "shipping_rate", as: Int.self),
+            pricesIncludeTax: try row.decode(column: "prices_include_tax", as: Int.self) != 0)
+        return (try row.decode(column: "next_order_number", as: Int.self) - 1, terms)
     }
 }

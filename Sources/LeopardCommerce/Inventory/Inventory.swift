@@ -33,7 +33,8 @@ public struct Inventory: Sendable {
     /// when the stock would go below zero.
     public func adjust(variantID: String, delta: Int, reason: String, actor: String, now: Date = Date()) async throws -> InventoryAdjustment {
         var errors: [Problem.FieldError] = []
-        if delta == 0 || abs(delta) > 1_000_000_000 {
+        // A range, not abs(): abs(Int.min) does not fit in an Int.
+        if delta == 0 || !(-1_000_000_000...1_000_000_000).contains(delta) {
             errors.append(.init(field: "delta", message: "must be a non-zero whole number from -1000000000 to 1000000000"))
         }
         let reason = reason.trimmingWhitespace()

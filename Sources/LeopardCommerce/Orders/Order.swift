@@ -32,6 +32,15 @@ public struct Order: Sendable, Encodable {
     public var tax: Money
     public var total: Money
     public var refundedTotal: Money
+    public var discount: Money
+    /// The same amounts together: `total = subtotal − discount + shipping + tax` (tax not added
+    /// when prices include it).
+    public var totals: Totals
+    /// The shipping method's name as it was when the order was placed.
+    public var shippingMethod: String?
+    public var taxLines: [TaxLine]
+    public var discounts: [AppliedDiscount]
+    public var pricesIncludeTax: Bool
     public var shippingAddress: Address
     public var billingAddress: Address?
     /// `card`, `bank_transfer` or `cash_on_delivery`.
@@ -83,6 +92,10 @@ public struct OrderLine: Sendable, Encodable {
     public var unitPrice: Money
     public var quantity: Int
     public var total: Money
+    /// What discounts took off this line.
+    public var discount: Money
+    /// The tax in this line (added, or contained when prices include tax).
+    public var tax: Money
 }
 
 public struct OrderEvent: Sendable, Encodable {

@@ -162,7 +162,8 @@ struct OrderReader {
         let rows = try await sql.raw(
             """
             SELECT id, number, cart_id, customer_id, email, status, currency, subtotal, shipping, tax, total, refunded_total,
-                   shipping_address_json, billing_address_json, payment_method, created_at, updated_at
+                   shipping_address_json, billing_address_json, payment_method, created_at, updated_at,
+                   discount_total, shipping_method, tax_lines_json, discounts_json, prices_include_tax
             FROM orders WHERE id IN (\(binds: ids))
             """
         ).all()
@@ -186,6 +187,8 @@ struct OrderReader {
                     var line = line
                     line.unitPrice.currency = currency
                     line.total.currency = currency
+                    line.discount.currency = currency
+                    line.tax.currency = currency
                     return line
                 },
                 subtotal: try money("subtotal"),
@@ -193,6 +196,14 @@ struct OrderReader {
                 tax: try money("tax"),
                 total: try money("total"),
                 refundedTotal: try money("refunded_total"),
+                discount: try money("discount_total"),
+                totals: Totals(
+                    subtotal: try money("subtotal"), discount: try money("discount_total"), shipping: try money("shipping"), tax: try money("tax"),
+                    total: try money("total")),
+                shippingMethod: try row.decode(column: "shipping_method", as: String?.self),
+                taxLines: try JSONText.decode([TaxLine].self, from: try row.decode(column: "tax_lines_json", as: String.self)),
+                discounts: try JSONText.decode([AppliedDiscount].self, from: try row.decode(column: "discounts_json", as: String.self)),
+                pricesIncludeTax: try row.decode(column: "prices_include_tax", as: Int.self) != 0,
                 shippingAddress: try JSONText.decode(Address.self, from: try row.decode(column: "shipping_address_json", as: String.self)),
                 billingAddress: try row.decode(column: "billing_address_json", as: String?.self).map { try JSONText.decode(Address.self, from: $0) },
                 paymentMethod: try row.decode(column: "payment_method", as: String.self),
@@ -209,7 +220,7 @@ struct OrderReader {
     func lines(ids: [String]) async throws -> [String: [OrderLine]] {
         let lineRows = try await sql.raw(
             """
-            SELECT id, order_id, product_id, variant_id, title, variant_title, sku, unit_price, quantity, line_total
+            SELECT id, order_id, product_id, variant_id, title, variant_title, sku, unit_price, quantity, line_total, discount, tax
             FROM order_lines WHERE order_id IN (\(binds: ids)) ORDER BY order_id, position
             """
         ).all()
@@ -225,7 +236,9 @@ struct OrderReader {
                 sku: try row.decode(column: "sku", as: String?.self),
                 unitPrice: Money(amount: try row.decode(column: "unit_price", as: Int.self), currency: ""),
                 quantity: try row.decode(column: "quantity", as: Int.self),
-                total: Money(amount: try row.decode(column: "line_total", as: Int.self), currency: "")
+                total: Money(amount: try row.decode(column: "line_total", as: Int.self), currency: ""),
+                discount: Money(amount: try row.decode(column: "discount", as: Int.self), currency: ""),
+                tax: Money(amount: try row.decode(column: "tax", as: Int.self), currency: "")
             )
             lines[orderID, default: []].append(line)
         }

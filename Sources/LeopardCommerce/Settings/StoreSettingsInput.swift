@@ -14,6 +14,7 @@ public struct StoreSettingsInput: Decodable, Sendable {
     public var theme: StoreSettings.Theme?
     public var lowStockThreshold: Int?
     public var mail: MailInput?
+    public var pricesIncludeTax: Bool?
 
     /// `mail`: any subset; `senderName` and `replyTo` take null to go back to the defaults.
     public struct MailInput: Decodable, Sendable {
@@ -62,7 +63,9 @@ public struct StoreSettingsInput: Decodable, Sendable {
         }
     }
 
-    enum CodingKeys: String, CodingKey { case name, currency, contactEmail, taxRate, shippingRate, logoUrl, theme, lowStockThreshold, mail }
+    enum CodingKeys: String, CodingKey {
+        case name, currency, contactEmail, taxRate, shippingRate, logoUrl, theme, lowStockThreshold, mail, pricesIncludeTax
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -75,6 +78,7 @@ public struct StoreSettingsInput: Decodable, Sendable {
         theme = try container.decodeIfPresent(StoreSettings.Theme.self, forKey: .theme)
         lowStockThreshold = try container.decodeIfPresent(Int.self, forKey: .lowStockThreshold)
         mail = try container.decodeIfPresent(MailInput.self, forKey: .mail)
+        pricesIncludeTax = try container.decodeIfPresent(Bool.self, forKey: .pricesIncludeTax)
     }
 
     public static let presets = ["classic", "midnight", "fresh"]
@@ -145,6 +149,7 @@ public struct StoreSettingsInput: Decodable, Sendable {
                 fail("lowStockThreshold", "must be from 0 to 1000000")
             }
         }
+        if let pricesIncludeTax { settings.pricesIncludeTax = pricesIncludeTax }
         if let mail {
             let (preferences, problems) = mail.applied(to: settings.mail)
             settings.mail = preferences
@@ -172,8 +177,10 @@ public struct StoreSettingsView: Encodable, Sendable {
     public let theme: StoreSettings.Theme
     public let lowStockThreshold: Int
     public let mail: StoreSettings.MailPreferences
+    public let pricesIncludeTax: Bool
 
     public init(_ settings: StoreSettings) {
+        pricesIncludeTax = settings.pricesIncludeTax
         lowStockThreshold = settings.lowStockThreshold
         mail = settings.mail
         name = settings.name

@@ -22,5 +22,6 @@ public enum StoreDatabaseSchema {
         PaymentSchema.m0014CaptureMethod,
         StoreSchema.m0015Mail,
         StoreSchema.m0016StaffEmailVerified,
+        StoreSchema.m0017CheckoutEconomics,
     ]
 }

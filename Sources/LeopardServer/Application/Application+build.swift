@@ -50,6 +50,7 @@ public func buildRouters(_ services: LeopardServices) -> (platform: Router<AppCo
     StoreInfoRoutes().register(on: routes)
     StaffAuthRoutes(services: services).register(on: routes)
     SettingsRoutes().register(on: routes)
+    ShippingTaxRoutes().register(on: routes)
     ProductRoutes(cache: services.catalogCache, media: services.media).register(on: routes)
     ProductImageRoutes(media: services.media).register(on: routes)
     CategoryRoutes().register(on: routes)

@@ -86,8 +86,8 @@ enum OpenAPISchemas {
                 [
                     ("name", string), ("currency", string), ("contactEmail", nullable("string")), ("taxRate", ["type": "number"]),
                     ("shippingRate", ref("Money")), ("logoUrl", nullable("string")), ("theme", ref("Theme")), ("lowStockThreshold", integer),
-                    ("mail", ref("MailPreferences")),
-                ], required: ["name", "currency", "taxRate", "shippingRate", "theme", "lowStockThreshold", "mail"])
+                    ("mail", ref("MailPreferences")), ("pricesIncludeTax", boolean),
+                ], required: ["name", "currency", "taxRate", "shippingRate", "theme", "lowStockThreshold", "mail", "pricesIncludeTax"])
         ),
         (
             "SettingsInput",
@@ -97,6 +97,7 @@ enum OpenAPISchemas {
                 ("shippingRate", ref("MoneyInput")), ("logoUrl", nullable("string")), ("theme", ref("Theme")),
                 ("lowStockThreshold", ["type": "integer", "minimum": 0, "maximum": 1_000_000, "description": "Stock at or under which inventory.low is sent"]),
                 ("mail", ref("MailPreferences")),
+                ("pricesIncludeTax", ["type": "boolean", "description": "Prices and shipping rates hold their tax (EU and UK habit)"]),
             ])
         ),
         ("ProductImage", object([("id", string), ("url", string), ("alt", string), ("position", integer)], required: ["id", "url", "alt", "position"])),
@@ -107,7 +108,7 @@ enum OpenAPISchemas {
                 [
                     ("id", string), ("sku", nullable("string")), ("title", string), ("options", ["type": "object", "additionalProperties": string]),
                     ("price", ref("Money")), ("compareAtPrice", ["oneOf": [ref("Money"), ["type": "null"]]]), ("stock", integer),
-                    ("trackInventory", boolean), ("inStock", boolean),
+                    ("trackInventory", boolean), ("inStock", boolean), ("weight", nullable("integer")),
                 ], required: ["id", "title", "options", "price", "stock", "trackInventory", "inStock"])
         ),
         (
@@ -119,10 +120,11 @@ enum OpenAPISchemas {
                     ("images", array(ref("ProductImage"))), ("options", array(ref("ProductOption"))), ("variants", array(ref("ProductVariant"))),
                     ("price", ref("Money")), ("stock", integer), ("inStock", boolean), ("tags", array(string)),
                     ("categoryId", string), ("createdAt", timestamp), ("updatedAt", timestamp),
+                    ("taxClass", ["type": "string", "enum": ["standard", "reduced", "exempt"]]),
                 ],
                 required: [
                     "id", "title", "slug", "description", "status", "images", "options", "variants", "price", "stock", "inStock", "tags", "createdAt",
-                    "updatedAt",
+                    "updatedAt", "taxClass",
                 ])
         ),
         (
@@ -138,10 +140,13 @@ enum OpenAPISchemas {
                         object([
                             ("id", string), ("sku", string), ("title", string), ("options", ["type": "object", "additionalProperties": string]),
                             ("price", ref("MoneyInput")), ("compareAtPrice", ref("MoneyInput")), ("stock", integer), ("trackInventory", boolean),
+                            ("weight", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000, "description": "Grams"]),
                         ]))
                 ),
                 ("tags", array(string)), ("price", ref("MoneyInput")), ("compareAtPrice", ref("MoneyInput")), ("stock", integer),
                 ("sku", nullable("string")), ("trackInventory", boolean),
+                ("taxClass", ["type": "string", "enum": ["standard", "reduced", "exempt"]]),
+                ("weight", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000, "description": "Grams, of the single variant"]),
             ])
         ),
         (
@@ -180,7 +185,14 @@ enum OpenAPISchemas {
                     ("items", array(ref("CartItem"))), ("itemCount", integer), ("subtotal", ref("Money")), ("shipping", ref("Money")),
                     ("tax", ref("Money")), ("total", ref("Money")), ("orderId", string), ("createdAt", timestamp), ("updatedAt", timestamp),
                     ("expiresAt", timestamp), ("secret", ["type": "string", "description": "Only when the cart is created; send it as X-Cart-Secret."]),
-                ], required: ["id", "status", "currency", "items", "itemCount", "subtotal", "shipping", "tax", "total", "createdAt", "updatedAt", "expiresAt"])
+                    ("totals", ref("Totals")), ("discounts", array(ref("AppliedDiscount"))), ("taxLines", array(ref("TaxLine"))),
+                    ("pricesIncludeTax", boolean), ("shippingAddress", ref("Address")), ("shippingMethod", ref("ShippingOption")),
+                    ("shipsToAddress", boolean),
+                ],
+                required: [
+                    "id", "status", "currency", "items", "itemCount", "subtotal", "shipping", "tax", "total", "createdAt", "updatedAt", "expiresAt", "totals",
+                    "discounts", "taxLines", "pricesIncludeTax", "shipsToAddress",
+                ])
         ),
         (
             "CheckoutInput",
@@ -195,8 +207,8 @@ enum OpenAPISchemas {
             object(
                 [
                     ("id", string), ("productId", string), ("variantId", string), ("title", string), ("variantTitle", string), ("sku", string),
-                    ("unitPrice", ref("Money")), ("quantity", integer), ("total", ref("Money")),
-                ], required: ["id", "productId", "variantId", "title", "unitPrice", "quantity", "total"])
+                    ("unitPrice", ref("Money")), ("quantity", integer), ("total", ref("Money")), ("discount", ref("Money")), ("tax", ref("Money")),
+                ], required: ["id", "productId", "variantId", "title", "unitPrice", "quantity", "total", "discount", "tax"])
         ),
         (
             "OrderEvent",
@@ -214,10 +226,12 @@ enum OpenAPISchemas {
                     ("subtotal", ref("Money")), ("shipping", ref("Money")), ("tax", ref("Money")), ("total", ref("Money")), ("refundedTotal", ref("Money")),
                     ("shippingAddress", ref("Address")), ("billingAddress", ref("Address")), ("paymentMethod", string), ("cartId", string),
                     ("createdAt", timestamp), ("updatedAt", timestamp), ("events", array(ref("OrderEvent"))),
+                    ("discount", ref("Money")), ("totals", ref("Totals")), ("shippingMethod", nullable("string")), ("taxLines", array(ref("TaxLine"))),
+                    ("discounts", array(ref("AppliedDiscount"))), ("pricesIncludeTax", boolean),
                 ],
                 required: [
                     "id", "number", "name", "status", "email", "currency", "lines", "subtotal", "shipping", "tax", "total", "refundedTotal", "shippingAddress",
-                    "createdAt", "updatedAt",
+                    "createdAt", "updatedAt", "discount", "totals", "taxLines", "discounts", "pricesIncludeTax",
                 ])
         ),
         ("CancelInput", object([("reason", string)])),

@@ -157,6 +157,10 @@ struct CheckoutTests {
             let below = try await client.call(
                 .post, "/api/inventory/adjustments", store: store, json: ["variantId": scarceVariant, "delta": -5, "reason": "oops"])
             #expect(below.status == .conflict)
+            // The fuzzer's find: the smallest Int is refused as out of range, not a crash.
+            let smallest = try await client.call(
+                .post, "/api/inventory/adjustments", store: store, raw: #"{"variantId":"\#(scarceVariant)","delta":-9223372036854775808,"reason":"x"}"#)
+            #expect(smallest.status == .unprocessableContent, "\(smallest.text)")
 
             let key: [HTTPField.Name: String] = [.cartSecret: cart.secret, .idempotencyKey: "scarce-1"]
             let refused = try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: key)

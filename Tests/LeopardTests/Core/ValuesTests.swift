@@ -23,16 +23,20 @@ struct ValuesTests {
         #expect(Currency.isKnown("JPY") && Currency.minorUnits["JPY"] == 0 && !Currency.isKnown("XXX"))
     }
 
-    @Test("totals: tax rounds half up on the subtotal, shipping only with items, no overflow at the largest amounts")
+    @Test("the flat rate: tax rounds half up on the subtotal, shipping only with items, no overflow at the largest amounts")
     func totals() {
-        let totals = CartTotals(subtotal: 1999, hasItems: true, shippingRate: 500, taxRateBasisPoints: 825)
+        func flat(_ subtotal: Int, items: Bool = true, shipping: Int = 0, basisPoints: Int) -> Pricing.Result {
+            let lines = items ? [Pricing.Line(id: "a", unitPrice: subtotal, quantity: 1)] : []
+            return Pricing.calculate(.init(lines: lines, shipping: shipping, tax: .flat(basisPoints: basisPoints)))
+        }
+        let totals = flat(1999, shipping: 500, basisPoints: 825)
         #expect(totals.tax == 165)  // 164.9175 → 165
         #expect(totals.total == 1999 + 500 + 165)
-        #expect(CartTotals(subtotal: 200, hasItems: true, shippingRate: 0, taxRateBasisPoints: 250).tax == 5)  // 5.0 exactly
-        #expect(CartTotals(subtotal: 20, hasItems: true, shippingRate: 0, taxRateBasisPoints: 2_500).tax == 5)  // 5.0
-        #expect(CartTotals(subtotal: 2, hasItems: true, shippingRate: 0, taxRateBasisPoints: 2_500).tax == 1)  // 0.5 → 1
-        #expect(CartTotals(subtotal: 0, hasItems: false, shippingRate: 500, taxRateBasisPoints: 825).total == 0)
-        let huge = CartTotals(subtotal: 100 * Money.maximumAmount, hasItems: true, shippingRate: 0, taxRateBasisPoints: 10_000)
+        #expect(flat(200, basisPoints: 250).tax == 5)  // 5.0 exactly
+        #expect(flat(20, basisPoints: 2_500).tax == 5)  // 5.0
+        #expect(flat(2, basisPoints: 2_500).tax == 1)  // 0.5 → 1
+        #expect(flat(0, items: false, shipping: 500, basisPoints: 825).total == 0)
+        let huge = flat(100 * Money.maximumAmount, basisPoints: 10_000)
         #expect(huge.tax == 100 * Money.maximumAmount)
     }
 

@@ -42,6 +42,29 @@ struct CartRoutes {
             ).jsonResponse()
         }
         routes.anyone.post("/api/carts/:cartId/checkout", use: checkout)
+        registerShipping(on: routes)
+    }
+
+    struct AddressBody: Decodable { let shippingAddress: Address }
+    struct MethodBody: Decodable { let id: String }
+
+    func registerShipping(on routes: StoreRouter) {
+        routes.anyone.put("/api/carts/:cartId/address") { request, context in
+            let body = try await request.decodeJSON(AddressBody.self, context: context)
+            return try await carts(context).setAddress(
+                cartID: try context.parameters.require("cartId"), access: access(request, context), address: body.shippingAddress
+            ).jsonResponse()
+        }
+        routes.anyone.get("/api/carts/:cartId/shipping-methods") { request, context in
+            let options = try await carts(context).shippingMethods(cartID: try context.parameters.require("cartId"), access: access(request, context))
+            return try Page(data: options, nextCursor: nil).jsonResponse()
+        }
+        routes.anyone.put("/api/carts/:cartId/shipping-method") { request, context in
+            let body = try await request.decodeJSON(MethodBody.self, context: context)
+            return try await carts(context).setShippingMethod(
+                cartID: try context.parameters.require("cartId"), access: access(request, context), methodID: body.id
+            ).jsonResponse()
+        }
     }
 
     func carts(_ context: some StoreRequestContext) throws -> Carts {

@@ -1,0 +1,110 @@
+import LeopardCommerce
+
+/// Where a store ships and what tax it charges, and a cart's address and shipping method.
+extension OpenAPIDocument {
+    static let economicsOperations: [Operation] = [
+        Operation(
+            method: "put", path: "/api/carts/{cartId}/address", summary: "Set the cart's shipping address: prices shipping and tax for it", tag: "cart",
+            access: .cart, body: "CartAddressInput", response: "Cart"),
+        Operation(
+            method: "get", path: "/api/carts/{cartId}/shipping-methods",
+            summary: "The methods that ship this cart to its address, priced for it (409 without an address, 422 where the store does not ship)",
+            tag: "cart", access: .cart, response: "page:ShippingOption"),
+        Operation(
+            method: "put", path: "/api/carts/{cartId}/shipping-method", summary: "Choose one of the cart's shipping methods", tag: "cart", access: .cart,
+            body: "ShippingMethodChoice", response: "Cart"),
+        Operation(
+            method: "post", path: "/api/shipping-zones", summary: "Add a shipping zone (each country or region in one zone only)", tag: "shipping",
+            access: .staff, body: "ShippingZoneInput", status: 201, response: "ShippingZone"),
+        Operation(
+            method: "get", path: "/api/shipping-zones", summary: "The store's shipping zones", tag: "shipping", access: .staff, response: "page:ShippingZone",
+            parameters: page),
+        Operation(
+            method: "get", path: "/api/shipping-zones/{zoneId}", summary: "A shipping zone", tag: "shipping", access: .staff, response: "ShippingZone"),
+        Operation(
+            method: "put", path: "/api/shipping-zones/{zoneId}", summary: "Replace a zone's name, places and methods", tag: "shipping", access: .staff,
+            body: "ShippingZoneInput", response: "ShippingZone"),
+        Operation(method: "delete", path: "/api/shipping-zones/{zoneId}", summary: "Remove a shipping zone", tag: "shipping", access: .staff, status: 204),
+        Operation(
+            method: "post", path: "/api/tax-rates", summary: "Add a tax rate for a country or region and a tax class", tag: "tax", access: .staff,
+            body: "TaxRateInput", status: 201, response: "TaxRate"),
+        Operation(
+            method: "get", path: "/api/tax-rates", summary: "The store's tax rates", tag: "tax", access: .staff, response: "page:TaxRate", parameters: page),
+        Operation(method: "delete", path: "/api/tax-rates/{rateId}", summary: "Remove a tax rate", tag: "tax", access: .staff, status: 204),
+    ]
+}
+
+extension OpenAPISchemas {
+    static var economicsSchemas: [(String, JSONValue)] {
+        let o = OpenAPISchemas.self
+        let money = o.ref("Money")
+        let place: JSONValue = ["type": "string", "pattern": "^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$"]
+        let taxClass: JSONValue = ["type": "string", "enum": .array(TaxClass.allCases.map { .string($0.rawValue) })]
+        let band = o.object([("upTo", ["type": "integer", "minimum": 0]), ("rate", money)], required: ["upTo", "rate"])
+        let bandInput = o.object([("upTo", ["type": "integer", "minimum": 0]), ("rate", o.ref("MoneyInput"))], required: ["upTo", "rate"])
+        let kind: JSONValue = ["type": "string", "enum": ["flat", "weight", "price"]]
+        return [
+            (
+                "Totals",
+                o.object(
+                    [("subtotal", money), ("discount", money), ("shipping", money), ("tax", money), ("total", money)],
+                    required: ["subtotal", "discount", "shipping", "tax", "total"])
+            ),
+            ("TaxLine", o.object([("name", o.string), ("rate", ["type": "number"]), ("amount", money)], required: ["name", "rate", "amount"])),
+            (
+                "AppliedDiscount",
+                o.object([("id", o.string), ("code", o.string), ("title", o.string), ("amount", money)], required: ["id", "title", "amount"])
+            ),
+            ("ShippingOption", o.object([("id", o.string), ("name", o.string), ("price", money)], required: ["id", "name", "price"])),
+            ("CartAddressInput", o.object([("shippingAddress", o.ref("Address"))], required: ["shippingAddress"])),
+            ("ShippingMethodChoice", o.object([("id", ["type": "string", "minLength": 1])], required: ["id"])),
+            (
+                "ShippingMethod",
+                o.object(
+                    [
+                        ("id", o.string), ("name", o.string), ("kind", kind), ("rate", money), ("bands", o.array(band)), ("freeOver", money),
+                    ], required: ["id", "name", "kind", "bands"])
+            ),
+            (
+                "ShippingZone",
+                o.object(
+                    [
+                        ("id", o.string), ("name", o.string), ("countries", o.array(o.string)), ("regions", o.array(o.string)),
+                        ("methods", o.array(o.ref("ShippingMethod"))), ("createdAt", o.timestamp), ("updatedAt", o.timestamp),
+                    ], required: ["id", "name", "countries", "regions", "methods", "createdAt", "updatedAt"])
+            ),
+            (
+                "ShippingMethodInput",
+                o.object(
+                    [
+                        ("name", ["type": "string", "minLength": 1, "maxLength": 100]), ("kind", kind), ("rate", o.ref("MoneyInput")),
+                        ("bands", ["type": "array", "items": bandInput, "maxItems": 20]), ("freeOver", o.ref("MoneyInput")),
+                    ], required: ["name", "kind"])
+            ),
+            (
+                "ShippingZoneInput",
+                o.object(
+                    [
+                        ("name", ["type": "string", "minLength": 1, "maxLength": 100]), ("countries", o.array(place)), ("regions", o.array(place)),
+                        ("methods", ["type": "array", "items": o.ref("ShippingMethodInput"), "minItems": 1, "maxItems": 20]),
+                    ], required: ["name", "methods"])
+            ),
+            (
+                "TaxRate",
+                o.object(
+                    [
+                        ("id", o.string), ("country", o.string), ("region", o.string), ("name", o.string), ("rate", ["type": "number"]),
+                        ("taxClass", taxClass), ("appliesToShipping", o.boolean), ("createdAt", o.timestamp),
+                    ], required: ["id", "country", "name", "rate", "taxClass", "appliesToShipping", "createdAt"])
+            ),
+            (
+                "TaxRateInput",
+                o.object(
+                    [
+                        ("country", place), ("region", o.string), ("rate", ["type": "number", "minimum": 0, "maximum": 100, "description": "Percent"]),
+                        ("name", ["type": "string", "maxLength": 100]), ("taxClass", taxClass), ("appliesToShipping", o.boolean),
+                    ], required: ["country", "rate"])
+            ),
+        ]
+    }
+}
