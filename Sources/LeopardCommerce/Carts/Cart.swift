@@ -15,6 +15,8 @@ public struct Cart: Sendable, Encodable {
     /// shipping + tax` (tax not added when prices include it).
     public var totals: Totals
     public var discounts: [AppliedDiscount]
+    /// The codes entered, and whether each applies now.
+    public var discountCodes: [CartDiscountCode]
     public var taxLines: [TaxLine]
     public var pricesIncludeTax: Bool
     public var shippingAddress: Address?
@@ -42,6 +44,8 @@ public struct CartItem: Sendable, Encodable {
     public var unitPrice: Money
     public var quantity: Int
     public var lineTotal: Money
+    /// What discounts take off this line.
+    public var discount: Money? = nil
     /// False when the product is no longer for sale or has too little stock; such lines do not
     /// count in the totals and stop checkout until changed.
     public var available: Bool

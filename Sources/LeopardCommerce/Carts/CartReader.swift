@@ -1,3 +1,4 @@
+import Foundation
 import LeopardCore
 import SQLKit
 
@@ -6,18 +7,19 @@ struct CartReader {
     let sql: any SQLDatabase
 
     struct Line {
-        let item: CartItem
+        var item: CartItem
         let productID: String?
         let trackInventory: Bool
         var taxClass: TaxClass = .standard
         var weightGrams: Int?
+        var categoryID: String?
     }
 
     func lines(cartID: String, currency: String) async throws -> [Line] {
         let rows = try await sql.raw(
             """
             SELECT ci.id, ci.variant_id, ci.quantity, v.product_id, v.title AS variant_title, v.sku, v.price, v.stock, v.track_inventory,
-                   v.weight_grams, p.title AS product_title, p.status AS product_status, p.tax_class
+                   v.weight_grams, p.title AS product_title, p.status AS product_status, p.tax_class, p.category_id
             FROM cart_items ci
             LEFT JOIN product_variants v ON v.id = ci.variant_id
             LEFT JOIN products p ON p.id = v.product_id
@@ -54,7 +56,7 @@ struct CartReader {
             return Line(
                 item: item, productID: productID, trackInventory: tracked,
                 taxClass: TaxClass(rawValue: try row.decode(column: "tax_class", as: String?.self) ?? "standard") ?? .standard,
-                weightGrams: try row.decode(column: "weight_grams", as: Int?.self))
+                weightGrams: try row.decode(column: "weight_grams", as: Int?.self), categoryID: try row.decode(column: "category_id", as: String?.self))
         }
     }
 
@@ -62,7 +64,7 @@ struct CartReader {
         guard
             let row = try await sql.raw(
                 """
-                SELECT id, status, email, order_id, created_at, updated_at, expires_at, shipping_address_json, shipping_method_id
+                SELECT id, status, email, customer_id, order_id, created_at, updated_at, expires_at, shipping_address_json, shipping_method_id
                 FROM carts WHERE id = \(bind: id)
                 """
             ).first()
@@ -70,12 +72,19 @@ struct CartReader {
             throw Problem.notFound("There is no cart \(id.prefix(64)).")
         }
         guard let settings = try await StoreSettings.load(on: sql) else { throw Problem.notFound("This store has no settings.") }
-        let lines = try await lines(cartID: id, currency: settings.currency)
+        var lines = try await lines(cartID: id, currency: settings.currency)
         let address = try row.decode(column: "shipping_address_json", as: String?.self).map { try JSONText.decode(Address.self, from: $0) }
+        let shopper = DiscountRules.Shopper(
+            customerID: try row.decode(column: "customer_id", as: String?.self), email: try row.decode(column: "email", as: String?.self))
+        let resolution = try await DiscountRules.resolve(cartID: id, lines: lines, shopper: shopper, currency: settings.currency, now: Date(), on: sql)
         let priced = try await CartPricing.price(
-            lines, address: address, methodID: try row.decode(column: "shipping_method_id", as: String?.self), terms: .init(settings), on: sql)
+            lines, address: address, methodID: try row.decode(column: "shipping_method_id", as: String?.self), discounts: resolution.pricing,
+            terms: .init(settings), on: sql)
         let currency = settings.currency
         let totals = Totals(priced.result, currency: currency)
+        let lineDiscounts = Dictionary(priced.result.lines.map { ($0.id, $0.discount) }, uniquingKeysWith: { first, _ in first })
+        for index in lines.indices { lines[index].item.discount = Money(amount: lineDiscounts[lines[index].item.id] ?? 0, currency: currency) }
+        let problems = Dictionary(resolution.problems.map { ($0.code, $0.reason) }, uniquingKeysWith: { first, _ in first })
         return Cart(
             id: id,
             status: try row.decode(column: "status", as: String.self),
@@ -89,6 +98,7 @@ struct CartReader {
             total: totals.total,
             totals: totals,
             discounts: priced.result.discounts.map { AppliedDiscount($0, currency: currency) },
+            discountCodes: resolution.codes.map { CartDiscountCode(code: $0, applied: problems[$0] == nil, problem: problems[$0]) },
             taxLines: priced.result.taxLines.map { TaxLine($0, currency: currency) },
             pricesIncludeTax: priced.pricesIncludeTax,
             shippingAddress: address,

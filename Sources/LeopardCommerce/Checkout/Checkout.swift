@@ -90,8 +90,8 @@ public struct Checkout: Sendable {
 
         try await Self.takeStock(lines, orderID: orderID, now: now, on: sql)
 
-        let priced = try await CartPricing.price(lines, address: shipping, methodID: chosenMethod, terms: terms, on: sql)
-        if priced.outsideZones { throw Carts.outsideZones(shipping) }
+        let shopper = DiscountRules.Shopper(customerID: customerID ?? cartCustomer, email: email)
+        let (priced, applied) = try await Self.price(cartID, lines, shopper: shopper, address: shipping, method: chosenMethod, terms: terms, now: now, on: sql)
         let totals = priced.result
         let taxLines = totals.taxLines.map { TaxLine($0, currency: currency) }
         let discounts = totals.discounts.map { AppliedDiscount($0, currency: currency) }
@@ -115,6 +115,7 @@ public struct Checkout: Sendable {
             """
         ).run()
         let orderLines = try await Self.insertLines(lines, priced: totals, orderID: orderID, now: now, on: sql)
+        try await DiscountRules.recordUses(applied, orderID: orderID, email: email, customerID: customer, now: now, on: sql)
         let event = try await Orders.addEvent(orderID: orderID, type: "placed", message: "Order #\(number) placed by \(email)", actor: nil, now: now, on: sql)
         func money(_ amount: Int) -> Money { Money(amount: amount, currency: currency) }
         let order = Order(
@@ -149,5 +150,18 @@ public struct Checkout: Sendable {
             flatShipping: try row.decode(column: "shipping_rate", as: Int.self),
             pricesIncludeTax: try row.decode(column: "prices_include_tax", as: Int.self) != 0)
         return (try row.decode(column: "next_order_number", as: Int.self) - 1, terms)
+    }
+
+    /// The order's prices: its discounts (refused with the reason when a code no longer
+    /// applies), its shipping method (refused outside every zone), the calculation.
+    static func price(
+        _ cartID: String, _ lines: [CartReader.Line], shopper: DiscountRules.Shopper, address: Address, method: String?, terms: CartPricing.Terms, now: Date,
+        on sql: any SQLDatabase
+    ) async throws -> (CartPricing.Priced, [Discount]) {
+        let resolution = try await DiscountRules.resolve(cartID: cartID, lines: lines, shopper: shopper, currency: terms.currency, now: now, on: sql)
+        if let problem = resolution.problems.first { throw DiscountRules.refusal(problem.code, problem.reason) }
+        let priced = try await CartPricing.price(lines, address: address, methodID: method, discounts: resolution.pricing, terms: terms, on: sql)
+        if priced.outsideZones { throw Carts.outsideZones(address) }
+        return (priced, resolution.applied)
     }
 }

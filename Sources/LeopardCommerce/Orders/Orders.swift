@@ -136,6 +136,7 @@ public struct Orders: Sendable {
             try await Outbox.publishOrder(topic, orderID: orderID, now: now, on: sql)
         }
         try await MailQueue.orderMoved(orderID: orderID, to: next, now: now, on: sql)
+        if next == .cancelled { try await DiscountRules.release(orderID: orderID, now: now, on: sql) }
         return (current, true)
     }
 

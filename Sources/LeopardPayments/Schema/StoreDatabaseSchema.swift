@@ -23,5 +23,6 @@ public enum StoreDatabaseSchema {
         StoreSchema.m0015Mail,
         StoreSchema.m0016StaffEmailVerified,
         StoreSchema.m0017CheckoutEconomics,
+        StoreSchema.m0018Discounts,
     ]
 }

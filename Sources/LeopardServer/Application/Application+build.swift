@@ -51,6 +51,7 @@ public func buildRouters(_ services: LeopardServices) -> (platform: Router<AppCo
     StaffAuthRoutes(services: services).register(on: routes)
     SettingsRoutes().register(on: routes)
     ShippingTaxRoutes().register(on: routes)
+    DiscountRoutes().register(on: routes)
     ProductRoutes(cache: services.catalogCache, media: services.media).register(on: routes)
     ProductImageRoutes(media: services.media).register(on: routes)
     CategoryRoutes().register(on: routes)

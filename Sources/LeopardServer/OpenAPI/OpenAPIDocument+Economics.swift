@@ -31,6 +31,22 @@ extension OpenAPIDocument {
         Operation(
             method: "get", path: "/api/tax-rates", summary: "The store's tax rates", tag: "tax", access: .staff, response: "page:TaxRate", parameters: page),
         Operation(method: "delete", path: "/api/tax-rates/{rateId}", summary: "Remove a tax rate", tag: "tax", access: .staff, status: 204),
+        Operation(
+            method: "post", path: "/api/discounts", summary: "Add a discount code or an automatic discount", tag: "discounts", access: .staff,
+            body: "DiscountInput", status: 201, response: "Discount"),
+        Operation(
+            method: "get", path: "/api/discounts", summary: "The store's discounts", tag: "discounts", access: .staff, response: "page:Discount",
+            parameters: page),
+        Operation(method: "get", path: "/api/discounts/{discountId}", summary: "A discount", tag: "discounts", access: .staff, response: "Discount"),
+        Operation(
+            method: "patch", path: "/api/discounts/{discountId}", summary: "Change a discount (null clears limits, dates and minimums)", tag: "discounts",
+            access: .staff, body: "DiscountInput", response: "Discount"),
+        Operation(method: "delete", path: "/api/discounts/{discountId}", summary: "Remove a discount", tag: "discounts", access: .staff, status: 204),
+        Operation(
+            method: "post", path: "/api/carts/{cartId}/discounts", summary: "Put a discount code on the cart (422 says why one does not apply)", tag: "cart",
+            access: .cart, body: "DiscountCodeInput", response: "Cart"),
+        Operation(
+            method: "delete", path: "/api/carts/{cartId}/discounts/{code}", summary: "Take a code off the cart", tag: "cart", access: .cart, response: "Cart"),
     ]
 }
 
@@ -43,6 +59,7 @@ extension OpenAPISchemas {
         let band = o.object([("upTo", ["type": "integer", "minimum": 0]), ("rate", money)], required: ["upTo", "rate"])
         let bandInput = o.object([("upTo", ["type": "integer", "minimum": 0]), ("rate", o.ref("MoneyInput"))], required: ["upTo", "rate"])
         let kind: JSONValue = ["type": "string", "enum": ["flat", "weight", "price"]]
+        let discountKind: JSONValue = ["type": "string", "enum": ["percentage", "fixed", "free_shipping", "buy_x_get_y"]]
         return [
             (
                 "Totals",
@@ -88,6 +105,33 @@ extension OpenAPISchemas {
                         ("name", ["type": "string", "minLength": 1, "maxLength": 100]), ("countries", o.array(place)), ("regions", o.array(place)),
                         ("methods", ["type": "array", "items": o.ref("ShippingMethodInput"), "minItems": 1, "maxItems": 20]),
                     ], required: ["name", "methods"])
+            ),
+            ("DiscountCodeInput", o.object([("code", ["type": "string", "minLength": 1, "maxLength": 64])], required: ["code"])),
+            ("CartDiscountCode", o.object([("code", o.string), ("applied", o.boolean), ("problem", o.string)], required: ["code", "applied"])),
+            (
+                "Discount",
+                o.object(
+                    [
+                        ("id", o.string), ("code", o.nullable("string")), ("title", o.string), ("kind", discountKind), ("value", ["type": "number"]),
+                        ("appliesTo", ["type": "string", "enum": ["order", "item"]]), ("buyQuantity", o.nullable("integer")),
+                        ("getQuantity", o.nullable("integer")), ("minSubtotal", money), ("minQuantity", o.nullable("integer")),
+                        ("productIds", o.array(o.string)), ("categoryIds", o.array(o.string)), ("customerIds", o.array(o.string)),
+                        ("startsAt", o.timestamp), ("endsAt", o.timestamp), ("usageLimit", o.nullable("integer")), ("perCustomerLimit", o.nullable("integer")),
+                        ("timesUsed", o.integer), ("combinable", o.boolean), ("automatic", o.boolean), ("active", o.boolean), ("createdAt", o.timestamp),
+                        ("updatedAt", o.timestamp),
+                    ], required: ["id", "title", "kind", "value", "appliesTo", "timesUsed", "combinable", "automatic", "active", "createdAt", "updatedAt"])
+            ),
+            (
+                "DiscountInput",
+                o.object([
+                    ("code", o.nullable("string")), ("title", o.string), ("kind", discountKind),
+                    ("value", ["type": "number", "description": "Percent for percentage and buy_x_get_y; minor units for fixed"]),
+                    ("appliesTo", ["type": "string", "enum": ["order", "item"]]), ("buyQuantity", o.integer), ("getQuantity", o.integer),
+                    ("minSubtotal", o.ref("MoneyInput")), ("minQuantity", o.nullable("integer")), ("productIds", o.array(o.string)),
+                    ("categoryIds", o.array(o.string)), ("customerIds", o.array(o.string)), ("startsAt", o.nullable("string")),
+                    ("endsAt", o.nullable("string")), ("usageLimit", o.nullable("integer")), ("perCustomerLimit", o.nullable("integer")),
+                    ("combinable", o.boolean), ("automatic", o.boolean), ("active", o.boolean),
+                ])
             ),
             (
                 "TaxRate",

@@ -175,6 +175,7 @@ enum OpenAPISchemas {
                 [
                     ("id", string), ("variantId", string), ("productId", string), ("title", string), ("variantTitle", string), ("sku", string),
                     ("unitPrice", ref("Money")), ("quantity", integer), ("lineTotal", ref("Money")), ("available", boolean), ("problem", string),
+                    ("discount", ref("Money")),
                 ], required: ["id", "variantId", "title", "unitPrice", "quantity", "lineTotal", "available"])
         ),
         (
@@ -185,13 +186,14 @@ enum OpenAPISchemas {
                     ("items", array(ref("CartItem"))), ("itemCount", integer), ("subtotal", ref("Money")), ("shipping", ref("Money")),
                     ("tax", ref("Money")), ("total", ref("Money")), ("orderId", string), ("createdAt", timestamp), ("updatedAt", timestamp),
                     ("expiresAt", timestamp), ("secret", ["type": "string", "description": "Only when the cart is created; send it as X-Cart-Secret."]),
-                    ("totals", ref("Totals")), ("discounts", array(ref("AppliedDiscount"))), ("taxLines", array(ref("TaxLine"))),
+                    ("totals", ref("Totals")), ("discounts", array(ref("AppliedDiscount"))), ("discountCodes", array(ref("CartDiscountCode"))),
+                    ("taxLines", array(ref("TaxLine"))),
                     ("pricesIncludeTax", boolean), ("shippingAddress", ref("Address")), ("shippingMethod", ref("ShippingOption")),
                     ("shipsToAddress", boolean),
                 ],
                 required: [
                     "id", "status", "currency", "items", "itemCount", "subtotal", "shipping", "tax", "total", "createdAt", "updatedAt", "expiresAt", "totals",
-                    "discounts", "taxLines", "pricesIncludeTax", "shipsToAddress",
+                    "discounts", "discountCodes", "taxLines", "pricesIncludeTax", "shipsToAddress",
                 ])
         ),
         (

@@ -1,0 +1,51 @@
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+
+/// Staff manage discounts at `/api/discounts`; shoppers put codes on their carts at
+/// `/api/carts/:cartId/discounts` (with the cart's secret).
+struct DiscountRoutes {
+    struct CodeBody: Decodable { let code: String }
+
+    func register(on routes: StoreRouter) {
+        routes.staff.post("/api/discounts") { request, context in
+            let input = try await request.decodeJSON(DiscountInput.self, context: context)
+            return try await Discounts(database: context.database).create(input).jsonResponse(status: .created)
+        }
+        routes.staff.get("/api/discounts") { request, context in
+            let query = request.queryDictionary
+            return try await Discounts(database: context.database).list(page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
+        }
+        routes.staff.get("/api/discounts/:discountId") { _, context in
+            let id = try context.parameters.require("discountId")
+            guard let discount = try await Discounts(database: context.database).find(id: id) else { throw Self.notFound(id) }
+            return try discount.jsonResponse()
+        }
+        routes.staff.patch("/api/discounts/:discountId") { request, context in
+            let input = try await request.decodeJSON(DiscountInput.self, context: context)
+            return try await Discounts(database: context.database).update(id: try context.parameters.require("discountId"), input).jsonResponse()
+        }
+        routes.staff.delete("/api/discounts/:discountId") { _, context in
+            let id = try context.parameters.require("discountId")
+            guard try await Discounts(database: context.database).delete(id: id) else { throw Self.notFound(id) }
+            return Response(status: .noContent)
+        }
+        routes.anyone.post("/api/carts/:cartId/discounts") { request, context in
+            let body = try await request.decodeJSON(CodeBody.self, context: context)
+            return try await Carts(database: context.database).addDiscount(
+                cartID: try context.parameters.require("cartId"), access: Self.access(request, context), code: body.code
+            ).jsonResponse()
+        }
+        routes.anyone.delete("/api/carts/:cartId/discounts/:code") { request, context in
+            try await Carts(database: context.database).removeDiscount(
+                cartID: try context.parameters.require("cartId"), access: Self.access(request, context), code: try context.parameters.require("code")
+            ).jsonResponse()
+        }
+    }
+
+    static func access(_ request: Request, _ context: StoreContext) -> CartAccess {
+        context.staff != nil ? .staff : .secret(request.headers[CartRoutes.secretHeader])
+    }
+
+    static func notFound(_ id: String) -> Problem { Problem.notFound("There is no discount \(id.prefix(64)).") }
+}
