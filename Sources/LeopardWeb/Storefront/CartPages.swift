@@ -13,17 +13,28 @@ public struct CartPage: Sendable {
         public let url: String?
     }
 
+    public struct Code: Sendable {
+        public let code: String
+        public let problem: String?
+    }
+
     public let lines: [Line]
     public let subtotal: String
     public let shipping: String
     public let tax: String
     public let total: String
+    /// Subtotal, discounts, shipping, taxes and total, as every summary shows them.
+    public let rows: [OrderSummary.Row]
+    public let included: [OrderSummary.Row]
+    /// The codes the cart holds, and why one no longer applies.
+    public let codes: [Code]
+    public let codeError: String?
     public let canCheckout: Bool
     public let message: String?
     /// Stored, not computed: templates read values by reflection.
     public let empty: Bool
 
-    public init(_ cart: Cart?, slugs: [String: String], message: String?) {
+    public init(_ cart: Cart?, slugs: [String: String], message: String?, codeError: String? = nil) {
         let currency = cart?.currency ?? "USD"
         lines = (cart?.items ?? []).map { item in
             Line(
@@ -36,46 +47,14 @@ public struct CartPage: Sendable {
         shipping = MoneyText.format(cart?.shipping ?? Money(amount: 0, currency: currency))
         tax = MoneyText.format(cart?.tax ?? Money(amount: 0, currency: currency))
         total = MoneyText.format(cart?.total ?? Money(amount: 0, currency: currency))
+        let summary = cart.map(OrderSummary.init(cart:))
+        rows = summary?.rows ?? []
+        included = summary?.included ?? []
+        codes = (cart?.discountCodes ?? []).map { Code(code: $0.code, problem: $0.problem) }
+        self.codeError = codeError
         empty = lines.isEmpty
         canCheckout = !(cart?.items.isEmpty ?? true) && (cart?.items.allSatisfy(\.available) ?? false)
         self.message = message
-    }
-}
-
-/// The order summary beside the checkout and payment forms.
-public struct OrderSummary: Sendable {
-    public struct Line: Sendable {
-        public let title: String
-        public let quantity: Int
-        public let total: String
-    }
-
-    public let lines: [Line]
-    public let subtotal: String
-    public let shipping: String
-    public let tax: String
-    public let total: String
-
-    public init(cart: Cart) {
-        lines = cart.items.map {
-            Line(
-                title: $0.title + ($0.variantTitle.map { $0 == "Default" ? "" : " — " + $0 } ?? ""), quantity: $0.quantity,
-                total: MoneyText.format($0.lineTotal))
-        }
-        subtotal = MoneyText.format(cart.subtotal)
-        shipping = MoneyText.format(cart.shipping)
-        tax = MoneyText.format(cart.tax)
-        total = MoneyText.format(cart.total)
-    }
-
-    public init(order: Order) {
-        lines = order.lines.map {
-            Line(title: $0.title + ($0.variantTitle.map { $0 == "Default" ? "" : " — " + $0 } ?? ""), quantity: $0.quantity, total: MoneyText.format($0.total))
-        }
-        subtotal = MoneyText.format(order.subtotal)
-        shipping = MoneyText.format(order.shipping)
-        tax = MoneyText.format(order.tax)
-        total = MoneyText.format(order.total)
     }
 }
 
@@ -97,10 +76,27 @@ public struct CheckoutPage: Sendable {
     public let summary: OrderSummary
     public let countries: [Country]
     public let methods: [Method]
+    /// The ways to ship to the cart's address, priced; empty until an address is known.
+    public let shipping: [Method]
+    public let hasShipping: Bool
+    public let shippingNote: String?
 
-    public init(cart: Cart, values: [String: String], errors: FieldMessages) {
+    public init(cart: Cart, values: [String: String], errors: FieldMessages, shipping options: [ShippingOption] = [], shippingNote: String? = nil) {
         var merged = values
+        if let address = cart.shippingAddress {
+            for (key, value) in [
+                ("name", address.name), ("line1", address.line1), ("line2", address.line2 ?? ""), ("city", address.city),
+                ("region", address.region ?? ""), ("postalCode", address.postalCode), ("country", address.country),
+            ] where merged[key] == nil {
+                merged[key] = value
+            }
+        }
         if merged["country"] == nil { merged["country"] = "US" }
+        shipping = options.map {
+            Method(value: $0.id, label: "\($0.name): \(MoneyText.format($0.price))", checked: $0.id == cart.shippingMethod?.id)
+        }
+        hasShipping = !options.isEmpty
+        self.shippingNote = shippingNote
         self.values = merged
         self.errors = errors.messages
         self.general = errors.general

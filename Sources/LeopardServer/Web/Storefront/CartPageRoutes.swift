@@ -43,9 +43,38 @@ struct CartPageRoutes {
             }
             return pages.redirect(to: "/cart")
         }
+        registerDiscounts(on: router)
     }
 
-    func show(_ visit: StorefrontVisit, message: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+    /// The code form: applied through the same `Carts` service as the API; a code that does
+    /// not apply shows its reason at the field.
+    func registerDiscounts(on router: RouterGroup<StoreContext>) {
+        router.post("/cart/discount") { request, context in
+            let visit = try await StorefrontVisit(request, context: context, pages: pages)
+            let form = try await visit.form()
+            guard let cookie = visit.cartCookie else { return pages.redirect(to: "/cart") }
+            do {
+                _ = try await Carts(database: visit.database).addDiscount(cartID: cookie.id, access: .secret(cookie.secret), code: form["code"] ?? "")
+            } catch let problem as Problem where problem.status < 500 {
+                let code = (form["code"] ?? "").trimmingWhitespace().uppercased().prefix(64)
+                let reason = problem.errors.first.map { code.isEmpty || $0.message.hasPrefix(code) ? $0.message : "\(code) \($0.message)" }
+                return try await show(
+                    visit, message: nil, codeError: (reason ?? problem.detail ?? problem.title).capitalizedFirst, status: .unprocessableContent)
+            }
+            return pages.redirect(to: "/cart")
+        }
+        router.post("/cart/discount/remove") { request, context in
+            let visit = try await StorefrontVisit(request, context: context, pages: pages)
+            let form = try await visit.form()
+            if let cookie = visit.cartCookie, let code = form.text("code") {
+                // A code already gone is what the shopper asked for: nothing to tell them.
+                _ = try? await Carts(database: visit.database).removeDiscount(cartID: cookie.id, access: .secret(cookie.secret), code: code)
+            }
+            return pages.redirect(to: "/cart")
+        }
+    }
+
+    func show(_ visit: StorefrontVisit, message: String?, codeError: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let cart = await visit.cart()
         var slugs: [String: String] = [:]
         let catalog = ProductCatalog(database: visit.database, currency: visit.settings.currency)
@@ -55,7 +84,7 @@ struct CartPageRoutes {
         let signedIn = await visit.customer() != nil
         var chrome = visit.chrome(title: "Cart", description: "Your cart at \(visit.settings.name).", path: "/cart", cart: cart, signedIn: signedIn)
         chrome.noindex = true
-        return try visit.page("storefront/cart", CartPage(cart, slugs: slugs, message: message), chrome: chrome, status: status)
+        return try visit.page("storefront/cart", CartPage(cart, slugs: slugs, message: message, codeError: codeError), chrome: chrome, status: status)
     }
 
     /// Adds a variant to the shopper's open cart, making a cart first when they have none.

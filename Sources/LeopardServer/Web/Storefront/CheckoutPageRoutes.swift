@@ -122,12 +122,15 @@ struct CheckoutPageRoutes {
         return order
     }
 
-    func form(_ visit: StorefrontVisit, cart: Cart, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok) async throws -> Response
-    {
+    func form(
+        _ visit: StorefrontVisit, cart: Cart, values: [String: String], errors: FieldMessages, shippingNote: String? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         var chrome = visit.chrome(
             title: "Checkout", description: "Checkout at \(visit.settings.name).", path: "/checkout", cart: cart, signedIn: await visit.customer() != nil)
         chrome.noindex = true
-        return try visit.page("storefront/checkout", CheckoutPage(cart: cart, values: values, errors: errors), chrome: chrome, status: status)
+        let page = CheckoutPage(
+            cart: cart, values: values, errors: errors, shipping: try await shippingOptions(visit, cart: cart), shippingNote: shippingNote)
+        return try visit.page("storefront/checkout", page, chrome: chrome, status: status)
     }
 
     @Sendable func placeOrder(_ request: Request, context: StoreContext) async throws -> Response {
@@ -136,6 +139,7 @@ struct CheckoutPageRoutes {
         guard let cookie = visit.cartCookie, let cart = await visit.anyCart() else { return pages.redirect(to: "/cart") }
         if cart.status != "active", let orderID = cart.orderId { return pages.redirect(to: "/orders/\(orderID)") }
         let (input, values) = Self.checkoutInput(fields)
+        if let step = try await prepareShipping(visit, cookie: cookie, fields: fields, input: input, values: values) { return step }
         let order: Order
         do {
             let placed = try await OrderPlacement(providers: providers, metrics: metrics)
@@ -145,7 +149,9 @@ struct CheckoutPageRoutes {
             guard case .value(let value) = placed else { return pages.redirect(to: "/cart") }
             order = value.order
         } catch let problem as Problem where problem.status < 500 {
-            return try await form(visit, cart: cart, values: values, errors: FieldMessages(form: problem, field: Self.formField), status: .unprocessableContent)
+            let current = await visit.anyCart() ?? cart
+            return try await form(
+                visit, cart: current, values: values, errors: FieldMessages(form: problem, field: Self.formField), status: .unprocessableContent)
         }
         return pages.redirect(to: order.paymentMethod == "card" ? "/checkout/pay?order=\(order.id)" : "/orders/\(order.id)", cookies: visit.baseCookies)
     }
