@@ -117,10 +117,9 @@ struct MailComposer {
             MailContent.Summary.Line(
                 title: line.variantTitle.map { "\(line.title) (\($0))" } ?? line.title, quantity: line.quantity, total: MoneyText.format(line.total))
         }
-        var totals = [MailContent.Summary.Row(label: "Subtotal", amount: MoneyText.format(order.subtotal))]
-        totals.append(.init(label: "Shipping", amount: MoneyText.format(order.shipping)))
-        if order.tax.amount != 0 { totals.append(.init(label: "Tax", amount: MoneyText.format(order.tax))) }
-        totals.append(.init(label: "Total", amount: MoneyText.format(order.total)))
+        // The rows every summary shows: discounts, shipping with its method, each tax.
+        let summary = OrderSummary(order: order)
+        let totals = (summary.rows + summary.included).map { MailContent.Summary.Row(label: $0.label, amount: $0.amount) }
         let address = order.shippingAddress
         let place = [address.postalCode, address.city, address.region].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
         return .init(

@@ -19,7 +19,8 @@ public struct AdminChrome: Sendable {
 
     public static let sections: [(label: String, url: String)] = [
         ("Dashboard", "/admin"), ("Products", "/admin/products"), ("Orders", "/admin/orders"),
-        ("Customers", "/admin/customers"), ("Settings", "/admin/settings"), ("Staff and API keys", "/admin/team"),
+        ("Customers", "/admin/customers"), ("Discounts", "/admin/discounts"), ("Shipping and tax", "/admin/shipping"), ("Settings", "/admin/settings"),
+        ("Staff and API keys", "/admin/team"),
         ("Mail", "/admin/mail"),
     ]
 

@@ -236,6 +236,9 @@ public struct OrderDetailPage: Sendable {
     public let shipping: String
     public let tax: String
     public let total: String
+    /// Subtotal, discounts, shipping with its method, taxes and total, as the shopper saw them.
+    public let rows: [OrderSummary.Row]
+    public let included: [OrderSummary.Row]
     public let refunded: String?
     /// What can still be refunded, as the amount field's hint (`37.50`).
     public let refundable: String
@@ -263,6 +266,9 @@ public struct OrderDetailPage: Sendable {
         shipping = MoneyText.format(order.shipping)
         tax = MoneyText.format(order.tax)
         total = MoneyText.format(order.total)
+        let summary = OrderSummary(order: order)
+        rows = summary.rows
+        included = summary.included
         refunded = order.refundedTotal.amount > 0 ? MoneyText.format(order.refundedTotal) : nil
         refundable = MoneyText.decimal(max(0, order.total.amount - order.refundedTotal.amount), currency: order.currency)
         let a = order.shippingAddress

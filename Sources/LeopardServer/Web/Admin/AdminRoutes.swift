@@ -55,6 +55,7 @@ struct AdminRoutes {
         AdminOrderPages(routes: self).register(on: router)
         AdminSettingsPages(routes: self).register(on: router)
         AdminMailPages(routes: self).register(on: router)
+        AdminEconomicsPages(routes: self).register(on: router)
     }
 
     static let usedHandoff = "That sign-in link has expired or was used already. Sign in with your e-mail and password."

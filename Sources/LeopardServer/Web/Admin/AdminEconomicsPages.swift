@@ -1,0 +1,118 @@
+import Foundation
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+import LeopardWeb
+
+/// The admin's discounts, and its shipping zones and tax rates: each form goes through the same
+/// service as the API (`Discounts`, `ShippingZones`, `TaxRates`, the settings), and a refused
+/// form comes back with the fields marked.
+struct AdminEconomicsPages {
+    let routes: AdminRoutes
+
+    func register(on router: RouterGroup<StoreContext>) {
+        router.get("/admin/discounts") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            return try await discounts(visit, cursor: request.queryDictionary["cursor"], values: [:], errors: FieldMessages())
+        }
+        router.post("/admin/discounts") { request, context in
+            try await change(request, context, done: "/admin/discounts?done=discount") { visit, fields in
+                let (values, body, problems) = EconomicsForms.discount(fields, currency: visit.settings.currency)
+                return (values, problems, { _ = try await Discounts(database: visit.database).create(try body.decoded(as: DiscountInput.self)) })
+            } page: { visit, values, errors, status in
+                try await discounts(visit, cursor: nil, values: values, errors: errors, status: status)
+            }
+        }
+        router.post("/admin/discounts/:discountId/delete") { request, context in
+            try await remove(request, context, done: "/admin/discounts?done=discount-removed") { visit, id in
+                try await Discounts(database: visit.database).delete(id: id)
+            }
+        }
+        router.get("/admin/shipping") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            return try await shipping(visit, values: [:], errors: FieldMessages())
+        }
+        router.post("/admin/shipping/zones") { request, context in
+            try await change(request, context, done: "/admin/shipping?done=zone") { visit, fields in
+                let (values, body, problems) = EconomicsForms.zone(fields, currency: visit.settings.currency)
+                return (values, problems, { _ = try await ShippingZones(database: visit.database).create(try body.decoded(as: ShippingZoneInput.self)) })
+            } page: { visit, values, errors, status in
+                try await shipping(visit, values: values, errors: errors, status: status)
+            }
+        }
+        router.post("/admin/shipping/rates") { request, context in
+            try await change(request, context, done: "/admin/shipping?done=rate#tax") { visit, fields in
+                let (values, body, problems) = EconomicsForms.rate(fields)
+                return (values, problems, { _ = try await TaxRates(database: visit.database).create(try body.decoded(as: TaxRates.Input.self)) })
+            } page: { visit, values, errors, status in
+                try await shipping(visit, values: values, errors: errors, status: status)
+            }
+        }
+        router.post("/admin/shipping/prices-include-tax") { request, context in
+            try await change(request, context, done: "/admin/shipping?done=settings#tax") { visit, fields in
+                let body: JSONValue = .object([("pricesIncludeTax", .bool(fields["pricesIncludeTax"] != nil))])
+                return ([:], [], { _ = try await StoreSettings.update(with: try body.decoded(as: StoreSettingsInput.self), database: visit.database) })
+            } page: { visit, values, errors, status in
+                try await shipping(visit, values: values, errors: errors, status: status)
+            }
+        }
+        router.post("/admin/shipping/zones/:id/delete") { request, context in
+            try await remove(request, context, done: "/admin/shipping?done=zone-removed") { visit, id in
+                try await ShippingZones(database: visit.database).delete(id: id)
+            }
+        }
+        router.post("/admin/shipping/rates/:id/delete") { request, context in
+            try await remove(request, context, done: "/admin/shipping?done=rate-removed#tax") { visit, id in
+                try await TaxRates(database: visit.database).delete(id: id)
+            }
+        }
+    }
+
+    typealias Prepared = (values: [String: String], problems: [(field: String, message: String)], save: () async throws -> Void)
+
+    /// A form post: read, saved through the service, or shown again with its errors.
+    private func change(
+        _ request: Request, _ context: StoreContext, done: String, _ read: (AdminVisit, FormFields) async throws -> Prepared,
+        page: (AdminVisit, [String: String], FieldMessages, HTTPResponse.Status) async throws -> Response
+    ) async throws -> Response {
+        let visit = try await routes.visit(request, context)
+        guard visit.staff != nil else { return visit.signIn() }
+        let (values, problems, save) = try await read(visit, try await visit.form())
+        guard problems.isEmpty else {
+            return try await page(visit, values, FieldMessages(problems, general: "Check the fields marked below."), .unprocessableContent)
+        }
+        if case .failure(let problem) = await visit.attempt(save) {
+            let errors = FieldMessages(form: problem) { String($0.split(separator: ".").first ?? Substring($0)) }
+            return try await page(visit, values, errors, problem.pageStatus)
+        }
+        return routes.pages.redirect(to: done)
+    }
+
+    private func remove(
+        _ request: Request, _ context: StoreContext, done: String, _ delete: (AdminVisit, String) async throws -> Bool
+    ) async throws -> Response {
+        let visit = try await routes.visit(request, context)
+        guard visit.staff != nil else { return visit.signIn() }
+        _ = try await visit.form()
+        let id = try context.parameters.require(context.parameters.get("discountId") != nil ? "discountId" : "id")
+        guard id.utf8.count <= 64, try await delete(visit, id) else { throw Problem.notFound("There is nothing with the id \(id.prefix(64)).") }
+        return routes.pages.redirect(to: done)
+    }
+
+    func discounts(
+        _ visit: AdminVisit, cursor: String?, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let page = try await Discounts(database: visit.database).list(page: try PageRequest(limit: "50", cursor: cursor))
+        let model = DiscountsPage(page: page, currency: visit.settings.currency, values: values, errors: errors)
+        return try visit.page("admin/discounts", model, title: "Discounts", section: "/admin/discounts", status: status)
+    }
+
+    func shipping(_ visit: AdminVisit, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let zones = try await ShippingZones(database: visit.database).list(page: PageRequest(limit: 100)).data
+        let rates = try await TaxRates(database: visit.database).list(page: PageRequest(limit: 100)).data
+        let model = ShippingTaxPage(zones: zones, rates: rates, pricesIncludeTax: visit.settings.pricesIncludeTax, values: values, errors: errors)
+        return try visit.page("admin/shipping", model, title: "Shipping and tax", section: "/admin/shipping", status: status)
+    }
+}
