@@ -93,6 +93,8 @@ public struct Checkout: Sendable {
         let shopper = DiscountRules.Shopper(customerID: customerID ?? cartCustomer, email: email)
         let (priced, applied) = try await Self.price(cartID, lines, shopper: shopper, address: shipping, method: chosenMethod, terms: terms, now: now, on: sql)
         let totals = priced.result
+        // A card order holds its stock for the store's reservation time; manual methods until cancelled.
+        let expiresAt = method == "card" ? now.addingTimeInterval(TimeInterval(terms.reservationMinutes * 60)).stamp : nil
         let taxLines = totals.taxLines.map { TaxLine($0, currency: currency) }
         let discounts = totals.discounts.map { AppliedDiscount($0, currency: currency) }
         let customer: String
@@ -106,12 +108,12 @@ public struct Checkout: Sendable {
             """
             INSERT INTO orders (id, number, cart_id, customer_id, email, status, currency, subtotal, shipping, tax, total, refunded_total,
                                 shipping_address_json, billing_address_json, payment_method, placed_signed_in, created_at, updated_at,
-                                discount_total, shipping_method, tax_lines_json, discounts_json, prices_include_tax)
+                                discount_total, shipping_method, tax_lines_json, discounts_json, prices_include_tax, expires_at)
             VALUES (\(bind: orderID), \(bind: number), \(bind: cartID), \(bind: customer), \(bind: email), 'pending', \(bind: currency),
                     \(bind: totals.subtotal), \(bind: totals.shipping), \(bind: totals.tax), \(bind: totals.total), 0,
                     \(bind: try JSONText.encode(shipping)), \(bind: try billing.map { try JSONText.encode($0) }), \(bind: method), \(bind: signedIn ? 1 : 0), \(bind: stamp), \(bind: stamp),
                     \(bind: totals.discount), \(bind: priced.method?.name), \(bind: try JSONText.encode(taxLines)), \(bind: try JSONText.encode(discounts)),
-                    \(bind: terms.pricesIncludeTax ? 1 : 0))
+                    \(bind: terms.pricesIncludeTax ? 1 : 0), \(bind: expiresAt))
             """
         ).run()
         let orderLines = try await Self.insertLines(lines, priced: totals, orderID: orderID, now: now, on: sql)
@@ -123,7 +125,7 @@ public struct Checkout: Sendable {
             lines: orderLines, subtotal: money(totals.subtotal), shipping: money(totals.shipping), tax: money(totals.tax), total: money(totals.total),
             refundedTotal: money(0), discount: money(totals.discount), totals: Totals(totals, currency: currency), shippingMethod: priced.method?.name,
             taxLines: taxLines, discounts: discounts, pricesIncludeTax: terms.pricesIncludeTax, shippingAddress: shipping, billingAddress: billing,
-            paymentMethod: method, cartId: cartID, createdAt: stamp,
+            paymentMethod: method, expiresAt: expiresAt, cartId: cartID, createdAt: stamp,
             updatedAt: stamp, events: [event],
             payment: PaymentSummary(orderID: orderID, method: method, cardProvider: cardProvider)
         )
@@ -139,16 +141,17 @@ public struct Checkout: Sendable {
             let row = try await sql.raw(
                 """
                 UPDATE store_settings SET next_order_number = next_order_number + 1 WHERE id = 1
-                RETURNING next_order_number, currency, tax_rate_bps, shipping_rate, prices_include_tax
+                RETURNING next_order_number, currency, tax_rate_bps, shipping_rate, prices_include_tax, reservation_minutes
                 """
             ).first()
         else {
             throw Problem.notFound("This store has no settings.")
         }
-        let terms = CartPricing.Terms(
+        var terms = CartPricing.Terms(
             currency: try row.decode(column: "currency", as: String.self), flatTaxBasisPoints: try row.decode(column: "tax_rate_bps", as: Int.self),
             flatShipping: try row.decode(column: "shipping_rate", as: Int.self),
             pricesIncludeTax: try row.decode(column: "prices_include_tax", as: Int.self) != 0)
+        terms.reservationMinutes = try row.decode(column: "reservation_minutes", as: Int.self)
         return (try row.decode(column: "next_order_number", as: Int.self) - 1, terms)
     }
 

@@ -34,7 +34,7 @@ public enum MailKind: String, Sendable, CaseIterable, Codable {
         case .fulfilled: return .orderShipped
         case .cancelled: return .orderCancelled
         case .refunded, .partiallyRefunded: return .orderRefunded
-        case .pending: return nil
+        case .pending, .expired: return nil
         }
     }
 }

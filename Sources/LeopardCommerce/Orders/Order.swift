@@ -3,10 +3,12 @@ import LeopardCore
 public enum OrderStatus: String, Codable, Sendable, CaseIterable {
     case pending, paid, fulfilled, cancelled, refunded
     case partiallyRefunded = "partially_refunded"
+    /// Unpaid by card within the store's reservation time: its stock went back.
+    case expired
 
     /// The only moves an order can make (Oscar-style explicit table).
     static let transitions: [OrderStatus: Set<OrderStatus>] = [
-        .pending: [.paid, .cancelled],
+        .pending: [.paid, .cancelled, .expired],
         .paid: [.fulfilled, .refunded, .partiallyRefunded],
         .fulfilled: [.refunded, .partiallyRefunded],
         .partiallyRefunded: [.refunded, .partiallyRefunded, .fulfilled],
@@ -45,6 +47,9 @@ public struct Order: Sendable, Encodable {
     public var billingAddress: Address?
     /// `card`, `bank_transfer` or `cash_on_delivery`.
     public var paymentMethod: String
+    /// When an unpaid card order gives its stock back (nil for manual methods, which keep it
+    /// until cancelled).
+    public var expiresAt: String? = nil
     public var cartId: String?
     public var createdAt: String
     public var updatedAt: String

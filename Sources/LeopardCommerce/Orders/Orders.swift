@@ -76,7 +76,13 @@ public struct Orders: Sendable {
     public func list(_ filter: Filter, page: PageRequest) async throws -> Page<Order> {
         try await database.read { sql in
             var clauses: [SQLQueryString] = []
-            if let status = filter.status { clauses.append("status = \(bind: status.rawValue)") }
+            if let status = filter.status {
+                switch status {
+                case .expired: clauses.append("status = 'cancelled' AND expired_at IS NOT NULL")
+                case .cancelled: clauses.append("status = 'cancelled' AND expired_at IS NULL")
+                default: clauses.append("status = \(bind: status.rawValue)")
+                }
+            }
             if let customer = filter.customerID { clauses.append("customer_id = \(bind: customer)") }
             if let email = filter.email { clauses.append("email = \(bind: email.lowercased())") }
             if let account = filter.account { clauses.append(Self.accountRule(account)) }
@@ -128,7 +134,9 @@ public struct Orders: Sendable {
         guard current.canMove(to: next) else { return (current, false) }
         try await sql.raw(
             """
-            UPDATE orders SET status = \(bind: next.rawValue), refunded_total = COALESCE(\(bind: refundedTotal), refunded_total), updated_at = \(bind: now.stamp)
+            UPDATE orders SET status = \(bind: next == .expired ? OrderStatus.cancelled.rawValue : next.rawValue),
+                refunded_total = COALESCE(\(bind: refundedTotal), refunded_total), updated_at = \(bind: now.stamp),
+                expired_at = \(bind: next == .expired ? now.stamp : nil)
             WHERE id = \(bind: orderID)
             """
         ).run()
@@ -136,7 +144,7 @@ public struct Orders: Sendable {
             try await Outbox.publishOrder(topic, orderID: orderID, now: now, on: sql)
         }
         try await MailQueue.orderMoved(orderID: orderID, to: next, now: now, on: sql)
-        if next == .cancelled { try await DiscountRules.release(orderID: orderID, now: now, on: sql) }
+        if next == .cancelled || next == .expired { try await DiscountRules.release(orderID: orderID, now: now, on: sql) }
         return (current, true)
     }
 
@@ -164,7 +172,7 @@ struct OrderReader {
             """
             SELECT id, number, cart_id, customer_id, email, status, currency, subtotal, shipping, tax, total, refunded_total,
                    shipping_address_json, billing_address_json, payment_method, created_at, updated_at,
-                   discount_total, shipping_method, tax_lines_json, discounts_json, prices_include_tax
+                   discount_total, shipping_method, tax_lines_json, discounts_json, prices_include_tax, expires_at, expired_at
             FROM orders WHERE id IN (\(binds: ids))
             """
         ).all()
@@ -180,7 +188,8 @@ struct OrderReader {
                 id: id,
                 number: number,
                 name: "#\(number)",
-                status: try OrderStatus.stored(try row.decode(column: "status", as: String.self)),
+                status: try row.decode(column: "expired_at", as: String?.self) != nil
+                    ? .expired : try OrderStatus.stored(try row.decode(column: "status", as: String.self)),
                 email: try row.decode(column: "email", as: String.self),
                 customerId: try row.decode(column: "customer_id", as: String?.self),
                 currency: currency,
@@ -208,6 +217,7 @@ struct OrderReader {
                 shippingAddress: try JSONText.decode(Address.self, from: try row.decode(column: "shipping_address_json", as: String.self)),
                 billingAddress: try row.decode(column: "billing_address_json", as: String?.self).map { try JSONText.decode(Address.self, from: $0) },
                 paymentMethod: try row.decode(column: "payment_method", as: String.self),
+                expiresAt: try row.decode(column: "expires_at", as: String?.self),
                 cartId: try row.decode(column: "cart_id", as: String?.self),
                 createdAt: try row.decode(column: "created_at", as: String.self),
                 updatedAt: try row.decode(column: "updated_at", as: String.self),

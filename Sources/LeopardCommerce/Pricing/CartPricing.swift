@@ -19,6 +19,7 @@ struct CartPricing {
         let flatTaxBasisPoints: Int
         let flatShipping: Int
         let pricesIncludeTax: Bool
+        var reservationMinutes = 30
 
         init(_ settings: StoreSettings) {
             (currency, flatTaxBasisPoints, flatShipping, pricesIncludeTax) = (

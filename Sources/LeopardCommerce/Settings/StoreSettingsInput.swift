@@ -15,6 +15,8 @@ public struct StoreSettingsInput: Decodable, Sendable {
     public var lowStockThreshold: Int?
     public var mail: MailInput?
     public var pricesIncludeTax: Bool?
+    /// Minutes an unpaid card order holds its stock: 5 to 10 080 (a week).
+    public var reservationMinutes: Int?
 
     /// `mail`: any subset; `senderName` and `replyTo` take null to go back to the defaults.
     public struct MailInput: Decodable, Sendable {
@@ -64,7 +66,7 @@ public struct StoreSettingsInput: Decodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, currency, contactEmail, taxRate, shippingRate, logoUrl, theme, lowStockThreshold, mail, pricesIncludeTax
+        case name, currency, contactEmail, taxRate, shippingRate, logoUrl, theme, lowStockThreshold, mail, pricesIncludeTax, reservationMinutes
     }
 
     public init(from decoder: any Decoder) throws {
@@ -79,6 +81,7 @@ public struct StoreSettingsInput: Decodable, Sendable {
         lowStockThreshold = try container.decodeIfPresent(Int.self, forKey: .lowStockThreshold)
         mail = try container.decodeIfPresent(MailInput.self, forKey: .mail)
         pricesIncludeTax = try container.decodeIfPresent(Bool.self, forKey: .pricesIncludeTax)
+        reservationMinutes = try container.decodeIfPresent(Int.self, forKey: .reservationMinutes)
     }
 
     public static let presets = ["classic", "midnight", "fresh"]
@@ -149,7 +152,7 @@ public struct StoreSettingsInput: Decodable, Sendable {
                 fail("lowStockThreshold", "must be from 0 to 1000000")
             }
         }
-        if let pricesIncludeTax { settings.pricesIncludeTax = pricesIncludeTax }
+        errors += applyCheckout(to: &settings)
         if let mail {
             let (preferences, problems) = mail.applied(to: settings.mail)
             settings.mail = preferences
@@ -157,6 +160,15 @@ public struct StoreSettingsInput: Decodable, Sendable {
         }
         guard errors.isEmpty else { throw Problem.validation(errors) }
         return settings
+    }
+
+    /// Prices that include tax, and how long unpaid card orders hold their stock.
+    func applyCheckout(to settings: inout StoreSettings) -> [Problem.FieldError] {
+        if let pricesIncludeTax { settings.pricesIncludeTax = pricesIncludeTax }
+        guard let reservationMinutes else { return [] }
+        guard (5...10_080).contains(reservationMinutes) else { return [.init(field: "reservationMinutes", message: "must be from 5 to 10080 (a week)")] }
+        settings.reservationMinutes = reservationMinutes
+        return []
     }
 
     static func isHexColour(_ text: String) -> Bool {
@@ -178,9 +190,11 @@ public struct StoreSettingsView: Encodable, Sendable {
     public let lowStockThreshold: Int
     public let mail: StoreSettings.MailPreferences
     public let pricesIncludeTax: Bool
+    public let reservationMinutes: Int
 
     public init(_ settings: StoreSettings) {
         pricesIncludeTax = settings.pricesIncludeTax
+        reservationMinutes = settings.reservationMinutes
         lowStockThreshold = settings.lowStockThreshold
         mail = settings.mail
         name = settings.name

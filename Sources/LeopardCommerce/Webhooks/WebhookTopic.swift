@@ -5,6 +5,7 @@ public enum WebhookTopic: String, CaseIterable, Codable, Sendable {
     case orderFulfilled = "order.fulfilled"
     case orderCancelled = "order.cancelled"
     case orderRefunded = "order.refunded"
+    case orderExpired = "order.expired"
     case productCreated = "product.created"
     case productUpdated = "product.updated"
     case productDeleted = "product.deleted"
@@ -17,6 +18,7 @@ public enum WebhookTopic: String, CaseIterable, Codable, Sendable {
         case .fulfilled: return .orderFulfilled
         case .cancelled: return .orderCancelled
         case .refunded, .partiallyRefunded: return .orderRefunded
+        case .expired: return .orderExpired
         case .pending: return nil
         }
     }

@@ -101,7 +101,8 @@ public actor WebhookDispatcher {
                     try await Payments(database: database).pendingEvents(before: .distantFuture, limit: 1).isEmpty
                     ? nil : now().addingTimeInterval(PaymentWebhookRelay.sweepAge)
                 let mail = try await MailQueue(database: database).nextDue()
-                return [deliveries, events, mail].compactMap { $0 }.min()
+                let expiry = try await Payments(database: database).nextExpiry()
+                return [deliveries, events, mail, expiry].compactMap { $0 }.min()
             }
             if let due = due ?? nil { next = min(next, max(due, now())) }
         }
@@ -117,6 +118,11 @@ public actor WebhookDispatcher {
             // A store being moved takes no writes: its deliveries wait for the move to end.
             guard let tenant = try await directory.tenant(id: tenantID), tenant.status == .active, !tenant.isReadOnly else { return 0 }
             await relay.flush(tenant: tenant, now: now())
+            // Unpaid card orders past their reservation give their stock back (and queue
+            // order.expired, sent below in this visit).
+            _ = try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                try await Payments(database: database).expireDue(now: now())
+            }
             for _ in 0..<50 {
                 let jobs = try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
                     try await WebhookQueue(database: database).claim(now: now())

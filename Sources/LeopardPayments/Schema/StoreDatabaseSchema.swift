@@ -24,5 +24,6 @@ public enum StoreDatabaseSchema {
         StoreSchema.m0016StaffEmailVerified,
         StoreSchema.m0017CheckoutEconomics,
         StoreSchema.m0018Discounts,
+        StoreSchema.m0019Reservations,
     ]
 }

@@ -86,8 +86,8 @@ enum OpenAPISchemas {
                 [
                     ("name", string), ("currency", string), ("contactEmail", nullable("string")), ("taxRate", ["type": "number"]),
                     ("shippingRate", ref("Money")), ("logoUrl", nullable("string")), ("theme", ref("Theme")), ("lowStockThreshold", integer),
-                    ("mail", ref("MailPreferences")), ("pricesIncludeTax", boolean),
-                ], required: ["name", "currency", "taxRate", "shippingRate", "theme", "lowStockThreshold", "mail", "pricesIncludeTax"])
+                    ("mail", ref("MailPreferences")), ("pricesIncludeTax", boolean), ("reservationMinutes", integer),
+                ], required: ["name", "currency", "taxRate", "shippingRate", "theme", "lowStockThreshold", "mail", "pricesIncludeTax", "reservationMinutes"])
         ),
         (
             "SettingsInput",
@@ -98,6 +98,7 @@ enum OpenAPISchemas {
                 ("lowStockThreshold", ["type": "integer", "minimum": 0, "maximum": 1_000_000, "description": "Stock at or under which inventory.low is sent"]),
                 ("mail", ref("MailPreferences")),
                 ("pricesIncludeTax", ["type": "boolean", "description": "Prices and shipping rates hold their tax (EU and UK habit)"]),
+                ("reservationMinutes", ["type": "integer", "minimum": 5, "maximum": 10_080, "description": "How long an unpaid card order holds its stock"]),
             ])
         ),
         ("ProductImage", object([("id", string), ("url", string), ("alt", string), ("position", integer)], required: ["id", "url", "alt", "position"])),
@@ -223,13 +224,13 @@ enum OpenAPISchemas {
             object(
                 [
                     ("id", string), ("number", integer), ("name", string),
-                    ("status", ["type": "string", "enum": ["pending", "paid", "fulfilled", "cancelled", "refunded", "partially_refunded"]]),
+                    ("status", ["type": "string", "enum": ["pending", "paid", "fulfilled", "cancelled", "refunded", "partially_refunded", "expired"]]),
                     ("email", string), ("customerId", string), ("currency", string), ("lines", array(ref("OrderLine"))),
                     ("subtotal", ref("Money")), ("shipping", ref("Money")), ("tax", ref("Money")), ("total", ref("Money")), ("refundedTotal", ref("Money")),
                     ("shippingAddress", ref("Address")), ("billingAddress", ref("Address")), ("paymentMethod", string), ("cartId", string),
                     ("createdAt", timestamp), ("updatedAt", timestamp), ("events", array(ref("OrderEvent"))),
                     ("discount", ref("Money")), ("totals", ref("Totals")), ("shippingMethod", nullable("string")), ("taxLines", array(ref("TaxLine"))),
-                    ("discounts", array(ref("AppliedDiscount"))), ("pricesIncludeTax", boolean),
+                    ("discounts", array(ref("AppliedDiscount"))), ("pricesIncludeTax", boolean), ("expiresAt", timestamp),
                 ],
                 required: [
                     "id", "number", "name", "status", "email", "currency", "lines", "subtotal", "shipping", "tax", "total", "refundedTotal", "shippingAddress",

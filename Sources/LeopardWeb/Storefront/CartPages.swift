@@ -188,6 +188,7 @@ public struct ConfirmationPage: Sendable {
     public let status: String
     public let paid: Bool
     public let awaitingPayment: Bool
+    public let expired: Bool
     public let manualMethod: String?
     public let summary: OrderSummary
     public let shipTo: [String]
@@ -200,7 +201,8 @@ public struct ConfirmationPage: Sendable {
         orderNumber = order.number
         email = order.email
         status = order.status.rawValue
-        paid = order.status != .pending && order.status != .cancelled
+        paid = order.status != .pending && order.status != .cancelled && order.status != .expired
+        expired = order.status == .expired
         manualMethod = order.paymentMethod == "card" ? nil : (order.paymentMethod == "bank_transfer" ? "bank transfer" : "cash on delivery")
         awaitingPayment = order.status == .pending
         summary = OrderSummary(order: order)

@@ -79,7 +79,7 @@ struct TransitionTests {
     @Test("orders: the explicit table, and nothing out of a final state")
     func orders() {
         let allowed: Set<String> = [
-            "pending→paid", "pending→cancelled", "paid→fulfilled", "paid→refunded", "paid→partially_refunded",
+            "pending→paid", "pending→cancelled", "pending→expired", "paid→fulfilled", "paid→refunded", "paid→partially_refunded",
             "fulfilled→refunded", "fulfilled→partially_refunded", "partially_refunded→refunded",
             "partially_refunded→partially_refunded", "partially_refunded→fulfilled",
         ]
