@@ -42,18 +42,16 @@ struct CartPricing {
         let tax = try await TaxRates.rule(for: address, flatBasisPoints: terms.flatTaxBasisPoints, on: sql)
         var options: [ShippingOption] = []
         var outside = false
-        if try await ShippingZones.any(on: sql) {
-            if let address {
-                if let zone = try await ShippingZones.zone(for: address, on: sql) {
-                    // Bands by value look at what is left after discounts.
-                    let before = Pricing.calculate(.init(lines: pricingLines, discounts: discounts, tax: tax, pricesIncludeTax: terms.pricesIncludeTax))
-                    let weight = counted.reduce(0) { $0 + ($1.weightGrams ?? 0) * $1.item.quantity }
-                    options = ShippingOption.options(
-                        for: zone, weightGrams: weight, value: before.subtotal - before.discount, currency: terms.currency)
-                } else {
-                    outside = true
-                }
-            }
+        // The address's zone first: in a store that ships by zone that is the usual case, and
+        // one query then says the store has zones.
+        if let address, let zoneID = try await ShippingZones.zoneID(for: address, on: sql) {
+            let methods = try await ShippingZones.methods(zoneID: zoneID, currency: terms.currency, on: sql)
+            // Bands by value look at what is left after discounts.
+            let before = Pricing.calculate(.init(lines: pricingLines, discounts: discounts, tax: tax, pricesIncludeTax: terms.pricesIncludeTax))
+            let weight = counted.reduce(0) { $0 + ($1.weightGrams ?? 0) * $1.item.quantity }
+            options = ShippingOption.options(for: methods, weightGrams: weight, value: before.subtotal - before.discount, currency: terms.currency)
+        } else if try await ShippingZones.any(on: sql) {
+            outside = address != nil
         } else {
             options = [
                 ShippingOption(id: ShippingOption.standardID, name: "Standard shipping", price: Money(amount: terms.flatShipping, currency: terms.currency))

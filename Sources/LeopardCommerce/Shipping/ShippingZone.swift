@@ -56,8 +56,8 @@ public struct ShippingOption: Sendable, Encodable, Equatable {
     /// The one option of a store that has set up no zones: its flat rate, everywhere.
     static let standardID = "standard"
 
-    static func options(for zone: ShippingZone, weightGrams: Int, value: Int, currency: String) -> [ShippingOption] {
-        zone.methods.compactMap { method in
+    static func options(for methods: [ShippingZone.Method], weightGrams: Int, value: Int, currency: String) -> [ShippingOption] {
+        methods.compactMap { method in
             method.price(weightGrams: weightGrams, value: value).map {
                 ShippingOption(id: method.id, name: method.name, price: Money(amount: $0, currency: currency))
             }

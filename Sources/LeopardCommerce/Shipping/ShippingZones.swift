@@ -88,15 +88,38 @@ public struct ShippingZones: Sendable {
     }
 
     /// The zone an address is in: its region's, or else its country's.
-    static func zone(for address: Address, on sql: any SQLDatabase) async throws -> ShippingZone? {
+    static func zoneID(for address: Address, on sql: any SQLDatabase) async throws -> String? {
         let codes = Place.of(address).map(\.code)
         guard !codes.isEmpty else { return nil }
         let rows = try await sql.raw("SELECT place, zone_id FROM shipping_zone_places WHERE place IN (\(binds: codes))").all()
         let byPlace = Dictionary(
             try rows.map { (try $0.decode(column: "place", as: String.self), try $0.decode(column: "zone_id", as: String.self)) },
             uniquingKeysWith: { a, _ in a })
-        guard let id = codes.reversed().lazy.compactMap({ byPlace[$0] }).first else { return nil }
-        return try await zones(where: "z.id = \(bind: id)", on: sql).first
+        return codes.reversed().lazy.compactMap({ byPlace[$0] }).first
+    }
+
+    /// A zone's methods, in their order (one query: what pricing a cart needs).
+    static func methods(zoneID: String, currency: String, on sql: any SQLDatabase) async throws -> [ShippingZone.Method] {
+        try await methods(zoneIDs: [zoneID], currency: currency, on: sql)[zoneID] ?? []
+    }
+
+    static func methods(zoneIDs: [String], currency: String, on sql: any SQLDatabase) async throws -> [String: [ShippingZone.Method]] {
+        var methods: [String: [ShippingZone.Method]] = [:]
+        let rows = try await sql.raw(
+            "SELECT id, zone_id, name, kind, rate, bands_json, free_over FROM shipping_methods WHERE zone_id IN (\(binds: zoneIDs)) ORDER BY zone_id, position"
+        ).all()
+        let money = { (amount: Int) in Money(amount: amount, currency: currency) }
+        for row in rows {
+            let kind = ShippingZone.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .flat
+            let bands = try JSONText.decode([[Int]].self, from: try row.decode(column: "bands_json", as: String.self))
+                .compactMap { pair in pair.count == 2 ? ShippingZone.Band(upTo: pair[0], rate: money(pair[1])) : nil }
+            methods[try row.decode(column: "zone_id", as: String.self), default: []].append(
+                ShippingZone.Method(
+                    id: try row.decode(column: "id", as: String.self), name: try row.decode(column: "name", as: String.self), kind: kind,
+                    rate: kind == .flat ? money(try row.decode(column: "rate", as: Int.self)) : nil, bands: bands,
+                    freeOver: try row.decode(column: "free_over", as: Int?.self).map(money)))
+        }
+        return methods
     }
 
     /// Zones with their places and methods, by a condition on `z`.
@@ -109,21 +132,7 @@ public struct ShippingZones: Sendable {
         for row in try await sql.raw("SELECT place, zone_id FROM shipping_zone_places WHERE zone_id IN (\(binds: ids)) ORDER BY place").all() {
             places[try row.decode(column: "zone_id", as: String.self), default: []].append(try row.decode(column: "place", as: String.self))
         }
-        var methods: [String: [ShippingZone.Method]] = [:]
-        let methodRows = try await sql.raw(
-            "SELECT id, zone_id, name, kind, rate, bands_json, free_over FROM shipping_methods WHERE zone_id IN (\(binds: ids)) ORDER BY zone_id, position"
-        ).all()
-        for row in methodRows {
-            let money = { (amount: Int) in Money(amount: amount, currency: currency) }
-            let kind = ShippingZone.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .flat
-            let bands = try JSONText.decode([[Int]].self, from: try row.decode(column: "bands_json", as: String.self))
-                .compactMap { pair in pair.count == 2 ? ShippingZone.Band(upTo: pair[0], rate: money(pair[1])) : nil }
-            methods[try row.decode(column: "zone_id", as: String.self), default: []].append(
-                ShippingZone.Method(
-                    id: try row.decode(column: "id", as: String.self), name: try row.decode(column: "name", as: String.self), kind: kind,
-                    rate: kind == .flat ? money(try row.decode(column: "rate", as: Int.self)) : nil, bands: bands,
-                    freeOver: try row.decode(column: "free_over", as: Int?.self).map(money)))
-        }
+        let methods = try await Self.methods(zoneIDs: ids, currency: currency, on: sql)
         return try zoneRows.map { row in
             let id = try row.decode(column: "id", as: String.self)
             let codes = places[id] ?? []

@@ -93,9 +93,8 @@ public struct TaxRates: Sendable {
 
     /// How tax is worked out for an address (nil: not known yet) in the caller's transaction.
     static func rule(for address: Address?, flatBasisPoints: Int, on sql: any SQLDatabase) async throws -> Pricing.TaxRule {
-        guard try await sql.raw("SELECT id FROM tax_rates LIMIT 1").first() != nil else { return .flat(basisPoints: flatBasisPoints) }
         let places = address.map(Place.of) ?? []
-        guard let country = places.first else { return .rates([]) }
+        guard let country = places.first else { return try await anyRate(on: sql) ? .rates([]) : .flat(basisPoints: flatBasisPoints) }
         // "-" is never a region code: with no region in the address, only country rates match.
         let region = places.count > 1 ? places[1].region : "-"
         let rows = try await sql.raw(
@@ -105,6 +104,8 @@ public struct TaxRates: Sendable {
             ORDER BY region, CASE tax_class WHEN 'standard' THEN 0 WHEN 'reduced' THEN 1 ELSE 2 END, id
             """
         ).all()
+        // No rate here: the store's single rate when it has set up none at all.
+        if rows.isEmpty, try await !anyRate(on: sql) { return .flat(basisPoints: flatBasisPoints) }
         return .rates(
             try rows.map { row in
                 Pricing.Rate(
@@ -112,6 +113,10 @@ public struct TaxRates: Sendable {
                     taxClass: TaxClass(rawValue: try row.decode(column: "tax_class", as: String.self)) ?? .standard,
                     appliesToShipping: try row.decode(column: "applies_to_shipping", as: Int.self) != 0)
             })
+    }
+
+    static func anyRate(on sql: any SQLDatabase) async throws -> Bool {
+        try await sql.raw("SELECT id FROM tax_rates LIMIT 1").first() != nil
     }
 
     static func rate(_ row: any SQLRow) throws -> Rate {

@@ -170,4 +170,21 @@ struct DiscountTests {
             #expect(try await client.call(.delete, "/api/discounts/\(id)", store: store).status == .noContent)
         }
     }
+
+    @Test("guessing codes is limited per client: the eleventh wrong code in a quarter hour gets 429")
+    func guessing() async throws {
+        try await TestPlatform.withPlatform { _, client in
+            let store = try await client.makeStore("Discount Guessing")
+            let product = try ProductRef(try await client.makeProduct(store, title: "Cup", price: 500, stock: 5))
+            let cart = try await client.makeCart(store, variantID: product.variant, quantity: 1)
+            var statuses: [Int] = []
+            for attempt in 0..<11 {
+                let guess = try await client.call(
+                    .post, "/api/carts/\(cart.id)/discounts", store: store, staff: false, json: ["code": "GUESS\(attempt)"], headers: [.cartSecret: cart.secret]
+                )
+                statuses.append(guess.status.code)
+            }
+            #expect(statuses.prefix(10).allSatisfy { $0 == 422 } && statuses.last == 429, "\(statuses)")
+        }
+    }
 }

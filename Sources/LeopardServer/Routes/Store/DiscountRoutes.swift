@@ -1,10 +1,12 @@
 import Hummingbird
 import LeopardCommerce
 import LeopardCore
+import LeopardPlatform
 
 /// Staff manage discounts at `/api/discounts`; shoppers put codes on their carts at
 /// `/api/carts/:cartId/discounts` (with the cart's secret).
 struct DiscountRoutes {
+    let services: LeopardServices
     struct CodeBody: Decodable { let code: String }
 
     func register(on routes: StoreRouter) {
@@ -32,9 +34,10 @@ struct DiscountRoutes {
         }
         routes.anyone.post("/api/carts/:cartId/discounts") { request, context in
             let body = try await request.decodeJSON(CodeBody.self, context: context)
-            return try await Carts(database: context.database).addDiscount(
-                cartID: try context.parameters.require("cartId"), access: Self.access(request, context), code: body.code
-            ).jsonResponse()
+            let cartID = try context.parameters.require("cartId")
+            return try await Self.guessing(context, limiter: services.loginLimiter) {
+                try await Carts(database: context.database).addDiscount(cartID: cartID, access: Self.access(request, context), code: body.code)
+            }.jsonResponse()
         }
         routes.anyone.delete("/api/carts/:cartId/discounts/:code") { request, context in
             try await Carts(database: context.database).removeDiscount(
@@ -45,6 +48,16 @@ struct DiscountRoutes {
 
     static func access(_ request: Request, _ context: StoreContext) -> CartAccess {
         context.staff != nil ? .staff : .secret(request.headers[CartRoutes.secretHeader])
+    }
+
+    /// Entering codes is a way to guess them: a code that does not apply counts against the
+    /// client's sign-in limit in this store (429 once it is reached); one that applies gives its
+    /// try back.
+    static func guessing<T: Sendable>(_ context: some StoreRequestContext, limiter: RateLimiter, _ body: () async throws -> T) async throws -> T {
+        let attempt = try await LoginThrottle(limiter: limiter).begin("code:\(context.tenant.id):\(context.clientAddress ?? "local")")
+        let result = try await body()
+        await attempt.succeeded()
+        return result
     }
 
     static func notFound(_ id: String) -> Problem { Problem.notFound("There is no discount \(id.prefix(64)).") }

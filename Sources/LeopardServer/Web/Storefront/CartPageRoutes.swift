@@ -2,12 +2,14 @@ import Foundation
 import Hummingbird
 import LeopardCommerce
 import LeopardCore
+import LeopardPlatform
 import LeopardWeb
 
 /// The cart page and its forms. The cart lives in the store's database; the browser keeps its
 /// id and secret in the `lp_cart` cookie.
 struct CartPageRoutes {
     let pages: WebPages
+    let limiter: RateLimiter
 
     func register(on router: RouterGroup<StoreContext>) {
         router.get("/cart") { request, context in
@@ -54,7 +56,9 @@ struct CartPageRoutes {
             let form = try await visit.form()
             guard let cookie = visit.cartCookie else { return pages.redirect(to: "/cart") }
             do {
-                _ = try await Carts(database: visit.database).addDiscount(cartID: cookie.id, access: .secret(cookie.secret), code: form["code"] ?? "")
+                _ = try await DiscountRoutes.guessing(context, limiter: limiter) {
+                    try await Carts(database: visit.database).addDiscount(cartID: cookie.id, access: .secret(cookie.secret), code: form["code"] ?? "")
+                }
             } catch let problem as Problem where problem.status < 500 {
                 let code = (form["code"] ?? "").trimmingWhitespace().uppercased().prefix(64)
                 let reason = problem.errors.first.map { code.isEmpty || $0.message.hasPrefix(code) ? $0.message : "\(code) \($0.message)" }
