@@ -103,7 +103,7 @@ struct CartReader {
             pricesIncludeTax: priced.pricesIncludeTax,
             shippingAddress: address,
             shippingMethod: priced.method,
-            shipsToAddress: !priced.outsideZones,
+            shipsToAddress: !priced.outsideZones && !priced.noMethod,
             orderId: try row.decode(column: "order_id", as: String?.self),
             createdAt: try row.decode(column: "created_at", as: String.self),
             updatedAt: try row.decode(column: "updated_at", as: String.self),

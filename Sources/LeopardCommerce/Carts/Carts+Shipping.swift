@@ -45,17 +45,27 @@ extension Carts {
     /// The cart priced at its address; 409 without one, 422 outside every zone.
     static func priced(cartID: String, on sql: any SQLDatabase) async throws -> CartPricing.Priced {
         guard let settings = try await StoreSettings.load(on: sql) else { throw Problem.notFound("This store has no settings.") }
-        let row = try await sql.raw("SELECT shipping_address_json, shipping_method_id FROM carts WHERE id = \(bind: cartID)").first()
+        let row = try await sql.raw("SELECT shipping_address_json, shipping_method_id, customer_id, email FROM carts WHERE id = \(bind: cartID)").first()
         guard let json = try row?.decode(column: "shipping_address_json", as: String?.self) else {
             throw Problem.conflict("Set the cart's shipping address first (PUT /api/carts/\(cartID.prefix(64))/address).")
         }
         let address = try JSONText.decode(Address.self, from: json)
         let lines = try await CartReader(sql: sql).lines(cartID: cartID, currency: settings.currency)
+        // Priced as the cart is: bands by value and "free from" look at what discounts leave.
+        let shopper = DiscountRules.Shopper(
+            customerID: try row?.decode(column: "customer_id", as: String?.self), email: try row?.decode(column: "email", as: String?.self))
+        let resolution = try await DiscountRules.resolve(cartID: cartID, lines: lines, shopper: shopper, currency: settings.currency, now: Date(), on: sql)
         let priced = try await CartPricing.price(
-            lines, address: address, methodID: try row?.decode(column: "shipping_method_id", as: String?.self), terms: .init(settings), on: sql)
+            lines, address: address, methodID: try row?.decode(column: "shipping_method_id", as: String?.self), discounts: resolution.pricing,
+            terms: .init(settings), on: sql)
         if priced.outsideZones { throw Self.outsideZones(address) }
         return priced
     }
+
+    /// The refusal for a cart no method of its address's zone can take.
+    static let noMethod = Problem.validation(
+        [.init(field: "shippingMethod", message: "none ships this cart to this address: it is heavier, or worth more, than the store's methods take")],
+        detail: "No shipping method takes this cart to this address.")
 
     /// The refusal for an address no zone takes.
     static func outsideZones(_ address: Address) -> Problem {

@@ -96,7 +96,7 @@ public struct Checkout: Sendable {
         // A card order holds its stock for the store's reservation time; manual methods until cancelled.
         let expiresAt = method == "card" ? now.addingTimeInterval(TimeInterval(terms.reservationMinutes * 60)).stamp : nil
         let taxLines = totals.taxLines.map { TaxLine($0, currency: currency) }
-        let discounts = totals.discounts.map { AppliedDiscount($0, currency: currency) }
+        let discounts = totals.discounts.filter { $0.amount > 0 }.map { AppliedDiscount($0, currency: currency) }
         let customer: String
         let signedIn = (customerID ?? cartCustomer) != nil
         if let known = customerID ?? cartCustomer {
@@ -113,7 +113,7 @@ public struct Checkout: Sendable {
                     \(bind: totals.subtotal), \(bind: totals.shipping), \(bind: totals.tax), \(bind: totals.total), 0,
                     \(bind: try JSONText.encode(shipping)), \(bind: try billing.map { try JSONText.encode($0) }), \(bind: method), \(bind: signedIn ? 1 : 0), \(bind: stamp), \(bind: stamp),
                     \(bind: totals.discount), \(bind: priced.method?.name), \(bind: try JSONText.encode(taxLines)), \(bind: try JSONText.encode(discounts)),
-                    \(bind: terms.pricesIncludeTax ? 1 : 0), \(bind: expiresAt))
+                    \(bind: priced.pricesIncludeTax ? 1 : 0), \(bind: expiresAt))
             """
         ).run()
         let orderLines = try await Self.insertLines(lines, priced: totals, orderID: orderID, now: now, on: sql)
@@ -124,7 +124,7 @@ public struct Checkout: Sendable {
             id: orderID, number: number, name: "#\(number)", status: .pending, email: email, customerId: customer, currency: currency,
             lines: orderLines, subtotal: money(totals.subtotal), shipping: money(totals.shipping), tax: money(totals.tax), total: money(totals.total),
             refundedTotal: money(0), discount: money(totals.discount), totals: Totals(totals, currency: currency), shippingMethod: priced.method?.name,
-            taxLines: taxLines, discounts: discounts, pricesIncludeTax: terms.pricesIncludeTax, shippingAddress: shipping, billingAddress: billing,
+            taxLines: taxLines, discounts: discounts, pricesIncludeTax: priced.pricesIncludeTax, shippingAddress: shipping, billingAddress: billing,
             paymentMethod: method, expiresAt: expiresAt, cartId: cartID, createdAt: stamp,
             updatedAt: stamp, events: [event],
             payment: PaymentSummary(orderID: orderID, method: method, cardProvider: cardProvider)
@@ -165,6 +165,9 @@ public struct Checkout: Sendable {
         if let problem = resolution.problems.first { throw DiscountRules.refusal(problem.code, problem.reason) }
         let priced = try await CartPricing.price(lines, address: address, methodID: method, discounts: resolution.pricing, terms: terms, on: sql)
         if priced.outsideZones { throw Carts.outsideZones(address) }
-        return (priced, resolution.applied)
+        if priced.noMethod { throw Carts.noMethod }
+        // A discount that took nothing off (too few units, no shipping to free) is not used.
+        let took = Set(priced.result.discounts.filter { $0.amount > 0 }.map(\.id))
+        return (priced, resolution.applied.filter { took.contains($0.id) })
     }
 }

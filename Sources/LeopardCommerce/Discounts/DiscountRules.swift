@@ -65,7 +65,7 @@ enum DiscountRules {
             let ids = try await sql.raw("SELECT discount_id FROM cart_discounts WHERE cart_id = \(bind: cartID) ORDER BY created_at, discount_id").all()
                 .map { try $0.decode(column: "discount_id", as: String.self) }
             if !ids.isEmpty {
-                let found = try await sql.raw("SELECT \(unsafeRaw: Discounts.columns) FROM discounts WHERE id IN (\(binds: ids))").all()
+                let found = try await sql.raw("SELECT \(unsafeRaw: Discounts.columns) FROM discounts WHERE id IN (\(binds: ids)) AND automatic = 0").all()
                     .map { try Discounts.discount($0, currency: currency) }
                 codes = ids.compactMap { id in found.first { $0.id == id } }
             }
@@ -75,6 +75,9 @@ enum DiscountRules {
         for discount in codes {
             if let reason = try await problem(discount, lines: lines, shopper: shopper, now: now, on: sql) {
                 problems.append((discount.code ?? discount.title, reason))
+            } else if let first = applied.first, !first.combinable || !discount.combinable {
+                // Codes that stopped combining since they were entered (a staff edit): the first stays.
+                problems.append((discount.code ?? discount.title, "cannot be combined with \(first.code ?? first.title)"))
             } else {
                 applied.append(discount)
             }
@@ -83,7 +86,10 @@ enum DiscountRules {
             let automatic = try await sql.raw("SELECT \(unsafeRaw: Discounts.columns) FROM discounts WHERE automatic = 1 AND active = 1 ORDER BY id LIMIT 20")
                 .all().map { try Discounts.discount($0, currency: currency) }
             var eligible: [Discount] = []
-            for discount in automatic where try await problem(discount, lines: lines, shopper: shopper, now: now, on: sql) == nil { eligible.append(discount) }
+            let held = Set(applied.map(\.id))
+            for discount in automatic where !held.contains(discount.id) {
+                if try await problem(discount, lines: lines, shopper: shopper, now: now, on: sql) == nil { eligible.append(discount) }
+            }
             let combinable = eligible.filter(\.combinable)
             if !combinable.isEmpty || !applied.isEmpty {
                 applied += combinable

@@ -11,6 +11,9 @@ struct CartPricing {
         let method: ShippingOption?
         /// The store has zones and none takes this address.
         let outsideZones: Bool
+        /// The address's zone has no method for this cart (heavier, or worth more, than its
+        /// last band).
+        let noMethod: Bool
         let pricesIncludeTax: Bool
     }
 
@@ -60,7 +63,10 @@ struct CartPricing {
         let method = options.first { $0.id == methodID } ?? options.min { $0.price.amount < $1.price.amount }
         let inclusive = terms.pricesIncludeTax && !addsTax(address)
         let result = Pricing.calculate(.init(lines: pricingLines, discounts: discounts, shipping: method?.price.amount, tax: tax, pricesIncludeTax: inclusive))
-        return Priced(result: result, options: options, method: method, outsideZones: outside, pricesIncludeTax: inclusive)
+        return Priced(
+            result: result, options: options, method: method, outsideZones: outside,
+            noMethod: address != nil && !outside && options.isEmpty && !counted.isEmpty,
+            pricesIncludeTax: inclusive)
     }
 
     /// Countries whose sales taxes are added at the till, whatever the store's prices hold (as

@@ -50,11 +50,16 @@ extension Pricing {
     static func buyXGetY(_ lines: [Line], eligible: [Int], remaining: [Int], buy: Int, get: Int, basisPoints: Int) -> [Int] {
         var amounts = lines.map { _ in 0 }
         guard buy >= 0, get > 0 else { return amounts }
-        var units: [(index: Int, price: Int)] = []
-        for index in eligible { units += Array(repeating: (index, lines[index].unitPrice), count: max(lines[index].quantity, 0)) }
-        units.sort { $0.price != $1.price ? $0.price < $1.price : $0.index < $1.index }
-        let free = units.count / (buy + get) * get
-        for unit in units.prefix(free) { amounts[unit.index] += MinorUnits.scale(unit.price, by: min(basisPoints, 10_000), over: 10_000) }
+        // The cheapest lines first, each giving as many of its units as are still to be free:
+        // arithmetic per line, never a list of units.
+        let units = eligible.reduce(0) { $0 + max(lines[$1].quantity, 0) }
+        var free = units / (buy + get) * get
+        for index in eligible.sorted(by: { lines[$0].unitPrice != lines[$1].unitPrice ? lines[$0].unitPrice < lines[$1].unitPrice : $0 < $1 }) {
+            guard free > 0 else { break }
+            let taken = min(max(lines[index].quantity, 0), free)
+            amounts[index] = MinorUnits.scale(lines[index].unitPrice, by: min(basisPoints, 10_000), over: 10_000) * taken
+            free -= taken
+        }
         return lines.indices.map { min(amounts[$0], remaining[$0]) }
     }
 

@@ -27,7 +27,7 @@ public struct OrderCancellation {
         return order
     }
 
-    private func stop(_ payment: Payments.Stopped, database: any DatabaseHandle) async {
+    func stop(_ payment: Payments.Stopped, database: any DatabaseHandle) async {
         let provider: any PaymentProvider
         do {
             provider = try await providers.provider(named: payment.provider, database: database)

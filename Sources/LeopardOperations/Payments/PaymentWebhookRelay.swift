@@ -30,6 +30,13 @@ actor PaymentWebhookRelay {
         self.logger = logger
     }
 
+    /// Tells the providers of payments cancelled with an expired order (the test gateway needs
+    /// nothing), as a cancelled order's are told; a late capture is refunded on arrival.
+    func stop(_ payments: [Payments.Stopped], database: any DatabaseHandle) async {
+        let cancellation = OrderCancellation(providers: providers, logger: logger)
+        for payment in payments where payment.provider != TestGateway.name { await cancellation.stop(payment, database: database) }
+    }
+
     /// Makes sure the worker's passes look into this store; called before its first event is
     /// written (the platform write happens once per store and process).
     func register(tenantID: String) async throws {

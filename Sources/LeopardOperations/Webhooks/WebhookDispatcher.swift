@@ -120,9 +120,7 @@ public actor WebhookDispatcher {
             await relay.flush(tenant: tenant, now: now())
             // Unpaid card orders past their reservation give their stock back (and queue
             // order.expired, sent below in this visit).
-            _ = try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
-                try await Payments(database: database).expireDue(now: now())
-            }
+            await expire(tenant: tenant, now: now)
             for _ in 0..<50 {
                 let jobs = try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
                     try await WebhookQueue(database: database).claim(now: now())
@@ -153,6 +151,22 @@ public actor WebhookDispatcher {
         }
         await deliverMail(tenantID: tenantID, now: now)
         return attempted
+    }
+
+    /// Expires the store's unpaid card orders that are due, and tells the providers of payments
+    /// abandoned with them. A failure here is logged and leaves the visit's deliveries to go on.
+    private func expire(tenant: Tenant, now: @escaping @Sendable () -> Date) async {
+        do {
+            let stopped = try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                try await Payments(database: database).expireDue(now: now())
+            }
+            guard !stopped.isEmpty else { return }
+            try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                await relay.stop(stopped, database: database)
+            }
+        } catch {
+            logger.error("orders not expired", metadata: ["tenant": .string(tenant.id), "error": .string(DatabaseErrors.summary(error))])
+        }
     }
 
     /// Sends a store's due mail (the same visit as its webhooks: one loop, one schedule);

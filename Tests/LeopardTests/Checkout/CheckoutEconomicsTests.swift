@@ -122,6 +122,12 @@ struct CheckoutEconomicsTests {
             // 34.50 ≤ 50.00: USPS 8.00; 7.25 % of the mugs (23.80) is 1.73; books have no rate there.
             #expect(amounts(us.json) == ["subtotal": 3450, "discount": 0, "shipping": 800, "tax": 173, "total": 4423])
             #expect(us.json["pricesIncludeTax"] as? Bool == false)
+            var usBody = checkoutBody
+            usBody["shippingAddress"] = Self.california
+            let usCart = try await cart(client, shop)
+            let usOrder = try await client.call(.post, "/api/carts/\(usCart.id)/checkout", host: host, json: usBody, headers: [.cartSecret: usCart.secret])
+            #expect(amounts(usOrder.json)["total"] == 4423)
+            #expect(usOrder.json["pricesIncludeTax"] as? Bool == false, "the order says what its total did: tax added")
 
             let jp = try await client.call(
                 .put, "/api/carts/\(cartID)/address", host: host, json: ["shippingAddress": Self.japan], headers: [.cartSecret: secret])
@@ -135,7 +141,7 @@ struct CheckoutEconomicsTests {
             #expect(refused.status == .unprocessableContent)
             #expect((refused.json["errors"] as? [[String: Any]])?.first?["field"] as? String == "shippingAddress.country")
             let product = try await client.call(.get, "/api/products/\(shop.mug.id)", store: shop.store)
-            #expect(product.json["stock"] as? Int == 10, "no stock was taken")
+            #expect(product.json["stock"] as? Int == 8, "only the Californian order took stock")
             #expect(try await client.call(.get, "/api/carts/\(cartID)", host: host, headers: [.cartSecret: secret]).json["status"] as? String == "active")
             // Another shopper's cart is not found without its secret.
             #expect(try await client.call(.get, "/api/carts/\(cartID)/shipping-methods", host: host).status == .notFound)
@@ -180,6 +186,47 @@ struct CheckoutEconomicsTests {
             #expect(try await client.call(.get, "/api/shipping-zones/\(zoneID)", store: store).status == .notFound)
             let other = try await client.makeStore("Economics Other")
             #expect(try await client.call(.get, "/api/tax-rates", host: other.host, token: store.token).status == .unauthorized)
+        }
+    }
+
+    @Test("a cart heavier than every band is refused; free-from looks at what discounts leave")
+    func bandsAndFreeFrom() async throws {
+        try await TestPlatform.withPlatform { _, client in
+            let store = try await client.makeStore("Economics Bands")
+            _ = try await client.call(
+                .post, "/api/shipping-zones", store: store,
+                json: ["name": "US", "countries": ["US"], "methods": [["name": "Light", "kind": "weight", "bands": [["upTo": 1000, "rate": 500]]]]])
+            let heavy = try ProductRef(try await client.makeProduct(store, title: "Anvil", price: 100, stock: 10, extra: ["weight": 2000]))
+            let anvil = try await client.makeCart(store, variantID: heavy.variant, quantity: 1)
+            _ = try await client.call(.post, "/api/discounts", store: store, json: ["code": "TEN", "kind": "percentage", "value": 10])
+            let placedHeavy = try await client.call(
+                .put, "/api/carts/\(anvil.id)/address", store: store, staff: false, json: ["shippingAddress": Self.california],
+                headers: [.cartSecret: anvil.secret])
+            #expect(placedHeavy.json["shipsToAddress"] as? Bool == false)
+            var body = checkoutBody
+            body["shippingAddress"] = Self.california
+            let refused = try await client.call(
+                .post, "/api/carts/\(anvil.id)/checkout", store: store, staff: false, json: body, headers: [.cartSecret: anvil.secret])
+            #expect(refused.status == .unprocessableContent)
+            #expect((refused.json["errors"] as? [[String: Any]])?.first?["field"] as? String == "shippingMethod")
+
+            let zones = try #require(try await client.call(.get, "/api/shipping-zones", store: store).json["data"] as? [[String: Any]])
+            _ = try await client.call(
+                .put, "/api/shipping-zones/\(zones.first?["id"] as? String ?? "")", store: store,
+                json: ["name": "US", "countries": ["US"], "methods": [["name": "Flat", "kind": "flat", "rate": 800, "freeOver": 5000]]])
+            let light = try ProductRef(try await client.makeProduct(store, title: "Print", price: 5000, stock: 10))
+            let print = try await client.makeCart(store, variantID: light.variant, quantity: 1)
+            _ = try await client.call(
+                .put, "/api/carts/\(print.id)/address", store: store, staff: false, json: ["shippingAddress": Self.california],
+                headers: [.cartSecret: print.secret])
+            let free = try await client.call(.get, "/api/carts/\(print.id)/shipping-methods", store: store, staff: false, headers: [.cartSecret: print.secret])
+            #expect(((free.json["data"] as? [[String: Any]])?.first?["price"] as? [String: Any])?["amount"] as? Int == 0, "50.00 is free from 50.00")
+            _ = try await client.call(
+                .post, "/api/carts/\(print.id)/discounts", store: store, staff: false, json: ["code": "TEN"], headers: [.cartSecret: print.secret])
+            let paid = try await client.call(.get, "/api/carts/\(print.id)/shipping-methods", store: store, staff: false, headers: [.cartSecret: print.secret])
+            #expect(((paid.json["data"] as? [[String: Any]])?.first?["price"] as? [String: Any])?["amount"] as? Int == 800, "45.00 after the code is not")
+            let shown = try await client.call(.get, "/api/carts/\(print.id)", store: store, staff: false, headers: [.cartSecret: print.secret])
+            #expect(amounts(shown.json)["shipping"] == 800)
         }
     }
 }

@@ -51,10 +51,11 @@ struct ReservationTests {
         }
     }
 
-    @Test("a card payment waiting for the bank holds the order past its time; the shopper's page says when it expired")
+    @Test("a card payment waiting for the bank holds the order for half an hour, not forever; the shopper's page says it expired")
     func paymentUnderWay() async throws {
         try await TestPlatform.withPlatform { platform, client in
             let store = try await client.makeStore("Reservation 3DS")
+            _ = try await client.call(.put, "/api/settings", store: store, json: ["reservationMinutes": 5])
             let product = try ProductRef(try await client.makeProduct(store, title: "Vase", price: 3000, stock: 2))
             let cart = try await client.makeCart(store, variantID: product.variant, quantity: 1)
             let placed = try await client.call(
@@ -64,8 +65,13 @@ struct ReservationTests {
                 .post, "/api/orders/\(orderID)/pay", store: store, staff: false, json: PaymentFlowTests.card("4000002500003155"),
                 headers: [.cartSecret: cart.secret])
             #expect(pending.json["status"] as? String == "requires_action", "\(pending.text)")
-            await platform.services.webhookDispatcher.deliverDue(tenantID: store.id, now: { Date().addingTimeInterval(40 * 60) })
-            #expect(try await client.call(.get, "/api/orders/\(orderID)", store: store).json["status"] as? String == "pending")
+            await platform.services.webhookDispatcher.deliverDue(tenantID: store.id, now: { Date().addingTimeInterval(6 * 60) })
+            #expect(try await client.call(.get, "/api/orders/\(orderID)", store: store).json["status"] as? String == "pending", "the bank's step is recent")
+            // Abandoned for more than half an hour: the payment is cancelled with the order.
+            await platform.services.webhookDispatcher.deliverDue(tenantID: store.id, now: { Date().addingTimeInterval(60 * 60) })
+            #expect(try await client.call(.get, "/api/orders/\(orderID)", store: store).json["status"] as? String == "expired")
+            let payments = try await client.call(.get, "/api/orders/\(orderID)/payments", store: store)
+            #expect((payments.json["data"] as? [[String: Any]])?.first?["status"] as? String == "cancelled")
 
             let other = try await client.makeCart(store, variantID: product.variant, quantity: 1)
             let browser = BrowserClient(client)
@@ -73,7 +79,7 @@ struct ReservationTests {
             let second = try await client.call(
                 .post, "/api/carts/\(other.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: other.secret])
             let secondID = try #require(second.json["id"] as? String)
-            await platform.services.webhookDispatcher.deliverDue(tenantID: store.id, now: { Date().addingTimeInterval(40 * 60) })
+            await platform.services.webhookDispatcher.deliverDue(tenantID: store.id, now: { Date().addingTimeInterval(60 * 60) })
             let page = try await browser.get("/orders/\(secondID)", host: store.host)
             #expect(page.html.contains("This order was not paid in time"), "\(page.status)")
         }
