@@ -78,7 +78,12 @@ struct CartRoutes {
     }
 
     func access(_ request: Request, _ context: StoreContext) -> CartAccess {
-        context.staff != nil ? .staff : .secret(request.headers[Self.secretHeader])
+        Self.access(request, context)
+    }
+
+    /// Staff may act on any cart; anyone else presents the cart's secret.
+    static func access(_ request: Request, _ context: StoreContext) -> CartAccess {
+        context.staff != nil ? .staff : .secret(request.headers[secretHeader])
     }
 
     @Sendable func checkout(_ request: Request, context: StoreContext) async throws -> Response {

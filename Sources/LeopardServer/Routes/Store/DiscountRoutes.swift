@@ -36,18 +36,14 @@ struct DiscountRoutes {
             let body = try await request.decodeJSON(CodeBody.self, context: context)
             let cartID = try context.parameters.require("cartId")
             return try await Self.guessing(context, limiter: services.loginLimiter) {
-                try await Carts(database: context.database).addDiscount(cartID: cartID, access: Self.access(request, context), code: body.code)
+                try await Carts(database: context.database).addDiscount(cartID: cartID, access: CartRoutes.access(request, context), code: body.code)
             }.jsonResponse()
         }
         routes.anyone.delete("/api/carts/:cartId/discounts/:code") { request, context in
             try await Carts(database: context.database).removeDiscount(
-                cartID: try context.parameters.require("cartId"), access: Self.access(request, context), code: try context.parameters.require("code")
+                cartID: try context.parameters.require("cartId"), access: CartRoutes.access(request, context), code: try context.parameters.require("code")
             ).jsonResponse()
         }
-    }
-
-    static func access(_ request: Request, _ context: StoreContext) -> CartAccess {
-        context.staff != nil ? .staff : .secret(request.headers[CartRoutes.secretHeader])
     }
 
     /// Entering codes is a way to guess them: a code that does not apply counts against the
