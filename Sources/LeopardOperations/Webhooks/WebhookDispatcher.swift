@@ -70,6 +70,10 @@ public actor WebhookDispatcher {
             }
         }
         let due = schedule.filter { everything || $0.value <= start }.keys.sorted()
+        // Marked taken in this same turn, before any visit starts: a nudge that arrives from now
+        // on sets the distant past again and wins at the end of the visit. (Marking it in the
+        // visit itself could overwrite a nudge that came between this pass and the visit.)
+        for id in due { schedule[id] = .distantFuture }
         var attempted = 0
         await withTaskGroup(of: (String, Int, Date).self) { group in
             var next = due.makeIterator()
@@ -90,7 +94,6 @@ public actor WebhookDispatcher {
 
     /// Delivers what is due in one store; returns when to look again.
     private func visit(tenantID: String, now: @escaping @Sendable () -> Date) async -> (String, Int, Date) {
-        schedule[tenantID] = .distantFuture  // nudges while this runs bring it forward again
         let sent = await deliverDue(tenantID: tenantID, now: now)
         var next = now().addingTimeInterval(Self.idleRecheck)
         if let tenant = try? await directory.tenant(id: tenantID), tenant.status == .active {
