@@ -1,7 +1,6 @@
 import Foundation
 import LeopardCommerce
 import LeopardCore
-import MultipartKit
 import NIOCore
 
 /// Changes to a store's catalog that touch its media files too, for the products API and the
@@ -91,17 +90,8 @@ struct ImageUpload {
     var alt: String?
 
     init(_ buffer: ByteBuffer, boundary: String) throws {
-        let parser = MultipartParser(boundary: boundary)
-        var parts: [MultipartPart] = []
-        var current = MultipartPart(body: ByteBuffer())
-        parser.onHeader = { name, value in current.headers.add(name: name, value: value) }
-        parser.onBody = { chunk in current.body.writeBuffer(&chunk) }
-        parser.onPartComplete = {
-            parts.append(current)
-            current = MultipartPart(body: ByteBuffer())
-        }
-        try parser.execute(buffer)
-        file = parts.first { $0.name == "file" }?.body
-        alt = parts.first { $0.name == "alt" }.map { String(buffer: $0.body) }
+        let form = try MultipartForm(buffer, boundary: boundary)
+        file = form.first(named: "file")?.body
+        alt = form.first(named: "alt").map { String(buffer: $0.body) }
     }
 }

@@ -4,7 +4,6 @@ import LeopardCommerce
 import LeopardCore
 import LeopardOperations
 import LeopardWeb
-import MultipartKit
 import NIOCore
 
 /// Products in the admin: list with search and status filter, the form for a new product and
@@ -209,16 +208,10 @@ struct AdminProductPages {
 
     /// The text of one small part of a multipart body, or nil.
     static func part(named name: String, in buffer: ByteBuffer, boundary: String) -> String? {
-        let parser = MultipartParser(boundary: boundary)
-        var found: String?
-        var current = MultipartPart(body: ByteBuffer())
-        parser.onHeader = { field, value in current.headers.add(name: field, value: value) }
-        parser.onBody = { chunk in if current.name == name, current.body.readableBytes < 1024 { current.body.writeBuffer(&chunk) } }
-        parser.onPartComplete = {
-            if found == nil, current.name == name { found = String(buffer: current.body) }
-            current = MultipartPart(body: ByteBuffer())
+        // A body that cannot be read has no such part; the upload itself then says why.
+        guard let part = (try? MultipartForm(buffer, boundary: boundary))?.first(named: name), part.body.readableBytes < 1024 else {
+            return nil
         }
-        try? parser.execute(buffer)
-        return found
+        return String(buffer: part.body)
     }
 }
