@@ -1,7 +1,7 @@
 """The browser story of issue 5, in headless Chromium.
 
 Sign up -> add a product with an image in the admin -> see it in the storefront -> buy it with
-the test card -> the admin shows the paid order and fulfils it -> a second store on another
+the test card -> the admin shows the paid order and ships it in two parts -> a second store on another
 subdomain never shows the first store's product. A screenshot of each step goes to
 e2e/artifacts/.
 
@@ -196,15 +196,27 @@ def main():
         order_number = driver.find_element(By.TAG_NAME, "h1").text.split("#")[-1]
         shot(driver, "confirmation")
 
-        print("5. the admin shows the paid order and fulfils it")
+        print("5. the admin shows the paid order and ships it in two parts, with tracking")
         driver.get(alpha + "/admin/orders")
         expect(f"#{order_number}" in driver.page_source, "the order is listed in the admin")
         driver.get(driver.find_element(By.LINK_TEXT, f"#{order_number}").get_attribute("href"))
         expect("status paid" in driver.page_source.replace('"', " "), "the order is paid")
         shot(driver, "admin-order-paid")
-        submit(driver, "form[action$='/fulfil']")
-        expect("Order marked as fulfilled." in driver.page_source, "the order was fulfilled")
-        expect("status fulfilled" in driver.page_source.replace('"', " "), "the order shows as fulfilled")
+        quantity = driver.find_element(By.CSS_SELECTOR, "form[action$='/fulfillments'] input[name^='qty_']")
+        quantity.clear()
+        quantity.send_keys("1")
+        fill(driver, "carrier", "DHL")
+        fill(driver, "tracking-number", "JD014600006281")
+        fill(driver, "tracking-url", "https://tracking.example.test/JD014600006281")
+        shot(driver, "admin-order-ship-part")
+        submit(driver, "form[action$='/fulfillments']")
+        expect("Shipment recorded" in driver.page_source, "the first shipment was recorded")
+        expect("status partially_fulfilled" in driver.page_source.replace('"', " "), "the order shows as partially fulfilled")
+        expect("JD014600006281" in driver.page_source, "the shipment's tracking is listed")
+        shot(driver, "admin-order-partially-fulfilled")
+        fill(driver, "tracking-number", "JD014600006282")
+        submit(driver, "form[action$='/fulfillments']")
+        expect("status fulfilled" in driver.page_source.replace('"', " "), "the order shows as fulfilled after the second shipment")
         shot(driver, "admin-order-fulfilled")
 
         print("5b. choose another theme; the storefront follows it, on a phone too")

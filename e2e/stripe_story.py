@@ -180,8 +180,8 @@ def main():
         order_id = driver.current_url.rstrip("/").split("/")[-1]
         shot(driver, "stripe-authorized")
         driver.get(store + f"/admin/orders/{order_id}")
-        submit(driver, "form[action$='/fulfil']")
-        expect("Order marked as fulfilled." in driver.page_source, "fulfilling the authorized order worked")
+        submit(driver, "form[action$='/fulfillments']")
+        expect("Shipment recorded" in driver.page_source, "shipping the authorized order worked")
         payments = call("GET", store + f"/api/orders/{order_id}/payments", token=token)
         expect(payments["data"][0]["status"] == "captured", f"the payment was captured through localstripe ({payments})")
         shot(driver, "stripe-captured-on-fulfil")

@@ -4,7 +4,8 @@ import LeopardStorage
 import SQLKit
 
 /// API keys for programs: `lpk_…`, shown once at creation and stored as a SHA-256 digest. A key
-/// acts with the rights of a staff member (`staff` role) and is recorded as its own actor.
+/// holds the permissions of its scopes (keys from before scopes: what staff could do then) and
+/// is recorded as its own actor.
 public struct ApiKeys: Sendable {
     public static let prefix = "lpk_"
     public let database: any DatabaseHandle
@@ -22,23 +23,30 @@ public struct ApiKeys: Sendable {
         public let createdAt: String
         public let lastUsedAt: String?
         public let revokedAt: String?
+        /// The permissions the key holds.
+        public let scopes: [StaffPermission]
         /// Only in the response that creates the key.
         public var secret: String?
     }
 
-    public func create(name: String, createdBy: String, now: Date = Date()) async throws -> Key {
+    public func create(name: String, scopes: Set<StaffPermission>, createdBy: String, now: Date = Date()) async throws -> Key {
         let id = Identifier.make("key", date: now)
         let secret = Self.prefix + SecureToken.make()
         let hint = String(secret.suffix(4))
         try await database.write { sql in
             try await sql.raw(
                 """
-                INSERT INTO api_keys (id, name, secret_sha256, hint, created_by, created_at)
-                VALUES (\(bind: id), \(bind: name), \(bind: TokenDigest.hex(secret)), \(bind: hint), \(bind: createdBy), \(bind: now.stamp))
+                INSERT INTO api_keys (id, name, secret_sha256, hint, created_by, created_at, scopes)
+                VALUES (\(bind: id), \(bind: name), \(bind: TokenDigest.hex(secret)), \(bind: hint), \(bind: createdBy), \(bind: now.stamp),
+                        \(bind: StaffPermission.stored(scopes)))
                 """
             ).run()
+            try await AuditLog.record(
+                actor: createdBy, action: "api_key.created", subject: id, summary: "Created the API key \(name) (\(Self.describe(scopes)))", now: now, on: sql)
         }
-        return Key(id: id, name: name, hint: hint, createdBy: createdBy, createdAt: now.stamp, lastUsedAt: nil, revokedAt: nil, secret: secret)
+        return Key(
+            id: id, name: name, hint: hint, createdBy: createdBy, createdAt: now.stamp, lastUsedAt: nil, revokedAt: nil, scopes: scopes.sorted(),
+            secret: secret)
     }
 
     public func list(page: PageRequest) async throws -> Page<Key> {
@@ -46,7 +54,7 @@ public struct ApiKeys: Sendable {
         let rows = try await database.read { sql in
             try await sql.raw(
                 """
-                SELECT id, name, hint, created_by, created_at, last_used_at, revoked_at FROM api_keys
+                SELECT id, name, hint, created_by, created_at, last_used_at, revoked_at, scopes FROM api_keys
                 WHERE id > \(bind: after) ORDER BY id LIMIT \(bind: page.limit + 1)
                 """
             ).all()
@@ -60,6 +68,7 @@ public struct ApiKeys: Sendable {
                 createdAt: try row.decode(column: "created_at", as: String.self),
                 lastUsedAt: try row.decode(column: "last_used_at", as: String?.self),
                 revokedAt: try row.decode(column: "revoked_at", as: String?.self),
+                scopes: Self.scopes(try row.decode(column: "scopes", as: String?.self)).sorted(),
                 secret: nil
             )
         }
@@ -67,10 +76,26 @@ public struct ApiKeys: Sendable {
     }
 
     /// Revokes a key; false when there is no such live key.
-    public func revoke(id: String, now: Date = Date()) async throws -> Bool {
+    public func revoke(id: String, actor: String, now: Date = Date()) async throws -> Bool {
         try await database.write { sql in
-            try await sql.raw("UPDATE api_keys SET revoked_at = \(bind: now.stamp) WHERE id = \(bind: id) AND revoked_at IS NULL RETURNING id").first() != nil
+            guard
+                let row = try await sql.raw(
+                    "UPDATE api_keys SET revoked_at = \(bind: now.stamp) WHERE id = \(bind: id) AND revoked_at IS NULL RETURNING name"
+                ).first()
+            else { return false }
+            let name = try row.decode(column: "name", as: String.self)
+            try await AuditLog.record(actor: actor, action: "api_key.revoked", subject: id, summary: "Revoked the API key \(name)", now: now, on: sql)
+            return true
         }
+    }
+
+    /// A key's permissions: its scopes, or, for a key made before scopes, what staff could do then.
+    static func scopes(_ stored: String?) -> Set<StaffPermission> {
+        stored.map(StaffPermission.parse(stored:)) ?? StaffPermission.legacyStaff
+    }
+
+    static func describe(_ scopes: Set<StaffPermission>) -> String {
+        scopes.isEmpty ? "no scopes" : "scopes: " + scopes.sorted().map(\.rawValue).joined(separator: ", ")
     }
 
     /// The key's principal. `recordUse: false` leaves `last_used_at` alone (a store whose
@@ -78,7 +103,8 @@ public struct ApiKeys: Sendable {
     public func principal(secret: String, now: Date = Date(), recordUse: Bool = true) async throws -> StaffPrincipal? {
         let digest = TokenDigest.hex(secret)
         let row = try await database.read { sql in
-            try await sql.raw("SELECT id, secret_sha256, last_used_at FROM api_keys WHERE secret_sha256 = \(bind: digest) AND revoked_at IS NULL").first()
+            try await sql.raw("SELECT id, secret_sha256, last_used_at, scopes FROM api_keys WHERE secret_sha256 = \(bind: digest) AND revoked_at IS NULL")
+                .first()
         }
         guard let row, TokenDigest.matches(secret, digest: try row.decode(column: "secret_sha256", as: String.self)) else { return nil }
         let id = try row.decode(column: "id", as: String.self)
@@ -91,6 +117,8 @@ public struct ApiKeys: Sendable {
                 try await sql.raw("UPDATE api_keys SET last_used_at = \(bind: stamp) WHERE id = \(bind: id)").run()
             }
         }
-        return StaffPrincipal(staffID: id, email: "api-key", role: .staff, credential: .apiKey(id: id))
+        return StaffPrincipal(
+            staffID: id, email: "api-key", role: .staff, credential: .apiKey(id: id),
+            permissions: Self.scopes(try row.decode(column: "scopes", as: String?.self)))
     }
 }

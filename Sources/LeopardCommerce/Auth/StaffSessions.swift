@@ -182,8 +182,8 @@ public struct StaffSessions: Sendable {
         let row = try await database.read { sql in
             try await sql.raw(
                 """
-                SELECT s.id AS session_id, s.token_sha256, m.id AS staff_id, m.email, m.role
-                FROM staff_sessions s JOIN staff_members m ON m.id = s.staff_id
+                SELECT s.id AS session_id, s.token_sha256, m.id AS staff_id, m.email, m.role, r.permissions
+                FROM staff_sessions s JOIN staff_members m ON m.id = s.staff_id LEFT JOIN staff_roles r ON r.id = m.role_id
                 WHERE s.token_sha256 = \(bind: digest) AND s.revoked_at IS NULL AND s.expires_at > \(bind: now.stamp)
                 """
             ).first()
@@ -195,7 +195,8 @@ public struct StaffSessions: Sendable {
             staffID: try row.decode(column: "staff_id", as: String.self),
             email: try row.decode(column: "email", as: String.self),
             role: role,
-            credential: .session(id: try row.decode(column: "session_id", as: String.self))
+            credential: .session(id: try row.decode(column: "session_id", as: String.self)),
+            permissions: StaffPermission.parse(stored: try row.decode(column: "permissions", as: String?.self) ?? "")
         )
     }
 

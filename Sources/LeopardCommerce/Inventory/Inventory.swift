@@ -63,13 +63,15 @@ public struct Inventory: Sendable {
         // Tracked variants that still exist; a line of a deleted product has nothing to return to.
         let lines = try await sql.raw(
             """
-            SELECT l.variant_id, l.quantity FROM order_lines l JOIN product_variants v ON v.id = l.variant_id
-            WHERE l.order_id = \(bind: orderID) AND v.track_inventory = 1 ORDER BY l.variant_id
+            SELECT l.variant_id, l.quantity - l.restocked_quantity AS open FROM order_lines l JOIN product_variants v ON v.id = l.variant_id
+            WHERE l.order_id = \(bind: orderID) AND v.track_inventory = 1 AND l.restocked_quantity < l.quantity ORDER BY l.variant_id
             """
         ).all()
+        // A return may have put some items back already; those are not put back twice.
+        try await sql.raw("UPDATE order_lines SET restocked_quantity = quantity WHERE order_id = \(bind: orderID)").run()
         for line in lines {
             let variantID = try line.decode(column: "variant_id", as: String.self)
-            let quantity = try line.decode(column: "quantity", as: Int.self)
+            let quantity = try line.decode(column: "open", as: Int.self)
             guard let after = try await apply(variantID: variantID, delta: quantity, on: sql) else { continue }
             try await record(variantID: variantID, delta: quantity, stockAfter: after, reason: reason, reference: orderID, actor: actor, now: now, on: sql)
         }

@@ -31,10 +31,10 @@ public enum MailKind: String, Sendable, CaseIterable, Codable {
     static func order(movedTo status: OrderStatus) -> MailKind? {
         switch status {
         case .paid: return .orderPaid
-        case .fulfilled: return .orderShipped
         case .cancelled: return .orderCancelled
         case .refunded, .partiallyRefunded: return .orderRefunded
-        case .pending, .expired: return nil
+        // Each shipment sends its own mail, with its tracking (see `Fulfillments`).
+        case .pending, .expired, .fulfilled, .partiallyFulfilled, .returned, .partiallyReturned: return nil
         }
     }
 }

@@ -5,6 +5,11 @@ public enum OrderStatus: String, Codable, Sendable, CaseIterable {
     case partiallyRefunded = "partially_refunded"
     /// Unpaid by card within the store's reservation time: its stock went back.
     case expired
+    /// Read-only statuses, derived from the shipments and returns of a paid order (never stored
+    /// in `orders.status`, so never a transition's target).
+    case partiallyFulfilled = "partially_fulfilled"
+    case returned
+    case partiallyReturned = "partially_returned"
 
     /// The only moves an order can make (Oscar-style explicit table).
     static let transitions: [OrderStatus: Set<OrderStatus>] = [
@@ -16,6 +21,16 @@ public enum OrderStatus: String, Codable, Sendable, CaseIterable {
 
     public func canMove(to next: OrderStatus) -> Bool {
         Self.transitions[self]?.contains(next) ?? false
+    }
+
+    /// What an order shows: a return first, then a partial shipment of a paid order, else the
+    /// stored status.
+    static func shown(stored: OrderStatus, fulfillment: String, returns: String?) -> OrderStatus {
+        switch returns {
+        case "returned": return .returned
+        case "partial": return .partiallyReturned
+        default: return stored == .paid && fulfillment == "partial" ? .partiallyFulfilled : stored
+        }
     }
 }
 
@@ -55,6 +70,12 @@ public struct Order: Sendable, Encodable {
     public var updatedAt: String
     /// The timeline, on the order's own page only.
     public var events: [OrderEvent]?
+    /// `unfulfilled`, `partial` or `fulfilled`.
+    public var fulfillmentStatus: String = "unfulfilled"
+    /// Shipments, oldest first, with their carriers and tracking.
+    public var fulfillments: [Fulfillment] = []
+    /// Returns, oldest first.
+    public var returns: [OrderReturn] = []
     /// How to pay, in the response that places the order.
     public var payment: PaymentSummary?
 }
@@ -101,6 +122,15 @@ public struct OrderLine: Sendable, Encodable {
     public var discount: Money
     /// The tax in this line (added, or contained when prices include tax).
     public var tax: Money
+    /// How many have shipped.
+    public var fulfilledQuantity: Int = 0
+    /// How many came back.
+    public var returnedQuantity: Int = 0
+
+    /// What the shopper paid for the line: after discounts, with tax when it is added on top.
+    public func paid(pricesIncludeTax: Bool) -> Int {
+        total.amount - discount.amount + (pricesIncludeTax ? 0 : tax.amount)
+    }
 }
 
 public struct OrderEvent: Sendable, Encodable {

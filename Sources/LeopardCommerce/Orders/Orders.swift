@@ -77,11 +77,7 @@ public struct Orders: Sendable {
         try await database.read { sql in
             var clauses: [SQLQueryString] = []
             if let status = filter.status {
-                switch status {
-                case .expired: clauses.append("status = 'cancelled' AND expired_at IS NOT NULL")
-                case .cancelled: clauses.append("status = 'cancelled' AND expired_at IS NULL")
-                default: clauses.append("status = \(bind: status.rawValue)")
-                }
+                clauses.append(Self.statusRule(status))
             }
             if let customer = filter.customerID { clauses.append("customer_id = \(bind: customer)") }
             if let email = filter.email { clauses.append("email = \(bind: email.lowercased())") }
@@ -96,8 +92,17 @@ public struct Orders: Sendable {
         }
     }
 
-    public func fulfill(id: String, actor: String, now: Date = Date()) async throws -> Order {
-        try await move(id: id, to: .fulfilled, event: "fulfilled", message: "Fulfilled", actor: actor, now: now)
+    /// The orders that show `status` (see `OrderStatus.shown`).
+    static func statusRule(_ status: OrderStatus) -> SQLQueryString {
+        switch status {
+        case .expired: return "status = 'cancelled' AND expired_at IS NOT NULL"
+        case .cancelled: return "status = 'cancelled' AND expired_at IS NULL"
+        case .returned: return "return_status = 'returned'"
+        case .partiallyReturned: return "return_status = 'partial'"
+        case .partiallyFulfilled: return "status = 'paid' AND fulfillment_status = 'partial' AND return_status IS NULL"
+        case .paid: return "status = 'paid' AND fulfillment_status <> 'partial' AND return_status IS NULL"
+        default: return "status = \(bind: status.rawValue) AND return_status IS NULL"
+        }
     }
 
     /// Moves an order along the allowed transitions (409 otherwise), records the event, and
@@ -172,12 +177,15 @@ struct OrderReader {
             """
             SELECT id, number, cart_id, customer_id, email, status, currency, subtotal, shipping, tax, total, refunded_total,
                    shipping_address_json, billing_address_json, payment_method, created_at, updated_at,
-                   discount_total, shipping_method, tax_lines_json, discounts_json, prices_include_tax, expires_at, expired_at
+                   discount_total, shipping_method, tax_lines_json, discounts_json, prices_include_tax, expires_at, expired_at,
+                   fulfillment_status, return_status
             FROM orders WHERE id IN (\(binds: ids))
             """
         ).all()
         let lines = try await lines(ids: ids)
         let events = withEvents ? try await events(ids: ids) : [:]
+        let shipments = try await OrderAftercareReader(sql: sql).fulfillments(orderIDs: ids)
+        let returns = try await OrderAftercareReader(sql: sql).returns(orderIDs: ids)
         var byID: [String: Order] = [:]
         for row in rows {
             let id = try row.decode(column: "id", as: String.self)
@@ -189,7 +197,11 @@ struct OrderReader {
                 number: number,
                 name: "#\(number)",
                 status: try row.decode(column: "expired_at", as: String?.self) != nil
-                    ? .expired : try OrderStatus.stored(try row.decode(column: "status", as: String.self)),
+                    ? .expired
+                    : OrderStatus.shown(
+                        stored: try OrderStatus.stored(try row.decode(column: "status", as: String.self)),
+                        fulfillment: try row.decode(column: "fulfillment_status", as: String.self),
+                        returns: try row.decode(column: "return_status", as: String?.self)),
                 email: try row.decode(column: "email", as: String.self),
                 customerId: try row.decode(column: "customer_id", as: String?.self),
                 currency: currency,
@@ -221,7 +233,15 @@ struct OrderReader {
                 cartId: try row.decode(column: "cart_id", as: String?.self),
                 createdAt: try row.decode(column: "created_at", as: String.self),
                 updatedAt: try row.decode(column: "updated_at", as: String.self),
-                events: withEvents ? events[id] ?? [] : nil
+                events: withEvents ? events[id] ?? [] : nil,
+                fulfillmentStatus: try row.decode(column: "fulfillment_status", as: String.self),
+                fulfillments: shipments[id] ?? [],
+                returns: (returns[id] ?? []).map { aReturn in
+                    var aReturn = aReturn
+                    aReturn.amount.currency = currency
+                    aReturn.refundedAmount.currency = currency
+                    return aReturn
+                }
             )
         }
         return ids.compactMap { byID[$0] }
@@ -231,7 +251,8 @@ struct OrderReader {
     func lines(ids: [String]) async throws -> [String: [OrderLine]] {
         let lineRows = try await sql.raw(
             """
-            SELECT id, order_id, product_id, variant_id, title, variant_title, sku, unit_price, quantity, line_total, discount, tax
+            SELECT id, order_id, product_id, variant_id, title, variant_title, sku, unit_price, quantity, line_total, discount, tax,
+                   fulfilled_quantity, returned_quantity
             FROM order_lines WHERE order_id IN (\(binds: ids)) ORDER BY order_id, position
             """
         ).all()
@@ -249,7 +270,9 @@ struct OrderReader {
                 quantity: try row.decode(column: "quantity", as: Int.self),
                 total: Money(amount: try row.decode(column: "line_total", as: Int.self), currency: ""),
                 discount: Money(amount: try row.decode(column: "discount", as: Int.self), currency: ""),
-                tax: Money(amount: try row.decode(column: "tax", as: Int.self), currency: "")
+                tax: Money(amount: try row.decode(column: "tax", as: Int.self), currency: ""),
+                fulfilledQuantity: try row.decode(column: "fulfilled_quantity", as: Int.self),
+                returnedQuantity: try row.decode(column: "returned_quantity", as: Int.self)
             )
             lines[orderID, default: []].append(line)
         }

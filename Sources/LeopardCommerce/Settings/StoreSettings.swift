@@ -94,7 +94,7 @@ public struct StoreSettings: Sendable, Equatable, Codable {
 
     /// Saves the settings. The currency can change only while the store has no orders, since
     /// every price and order is in the store's currency.
-    public static func save(_ settings: StoreSettings, to database: any DatabaseHandle, now: Date = Date()) async throws {
+    public static func save(_ settings: StoreSettings, to database: any DatabaseHandle, actor: String, now: Date = Date()) async throws {
         try await database.write { sql in
             guard let current = try await load(on: sql) else { throw Problem.notFound("This store has no settings.") }
             if current.currency != settings.currency,
@@ -115,6 +115,21 @@ public struct StoreSettings: Sendable, Equatable, Codable {
                 WHERE id = 1
                 """
             ).run()
+            let changed = Self.changedFields(from: current, to: settings)
+            guard !changed.isEmpty else { return }
+            try await AuditLog.record(
+                actor: actor, action: "settings.updated", subject: nil, summary: "Changed " + changed.joined(separator: ", "), now: now, on: sql)
+        }
+    }
+
+    /// The names of the settings that differ, for the audit log (values are left out: a
+    /// reply-to address is nobody else's business).
+    static func changedFields(from old: StoreSettings, to new: StoreSettings) -> [String] {
+        let before = Dictionary(Mirror(reflecting: old).children.compactMap { child in child.label.map { ($0, String(describing: child.value)) } }) { a, _ in a
+        }
+        return Mirror(reflecting: new).children.compactMap { child in
+            guard let label = child.label, before[label] != String(describing: child.value) else { return nil }
+            return label
         }
     }
 }

@@ -209,10 +209,10 @@ public struct StoreSettingsView: Encodable, Sendable {
 
 extension StoreSettings {
     /// Applies a change to the store's saved settings, saves and returns them.
-    public static func update(with input: StoreSettingsInput, database: any DatabaseHandle) async throws -> StoreSettings {
+    public static func update(with input: StoreSettingsInput, database: any DatabaseHandle, actor: String) async throws -> StoreSettings {
         guard let current = try await load(from: database) else { throw Problem.unavailable("This store is not set up yet.") }
         let settings = try input.applied(to: current)
-        try await save(settings, to: database)
+        try await save(settings, to: database, actor: actor)
         return settings
     }
 }

@@ -22,7 +22,8 @@ public struct WebhookEndpoints: Sendable {
         public let secret: String
     }
 
-    public func create(url: String, topics: [String], description: String?, allowPrivateHosts: Bool, now: Date = Date()) async throws -> Created {
+    public func create(url: String, topics: [String], description: String?, allowPrivateHosts: Bool, actor: String, now: Date = Date()) async throws -> Created
+    {
         var errors: [Problem.FieldError] = []
         var checkedURL = ""
         do { checkedURL = try WebhookURL.validate(url, allowPrivateHosts: allowPrivateHosts) } catch { errors += error.errors }
@@ -55,6 +56,9 @@ public struct WebhookEndpoints: Sendable {
             for topic in endpoint.topics {
                 try await sql.raw("INSERT INTO webhook_subscriptions (topic, endpoint_id) VALUES (\(bind: topic.rawValue), \(bind: endpoint.id))").run()
             }
+            try await AuditLog.record(
+                actor: actor, action: "webhook.created", subject: endpoint.id, summary: "Added a webhook to \(endpoint.url) for \(topicsText)", now: now,
+                on: sql)
         }
         return Created(endpoint: endpoint, secret: secret)
     }
@@ -76,9 +80,12 @@ public struct WebhookEndpoints: Sendable {
     }
 
     /// Deletes an endpoint with its subscriptions and deliveries (pending ones are not sent).
-    public func delete(id: String) async throws -> Bool {
+    public func delete(id: String, actor: String, now: Date = Date()) async throws -> Bool {
         try await database.write { sql in
-            try await sql.raw("DELETE FROM webhook_endpoints WHERE id = \(bind: id) RETURNING id").first() != nil
+            guard let row = try await sql.raw("DELETE FROM webhook_endpoints WHERE id = \(bind: id) RETURNING url").first() else { return false }
+            let url = try row.decode(column: "url", as: String.self)
+            try await AuditLog.record(actor: actor, action: "webhook.deleted", subject: id, summary: "Deleted the webhook to \(url)", now: now, on: sql)
+            return true
         }
     }
 

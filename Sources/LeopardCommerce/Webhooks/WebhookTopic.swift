@@ -6,6 +6,10 @@ public enum WebhookTopic: String, CaseIterable, Codable, Sendable {
     case orderCancelled = "order.cancelled"
     case orderRefunded = "order.refunded"
     case orderExpired = "order.expired"
+    /// Some of an order shipped (the payload's `fulfillments` carry the tracking).
+    case orderPartiallyFulfilled = "order.partially_fulfilled"
+    /// Items of an order came back (the payload's `returns` say which).
+    case orderReturned = "order.returned"
     case productCreated = "product.created"
     case productUpdated = "product.updated"
     case productDeleted = "product.deleted"
@@ -19,7 +23,7 @@ public enum WebhookTopic: String, CaseIterable, Codable, Sendable {
         case .cancelled: return .orderCancelled
         case .refunded, .partiallyRefunded: return .orderRefunded
         case .expired: return .orderExpired
-        case .pending: return nil
+        case .pending, .partiallyFulfilled, .returned, .partiallyReturned: return nil
         }
     }
 }

@@ -14,6 +14,12 @@ struct MailComposer {
 
     func content(_ kind: MailKind, objectID: String?, link: String?) async throws -> MailContent? {
         switch kind {
+        case .orderShipped where objectID?.hasPrefix("ful_") == true:
+            // One shipment's mail: its items and tracking.
+            guard let objectID, let orderID = try await Fulfillments(database: database).orderID(fulfillmentID: objectID),
+                let order = try await Orders(database: database).find(id: orderID), let shipment = order.fulfillments.first(where: { $0.id == objectID })
+            else { return nil }
+            return ShipmentMail(storeName: settings.name).content(order, shipment, account: try await ownOrderAction(order))
         case .orderConfirmation, .orderPaid, .orderShipped, .orderCancelled, .orderRefunded, .newOrder:
             guard let objectID, let order = try await Orders(database: database).find(id: objectID) else { return nil }
             return orderMail(kind, OrderFacts(order, account: try await ownOrderAction(order)))

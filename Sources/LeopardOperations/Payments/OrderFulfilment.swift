@@ -3,9 +3,10 @@ import LeopardCore
 import LeopardPayments
 import LeopardStorage
 
-/// Fulfilling an order, for the API and the admin alike. A store that captures on fulfilment
-/// (Stripe's manual capture) has an order whose card was only authorized: it is captured first,
-/// and the order becomes paid, then fulfilled. A capture Stripe refuses leaves the order as it was.
+/// Shipping an order (all of it, or some lines), for the API and the admin alike. A store that
+/// captures on fulfilment (Stripe's manual capture) has an order whose card was only authorized:
+/// it is captured first, and the order becomes paid, then (partially) fulfilled. A capture Stripe
+/// refuses leaves the order as it was.
 public struct OrderFulfilment {
     public let providers: PaymentProviders
 
@@ -13,7 +14,10 @@ public struct OrderFulfilment {
         self.providers = providers
     }
 
-    public func fulfil(orderID: String, actor: String, database: any DatabaseHandle) async throws -> Order {
+    public func fulfil(orderID: String, _ input: FulfillmentInput = .init(), actor: String, database: any DatabaseHandle) async throws -> Order {
+        // Checked before any capture: a bad tracking link must not take the shopper's money.
+        _ = try input.tracking()
+        _ = try input.lines.map { try $0.checked() }
         let payments = Payments(database: database)
         if let live = try await payments.live(orderID: orderID), live.provider == StripeProvider.providerName,
             let payment = try await payments.find(id: live.paymentID), payment.status == .authorized
@@ -40,6 +44,8 @@ public struct OrderFulfilment {
                 throw Problem.conflict("The order was cancelled while its payment was captured; the payment was refunded and the order is not fulfilled.")
             }
         }
-        return try await Orders(database: database).fulfill(id: orderID, actor: actor)
+        _ = try await Fulfillments(database: database).create(orderID: orderID, input, actor: actor)
+        guard let order = try await Orders(database: database).find(id: orderID) else { throw Problem.notFound("There is no order \(orderID.prefix(64)).") }
+        return order
     }
 }

@@ -16,16 +16,23 @@ public struct OrderRefunds: Sendable {
     public struct Input: Codable, Sendable {
         public var amount: Int?
         var restock: Bool?
+        /// A return to refund: the amount defaults to what is left of it.
+        public var returnId: String?
+        /// With `returnId`: the order's shipping is refunded too (once per order).
+        public var includeShipping: Bool?
 
-        public init(amount: Int? = nil, restock: Bool? = nil) {
+        public init(amount: Int? = nil, restock: Bool? = nil, returnId: String? = nil, includeShipping: Bool? = nil) {
             self.amount = amount
             self.restock = restock
+            self.returnId = returnId
+            self.includeShipping = includeShipping
         }
     }
 
     public func refund(orderID: String, input: Input, actor: String, database: any DatabaseHandle, logger: Logger) async throws -> Payments.Refund {
         let payments = Payments(database: database)
-        let check = try await payments.refundable(orderID: orderID, amount: input.amount)
+        let share = try await ReturnRefund.plan(orderID: orderID, input: input, database: database)
+        let check = try await payments.refundable(orderID: orderID, amount: share?.amount ?? input.amount)
         // Restocking puts every line back: it goes with a refund of all that is left, not part of it.
         if input.restock == true, input.amount != nil, try await payments.refundable(orderID: orderID, amount: nil).amount.amount > check.amount.amount {
             throw Problem.invalid(
@@ -46,6 +53,6 @@ public struct OrderRefunds: Sendable {
         }
         return try await payments.refund(
             orderID: orderID, amount: check.amount.amount, restock: input.restock ?? false, actor: actor,
-            refundedBefore: check.provider == StripeProvider.providerName ? check.refundedBefore : nil)
+            refundedBefore: check.provider == StripeProvider.providerName ? check.refundedBefore : nil, recording: share?.recording)
     }
 }

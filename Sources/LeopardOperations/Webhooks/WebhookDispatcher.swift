@@ -274,7 +274,9 @@ public actor WebhookDispatcher {
         }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                if Task.isCancelled { continuation.resume() } else { wakeUp = continuation }
+                // Checked again here: a wake that came after the check above (had anything
+                // suspended in between) must not be left waiting for the timer.
+                if Task.isCancelled || woken { continuation.resume() } else { wakeUp = continuation }
             }
         } onCancel: {
             Task { await self.wake() }

@@ -417,6 +417,7 @@ public struct Payments: Sendable {
             try await Self.log(paymentID: paymentID, type: "marked_paid", status: .captured, amount: total, source: actor, now: now, on: sql)
             let how = method == "card" ? "outside the platform" : method.replacingOccurrences(of: "_", with: " ")
             try await Orders.addEvent(orderID: orderID, type: "paid", message: "Marked as paid (\(how))", actor: actor, now: now, on: sql)
+            try await AuditLog.record(actor: actor, action: "order.marked_paid", subject: orderID, summary: "Marked paid (\(how)): \(total)", now: now, on: sql)
         }
     }
 
@@ -440,7 +441,12 @@ public struct Payments: Sendable {
     /// asked: the refund is recorded only on top of exactly that, so two identical requests
     /// racing (one refund at the provider, same idempotency key) are recorded once, and a
     /// provider event that recorded it first is not added again.
-    public func refund(orderID: String, amount: Int?, restock: Bool, actor: String, refundedBefore: Int? = nil, now: Date = Date()) async throws -> Refund {
+    ///
+    /// `recording` runs in the refund's transaction once it is recorded (a return's share of it).
+    public func refund(
+        orderID: String, amount: Int?, restock: Bool, actor: String, refundedBefore: Int? = nil, now: Date = Date(),
+        recording: (@Sendable (any SQLDatabase) async throws -> Void)? = nil
+    ) async throws -> Refund {
         if let amount, amount < 1 { throw Problem.invalid("amount", "must be at least 1") }
         let lock = rowLock
         let (paymentID, refunded, total, restocked, provider, reference) = try await database.write { sql in
@@ -500,6 +506,9 @@ public struct Payments: Sendable {
                 orderID: orderID, to: status == "refunded" ? .refunded : .partiallyRefunded, refundedTotal: total, lock: lock, now: now, on: sql)
             try await Orders.addEvent(
                 orderID: orderID, type: "refunded", message: "Refunded \(wanted) (\(total) of \(captured) in all)", actor: actor, now: now, on: sql)
+            try await AuditLog.record(
+                actor: actor, action: "refund.created", subject: orderID, summary: "Refunded \(wanted) (\(total) of \(captured) in all)", now: now, on: sql)
+            try await recording?(sql)
             try await Self.log(
                 paymentID: paymentID, type: "refunded", status: try PaymentStatus.stored(status), amount: wanted, source: actor, now: now,
                 on: sql)

@@ -1,4 +1,5 @@
 import Foundation
+import LeopardCommerce
 import LeopardCore
 import LeopardStorage
 import SQLKit
@@ -46,7 +47,7 @@ public struct ProviderCredentials: Sendable {
     /// Checks and stores Stripe keys: `sk_test_…`, `sk_live_…` or a restricted `rk_…` key, a
     /// `whsec_…` webhook secret, and an optional `pk_…` publishable key.
     public func configureStripe(
-        secretKey: String, webhookSecret: String, publishableKey: String?, captureMethod: String? = nil, now: Date = Date()
+        secretKey: String, webhookSecret: String, publishableKey: String?, captureMethod: String? = nil, actor: String, now: Date = Date()
     ) async throws -> View {
         var errors: [Problem.FieldError] = []
         let secretKey = secretKey.trimmingWhitespace()
@@ -89,13 +90,20 @@ public struct ProviderCredentials: Sendable {
                 WHERE provider = 'test' AND status IN ('requires_action', 'authorized')
                 """
             ).run()
+            try await AuditLog.record(
+                actor: actor, action: "payments.stripe_configured", subject: "stripe", summary: "Set the Stripe keys (\(hint))", now: now, on: sql)
         }
         return try await view(provider: StripeProvider.providerName)
     }
 
-    public func remove(provider: String) async throws -> Bool {
+    public func remove(provider: String, actor: String, now: Date = Date()) async throws -> Bool {
         try await database.write { sql in
-            try await sql.raw("DELETE FROM provider_credentials WHERE provider = \(bind: provider) RETURNING provider").first() != nil
+            guard try await sql.raw("DELETE FROM provider_credentials WHERE provider = \(bind: provider) RETURNING provider").first() != nil else {
+                return false
+            }
+            try await AuditLog.record(
+                actor: actor, action: "payments.provider_removed", subject: provider, summary: "Removed the \(provider) keys", now: now, on: sql)
+            return true
         }
     }
 

@@ -25,5 +25,7 @@ public enum StoreDatabaseSchema {
         StoreSchema.m0017CheckoutEconomics,
         StoreSchema.m0018Discounts,
         StoreSchema.m0019Reservations,
+        StoreSchema.m0020RolesAudit,
+        StoreSchema.m0021FulfilmentsReturns,
     ]
 }

@@ -49,6 +49,7 @@ public func buildRouters(_ services: LeopardServices) -> (platform: Router<AppCo
     let routes = StoreRouter(store)
     StoreInfoRoutes().register(on: routes)
     StaffAuthRoutes(services: services).register(on: routes)
+    StaffRoleRoutes().register(on: routes)
     SettingsRoutes().register(on: routes)
     ShippingTaxRoutes().register(on: routes)
     DiscountRoutes(services: services).register(on: routes)

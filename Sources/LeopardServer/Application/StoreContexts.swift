@@ -49,6 +49,13 @@ public struct StoreContext: ChildRequestContext, StoreRequestContext {
         staff = context.staff
         customer = context.customer
     }
+
+    /// The calling staff member when they hold one of `permissions`; on open routes, staff
+    /// without them are served as any visitor is.
+    public func staff(holding permissions: StaffPermission...) -> StaffPrincipal? {
+        guard let staff, permissions.contains(where: staff.can) else { return nil }
+        return staff
+    }
 }
 
 /// A store's route for staff (a session or an API key): 401 without one.
@@ -106,17 +113,39 @@ public struct CustomerContext: ChildRequestContext, StoreRequestContext {
     }
 }
 
-/// The groups a store's routes are registered in, one per kind of caller.
+/// The groups a store's routes are registered in, one per kind of caller. Staff routes name the
+/// permissions that open them (any one of them suffices), so no staff route can be added without
+/// saying who may call it.
 struct StoreRouter {
     let anyone: RouterGroup<StoreContext>
-    let staff: RouterGroup<StaffContext>
+    /// Any signed-in staff member or API key, whatever their role: their own session and address.
+    let signedIn: RouterGroup<StaffContext>
     let owner: RouterGroup<OwnerContext>
     let customer: RouterGroup<CustomerContext>
+    private let router: Router<AppContext>
 
     init(_ router: Router<AppContext>) {
+        self.router = router
         anyone = router.group(context: StoreContext.self)
-        staff = router.group(context: StaffContext.self)
+        signedIn = router.group(context: StaffContext.self)
         owner = router.group(context: OwnerContext.self)
         customer = router.group(context: CustomerContext.self)
+    }
+
+    /// Staff holding any of `permissions`: 401 without credentials, 403 without the permission.
+    func staff(_ permissions: StaffPermission...) -> RouterGroup<StaffContext> {
+        precondition(!permissions.isEmpty, "a staff route names the permissions that open it")
+        return router.group(context: StaffContext.self).add(middleware: PermissionCheck(anyOf: permissions))
+    }
+}
+
+/// The 403 for staff without the route's permission, before the handler runs.
+struct PermissionCheck: RouterMiddleware {
+    typealias Context = StaffContext
+    let anyOf: [StaffPermission]
+
+    func handle(_ request: Request, context: StaffContext, next: (Request, StaffContext) async throws -> Response) async throws -> Response {
+        try context.staff.require(anyOf: anyOf)
+        return try await next(request, context)
     }
 }

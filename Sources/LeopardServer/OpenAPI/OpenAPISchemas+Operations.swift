@@ -48,7 +48,11 @@ extension OpenAPISchemas {
                 "StripeKeysInput",
                 o.object([("secretKey", o.string), ("webhookSecret", o.string), ("publishableKey", o.string)], required: ["secretKey", "webhookSecret"])
             ))
-        schemas.append(("RefundInput", o.object([("amount", o.integer), ("restock", o.boolean)])))
+        schemas.append(
+            (
+                "RefundInput",
+                o.object([("amount", ["type": "integer", "minimum": 1]), ("restock", o.boolean), ("returnId", o.string), ("includeShipping", o.boolean)])
+            ))
         schemas.append(("WebhookEvent", o.object([("id", o.string), ("type", o.string), ("data", ["type": "object"])], required: ["id", "type", "data"])))
         schemas.append(("WebhookReceipt", o.object([("received", o.boolean), ("changed", o.boolean)], required: ["received", "changed"])))
         schemas.append(

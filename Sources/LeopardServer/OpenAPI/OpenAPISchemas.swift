@@ -1,3 +1,5 @@
+import LeopardCommerce
+
 /// JSON Schemas (OpenAPI 3.1) of what the API reads and writes, named in `components.schemas`.
 enum OpenAPISchemas {
     static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
@@ -50,27 +52,33 @@ enum OpenAPISchemas {
         (
             "Me",
             object(
-                [("id", string), ("email", string), ("role", string), ("via", string), ("emailVerified", boolean)],
-                required: ["id", "email", "role", "via", "emailVerified"])
+                [
+                    ("id", string), ("email", string), ("role", string), ("via", string), ("emailVerified", boolean),
+                    ("permissions", array(ref("Permission"))),
+                ],
+                required: ["id", "email", "role", "via", "emailVerified", "permissions"])
         ),
-        ("ApiKeyInput", object([("name", string)], required: ["name"])),
+        ("ApiKeyInput", object([("name", ["type": "string", "minLength": 1, "maxLength": 100]), ("scopes", array(ref("Permission")))], required: ["name"])),
         (
             "ApiKey",
             object(
                 [
                     ("id", string), ("name", string), ("hint", string), ("createdBy", string), ("createdAt", timestamp),
-                    ("lastUsedAt", nullable("string")), ("revokedAt", nullable("string")), ("secret", string),
-                ], required: ["id", "name", "hint", "createdAt"])
+                    ("lastUsedAt", nullable("string")), ("revokedAt", nullable("string")), ("secret", string), ("scopes", array(ref("Permission"))),
+                ], required: ["id", "name", "hint", "createdAt", "scopes"])
         ),
         (
             "StaffInvitation",
-            object([("email", string), ("role", ["type": "string", "enum": ["owner", "staff"]]), ("password", string)], required: ["email"])
+            object(
+                [("email", string), ("role", ["type": "string", "enum": ["owner", "staff"]]), ("roleId", string), ("password", string)],
+                required: ["email"])
         ),
         (
             "StaffMember",
             object(
                 [
-                    ("id", string), ("email", string), ("role", string), ("hasPassword", boolean), ("createdAt", timestamp),
+                    ("id", string), ("email", string), ("role", string), ("roleId", nullable("string")), ("hasPassword", boolean),
+                    ("createdAt", timestamp),
                 ], required: ["id", "email", "role", "hasPassword", "createdAt"])
         ),
         (
@@ -211,7 +219,11 @@ enum OpenAPISchemas {
                 [
                     ("id", string), ("productId", string), ("variantId", string), ("title", string), ("variantTitle", string), ("sku", string),
                     ("unitPrice", ref("Money")), ("quantity", integer), ("total", ref("Money")), ("discount", ref("Money")), ("tax", ref("Money")),
-                ], required: ["id", "productId", "variantId", "title", "unitPrice", "quantity", "total", "discount", "tax"])
+                    ("fulfilledQuantity", integer), ("returnedQuantity", integer),
+                ],
+                required: [
+                    "id", "productId", "variantId", "title", "unitPrice", "quantity", "total", "discount", "tax", "fulfilledQuantity", "returnedQuantity",
+                ])
         ),
         (
             "OrderEvent",
@@ -224,7 +236,9 @@ enum OpenAPISchemas {
             object(
                 [
                     ("id", string), ("number", integer), ("name", string),
-                    ("status", ["type": "string", "enum": ["pending", "paid", "fulfilled", "cancelled", "refunded", "partially_refunded", "expired"]]),
+                    ("status", ["type": "string", "enum": .array(OrderStatus.allCases.map { .string($0.rawValue) })]),
+                    ("fulfillmentStatus", ["type": "string", "enum": ["unfulfilled", "partial", "fulfilled"]]),
+                    ("fulfillments", array(ref("Fulfillment"))), ("returns", array(ref("OrderReturn"))),
                     ("email", string), ("customerId", string), ("currency", string), ("lines", array(ref("OrderLine"))),
                     ("subtotal", ref("Money")), ("shipping", ref("Money")), ("tax", ref("Money")), ("total", ref("Money")), ("refundedTotal", ref("Money")),
                     ("shippingAddress", ref("Address")), ("billingAddress", ref("Address")), ("paymentMethod", string), ("cartId", string),
@@ -234,7 +248,7 @@ enum OpenAPISchemas {
                 ],
                 required: [
                     "id", "number", "name", "status", "email", "currency", "lines", "subtotal", "shipping", "tax", "total", "refundedTotal", "shippingAddress",
-                    "createdAt", "updatedAt", "discount", "totals", "taxLines", "discounts", "pricesIncludeTax",
+                    "createdAt", "updatedAt", "discount", "totals", "taxLines", "discounts", "pricesIncludeTax", "fulfillmentStatus", "fulfillments", "returns",
                 ])
         ),
         ("CancelInput", object([("reason", string)])),

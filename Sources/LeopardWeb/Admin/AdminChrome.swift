@@ -20,15 +20,19 @@ public struct AdminChrome: Sendable {
     public static let sections: [(label: String, url: String)] = [
         ("Dashboard", "/admin"), ("Products", "/admin/products"), ("Orders", "/admin/orders"),
         ("Customers", "/admin/customers"), ("Discounts", "/admin/discounts"), ("Shipping and tax", "/admin/shipping"), ("Settings", "/admin/settings"),
-        ("Staff and API keys", "/admin/team"),
+        ("Staff and API keys", "/admin/team"), ("Audit log", "/admin/audit"),
         ("Mail", "/admin/mail"),
     ]
 
-    public init(title: String, section: String?, stylesheet: String, themeCSS: String, staffEmail: String?, notice: String?, testMode: String? = nil) {
+    /// `shows`: whether the signed-in member may open a section (its link is left out otherwise).
+    public init(
+        title: String, section: String?, stylesheet: String, themeCSS: String, staffEmail: String?, notice: String?, testMode: String? = nil,
+        shows: (String) -> Bool = { _ in true }
+    ) {
         self.title = title
         self.stylesheet = stylesheet
         self.themeCSS = themeCSS
-        self.nav = Self.sections.map { NavItem(label: $0.label, url: $0.url, current: $0.url == section) }
+        self.nav = Self.sections.filter { shows($0.url) }.map { NavItem(label: $0.label, url: $0.url, current: $0.url == section) }
         self.staffEmail = staffEmail
         self.signedIn = staffEmail != nil
         self.notice = notice

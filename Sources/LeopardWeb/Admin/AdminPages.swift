@@ -249,9 +249,16 @@ public struct OrderDetailPage: Sendable {
     public let canCancel: Bool
     public let canRefund: Bool
     public let canMarkPaid: Bool
+    /// Shipping in parts and returns.
+    public let aftercare: OrderAftercarePage
     public let error: String?
 
-    public init(order: Order, payments: [(provider: String, status: String, amount: Money, brand: String?, last4: String?)], error: String?) {
+    /// `allows`: whether the member may take an action (`fulfil`, `cancel`, `refund`, `mark-paid`,
+    /// `returns`); the page offers only those.
+    public init(
+        order: Order, payments: [(provider: String, status: String, amount: Money, brand: String?, last4: String?)], error: String?,
+        allows: (String) -> Bool = { _ in true }
+    ) {
         id = order.id
         number = order.number
         status = order.status.rawValue
@@ -281,11 +288,12 @@ public struct OrderDetailPage: Sendable {
         }
         // A card only authorized (capture on fulfilment) is captured when the order is fulfilled.
         let authorizedCard = order.status == .pending && payments.contains { $0.provider == "stripe" && $0.status == "authorized" }
-        canFulfil = order.status == .paid || authorizedCard
+        canRefund = allows("refund") && [.paid, .fulfilled, .partiallyRefunded, .partiallyFulfilled, .partiallyReturned, .returned].contains(order.status)
+        aftercare = OrderAftercarePage(order: order, canRefund: canRefund, canReturn: allows("returns"))
+        canFulfil = allows("fulfil") && (aftercare.canShip || authorizedCard)
         // A paid order is refunded, not cancelled (the API refuses it).
-        canCancel = order.status == .pending
-        canRefund = [.paid, .fulfilled, .partiallyRefunded].contains(order.status)
-        canMarkPaid = order.status == .pending && !authorizedCard
+        canCancel = allows("cancel") && order.status == .pending
+        canMarkPaid = allows("mark-paid") && order.status == .pending && !authorizedCard
         self.error = error
     }
 }

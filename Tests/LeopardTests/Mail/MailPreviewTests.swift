@@ -34,12 +34,15 @@ struct MailPreviewTests {
         }
     }
 
-    @Test("only the owner previews; an unknown kind is not found; another store's token is refused")
+    @Test("staff without the settings permission cannot preview; an unknown kind is not found; another store's token is refused")
     func access() async throws {
         try await TestPlatform.withPlatform { _, client in
             let store = try await client.makeStore("Preview Access Shop")
             #expect(try await client.call(.get, "/api/mail/preview/no_such_mail", store: store).status == .notFound)
-            _ = try await client.call(.post, "/api/staff", store: store, json: ["email": "helper@previewaccess.test", "password": "helper password"])
+            let role = try await client.call(.post, "/api/roles", store: store, json: ["name": "Orders only", "permissions": ["orders"]])
+            let roleID = try #require(role.json["id"] as? String)
+            _ = try await client.call(
+                .post, "/api/staff", store: store, json: ["email": "helper@previewaccess.test", "password": "helper password", "roleId": roleID])
             let helper = try await client.call(
                 .post, "/api/auth/login", host: store.host, json: ["email": "helper@previewaccess.test", "password": "helper password"])
             let helperToken = try #require(helper.json["token"] as? String)

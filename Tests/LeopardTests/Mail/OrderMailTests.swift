@@ -39,11 +39,14 @@ struct OrderMailTests {
         }
     }
 
-    @Test("the owner lists the store's mail by status; staff and other stores cannot")
+    @Test("the owner lists the store's mail by status; staff without the settings permission and other stores cannot")
     func mailList() async throws {
         try await TestPlatform.withPlatform { platform, client in
             let store = try await client.makeStore("List Mail Shop")
-            _ = try await client.call(.post, "/api/staff", store: store, json: ["email": "helper@listmail.test", "password": "helper password"])
+            let role = try await client.call(.post, "/api/roles", store: store, json: ["name": "Orders only", "permissions": ["orders"]])
+            let roleID = try #require(role.json["id"] as? String)
+            _ = try await client.call(
+                .post, "/api/staff", store: store, json: ["email": "helper@listmail.test", "password": "helper password", "roleId": roleID])
             _ = try await platform.mail(to: "x@example.test", store: store)
             let sent = try await client.call(.get, "/api/mail?status=sent&limit=5", store: store)
             #expect(sent.status == .ok)

@@ -19,6 +19,17 @@ actor WebhookReceiver {
     private var failuresLeft: Int
     private var waiters: [(id: UUID, count: Int, continuation: CheckedContinuation<Void, Never>)] = []
 
+    /// Whether `count` requests arrived within `limit` (the wait ends either way).
+    func waitFor(_ count: Int, within limit: Duration) async -> Bool {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.waitFor(count) }
+            group.addTask { try? await Task.sleep(for: limit) }
+            await group.next()
+            group.cancelAll()
+        }
+        return received.count >= count
+    }
+
     /// Returns once `count` requests have arrived, or when the test is cancelled (its time
     /// limit), so that a delivery that never comes fails the test instead of hanging it.
     func waitFor(_ count: Int) async {

@@ -100,7 +100,7 @@ struct AccountMailRoutes {
                 try await StaffEmailVerification(database: context.database).verify(token: input.token).map(Verified.init(email:))
             }.jsonResponse()
         }
-        routes.staff.post("/api/auth/me/verification") { _, context in
+        routes.signedIn.post("/api/auth/me/verification") { _, context in
             try await throttle("staff-verify", context, email: context.staff.email)
             try await StaffEmailVerification(database: context.database).requestVerification(staffID: context.staff.staffID, mail: services.mailer.sender)
             return try Accepted(detail: "Check your e-mail: we sent a link to verify this address.").jsonResponse(status: .accepted)
@@ -133,7 +133,7 @@ struct AccountMailRoutes {
     }
 
     func registerMailbox(on routes: StoreRouter) {
-        routes.owner.get("/api/mail") { request, context in
+        routes.staff(.settings).get("/api/mail") { request, context in
             let query = request.queryDictionary
             let status = try query["status"].map { text -> QueuedMail.Status in
                 guard let status = QueuedMail.Status(rawValue: text) else { throw Problem.invalid("status", "must be pending, sent or failed") }
@@ -142,13 +142,13 @@ struct AccountMailRoutes {
             return try await MailQueue(database: context.database).list(status: status, page: try PageRequest(limit: query["limit"], cursor: query["cursor"]))
                 .jsonResponse()
         }
-        routes.owner.get("/api/mail/preview/:kind") { _, context in
+        routes.staff(.settings).get("/api/mail/preview/:kind") { _, context in
             let name = try context.parameters.require("kind")
             guard let kind = MailKind(rawValue: name) else { throw Problem.notFound("There is no kind of mail called \(name.prefix(64)).") }
             let message = try await services.mailer.preview(kind, slug: context.tenant.slug, database: context.database)
             return try Preview(kind: kind, message: message).jsonResponse()
         }
-        routes.owner.post("/api/mail/:mailId/resend") { _, context in
+        routes.staff(.settings).post("/api/mail/:mailId/resend") { _, context in
             try await MailQueue(database: context.database).resend(id: try context.parameters.require("mailId")).jsonResponse()
         }
     }

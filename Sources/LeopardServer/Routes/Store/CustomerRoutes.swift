@@ -46,12 +46,12 @@ struct CustomerRoutes {
             return try await customers(context).addAddress(customerID: customer.id, address: body.address, isDefault: body.isDefault ?? false)
                 .jsonResponse(status: .created)
         }
-        routes.staff.get("/api/customers") { request, context in
+        routes.staff(.customers).get("/api/customers") { request, context in
             let query = request.queryDictionary
             if let q = query["q"], q.count > 200 { throw Problem.invalid("q", "must be at most 200 characters") }
             return try await customers(context).list(search: query["q"], page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
         }
-        routes.staff.get("/api/customers/:customerId") { _, context in
+        routes.staff(.customers).get("/api/customers/:customerId") { _, context in
             let id = try context.parameters.require("customerId")
             guard let customer = try await customers(context).find(id: id) else { throw Problem.notFound("There is no customer \(id.prefix(64)).") }
             return try customer.jsonResponse()

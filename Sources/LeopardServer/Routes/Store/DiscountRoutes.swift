@@ -10,24 +10,24 @@ struct DiscountRoutes {
     struct CodeBody: Decodable { let code: String }
 
     func register(on routes: StoreRouter) {
-        routes.staff.post("/api/discounts") { request, context in
+        routes.staff(.discounts).post("/api/discounts") { request, context in
             let input = try await request.decodeJSON(DiscountInput.self, context: context)
             return try await Discounts(database: context.database).create(input).jsonResponse(status: .created)
         }
-        routes.staff.get("/api/discounts") { request, context in
+        routes.staff(.discounts).get("/api/discounts") { request, context in
             let query = request.queryDictionary
             return try await Discounts(database: context.database).list(page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
         }
-        routes.staff.get("/api/discounts/:discountId") { _, context in
+        routes.staff(.discounts).get("/api/discounts/:discountId") { _, context in
             let id = try context.parameters.require("discountId")
             guard let discount = try await Discounts(database: context.database).find(id: id) else { throw Self.notFound(id) }
             return try discount.jsonResponse()
         }
-        routes.staff.patch("/api/discounts/:discountId") { request, context in
+        routes.staff(.discounts).patch("/api/discounts/:discountId") { request, context in
             let input = try await request.decodeJSON(DiscountInput.self, context: context)
             return try await Discounts(database: context.database).update(id: try context.parameters.require("discountId"), input).jsonResponse()
         }
-        routes.staff.delete("/api/discounts/:discountId") { _, context in
+        routes.staff(.discounts).delete("/api/discounts/:discountId") { _, context in
             let id = try context.parameters.require("discountId")
             guard try await Discounts(database: context.database).delete(id: id) else { throw Self.notFound(id) }
             return Response(status: .noContent)

@@ -10,7 +10,7 @@ struct OrderRoutes {
     let providers: PaymentProviders
 
     func register(on routes: StoreRouter) {
-        routes.staff.get("/api/orders") { request, context in
+        routes.staff(.orders, .fulfillments).get("/api/orders") { request, context in
             let query = request.queryDictionary
             var filter = Orders.Filter()
             if let status = query["status"] {
@@ -31,22 +31,35 @@ struct OrderRoutes {
             if context.staff == nil, cartSecret == nil, context.customer == nil {
                 throw Problem.unauthorized("Sign in as a customer: send Authorization: Bearer <token>.")
             }
-            let order = try await orders(context).readable(id: id, byStaff: context.staff != nil, customerID: context.customer?.id, cartSecret: cartSecret)
+            let order = try await orders(context).readable(
+                id: id, byStaff: context.staff(holding: .orders, .fulfillments) != nil, customerID: context.customer?.id, cartSecret: cartSecret)
             return try order.jsonResponse()
         }
-        routes.staff.post("/api/orders/:orderId/fulfill") { _, context in
+        routes.staff(.fulfillments).post("/api/orders/:orderId/fulfillments") { request, context in
+            let input = try await request.decodeJSON(FulfillmentInput.self, context: context)
+            return try await OrderFulfilment(providers: providers)
+                .fulfil(orderID: try context.parameters.require("orderId"), input, actor: context.staff.actor, database: context.database)
+                .jsonResponse(status: .created)
+        }
+        routes.staff(.orders).post("/api/orders/:orderId/returns") { request, context in
+            let input = try await request.decodeJSON(ReturnInput.self, context: context)
+            let id = try context.parameters.require("orderId")
+            _ = try await OrderReturns(database: context.database).create(orderID: id, input, actor: context.staff.actor)
+            return try await orders(context).readable(id: id, byStaff: true, customerID: nil, cartSecret: nil).jsonResponse(status: .created)
+        }
+        routes.staff(.fulfillments).post("/api/orders/:orderId/fulfill") { _, context in
             let staff = context.staff
             return try await OrderFulfilment(providers: providers)
                 .fulfil(orderID: try context.parameters.require("orderId"), actor: staff.actor, database: context.database).jsonResponse()
         }
-        routes.staff.post("/api/orders/:orderId/mark-paid") { _, context in
+        routes.staff(.payments).post("/api/orders/:orderId/mark-paid") { _, context in
             let staff = context.staff
             let id = try context.parameters.require("orderId")
             try await Payments(database: context.database).markPaidManually(orderID: id, actor: staff.actor)
             guard let order = try await orders(context).find(id: id) else { throw Problem.notFound("There is no order \(id.prefix(64)).") }
             return try order.jsonResponse()
         }
-        routes.staff.post("/api/orders/:orderId/cancel") { request, context in
+        routes.staff(.orders).post("/api/orders/:orderId/cancel") { request, context in
             let staff = context.staff
             struct Body: Decodable { let reason: String? }
             let buffer = try await request.collectJSONBody(context: context)

@@ -25,11 +25,11 @@ struct PaymentRoutes {
     func register(on routes: StoreRouter) {
         routes.anyone.post("/api/orders/:orderId/pay", use: pay)
         routes.anyone.post("/api/payments/:paymentId/authenticate", use: authenticate)
-        routes.staff.get("/api/orders/:orderId/payments") { _, context in
+        routes.staff(.orders, .payments).get("/api/orders/:orderId/payments") { _, context in
             let orderID = try context.parameters.require("orderId")
             return try Page(data: try await Payments(database: context.database).forOrder(orderID), nextCursor: nil).jsonResponse()
         }
-        routes.staff.post("/api/orders/:orderId/refunds", use: refund)
+        routes.staff(.payments).post("/api/orders/:orderId/refunds", use: refund)
         routes.anyone.post("/webhooks/payments/:provider", use: receiveWebhook)
         // The platform host's address for the same events (`LeopardResponder` found the store
         // by its id); on a store's own host, another store's id is not found.
@@ -38,7 +38,7 @@ struct PaymentRoutes {
             return try await receiveWebhook(request, context: context)
         }
 
-        routes.owner.get("/api/payment-providers") { _, context in
+        routes.staff(.payments).get("/api/payment-providers") { _, context in
             let database = context.database
             let credentials = ProviderCredentials(database: database, secrets: providers.secrets)
             struct Listing: Encodable {
@@ -56,7 +56,7 @@ struct PaymentRoutes {
             return try await ProviderCredentials(database: context.database, secrets: providers.secrets)
                 .configureStripe(
                     secretKey: input.secretKey, webhookSecret: input.webhookSecret, publishableKey: input.publishableKey,
-                    captureMethod: input.captureMethod
+                    captureMethod: input.captureMethod, actor: context.owner.actor
                 ).jsonResponse()
         }
         routes.owner.delete("/api/payment-providers/stripe") { _, context in
@@ -65,7 +65,10 @@ struct PaymentRoutes {
                 throw Problem.conflict(
                     "This store takes real payments: replace its live Stripe keys instead of removing them, so the test gateway never reopens.")
             }
-            guard try await ProviderCredentials(database: context.database, secrets: providers.secrets).remove(provider: StripeProvider.providerName) else {
+            guard
+                try await ProviderCredentials(database: context.database, secrets: providers.secrets).remove(
+                    provider: StripeProvider.providerName, actor: context.owner.actor)
+            else {
                 throw Problem.notFound("This store has not set up Stripe.")
             }
             return Response(status: .noContent)
@@ -95,7 +98,7 @@ struct PaymentRoutes {
 
     /// Staff, or the shopper holding the secret of the cart the order came from.
     static func access(_ request: Request, _ context: StoreContext) -> OrderPayments.OrderAccess {
-        context.staff != nil ? .staff : .cartSecret(request.headers[CartRoutes.secretHeader])
+        context.staff(holding: .orders, .payments) != nil ? .staff : .cartSecret(request.headers[CartRoutes.secretHeader])
     }
 
     @Sendable func pay(_ request: Request, context: StoreContext) async throws -> Response {

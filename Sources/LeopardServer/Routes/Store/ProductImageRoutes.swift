@@ -16,8 +16,8 @@ struct ProductImageRoutes {
     }
 
     func register(on routes: StoreRouter) {
-        routes.staff.post("/api/products/:product/images", use: add)
-        routes.staff.delete("/api/products/:product/images/:imageId") { _, context in
+        routes.staff(.products).post("/api/products/:product/images", use: add)
+        routes.staff(.products).delete("/api/products/:product/images/:imageId") { _, context in
             try await ProductRoutes.editor(context, media: media)
                 .removeImage(productID: try context.parameters.require("product"), imageID: try context.parameters.require("imageId"))
             return Response(status: .noContent)

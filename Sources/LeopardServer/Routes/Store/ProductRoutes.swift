@@ -13,18 +13,18 @@ struct ProductRoutes {
 
     func register(on routes: StoreRouter) {
         routes.anyone.get("/api/products") { request, context in
-            let query = try ProductQuery(parameters: request.queryDictionary, includeHidden: context.staff != nil)
-            guard context.staff == nil else { return try await Self.catalog(context).list(query).jsonResponse() }
+            let query = try ProductQuery(parameters: request.queryDictionary, includeHidden: context.staff(holding: .products) != nil)
+            guard context.staff(holding: .products) == nil else { return try await Self.catalog(context).list(query).jsonResponse() }
             return try await CachedCatalogResponse(cache: cache).respond(to: request, context: context) {
                 try await Self.catalog(context).list(query)
             }
         }
-        routes.staff.post("/api/products") { request, context in
+        routes.staff(.products).post("/api/products") { request, context in
             let staff = context.staff
             let input = try await request.decodeJSON(ProductInput.self, context: context)
             return try await Self.catalog(context).create(input, actor: staff.actor).jsonResponse(status: .created)
         }
-        routes.staff.get("/api/products/export") { _, context in
+        routes.staff(.products).get("/api/products/export") { _, context in
             let csv = try await ProductCSV(catalog: try await Self.catalog(context)).export()
             return Response(
                 status: .ok,
@@ -33,7 +33,7 @@ struct ProductRoutes {
                     .contentDisposition: "attachment; filename=\"products.csv\"",
                 ], body: .init(byteBuffer: ByteBuffer(string: csv)))
         }
-        routes.staff.post("/api/products/import") { request, context in
+        routes.staff(.products).post("/api/products/import") { request, context in
             let staff = context.staff
             let contentType = request.headers[.contentType]?.lowercased() ?? "text/csv"
             guard contentType.hasPrefix("text/csv") || contentType.hasPrefix("text/plain") || contentType.hasPrefix("application/csv") else {
@@ -55,22 +55,22 @@ struct ProductRoutes {
         routes.anyone.get("/api/products/:product") { request, context in
             let key = try context.parameters.require("product")
             let find: @Sendable () async throws -> Product = {
-                guard let product = try await Self.catalog(context).find(key, includeHidden: context.staff != nil) else {
+                guard let product = try await Self.catalog(context).find(key, includeHidden: context.staff(holding: .products) != nil) else {
                     throw Problem.notFound("There is no product \(key.prefix(64)).")
                 }
                 return product
             }
-            guard context.staff == nil else { return try await find().jsonResponse() }
+            guard context.staff(holding: .products) == nil else { return try await find().jsonResponse() }
             return try await CachedCatalogResponse(cache: cache).respond(to: request, context: context, find)
         }
-        routes.staff.put("/api/products/:product") { request, context in try await update(request, context, replacing: true) }
-        routes.staff.patch("/api/products/:product") { request, context in try await update(request, context, replacing: false) }
-        routes.staff.delete("/api/products/:product") { _, context in
+        routes.staff(.products).put("/api/products/:product") { request, context in try await update(request, context, replacing: true) }
+        routes.staff(.products).patch("/api/products/:product") { request, context in try await update(request, context, replacing: false) }
+        routes.staff(.products).delete("/api/products/:product") { _, context in
             try await Self.editor(context, media: media).delete(id: try context.parameters.require("product"))
             return Response(status: .noContent)
         }
 
-        routes.staff.post("/api/inventory/adjustments") { request, context in
+        routes.staff(.products).post("/api/inventory/adjustments") { request, context in
             let staff = context.staff
             struct Body: Decodable {
                 let variantId: String
@@ -82,7 +82,7 @@ struct ProductRoutes {
                 .adjust(variantID: body.variantId, delta: body.delta, reason: body.reason, actor: staff.actor)
                 .jsonResponse(status: .created)
         }
-        routes.staff.get("/api/inventory/adjustments") { request, context in
+        routes.staff(.products).get("/api/inventory/adjustments") { request, context in
             let query = request.queryDictionary
             return try await Inventory(database: context.database)
                 .history(variantID: query["variant_id"], page: try PageRequest(limit: query["limit"], cursor: query["cursor"]))
@@ -113,7 +113,7 @@ struct CategoryRoutes {
             let query = request.queryDictionary
             return try await categories(context).list(page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
         }
-        routes.staff.post("/api/categories") { request, context in
+        routes.staff(.products).post("/api/categories") { request, context in
             let input = try await request.decodeJSON(CategoryInput.self, context: context)
             return try await categories(context).create(input).jsonResponse(status: .created)
         }
@@ -124,12 +124,12 @@ struct CategoryRoutes {
             let category = try await find(context)
             var parameters = request.queryDictionary
             parameters["category"] = category.id
-            let query = try ProductQuery(parameters: parameters, includeHidden: context.staff != nil)
+            let query = try ProductQuery(parameters: parameters, includeHidden: context.staff(holding: .products) != nil)
             return try await ProductRoutes.catalog(context).list(query).jsonResponse()
         }
-        routes.staff.put("/api/categories/:category") { request, context in try await update(request, context, replacing: true) }
-        routes.staff.patch("/api/categories/:category") { request, context in try await update(request, context, replacing: false) }
-        routes.staff.delete("/api/categories/:category") { _, context in
+        routes.staff(.products).put("/api/categories/:category") { request, context in try await update(request, context, replacing: true) }
+        routes.staff(.products).patch("/api/categories/:category") { request, context in try await update(request, context, replacing: false) }
+        routes.staff(.products).delete("/api/categories/:category") { _, context in
             let id = try context.parameters.require("category")
             guard try await categories(context).delete(id: id) else { throw Problem.notFound("There is no category \(id.prefix(64)).") }
             return Response(status: .noContent)

@@ -19,6 +19,8 @@ struct StaffAuthRoutes {
 
     struct KeyRequest: Decodable {
         let name: String
+        /// Permission names; omitted: what staff could do before scopes, within the caller's own.
+        let scopes: [String]?
     }
 
     struct Me: Encodable {
@@ -28,6 +30,8 @@ struct StaffAuthRoutes {
         let via: String
         /// Whether the member followed a link mailed to this address.
         let emailVerified: Bool
+        /// What the member's role (or the key's scopes) allow.
+        let permissions: [StaffPermission]
     }
 
     func register(on routes: StoreRouter) {
@@ -46,13 +50,13 @@ struct StaffAuthRoutes {
             await attempt.succeeded()
             return try issued.jsonResponse()
         }
-        routes.staff.post("/api/auth/logout") { _, context in
+        routes.signedIn.post("/api/auth/logout") { _, context in
             let staff = context.staff
             guard case .session(let id) = staff.credential else { throw Problem.badRequest("API keys are revoked, not signed out.") }
             try await StaffSessions(database: context.database, hasher: services.passwordHasher).revoke(sessionID: id)
             return Response(status: .noContent)
         }
-        routes.staff.get("/api/auth/me") { _, context in
+        routes.signedIn.get("/api/auth/me") { _, context in
             let staff = context.staff
             let via: String
             switch staff.credential {
@@ -60,40 +64,45 @@ struct StaffAuthRoutes {
             case .apiKey: via = "api_key"
             }
             let verified = try await StaffEmailVerification(database: context.database).isVerified(staffID: staff.staffID)
-            return try Me(id: staff.staffID, email: staff.email, role: staff.role.rawValue, via: via, emailVerified: verified).jsonResponse()
+            return try Me(
+                id: staff.staffID, email: staff.email, role: staff.role.rawValue, via: via, emailVerified: verified, permissions: staff.permissions.sorted()
+            )
+            .jsonResponse()
         }
 
-        routes.owner.post("/api/api-keys") { request, context in
-            let owner = context.owner
+        routes.staff(.apps).post("/api/api-keys") { request, context in
             let input = try await request.decodeJSON(KeyRequest.self, context: context)
-            return try await ApiKeys(database: context.database).create(named: input.name, createdBy: owner.actor).jsonResponse(status: .created)
+            return try await ApiKeys(database: context.database).create(named: input.name, scopes: input.scopes, by: context.staff).jsonResponse(
+                status: .created)
         }
-        routes.owner.get("/api/api-keys") { request, context in
+        routes.staff(.apps).get("/api/api-keys") { request, context in
             let query = request.queryDictionary
             return try await ApiKeys(database: context.database)
                 .list(page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
         }
-        routes.owner.delete("/api/api-keys/:keyId") { _, context in
+        routes.staff(.apps).delete("/api/api-keys/:keyId") { _, context in
             let id = try context.parameters.require("keyId")
-            guard try await ApiKeys(database: context.database).revoke(id: id) else { throw Problem.notFound("There is no live API key \(id.prefix(64)).") }
+            guard try await ApiKeys(database: context.database).revoke(id: id, actor: context.staff.actor) else {
+                throw Problem.notFound("There is no live API key \(id.prefix(64)).")
+            }
             return Response(status: .noContent)
         }
 
-        routes.owner.post("/api/staff") { request, context in
+        routes.staff(.staff).post("/api/staff") { request, context in
             let input = try await request.decodeJSON(StaffInvitation.self, context: context)
-            return try await StaffAccounts(database: context.database).invite(input, hasher: services.passwordHasher, mail: services.mailer.sender)
-                .jsonResponse(status: .created)
+            return try await StaffAccounts(database: context.database).invite(
+                input, by: context.staff, hasher: services.passwordHasher, mail: services.mailer.sender
+            )
+            .jsonResponse(status: .created)
         }
-        routes.owner.get("/api/staff") { request, context in
+        routes.staff(.staff).get("/api/staff") { request, context in
             let query = request.queryDictionary
             return try await StaffAccounts(database: context.database)
                 .list(page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
         }
-        routes.owner.delete("/api/staff/:staffId") { _, context in
+        routes.staff(.staff).delete("/api/staff/:staffId") { _, context in
             let id = try context.parameters.require("staffId")
-            guard try await StaffAccounts(database: context.database).remove(id: id) else {
-                throw Problem.notFound("There is no staff member \(id.prefix(64)) who can be removed.")
-            }
+            try await StaffAccounts(database: context.database).remove(staffID: id, by: context.staff)
             return Response(status: .noContent)
         }
     }

@@ -20,7 +20,7 @@ struct WebhookRoutes {
     }
 
     func register(on routes: StoreRouter) {
-        routes.owner.post("/api/webhooks") { request, context in
+        routes.staff(.webhooks).post("/api/webhooks") { request, context in
             let input = try await request.decodeJSON(CreateRequest.self, context: context)
             let tenant = context.tenant
             let endpoints = try endpoints(context)
@@ -28,25 +28,27 @@ struct WebhookRoutes {
             try await WebhookTenants(database: services.platformDatabase).add(tenantID: tenant.id)
             let created = try await endpoints.create(
                 url: input.url, topics: input.events, description: input.description,
-                allowPrivateHosts: services.configuration.allowPrivateWebhookTargets)
+                allowPrivateHosts: services.configuration.allowPrivateWebhookTargets, actor: context.staff.actor)
             await services.webhookDispatcher.watch(tenantID: tenant.id)
             return try created.jsonResponse(status: .created)
         }
-        routes.owner.get("/api/webhooks") { request, context in
+        routes.staff(.webhooks).get("/api/webhooks") { request, context in
             let query = request.queryDictionary
             return try await endpoints(context).list(page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
         }
-        routes.owner.get("/api/webhooks/:webhookId") { _, context in
+        routes.staff(.webhooks).get("/api/webhooks/:webhookId") { _, context in
             let id = try context.parameters.require("webhookId")
             guard let endpoint = try await endpoints(context).find(id: id) else { throw Problem.notFound("There is no webhook endpoint \(id.prefix(64)).") }
             return try endpoint.jsonResponse()
         }
-        routes.owner.delete("/api/webhooks/:webhookId") { _, context in
+        routes.staff(.webhooks).delete("/api/webhooks/:webhookId") { _, context in
             let id = try context.parameters.require("webhookId")
-            guard try await endpoints(context).delete(id: id) else { throw Problem.notFound("There is no webhook endpoint \(id.prefix(64)).") }
+            guard try await endpoints(context).delete(id: id, actor: context.staff.actor) else {
+                throw Problem.notFound("There is no webhook endpoint \(id.prefix(64)).")
+            }
             return Response(status: .noContent)
         }
-        routes.owner.get("/api/webhooks/:webhookId/deliveries") { request, context in
+        routes.staff(.webhooks).get("/api/webhooks/:webhookId/deliveries") { request, context in
             let id = try context.parameters.require("webhookId")
             let query = request.queryDictionary
             var status: WebhookDelivery.Status?
@@ -62,7 +64,7 @@ struct WebhookRoutes {
             }
             return try page.jsonResponse()
         }
-        routes.owner.post("/api/webhooks/:webhookId/deliveries/:deliveryId/redeliver") { _, context in
+        routes.staff(.webhooks).post("/api/webhooks/:webhookId/deliveries/:deliveryId/redeliver") { _, context in
             let delivery = try await endpoints(context).redeliver(
                 endpointID: try context.parameters.require("webhookId"), deliveryID: try context.parameters.require("deliveryId"))
             await services.webhookDispatcher.nudge(tenantID: context.tenant.id)

@@ -53,7 +53,13 @@ struct AdminEconomicsPages {
         router.post("/admin/shipping/prices-include-tax") { request, context in
             try await change(request, context, done: "/admin/shipping?done=settings#tax") { visit, fields in
                 let body: JSONValue = .object([("pricesIncludeTax", .bool(fields["pricesIncludeTax"] != nil))])
-                return ([:], [], { _ = try await StoreSettings.update(with: try body.decoded(as: StoreSettingsInput.self), database: visit.database) })
+                return (
+                    [:], [],
+                    {
+                        _ = try await StoreSettings.update(
+                            with: try body.decoded(as: StoreSettingsInput.self), database: visit.database, actor: try visit.requireStaff().actor)
+                    }
+                )
             } page: { visit, values, errors, status in
                 try await shipping(visit, values: values, errors: errors, status: status)
             }

@@ -13,6 +13,7 @@ struct AdminOrderPages {
 
     static let actions: [String: (path: String, done: String)] = [
         "fulfil": ("fulfill", "fulfilled"), "cancel": ("cancel", "cancelled"), "refund": ("refunds", "refunded"), "mark-paid": ("mark-paid", "paid"),
+        "fulfillments": ("fulfillments", "shipped"), "returns": ("returns", "returned"), "refund-return": ("refund-return", "refunded"),
     ]
 
     func register(on router: RouterGroup<StoreContext>) {
@@ -27,7 +28,9 @@ struct AdminOrderPages {
             guard let staff = visit.staff else { return visit.signIn() }
             let fields = try await visit.form()
             let order = try await find(visit, context)
-            guard let action = Self.actions[try context.parameters.require("action")] else { throw Problem.notFound("There is no such action.") }
+            let name = try context.parameters.require("action")
+            guard let action = Self.actions[name] else { throw Problem.notFound("There is no such action.") }
+            try staff.require(anyOf: AdminPermissions.orderActions[name] ?? [.orders])
             // A partial refund names its amount in the store's currency; empty is all that is left.
             var refund = OrderRefunds.Input(amount: nil, restock: fields["restock"] == "1")
             if action.path == "refunds", let text = fields.text("amount") {
@@ -37,7 +40,7 @@ struct AdminOrderPages {
                 refund.amount = minor
             }
             if case .failure(let problem) = await visit.attempt({
-                try await perform(action.path, order: order, refund: refund, actor: staff.actor, visit: visit)
+                try await perform(action.path, order: order, fields: fields, refund: refund, actor: staff.actor, visit: visit)
             }) {
                 let message = ([problem.detail ?? problem.title] + problem.errors.map { "\($0.field) \($0.message)" }).joined(separator: " ")
                 return try await detail(visit, order: order, error: message, status: problem.pageStatus)
@@ -60,10 +63,21 @@ struct AdminOrderPages {
     }
 
     /// One action on an order, through the same services as the orders API.
-    func perform(_ action: String, order: Order, refund: OrderRefunds.Input, actor: String, visit: AdminVisit) async throws {
+    func perform(_ action: String, order: Order, fields: FormFields, refund: OrderRefunds.Input, actor: String, visit: AdminVisit) async throws {
         let providers = routes.services.paymentProviders
         switch action {
         case "fulfill": _ = try await OrderFulfilment(providers: providers).fulfil(orderID: order.id, actor: actor, database: visit.database)
+        case "fulfillments":
+            let input = FulfillmentInput(
+                lines: try Self.quantities(fields, order: order), carrier: fields.text("carrier"), trackingNumber: fields.text("trackingNumber"),
+                trackingUrl: fields.text("trackingUrl"))
+            _ = try await OrderFulfilment(providers: providers).fulfil(orderID: order.id, input, actor: actor, database: visit.database)
+        case "returns":
+            let input = ReturnInput(lines: try Self.quantities(fields, order: order), restock: fields["restock"] == "1", reason: fields.text("reason"))
+            _ = try await OrderReturns(database: visit.database).create(orderID: order.id, input, actor: actor)
+        case "refund-return":
+            _ = try await OrderRefunds(providers: providers).refund(
+                orderID: order.id, input: .init(returnId: fields.text("returnId")), actor: actor, database: visit.database, logger: visit.context.logger)
         case "cancel":
             _ = try await OrderCancellation(providers: providers, logger: visit.context.logger).cancel(
                 orderID: order.id, reason: nil, actor: actor, database: visit.database)
@@ -72,6 +86,18 @@ struct AdminOrderPages {
                 orderID: order.id, input: refund, actor: actor, database: visit.database, logger: visit.context.logger)
         default: try await Payments(database: visit.database).markPaidManually(orderID: order.id, actor: actor)
         }
+    }
+
+    /// The `qty_<line id>` fields of a ship or return form: the lines with a quantity above 0.
+    static func quantities(_ fields: FormFields, order: Order) throws -> [Fulfillment.Line] {
+        var lines: [Fulfillment.Line] = []
+        for line in order.lines {
+            guard let text = fields.text("qty_\(line.id)"), text != "0" else { continue }
+            guard let quantity = Int(text.prefix(9)), quantity > 0 else { throw Problem.invalid("quantity", "must be a whole number for \(line.title)") }
+            lines.append(.init(lineId: line.id, quantity: quantity))
+        }
+        guard !lines.isEmpty else { throw Problem.invalid("lines", "choose at least one item") }
+        return lines
     }
 
     func find(_ visit: AdminVisit, _ context: StoreContext) async throws -> Order {
@@ -85,7 +111,11 @@ struct AdminOrderPages {
     func detail(_ visit: AdminVisit, order: Order, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let payments = try await Payments(database: visit.database).forOrder(order.id)
         let model = OrderDetailPage(
-            order: order, payments: payments.map { ($0.provider, $0.status.rawValue, $0.amount, $0.cardBrand, $0.cardLast4) }, error: error)
+            order: order, payments: payments.map { ($0.provider, $0.status.rawValue, $0.amount, $0.cardBrand, $0.cardLast4) }, error: error,
+            allows: { [staff = visit.staff] action in
+                guard let staff else { return false }
+                return (AdminPermissions.orderActions[action] ?? [.orders]).contains(where: staff.can)
+            })
         return try visit.page("admin/order", model, title: "Order #\(order.number)", section: "/admin/orders", status: status)
     }
 

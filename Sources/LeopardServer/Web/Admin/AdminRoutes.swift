@@ -60,8 +60,12 @@ struct AdminRoutes {
 
     static let usedHandoff = "That sign-in link has expired or was used already. Sign in with your e-mail and password."
 
+    /// A visit to the admin; 403 (a page saying so) for a member whose role does not open the
+    /// path's section (see `AdminPermissions`).
     func visit(_ request: Request, _ context: StoreContext) async throws -> AdminVisit {
-        try await AdminVisit(request, context: context, pages: pages)
+        let visit = try await AdminVisit(request, context: context, pages: pages)
+        if let staff = visit.staff { try staff.require(anyOf: AdminPermissions.needed(for: request.uri.path)) }
+        return visit
     }
 
     func session(_ issued: StaffSessions.Issued, request: Request) -> Cookie {
@@ -95,9 +99,12 @@ struct AdminRoutes {
         guard let staff = visit.staff else { return visit.signIn() }
         let verified = try await StaffEmailVerification(database: visit.database).isVerified(staffID: staff.staffID)
         let overview = try await StoreOverview.load(from: visit.database, lowStockThreshold: visit.settings.lowStockThreshold)
-        let recent = try await Orders(database: visit.database).list(.init(), page: PageRequest(limit: 8)).data
+        let seesOrders = staff.can(.orders) || staff.can(.fulfillments)
+        let recent = seesOrders ? try await Orders(database: visit.database).list(.init(), page: PageRequest(limit: 8)).data : []
         let model = DashboardPage(
-            ordersToday: overview.ordersToday, revenueToday: MoneyText.format(amount: overview.revenueToday, currency: visit.settings.currency),
+            ordersToday: overview.ordersToday,
+            revenueToday: staff.can(.reports) || staff.can(.orders)
+                ? MoneyText.format(amount: overview.revenueToday, currency: visit.settings.currency) : "—",
             awaitingFulfilment: overview.awaitingFulfilment, productCount: overview.productCount,
             lowStock: overview.lowStock.map {
                 .init(product: $0.productTitle, variant: $0.variantTitle, stock: $0.stock, url: "/admin/products/\($0.productID)")

@@ -23,10 +23,10 @@ struct AdminSettingsPages {
             let fields = try await visit.form()
             let credentials = ProviderCredentials(database: visit.database, secrets: routes.services.paymentProviders.secrets)
             let saved = await visit.attempt {
-                _ = try visit.requireOwner()
+                let owner = try visit.requireOwner()
                 return try await credentials.configureStripe(
                     secretKey: fields["secretKey"] ?? "", webhookSecret: fields["webhookSecret"] ?? "", publishableKey: fields.text("publishableKey"),
-                    captureMethod: fields["manualCapture"] == "1" ? "manual" : "automatic")
+                    captureMethod: fields["manualCapture"] == "1" ? "manual" : "automatic", actor: owner.actor)
             }
             if case .failure(let problem) = saved {
                 return try await settings(
@@ -62,7 +62,7 @@ struct AdminSettingsPages {
                 visit, values: values, errors: FieldMessages(problems, general: "Check the fields marked below."), status: .unprocessableContent)
         }
         let saved = await visit.attempt {
-            try await StoreSettings.update(with: try body.decoded(as: StoreSettingsInput.self), database: visit.database)
+            try await StoreSettings.update(with: try body.decoded(as: StoreSettingsInput.self), database: visit.database, actor: try visit.requireStaff().actor)
         }
         if case .failure(let problem) = saved {
             // `theme.accentColor` → `accentColor`, the form's field.

@@ -100,7 +100,7 @@ struct AdminVisit {
         let notice = request.queryDictionary["done"].flatMap { Self.notices[$0] }
         let chrome = AdminChrome(
             title: title, section: section, stylesheet: pages.assets.stylesheet.path, themeCSS: ThemeStyle(settings.theme).css,
-            staffEmail: staff?.email, notice: notice, testMode: payments?.testModeNotice)
+            staffEmail: staff?.email, notice: notice, testMode: payments?.testModeNotice, shows: { [staff] in AdminPermissions.allows(staff, path: $0) })
         let html = try pages.renderer.render(
             template, page: page, frame: .init(csrf: csrf, storeName: settings.name), layout: "shared/admin-layout", chrome: chrome)
         return pages.html(html, status: status, request: request, cookies: baseCookies + cookies)
@@ -110,7 +110,9 @@ struct AdminVisit {
     static let notices: [String: String] = [
         "created": "Product created.", "saved": "Changes saved.", "uploaded": "Image uploaded.", "image-removed": "Image removed.",
         "deleted": "Product deleted.", "fulfilled": "Order marked as fulfilled.", "cancelled": "Order cancelled.", "refunded": "Refund recorded.",
-        "paid": "Order marked as paid.", "settings": "Settings saved.", "stripe": "Stripe keys saved.", "staff": "Staff member added.",
+        "paid": "Order marked as paid.", "shipped": "Shipment recorded: the customer gets an e-mail with its tracking.",
+        "returned": "Return recorded.", "role": "Role added.", "role-removed": "Role deleted.",
+        "role-changed": "Role changed.", "settings": "Settings saved.", "stripe": "Stripe keys saved.", "staff": "Staff member added.",
         "staff-removed": "Staff member removed.", "key-revoked": "API key revoked.", "invited": "Invitation sent: they will get a link to choose a password.",
         "mail-resent": "The mail will be sent again.", "password": "Password saved. You are signed in.",
         "verification-sent": "A new link is on its way: check your e-mail.",

@@ -1,0 +1,103 @@
+import LeopardCommerce
+
+/// Staff roles and permissions, the audit log, and an order's shipments and returns. Every
+/// staff route's summary names the permissions that open it.
+extension OpenAPIDocument {
+    static let staffOperations: [Operation] = [
+        Operation(
+            method: "get", path: "/api/roles", summary: "Staff roles (permission: staff)", tag: "staff", access: .staff, response: "page:Role", parameters: page
+        ),
+        Operation(
+            method: "post", path: "/api/roles", summary: "Add a role with permissions (owner only)", tag: "staff", access: .owner, body: "RoleInput",
+            status: 201,
+            response: "Role"),
+        Operation(method: "get", path: "/api/roles/{roleId}", summary: "A role (permission: staff)", tag: "staff", access: .staff, response: "Role"),
+        Operation(
+            method: "patch", path: "/api/roles/{roleId}", summary: "Rename a role or change its permissions (owner only)", tag: "staff", access: .owner,
+            body: "RoleInput", response: "Role"),
+        Operation(
+            method: "delete", path: "/api/roles/{roleId}", summary: "Delete a role nobody holds (owner only; 409 while someone does)", tag: "staff",
+            access: .owner, status: 204),
+        Operation(
+            method: "patch", path: "/api/staff/{staffId}", summary: "Give a staff member another role (permission: staff; only within your own permissions)",
+            tag: "staff", access: .staff, body: "RoleAssignment", response: "StaffMember"),
+        Operation(
+            method: "get", path: "/api/audit-log", summary: "Who changed what, newest first (permission: staff)", tag: "staff", access: .staff,
+            response: "page:AuditEntry", parameters: page + [.query("action")]),
+        Operation(
+            method: "post", path: "/api/orders/{orderId}/fulfillments",
+            summary: "Ship some or all of a paid order's lines with tracking (permission: fulfillments)", tag: "orders", access: .staff,
+            body: "FulfillmentInput", status: 201, response: "Order"),
+        Operation(
+            method: "post", path: "/api/orders/{orderId}/returns",
+            summary: "Record shipped items coming back, optionally restocked; refund it with returnId (permission: orders)", tag: "orders",
+            access: .staff, body: "ReturnInput", status: 201, response: "Order"),
+    ]
+}
+
+extension OpenAPISchemas {
+    static var staffSchemas: [(String, JSONValue)] {
+        let o = OpenAPISchemas.self
+        let permission: JSONValue = ["type": "string", "enum": .array(StaffPermission.allCases.map { .string($0.rawValue) })]
+        let lineInput = o.object(
+            [("lineId", o.string), ("quantity", ["type": "integer", "minimum": 1, "maximum": 1_000_000])], required: ["lineId", "quantity"])
+        let text: (Int) -> JSONValue = { ["type": "string", "maxLength": .int($0)] }
+        return [
+            ("Permission", permission),
+            (
+                "Role",
+                o.object(
+                    [
+                        ("id", o.string), ("name", o.string), ("permissions", o.array(o.ref("Permission"))), ("createdAt", o.timestamp),
+                        ("updatedAt", o.timestamp),
+                    ],
+                    required: ["id", "name", "permissions", "createdAt", "updatedAt"])
+            ),
+            ("RoleInput", o.object([("name", ["type": "string", "minLength": 1, "maxLength": 60]), ("permissions", o.array(o.ref("Permission")))])),
+            ("RoleAssignment", o.object([("roleId", o.string)], required: ["roleId"])),
+            (
+                "AuditEntry",
+                o.object(
+                    [
+                        ("id", o.string), ("actor", o.string), ("action", o.string), ("subject", o.nullable("string")), ("summary", o.string),
+                        ("createdAt", o.timestamp),
+                    ], required: ["id", "actor", "action", "summary", "createdAt"])
+            ),
+            (
+                "FulfillmentInput",
+                o.object([
+                    ("lines", ["type": "array", "items": lineInput, "minItems": 1, "maxItems": 250]), ("carrier", text(100)), ("trackingNumber", text(100)),
+                    ("trackingUrl", ["type": "string", "format": "uri", "maxLength": 2000]),
+                ])
+            ),
+            (
+                "Fulfillment",
+                o.object(
+                    [
+                        ("id", o.string), ("lines", o.array(lineInput)), ("carrier", o.nullable("string")), ("trackingNumber", o.nullable("string")),
+                        ("trackingUrl", o.nullable("string")), ("createdBy", o.string), ("createdAt", o.timestamp),
+                    ], required: ["id", "lines", "createdBy", "createdAt"])
+            ),
+            (
+                "ReturnInput",
+                o.object(
+                    [("lines", ["type": "array", "items": lineInput, "minItems": 1, "maxItems": 250]), ("restock", o.boolean), ("reason", text(500))],
+                    required: ["lines"])
+            ),
+            (
+                "OrderReturn",
+                o.object(
+                    [
+                        ("id", o.string),
+                        (
+                            "lines",
+                            o.array(
+                                o.object([("lineId", o.string), ("quantity", o.integer), ("amount", o.integer)], required: ["lineId", "quantity", "amount"]))
+                        ),
+                        ("reason", o.string), ("restock", o.boolean), ("amount", o.ref("Money")), ("refundedAmount", o.ref("Money")), ("createdBy", o.string),
+                        ("createdAt", o.timestamp),
+                    ], required: ["id", "lines", "reason", "restock", "amount", "refundedAmount", "createdBy", "createdAt"])
+            ),
+        ]
+    }
+}

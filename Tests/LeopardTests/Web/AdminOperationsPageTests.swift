@@ -1,0 +1,78 @@
+import Foundation
+import HummingbirdTesting
+import Testing
+
+/// The admin's roles, audit log, shipping in parts and returns, as a browser uses them.
+@Suite("Admin: roles, audit log, shipments and returns")
+struct AdminOperationsPageTests {
+    @Test("the owner adds a role; its member sees only their sections, ships in two parts, and gets a page saying no elsewhere")
+    func rolesAndShipping() async throws {
+        try await TestPlatform.withPlatform { _, client in
+            let store = try await client.makeStore("Admin Roles Shop")
+            let (order, _) = try await ShopOperationsTests.paidOrder(client, store)
+            let orderID = try #require(order["id"] as? String)
+            let lines = try ShopOperationsTests.lineIDs(order)
+
+            let owner = BrowserClient(client)
+            try await owner.signInToAdmin(host: store.host, email: store.ownerEmail)
+            let rolesPage = try await owner.get("/admin/roles", host: store.host)
+            #expect(rolesPage.html.contains("Add a role"))
+            let added = try await owner.post(
+                "/admin/roles", host: store.host, form: ["name": "Packers", "permission_fulfillments": "1"], csrf: rolesPage.csrf)
+            #expect(added.status == .seeOther || added.status == .found, "\(added.html.prefix(300))")
+            let roles = try await client.call(.get, "/api/roles", store: store)
+            let roleID = try #require((roles.json["data"] as? [[String: Any]])?.first { $0["name"] as? String == "Packers" }?["id"] as? String)
+            let team = try await owner.get("/admin/team", host: store.host)
+            let invited = try await owner.post(
+                "/admin/team/staff", host: store.host, form: ["email": "packer@adminroles.test", "password": "packer password", "roleId": roleID],
+                csrf: team.csrf)
+            #expect(invited.location == "/admin/team?done=staff", "\(invited.html.prefix(300))")
+
+            let packer = BrowserClient(client)
+            try await packer.signInToAdmin(host: store.host, email: "packer@adminroles.test", password: "packer password")
+            let dashboard = try await packer.get("/admin", host: store.host)
+            #expect(
+                dashboard.html.contains("href=\"/admin/orders\"") && !dashboard.html.contains("href=\"/admin/products\""), "the menu shows only their sections")
+            let products = try await packer.get("/admin/products", host: store.host)
+            #expect(products.status == .forbidden)
+            #expect(products.html.contains("does not allow"))
+            #expect(try await packer.get("/admin/team", host: store.host).status == .forbidden)
+
+            let page = try await packer.get("/admin/orders/\(orderID)", host: store.host)
+            #expect(page.html.contains("Ship these items"))
+            #expect(!page.html.contains("Refund amount"), "no refund form without the payments permission")
+            let refund = try await packer.post("/admin/orders/\(orderID)/refund", host: store.host, form: [:], csrf: page.csrf)
+            #expect(refund.status == .forbidden)
+            let first = try await packer.post(
+                "/admin/orders/\(orderID)/fulfillments", host: store.host,
+                form: ["qty_\(lines[0])": "2", "qty_\(lines[1])": "0", "qty_\(lines[2])": "1", "carrier": "DHL", "trackingNumber": "JD777"], csrf: page.csrf)
+            #expect(first.location == "/admin/orders/\(orderID)?done=shipped", "\(first.html.prefix(400))")
+            let middle = try await packer.get("/admin/orders/\(orderID)", host: store.host)
+            #expect(middle.html.contains("partially_fulfilled") && middle.html.contains("JD777"))
+            let second = try await packer.post(
+                "/admin/orders/\(orderID)/fulfillments", host: store.host, form: ["qty_\(lines[1])": "1", "qty_\(lines[2])": "2"], csrf: middle.csrf)
+            #expect(second.location == "/admin/orders/\(orderID)?done=shipped")
+            let done = try await packer.get("/admin/orders/\(orderID)", host: store.host)
+            #expect(done.html.contains("status fulfilled"))
+
+            // The owner records a return and refunds it; the audit log lists it all.
+            let ownerView = try await owner.get("/admin/orders/\(orderID)", host: store.host)
+            let returned = try await owner.post(
+                "/admin/orders/\(orderID)/returns", host: store.host, form: ["qty_\(lines[1])": "1", "restock": "1", "reason": "Broken"],
+                csrf: ownerView.csrf)
+            #expect(returned.location == "/admin/orders/\(orderID)?done=returned", "\(returned.html.prefix(400))")
+            let withReturn = try await owner.get("/admin/orders/\(orderID)", host: store.host)
+            let returnID = try #require(
+                withReturn.html.range(of: #"name="returnId" value=""#).map { range in
+                    String(withReturn.html[range.upperBound...].prefix { $0 != "\"" })
+                })
+            let refunded = try await owner.post(
+                "/admin/orders/\(orderID)/refund-return", host: store.host, form: ["returnId": returnID], csrf: withReturn.csrf)
+            #expect(refunded.location == "/admin/orders/\(orderID)?done=refunded", "\(refunded.html.prefix(400))")
+            let audit = try await owner.get("/admin/audit", host: store.host)
+            for action in ["role.created", "staff.invited", "fulfillment.created", "return.created", "refund.created"] {
+                #expect(audit.html.contains(action), "\(action)")
+            }
+        }
+    }
+}
