@@ -29,16 +29,16 @@ public struct ApiKeys: Sendable {
         public var secret: String?
     }
 
-    public func create(name: String, scopes: Set<StaffPermission>, createdBy: String, now: Date = Date()) async throws -> Key {
+    public func create(name: String, scopes: Set<StaffPermission>, createdBy: String, creatorStaffID: String?, now: Date = Date()) async throws -> Key {
         let id = Identifier.make("key", date: now)
         let secret = Self.prefix + SecureToken.make()
         let hint = String(secret.suffix(4))
         try await database.write { sql in
             try await sql.raw(
                 """
-                INSERT INTO api_keys (id, name, secret_sha256, hint, created_by, created_at, scopes)
+                INSERT INTO api_keys (id, name, secret_sha256, hint, created_by, created_at, scopes, creator_staff_id)
                 VALUES (\(bind: id), \(bind: name), \(bind: TokenDigest.hex(secret)), \(bind: hint), \(bind: createdBy), \(bind: now.stamp),
-                        \(bind: StaffPermission.stored(scopes)))
+                        \(bind: StaffPermission.stored(scopes)), \(bind: creatorStaffID))
                 """
             ).run()
             try await AuditLog.record(
@@ -94,6 +94,17 @@ public struct ApiKeys: Sendable {
         stored.map(StaffPermission.parse(stored:)) ?? StaffPermission.legacyStaff
     }
 
+    /// What the key's maker holds now: a key made by a member who lost a permission (or left)
+    /// loses it too. Keys from before makers were recorded were the owner's.
+    static func makerHolds(_ row: any SQLRow) throws -> Set<StaffPermission> {
+        guard try row.decode(column: "creator_staff_id", as: String?.self) != nil else { return Set(StaffPermission.allCases) }
+        switch try row.decode(column: "creator_role", as: String?.self) {
+        case StaffPrincipal.Role.owner.rawValue?: return Set(StaffPermission.allCases)
+        case nil: return []
+        default: return StaffPermission.parse(stored: try row.decode(column: "creator_permissions", as: String?.self) ?? "")
+        }
+    }
+
     static func describe(_ scopes: Set<StaffPermission>) -> String {
         scopes.isEmpty ? "no scopes" : "scopes: " + scopes.sorted().map(\.rawValue).joined(separator: ", ")
     }
@@ -103,8 +114,13 @@ public struct ApiKeys: Sendable {
     public func principal(secret: String, now: Date = Date(), recordUse: Bool = true) async throws -> StaffPrincipal? {
         let digest = TokenDigest.hex(secret)
         let row = try await database.read { sql in
-            try await sql.raw("SELECT id, secret_sha256, last_used_at, scopes FROM api_keys WHERE secret_sha256 = \(bind: digest) AND revoked_at IS NULL")
-                .first()
+            try await sql.raw(
+                """
+                SELECT k.id, k.secret_sha256, k.last_used_at, k.scopes, k.creator_staff_id, m.role AS creator_role, r.permissions AS creator_permissions
+                FROM api_keys k LEFT JOIN staff_members m ON m.id = k.creator_staff_id LEFT JOIN staff_roles r ON r.id = m.role_id
+                WHERE k.secret_sha256 = \(bind: digest) AND k.revoked_at IS NULL
+                """
+            ).first()
         }
         guard let row, TokenDigest.matches(secret, digest: try row.decode(column: "secret_sha256", as: String.self)) else { return nil }
         let id = try row.decode(column: "id", as: String.self)
@@ -119,6 +135,6 @@ public struct ApiKeys: Sendable {
         }
         return StaffPrincipal(
             staffID: id, email: "api-key", role: .staff, credential: .apiKey(id: id),
-            permissions: Self.scopes(try row.decode(column: "scopes", as: String?.self)))
+            permissions: Self.scopes(try row.decode(column: "scopes", as: String?.self)).intersection(try Self.makerHolds(row)))
     }
 }

@@ -11,23 +11,25 @@ public struct Discounts: Sendable {
         self.database = database
     }
 
-    public func create(_ input: DiscountInput, now: Date = Date()) async throws -> Discount {
+    public func create(_ input: DiscountInput, actor: String, now: Date = Date()) async throws -> Discount {
         try await database.write { sql in
             let currency = try await StoreSettings.load(on: sql)?.currency ?? "USD"
             let discount = try input.applied(to: nil, id: Identifier.make("disc", date: now), currency: currency, now: now.stamp)
             try await Self.checkCode(discount, on: sql)
             try await Self.insert(discount, on: sql)
+            try await AuditLog.record(actor: actor, action: "discount.created", subject: discount.id, summary: Self.describe(discount), now: now, on: sql)
             return discount
         }
     }
 
-    public func update(id: String, _ input: DiscountInput, now: Date = Date()) async throws -> Discount {
+    public func update(id: String, _ input: DiscountInput, actor: String, now: Date = Date()) async throws -> Discount {
         try await database.write { sql in
             guard let current = try await Self.find(id: id, on: sql) else { throw Self.notFound(id) }
             let currency = try await StoreSettings.load(on: sql)?.currency ?? "USD"
             let discount = try input.applied(to: current, id: id, currency: currency, now: now.stamp)
             try await Self.checkCode(discount, on: sql)
             try await Self.save(discount, on: sql)
+            try await AuditLog.record(actor: actor, action: "discount.updated", subject: id, summary: Self.describe(discount), now: now, on: sql)
             return discount
         }
     }
@@ -46,8 +48,16 @@ public struct Discounts: Sendable {
         }
     }
 
-    public func delete(id: String) async throws -> Bool {
-        try await database.write { sql in try await sql.raw("DELETE FROM discounts WHERE id = \(bind: id) RETURNING id").first() != nil }
+    public func delete(id: String, actor: String, now: Date = Date()) async throws -> Bool {
+        try await database.write { sql in
+            guard try await sql.raw("DELETE FROM discounts WHERE id = \(bind: id) RETURNING id").first() != nil else { return false }
+            try await AuditLog.record(actor: actor, action: "discount.deleted", subject: id, summary: "Deleted a discount", now: now, on: sql)
+            return true
+        }
+    }
+
+    static func describe(_ discount: Discount) -> String {
+        "\(discount.code ?? "automatic") (\(discount.kind.rawValue))"
     }
 
     static func notFound(_ id: String) -> Problem { Problem.notFound("There is no discount \(id.prefix(64)).") }

@@ -119,6 +119,23 @@ public struct Fulfillments: Sendable {
         try await AuditLog.record(actor: fulfillment.createdBy, action: "fulfillment.created", subject: orderID, summary: message, now: now, on: sql)
     }
 
+    /// Checks a shipment's lines against what is left to ship, without changing anything: run
+    /// before a card is captured, so a wrong line or quantity takes no money.
+    public func check(orderID: String, _ input: FulfillmentInput) async throws {
+        _ = try input.tracking()
+        let requested = try input.lines.map { try $0.checked() }
+        let remaining = try await database.read { sql in
+            var remaining: [String: Int] = [:]
+            for line in try await sql.raw("SELECT id, quantity, fulfilled_quantity FROM order_lines WHERE order_id = \(bind: orderID)").all() {
+                remaining[try line.decode(column: "id", as: String.self)] =
+                    try line.decode(column: "quantity", as: Int.self) - line.decode(column: "fulfilled_quantity", as: Int.self)
+            }
+            return remaining
+        }
+        guard !remaining.isEmpty else { throw Problem.notFound("There is no order \(orderID.prefix(64)).") }
+        _ = try Self.choose(requested, remaining: remaining)
+    }
+
     /// The order a shipment belongs to.
     public func orderID(fulfillmentID: String) async throws -> String? {
         try await database.read { sql in

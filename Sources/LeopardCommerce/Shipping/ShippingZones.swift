@@ -13,13 +13,13 @@ public struct ShippingZones: Sendable {
         self.database = database
     }
 
-    public func create(_ input: ShippingZoneInput, now: Date = Date()) async throws -> ShippingZone {
-        try await save(input, replacing: nil, now: now)
+    public func create(_ input: ShippingZoneInput, actor: String, now: Date = Date()) async throws -> ShippingZone {
+        try await save(input, replacing: nil, actor: actor, now: now)
     }
 
     /// Replaces a zone's name, places and methods (methods get new ids).
-    public func replace(id: String, _ input: ShippingZoneInput, now: Date = Date()) async throws -> ShippingZone {
-        try await save(input, replacing: id, now: now)
+    public func replace(id: String, _ input: ShippingZoneInput, actor: String, now: Date = Date()) async throws -> ShippingZone {
+        try await save(input, replacing: id, actor: actor, now: now)
     }
 
     public func find(id: String) async throws -> ShippingZone? {
@@ -35,11 +35,16 @@ public struct ShippingZones: Sendable {
         }
     }
 
-    public func delete(id: String) async throws -> Bool {
-        try await database.write { sql in try await sql.raw("DELETE FROM shipping_zones WHERE id = \(bind: id) RETURNING id").first() != nil }
+    public func delete(id: String, actor: String, now: Date = Date()) async throws -> Bool {
+        try await database.write { sql in
+            guard let row = try await sql.raw("DELETE FROM shipping_zones WHERE id = \(bind: id) RETURNING name").first() else { return false }
+            let name = try row.decode(column: "name", as: String.self)
+            try await AuditLog.record(actor: actor, action: "shipping_zone.deleted", subject: id, summary: "Deleted the zone \(name)", now: now, on: sql)
+            return true
+        }
     }
 
-    private func save(_ input: ShippingZoneInput, replacing id: String?, now: Date) async throws -> ShippingZone {
+    private func save(_ input: ShippingZoneInput, replacing id: String?, actor: String, now: Date) async throws -> ShippingZone {
         try await database.write { sql in
             guard let settings = try await StoreSettings.load(on: sql) else { throw Problem.notFound("This store has no settings.") }
             let (name, places, methods) = try input.checked(currency: settings.currency)
@@ -78,6 +83,9 @@ public struct ShippingZones: Sendable {
                 ).run()
             }
             guard let zone = try await Self.zones(where: "z.id = \(bind: zoneID)", on: sql).first else { throw Problem.notFound("The zone disappeared.") }
+            try await AuditLog.record(
+                actor: actor, action: id == nil ? "shipping_zone.created" : "shipping_zone.updated", subject: zoneID,
+                summary: "\(name): \(codes.joined(separator: ", ")), \(methods.count) method\(methods.count == 1 ? "" : "s")", now: now, on: sql)
             return zone
         }
     }

@@ -25,6 +25,8 @@ extension ApiKeys {
         guard !name.isEmpty, name.count <= 100 else { throw Problem.invalid("name", "must be 1 to 100 characters") }
         let granted = try scopes.map { try StaffPermission.parse($0, field: "scopes") } ?? StaffPermission.legacyStaff.intersection(creator.permissions)
         try creator.requireGrantable(granted)
-        return try await create(name: name, scopes: granted, createdBy: creator.actor)
+        // A key's permissions follow its maker's; a key has no member behind it to follow.
+        guard case .session = creator.credential else { throw Problem.forbidden("API keys are made by a signed-in staff member, not by another key.") }
+        return try await create(name: name, scopes: granted, createdBy: creator.actor, creatorStaffID: creator.staffID)
     }
 }

@@ -52,6 +52,7 @@ extension StaffAccounts {
             let email = try await Self.manageable(staffID: staffID, by: caller, lock: lock, on: sql)
             try await sql.raw("DELETE FROM staff_sessions WHERE staff_id = \(bind: staffID)").run()
             try await sql.raw("DELETE FROM staff_members WHERE id = \(bind: staffID)").run()
+            try await sql.raw("UPDATE api_keys SET revoked_at = \(bind: now.stamp) WHERE creator_staff_id = \(bind: staffID) AND revoked_at IS NULL").run()
             try await AuditLog.record(actor: caller.actor, action: "staff.removed", subject: staffID, summary: "Removed \(email)", now: now, on: sql)
         }
     }

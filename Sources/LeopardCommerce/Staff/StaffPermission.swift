@@ -19,7 +19,7 @@ public enum StaffPermission: String, Codable, Sendable, CaseIterable, Comparable
     /// What a merchant reads in the admin.
     public var label: String {
         switch self {
-        case .orders: "Orders: view, edit, cancel, returns, draft orders"
+        case .orders: "Orders: view, cancel, returns, draft orders"
         case .fulfillments: "Fulfilments: view orders and ship them"
         case .products: "Products, categories and stock"
         case .customers: "Customers"

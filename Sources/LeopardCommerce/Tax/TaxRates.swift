@@ -41,7 +41,7 @@ public struct TaxRates: Sendable {
     }
 
     /// Adds a rate; 409 when the place already has one for the class.
-    public func create(_ input: Input, now: Date = Date()) async throws -> Rate {
+    public func create(_ input: Input, actor: String, now: Date = Date()) async throws -> Rate {
         var errors: [Problem.FieldError] = []
         let place = Place(country: input.country, region: input.region)
         if place == nil { errors.append(.init(field: input.region == nil ? "country" : "region", message: "must be an ISO 3166 code such as DE or US-CA")) }
@@ -71,6 +71,7 @@ public struct TaxRates: Sendable {
                         \(bind: rate.appliesToShipping ? 1 : 0), \(bind: rate.createdAt))
                 """
             ).run()
+            try await AuditLog.record(actor: actor, action: "tax_rate.created", subject: rate.id, summary: "Added \(rate.name)", now: now, on: sql)
         }
         return rate
     }
@@ -87,8 +88,13 @@ public struct TaxRates: Sendable {
         }
     }
 
-    public func delete(id: String) async throws -> Bool {
-        try await database.write { sql in try await sql.raw("DELETE FROM tax_rates WHERE id = \(bind: id) RETURNING id").first() != nil }
+    public func delete(id: String, actor: String, now: Date = Date()) async throws -> Bool {
+        try await database.write { sql in
+            guard let row = try await sql.raw("DELETE FROM tax_rates WHERE id = \(bind: id) RETURNING name").first() else { return false }
+            let name = try row.decode(column: "name", as: String.self)
+            try await AuditLog.record(actor: actor, action: "tax_rate.deleted", subject: id, summary: "Deleted \(name)", now: now, on: sql)
+            return true
+        }
     }
 
     /// How tax is worked out for an address (nil: not known yet) in the caller's transaction.

@@ -15,6 +15,11 @@ public enum WebhookTopic: String, CaseIterable, Codable, Sendable {
     case productDeleted = "product.deleted"
     case inventoryLow = "inventory.low"
 
+    /// What a member must be able to read to subscribe to the topic: its payloads carry it.
+    public var readPermission: StaffPermission {
+        rawValue.hasPrefix("order.") ? .orders : .products
+    }
+
     /// The topic an order's move to `status` announces, if any.
     static func order(movedTo status: OrderStatus) -> WebhookTopic? {
         switch status {

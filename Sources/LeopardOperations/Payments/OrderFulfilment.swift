@@ -15,9 +15,8 @@ public struct OrderFulfilment {
     }
 
     public func fulfil(orderID: String, _ input: FulfillmentInput = .init(), actor: String, database: any DatabaseHandle) async throws -> Order {
-        // Checked before any capture: a bad tracking link must not take the shopper's money.
-        _ = try input.tracking()
-        _ = try input.lines.map { try $0.checked() }
+        // Checked before any capture: a bad line or tracking link must not take the shopper's money.
+        try await Fulfillments(database: database).check(orderID: orderID, input)
         let payments = Payments(database: database)
         if let live = try await payments.live(orderID: orderID), live.provider == StripeProvider.providerName,
             let payment = try await payments.find(id: live.paymentID), payment.status == .authorized

@@ -38,21 +38,30 @@ public struct OrderRefunds: Sendable {
             throw Problem.invalid(
                 "restock", "goes with a refund of all that is left; refund part of an order without restocking, and correct stock on the product")
         }
-        if check.provider == StripeProvider.providerName {
-            // The provider refunds first (the key names the payment, the total refunded so far
-            // and the amount, so identical requests racing refund once); the refund is then
-            // recorded on top of that total only (see `Payments.refund`).
+        try await share?.reserve(orderID: orderID, actor: actor, database: database)
+        let viaStripe = check.provider == StripeProvider.providerName
+        if viaStripe {
+            // The provider refunds first (the key names the payment, the total refunded so far,
+            // the amount and the return, so identical requests racing refund once); the refund
+            // is then recorded on top of that total only (see `Payments.refund`).
             do {
                 _ = try await providers.provider(named: check.provider, database: database)
                     .refund(
                         reference: check.reference, amount: check.amount,
-                        idempotencyKey: "refund-\(check.paymentID)-\(check.refundedBefore)-\(check.amount.amount)")
+                        idempotencyKey: "refund-\(check.paymentID)-\(check.refundedBefore)-\(check.amount.amount)-\(share?.returnID ?? "order")")
             } catch let failure as ProviderFailure {
+                await share?.release(orderID: orderID, database: database, logger: logger)
                 throw OrderPayments.providerProblem(failure, logger: logger)
             }
         }
-        return try await payments.refund(
-            orderID: orderID, amount: check.amount.amount, restock: input.restock ?? false, actor: actor,
-            refundedBefore: check.provider == StripeProvider.providerName ? check.refundedBefore : nil, recording: share?.recording)
+        do {
+            return try await payments.refund(
+                orderID: orderID, amount: check.amount.amount, restock: input.restock ?? false, actor: actor,
+                refundedBefore: viaStripe ? check.refundedBefore : nil)
+        } catch {
+            // Money moved at Stripe stays counted against the return; nothing moved otherwise.
+            if !viaStripe { await share?.release(orderID: orderID, database: database, logger: logger) }
+            throw error
+        }
     }
 }

@@ -441,12 +441,7 @@ public struct Payments: Sendable {
     /// asked: the refund is recorded only on top of exactly that, so two identical requests
     /// racing (one refund at the provider, same idempotency key) are recorded once, and a
     /// provider event that recorded it first is not added again.
-    ///
-    /// `recording` runs in the refund's transaction once it is recorded (a return's share of it).
-    public func refund(
-        orderID: String, amount: Int?, restock: Bool, actor: String, refundedBefore: Int? = nil, now: Date = Date(),
-        recording: (@Sendable (any SQLDatabase) async throws -> Void)? = nil
-    ) async throws -> Refund {
+    public func refund(orderID: String, amount: Int?, restock: Bool, actor: String, refundedBefore: Int? = nil, now: Date = Date()) async throws -> Refund {
         if let amount, amount < 1 { throw Problem.invalid("amount", "must be at least 1") }
         let lock = rowLock
         let (paymentID, refunded, total, restocked, provider, reference) = try await database.write { sql in
@@ -494,6 +489,9 @@ public struct Payments: Sendable {
                         // the same idempotency key (one refund at the provider).
                         let restocked =
                             restock ? try await Inventory.returnStock(orderID: orderID, reason: "order_refunded", actor: actor, now: now, on: sql) : false
+                        try await AuditLog.record(
+                            actor: actor, action: "refund.created", subject: orderID, summary: "Refunded \(wanted) (recorded from the provider first)",
+                            now: now, on: sql)
                         return (paymentID, wanted, current, restocked, provider, reference)
                     }
                     throw Problem.conflict("Another refund of this order was recorded meanwhile; reload the order and try again.")
@@ -508,7 +506,6 @@ public struct Payments: Sendable {
                 orderID: orderID, type: "refunded", message: "Refunded \(wanted) (\(total) of \(captured) in all)", actor: actor, now: now, on: sql)
             try await AuditLog.record(
                 actor: actor, action: "refund.created", subject: orderID, summary: "Refunded \(wanted) (\(total) of \(captured) in all)", now: now, on: sql)
-            try await recording?(sql)
             try await Self.log(
                 paymentID: paymentID, type: "refunded", status: try PaymentStatus.stored(status), amount: wanted, source: actor, now: now,
                 on: sql)

@@ -27,5 +27,6 @@ public enum StoreDatabaseSchema {
         StoreSchema.m0019Reservations,
         StoreSchema.m0020RolesAudit,
         StoreSchema.m0021FulfilmentsReturns,
+        StoreSchema.m0022DraftOrders,
     ]
 }

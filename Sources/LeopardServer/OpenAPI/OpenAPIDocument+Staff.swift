@@ -32,6 +32,19 @@ extension OpenAPIDocument {
             method: "post", path: "/api/orders/{orderId}/returns",
             summary: "Record shipped items coming back, optionally restocked; refund it with returnId (permission: orders)", tag: "orders",
             access: .staff, body: "ReturnInput", status: 201, response: "Order"),
+        Operation(
+            method: "post", path: "/api/draft-orders", summary: "Build an order for a customer, priced as a cart (permission: orders)", tag: "orders",
+            access: .staff, body: "DraftOrderInput", status: 201, response: "DraftOrder"),
+        Operation(
+            method: "get", path: "/api/draft-orders", summary: "Draft orders, newest first (permission: orders)", tag: "orders", access: .staff,
+            response: "page:DraftOrder", parameters: page),
+        Operation(
+            method: "get", path: "/api/draft-orders/{draftId}", summary: "A draft order (permission: orders)", tag: "orders", access: .staff,
+            response: "DraftOrder"),
+        Operation(
+            method: "post", path: "/api/draft-orders/{draftId}/complete",
+            summary: "Turn a draft into an order; markPaid also needs the payments permission (permission: orders)", tag: "orders", access: .staff,
+            body: "DraftCompletion", bodyRequired: false, status: 201, response: "Order"),
     ]
 }
 
@@ -44,6 +57,29 @@ extension OpenAPISchemas {
         let text: (Int) -> JSONValue = { ["type": "string", "maxLength": .int($0)] }
         return [
             ("Permission", permission),
+            (
+                "DraftOrderInput",
+                o.object(
+                    [
+                        ("email", ["type": "string", "format": "email"]), ("customerId", o.string),
+                        ("lines", ["type": "array", "items": o.ref("CartLineInput"), "minItems": 1, "maxItems": 100]),
+                        ("shippingAddress", o.ref("Address")), ("billingAddress", o.ref("Address")), ("discountCode", o.string),
+                        ("shippingMethodId", o.string), ("note", text(1000)),
+                    ], required: ["email", "lines", "shippingAddress"])
+            ),
+            (
+                "DraftOrder",
+                o.object(
+                    [
+                        ("id", o.string), ("status", ["type": "string", "enum": ["open", "completed"]]), ("email", o.string),
+                        ("customerId", o.nullable("string")), ("note", o.string), ("cart", o.ref("Cart")), ("orderId", o.nullable("string")),
+                        ("createdBy", o.string), ("createdAt", o.timestamp),
+                    ], required: ["id", "status", "email", "note", "cart", "createdBy", "createdAt"])
+            ),
+            (
+                "DraftCompletion",
+                o.object([("paymentMethod", ["type": "string", "enum": ["card", "bank_transfer", "cash_on_delivery"]]), ("markPaid", o.boolean)])
+            ),
             (
                 "Role",
                 o.object(

@@ -18,7 +18,7 @@ public struct AdminChrome: Sendable {
     public let testMode: String?
 
     public static let sections: [(label: String, url: String)] = [
-        ("Dashboard", "/admin"), ("Products", "/admin/products"), ("Orders", "/admin/orders"),
+        ("Dashboard", "/admin"), ("Products", "/admin/products"), ("Orders", "/admin/orders"), ("Draft orders", "/admin/drafts"),
         ("Customers", "/admin/customers"), ("Discounts", "/admin/discounts"), ("Shipping and tax", "/admin/shipping"), ("Settings", "/admin/settings"),
         ("Staff and API keys", "/admin/team"), ("Audit log", "/admin/audit"),
         ("Mail", "/admin/mail"),

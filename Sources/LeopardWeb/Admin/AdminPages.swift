@@ -288,7 +288,9 @@ public struct OrderDetailPage: Sendable {
         }
         // A card only authorized (capture on fulfilment) is captured when the order is fulfilled.
         let authorizedCard = order.status == .pending && payments.contains { $0.provider == "stripe" && $0.status == "authorized" }
-        canRefund = allows("refund") && [.paid, .fulfilled, .partiallyRefunded, .partiallyFulfilled, .partiallyReturned, .returned].contains(order.status)
+        canRefund =
+            allows("refund") && order.refundedTotal.amount < order.total.amount
+            && [.paid, .fulfilled, .partiallyRefunded, .partiallyFulfilled, .partiallyReturned, .returned].contains(order.status)
         aftercare = OrderAftercarePage(order: order, canRefund: canRefund, canReturn: allows("returns"))
         canFulfil = allows("fulfil") && (aftercare.canShip || authorizedCard)
         // A paid order is refunded, not cancelled (the API refuses it).

@@ -14,6 +14,9 @@ public struct OrderAftercarePage: Sendable {
         /// What is left to ship (the ship form's default) and what could come back.
         public let toShip: Int
         public let returnable: Int
+        /// For the templates, whose sections treat any number as true.
+        public let shippable: Bool
+        public let canComeBack: Bool
     }
 
     public struct Shipment: Sendable {
@@ -50,7 +53,8 @@ public struct OrderAftercarePage: Sendable {
         lines = order.lines.map { line in
             Line(
                 id: line.id, title: titles[line.id] ?? line.title, ordered: line.quantity, shipped: line.fulfilledQuantity, returned: line.returnedQuantity,
-                toShip: line.quantity - line.fulfilledQuantity, returnable: line.fulfilledQuantity - line.returnedQuantity)
+                toShip: line.quantity - line.fulfilledQuantity, returnable: line.fulfilledQuantity - line.returnedQuantity,
+                shippable: line.quantity > line.fulfilledQuantity, canComeBack: line.fulfilledQuantity > line.returnedQuantity)
         }
         func items(_ pairs: [(String, Int)]) -> String {
             pairs.map { "\($0.1) × \(titles[$0.0] ?? "item")" }.joined(separator: ", ")
@@ -70,7 +74,8 @@ public struct OrderAftercarePage: Sendable {
         }
         hasShipments = !shipments.isEmpty
         hasReturns = !returns.isEmpty
-        canShip = [.paid, .partiallyFulfilled, .partiallyRefunded].contains(order.status) && lines.contains { $0.toShip > 0 }
+        // The server has the last word (a fully refunded order with a return shows `returned`).
+        canShip = ![.pending, .cancelled, .expired, .refunded, .fulfilled].contains(order.status) && lines.contains { $0.toShip > 0 }
         self.canReturn = canReturn && lines.contains { $0.returnable > 0 }
     }
 }

@@ -53,6 +53,8 @@ public struct TeamPage: Sendable {
     public let keys: [Key]
     /// Whether the member may see and make API keys (the `apps` permission).
     public let managesKeys: Bool
+    /// Whether the member manages staff (the `staff` permission).
+    public let managesStaff: Bool
     public let roles: [RoleOption]
     public let scopes: [Scope]
     public let newSecret: String?
@@ -61,11 +63,13 @@ public struct TeamPage: Sendable {
     public let general: String?
 
     public init(
-        members: [Member], keys: [Key], managesKeys: Bool, roles: [StaffRole], newSecret: String?, values: [String: String], errors: FieldMessages
+        members: [Member], keys: [Key], managesKeys: Bool, managesStaff: Bool, roles: [StaffRole], newSecret: String?, values: [String: String],
+        errors: FieldMessages
     ) {
         self.members = members
         self.keys = keys
         self.managesKeys = managesKeys
+        self.managesStaff = managesStaff
         self.roles = roles.map { RoleOption(id: $0.id, name: $0.name, selected: $0.id == (values["roleId"] ?? StaffRoles.defaultRoleID)) }
         self.scopes = StaffPermission.allCases.map { Scope(name: $0.rawValue, label: $0.label) }
         self.newSecret = newSecret

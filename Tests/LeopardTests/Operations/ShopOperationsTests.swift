@@ -171,12 +171,94 @@ struct ShopOperationsTests {
             #expect(try await client.call(.get, "/api/orders", host: store.host, token: secret).status == .forbidden)
             #expect(try await client.call(.get, "/api/products/export", host: store.host, token: secret).status == .ok)
 
+            // A key follows its maker: the manager's key loses `orders` when the manager does.
+            let appsRole = try await client.call(.post, "/api/roles", store: store, json: ["name": "Integrator", "permissions": ["apps", "orders"]])
+            let appsRoleID = try #require(appsRole.json["id"] as? String)
+            let integrator = try await client.call(
+                .post, "/api/staff", store: store, json: ["email": "dev@roleshop.test", "password": "integrator pass", "roleId": appsRoleID])
+            let devLogin = try await client.call(
+                .post, "/api/auth/login", host: store.host, json: ["email": "dev@roleshop.test", "password": "integrator pass"])
+            let dev = try #require(devLogin.json["token"] as? String)
+            let devKey = try await client.call(.post, "/api/api-keys", host: store.host, token: dev, json: ["name": "Sync", "scopes": ["orders"]])
+            let devSecret = try #require(devKey.json["secret"] as? String, "\(devKey.text)")
+            #expect(try await client.call(.post, "/api/api-keys", host: store.host, token: devSecret, json: ["name": "Child"]).status == .forbidden)
+            #expect(try await client.call(.get, "/api/orders", host: store.host, token: devSecret).status == .ok)
+            #expect(try await client.call(.patch, "/api/roles/\(appsRoleID)", store: store, json: ["permissions": ["apps"]]).status == .ok)
+            #expect(try await client.call(.get, "/api/orders", host: store.host, token: devSecret).status == .forbidden)
+            let integratorID = try #require(integrator.json["id"] as? String)
+            #expect(try await client.call(.delete, "/api/staff/\(integratorID)", store: store).status == .noContent)
+            #expect(try await client.call(.get, "/api/auth/me", host: store.host, token: devSecret).status == .unauthorized, "revoked with its maker")
+
+            // Webhooks carry whole orders: subscribing needs the orders permission too.
+            let hooksRole = try await client.call(.post, "/api/roles", store: store, json: ["name": "Hooks", "permissions": ["webhooks"]])
+            _ = try await client.call(
+                .post, "/api/staff", store: store,
+                json: ["email": "hooks@roleshop.test", "password": "hooks password", "roleId": try #require(hooksRole.json["id"] as? String)])
+            let hooksLogin = try await client.call(
+                .post, "/api/auth/login", host: store.host, json: ["email": "hooks@roleshop.test", "password": "hooks password"])
+            let hooks = try #require(hooksLogin.json["token"] as? String)
+            let orderHook = try await client.call(
+                .post, "/api/webhooks", host: store.host, token: hooks, json: ["url": "http://127.0.0.1:9/hook", "events": ["order.paid"]])
+            #expect(orderHook.status == .forbidden)
+
             let log = try await client.call(.get, "/api/audit-log?limit=100", store: store)
             let actions = try #require(log.json["data"] as? [[String: Any]]).compactMap { $0["action"] as? String }
             for action in ["role.created", "staff.invited", "staff.role_changed", "fulfillment.created", "order.marked_paid", "api_key.created"] {
                 #expect(actions.contains(action), "\(action) in \(actions)")
             }
             #expect(try await client.call(.delete, "/api/roles/\(managerRoleID)", store: store).status == .conflict, "held by two members")
+        }
+    }
+}
+
+extension ShopOperationsTests {
+    @Test("a draft order is priced like a cart and becomes a paid order once; bad drafts change nothing", arguments: TestPlatform.storages)
+    func draftOrder(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
+            let store = try await client.makeStore("Draft Shop")
+            let variant = try ProductRef(try await client.makeProduct(store, title: "Chair", price: 15000, stock: 3)).variant
+            let address: [String: Any] = ["name": "Wholesale Ltd", "line1": "2 Dock Rd", "city": "Leeds", "postalCode": "LS1 1AA", "country": "GB"]
+            let missing = try await client.call(
+                .post, "/api/draft-orders", store: store, json: ["email": "not an address", "lines": [], "shippingAddress": address])
+            #expect(missing.status == .unprocessableContent)
+            let tooMany = try await client.call(
+                .post, "/api/draft-orders", store: store,
+                json: ["email": "buyer@example.test", "lines": [["variantId": variant, "quantity": 4]], "shippingAddress": address])
+            #expect(tooMany.status == .unprocessableContent || tooMany.status == .conflict, "\(tooMany.text)")
+            #expect((try await client.call(.get, "/api/draft-orders", store: store).json["data"] as? [Any])?.isEmpty == true, "nothing was made")
+
+            let draft = try await client.call(
+                .post, "/api/draft-orders", store: store,
+                json: ["email": "buyer@example.test", "lines": [["variantId": variant, "quantity": 2]], "shippingAddress": address, "note": "Phone order"])
+            #expect(draft.status == .created, "\(draft.text)")
+            let draftID = try #require(draft.json["id"] as? String)
+            #expect(((draft.json["cart"] as? [String: Any])?["subtotal"] as? [String: Any])?["amount"] as? Int == 30000)
+
+            let packerRole = try await client.call(.post, "/api/roles", store: store, json: ["name": "Orders", "permissions": ["orders"]])
+            _ = try await client.call(
+                .post, "/api/staff", store: store,
+                json: ["email": "clerk@draftshop.test", "password": "clerk password", "roleId": try #require(packerRole.json["id"] as? String)])
+            let clerk = try #require(
+                try await client.call(.post, "/api/auth/login", host: store.host, json: ["email": "clerk@draftshop.test", "password": "clerk password"])
+                    .json["token"] as? String)
+            let unpaid = try await client.call(.post, "/api/draft-orders/\(draftID)/complete", host: store.host, token: clerk, json: ["markPaid": true])
+            #expect(unpaid.status == .forbidden, "marking paid needs the payments permission")
+
+            let completed = try await client.call(.post, "/api/draft-orders/\(draftID)/complete", store: store, json: ["markPaid": true])
+            #expect(completed.status == .created, "\(completed.text)")
+            #expect(completed.json["status"] as? String == "paid")
+            let orderID = try #require(completed.json["id"] as? String)
+            let again = try await client.call(.post, "/api/draft-orders/\(draftID)/complete", store: store, json: ["markPaid": true])
+            #expect(again.json["id"] as? String == orderID, "completing twice gives the same order")
+            let payments = try await client.call(.get, "/api/orders/\(orderID)/payments", store: store)
+            #expect((payments.json["data"] as? [Any])?.count == 1, "paid once")
+            let read = try await client.call(.get, "/api/draft-orders/\(draftID)", store: store)
+            #expect(read.json["status"] as? String == "completed" && read.json["orderId"] as? String == orderID)
+            let log = try await client.call(.get, "/api/audit-log?action=draft_order", store: store)
+            #expect(
+                (log.json["data"] as? [[String: Any]])?.compactMap { $0["action"] as? String }.sorted() == ["draft_order.completed", "draft_order.created"])
+            let other = try await client.makeStore("Other Draft Shop")
+            #expect(try await client.call(.get, "/api/draft-orders/\(draftID)", store: other).status == .notFound)
         }
     }
 }

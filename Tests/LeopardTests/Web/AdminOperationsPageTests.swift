@@ -37,6 +37,10 @@ struct AdminOperationsPageTests {
             #expect(products.status == .forbidden)
             #expect(products.html.contains("does not allow"))
             #expect(try await packer.get("/admin/team", host: store.host).status == .forbidden)
+            for path in ["/admin//products", "/admin//customers", "//admin/settings", "/admin/./settings", "/admin/%73ettings"] {
+                let sneaky = try await packer.get(path, host: store.host)
+                #expect(sneaky.status == .forbidden || sneaky.status == .notFound, "\(path): \(sneaky.status)")
+            }
 
             let page = try await packer.get("/admin/orders/\(orderID)", host: store.host)
             #expect(page.html.contains("Ship these items"))
@@ -73,6 +77,37 @@ struct AdminOperationsPageTests {
             for action in ["role.created", "staff.invited", "fulfillment.created", "return.created", "refund.created"] {
                 #expect(audit.html.contains(action), "\(action)")
             }
+        }
+    }
+
+    @Test("a draft built in the admin becomes a paid order; a bad draft says why at its fields")
+    func draftInAdmin() async throws {
+        try await TestPlatform.withPlatform { _, client in
+            let store = try await client.makeStore("Admin Draft Shop")
+            let variant = try ProductRef(try await client.makeProduct(store, title: "Desk", price: 20000, stock: 5)).variant
+            let owner = BrowserClient(client)
+            try await owner.signInToAdmin(host: store.host, email: store.ownerEmail)
+            let page = try await owner.get("/admin/drafts", host: store.host)
+            #expect(page.html.contains("New draft order") && page.html.contains(variant))
+            let address = ["name": "Ada Buyer", "line1": "3 Quay St", "city": "Bristol", "postalCode": "BS1 1AA", "country": "GB"]
+            let bad = try await owner.post("/admin/drafts", host: store.host, form: address.merging(["email": "nope"]) { a, _ in a }, csrf: page.csrf)
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.html.contains("E-mail must be"), "\(bad.html.prefix(200))")
+            var form = address
+            form["email"] = "ada@example.test"
+            form["variant_1"] = variant
+            form["quantity_1"] = "2"
+            let created = try await owner.post("/admin/drafts", host: store.host, form: form, csrf: page.csrf)
+            let location = try #require(created.location, "\(created.html.prefix(300))")
+            #expect(location.hasPrefix("/admin/drafts/draft_"))
+            let draft = try await owner.get(location, host: store.host)
+            #expect(draft.html.contains("$400.00") && draft.html.contains("Mark paid and create the order"))
+            let completed = try await owner.post(
+                location + "/complete", host: store.host, form: ["markPaid": "1", "paymentMethod": "bank_transfer"], csrf: draft.csrf)
+            let orderPage = try #require(completed.location)
+            #expect(orderPage.hasPrefix("/admin/orders/ord_") && orderPage.hasSuffix("done=paid"), "\(orderPage)")
+            let order = try await owner.get(orderPage, host: store.host)
+            #expect(order.html.contains("status paid"))
         }
     }
 }

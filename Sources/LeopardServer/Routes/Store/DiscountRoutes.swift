@@ -12,7 +12,7 @@ struct DiscountRoutes {
     func register(on routes: StoreRouter) {
         routes.staff(.discounts).post("/api/discounts") { request, context in
             let input = try await request.decodeJSON(DiscountInput.self, context: context)
-            return try await Discounts(database: context.database).create(input).jsonResponse(status: .created)
+            return try await Discounts(database: context.database).create(input, actor: context.staff.actor).jsonResponse(status: .created)
         }
         routes.staff(.discounts).get("/api/discounts") { request, context in
             let query = request.queryDictionary
@@ -25,11 +25,12 @@ struct DiscountRoutes {
         }
         routes.staff(.discounts).patch("/api/discounts/:discountId") { request, context in
             let input = try await request.decodeJSON(DiscountInput.self, context: context)
-            return try await Discounts(database: context.database).update(id: try context.parameters.require("discountId"), input).jsonResponse()
+            return try await Discounts(database: context.database).update(id: try context.parameters.require("discountId"), input, actor: context.staff.actor)
+                .jsonResponse()
         }
         routes.staff(.discounts).delete("/api/discounts/:discountId") { _, context in
             let id = try context.parameters.require("discountId")
-            guard try await Discounts(database: context.database).delete(id: id) else { throw Self.notFound(id) }
+            guard try await Discounts(database: context.database).delete(id: id, actor: context.staff.actor) else { throw Self.notFound(id) }
             return Response(status: .noContent)
         }
         routes.anyone.post("/api/carts/:cartId/discounts") { request, context in

@@ -8,7 +8,7 @@ struct ShippingTaxRoutes {
     func register(on routes: StoreRouter) {
         routes.staff(.settings).post("/api/shipping-zones") { request, context in
             let input = try await request.decodeJSON(ShippingZoneInput.self, context: context)
-            return try await ShippingZones(database: context.database).create(input).jsonResponse(status: .created)
+            return try await ShippingZones(database: context.database).create(input, actor: context.staff.actor).jsonResponse(status: .created)
         }
         routes.staff(.settings).get("/api/shipping-zones") { request, context in
             let query = request.queryDictionary
@@ -22,11 +22,12 @@ struct ShippingTaxRoutes {
         }
         routes.staff(.settings).put("/api/shipping-zones/:zoneId") { request, context in
             let input = try await request.decodeJSON(ShippingZoneInput.self, context: context)
-            return try await ShippingZones(database: context.database).replace(id: try context.parameters.require("zoneId"), input).jsonResponse()
+            return try await ShippingZones(database: context.database).replace(id: try context.parameters.require("zoneId"), input, actor: context.staff.actor)
+                .jsonResponse()
         }
         routes.staff(.settings).delete("/api/shipping-zones/:zoneId") { _, context in
             let id = try context.parameters.require("zoneId")
-            guard try await ShippingZones(database: context.database).delete(id: id) else { throw Self.noZone(id) }
+            guard try await ShippingZones(database: context.database).delete(id: id, actor: context.staff.actor) else { throw Self.noZone(id) }
             return Response(status: .noContent)
         }
         registerTax(on: routes)
@@ -35,7 +36,7 @@ struct ShippingTaxRoutes {
     func registerTax(on routes: StoreRouter) {
         routes.staff(.settings).post("/api/tax-rates") { request, context in
             let input = try await request.decodeJSON(TaxRates.Input.self, context: context)
-            return try await TaxRates(database: context.database).create(input).jsonResponse(status: .created)
+            return try await TaxRates(database: context.database).create(input, actor: context.staff.actor).jsonResponse(status: .created)
         }
         routes.staff(.settings).get("/api/tax-rates") { request, context in
             let query = request.queryDictionary
@@ -43,7 +44,9 @@ struct ShippingTaxRoutes {
         }
         routes.staff(.settings).delete("/api/tax-rates/:rateId") { _, context in
             let id = try context.parameters.require("rateId")
-            guard try await TaxRates(database: context.database).delete(id: id) else { throw Problem.notFound("There is no tax rate \(id.prefix(64)).") }
+            guard try await TaxRates(database: context.database).delete(id: id, actor: context.staff.actor) else {
+                throw Problem.notFound("There is no tax rate \(id.prefix(64)).")
+            }
             return Response(status: .noContent)
         }
     }

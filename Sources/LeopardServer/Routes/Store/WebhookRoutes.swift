@@ -22,6 +22,8 @@ struct WebhookRoutes {
     func register(on routes: StoreRouter) {
         routes.staff(.webhooks).post("/api/webhooks") { request, context in
             let input = try await request.decodeJSON(CreateRequest.self, context: context)
+            // An endpoint receives whole orders or products: reading them needs that permission too.
+            for topic in Set(input.events.compactMap(WebhookTopic.init(rawValue:))) { try context.staff.require(anyOf: [topic.readPermission]) }
             let tenant = context.tenant
             let endpoints = try endpoints(context)
             // The platform learns of the store first, so the worker always looks into it.

@@ -11,6 +11,11 @@ struct AdminEconomicsPages {
     let routes: AdminRoutes
 
     func register(on router: RouterGroup<StoreContext>) {
+        registerDiscounts(on: router)
+        registerShipping(on: router)
+    }
+
+    func registerDiscounts(on router: RouterGroup<StoreContext>) {
         router.get("/admin/discounts") { request, context in
             let visit = try await routes.visit(request, context)
             guard visit.staff != nil else { return visit.signIn() }
@@ -19,16 +24,25 @@ struct AdminEconomicsPages {
         router.post("/admin/discounts") { request, context in
             try await change(request, context, done: "/admin/discounts?done=discount") { visit, fields in
                 let (values, body, problems) = EconomicsForms.discount(fields, currency: visit.settings.currency)
-                return (values, problems, { _ = try await Discounts(database: visit.database).create(try body.decoded(as: DiscountInput.self)) })
+                return (
+                    values, problems,
+                    {
+                        _ = try await Discounts(database: visit.database).create(
+                            try body.decoded(as: DiscountInput.self), actor: try visit.requireStaff().actor)
+                    }
+                )
             } page: { visit, values, errors, status in
                 try await discounts(visit, cursor: nil, values: values, errors: errors, status: status)
             }
         }
         router.post("/admin/discounts/:discountId/delete") { request, context in
             try await remove(request, context, done: "/admin/discounts?done=discount-removed") { visit, id in
-                try await Discounts(database: visit.database).delete(id: id)
+                try await Discounts(database: visit.database).delete(id: id, actor: try visit.requireStaff().actor)
             }
         }
+    }
+
+    func registerShipping(on router: RouterGroup<StoreContext>) {
         router.get("/admin/shipping") { request, context in
             let visit = try await routes.visit(request, context)
             guard visit.staff != nil else { return visit.signIn() }
@@ -37,7 +51,13 @@ struct AdminEconomicsPages {
         router.post("/admin/shipping/zones") { request, context in
             try await change(request, context, done: "/admin/shipping?done=zone") { visit, fields in
                 let (values, body, problems) = EconomicsForms.zone(fields, currency: visit.settings.currency)
-                return (values, problems, { _ = try await ShippingZones(database: visit.database).create(try body.decoded(as: ShippingZoneInput.self)) })
+                return (
+                    values, problems,
+                    {
+                        _ = try await ShippingZones(database: visit.database).create(
+                            try body.decoded(as: ShippingZoneInput.self), actor: try visit.requireStaff().actor)
+                    }
+                )
             } page: { visit, values, errors, status in
                 try await shipping(visit, values: values, errors: errors, status: status)
             }
@@ -45,7 +65,13 @@ struct AdminEconomicsPages {
         router.post("/admin/shipping/rates") { request, context in
             try await change(request, context, done: "/admin/shipping?done=rate#tax") { visit, fields in
                 let (values, body, problems) = EconomicsForms.rate(fields)
-                return (values, problems, { _ = try await TaxRates(database: visit.database).create(try body.decoded(as: TaxRates.Input.self)) })
+                return (
+                    values, problems,
+                    {
+                        _ = try await TaxRates(database: visit.database).create(
+                            try body.decoded(as: TaxRates.Input.self), actor: try visit.requireStaff().actor)
+                    }
+                )
             } page: { visit, values, errors, status in
                 try await shipping(visit, values: values, errors: errors, status: status)
             }
@@ -66,12 +92,12 @@ struct AdminEconomicsPages {
         }
         router.post("/admin/shipping/zones/:id/delete") { request, context in
             try await remove(request, context, done: "/admin/shipping?done=zone-removed") { visit, id in
-                try await ShippingZones(database: visit.database).delete(id: id)
+                try await ShippingZones(database: visit.database).delete(id: id, actor: try visit.requireStaff().actor)
             }
         }
         router.post("/admin/shipping/rates/:id/delete") { request, context in
             try await remove(request, context, done: "/admin/shipping?done=rate-removed#tax") { visit, id in
-                try await TaxRates(database: visit.database).delete(id: id)
+                try await TaxRates(database: visit.database).delete(id: id, actor: try visit.requireStaff().actor)
             }
         }
     }

@@ -9,12 +9,14 @@ enum AdminPermissions {
     static let sections: [(prefix: String, anyOf: [StaffPermission])] = [
         ("/admin/products", [.products]),
         ("/admin/orders", [.orders, .fulfillments]),
+        ("/admin/drafts", [.orders]),
         ("/admin/customers", [.customers]),
         ("/admin/discounts", [.discounts]),
         ("/admin/shipping", [.settings]),
         ("/admin/settings", [.settings]),
         ("/admin/mail", [.settings]),
-        ("/admin/team", [.staff]),
+        ("/admin/team", [.staff, .apps]),
+        ("/admin/team/staff", [.staff]),
         ("/admin/team/keys", [.apps]),
         ("/admin/audit", [.staff]),
         ("/admin/roles", [.staff]),
@@ -26,9 +28,11 @@ enum AdminPermissions {
         "returns": [.orders], "refund-return": [.payments],
     ]
 
-    /// The permissions a path needs (empty: none), by the longest prefix it falls under.
+    /// The permissions a path needs (empty: none), by the longest prefix it falls under. Empty
+    /// segments are dropped first, as the router drops them (`/admin//settings` is `/admin/settings`).
     static func needed(for path: String) -> [StaffPermission] {
-        sections.filter { path == $0.prefix || path.hasPrefix($0.prefix + "/") }.max { $0.prefix.count < $1.prefix.count }?.anyOf ?? []
+        let path = "/" + path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+        return sections.filter { path == $0.prefix || path.hasPrefix($0.prefix + "/") }.max { $0.prefix.count < $1.prefix.count }?.anyOf ?? []
     }
 
     static func allows(_ staff: StaffPrincipal?, path: String) -> Bool {

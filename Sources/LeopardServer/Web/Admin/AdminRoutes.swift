@@ -53,6 +53,7 @@ struct AdminRoutes {
         router.get("/admin", use: dashboard)
         AdminProductPages(routes: self).register(on: router)
         AdminOrderPages(routes: self).register(on: router)
+        AdminDraftPages(routes: self).register(on: router)
         AdminSettingsPages(routes: self).register(on: router)
         AdminMailPages(routes: self).register(on: router)
         AdminEconomicsPages(routes: self).register(on: router)
@@ -64,7 +65,12 @@ struct AdminRoutes {
     /// path's section (see `AdminPermissions`).
     func visit(_ request: Request, _ context: StoreContext) async throws -> AdminVisit {
         let visit = try await AdminVisit(request, context: context, pages: pages)
-        if let staff = visit.staff { try staff.require(anyOf: AdminPermissions.needed(for: request.uri.path)) }
+        // The route the router matched (its template), so that no spelling of a path (empty
+        // segments, escapes) reaches a page under another section's rule.
+        if let staff = visit.staff {
+            try staff.require(anyOf: AdminPermissions.needed(for: context.endpointPath ?? request.uri.path))
+            try staff.require(anyOf: AdminPermissions.needed(for: request.uri.path))
+        }
         return visit
     }
 
@@ -106,7 +112,7 @@ struct AdminRoutes {
             revenueToday: staff.can(.reports) || staff.can(.orders)
                 ? MoneyText.format(amount: overview.revenueToday, currency: visit.settings.currency) : "—",
             awaitingFulfilment: overview.awaitingFulfilment, productCount: overview.productCount,
-            lowStock: overview.lowStock.map {
+            lowStock: (staff.can(.products) ? overview.lowStock : []).map {
                 .init(product: $0.productTitle, variant: $0.variantTitle, stock: $0.stock, url: "/admin/products/\($0.productID)")
             },
             recentOrders: recent, storefrontUrl: storefrontURL(request), unverifiedEmail: verified ? nil : staff.email)

@@ -91,7 +91,7 @@ struct AdminTeamPages {
         _ visit: AdminVisit, newSecret: String?, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let staff = try visit.requireStaff()
-        let members = try await StaffAccounts(database: visit.database).list(page: PageRequest(limit: 100)).data
+        let members = staff.can(.staff) ? try await StaffAccounts(database: visit.database).list(page: PageRequest(limit: 100)).data : []
         let roles = try await StaffRoles(database: visit.database).list(page: PageRequest(limit: 100)).data
         let names = Dictionary(roles.map { ($0.id, $0.name) }) { first, _ in first }
         let keys = staff.can(.apps) ? try await ApiKeys(database: visit.database).list(page: PageRequest(limit: 100)).data : []
@@ -106,7 +106,7 @@ struct AdminTeamPages {
                     id: $0.id, name: $0.name, created: String($0.createdAt.prefix(10)), lastUsed: $0.lastUsedAt.map { String($0.prefix(10)) },
                     scopes: $0.scopes.map(\.rawValue).joined(separator: ", "))
             },
-            managesKeys: staff.can(.apps), roles: roles, newSecret: newSecret, values: values, errors: errors)
+            managesKeys: staff.can(.apps), managesStaff: staff.can(.staff), roles: roles, newSecret: newSecret, values: values, errors: errors)
         return try visit.page("admin/team", model, title: "Staff and API keys", section: "/admin/team", status: status)
     }
 }

@@ -111,7 +111,7 @@ struct AdminVisit {
         "created": "Product created.", "saved": "Changes saved.", "uploaded": "Image uploaded.", "image-removed": "Image removed.",
         "deleted": "Product deleted.", "fulfilled": "Order marked as fulfilled.", "cancelled": "Order cancelled.", "refunded": "Refund recorded.",
         "paid": "Order marked as paid.", "shipped": "Shipment recorded: the customer gets an e-mail with its tracking.",
-        "returned": "Return recorded.", "role": "Role added.", "role-removed": "Role deleted.",
+        "returned": "Return recorded.", "created-order": "Order created: it waits for payment.", "role": "Role added.", "role-removed": "Role deleted.",
         "role-changed": "Role changed.", "settings": "Settings saved.", "stripe": "Stripe keys saved.", "staff": "Staff member added.",
         "staff-removed": "Staff member removed.", "key-revoked": "API key revoked.", "invited": "Invitation sent: they will get a link to choose a password.",
         "mail-resent": "The mail will be sent again.", "password": "Password saved. You are signed in.",

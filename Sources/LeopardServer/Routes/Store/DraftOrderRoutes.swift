@@ -1,0 +1,38 @@
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+import LeopardOperations
+import LeopardPayments
+
+/// Draft orders: staff build an order for a customer, then complete it (paid at once, or
+/// waiting for payment by its method).
+struct DraftOrderRoutes {
+    let placement: OrderPlacement
+
+    func register(on routes: StoreRouter) {
+        routes.staff(.orders).post("/api/draft-orders") { request, context in
+            let input = try await request.decodeJSON(DraftOrders.Input.self, context: context)
+            return try await DraftOrders(database: context.database).create(input, actor: context.staff.actor).jsonResponse(status: .created)
+        }
+        routes.staff(.orders).get("/api/draft-orders") { request, context in
+            let query = request.queryDictionary
+            return try await DraftOrders(database: context.database).list(page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
+        }
+        routes.staff(.orders).get("/api/draft-orders/:draftId") { _, context in
+            let id = try context.parameters.require("draftId")
+            guard let draft = try await DraftOrders(database: context.database).find(id: id) else {
+                throw Problem.notFound("There is no draft order \(id.prefix(64)).")
+            }
+            return try draft.jsonResponse()
+        }
+        routes.staff(.orders).post("/api/draft-orders/:draftId/complete") { request, context in
+            let buffer = try await request.collectJSONBody(context: context)
+            let completion = buffer.readableBytes == 0 ? DraftOrders.Completion() : try Request.decodeJSON(DraftOrders.Completion.self, from: buffer)
+            // Taking the money outside the platform is a payment: it needs that permission too.
+            if completion.markPaid == true { try context.staff.require(anyOf: [.payments]) }
+            let id = try context.parameters.require("draftId")
+            return try await DraftOrders(database: context.database)
+                .complete(id: id, completion, actor: context.staff.actor, placement: placement).jsonResponse(status: .created)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+import LeopardOperations
+import LeopardWeb
+
+/// Draft orders in the admin (the `orders` permission; marking paid also needs `payments`),
+/// through the same service as `/api/draft-orders`.
+struct AdminDraftPages {
+    let routes: AdminRoutes
+
+    func register(on router: RouterGroup<StoreContext>) {
+        router.get("/admin/drafts") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            return try await drafts(visit, values: [:], errors: FieldMessages())
+        }
+        router.post("/admin/drafts") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            let fields = try await visit.form()
+            let (checkout, address) = CheckoutPageRoutes.checkoutInput(fields)
+            var values = address
+            values["discountCode"] = String((fields["discountCode"] ?? "").prefix(100))
+            values["note"] = String((fields["note"] ?? "").prefix(1000))
+            let lines = (1...4).compactMap { index -> Carts.LineInput? in
+                guard let variant = fields.text("variant_\(index)") else { return nil }
+                return Carts.LineInput(variantId: String(variant.prefix(64)), quantity: Int((fields["quantity_\(index)"] ?? "1").prefix(6)) ?? 0)
+            }
+            let input = DraftOrders.Input(
+                email: checkout.email, lines: lines, shippingAddress: checkout.shippingAddress, discountCode: fields.text("discountCode"),
+                note: fields.text("note"))
+            let created = await visit.attempt { try await DraftOrders(database: visit.database).create(input, actor: try visit.requireStaff().actor) }
+            switch created {
+            case .success(let draft): return routes.pages.redirect(to: "/admin/drafts/\(draft.id)")
+            case .failure(let problem):
+                let errors = FieldMessages(form: problem, field: CheckoutPageRoutes.formField)
+                return try await drafts(visit, values: values, errors: errors, status: problem.pageStatus)
+            }
+        }
+        router.get("/admin/drafts/:draftId") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            return try await draft(visit, id: try context.parameters.require("draftId"), error: nil)
+        }
+        router.post("/admin/drafts/:draftId/complete") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard let staff = visit.staff else { return visit.signIn() }
+            let fields = try await visit.form()
+            let id = try context.parameters.require("draftId")
+            let completion = DraftOrders.Completion(paymentMethod: fields.text("paymentMethod"), markPaid: fields["markPaid"] == "1")
+            if completion.markPaid == true { try staff.require(anyOf: [.payments]) }
+            let placement = OrderPlacement(providers: routes.services.paymentProviders, metrics: routes.services.metrics)
+            let completed = await visit.attempt {
+                try await DraftOrders(database: visit.database).complete(id: id, completion, actor: staff.actor, placement: placement)
+            }
+            switch completed {
+            case .success(let order): return routes.pages.redirect(to: "/admin/orders/\(order.id)?done=\(order.status == .paid ? "paid" : "created-order")")
+            case .failure(let problem): return try await draft(visit, id: id, error: problem.detail ?? problem.title, status: problem.pageStatus)
+            }
+        }
+    }
+
+    func drafts(_ visit: AdminVisit, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let page = try await DraftOrders(database: visit.database).list(page: PageRequest(limit: 50))
+        var query = ProductQuery()
+        query.limit = 100
+        let products = try await ProductCatalog(database: visit.database, currency: visit.settings.currency).list(query).data
+        let variants = products.flatMap { product in
+            product.variants.map { ($0.id, product.title + ($0.title == "Default" ? "" : " — " + $0.title)) }
+        }
+        let model = DraftsPage(
+            drafts: page.data.map { ($0.id, $0.email, $0.status, $0.cart.total, $0.createdAt, $0.orderId) }, variants: variants, values: values,
+            errors: errors)
+        return try visit.page("admin/drafts", model, title: "Draft orders", section: "/admin/drafts", status: status)
+    }
+
+    func draft(_ visit: AdminVisit, id: String, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        guard let draft = try await DraftOrders(database: visit.database).find(id: id) else { throw Problem.notFound("There is no such draft order.") }
+        let model = DraftPage(
+            id: draft.id, email: draft.email, note: draft.note, cart: draft.cart, status: draft.status, orderId: draft.orderId,
+            canMarkPaid: visit.staff?.can(.payments) ?? false, error: error)
+        return try visit.page("admin/draft", model, title: "Draft order", section: "/admin/drafts", status: status)
+    }
+}

@@ -1,0 +1,83 @@
+import LeopardCommerce
+import LeopardCore
+
+/// Draft orders in the admin: the list, and the form to build one (a few product rows, the
+/// customer's e-mail and address, a code and a note).
+public struct DraftsPage: Sendable {
+    public struct Row: Sendable {
+        public let id: String
+        public let email: String
+        public let status: String
+        public let total: String
+        public let created: String
+        public let orderId: String?
+    }
+
+    public struct Option: Sendable {
+        public let id: String
+        public let label: String
+    }
+
+    public struct ItemRow: Sendable {
+        public let index: Int
+        public let options: [Option]
+    }
+
+    public let rows: [Row]
+    public let items: [ItemRow]
+    public let countries: [CheckoutPage.Country]
+    public let values: [String: String]
+    public let errors: [String: String]
+    public let general: String?
+
+    /// `variants`: the products a draft may hold, as (variant id, label) pairs.
+    public init(
+        drafts: [(id: String, email: String, status: String, total: Money, createdAt: String, orderId: String?)], variants: [(String, String)],
+        values: [String: String], errors: FieldMessages
+    ) {
+        rows = drafts.map {
+            Row(id: $0.id, email: $0.email, status: $0.status, total: MoneyText.format($0.total), created: String($0.createdAt.prefix(10)), orderId: $0.orderId)
+        }
+        let options = variants.map { Option(id: $0.0, label: $0.1) }
+        items = (1...4).map { ItemRow(index: $0, options: options) }
+        let chosen = values["country"] ?? ""
+        countries = Address.countries.sorted().map { CheckoutPage.Country(code: $0, selected: $0 == chosen) }
+        self.values = values
+        self.errors = errors.messages
+        self.general = errors.general
+    }
+}
+
+/// One draft: what it holds, priced as its cart, and how to complete it.
+public struct DraftPage: Sendable {
+    public struct Line: Sendable {
+        public let title: String
+        public let quantity: Int
+        public let total: String
+    }
+
+    public let id: String
+    public let email: String
+    public let note: String?
+    public let lines: [Line]
+    public let total: String
+    public let open: Bool
+    public let orderId: String?
+    /// The member may mark the order paid (the `payments` permission).
+    public let canMarkPaid: Bool
+    public let error: String?
+
+    public init(
+        id: String, email: String, note: String, cart: Cart, status: String, orderId: String?, canMarkPaid: Bool, error: String?
+    ) {
+        self.id = id
+        self.email = email
+        self.note = note.isEmpty ? nil : note
+        lines = cart.items.map { Line(title: $0.title, quantity: $0.quantity, total: MoneyText.format($0.lineTotal)) }
+        total = MoneyText.format(cart.total)
+        open = status == "open"
+        self.orderId = orderId
+        self.canMarkPaid = canMarkPaid
+        self.error = error
+    }
+}
