@@ -42,8 +42,10 @@ public struct Orders: Sendable {
     /// else gets the 404 an unknown order gets.
     public func readable(id: String, byStaff: Bool, customerID: String?, cartSecret: String?) async throws -> Order {
         let missing = Problem.notFound("There is no order \(id.prefix(64)).")
-        guard id.utf8.count <= 64, let order = try await find(id: id) else { throw missing }
+        guard id.utf8.count <= 64, var order = try await find(id: id) else { throw missing }
         if byStaff { return order }
+        // Staff notes are for staff: the shopper's copy of the timeline leaves them out.
+        order.events = order.events?.filter { $0.type != Self.noteEvent }
         if let customerID, try await isInAccount(orderID: id, customerID: customerID) { return order }
         if let cartSecret, try await cartSecretMatches(orderID: id, secret: cartSecret) { return order }
         throw missing
@@ -89,6 +91,23 @@ public struct Orders: Sendable {
             let ids = try await sql.raw(statement).all().map { try $0.decode(column: "id", as: String.self) }
             let orders = try await OrderReader(sql: sql).orders(ids: Array(ids.prefix(page.limit)), withEvents: false)
             return Page(data: orders, nextCursor: ids.count > page.limit ? orders.last.map { Cursor.encode($0.id) } : nil)
+        }
+    }
+
+    /// The timeline's type for a staff member's internal note.
+    public static let noteEvent = "note"
+
+    /// Adds an internal note to an order's timeline (1 to 2,000 characters); staff only read it.
+    public func addNote(orderID: String, text: String, actor: String, now: Date = Date()) async throws -> OrderEvent {
+        let text = text.trimmingWhitespace()
+        guard !text.isEmpty, text.count <= 2000, !text.unicodeScalars.contains(where: { $0.value == 0 }) else {
+            throw Problem.invalid("text", "must be 1 to 2000 characters")
+        }
+        return try await database.write { sql in
+            guard try await sql.raw("SELECT id FROM orders WHERE id = \(bind: orderID)").first() != nil else {
+                throw Problem.notFound("There is no order \(orderID.prefix(64)).")
+            }
+            return try await Self.addEvent(orderID: orderID, type: Self.noteEvent, message: text, actor: actor, now: now, on: sql)
         }
     }
 

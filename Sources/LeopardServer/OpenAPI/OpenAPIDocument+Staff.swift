@@ -33,6 +33,15 @@ extension OpenAPIDocument {
             summary: "Record shipped items coming back, optionally restocked; refund it with returnId (permission: orders)", tag: "orders",
             access: .staff, body: "ReturnInput", status: 201, response: "Order"),
         Operation(
+            method: "get", path: "/api/orders/export",
+            summary: "Orders placed from one day to another (UTC, at most 366 days) as CSV, a row per line (permission: orders)",
+            tag: "orders", access: .staff, response: "csv",
+            parameters: [.query("from", ["type": "string", "format": "date"]), .query("to", ["type": "string", "format": "date"])]),
+        Operation(
+            method: "post", path: "/api/orders/{orderId}/notes",
+            summary: "Add an internal note to the order's timeline; shoppers never see it (permission: orders or fulfillments)",
+            tag: "orders", access: .staff, body: "NoteInput", status: 201, response: "OrderEvent"),
+        Operation(
             method: "post", path: "/api/draft-orders", summary: "Build an order for a customer, priced as a cart (permission: orders)", tag: "orders",
             access: .staff, body: "DraftOrderInput", status: 201, response: "DraftOrder"),
         Operation(
@@ -57,6 +66,7 @@ extension OpenAPISchemas {
         let text: (Int) -> JSONValue = { ["type": "string", "maxLength": .int($0)] }
         return [
             ("Permission", permission),
+            ("NoteInput", o.object([("text", ["type": "string", "minLength": 1, "maxLength": 2000])], required: ["text"])),
             (
                 "DraftOrderInput",
                 o.object(

@@ -280,7 +280,12 @@ public struct OrderDetailPage: Sendable {
         refundable = MoneyText.decimal(max(0, order.total.amount - order.refundedTotal.amount), currency: order.currency)
         let a = order.shippingAddress
         shipTo = [a.name, a.line1, a.line2, [a.postalCode, a.city].joined(separator: " "), a.region, a.country].compactMap { $0 }.filter { !$0.isEmpty }
-        events = (order.events ?? []).map { Event(when: String($0.createdAt.prefix(16)).replacingOccurrences(of: "T", with: " "), message: $0.message) }
+        events = (order.events ?? []).map { event in
+            let who = (event.actor ?? "staff").replacingOccurrences(of: "staff:", with: "")
+            return Event(
+                when: String(event.createdAt.prefix(16)).replacingOccurrences(of: "T", with: " "),
+                message: event.type == Orders.noteEvent ? "Note from \(who): \(event.message)" : event.message)
+        }
         self.payments = payments.map { payment in
             PaymentRow(
                 provider: payment.provider, status: payment.status, amount: MoneyText.format(payment.amount),

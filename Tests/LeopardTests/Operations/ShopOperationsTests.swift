@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdTesting
+import LeopardCore
 import Testing
 
 @testable import LeopardServer
@@ -259,6 +260,43 @@ extension ShopOperationsTests {
                 (log.json["data"] as? [[String: Any]])?.compactMap { $0["action"] as? String }.sorted() == ["draft_order.completed", "draft_order.created"])
             let other = try await client.makeStore("Other Draft Shop")
             #expect(try await client.call(.get, "/api/draft-orders/\(draftID)", store: other).status == .notFound)
+        }
+    }
+}
+
+extension ShopOperationsTests {
+    @Test("notes stay with staff; orders export as CSV for a date range; bad ranges are refused", arguments: TestPlatform.storages)
+    func notesAndExport(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
+            let store = try await client.makeStore("Export Shop")
+            let product = try ProductRef(try await client.makeProduct(store, title: "Lamp, =SUM(A1)", price: 4500, stock: 5))
+            let cart = try await client.makeCart(store, variantID: product.variant, quantity: 2)
+            let placed = try await client.call(
+                .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
+            let orderID = try #require(placed.json["id"] as? String)
+            let note = try await client.call(.post, "/api/orders/\(orderID)/notes", store: store, json: ["text": "Customer asked for gift wrap"])
+            #expect(note.status == .created, "\(note.text)")
+            #expect(try await client.call(.post, "/api/orders/\(orderID)/notes", store: store, json: ["text": "  "]).status == .unprocessableContent)
+            let staffView = try await client.call(.get, "/api/orders/\(orderID)", store: store)
+            #expect((staffView.json["events"] as? [[String: Any]])?.contains { $0["type"] as? String == "note" } == true)
+            let shopperView = try await client.call(.get, "/api/orders/\(orderID)", store: store, staff: false, headers: [.cartSecret: cart.secret])
+            #expect(shopperView.status == .ok)
+            #expect(shopperView.text.contains("gift wrap") == false, "a note never reaches the shopper")
+
+            let today = String(Date().stamp.prefix(10))
+            let export = try await client.call(.get, "/api/orders/export?from=\(today)&to=\(today)", store: store)
+            #expect(export.status == .ok)
+            #expect(export.headers[.contentType]?.hasPrefix("text/csv") == true)
+            let rows = export.text.split(separator: "\r\n")
+            #expect(rows.count == 2, "a header and one line")
+            #expect(rows.last?.contains("\"'Lamp, =SUM(A1)\"") == false && rows.last?.contains("Lamp, =SUM(A1)") == true)
+            #expect(rows.last?.hasPrefix("#1001,") == true)
+            let empty = try await client.call(.get, "/api/orders/export?from=2020-01-01&to=2020-01-31", store: store)
+            #expect(empty.text.split(separator: "\r\n").count == 1)
+            for query in ["from=2026-13-01&to=2026-12-31", "from=2026-12-31&to=2026-01-01", "from=2020-01-01&to=2026-01-01", "to=2026-01-01"] {
+                #expect(try await client.call(.get, "/api/orders/export?\(query)", store: store).status == .unprocessableContent, "\(query)")
+            }
+            #expect(try await client.call(.get, "/api/orders/export?from=\(today)&to=\(today)", store: store, staff: false).status == .unauthorized)
         }
     }
 }

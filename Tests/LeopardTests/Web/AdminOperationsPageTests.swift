@@ -73,6 +73,13 @@ struct AdminOperationsPageTests {
             let refunded = try await owner.post(
                 "/admin/orders/\(orderID)/refund-return", host: store.host, form: ["returnId": returnID], csrf: withReturn.csrf)
             #expect(refunded.location == "/admin/orders/\(orderID)?done=refunded", "\(refunded.html.prefix(400))")
+            let invoice = try await owner.get("/admin/orders/\(orderID)/invoice", host: store.host)
+            #expect(invoice.status == .ok && invoice.html.contains("Invoice") && invoice.html.contains("INV-"))
+            let slip = try await packer.get("/admin/orders/\(orderID)/packing-slip", host: store.host)
+            #expect(slip.status == .ok && slip.html.contains("Packing slip") && !slip.html.contains("Bill to"))
+            let noted = try await packer.post("/admin/orders/\(orderID)/note", host: store.host, form: ["text": "Left at the door"], csrf: done.csrf)
+            #expect(noted.location == "/admin/orders/\(orderID)?done=note")
+            #expect(try await owner.get("/admin/orders/\(orderID)", host: store.host).html.contains("Note from packer@adminroles.test: Left at the door"))
             let audit = try await owner.get("/admin/audit", host: store.host)
             for action in ["role.created", "staff.invited", "fulfillment.created", "return.created", "refund.created"] {
                 #expect(audit.html.contains(action), "\(action)")

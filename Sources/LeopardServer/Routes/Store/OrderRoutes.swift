@@ -41,6 +41,21 @@ struct OrderRoutes {
                 .fulfil(orderID: try context.parameters.require("orderId"), input, actor: context.staff.actor, database: context.database)
                 .jsonResponse(status: .created)
         }
+        routes.staff(.orders).get("/api/orders/export") { request, context in
+            let query = request.queryDictionary
+            let (start, end) = try OrderExport.range(from: query["from"], to: query["to"])
+            let csv = try await OrderExport(database: context.database).csv(from: start, to: end)
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"orders.csv\""],
+                body: .init(byteBuffer: ByteBuffer(string: csv)))
+        }
+        routes.staff(.orders, .fulfillments).post("/api/orders/:orderId/notes") { request, context in
+            struct Note: Decodable { let text: String }
+            let note = try await request.decodeJSON(Note.self, context: context)
+            return try await orders(context).addNote(orderID: try context.parameters.require("orderId"), text: note.text, actor: context.staff.actor)
+                .jsonResponse(status: .created)
+        }
         routes.staff(.orders).post("/api/orders/:orderId/returns") { request, context in
             let input = try await request.decodeJSON(ReturnInput.self, context: context)
             let id = try context.parameters.require("orderId")

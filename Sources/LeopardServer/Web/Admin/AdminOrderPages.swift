@@ -14,14 +14,38 @@ struct AdminOrderPages {
     static let actions: [String: (path: String, done: String)] = [
         "fulfil": ("fulfill", "fulfilled"), "cancel": ("cancel", "cancelled"), "refund": ("refunds", "refunded"), "mark-paid": ("mark-paid", "paid"),
         "fulfillments": ("fulfillments", "shipped"), "returns": ("returns", "returned"), "refund-return": ("refund-return", "refunded"),
+        "note": ("note", "note"),
     ]
 
     func register(on router: RouterGroup<StoreContext>) {
         router.get("/admin/orders", use: list)
+        router.get("/admin/orders/export") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard let staff = visit.staff else { return visit.signIn() }
+            try staff.require(anyOf: [.orders])
+            let query = request.queryDictionary
+            let (start, end) = try OrderExport.range(from: query["from"], to: query["to"])
+            let csv = try await OrderExport(database: visit.database).csv(from: start, to: end)
+            var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: csv)))
+            response.headers[.contentType] = "text/csv; charset=utf-8"
+            response.headers[.contentDisposition] = "attachment; filename=\"orders.csv\""
+            return response
+        }
         router.get("/admin/orders/:orderId") { request, context in
             let visit = try await routes.visit(request, context)
             guard visit.staff != nil else { return visit.signIn() }
             return try await detail(visit, order: try await find(visit, context), error: nil)
+        }
+        // The same parameter names as the actions' route: Hummingbird keeps one trie node for both.
+        router.get("/admin/orders/:orderId/:action") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            let document = try context.parameters.require("action")
+            guard ["invoice", "packing-slip"].contains(document) else { throw Problem.notFound("There is no such page.") }
+            let model = PrintedOrderPage(
+                order: try await find(visit, context), invoice: document == "invoice", storeName: visit.settings.name,
+                storeEmail: visit.settings.contactEmail)
+            return routes.pages.html(try routes.pages.renderer.renderBare("admin/printed-order", model: model), request: request, cookies: visit.baseCookies)
         }
         router.post("/admin/orders/:orderId/:action") { request, context in
             let visit = try await routes.visit(request, context)
@@ -75,6 +99,7 @@ struct AdminOrderPages {
         case "returns":
             let input = ReturnInput(lines: try Self.quantities(fields, order: order), restock: fields["restock"] == "1", reason: fields.text("reason"))
             _ = try await OrderReturns(database: visit.database).create(orderID: order.id, input, actor: actor)
+        case "note": _ = try await Orders(database: visit.database).addNote(orderID: order.id, text: fields["text"] ?? "", actor: actor)
         case "refund-return":
             _ = try await OrderRefunds(providers: providers).refund(
                 orderID: order.id, input: .init(returnId: fields.text("returnId")), actor: actor, database: visit.database, logger: visit.context.logger)

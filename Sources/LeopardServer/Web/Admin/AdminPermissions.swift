@@ -25,7 +25,7 @@ enum AdminPermissions {
     /// What an order action needs beyond reading the order.
     static let orderActions: [String: [StaffPermission]] = [
         "fulfil": [.fulfillments], "fulfillments": [.fulfillments], "cancel": [.orders], "refund": [.payments], "mark-paid": [.payments],
-        "returns": [.orders], "refund-return": [.payments],
+        "returns": [.orders], "refund-return": [.payments], "note": [.orders, .fulfillments],
     ]
 
     /// The permissions a path needs (empty: none), by the longest prefix it falls under. Empty
