@@ -42,6 +42,10 @@ extension OpenAPIDocument {
             summary: "Add an internal note to the order's timeline; shoppers never see it (permission: orders or fulfillments)",
             tag: "orders", access: .staff, body: "NoteInput", status: 201, response: "OrderEvent"),
         Operation(
+            method: "get", path: "/api/checkouts/abandoned",
+            summary: "Carts with an e-mail and items, no order, unchanged for `hours` (1–720, default 6), newest first (permission: orders)", tag: "orders",
+            access: .staff, response: "page:Cart", parameters: page + [.query("hours", ["type": "integer", "minimum": 1, "maximum": 720])]),
+        Operation(
             method: "post", path: "/api/draft-orders", summary: "Build an order for a customer, priced as a cart (permission: orders)", tag: "orders",
             access: .staff, body: "DraftOrderInput", status: 201, response: "DraftOrder"),
         Operation(

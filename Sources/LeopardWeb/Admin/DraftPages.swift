@@ -81,3 +81,27 @@ public struct DraftPage: Sendable {
         self.error = error
     }
 }
+
+/// Carts shoppers left with an e-mail address and items in them.
+public struct AbandonedPage: Sendable {
+    public struct Row: Sendable {
+        public let email: String
+        public let items: String
+        public let total: String
+        public let lastChange: String
+    }
+
+    public let rows: [Row]
+    public let hours: Int
+    public let nextUrl: String?
+
+    public init(carts: [Cart], hours: Int, nextUrl: String?) {
+        rows = carts.map { cart in
+            Row(
+                email: cart.email ?? "", items: cart.items.map { "\($0.quantity) × \($0.title)" }.joined(separator: ", "),
+                total: MoneyText.format(cart.total), lastChange: String(cart.updatedAt.prefix(16)).replacingOccurrences(of: "T", with: " "))
+        }
+        self.hours = hours
+        self.nextUrl = nextUrl
+    }
+}

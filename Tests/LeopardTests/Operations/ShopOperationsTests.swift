@@ -1,6 +1,8 @@
 import Foundation
 import HummingbirdTesting
 import LeopardCore
+import LeopardStorage
+import SQLKit
 import Testing
 
 @testable import LeopardServer
@@ -297,6 +299,48 @@ extension ShopOperationsTests {
                 #expect(try await client.call(.get, "/api/orders/export?\(query)", store: store).status == .unprocessableContent, "\(query)")
             }
             #expect(try await client.call(.get, "/api/orders/export?from=\(today)&to=\(today)", store: store, staff: false).status == .unauthorized)
+        }
+    }
+}
+
+extension ShopOperationsTests {
+    @Test("abandoned checkouts: carts with an e-mail and items, left for hours, no order", arguments: TestPlatform.storages)
+    func abandoned(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { platform, client in
+            let store = try await client.makeStore("Abandon Shop")
+            let variant = try ProductRef(try await client.makeProduct(store, title: "Vase", price: 3000, stock: 9)).variant
+            var carts: [String: String] = [:]
+            for (name, email) in [("left", "left@example.test"), ("anonymous", nil), ("ordered", "buyer@example.test"), ("fresh", "fresh@example.test")] {
+                var body: [String: Any] = ["items": [["variantId": variant, "quantity": 1]]]
+                if let email { body["email"] = email }
+                let cart = try await client.call(.post, "/api/carts", store: store, staff: false, json: body)
+                carts[name] = try #require(cart.json["id"] as? String, "\(cart.text)")
+                if name == "ordered" {
+                    let secret = try #require(cart.json["secret"] as? String)
+                    let placed = try await client.call(
+                        .post, "/api/carts/\(carts[name] ?? "")/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: secret])
+                    #expect(placed.status == .created)
+                }
+            }
+            let old = Date().addingTimeInterval(-7 * 3600).stamp
+            let stale = [carts["left"], carts["anonymous"], carts["ordered"]].compactMap { $0 }
+            try await platform.withStoreDatabase(store) { database in
+                try await database.write { sql in try await sql.raw("UPDATE carts SET updated_at = \(bind: old) WHERE id IN (\(binds: stale))").run() }
+            }
+            let listed = try await client.call(.get, "/api/checkouts/abandoned", store: store)
+            #expect(listed.status == .ok)
+            let ids = try #require(listed.json["data"] as? [[String: Any]]).compactMap { $0["id"] as? String }
+            #expect(ids == [carts["left"]].compactMap { $0 }, "only the cart left with an address, \(ids)")
+            let longer = try await client.call(.get, "/api/checkouts/abandoned?hours=8", store: store)
+            #expect((longer.json["data"] as? [Any])?.isEmpty == true)
+            #expect(try await client.call(.get, "/api/checkouts/abandoned?hours=0", store: store).status == .unprocessableContent)
+            #expect(try await client.call(.get, "/api/checkouts/abandoned", store: store, staff: false).status == .unauthorized)
+            let other = try await client.makeStore("Other Abandon Shop")
+            #expect((try await client.call(.get, "/api/checkouts/abandoned", store: other).json["data"] as? [Any])?.isEmpty == true)
+            let browser = BrowserClient(client)
+            try await browser.signInToAdmin(host: store.host, email: store.ownerEmail)
+            let page = try await browser.get("/admin/drafts/abandoned", host: store.host)
+            #expect(page.html.contains("left@example.test") && !page.html.contains("fresh@example.test"))
         }
     }
 }

@@ -10,6 +10,12 @@ struct DraftOrderRoutes {
     let placement: OrderPlacement
 
     func register(on routes: StoreRouter) {
+        routes.staff(.orders).get("/api/checkouts/abandoned") { request, context in
+            let query = request.queryDictionary
+            let hours = try AbandonedCheckouts.hours(query["hours"])
+            return try await AbandonedCheckouts(database: context.database)
+                .list(olderThanHours: hours, page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
+        }
         routes.staff(.orders).post("/api/draft-orders") { request, context in
             let input = try await request.decodeJSON(DraftOrders.Input.self, context: context)
             return try await DraftOrders(database: context.database).create(input, actor: context.staff.actor).jsonResponse(status: .created)

@@ -39,6 +39,19 @@ struct AdminDraftPages {
                 return try await drafts(visit, values: values, errors: errors, status: problem.pageStatus)
             }
         }
+        router.get("/admin/drafts/abandoned") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            let query = request.queryDictionary
+            // A cursor or a number of hours that cannot be read starts from the defaults.
+            let hours = (try? AbandonedCheckouts.hours(query["hours"])) ?? AbandonedCheckouts.defaultHours
+            let page = try await AbandonedCheckouts(database: visit.database).list(
+                olderThanHours: hours, page: (try? PageRequest(limit: "50", cursor: query["cursor"])) ?? PageRequest(limit: 50))
+            let model = AbandonedPage(
+                carts: page.data, hours: hours,
+                nextUrl: page.nextCursor.map { pageLink("/admin/drafts/abandoned", [("hours", String(hours)), ("cursor", $0)]) })
+            return try visit.page("admin/abandoned", model, title: "Abandoned checkouts", section: "/admin/drafts")
+        }
         router.get("/admin/drafts/:draftId") { request, context in
             let visit = try await routes.visit(request, context)
             guard visit.staff != nil else { return visit.signIn() }
