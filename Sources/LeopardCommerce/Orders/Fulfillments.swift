@@ -54,11 +54,7 @@ public struct Fulfillments: Sendable {
             let shown = try row.decode(column: "expired_at", as: String?.self) == nil ? status : .expired
             throw Problem.conflict("An order that is \(shown.rawValue) cannot be shipped" + (status == .pending ? " until it is paid." : "."))
         }
-        var remaining: [String: Int] = [:]
-        for line in try await sql.raw("SELECT id, quantity, fulfilled_quantity FROM order_lines WHERE order_id = \(bind: orderID)").all() {
-            remaining[try line.decode(column: "id", as: String.self)] =
-                try line.decode(column: "quantity", as: Int.self) - line.decode(column: "fulfilled_quantity", as: Int.self)
-        }
+        let remaining = try await Self.remaining(orderID: orderID, on: sql)
         guard remaining.values.contains(where: { $0 > 0 }) else { throw Problem.conflict("Everything in this order has shipped already.") }
         return (try row.decode(column: "email", as: String.self), remaining)
     }
@@ -124,16 +120,19 @@ public struct Fulfillments: Sendable {
     public func check(orderID: String, _ input: FulfillmentInput) async throws {
         _ = try input.tracking()
         let requested = try input.lines.map { try $0.checked() }
-        let remaining = try await database.read { sql in
-            var remaining: [String: Int] = [:]
-            for line in try await sql.raw("SELECT id, quantity, fulfilled_quantity FROM order_lines WHERE order_id = \(bind: orderID)").all() {
-                remaining[try line.decode(column: "id", as: String.self)] =
-                    try line.decode(column: "quantity", as: Int.self) - line.decode(column: "fulfilled_quantity", as: Int.self)
-            }
-            return remaining
-        }
+        let remaining = try await database.read { sql in try await Self.remaining(orderID: orderID, on: sql) }
         guard !remaining.isEmpty else { throw Problem.notFound("There is no order \(orderID.prefix(64)).") }
         _ = try Self.choose(requested, remaining: remaining)
+    }
+
+    /// What is left to ship of each of the order's lines.
+    static func remaining(orderID: String, on sql: any SQLDatabase) async throws -> [String: Int] {
+        var remaining: [String: Int] = [:]
+        for line in try await sql.raw("SELECT id, quantity, fulfilled_quantity FROM order_lines WHERE order_id = \(bind: orderID)").all() {
+            remaining[try line.decode(column: "id", as: String.self)] =
+                try line.decode(column: "quantity", as: Int.self) - line.decode(column: "fulfilled_quantity", as: Int.self)
+        }
+        return remaining
     }
 
     /// The order a shipment belongs to.

@@ -8,8 +8,11 @@ import SQLKit
 extension DraftOrders {
     /// Turns a draft into an order: its cart is checked out (stock taken, the number given, the
     /// confirmation mailed) and, with `markPaid`, the order is paid at once. Completing a draft
-    /// twice gives the same order (the cart's checkout is idempotent), and pays it once.
-    public func complete(id: String, _ completion: Completion, actor: String, placement: OrderPlacement, now: Date = Date()) async throws -> Order {
+    /// twice gives the same order (the cart's checkout is idempotent), and pays it once. Taking the
+    /// money outside the platform is a payment: `markPaid` needs the `payments` permission too.
+    public func complete(id: String, _ completion: Completion, by caller: StaffPrincipal, placement: OrderPlacement, now: Date = Date()) async throws -> Order {
+        if completion.markPaid == true { try caller.require(anyOf: [.payments]) }
+        let actor = caller.actor
         let method = completion.paymentMethod ?? "bank_transfer"
         guard Checkout.paymentMethods.contains(method) else {
             throw Problem.invalid("paymentMethod", "must be one of " + Checkout.paymentMethods.joined(separator: ", "))

@@ -34,11 +34,9 @@ struct DraftOrderRoutes {
         routes.staff(.orders).post("/api/draft-orders/:draftId/complete") { request, context in
             let buffer = try await request.collectJSONBody(context: context)
             let completion = buffer.readableBytes == 0 ? DraftOrders.Completion() : try Request.decodeJSON(DraftOrders.Completion.self, from: buffer)
-            // Taking the money outside the platform is a payment: it needs that permission too.
-            if completion.markPaid == true { try context.staff.require(anyOf: [.payments]) }
             let id = try context.parameters.require("draftId")
             return try await DraftOrders(database: context.database)
-                .complete(id: id, completion, actor: context.staff.actor, placement: placement).jsonResponse(status: .created)
+                .complete(id: id, completion, by: context.staff, placement: placement).jsonResponse(status: .created)
         }
     }
 }

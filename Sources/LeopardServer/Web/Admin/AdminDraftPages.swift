@@ -63,10 +63,9 @@ struct AdminDraftPages {
             let fields = try await visit.form()
             let id = try context.parameters.require("draftId")
             let completion = DraftOrders.Completion(paymentMethod: fields.text("paymentMethod"), markPaid: fields["markPaid"] == "1")
-            if completion.markPaid == true { try staff.require(anyOf: [.payments]) }
             let placement = OrderPlacement(providers: routes.services.paymentProviders, metrics: routes.services.metrics)
             let completed = await visit.attempt {
-                try await DraftOrders(database: visit.database).complete(id: id, completion, actor: staff.actor, placement: placement)
+                try await DraftOrders(database: visit.database).complete(id: id, completion, by: staff, placement: placement)
             }
             switch completed {
             case .success(let order): return routes.pages.redirect(to: "/admin/orders/\(order.id)?done=\(order.status == .paid ? "paid" : "created-order")")
