@@ -29,9 +29,8 @@ public struct AbandonedCheckouts: Sendable {
         let ids = try await database.read { sql in
             var statement: SQLQueryString = """
                 SELECT c.id FROM carts c
-                WHERE c.status = 'active' AND c.email IS NOT NULL AND c.updated_at < \(bind: cutoff) AND c.expires_at > \(bind: now.stamp)
+                WHERE c.status = 'active' AND c.kind = 'shop' AND c.email IS NOT NULL AND c.updated_at < \(bind: cutoff) AND c.expires_at > \(bind: now.stamp)
                   AND EXISTS (SELECT 1 FROM cart_items i WHERE i.cart_id = c.id)
-                  AND NOT EXISTS (SELECT 1 FROM draft_orders d WHERE d.cart_id = c.id)
                 """
             if let after = page.after { statement += " AND c.id < \(bind: after)" }
             statement += " ORDER BY c.id DESC LIMIT \(bind: page.limit + 1)"

@@ -29,9 +29,29 @@ public struct Cart: Sendable, Encodable {
     public var createdAt: String
     public var updatedAt: String
     public var expiresAt: String
+    /// True for a draft order's cart: the store chose its items, and only staff change them.
+    public var preparedByStore: Bool
+    /// When a link to this cart was last mailed (recovery mail, draft payment link).
+    public var linkSentAt: String?
     /// The cart's secret, only in the response that creates it. Later calls present it in
     /// `X-Cart-Secret`.
     public var secret: String?
+}
+
+extension Cart {
+    /// A cart of two of one thing, for previews of the mails that show a cart.
+    public static func example(currency: String) -> Cart {
+        let money = { (amount: Int) in Money(amount: amount, currency: currency) }
+        let item = CartItem(
+            id: "preview", variantId: "preview", productId: nil, title: "Example product", variantTitle: "Large", sku: nil, unitPrice: money(2500),
+            quantity: 2, lineTotal: money(5000), available: true, problem: nil)
+        let totals = Totals(subtotal: money(5000), discount: money(0), shipping: money(500), tax: money(0), total: money(5500))
+        return Cart(
+            id: "preview", status: "active", email: "shopper@example.com", currency: currency, items: [item], itemCount: 2, subtotal: money(5000),
+            shipping: money(500), tax: money(0), total: money(5500), totals: totals, discounts: [], discountCodes: [], taxLines: [],
+            pricesIncludeTax: false, shippingAddress: nil, shippingMethod: nil, shipsToAddress: true, orderId: nil, createdAt: "", updatedAt: "",
+            expiresAt: "", preparedByStore: false, linkSentAt: nil, secret: nil)
+    }
 }
 
 public struct CartItem: Sendable, Encodable {

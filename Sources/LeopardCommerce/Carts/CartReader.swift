@@ -64,7 +64,7 @@ struct CartReader {
         guard
             let row = try await sql.raw(
                 """
-                SELECT id, status, email, customer_id, order_id, created_at, updated_at, expires_at, shipping_address_json, shipping_method_id
+                SELECT id, status, email, customer_id, order_id, created_at, updated_at, expires_at, shipping_address_json, shipping_method_id, kind, link_sent_at
                 FROM carts WHERE id = \(bind: id)
                 """
             ).first()
@@ -108,6 +108,8 @@ struct CartReader {
             createdAt: try row.decode(column: "created_at", as: String.self),
             updatedAt: try row.decode(column: "updated_at", as: String.self),
             expiresAt: try row.decode(column: "expires_at", as: String.self),
+            preparedByStore: try row.decode(column: "kind", as: String.self) == "draft",
+            linkSentAt: try row.decode(column: "link_sent_at", as: String?.self),
             secret: nil
         )
     }

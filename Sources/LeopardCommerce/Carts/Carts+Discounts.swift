@@ -13,8 +13,7 @@ extension Carts {
         let code = text.trimmingWhitespace().uppercased()
         guard !code.isEmpty, code.utf8.count <= 64 else { throw Problem.invalid("code", "is required") }
         try await database.write { sql in
-            let cart = try await Self.authorize(id: cartID, access: access, now: now, on: sql)
-            guard cart.status == "active" else { throw Problem.conflict("This cart is checked out; start a new one.") }
+            let cart = try await Self.authorizeForChange(id: cartID, access: access, now: now, on: sql)
             guard let settings = try await StoreSettings.load(on: sql) else { throw Problem.notFound("This store has no settings.") }
             guard
                 let row = try await sql.raw("SELECT \(unsafeRaw: Discounts.columns) FROM discounts WHERE code = \(bind: code) AND automatic = 0").first()

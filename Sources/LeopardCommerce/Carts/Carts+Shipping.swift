@@ -11,7 +11,7 @@ extension Carts {
         let (address, errors) = input.validated(field: "shippingAddress")
         guard errors.isEmpty else { throw Problem.validation(errors) }
         try await database.write { sql in
-            try await Self.authorizeForChange(id: cartID, access: access, now: now, on: sql)
+            try await Self.authorizeForChange(id: cartID, access: access, items: false, now: now, on: sql)
             try await sql.raw("UPDATE carts SET shipping_address_json = \(bind: try JSONText.encode(address)) WHERE id = \(bind: cartID)").run()
             try await Self.touch(cartID, now: now, on: sql)
         }
@@ -31,7 +31,7 @@ extension Carts {
     /// Chooses a method by id from those that ship this cart to its address.
     public func setShippingMethod(cartID: String, access: CartAccess, methodID: String, now: Date = Date()) async throws -> Cart {
         try await database.write { sql in
-            try await Self.authorizeForChange(id: cartID, access: access, now: now, on: sql)
+            try await Self.authorizeForChange(id: cartID, access: access, items: false, now: now, on: sql)
             let priced = try await Self.priced(cartID: cartID, on: sql)
             guard priced.options.contains(where: { $0.id == methodID }) else {
                 throw Problem.invalid("id", "is not a shipping method for this cart's address")

@@ -187,13 +187,23 @@ public struct Carts: Sendable {
         }
     }
 
+    /// What `authorize` found: the cart's state, its shopper and whose cart it is.
+    struct Access {
+        let status: String
+        let orderID: String?
+        let email: String?
+        let customerID: String?
+        /// `shop`, or `draft` for a draft order's cart.
+        let kind: String
+    }
+
     /// 404 unless the cart exists, has not expired and the caller holds its secret (or is staff).
     /// A wrong secret is a 404 too, so cart ids cannot be probed.
     @discardableResult
-    static func authorize(
-        id: String, access: CartAccess, now: Date, on sql: any SQLDatabase
-    ) async throws -> (status: String, orderID: String?, email: String?, customerID: String?) {
-        guard let row = try await sql.raw("SELECT secret_sha256, status, order_id, expires_at, email, customer_id FROM carts WHERE id = \(bind: id)").first()
+    static func authorize(id: String, access: CartAccess, now: Date, on sql: any SQLDatabase) async throws -> Access {
+        guard
+            let row = try await sql.raw("SELECT secret_sha256, status, order_id, expires_at, email, customer_id, kind FROM carts WHERE id = \(bind: id)")
+                .first()
         else {
             throw Problem.notFound("There is no cart \(id.prefix(64)).")
         }
@@ -206,17 +216,24 @@ public struct Carts: Sendable {
         if status == "active", try row.decode(column: "expires_at", as: String.self) < now.stamp {
             throw Problem.notFound("This cart has expired.")
         }
-        return (
-            status, try row.decode(column: "order_id", as: String?.self), try row.decode(column: "email", as: String?.self),
-            try row.decode(column: "customer_id", as: String?.self)
-        )
+        return Access(
+            status: status, orderID: try row.decode(column: "order_id", as: String?.self), email: try row.decode(column: "email", as: String?.self),
+            customerID: try row.decode(column: "customer_id", as: String?.self), kind: try row.decode(column: "kind", as: String.self))
     }
 
-    static func authorizeForChange(id: String, access: CartAccess, now: Date, on sql: any SQLDatabase) async throws {
+    /// As `authorize`, for a change: the cart must be active. `items` marks a change of what is
+    /// bought (lines, codes): on a draft order's cart only staff make those, so the shopper who
+    /// pays through the draft's link pays for what the store prepared.
+    @discardableResult
+    static func authorizeForChange(id: String, access: CartAccess, items: Bool = true, now: Date, on sql: any SQLDatabase) async throws -> Access {
         let state = try await authorize(id: id, access: access, now: now, on: sql)
         if state.status != "active" {
             throw Problem.conflict("This cart is checked out; start a new one.")
         }
+        if items, state.kind == "draft", case .secret = access {
+            throw Problem.conflict("The store prepared this order for you; ask them to change it.")
+        }
+        return state
     }
 
     static func touch(_ cartID: String, now: Date, on sql: any SQLDatabase) async throws {

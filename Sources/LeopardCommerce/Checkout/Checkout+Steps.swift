@@ -23,7 +23,7 @@ extension Checkout {
             """
             UPDATE carts SET status = 'completed', order_id = \(bind: orderID), email = \(bind: email), updated_at = \(bind: stamp)
             WHERE id = \(bind: cartID) AND status = 'active' AND expires_at >= \(bind: stamp)
-            RETURNING secret_sha256, customer_id, shipping_method_id
+            RETURNING secret_sha256, customer_id, shipping_method_id, kind
             """
         ).first()
         guard let claimed else {
@@ -38,6 +38,16 @@ extension Checkout {
         if case .secret(let secret) = access {
             guard let secret, TokenDigest.matches(secret, digest: try claimed.decode(column: "secret_sha256", as: String.self)) else {
                 throw Problem.notFound("There is no cart \(cartID.prefix(64)).")
+            }
+            // The customer paid a draft order through its link: the draft is done. (Staff
+            // completing a draft record that themselves, with who did it.)
+            if try claimed.decode(column: "kind", as: String.self) == "draft" {
+                try await sql.raw(
+                    """
+                    UPDATE draft_orders SET status = 'completed', order_id = \(bind: orderID), updated_at = \(bind: stamp)
+                    WHERE cart_id = \(bind: cartID) AND status = 'open'
+                    """
+                ).run()
             }
         }
         return .claimed(

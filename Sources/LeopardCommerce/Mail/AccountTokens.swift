@@ -3,7 +3,7 @@ import LeopardCore
 import SQLKit
 
 /// Single-use links for accounts: shoppers' e-mail verification (24 hours) and password resets
-/// (1 hour), and staff e-mail verification (7 days). Only a token's SHA-256 is stored; a new link of a kind for an address ends the
+/// (1 hour), staff e-mail verification (7 days) and links that bring a cart back (14 days). Only a token's SHA-256 is stored; a new link of a kind for an address ends the
 /// earlier ones, and redeeming is one conditional update, so a link works once even when
 /// followed twice at the same moment.
 public enum AccountTokens {
@@ -11,12 +11,15 @@ public enum AccountTokens {
         case customerVerification = "customer_verification"
         case customerReset = "customer_reset"
         case staffVerification = "staff_verification"
+        /// A link that brings a cart back to the shopper (recovery mail, draft payment link).
+        case cartLink = "cart_link"
 
         var lifetime: TimeInterval {
             switch self {
             case .customerVerification: return 24 * 3600
             case .staffVerification: return 7 * 24 * 3600
             case .customerReset: return 3600
+            case .cartLink: return 14 * 24 * 3600
             }
         }
     }
@@ -32,9 +35,16 @@ public enum AccountTokens {
         _ purpose: Purpose, email: String, subjectID: String?, payloadJSON: String? = nil, now: Date, on sql: any SQLDatabase
     ) async throws -> String {
         let token = SecureToken.make()
-        try await sql.raw(
-            "UPDATE account_tokens SET used_at = \(bind: now.stamp) WHERE purpose = \(bind: purpose.rawValue) AND email = \(bind: email) AND used_at IS NULL"
-        ).run()
+        if purpose == .cartLink, let subjectID {
+            // One live link per cart (a shopper may have left several).
+            try await sql.raw(
+                "UPDATE account_tokens SET used_at = \(bind: now.stamp) WHERE purpose = \(bind: purpose.rawValue) AND subject_id = \(bind: subjectID) AND used_at IS NULL"
+            ).run()
+        } else {
+            try await sql.raw(
+                "UPDATE account_tokens SET used_at = \(bind: now.stamp) WHERE purpose = \(bind: purpose.rawValue) AND email = \(bind: email) AND used_at IS NULL"
+            ).run()
+        }
         try await sql.raw(
             """
             INSERT INTO account_tokens (token_sha256, purpose, subject_id, email, payload_json, expires_at, created_at)

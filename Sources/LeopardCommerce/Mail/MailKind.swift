@@ -10,6 +10,8 @@ public enum MailKind: String, Sendable, CaseIterable, Codable {
     case customerVerification = "customer_verification"
     case customerAccountExists = "customer_account_exists"
     case customerPasswordReset = "customer_password_reset"
+    case cartRecovery = "cart_recovery"
+    case draftInvoice = "draft_invoice"
     // To staff
     case staffInvite = "staff_invite"
     case staffPasswordReset = "staff_password_reset"

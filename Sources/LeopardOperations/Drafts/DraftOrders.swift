@@ -86,7 +86,9 @@ public struct DraftOrders: Sendable {
         if let method = input.shippingMethodId { _ = try await carts.setShippingMethod(cartID: created.id, access: .staff, methodID: method, now: now) }
         let id = Identifier.make("draft", date: now)
         try await database.write { sql in
-            try await sql.raw("UPDATE carts SET expires_at = \(bind: now.addingTimeInterval(Self.lifetime).stamp) WHERE id = \(bind: created.id)").run()
+            try await sql.raw(
+                "UPDATE carts SET kind = 'draft', expires_at = \(bind: now.addingTimeInterval(Self.lifetime).stamp) WHERE id = \(bind: created.id)"
+            ).run()
             try await sql.raw(
                 """
                 INSERT INTO draft_orders (id, cart_id, email, customer_id, shipping_address_json, billing_address_json, note, status, created_by, created_at, updated_at)

@@ -23,11 +23,30 @@ struct MailComposer {
         case .orderConfirmation, .orderPaid, .orderShipped, .orderCancelled, .orderRefunded, .newOrder:
             guard let objectID, let order = try await Orders(database: database).find(id: objectID) else { return nil }
             return orderMail(kind, OrderFacts(order, account: try await ownOrderAction(order)))
+        case .cartRecovery, .draftInvoice:
+            guard let objectID, let link, let cart = try await linkedCart(kind, objectID: objectID) else { return nil }
+            return CartMail(storeName: settings.name, storeURL: storeURL).content(kind, cart: cart, link: link)
         case .lowStock:
             guard let objectID, let level = try await Inventory(database: database).level(variantID: objectID) else { return nil }
             return lowStock(productID: level.productID, title: "\(level.productTitle) (\(level.variantTitle))", stock: level.stock)
         default:
             return AccountMailText(storeName: settings.name, storeURL: storeURL).content(kind, link: link)
+        }
+    }
+
+    /// The cart a link mail is about, while it is still open: a recovery mail's cart, or a
+    /// draft's.
+    func linkedCart(_ kind: MailKind, objectID: String) async throws -> Cart? {
+        var cartID = objectID
+        if kind == .draftInvoice {
+            guard let draft = try await DraftOrders(database: database).find(id: objectID), draft.status == "open" else { return nil }
+            cartID = draft.cart.id
+        }
+        do {
+            let cart = try await Carts(database: database).get(id: cartID, access: .staff)
+            return cart.status == "active" ? cart : nil
+        } catch let problem as Problem where problem.status == 404 {
+            return nil
         }
     }
 

@@ -33,6 +33,14 @@ extension MailComposer {
             return orderMail(kind, OrderFacts(newest, account: try await ownOrderAction(newest)))
         case .lowStock:
             return lowStock(productID: "", title: "Example product (Large)", stock: 2)
+        case .cartRecovery, .draftInvoice:
+            guard
+                let content = CartMail(storeName: settings.name, storeURL: storeURL).content(
+                    kind, cart: Cart.example(currency: settings.currency), link: Self.previewToken)
+            else {
+                throw Problem.notFound("There is no preview of \(kind.rawValue).")
+            }
+            return content
         default:
             guard let content = AccountMailText(storeName: settings.name, storeURL: storeURL).content(kind, link: Self.previewToken) else {
                 throw Problem.notFound("There is no preview of \(kind.rawValue).")

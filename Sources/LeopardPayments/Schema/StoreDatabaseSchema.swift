@@ -28,5 +28,6 @@ public enum StoreDatabaseSchema {
         StoreSchema.m0020RolesAudit,
         StoreSchema.m0021FulfilmentsReturns,
         StoreSchema.m0022DraftOrders,
+        StoreSchema.m0023CartLinks,
     ]
 }

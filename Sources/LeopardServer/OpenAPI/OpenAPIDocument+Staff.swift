@@ -58,6 +58,18 @@ extension OpenAPIDocument {
             method: "post", path: "/api/draft-orders/{draftId}/complete",
             summary: "Turn a draft into an order; markPaid also needs the payments permission (permission: orders)", tag: "orders", access: .staff,
             body: "DraftCompletion", bodyRequired: false, status: 201, response: "Order"),
+        Operation(
+            method: "post", path: "/api/draft-orders/{draftId}/send-link",
+            summary: "Mail the customer a link to review and pay the draft; their checkout completes it (permission: orders)", tag: "orders",
+            access: .staff, response: "DraftOrder"),
+        Operation(
+            method: "post", path: "/api/checkouts/{cartId}/recovery-email",
+            summary: "Mail an abandoned cart's shopper a link back to it, working once for 14 days (permission: orders)", tag: "orders",
+            access: .staff, response: "Cart"),
+        Operation(
+            method: "post", path: "/api/carts/restore",
+            summary: "Follow a mailed cart link: the cart with a new secret (the old one stops working); 404 for a used or expired link",
+            tag: "cart", access: .open, body: "CartLinkInput", response: "Cart"),
     ]
 }
 
@@ -70,6 +82,7 @@ extension OpenAPISchemas {
         let text: (Int) -> JSONValue = { ["type": "string", "maxLength": .int($0)] }
         return [
             ("Permission", permission),
+            ("CartLinkInput", o.object([("token", ["type": "string", "minLength": 1, "maxLength": 200])], required: ["token"])),
             ("NoteInput", o.object([("text", ["type": "string", "minLength": 1, "maxLength": 2000])], required: ["text"])),
             (
                 "DraftOrderInput",

@@ -199,10 +199,12 @@ enum OpenAPISchemas {
                     ("taxLines", array(ref("TaxLine"))),
                     ("pricesIncludeTax", boolean), ("shippingAddress", ref("Address")), ("shippingMethod", ref("ShippingOption")),
                     ("shipsToAddress", boolean),
+                    ("preparedByStore", ["type": "boolean", "description": "A draft order's cart: only staff change its items and codes."]),
+                    ("linkSentAt", timestamp),
                 ],
                 required: [
                     "id", "status", "currency", "items", "itemCount", "subtotal", "shipping", "tax", "total", "createdAt", "updatedAt", "expiresAt", "totals",
-                    "discounts", "discountCodes", "taxLines", "pricesIncludeTax", "shipsToAddress",
+                    "discounts", "discountCodes", "taxLines", "pricesIncludeTax", "shipsToAddress", "preparedByStore",
                 ])
         ),
         (

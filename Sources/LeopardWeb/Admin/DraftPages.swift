@@ -66,9 +66,13 @@ public struct DraftPage: Sendable {
     /// The member may mark the order paid (the `payments` permission).
     public let canMarkPaid: Bool
     public let error: String?
+    /// When the payment link was last mailed.
+    public let linkSentAt: String?
+    public let notice: String?
 
     public init(
-        id: String, email: String, note: String, cart: Cart, status: String, orderId: String?, canMarkPaid: Bool, error: String?
+        id: String, email: String, note: String, cart: Cart, status: String, orderId: String?, canMarkPaid: Bool, error: String?,
+        notice: String? = nil
     ) {
         self.id = id
         self.email = email
@@ -79,29 +83,39 @@ public struct DraftPage: Sendable {
         self.orderId = orderId
         self.canMarkPaid = canMarkPaid
         self.error = error
+        linkSentAt = cart.linkSentAt.map { String($0.prefix(16)).replacingOccurrences(of: "T", with: " ") }
+        self.notice = notice
     }
 }
 
 /// Carts shoppers left with an e-mail address and items in them.
 public struct AbandonedPage: Sendable {
     public struct Row: Sendable {
+        public let id: String
         public let email: String
         public let items: String
         public let total: String
         public let lastChange: String
+        /// When a recovery mail was last sent, if one was.
+        public let linkSentAt: String?
     }
 
     public let rows: [Row]
     public let hours: Int
     public let nextUrl: String?
+    public let notice: String?
+    public let error: String?
 
-    public init(carts: [Cart], hours: Int, nextUrl: String?) {
+    public init(carts: [Cart], hours: Int, nextUrl: String?, notice: String? = nil, error: String? = nil) {
+        func minutes(_ stamp: String) -> String { String(stamp.prefix(16)).replacingOccurrences(of: "T", with: " ") }
         rows = carts.map { cart in
             Row(
-                email: cart.email ?? "", items: cart.items.map { "\($0.quantity) × \($0.title)" }.joined(separator: ", "),
-                total: MoneyText.format(cart.total), lastChange: String(cart.updatedAt.prefix(16)).replacingOccurrences(of: "T", with: " "))
+                id: cart.id, email: cart.email ?? "", items: cart.items.map { "\($0.quantity) × \($0.title)" }.joined(separator: ", "),
+                total: MoneyText.format(cart.total), lastChange: minutes(cart.updatedAt), linkSentAt: cart.linkSentAt.map(minutes))
         }
         self.hours = hours
         self.nextUrl = nextUrl
+        self.notice = notice
+        self.error = error
     }
 }

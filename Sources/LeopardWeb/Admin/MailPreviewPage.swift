@@ -35,6 +35,8 @@ public struct MailPreviewPage: Sendable {
         case .customerVerification: return "Confirm e-mail address"
         case .customerAccountExists: return "Account exists already"
         case .customerPasswordReset: return "Shopper password reset"
+        case .cartRecovery: return "Abandoned checkout recovery"
+        case .draftInvoice: return "Draft order payment link"
         case .staffInvite: return "Staff invite"
         case .staffPasswordReset: return "Staff password reset"
         case .staffEmailVerification: return "Confirm staff e-mail address"

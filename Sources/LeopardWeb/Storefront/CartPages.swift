@@ -33,6 +33,8 @@ public struct CartPage: Sendable {
     public let message: String?
     /// Stored, not computed: templates read values by reflection.
     public let empty: Bool
+    /// False for an order the store prepared (a draft's cart): its lines and codes are fixed.
+    public let editable: Bool
 
     public init(_ cart: Cart?, slugs: [String: String], message: String?, codeError: String? = nil) {
         let currency = cart?.currency ?? "USD"
@@ -53,6 +55,7 @@ public struct CartPage: Sendable {
         codes = (cart?.discountCodes ?? []).map { Code(code: $0.code, problem: $0.problem) }
         self.codeError = codeError
         empty = lines.isEmpty
+        editable = !(cart?.preparedByStore ?? false)
         canCheckout = !(cart?.items.isEmpty ?? true) && (cart?.items.allSatisfy(\.available) ?? false)
         self.message = message
     }

@@ -5,9 +5,11 @@ import LeopardOperations
 import LeopardPayments
 
 /// Draft orders: staff build an order for a customer, then complete it (paid at once, or
-/// waiting for payment by its method).
+/// waiting for payment by its method) or mail the customer a link to pay. Abandoned checkouts,
+/// and the mailed links that bring a cart back.
 struct DraftOrderRoutes {
     let placement: OrderPlacement
+    let mail: MailSender
 
     func register(on routes: StoreRouter) {
         routes.staff(.orders).get("/api/checkouts/abandoned") { request, context in
@@ -15,6 +17,29 @@ struct DraftOrderRoutes {
             let hours = try AbandonedCheckouts.hours(query["hours"])
             return try await AbandonedCheckouts(database: context.database)
                 .list(olderThanHours: hours, page: try PageRequest(limit: query["limit"], cursor: query["cursor"])).jsonResponse()
+        }
+        routes.staff(.orders).post("/api/checkouts/:cartId/recovery-email") { _, context in
+            try await CartLinks(database: context.database)
+                .sendRecovery(cartID: try context.parameters.require("cartId"), mail: mail, actor: context.staff.actor).jsonResponse()
+        }
+        routes.anyone.post("/api/carts/restore") { request, context in
+            struct Body: Decodable { let token: String }
+            let body = try await request.decodeJSON(Body.self, context: context)
+            let database = context.database
+            switch try await CartLinks(database: database).restore(token: body.token) {
+            case .cart(let id, let secret, _):
+                var cart = try await Carts(database: database).get(id: id, access: .secret(secret))
+                cart.secret = secret
+                return try cart.jsonResponse()
+            case .ordered:
+                throw Problem.conflict("This cart became an order already; its confirmation mail has the details.")
+            case nil:
+                throw Problem.notFound("The link does not work any more: it was used already, or it has expired.")
+            }
+        }
+        routes.staff(.orders).post("/api/draft-orders/:draftId/send-link") { _, context in
+            try await DraftOrders(database: context.database)
+                .sendPaymentLink(id: try context.parameters.require("draftId"), mail: mail, actor: context.staff.actor).jsonResponse()
         }
         routes.staff(.orders).post("/api/draft-orders") { request, context in
             let input = try await request.decodeJSON(DraftOrders.Input.self, context: context)

@@ -39,23 +39,19 @@ struct AdminDraftPages {
                 return try await drafts(visit, values: values, errors: errors, status: problem.pageStatus)
             }
         }
+        registerLinks(on: router)
         router.get("/admin/drafts/abandoned") { request, context in
             let visit = try await routes.visit(request, context)
             guard visit.staff != nil else { return visit.signIn() }
             let query = request.queryDictionary
-            // A cursor or a number of hours that cannot be read starts from the defaults.
-            let hours = (try? AbandonedCheckouts.hours(query["hours"])) ?? AbandonedCheckouts.defaultHours
-            let page = try await AbandonedCheckouts(database: visit.database).list(
-                olderThanHours: hours, page: (try? PageRequest(limit: "50", cursor: query["cursor"])) ?? PageRequest(limit: 50))
-            let model = AbandonedPage(
-                carts: page.data, hours: hours,
-                nextUrl: page.nextCursor.map { pageLink("/admin/drafts/abandoned", [("hours", String(hours)), ("cursor", $0)]) })
-            return try visit.page("admin/abandoned", model, title: "Abandoned checkouts", section: "/admin/drafts")
+            let sent = query["sent"] == "1" ? "The recovery e-mail is on its way. Its link works once, for 14 days." : nil
+            return try await abandoned(visit, hours: query["hours"], cursor: query["cursor"], notice: sent)
         }
         router.get("/admin/drafts/:draftId") { request, context in
             let visit = try await routes.visit(request, context)
             guard visit.staff != nil else { return visit.signIn() }
-            return try await draft(visit, id: try context.parameters.require("draftId"), error: nil)
+            let sent = request.queryDictionary["sent"] == "1" ? "The payment link is on its way. It works once, for 14 days." : nil
+            return try await draft(visit, id: try context.parameters.require("draftId"), error: nil, notice: sent)
         }
         router.post("/admin/drafts/:draftId/complete") { request, context in
             let visit = try await routes.visit(request, context)
@@ -88,11 +84,56 @@ struct AdminDraftPages {
         return try visit.page("admin/drafts", model, title: "Draft orders", section: "/admin/drafts", status: status)
     }
 
-    func draft(_ visit: AdminVisit, id: String, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+    /// The buttons that mail a link back to a cart: recovery for an abandoned checkout, and a
+    /// draft's payment link.
+    func registerLinks(on router: RouterGroup<StoreContext>) {
+        router.post("/admin/drafts/abandoned/:cartId/recover") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard let staff = visit.staff else { return visit.signIn() }
+            let fields = try await visit.form()
+            let cartID = try context.parameters.require("cartId")
+            let sent = await visit.attempt {
+                try await CartLinks(database: visit.database).sendRecovery(cartID: cartID, mail: routes.services.mailer.sender, actor: staff.actor)
+            }
+            let hours = (try? AbandonedCheckouts.hours(fields.text("hours"))) ?? AbandonedCheckouts.defaultHours
+            switch sent {
+            case .success: return routes.pages.redirect(to: "/admin/drafts/abandoned?hours=\(hours)&sent=1")
+            case .failure(let problem):
+                return try await abandoned(visit, hours: String(hours), cursor: nil, error: problem.detail ?? problem.title, status: problem.pageStatus)
+            }
+        }
+        router.post("/admin/drafts/:draftId/send-link") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard let staff = visit.staff else { return visit.signIn() }
+            let id = try context.parameters.require("draftId")
+            let sent = await visit.attempt {
+                try await DraftOrders(database: visit.database).sendPaymentLink(id: id, mail: routes.services.mailer.sender, actor: staff.actor)
+            }
+            switch sent {
+            case .success: return routes.pages.redirect(to: "/admin/drafts/\(id)?sent=1")
+            case .failure(let problem): return try await draft(visit, id: id, error: problem.detail ?? problem.title, status: problem.pageStatus)
+            }
+        }
+    }
+
+    func abandoned(
+        _ visit: AdminVisit, hours text: String?, cursor: String?, notice: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        // A cursor or a number of hours that cannot be read starts from the defaults.
+        let hours = (try? AbandonedCheckouts.hours(text)) ?? AbandonedCheckouts.defaultHours
+        let page = try await AbandonedCheckouts(database: visit.database).list(
+            olderThanHours: hours, page: (try? PageRequest(limit: "50", cursor: cursor)) ?? PageRequest(limit: 50))
+        let model = AbandonedPage(
+            carts: page.data, hours: hours,
+            nextUrl: page.nextCursor.map { pageLink("/admin/drafts/abandoned", [("hours", String(hours)), ("cursor", $0)]) }, notice: notice, error: error)
+        return try visit.page("admin/abandoned", model, title: "Abandoned checkouts", section: "/admin/drafts", status: status)
+    }
+
+    func draft(_ visit: AdminVisit, id: String, error: String?, notice: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         guard let draft = try await DraftOrders(database: visit.database).find(id: id) else { throw Problem.notFound("There is no such draft order.") }
         let model = DraftPage(
             id: draft.id, email: draft.email, note: draft.note, cart: draft.cart, status: draft.status, orderId: draft.orderId,
-            canMarkPaid: visit.staff?.can(.payments) ?? false, error: error)
+            canMarkPaid: visit.staff?.can(.payments) ?? false, error: error, notice: notice)
         return try visit.page("admin/draft", model, title: "Draft order", section: "/admin/drafts", status: status)
     }
 }
