@@ -12,6 +12,8 @@ public struct SMTPClient: Sendable {
     /// The name this host gives in EHLO.
     public let localName: String
     public let timeout: TimeAmount
+    /// How long a connection may take to open, before the session's `timeout` starts.
+    public static let connectSeconds: Int64 = 10
 
     public init(
         settings: SMTPSettings, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, localName: String, timeout: TimeAmount = .seconds(60)
@@ -32,7 +34,7 @@ public struct SMTPClient: Sendable {
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: group)
-                .connectTimeout(.seconds(10))
+                .connectTimeout(.seconds(Self.connectSeconds))
                 .channelInitializer { [settings] channel in
                     channel.eventLoop.makeCompletedFuture {
                         if settings.security == .implicitTLS {

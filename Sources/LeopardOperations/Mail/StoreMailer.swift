@@ -61,7 +61,9 @@ public struct StoreMailer: Sendable {
         _ batch: [Prepared], tenant: Tenant, databases: TenantDatabases, claimedAt: Date, now: @escaping @Sendable () -> Date
     ) async throws -> (tried: Int, finished: Bool) {
         for (index, mail) in batch.enumerated() {
-            if now().timeIntervalSince(claimedAt) > MailQueue.lease - Self.sendLimit - 5 {
+            // A send takes at most its connection time and its session's deadline: one that
+            // could outlast the lease is not started, so no other worker can claim it mid-send.
+            if now().timeIntervalSince(claimedAt) > MailQueue.lease - Self.sendLimit - TimeInterval(SMTPClient.connectSeconds) - 5 {
                 try await release(batch[index...], tenant: tenant, databases: databases)
                 return (index, false)
             }
