@@ -23,6 +23,10 @@ public struct Product: Sendable, Encodable, Equatable {
     public var categoryId: String?
     /// Which tax rates its lines pay: standard, reduced or exempt.
     public var taxClass: TaxClass = .standard
+    /// The title search engines show; nil: the product's title.
+    public var seoTitle: String? = nil
+    /// The description search engines show; nil: the first line of the description.
+    public var seoDescription: String? = nil
     public var createdAt: String
     public var updatedAt: String
 }

@@ -72,10 +72,44 @@ public struct ProductCSV: Sendable {
         public let updated: Int
     }
 
-    /// Checks every row, then writes every product in one transaction: all or nothing. Errors
-    /// name the line (`lines.7.price`). A handle that exists replaces that product, keeping the
-    /// ids of variants whose options match.
-    public func importCSV(_ text: String, actor: String, now: Date = Date()) async throws -> Report {
+    /// What importing a file would do, without doing it: how many products it would create and
+    /// update, and every line that stops it (the same checks as `importCSV`).
+    public struct Preview: Sendable, Encodable {
+        public let created: Int
+        public let updated: Int
+        public let errors: [Problem.FieldError]
+    }
+
+    typealias Checked = (handle: String, line: Int, input: ProductInput, categoryHandle: String?, lines: [Int])
+
+    public func preview(_ text: String) async throws -> Preview {
+        let entries: [Checked]
+        do {
+            entries = try Self.checked(text, currency: catalog.currency)
+        } catch let problem as Problem where problem.status == 422 {
+            return Preview(created: 0, updated: 0, errors: problem.errors)
+        }
+        return try await catalog.database.read { sql in
+            let handles = entries.map(\.handle)
+            var existing = Set<String>()
+            for chunk in stride(from: 0, to: handles.count, by: 500) {
+                let slice = Array(handles[chunk..<min(chunk + 500, handles.count)])
+                for row in try await sql.raw("SELECT slug FROM products WHERE slug IN (\(binds: slice))").all() {
+                    existing.insert(try row.decode(column: "slug", as: String.self))
+                }
+            }
+            let categories = Set(try await sql.raw("SELECT slug FROM categories").all().map { try $0.decode(column: "slug", as: String.self) })
+            let errors = entries.compactMap { entry -> Problem.FieldError? in
+                guard let handle = entry.categoryHandle, !categories.contains(handle) else { return nil }
+                return .init(field: "lines.\(entry.line).category", message: "is not a category handle of this store")
+            }
+            let updated = entries.filter { existing.contains($0.handle) }.count
+            return Preview(created: entries.count - updated, updated: updated, errors: errors)
+        }
+    }
+
+    /// Every product of the file, built and checked; a validation problem naming each bad line.
+    static func checked(_ text: String, currency: String) throws -> [Checked] {
         let rows: [(line: Int, fields: [String])]
         do {
             rows = try CSV.parse(text)
@@ -84,21 +118,26 @@ public struct ProductCSV: Sendable {
         }
         let columns = try Self.columns(rows)
         var (groups, errors) = Self.groups(rows.dropFirst(), columns: columns)
-
-        // Build and check every product before touching the database.
-        var inputs: [(handle: String, line: Int, input: ProductInput, categoryHandle: String?, lines: [Int])] = []
+        var inputs: [Checked] = []
         for group in groups {
             let (input, categoryHandle, rowErrors) = Self.input(for: group.rows, handle: group.handle)
             errors += rowErrors
             inputs.append((group.handle, group.rows[0].line, input, categoryHandle, group.rows.map(\.line)))
             do {
-                _ = try ProductDraft.empty.applying(input, storeCurrency: catalog.currency, existing: nil)
+                _ = try ProductDraft.empty.applying(input, storeCurrency: currency, existing: nil)
             } catch {
                 errors += Self.relabel(error.errors, lines: group.rows.map(\.line))
             }
         }
         guard errors.isEmpty else { throw Problem.validation(errors, detail: "No product was imported; fix the lines named and send the file again.") }
+        return inputs
+    }
 
+    /// Checks every row, then writes every product in one transaction: all or nothing. Errors
+    /// name the line (`lines.7.price`). A handle that exists replaces that product, keeping the
+    /// ids of variants whose options match.
+    public func importCSV(_ text: String, actor: String, now: Date = Date()) async throws -> Report {
+        let inputs = try Self.checked(text, currency: catalog.currency)
         let catalog = self.catalog
         let checked = inputs
         return try await catalog.database.write { sql in

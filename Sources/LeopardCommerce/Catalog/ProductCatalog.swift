@@ -84,9 +84,10 @@ public struct ProductCatalog: Sendable {
         if existing == nil {
             try await sql.raw(
                 """
-                INSERT INTO products (id, title, slug, description, status, category_id, options_json, tags_text, min_price, tax_class, created_at, updated_at)
+                INSERT INTO products (id, title, slug, description, status, category_id, options_json, tags_text, min_price, tax_class, seo_title, seo_description,
+                                      created_at, updated_at)
                 VALUES (\(bind: id), \(bind: title), \(bind: slug), \(bind: draft.description), \(bind: draft.status.rawValue), \(bind: draft.categoryId), \(bind: options), \(bind: tagsText), \(bind: minPrice),
-                        \(bind: draft.taxClass.rawValue), \(bind: stamp), \(bind: stamp))
+                        \(bind: draft.taxClass.rawValue), \(bind: draft.seoTitle), \(bind: draft.seoDescription), \(bind: stamp), \(bind: stamp))
                 """
             ).run()
         } else {
@@ -94,7 +95,8 @@ public struct ProductCatalog: Sendable {
                 """
                 UPDATE products SET title = \(bind: title), slug = \(bind: slug), description = \(bind: draft.description), status = \(bind: draft.status.rawValue),
                     category_id = \(bind: draft.categoryId), options_json = \(bind: options), tags_text = \(bind: tagsText), min_price = \(bind: minPrice),
-                    tax_class = \(bind: draft.taxClass.rawValue), updated_at = \(bind: stamp)
+                    tax_class = \(bind: draft.taxClass.rawValue), seo_title = \(bind: draft.seoTitle), seo_description = \(bind: draft.seoDescription),
+                    updated_at = \(bind: stamp)
                 WHERE id = \(bind: id)
                 """
             ).run()

@@ -31,6 +31,8 @@ struct ProductDraft: Sendable {
     var variants: [Variant]
     var tags: [String]
     var taxClass: TaxClass = .standard
+    var seoTitle: String?
+    var seoDescription: String?
 
     static let maximumVariants = 100
     static let maximumWeight = 1_000_000_000
@@ -62,6 +64,7 @@ struct ProductDraft: Sendable {
             tags: product.tags
         )
         taxClass = product.taxClass
+        (seoTitle, seoDescription) = (product.seoTitle, product.seoDescription)
     }
 
     init(
@@ -96,6 +99,10 @@ struct ProductDraft: Sendable {
         if let taxClass = input.taxClass {
             if let value = TaxClass(rawValue: taxClass) { draft.taxClass = value } else { fail("taxClass", "must be one of standard, reduced, exempt") }
         }
+        draft.seoTitle = (input.seoTitle.applied(to: draft.seoTitle)?.trimmingWhitespace()).flatMap { $0.isEmpty ? nil : $0 }
+        draft.seoDescription = (input.seoDescription.applied(to: draft.seoDescription)?.trimmingWhitespace()).flatMap { $0.isEmpty ? nil : $0 }
+        if (draft.seoTitle?.count ?? 0) > 70 { fail("seoTitle", "must be at most 70 characters") }
+        if (draft.seoDescription?.count ?? 0) > 320 { fail("seoDescription", "must be at most 320 characters") }
         if let images = input.images {
             draft.images = images.enumerated()
                 .sorted { ($0.element.position ?? $0.offset, $0.offset) < ($1.element.position ?? $1.offset, $1.offset) }

@@ -39,12 +39,15 @@ public struct ProductInput: Decodable, Sendable {
     public var trackInventory: Bool?
     /// `standard`, `reduced` or `exempt`.
     public var taxClass: String?
+    /// What search engines show; null goes back to the title and description.
+    public var seoTitle: Patch<String> = .absent
+    public var seoDescription: Patch<String> = .absent
     /// The single variant's weight in grams (the flat shape).
     public var weight: Int?
 
     enum CodingKeys: String, CodingKey {
         case title, slug, description, status, categoryId, images, options, variants, tags, price, compareAtPrice, stock, sku, trackInventory, taxClass,
-            weight
+            weight, seoTitle, seoDescription
     }
 
     public init() {}
@@ -66,6 +69,8 @@ public struct ProductInput: Decodable, Sendable {
         sku = try container.decodePatch(String.self, forKey: .sku)
         trackInventory = try container.decodeIfPresent(Bool.self, forKey: .trackInventory)
         taxClass = try container.decodeIfPresent(String.self, forKey: .taxClass)
+        seoTitle = try container.decodePatch(String.self, forKey: .seoTitle)
+        seoDescription = try container.decodePatch(String.self, forKey: .seoDescription)
         weight = try container.decodeIfPresent(Int.self, forKey: .weight)
     }
 }

@@ -7,7 +7,7 @@ struct ProductLoader {
     let sql: any SQLDatabase
     let currency: String
 
-    static let productColumns = "id, title, slug, description, status, category_id, options_json, created_at, updated_at, tax_class"
+    static let productColumns = "id, title, slug, description, status, category_id, options_json, created_at, updated_at, tax_class, seo_title, seo_description"
 
     func load(ids: [String]) async throws -> [Product] {
         guard !ids.isEmpty else { return [] }
@@ -76,6 +76,8 @@ struct ProductLoader {
                 tags: tags[id] ?? [],
                 categoryId: try row.decode(column: "category_id", as: String?.self),
                 taxClass: TaxClass(rawValue: try row.decode(column: "tax_class", as: String.self)) ?? .standard,
+                seoTitle: try row.decode(column: "seo_title", as: String?.self),
+                seoDescription: try row.decode(column: "seo_description", as: String?.self),
                 createdAt: try row.decode(column: "created_at", as: String.self),
                 updatedAt: try row.decode(column: "updated_at", as: String.self)
             )

@@ -188,11 +188,13 @@ public struct Customers: Sendable {
     }
 
     public func addresses(customerID: String) async throws -> [SavedAddress] {
-        let rows = try await database.read { sql in
-            try await sql.raw(
-                "SELECT id, address_json, is_default, created_at FROM customer_addresses WHERE customer_id = \(bind: customerID) ORDER BY id LIMIT 20"
-            ).all()
-        }
+        try await database.read { sql in try await Self.addresses(customerID: customerID, on: sql) }
+    }
+
+    static func addresses(customerID: String, on sql: any SQLDatabase) async throws -> [SavedAddress] {
+        let rows = try await sql.raw(
+            "SELECT id, address_json, is_default, created_at FROM customer_addresses WHERE customer_id = \(bind: customerID) ORDER BY id LIMIT 20"
+        ).all()
         return try rows.map { row in
             SavedAddress(
                 id: try row.decode(column: "id", as: String.self),

@@ -31,6 +31,8 @@ public struct Discount: Sendable, Encodable, Equatable {
     public let productIds: [String]
     public let categoryIds: [String]
     public let customerIds: [String]
+    /// For signed-in customers with any of these tags (staff set them on the customer).
+    public let customerTags: [String]
     public let startsAt: String?
     public let endsAt: String?
     public let usageLimit: Int?
@@ -47,7 +49,7 @@ public struct Discount: Sendable, Encodable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, code, title, kind, value, appliesTo, buyQuantity, getQuantity, minSubtotal, minQuantity, productIds, categoryIds, customerIds
-        case startsAt, endsAt, usageLimit, perCustomerLimit, timesUsed, combinable, automatic, active, createdAt, updatedAt
+        case customerTags, startsAt, endsAt, usageLimit, perCustomerLimit, timesUsed, combinable, automatic, active, createdAt, updatedAt
     }
 
     /// What it takes off, for the lines it applies to.

@@ -16,6 +16,9 @@ public struct DiscountInput: Decodable, Sendable {
     public var productIds: [String]?
     public var categoryIds: [String]?
     public var customerIds: [String]?
+    /// Customers by e-mail address, added to `customerIds` (each must be a customer here).
+    public var customerEmails: [String]?
+    public var customerTags: [String]?
     public var startsAt: Patch<String> = .absent
     public var endsAt: Patch<String> = .absent
     public var usageLimit: Patch<Int> = .absent
@@ -25,8 +28,8 @@ public struct DiscountInput: Decodable, Sendable {
     public var active: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case code, title, kind, value, appliesTo, buyQuantity, getQuantity, minSubtotal, minQuantity, productIds, categoryIds, customerIds
-        case startsAt, endsAt, usageLimit, perCustomerLimit, combinable, automatic, active
+        case code, title, kind, value, appliesTo, buyQuantity, getQuantity, minSubtotal, minQuantity, productIds, categoryIds, customerIds, customerEmails
+        case customerTags, startsAt, endsAt, usageLimit, perCustomerLimit, combinable, automatic, active
     }
 
     public init(from decoder: any Decoder) throws {
@@ -43,6 +46,8 @@ public struct DiscountInput: Decodable, Sendable {
         productIds = try c.decodeIfPresent([String].self, forKey: .productIds)
         categoryIds = try c.decodeIfPresent([String].self, forKey: .categoryIds)
         customerIds = try c.decodeIfPresent([String].self, forKey: .customerIds)
+        customerEmails = try c.decodeIfPresent([String].self, forKey: .customerEmails)
+        customerTags = try c.decodeIfPresent([String].self, forKey: .customerTags)
         startsAt = try c.decodePatch(String.self, forKey: .startsAt)
         endsAt = try c.decodePatch(String.self, forKey: .endsAt)
         usageLimit = try c.decodePatch(Int.self, forKey: .usageLimit)
@@ -83,6 +88,10 @@ public struct DiscountInput: Decodable, Sendable {
         for (field, ids) in [("productIds", productIds), ("categoryIds", categoryIds), ("customerIds", customerIds)] {
             if let ids, ids.count > 100 || ids.contains(where: { $0.isEmpty || $0.utf8.count > 64 }) { fail(field, "must be at most 100 ids") }
         }
+        var tags = current?.customerTags ?? []
+        if let customerTags {
+            do { tags = try CustomerRecords.normalized(customerTags, field: "customerTags") } catch { errors += error.errors }
+        }
         let startsAt = startsAt.applied(to: current?.startsAt)
         let endsAt = endsAt.applied(to: current?.endsAt)
         for (field, text) in [("startsAt", startsAt), ("endsAt", endsAt)] where text.map(Timestamp.date) == .some(nil) {
@@ -103,7 +112,7 @@ public struct DiscountInput: Decodable, Sendable {
             id: id, code: code, title: title, kind: kind, value: value, appliesTo: appliesTo, buyQuantity: kind == .buyXGetY ? buy : nil,
             getQuantity: kind == .buyXGetY ? get : nil, minSubtotal: minSubtotal.map { Money(amount: $0.amount, currency: currency) }, minQuantity: minQuantity,
             productIds: productIds ?? current?.productIds ?? [], categoryIds: categoryIds ?? current?.categoryIds ?? [],
-            customerIds: customerIds ?? current?.customerIds ?? [], startsAt: start?.stamp, endsAt: end?.stamp, usageLimit: usageLimit,
+            customerIds: customerIds ?? current?.customerIds ?? [], customerTags: tags, startsAt: start?.stamp, endsAt: end?.stamp, usageLimit: usageLimit,
             perCustomerLimit: perCustomerLimit, timesUsed: current?.timesUsed ?? 0, combinable: combinable ?? current?.combinable ?? false,
             automatic: automatic, active: active ?? current?.active ?? true, createdAt: current?.createdAt ?? now, updatedAt: now, stored: stored)
     }

@@ -22,6 +22,11 @@ enum DiscountRules {
             guard let customer = shopper.customerID else { return "needs you to sign in" }
             if !discount.customerIds.contains(customer) { return "is not available to you" }
         }
+        if !discount.customerTags.isEmpty {
+            guard let customer = shopper.customerID else { return "needs you to sign in" }
+            let tags = try await CustomerRecords.tags(customerID: customer, on: sql)
+            if !discount.customerTags.contains(where: tags.contains) { return "is not available to you" }
+        }
         let counted = lines.filter(\.item.available)
         let eligible = counted.filter { lineIDs(discount, counted)?.contains($0.item.id) ?? true }
         if eligible.isEmpty { return "does not apply to anything in the cart" }

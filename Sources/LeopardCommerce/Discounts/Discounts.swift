@@ -14,6 +14,7 @@ public struct Discounts: Sendable {
     public func create(_ input: DiscountInput, actor: String, now: Date = Date()) async throws -> Discount {
         try await database.write { sql in
             let currency = try await StoreSettings.load(on: sql)?.currency ?? "USD"
+            let input = try await Self.resolvingEmails(input, on: sql)
             let discount = try input.applied(to: nil, id: Identifier.make("disc", date: now), currency: currency, now: now.stamp)
             try await Self.checkCode(discount, on: sql)
             try await Self.insert(discount, on: sql)
@@ -26,12 +27,36 @@ public struct Discounts: Sendable {
         try await database.write { sql in
             guard let current = try await Self.find(id: id, on: sql) else { throw Self.notFound(id) }
             let currency = try await StoreSettings.load(on: sql)?.currency ?? "USD"
+            let input = try await Self.resolvingEmails(input, on: sql)
             let discount = try input.applied(to: current, id: id, currency: currency, now: now.stamp)
             try await Self.checkCode(discount, on: sql)
             try await Self.save(discount, on: sql)
             try await AuditLog.record(actor: actor, action: "discount.updated", subject: id, summary: Self.describe(discount), now: now, on: sql)
             return discount
         }
+    }
+
+    /// `customerEmails` looked up as customers of this store and added to `customerIds`; a
+    /// field error names each address that is not a customer here.
+    static func resolvingEmails(_ input: DiscountInput, on sql: any SQLDatabase) async throws -> DiscountInput {
+        guard let emails = input.customerEmails else { return input }
+        guard emails.count <= 100 else { throw Problem.invalid("customerEmails", "must be at most 100 addresses") }
+        var resolved = input
+        var ids = input.customerIds ?? []
+        var errors: [Problem.FieldError] = []
+        for (index, text) in emails.enumerated() {
+            guard let email = EmailAddress(text),
+                let row = try await sql.raw("SELECT id FROM customers WHERE email = \(bind: email.value)").first()
+            else {
+                errors.append(.init(field: "customerEmails.\(index)", message: "\(text.prefix(254)) is not a customer of this store"))
+                continue
+            }
+            let id = try row.decode(column: "id", as: String.self)
+            if !ids.contains(id) { ids.append(id) }
+        }
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+        resolved.customerIds = ids
+        return resolved
     }
 
     public func find(id: String) async throws -> Discount? {
@@ -73,12 +98,12 @@ public struct Discounts: Sendable {
         try await sql.raw(
             """
             INSERT INTO discounts (id, code, title, kind, value, applies_to, buy_quantity, get_quantity, min_subtotal, min_quantity, product_ids,
-                                   category_ids, customer_ids, starts_at, ends_at, usage_limit, per_customer_limit, times_used, combinable, automatic,
-                                   active, created_at, updated_at)
+                                   category_ids, customer_ids, customer_tags, starts_at, ends_at, usage_limit, per_customer_limit, times_used, combinable,
+                                   automatic, active, created_at, updated_at)
             VALUES (\(bind: d.id), \(bind: d.code), \(bind: d.title), \(bind: d.kind.rawValue), \(bind: d.stored), \(bind: d.appliesTo.rawValue),
                     \(bind: d.buyQuantity), \(bind: d.getQuantity), \(bind: d.minSubtotal?.amount), \(bind: d.minQuantity),
                     \(bind: try JSONText.encode(d.productIds)), \(bind: try JSONText.encode(d.categoryIds)), \(bind: try JSONText.encode(d.customerIds)),
-                    \(bind: d.startsAt), \(bind: d.endsAt), \(bind: d.usageLimit), \(bind: d.perCustomerLimit), \(bind: d.timesUsed),
+                    \(bind: try JSONText.encode(d.customerTags)), \(bind: d.startsAt), \(bind: d.endsAt), \(bind: d.usageLimit), \(bind: d.perCustomerLimit), \(bind: d.timesUsed),
                     \(bind: d.combinable ? 1 : 0), \(bind: d.automatic ? 1 : 0), \(bind: d.active ? 1 : 0), \(bind: d.createdAt), \(bind: d.updatedAt))
             """
         ).run()
@@ -92,7 +117,7 @@ public struct Discounts: Sendable {
                 applies_to = \(bind: d.appliesTo.rawValue), buy_quantity = \(bind: d.buyQuantity), get_quantity = \(bind: d.getQuantity),
                 min_subtotal = \(bind: d.minSubtotal?.amount), min_quantity = \(bind: d.minQuantity), product_ids = \(bind: try JSONText.encode(d.productIds)),
                 category_ids = \(bind: try JSONText.encode(d.categoryIds)), customer_ids = \(bind: try JSONText.encode(d.customerIds)),
-                starts_at = \(bind: d.startsAt), ends_at = \(bind: d.endsAt), usage_limit = \(bind: d.usageLimit), per_customer_limit = \(bind: d.perCustomerLimit),
+                customer_tags = \(bind: try JSONText.encode(d.customerTags)), starts_at = \(bind: d.startsAt), ends_at = \(bind: d.endsAt), usage_limit = \(bind: d.usageLimit), per_customer_limit = \(bind: d.perCustomerLimit),
                 combinable = \(bind: d.combinable ? 1 : 0), automatic = \(bind: d.automatic ? 1 : 0), active = \(bind: d.active ? 1 : 0),
                 updated_at = \(bind: d.updatedAt)
             WHERE id = \(bind: d.id)
@@ -102,7 +127,7 @@ public struct Discounts: Sendable {
 
     static let columns = """
         id, code, title, kind, value, applies_to, buy_quantity, get_quantity, min_subtotal, min_quantity, product_ids, category_ids, customer_ids,
-        starts_at, ends_at, usage_limit, per_customer_limit, times_used, combinable, automatic, active, created_at, updated_at
+        customer_tags, starts_at, ends_at, usage_limit, per_customer_limit, times_used, combinable, automatic, active, created_at, updated_at
         """
 
     static func find(id: String, on sql: any SQLDatabase) async throws -> Discount? {
@@ -122,7 +147,7 @@ public struct Discounts: Sendable {
             buyQuantity: try row.decode(column: "buy_quantity", as: Int?.self), getQuantity: try row.decode(column: "get_quantity", as: Int?.self),
             minSubtotal: try row.decode(column: "min_subtotal", as: Int?.self).map { Money(amount: $0, currency: currency) },
             minQuantity: try row.decode(column: "min_quantity", as: Int?.self), productIds: try ids("product_ids"), categoryIds: try ids("category_ids"),
-            customerIds: try ids("customer_ids"), startsAt: try row.decode(column: "starts_at", as: String?.self),
+            customerIds: try ids("customer_ids"), customerTags: try ids("customer_tags"), startsAt: try row.decode(column: "starts_at", as: String?.self),
             endsAt: try row.decode(column: "ends_at", as: String?.self), usageLimit: try row.decode(column: "usage_limit", as: Int?.self),
             perCustomerLimit: try row.decode(column: "per_customer_limit", as: Int?.self), timesUsed: try row.decode(column: "times_used", as: Int.self),
             combinable: try row.decode(column: "combinable", as: Int.self) != 0, automatic: try row.decode(column: "automatic", as: Int.self) != 0,

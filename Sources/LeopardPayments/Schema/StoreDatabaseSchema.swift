@@ -29,5 +29,7 @@ public enum StoreDatabaseSchema {
         StoreSchema.m0021FulfilmentsReturns,
         StoreSchema.m0022DraftOrders,
         StoreSchema.m0023CartLinks,
+        StoreSchema.m0024CustomerRecords,
+        StoreSchema.m0025ProductSEO,
     ]
 }

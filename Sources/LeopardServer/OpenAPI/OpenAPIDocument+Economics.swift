@@ -116,7 +116,8 @@ extension OpenAPISchemas {
                         ("appliesTo", ["type": "string", "enum": ["order", "item"]]), ("buyQuantity", o.nullable("integer")),
                         ("getQuantity", o.nullable("integer")), ("minSubtotal", money), ("minQuantity", o.nullable("integer")),
                         ("productIds", o.array(o.string)), ("categoryIds", o.array(o.string)), ("customerIds", o.array(o.string)),
-                        ("startsAt", o.timestamp), ("endsAt", o.timestamp), ("usageLimit", o.nullable("integer")), ("perCustomerLimit", o.nullable("integer")),
+                        ("customerTags", o.array(o.string)), ("startsAt", o.timestamp), ("endsAt", o.timestamp), ("usageLimit", o.nullable("integer")),
+                        ("perCustomerLimit", o.nullable("integer")),
                         ("timesUsed", o.integer), ("combinable", o.boolean), ("automatic", o.boolean), ("active", o.boolean), ("createdAt", o.timestamp),
                         ("updatedAt", o.timestamp),
                     ], required: ["id", "title", "kind", "value", "appliesTo", "timesUsed", "combinable", "automatic", "active", "createdAt", "updatedAt"])
@@ -128,7 +129,10 @@ extension OpenAPISchemas {
                     ("value", ["type": "number", "description": "Percent for percentage and buy_x_get_y; minor units for fixed"]),
                     ("appliesTo", ["type": "string", "enum": ["order", "item"]]), ("buyQuantity", o.integer), ("getQuantity", o.integer),
                     ("minSubtotal", o.ref("MoneyInput")), ("minQuantity", o.nullable("integer")), ("productIds", o.array(o.string)),
-                    ("categoryIds", o.array(o.string)), ("customerIds", o.array(o.string)), ("startsAt", o.nullable("string")),
+                    ("categoryIds", o.array(o.string)), ("customerIds", o.array(o.string)),
+                    ("customerEmails", ["type": "array", "items": o.string, "maxItems": 100, "description": "Customers by address, added to customerIds"]),
+                    ("customerTags", ["type": "array", "items": o.string, "maxItems": 20, "description": "For signed-in customers with any of these tags"]),
+                    ("startsAt", o.nullable("string")),
                     ("endsAt", o.nullable("string")), ("usageLimit", o.nullable("integer")), ("perCustomerLimit", o.nullable("integer")),
                     ("combinable", o.boolean), ("automatic", o.boolean), ("active", o.boolean),
                 ])

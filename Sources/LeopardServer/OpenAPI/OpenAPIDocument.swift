@@ -215,7 +215,15 @@ enum OpenAPIDocument {
         Operation(
             method: "get", path: "/api/customers", summary: "List and search customers", tag: "customers", access: .staff, response: "page:Customer",
             parameters: page + [.query("q")]),
-        Operation(method: "get", path: "/api/customers/{customerId}", summary: "A customer", tag: "customers", access: .staff, response: "Customer"),
+        Operation(
+            method: "get", path: "/api/customers/{customerId}", summary: "A customer with tags, notes, addresses and orders (permission: customers)",
+            tag: "customers", access: .staff, response: "CustomerRecord"),
+        Operation(
+            method: "patch", path: "/api/customers/{customerId}", summary: "Set a customer's tags, which discounts can name (permission: customers)",
+            tag: "customers", access: .staff, body: "CustomerTagsInput", response: "CustomerRecord"),
+        Operation(
+            method: "post", path: "/api/customers/{customerId}/notes", summary: "Add an internal note; shoppers never see it (permission: customers)",
+            tag: "customers", access: .staff, body: "NoteInput", status: 201, response: "CustomerNote"),
     ]
 
     static let platformOperations: [Operation] = [

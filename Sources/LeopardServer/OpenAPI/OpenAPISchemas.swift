@@ -129,7 +129,7 @@ enum OpenAPISchemas {
                     ("images", array(ref("ProductImage"))), ("options", array(ref("ProductOption"))), ("variants", array(ref("ProductVariant"))),
                     ("price", ref("Money")), ("stock", integer), ("inStock", boolean), ("tags", array(string)),
                     ("categoryId", string), ("createdAt", timestamp), ("updatedAt", timestamp),
-                    ("taxClass", ["type": "string", "enum": ["standard", "reduced", "exempt"]]),
+                    ("taxClass", ["type": "string", "enum": ["standard", "reduced", "exempt"]]), ("seoTitle", string), ("seoDescription", string),
                 ],
                 required: [
                     "id", "title", "slug", "description", "status", "images", "options", "variants", "price", "stock", "inStock", "tags", "createdAt",
@@ -156,6 +156,7 @@ enum OpenAPISchemas {
                 ("sku", nullable("string")), ("trackInventory", boolean),
                 ("taxClass", ["type": "string", "enum": ["standard", "reduced", "exempt"]]),
                 ("weight", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000, "description": "Grams, of the single variant"]),
+                ("seoTitle", ["type": ["string", "null"], "maxLength": 70]), ("seoDescription", ["type": ["string", "null"], "maxLength": 320]),
             ])
         ),
         (
@@ -266,6 +267,35 @@ enum OpenAPISchemas {
         (
             "CustomerSession",
             object([("customer", ref("Customer")), ("token", string), ("expiresAt", timestamp)], required: ["customer", "token", "expiresAt"])
+        ),
+        (
+            "CustomerRecord",
+            object(
+                [
+                    ("id", string), ("email", string), ("firstName", string), ("lastName", string), ("registered", boolean),
+                    ("verified", boolean), ("createdAt", timestamp), ("updatedAt", timestamp), ("tags", array(string)),
+                    ("notes", array(ref("CustomerNote"))), ("addresses", array(ref("SavedAddress"))), ("orderCount", integer),
+                    ("totalSpent", ref("Money")),
+                    (
+                        "recentOrders",
+                        array(
+                            object(
+                                [("id", string), ("name", string), ("status", string), ("total", ref("Money")), ("createdAt", timestamp)],
+                                required: ["id", "name", "status", "total", "createdAt"]))
+                    ),
+                ],
+                required: [
+                    "id", "email", "registered", "verified", "createdAt", "updatedAt", "tags", "notes", "addresses", "orderCount", "totalSpent",
+                    "recentOrders",
+                ])
+        ),
+        (
+            "CustomerNote",
+            object([("id", string), ("text", string), ("actor", string), ("createdAt", timestamp)], required: ["id", "text", "actor", "createdAt"])
+        ),
+        (
+            "CustomerTagsInput",
+            object([("tags", ["type": "array", "maxItems": 20, "items": ["type": "string", "minLength": 1, "maxLength": 40]])], required: ["tags"])
         ),
         ("AddressInput", object([("address", ref("Address")), ("isDefault", boolean)], required: ["address"])),
         (

@@ -21,7 +21,7 @@ public struct AdminChrome: Sendable {
         ("Dashboard", "/admin"), ("Products", "/admin/products"), ("Orders", "/admin/orders"), ("Draft orders", "/admin/drafts"),
         ("Customers", "/admin/customers"), ("Discounts", "/admin/discounts"), ("Shipping and tax", "/admin/shipping"), ("Settings", "/admin/settings"),
         ("Staff and API keys", "/admin/team"), ("Audit log", "/admin/audit"),
-        ("Mail", "/admin/mail"),
+        ("Webhooks", "/admin/webhooks"), ("Mail", "/admin/mail"),
     ]
 
     /// `shows`: whether the signed-in member may open a section (its link is left out otherwise).

@@ -124,16 +124,23 @@ public struct CustomerRow: Sendable {
     public let registered: Bool
     public let since: String
     public let ordersUrl: String
+    public let url: String
 
     public init(_ customer: Customer) {
         email = customer.email
+        url = "/admin/customers/\(customer.id)"
         name = [customer.firstName, customer.lastName].compactMap { $0 }.joined(separator: " ")
         registered = customer.registered
         since = String(customer.createdAt.prefix(10))
+        ordersUrl = Self.ordersURL(email: customer.email)
+    }
+
+    /// The orders page filtered to an address.
+    static func ordersURL(email: String) -> String {
         var components = URLComponents()
         components.path = "/admin/orders"
-        components.queryItems = [URLQueryItem(name: "email", value: customer.email)]
-        ordersUrl = components.percentEncodedQuery.map { "/admin/orders?" + $0.replacingOccurrences(of: "+", with: "%2B") } ?? "/admin/orders"
+        components.queryItems = [URLQueryItem(name: "email", value: email)]
+        return components.percentEncodedQuery.map { "/admin/orders?" + $0.replacingOccurrences(of: "+", with: "%2B") } ?? "/admin/orders"
     }
 }
 
@@ -152,8 +159,10 @@ public struct ProductFormPage: Sendable {
         public let compareAt: String
         public let stock: String
         public let sku: String
+        public let weight: String
         public let priceError: String?
         public let stockError: String?
+        public let weightError: String?
     }
 
     public struct ImageItem: Sendable {
@@ -170,6 +179,8 @@ public struct ProductFormPage: Sendable {
     public let errors: [String: String]
     public let general: String?
     public let statuses: [StatusChoice]
+    /// standard, reduced or exempt: which of the store's tax rates apply.
+    public let taxClasses: [StatusChoice]
     public let variants: [VariantRow]
     public let hasVariants: Bool
     public let images: [ImageItem]
@@ -187,6 +198,8 @@ public struct ProductFormPage: Sendable {
         self.general = errors.general
         let status = values["status"] ?? "active"
         statuses = ProductStatus.allCases.map { StatusChoice(value: $0.rawValue, selected: $0.rawValue == status) }
+        let taxClass = values["taxClass"] ?? "standard"
+        taxClasses = TaxClass.allCases.map { StatusChoice(value: $0.rawValue, selected: $0.rawValue == taxClass) }
         let variantList = (product?.options.isEmpty ?? true) ? [] : (product?.variants ?? [])
         variants = variantList.enumerated().map { index, variant in
             let typed = variantValues[variant.id] ?? [:]
@@ -195,7 +208,8 @@ public struct ProductFormPage: Sendable {
                 price: typed["price"] ?? MoneyText.decimal(variant.price.amount, currency: currency),
                 compareAt: typed["compareAt"] ?? variant.compareAtPrice.map { MoneyText.decimal($0.amount, currency: currency) } ?? "",
                 stock: typed["stock"] ?? String(variant.stock), sku: typed["sku"] ?? variant.sku ?? "",
-                priceError: errors["variants.\(index).price"], stockError: errors["variants.\(index).stock"])
+                weight: typed["weight"] ?? variant.weight.map(String.init) ?? "", priceError: errors["variants.\(index).price"],
+                stockError: errors["variants.\(index).stock"], weightError: errors["variants.\(index).weight"])
         }
         hasVariants = !variants.isEmpty
         images = (product?.images ?? []).map { ImageItem(id: $0.id, url: $0.url, alt: $0.alt) }

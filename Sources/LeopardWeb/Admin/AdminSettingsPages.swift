@@ -48,7 +48,7 @@ public struct SettingsPage: Sendable {
             "logoUrl": settings.logoUrl ?? "", "preset": settings.theme.preset ?? "classic",
             "primaryColor": settings.theme.primaryColor ?? "", "accentColor": settings.theme.accentColor ?? "",
             "font": settings.theme.font ?? "", "radius": settings.theme.radius.map(String.init) ?? "",
-            "lowStockThreshold": String(settings.lowStockThreshold),
+            "lowStockThreshold": String(settings.lowStockThreshold), "reservationMinutes": String(settings.reservationMinutes),
             "senderName": settings.mail.senderName ?? "", "replyTo": settings.mail.replyTo ?? "",
         ]
         // A switch that is on has a value; one that is off has none (templates test presence).

@@ -13,21 +13,13 @@ public struct DiscountsPage: Sendable {
         public let status: String
     }
 
-    public struct Choice: Sendable {
-        public let value: String
-        public let label: String
-        public let selected: Bool
-    }
-
     public let rows: [Row]
     public let empty: Bool
     public let nextUrl: String?
-    public let kinds: [Choice]
-    public let values: [String: String]
-    public let errors: [String: String]
-    public let general: String?
+    /// The form for a new discount.
+    public let form: DiscountForm
 
-    public init(page: Page<Discount>, currency: String, values: [String: String], errors: FieldMessages, now: Date = Date()) {
+    public init(page: Page<Discount>, currency: String, form: DiscountForm, now: Date = Date()) {
         rows = page.data.map { discount in
             let value: String
             switch discount.kind {
@@ -46,13 +38,7 @@ public struct DiscountsPage: Sendable {
         }
         empty = page.data.isEmpty
         nextUrl = page.nextCursor.map { "/admin/discounts?cursor=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
-        let kind = values["kind"] ?? "percentage"
-        kinds = [("percentage", "Percentage off"), ("fixed", "Amount off"), ("free_shipping", "Free shipping"), ("buy_x_get_y", "Buy X, get Y")].map {
-            Choice(value: $0.0, label: $0.1, selected: $0.0 == kind)
-        }
-        self.values = values
-        self.errors = errors.messages
-        general = errors.general
+        self.form = form
     }
 }
 
@@ -77,7 +63,9 @@ public struct ShippingTaxPage: Sendable {
     public let zones: [Zone]
     public let rates: [Rate]
     public let pricesIncludeTax: Bool
-    public let methodRows: [Int]
+    /// The form for a new zone.
+    public let zoneForm: ZoneForm
+    /// The tax rate form's values and errors.
     public let values: [String: String]
     public let errors: [String: String]
     public let general: String?
@@ -105,7 +93,7 @@ public struct ShippingTaxPage: Sendable {
                 taxClass: rate.taxClass.rawValue, shipping: rate.appliesToShipping)
         }
         self.pricesIncludeTax = pricesIncludeTax
-        methodRows = [0, 1, 2]
+        zoneForm = ZoneForm(action: "/admin/shipping/zones", button: "Add zone", values: values, errors: errors)
         self.values = values
         self.errors = errors.messages
         general = errors.general

@@ -8,6 +8,8 @@ public struct StorefrontChrome: Sendable {
     public var canonical: String
     public var ogType: String = "website"
     public var ogImage: String?
+    /// Structured data for the page (JSON-LD), already safe inside `<script>`.
+    public var jsonLD: String?
     public var noindex: Bool = false
     /// Seconds after which the page reloads itself (a payment being confirmed), or nil.
     public var refresh: Int?

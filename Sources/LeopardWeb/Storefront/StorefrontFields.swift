@@ -4,7 +4,7 @@
 extension StorefrontChrome: TemplateFields {
     static let fields: [String: @Sendable (Self) -> Any?] = [
         "title": { $0.title }, "description": { $0.description }, "canonical": { $0.canonical }, "ogType": { $0.ogType },
-        "ogImage": { $0.ogImage }, "noindex": { $0.noindex }, "refresh": { $0.refresh }, "logoUrl": { $0.logoUrl },
+        "ogImage": { $0.ogImage }, "jsonLD": { $0.jsonLD }, "noindex": { $0.noindex }, "refresh": { $0.refresh }, "logoUrl": { $0.logoUrl },
         "themeCSS": { $0.themeCSS }, "stylesheet": { $0.stylesheet }, "cartCount": { $0.cartCount },
         "customerSignedIn": { $0.customerSignedIn }, "searchQuery": { $0.searchQuery }, "year": { $0.year },
     ]

@@ -111,9 +111,11 @@ struct CheckoutEconomicsTests {
         }
     }
 
-    @Test("California: the same cart pays sales tax on top, by order value; Japan is refused and nothing changes")
-    func elsewhere() async throws {
-        try await TestPlatform.withPlatform { _, client in
+    @Test(
+        "California: the same cart pays sales tax on top, by order value; Japan is refused and nothing changes; a region's zone wins",
+        arguments: TestPlatform.storages)
+    func elsewhere(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
             let shop = try await shop(client, "Economics US")
             let (cartID, secret) = try await cart(client, shop)
             let host = shop.store.host
@@ -147,6 +149,16 @@ struct CheckoutEconomicsTests {
             #expect(try await client.call(.get, "/api/carts/\(cartID)/shipping-methods", host: host).status == .notFound)
             #expect(
                 try await client.call(.put, "/api/carts/\(cartID)/address", host: host, json: ["shippingAddress": Self.germany]).status == .notFound)
+
+            // A zone for the region takes its addresses from the country's zone.
+            let region = try await client.call(
+                .post, "/api/shipping-zones", store: shop.store,
+                json: ["name": "California", "countries": [], "regions": ["US-CA"], "methods": [["name": "Courier", "kind": "flat", "rate": 500]]])
+            #expect(region.status == .created, "\(region.text)")
+            let local = try await client.call(
+                .put, "/api/carts/\(cartID)/address", host: host, json: ["shippingAddress": Self.california], headers: [.cartSecret: secret])
+            #expect((local.json["shippingMethod"] as? [String: Any])?["name"] as? String == "Courier", "\(local.text)")
+            #expect(amounts(local.json)["shipping"] == 500)
         }
     }
 

@@ -42,4 +42,20 @@ struct AdminSettingsFormTests {
             #expect(again.html.contains(#"value="Form &amp; Co""#))
         }
     }
+
+    @Test("the reservation time saves from the form, and one out of range is refused at its field")
+    func reservationMinutes() async throws {
+        try await TestPlatform.withPlatform { _, client in
+            let store = try await client.makeStore("Form Shop")
+            let browser = BrowserClient(client)
+            try await browser.signInToAdmin(host: store.host, email: store.ownerEmail)
+            let page = try await browser.get("/admin/settings", host: store.host)
+            let bad = try await browser.post("/admin/settings", host: store.host, form: form(["reservationMinutes": "2"]), csrf: page.csrf)
+            #expect(bad.status == .unprocessableContent && bad.html.contains("must be from 5 to 10080"))
+            let saved = try await browser.post("/admin/settings", host: store.host, form: form(["reservationMinutes": "45"]), csrf: page.csrf)
+            #expect(saved.status == .seeOther || saved.status == .found, "\(saved.status)")
+            #expect(try await client.call(.get, "/api/settings", store: store).json["reservationMinutes"] as? Int == 45)
+            #expect(try await browser.get("/admin/settings", host: store.host).html.contains(#"min="5" max="10080" name="reservationMinutes" value="45""#))
+        }
+    }
 }

@@ -42,6 +42,13 @@ final class BrowserClient: @unchecked Sendable {
         return try await send(.post, path, host: host, body: ByteBuffer(string: body), contentType: "application/x-www-form-urlencoded", headers: [:])
     }
 
+    /// Posts a form whose names may repeat (a multiple select), in order.
+    func post(_ path: String, host: String, pairs: [(String, String)], csrf: String?) async throws -> Page {
+        let fields = pairs + (csrf.map { [("_csrf", $0)] } ?? [])
+        let body = fields.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        return try await send(.post, path, host: host, body: ByteBuffer(string: body), contentType: "application/x-www-form-urlencoded", headers: [:])
+    }
+
     func send(
         _ method: HTTPRequest.Method, _ path: String, host: String, body: ByteBuffer?, contentType: String?, headers extra: HTTPFields
     ) async throws -> Page {

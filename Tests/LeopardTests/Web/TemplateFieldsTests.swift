@@ -54,7 +54,7 @@ struct TemplateFieldsTests {
         let product = Self.product()
         check(ProductCard(product))
         check(HomePage(storeName: "Shop", featured: [product]))
-        check(CategoryLink(name: "Mugs", url: "/products?category=mugs", current: true))
+        check(CategoryLink(name: "Mugs", url: "/collections/mugs", current: true))
         check(CatalogPage(heading: "All", query: "mug", categories: [], allCurrent: true, products: [product], nextUrl: "/n", firstUrl: nil))
         let page = ProductPage(product, selectedVariantID: "var_1", added: true, error: "Oops")
         check(page)

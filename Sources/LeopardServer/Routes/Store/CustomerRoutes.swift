@@ -53,8 +53,21 @@ struct CustomerRoutes {
         }
         routes.staff(.customers).get("/api/customers/:customerId") { _, context in
             let id = try context.parameters.require("customerId")
-            guard let customer = try await customers(context).find(id: id) else { throw Problem.notFound("There is no customer \(id.prefix(64)).") }
-            return try customer.jsonResponse()
+            guard let record = try await CustomerRecords(database: context.database).record(id: id) else {
+                throw Problem.notFound("There is no customer \(id.prefix(64)).")
+            }
+            return try record.jsonResponse()
+        }
+        routes.staff(.customers).patch("/api/customers/:customerId") { request, context in
+            let input = try await request.decodeJSON(CustomerRecords.TagsInput.self, context: context)
+            return try await CustomerRecords(database: context.database)
+                .setTags(id: try context.parameters.require("customerId"), input, actor: context.staff.actor).jsonResponse()
+        }
+        routes.staff(.customers).post("/api/customers/:customerId/notes") { request, context in
+            struct Body: Decodable { let text: String }
+            let body = try await request.decodeJSON(Body.self, context: context)
+            return try await CustomerRecords(database: context.database)
+                .addNote(id: try context.parameters.require("customerId"), text: body.text, actor: context.staff.actor).jsonResponse(status: .created)
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LeopardCommerce
 import LeopardCore
+import LeopardOperations
 import LeopardPlatform
 
 /// Merchants' webhook endpoints (owner only): create (the signing secret is shown once), list,
@@ -22,17 +23,10 @@ struct WebhookRoutes {
     func register(on routes: StoreRouter) {
         routes.staff(.webhooks).post("/api/webhooks") { request, context in
             let input = try await request.decodeJSON(CreateRequest.self, context: context)
-            // An endpoint receives whole orders or products: reading them needs that permission too.
-            for topic in Set(input.events.compactMap(WebhookTopic.init(rawValue:))) { try context.staff.require(anyOf: [topic.readPermission]) }
-            let tenant = context.tenant
-            let endpoints = try endpoints(context)
-            // The platform learns of the store first, so the worker always looks into it.
-            try await WebhookTenants(database: services.platformDatabase).add(tenantID: tenant.id)
-            let created = try await endpoints.create(
-                url: input.url, topics: input.events, description: input.description,
-                allowPrivateHosts: services.configuration.allowPrivateWebhookTargets, actor: context.staff.actor)
-            await services.webhookDispatcher.watch(tenantID: tenant.id)
-            return try created.jsonResponse(status: .created)
+            return try await WebhookSetup(services: services.platform).create(
+                url: input.url, topics: input.events, description: input.description, by: context.staff, tenantID: context.tenant.id,
+                database: context.database
+            ).jsonResponse(status: .created)
         }
         routes.staff(.webhooks).get("/api/webhooks") { request, context in
             let query = request.queryDictionary
@@ -67,10 +61,10 @@ struct WebhookRoutes {
             return try page.jsonResponse()
         }
         routes.staff(.webhooks).post("/api/webhooks/:webhookId/deliveries/:deliveryId/redeliver") { _, context in
-            let delivery = try await endpoints(context).redeliver(
-                endpointID: try context.parameters.require("webhookId"), deliveryID: try context.parameters.require("deliveryId"))
-            await services.webhookDispatcher.nudge(tenantID: context.tenant.id)
-            return try delivery.jsonResponse(status: .accepted)
+            try await WebhookSetup(services: services.platform).redeliver(
+                endpointID: try context.parameters.require("webhookId"), deliveryID: try context.parameters.require("deliveryId"),
+                tenantID: context.tenant.id, database: context.database
+            ).jsonResponse(status: .accepted)
         }
     }
 }

@@ -35,6 +35,26 @@ struct AdminEconomicsPages {
                 try await discounts(visit, cursor: nil, values: values, errors: errors, status: status)
             }
         }
+        router.get("/admin/discounts/:discountId") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            return try await discount(visit, id: try context.parameters.require("discountId"), values: nil, errors: FieldMessages())
+        }
+        router.post("/admin/discounts/:discountId") { request, context in
+            let id = try context.parameters.require("discountId")
+            return try await change(request, context, done: "/admin/discounts?done=discount-saved") { visit, fields in
+                let (values, body, problems) = EconomicsForms.discount(fields, currency: visit.settings.currency)
+                return (
+                    values, problems,
+                    {
+                        _ = try await Discounts(database: visit.database).update(
+                            id: id, try body.decoded(as: DiscountInput.self), actor: try visit.requireStaff().actor)
+                    }
+                )
+            } page: { visit, values, errors, status in
+                try await discount(visit, id: id, values: values, errors: errors, status: status)
+            }
+        }
         router.post("/admin/discounts/:discountId/delete") { request, context in
             try await remove(request, context, done: "/admin/discounts?done=discount-removed") { visit, id in
                 try await Discounts(database: visit.database).delete(id: id, actor: try visit.requireStaff().actor)
@@ -60,6 +80,26 @@ struct AdminEconomicsPages {
                 )
             } page: { visit, values, errors, status in
                 try await shipping(visit, values: values, errors: errors, status: status)
+            }
+        }
+        router.get("/admin/shipping/zones/:id") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            return try await zone(visit, id: try context.parameters.require("id"), values: nil, errors: FieldMessages())
+        }
+        router.post("/admin/shipping/zones/:id") { request, context in
+            let id = try context.parameters.require("id")
+            return try await change(request, context, done: "/admin/shipping?done=zone-saved") { visit, fields in
+                let (values, body, problems) = EconomicsForms.zone(fields, currency: visit.settings.currency)
+                return (
+                    values, problems,
+                    {
+                        _ = try await ShippingZones(database: visit.database).replace(
+                            id: id, try body.decoded(as: ShippingZoneInput.self), actor: try visit.requireStaff().actor)
+                    }
+                )
+            } page: { visit, values, errors, status in
+                try await zone(visit, id: id, values: values, errors: errors, status: status)
             }
         }
         router.post("/admin/shipping/rates") { request, context in
@@ -137,8 +177,56 @@ struct AdminEconomicsPages {
         _ visit: AdminVisit, cursor: String?, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let page = try await Discounts(database: visit.database).list(page: try PageRequest(limit: "50", cursor: cursor))
-        let model = DiscountsPage(page: page, currency: visit.settings.currency, values: values, errors: errors)
+        let form = try await discountForm(visit, action: "/admin/discounts", button: "Add discount", editing: false, values: values, errors: errors)
+        let model = DiscountsPage(page: page, currency: visit.settings.currency, form: form)
         return try visit.page("admin/discounts", model, title: "Discounts", section: "/admin/discounts", status: status)
+    }
+
+    /// One discount's page; `values` are a refused form's, or nil for the discount as it is.
+    func discount(
+        _ visit: AdminVisit, id: String, values: [String: String]?, errors: FieldMessages, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        guard id.utf8.count <= 64, let discount = try await Discounts(database: visit.database).find(id: id) else {
+            throw Problem.notFound("There is no such discount.")
+        }
+        var shown = values
+        if shown == nil {
+            let customers = Customers(database: visit.database, hasher: routes.pages.hasher)
+            var emails: [String] = []
+            for customerID in discount.customerIds { if let customer = try await customers.find(id: customerID) { emails.append(customer.email) } }
+            shown = DiscountForm.values(of: discount, currency: visit.settings.currency, emails: emails)
+        }
+        let form = try await discountForm(
+            visit, action: "/admin/discounts/\(discount.id)", button: "Save discount", editing: true, values: shown ?? [:], errors: errors)
+        return try visit.page(
+            "admin/discount", DiscountPage(discount: discount, form: form), title: "Discount", section: "/admin/discounts", status: status)
+    }
+
+    /// The discount form with the store's products and categories to choose from.
+    func discountForm(
+        _ visit: AdminVisit, action: String, button: String, editing: Bool, values: [String: String], errors: FieldMessages
+    ) async throws -> DiscountForm {
+        var query = ProductQuery()
+        query.limit = 100
+        let products = try await ProductCatalog(database: visit.database, currency: visit.settings.currency).list(query).data
+        let categories = try await Categories(database: visit.database).list(page: PageRequest(limit: 100)).data
+        return DiscountForm(
+            action: action, button: button, editing: editing, values: values, errors: errors, products: products.map { ($0.id, $0.title) },
+            categories: categories.map { ($0.id, $0.name) })
+    }
+
+    /// One zone's page; `values` are a refused form's, or nil for the zone as it is.
+    func zone(
+        _ visit: AdminVisit, id: String, values: [String: String]?, errors: FieldMessages, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        guard id.utf8.count <= 64, let zone = try await ShippingZones(database: visit.database).find(id: id) else {
+            throw Problem.notFound("There is no such shipping zone.")
+        }
+        let shown = values ?? ZoneForm.values(of: zone, currency: visit.settings.currency)
+        let form = ZoneForm(action: "/admin/shipping/zones/\(zone.id)", button: "Save zone", values: shown, errors: errors)
+        return try visit.page(
+            "admin/zone", ZonePage(id: zone.id, name: zone.name, form: form, general: errors.general), title: "Shipping zone", section: "/admin/shipping",
+            status: status)
     }
 
     func shipping(_ visit: AdminVisit, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok) async throws -> Response {

@@ -71,19 +71,6 @@ struct AdminOrderPages {
             }
             return routes.pages.redirect(to: "/admin/orders/\(order.id)?done=\(action.done)")
         }
-        router.get("/admin/customers") { request, context in
-            let visit = try await routes.visit(request, context)
-            guard visit.staff != nil else { return visit.signIn() }
-            let parameters = request.queryDictionary
-            let q = parameters["q"].map { String($0.prefix(200)) }
-            let page = try await Customers(database: visit.database, hasher: routes.pages.hasher)
-                .list(search: q?.nilIfEmpty, page: (try? PageRequest(limit: "50", cursor: parameters["cursor"])) ?? PageRequest(limit: 50))
-            let model = ListPage(
-                rows: page.data.map(CustomerRow.init), query: q ?? "",
-                nextUrl: page.nextCursor.map { pageLink("/admin/customers", [("q", q), ("cursor", $0)]) },
-                firstUrl: parameters["cursor"] != nil ? pageLink("/admin/customers", [("q", q)]) : nil)
-            return try visit.page("admin/customers", model, title: "Customers", section: "/admin/customers")
-        }
     }
 
     /// One action on an order, through the same services as the orders API.

@@ -20,6 +20,7 @@ enum AdminPermissions {
         ("/admin/team/keys", [.apps]),
         ("/admin/audit", [.staff]),
         ("/admin/roles", [.staff]),
+        ("/admin/webhooks", [.webhooks]),
     ]
 
     /// What an order action needs beyond reading the order.

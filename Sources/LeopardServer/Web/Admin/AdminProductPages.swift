@@ -17,7 +17,7 @@ struct AdminProductPages {
         router.get("/admin/products/new") { request, context in
             let visit = try await routes.visit(request, context)
             guard visit.staff != nil else { return visit.signIn() }
-            return try form(visit, product: nil, values: ["status": "active", "stock": "0"], errors: FieldMessages())
+            return try form(visit, product: nil, values: ["status": "active", "stock": "0", "taxClass": "standard"], errors: FieldMessages())
         }
         router.post("/admin/products") { request, context in
             let visit = try await routes.visit(request, context)
@@ -111,6 +111,8 @@ struct AdminProductPages {
             "price": single.map { MoneyText.decimal($0.price.amount, currency: currency) } ?? "",
             "compareAt": single?.compareAtPrice.map { MoneyText.decimal($0.amount, currency: currency) } ?? "",
             "stock": single.map { String($0.stock) } ?? "0", "sku": single?.sku ?? "",
+            "weight": single?.weight.map(String.init) ?? "", "taxClass": product.taxClass.rawValue, "seoTitle": product.seoTitle ?? "",
+            "seoDescription": product.seoDescription ?? "",
         ]
     }
 

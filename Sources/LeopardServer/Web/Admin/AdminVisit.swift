@@ -117,7 +117,10 @@ struct AdminVisit {
         "staff-removed": "Staff member removed.", "key-revoked": "API key revoked.", "invited": "Invitation sent: they will get a link to choose a password.",
         "mail-resent": "The mail will be sent again.", "password": "Password saved. You are signed in.",
         "verification-sent": "A new link is on its way: check your e-mail.",
-        "discount": "Discount added.", "discount-removed": "Discount deleted.", "zone": "Shipping zone added.", "zone-removed": "Shipping zone deleted.",
+        "discount": "Discount added.", "discount-saved": "Discount saved.", "discount-removed": "Discount deleted.", "zone": "Shipping zone added.",
+        "zone-saved": "Shipping zone saved.", "webhook-removed": "Endpoint deleted.", "customer-tags": "Tags saved.", "customer-note": "Note added.",
+        "imported": "Products imported.",
+        "redelivered": "The delivery is queued to go again now.", "zone-removed": "Shipping zone deleted.",
         "rate": "Tax rate added.", "rate-removed": "Tax rate deleted.", "email-verified": "Thank you: your e-mail address is confirmed.",
         "welcome": "Welcome to your new store! Add your first product to get started.",
     ]

@@ -15,8 +15,17 @@ enum EconomicsForms {
         return values
     }
 
+    /// The discount form, new or edited. Every optional field is sent, empty as null, so an
+    /// edit clears what was emptied.
     static func discount(_ fields: FormFields, currency: String) -> Reading {
-        var values = text(fields, ["code", "kind", "value", "appliesTo", "buyQuantity", "getQuantity", "minSubtotal", "usageLimit", "endsAt"])
+        var values = text(
+            fields,
+            [
+                "code", "kind", "value", "appliesTo", "buyQuantity", "getQuantity", "minSubtotal", "minQuantity", "usageLimit", "perCustomerLimit",
+                "startsAt", "endsAt", "customerTags",
+            ])
+        // A list of addresses may be longer than a field.
+        values["customerEmails"] = String((fields["customerEmails"] ?? "").prefix(30_000))
         var problems: [(String, String)] = []
         let kind = values["kind"] ?? "percentage"
         let automatic = fields["automatic"] != nil
@@ -24,26 +33,24 @@ enum EconomicsForms {
         if fields["combinable"] != nil { values["combinable"] = "on" }
         if values["appliesTo"] == "item" { values["perItem"] = "on" }
         var body: [(String, JSONValue)] = [("kind", .string(kind)), ("automatic", .bool(automatic)), ("combinable", .bool(fields["combinable"] != nil))]
+        if fields["editing"] == "1" {
+            body.append(("active", .bool(fields["active"] != nil)))
+            if fields["active"] != nil { values["active"] = "on" }
+        }
         body.append(("appliesTo", .string(values["appliesTo"] == "item" ? "item" : "order")))
         let code = values["code"] ?? ""
         body.append(("code", code.isEmpty ? .null : .string(code)))
         if automatic { body.append(("title", .string(code.isEmpty ? "Automatic discount" : code))) }
-        let value = values["value"] ?? ""
-        if kind == "fixed" {
-            if let amount = MoneyText.parse(value, currency: currency) {
-                body.append(("value", .int(amount)))
-            } else {
-                problems.append(("value", "must be an amount like 5.00"))
-            }
-        } else if kind != "free_shipping", !value.isEmpty {
-            if let number = Decimal(string: value, locale: Locale(identifier: "en_US_POSIX")) {
-                body.append(("value", .decimal(number)))
-            } else {
-                problems.append(("value", "must be a percentage like 10"))
-            }
-        }
-        for name in ["buyQuantity", "getQuantity", "usageLimit"] where !(values[name] ?? "").isEmpty {
+        problems += discountValue(values["value"] ?? "", kind: kind, currency: currency, into: &body)
+        for name in ["buyQuantity", "getQuantity"] where !(values[name] ?? "").isEmpty {
             if let number = Int(values[name] ?? "") { body.append((name, .int(number))) } else { problems.append((name, "must be a whole number")) }
+        }
+        for name in ["minQuantity", "usageLimit", "perCustomerLimit"] {
+            guard let text = values[name], !text.isEmpty else {
+                body.append((name, .null))
+                continue
+            }
+            if let number = Int(text) { body.append((name, .int(number))) } else { problems.append((name, "must be a whole number")) }
         }
         if let minimum = values["minSubtotal"], !minimum.isEmpty {
             if let amount = MoneyText.parse(minimum, currency: currency) {
@@ -51,13 +58,41 @@ enum EconomicsForms {
             } else {
                 problems.append(("minSubtotal", "must be an amount like 50.00"))
             }
+        } else {
+            body.append(("minSubtotal", .null))
         }
-        if let day = values["endsAt"], !day.isEmpty { body.append(("endsAt", .string(day + "T23:59:59Z"))) }
+        for (name, time) in [("startsAt", "T00:00:00Z"), ("endsAt", "T23:59:59Z")] {
+            let day = values[name] ?? ""
+            body.append((name, day.isEmpty ? .null : .string(day + time)))
+        }
+        let products = fields.values("productIds").prefix(100).map { String($0.prefix(64)) }
+        let categories = fields.values("categoryIds").prefix(100).map { String($0.prefix(64)) }
+        values["productIds"] = products.joined(separator: ",")
+        values["categoryIds"] = categories.joined(separator: ",")
+        body.append(("productIds", .array(products.map { .string($0) })))
+        body.append(("categoryIds", .array(categories.map { .string($0) })))
+        let emails = (values["customerEmails"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\n" || $0 == "\r" }).map(String.init)
+        let tags = (values["customerTags"] ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+        body.append(("customerTags", .array(tags.map { .string($0) })))
+        body.append(("customerIds", .array([])))
+        body.append(("customerEmails", .array(emails.map { .string($0) })))
         return (values, .object(body), problems)
     }
 
+    /// The value field: an amount for `fixed`, a percentage otherwise (none for free shipping).
+    private static func discountValue(_ value: String, kind: String, currency: String, into body: inout [(String, JSONValue)]) -> [(String, String)] {
+        if kind == "fixed" {
+            guard let amount = MoneyText.parse(value, currency: currency) else { return [("value", "must be an amount like 5.00")] }
+            body.append(("value", .int(amount)))
+        } else if kind != "free_shipping", !value.isEmpty {
+            guard let number = Decimal(string: value, locale: Locale(identifier: "en_US_POSIX")) else { return [("value", "must be a percentage like 10")] }
+            body.append(("value", .decimal(number)))
+        }
+        return []
+    }
+
     static func zone(_ fields: FormFields, currency: String) -> Reading {
-        let values = text(fields, ["zoneName", "countries", "regions"])
+        var values = text(fields, ["zoneName", "countries", "regions"])
         var problems: [(String, String)] = []
         func list(_ text: String?) -> JSONValue {
             .array((text ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map { .string(String($0)) })
@@ -65,6 +100,7 @@ enum EconomicsForms {
         var methods: [JSONValue] = []
         for index in 0..<3 {
             let row = text(fields, ["method\(index)Name", "method\(index)Kind", "method\(index)Rate", "method\(index)FreeOver"])
+            values.merge(row) { first, _ in first }
             guard let name = row["method\(index)Name"], !name.isEmpty else { continue }
             let kind = row["method\(index)Kind"] ?? "flat"
             var method: [(String, JSONValue)] = [("name", .string(name)), ("kind", .string(kind))]

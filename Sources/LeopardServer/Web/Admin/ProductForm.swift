@@ -16,11 +16,16 @@ struct ProductForm {
 
     mutating func read(_ fields: FormFields, product: Product?) -> (values: [String: String], body: JSONValue, variantValues: [String: [String: String]]) {
         var values: [String: String] = [:]
-        for name in ["title", "description", "status", "tags", "options", "price", "compareAt", "stock", "sku"] {
+        for name in [
+            "title", "description", "status", "tags", "options", "price", "compareAt", "stock", "sku", "weight", "taxClass", "seoTitle", "seoDescription",
+        ] {
             values[name] = String((fields[name] ?? "").prefix(20_000))
         }
         var body: [(String, JSONValue)] = [
             ("title", .string(values["title"] ?? "")), ("description", .string(values["description"] ?? "")), ("status", .string(values["status"] ?? "active")),
+            ("taxClass", .string(values["taxClass"].flatMap { $0.isEmpty ? nil : $0 } ?? "standard")),
+            ("seoTitle", (values["seoTitle"] ?? "").isEmpty ? .null : .string(values["seoTitle"] ?? "")),
+            ("seoDescription", (values["seoDescription"] ?? "").isEmpty ? .null : .string(values["seoDescription"] ?? "")),
             (
                 "tags",
                 .array(
@@ -40,6 +45,7 @@ struct ProductForm {
             if let stock = stock(values["stock"], field: "stock") { body.append(("stock", stock)) }
             let sku = values["sku"]?.trimmingWhitespace() ?? ""
             body.append(("sku", sku.isEmpty ? .null : .string(sku)))
+            body.append(("weight", weight(values["weight"], field: "weight")))
             body.append(("options", .array([])))
             if product.map({ !$0.options.isEmpty }) ?? false { body.append(("variants", .array([]))) }
         } else if optionsChanged {
@@ -65,7 +71,7 @@ struct ProductForm {
             for (index, id) in fields.values("variant").enumerated() where product.variants.contains(where: { $0.id == id }) {
                 let typed = [
                     "price": fields["price.\(id)"] ?? "", "compareAt": fields["compareAt.\(id)"] ?? "", "stock": fields["stock.\(id)"] ?? "",
-                    "sku": fields["sku.\(id)"] ?? "",
+                    "sku": fields["sku.\(id)"] ?? "", "weight": fields["weight.\(id)"] ?? "",
                 ]
                 variantValues[id] = typed
                 let sku = typed["sku"]?.trimmingWhitespace() ?? ""
@@ -76,6 +82,7 @@ struct ProductForm {
                         ("compareAtPrice", amount(typed["compareAt"], field: "variants.\(index).compareAtPrice", required: false) ?? .null),
                         ("stock", stock(typed["stock"], field: "variants.\(index).stock") ?? .int(0)),
                         ("sku", sku.isEmpty ? .null : .string(sku)),
+                        ("weight", weight(typed["weight"], field: "variants.\(index).weight")),
                     ]))
             }
             body.append(("variants", .array(entries)))
@@ -94,6 +101,16 @@ struct ProductForm {
         }
         return .object([("amount", .int(minor))])
     }
+    /// Grams; blank is no weight.
+    mutating func weight(_ text: String?, field: String) -> JSONValue {
+        guard let text = text?.trimmingWhitespace(), !text.isEmpty else { return .null }
+        guard let grams = Int(text.prefix(12)), grams >= 0 else {
+            problems.append((field, "must be a whole number of grams, 0 or more"))
+            return .null
+        }
+        return .int(grams)
+    }
+
     mutating func stock(_ text: String?, field: String) -> JSONValue? {
         guard let text = text?.trimmingWhitespace(), !text.isEmpty else { return .int(0) }
         guard let value = Int(text), value >= 0 else {

@@ -12,7 +12,7 @@ enum SettingsForm {
         var values: [String: String] = [:]
         for name in [
             "name", "currency", "contactEmail", "taxRate", "shippingRate", "logoUrl", "preset", "primaryColor", "accentColor", "font", "radius",
-            "lowStockThreshold", "senderName", "replyTo",
+            "lowStockThreshold", "reservationMinutes", "senderName", "replyTo",
         ] {
             values[name] = String((fields[name] ?? "").prefix(2048)).trimmingWhitespace()
         }
@@ -37,6 +37,14 @@ enum SettingsForm {
             body.append(("lowStockThreshold", .int(threshold)))
         } else {
             problems.append(("lowStockThreshold", "must be a whole number"))
+        }
+        // An older form without the field keeps the store's setting.
+        if let text = values["reservationMinutes"], !text.isEmpty {
+            if let minutes = Int(text.prefix(9)) {
+                body.append(("reservationMinutes", .int(minutes)))
+            } else {
+                problems.append(("reservationMinutes", "must be a whole number of minutes"))
+            }
         }
         var mail: [(String, JSONValue)] = []
         for name in ["senderName", "replyTo"] { mail.append((name, (values[name] ?? "").isEmpty ? .null : .string(values[name] ?? ""))) }

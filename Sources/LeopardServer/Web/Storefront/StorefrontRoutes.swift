@@ -14,6 +14,10 @@ struct StorefrontRoutes {
         router.get("/", use: home)
         router.get("/products", use: catalog)
         router.get("/products/:slug", use: product)
+        router.get("/collections/:slug") { request, context in
+            let slug = try context.parameters.require("slug")
+            return try await pageCache.respond(request, context: context) { visit in try await catalog(visit, request: request, collection: slug) }
+        }
         router.get("/robots.txt") { request, context in
             let visit = try await StorefrontVisit(request, context: context, pages: pages)
             let text =
@@ -46,8 +50,11 @@ struct StorefrontRoutes {
         try await pageCache.respond(request, context: context) { visit in try await catalog(visit, request: request) }
     }
 
-    func catalog(_ visit: StorefrontVisit, request: Request) async throws -> String {
-        let parameters = request.queryDictionary
+    /// The catalog, all of it or searched; `collection` is a category's own page,
+    /// `/collections/SLUG` (the same list as `/products?category=SLUG`, with its own address).
+    func catalog(_ visit: StorefrontVisit, request: Request, collection: String? = nil) async throws -> String {
+        var parameters = request.queryDictionary
+        if let collection { parameters["category"] = collection }
         var query: ProductQuery
         do {
             var wanted: [String: String] = ["limit": "24"]
@@ -59,22 +66,23 @@ struct StorefrontRoutes {
         }
         let categories = try await Categories(database: visit.database).list(page: PageRequest(limit: 100)).data
         let selected = parameters["category"].flatMap { key in categories.first { $0.slug == key || $0.id == key } }
+        if collection != nil, selected == nil { throw Problem.notFound("There is no collection at this address.") }
         let page = try await catalog(visit).list(query)
         let search = parameters["q"]?.trimmingWhitespace() ?? ""
         func link(cursor: String?) -> String {
             var items: [URLQueryItem] = []
             if !search.isEmpty { items.append(.init(name: "q", value: search)) }
-            if let selected { items.append(.init(name: "category", value: selected.slug)) }
+            if let selected, collection == nil { items.append(.init(name: "category", value: selected.slug)) }
             if let cursor { items.append(.init(name: "cursor", value: cursor)) }
             var components = URLComponents()
-            components.path = "/products"
+            components.path = selected.map { collection == nil ? "/products" : "/collections/\($0.slug)" } ?? "/products"
             components.queryItems = items.isEmpty ? nil : items
             return components.string ?? "/products"
         }
         let heading = !search.isEmpty ? "Search results for “\(search.prefix(100))”" : (selected?.name ?? "All products")
         let model = CatalogPage(
             heading: heading, query: search,
-            categories: categories.map { CategoryLink(name: $0.name, url: "/products?category=\($0.slug)", current: $0.id == selected?.id) },
+            categories: categories.map { CategoryLink(name: $0.name, url: "/collections/\($0.slug)", current: $0.id == selected?.id) },
             allCurrent: selected == nil && search.isEmpty, products: page.data,
             nextUrl: page.nextCursor.map { link(cursor: $0) }, firstUrl: parameters["cursor"] != nil ? link(cursor: nil) : nil)
         let cart = await visit.cart()
@@ -83,7 +91,7 @@ struct StorefrontRoutes {
             title: selected?.name ?? (search.isEmpty ? "All products" : "Search"),
             description: selected.map { $0.description.isEmpty ? "Shop \($0.name) at \(visit.settings.name)." : $0.description }
                 ?? "Every product at \(visit.settings.name).",
-            path: selected.map { "/products?category=\($0.slug)" } ?? "/products", cart: cart, signedIn: signedIn, search: search)
+            path: selected.map { "/collections/\($0.slug)" } ?? "/products", cart: cart, signedIn: signedIn, search: search)
         chrome.noindex = !search.isEmpty || parameters["cursor"] != nil
         return try visit.html("storefront/catalog", model, chrome: chrome)
     }
@@ -103,9 +111,11 @@ struct StorefrontRoutes {
         let signedIn = await visit.customer() != nil
         let summary = product.description.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
         var chrome = visit.chrome(
-            title: product.title, description: summary.isEmpty ? "\(product.title) at \(visit.settings.name)." : summary,
+            title: product.seoTitle ?? product.title,
+            description: product.seoDescription ?? (summary.isEmpty ? "\(product.title) at \(visit.settings.name)." : summary),
             path: "/products/\(product.slug)", cart: cart, signedIn: signedIn)
         chrome.ogType = "product"
+        chrome.jsonLD = ProductStructuredData.json(for: product, storeName: visit.settings.name, absolute: visit.absolute)
         chrome.ogImage = product.images.first.map { $0.url.hasPrefix("/") ? visit.absolute($0.url) : $0.url }
         return try visit.html("storefront/product", model, chrome: chrome)
     }
@@ -130,7 +140,7 @@ struct StorefrontRoutes {
         typealias Entry = SitemapEntry
         var entries = [Entry(loc: visit.absolute("/"), lastmod: nil), Entry(loc: visit.absolute("/products"), lastmod: nil)]
         for category in try await Categories(database: visit.database).list(page: PageRequest(limit: 100)).data {
-            entries.append(Entry(loc: visit.absolute("/products?category=\(category.slug)"), lastmod: nil))
+            entries.append(Entry(loc: visit.absolute("/collections/\(category.slug)"), lastmod: nil))
         }
         // Up to 5,000 products, newest first (a sitemap holds at most 50,000 addresses).
         var query = ProductQuery()

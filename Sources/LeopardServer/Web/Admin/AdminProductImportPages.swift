@@ -1,0 +1,93 @@
+import Foundation
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+import LeopardOperations
+import LeopardWeb
+import NIOCore
+
+/// Products as CSV in the admin (the `products` permission), through the same `ProductCSV` as
+/// `/api/products/export` and `/import`: a file is checked first, every bad line listed, and
+/// imported all or nothing.
+struct AdminProductImportPages {
+    let routes: AdminRoutes
+
+    static let limit = 5 * 1024 * 1024
+
+    func register(on router: RouterGroup<StoreContext>) {
+        router.get("/admin/products/import") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            return try visit.page("admin/product-import", ProductImportPage(), title: "Import products", section: "/admin/products")
+        }
+        router.get("/admin/products/export") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            let csv = try await ProductCSV(catalog: catalog(visit)).export()
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"products.csv\"", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(string: csv)))
+        }
+        router.post("/admin/products/import", use: importFile)
+    }
+
+    @Sendable func importFile(_ request: Request, context: StoreContext) async throws -> Response {
+        let visit = try await routes.visit(request, context)
+        guard let staff = visit.staff else { return visit.signIn() }
+        let form = try await Self.multipart(request, visit: visit)
+        let text = try Self.text(of: form.first(named: "csv") ?? form.first(named: "file"))
+        let csv = ProductCSV(catalog: catalog(visit))
+        guard Self.string(form.first(named: "action")) == "import" else {
+            let preview = try await csv.preview(text)
+            let model = ProductImportPage(created: preview.created, updated: preview.updated, errors: preview.errors, csv: text, checked: true)
+            return try visit.page("admin/product-import", model, title: "Import products", section: "/admin/products")
+        }
+        switch await visit.attempt({ try await csv.importCSV(text, actor: staff.actor) }) {
+        case .success:
+            return routes.pages.redirect(to: "/admin/products?done=imported")
+        case .failure(let problem):
+            let model = ProductImportPage(errors: problem.errors, checked: true, general: problem.errors.isEmpty ? problem.detail ?? problem.title : nil)
+            return try visit.page("admin/product-import", model, title: "Import products", section: "/admin/products", status: problem.pageStatus)
+        }
+    }
+
+    func catalog(_ visit: AdminVisit) -> ProductCatalog {
+        ProductCatalog(database: visit.database, currency: visit.settings.currency)
+    }
+
+    /// The form's parts, once its form token (one of them) is right.
+    static func multipart(_ request: Request, visit: AdminVisit) async throws -> MultipartForm {
+        guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("multipart/form-data"),
+            let boundary = CatalogEditor.boundary(contentType)
+        else { throw Problem.badRequest("Send the file as multipart/form-data.") }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw Problem.payloadTooLarge(limit: limit)
+        }
+        let form: MultipartForm
+        do {
+            form = try MultipartForm(buffer, boundary: boundary)
+        } catch {
+            throw Problem.badRequest("The form could not be read.")
+        }
+        try visit.check(string(form.first(named: BrowserSession.formField)))
+        return form
+    }
+
+    static func string(_ part: MultipartForm.Part?) -> String? {
+        guard let part, part.body.readableBytes < 1024 else { return nil }
+        return part.body.getString(at: part.body.readerIndex, length: part.body.readableBytes)
+    }
+
+    /// A part's text: UTF-8 without NUL characters, or a 400 saying what is wrong.
+    static func text(of part: MultipartForm.Part?) throws -> String {
+        guard let part, part.body.readableBytes > 0 else { throw Problem.invalid("file", "is required: choose a CSV file") }
+        guard let text = part.body.getString(at: part.body.readerIndex, length: part.body.readableBytes), !text.utf8.contains(0),
+            text.utf8.count == part.body.readableBytes
+        else { throw Problem.badRequest("The file is not UTF-8 text.") }
+        return text
+    }
+}
