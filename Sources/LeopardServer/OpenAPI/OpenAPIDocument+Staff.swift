@@ -29,6 +29,11 @@ extension OpenAPIDocument {
             summary: "Ship some or all of a paid order's lines with tracking (permission: fulfillments)", tag: "orders", access: .staff,
             body: "FulfillmentInput", status: 201, response: "Order"),
         Operation(
+            method: "post", path: "/api/orders/{orderId}/edits",
+            summary:
+                "Change quantities (0 removes) or add variants before anything ships; ?preview=true changes nothing. A paid order may only get cheaper (permission: orders)",
+            tag: "orders", access: .staff, body: "OrderEditInput", response: "OrderEdit", parameters: [.query("preview", ["type": "boolean"])]),
+        Operation(
             method: "post", path: "/api/orders/{orderId}/returns",
             summary: "Record shipped items coming back, optionally restocked; refund it with returnId (permission: orders)", tag: "orders",
             access: .staff, body: "ReturnInput", status: 201, response: "Order"),
@@ -82,6 +87,37 @@ extension OpenAPISchemas {
         let text: (Int) -> JSONValue = { ["type": "string", "maxLength": .int($0)] }
         return [
             ("Permission", permission),
+            (
+                "OrderEditInput",
+                o.object([
+                    (
+                        "lines",
+                        [
+                            "type": "array", "maxItems": 100,
+                            "items": o.object(
+                                [("lineId", o.string), ("quantity", ["type": "integer", "minimum": 0, "maximum": 10000])], required: ["lineId", "quantity"]),
+                        ]
+                    ),
+                    (
+                        "add",
+                        [
+                            "type": "array", "maxItems": 100,
+                            "items": o.object(
+                                [("variantId", o.string), ("quantity", ["type": "integer", "minimum": 1, "maximum": 10000])],
+                                required: ["variantId", "quantity"]),
+                        ]
+                    ),
+                ])
+            ),
+            (
+                "OrderEdit",
+                o.object(
+                    [
+                        ("order", o.ref("Order")), ("previousTotal", o.ref("Money")), ("difference", o.ref("Money")), ("refundDue", o.ref("Money")),
+                        ("saved", o.boolean),
+                    ],
+                    required: ["order", "previousTotal", "difference", "saved"])
+            ),
             ("CartLinkInput", o.object([("token", ["type": "string", "minLength": 1, "maxLength": 200])], required: ["token"])),
             ("NoteInput", o.object([("text", ["type": "string", "minLength": 1, "maxLength": 2000])], required: ["text"])),
             (

@@ -263,6 +263,8 @@ public struct OrderDetailPage: Sendable {
     public let canCancel: Bool
     public let canRefund: Bool
     public let canMarkPaid: Bool
+    /// Items can still change: waiting for payment or paid, nothing shipped or refunded.
+    public let canEdit: Bool
     /// Shipping in parts and returns.
     public let aftercare: OrderAftercarePage
     public let error: String?
@@ -315,6 +317,9 @@ public struct OrderDetailPage: Sendable {
         // A paid order is refunded, not cancelled (the API refuses it).
         canCancel = allows("cancel") && order.status == .pending
         canMarkPaid = allows("mark-paid") && order.status == .pending && !authorizedCard
+        canEdit =
+            allows("edit") && (order.status == .pending || order.status == .paid) && !authorizedCard && order.refundedTotal.amount == 0
+            && order.lines.allSatisfy { $0.fulfilledQuantity == 0 && $0.returnedQuantity == 0 }
         self.error = error
     }
 }

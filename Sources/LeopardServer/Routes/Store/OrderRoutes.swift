@@ -10,6 +10,7 @@ struct OrderRoutes {
     let providers: PaymentProviders
 
     func register(on routes: StoreRouter) {
+        registerChanges(on: routes)
         routes.staff(.orders, .fulfillments).get("/api/orders") { request, context in
             let query = request.queryDictionary
             var filter = Orders.Filter()
@@ -50,18 +51,6 @@ struct OrderRoutes {
                 headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"orders.csv\""],
                 body: .init(byteBuffer: ByteBuffer(string: csv)))
         }
-        routes.staff(.orders, .fulfillments).post("/api/orders/:orderId/notes") { request, context in
-            struct Note: Decodable { let text: String }
-            let note = try await request.decodeJSON(Note.self, context: context)
-            return try await orders(context).addNote(orderID: try context.parameters.require("orderId"), text: note.text, actor: context.staff.actor)
-                .jsonResponse(status: .created)
-        }
-        routes.staff(.orders).post("/api/orders/:orderId/returns") { request, context in
-            let input = try await request.decodeJSON(ReturnInput.self, context: context)
-            let id = try context.parameters.require("orderId")
-            _ = try await OrderReturns(database: context.database).create(orderID: id, input, actor: context.staff.actor)
-            return try await orders(context).readable(id: id, byStaff: true, customerID: nil, cartSecret: nil).jsonResponse(status: .created)
-        }
         routes.staff(.fulfillments).post("/api/orders/:orderId/fulfill") { _, context in
             let staff = context.staff
             return try await OrderFulfilment(providers: providers)
@@ -82,6 +71,28 @@ struct OrderRoutes {
             let id = try context.parameters.require("orderId")
             return try await OrderCancellation(providers: providers, logger: context.logger)
                 .cancel(orderID: id, reason: reason, actor: staff.actor, database: context.database).jsonResponse()
+        }
+    }
+
+    /// Notes, edits and returns: changes to an order after it was placed.
+    func registerChanges(on routes: StoreRouter) {
+        routes.staff(.orders, .fulfillments).post("/api/orders/:orderId/notes") { request, context in
+            struct Note: Decodable { let text: String }
+            let note = try await request.decodeJSON(Note.self, context: context)
+            return try await orders(context).addNote(orderID: try context.parameters.require("orderId"), text: note.text, actor: context.staff.actor)
+                .jsonResponse(status: .created)
+        }
+        routes.staff(.orders).post("/api/orders/:orderId/edits") { request, context in
+            let input = try await request.decodeJSON(OrderEdits.Input.self, context: context)
+            let save = request.queryDictionary["preview"] != "true"
+            return try await OrderEdits(database: context.database)
+                .edit(orderID: try context.parameters.require("orderId"), input, actor: context.staff.actor, save: save).jsonResponse()
+        }
+        routes.staff(.orders).post("/api/orders/:orderId/returns") { request, context in
+            let input = try await request.decodeJSON(ReturnInput.self, context: context)
+            let id = try context.parameters.require("orderId")
+            _ = try await OrderReturns(database: context.database).create(orderID: id, input, actor: context.staff.actor)
+            return try await orders(context).readable(id: id, byStaff: true, customerID: nil, cartSecret: nil).jsonResponse(status: .created)
         }
     }
 

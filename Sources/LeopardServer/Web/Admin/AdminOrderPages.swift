@@ -41,6 +41,10 @@ struct AdminOrderPages {
             let visit = try await routes.visit(request, context)
             guard visit.staff != nil else { return visit.signIn() }
             let document = try context.parameters.require("action")
+            if document == "edit", let staff = visit.staff {
+                try staff.require(anyOf: [.orders])
+                return try await AdminOrderEditPages(routes: routes).page(visit, order: try await find(visit, context))
+            }
             guard ["invoice", "packing-slip"].contains(document) else { throw Problem.notFound("There is no such page.") }
             let model = PrintedOrderPage(
                 order: try await find(visit, context), invoice: document == "invoice", storeName: visit.settings.name,
@@ -53,8 +57,9 @@ struct AdminOrderPages {
             let fields = try await visit.form()
             let order = try await find(visit, context)
             let name = try context.parameters.require("action")
-            guard let action = Self.actions[name] else { throw Problem.notFound("There is no such action.") }
             try staff.require(anyOf: AdminPermissions.orderActions[name] ?? [.orders])
+            if name == "edit" { return try await AdminOrderEditPages(routes: routes).post(visit, order: order, fields: fields, actor: staff.actor) }
+            guard let action = Self.actions[name] else { throw Problem.notFound("There is no such action.") }
             // A partial refund names its amount in the store's currency; empty is all that is left.
             var refund = OrderRefunds.Input(amount: nil, restock: fields["restock"] == "1")
             if action.path == "refunds", let text = fields.text("amount") {

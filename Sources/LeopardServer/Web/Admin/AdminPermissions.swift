@@ -26,7 +26,7 @@ enum AdminPermissions {
     /// What an order action needs beyond reading the order.
     static let orderActions: [String: [StaffPermission]] = [
         "fulfil": [.fulfillments], "fulfillments": [.fulfillments], "cancel": [.orders], "refund": [.payments], "mark-paid": [.payments],
-        "returns": [.orders], "refund-return": [.payments], "note": [.orders, .fulfillments],
+        "returns": [.orders], "refund-return": [.payments], "note": [.orders, .fulfillments], "edit": [.orders],
     ]
 
     /// The permissions a path needs (empty: none), by the longest prefix it falls under. Empty

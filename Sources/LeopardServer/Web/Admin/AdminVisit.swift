@@ -119,7 +119,7 @@ struct AdminVisit {
         "verification-sent": "A new link is on its way: check your e-mail.",
         "discount": "Discount added.", "discount-saved": "Discount saved.", "discount-removed": "Discount deleted.", "zone": "Shipping zone added.",
         "zone-saved": "Shipping zone saved.", "webhook-removed": "Endpoint deleted.", "customer-tags": "Tags saved.", "customer-note": "Note added.",
-        "imported": "Products imported.",
+        "imported": "Products imported.", "edited": "Order edited; its timeline says what changed.",
         "redelivered": "The delivery is queued to go again now.", "zone-removed": "Shipping zone deleted.",
         "rate": "Tax rate added.", "rate-removed": "Tax rate deleted.", "email-verified": "Thank you: your e-mail address is confirmed.",
         "welcome": "Welcome to your new store! Add your first product to get started.",
