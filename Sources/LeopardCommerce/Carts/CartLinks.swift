@@ -52,23 +52,44 @@ public struct CartLinks: Sendable {
         try await sql.raw("UPDATE carts SET link_sent_at = \(bind: now.stamp) WHERE id = \(bind: cartID)").run()
     }
 
-    /// Follows a link: nil when it is unknown, used or expired, or its cart is gone.
+    /// The link was used by a request that got there first.
+    struct Raced: Error {}
+
+    /// Follows a link: nil when it is unknown, used or expired, or its cart is gone. The cart
+    /// changes hands only while it is open (the update says so, so a checkout at the same
+    /// moment wins); a shopper's cart keeps its customer only when that customer's address is
+    /// the cart's, so nobody files a stranger's order under their own account by putting the
+    /// stranger's address on their cart.
     public func restore(token: String, now: Date = Date()) async throws -> Restored? {
         guard token.utf8.count <= 200 else { return nil }
-        return try await database.write { sql -> Restored? in
-            guard let link = try await AccountTokens.peek(token, purpose: .cartLink, now: now, on: sql), let cartID = link.subjectID else { return nil }
-            guard let row = try await sql.raw("SELECT status, kind, expires_at FROM carts WHERE id = \(bind: cartID)").first() else { return nil }
-            guard try row.decode(column: "status", as: String.self) == "active" else { return .ordered }
-            guard try row.decode(column: "expires_at", as: String.self) > now.stamp,
-                try await AccountTokens.redeem(token, purpose: .cartLink, now: now, on: sql) != nil
-            else { return nil }
-            let secret = SecureToken.make()
-            try await sql.raw("UPDATE carts SET secret_sha256 = \(bind: TokenDigest.hex(secret)) WHERE id = \(bind: cartID)").run()
-            let kind = try row.decode(column: "kind", as: String.self)
-            // A shopper's cart counts as touched (it leaves the abandoned list for a while); a
-            // draft's keeps the draft's own lifetime.
-            if kind == "shop" { try await Carts.touch(cartID, now: now, on: sql) }
-            return .cart(id: cartID, secret: secret, preparedByStore: kind == "draft")
+        do {
+            return try await database.write { sql -> Restored? in
+                guard let link = try await AccountTokens.peek(token, purpose: .cartLink, now: now, on: sql), let cartID = link.subjectID else { return nil }
+                let secret = SecureToken.make()
+                guard
+                    let row = try await sql.raw(
+                        """
+                        UPDATE carts SET secret_sha256 = \(bind: TokenDigest.hex(secret)),
+                            customer_id = CASE WHEN kind = 'draft' OR customer_id IN (SELECT c.id FROM customers c WHERE c.email = carts.email)
+                                          THEN customer_id ELSE NULL END
+                        WHERE id = \(bind: cartID) AND status = 'active' AND expires_at > \(bind: now.stamp)
+                        RETURNING kind
+                        """
+                    ).first()
+                else {
+                    let status = try await sql.raw("SELECT status FROM carts WHERE id = \(bind: cartID)").first()?.decode(column: "status", as: String.self)
+                    // Checked out: the link stays unused and says so. Expired or gone: it does not work.
+                    return status == nil || status == "active" ? nil : .ordered
+                }
+                guard try await AccountTokens.redeem(token, purpose: .cartLink, now: now, on: sql) != nil else { throw Raced() }
+                let kind = try row.decode(column: "kind", as: String.self)
+                // A shopper's cart counts as touched (it leaves the abandoned list for a while); a
+                // draft's keeps the draft's own lifetime.
+                if kind == "shop" { try await Carts.touch(cartID, now: now, on: sql) }
+                return .cart(id: cartID, secret: secret, preparedByStore: kind == "draft")
+            }
+        } catch is Raced {
+            return nil
         }
     }
 }

@@ -36,7 +36,8 @@ public struct Carts: Sendable {
         }
     }
 
-    public func create(_ input: CreateInput, customerID: String?, now: Date = Date()) async throws -> Cart {
+    /// `preparedByStore`: a draft order's cart, whose lines only staff change.
+    public func create(_ input: CreateInput, customerID: String?, preparedByStore: Bool = false, now: Date = Date()) async throws -> Cart {
         let email = try input.email.map { text in
             guard let address = EmailAddress(text) else { throw Problem.invalid("email", "must be an e-mail address") }
             return address.value
@@ -71,8 +72,9 @@ public struct Carts: Sendable {
             }
             try await sql.raw(
                 """
-                INSERT INTO carts (id, secret_sha256, email, customer_id, status, created_at, updated_at, expires_at)
-                VALUES (\(bind: id), \(bind: TokenDigest.hex(secret)), \(bind: email), \(bind: customerID), 'active', \(bind: now.stamp), \(bind: now.stamp), \(bind: now.addingTimeInterval(Self.idleLifetime).stamp))
+                INSERT INTO carts (id, secret_sha256, email, customer_id, status, created_at, updated_at, expires_at, kind)
+                VALUES (\(bind: id), \(bind: TokenDigest.hex(secret)), \(bind: email), \(bind: customerID), 'active', \(bind: now.stamp), \(bind: now.stamp), \(bind: now.addingTimeInterval(Self.idleLifetime).stamp),
+                        \(bind: preparedByStore ? "draft" : "shop"))
                 """
             ).run()
             for line in checked {

@@ -9,6 +9,8 @@ public struct Category: Sendable, Encodable, Equatable {
     public var slug: String
     public var description: String
     public var position: Int
+    /// The category it sits under; nil at the top.
+    public var parentId: String?
     public var createdAt: String
     public var updatedAt: String
 }
@@ -18,9 +20,27 @@ public struct CategoryInput: Decodable, Sendable {
     public var slug: String?
     public var description: String?
     public var position: Int?
+    /// null moves it to the top.
+    public var parentId: Patch<String> = .absent
+
+    enum CodingKeys: String, CodingKey { case name, slug, description, position, parentId }
+
+    public init(name: String? = nil, slug: String? = nil, description: String? = nil, position: Int? = nil, parentId: Patch<String> = .absent) {
+        (self.name, self.slug, self.description, self.position, self.parentId) = (name, slug, description, position, parentId)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        slug = try container.decodeIfPresent(String.self, forKey: .slug)
+        description = try container.decodeIfPresent(String.self, forKey: .description)
+        position = try container.decodeIfPresent(Int.self, forKey: .position)
+        parentId = try container.decodePatch(String.self, forKey: .parentId)
+    }
 }
 
-/// Product categories of one store. Deleting one leaves its products without a category.
+/// Product categories of one store, as a tree at most `maximumDepth` deep. Deleting one leaves
+/// its products without a category and moves its children up to its parent.
 public struct Categories: Sendable {
     public let database: any DatabaseHandle
 
@@ -28,16 +48,19 @@ public struct Categories: Sendable {
         self.database = database
     }
 
-    static let columns = "id, name, slug, description, position, created_at, updated_at"
+    static let columns = "id, name, slug, description, position, parent_id, created_at, updated_at"
+    public static let maximumDepth = 5
 
     public func create(_ input: CategoryInput, now: Date = Date()) async throws -> Category {
         let category = try validated(input, over: nil, now: now)
         try await database.write { sql in
             try await self.checkSlug(category.slug, id: category.id, on: sql)
+            try await Self.checkParent(category.parentId, of: category.id, on: sql)
             try await sql.raw(
                 """
-                INSERT INTO categories (id, name, slug, description, position, created_at, updated_at)
-                VALUES (\(bind: category.id), \(bind: category.name), \(bind: category.slug), \(bind: category.description), \(bind: category.position), \(bind: category.createdAt), \(bind: category.updatedAt))
+                INSERT INTO categories (id, name, slug, description, position, parent_id, created_at, updated_at)
+                VALUES (\(bind: category.id), \(bind: category.name), \(bind: category.slug), \(bind: category.description), \(bind: category.position),
+                        \(bind: category.parentId), \(bind: category.createdAt), \(bind: category.updatedAt))
                 """
             ).run()
         }
@@ -49,10 +72,11 @@ public struct Categories: Sendable {
             guard let current = try await self.find(id, on: sql) else { throw Problem.notFound("There is no category \(id.prefix(64)).") }
             let category = try self.validated(input, over: replacing ? nil : current, now: now, keeping: current)
             try await self.checkSlug(category.slug, id: id, on: sql)
+            try await Self.checkParent(category.parentId, of: id, on: sql)
             try await sql.raw(
                 """
                 UPDATE categories SET name = \(bind: category.name), slug = \(bind: category.slug), description = \(bind: category.description),
-                    position = \(bind: category.position), updated_at = \(bind: category.updatedAt)
+                    position = \(bind: category.position), parent_id = \(bind: category.parentId), updated_at = \(bind: category.updatedAt)
                 WHERE id = \(bind: id)
                 """
             ).run()
@@ -62,8 +86,11 @@ public struct Categories: Sendable {
 
     public func delete(id: String) async throws -> Bool {
         try await database.write { sql in
+            guard let removed = try await sql.raw("DELETE FROM categories WHERE id = \(bind: id) RETURNING parent_id").first() else { return false }
             try await sql.raw("UPDATE products SET category_id = NULL WHERE category_id = \(bind: id)").run()
-            return try await sql.raw("DELETE FROM categories WHERE id = \(bind: id) RETURNING id").first() != nil
+            let parent = try removed.decode(column: "parent_id", as: String?.self)
+            try await sql.raw("UPDATE categories SET parent_id = \(bind: parent) WHERE parent_id = \(bind: id)").run()
+            return true
         }
     }
 
@@ -92,6 +119,31 @@ public struct Categories: Sendable {
             Self.category)
     }
 
+    /// The parent must be a category here, and the tree stay a tree: not the category itself
+    /// nor one under it, and at most `maximumDepth` deep.
+    static func checkParent(_ parentID: String?, of id: String, on sql: any SQLDatabase) async throws {
+        guard let parentID else { return }
+        var depth = 1
+        var cursor: String? = parentID
+        while let current = cursor {
+            guard current != id else { throw Problem.invalid("parentId", "cannot be the category itself or one under it") }
+            guard let row = try await sql.raw("SELECT parent_id FROM categories WHERE id = \(bind: current)").first() else {
+                throw Problem.invalid("parentId", "is not a category of this store")
+            }
+            depth += 1
+            guard depth <= maximumDepth else { throw Problem.invalid("parentId", "would make the tree more than \(maximumDepth) levels deep") }
+            cursor = try row.decode(column: "parent_id", as: String?.self)
+        }
+        let below =
+            try await sql.raw(
+                """
+                WITH RECURSIVE tree(id, depth) AS (SELECT CAST(\(bind: id) AS TEXT), 0 UNION SELECT c.id, t.depth + 1 FROM categories c JOIN tree t ON c.parent_id = t.id WHERE t.depth < 10)
+                SELECT MAX(depth) AS deepest FROM tree
+                """
+            ).first()?.decode(column: "deepest", as: Int?.self) ?? 0
+        if depth + below > maximumDepth { throw Problem.invalid("parentId", "would make the tree more than \(maximumDepth) levels deep") }
+    }
+
     private func checkSlug(_ slug: String, id: String, on sql: any SQLDatabase) async throws {
         if try await sql.raw("SELECT id FROM categories WHERE slug = \(bind: slug) AND id <> \(bind: id)").first() != nil {
             throw Problem.conflict("Another category has the handle \(slug).", errors: [.init(field: "slug", message: "is taken")])
@@ -109,10 +161,12 @@ public struct Categories: Sendable {
         if description.utf8.count > 65_536 { errors.append(.init(field: "description", message: "must be at most 64 KiB")) }
         let position = input.position ?? base?.position ?? 0
         if !(0...1_000_000).contains(position) { errors.append(.init(field: "position", message: "must be from 0 to 1000000")) }
+        let parentId = input.parentId.applied(to: base?.parentId)
+        if let parentId, parentId.isEmpty || parentId.utf8.count > 64 { errors.append(.init(field: "parentId", message: "is not a category of this store")) }
         guard errors.isEmpty else { throw Problem.validation(errors) }
         return Category(
             id: current?.id ?? Identifier.make("cat", date: now), name: name, slug: slug, description: description,
-            position: position, createdAt: current?.createdAt ?? now.stamp, updatedAt: now.stamp
+            position: position, parentId: parentId, createdAt: current?.createdAt ?? now.stamp, updatedAt: now.stamp
         )
     }
 
@@ -123,6 +177,7 @@ public struct Categories: Sendable {
             slug: try row.decode(column: "slug", as: String.self),
             description: try row.decode(column: "description", as: String.self),
             position: try row.decode(column: "position", as: Int.self),
+            parentId: try row.decode(column: "parent_id", as: String?.self),
             createdAt: try row.decode(column: "created_at", as: String.self),
             updatedAt: try row.decode(column: "updated_at", as: String.self)
         )

@@ -92,7 +92,14 @@ struct ProductListing {
     func ids(for query: ProductQuery) async throws -> (ids: [String], next: String?) {
         var clauses: [SQLQueryString] = []
         if let status = query.status { clauses.append("p.status = \(bind: status.rawValue)") }
-        if let category = query.categoryID { clauses.append("p.category_id = \(bind: category)") }
+        if let category = query.categoryID {
+            // The category and every one under it.
+            clauses.append(
+                """
+                p.category_id IN (WITH RECURSIVE tree(id) AS (SELECT CAST(\(bind: category) AS TEXT) UNION SELECT c.id FROM categories c JOIN tree t ON c.parent_id = t.id)
+                SELECT id FROM tree)
+                """)
+        }
         if let tag = query.tag { clauses.append("EXISTS (SELECT 1 FROM product_tags t WHERE t.product_id = p.id AND t.tag = \(bind: tag))") }
         if query.minimumPrice != nil || query.maximumPrice != nil {
             clauses.append(

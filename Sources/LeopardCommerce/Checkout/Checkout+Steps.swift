@@ -9,8 +9,8 @@ extension Checkout {
         /// The cart was checked out before: its order.
         case ordered(Result)
         /// The cart is now this checkout's, and belonged to this customer, if any; the shopper
-        /// chose this shipping method, if any.
-        case claimed(customer: String?, shippingMethodID: String?)
+        /// chose this shipping method, if any; `prepared` for a draft order's cart.
+        case claimed(customer: String?, shippingMethodID: String?, prepared: Bool)
     }
 
     static func claim(cartID: String, access: CartAccess, orderID: String, email: String, now: Date, on sql: any SQLDatabase) async throws -> Claim {
@@ -39,20 +39,21 @@ extension Checkout {
             guard let secret, TokenDigest.matches(secret, digest: try claimed.decode(column: "secret_sha256", as: String.self)) else {
                 throw Problem.notFound("There is no cart \(cartID.prefix(64)).")
             }
-            // The customer paid a draft order through its link: the draft is done. (Staff
-            // completing a draft record that themselves, with who did it.)
-            if try claimed.decode(column: "kind", as: String.self) == "draft" {
-                try await sql.raw(
-                    """
-                    UPDATE draft_orders SET status = 'completed', order_id = \(bind: orderID), updated_at = \(bind: stamp)
-                    WHERE cart_id = \(bind: cartID) AND status = 'open'
-                    """
-                ).run()
-            }
+        }
+        // A draft order's cart became an order (the customer through the payment link, or
+        // staff): the draft is done.
+        let prepared = try claimed.decode(column: "kind", as: String.self) == "draft"
+        if prepared {
+            try await sql.raw(
+                """
+                UPDATE draft_orders SET status = 'completed', order_id = \(bind: orderID), updated_at = \(bind: stamp)
+                WHERE cart_id = \(bind: cartID) AND status = 'open'
+                """
+            ).run()
         }
         return .claimed(
             customer: try claimed.decode(column: "customer_id", as: String?.self),
-            shippingMethodID: try claimed.decode(column: "shipping_method_id", as: String?.self))
+            shippingMethodID: try claimed.decode(column: "shipping_method_id", as: String?.self), prepared: prepared)
     }
 
     /// Stock: quantities summed per variant, taken in id order by a conditional update each;

@@ -70,11 +70,14 @@ public struct Checkout: Sendable {
         let orderID = Identifier.make("ord", date: now)
         let stamp = now.stamp
 
-        let cartCustomer: String?
+        let owner: String?
         let chosenMethod: String?
         switch try await Self.claim(cartID: cartID, access: access, orderID: orderID, email: email, now: now, on: sql) {
         case .ordered(let existing): return existing
-        case .claimed(let customer, let method): (cartCustomer, chosenMethod) = (customer, method)
+        case .claimed(let customer, let method, let prepared):
+            // A draft is the customer's the store chose, whoever's browser pays it; any other
+            // cart is the signed-in shopper's, or its own customer's.
+            (owner, chosenMethod) = (prepared ? customer ?? customerID : customerID ?? customer, method)
         }
 
         let (number, terms) = try await Self.nextNumber(on: sql)
@@ -90,7 +93,7 @@ public struct Checkout: Sendable {
 
         try await Self.takeStock(lines, orderID: orderID, now: now, on: sql)
 
-        let shopper = DiscountRules.Shopper(customerID: customerID ?? cartCustomer, email: email)
+        let shopper = DiscountRules.Shopper(customerID: owner, email: email)
         let (priced, applied) = try await Self.price(cartID, lines, shopper: shopper, address: shipping, method: chosenMethod, terms: terms, now: now, on: sql)
         let totals = priced.result
         // A card order holds its stock for the store's reservation time; manual methods until cancelled.
@@ -98,8 +101,8 @@ public struct Checkout: Sendable {
         let taxLines = totals.taxLines.map { TaxLine($0, currency: currency) }
         let discounts = totals.discounts.filter { $0.amount > 0 }.map { AppliedDiscount($0, currency: currency) }
         let customer: String
-        let signedIn = (customerID ?? cartCustomer) != nil
-        if let known = customerID ?? cartCustomer {
+        let signedIn = owner != nil
+        if let known = owner {
             customer = known
         } else {
             customer = try await Customers.guest(email: email, now: now, on: sql)

@@ -45,11 +45,12 @@ public struct CustomerRecords: Sendable {
         /// Newest first, at most 50.
         public let notes: [Note]
         public let addresses: [Customers.SavedAddress]
-        public let orderCount: Int
+        /// Orders are shown to staff who may read orders; nil for anyone else.
+        public let orderCount: Int?
         /// What the orders that were not cancelled or expired came to, less refunds.
-        public let totalSpent: Money
+        public let totalSpent: Money?
         /// The newest ten.
-        public let recentOrders: [OrderSummary]
+        public let recentOrders: [OrderSummary]?
     }
 
     public struct TagsInput: Decodable, Sendable {
@@ -60,7 +61,8 @@ public struct CustomerRecords: Sendable {
         }
     }
 
-    public func record(id: String) async throws -> Record? {
+    /// `withOrders`: the caller may read orders (the `orders` permission).
+    public func record(id: String, withOrders: Bool = true) async throws -> Record? {
         guard id.utf8.count <= 64 else { return nil }
         return try await database.read { sql -> Record? in
             guard
@@ -93,13 +95,15 @@ public struct CustomerRecords: Sendable {
             return Record(
                 id: customer.id, email: customer.email, firstName: customer.firstName, lastName: customer.lastName, registered: customer.registered,
                 verified: customer.verified, createdAt: customer.createdAt, updatedAt: customer.updatedAt, tags: tags, notes: notes,
-                addresses: try await Customers.addresses(customerID: id, on: sql), orderCount: try totals?.decode(column: "n", as: Int.self) ?? 0,
-                totalSpent: Money(amount: try totals?.decode(column: "spent", as: Int.self) ?? 0, currency: currency), recentOrders: recent)
+                addresses: try await Customers.addresses(customerID: id, on: sql),
+                orderCount: withOrders ? try totals?.decode(column: "n", as: Int.self) ?? 0 : nil,
+                totalSpent: withOrders ? Money(amount: try totals?.decode(column: "spent", as: Int.self) ?? 0, currency: currency) : nil,
+                recentOrders: withOrders ? recent : nil)
         }
     }
 
     /// Replaces the tags: trimmed, lower case, 1 to 40 letters, digits, spaces, - or _, at most 20.
-    public func setTags(id: String, _ input: TagsInput, actor: String, now: Date = Date()) async throws -> Record {
+    public func setTags(id: String, _ input: TagsInput, actor: String, withOrders: Bool = true, now: Date = Date()) async throws -> Record {
         let tags = try Self.normalized(input.tags, field: "tags")
         try await database.write { sql in
             guard try await sql.raw("UPDATE customers SET tags_json = \(bind: try JSONText.encode(tags)) WHERE id = \(bind: id) RETURNING id").first() != nil
@@ -108,7 +112,7 @@ public struct CustomerRecords: Sendable {
                 actor: actor, action: "customer.tags_changed", subject: id, summary: "Tags: " + (tags.isEmpty ? "none" : tags.joined(separator: ", ")),
                 now: now, on: sql)
         }
-        guard let record = try await record(id: id) else { throw Self.notFound(id) }
+        guard let record = try await record(id: id, withOrders: withOrders) else { throw Self.notFound(id) }
         return record
     }
 

@@ -14,7 +14,7 @@ public struct Discounts: Sendable {
     public func create(_ input: DiscountInput, actor: String, now: Date = Date()) async throws -> Discount {
         try await database.write { sql in
             let currency = try await StoreSettings.load(on: sql)?.currency ?? "USD"
-            let input = try await Self.resolvingEmails(input, on: sql)
+            let input = try await Self.resolvingEmails(input, current: nil, on: sql)
             let discount = try input.applied(to: nil, id: Identifier.make("disc", date: now), currency: currency, now: now.stamp)
             try await Self.checkCode(discount, on: sql)
             try await Self.insert(discount, on: sql)
@@ -27,7 +27,7 @@ public struct Discounts: Sendable {
         try await database.write { sql in
             guard let current = try await Self.find(id: id, on: sql) else { throw Self.notFound(id) }
             let currency = try await StoreSettings.load(on: sql)?.currency ?? "USD"
-            let input = try await Self.resolvingEmails(input, on: sql)
+            let input = try await Self.resolvingEmails(input, current: current, on: sql)
             let discount = try input.applied(to: current, id: id, currency: currency, now: now.stamp)
             try await Self.checkCode(discount, on: sql)
             try await Self.save(discount, on: sql)
@@ -36,14 +36,22 @@ public struct Discounts: Sendable {
         }
     }
 
-    /// `customerEmails` looked up as customers of this store and added to `customerIds`; a
-    /// field error names each address that is not a customer here.
-    static func resolvingEmails(_ input: DiscountInput, on sql: any SQLDatabase) async throws -> DiscountInput {
-        guard let emails = input.customerEmails else { return input }
+    /// `customerEmails` looked up as customers of this store and added to `customerIds` (those
+    /// given, or the discount's own); a field error names each address, or id, that is not a
+    /// customer here.
+    static func resolvingEmails(_ input: DiscountInput, current: Discount?, on sql: any SQLDatabase) async throws -> DiscountInput {
+        var errors: [Problem.FieldError] = []
+        for (index, id) in (input.customerIds ?? []).prefix(100).enumerated() {
+            let known = id.utf8.count <= 64 ? try await sql.raw("SELECT id FROM customers WHERE id = \(bind: id)").first() : nil
+            if known == nil { errors.append(.init(field: "customerIds.\(index)", message: "is not a customer of this store")) }
+        }
+        guard let emails = input.customerEmails else {
+            guard errors.isEmpty else { throw Problem.validation(errors) }
+            return input
+        }
         guard emails.count <= 100 else { throw Problem.invalid("customerEmails", "must be at most 100 addresses") }
         var resolved = input
-        var ids = input.customerIds ?? []
-        var errors: [Problem.FieldError] = []
+        var ids = input.customerIds ?? current?.customerIds ?? []
         for (index, text) in emails.enumerated() {
             guard let email = EmailAddress(text),
                 let row = try await sql.raw("SELECT id FROM customers WHERE email = \(bind: email.value)").first()

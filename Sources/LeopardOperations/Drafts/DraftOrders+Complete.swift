@@ -8,7 +8,8 @@ import SQLKit
 extension DraftOrders {
     /// Turns a draft into an order: its cart is checked out (stock taken, the number given, the
     /// confirmation mailed) and, with `markPaid`, the order is paid at once. Completing a draft
-    /// twice gives the same order (the cart's checkout is idempotent), and pays it once. Taking the
+    /// twice gives the same order (the cart's checkout is idempotent, and marks the draft
+    /// completed in its transaction), and pays it once. Taking the
     /// money outside the platform is a payment: `markPaid` needs the `payments` permission too.
     public func complete(id: String, _ completion: Completion, by caller: StaffPrincipal, placement: OrderPlacement, now: Date = Date()) async throws -> Order {
         if completion.markPaid == true { try caller.require(anyOf: [.payments]) }
@@ -33,20 +34,22 @@ extension DraftOrders {
             customerID: try row.decode(column: "customer_id", as: String?.self), idempotency: nil, database: database)
         guard case .value(let placed) = outcome else { throw Problem.conflict("The draft could not be completed; try again.") }
         let orderID = placed.order.id
-        let first = try await database.write { sql in
-            let updated = try await sql.raw(
-                """
-                UPDATE draft_orders SET status = 'completed', order_id = \(bind: orderID), updated_at = \(bind: now.stamp)
-                WHERE id = \(bind: id) AND status = 'open' RETURNING id
-                """
-            ).first()
-            guard updated != nil else { return false }
+        guard placed.created else {
+            // The cart became an order before: through this draft's payment link, or an
+            // earlier completion. Taking money outside the platform for an order the customer
+            // placed is marked on the order itself, where staff see it.
+            if completion.markPaid == true, placed.order.status == .pending {
+                throw Problem.conflict("The customer placed this order through the payment link; mark it paid on the order's page if they paid another way.")
+            }
+            guard let order = try await Orders(database: database).find(id: orderID) else { throw Problem.notFound("There is no order \(orderID).") }
+            return order
+        }
+        try await database.write { sql in
             try await Orders.addEvent(orderID: orderID, type: "draft", message: "Created from a draft by staff", actor: actor, now: now, on: sql)
             try await AuditLog.record(
                 actor: actor, action: "draft_order.completed", subject: id, summary: "Completed as order \(placed.order.name) (\(method))", now: now, on: sql)
-            return true
         }
-        if first, completion.markPaid == true, placed.order.status == OrderStatus.pending {
+        if completion.markPaid == true, placed.order.status == OrderStatus.pending {
             try await Payments(database: database).markPaidManually(orderID: orderID, actor: actor, now: now)
         }
         guard let order = try await Orders(database: database).find(id: orderID) else { throw Problem.notFound("There is no order \(orderID).") }

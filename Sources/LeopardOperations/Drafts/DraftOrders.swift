@@ -80,14 +80,14 @@ public struct DraftOrders: Sendable {
             }
         }
         let carts = Carts(database: database)
-        let created = try await carts.create(.init(email: email, items: input.lines), customerID: input.customerId, now: now)
+        let created = try await carts.create(.init(email: email, items: input.lines), customerID: input.customerId, preparedByStore: true, now: now)
         _ = try await carts.setAddress(cartID: created.id, access: .staff, address: shipping, now: now)
         if let code = input.discountCode { _ = try await carts.addDiscount(cartID: created.id, access: .staff, code: code, now: now) }
         if let method = input.shippingMethodId { _ = try await carts.setShippingMethod(cartID: created.id, access: .staff, methodID: method, now: now) }
         let id = Identifier.make("draft", date: now)
         try await database.write { sql in
             try await sql.raw(
-                "UPDATE carts SET kind = 'draft', expires_at = \(bind: now.addingTimeInterval(Self.lifetime).stamp) WHERE id = \(bind: created.id)"
+                "UPDATE carts SET expires_at = \(bind: now.addingTimeInterval(Self.lifetime).stamp) WHERE id = \(bind: created.id)"
             ).run()
             try await sql.raw(
                 """

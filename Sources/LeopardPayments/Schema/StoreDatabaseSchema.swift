@@ -31,5 +31,6 @@ public enum StoreDatabaseSchema {
         StoreSchema.m0023CartLinks,
         StoreSchema.m0024CustomerRecords,
         StoreSchema.m0025ProductSEO,
+        StoreSchema.m0026CategoryTree,
     ]
 }

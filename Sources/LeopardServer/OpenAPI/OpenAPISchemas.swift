@@ -164,10 +164,14 @@ enum OpenAPISchemas {
             object(
                 [
                     ("id", string), ("name", string), ("slug", string), ("description", string), ("position", integer),
-                    ("createdAt", timestamp), ("updatedAt", timestamp),
+                    ("parentId", ["type": "string", "description": "The category it sits under; absent at the top"]), ("createdAt", timestamp),
+                    ("updatedAt", timestamp),
                 ], required: ["id", "name", "slug", "description", "position", "createdAt", "updatedAt"])
         ),
-        ("CategoryInput", object([("name", string), ("slug", string), ("description", string), ("position", integer)])),
+        (
+            "CategoryInput",
+            object([("name", string), ("slug", string), ("description", string), ("position", integer), ("parentId", nullable("string"))])
+        ),
         ("InventoryAdjustmentInput", object([("variantId", string), ("delta", integer), ("reason", string)], required: ["variantId", "delta", "reason"])),
         (
             "InventoryAdjustment",
@@ -285,8 +289,7 @@ enum OpenAPISchemas {
                     ),
                 ],
                 required: [
-                    "id", "email", "registered", "verified", "createdAt", "updatedAt", "tags", "notes", "addresses", "orderCount", "totalSpent",
-                    "recentOrders",
+                    "id", "email", "registered", "verified", "createdAt", "updatedAt", "tags", "notes", "addresses",
                 ])
         ),
         (

@@ -181,6 +181,14 @@ public struct ProductFormPage: Sendable {
     public let statuses: [StatusChoice]
     /// standard, reduced or exempt: which of the store's tax rates apply.
     public let taxClasses: [StatusChoice]
+    /// The store's categories (indented as a tree) and which one the product is in.
+    public let categories: [CategoryChoice]
+
+    public struct CategoryChoice: Sendable {
+        public let value: String
+        public let label: String
+        public let selected: Bool
+    }
     public let variants: [VariantRow]
     public let hasVariants: Bool
     public let images: [ImageItem]
@@ -188,7 +196,10 @@ public struct ProductFormPage: Sendable {
     public let storefrontUrl: String?
     public let currency: String
 
-    public init(product: Product?, values: [String: String], errors: FieldMessages, variantValues: [String: [String: String]], currency: String) {
+    public init(
+        product: Product?, values: [String: String], errors: FieldMessages, variantValues: [String: [String: String]], currency: String,
+        categories: [(id: String, label: String)] = []
+    ) {
         productID = product?.id
         isNew = product == nil
         heading = product.map { "Edit \($0.title)" } ?? "Add a product"
@@ -200,6 +211,10 @@ public struct ProductFormPage: Sendable {
         statuses = ProductStatus.allCases.map { StatusChoice(value: $0.rawValue, selected: $0.rawValue == status) }
         let taxClass = values["taxClass"] ?? "standard"
         taxClasses = TaxClass.allCases.map { StatusChoice(value: $0.rawValue, selected: $0.rawValue == taxClass) }
+        let category = values["categoryId"] ?? ""
+        self.categories =
+            [CategoryChoice(value: "", label: "None", selected: category.isEmpty)]
+            + categories.map { CategoryChoice(value: $0.id, label: $0.label, selected: $0.id == category) }
         let variantList = (product?.options.isEmpty ?? true) ? [] : (product?.variants ?? [])
         variants = variantList.enumerated().map { index, variant in
             let typed = variantValues[variant.id] ?? [:]

@@ -24,8 +24,9 @@ public struct CustomerPage: Sendable {
     public let name: String
     public let account: String
     public let since: String
-    public let orderCount: Int
-    public let totalSpent: String
+    /// Nil for staff who may not read orders.
+    public let orderCount: Int?
+    public let totalSpent: String?
     public let orders: [Order]
     public let hasOrders: Bool
     public let ordersUrl: String
@@ -42,8 +43,8 @@ public struct CustomerPage: Sendable {
         name = [record.firstName, record.lastName].compactMap { $0 }.joined(separator: " ")
         account = record.registered ? (record.verified ? "Registered, address confirmed" : "Registered, address not confirmed") : "Guest"
         since = String(record.createdAt.prefix(10))
-        (orderCount, totalSpent) = (record.orderCount, MoneyText.format(record.totalSpent))
-        orders = record.recentOrders.map {
+        (orderCount, totalSpent) = (record.orderCount, record.totalSpent.map(MoneyText.format))
+        orders = (record.recentOrders ?? []).map {
             Order(
                 url: "/admin/orders/\($0.id)", name: $0.name, status: $0.status.replacingOccurrences(of: "_", with: " "), total: MoneyText.format($0.total),
                 date: String($0.createdAt.prefix(10)))

@@ -1,3 +1,4 @@
+import Foundation
 import LeopardCore
 
 /// The admin's CSV import: a file to check, then what importing it would do, with every line
@@ -14,8 +15,9 @@ public struct ProductImportPage: Sendable {
     public let updated: Int
     public let errors: [LineError]
     public let hasErrors: Bool
-    /// The file's text, carried to the import button once it has no errors.
-    public let csv: String?
+    /// The file, base64, carried to the import button once it has no errors (as bytes, so the
+    /// browser cannot change its line ends).
+    public let csvBase64: String?
     public let general: String?
 
     public init(created: Int = 0, updated: Int = 0, errors: [Problem.FieldError] = [], csv: String? = nil, checked: Bool = false, general: String? = nil) {
@@ -27,6 +29,6 @@ public struct ProductImportPage: Sendable {
             return LineError(line: line, field: parts.count > 2 ? parts[2] : "", message: error.message)
         }
         hasErrors = !errors.isEmpty
-        self.csv = errors.isEmpty ? csv : nil
+        csvBase64 = errors.isEmpty ? csv.map { Data($0.utf8).base64EncodedString() } : nil
     }
 }

@@ -98,6 +98,12 @@ struct DiscountConditionTests {
                 .post, "/api/discounts", store: store, json: ["code": "VIP", "kind": "percentage", "value": 20, "customerEmails": ["VIP@example.test"]])
             #expect(created.status == .created, "\(created.text)")
             #expect((created.json["customerIds"] as? [String])?.count == 1)
+            _ = try await platform.registerCustomer(client, store: store, email: "second@example.test")
+            let vipID = try #require(created.json["id"] as? String)
+            let more = try await client.call(.patch, "/api/discounts/\(vipID)", store: store, json: ["customerEmails": ["second@example.test"]])
+            #expect((more.json["customerIds"] as? [String])?.count == 2, "addresses add to the customers named: \(more.text)")
+            let ghost = try await client.call(.patch, "/api/discounts/\(vipID)", store: store, json: ["customerIds": ["cus_ghost"]])
+            #expect(ghost.status == .unprocessableContent, "an id that is no customer here is refused")
 
             let guest = try await cart(client, store, variant: product.variant, email: "vip@example.test")
             let asGuest = try await apply(client, store, guest, code: "VIP")

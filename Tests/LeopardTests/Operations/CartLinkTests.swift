@@ -140,8 +140,11 @@ struct CartLinkTests {
             let read = try await client.call(.get, "/api/draft-orders/\(draft.id)", store: store).decode(DraftBody.self)
             #expect(read.status == "completed" && read.orderId == orderID, "the customer's checkout completed the draft")
             #expect(try await client.call(.post, "/api/draft-orders/\(draft.id)/send-link", store: store).status == .conflict)
-            let completed = try await client.call(.post, "/api/draft-orders/\(draft.id)/complete", store: store, json: ["markPaid": true])
+            let markPaid = try await client.call(.post, "/api/draft-orders/\(draft.id)/complete", store: store, json: ["markPaid": true])
+            #expect(markPaid.status == .conflict, "the customer's own order is not marked paid from the draft: \(markPaid.text)")
+            let completed = try await client.call(.post, "/api/draft-orders/\(draft.id)/complete", store: store, json: [:])
             #expect(completed.json["id"] as? String == orderID, "completing it again gives the same order")
+            #expect(completed.json["status"] as? String == "pending")
         }
     }
 
@@ -159,6 +162,8 @@ struct CartLinkTests {
             try await admin.signInToAdmin(host: store.host, email: store.ownerEmail)
             let draftPage = try await admin.get("/admin/drafts/\(draft.id)", host: store.host)
             #expect(draftPage.html.contains("/admin/drafts/\(draft.id)/send-link"))
+            let forged = try await admin.post("/admin/drafts/\(draft.id)/send-link", host: store.host, form: [:], csrf: nil)
+            #expect(forged.status == .forbidden, "a form without its token sends nothing")
             let sent = try await admin.post("/admin/drafts/\(draft.id)/send-link", host: store.host, form: [:], csrf: draftPage.csrf)
             #expect(sent.status == .seeOther && sent.location == "/admin/drafts/\(draft.id)?sent=1")
             #expect(try await admin.get("/admin/drafts/\(draft.id)?sent=1", host: store.host).html.contains("Payment link last sent"))
@@ -191,6 +196,29 @@ struct CartLinkTests {
                 "/admin/drafts/abandoned/\(left.id)/recover", host: store.host, form: ["hours": "6"], csrf: abandoned.csrf)
             #expect(recovered.status == .seeOther && recovered.location == "/admin/drafts/abandoned?hours=6&sent=1")
             #expect(try await platform.mail(to: "left@example.test", store: store).contains { $0.token(in: "/cart/restore") != nil })
+        }
+    }
+
+    @Test("a cart someone made with another person's address does not file that person's order under the maker's account")
+    func foreignAddress() async throws {
+        try await TestPlatform.withPlatform(.sqlite) { platform, client in
+            let store = try await client.makeStore("Foreign Cart Shop")
+            let variant = try ProductRef(try await client.makeProduct(store, title: "Kettle", price: 3000, stock: 5)).variant
+            let thief = try await platform.registerCustomer(client, store: store, email: "thief@example.test")
+            let made = try await client.call(
+                .post, "/api/carts", host: store.host, token: thief, json: ["email": "victim@example.test", "items": [["variantId": variant, "quantity": 1]]])
+            let cart = try made.decode(CartBody.self)
+            #expect(try await client.call(.post, "/api/checkouts/\(cart.id)/recovery-email", store: store).status == .ok)
+            let token = try await platform.mailedToken(to: "victim@example.test", store: store, path: "/cart/restore")
+            let restored = try await client.call(.post, "/api/carts/restore", host: store.host, json: ["token": token]).decode(CartBody.self)
+            var body = checkoutBody
+            body["email"] = "victim@example.test"
+            body["paymentMethod"] = "bank_transfer"
+            let placed = try await client.call(
+                .post, "/api/carts/\(cart.id)/checkout", host: store.host, json: body, headers: [.cartSecret: try #require(restored.secret)])
+            #expect(placed.status == .created, "\(placed.text)")
+            let mine = try await client.call(.get, "/api/customers/me/orders", host: store.host, token: thief)
+            #expect((mine.json["data"] as? [Any])?.isEmpty == true, "the victim's order is not in the thief's account")
         }
     }
 }

@@ -43,23 +43,30 @@ struct AdminProductImportTests {
             let checked = try await post(browser, store, multipart([("action", "preview")], csrf: page.csrf, file: bad))
             #expect(checked.status == .ok)
             #expect(checked.html.contains("Nothing can be imported yet") && checked.html.contains(">3<") && checked.html.contains(">4<"))
-            #expect(!checked.html.contains("name=\"csv\""), "no import button for a file with errors")
+            #expect(!checked.html.contains("name=\"csvBase64\""), "no import button for a file with errors")
             #expect((try await client.call(.get, "/api/products", store: store).json["data"] as? [Any])?.count == 1, "a check changes nothing")
 
             let good = "handle,title,price\r\nnew-bowl,Bowl,1200\r\nold-mug,Old Mug,950\r\n"
             let ready = try await post(browser, store, multipart([("action", "preview")], csrf: page.csrf, file: good))
-            #expect(ready.html.contains("1 new products, 1 replaced") && ready.html.contains("name=\"csv\""))
+            #expect(
+                ready.html.contains("1 new products, 1 replaced")
+                    && ready.html.contains("name=\"csvBase64\" value=\"\(Data(good.utf8).base64EncodedString())\""))
             #expect((try await client.call(.get, "/api/products", store: store).json["data"] as? [Any])?.count == 1, "still nothing until confirmed")
-            let imported = try await post(browser, store, multipart([("action", "import"), ("csv", good)], csrf: ready.csrf))
+            let imported = try await post(
+                browser, store, multipart([("action", "import"), ("csvBase64", Data(good.utf8).base64EncodedString())], csrf: ready.csrf))
             #expect(imported.status == .seeOther && imported.location == "/admin/products?done=imported")
             let products = try #require(try await client.call(.get, "/api/products", store: store).json["data"] as? [[String: Any]])
             #expect(Set(products.compactMap { $0["slug"] as? String }) == ["new-bowl", "old-mug"])
             #expect((products.first { $0["slug"] as? String == "old-mug" }?["price"] as? [String: Any])?["amount"] as? Int == 950)
 
-            let forged = try await post(browser, store, multipart([("action", "import"), ("csv", good)], csrf: "wrong"))
+            let forged = try await post(browser, store, multipart([("action", "import"), ("csvBase64", Data(good.utf8).base64EncodedString())], csrf: "wrong"))
             #expect(forged.status == .forbidden, "a form without its token does nothing")
             let notText = try await post(browser, store, multipart([("action", "preview")], csrf: ready.csrf, file: "handle,title\u{0},price\r\n"))
             #expect(notText.status == .badRequest)
+            let cut = try await post(
+                browser, store,
+                multipart([("action", "import"), ("csvBase64", Data([0x68, 0x2C, 0xF0, 0x9F, 0x98, 0x41]).base64EncodedString())], csrf: ready.csrf))
+            #expect(cut.status == .badRequest, "a cut-off UTF-8 sequence is not text")
         }
     }
 }

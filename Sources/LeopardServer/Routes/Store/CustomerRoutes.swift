@@ -53,7 +53,7 @@ struct CustomerRoutes {
         }
         routes.staff(.customers).get("/api/customers/:customerId") { _, context in
             let id = try context.parameters.require("customerId")
-            guard let record = try await CustomerRecords(database: context.database).record(id: id) else {
+            guard let record = try await CustomerRecords(database: context.database).record(id: id, withOrders: context.staff.can(.orders)) else {
                 throw Problem.notFound("There is no customer \(id.prefix(64)).")
             }
             return try record.jsonResponse()
@@ -61,7 +61,8 @@ struct CustomerRoutes {
         routes.staff(.customers).patch("/api/customers/:customerId") { request, context in
             let input = try await request.decodeJSON(CustomerRecords.TagsInput.self, context: context)
             return try await CustomerRecords(database: context.database)
-                .setTags(id: try context.parameters.require("customerId"), input, actor: context.staff.actor).jsonResponse()
+                .setTags(id: try context.parameters.require("customerId"), input, actor: context.staff.actor, withOrders: context.staff.can(.orders))
+                .jsonResponse()
         }
         routes.staff(.customers).post("/api/customers/:customerId/notes") { request, context in
             struct Body: Decodable { let text: String }

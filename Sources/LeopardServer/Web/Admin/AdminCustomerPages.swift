@@ -58,7 +58,10 @@ struct AdminCustomerPages {
     func customer(
         _ visit: AdminVisit, id: String, values: [String: String] = [:], errors: FieldMessages = FieldMessages(), status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        guard let record = try await CustomerRecords(database: visit.database).record(id: id) else { throw Problem.notFound("There is no such customer.") }
+        let withOrders = visit.staff?.can(.orders) ?? false
+        guard let record = try await CustomerRecords(database: visit.database).record(id: id, withOrders: withOrders) else {
+            throw Problem.notFound("There is no such customer.")
+        }
         return try visit.page(
             "admin/customer", CustomerPage(record, values: values, errors: errors), title: record.email, section: "/admin/customers", status: status)
     }

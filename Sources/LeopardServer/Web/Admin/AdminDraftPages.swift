@@ -95,6 +95,7 @@ struct AdminDraftPages {
             let sent = await visit.attempt {
                 try await CartLinks(database: visit.database).sendRecovery(cartID: cartID, mail: routes.services.mailer.sender, actor: staff.actor)
             }
+            // The hours only choose the page to go back to: unreadable ones go back to the default.
             let hours = (try? AbandonedCheckouts.hours(fields.text("hours"))) ?? AbandonedCheckouts.defaultHours
             switch sent {
             case .success: return routes.pages.redirect(to: "/admin/drafts/abandoned?hours=\(hours)&sent=1")
@@ -105,6 +106,7 @@ struct AdminDraftPages {
         router.post("/admin/drafts/:draftId/send-link") { request, context in
             let visit = try await routes.visit(request, context)
             guard let staff = visit.staff else { return visit.signIn() }
+            _ = try await visit.form()
             let id = try context.parameters.require("draftId")
             let sent = await visit.attempt {
                 try await DraftOrders(database: visit.database).sendPaymentLink(id: id, mail: routes.services.mailer.sender, actor: staff.actor)

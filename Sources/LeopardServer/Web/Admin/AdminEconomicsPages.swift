@@ -202,17 +202,24 @@ struct AdminEconomicsPages {
             "admin/discount", DiscountPage(discount: discount, form: form), title: "Discount", section: "/admin/discounts", status: status)
     }
 
-    /// The discount form with the store's products and categories to choose from.
+    /// The discount form with the store's products and categories to choose from: the first
+    /// hundred of each, and every one the form names, so saving never drops one unseen.
     func discountForm(
         _ visit: AdminVisit, action: String, button: String, editing: Bool, values: [String: String], errors: FieldMessages
     ) async throws -> DiscountForm {
         var query = ProductQuery()
         query.limit = 100
-        let products = try await ProductCatalog(database: visit.database, currency: visit.settings.currency).list(query).data
-        let categories = try await Categories(database: visit.database).list(page: PageRequest(limit: 100)).data
-        return DiscountForm(
-            action: action, button: button, editing: editing, values: values, errors: errors, products: products.map { ($0.id, $0.title) },
-            categories: categories.map { ($0.id, $0.name) })
+        let catalog = ProductCatalog(database: visit.database, currency: visit.settings.currency)
+        var products = try await catalog.list(query).data.map { ($0.id, $0.title) }
+        for id in (values["productIds"] ?? "").split(separator: ",").map(String.init).prefix(100) where !products.contains(where: { $0.0 == id }) {
+            if let product = try await catalog.find(id, includeHidden: true) { products.append((product.id, product.title)) }
+        }
+        let store = Categories(database: visit.database)
+        var categories = try await store.list(page: PageRequest(limit: 100)).data.map { ($0.id, $0.name) }
+        for id in (values["categoryIds"] ?? "").split(separator: ",").map(String.init).prefix(100) where !categories.contains(where: { $0.0 == id }) {
+            if let category = try await store.find(id) { categories.append((category.id, category.name)) }
+        }
+        return DiscountForm(action: action, button: button, editing: editing, values: values, errors: errors, products: products, categories: categories)
     }
 
     /// One zone's page; `values` are a refused form's, or nil for the zone as it is.

@@ -8,6 +8,7 @@ enum AdminPermissions {
     /// own address) need no permission.
     static let sections: [(prefix: String, anyOf: [StaffPermission])] = [
         ("/admin/products", [.products]),
+        ("/admin/categories", [.products]),
         ("/admin/orders", [.orders, .fulfillments]),
         ("/admin/drafts", [.orders]),
         ("/admin/customers", [.customers]),

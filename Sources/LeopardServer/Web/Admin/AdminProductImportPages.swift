@@ -12,7 +12,9 @@ import NIOCore
 struct AdminProductImportPages {
     let routes: AdminRoutes
 
+    /// The file's limit, as the API's; the form may carry it base64 (a third more).
     static let limit = 5 * 1024 * 1024
+    static let formLimit = limit / 3 * 4 + 64 * 1024
 
     func register(on router: RouterGroup<StoreContext>) {
         router.get("/admin/products/import") { request, context in
@@ -36,7 +38,7 @@ struct AdminProductImportPages {
         let visit = try await routes.visit(request, context)
         guard let staff = visit.staff else { return visit.signIn() }
         let form = try await Self.multipart(request, visit: visit)
-        let text = try Self.text(of: form.first(named: "csv") ?? form.first(named: "file"))
+        let text = try Self.text(of: form)
         let csv = ProductCSV(catalog: catalog(visit))
         guard Self.string(form.first(named: "action")) == "import" else {
             let preview = try await csv.preview(text)
@@ -63,7 +65,7 @@ struct AdminProductImportPages {
         else { throw Problem.badRequest("Send the file as multipart/form-data.") }
         let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: limit)
+            buffer = try await request.body.collect(upTo: formLimit)
         } catch is NIOTooManyBytesError {
             throw Problem.payloadTooLarge(limit: limit)
         }
@@ -82,12 +84,23 @@ struct AdminProductImportPages {
         return part.body.getString(at: part.body.readerIndex, length: part.body.readableBytes)
     }
 
-    /// A part's text: UTF-8 without NUL characters, or a 400 saying what is wrong.
-    static func text(of part: MultipartForm.Part?) throws -> String {
-        guard let part, part.body.readableBytes > 0 else { throw Problem.invalid("file", "is required: choose a CSV file") }
-        guard let text = part.body.getString(at: part.body.readerIndex, length: part.body.readableBytes), !text.utf8.contains(0),
-            text.utf8.count == part.body.readableBytes
-        else { throw Problem.badRequest("The file is not UTF-8 text.") }
+    /// The file's text (the uploaded file, or the checked one carried base64): valid UTF-8
+    /// without NUL characters, at most `limit` bytes; a 400 (or 413) saying what is wrong.
+    static func text(of form: MultipartForm) throws -> String {
+        var bytes: [UInt8]
+        if let carried = form.first(named: "csvBase64") {
+            guard let data = Data(base64Encoded: carried.body.getString(at: carried.body.readerIndex, length: carried.body.readableBytes) ?? "") else {
+                throw Problem.badRequest("The checked file could not be read; check it again.")
+            }
+            bytes = Array(data)
+        } else if let file = form.first(named: "file") {
+            bytes = Array(file.body.readableBytesView)
+        } else {
+            bytes = []
+        }
+        guard !bytes.isEmpty else { throw Problem.invalid("file", "is required: choose a CSV file") }
+        guard bytes.count <= limit else { throw Problem.payloadTooLarge(limit: limit) }
+        guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else { throw Problem.badRequest("The file is not UTF-8 text.") }
         return text
     }
 }

@@ -17,7 +17,7 @@ struct AdminProductPages {
         router.get("/admin/products/new") { request, context in
             let visit = try await routes.visit(request, context)
             guard visit.staff != nil else { return visit.signIn() }
-            return try form(visit, product: nil, values: ["status": "active", "stock": "0", "taxClass": "standard"], errors: FieldMessages())
+            return try await form(visit, product: nil, values: ["status": "active", "stock": "0", "taxClass": "standard"], errors: FieldMessages())
         }
         router.post("/admin/products") { request, context in
             let visit = try await routes.visit(request, context)
@@ -28,7 +28,7 @@ struct AdminProductPages {
             let visit = try await routes.visit(request, context)
             guard visit.staff != nil else { return visit.signIn() }
             let product = try await find(visit, context)
-            return try form(visit, product: product, values: Self.values(product, currency: visit.settings.currency), errors: FieldMessages())
+            return try await form(visit, product: product, values: Self.values(product, currency: visit.settings.currency), errors: FieldMessages())
         }
         router.post("/admin/products/:productId") { request, context in
             let visit = try await routes.visit(request, context)
@@ -98,8 +98,11 @@ struct AdminProductPages {
     func form(
         _ visit: AdminVisit, product: Product?, values: [String: String], errors: FieldMessages, variantValues: [String: [String: String]] = [:],
         status: HTTPResponse.Status = .ok
-    ) throws -> Response {
-        let model = ProductFormPage(product: product, values: values, errors: errors, variantValues: variantValues, currency: visit.settings.currency)
+    ) async throws -> Response {
+        let categories = try await Categories(database: visit.database).list(page: PageRequest(limit: 100)).data
+        let model = ProductFormPage(
+            product: product, values: values, errors: errors, variantValues: variantValues, currency: visit.settings.currency,
+            categories: CategoriesPage.tree(categories).map { (id: $0.category.id, label: String(repeating: "— ", count: $0.depth) + $0.category.name) })
         return try visit.page("admin/product-form", model, title: product?.title ?? "Add a product", section: "/admin/products", status: status)
     }
 
@@ -111,7 +114,8 @@ struct AdminProductPages {
             "price": single.map { MoneyText.decimal($0.price.amount, currency: currency) } ?? "",
             "compareAt": single?.compareAtPrice.map { MoneyText.decimal($0.amount, currency: currency) } ?? "",
             "stock": single.map { String($0.stock) } ?? "0", "sku": single?.sku ?? "",
-            "weight": single?.weight.map(String.init) ?? "", "taxClass": product.taxClass.rawValue, "seoTitle": product.seoTitle ?? "",
+            "weight": single?.weight.map(String.init) ?? "", "taxClass": product.taxClass.rawValue, "categoryId": product.categoryId ?? "",
+            "seoTitle": product.seoTitle ?? "",
             "seoDescription": product.seoDescription ?? "",
         ]
     }
@@ -146,7 +150,7 @@ struct AdminProductPages {
         let (values, body, variantValues) = reader.read(fields, product: product)
         let problems = reader.problems
         guard problems.isEmpty else {
-            return try form(
+            return try await form(
                 visit, product: product, values: values, errors: FieldMessages(problems, general: "Check the fields marked below."),
                 variantValues: variantValues, status: .unprocessableContent)
         }
@@ -158,7 +162,7 @@ struct AdminProductPages {
         }
         switch saved {
         case .failure(let problem):
-            return try form(
+            return try await form(
                 visit, product: product, values: values, errors: FieldMessages(form: problem), variantValues: variantValues, status: problem.pageStatus)
         case .success(let saved):
             return routes.pages.redirect(to: "/admin/products/\(saved.id)?done=\(product == nil ? "created" : "saved")")

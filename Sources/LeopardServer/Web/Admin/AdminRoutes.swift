@@ -57,6 +57,7 @@ struct AdminRoutes {
         AdminWebhookPages(routes: self).register(on: router)
         AdminCustomerPages(routes: self).register(on: router)
         AdminProductImportPages(routes: self).register(on: router)
+        AdminCategoryPages(routes: self).register(on: router)
         AdminSettingsPages(routes: self).register(on: router)
         AdminMailPages(routes: self).register(on: router)
         AdminEconomicsPages(routes: self).register(on: router)

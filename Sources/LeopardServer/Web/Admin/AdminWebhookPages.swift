@@ -84,6 +84,7 @@ struct AdminWebhookPages {
         let endpoints = setup.endpoints(visit.database)
         guard id.utf8.count <= 64, let endpoint = try await endpoints.find(id: id) else { throw Problem.notFound("There is no such endpoint.") }
         let wanted = filter.flatMap(WebhookDelivery.Status.init(rawValue:))
+        // A cursor that cannot be read starts from the newest deliveries.
         let request = (try? PageRequest(limit: "50", cursor: cursor)) ?? PageRequest(limit: 50)
         guard let deliveries = try await endpoints.deliveries(endpointID: id, status: wanted, page: request) else {
             throw Problem.notFound("There is no such endpoint.")

@@ -18,6 +18,7 @@ struct ProductForm {
         var values: [String: String] = [:]
         for name in [
             "title", "description", "status", "tags", "options", "price", "compareAt", "stock", "sku", "weight", "taxClass", "seoTitle", "seoDescription",
+            "categoryId",
         ] {
             values[name] = String((fields[name] ?? "").prefix(20_000))
         }
@@ -25,6 +26,7 @@ struct ProductForm {
             ("title", .string(values["title"] ?? "")), ("description", .string(values["description"] ?? "")), ("status", .string(values["status"] ?? "active")),
             ("taxClass", .string(values["taxClass"].flatMap { $0.isEmpty ? nil : $0 } ?? "standard")),
             ("seoTitle", (values["seoTitle"] ?? "").isEmpty ? .null : .string(values["seoTitle"] ?? "")),
+            ("categoryId", (values["categoryId"] ?? "").isEmpty ? .null : .string(values["categoryId"] ?? "")),
             ("seoDescription", (values["seoDescription"] ?? "").isEmpty ? .null : .string(values["seoDescription"] ?? "")),
             (
                 "tags",
