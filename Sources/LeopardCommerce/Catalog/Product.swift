@@ -59,9 +59,11 @@ public struct ProductVariant: Sendable, Encodable, Equatable {
     public var trackInventory: Bool
     /// Grams, for shipping by weight.
     public var weight: Int? = nil
+    /// One of the product's images, shown when this variant is chosen.
+    public var imageId: String? = nil
     public var inStock: Bool { !trackInventory || stock > 0 }
 
-    enum CodingKeys: String, CodingKey { case id, sku, title, options, price, compareAtPrice, stock, trackInventory, inStock, weight }
+    enum CodingKeys: String, CodingKey { case id, sku, title, options, price, compareAtPrice, stock, trackInventory, inStock, weight, imageId }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -75,5 +77,6 @@ public struct ProductVariant: Sendable, Encodable, Equatable {
         try container.encode(trackInventory, forKey: .trackInventory)
         try container.encode(inStock, forKey: .inStock)
         try container.encode(weight, forKey: .weight)
+        try container.encodeIfPresent(imageId, forKey: .imageId)
     }
 }

@@ -188,6 +188,25 @@ public struct ProductCatalog: Sendable {
 
     /// Removes an image; returns the stored file's name, if it was an upload, for the caller to
     /// delete. Nil result with `removed == false` when there is no such image.
+    /// Shows one of the product's images for a variant (nil: none of its own).
+    public func setVariantImage(productID: String, variantID: String, imageID: String?, now: Date = Date()) async throws -> Product {
+        try await database.write { sql in
+            guard variantID.utf8.count <= 64,
+                try await sql.raw("SELECT id FROM product_variants WHERE id = \(bind: variantID) AND product_id = \(bind: productID)").first() != nil
+            else { throw Problem.notFound("This product has no variant \(variantID.prefix(64)).") }
+            if let imageID {
+                guard imageID.utf8.count <= 64,
+                    try await sql.raw("SELECT id FROM product_images WHERE id = \(bind: imageID) AND product_id = \(bind: productID)").first() != nil
+                else { throw Problem.invalid("imageId", "is not an image of this product") }
+            }
+            try await sql.raw("UPDATE product_variants SET image_id = \(bind: imageID) WHERE id = \(bind: variantID)").run()
+            try await sql.raw("UPDATE products SET updated_at = \(bind: now.stamp) WHERE id = \(bind: productID)").run()
+            try await self.announce(.productUpdated, productID: productID, now: now, on: sql)
+        }
+        guard let product = try await find(productID, includeHidden: true) else { throw Problem.notFound("There is no product \(productID.prefix(64)).") }
+        return product
+    }
+
     public func removeImage(productID: String, imageID: String, now: Date = Date()) async throws -> (removed: Bool, fileName: String?) {
         try await database.write { sql in
             guard
@@ -196,6 +215,7 @@ public struct ProductCatalog: Sendable {
             else {
                 return (false, nil)
             }
+            try await sql.raw("UPDATE product_variants SET image_id = NULL WHERE product_id = \(bind: productID) AND image_id = \(bind: imageID)").run()
             try await sql.raw("UPDATE products SET updated_at = \(bind: now.stamp) WHERE id = \(bind: productID)").run()
             try await self.announce(.productUpdated, productID: productID, now: now, on: sql)
             return (true, try row.decode(column: "file_name", as: String?.self))

@@ -14,7 +14,7 @@ struct ProductLoader {
         let productRows = try await sql.raw("SELECT \(unsafeRaw: Self.productColumns) FROM products WHERE id IN (\(binds: ids))").all()
         let variantRows = try await sql.raw(
             """
-            SELECT id, product_id, sku, title, options_json, price, compare_at_price, stock, track_inventory, weight_grams
+            SELECT id, product_id, sku, title, options_json, price, compare_at_price, stock, track_inventory, weight_grams, image_id
             FROM product_variants WHERE product_id IN (\(binds: ids)) ORDER BY product_id, position
             """
         ).all()
@@ -25,20 +25,7 @@ struct ProductLoader {
 
         var variants: [String: [ProductVariant]] = [:]
         for row in variantRows {
-            let productID = try row.decode(column: "product_id", as: String.self)
-            let compare = try row.decode(column: "compare_at_price", as: Int?.self)
-            variants[productID, default: []].append(
-                ProductVariant(
-                    id: try row.decode(column: "id", as: String.self),
-                    sku: try row.decode(column: "sku", as: String?.self),
-                    title: try row.decode(column: "title", as: String.self),
-                    options: try JSONText.decode([String: String].self, from: try row.decode(column: "options_json", as: String.self)),
-                    price: Money(amount: try row.decode(column: "price", as: Int.self), currency: currency),
-                    compareAtPrice: compare.map { Money(amount: $0, currency: currency) },
-                    stock: try row.decode(column: "stock", as: Int.self),
-                    trackInventory: try row.decode(column: "track_inventory", as: Int.self) != 0,
-                    weight: try row.decode(column: "weight_grams", as: Int?.self)
-                ))
+            variants[try row.decode(column: "product_id", as: String.self), default: []].append(try Self.variant(row, currency: currency))
         }
         var images: [String: [ProductImage]] = [:]
         for row in imageRows {
@@ -58,7 +45,13 @@ struct ProductLoader {
         var byID: [String: Product] = [:]
         for row in productRows {
             let id = try row.decode(column: "id", as: String.self)
-            let productVariants = variants[id] ?? []
+            // A variant's image that is no longer among the product's is forgotten.
+            let imageIDs = Set((images[id] ?? []).map(\.id))
+            let productVariants = (variants[id] ?? []).map { variant in
+                var variant = variant
+                if let image = variant.imageId, !imageIDs.contains(image) { variant.imageId = nil }
+                return variant
+            }
             let options = try JSONText.decode([ProductOption].self, from: try row.decode(column: "options_json", as: String.self))
             let tracked = productVariants.filter(\.trackInventory)
             byID[id] = Product(
@@ -83,5 +76,21 @@ struct ProductLoader {
             )
         }
         return ids.compactMap { byID[$0] }
+    }
+
+    static func variant(_ row: any SQLRow, currency: String) throws -> ProductVariant {
+        let compare = try row.decode(column: "compare_at_price", as: Int?.self)
+        return ProductVariant(
+            id: try row.decode(column: "id", as: String.self),
+            sku: try row.decode(column: "sku", as: String?.self),
+            title: try row.decode(column: "title", as: String.self),
+            options: try JSONText.decode([String: String].self, from: try row.decode(column: "options_json", as: String.self)),
+            price: Money(amount: try row.decode(column: "price", as: Int.self), currency: currency),
+            compareAtPrice: compare.map { Money(amount: $0, currency: currency) },
+            stock: try row.decode(column: "stock", as: Int.self),
+            trackInventory: try row.decode(column: "track_inventory", as: Int.self) != 0,
+            weight: try row.decode(column: "weight_grams", as: Int?.self),
+            imageId: try row.decode(column: "image_id", as: String?.self)
+        )
     }
 }

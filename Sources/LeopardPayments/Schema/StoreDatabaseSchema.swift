@@ -32,5 +32,6 @@ public enum StoreDatabaseSchema {
         StoreSchema.m0024CustomerRecords,
         StoreSchema.m0025ProductSEO,
         StoreSchema.m0026CategoryTree,
+        StoreSchema.m0027VariantImages,
     ]
 }

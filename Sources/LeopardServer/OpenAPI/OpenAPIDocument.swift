@@ -101,6 +101,10 @@ enum OpenAPIDocument {
             tag: "catalog",
             access: .staff, body: "ImageInput", status: 201, response: "Product"),
         Operation(method: "delete", path: "/api/products/{product}/images/{imageId}", summary: "Remove an image", tag: "catalog", access: .staff, status: 204),
+        Operation(
+            method: "put", path: "/api/products/{product}/variants/{variantId}/image",
+            summary: "Show one of the product's images for a variant (imageId null: none of its own)", tag: "catalog", access: .staff,
+            body: "VariantImageInput", response: "Product"),
         Operation(method: "get", path: "/media/{file}", summary: "An uploaded image (cached for a year)", tag: "catalog", response: "binary"),
         Operation(
             method: "post", path: "/api/inventory/adjustments", summary: "Adjust a variant's stock", tag: "catalog", access: .staff,

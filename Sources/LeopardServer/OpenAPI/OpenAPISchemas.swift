@@ -117,7 +117,7 @@ enum OpenAPISchemas {
                 [
                     ("id", string), ("sku", nullable("string")), ("title", string), ("options", ["type": "object", "additionalProperties": string]),
                     ("price", ref("Money")), ("compareAtPrice", ["oneOf": [ref("Money"), ["type": "null"]]]), ("stock", integer),
-                    ("trackInventory", boolean), ("inStock", boolean), ("weight", nullable("integer")),
+                    ("trackInventory", boolean), ("inStock", boolean), ("weight", nullable("integer")), ("imageId", string),
                 ], required: ["id", "title", "options", "price", "stock", "trackInventory", "inStock"])
         ),
         (
@@ -272,6 +272,7 @@ enum OpenAPISchemas {
             "CustomerSession",
             object([("customer", ref("Customer")), ("token", string), ("expiresAt", timestamp)], required: ["customer", "token", "expiresAt"])
         ),
+        ("VariantImageInput", object([("imageId", nullable("string"))], required: ["imageId"])),
         (
             "CustomerRecord",
             object(

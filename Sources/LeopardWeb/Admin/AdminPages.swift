@@ -163,6 +163,8 @@ public struct ProductFormPage: Sendable {
         public let priceError: String?
         public let stockError: String?
         public let weightError: String?
+        /// The product's images to show for this variant, the chosen one selected.
+        public let imageChoices: [CategoryChoice]
     }
 
     public struct ImageItem: Sendable {
@@ -193,6 +195,8 @@ public struct ProductFormPage: Sendable {
     public let hasVariants: Bool
     public let images: [ImageItem]
     public let hasImages: Bool
+    /// Images can be chosen per variant.
+    public let variantImages: Bool
     public let storefrontUrl: String?
     public let currency: String
 
@@ -224,11 +228,18 @@ public struct ProductFormPage: Sendable {
                 compareAt: typed["compareAt"] ?? variant.compareAtPrice.map { MoneyText.decimal($0.amount, currency: currency) } ?? "",
                 stock: typed["stock"] ?? String(variant.stock), sku: typed["sku"] ?? variant.sku ?? "",
                 weight: typed["weight"] ?? variant.weight.map(String.init) ?? "", priceError: errors["variants.\(index).price"],
-                stockError: errors["variants.\(index).stock"], weightError: errors["variants.\(index).weight"])
+                stockError: errors["variants.\(index).stock"], weightError: errors["variants.\(index).weight"],
+                imageChoices: [CategoryChoice(value: "", label: "The product's first image", selected: variant.imageId == nil)]
+                    + (product?.images ?? []).enumerated().map { position, image in
+                        CategoryChoice(
+                            value: image.id, label: "Image \(position + 1)" + (image.alt.isEmpty ? "" : ": " + image.alt), selected: image.id == variant.imageId
+                        )
+                    })
         }
         hasVariants = !variants.isEmpty
         images = (product?.images ?? []).map { ImageItem(id: $0.id, url: $0.url, alt: $0.alt) }
         hasImages = !images.isEmpty
+        variantImages = hasImages && hasVariants
         storefrontUrl = product.flatMap { $0.status == .active ? "/products/\($0.slug)" : nil }
         self.currency = currency
     }

@@ -21,11 +21,13 @@ public struct CustomerPage: Sendable {
 
     public let id: String
     public let email: String
-    public let name: String
+    public let name: String?
     public let account: String
     public let since: String
     /// Nil for staff who may not read orders.
     public let orderCount: Int?
+    /// "1 order", "3 orders".
+    public let orderCountText: String?
     public let totalSpent: String?
     public let orders: [Order]
     public let hasOrders: Bool
@@ -40,10 +42,12 @@ public struct CustomerPage: Sendable {
 
     public init(_ record: CustomerRecords.Record, values: [String: String] = [:], errors: FieldMessages = FieldMessages()) {
         (id, email) = (record.id, record.email)
-        name = [record.firstName, record.lastName].compactMap { $0 }.joined(separator: " ")
+        let fullName = [record.firstName, record.lastName].compactMap { $0 }.joined(separator: " ")
+        name = fullName.isEmpty ? nil : fullName
         account = record.registered ? (record.verified ? "Registered, address confirmed" : "Registered, address not confirmed") : "Guest"
         since = String(record.createdAt.prefix(10))
         (orderCount, totalSpent) = (record.orderCount, record.totalSpent.map(MoneyText.format))
+        orderCountText = record.orderCount.map { $0 == 1 ? "1 order" : "\($0) orders" }
         orders = (record.recentOrders ?? []).map {
             Order(
                 url: "/admin/orders/\($0.id)", name: $0.name, status: $0.status.replacingOccurrences(of: "_", with: " "), total: MoneyText.format($0.total),
@@ -57,7 +61,11 @@ public struct CustomerPage: Sendable {
                 .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ") + (saved.isDefault ? " (default)" : "")
         }
         tags = values["tags"] ?? record.tags.joined(separator: ", ")
-        notes = record.notes.map { Note(text: $0.text, by: $0.actor, when: String($0.createdAt.prefix(16)).replacingOccurrences(of: "T", with: " ")) }
+        notes = record.notes.map {
+            Note(
+                text: $0.text, by: $0.actor.replacingOccurrences(of: "staff:", with: ""),
+                when: String($0.createdAt.prefix(16)).replacingOccurrences(of: "T", with: " "))
+        }
         self.values = values
         self.errors = errors.messages
         general = errors.general

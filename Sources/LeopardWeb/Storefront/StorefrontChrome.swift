@@ -141,7 +141,9 @@ public struct ProductPage: Sendable {
         price = MoneyText.format(selected?.price ?? product.price)
         compareAt = selected?.compareAtPrice.flatMap { $0.amount > (selected?.price.amount ?? 0) ? MoneyText.format($0) : nil }
         let images = product.images.map { Image(url: $0.url, alt: $0.alt.isEmpty ? product.title : $0.alt) }
-        mainImage = images.first
+        // The chosen variant's own image first, when it has one.
+        let own = selected?.imageId.flatMap { id in product.images.firstIndex { $0.id == id } }
+        mainImage = own.map { images[$0] } ?? images.first
         thumbnails = images.count > 1 ? images : []
         hasThumbnails = images.count > 1
         variants = product.variants.map { variant in

@@ -22,6 +22,13 @@ struct ProductImageRoutes {
                 .removeImage(productID: try context.parameters.require("product"), imageID: try context.parameters.require("imageId"))
             return Response(status: .noContent)
         }
+        routes.staff(.products).put("/api/products/:product/variants/:variantId/image") { request, context in
+            struct Body: Decodable { let imageId: String? }
+            let body = try await request.decodeJSON(Body.self, context: context)
+            return try await ProductRoutes.editor(context, media: media).catalog.setVariantImage(
+                productID: try context.parameters.require("product"), variantID: try context.parameters.require("variantId"), imageID: body.imageId
+            ).jsonResponse()
+        }
         routes.anyone.get("/media/:file") { _, context in
             let tenant = context.tenant
             let name = try context.parameters.require("file")

@@ -45,6 +45,15 @@ struct AdminProductPages {
             return routes.pages.redirect(to: "/admin/products?done=deleted")
         }
         router.post("/admin/products/:productId/images", use: upload)
+        router.post("/admin/products/:productId/variants/:variantId/image") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            let fields = try await visit.form()
+            let product = try await find(visit, context)
+            _ = try await editor(visit).catalog.setVariantImage(
+                productID: product.id, variantID: try context.parameters.require("variantId"), imageID: fields.text("imageId").map { String($0.prefix(64)) })
+            return routes.pages.redirect(to: "/admin/products/\(product.id)?done=saved")
+        }
         router.post("/admin/products/:productId/images/:imageId/delete") { request, context in
             let visit = try await routes.visit(request, context)
             guard visit.staff != nil else { return visit.signIn() }
