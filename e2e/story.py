@@ -258,7 +258,7 @@ def main():
         shot(driver, "admin-categories")
         driver.get(alpha + "/admin/products")
         driver.get(driver.find_element(By.LINK_TEXT, "Leopard Print Scarf").get_attribute("href"))
-        Select(driver.find_element(By.ID, "categoryId")).select_by_visible_text("— Scarves")
+        Select(driver.find_element(By.ID, "categoryIds")).select_by_visible_text("— Scarves")
         fill(driver, "seoTitle", "Leopard print scarf, hand-finished")
         submit(driver, "form.card.stack")
         expect("Changes saved." in driver.page_source, f"the product was saved (at {driver.current_url})")

@@ -13,6 +13,8 @@ struct CartReader {
         var taxClass: TaxClass = .standard
         var weightGrams: Int?
         var categoryID: String?
+        /// Every category of the product (discounts limited to categories look at all of them).
+        var categoryIDs: [String] = []
     }
 
     func lines(cartID: String, currency: String) async throws -> [Line] {
@@ -27,6 +29,13 @@ struct CartReader {
             ORDER BY ci.created_at, ci.id
             """
         ).all()
+        let products = Set(try rows.compactMap { try $0.decode(column: "product_id", as: String?.self) })
+        var categories: [String: [String]] = [:]
+        if !products.isEmpty {
+            for row in try await sql.raw("SELECT product_id, category_id FROM product_categories WHERE product_id IN (\(binds: Array(products)))").all() {
+                categories[try row.decode(column: "product_id", as: String.self), default: []].append(try row.decode(column: "category_id", as: String.self))
+            }
+        }
         return try rows.map { row in
             let quantity = try row.decode(column: "quantity", as: Int.self)
             let productID = try row.decode(column: "product_id", as: String?.self)
@@ -56,7 +65,8 @@ struct CartReader {
             return Line(
                 item: item, productID: productID, trackInventory: tracked,
                 taxClass: TaxClass(rawValue: try row.decode(column: "tax_class", as: String?.self) ?? "standard") ?? .standard,
-                weightGrams: try row.decode(column: "weight_grams", as: Int?.self), categoryID: try row.decode(column: "category_id", as: String?.self))
+                weightGrams: try row.decode(column: "weight_grams", as: Int?.self), categoryID: try row.decode(column: "category_id", as: String?.self),
+                categoryIDs: productID.flatMap { categories[$0] } ?? [])
         }
     }
 

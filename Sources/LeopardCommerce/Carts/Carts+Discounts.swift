@@ -18,7 +18,7 @@ extension Carts {
             guard
                 let row = try await sql.raw("SELECT \(unsafeRaw: Discounts.columns) FROM discounts WHERE code = \(bind: code) AND automatic = 0").first()
             else { throw Problem.invalid("code", "\(code) is not a discount code of this store") }
-            let discount = try Discounts.discount(row, currency: settings.currency)
+            let discount = try await DiscountRules.expandingCategories([try Discounts.discount(row, currency: settings.currency)], on: sql)[0]
             let held = try await sql.raw(
                 """
                 SELECT d.code, d.combinable FROM cart_discounts cd JOIN discounts d ON d.id = cd.discount_id WHERE cd.cart_id = \(bind: cartID)

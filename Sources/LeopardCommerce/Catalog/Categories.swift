@@ -86,10 +86,19 @@ public struct Categories: Sendable {
 
     public func delete(id: String) async throws -> Bool {
         try await database.write { sql in
-            guard let removed = try await sql.raw("DELETE FROM categories WHERE id = \(bind: id) RETURNING parent_id").first() else { return false }
-            try await sql.raw("UPDATE products SET category_id = NULL WHERE category_id = \(bind: id)").run()
-            let parent = try removed.decode(column: "parent_id", as: String?.self)
+            guard let category = try await sql.raw("SELECT parent_id FROM categories WHERE id = \(bind: id)").first() else { return false }
+            // Products first (products.category_id would otherwise be cleared with the row):
+            // those whose main category it was take their next one as main.
+            try await sql.raw("DELETE FROM product_categories WHERE category_id = \(bind: id)").run()
+            try await sql.raw(
+                """
+                UPDATE products SET category_id = (SELECT pc.category_id FROM product_categories pc WHERE pc.product_id = products.id ORDER BY pc.position LIMIT 1)
+                WHERE category_id = \(bind: id)
+                """
+            ).run()
+            let parent = try category.decode(column: "parent_id", as: String?.self)
             try await sql.raw("UPDATE categories SET parent_id = \(bind: parent) WHERE parent_id = \(bind: id)").run()
+            try await sql.raw("DELETE FROM categories WHERE id = \(bind: id)").run()
             return true
         }
     }

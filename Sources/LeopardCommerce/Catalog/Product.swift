@@ -20,7 +20,10 @@ public struct Product: Sendable, Encodable, Equatable {
     public var stock: Int
     public var inStock: Bool
     public var tags: [String]
+    /// The main category: the first of `categoryIds`.
     public var categoryId: String?
+    /// Every category the product is in, the main one first.
+    public var categoryIds: [String] = []
     /// Which tax rates its lines pay: standard, reduced or exempt.
     public var taxClass: TaxClass = .standard
     /// The title search engines show; nil: the product's title.

@@ -70,9 +70,9 @@ public struct ProductCatalog: Sendable {
     func save(_ draft: ProductDraft, id: String, existing: Product?, actor: String, now: Date, on sql: any SQLDatabase) async throws -> [String] {
         let stamp = now.stamp
         let title = draft.title ?? ""
-        if let categoryId = draft.categoryId {
+        for (index, categoryId) in draft.categoryIds.enumerated() {
             guard try await sql.raw("SELECT id FROM categories WHERE id = \(bind: categoryId)").first() != nil else {
-                throw Problem.invalid("categoryId", "is not a category of this store")
+                throw Problem.invalid(draft.categoryIds.count == 1 ? "categoryId" : "categoryIds.\(index)", "is not a category of this store")
             }
         }
         let slug = try await uniqueSlug(draft, title: title, productID: id, on: sql)
@@ -107,6 +107,12 @@ public struct ProductCatalog: Sendable {
         try await sql.raw("DELETE FROM product_tags WHERE product_id = \(bind: id)").run()
         for (position, tag) in draft.tags.enumerated() {
             try await sql.raw("INSERT INTO product_tags (product_id, tag, position) VALUES (\(bind: id), \(bind: tag), \(bind: position))").run()
+        }
+        try await sql.raw("DELETE FROM product_categories WHERE product_id = \(bind: id)").run()
+        for (position, categoryId) in draft.categoryIds.enumerated() {
+            try await sql.raw(
+                "INSERT INTO product_categories (product_id, category_id, position) VALUES (\(bind: id), \(bind: categoryId), \(bind: position))"
+            ).run()
         }
         try await ProductSearchIndex(kind: database.kind).replace(productID: id, title: title, description: draft.description, tags: tagsText, on: sql)
         try await announce(existing == nil ? .productCreated : .productUpdated, productID: id, now: now, on: sql)

@@ -32,6 +32,7 @@ struct ProductDraft: Sendable {
     var tags: [String]
     var taxClass: TaxClass = .standard
     var seoTitle: String?
+    var categoryIds: [String] = []
     var seoDescription: String?
 
     static let maximumVariants = 100
@@ -65,6 +66,7 @@ struct ProductDraft: Sendable {
         )
         taxClass = product.taxClass
         (seoTitle, seoDescription) = (product.seoTitle, product.seoDescription)
+        categoryIds = product.categoryIds.isEmpty ? product.categoryId.map { [$0] } ?? [] : product.categoryIds
     }
 
     init(
@@ -95,7 +97,16 @@ struct ProductDraft: Sendable {
         if let status = input.status {
             if let value = ProductStatus(rawValue: status) { draft.status = value } else { fail("status", "must be one of draft, active, archived") }
         }
-        draft.categoryId = input.categoryId.applied(to: draft.categoryId)
+        if let ids = input.categoryIds {
+            if ids.count > 20 || Set(ids).count != ids.count || ids.contains(where: { $0.isEmpty || $0.utf8.count > 64 }) {
+                fail("categoryIds", "must name at most 20 different categories")
+            }
+            draft.categoryIds = ids
+        } else if !input.categoryId.isAbsent {
+            let main = input.categoryId.applied(to: draft.categoryId)
+            draft.categoryIds = main.map { main in [main] + draft.categoryIds.filter { $0 != main } } ?? []
+        }
+        draft.categoryId = draft.categoryIds.first
         if let taxClass = input.taxClass {
             if let value = TaxClass(rawValue: taxClass) { draft.taxClass = value } else { fail("taxClass", "must be one of standard, reduced, exempt") }
         }

@@ -39,6 +39,9 @@ public struct ProductInput: Decodable, Sendable {
     public var trackInventory: Bool?
     /// `standard`, `reduced` or `exempt`.
     public var taxClass: String?
+    /// Every category, the main one first (replaces `categoryId`, which on its own sets the
+    /// main one and keeps the others).
+    public var categoryIds: [String]?
     /// What search engines show; null goes back to the title and description.
     public var seoTitle: Patch<String> = .absent
     public var seoDescription: Patch<String> = .absent
@@ -47,7 +50,7 @@ public struct ProductInput: Decodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case title, slug, description, status, categoryId, images, options, variants, tags, price, compareAtPrice, stock, sku, trackInventory, taxClass,
-            weight, seoTitle, seoDescription
+            weight, seoTitle, seoDescription, categoryIds
     }
 
     public init() {}
@@ -70,6 +73,7 @@ public struct ProductInput: Decodable, Sendable {
         trackInventory = try container.decodeIfPresent(Bool.self, forKey: .trackInventory)
         taxClass = try container.decodeIfPresent(String.self, forKey: .taxClass)
         seoTitle = try container.decodePatch(String.self, forKey: .seoTitle)
+        categoryIds = try container.decodeIfPresent([String].self, forKey: .categoryIds)
         seoDescription = try container.decodePatch(String.self, forKey: .seoDescription)
         weight = try container.decodeIfPresent(Int.self, forKey: .weight)
     }

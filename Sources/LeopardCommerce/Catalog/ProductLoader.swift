@@ -21,6 +21,13 @@ struct ProductLoader {
         let imageRows = try await sql.raw(
             "SELECT id, product_id, url, alt, position FROM product_images WHERE product_id IN (\(binds: ids)) ORDER BY product_id, position"
         ).all()
+        let categoryRows = try await sql.raw(
+            "SELECT product_id, category_id FROM product_categories WHERE product_id IN (\(binds: ids)) ORDER BY product_id, position"
+        ).all()
+        var categories: [String: [String]] = [:]
+        for row in categoryRows {
+            categories[try row.decode(column: "product_id", as: String.self), default: []].append(try row.decode(column: "category_id", as: String.self))
+        }
         let tagRows = try await sql.raw("SELECT product_id, tag FROM product_tags WHERE product_id IN (\(binds: ids)) ORDER BY product_id, position").all()
 
         var variants: [String: [ProductVariant]] = [:]
@@ -68,6 +75,7 @@ struct ProductLoader {
                 inStock: productVariants.contains(where: \.inStock),
                 tags: tags[id] ?? [],
                 categoryId: try row.decode(column: "category_id", as: String?.self),
+                categoryIds: categories[id] ?? [],
                 taxClass: TaxClass(rawValue: try row.decode(column: "tax_class", as: String.self)) ?? .standard,
                 seoTitle: try row.decode(column: "seo_title", as: String?.self),
                 seoDescription: try row.decode(column: "seo_description", as: String?.self),

@@ -96,8 +96,9 @@ struct ProductListing {
             // The category and every one under it.
             clauses.append(
                 """
-                p.category_id IN (WITH RECURSIVE tree(id) AS (SELECT CAST(\(bind: category) AS TEXT) UNION SELECT c.id FROM categories c JOIN tree t ON c.parent_id = t.id)
-                SELECT id FROM tree)
+                EXISTS (SELECT 1 FROM product_categories pc WHERE pc.product_id = p.id AND pc.category_id IN (
+                    WITH RECURSIVE tree(id) AS (SELECT CAST(\(bind: category) AS TEXT) UNION SELECT c.id FROM categories c JOIN tree t ON c.parent_id = t.id)
+                    SELECT id FROM tree))
                 """)
         }
         if let tag = query.tag { clauses.append("EXISTS (SELECT 1 FROM product_tags t WHERE t.product_id = p.id AND t.tag = \(bind: tag))") }

@@ -29,7 +29,8 @@ public struct Discount: Sendable, Encodable, Equatable {
     public let minSubtotal: Money?
     public let minQuantity: Int?
     public let productIds: [String]
-    public let categoryIds: [String]
+    /// The categories named; the rules also count the categories under them.
+    public internal(set) var categoryIds: [String]
     public let customerIds: [String]
     /// For signed-in customers with any of these tags (staff set them on the customer).
     public let customerTags: [String]

@@ -43,12 +43,33 @@ enum DiscountRules {
         return nil
     }
 
+    /// The discounts with the categories under the ones they name added (a discount on Garden
+    /// takes Garden › Tools too); one query for each discount that names categories.
+    static func expandingCategories(_ discounts: [Discount], on sql: any SQLDatabase) async throws -> [Discount] {
+        var expanded = discounts
+        for index in expanded.indices where !expanded[index].categoryIds.isEmpty {
+            let named = expanded[index].categoryIds
+            let below = try await sql.raw(
+                """
+                WITH RECURSIVE tree(id) AS (SELECT id FROM categories WHERE id IN (\(binds: named))
+                    UNION SELECT c.id FROM categories c JOIN tree t ON c.parent_id = t.id)
+                SELECT id FROM tree
+                """
+            ).all().map { try $0.decode(column: "id", as: String.self) }
+            expanded[index].categoryIds = named + below.filter { !named.contains($0) }
+        }
+        return expanded
+    }
+
     /// The lines a discount is limited to (by product or category); nil for every line.
     static func lineIDs(_ discount: Discount, _ lines: [CartReader.Line]) -> Set<String>? {
         guard !discount.productIds.isEmpty || !discount.categoryIds.isEmpty else { return nil }
         let products = Set(discount.productIds)
         let categories = Set(discount.categoryIds)
-        return Set(lines.filter { products.contains($0.productID ?? "") || categories.contains($0.categoryID ?? "") }.map(\.item.id))
+        return Set(
+            lines.filter { line in
+                products.contains(line.productID ?? "") || categories.contains(line.categoryID ?? "") || line.categoryIDs.contains(where: categories.contains)
+            }.map(\.item.id))
     }
 
     struct Resolution {
@@ -72,7 +93,7 @@ enum DiscountRules {
             if !ids.isEmpty {
                 let found = try await sql.raw("SELECT \(unsafeRaw: Discounts.columns) FROM discounts WHERE id IN (\(binds: ids)) AND automatic = 0").all()
                     .map { try Discounts.discount($0, currency: currency) }
-                codes = ids.compactMap { id in found.first { $0.id == id } }
+                codes = try await expandingCategories(ids.compactMap { id in found.first { $0.id == id } }, on: sql)
             }
         }
         var applied: [Discount] = []
@@ -88,8 +109,9 @@ enum DiscountRules {
             }
         }
         if applied.allSatisfy(\.combinable) {
-            let automatic = try await sql.raw("SELECT \(unsafeRaw: Discounts.columns) FROM discounts WHERE automatic = 1 AND active = 1 ORDER BY id LIMIT 20")
-                .all().map { try Discounts.discount($0, currency: currency) }
+            let automatic = try await expandingCategories(
+                try await sql.raw("SELECT \(unsafeRaw: Discounts.columns) FROM discounts WHERE automatic = 1 AND active = 1 ORDER BY id LIMIT 20")
+                    .all().map { try Discounts.discount($0, currency: currency) }, on: sql)
             var eligible: [Discount] = []
             let held = Set(applied.map(\.id))
             for discount in automatic where !held.contains(discount.id) {

@@ -18,6 +18,7 @@ extension OrderEdits {
         var quantity: Int
         var taxClass: TaxClass
         var categoryID: String?
+        var categoryIDs: [String] = []
     }
 
     func apply(orderID: String, changes: Changes, actor: String, save: Bool, now: Date, on sql: any SQLDatabase) async throws -> Outcome {
@@ -63,11 +64,17 @@ extension OrderEdits {
                 )
             }
         }
+        var all: [String: [String]] = [:]
+        if !products.isEmpty {
+            for row in try await sql.raw("SELECT product_id, category_id FROM product_categories WHERE product_id IN (\(binds: Array(products)))").all() {
+                all[try row.decode(column: "product_id", as: String.self), default: []].append(try row.decode(column: "category_id", as: String.self))
+            }
+        }
         return order.lines.map { line in
             EditedLine(
                 id: line.id, before: line.quantity, productID: line.productId, variantID: line.variantId, title: line.title, variantTitle: line.variantTitle,
                 sku: line.sku, unitPrice: line.unitPrice.amount, quantity: quantities[line.id] ?? line.quantity,
-                taxClass: facts[line.productId]?.0 ?? .standard, categoryID: facts[line.productId]?.1)
+                taxClass: facts[line.productId]?.0 ?? .standard, categoryID: facts[line.productId]?.1, categoryIDs: all[line.productId] ?? [])
         }
     }
 
@@ -97,7 +104,10 @@ extension OrderEdits {
                     variantTitle: try row.decode(column: "title", as: String?.self), sku: try row.decode(column: "sku", as: String?.self),
                     unitPrice: try row.decode(column: "price", as: Int.self), quantity: line.quantity,
                     taxClass: TaxClass(rawValue: try row.decode(column: "tax_class", as: String.self)) ?? .standard,
-                    categoryID: try row.decode(column: "category_id", as: String?.self)))
+                    categoryID: try row.decode(column: "category_id", as: String?.self),
+                    categoryIDs: try await sql.raw(
+                        "SELECT category_id FROM product_categories WHERE product_id = \(bind: try row.decode(column: "product_id", as: String.self)) ORDER BY position"
+                    ).all().map { try $0.decode(column: "category_id", as: String.self) }))
         }
         guard errors.isEmpty else { throw Problem.validation(errors) }
         return lines
@@ -111,9 +121,14 @@ extension OrderEdits {
         }
         var discounts: [Pricing.Discount] = []
         for applied in order.discounts {
-            guard let discount = try await Discounts.find(id: applied.id, on: sql) else { continue }
+            guard let found = try await Discounts.find(id: applied.id, on: sql),
+                let discount = try await DiscountRules.expandingCategories([found], on: sql).first
+            else { continue }
             let limited = !discount.productIds.isEmpty || !discount.categoryIds.isEmpty
-            let eligible = lines.filter { discount.productIds.contains($0.productID) || discount.categoryIds.contains($0.categoryID ?? "") }
+            let eligible = lines.filter { line in
+                discount.productIds.contains(line.productID) || discount.categoryIds.contains(line.categoryID ?? "")
+                    || line.categoryIDs.contains(where: discount.categoryIds.contains)
+            }
             discounts.append(
                 .init(id: discount.id, code: discount.code, title: discount.title, effect: discount.effect(), lineIDs: limited ? Set(eligible.map(\.id)) : nil))
         }

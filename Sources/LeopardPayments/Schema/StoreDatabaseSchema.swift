@@ -33,5 +33,6 @@ public enum StoreDatabaseSchema {
         StoreSchema.m0025ProductSEO,
         StoreSchema.m0026CategoryTree,
         StoreSchema.m0027VariantImages,
+        StoreSchema.m0028ProductCategories,
     ]
 }

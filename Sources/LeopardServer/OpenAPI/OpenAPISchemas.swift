@@ -128,7 +128,7 @@ enum OpenAPISchemas {
                     ("status", ["type": "string", "enum": ["draft", "active", "archived"]]),
                     ("images", array(ref("ProductImage"))), ("options", array(ref("ProductOption"))), ("variants", array(ref("ProductVariant"))),
                     ("price", ref("Money")), ("stock", integer), ("inStock", boolean), ("tags", array(string)),
-                    ("categoryId", string), ("createdAt", timestamp), ("updatedAt", timestamp),
+                    ("categoryId", string), ("categoryIds", array(string)), ("createdAt", timestamp), ("updatedAt", timestamp),
                     ("taxClass", ["type": "string", "enum": ["standard", "reduced", "exempt"]]), ("seoTitle", string), ("seoDescription", string),
                 ],
                 required: [
@@ -141,6 +141,7 @@ enum OpenAPISchemas {
             object([
                 ("title", string), ("slug", string), ("description", string), ("status", ["type": "string", "enum": ["draft", "active", "archived"]]),
                 ("categoryId", nullable("string")),
+                ("categoryIds", ["type": "array", "maxItems": 20, "items": string, "description": "Every category, the main one first"]),
                 ("images", array(object([("url", string), ("alt", string), ("position", integer)], required: ["url"]))),
                 ("options", array(ref("ProductOption"))),
                 (

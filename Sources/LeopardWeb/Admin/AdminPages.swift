@@ -215,10 +215,8 @@ public struct ProductFormPage: Sendable {
         statuses = ProductStatus.allCases.map { StatusChoice(value: $0.rawValue, selected: $0.rawValue == status) }
         let taxClass = values["taxClass"] ?? "standard"
         taxClasses = TaxClass.allCases.map { StatusChoice(value: $0.rawValue, selected: $0.rawValue == taxClass) }
-        let category = values["categoryId"] ?? ""
-        self.categories =
-            [CategoryChoice(value: "", label: "None", selected: category.isEmpty)]
-            + categories.map { CategoryChoice(value: $0.id, label: $0.label, selected: $0.id == category) }
+        let chosen = Set((values["categoryIds"] ?? "").split(separator: ",").map(String.init))
+        self.categories = categories.map { CategoryChoice(value: $0.id, label: $0.label, selected: chosen.contains($0.id)) }
         let variantList = (product?.options.isEmpty ?? true) ? [] : (product?.variants ?? [])
         variants = variantList.enumerated().map { index, variant in
             let typed = variantValues[variant.id] ?? [:]

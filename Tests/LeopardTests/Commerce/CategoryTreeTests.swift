@@ -46,6 +46,16 @@ struct CategoryTreeTests {
             let api = try await client.call(.get, "/api/products?category=garden", store: store, staff: false)
             #expect((api.json["data"] as? [[String: Any]])?.count == 1)
 
+            let code = try await client.call(
+                .post, "/api/discounts", store: store, json: ["code": "GARDEN", "kind": "percentage", "value": 10, "categoryIds": [garden.id]])
+            #expect(code.status == .created)
+            let spadeVariant = try #require(
+                ((api.json["data"] as? [[String: Any]])?.first?["variants"] as? [[String: Any]])?.first?["id"] as? String)
+            let cart = try await client.makeCart(store, variantID: spadeVariant, quantity: 1)
+            let coded = try await client.call(
+                .post, "/api/carts/\(cart.id)/discounts", store: store, staff: false, json: ["code": "GARDEN"], headers: [.cartSecret: cart.secret])
+            #expect(coded.status == .ok, "a code for Garden takes a product in Garden › Tools › Spades: \(coded.text)")
+
             #expect(try await client.call(.delete, "/api/categories/\(tools.id)", store: store).status == .noContent)
             let moved = try await client.call(.get, "/api/categories/\(spades.id)", store: store).decode(Category.self)
             #expect(moved.parentId == garden.id, "children move up to the deleted one's parent")
@@ -87,7 +97,7 @@ struct CategoryTreeTests {
             let new = try await browser.get("/admin/products/new", host: store.host)
             #expect(new.html.contains("<option value=\"\(kitchen)\">Kitchen</option>"))
             let made = try await browser.post(
-                "/admin/products", host: store.host, form: ["title": "Pan", "status": "active", "price": "30", "stock": "2", "categoryId": kitchen],
+                "/admin/products", host: store.host, form: ["title": "Pan", "status": "active", "price": "30", "stock": "2", "categoryIds": kitchen],
                 csrf: new.csrf)
             #expect(made.status == .seeOther)
             let product = try #require((try await client.call(.get, "/api/products", store: store).json["data"] as? [[String: Any]])?.first)
@@ -96,6 +106,39 @@ struct CategoryTreeTests {
             let deleted = try await browser.post("/admin/categories/\(kitchen)/delete", host: store.host, form: [:], csrf: list.csrf)
             #expect(deleted.status == .seeOther)
             #expect(try await client.call(.get, "/api/categories/\(kitchen)", store: store).status == .notFound)
+        }
+    }
+
+    @Test("a product in several categories: listed in each, the first is its main one, a discount on any of them applies", arguments: TestPlatform.storages)
+    func several(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
+            let store = try await client.makeStore("Several Shop")
+            let gifts = try await add(client, store, "Gifts")
+            let kitchen = try await add(client, store, "Kitchen")
+            let made = try await client.makeProduct(store, title: "Teapot", price: 2000, stock: 5, extra: ["categoryIds": [kitchen.id, gifts.id]])
+            #expect(made["categoryId"] as? String == kitchen.id && made["categoryIds"] as? [String] == [kitchen.id, gifts.id])
+            let id = try #require(made["id"] as? String)
+            for slug in ["gifts", "kitchen"] {
+                #expect(try await client.call(.get, "/collections/\(slug)", host: store.host).text.contains("Teapot"), "listed in \(slug)")
+            }
+            let bad = try await client.call(.patch, "/api/products/\(id)", store: store, json: ["categoryIds": [kitchen.id, "cat_nope"]])
+            #expect(bad.status == .unprocessableContent)
+            let main = try await client.call(.patch, "/api/products/\(id)", store: store, json: ["categoryId": gifts.id])
+            #expect(main.json["categoryIds"] as? [String] == [gifts.id, kitchen.id], "categoryId alone makes one the main one and keeps the rest")
+            _ = try await client.call(
+                .post, "/api/discounts", store: store, json: ["code": "KITCHEN", "kind": "percentage", "value": 10, "categoryIds": [kitchen.id]])
+            let variant = try #require((made["variants"] as? [[String: Any]])?.first?["id"] as? String)
+            let cart = try await client.makeCart(store, variantID: variant, quantity: 1)
+            let coded = try await client.call(
+                .post, "/api/carts/\(cart.id)/discounts", store: store, staff: false, json: ["code": "KITCHEN"], headers: [.cartSecret: cart.secret])
+            #expect(coded.status == .ok, "a code for its second category applies: \(coded.text)")
+            #expect(try await client.call(.delete, "/api/categories/\(gifts.id)", store: store).status == .noContent)
+            let after = try await client.call(.get, "/api/products/\(id)", store: store)
+            #expect(
+                after.json["categoryId"] as? String == kitchen.id && after.json["categoryIds"] as? [String] == [kitchen.id],
+                "the next one became main: \(after.text)")
+            let none = try await client.call(.patch, "/api/products/\(id)", store: store, json: ["categoryId": NSNull()])
+            #expect((none.json["categoryIds"] as? [String])?.isEmpty == true && none.json["categoryId"] == nil)
         }
     }
 }

@@ -123,7 +123,7 @@ struct AdminProductPages {
             "price": single.map { MoneyText.decimal($0.price.amount, currency: currency) } ?? "",
             "compareAt": single?.compareAtPrice.map { MoneyText.decimal($0.amount, currency: currency) } ?? "",
             "stock": single.map { String($0.stock) } ?? "0", "sku": single?.sku ?? "",
-            "weight": single?.weight.map(String.init) ?? "", "taxClass": product.taxClass.rawValue, "categoryId": product.categoryId ?? "",
+            "weight": single?.weight.map(String.init) ?? "", "taxClass": product.taxClass.rawValue, "categoryIds": product.categoryIds.joined(separator: ","),
             "seoTitle": product.seoTitle ?? "",
             "seoDescription": product.seoDescription ?? "",
         ]

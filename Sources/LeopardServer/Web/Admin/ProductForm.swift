@@ -26,7 +26,7 @@ struct ProductForm {
             ("title", .string(values["title"] ?? "")), ("description", .string(values["description"] ?? "")), ("status", .string(values["status"] ?? "active")),
             ("taxClass", .string(values["taxClass"].flatMap { $0.isEmpty ? nil : $0 } ?? "standard")),
             ("seoTitle", (values["seoTitle"] ?? "").isEmpty ? .null : .string(values["seoTitle"] ?? "")),
-            ("categoryId", (values["categoryId"] ?? "").isEmpty ? .null : .string(values["categoryId"] ?? "")),
+            ("categoryIds", .array(fields.values("categoryIds").prefix(20).filter { !$0.isEmpty }.map { .string(String($0.prefix(64))) })),
             ("seoDescription", (values["seoDescription"] ?? "").isEmpty ? .null : .string(values["seoDescription"] ?? "")),
             (
                 "tags",
@@ -89,6 +89,7 @@ struct ProductForm {
             }
             body.append(("variants", .array(entries)))
         }
+        values["categoryIds"] = fields.values("categoryIds").prefix(20).joined(separator: ",")
         return (values, .object(body), variantValues)
     }
 
