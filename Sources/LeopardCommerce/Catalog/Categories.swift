@@ -53,7 +53,11 @@ public struct Categories: Sendable {
 
     public func create(_ input: CategoryInput, now: Date = Date()) async throws -> Category {
         let category = try validated(input, over: nil, now: now)
+        let lock = database.rowLock
         try await database.write { sql in
+            // Tree changes one at a time (the catalog's version row, locked), so two moves at
+            // once cannot make a cycle between them.
+            _ = try await sql.raw("SELECT version FROM catalog_state WHERE id = 1" + lock).first()
             try await self.checkSlug(category.slug, id: category.id, on: sql)
             try await Self.checkParent(category.parentId, of: category.id, on: sql)
             try await sql.raw(
@@ -68,7 +72,9 @@ public struct Categories: Sendable {
     }
 
     public func update(id: String, with input: CategoryInput, replacing: Bool, now: Date = Date()) async throws -> Category {
-        try await database.write { sql in
+        let lock = database.rowLock
+        return try await database.write { sql in
+            _ = try await sql.raw("SELECT version FROM catalog_state WHERE id = 1" + lock).first()
             guard let current = try await self.find(id, on: sql) else { throw Problem.notFound("There is no category \(id.prefix(64)).") }
             let category = try self.validated(input, over: replacing ? nil : current, now: now, keeping: current)
             try await self.checkSlug(category.slug, id: id, on: sql)
@@ -85,7 +91,9 @@ public struct Categories: Sendable {
     }
 
     public func delete(id: String) async throws -> Bool {
-        try await database.write { sql in
+        let lock = database.rowLock
+        return try await database.write { sql in
+            _ = try await sql.raw("SELECT version FROM catalog_state WHERE id = 1" + lock).first()
             guard let category = try await sql.raw("SELECT parent_id FROM categories WHERE id = \(bind: id)").first() else { return false }
             // Products first (products.category_id would otherwise be cleared with the row):
             // those whose main category it was take their next one as main.
@@ -101,6 +109,19 @@ public struct Categories: Sendable {
             try await sql.raw("DELETE FROM categories WHERE id = \(bind: id)").run()
             return true
         }
+    }
+
+    /// Every category (at most 1,000), for forms that offer them all.
+    public func all() async throws -> [Category] {
+        var categories: [Category] = []
+        var request = PageRequest(limit: 100)
+        for _ in 0..<10 {
+            let page = try await list(page: request)
+            categories += page.data
+            guard let next = page.nextCursor else { break }
+            request = try PageRequest(limit: "100", cursor: next)
+        }
+        return categories
     }
 
     /// A category by id or handle.

@@ -23,7 +23,7 @@ extension OrderEdits {
 
     func apply(orderID: String, changes: Changes, actor: String, save: Bool, now: Date, on sql: any SQLDatabase) async throws -> Outcome {
         guard let order = try await OrderReader(sql: sql).orders(ids: [orderID], withEvents: false).first else { throw Self.notFound(orderID) }
-        if let refusal = try await Self.refusal(order, on: sql) { throw Problem.conflict(refusal) }
+        if let refusal = try await Self.refusal(order, now: now, on: sql) { throw Problem.conflict(refusal) }
         for id in changes.quantities.keys where !order.lines.contains(where: { $0.id == id }) {
             throw Problem.invalid("lines", "names a line that is not on this order: \(id.prefix(64))")
         }
@@ -69,6 +69,9 @@ extension OrderEdits {
             for row in try await sql.raw("SELECT product_id, category_id FROM product_categories WHERE product_id IN (\(binds: Array(products)))").all() {
                 all[try row.decode(column: "product_id", as: String.self), default: []].append(try row.decode(column: "category_id", as: String.self))
             }
+        }
+        if let gone = order.lines.first(where: { facts[$0.productId] == nil }) {
+            throw Problem.conflict("\(gone.title) was deleted from the catalog, so this order can no longer be re-priced; cancel or refund it instead.")
         }
         return order.lines.map { line in
             EditedLine(
@@ -120,15 +123,25 @@ extension OrderEdits {
             Pricing.Line(id: $0.id, unitPrice: $0.unitPrice, quantity: $0.quantity, taxClass: $0.taxClass, productID: $0.productID, categoryID: $0.categoryID)
         }
         var discounts: [Pricing.Discount] = []
+        let subtotal = lines.reduce(0) { $0 + $1.unitPrice * $1.quantity }
         for applied in order.discounts {
-            guard let found = try await Discounts.find(id: applied.id, on: sql),
+            let name = applied.code ?? applied.title
+            // The discount as it was when the order was placed, or the edit is not priced the
+            // way the order was: a changed or deleted one stops the edit.
+            guard let found = try await Discounts.find(id: applied.id, on: sql), found.updatedAt <= order.createdAt,
                 let discount = try await DiscountRules.expandingCategories([found], on: sql).first
-            else { continue }
+            else {
+                throw Problem.conflict("The discount \(name) changed or was deleted since the order was placed, so the order can no longer be edited.")
+            }
+            // Its minimums are checked again: an order edited below them loses the discount.
+            if let minimum = discount.minSubtotal, subtotal < minimum.amount { continue }
             let limited = !discount.productIds.isEmpty || !discount.categoryIds.isEmpty
             let eligible = lines.filter { line in
                 discount.productIds.contains(line.productID) || discount.categoryIds.contains(line.categoryID ?? "")
                     || line.categoryIDs.contains(where: discount.categoryIds.contains)
             }
+            let counted = limited ? eligible : lines
+            if let minimum = discount.minQuantity, counted.reduce(0, { $0 + $1.quantity }) < minimum { continue }
             discounts.append(
                 .init(id: discount.id, code: discount.code, title: discount.title, effect: discount.effect(), lineIDs: limited ? Set(eligible.map(\.id)) : nil))
         }

@@ -32,10 +32,13 @@ public struct OrderEdits: Sendable {
         public var lines: [LineChange]?
         /// Variants not on the order yet, at today's price.
         public var add: [Carts.LineInput]?
+        /// The new total (minor units) a preview showed: the save is refused if it would differ.
+        public var expectedTotal: Int?
 
-        public init(lines: [LineChange]? = nil, add: [Carts.LineInput]? = nil) {
+        public init(lines: [LineChange]? = nil, add: [Carts.LineInput]? = nil, expectedTotal: Int? = nil) {
             self.lines = lines
             self.add = add
+            self.expectedTotal = expectedTotal
         }
     }
 
@@ -61,9 +64,18 @@ public struct OrderEdits: Sendable {
     public func edit(orderID: String, _ input: Input, actor: String, save: Bool = true, now: Date = Date()) async throws -> Outcome {
         guard orderID.utf8.count <= 64 else { throw Self.notFound(orderID) }
         let changes = try Self.validated(input)
+        let lock = database.rowLock
         do {
             return try await database.write { sql in
+                // The order row first, locked: payments, shipments, refunds, cancellation and
+                // expiry take the same lock, so nothing changes the order between the checks
+                // below and the writes (SQLite's single writer serialises anyway).
+                guard try await sql.raw("SELECT id FROM orders WHERE id = \(bind: orderID)" + lock).first() != nil else { throw Self.notFound(orderID) }
                 let outcome = try await self.apply(orderID: orderID, changes: changes, actor: actor, save: save, now: now, on: sql)
+                if let expected = input.expectedTotal, save, outcome.order.total.amount != expected {
+                    throw Problem.conflict(
+                        "The order changed since the preview: its new total would be \(outcome.order.total.amount), not \(expected). Preview again.")
+                }
                 if !save { throw Rollback(outcome: outcome) }
                 return outcome
             }
@@ -105,9 +117,12 @@ public struct OrderEdits: Sendable {
     }
 
     /// Why the order cannot be edited now, if it cannot.
-    static func refusal(_ order: Order, on sql: any SQLDatabase) async throws -> String? {
+    static func refusal(_ order: Order, now: Date, on sql: any SQLDatabase) async throws -> String? {
         guard order.status == .pending || order.status == .paid else {
             return "Only an order that is waiting for payment or paid, and not shipped, can be edited."
+        }
+        if order.status == .pending, let expires = order.expiresAt, expires <= now.stamp {
+            return "This order's reservation has run out; it is about to expire."
         }
         if order.lines.contains(where: { $0.fulfilledQuantity > 0 || $0.returnedQuantity > 0 }) || order.refundedTotal.amount > 0 {
             return "Items of this order have shipped, come back or been refunded: it can no longer be edited."

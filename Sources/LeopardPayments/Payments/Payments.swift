@@ -98,7 +98,12 @@ public struct Payments: Sendable {
         _ start: Start, amount: Money, id: String, pendingEvent: PendingEvent?, lock: SQLQueryString, now: Date, on sql: any SQLDatabase
     ) async throws -> Payment {
         let action = try start.nextAction.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        if start.status != .failed { _ = try await Self.payable(orderID: start.orderID, lock: lock, on: sql) }
+        if start.status != .failed {
+            // The order may have changed while the provider was asked (staff edited its items):
+            // a payment for another total is refused, and the caller gives the money back.
+            let due = try await Self.payable(orderID: start.orderID, lock: lock, on: sql)
+            guard due == amount else { throw Problem.conflict("The order's total changed while it was being paid; nothing was charged. Pay again.") }
+        }
         try await sql.raw(
             """
             INSERT INTO payments (id, order_id, provider, status, amount, currency, provider_reference, card_brand, card_last4, next_action_json, failure_message, created_at, updated_at)

@@ -29,6 +29,8 @@ public struct OrderEditPage: Sendable {
     public let variants: [Choice]
     public let addQuantity: String
     public let preview: Preview?
+    /// The previewed total, sent with the save so a changed order is previewed again.
+    public let expectedTotal: String?
     public let error: String?
 
     /// `values`: what was typed (`qty_<line id>`, `addVariant`, `addQuantity`).
@@ -45,6 +47,7 @@ public struct OrderEditPage: Sendable {
         self.variants =
             [Choice(value: "", label: "Nothing", selected: chosen.isEmpty)] + variants.map { Choice(value: $0.id, label: $0.label, selected: $0.id == chosen) }
         addQuantity = values["addQuantity"] ?? "1"
+        expectedTotal = outcome.map { String($0.order.total.amount) }
         preview = outcome.map { outcome in
             let difference = outcome.difference.amount
             let change: String

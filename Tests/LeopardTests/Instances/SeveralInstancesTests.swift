@@ -79,7 +79,9 @@ struct SeveralInstancesTests {
         }
     }
 
-    @Test("waiting for a change feed that has stopped returns at once instead of waiting forever", .timeLimit(.minutes(1)))
+    // The limit only catches a hang: the platform's start and stop under a full parallel run
+    // took 45 s in CI and over 60 s once the suite grew. What is asserted is the 10 s wait below.
+    @Test("waiting for a change feed that has stopped returns at once instead of waiting forever", .timeLimit(.minutes(3)))
     func stoppedFeedDoesNotHoldWaiters() async throws {
         try await TestPlatform.withPlatform(.sqlite) { platform, _ in
             let feed = TenantChangeFeed(

@@ -1,5 +1,7 @@
 import Foundation
 import HummingbirdTesting
+import LeopardCore
+import LeopardPayments
 import Testing
 
 /// Editing an order before it ships: quantities, removed and added lines, priced by the one
@@ -197,4 +199,44 @@ struct OrderEditTests {
     }
 
     func store(_ shop: Shop) -> String { shop.store.host }
+
+    @Test("a payment asked for at the old total is refused once the order was edited; a changed discount or a stale preview stops an edit")
+    func races() async throws {
+        try await TestPlatform.withPlatform(.sqlite) { platform, client in
+            let shop = try await shop(client, "Race Edit Shop")
+            let placed = try await order(client, shop)
+            let mugLine = try #require(placed.lines.first { $0.variantId == shop.mug.variant })
+            let stale = try await client.call(
+                .post, "/api/orders/\(placed.id)/edits", store: shop.store, json: ["lines": [["lineId": mugLine.id, "quantity": 1]], "expectedTotal": 1])
+            #expect(stale.status == .conflict && stale.text.contains("Preview again"), "a save that differs from its preview")
+            #expect(
+                try await client.call(
+                    .post, "/api/orders/\(placed.id)/edits?preview=yes", store: shop.store, json: ["lines": [["lineId": mugLine.id, "quantity": 1]]]
+                )
+                .status == .unprocessableContent)
+            let edited = try await client.call(
+                .post, "/api/orders/\(placed.id)/edits", store: shop.store, json: ["lines": [["lineId": mugLine.id, "quantity": 1]]])
+            #expect(try edited.decode(Outcome.self).order.total.amount == 3330)
+            // A payment the provider took at the total before the edit.
+            let refused = try await platform.withStoreDatabase(shop.store) { database -> Bool in
+                let start = Payments.Start(
+                    orderID: placed.id, provider: "test", reference: "pi_race", status: .authorized, cardBrand: nil, cardLast4: nil, nextAction: nil,
+                    failureMessage: nil)
+                do {
+                    _ = try await Payments(database: database).record(start, amount: LeopardCore.Money(amount: 4410, currency: "USD"))
+                    return false
+                } catch let problem as Problem {
+                    return problem.status == 409
+                }
+            }
+            #expect(refused, "the old total is not recorded as paid")
+
+            let discounts = try #require(try await client.call(.get, "/api/discounts", store: shop.store).json["data"] as? [[String: Any]])
+            let ten = try #require(discounts.first?["id"] as? String)
+            #expect(try await client.call(.patch, "/api/discounts/\(ten)", store: shop.store, json: ["value": 50]).status == .ok)
+            let changed = try await client.call(
+                .post, "/api/orders/\(placed.id)/edits", store: shop.store, json: ["lines": [["lineId": mugLine.id, "quantity": 2]]])
+            #expect(changed.status == .conflict && changed.text.contains("changed or was deleted"), "\(changed.text)")
+        }
+    }
 }

@@ -84,7 +84,9 @@ struct OrderRoutes {
         }
         routes.staff(.orders).post("/api/orders/:orderId/edits") { request, context in
             let input = try await request.decodeJSON(OrderEdits.Input.self, context: context)
-            let save = request.queryDictionary["preview"] != "true"
+            let preview = request.queryDictionary["preview"]
+            guard preview == nil || preview == "true" || preview == "false" else { throw Problem.invalid("preview", "must be true or false") }
+            let save = preview != "true"
             return try await OrderEdits(database: context.database)
                 .edit(orderID: try context.parameters.require("orderId"), input, actor: context.staff.actor, save: save).jsonResponse()
         }

@@ -79,7 +79,7 @@ struct AdminCategoryPages {
     func page(
         _ visit: AdminVisit, editing: Category?, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let categories = try await Categories(database: visit.database).list(page: PageRequest(limit: 100)).data
+        let categories = try await Categories(database: visit.database).all()
         let model = CategoriesPage(categories: categories, editing: editing, values: values, errors: errors)
         return try visit.page("admin/categories", model, title: editing?.name ?? "Categories", section: "/admin/categories", status: status)
     }

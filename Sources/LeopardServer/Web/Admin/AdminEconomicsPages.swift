@@ -215,7 +215,7 @@ struct AdminEconomicsPages {
             if let product = try await catalog.find(id, includeHidden: true) { products.append((product.id, product.title)) }
         }
         let store = Categories(database: visit.database)
-        var categories = try await store.list(page: PageRequest(limit: 100)).data.map { ($0.id, $0.name) }
+        var categories = try await store.all().map { ($0.id, $0.name) }
         for id in (values["categoryIds"] ?? "").split(separator: ",").map(String.init).prefix(100) where !categories.contains(where: { $0.0 == id }) {
             if let category = try await store.find(id) { categories.append((category.id, category.name)) }
         }

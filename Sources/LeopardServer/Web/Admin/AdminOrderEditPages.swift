@@ -55,7 +55,7 @@ struct AdminOrderEditPages {
             return try await page(visit, order: order, values: values, error: problems.joined(separator: " "), status: .unprocessableContent)
         }
         let save = fields["mode"] == "save"
-        let input = OrderEdits.Input(lines: changes, add: added)
+        let input = OrderEdits.Input(lines: changes, add: added, expectedTotal: fields.text("expectedTotal").flatMap { Int($0.prefix(20)) })
         switch await visit.attempt({ try await OrderEdits(database: visit.database).edit(orderID: order.id, input, actor: actor, save: save) }) {
         case .success(let outcome):
             if save { return routes.pages.redirect(to: "/admin/orders/\(order.id)?done=edited") }

@@ -108,7 +108,7 @@ struct AdminProductPages {
         _ visit: AdminVisit, product: Product?, values: [String: String], errors: FieldMessages, variantValues: [String: [String: String]] = [:],
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let categories = try await Categories(database: visit.database).list(page: PageRequest(limit: 100)).data
+        let categories = try await Categories(database: visit.database).all()
         let model = ProductFormPage(
             product: product, values: values, errors: errors, variantValues: variantValues, currency: visit.settings.currency,
             categories: CategoriesPage.tree(categories).map { (id: $0.category.id, label: String(repeating: "— ", count: $0.depth) + $0.category.name) })
