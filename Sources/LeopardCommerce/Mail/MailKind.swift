@@ -7,6 +7,7 @@ public enum MailKind: String, Sendable, CaseIterable, Codable {
     case orderShipped = "order_shipped"
     case orderCancelled = "order_cancelled"
     case orderRefunded = "order_refunded"
+    case orderEdited = "order_edited"
     case customerVerification = "customer_verification"
     case customerAccountExists = "customer_account_exists"
     case customerPasswordReset = "customer_password_reset"

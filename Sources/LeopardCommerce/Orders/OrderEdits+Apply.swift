@@ -48,6 +48,8 @@ extension OrderEdits {
             let message = Self.describe(lines, before: order.total, after: Money(amount: result.total, currency: order.currency), refundDue: refundDue)
             try await Orders.addEvent(orderID: orderID, type: "edited", message: message, actor: actor, now: now, on: sql)
             try await AuditLog.record(actor: actor, action: "order.edited", subject: orderID, summary: "\(order.name): " + message, now: now, on: sql)
+            try await Outbox.publishOrder(.orderEdited, orderID: orderID, now: now, on: sql)
+            try await MailQueue.enqueue(.orderEdited, to: order.email, objectID: orderID, now: now, on: sql)
         }
         guard let edited = try await OrderReader(sql: sql).orders(ids: [orderID], withEvents: true).first else { throw Self.notFound(orderID) }
         return Outcome(order: edited, previousTotal: order.total, difference: difference, refundDue: refundDue, saved: save)

@@ -10,6 +10,8 @@ public enum WebhookTopic: String, CaseIterable, Codable, Sendable {
     case orderPartiallyFulfilled = "order.partially_fulfilled"
     /// Items of an order came back (the payload's `returns` say which).
     case orderReturned = "order.returned"
+    /// Staff changed an order's items (the payload is the order as it is now).
+    case orderEdited = "order.edited"
     case productCreated = "product.created"
     case productUpdated = "product.updated"
     case productDeleted = "product.deleted"

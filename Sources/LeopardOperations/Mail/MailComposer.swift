@@ -20,7 +20,7 @@ struct MailComposer {
                 let order = try await Orders(database: database).find(id: orderID), let shipment = order.fulfillments.first(where: { $0.id == objectID })
             else { return nil }
             return ShipmentMail(storeName: settings.name).content(order, shipment, account: try await ownOrderAction(order))
-        case .orderConfirmation, .orderPaid, .orderShipped, .orderCancelled, .orderRefunded, .newOrder:
+        case .orderConfirmation, .orderPaid, .orderShipped, .orderCancelled, .orderRefunded, .orderEdited, .newOrder:
             guard let objectID, let order = try await Orders(database: database).find(id: objectID) else { return nil }
             return orderMail(kind, OrderFacts(order, account: try await ownOrderAction(order)))
         case .cartRecovery, .draftInvoice:
@@ -104,6 +104,13 @@ struct MailComposer {
             return MailContent(
                 subject: "Order \(order.name) cancelled", heading: "Your order was cancelled",
                 paragraphs: ["Order \(order.name) at \(name) was cancelled. If you paid for it, the money is returned to you."], action: own)
+        case .orderEdited:
+            return MailContent(
+                subject: "Order \(order.name) was changed", heading: "Your order was changed",
+                paragraphs: [
+                    "\(name) changed the items of order \(order.name). It now comes to \(MoneyText.format(order.total)); "
+                        + "if you paid more than that, the difference is refunded to you."
+                ], action: own, summary: summary)
         case .orderRefunded:
             return MailContent(
                 subject: "Refund for order \(order.name)", heading: "Your refund",

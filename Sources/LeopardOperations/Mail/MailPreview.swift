@@ -25,7 +25,7 @@ extension MailComposer {
 
     func preview(_ kind: MailKind) async throws -> MailContent {
         switch kind {
-        case .orderConfirmation, .orderPaid, .orderShipped, .orderCancelled, .orderRefunded, .newOrder:
+        case .orderConfirmation, .orderPaid, .orderShipped, .orderCancelled, .orderRefunded, .orderEdited, .newOrder:
             let newest = try await Orders(database: database).list(Orders.Filter(), page: try PageRequest(limit: "1", cursor: nil)).data.first
             guard let newest else {
                 return orderMail(kind, sampleOrder(account: MailContent.Action(label: "View your order", url: storeURL + "/orders/preview")))

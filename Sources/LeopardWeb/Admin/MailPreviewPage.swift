@@ -32,6 +32,7 @@ public struct MailPreviewPage: Sendable {
         case .orderShipped: return "Order shipped"
         case .orderCancelled: return "Order cancelled"
         case .orderRefunded: return "Refund"
+        case .orderEdited: return "Order changed"
         case .customerVerification: return "Confirm e-mail address"
         case .customerAccountExists: return "Account exists already"
         case .customerPasswordReset: return "Shopper password reset"

@@ -72,7 +72,7 @@ struct OrderEditTests {
 
     @Test("an unpaid order is re-priced with its discount; a preview changes nothing; stock follows", arguments: TestPlatform.storages)
     func unpaid(storage: TestPlatform.Storage) async throws {
-        try await TestPlatform.withPlatform(storage) { _, client in
+        try await TestPlatform.withPlatform(storage) { platform, client in
             let shop = try await shop(client, "Edit Shop")
             let placed = try await order(client, shop)
             #expect(placed.total.amount == 4410, "(2 × 12.00 + 25.00) less 10 %")
@@ -89,6 +89,8 @@ struct OrderEditTests {
             #expect(unchanged.total.amount == 4410 && unchanged.lines.count == 2, "a preview changes nothing")
             #expect(try await stock(client, shop, shop.bowl) == 3)
 
+            let hook = try await client.call(.post, "/api/webhooks", store: shop.store, json: ["url": "http://127.0.0.1:9/hook", "events": ["order.edited"]])
+            let endpoint = try #require((hook.json["endpoint"] as? [String: Any])?["id"] as? String, "\(hook.text)")
             let saved = try await client.call(.post, "/api/orders/\(placed.id)/edits", store: shop.store, json: body).decode(Outcome.self)
             #expect(saved.saved && saved.order.total.amount == 4950 && saved.order.discount.amount == 550)
             #expect(saved.order.lines.map(\.quantity).sorted() == [1, 1, 2] && saved.refundDue == nil)
@@ -100,6 +102,11 @@ struct OrderEditTests {
                     == true)
             let log = try await client.call(.get, "/api/audit-log?action=order.edited", store: shop.store)
             #expect((log.json["data"] as? [Any])?.count == 1)
+            let deliveries = try await client.call(.get, "/api/webhooks/\(endpoint)/deliveries", store: shop.store)
+            #expect((deliveries.json["data"] as? [[String: Any]])?.compactMap { $0["topic"] as? String } == ["order.edited"], "only the save, not the preview")
+            let mails = try await platform.mail(to: "shopper@example.test", store: shop.store)
+            let changed = try #require(mails.first { $0.subject.hasSuffix("was changed") }, "\(mails.map(\.subject))")
+            #expect(changed.text.contains("$49.50") && changed.text.contains("Bowl"), "the customer hears of the change, with the new total")
         }
     }
 
