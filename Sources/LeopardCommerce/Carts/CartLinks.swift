@@ -52,6 +52,21 @@ public struct CartLinks: Sendable {
         try await sql.raw("UPDATE carts SET link_sent_at = \(bind: now.stamp) WHERE id = \(bind: cartID)").run()
     }
 
+    /// Follows a link for an API client: the cart with its new secret; 409 when the cart became
+    /// an order, 404 when the link does not work.
+    public func restoredCart(token: String, now: Date = Date()) async throws -> Cart {
+        switch try await restore(token: token, now: now) {
+        case .cart(let id, let secret, _):
+            var cart = try await Carts(database: database).get(id: id, access: .secret(secret), now: now)
+            cart.secret = secret
+            return cart
+        case .ordered:
+            throw Problem.conflict("This cart became an order already; its confirmation mail has the details.")
+        case nil:
+            throw Problem.notFound("The link does not work any more: it was used already, or it has expired.")
+        }
+    }
+
     /// The link was used by a request that got there first.
     struct Raced: Error {}
 

@@ -122,7 +122,7 @@ struct DNSTXTLookup: Sendable {
 
     /// The reply promise, completed at most once: by the first matching answer, the timer or a
     /// failed send, whichever comes first; the others are ignored.
-    // @unchecked Sendable is safe here: `done` is read and written only on the promise's event
+    // Unchecked sendability is safe here: `done` is read and written only on the promise's event
     // loop (every caller runs there: the channel handler, the scheduled timer, and `execute`
     // blocks), and each method checks that it is on it.
     final class OnceOnLoop: @unchecked Sendable {  // safe: see the comment above

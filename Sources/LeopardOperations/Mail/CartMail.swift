@@ -34,11 +34,6 @@ struct CartMail {
             MailContent.Summary.Line(
                 title: item.variantTitle.map { "\(item.title) (\($0))" } ?? item.title, quantity: item.quantity, total: MoneyText.format(item.lineTotal))
         }
-        let summary = OrderSummary(cart: cart)
-        let totals = (summary.rows + summary.included).map { MailContent.Summary.Row(label: $0.label, amount: $0.amount) }
-        let address = cart.shippingAddress
-        let place = [address?.postalCode, address?.city, address?.region].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
-        let shown = address.map { [$0.name, $0.line1, $0.line2, place, $0.country].compactMap { $0 }.filter { !$0.isEmpty } } ?? []
-        return .init(lines: lines, totals: totals, address: shown)
+        return MailComposer.summary(lines: lines, totals: OrderSummary(cart: cart), address: cart.shippingAddress)
     }
 }

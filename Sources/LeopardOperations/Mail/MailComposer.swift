@@ -149,13 +149,17 @@ struct MailComposer {
             MailContent.Summary.Line(
                 title: line.variantTitle.map { "\(line.title) (\($0))" } ?? line.title, quantity: line.quantity, total: MoneyText.format(line.total))
         }
-        // The rows every summary shows: discounts, shipping with its method, each tax.
-        let summary = OrderSummary(order: order)
+        return summary(lines: lines, totals: OrderSummary(order: order), address: order.shippingAddress)
+    }
+
+    /// A mail's summary of lines, the rows every summary shows (discounts, shipping with its
+    /// method, each tax) and the address, line by line.
+    static func summary(lines: [MailContent.Summary.Line], totals summary: OrderSummary, address: Address?) -> MailContent.Summary {
         let totals = (summary.rows + summary.included).map { MailContent.Summary.Row(label: $0.label, amount: $0.amount) }
-        let address = order.shippingAddress
-        let place = [address.postalCode, address.city, address.region].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
-        return .init(
-            lines: lines, totals: totals,
-            address: [address.name, address.line1, address.line2, place, address.country].compactMap { $0 }.filter { !$0.isEmpty })
+        let shown = address.map { address in
+            let place = [address.postalCode, address.city, address.region ?? ""].filter { !$0.isEmpty }.joined(separator: " ")
+            return [address.name, address.line1, address.line2 ?? "", place, address.country].filter { !$0.isEmpty }
+        }
+        return .init(lines: lines, totals: totals, address: shown ?? [])
     }
 }

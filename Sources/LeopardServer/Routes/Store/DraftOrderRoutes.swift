@@ -25,17 +25,7 @@ struct DraftOrderRoutes {
         routes.anyone.post("/api/carts/restore") { request, context in
             struct Body: Decodable { let token: String }
             let body = try await request.decodeJSON(Body.self, context: context)
-            let database = context.database
-            switch try await CartLinks(database: database).restore(token: body.token) {
-            case .cart(let id, let secret, _):
-                var cart = try await Carts(database: database).get(id: id, access: .secret(secret))
-                cart.secret = secret
-                return try cart.jsonResponse()
-            case .ordered:
-                throw Problem.conflict("This cart became an order already; its confirmation mail has the details.")
-            case nil:
-                throw Problem.notFound("The link does not work any more: it was used already, or it has expired.")
-            }
+            return try await CartLinks(database: context.database).restoredCart(token: body.token).jsonResponse()
         }
         routes.staff(.orders).post("/api/draft-orders/:draftId/send-link") { _, context in
             try await DraftOrders(database: context.database)
