@@ -70,6 +70,9 @@ public struct CartItem: Sendable, Encodable {
     /// count in the totals and stop checkout until changed.
     public var available: Bool
     public var problem: String?
+    /// A line of a draft order that is not in the catalog: its own title and price, no
+    /// product, variant (the empty string) or stock.
+    public var custom: Bool = false
 }
 
 /// Who may touch a cart: whoever holds its secret, or the store's staff.

@@ -36,7 +36,7 @@ struct CartReader {
                 categories[try row.decode(column: "product_id", as: String.self), default: []].append(try row.decode(column: "category_id", as: String.self))
             }
         }
-        return try rows.map { row in
+        let catalog = try rows.map { row in
             let quantity = try row.decode(column: "quantity", as: Int.self)
             let productID = try row.decode(column: "product_id", as: String?.self)
             let price = try row.decode(column: "price", as: Int?.self) ?? 0
@@ -67,6 +67,29 @@ struct CartReader {
                 taxClass: TaxClass(rawValue: try row.decode(column: "tax_class", as: String?.self) ?? "standard") ?? .standard,
                 weightGrams: try row.decode(column: "weight_grams", as: Int?.self), categoryID: try row.decode(column: "category_id", as: String?.self),
                 categoryIDs: productID.flatMap { categories[$0] } ?? [])
+        }
+        return catalog + (try await customLines(cartID: cartID, currency: currency))
+    }
+
+    /// A draft's lines that are not in the catalog: always for sale, never counted in stock.
+    func customLines(cartID: String, currency: String) async throws -> [Line] {
+        let rows = try await sql.raw(
+            """
+            SELECT id, title, unit_price, quantity, tax_class, weight_grams FROM cart_custom_lines
+            WHERE cart_id = \(bind: cartID) ORDER BY position
+            """
+        ).all()
+        return try rows.map { row in
+            let price = try row.decode(column: "unit_price", as: Int.self)
+            let quantity = try row.decode(column: "quantity", as: Int.self)
+            let item = CartItem(
+                id: try row.decode(column: "id", as: String.self), variantId: "", productId: nil, title: try row.decode(column: "title", as: String.self),
+                variantTitle: nil, sku: nil, unitPrice: Money(amount: price, currency: currency), quantity: quantity,
+                lineTotal: Money(amount: price * quantity, currency: currency), available: true, problem: nil, custom: true)
+            return Line(
+                item: item, productID: nil, trackInventory: false,
+                taxClass: TaxClass(rawValue: try row.decode(column: "tax_class", as: String.self)) ?? .standard,
+                weightGrams: try row.decode(column: "weight_grams", as: Int?.self))
         }
     }
 

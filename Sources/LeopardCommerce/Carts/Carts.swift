@@ -36,8 +36,11 @@ public struct Carts: Sendable {
         }
     }
 
-    /// `preparedByStore`: a draft order's cart, whose lines only staff change.
-    public func create(_ input: CreateInput, customerID: String?, preparedByStore: Bool = false, now: Date = Date()) async throws -> Cart {
+    /// `preparedByStore`: a draft order's cart, whose lines only staff change; only such a cart
+    /// takes `customLines`.
+    public func create(
+        _ input: CreateInput, customerID: String?, preparedByStore: Bool = false, customLines: [CustomLineInput] = [], now: Date = Date()
+    ) async throws -> Cart {
         let email = try input.email.map { text in
             guard let address = EmailAddress(text) else { throw Problem.invalid("email", "must be an e-mail address") }
             return address.value
@@ -60,10 +63,12 @@ public struct Carts: Sendable {
         let checked = merged
         // Availability is read before the write, off the single writer: it is advice to the
         // shopper; checkout takes the stock, and checks again, atomically.
-        try await database.read { sql in
+        let custom = try await database.read { sql in
             for line in checked {
                 try await Self.checkAvailable(variantID: line.variantID, quantity: line.quantity, field: "items.\(line.index).variantId", on: sql)
             }
+            guard preparedByStore, !customLines.isEmpty else { return [CustomLine]() }
+            return try Self.check(customLines, currency: try await StoreSettings.load(on: sql)?.currency ?? "")
         }
         try await database.write { sql in
             // Expired carts go now and then, a hundred at a time, as new ones come.
@@ -85,6 +90,7 @@ public struct Carts: Sendable {
                     """
                 ).run()
             }
+            try await Self.insert(custom, cartID: id, now: now, on: sql)
         }
         var cart = try await get(id: id, access: .staff, now: now)
         cart.secret = secret

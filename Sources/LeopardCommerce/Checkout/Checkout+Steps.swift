@@ -95,15 +95,17 @@ extension Checkout {
             let orderLine = OrderLine(
                 id: Identifier.make("line", date: now), productId: line.productID ?? "", variantId: item.variantId, title: item.title,
                 variantTitle: item.variantTitle, sku: item.sku, unitPrice: item.unitPrice, quantity: item.quantity, total: item.lineTotal,
-                discount: Money(amount: result?.discount ?? 0, currency: currency), tax: Money(amount: result?.tax ?? 0, currency: currency)
+                discount: Money(amount: result?.discount ?? 0, currency: currency), tax: Money(amount: result?.tax ?? 0, currency: currency),
+                custom: item.custom
             )
             try await sql.raw(
                 """
                 INSERT INTO order_lines (id, order_id, position, product_id, variant_id, title, variant_title, sku, unit_price, quantity, line_total,
-                                         discount, tax)
+                                         discount, tax, custom, tax_class)
                 VALUES (\(bind: orderLine.id), \(bind: orderID), \(bind: position), \(bind: orderLine.productId), \(bind: item.variantId),
                         \(bind: item.title), \(bind: item.variantTitle), \(bind: item.sku), \(bind: item.unitPrice.amount), \(bind: item.quantity), \(bind: item.lineTotal.amount),
-                        \(bind: orderLine.discount.amount), \(bind: orderLine.tax.amount))
+                        \(bind: orderLine.discount.amount), \(bind: orderLine.tax.amount), \(bind: item.custom ? 1 : 0),
+                        \(bind: item.custom ? line.taxClass.rawValue : nil))
                 """
             ).run()
             orderLines.append(orderLine)

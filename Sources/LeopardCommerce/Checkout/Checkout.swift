@@ -85,7 +85,7 @@ public struct Checkout: Sendable {
 
         let lines = try await CartReader(sql: sql).lines(cartID: cartID, currency: currency)
         guard !lines.isEmpty else { throw Problem.conflict("The cart is empty.") }
-        let unavailable = lines.filter { $0.productID == nil || $0.item.problem == "is no longer for sale" }
+        let unavailable = lines.filter { ($0.productID == nil && !$0.item.custom) || $0.item.problem == "is no longer for sale" }
         if !unavailable.isEmpty {
             throw Problem.conflict(
                 "Some items are no longer for sale.", errors: unavailable.map { .init(field: $0.item.variantId, message: "is no longer for sale") })

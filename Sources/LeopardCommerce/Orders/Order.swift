@@ -126,6 +126,9 @@ public struct OrderLine: Sendable, Encodable {
     public var fulfilledQuantity: Int = 0
     /// How many came back.
     public var returnedQuantity: Int = 0
+    /// Not from the catalog (a draft order's own line): `productId` and `variantId` are empty
+    /// and no stock moves for it.
+    public var custom: Bool = false
 
     /// What the shopper paid for the line: after discounts, with tax when it is added on top.
     public func paid(pricesIncludeTax: Bool) -> Int {

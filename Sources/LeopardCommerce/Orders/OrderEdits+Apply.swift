@@ -56,7 +56,7 @@ extension OrderEdits {
     }
 
     static func existingLines(_ order: Order, quantities: [String: Int], on sql: any SQLDatabase) async throws -> [EditedLine] {
-        let products = Set(order.lines.map(\.productId))
+        let products = Set(order.lines.filter { !$0.custom }.map(\.productId))
         var facts: [String: (TaxClass, String?)] = [:]
         if !products.isEmpty {
             for row in try await sql.raw("SELECT id, tax_class, category_id FROM products WHERE id IN (\(binds: Array(products)))").all() {
@@ -72,14 +72,22 @@ extension OrderEdits {
                 all[try row.decode(column: "product_id", as: String.self), default: []].append(try row.decode(column: "category_id", as: String.self))
             }
         }
-        if let gone = order.lines.first(where: { facts[$0.productId] == nil }) {
+        // A custom line keeps the tax class it was sold with.
+        var custom: [String: TaxClass] = [:]
+        if order.lines.contains(where: \.custom) {
+            for row in try await sql.raw("SELECT id, tax_class FROM order_lines WHERE order_id = \(bind: order.id) AND custom = 1").all() {
+                custom[try row.decode(column: "id", as: String.self)] = TaxClass(rawValue: try row.decode(column: "tax_class", as: String?.self) ?? "standard")
+            }
+        }
+        if let gone = order.lines.first(where: { !$0.custom && facts[$0.productId] == nil }) {
             throw Problem.conflict("\(gone.title) was deleted from the catalog, so this order can no longer be re-priced; cancel or refund it instead.")
         }
         return order.lines.map { line in
             EditedLine(
                 id: line.id, before: line.quantity, productID: line.productId, variantID: line.variantId, title: line.title, variantTitle: line.variantTitle,
                 sku: line.sku, unitPrice: line.unitPrice.amount, quantity: quantities[line.id] ?? line.quantity,
-                taxClass: facts[line.productId]?.0 ?? .standard, categoryID: facts[line.productId]?.1, categoryIDs: all[line.productId] ?? [])
+                taxClass: custom[line.id] ?? facts[line.productId]?.0 ?? .standard, categoryID: facts[line.productId]?.1, categoryIDs: all[line.productId] ?? []
+            )
         }
     }
 

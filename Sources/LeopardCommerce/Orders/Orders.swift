@@ -271,7 +271,7 @@ struct OrderReader {
         let lineRows = try await sql.raw(
             """
             SELECT id, order_id, product_id, variant_id, title, variant_title, sku, unit_price, quantity, line_total, discount, tax,
-                   fulfilled_quantity, returned_quantity
+                   fulfilled_quantity, returned_quantity, custom
             FROM order_lines WHERE order_id IN (\(binds: ids)) ORDER BY order_id, position
             """
         ).all()
@@ -291,7 +291,8 @@ struct OrderReader {
                 discount: Money(amount: try row.decode(column: "discount", as: Int.self), currency: ""),
                 tax: Money(amount: try row.decode(column: "tax", as: Int.self), currency: ""),
                 fulfilledQuantity: try row.decode(column: "fulfilled_quantity", as: Int.self),
-                returnedQuantity: try row.decode(column: "returned_quantity", as: Int.self)
+                returnedQuantity: try row.decode(column: "returned_quantity", as: Int.self),
+                custom: try row.decode(column: "custom", as: Int.self) != 0
             )
             lines[orderID, default: []].append(line)
         }

@@ -20,6 +20,8 @@ public struct DraftOrders: Sendable {
         public var email: String
         public var customerId: String?
         public var lines: [Carts.LineInput]
+        /// Lines not in the catalog, with their own title and price.
+        public var customLines: [Carts.CustomLineInput]?
         public var shippingAddress: Address
         public var billingAddress: Address?
         public var discountCode: String?
@@ -27,12 +29,13 @@ public struct DraftOrders: Sendable {
         public var note: String?
 
         public init(
-            email: String, customerId: String? = nil, lines: [Carts.LineInput], shippingAddress: Address, billingAddress: Address? = nil,
-            discountCode: String? = nil, shippingMethodId: String? = nil, note: String? = nil
+            email: String, customerId: String? = nil, lines: [Carts.LineInput], customLines: [Carts.CustomLineInput]? = nil, shippingAddress: Address,
+            billingAddress: Address? = nil, discountCode: String? = nil, shippingMethodId: String? = nil, note: String? = nil
         ) {
             self.email = email
             self.customerId = customerId
             self.lines = lines
+            self.customLines = customLines
             self.shippingAddress = shippingAddress
             self.billingAddress = billingAddress
             self.discountCode = discountCode
@@ -73,14 +76,17 @@ public struct DraftOrders: Sendable {
         let (email, shipping, billing) = try Checkout.validate(Checkout.Input(email: input.email, shippingAddress: input.shippingAddress))
         let note = (input.note ?? "").trimmingWhitespace()
         guard note.count <= 1000 else { throw Problem.invalid("note", "must be at most 1000 characters") }
-        guard !input.lines.isEmpty else { throw Problem.invalid("lines", "must name at least one variant") }
+        guard !input.lines.isEmpty || !(input.customLines ?? []).isEmpty else {
+            throw Problem.invalid("lines", "must name at least one variant, or give a custom line")
+        }
         if let customer = input.customerId {
             guard customer.utf8.count <= 64, try await Customers(database: database, hasher: PasswordHasher()).find(id: customer) != nil else {
                 throw Problem.invalid("customerId", "names no customer of this store")
             }
         }
         let carts = Carts(database: database)
-        let created = try await carts.create(.init(email: email, items: input.lines), customerID: input.customerId, preparedByStore: true, now: now)
+        let created = try await carts.create(
+            .init(email: email, items: input.lines), customerID: input.customerId, preparedByStore: true, customLines: input.customLines ?? [], now: now)
         _ = try await carts.setAddress(cartID: created.id, access: .staff, address: shipping, now: now)
         if let code = input.discountCode { _ = try await carts.addDiscount(cartID: created.id, access: .staff, code: code, now: now) }
         if let method = input.shippingMethodId { _ = try await carts.setShippingMethod(cartID: created.id, access: .staff, methodID: method, now: now) }

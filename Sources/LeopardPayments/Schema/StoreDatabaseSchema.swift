@@ -34,5 +34,6 @@ public enum StoreDatabaseSchema {
         StoreSchema.m0026CategoryTree,
         StoreSchema.m0027VariantImages,
         StoreSchema.m0028ProductCategories,
+        StoreSchema.m0029CustomLines,
     ]
 }

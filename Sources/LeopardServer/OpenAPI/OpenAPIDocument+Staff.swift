@@ -125,7 +125,21 @@ extension OpenAPISchemas {
                 o.object(
                     [
                         ("email", ["type": "string", "format": "email"]), ("customerId", o.string),
-                        ("lines", ["type": "array", "items": o.ref("CartLineInput"), "minItems": 1, "maxItems": 100]),
+                        ("lines", ["type": "array", "items": o.ref("CartLineInput"), "maxItems": 100]),
+                        (
+                            "customLines",
+                            [
+                                "type": "array", "maxItems": 20,
+                                "description": "Lines not in the catalog; lines and customLines together name at least one.",
+                                "items": o.object(
+                                    [
+                                        ("title", text(255)), ("unitPrice", o.ref("MoneyInput")),
+                                        ("quantity", ["type": "integer", "minimum": 1, "maximum": 10000]),
+                                        ("taxClass", ["type": "string", "enum": ["standard", "reduced", "exempt"]]),
+                                        ("weightGrams", ["type": "integer", "minimum": 0]),
+                                    ], required: ["title", "unitPrice", "quantity"]),
+                            ]
+                        ),
                         ("shippingAddress", o.ref("Address")), ("billingAddress", o.ref("Address")), ("discountCode", o.string),
                         ("shippingMethodId", o.string), ("note", text(1000)),
                     ], required: ["email", "lines", "shippingAddress"])

@@ -191,7 +191,8 @@ enum OpenAPISchemas {
                     ("id", string), ("variantId", string), ("productId", string), ("title", string), ("variantTitle", string), ("sku", string),
                     ("unitPrice", ref("Money")), ("quantity", integer), ("lineTotal", ref("Money")), ("available", boolean), ("problem", string),
                     ("discount", ref("Money")),
-                ], required: ["id", "variantId", "title", "unitPrice", "quantity", "lineTotal", "available"])
+                    ("custom", ["type": "boolean", "description": "A draft order's line that is not in the catalog; variantId is empty."]),
+                ], required: ["id", "variantId", "title", "unitPrice", "quantity", "lineTotal", "available", "custom"])
         ),
         (
             "Cart",
@@ -228,9 +229,11 @@ enum OpenAPISchemas {
                     ("id", string), ("productId", string), ("variantId", string), ("title", string), ("variantTitle", string), ("sku", string),
                     ("unitPrice", ref("Money")), ("quantity", integer), ("total", ref("Money")), ("discount", ref("Money")), ("tax", ref("Money")),
                     ("fulfilledQuantity", integer), ("returnedQuantity", integer),
+                    ("custom", ["type": "boolean", "description": "Not from the catalog; productId and variantId are empty and no stock moves."]),
                 ],
                 required: [
                     "id", "productId", "variantId", "title", "unitPrice", "quantity", "total", "discount", "tax", "fulfilledQuantity", "returnedQuantity",
+                    "custom",
                 ])
         ),
         (

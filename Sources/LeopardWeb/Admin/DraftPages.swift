@@ -23,8 +23,20 @@ public struct DraftsPage: Sendable {
         public let options: [Option]
     }
 
+    /// A line not in the catalog: what was typed, and the first error on it.
+    public struct CustomRow: Sendable {
+        public let index: Int
+        public let title: String
+        public let price: String
+        public let quantity: String
+        public let error: String?
+    }
+
+    public static let customRows = 3
+
     public let rows: [Row]
     public let items: [ItemRow]
+    public let customLines: [CustomRow]
     public let countries: [CheckoutPage.Country]
     public let values: [String: String]
     public let errors: [String: String]
@@ -40,6 +52,14 @@ public struct DraftsPage: Sendable {
         }
         let options = variants.map { Option(id: $0.0, label: $0.1) }
         items = (1...4).map { ItemRow(index: $0, options: options) }
+        customLines = (1...Self.customRows).map { index in
+            let error = ["title", "unitPrice", "quantity"].lazy.compactMap { field in
+                errors["custom_\(field)_\(index)"].map { (field == "unitPrice" ? "price" : field) + " " + $0 }
+            }.first
+            return CustomRow(
+                index: index, title: values["custom_title_\(index)"] ?? "", price: values["custom_price_\(index)"] ?? "",
+                quantity: values["custom_quantity_\(index)"] ?? "1", error: error)
+        }
         let chosen = values["country"] ?? ""
         countries = Address.countries.sorted().map { CheckoutPage.Country(code: $0, selected: $0 == chosen) }
         self.values = values
@@ -54,6 +74,8 @@ public struct DraftPage: Sendable {
         public let title: String
         public let quantity: Int
         public let total: String
+        /// Not from the catalog.
+        public let custom: Bool
     }
 
     public let id: String
@@ -77,7 +99,7 @@ public struct DraftPage: Sendable {
         self.id = id
         self.email = email
         self.note = note.isEmpty ? nil : note
-        lines = cart.items.map { Line(title: $0.title, quantity: $0.quantity, total: MoneyText.format($0.lineTotal)) }
+        lines = cart.items.map { Line(title: $0.title, quantity: $0.quantity, total: MoneyText.format($0.lineTotal), custom: $0.custom) }
         total = MoneyText.format(cart.total)
         open = status == "open"
         self.orderId = orderId

@@ -117,4 +117,28 @@ struct AdminOperationsPageTests {
             #expect(order.html.contains("status paid"))
         }
     }
+
+    @Test("a draft in the admin takes custom items; a price that is not an amount is marked at its row")
+    func customItemsInAdmin() async throws {
+        try await TestPlatform.withPlatform { _, client in
+            let store = try await client.makeStore("Admin Custom Shop")
+            let owner = BrowserClient(client)
+            try await owner.signInToAdmin(host: store.host, email: store.ownerEmail)
+            let page = try await owner.get("/admin/drafts", host: store.host)
+            #expect(page.html.contains("custom_title_1"))
+            var form = ["name": "Ada Buyer", "line1": "3 Quay St", "city": "Bristol", "postalCode": "BS1 1AA", "country": "GB", "email": "ada@example.test"]
+            form["custom_title_2"] = "Engraving"
+            form["custom_price_2"] = "twelve"
+            let bad = try await owner.post("/admin/drafts", host: store.host, form: form, csrf: page.csrf)
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.html.contains("Custom item 2: price must be an amount like 12.50"), "\(bad.html.prefix(300))")
+            #expect(bad.html.contains("value=\"Engraving\""), "what was typed stays")
+            form["custom_price_2"] = "12.50"
+            form["custom_quantity_2"] = "3"
+            let created = try await owner.post("/admin/drafts", host: store.host, form: form, csrf: page.csrf)
+            let location = try #require(created.location, "\(created.html.prefix(300))")
+            let draft = try await owner.get(location, host: store.host)
+            #expect(draft.html.contains("Engraving <span class=\"muted\">(custom item)</span>") && draft.html.contains("$37.50"))
+        }
+    }
 }

@@ -28,14 +28,20 @@ struct AdminDraftPages {
                 guard let variant = fields.text("variant_\(index)") else { return nil }
                 return Carts.LineInput(variantId: String(variant.prefix(64)), quantity: Int((fields["quantity_\(index)"] ?? "1").prefix(6)) ?? 0)
             }
+            let (custom, typed, unreadable) = Self.customLines(fields, currency: visit.settings.currency)
+            values.merge(typed) { _, new in new }
+            if !unreadable.isEmpty {
+                let errors = FieldMessages(unreadable.map { ($0, "must be an amount like 12.50") }, general: "Check the fields marked below.")
+                return try await drafts(visit, values: values, errors: errors, status: .unprocessableContent)
+            }
             let input = DraftOrders.Input(
-                email: checkout.email, lines: lines, shippingAddress: checkout.shippingAddress, discountCode: fields.text("discountCode"),
-                note: fields.text("note"))
+                email: checkout.email, lines: lines, customLines: custom, shippingAddress: checkout.shippingAddress,
+                discountCode: fields.text("discountCode"), note: fields.text("note"))
             let created = await visit.attempt { try await DraftOrders(database: visit.database).create(input, actor: try visit.requireStaff().actor) }
             switch created {
             case .success(let draft): return routes.pages.redirect(to: "/admin/drafts/\(draft.id)")
             case .failure(let problem):
-                let errors = FieldMessages(form: problem, field: CheckoutPageRoutes.formField)
+                let errors = FieldMessages(form: problem, field: Self.formField)
                 return try await drafts(visit, values: values, errors: errors, status: problem.pageStatus)
             }
         }
@@ -68,6 +74,34 @@ struct AdminDraftPages {
             case .failure(let problem): return try await draft(visit, id: id, error: problem.detail ?? problem.title, status: problem.pageStatus)
             }
         }
+    }
+
+    /// The custom item rows that have a title or a price, what was typed in every row, and the
+    /// price fields that hold no amount.
+    static func customLines(_ fields: FormFields, currency: String) -> ([Carts.CustomLineInput], [String: String], [String]) {
+        var typed: [String: String] = [:]
+        var unreadable: [String] = []
+        var lines: [Carts.CustomLineInput] = []
+        for index in 1...DraftsPage.customRows {
+            let title = String((fields["custom_title_\(index)"] ?? "").prefix(300))
+            let price = String((fields["custom_price_\(index)"] ?? "").prefix(30))
+            let quantity = String((fields["custom_quantity_\(index)"] ?? "1").prefix(6))
+            (typed["custom_title_\(index)"], typed["custom_price_\(index)"], typed["custom_quantity_\(index)"]) = (title, price, quantity)
+            guard !title.trimmingWhitespace().isEmpty || !price.trimmingWhitespace().isEmpty else { continue }
+            guard let amount = MoneyText.parse(price, currency: currency) else {
+                unreadable.append("custom_unitPrice_\(index)")
+                continue
+            }
+            lines.append(Carts.CustomLineInput(title: title, unitPrice: MoneyInput(amount: amount), quantity: Int(quantity) ?? 0))
+        }
+        return (lines, typed, unreadable)
+    }
+
+    /// The API's field names on this form: `customLines.0.title` is `custom_title_1`.
+    static func formField(_ apiField: String) -> String {
+        let parts = apiField.split(separator: ".")
+        if parts.count >= 3, parts[0] == "customLines", let index = Int(parts[1]) { return "custom_\(parts[2])_\(index + 1)" }
+        return CheckoutPageRoutes.formField(apiField)
     }
 
     func drafts(_ visit: AdminVisit, values: [String: String], errors: FieldMessages, status: HTTPResponse.Status = .ok) async throws -> Response {
