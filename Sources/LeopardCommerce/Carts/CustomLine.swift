@@ -39,14 +39,21 @@ extension Carts {
         for (index, input) in inputs.enumerated() {
             let field = "customLines.\(index)."
             let title = input.title.trimmingWhitespace()
-            if title.isEmpty || title.count > 255 {
+            if title.isEmpty || title.count > 255 || title.utf8.count > 1020 {
                 errors.append(.init(field: field + "title", message: "must be 1 to 255 characters"))
-            } else if title.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-                errors.append(.init(field: field + "title", message: "must not contain control characters"))
+            } else if title.unicodeScalars.contains(where: { [.control, .format, .lineSeparator, .paragraphSeparator].contains($0.properties.generalCategory) })
+            {
+                // Control characters, line breaks and direction overrides would travel on into
+                // mails, the CSV export and webhooks.
+                errors.append(.init(field: field + "title", message: "must not contain control or formatting characters"))
             }
-            errors += input.unitPrice.problems(field: field + "unitPrice", storeCurrency: currency)
+            let priceProblems = input.unitPrice.problems(field: field + "unitPrice", storeCurrency: currency)
+            errors += priceProblems
             if !(1...maximumQuantity).contains(input.quantity) {
                 errors.append(.init(field: field + "quantity", message: "must be a whole number from 1 to \(maximumQuantity)"))
+            } else if priceProblems.isEmpty, input.unitPrice.amount.multipliedReportingOverflow(by: input.quantity).partialValue > Money.maximumAmount {
+                // A line is at most the largest amount the API takes, like any other sum it holds.
+                errors.append(.init(field: field + "quantity", message: "makes the line more than \(Money.maximumAmount) minor units"))
             }
             let taxClass = TaxClass(rawValue: input.taxClass ?? "standard")
             if taxClass == nil { errors.append(.init(field: field + "taxClass", message: "must be standard, reduced or exempt")) }

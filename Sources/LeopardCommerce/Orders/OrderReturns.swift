@@ -73,7 +73,10 @@ public struct OrderReturns: Sendable {
                 ).first()?.decode(column: "total", as: Int.self) ?? 0
             amount = paid - earlier
         } else {
-            amount = paid * line.quantity / max(quantity, 1)
+            // In 128 bits: a line may total up to 10,000 × the largest price, and the product
+            // with a quantity must not overflow (rounded down, as before).
+            let product = max(paid, 0).multipliedFullWidth(by: line.quantity)
+            amount = max(quantity, 1).dividingFullWidth((high: product.high, low: product.low)).quotient
         }
         return OrderReturn.Line(lineId: line.lineId, quantity: line.quantity, amount: amount)
     }

@@ -29,7 +29,14 @@ public struct DraftsPage: Sendable {
         public let title: String
         public let price: String
         public let quantity: String
+        public let taxClasses: [TaxChoice]
         public let error: String?
+    }
+
+    public struct TaxChoice: Sendable {
+        public let value: String
+        public let label: String
+        public let selected: Bool
     }
 
     public static let customRows = 3
@@ -53,12 +60,16 @@ public struct DraftsPage: Sendable {
         let options = variants.map { Option(id: $0.0, label: $0.1) }
         items = (1...4).map { ItemRow(index: $0, options: options) }
         customLines = (1...Self.customRows).map { index in
-            let error = ["title", "unitPrice", "quantity"].lazy.compactMap { field in
-                errors["custom_\(field)_\(index)"].map { (field == "unitPrice" ? "price" : field) + " " + $0 }
+            let error = ["title", "unitPrice", "quantity", "taxClass"].lazy.compactMap { field in
+                errors["custom_\(field)_\(index)"].map { ["unitPrice": "price", "taxClass": "tax"][field, default: field] + " " + $0 }
             }.first
+            let tax = values["custom_tax_\(index)"] ?? "standard"
             return CustomRow(
                 index: index, title: values["custom_title_\(index)"] ?? "", price: values["custom_price_\(index)"] ?? "",
-                quantity: values["custom_quantity_\(index)"] ?? "1", error: error)
+                quantity: values["custom_quantity_\(index)"] ?? "1",
+                taxClasses: [("standard", "Standard rate"), ("reduced", "Reduced rate"), ("exempt", "No tax")].map {
+                    TaxChoice(value: $0.0, label: $0.1, selected: $0.0 == tax)
+                }, error: error)
         }
         let chosen = values["country"] ?? ""
         countries = Address.countries.sorted().map { CheckoutPage.Country(code: $0, selected: $0 == chosen) }

@@ -50,6 +50,8 @@ struct DraftCustomLineTests {
                 ["title": "Fee", "unitPrice": 100, "quantity": 0],
                 ["title": "Fee", "unitPrice": 100, "quantity": 1, "taxClass": "luxury"],
                 ["title": "Fee", "unitPrice": 100, "quantity": 1, "weightGrams": -5],
+                ["title": "Fee\u{202E}", "unitPrice": 100, "quantity": 1],
+                ["title": "Gold bar", "unitPrice": 1_000_000_000_000, "quantity": 10000],
             ]
             let refused = try await client.call(
                 .post, "/api/draft-orders", store: store,
@@ -58,7 +60,7 @@ struct DraftCustomLineTests {
             #expect(
                 refused.errorFields.sorted() == [
                     "customLines.0.title", "customLines.1.title", "customLines.2.unitPrice.amount", "customLines.3.unitPrice.currency",
-                    "customLines.4.quantity", "customLines.5.taxClass", "customLines.6.weightGrams",
+                    "customLines.4.quantity", "customLines.5.taxClass", "customLines.6.weightGrams", "customLines.7.title", "customLines.8.quantity",
                 ])
             let nul = try await client.call(
                 .post, "/api/draft-orders", store: store,

@@ -134,7 +134,11 @@ struct AdminOperationsPageTests {
             #expect(bad.html.contains("Custom item 2: price must be an amount like 12.50"), "\(bad.html.prefix(300))")
             #expect(bad.html.contains("value=\"Engraving\""), "what was typed stays")
             form["custom_price_2"] = "12.50"
+            form["custom_quantity_2"] = "0"
+            let zero = try await owner.post("/admin/drafts", host: store.host, form: form, csrf: page.csrf)
+            #expect(zero.html.contains("Custom item 2: quantity must be"), "the row it came from, though row 1 is blank: \(zero.html.prefix(300))")
             form["custom_quantity_2"] = "3"
+            form["custom_tax_2"] = "exempt"
             let created = try await owner.post("/admin/drafts", host: store.host, form: form, csrf: page.csrf)
             let location = try #require(created.location, "\(created.html.prefix(300))")
             let draft = try await owner.get(location, host: store.host)

@@ -28,7 +28,7 @@ struct AdminDraftPages {
                 guard let variant = fields.text("variant_\(index)") else { return nil }
                 return Carts.LineInput(variantId: String(variant.prefix(64)), quantity: Int((fields["quantity_\(index)"] ?? "1").prefix(6)) ?? 0)
             }
-            let (custom, typed, unreadable) = Self.customLines(fields, currency: visit.settings.currency)
+            let (custom, typed, unreadable, rows) = Self.customLines(fields, currency: visit.settings.currency)
             values.merge(typed) { _, new in new }
             if !unreadable.isEmpty {
                 let errors = FieldMessages(unreadable.map { ($0, "must be an amount like 12.50") }, general: "Check the fields marked below.")
@@ -41,7 +41,7 @@ struct AdminDraftPages {
             switch created {
             case .success(let draft): return routes.pages.redirect(to: "/admin/drafts/\(draft.id)")
             case .failure(let problem):
-                let errors = FieldMessages(form: problem, field: Self.formField)
+                let errors = FieldMessages(form: problem, field: { Self.formField($0, rows: rows) })
                 return try await drafts(visit, values: values, errors: errors, status: problem.pageStatus)
             }
         }
@@ -76,31 +76,38 @@ struct AdminDraftPages {
         }
     }
 
-    /// The custom item rows that have a title or a price, what was typed in every row, and the
-    /// price fields that hold no amount.
-    static func customLines(_ fields: FormFields, currency: String) -> ([Carts.CustomLineInput], [String: String], [String]) {
+    /// The custom item rows that have a title or a price, what was typed in every row, the
+    /// price fields that hold no amount, and the form row of each line sent.
+    static func customLines(_ fields: FormFields, currency: String) -> ([Carts.CustomLineInput], [String: String], [String], [Int]) {
         var typed: [String: String] = [:]
         var unreadable: [String] = []
+        var rows: [Int] = []
         var lines: [Carts.CustomLineInput] = []
         for index in 1...DraftsPage.customRows {
             let title = String((fields["custom_title_\(index)"] ?? "").prefix(300))
             let price = String((fields["custom_price_\(index)"] ?? "").prefix(30))
             let quantity = String((fields["custom_quantity_\(index)"] ?? "1").prefix(6))
+            let taxClass = String((fields["custom_tax_\(index)"] ?? "standard").prefix(20))
             (typed["custom_title_\(index)"], typed["custom_price_\(index)"], typed["custom_quantity_\(index)"]) = (title, price, quantity)
+            typed["custom_tax_\(index)"] = taxClass
             guard !title.trimmingWhitespace().isEmpty || !price.trimmingWhitespace().isEmpty else { continue }
             guard let amount = MoneyText.parse(price, currency: currency) else {
                 unreadable.append("custom_unitPrice_\(index)")
                 continue
             }
-            lines.append(Carts.CustomLineInput(title: title, unitPrice: MoneyInput(amount: amount), quantity: Int(quantity) ?? 0))
+            lines.append(Carts.CustomLineInput(title: title, unitPrice: MoneyInput(amount: amount), quantity: Int(quantity) ?? 0, taxClass: taxClass))
+            rows.append(index)
         }
-        return (lines, typed, unreadable)
+        return (lines, typed, unreadable, rows)
     }
 
-    /// The API's field names on this form: `customLines.0.title` is `custom_title_1`.
-    static func formField(_ apiField: String) -> String {
+    /// The API's field names on this form: `customLines.0.title` is `custom_title_N` for the
+    /// row N the first line sent came from (blank rows are not sent).
+    static func formField(_ apiField: String, rows: [Int]) -> String {
         let parts = apiField.split(separator: ".")
-        if parts.count >= 3, parts[0] == "customLines", let index = Int(parts[1]) { return "custom_\(parts[2])_\(index + 1)" }
+        if parts.count >= 3, parts[0] == "customLines", let index = Int(parts[1]), rows.indices.contains(index) {
+            return "custom_\(parts[2])_\(rows[index])"
+        }
         return CheckoutPageRoutes.formField(apiField)
     }
 
