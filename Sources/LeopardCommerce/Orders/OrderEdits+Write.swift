@@ -60,6 +60,11 @@ extension OrderEdits {
     }
 
     static func writeTotals(_ result: Pricing.Result, orderID: String, currency: String, now: Date, on sql: any SQLDatabase) async throws {
+        // The sales ledger moves by the difference, in the quarter hour the order was placed.
+        if let placed = try await SalesLedger.placed(orderID: orderID, on: sql) {
+            let after = SalesLedger.Change(orders: 1, gross: result.subtotal, discounts: result.discount, tax: result.tax, shipping: placed.change.shipping)
+            try await SalesLedger.record(after - placed.change, at: placed.at, on: sql)
+        }
         let taxLines = result.taxLines.map { TaxLine($0, currency: currency) }
         let discounts = result.discounts.filter { $0.amount > 0 }.map { AppliedDiscount($0, currency: currency) }
         try await sql.raw(

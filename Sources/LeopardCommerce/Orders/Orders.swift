@@ -153,9 +153,18 @@ public struct Orders: Sendable {
         orderID: String, to next: OrderStatus, refundedTotal: Int? = nil, lock: SQLQueryString, now: Date,
         on sql: any SQLDatabase
     ) async throws -> (from: OrderStatus, changed: Bool)? {
-        guard let row = try await sql.raw("SELECT status FROM orders WHERE id = \(bind: orderID)" + lock).first() else { return nil }
+        guard let row = try await sql.raw("SELECT status, refunded_total FROM orders WHERE id = \(bind: orderID)" + lock).first() else { return nil }
         let current = try OrderStatus.stored(try row.decode(column: "status", as: String.self))
         guard current.canMove(to: next) else { return (current, false) }
+        // The sales ledger: a cancelled order stops counting where it was placed; a refund
+        // counts now, by what it adds to the order's refunded total.
+        if next == .cancelled || next == .expired, let placed = try await SalesLedger.placed(orderID: orderID, on: sql) {
+            try await SalesLedger.record(SalesLedger.Change() - placed.change, at: placed.at, on: sql)
+        }
+        if let refundedTotal {
+            let more = refundedTotal - (try row.decode(column: "refunded_total", as: Int.self))
+            if more != 0 { try await SalesLedger.record(.init(refunds: more), at: now, on: sql) }
+        }
         try await sql.raw(
             """
             UPDATE orders SET status = \(bind: next == .expired ? OrderStatus.cancelled.rawValue : next.rawValue),

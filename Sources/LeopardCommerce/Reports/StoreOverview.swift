@@ -20,9 +20,13 @@ public struct StoreOverview: Sendable {
     public let productCount: Int
     public let lowStock: [LowStock]
 
-    /// "Today" is the UTC day of `now`.
-    public static func load(from database: any DatabaseHandle, lowStockThreshold: Int, now: Date = Date()) async throws -> StoreOverview {
-        let dayStart = String(now.stamp.prefix(10))
+    /// "Today" is the day of `now` in the store's zone.
+    public static func load(
+        from database: any DatabaseHandle, lowStockThreshold: Int, zone: TimeZone = .gmt, now: Date = Date()
+    ) async throws
+        -> StoreOverview
+    {
+        let dayStart = ReportRange.last(days: 1, interval: .day, zone: zone, now: now).start.stamp
         return try await database.read { sql in
             let today = try await sql.raw(
                 """

@@ -33,6 +33,8 @@ public struct StoreSettings: Sendable, Equatable, Codable {
     public var pricesIncludeTax = false
     /// How long an unpaid card order holds its stock before it expires.
     public var reservationMinutes = 30
+    /// The IANA zone the store's days are counted in (reports, "today" on the dashboard).
+    public var timeZone = "UTC"
     public var mail = MailPreferences()
 
     /// How the store's mail looks to its readers, and which notices the owner wants.
@@ -60,6 +62,9 @@ public struct StoreSettings: Sendable, Equatable, Codable {
         self.theme = theme
     }
 
+    /// The store's zone; a stored name this system does not know counts as UTC.
+    public var zone: TimeZone { TimeZone(identifier: timeZone) ?? .gmt }
+
     public static func load(from database: any DatabaseHandle) async throws -> StoreSettings? {
         try await database.read { sql in try await load(on: sql) }
     }
@@ -68,7 +73,8 @@ public struct StoreSettings: Sendable, Equatable, Codable {
         try await sql.raw(
             """
             SELECT name, currency, contact_email, tax_rate_bps, shipping_rate, logo_url, theme_json, low_stock_threshold,
-                mail_sender_name, mail_reply_to, notify_new_orders, notify_low_stock, prices_include_tax, reservation_minutes
+                mail_sender_name, mail_reply_to, notify_new_orders, notify_low_stock, prices_include_tax, reservation_minutes,
+                time_zone
             FROM store_settings WHERE id = 1
             """
         ).first().map { row in
@@ -88,6 +94,7 @@ public struct StoreSettings: Sendable, Equatable, Codable {
             settings.mail.lowStockNotifications = try row.decode(column: "notify_low_stock", as: Int.self) != 0
             settings.pricesIncludeTax = try row.decode(column: "prices_include_tax", as: Int.self) != 0
             settings.reservationMinutes = try row.decode(column: "reservation_minutes", as: Int.self)
+            settings.timeZone = try row.decode(column: "time_zone", as: String.self)
             return settings
         }
     }
@@ -111,7 +118,8 @@ public struct StoreSettings: Sendable, Equatable, Codable {
                     theme_json = \(bind: try JSONText.encode(settings.theme)), low_stock_threshold = \(bind: settings.lowStockThreshold),
                     mail_sender_name = \(bind: settings.mail.senderName), mail_reply_to = \(bind: settings.mail.replyTo),
                     notify_new_orders = \(bind: settings.mail.newOrderNotifications ? 1 : 0), notify_low_stock = \(bind: settings.mail.lowStockNotifications ? 1 : 0),
-                    prices_include_tax = \(bind: settings.pricesIncludeTax ? 1 : 0), reservation_minutes = \(bind: settings.reservationMinutes), updated_at = \(bind: now.stamp)
+                    prices_include_tax = \(bind: settings.pricesIncludeTax ? 1 : 0), reservation_minutes = \(bind: settings.reservationMinutes),
+                    time_zone = \(bind: settings.timeZone), updated_at = \(bind: now.stamp)
                 WHERE id = 1
                 """
             ).run()

@@ -17,6 +17,8 @@ public struct StoreSettingsInput: Decodable, Sendable {
     public var pricesIncludeTax: Bool?
     /// Minutes an unpaid card order holds its stock: 5 to 10 080 (a week).
     public var reservationMinutes: Int?
+    /// An IANA time zone such as `Europe/Berlin`: the store's days in reports.
+    public var timeZone: String?
 
     /// `mail`: any subset; `senderName` and `replyTo` take null to go back to the defaults.
     public struct MailInput: Decodable, Sendable {
@@ -66,7 +68,7 @@ public struct StoreSettingsInput: Decodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, currency, contactEmail, taxRate, shippingRate, logoUrl, theme, lowStockThreshold, mail, pricesIncludeTax, reservationMinutes
+        case name, currency, contactEmail, taxRate, shippingRate, logoUrl, theme, lowStockThreshold, mail, pricesIncludeTax, reservationMinutes, timeZone
     }
 
     public init(from decoder: any Decoder) throws {
@@ -82,6 +84,7 @@ public struct StoreSettingsInput: Decodable, Sendable {
         mail = try container.decodeIfPresent(MailInput.self, forKey: .mail)
         pricesIncludeTax = try container.decodeIfPresent(Bool.self, forKey: .pricesIncludeTax)
         reservationMinutes = try container.decodeIfPresent(Int.self, forKey: .reservationMinutes)
+        timeZone = try container.decodeIfPresent(String.self, forKey: .timeZone)
     }
 
     public static let presets = ["classic", "midnight", "fresh"]
@@ -162,13 +165,24 @@ public struct StoreSettingsInput: Decodable, Sendable {
         return settings
     }
 
-    /// Prices that include tax, and how long unpaid card orders hold their stock.
+    /// Prices that include tax, how long unpaid card orders hold their stock, and the zone.
     func applyCheckout(to settings: inout StoreSettings) -> [Problem.FieldError] {
         if let pricesIncludeTax { settings.pricesIncludeTax = pricesIncludeTax }
-        guard let reservationMinutes else { return [] }
-        guard (5...10_080).contains(reservationMinutes) else { return [.init(field: "reservationMinutes", message: "must be from 5 to 10080 (a week)")] }
+        var errors: [Problem.FieldError] = []
+        if let timeZone {
+            // Only names the zone database knows, as it spells them (no offsets such as "+02:00").
+            if timeZone.utf8.count <= 64, timeZone == "UTC" || TimeZone.knownTimeZoneIdentifiers.contains(timeZone), TimeZone(identifier: timeZone) != nil {
+                settings.timeZone = timeZone
+            } else {
+                errors.append(.init(field: "timeZone", message: "must be a time zone name such as Europe/Berlin or America/New_York"))
+            }
+        }
+        guard let reservationMinutes else { return errors }
+        guard (5...10_080).contains(reservationMinutes) else {
+            return errors + [.init(field: "reservationMinutes", message: "must be from 5 to 10080 (a week)")]
+        }
         settings.reservationMinutes = reservationMinutes
-        return []
+        return errors
     }
 
     static func isHexColour(_ text: String) -> Bool {
@@ -191,8 +205,10 @@ public struct StoreSettingsView: Encodable, Sendable {
     public let mail: StoreSettings.MailPreferences
     public let pricesIncludeTax: Bool
     public let reservationMinutes: Int
+    public let timeZone: String
 
     public init(_ settings: StoreSettings) {
+        timeZone = settings.timeZone
         pricesIncludeTax = settings.pricesIncludeTax
         reservationMinutes = settings.reservationMinutes
         lowStockThreshold = settings.lowStockThreshold

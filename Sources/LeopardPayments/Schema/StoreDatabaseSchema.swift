@@ -35,5 +35,6 @@ public enum StoreDatabaseSchema {
         StoreSchema.m0027VariantImages,
         StoreSchema.m0028ProductCategories,
         StoreSchema.m0029CustomLines,
+        StoreSchema.m0030SalesLedger,
     ]
 }

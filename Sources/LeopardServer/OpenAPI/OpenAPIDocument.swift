@@ -39,7 +39,7 @@ enum OpenAPIDocument {
 
     static let page: [Parameter] = [.query("limit", ["type": "integer", "minimum": 1, "maximum": 100]), .query("cursor")]
 
-    static let storeOperations: [Operation] = coreStoreOperations + mailOperations + economicsOperations + staffOperations
+    static let storeOperations: [Operation] = coreStoreOperations + mailOperations + economicsOperations + staffOperations + reportOperations
 
     static let coreStoreOperations: [Operation] = [
         Operation(method: "get", path: "/api/store", summary: "The store this host serves", tag: "store", response: "StoreInfo"),
@@ -296,6 +296,7 @@ enum OpenAPIDocument {
         }
         var schemas = OpenAPISchemas.all
         schemas += OpenAPISchemas.operationSchemas + OpenAPISchemas.mailSchemas + OpenAPISchemas.economicsSchemas + OpenAPISchemas.staffSchemas
+        schemas += OpenAPISchemas.reportSchemas
         return [
             "openapi": "3.1.0",
             "info": ["title": .string(title), "version": "1"],

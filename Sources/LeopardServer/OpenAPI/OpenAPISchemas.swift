@@ -95,7 +95,11 @@ enum OpenAPISchemas {
                     ("name", string), ("currency", string), ("contactEmail", nullable("string")), ("taxRate", ["type": "number"]),
                     ("shippingRate", ref("Money")), ("logoUrl", nullable("string")), ("theme", ref("Theme")), ("lowStockThreshold", integer),
                     ("mail", ref("MailPreferences")), ("pricesIncludeTax", boolean), ("reservationMinutes", integer),
-                ], required: ["name", "currency", "taxRate", "shippingRate", "theme", "lowStockThreshold", "mail", "pricesIncludeTax", "reservationMinutes"])
+                    ("timeZone", string),
+                ],
+                required: [
+                    "name", "currency", "taxRate", "shippingRate", "theme", "lowStockThreshold", "mail", "pricesIncludeTax", "reservationMinutes", "timeZone",
+                ])
         ),
         (
             "SettingsInput",
@@ -107,6 +111,7 @@ enum OpenAPISchemas {
                 ("mail", ref("MailPreferences")),
                 ("pricesIncludeTax", ["type": "boolean", "description": "Prices and shipping rates hold their tax (EU and UK habit)"]),
                 ("reservationMinutes", ["type": "integer", "minimum": 5, "maximum": 10_080, "description": "How long an unpaid card order holds its stock"]),
+                ("timeZone", ["type": "string", "maxLength": 64, "description": "An IANA zone such as Europe/Berlin: the store's days in reports"]),
             ])
         ),
         ("ProductImage", object([("id", string), ("url", string), ("alt", string), ("position", integer)], required: ["id", "url", "alt", "position"])),

@@ -20,7 +20,8 @@ public struct AdminChrome: Sendable {
     public static let sections: [(label: String, url: String)] = [
         ("Dashboard", "/admin"), ("Products", "/admin/products"), ("Categories", "/admin/categories"), ("Orders", "/admin/orders"),
         ("Draft orders", "/admin/drafts"),
-        ("Customers", "/admin/customers"), ("Discounts", "/admin/discounts"), ("Shipping and tax", "/admin/shipping"), ("Settings", "/admin/settings"),
+        ("Customers", "/admin/customers"), ("Reports", "/admin/reports"), ("Discounts", "/admin/discounts"), ("Shipping and tax", "/admin/shipping"),
+        ("Settings", "/admin/settings"),
         ("Staff and API keys", "/admin/team"), ("Audit log", "/admin/audit"),
         ("Webhooks", "/admin/webhooks"), ("Mail", "/admin/mail"),
     ]

@@ -1,3 +1,4 @@
+import Foundation
 import LeopardCommerce
 
 /// Store, theme, shipping and tax, and payment provider settings.
@@ -21,6 +22,8 @@ public struct SettingsPage: Sendable {
     public let isOwner: Bool
     /// Cards are authorized at checkout and captured when the order is fulfilled.
     public let manualCapture: Bool
+    /// The zone names offered for the store's time zone.
+    public let timeZones: [String] = ["UTC"] + TimeZone.knownTimeZoneIdentifiers.sorted()
 
     public init(
         values: [String: String], errors: FieldMessages, stripeConfigured: Bool, stripeHint: String?, stripeTestKeys: Bool = false,
@@ -48,7 +51,7 @@ public struct SettingsPage: Sendable {
             "logoUrl": settings.logoUrl ?? "", "preset": settings.theme.preset ?? "classic",
             "primaryColor": settings.theme.primaryColor ?? "", "accentColor": settings.theme.accentColor ?? "",
             "font": settings.theme.font ?? "", "radius": settings.theme.radius.map(String.init) ?? "",
-            "lowStockThreshold": String(settings.lowStockThreshold), "reservationMinutes": String(settings.reservationMinutes),
+            "lowStockThreshold": String(settings.lowStockThreshold), "reservationMinutes": String(settings.reservationMinutes), "timeZone": settings.timeZone,
             "senderName": settings.mail.senderName ?? "", "replyTo": settings.mail.replyTo ?? "",
         ]
         // A switch that is on has a value; one that is off has none (templates test presence).

@@ -58,4 +58,21 @@ struct AdminSettingsFormTests {
             #expect(try await browser.get("/admin/settings", host: store.host).html.contains(#"min="5" max="10080" name="reservationMinutes" value="45""#))
         }
     }
+
+    @Test("the time zone saves from the form; a name no zone has is refused at its field")
+    func timeZone() async throws {
+        try await TestPlatform.withPlatform { _, client in
+            let store = try await client.makeStore("Zone Form Shop")
+            let browser = BrowserClient(client)
+            try await browser.signInToAdmin(host: store.host, email: store.ownerEmail)
+            let page = try await browser.get("/admin/settings", host: store.host)
+            #expect(
+                page.html.contains(#"name="timeZone" list="time-zones" maxlength="64" value="UTC""#) && page.html.contains(#"<option value="Asia/Kathmandu">"#))
+            let bad = try await browser.post("/admin/settings", host: store.host, form: form(["timeZone": "Mars/Olympus"]), csrf: page.csrf)
+            #expect(bad.status == .unprocessableContent && bad.html.contains("must be a time zone name"))
+            let saved = try await browser.post("/admin/settings", host: store.host, form: form(["timeZone": "Asia/Kathmandu"]), csrf: page.csrf)
+            #expect(saved.status == .seeOther || saved.status == .found, "\(saved.status)")
+            #expect(try await client.call(.get, "/api/settings", store: store).json["timeZone"] as? String == "Asia/Kathmandu")
+        }
+    }
 }

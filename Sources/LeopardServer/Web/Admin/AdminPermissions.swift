@@ -22,6 +22,7 @@ enum AdminPermissions {
         ("/admin/audit", [.staff]),
         ("/admin/roles", [.staff]),
         ("/admin/webhooks", [.webhooks]),
+        ("/admin/reports", [.reports]),
     ]
 
     /// What an order action needs beyond reading the order.

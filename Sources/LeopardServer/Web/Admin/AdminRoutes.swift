@@ -58,6 +58,7 @@ struct AdminRoutes {
         AdminCustomerPages(routes: self).register(on: router)
         AdminProductImportPages(routes: self).register(on: router)
         AdminCategoryPages(routes: self).register(on: router)
+        AdminReportPages(routes: self).register(on: router)
         AdminSettingsPages(routes: self).register(on: router)
         AdminMailPages(routes: self).register(on: router)
         AdminEconomicsPages(routes: self).register(on: router)
@@ -108,7 +109,7 @@ struct AdminRoutes {
         let visit = try await visit(request, context)
         guard let staff = visit.staff else { return visit.signIn() }
         let verified = try await StaffEmailVerification(database: visit.database).isVerified(staffID: staff.staffID)
-        let overview = try await StoreOverview.load(from: visit.database, lowStockThreshold: visit.settings.lowStockThreshold)
+        let overview = try await StoreOverview.load(from: visit.database, lowStockThreshold: visit.settings.lowStockThreshold, zone: visit.settings.zone)
         let seesOrders = staff.can(.orders) || staff.can(.fulfillments)
         let recent = seesOrders ? try await Orders(database: visit.database).list(.init(), page: PageRequest(limit: 8)).data : []
         let model = DashboardPage(

@@ -12,7 +12,7 @@ enum SettingsForm {
         var values: [String: String] = [:]
         for name in [
             "name", "currency", "contactEmail", "taxRate", "shippingRate", "logoUrl", "preset", "primaryColor", "accentColor", "font", "radius",
-            "lowStockThreshold", "reservationMinutes", "senderName", "replyTo",
+            "lowStockThreshold", "reservationMinutes", "senderName", "replyTo", "timeZone",
         ] {
             values[name] = String((fields[name] ?? "").prefix(2048)).trimmingWhitespace()
         }
@@ -46,6 +46,7 @@ enum SettingsForm {
                 problems.append(("reservationMinutes", "must be a whole number of minutes"))
             }
         }
+        if let zone = values["timeZone"], !zone.isEmpty { body.append(("timeZone", .string(zone))) }
         var mail: [(String, JSONValue)] = []
         for name in ["senderName", "replyTo"] { mail.append((name, (values[name] ?? "").isEmpty ? .null : .string(values[name] ?? ""))) }
         for name in ["newOrderNotifications", "lowStockNotifications"] {

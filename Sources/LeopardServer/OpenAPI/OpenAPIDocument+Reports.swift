@@ -1,0 +1,46 @@
+import LeopardCommerce
+
+/// The store's reports: the same rows as JSON, or as CSV with `Accept: text/csv`.
+extension OpenAPIDocument {
+    static let reportOperations: [Operation] = {
+        let day: JSONValue = ["type": "string", "format": "date"]
+        let range: [Parameter] = [.query("from", day), .query("to", day)]
+        return [
+            Operation(
+                method: "get", path: "/api/reports/sales",
+                summary:
+                    "Sales by day, week or month of the store's time zone, with totals and the same number of days before; CSV with Accept: text/csv (permission: reports)",
+                tag: "reports", access: .staff, response: "SalesReport",
+                parameters: range + [.query("interval", ["type": "string", "enum": ["day", "week", "month"]])]),
+            Operation(
+                method: "get", path: "/api/reports/products",
+                summary: "Best sellers by revenue after discounts; CSV with Accept: text/csv (permission: reports)", tag: "reports", access: .staff,
+                response: "page:ProductSales", parameters: range + page),
+        ]
+    }()
+}
+
+extension OpenAPISchemas {
+    static var reportSchemas: [(String, JSONValue)] {
+        let o = OpenAPISchemas.self
+        let amounts = ["orders", "gross", "discounts", "refunds", "net", "tax", "shipping", "averageOrderValue"]
+        let figures = o.object([("period", o.string)] + amounts.map { ($0, o.integer) }, required: ["period"] + amounts)
+        return [
+            ("SalesFigures", figures),
+            (
+                "SalesReport",
+                o.object(
+                    [
+                        ("from", o.string), ("to", o.string), ("interval", o.string), ("timeZone", o.string), ("currency", o.string),
+                        ("data", o.array(o.ref("SalesFigures"))), ("totals", o.ref("SalesFigures")), ("previous", o.ref("SalesFigures")),
+                    ], required: ["from", "to", "interval", "timeZone", "currency", "data", "totals", "previous"])
+            ),
+            (
+                "ProductSales",
+                o.object(
+                    [("productId", o.nullable("string")), ("title", o.string), ("units", o.integer), ("revenue", o.integer)],
+                    required: ["productId", "title", "units", "revenue"])
+            ),
+        ]
+    }
+}

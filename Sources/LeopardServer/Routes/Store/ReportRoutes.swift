@@ -1,0 +1,34 @@
+import Hummingbird
+import LeopardCommerce
+import LeopardCore
+
+/// The store's reports (permission: reports): JSON, or CSV of the same rows when the request
+/// accepts `text/csv`.
+struct ReportRoutes {
+    func register(on routes: StoreRouter) {
+        routes.staff(.reports).get("/api/reports/sales") { request, context in
+            let query = request.queryDictionary
+            let settings = try await context.storeSettings()
+            let range = try ReportRange.parse(from: query["from"], to: query["to"], interval: query["interval"], zone: settings.zone)
+            let report = try await SalesReport.load(range, settings: settings, from: context.database)
+            return Self.wantsCSV(request) ? Self.csv(report.csv, name: "sales") : try report.jsonResponse()
+        }
+        routes.staff(.reports).get("/api/reports/products") { request, context in
+            let query = request.queryDictionary
+            let settings = try await context.storeSettings()
+            let range = try ReportRange.parse(from: query["from"], to: query["to"], interval: nil, zone: settings.zone)
+            let page = try await ProductReport.load(range, page: try PageRequest(limit: query["limit"], cursor: query["cursor"]), from: context.database)
+            return Self.wantsCSV(request) ? Self.csv(ProductReport.csv(page.data), name: "products") : try page.jsonResponse()
+        }
+    }
+
+    static func wantsCSV(_ request: Request) -> Bool {
+        request.headers[values: .accept].contains { $0.lowercased().contains("text/csv") }
+    }
+
+    static func csv(_ text: String, name: String) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name).csv\""],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

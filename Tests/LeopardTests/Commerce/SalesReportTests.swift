@@ -1,0 +1,242 @@
+import Foundation
+import HummingbirdTesting
+import LeopardCommerce
+import LeopardCore
+import LeopardStorage
+import SQLKit
+import Testing
+
+@testable import LeopardServer
+
+/// Issue 22's sales report: orders placed at known instants (some either side of midnight in
+/// Berlin), one cancelled, one discounted, one edited and one refunded; every figure is checked
+/// against a sum over the orders as the API shows them, in the store's zone.
+@Suite("Reports: sales by period in the store's zone, best sellers, CSV")
+struct SalesReportTests {
+    struct Figures: Decodable, Equatable {
+        var period: String
+        var orders = 0
+        var gross = 0
+        var discounts = 0
+        var refunds = 0
+        var net = 0
+        var tax = 0
+        var shipping = 0
+    }
+
+    struct Sales: Decodable {
+        let timeZone: String
+        let data: [Figures]
+        let totals: Figures
+        let previous: Figures
+    }
+
+    struct OrderFacts: Decodable {
+        struct Amount: Decodable { let amount: Int }
+        let id: String
+        let status: String
+        let createdAt: String
+        let subtotal: Amount
+        let discount: Amount
+        let tax: Amount
+        let shipping: Amount
+        let refundedTotal: Amount
+    }
+
+    static let address = Address(name: "Ada", line1: "1 Main St", line2: nil, city: "Berlin", region: nil, postalCode: "10115", country: "DE")
+
+    /// Places an order for `quantity` of `variant` at `instant`, through the checkout service.
+    static func place(
+        _ platform: TestPlatform, _ store: StoreFixture, variant: String, quantity: Int, code: String? = nil, at instant: String
+    ) async throws -> String {
+        let tenant = try #require(try await platform.services.registry.find(id: store.id))
+        return try await platform.services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+            let carts = Carts(database: database)
+            let cart = try await carts.create(.init(email: "shopper@example.test", items: [.init(variantId: variant, quantity: quantity)]), customerID: nil)
+            if let code { _ = try await carts.addDiscount(cartID: cart.id, access: .staff, code: code) }
+            let now = try #require(Timestamp.date(instant))
+            let input = Checkout.Input(email: "shopper@example.test", shippingAddress: address, paymentMethod: "bank_transfer")
+            let result = try await database.write { sql in
+                try await Checkout(database: database).complete(cartID: cart.id, access: .staff, input: input, customerID: nil, now: now, on: sql)
+            }
+            return result.order.id
+        }
+    }
+
+    /// The figures of `orders` by the day each was placed in `zone`: the direct recomputation.
+    static func expected(_ orders: [OrderFacts], zone: String, days: [String]) throws -> [Figures] {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: zone))
+        var byDay = Dictionary(uniqueKeysWithValues: days.map { ($0, Figures(period: $0)) })
+        for order in orders where order.status != "cancelled" {
+            let parts = calendar.dateComponents([.year, .month, .day], from: try #require(Timestamp.date(order.createdAt)))
+            let day = String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+            guard var figures = byDay[day] else { continue }
+            figures.orders += 1
+            figures.gross += order.subtotal.amount
+            figures.discounts += order.discount.amount
+            figures.tax += order.tax.amount
+            figures.shipping += order.shipping.amount
+            figures.net = figures.gross - figures.discounts - figures.refunds
+            byDay[day] = figures
+        }
+        return days.compactMap { byDay[$0] }
+    }
+
+    @Test("sales by day in Berlin and in UTC equal a recomputation from the orders; CSV equals JSON", arguments: TestPlatform.storages)
+    func salesByDay(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { platform, client in
+            let store = try await client.makeStore("Report Shop")
+            let variant = try ProductRef(try await client.makeProduct(store, title: "Lamp", price: 4000, stock: 100)).variant
+            let settings = try await client.call(.put, "/api/settings", store: store, json: ["taxRate": 10, "timeZone": "Europe/Berlin", "shippingRate": 500])
+            #expect(settings.json["timeZone"] as? String == "Europe/Berlin", "\(settings.text)")
+            let code = try await client.call(.post, "/api/discounts", store: store, json: ["code": "TENOFF", "kind": "percentage", "value": 10])
+            try #require(code.status == .created, "\(code.text)")
+            var ids: [String] = []
+            for (quantity, instant, discount) in [
+                (1, "2026-02-27T12:00:00.000Z", nil), (2, "2026-03-01T22:30:00.000Z", nil), (3, "2026-03-01T23:30:00.000Z", nil),
+                (1, "2026-03-02T10:00:00.000Z", nil), (4, "2026-03-03T12:00:00.000Z", "TENOFF"), (2, "2026-03-03T22:59:00.000Z", nil),
+            ] as [(Int, String, String?)] {
+                ids.append(try await Self.place(platform, store, variant: variant, quantity: quantity, code: discount, at: instant))
+            }
+            #expect(try await client.call(.post, "/api/orders/\(ids[3])/cancel", store: store).json["status"] as? String == "cancelled")
+            let lineID = try #require(((try await client.call(.get, "/api/orders/\(ids[5])", store: store).json["lines"] as? [[String: Any]])?.first)?["id"])
+            let edit = try await client.call(.post, "/api/orders/\(ids[5])/edits", store: store, json: ["lines": [["lineId": lineID, "quantity": 1]]])
+            #expect(edit.status == .ok, "\(edit.text)")
+            #expect(try await client.call(.post, "/api/orders/\(ids[2])/mark-paid", store: store).status == .ok)
+            let refund = try await client.call(.post, "/api/orders/\(ids[2])/refunds", store: store, json: ["amount": 3000])
+            #expect(refund.status == .created, "\(refund.text)")
+
+            var orders: [OrderFacts] = []
+            for id in ids { orders.append(try await client.call(.get, "/api/orders/\(id)", store: store).decode(OrderFacts.self)) }
+            let days = ["2026-03-01", "2026-03-02", "2026-03-03"]
+            let berlin = try await client.call(.get, "/api/reports/sales?from=2026-03-01&to=2026-03-03&interval=day", store: store).decode(Sales.self)
+            #expect(berlin.timeZone == "Europe/Berlin")
+            #expect(berlin.data == (try Self.expected(orders, zone: "Europe/Berlin", days: days)))
+            #expect(berlin.data.map(\.orders) == [1, 1, 2], "23:30 UTC on 1 March is 2 March in Berlin; the cancelled order does not count")
+            #expect(berlin.totals.gross == berlin.data.reduce(0) { $0 + $1.gross } && berlin.totals.period == "2026-03-01/2026-03-03")
+            #expect(berlin.data[2].discounts > 0, "the discounted order")
+            #expect(berlin.previous.orders == 1 && berlin.previous.period == "2026-02-26/2026-02-28")
+
+            // Refunds count on the day they were made: today.
+            let today = try await client.call(.get, "/api/reports/sales", store: store).decode(Sales.self)
+            #expect(today.totals.refunds == 3000 && today.totals.orders == 0, "the last 30 days hold the refund and no order")
+
+            let csv = try await client.call(
+                .get, "/api/reports/sales?from=2026-03-01&to=2026-03-03", store: store, headers: [.accept: "text/csv"])
+            #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
+            let rows = csv.text.split(separator: "\r\n").map { $0.split(separator: ",").map(String.init) }
+            #expect(rows.first == ["period", "orders", "gross", "discounts", "refunds", "net", "tax", "shipping", "average_order_value"])
+            #expect(
+                rows.dropFirst().map { Array($0.prefix(8)) }
+                    == berlin.data.map { [$0.period] + [$0.orders, $0.gross, $0.discounts, $0.refunds, $0.net, $0.tax, $0.shipping].map(String.init) })
+
+            #expect(try await client.call(.put, "/api/settings", store: store, json: ["timeZone": "UTC"]).json["timeZone"] as? String == "UTC")
+            let utc = try await client.call(.get, "/api/reports/sales?from=2026-03-01&to=2026-03-03", store: store).decode(Sales.self)
+            #expect(utc.data == (try Self.expected(orders, zone: "UTC", days: days)))
+            #expect(utc.data.map(\.orders) == [2, 0, 2])
+
+            // The migration's backfill, run again on these orders, gives the same ledger as
+            // the transactions kept (the cancelled order's quarter hour nets to nothing).
+            let tenant = try #require(try await platform.services.registry.find(id: store.id))
+            try await platform.services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                let read: @Sendable () async throws -> [[Int]] = {
+                    try await database.read { sql in
+                        try await sql.raw("SELECT bucket, orders, gross, discounts, refunds, tax, shipping FROM sales_buckets ORDER BY bucket").all().map {
+                            row in
+                            try ["bucket", "orders", "gross", "discounts", "refunds", "tax", "shipping"].map { try row.decode(column: $0, as: Int.self) }
+                        }.filter { $0.dropFirst().contains { $0 != 0 } }
+                    }
+                }
+                let live = try await read()
+                #expect(live.count == 6, "five placements and a refund: \(live)")
+                try await database.write { sql in
+                    try await sql.raw("DELETE FROM sales_buckets").run()
+                    for statement in StoreSchema.m0030SalesLedger.statements(for: database.kind).suffix(2) {
+                        try await sql.raw(SQLQueryString(statement)).run()
+                    }
+                }
+                #expect(try await read() == live)
+            }
+
+            let other = try await client.makeStore("Other Report Shop")
+            let empty = try await client.call(.get, "/api/reports/sales?from=2026-03-01&to=2026-03-03", store: other).decode(Sales.self)
+            #expect(empty.totals.orders == 0 && empty.data.count == 3, "another store's report holds none of these orders")
+        }
+    }
+
+    @Test("weeks start on Monday and months on the 1st; bad ranges, intervals and zones are refused")
+    func periodsAndRefusals() async throws {
+        try await TestPlatform.withPlatform { _, client in
+            let store = try await client.makeStore("Period Shop")
+            let weeks = try await client.call(.get, "/api/reports/sales?from=2026-02-25&to=2026-03-10&interval=week", store: store).decode(Sales.self)
+            #expect(weeks.data.map(\.period) == ["2026-02-25", "2026-03-02", "2026-03-09"])
+            let months = try await client.call(.get, "/api/reports/sales?from=2026-02-15&to=2026-04-01&interval=month", store: store).decode(Sales.self)
+            #expect(months.data.map(\.period) == ["2026-02-15", "2026-03-01", "2026-04-01"])
+            #expect(months.previous.period == "2025-12-31/2026-02-14", "the 46 days before")
+            for (query, field) in [
+                ("from=2026-02-30&to=2026-03-01", "from"), ("from=2026-03-02&to=2026-03-01", "to"), ("from=2020-01-01&to=2026-03-01", "to"),
+                ("interval=year", "interval"), ("from=2026-3-1", "from"), ("to=2026-03-01%20", "to"),
+            ] {
+                let refused = try await client.call(.get, "/api/reports/sales?\(query)", store: store)
+                #expect(refused.status == .unprocessableContent && refused.errorFields == [field], "\(query): \(refused.text)")
+            }
+            #expect(try await client.call(.get, "/api/reports/sales?to=2026-03-01%00", store: store).status == .badRequest, "a NUL is refused before")
+            for zone in ["Mars/Olympus", "+02:00", "europe/berlin", String(repeating: "A", count: 80)] {
+                let refused = try await client.call(.put, "/api/settings", store: store, json: ["timeZone": zone])
+                #expect(refused.errorFields == ["timeZone"], "\(zone)")
+            }
+            let role = try await client.call(.post, "/api/roles", store: store, json: ["name": "Orders only", "permissions": ["orders"]])
+            _ = try await client.call(
+                .post, "/api/staff", store: store,
+                json: ["email": "clerk@periodshop.test", "password": "clerk password", "roleId": try #require(role.json["id"] as? String)])
+            let clerk = try #require(
+                try await client.call(.post, "/api/auth/login", host: store.host, json: ["email": "clerk@periodshop.test", "password": "clerk password"])
+                    .json["token"] as? String)
+            #expect(try await client.call(.get, "/api/reports/sales", host: store.host, token: clerk).status == .forbidden)
+            #expect(try await client.call(.get, "/api/reports/products", host: store.host, token: clerk).status == .forbidden)
+            #expect(try await client.call(.get, "/api/reports/sales", host: store.host).status == .unauthorized)
+        }
+    }
+
+    @Test("best sellers by revenue after discounts, a page at a time, as JSON and CSV", arguments: TestPlatform.storages)
+    func bestSellers(storage: TestPlatform.Storage) async throws {
+        struct Row: Decodable, Equatable {
+            let productId: String?
+            let title: String
+            let units: Int
+            let revenue: Int
+        }
+        struct Rows: Decodable {
+            let data: [Row]
+            let nextCursor: String?
+
+            enum CodingKeys: String, CodingKey {
+                case data
+                case nextCursor = "next_cursor"
+            }
+        }
+        try await TestPlatform.withPlatform(storage) { platform, client in
+            let store = try await client.makeStore("Seller Shop")
+            let lamp = try ProductRef(try await client.makeProduct(store, title: "Lamp", price: 4000, stock: 100))
+            let vase = try ProductRef(try await client.makeProduct(store, title: "Vase", price: 1500, stock: 100))
+            _ = try await client.call(.post, "/api/discounts", store: store, json: ["code": "HALF", "kind": "percentage", "value": 50])
+            _ = try await Self.place(platform, store, variant: lamp.variant, quantity: 1, code: "HALF", at: "2026-05-01T10:00:00.000Z")
+            _ = try await Self.place(platform, store, variant: vase.variant, quantity: 3, at: "2026-05-02T10:00:00.000Z")
+            let cancelled = try await Self.place(platform, store, variant: vase.variant, quantity: 9, at: "2026-05-02T11:00:00.000Z")
+            _ = try await client.call(.post, "/api/orders/\(cancelled)/cancel", store: store)
+            _ = try await Self.place(platform, store, variant: lamp.variant, quantity: 5, at: "2026-06-01T10:00:00.000Z")
+
+            let first = try await client.call(.get, "/api/reports/products?from=2026-05-01&to=2026-05-31&limit=1", store: store).decode(Rows.self)
+            #expect(first.data == [Row(productId: vase.id, title: "Vase", units: 3, revenue: 4500)])
+            let cursor = try #require(first.nextCursor)
+            let second = try await client.call(.get, "/api/reports/products?from=2026-05-01&to=2026-05-31&limit=1&cursor=\(cursor)", store: store)
+                .decode(Rows.self)
+            #expect(second.data == [Row(productId: lamp.id, title: "Lamp", units: 1, revenue: 2000)] && second.nextCursor == nil)
+            let csv = try await client.call(.get, "/api/reports/products?from=2026-05-01&to=2026-05-31", store: store, headers: [.accept: "text/csv"])
+            #expect(csv.text == "product_id,title,units,revenue\r\n\(vase.id),Vase,3,4500\r\n\(lamp.id),Lamp,1,2000\r\n")
+            let bad = try await client.call(.get, "/api/reports/products?cursor=\(Cursor.encode("-4"))", store: store)
+            #expect(bad.errorFields == ["cursor"])
+        }
+    }
+}
