@@ -282,6 +282,14 @@ def main():
         driver.get(driver.find_element(By.LINK_TEXT, f"#{order_number}").get_attribute("href"))
         expect("Edit items" not in driver.page_source, "a shipped order offers no edit")
 
+        print("5d. reports: today's sales, and the funnel counts this browser once at each step")
+        driver.get(alpha + "/admin/reports?range=7")
+        expect("<svg class=\"chart\"" in driver.page_source and "Leopard Print Scarf" in driver.page_source, "the reports page shows the chart and the best seller")
+        funnel = [row.find_elements(By.TAG_NAME, "td") for row in driver.find_elements(By.CSS_SELECTOR, "[data-testid='funnel'] tbody tr")]
+        counts = [(cells[0].text, cells[1].text) for cells in funnel]
+        expect([count for _, count in counts] == ["1"] * 6, f"one visitor at each step, paid included (got {counts})")
+        shot(driver, "admin-reports")
+
         print("5b. choose another theme; the storefront follows it, on a phone too")
         driver.get(alpha + "/admin/settings")
         Select(driver.find_element(By.ID, "preset")).select_by_value("midnight")

@@ -36,5 +36,6 @@ public enum StoreDatabaseSchema {
         StoreSchema.m0028ProductCategories,
         StoreSchema.m0029CustomLines,
         StoreSchema.m0030SalesLedger,
+        StoreSchema.m0031Funnel,
     ]
 }

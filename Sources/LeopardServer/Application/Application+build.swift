@@ -85,6 +85,7 @@ func buildWebRouters(_ services: LeopardServices) -> (platform: Router<AppContex
     store.add(middleware: RequestLogMiddleware())
     store.add(middleware: WebErrorMiddleware(pages: pages))
     store.add(middleware: ReadOnlyStoreMiddleware())
+    store.add(middleware: FunnelMiddleware(tracker: services.funnel))
     AssetRoutes(pages: pages).register(on: store)
     let storePages = store.group(context: StoreContext.self)
     StorefrontRoutes(pages: pages, pageCache: StorefrontPageCache(cache: services.catalogCache, pages: pages)).register(on: storePages)

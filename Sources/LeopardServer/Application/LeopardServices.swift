@@ -14,6 +14,8 @@ public struct LeopardServices: Sendable {
     let proxySignature: ProxySignature
     /// Templates, stylesheet and form tokens for the HTML pages.
     let web: WebPages
+    /// Counts storefront visitors into each store's funnel.
+    let funnel = FunnelTracker()
 
     public subscript<Value>(dynamicMember keyPath: KeyPath<PlatformServices, Value>) -> Value {
         platform[keyPath: keyPath]

@@ -16,6 +16,11 @@ extension OpenAPIDocument {
                 method: "get", path: "/api/reports/products",
                 summary: "Best sellers by revenue after discounts; CSV with Accept: text/csv (permission: reports)", tag: "reports", access: .staff,
                 response: "page:ProductSales", parameters: range + page),
+            Operation(
+                method: "get", path: "/api/reports/funnel",
+                summary:
+                    "Storefront visitors per step (session, product, cart, checkout, order, paid), counted by a daily-salted hash, no cookies; CSV with Accept: text/csv (permission: reports)",
+                tag: "reports", access: .staff, response: "FunnelReport", parameters: range),
         ]
     }()
 }
@@ -34,6 +39,22 @@ extension OpenAPISchemas {
                         ("from", o.string), ("to", o.string), ("interval", o.string), ("timeZone", o.string), ("currency", o.string),
                         ("data", o.array(o.ref("SalesFigures"))), ("totals", o.ref("SalesFigures")), ("previous", o.ref("SalesFigures")),
                     ], required: ["from", "to", "interval", "timeZone", "currency", "data", "totals", "previous"])
+            ),
+            (
+                "FunnelReport",
+                o.object(
+                    [
+                        ("from", o.string), ("to", o.string), ("timeZone", o.string),
+                        (
+                            "data",
+                            o.array(
+                                o.object(
+                                    [
+                                        ("step", ["type": "string", "enum": ["session", "product", "cart", "checkout", "order", "paid"]]),
+                                        ("visitors", o.integer), ("conversion", o.nullable("number")),
+                                    ], required: ["step", "visitors"]))
+                        ),
+                    ], required: ["from", "to", "timeZone", "data"])
             ),
             (
                 "ProductSales",

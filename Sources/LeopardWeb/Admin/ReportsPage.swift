@@ -29,6 +29,12 @@ public struct ReportsPage: Sendable {
         public let shipping: String
     }
 
+    public struct Step: Sendable {
+        public let label: String
+        public let visitors: Int
+        public let conversion: String?
+    }
+
     public struct Seller: Sendable {
         public let title: String
         public let units: Int
@@ -47,11 +53,21 @@ public struct ReportsPage: Sendable {
     public let cards: [Card]
     public let rows: [Row]
     public let sellers: [Seller]
+    public let funnel: [Step]
+    public let funnelCSV: String
     public let salesCSV: String
     public let productsCSV: String
     public let error: String?
 
-    public init(report: SalesReport, sellers: [ProductReport.Row], preset: String, error: String?) {
+    static let stepLabels: [Funnel.Step: String] = [
+        .session: "Visited the shop", .product: "Viewed a product", .cart: "Added to cart", .checkout: "Reached checkout",
+        .order: "Placed an order", .paid: "Paid",
+    ]
+
+    public init(report: SalesReport, sellers: [ProductReport.Row], funnel: Funnel.Report, preset: String, error: String?) {
+        self.funnel = funnel.data.map {
+            Step(label: Self.stepLabels[$0.step] ?? $0.step.rawValue, visitors: $0.visitors, conversion: $0.conversion.map { "\($0) %" })
+        }
         let money = { (amount: Int) in MoneyText.format(Money(amount: amount, currency: report.currency)) }
         ranges = Self.presets.map { Choice(value: $0.0, label: $0.1, selected: $0.0 == preset) }
         intervals = ReportRange.Interval.allCases.map { Choice(value: $0.rawValue, label: "By " + $0.rawValue, selected: $0.rawValue == report.interval) }
@@ -77,6 +93,7 @@ public struct ReportsPage: Sendable {
         let range = "from=\(report.from)&to=\(report.to)"
         salesCSV = "/admin/reports/sales.csv?\(range)&interval=\(report.interval)"
         productsCSV = "/admin/reports/products.csv?\(range)"
+        funnelCSV = "/admin/reports/funnel.csv?\(range)"
         self.error = error
     }
 

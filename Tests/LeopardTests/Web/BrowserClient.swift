@@ -10,6 +10,8 @@ final class BrowserClient: @unchecked Sendable {
     // @unchecked: a test drives one BrowserClient from one task at a time.
     let client: any TestClientProtocol
     private(set) var cookies: [String: [String: String]] = [:]
+    /// Sent as `User-Agent` when set (the storefront's funnel counts only browsers that say so).
+    var userAgent: String?
 
     init(_ client: any TestClientProtocol) {
         self.client = client
@@ -55,6 +57,7 @@ final class BrowserClient: @unchecked Sendable {
         var headers: HTTPFields = [HTTPField.Name("Host")!: host]
         if let jar = cookies[host], !jar.isEmpty { headers[.cookie] = jar.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         if let contentType { headers[.contentType] = contentType }
+        if let userAgent { headers[.userAgent] = userAgent }
         for field in extra { headers[field.name] = field.value }
         let response = try await client.execute(uri: path, method: method, headers: headers, body: body)
         for line in response.headers[values: .setCookie] {

@@ -20,6 +20,17 @@ struct ReportRoutes {
             let page = try await ProductReport.load(range, page: try PageRequest(limit: query["limit"], cursor: query["cursor"]), from: context.database)
             return Self.wantsCSV(request) ? Self.csv(ProductReport.csv(page.data), name: "products") : try page.jsonResponse()
         }
+        registerFunnel(on: routes)
+    }
+
+    func registerFunnel(on routes: StoreRouter) {
+        routes.staff(.reports).get("/api/reports/funnel") { request, context in
+            let query = request.queryDictionary
+            let settings = try await context.storeSettings()
+            let range = try ReportRange.parse(from: query["from"], to: query["to"], interval: nil, zone: settings.zone)
+            let report = try await Funnel.load(range, timeZone: settings.timeZone, from: context.database)
+            return Self.wantsCSV(request) ? Self.csv(report.csv, name: "funnel") : try report.jsonResponse()
+        }
     }
 
     static func wantsCSV(_ request: Request) -> Bool {

@@ -17,7 +17,8 @@ struct AdminReportPages {
             let (range, preset, error) = Self.range(query, zone: visit.settings.zone)
             let report = try await SalesReport.load(range, settings: visit.settings, from: visit.database)
             let sellers = try await ProductReport.load(range, page: PageRequest(limit: 10), from: visit.database)
-            let model = ReportsPage(report: report, sellers: sellers.data, preset: preset, error: error)
+            let funnel = try await Funnel.load(range, timeZone: visit.settings.timeZone, from: visit.database)
+            let model = ReportsPage(report: report, sellers: sellers.data, funnel: funnel, preset: preset, error: error)
             return try visit.page("admin/reports", model, title: "Reports", section: "/admin/reports", status: error == nil ? .ok : .unprocessableContent)
         }
         router.get("/admin/reports/sales.csv") { request, context in
@@ -26,6 +27,13 @@ struct AdminReportPages {
             let query = request.queryDictionary
             let range = try ReportRange.parse(from: query["from"], to: query["to"], interval: query["interval"], zone: visit.settings.zone)
             return ReportRoutes.csv(try await SalesReport.load(range, settings: visit.settings, from: visit.database).csv, name: "sales")
+        }
+        router.get("/admin/reports/funnel.csv") { request, context in
+            let visit = try await routes.visit(request, context)
+            guard visit.staff != nil else { return visit.signIn() }
+            let query = request.queryDictionary
+            let range = try ReportRange.parse(from: query["from"], to: query["to"], interval: nil, zone: visit.settings.zone)
+            return ReportRoutes.csv(try await Funnel.load(range, timeZone: visit.settings.timeZone, from: visit.database).csv, name: "funnel")
         }
         router.get("/admin/reports/products.csv") { request, context in
             let visit = try await routes.visit(request, context)
