@@ -121,7 +121,8 @@ public struct Checkout: Sendable {
         ).run()
         let orderLines = try await Self.insertLines(lines, priced: totals, orderID: orderID, now: now, on: sql)
         try await SalesLedger.record(
-            .init(orders: 1, gross: totals.subtotal, discounts: totals.discount, tax: totals.tax, shipping: totals.shipping), at: now, on: sql)
+            .init(orders: 1, gross: totals.subtotal, discounts: totals.discount, tax: totals.tax, shipping: totals.shipping, total: totals.total),
+            at: Timestamp.date(stamp) ?? now, on: sql)
         try await DiscountRules.recordUses(applied, orderID: orderID, email: email, customerID: customer, now: now, on: sql)
         let event = try await Orders.addEvent(orderID: orderID, type: "placed", message: "Order #\(number) placed by \(email)", actor: nil, now: now, on: sql)
         func money(_ amount: Int) -> Money { Money(amount: amount, currency: currency) }

@@ -61,8 +61,12 @@ extension OrderEdits {
 
     static func writeTotals(_ result: Pricing.Result, orderID: String, currency: String, now: Date, on sql: any SQLDatabase) async throws {
         // The sales ledger moves by the difference, in the quarter hour the order was placed.
+        // A paid order's money stays taken until the refund the edit calls for is made (which
+        // counts then), so its total does not move here.
         if let placed = try await SalesLedger.placed(orderID: orderID, on: sql) {
-            let after = SalesLedger.Change(orders: 1, gross: result.subtotal, discounts: result.discount, tax: result.tax, shipping: placed.change.shipping)
+            let after = SalesLedger.Change(
+                orders: 1, gross: result.subtotal, discounts: result.discount, tax: result.tax, shipping: placed.change.shipping,
+                total: placed.paid ? placed.change.total : result.total)
             try await SalesLedger.record(after - placed.change, at: placed.at, on: sql)
         }
         let taxLines = result.taxLines.map { TaxLine($0, currency: currency) }

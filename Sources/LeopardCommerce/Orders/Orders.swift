@@ -161,7 +161,6 @@ public struct Orders: Sendable {
         if next == .cancelled || next == .expired, let placed = try await SalesLedger.placed(orderID: orderID, on: sql) {
             try await SalesLedger.record(SalesLedger.Change() - placed.change, at: placed.at, on: sql)
         }
-        if next == .paid { try await Funnel.paid(orderID: orderID, on: sql) }
         if let refundedTotal {
             let more = refundedTotal - (try row.decode(column: "refunded_total", as: Int.self))
             if more != 0 { try await SalesLedger.record(.init(refunds: more), at: now, on: sql) }

@@ -5,9 +5,11 @@ import LeopardStorage
 import SQLKit
 
 /// The storefront's conversion funnel: how many visitors reached each step on a day of the
-/// store's zone. A visitor is `SHA-256(salt, address, browser)` with a salt drawn at random
-/// for each day and deleted after it, as privacy-friendly analytics count: no cookie, nothing
-/// that identifies a person once the day's salt is gone.
+/// store's zone. A visitor is `SHA-256(salt, address, browser)` with a salt drawn at random for
+/// each day, as privacy-friendly analytics count: no cookie, and no hash is ever written down.
+/// The server counts in memory and adds each day's counts to `funnel_days` now and then; the
+/// salt is kept in the store's database for the current day only, so that every instance
+/// recognises a browser alike, and is deleted once the day is over.
 public enum Funnel {
     public enum Step: String, CaseIterable, Sendable, Encodable {
         /// Any storefront page.
@@ -24,20 +26,20 @@ public enum Funnel {
         case paid
     }
 
-    /// Who a visitor is today, for counting only.
+    /// Who a visitor is today, for counting in memory only.
     public struct Visitor: Sendable, Hashable {
         public let day: String
         public let hash: String
     }
 
-    /// The day's salt, drawn on its first use; salts of days before yesterday are deleted.
-    public static func salt(day: String, yesterday: String, database: any DatabaseHandle) async throws -> String {
+    /// The day's salt, drawn on its first use; the salts of earlier days are deleted.
+    public static func salt(day: String, database: any DatabaseHandle) async throws -> String {
         if let known = try await database.read({ sql in try await salt(day: day, on: sql) }) { return known }
         return try await database.write { sql in
             try await sql.raw(
                 "INSERT INTO funnel_salts (day, salt) VALUES (\(bind: day), \(bind: SecureToken.make())) ON CONFLICT (day) DO NOTHING"
             ).run()
-            try await sql.raw("DELETE FROM funnel_salts WHERE day < \(bind: yesterday)").run()
+            try await sql.raw("DELETE FROM funnel_salts WHERE day < \(bind: day)").run()
             guard let salt = try await salt(day: day, on: sql) else { throw Problem.unavailable("The funnel's salt could not be kept.") }
             return salt
         }
@@ -52,37 +54,31 @@ public enum Funnel {
         return Visitor(day: day, hash: digest.prefix(16).map { String(format: "%02x", $0) }.joined())
     }
 
-    /// Counts `step` for the visitor (once a day); `orderID` remembers who placed an order so
-    /// that its payment counts for them too.
-    public static func record(_ step: Step, visitor: Visitor, orderID: String? = nil, database: any DatabaseHandle) async throws {
+    /// Adds counted visitors to each day's steps, and deletes salts of days before `today`.
+    public static func add(_ counts: [String: [Step: Int]], today: String, database: any DatabaseHandle) async throws {
         try await database.write { sql in
-            try await sql.raw(
-                """
-                INSERT INTO funnel_steps (day, visitor, step) VALUES (\(bind: visitor.day), \(bind: visitor.hash), \(bind: step.rawValue))
-                ON CONFLICT (day, step, visitor) DO NOTHING
-                """
-            ).run()
-            guard let orderID else { return }
-            try await sql.raw(
-                """
-                INSERT INTO funnel_orders (order_id, day, visitor) VALUES (\(bind: orderID), \(bind: visitor.day), \(bind: visitor.hash))
-                ON CONFLICT (order_id) DO NOTHING
-                """
-            ).run()
-            // Paid before this was written (a card paid in the same moment): count it now.
-            let paid = try await sql.raw("SELECT 1 AS one FROM orders WHERE id = \(bind: orderID) AND status NOT IN ('pending', 'cancelled')").first()
-            if paid != nil { try await Self.paid(orderID: orderID, on: sql) }
+            for (day, steps) in counts {
+                for (step, visitors) in steps where visitors > 0 {
+                    try await sql.raw(
+                        """
+                        INSERT INTO funnel_days (day, step, visitors) VALUES (\(bind: day), \(bind: step.rawValue), \(bind: visitors))
+                        ON CONFLICT (day, step) DO UPDATE SET visitors = funnel_days.visitors + excluded.visitors
+                        """
+                    ).run()
+                }
+            }
+            try await sql.raw("DELETE FROM funnel_salts WHERE day < \(bind: today)").run()
         }
     }
 
-    /// The paid step for whoever placed the order, in the transaction that marks it paid.
-    static func paid(orderID: String, on sql: any SQLDatabase) async throws {
-        try await sql.raw(
-            """
-            INSERT INTO funnel_steps (day, visitor, step) SELECT day, visitor, 'paid' FROM funnel_orders WHERE order_id = \(bind: orderID)
-            ON CONFLICT (day, step, visitor) DO NOTHING
-            """
-        ).run()
+    /// Which of `orderIDs` are paid (or further along) now.
+    public static func paid(_ orderIDs: [String], database: any DatabaseHandle) async throws -> Set<String> {
+        guard !orderIDs.isEmpty else { return [] }
+        return try await database.read { sql in
+            Set(
+                try await sql.raw("SELECT id FROM orders WHERE id IN (\(binds: orderIDs)) AND status NOT IN ('pending', 'cancelled')").all()
+                    .map { try $0.decode(column: "id", as: String.self) })
+        }
     }
 
     public struct Report: Sendable, Encodable {
@@ -110,7 +106,8 @@ public enum Funnel {
         let rows = try await database.read { sql in
             try await sql.raw(
                 """
-                SELECT step, COUNT(*) AS n FROM funnel_steps WHERE day >= \(bind: range.from) AND day <= \(bind: range.to) GROUP BY step
+                SELECT step, CAST(SUM(visitors) AS BIGINT) AS n FROM funnel_days WHERE day >= \(bind: range.from) AND day <= \(bind: range.to)
+                GROUP BY step
                 """
             ).all()
         }

@@ -42,14 +42,15 @@ public struct ReportRange: Sendable, Equatable {
         }
         let today = calendar.startOfDay(for: now)
         let end = day(to, field: "to", otherwise: today)
-        let start = day(from, field: "from", otherwise: calendar.date(byAdding: .day, value: 1 - defaultDays, to: end ?? today) ?? today)
+        let start = day(
+            from, field: "from", otherwise: calendar.startOfDay(for: calendar.date(byAdding: .day, value: 1 - defaultDays, to: end ?? today) ?? today))
         let chosen = Interval(rawValue: interval ?? "day")
         if chosen == nil { errors.append(.init(field: "interval", message: "must be day, week or month")) }
         if let start, let end {
             let days = (calendar.dateComponents([.day], from: start, to: end).day ?? 0) + 1
             if days < 1 || days > maximumDays { errors.append(.init(field: "to", message: "must be on or after from, at most \(maximumDays) days later")) }
         }
-        guard errors.isEmpty, let start, let end, let chosen, let after = calendar.date(byAdding: .day, value: 1, to: end) else {
+        guard errors.isEmpty, let start, let end, let chosen, let after = calendar.date(byAdding: .day, value: 1, to: end).map(calendar.startOfDay) else {
             throw Problem.validation(errors)
         }
         return ReportRange(from: label(start, calendar), to: label(end, calendar), interval: chosen, zone: zone, start: start, end: after)
@@ -59,8 +60,8 @@ public struct ReportRange: Sendable, Equatable {
     public static func last(days: Int, interval: Interval, zone: TimeZone, now: Date = Date()) -> ReportRange {
         let calendar = Self.calendar(zone)
         let today = calendar.startOfDay(for: now)
-        let start = calendar.date(byAdding: .day, value: 1 - max(days, 1), to: today) ?? today
-        let after = calendar.date(byAdding: .day, value: 1, to: today) ?? today
+        let start = calendar.startOfDay(for: calendar.date(byAdding: .day, value: 1 - max(days, 1), to: today) ?? today)
+        let after = calendar.startOfDay(for: calendar.date(byAdding: .day, value: 1, to: today) ?? today)
         return ReportRange(from: label(start, calendar), to: label(today, calendar), interval: interval, zone: zone, start: start, end: after)
     }
 
@@ -68,8 +69,8 @@ public struct ReportRange: Sendable, Equatable {
     public var previous: ReportRange {
         let calendar = Self.calendar(zone)
         let days = calendar.dateComponents([.day], from: start, to: end).day ?? 0
-        let start = calendar.date(byAdding: .day, value: -days, to: self.start) ?? self.start
-        let last = calendar.date(byAdding: .day, value: -1, to: self.start) ?? self.start
+        let start = calendar.startOfDay(for: calendar.date(byAdding: .day, value: -days, to: self.start) ?? self.start)
+        let last = calendar.startOfDay(for: calendar.date(byAdding: .day, value: -1, to: self.start) ?? self.start)
         return ReportRange(
             from: Self.label(start, calendar), to: Self.label(last, calendar), interval: interval, zone: zone, start: start, end: self.start)
     }
@@ -81,7 +82,9 @@ public struct ReportRange: Sendable, Equatable {
         while cursor < end {
             let next: Date?
             switch interval {
-            case .day: next = calendar.date(byAdding: .day, value: 1, to: cursor)
+            // Midnight of the next day: where a day starts at 01:00 (DST begins at midnight in
+            // some zones), adding a day to a midnight would land at 01:00 from then on.
+            case .day: next = calendar.date(byAdding: .day, value: 1, to: cursor).map { calendar.startOfDay(for: $0) }
             case .week: next = calendar.dateInterval(of: .weekOfYear, for: cursor)?.end
             case .month: next = calendar.dateInterval(of: .month, for: cursor)?.end
             }

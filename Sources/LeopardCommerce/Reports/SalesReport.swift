@@ -4,10 +4,10 @@ import LeopardStorage
 import SQLKit
 
 /// Sales over a range of the store's days, by period, with the totals and those of the same
-/// number of days before. Orders count when they were placed (cancelled ones not at all) and
-/// refunds when they were made, so a period's figures never change after it ends except by an
-/// edit or cancellation of one of its orders. Read from the quarter-hour ledger, so the cost
-/// depends on the length of the range, not on the number of orders.
+/// number of days before. Orders count when they were placed (cancelled ones not at all; unpaid
+/// ones until they are cancelled) and refunds when they were made, so a period's figures never
+/// change after it ends except by an edit or cancellation of one of its orders. Read from the
+/// sales ledger, summed by quarter hour in the database.
 public struct SalesReport: Sendable, Encodable {
     public struct Figures: Sendable, Encodable, Equatable {
         /// The period's first day (for totals: `from/to`).
@@ -16,22 +16,27 @@ public struct SalesReport: Sendable, Encodable {
         /// Line items at their prices, before discounts.
         public var gross = 0
         public var discounts = 0
+        /// Money given back, whatever it was for (items, tax or shipping).
         public var refunds = 0
-        /// Gross less discounts and refunds.
-        public var net: Int { gross - discounts - refunds }
+        /// What the orders came to (after discounts, with shipping, and tax where it is added on
+        /// top) less refunds: the money kept, before payment fees.
+        public var net: Int { total - refunds }
+        /// As charged on the orders (not reduced by refunds).
         public var tax = 0
         public var shipping = 0
+        /// What the orders came to.
+        public var total = 0
         /// What an order came to on average after discounts (rounded down); 0 without orders.
         public var averageOrderValue: Int { orders > 0 ? (gross - discounts) / orders : 0 }
 
-        enum CodingKeys: String, CodingKey { case period, orders, gross, discounts, refunds, net, tax, shipping, averageOrderValue }
+        enum CodingKeys: String, CodingKey { case period, orders, gross, discounts, refunds, net, tax, shipping, total, averageOrderValue }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(period, forKey: .period)
             for (key, value) in [
                 (CodingKeys.orders, orders), (.gross, gross), (.discounts, discounts), (.refunds, refunds), (.net, net), (.tax, tax),
-                (.shipping, shipping), (.averageOrderValue, averageOrderValue),
+                (.shipping, shipping), (.total, total), (.averageOrderValue, averageOrderValue),
             ] {
                 try container.encode(value, forKey: key)
             }
@@ -44,6 +49,12 @@ public struct SalesReport: Sendable, Encodable {
             refunds += try row.decode(column: "refunds", as: Int.self)
             tax += try row.decode(column: "tax", as: Int.self)
             shipping += try row.decode(column: "shipping", as: Int.self)
+            total += try row.decode(column: "total", as: Int.self)
+        }
+
+        mutating func add(_ other: Figures) {
+            (orders, gross, discounts, refunds) = (orders + other.orders, gross + other.gross, discounts + other.discounts, refunds + other.refunds)
+            (tax, shipping, total) = (tax + other.tax, shipping + other.shipping, total + other.total)
         }
     }
 
@@ -56,13 +67,13 @@ public struct SalesReport: Sendable, Encodable {
     public let totals: Figures
     public let previous: Figures
 
-    public static let csvHeader = ["period", "orders", "gross", "discounts", "refunds", "net", "tax", "shipping", "average_order_value"]
+    public static let csvHeader = ["period", "orders", "gross", "discounts", "refunds", "net", "tax", "shipping", "total", "average_order_value"]
 
     /// The periods as CSV rows, the same numbers as `data`.
     public var csv: String {
         let rows = data.map { figures in
             [figures.period]
-                + [figures.orders, figures.gross, figures.discounts, figures.refunds, figures.net, figures.tax, figures.shipping]
+                + [figures.orders, figures.gross, figures.discounts, figures.refunds, figures.net, figures.tax, figures.shipping, figures.total]
                 .map(String.init) + [String(figures.averageOrderValue)]
         }
         return ([Self.csvHeader] + rows).map(CSV.line).joined(separator: "\r\n") + "\r\n"
@@ -81,12 +92,7 @@ public struct SalesReport: Sendable, Encodable {
             }
             var totals = Figures(period: "\(range.from)/\(range.to)")
             var previous = Figures(period: "\(previousRange.from)/\(previousRange.to)")
-            for figures in data {
-                (totals.orders, totals.gross, totals.discounts) = (
-                    totals.orders + figures.orders, totals.gross + figures.gross, totals.discounts + figures.discounts
-                )
-                (totals.refunds, totals.tax, totals.shipping) = (totals.refunds + figures.refunds, totals.tax + figures.tax, totals.shipping + figures.shipping)
-            }
+            for figures in data { totals.add(figures) }
             for row in try await buckets(from: previousRange.start, to: previousRange.end, on: sql) { try previous.add(row) }
             return SalesReport(
                 from: range.from, to: range.to, interval: range.interval.rawValue, timeZone: settings.timeZone, currency: settings.currency, data: data,
@@ -97,8 +103,11 @@ public struct SalesReport: Sendable, Encodable {
     static func buckets(from start: Date, to end: Date, on sql: any SQLDatabase) async throws -> [any SQLRow] {
         try await sql.raw(
             """
-            SELECT bucket, orders, gross, discounts, refunds, tax, shipping FROM sales_buckets
-            WHERE bucket >= \(bind: SalesLedger.bucket(start)) AND bucket < \(bind: SalesLedger.bucket(end)) ORDER BY bucket
+            SELECT bucket, CAST(SUM(orders) AS BIGINT) AS orders, CAST(SUM(gross) AS BIGINT) AS gross, CAST(SUM(discounts) AS BIGINT) AS discounts,
+                   CAST(SUM(refunds) AS BIGINT) AS refunds, CAST(SUM(tax) AS BIGINT) AS tax, CAST(SUM(shipping) AS BIGINT) AS shipping,
+                   CAST(SUM(total) AS BIGINT) AS total
+            FROM sales_entries
+            WHERE bucket >= \(bind: SalesLedger.bucket(start)) AND bucket < \(bind: SalesLedger.bucket(end)) GROUP BY bucket ORDER BY bucket
             """
         ).all()
     }

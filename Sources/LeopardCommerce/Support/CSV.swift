@@ -80,9 +80,10 @@ public enum CSV {
     /// One CSV line (without its line break).
     public static func line(_ fields: [String]) -> String {
         fields.map { field in
-            // A leading =, +, - or @ would run as a formula in spreadsheets: prefix a quote mark.
+            // A leading =, +, - or @ (or a tab or carriage return before one) would run as a
+            // formula in spreadsheets: prefix a quote mark.
             var value = field
-            if let first = value.unicodeScalars.first, "=+-@".unicodeScalars.contains(first), Int(value) == nil { value = "'" + value }
+            if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Int(value) == nil { value = "'" + value }
             guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
             return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }.joined(separator: ",")

@@ -37,5 +37,6 @@ public enum StoreDatabaseSchema {
         StoreSchema.m0029CustomLines,
         StoreSchema.m0030SalesLedger,
         StoreSchema.m0031Funnel,
+        StoreSchema.m0032SalesEntries,
     ]
 }

@@ -6,6 +6,7 @@ import Logging
 /// Counts the storefront's funnel steps from what each request did: a page shown (a session),
 /// a product's page, something put in the cart, the checkout page, an order placed (the
 /// checkout form's redirect names it). The admin, assets and failed requests count for nothing.
+/// Counting is in memory (`FunnelTracker`); a store's counts are written every half minute.
 struct FunnelMiddleware: RouterMiddleware {
     typealias Context = AppContext
     let tracker: FunnelTracker
@@ -15,16 +16,15 @@ struct FunnelMiddleware: RouterMiddleware {
         guard let tenant = context.tenant, let database = context.database else { return response }
         let steps = Self.steps(method: request.method, path: request.uri.path, status: response.status, location: response.headers[.location])
         guard !steps.isEmpty else { return response }
-        let agent = request.headers[.userAgent] ?? ""
-        for (step, orderID) in steps {
-            do {
-                try await tracker.track(
-                    step, tenantID: tenant.id, database: database, address: context.clientAddress ?? "", userAgent: agent, orderID: orderID)
-            } catch {
-                // Counting never fails the shopper's page (a store being moved refuses writes).
-                context.logger.debug("funnel step not counted", metadata: ["step": .string(step.rawValue), "error": .string("\(error)")])
-                break
+        let agent = String((request.headers[.userAgent] ?? "").prefix(512))
+        do {
+            for (step, orderID) in steps {
+                try await tracker.note(step, tenantID: tenant.id, database: database, address: context.clientAddress ?? "", userAgent: agent, orderID: orderID)
             }
+            try await tracker.flush(tenantID: tenant.id, database: database)
+        } catch {
+            // Counting never fails the shopper's page (a store being moved refuses writes).
+            context.logger.debug("funnel step not counted", metadata: ["error": .string("\(error)")])
         }
         return response
     }

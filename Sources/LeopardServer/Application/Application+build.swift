@@ -58,7 +58,7 @@ public func buildRouters(_ services: LeopardServices) -> (platform: Router<AppCo
     CategoryRoutes().register(on: routes)
     CartRoutes(providers: services.paymentProviders, metrics: services.metrics).register(on: routes)
     OrderRoutes(providers: services.paymentProviders).register(on: routes)
-    ReportRoutes().register(on: routes)
+    ReportRoutes(funnel: services.funnel).register(on: routes)
     DraftOrderRoutes(placement: OrderPlacement(providers: services.paymentProviders, metrics: services.metrics), mail: services.mailer.sender)
         .register(on: routes)
     PaymentRoutes(payments: services.orderPayments).register(on: routes)

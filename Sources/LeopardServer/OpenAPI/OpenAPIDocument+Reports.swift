@@ -28,7 +28,7 @@ extension OpenAPIDocument {
 extension OpenAPISchemas {
     static var reportSchemas: [(String, JSONValue)] {
         let o = OpenAPISchemas.self
-        let amounts = ["orders", "gross", "discounts", "refunds", "net", "tax", "shipping", "averageOrderValue"]
+        let amounts = ["orders", "gross", "discounts", "refunds", "net", "tax", "shipping", "total", "averageOrderValue"]
         let figures = o.object([("period", o.string)] + amounts.map { ($0, o.integer) }, required: ["period"] + amounts)
         return [
             ("SalesFigures", figures),

@@ -77,10 +77,10 @@ public struct ReportsPage: Sendable {
         let now = report.totals
         let before = report.previous
         cards = [
-            ("Net sales", now.net, before.net, true), ("Orders", now.orders, before.orders, false), ("Gross sales", now.gross, before.gross, true),
+            ("Net after refunds", now.net, before.net, true), ("Orders", now.orders, before.orders, false), ("Gross sales", now.gross, before.gross, true),
             ("Discounts", now.discounts, before.discounts, true), ("Refunds", now.refunds, before.refunds, true),
             ("Average order", now.averageOrderValue, before.averageOrderValue, true), ("Tax", now.tax, before.tax, true),
-            ("Shipping", now.shipping, before.shipping, true),
+            ("Shipping", now.shipping, before.shipping, true), ("Orders came to", now.total, before.total, true),
         ].map { label, value, earlier, isMoney in
             Card(label: label, value: isMoney ? money(value) : String(value), change: Self.change(value, from: earlier), down: value < earlier)
         }

@@ -1,7 +1,7 @@
 import LeopardCommerce
 import LeopardCore
 
-/// A bar chart of net sales per period, drawn on the server as SVG: no script, scales to the
+/// A bar chart of net (after refunds) per period, drawn on the server as SVG: no script, scales to the
 /// width of a phone, each bar titled with its period and amount for screen readers and hover.
 public enum SalesChart {
     static let width = 640
@@ -38,7 +38,7 @@ public enum SalesChart {
             labels.append("<text x=\"\(width)\" y=\"\(height - 8)\" text-anchor=\"end\" class=\"label\">\(escape(last.period))</text>")
         }
         let peak = "<text x=\"0\" y=\"\(top - 2)\" class=\"label\">\(escape(MoneyText.format(Money(amount: highest, currency: currency))))</text>"
-        let summary = escape("Net sales by period, highest \(MoneyText.format(Money(amount: highest, currency: currency)))")
+        let summary = escape("Net after refunds by period, highest \(MoneyText.format(Money(amount: highest, currency: currency)))")
         return "<svg class=\"chart\" viewBox=\"0 -6 \(width) \(height + 6)\" role=\"img\" aria-label=\"\(summary)\">"
             + baseline + parts.joined() + peak + labels.joined() + "</svg>"
     }

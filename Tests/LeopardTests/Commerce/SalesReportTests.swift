@@ -22,6 +22,7 @@ struct SalesReportTests {
         var net = 0
         var tax = 0
         var shipping = 0
+        var total = 0
     }
 
     struct Sales: Decodable {
@@ -40,6 +41,7 @@ struct SalesReportTests {
         let discount: Amount
         let tax: Amount
         let shipping: Amount
+        let total: Amount
         let refundedTotal: Amount
     }
 
@@ -77,7 +79,8 @@ struct SalesReportTests {
             figures.discounts += order.discount.amount
             figures.tax += order.tax.amount
             figures.shipping += order.shipping.amount
-            figures.net = figures.gross - figures.discounts - figures.refunds
+            figures.total += order.total.amount
+            figures.net = figures.total - figures.refunds
             byDay[day] = figures
         }
         return days.compactMap { byDay[$0] }
@@ -126,10 +129,12 @@ struct SalesReportTests {
                 .get, "/api/reports/sales?from=2026-03-01&to=2026-03-03", store: store, headers: [.accept: "text/csv"])
             #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
             let rows = csv.text.split(separator: "\r\n").map { $0.split(separator: ",").map(String.init) }
-            #expect(rows.first == ["period", "orders", "gross", "discounts", "refunds", "net", "tax", "shipping", "average_order_value"])
+            #expect(rows.first == ["period", "orders", "gross", "discounts", "refunds", "net", "tax", "shipping", "total", "average_order_value"])
             #expect(
-                rows.dropFirst().map { Array($0.prefix(8)) }
-                    == berlin.data.map { [$0.period] + [$0.orders, $0.gross, $0.discounts, $0.refunds, $0.net, $0.tax, $0.shipping].map(String.init) })
+                rows.dropFirst().map { Array($0.prefix(9)) }
+                    == berlin.data.map {
+                        [$0.period] + [$0.orders, $0.gross, $0.discounts, $0.refunds, $0.net, $0.tax, $0.shipping, $0.total].map(String.init)
+                    })
 
             #expect(try await client.call(.put, "/api/settings", store: store, json: ["timeZone": "UTC"]).json["timeZone"] as? String == "UTC")
             let utc = try await client.call(.get, "/api/reports/sales?from=2026-03-01&to=2026-03-03", store: store).decode(Sales.self)
@@ -140,21 +145,20 @@ struct SalesReportTests {
             // the transactions kept (the cancelled order's quarter hour nets to nothing).
             let tenant = try #require(try await platform.services.registry.find(id: store.id))
             try await platform.services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                let columns = ["orders", "gross", "discounts", "refunds", "tax", "shipping", "total"]
                 let read: @Sendable () async throws -> [[Int]] = {
                     try await database.read { sql in
-                        try await sql.raw("SELECT bucket, orders, gross, discounts, refunds, tax, shipping FROM sales_buckets ORDER BY bucket").all().map {
-                            row in
-                            try ["bucket", "orders", "gross", "discounts", "refunds", "tax", "shipping"].map { try row.decode(column: $0, as: Int.self) }
+                        let sums = columns.map { "CAST(SUM(\($0)) AS BIGINT) AS \($0)" }.joined(separator: ", ")
+                        return try await sql.raw(SQLQueryString("SELECT bucket, \(sums) FROM sales_entries GROUP BY bucket ORDER BY bucket")).all().map {
+                            row in try (["bucket"] + columns).map { try row.decode(column: $0, as: Int.self) }
                         }.filter { $0.dropFirst().contains { $0 != 0 } }
                     }
                 }
                 let live = try await read()
                 #expect(live.count == 6, "five placements and a refund: \(live)")
                 try await database.write { sql in
-                    try await sql.raw("DELETE FROM sales_buckets").run()
-                    for statement in StoreSchema.m0030SalesLedger.statements(for: database.kind).suffix(2) {
-                        try await sql.raw(SQLQueryString(statement)).run()
-                    }
+                    try await sql.raw("DELETE FROM sales_entries").run()
+                    for statement in StoreSchema.m0032SalesEntries.statements(for: database.kind)[2...3] { try await sql.raw(SQLQueryString(statement)).run() }
                 }
                 #expect(try await read() == live)
             }
@@ -238,5 +242,36 @@ struct SalesReportTests {
             let bad = try await client.call(.get, "/api/reports/products?cursor=\(Cursor.encode("-4"))", store: store)
             #expect(bad.errorFields == ["cursor"])
         }
+    }
+
+    @Test("a paid order edited down and then refunded loses the refund once, not twice", arguments: TestPlatform.storages)
+    func paidEditThenRefund(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
+            let store = try await client.makeStore("Edit Refund Shop")
+            let (order, _) = try await ShopOperationsTests.paidOrder(client, store)
+            let id = try #require(order["id"] as? String)
+            let before = try #require((order["total"] as? [String: Any])?["amount"] as? Int)
+            let bowl = try #require(try ShopOperationsTests.lineIDs(order).last)
+            let edit = try await client.call(.post, "/api/orders/\(id)/edits", store: store, json: ["lines": [["lineId": bowl, "quantity": 1]]])
+            let due = try #require((edit.json["refundDue"] as? [String: Any])?["amount"] as? Int, "\(edit.text)")
+            let refund = try await client.call(.post, "/api/orders/\(id)/refunds", store: store, json: ["amount": due])
+            #expect(refund.status == .created, "\(refund.text)")
+            let today = try await client.call(.get, "/api/reports/sales", store: store).decode(Sales.self)
+            #expect(today.totals.total == before, "the money taken stays until it is refunded")
+            #expect(today.totals.refunds == due && today.totals.net == before - due)
+            #expect(today.totals.gross == 2 * 1200 + 2500 + 900, "what was sold follows the edit")
+        }
+    }
+
+    @Test("a day that starts at 01:00 (DST at midnight in Santiago) does not shift the days after it")
+    func midnightDST() throws {
+        let zone = try #require(TimeZone(identifier: "America/Santiago"))
+        let range = try ReportRange.parse(from: "2026-09-05", to: "2026-09-08", interval: "day", zone: zone)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        #expect(range.periods.map(\.label) == ["2026-09-05", "2026-09-06", "2026-09-07", "2026-09-08"])
+        #expect(range.periods.map { calendar.component(.hour, from: $0.start) } == [0, 1, 0, 0], "only the day itself starts late")
+        #expect(zip(range.periods, range.periods.dropFirst()).allSatisfy { $0.end == $1.start })
+        #expect(range.previous.from == "2026-09-01" && range.previous.to == "2026-09-04")
     }
 }

@@ -5,6 +5,8 @@ import LeopardCore
 /// The store's reports (permission: reports): JSON, or CSV of the same rows when the request
 /// accepts `text/csv`.
 struct ReportRoutes {
+    let funnel: FunnelTracker
+
     func register(on routes: StoreRouter) {
         routes.staff(.reports).get("/api/reports/sales") { request, context in
             let query = request.queryDictionary
@@ -28,6 +30,7 @@ struct ReportRoutes {
             let query = request.queryDictionary
             let settings = try await context.storeSettings()
             let range = try ReportRange.parse(from: query["from"], to: query["to"], interval: nil, zone: settings.zone)
+            try await funnel.flush(tenantID: context.tenant.id, database: context.database, force: true)
             let report = try await Funnel.load(range, timeZone: settings.timeZone, from: context.database)
             return Self.wantsCSV(request) ? Self.csv(report.csv, name: "funnel") : try report.jsonResponse()
         }

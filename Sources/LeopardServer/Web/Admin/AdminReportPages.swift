@@ -17,6 +17,7 @@ struct AdminReportPages {
             let (range, preset, error) = Self.range(query, zone: visit.settings.zone)
             let report = try await SalesReport.load(range, settings: visit.settings, from: visit.database)
             let sellers = try await ProductReport.load(range, page: PageRequest(limit: 10), from: visit.database)
+            try await routes.services.funnel.flush(tenantID: visit.tenantID, database: visit.database, force: true)
             let funnel = try await Funnel.load(range, timeZone: visit.settings.timeZone, from: visit.database)
             let model = ReportsPage(report: report, sellers: sellers.data, funnel: funnel, preset: preset, error: error)
             return try visit.page("admin/reports", model, title: "Reports", section: "/admin/reports", status: error == nil ? .ok : .unprocessableContent)
@@ -33,6 +34,7 @@ struct AdminReportPages {
             guard visit.staff != nil else { return visit.signIn() }
             let query = request.queryDictionary
             let range = try ReportRange.parse(from: query["from"], to: query["to"], interval: nil, zone: visit.settings.zone)
+            try await routes.services.funnel.flush(tenantID: visit.tenantID, database: visit.database, force: true)
             return ReportRoutes.csv(try await Funnel.load(range, timeZone: visit.settings.timeZone, from: visit.database).csv, name: "funnel")
         }
         router.get("/admin/reports/products.csv") { request, context in
