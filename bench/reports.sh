@@ -19,8 +19,9 @@ orders=${ORDERS:-100000}
 for i in $(seq 1 20); do
   curl -fsS -X POST "$base/api/products" "${staff[@]}" -H 'content-type: application/json' -d "{\"title\":\"Report item $i\",\"price\":$((i * 250)),\"stock\":100}" >/dev/null
 done
-db=$(find "$data" -name '*.sqlite' ! -name '.*' ! -name 'platform*' -newer "$data/serve.log" | head -1)
-[ -n "$db" ] || { echo "no store database under $data" >&2; exit 1; }
+name=$(sqlite3 "$data/platform.sqlite" "SELECT database_name FROM tenants WHERE slug = '$slug'")
+db="$data/tenants/$name"
+[ -n "$name" ] && [ -f "$db" ] || { echo "no store database under $data" >&2; exit 1; }
 start=$(date +%s.%N)
 sqlite3 "$db" <<SQL
 .timeout 10000

@@ -15,7 +15,15 @@ extension OpenAPIDocument {
             Operation(
                 method: "get", path: "/api/reports/products",
                 summary: "Best sellers by revenue after discounts; CSV with Accept: text/csv (permission: reports)", tag: "reports", access: .staff,
-                response: "page:ProductSales", parameters: range + page),
+                response: "page:ProductSales", parameters: range + page + [.query("by", ["type": "string", "enum": ["product", "variant"]])]),
+            Operation(
+                method: "get", path: "/api/reports/categories",
+                summary: "Sales by each product's main category (at most 1,000); CSV with Accept: text/csv (permission: reports)", tag: "reports",
+                access: .staff, response: "page:CategorySales", parameters: range),
+            Operation(
+                method: "get", path: "/api/reports/customers",
+                summary: "New and returning customers, their orders and revenue; CSV with Accept: text/csv (permission: reports)", tag: "reports",
+                access: .staff, response: "CustomerReport", parameters: range),
             Operation(
                 method: "get", path: "/api/reports/funnel",
                 summary:
@@ -29,6 +37,8 @@ extension OpenAPISchemas {
     static var reportSchemas: [(String, JSONValue)] {
         let o = OpenAPISchemas.self
         let amounts = ["orders", "gross", "discounts", "refunds", "net", "tax", "shipping", "total", "averageOrderValue"]
+        let customers = o.object(
+            [("customers", o.integer), ("orders", o.integer), ("revenue", o.integer)], required: ["customers", "orders", "revenue"])
         let figures = o.object([("period", o.string)] + amounts.map { ($0, o.integer) }, required: ["period"] + amounts)
         return [
             ("SalesFigures", figures),
@@ -59,8 +69,22 @@ extension OpenAPISchemas {
             (
                 "ProductSales",
                 o.object(
-                    [("productId", o.nullable("string")), ("title", o.string), ("units", o.integer), ("revenue", o.integer)],
+                    [
+                        ("productId", o.nullable("string")), ("title", o.string), ("variantId", o.string), ("variantTitle", o.nullable("string")),
+                        ("units", o.integer), ("revenue", o.integer),
+                    ],
                     required: ["productId", "title", "units", "revenue"])
+            ),
+            (
+                "CategorySales",
+                o.object(
+                    [("categoryId", o.nullable("string")), ("name", o.string), ("units", o.integer), ("revenue", o.integer)],
+                    required: ["categoryId", "name", "units", "revenue"])
+            ),
+            (
+                "CustomerReport",
+                o.object(
+                    [("from", o.string), ("to", o.string), ("new", customers), ("returning", customers)], required: ["from", "to", "new", "returning"])
             ),
         ]
     }

@@ -53,6 +53,8 @@ public struct ReportsPage: Sendable {
     public let cards: [Card]
     public let rows: [Row]
     public let sellers: [Seller]
+    public let categories: [Seller]
+    public let customers: [Seller]
     public let funnel: [Step]
     public let funnelCSV: String
     public let salesCSV: String
@@ -64,7 +66,10 @@ public struct ReportsPage: Sendable {
         .order: "Placed an order", .paid: "Paid",
     ]
 
-    public init(report: SalesReport, sellers: [ProductReport.Row], funnel: Funnel.Report, preset: String, error: String?) {
+    public init(
+        report: SalesReport, sellers: [ProductReport.Row], categories: [CategoryReport.Row], customers: CustomerReport, funnel: Funnel.Report,
+        preset: String, error: String?
+    ) {
         self.funnel = funnel.data.map {
             Step(label: Self.stepLabels[$0.step] ?? $0.step.rawValue, visitors: $0.visitors, conversion: $0.conversion.map { "\($0) %" })
         }
@@ -90,6 +95,10 @@ public struct ReportsPage: Sendable {
                 net: money($0.net), tax: money($0.tax), shipping: money($0.shipping))
         }
         self.sellers = sellers.map { Seller(title: $0.title, units: $0.units, revenue: money($0.revenue)) }
+        self.categories = categories.prefix(20).map { Seller(title: $0.name, units: $0.units, revenue: money($0.revenue)) }
+        self.customers = [("New customers", customers.new), ("Returning customers", customers.returning)].map {
+            Seller(title: "\($0.0): \($0.1.customers)", units: $0.1.orders, revenue: money($0.1.revenue))
+        }
         let range = "from=\(report.from)&to=\(report.to)"
         salesCSV = "/admin/reports/sales.csv?\(range)&interval=\(report.interval)"
         productsCSV = "/admin/reports/products.csv?\(range)"

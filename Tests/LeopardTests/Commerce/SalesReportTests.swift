@@ -49,15 +49,16 @@ struct SalesReportTests {
 
     /// Places an order for `quantity` of `variant` at `instant`, through the checkout service.
     static func place(
-        _ platform: TestPlatform, _ store: StoreFixture, variant: String, quantity: Int, code: String? = nil, at instant: String
+        _ platform: TestPlatform, _ store: StoreFixture, variant: String, quantity: Int, code: String? = nil, at instant: String,
+        email: String = "shopper@example.test"
     ) async throws -> String {
         let tenant = try #require(try await platform.services.registry.find(id: store.id))
         return try await platform.services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
             let carts = Carts(database: database)
-            let cart = try await carts.create(.init(email: "shopper@example.test", items: [.init(variantId: variant, quantity: quantity)]), customerID: nil)
+            let cart = try await carts.create(.init(email: email, items: [.init(variantId: variant, quantity: quantity)]), customerID: nil)
             if let code { _ = try await carts.addDiscount(cartID: cart.id, access: .staff, code: code) }
             let now = try #require(Timestamp.date(instant))
-            let input = Checkout.Input(email: "shopper@example.test", shippingAddress: address, paymentMethod: "bank_transfer")
+            let input = Checkout.Input(email: email, shippingAddress: address, paymentMethod: "bank_transfer")
             let result = try await database.write { sql in
                 try await Checkout(database: database).complete(cartID: cart.id, access: .staff, input: input, customerID: nil, now: now, on: sql)
             }
@@ -273,5 +274,59 @@ struct SalesReportTests {
         #expect(range.periods.map { calendar.component(.hour, from: $0.start) } == [0, 1, 0, 0], "only the day itself starts late")
         #expect(zip(range.periods, range.periods.dropFirst()).allSatisfy { $0.end == $1.start })
         #expect(range.previous.from == "2026-09-01" && range.previous.to == "2026-09-04")
+    }
+
+    @Test("sales by variant, by category, and new against returning customers", arguments: TestPlatform.storages)
+    func breakdowns(storage: TestPlatform.Storage) async throws {
+        struct Categories: Decodable {
+            struct Row: Decodable, Equatable {
+                let categoryId: String?
+                let name: String
+                let units: Int
+                let revenue: Int
+            }
+            let data: [Row]
+        }
+        struct Customers: Decodable {
+            struct Group: Decodable, Equatable {
+                let customers: Int
+                let orders: Int
+                let revenue: Int
+            }
+            let new: Group
+            let returning: Group
+        }
+        try await TestPlatform.withPlatform(storage) { platform, client in
+            let store = try await client.makeStore("Breakdown Shop")
+            let category = try #require(try await client.call(.post, "/api/categories", store: store, json: ["name": "Lighting"]).json["id"] as? String)
+            let lamp = try ProductRef(try await client.makeProduct(store, title: "Lamp", price: 4000, stock: 100))
+            #expect(try await client.call(.patch, "/api/products/\(lamp.id)", store: store, json: ["categoryId": category]).status == .ok)
+            let vase = try ProductRef(try await client.makeProduct(store, title: "Vase", price: 1500, stock: 100))
+            _ = try await Self.place(platform, store, variant: lamp.variant, quantity: 1, at: "2026-05-01T10:00:00.000Z", email: "ann@example.test")
+            let again = try await Self.place(platform, store, variant: vase.variant, quantity: 2, at: "2026-05-10T10:00:00.000Z", email: "ann@example.test")
+            let first = try await Self.place(platform, store, variant: lamp.variant, quantity: 2, at: "2026-05-12T10:00:00.000Z", email: "bob@example.test")
+            var totals: [Int] = []
+            for id in [again, first] {
+                totals.append(try #require((try await client.call(.get, "/api/orders/\(id)", store: store).json["total"] as? [String: Any])?["amount"] as? Int))
+            }
+
+            let range = "from=2026-05-05&to=2026-05-31"
+            let categories = try await client.call(.get, "/api/reports/categories?\(range)", store: store).decode(Categories.self)
+            #expect(
+                categories.data == [
+                    .init(categoryId: category, name: "Lighting", units: 2, revenue: 8000),
+                    .init(categoryId: nil, name: "No category", units: 2, revenue: 3000),
+                ])
+            let customers = try await client.call(.get, "/api/reports/customers?\(range)", store: store).decode(Customers.self)
+            #expect(customers.new == .init(customers: 1, orders: 1, revenue: totals[1]), "Bob's first order is in the range")
+            #expect(customers.returning == .init(customers: 1, orders: 1, revenue: totals[0]), "Ann ordered before it")
+            let csv = try await client.call(.get, "/api/reports/customers?\(range)", store: store, headers: [.accept: "text/csv"])
+            #expect(csv.text == "customers,count,orders,revenue\r\nnew,1,1,\(totals[1])\r\nreturning,1,1,\(totals[0])\r\n")
+
+            let variants = try await client.call(.get, "/api/reports/products?\(range)&by=variant", store: store)
+            let rows = try #require(variants.json["data"] as? [[String: Any]])
+            #expect(rows.map { $0["variantId"] as? String } == [lamp.variant, vase.variant])
+            #expect(try await client.call(.get, "/api/reports/products?by=colour", store: store).errorFields == ["by"])
+        }
     }
 }

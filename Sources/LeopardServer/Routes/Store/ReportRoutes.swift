@@ -19,10 +19,32 @@ struct ReportRoutes {
             let query = request.queryDictionary
             let settings = try await context.storeSettings()
             let range = try ReportRange.parse(from: query["from"], to: query["to"], interval: nil, zone: settings.zone)
-            let page = try await ProductReport.load(range, page: try PageRequest(limit: query["limit"], cursor: query["cursor"]), from: context.database)
+            guard let grouping = ProductReport.Grouping(rawValue: query["by"] ?? "product") else {
+                throw Problem.invalid("by", "must be product or variant")
+            }
+            let page = try await ProductReport.load(
+                range, by: grouping, page: try PageRequest(limit: query["limit"], cursor: query["cursor"]), from: context.database)
             return Self.wantsCSV(request) ? Self.csv(ProductReport.csv(page.data), name: "products") : try page.jsonResponse()
         }
         registerFunnel(on: routes)
+        registerBreakdowns(on: routes)
+    }
+
+    func registerBreakdowns(on routes: StoreRouter) {
+        routes.staff(.reports).get("/api/reports/categories") { request, context in
+            let query = request.queryDictionary
+            let settings = try await context.storeSettings()
+            let range = try ReportRange.parse(from: query["from"], to: query["to"], interval: nil, zone: settings.zone)
+            let rows = try await CategoryReport.load(range, from: context.database)
+            return Self.wantsCSV(request) ? Self.csv(CategoryReport.csv(rows), name: "categories") : try Page(data: rows, nextCursor: nil).jsonResponse()
+        }
+        routes.staff(.reports).get("/api/reports/customers") { request, context in
+            let query = request.queryDictionary
+            let settings = try await context.storeSettings()
+            let range = try ReportRange.parse(from: query["from"], to: query["to"], interval: nil, zone: settings.zone)
+            let report = try await CustomerReport.load(range, from: context.database)
+            return Self.wantsCSV(request) ? Self.csv(report.csv, name: "customers") : try report.jsonResponse()
+        }
     }
 
     func registerFunnel(on routes: StoreRouter) {

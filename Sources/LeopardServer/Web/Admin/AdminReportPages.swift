@@ -15,11 +15,11 @@ struct AdminReportPages {
             guard visit.staff != nil else { return visit.signIn() }
             let query = request.queryDictionary
             let (range, preset, error) = Self.range(query, zone: visit.settings.zone)
-            let report = try await SalesReport.load(range, settings: visit.settings, from: visit.database)
-            let sellers = try await ProductReport.load(range, page: PageRequest(limit: 10), from: visit.database)
             try await routes.services.funnel.flush(tenantID: visit.tenantID, database: visit.database, force: true)
-            let funnel = try await Funnel.load(range, timeZone: visit.settings.timeZone, from: visit.database)
-            let model = ReportsPage(report: report, sellers: sellers.data, funnel: funnel, preset: preset, error: error)
+            let reports = try await ReportOverview.load(range, settings: visit.settings, from: visit.database)
+            let model = ReportsPage(
+                report: reports.sales, sellers: reports.sellers, categories: reports.categories, customers: reports.customers, funnel: reports.funnel,
+                preset: preset, error: error)
             return try visit.page("admin/reports", model, title: "Reports", section: "/admin/reports", status: error == nil ? .ok : .unprocessableContent)
         }
         router.get("/admin/reports/sales.csv") { request, context in
