@@ -6,10 +6,9 @@ import SQLKit
 
 /// The storefront's conversion funnel: how many visitors reached each step on a day of the
 /// store's zone. A visitor is `SHA-256(salt, address, browser)` with a salt drawn at random for
-/// each day, as privacy-friendly analytics count: no cookie, and no hash is ever written down.
-/// The server counts in memory and adds each day's counts to `funnel_days` now and then; the
-/// salt is kept in the store's database for the current day only, so that every instance
-/// recognises a browser alike, and is deleted once the day is over.
+/// each day, as privacy-friendly analytics count: no cookie. The salt is deleted when its day
+/// is over, and the hashes (kept for today and yesterday, so that every instance counts a
+/// browser once) a day later; each day's counts stay in `funnel_days`.
 public enum Funnel {
     public enum Step: String, CaseIterable, Sendable, Encodable {
         /// Any storefront page.
@@ -32,15 +31,19 @@ public enum Funnel {
         public let hash: String
     }
 
-    /// The day's salt, drawn on its first use; the salts of earlier days are deleted.
+    /// The day's salt, drawn on its first use; the salts of earlier days are deleted, and none
+    /// is drawn for a day older than the newest kept (a late request after midnight).
     public static func salt(day: String, database: any DatabaseHandle) async throws -> String {
         if let known = try await database.read({ sql in try await salt(day: day, on: sql) }) { return known }
         return try await database.write { sql in
             try await sql.raw(
-                "INSERT INTO funnel_salts (day, salt) VALUES (\(bind: day), \(bind: SecureToken.make())) ON CONFLICT (day) DO NOTHING"
+                """
+                INSERT INTO funnel_salts (day, salt) SELECT \(bind: day), \(bind: SecureToken.make())
+                WHERE NOT EXISTS (SELECT 1 FROM funnel_salts WHERE day >= \(bind: day))
+                """
             ).run()
             try await sql.raw("DELETE FROM funnel_salts WHERE day < \(bind: day)").run()
-            guard let salt = try await salt(day: day, on: sql) else { throw Problem.unavailable("The funnel's salt could not be kept.") }
+            guard let salt = try await salt(day: day, on: sql) else { throw Problem.conflict("The funnel's day is over.") }
             return salt
         }
     }
@@ -54,31 +57,54 @@ public enum Funnel {
         return Visitor(day: day, hash: digest.prefix(16).map { String(format: "%02x", $0) }.joined())
     }
 
-    /// Adds counted visitors to each day's steps, and deletes salts of days before `today`.
-    public static func add(_ counts: [String: [Step: Int]], today: String, database: any DatabaseHandle) async throws {
+    /// Writes the visitors seen since the last time (day → step → hashes): each one new to the
+    /// table counts once in `funnel_days`. Hashes of days before `yesterday` and salts of days
+    /// before `today` are deleted. Returns how many counted.
+    @discardableResult
+    public static func add(_ seen: [String: [Step: Set<String>]], today: String, yesterday: String, database: any DatabaseHandle) async throws -> Int {
         try await database.write { sql in
-            for (day, steps) in counts {
-                for (step, visitors) in steps where visitors > 0 {
+            var counted = 0
+            for (day, steps) in seen where day >= yesterday {
+                for (step, visitors) in steps where !visitors.isEmpty {
+                    var added = 0
+                    for visitor in visitors {
+                        let row = try await sql.raw(
+                            """
+                            INSERT INTO funnel_visits (day, step, visitor) VALUES (\(bind: day), \(bind: step.rawValue), \(bind: visitor))
+                            ON CONFLICT (day, step, visitor) DO NOTHING RETURNING day
+                            """
+                        ).first()
+                        if row != nil { added += 1 }
+                    }
+                    guard added > 0 else { continue }
+                    counted += added
                     try await sql.raw(
                         """
-                        INSERT INTO funnel_days (day, step, visitors) VALUES (\(bind: day), \(bind: step.rawValue), \(bind: visitors))
+                        INSERT INTO funnel_days (day, step, visitors) VALUES (\(bind: day), \(bind: step.rawValue), \(bind: added))
                         ON CONFLICT (day, step) DO UPDATE SET visitors = funnel_days.visitors + excluded.visitors
                         """
                     ).run()
                 }
             }
+            try await sql.raw("DELETE FROM funnel_visits WHERE day < \(bind: yesterday)").run()
             try await sql.raw("DELETE FROM funnel_salts WHERE day < \(bind: today)").run()
+            return counted
         }
     }
 
-    /// Which of `orderIDs` are paid (or further along) now.
-    public static func paid(_ orderIDs: [String], database: any DatabaseHandle) async throws -> Set<String> {
-        guard !orderIDs.isEmpty else { return [] }
-        return try await database.read { sql in
-            Set(
-                try await sql.raw("SELECT id FROM orders WHERE id IN (\(binds: orderIDs)) AND status NOT IN ('pending', 'cancelled')").all()
-                    .map { try $0.decode(column: "id", as: String.self) })
+    /// Which of `orderIDs` are paid (or further along), and which were cancelled.
+    public static func settled(_ orderIDs: [String], database: any DatabaseHandle) async throws -> (paid: Set<String>, cancelled: Set<String>) {
+        guard !orderIDs.isEmpty else { return ([], []) }
+        let rows = try await database.read { sql in
+            try await sql.raw("SELECT id, status FROM orders WHERE id IN (\(binds: orderIDs)) AND status <> 'pending'").all()
         }
+        var paid: Set<String> = []
+        var cancelled: Set<String> = []
+        for row in rows {
+            let id = try row.decode(column: "id", as: String.self)
+            if try row.decode(column: "status", as: String.self) == "cancelled" { cancelled.insert(id) } else { paid.insert(id) }
+        }
+        return (paid, cancelled)
     }
 
     public struct Report: Sendable, Encodable {

@@ -47,7 +47,7 @@ public struct ReportRange: Sendable, Equatable {
         let chosen = Interval(rawValue: interval ?? "day")
         if chosen == nil { errors.append(.init(field: "interval", message: "must be day, week or month")) }
         if let start, let end {
-            let days = (calendar.dateComponents([.day], from: start, to: end).day ?? 0) + 1
+            let days = Self.days(from: start, to: end, calendar) + 1
             if days < 1 || days > maximumDays { errors.append(.init(field: "to", message: "must be on or after from, at most \(maximumDays) days later")) }
         }
         guard errors.isEmpty, let start, let end, let chosen, let after = calendar.date(byAdding: .day, value: 1, to: end).map(calendar.startOfDay) else {
@@ -68,7 +68,7 @@ public struct ReportRange: Sendable, Equatable {
     /// The same number of days just before this range, by the same interval.
     public var previous: ReportRange {
         let calendar = Self.calendar(zone)
-        let days = calendar.dateComponents([.day], from: start, to: end).day ?? 0
+        let days = Self.days(from: start, to: end, calendar)
         let start = calendar.startOfDay(for: calendar.date(byAdding: .day, value: -days, to: self.start) ?? self.start)
         let last = calendar.startOfDay(for: calendar.date(byAdding: .day, value: -1, to: self.start) ?? self.start)
         return ReportRange(
@@ -94,6 +94,18 @@ public struct ReportRange: Sendable, Equatable {
             cursor = stop
         }
         return periods
+    }
+
+    /// Whole days between two days' dates, whatever hour each began at (a day that starts at
+    /// 01:00 is still a whole day).
+    static func days(from start: Date, to end: Date, _ calendar: Calendar) -> Int {
+        // Noon to noon: every day has one, and DST never moves a noon across a date.
+        func noon(_ date: Date) -> DateComponents {
+            var parts = calendar.dateComponents([.year, .month, .day], from: date)
+            parts.hour = 12
+            return parts
+        }
+        return calendar.dateComponents([.day], from: noon(start), to: noon(end)).day ?? 0
     }
 
     static func calendar(_ zone: TimeZone) -> Calendar {

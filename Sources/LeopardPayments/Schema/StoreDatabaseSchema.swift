@@ -38,5 +38,6 @@ public enum StoreDatabaseSchema {
         StoreSchema.m0030SalesLedger,
         StoreSchema.m0031Funnel,
         StoreSchema.m0032SalesEntries,
+        StoreSchema.m0033FunnelVisits,
     ]
 }

@@ -3,35 +3,39 @@ import LeopardCommerce
 import LeopardCore
 import LeopardStorage
 
-/// Counts storefront visitors into each store's funnel in memory, and adds the counts to the
-/// store's database at most every half minute (on a request of that store, or when a report is
-/// read): a page view never waits for a write. Hashes stay in memory for the day. A visitor is
-/// counted once a day per step; one address counts as at most `visitorsPerAddress` browsers a
-/// day, so rotating the user agent cannot inflate the figures, and a store counts at most
-/// `visitorsPerDay` visitors a day in memory.
+/// Counts storefront visitors into each store's funnel. A page view only notes the visitor's
+/// hash in memory; every half minute (`FunnelFlushService`, and before a report is read) the
+/// hashes new since the last time are written in one transaction per store, where the table
+/// keeps each once a day, so every instance and a restarted one count a browser alike.
+/// Memory is bounded: at most `visitorsPerDay` browsers per store and day, `visitorsPerAddress`
+/// per address (an IPv6 /64 is one address), and `budget` noted steps over all stores.
 actor FunnelTracker {
     struct Day: Hashable {
         let tenantID: String
         let day: String
     }
 
-    /// What one store has counted on one day and not yet written.
     struct Tally {
-        var pending: [Funnel.Step: Int] = [:]
+        /// Steps noted since the last write.
+        var fresh: [Funnel.Step: Set<String>] = [:]
+        /// `hash|step` noted today by this process: a request that adds nothing writes nothing.
         var seen: Set<String> = []
         var perAddress: [String: Set<String>] = [:]
-        /// Orders placed by a visitor, until they are paid (or the day is over).
+        var visitors: Set<String> = []
+        /// Orders placed by a visitor (id → hash), until paid or cancelled.
         var orders: [String: String] = [:]
-        var ordersCounted: Set<String> = []
     }
 
     private var tallies: [Day: Tally] = [:]
     private var zones: [String: (zone: TimeZone, read: ContinuousClock.Instant)] = [:]
     private var salts: [String: (day: String, salt: String)] = [:]
+    private var newestDay: [String: String] = [:]
     private var flushed: [String: ContinuousClock.Instant] = [:]
+    private var noted = 0
     private let clock = ContinuousClock()
-    static let visitorsPerDay = 100_000
+    static let visitorsPerDay = 20_000
     static let visitorsPerAddress = 8
+    static let budget = 400_000
     static let flushInterval = Duration.seconds(30)
 
     /// Browsers only: programs that say they are robots are not visitors.
@@ -40,71 +44,86 @@ actor FunnelTracker {
         return !agent.isEmpty && !["bot", "crawl", "spider", "slurp", "curl/", "wget/", "python-requests"].contains { agent.contains($0) }
     }
 
-    /// Counts `step` for the browser, in memory. `orderID`: the order it placed.
+    /// The address as one household: an IPv6 address's first four groups (its /64).
+    static func household(_ address: String) -> String {
+        guard address.contains(":") else { return address }
+        return address.split(separator: ":", omittingEmptySubsequences: false).prefix(4).joined(separator: ":")
+    }
+
+    /// Notes `step` for the browser. `orderID`: the order it placed.
     func note(
         _ step: Funnel.Step, tenantID: String, database: any DatabaseHandle, address: String, userAgent: String, orderID: String? = nil
     )
         async throws
     {
-        guard Self.isVisitor(userAgent: userAgent) else { return }
-        let day = try await today(tenantID: tenantID, database: database)
+        guard Self.isVisitor(userAgent: userAgent), noted < Self.budget else { return }
+        let (day, _) = try await days(tenantID: tenantID, database: database)
         let salt = try await salt(tenantID: tenantID, day: day, database: database)
+        // After the waits: a request that began before midnight does not bring yesterday back.
+        if let newest = newestDay[tenantID], day < newest { return }
+        newestDay[tenantID] = day
         let visitor = Funnel.visitor(day: day, salt: salt, address: address, userAgent: userAgent)
         let key = Day(tenantID: tenantID, day: day)
         var tally = tallies[key] ?? Tally()
         defer { tallies[key] = tally }
-        var browsers = tally.perAddress[address] ?? []
-        if !browsers.contains(visitor.hash) {
-            guard browsers.count < Self.visitorsPerAddress, tally.seen.count < Self.visitorsPerDay * 6 else { return }
-            browsers.insert(visitor.hash)
-            tally.perAddress[address] = browsers
+        if !tally.visitors.contains(visitor.hash) {
+            let household = Self.household(address)
+            guard tally.visitors.count < Self.visitorsPerDay, tally.perAddress[household, default: []].count < Self.visitorsPerAddress else { return }
+            tally.visitors.insert(visitor.hash)
+            tally.perAddress[household, default: []].insert(visitor.hash)
         }
-        if let orderID {
-            // An order counts once, however often its confirmation is asked for.
-            guard tally.orders[orderID] == nil, tally.ordersCounted.count < Self.visitorsPerDay else { return }
-            tally.orders[orderID] = visitor.hash
-        }
+        if let orderID, tally.orders.count < Self.visitorsPerDay { tally.orders[orderID] = visitor.hash }
         guard tally.seen.insert(visitor.hash + "|" + step.rawValue).inserted else { return }
-        tally.pending[step, default: 0] += 1
+        noted += 1
+        tally.fresh[step, default: []].insert(visitor.hash)
     }
 
-    /// Writes the store's counts when the last write is half a minute old (or `force`), with
-    /// the paid step for orders paid since. Counts that fail to write are kept for next time.
+    /// The stores with anything in memory: steps or orders to write, or days to let go of.
+    func waiting() -> [String] {
+        Array(Set(tallies.keys.map(\.tenantID)))
+    }
+
+    /// Writes the store's new steps when the last write is half a minute old (or `force`), with
+    /// the paid step for orders paid since; what fails to write is kept for the next time.
     func flush(tenantID: String, database: any DatabaseHandle, force: Bool = false) async throws {
         if !force, let last = flushed[tenantID], clock.now - last < Self.flushInterval { return }
         flushed[tenantID] = clock.now
-        let days = tallies.keys.filter { $0.tenantID == tenantID }
-        guard !days.isEmpty else { return }
-        let today = try await today(tenantID: tenantID, database: database)
-        var counts: [String: [Funnel.Step: Int]] = [:]
-        for key in days {
-            let waiting = tallies[key].map { tally in tally.orders.keys.filter { !tally.ordersCounted.contains($0) } } ?? []
-            let paid = try await Funnel.paid(Array(waiting.prefix(500)), database: database)
-            // Read again after the wait: requests may have counted meanwhile.
+        let (today, yesterday) = try await days(tenantID: tenantID, database: database)
+        var writing: [String: [Funnel.Step: Set<String>]] = [:]
+        for key in tallies.keys where key.tenantID == tenantID {
+            let orders = tallies[key].map { Array($0.orders.keys.shuffled().prefix(500)) } ?? []
+            // A lookup that fails only leaves the payments to count on the next write.
+            let settled = (try? await Funnel.settled(orders, database: database)) ?? (paid: [], cancelled: [])
             guard var tally = tallies[key] else { continue }
-            for order in paid where tally.ordersCounted.insert(order).inserted {
-                if let hash = tally.orders[order], tally.seen.insert(hash + "|paid").inserted { tally.pending[.paid, default: 0] += 1 }
+            for order in settled.paid.union(settled.cancelled) {
+                if settled.paid.contains(order), let hash = tally.orders[order], tally.seen.insert(hash + "|paid").inserted {
+                    tally.fresh[.paid, default: []].insert(hash)
+                }
+                tally.orders[order] = nil
             }
-            counts[key.day] = tally.pending
-            tally.pending = [:]
-            // A day that is over is written for the last time.
-            tallies[key] = key.day < today ? nil : tally
+            writing[key.day] = tally.fresh
+            tally.fresh = [:]
+            tallies[key] = key.day < yesterday ? nil : tally
+        }
+        guard writing.values.contains(where: { !$0.isEmpty }) else {
+            noted = tallies.values.reduce(0) { $0 + $1.seen.count }
+            return
         }
         do {
-            try await Funnel.add(counts, today: today, database: database)
+            try await Funnel.add(writing, today: today, yesterday: yesterday, database: database)
         } catch {
-            for (day, steps) in counts {
+            for (day, steps) in writing where day >= yesterday {
                 let key = Day(tenantID: tenantID, day: day)
-                var tally = tallies[key] ?? Tally()
-                for (step, count) in steps { tally.pending[step, default: 0] += count }
-                tallies[key] = tally
+                for (step, hashes) in steps { tallies[key, default: Tally()].fresh[step, default: []].formUnion(hashes) }
             }
             throw error
         }
+        // Memory is given back as days end.
+        noted = tallies.values.reduce(0) { $0 + $1.seen.count }
     }
 
-    /// Today in the store's zone, which is read again after a minute.
-    private func today(tenantID: String, database: any DatabaseHandle) async throws -> String {
+    /// Today and yesterday in the store's zone (read again after a minute).
+    private func days(tenantID: String, database: any DatabaseHandle) async throws -> (today: String, yesterday: String) {
         let zone: TimeZone
         if let known = zones[tenantID], clock.now - known.read < .seconds(60) {
             zone = known.zone
@@ -115,7 +134,12 @@ actor FunnelTracker {
         }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
-        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        let now = Date()
+        return (Self.label(now, calendar), Self.label(calendar.date(byAdding: .day, value: -1, to: now) ?? now, calendar))
+    }
+
+    static func label(_ date: Date, _ calendar: Calendar) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 
@@ -123,6 +147,7 @@ actor FunnelTracker {
     private func salt(tenantID: String, day: String, database: any DatabaseHandle) async throws -> String {
         if let known = salts[tenantID], known.day == day { return known.salt }
         let salt = try await Funnel.salt(day: day, database: database)
+        if salts.count > 10_000 { salts.removeAll() }
         salts[tenantID] = (day, salt)
         return salt
     }

@@ -113,7 +113,10 @@ public func buildApplication(
         // databases once all of them have stopped.
         services: extraServices
             + (services.configuration.webhookPollInterval.map { [WebhookDispatchService(dispatcher: services.webhookDispatcher, interval: $0)] } ?? [])
-            + [UsageFlushService(usage: services.usage, logger: services.logger), services.changeFeed]
+            + [
+                UsageFlushService(usage: services.usage, logger: services.logger),
+                FunnelFlushService(tracker: services.funnel, platform: services.platform, logger: services.logger), services.changeFeed,
+            ]
             + (services.configuration.backupInterval.map { interval -> [any Service] in
                 [
                     BackupScheduleService(

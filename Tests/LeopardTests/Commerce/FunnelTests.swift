@@ -97,7 +97,32 @@ struct FunnelTests {
         for path in ["/admin", "/admin/reports", "/api/products", "/assets/leopard.css", "/robots.txt", "/sitemap.xml"] {
             #expect(names(.get, path, .ok).isEmpty, "\(path)")
         }
+        #expect(FunnelTracker.household("2001:db8:1:2:aa:bb:cc:dd") == FunnelTracker.household("2001:db8:1:2:ff:ee:dd:cc"), "one /64")
+        #expect(FunnelTracker.household("203.0.113.7") == "203.0.113.7")
         #expect(FunnelTracker.isVisitor(userAgent: "Mozilla/5.0 HeadlessChrome/131.0"), "a headless browser is still a browser")
         #expect(!FunnelTracker.isVisitor(userAgent: "") && !FunnelTracker.isVisitor(userAgent: "curl/8.5.0"))
+    }
+
+    @Test("two instances (or a restart) count a browser once; rotating the browser name counts at most eight per address", arguments: TestPlatform.storages)
+    func instances(storage: TestPlatform.Storage) async throws {
+        struct Counts: Decodable { let data: [Report.Count] }
+        try await TestPlatform.withPlatform(storage) { platform, client in
+            let store = try await client.makeStore("Twin Funnel Shop")
+            let tenant = try #require(try await platform.services.registry.find(id: store.id))
+            try await platform.services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                for tracker in [FunnelTracker(), FunnelTracker()] {
+                    try await tracker.note(.session, tenantID: tenant.id, database: database, address: "198.51.100.4", userAgent: "Mozilla/5.0 Firefox/140.0")
+                    try await tracker.flush(tenantID: tenant.id, database: database, force: true)
+                }
+                let rotating = FunnelTracker()
+                for index in 0..<20 {
+                    try await rotating.note(
+                        .session, tenantID: tenant.id, database: database, address: "198.51.100.9", userAgent: "Mozilla/5.0 Firefox/\(index)")
+                }
+                try await rotating.flush(tenantID: tenant.id, database: database, force: true)
+            }
+            let report = try await client.call(.get, "/api/reports/funnel", store: store).decode(Report.self)
+            #expect(report.visitors.first == 1 + FunnelTracker.visitorsPerAddress, "\(report.visitors)")
+        }
     }
 }

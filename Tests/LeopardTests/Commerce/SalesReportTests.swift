@@ -274,6 +274,11 @@ struct SalesReportTests {
         #expect(range.periods.map { calendar.component(.hour, from: $0.start) } == [0, 1, 0, 0], "only the day itself starts late")
         #expect(zip(range.periods, range.periods.dropFirst()).allSatisfy { $0.end == $1.start })
         #expect(range.previous.from == "2026-09-01" && range.previous.to == "2026-09-04")
+        let single = try ReportRange.parse(from: "2026-09-06", to: "2026-09-06", interval: "day", zone: zone)
+        #expect(
+            single.previous.from == "2026-09-05" && single.previous.to == "2026-09-05",
+            "the day before, not an empty range: \(single.from) \(single.to) \(single.start) \(single.end) \(single.previous)")
+        #expect(throws: Problem.self) { try ReportRange.parse(from: "2026-09-07", to: "2026-09-06", interval: "day", zone: zone) }
     }
 
     @Test("sales by variant, by category, and new against returning customers", arguments: TestPlatform.storages)

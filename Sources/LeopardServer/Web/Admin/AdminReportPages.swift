@@ -15,7 +15,7 @@ struct AdminReportPages {
             guard visit.staff != nil else { return visit.signIn() }
             let query = request.queryDictionary
             let (range, preset, error) = Self.range(query, zone: visit.settings.zone)
-            try await routes.services.funnel.flush(tenantID: visit.tenantID, database: visit.database, force: true)
+            await ReportRoutes.flush(routes.services.funnel, tenantID: visit.tenantID, database: visit.database, logger: context.logger)
             let reports = try await ReportOverview.load(range, settings: visit.settings, from: visit.database)
             let model = ReportsPage(
                 report: reports.sales, sellers: reports.sellers, categories: reports.categories, customers: reports.customers, funnel: reports.funnel,
@@ -34,7 +34,7 @@ struct AdminReportPages {
             guard visit.staff != nil else { return visit.signIn() }
             let query = request.queryDictionary
             let range = try ReportRange.parse(from: query["from"], to: query["to"], interval: nil, zone: visit.settings.zone)
-            try await routes.services.funnel.flush(tenantID: visit.tenantID, database: visit.database, force: true)
+            await ReportRoutes.flush(routes.services.funnel, tenantID: visit.tenantID, database: visit.database, logger: context.logger)
             return ReportRoutes.csv(try await Funnel.load(range, timeZone: visit.settings.timeZone, from: visit.database).csv, name: "funnel")
         }
         router.get("/admin/reports/products.csv") { request, context in
