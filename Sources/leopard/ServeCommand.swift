@@ -9,6 +9,7 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the platform: control plane, every store's API, storefront and admin.")
 
     @OptionGroup var platform: PlatformOptions
+    @OptionGroup(title: "Costs") var costs: CostOptions
 
     @Option(help: ArgumentHelp("Address to listen on. Env: LEOPARD_HOST.", valueName: "address"))
     var host: String = ProcessInfo.processInfo.environment["LEOPARD_HOST"] ?? "127.0.0.1"
@@ -68,6 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         var configuration = try platform.configuration()
+        configuration.costs = try costs.prices()
         configuration.host = host
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1-65535") }
         configuration.port = port

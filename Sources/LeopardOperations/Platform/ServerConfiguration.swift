@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     public var maxOpenTenants: Int = 256
     /// Signups per minute per client address; 0 turns the limit off.
     public var signupRateLimit: Int = 20
+    /// Unit prices for the stores' estimated costs (`GET /api/tenants/:id/metrics`, the console).
+    public var costs = CostPrices()
     /// Failed sign-ins allowed per store and client (and per store and e-mail) in 15 minutes.
     var loginFailureLimit: Int = 10
     /// `LEOPARD_OPERATOR_TOKEN`: when set, the operator token; otherwise one is generated.

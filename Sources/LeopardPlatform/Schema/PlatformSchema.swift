@@ -17,6 +17,7 @@ public enum PlatformSchema {
         m0012Pods,
         m0013TenantMoves,
         m0014RateLimitRefs,
+        m0015TenantUsageBusy,
     ]
 
     public static var migrator: Migrator { Migrator(migrations) }

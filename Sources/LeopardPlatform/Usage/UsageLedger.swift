@@ -11,6 +11,7 @@ public final class UsageLedger: Sendable {
     struct Pending {
         var requests: Int
         var last: Date
+        var busyMicroseconds = 0
     }
 
     let database: any DatabaseHandle
@@ -24,11 +25,14 @@ public final class UsageLedger: Sendable {
         String(Timestamp.string(date).prefix(13))  // 2026-11-23T08
     }
 
-    public func record(tenantID: String, at now: Date = Date()) {
+    /// Counts a request; `busy`: how long it took to answer (0 for one counted as it arrives).
+    public func record(tenantID: String, at now: Date = Date(), busy: Duration = .zero) {
         let hour = Self.hour(now)
+        let micros = Int(busy.components.seconds) * 1_000_000 + Int(busy.components.attoseconds / 1_000_000_000_000)
         pending.withLock { pending in
             pending[tenantID, default: [:]][hour, default: Pending(requests: 0, last: now)].requests += 1
             pending[tenantID]?[hour]?.last = now
+            pending[tenantID]?[hour]?.busyMicroseconds += max(micros, 0)
         }
     }
 
@@ -46,8 +50,10 @@ public final class UsageLedger: Sendable {
                     for (hour, counted) in hours {
                         try await sql.raw(
                             """
-                            INSERT INTO tenant_usage (tenant_id, hour, requests, last_request_at) VALUES (\(bind: tenant), \(bind: hour), \(bind: counted.requests), \(bind: counted.last.stamp))
+                            INSERT INTO tenant_usage (tenant_id, hour, requests, last_request_at, busy_microseconds)
+                            VALUES (\(bind: tenant), \(bind: hour), \(bind: counted.requests), \(bind: counted.last.stamp), \(bind: counted.busyMicroseconds))
                             ON CONFLICT (tenant_id, hour) DO UPDATE SET requests = tenant_usage.requests + excluded.requests,
+                                busy_microseconds = tenant_usage.busy_microseconds + excluded.busy_microseconds,
                                 last_request_at = CASE WHEN excluded.last_request_at > tenant_usage.last_request_at THEN excluded.last_request_at ELSE tenant_usage.last_request_at END
                             """
                         ).run()
@@ -60,6 +66,7 @@ public final class UsageLedger: Sendable {
                     for (hour, counted) in hours {
                         var entry = pending[tenant, default: [:]][hour, default: Pending(requests: 0, last: counted.last)]
                         entry.requests += counted.requests
+                        entry.busyMicroseconds += counted.busyMicroseconds
                         entry.last = max(entry.last, counted.last)
                         pending[tenant]?[hour] = entry
                     }
@@ -73,6 +80,8 @@ public final class UsageLedger: Sendable {
         public let last24Hours: Int
         public let last30Days: Int
         public let lastRequestAt: String?
+        /// Seconds spent answering the store's requests in the last 30 days.
+        public var busySeconds30Days: Double = 0
     }
 
     /// Requests in the last 24 hours and 30 days (whole hours, so up to an hour more), written
@@ -84,24 +93,27 @@ public final class UsageLedger: Sendable {
             try await sql.raw(
                 """
                 SELECT CAST(COALESCE(SUM(CASE WHEN hour >= \(bind: day) THEN requests ELSE 0 END), 0) AS BIGINT) AS day,
-                       CAST(COALESCE(SUM(requests), 0) AS BIGINT) AS month, MAX(last_request_at) AS last
+                       CAST(COALESCE(SUM(requests), 0) AS BIGINT) AS month, MAX(last_request_at) AS last,
+                       CAST(COALESCE(SUM(busy_microseconds), 0) AS BIGINT) AS busy
                 FROM tenant_usage WHERE tenant_id = \(bind: tenantID) AND hour >= \(bind: month)
                 """
             ).first()
         }
-        let (pendingDay, pendingMonth, pendingLast) = pending.withLock { pending -> (Int, Int, Date?) in
+        let (pendingDay, pendingMonth, pendingLast, pendingBusy) = pending.withLock { pending -> (Int, Int, Date?, Int) in
             let hours = pending[tenantID] ?? [:]
             return (
                 hours.filter { $0.key >= day }.values.reduce(0) { $0 + $1.requests },
                 hours.filter { $0.key >= month }.values.reduce(0) { $0 + $1.requests },
-                hours.values.map(\.last).max()
+                hours.values.map(\.last).max(),
+                hours.filter { $0.key >= month }.values.reduce(0) { $0 + $1.busyMicroseconds }
             )
         }
         let written = try row?.decode(column: "last", as: String?.self)
         let last = [written, pendingLast?.stamp].compactMap { $0 }.max()
         return Summary(
             last24Hours: (try row?.decode(column: "day", as: Int.self) ?? 0) + pendingDay,
-            last30Days: (try row?.decode(column: "month", as: Int.self) ?? 0) + pendingMonth, lastRequestAt: last)
+            last30Days: (try row?.decode(column: "month", as: Int.self) ?? 0) + pendingMonth, lastRequestAt: last,
+            busySeconds30Days: Double((try row?.decode(column: "busy", as: Int.self) ?? 0) + pendingBusy) / 1_000_000)
     }
 
     /// Forgets a purged store's counts.

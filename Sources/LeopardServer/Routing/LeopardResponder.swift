@@ -131,8 +131,10 @@ public struct LeopardResponder: HTTPResponder {
                 return try await instances.forward(request, tenant: tenant, host: host, path: request.uri.description, clientAddress: context.clientAddress)
             }
         }
-        // The platform counted a forwarded request already.
-        if !dedicated.isInstance { usage.record(tenantID: tenant.id) }
+        // The platform counted a forwarded request already. A request is counted with the time
+        // it took to answer (the store's share of the server, for its cost).
+        let started = ContinuousClock.now
+        defer { if !dedicated.isInstance { usage.record(tenantID: tenant.id, busy: ContinuousClock.now - started) } }
         var storeContext = context
         storeContext.tenant = tenant
         storeContext.logger[metadataKey: "tenant"] = .string(tenant.id)

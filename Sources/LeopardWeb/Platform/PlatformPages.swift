@@ -46,6 +46,8 @@ public struct ConsolePage: Sendable {
         public let products: String
         public let orders: String
         public let size: String
+        /// The estimated cost a month, at the operator's prices.
+        public var cost = "–"
         public let storefrontUrl: String
         public let canSuspend: Bool
         public let canActivate: Bool

@@ -53,4 +53,34 @@ struct UsageTests {
             #expect(try await client.execute(uri: "/api/tenants/ten_nothing/metrics", method: .get, headers: .operatorAuth).status == .notFound)
         }
     }
+
+    @Test("each store's estimated monthly cost: its bytes, requests and handler time at the operator's prices, and when idle")
+    func cost() async throws {
+        try await TestPlatform.withPlatform(configure: {
+            $0.costs.perGBMonth = 1000
+            $0.costs.perMillionRequests = 100_000
+            $0.costs.perCPUHour = 3600
+            $0.costs.perStoreMonth = 0.5
+        }) { platform, client in
+            let store = try await client.makeStore("Costly Shop")
+            for _ in 0..<4 { _ = try await client.call(.get, "/api/products", host: store.host) }
+            try await platform.services.usage.flush()
+            let usage = try await client.execute(uri: "/api/tenants/\(store.id)/metrics", method: .get, headers: .operatorAuth)
+            let cost = try #require(usage.json["cost"] as? [String: Any], "\(usage.text)")
+            let bytes = try #require(usage.json["databaseBytes"] as? Int) + (usage.json["imageBytes"] as? Int ?? 0)
+            let requests = try #require((usage.json["requests"] as? [String: Any])?["last30Days"] as? Int)
+            let seconds = try #require(cost["handlerSeconds30Days"] as? Double)
+            func round(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
+            #expect(cost["currency"] as? String == "USD")
+            #expect(cost["storage"] as? Double == round(Double(bytes) / 1e9 * 1000))
+            #expect(cost["requests"] as? Double == round(Double(requests) / 1e6 * 100_000))
+            #expect(seconds > 0, "the requests took some time to answer")
+            #expect(abs((cost["compute"] as? Double ?? -1) - round(seconds)) < 0.002, "an hour of handler time costs 3600")
+            #expect(cost["fixed"] as? Double == 0.5)
+            #expect(cost["idle"] as? Double == round((cost["storage"] as? Double ?? 0) + 0.5))
+            let monthly = try #require(cost["monthly"] as? Double)
+            let parts = ["storage", "requests", "compute", "fixed"].compactMap { cost[$0] as? Double }.reduce(0, +)
+            #expect(abs(monthly - parts) < 0.0002)
+        }
+    }
 }

@@ -154,12 +154,20 @@ struct PlatformPages {
             if tenant.status != .provisioning {
                 usage = try? await services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { try await StoreUsage.load(from: $0) }
             }
-            rows.append(
-                .init(
-                    id: tenant.id, slug: tenant.slug, name: tenant.storeName, status: tenant.status.rawValue,
-                    created: String(Timestamp.string(tenant.createdAt).prefix(10)),
-                    products: usage?.products, orders: usage?.orders, bytes: usage?.databaseBytes,
-                    storefrontUrl: services.configuration.storeURL(slug: tenant.slug) + "/"))
+            // `try?`: a row whose counts cannot be read shows a dash; the page still lists it.
+            let requests = try? await services.usage.summary(tenantID: tenant.id)
+            let cost = usage.map {
+                CostEstimate(
+                    bytes: $0.databaseBytes + services.media.bytes(tenantID: tenant.id), requests30Days: requests?.last30Days ?? 0,
+                    busySeconds30Days: requests?.busySeconds30Days ?? 0, prices: services.configuration.costs)
+            }
+            var row = ConsolePage.Row(
+                id: tenant.id, slug: tenant.slug, name: tenant.storeName, status: tenant.status.rawValue,
+                created: String(Timestamp.string(tenant.createdAt).prefix(10)),
+                products: usage?.products, orders: usage?.orders, bytes: usage?.databaseBytes,
+                storefrontUrl: services.configuration.storeURL(slug: tenant.slug) + "/")
+            row.cost = cost.map { String(format: "$%.4f", $0.monthly) } ?? "–"
+            rows.append(row)
         }
         let statusText = filter?.rawValue
         let filters =
