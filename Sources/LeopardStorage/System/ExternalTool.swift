@@ -54,29 +54,12 @@ public struct ExternalTool: Sendable {
     /// Runs the program and waits for it; throws `Failed` with its error output unless it
     /// exits 0. Output goes to a temporary file, so a chatty program never blocks on a pipe.
     public func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in extra { environment[key] = value }
-        process.environment = environment
         let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("leopard-tool-\(UUID().uuidString).log").path
         FileManager.default.createFile(atPath: logPath, contents: nil, attributes: [.posixPermissions: 0o600])
         defer { try? FileManager.default.removeItem(atPath: logPath) }
-        guard let log = FileHandle(forWritingAtPath: logPath) else { throw NotFound(name: logPath) }
-        defer { try? log.close() }
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
+        let status = try await Spawn.run(path: path, arguments: arguments, environment: environment, outputPath: logPath)
         guard status == 0 else {
             let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
             let lines = text.split(separator: "\n").suffix(5).joined(separator: " | ")
