@@ -321,6 +321,20 @@ def main():
         driver.get(beta + "/admin/products")
         expect("Leopard Print Scarf" not in driver.page_source, "the second store's admin does not list the first store's product")
         shot(driver, "second-store-admin")
+
+        print("7. the operator's console: both stores, and the platform's reports with this run's sale")
+        driver.get(BASE + "/console")
+        fill(driver, "token", os.environ.get("LEOPARD_OPERATOR_TOKEN", "e2e-operator-token-0123456789"))
+        submit(driver, "form[action='/console/login']")
+        expect("Alpha Outfitters" in driver.page_source and "Beta Goods" in driver.page_source, "the console lists both stores")
+        shot(driver, "console-stores")
+        driver.find_element(By.LINK_TEXT, "Platform reports").click()
+        expect(driver.page_source.count("<svg class=\"chart\"") >= 3, "signups, GMV and provisioning charts")
+        largest = driver.find_element(By.CSS_SELECTOR, "[data-testid='largest-stores']").text
+        expect(f"alpha-{RUN}" in largest, f"the first store, which sold today, is among the largest (got {largest})")
+        stats = driver.find_element(By.CSS_SELECTOR, "[data-testid='platform-stats']").text
+        expect("Signups in range" in stats, f"the totals are shown (got {stats})")
+        shot(driver, "console-reports")
         print("story passed")
     except Exception:
         shot(driver, "failure")

@@ -17,8 +17,14 @@ struct CostOptions: ParsableArguments {
     @Option(help: ArgumentHelp("What every store costs however idle (its share of the servers). Env: LEOPARD_COST_PER_STORE_MONTH.", valueName: "usd"))
     var costPerStoreMonth: Double = Double(ProcessInfo.processInfo.environment["LEOPARD_COST_PER_STORE_MONTH"] ?? "") ?? CostPrices().perStoreMonth
 
+    @Option(
+        help: ArgumentHelp(
+            "A store's database held open (its connections' memory), per hour. Env: LEOPARD_COST_PER_CONNECTION_HOUR.", valueName: "usd"))
+    var costPerConnectionHour: Double =
+        Double(ProcessInfo.processInfo.environment["LEOPARD_COST_PER_CONNECTION_HOUR"] ?? "") ?? CostPrices().perConnectionHour
+
     func prices() throws -> CostPrices {
-        let all = [costPerGbMonth, costPerMillionRequests, costPerCpuHour, costPerStoreMonth]
+        let all = [costPerGbMonth, costPerMillionRequests, costPerCpuHour, costPerStoreMonth, costPerConnectionHour]
         guard all.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1_000_000 }) else {
             throw ValidationError("--cost-per-… prices must be from 0 to 1000000")
         }
@@ -26,6 +32,7 @@ struct CostOptions: ParsableArguments {
         (prices.perGBMonth, prices.perMillionRequests, prices.perCPUHour, prices.perStoreMonth) = (
             costPerGbMonth, costPerMillionRequests, costPerCpuHour, costPerStoreMonth
         )
+        prices.perConnectionHour = costPerConnectionHour
         return prices
     }
 }

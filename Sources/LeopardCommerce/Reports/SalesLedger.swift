@@ -31,14 +31,14 @@ enum SalesLedger {
 
     static func bucket(_ date: Date) -> Int { Int((date.timeIntervalSince1970 / Double(bucketSeconds)).rounded(.down)) }
 
-    /// Adds `change` at the quarter hour of `date`.
+    /// Adds `change` at the quarter hour of `date`, stamped with the time it is written.
     static func record(_ change: Change, at date: Date, on sql: any SQLDatabase) async throws {
         guard !change.isEmpty else { return }
         try await sql.raw(
             """
-            INSERT INTO sales_entries (bucket, orders, gross, discounts, refunds, tax, shipping, total)
+            INSERT INTO sales_entries (bucket, orders, gross, discounts, refunds, tax, shipping, total, recorded)
             VALUES (\(bind: bucket(date)), \(bind: change.orders), \(bind: change.gross), \(bind: change.discounts), \(bind: change.refunds),
-                    \(bind: change.tax), \(bind: change.shipping), \(bind: change.total))
+                    \(bind: change.tax), \(bind: change.shipping), \(bind: change.total), \(bind: Int(Date().timeIntervalSince1970)))
             """
         ).run()
     }

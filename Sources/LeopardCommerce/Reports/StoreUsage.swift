@@ -23,15 +23,7 @@ public struct StoreUsage: Sendable, Equatable, Encodable {
                        (SELECT MAX(created_at) FROM orders) AS last_order, (SELECT currency FROM store_settings WHERE id = 1) AS currency
                 """
             ).first()
-            let size: Int
-            switch database.kind {
-            case .sqlite:
-                let pages = try await sql.raw("PRAGMA page_count").first()?.decode(column: "page_count", as: Int.self) ?? 0
-                let pageSize = try await sql.raw("PRAGMA page_size").first()?.decode(column: "page_size", as: Int.self) ?? 0
-                size = pages * pageSize
-            case .postgres:
-                size = try await sql.raw("SELECT pg_database_size(current_database())::bigint AS n").first()?.decode(column: "n", as: Int.self) ?? 0
-            }
+            let size = try await databaseBytes(sql, kind: database.kind)
             return StoreUsage(
                 products: try counts?.decode(column: "products", as: Int.self) ?? 0,
                 customers: try counts?.decode(column: "customers", as: Int.self) ?? 0,
@@ -39,6 +31,18 @@ public struct StoreUsage: Sendable, Equatable, Encodable {
                 revenue: try counts?.decode(column: "revenue", as: Int.self) ?? 0,
                 currency: try counts?.decode(column: "currency", as: String?.self) ?? "USD",
                 databaseBytes: size, lastOrderAt: try counts?.decode(column: "last_order", as: String?.self))
+        }
+    }
+
+    /// The bytes the store's database takes: the SQLite file's pages, or `pg_database_size`.
+    static func databaseBytes(_ sql: any SQLDatabase, kind: DatabaseKind) async throws -> Int {
+        switch kind {
+        case .sqlite:
+            let pages = try await sql.raw("PRAGMA page_count").first()?.decode(column: "page_count", as: Int.self) ?? 0
+            let pageSize = try await sql.raw("PRAGMA page_size").first()?.decode(column: "page_size", as: Int.self) ?? 0
+            return pages * pageSize
+        case .postgres:
+            return try await sql.raw("SELECT pg_database_size(current_database())::bigint AS n").first()?.decode(column: "n", as: Int.self) ?? 0
         }
     }
 }

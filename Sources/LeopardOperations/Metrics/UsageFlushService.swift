@@ -1,34 +1,51 @@
+import Foundation
 import LeopardPlatform
 import LeopardStorage
 import Logging
 import ServiceLifecycle
 
-/// Writes the request counts every half minute (and, through `PlatformServices.shutdown`, once
-/// more when the platform stops).
-public struct UsageFlushService: Service {
-    public let usage: UsageLedger
+/// Every half minute (and, through `PlatformServices.shutdown`, once more when the platform
+/// stops): adds the time each store's database was open to its usage, writes the request counts,
+/// and rolls up the activity of the stores that had requests (`ActivityRollup`).
+public struct UsageFlushService: Service, CustomStringConvertible {
+    public let services: PlatformServices
     public let logger: Logger
     var interval: Duration = .seconds(30)
 
-    public init(usage: UsageLedger, logger: Logger, interval: Duration = .seconds(30)) {
-        self.usage = usage
+    /// Service lifecycle logs each service's description: not the services it holds (secrets).
+    public var description: String { "UsageFlushService" }
+
+    public init(services: PlatformServices, logger: Logger, interval: Duration = .seconds(30)) {
+        self.services = services
         self.logger = logger
         self.interval = interval
     }
 
     public func run() async throws {
+        var retry: Set<String> = []
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
                 try await gracefulShutdownSleep(for: interval)
             } catch {
                 return
             }
-            do {
-                try await usage.flush()
-            } catch {
-                logger.warning("request counts not written; kept for the next try", metadata: ["error": .string(DatabaseErrors.summary(error))])
-            }
+            retry = await Self.flush(services, retry: retry, logger: logger)
         }
+    }
+
+    /// One round; returns the stores whose roll-up failed, for the next round.
+    public static func flush(_ services: PlatformServices, retry: Set<String> = [], logger: Logger) async -> Set<String> {
+        let now = Date()
+        for (tenantID, open) in await services.databases.drainOpenTime() {
+            services.usage.record(tenantID: tenantID, open: open, at: now)
+        }
+        var busy: Set<String> = []
+        do {
+            busy = try await services.usage.flush()
+        } catch {
+            logger.warning("request counts not written; kept for the next try", metadata: ["error": .string(DatabaseErrors.summary(error))])
+        }
+        return await ActivityRollup(services: services).run(busy.union(retry), now: now)
     }
 
     func gracefulShutdownSleep(for duration: Duration) async throws {

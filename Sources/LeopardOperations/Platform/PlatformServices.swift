@@ -171,11 +171,7 @@ public struct PlatformServices: Sendable {
     /// Closes every store database and the platform database.
     public func shutdown() async {
         await sparePool.stop()
-        do {
-            try await usage.flush()
-        } catch {
-            logger.warning("request counts not written at shutdown", metadata: ["error": .string(DatabaseErrors.summary(error))])
-        }
+        _ = await UsageFlushService.flush(self, logger: logger)
         try? await httpClient.shutdown()
         await databases.closeAll()
         await podConnections?.closeAll()

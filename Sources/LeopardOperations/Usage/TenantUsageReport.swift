@@ -35,6 +35,7 @@ public struct TenantUsageReport: Encodable, Sendable {
         let images = services.media.bytes(tenantID: tenant.id)
         let cost = CostEstimate(
             bytes: store.databaseBytes + images, requests30Days: requests.last30Days, busySeconds30Days: requests.busySeconds30Days,
+            openSeconds30Days: requests.openSeconds30Days,
             prices: services.configuration.costs)
         return TenantUsageReport(
             tenantId: tenant.id, slug: tenant.slug, status: tenant.status.rawValue,

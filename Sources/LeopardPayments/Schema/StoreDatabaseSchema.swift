@@ -39,5 +39,6 @@ public enum StoreDatabaseSchema {
         StoreSchema.m0031Funnel,
         StoreSchema.m0032SalesEntries,
         StoreSchema.m0033FunnelVisits,
+        StoreSchema.m0034SalesEntriesRecorded,
     ]
 }

@@ -18,6 +18,7 @@ public enum PlatformSchema {
         m0013TenantMoves,
         m0014RateLimitRefs,
         m0015TenantUsageBusy,
+        m0016TenantActivity,
     ]
 
     public static var migrator: Migrator { Migrator(migrations) }

@@ -64,6 +64,8 @@ public struct TenantLifecycle: Sendable {
             throw error
         }
         try? await WebhookTenants(database: registry.database).remove(tenantID: id)
+        // `try?`: the store is gone; rows left behind only stay out of reports (they join tenants).
+        try? await PlatformActivity(database: registry.database).remove(tenantID: id)
         for hostname in (try? await DomainRegistry(database: registry.database).removeAll(tenantID: id)) ?? [] {
             await directory.invalidate(domain: hostname)
         }

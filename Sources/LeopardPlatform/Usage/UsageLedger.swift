@@ -10,8 +10,10 @@ import Synchronization
 public final class UsageLedger: Sendable {
     struct Pending {
         var requests: Int
-        var last: Date
+        /// The last request's time; nil for an hour with only open time.
+        var last: Date?
         var busyMicroseconds = 0
+        var openMicroseconds = 0
     }
 
     let database: any DatabaseHandle
@@ -25,35 +27,52 @@ public final class UsageLedger: Sendable {
         String(Timestamp.string(date).prefix(13))  // 2026-11-23T08
     }
 
+    static func microseconds(_ duration: Duration) -> Int {
+        max(Int(duration.components.seconds) * 1_000_000 + Int(duration.components.attoseconds / 1_000_000_000_000), 0)
+    }
+
     /// Counts a request; `busy`: how long it took to answer (0 for one counted as it arrives).
     public func record(tenantID: String, at now: Date = Date(), busy: Duration = .zero) {
         let hour = Self.hour(now)
-        let micros = Int(busy.components.seconds) * 1_000_000 + Int(busy.components.attoseconds / 1_000_000_000_000)
+        let micros = Self.microseconds(busy)
         pending.withLock { pending in
             pending[tenantID, default: [:]][hour, default: Pending(requests: 0, last: now)].requests += 1
             pending[tenantID]?[hour]?.last = now
-            pending[tenantID]?[hour]?.busyMicroseconds += max(micros, 0)
+            pending[tenantID]?[hour]?.busyMicroseconds += micros
         }
     }
 
-    /// Writes what was counted since the last flush. Counts that fail to write are put back.
-    public func flush() async throws {
+    /// Adds how long the store's database was held open (`TenantDatabases.drainOpenTime`).
+    public func record(tenantID: String, open: Duration, at now: Date = Date()) {
+        let micros = Self.microseconds(open)
+        guard micros > 0 else { return }
+        pending.withLock { pending in
+            pending[tenantID, default: [:]][Self.hour(now), default: Pending(requests: 0, last: nil)].openMicroseconds += micros
+        }
+    }
+
+    /// Writes what was counted since the last flush, and returns the stores that had requests.
+    /// Counts that fail to write are put back.
+    @discardableResult
+    public func flush() async throws -> Set<String> {
         let taken = pending.withLock { pending in
             let copy = pending
             pending.removeAll()
             return copy
         }
-        guard !taken.isEmpty else { return }
+        guard !taken.isEmpty else { return [] }
         do {
             try await database.write { sql in
                 for (tenant, hours) in taken {
                     for (hour, counted) in hours {
                         try await sql.raw(
                             """
-                            INSERT INTO tenant_usage (tenant_id, hour, requests, last_request_at, busy_microseconds)
-                            VALUES (\(bind: tenant), \(bind: hour), \(bind: counted.requests), \(bind: counted.last.stamp), \(bind: counted.busyMicroseconds))
+                            INSERT INTO tenant_usage (tenant_id, hour, requests, last_request_at, busy_microseconds, open_microseconds)
+                            VALUES (\(bind: tenant), \(bind: hour), \(bind: counted.requests), \(bind: counted.last?.stamp ?? ""),
+                                    \(bind: counted.busyMicroseconds), \(bind: counted.openMicroseconds))
                             ON CONFLICT (tenant_id, hour) DO UPDATE SET requests = tenant_usage.requests + excluded.requests,
                                 busy_microseconds = tenant_usage.busy_microseconds + excluded.busy_microseconds,
+                                open_microseconds = tenant_usage.open_microseconds + excluded.open_microseconds,
                                 last_request_at = CASE WHEN excluded.last_request_at > tenant_usage.last_request_at THEN excluded.last_request_at ELSE tenant_usage.last_request_at END
                             """
                         ).run()
@@ -67,13 +86,15 @@ public final class UsageLedger: Sendable {
                         var entry = pending[tenant, default: [:]][hour, default: Pending(requests: 0, last: counted.last)]
                         entry.requests += counted.requests
                         entry.busyMicroseconds += counted.busyMicroseconds
-                        entry.last = max(entry.last, counted.last)
+                        entry.openMicroseconds += counted.openMicroseconds
+                        entry.last = [entry.last, counted.last].compactMap { $0 }.max()
                         pending[tenant]?[hour] = entry
                     }
                 }
             }
             throw error
         }
+        return Set(taken.filter { $0.value.values.contains { $0.requests > 0 } }.keys)
     }
 
     public struct Summary: Sendable, Equatable {
@@ -82,6 +103,8 @@ public final class UsageLedger: Sendable {
         public let lastRequestAt: String?
         /// Seconds spent answering the store's requests in the last 30 days.
         public var busySeconds30Days: Double = 0
+        /// Seconds the store's database was held open in the last 30 days.
+        public var openSeconds30Days: Double = 0
     }
 
     /// Requests in the last 24 hours and 30 days (whole hours, so up to an hour more), written
@@ -93,19 +116,19 @@ public final class UsageLedger: Sendable {
             try await sql.raw(
                 """
                 SELECT CAST(COALESCE(SUM(CASE WHEN hour >= \(bind: day) THEN requests ELSE 0 END), 0) AS BIGINT) AS day,
-                       CAST(COALESCE(SUM(requests), 0) AS BIGINT) AS month, MAX(last_request_at) AS last,
-                       CAST(COALESCE(SUM(busy_microseconds), 0) AS BIGINT) AS busy
+                       CAST(COALESCE(SUM(requests), 0) AS BIGINT) AS month, MAX(NULLIF(last_request_at, '')) AS last,
+                       CAST(COALESCE(SUM(busy_microseconds), 0) AS BIGINT) AS busy,
+                       CAST(COALESCE(SUM(open_microseconds), 0) AS BIGINT) AS open
                 FROM tenant_usage WHERE tenant_id = \(bind: tenantID) AND hour >= \(bind: month)
                 """
             ).first()
         }
-        let (pendingDay, pendingMonth, pendingLast, pendingBusy) = pending.withLock { pending -> (Int, Int, Date?, Int) in
+        let (pendingDay, pendingMonth, pendingLast, pendingBusy, pendingOpen) = pending.withLock { pending -> (Int, Int, Date?, Int, Int) in
             let hours = pending[tenantID] ?? [:]
+            let recent = hours.filter { $0.key >= month }.values
             return (
-                hours.filter { $0.key >= day }.values.reduce(0) { $0 + $1.requests },
-                hours.filter { $0.key >= month }.values.reduce(0) { $0 + $1.requests },
-                hours.values.map(\.last).max(),
-                hours.filter { $0.key >= month }.values.reduce(0) { $0 + $1.busyMicroseconds }
+                hours.filter { $0.key >= day }.values.reduce(0) { $0 + $1.requests }, recent.reduce(0) { $0 + $1.requests },
+                hours.values.compactMap(\.last).max(), recent.reduce(0) { $0 + $1.busyMicroseconds }, recent.reduce(0) { $0 + $1.openMicroseconds }
             )
         }
         let written = try row?.decode(column: "last", as: String?.self)
@@ -113,7 +136,8 @@ public final class UsageLedger: Sendable {
         return Summary(
             last24Hours: (try row?.decode(column: "day", as: Int.self) ?? 0) + pendingDay,
             last30Days: (try row?.decode(column: "month", as: Int.self) ?? 0) + pendingMonth, lastRequestAt: last,
-            busySeconds30Days: Double((try row?.decode(column: "busy", as: Int.self) ?? 0) + pendingBusy) / 1_000_000)
+            busySeconds30Days: Double((try row?.decode(column: "busy", as: Int.self) ?? 0) + pendingBusy) / 1_000_000,
+            openSeconds30Days: Double((try row?.decode(column: "open", as: Int.self) ?? 0) + pendingOpen) / 1_000_000)
     }
 
     /// Forgets a purged store's counts.

@@ -34,6 +34,7 @@ public func buildRouters(_ services: LeopardServices) -> (platform: Router<AppCo
     HealthRoutes(platformDatabase: services.platformDatabase).register(on: platform)
     MetricsRoutes(services: services).register(on: platform)
     TenantControlRoutes(services: services).register(on: platform)
+    PlatformReportRoutes(services: services).register(on: platform)
     DomainRoutes(services: services).register(on: platform)
     OpenAPIRoutes(document: OpenAPIRoutes.platform).register(on: platform)
 
@@ -114,7 +115,7 @@ public func buildApplication(
         services: extraServices
             + (services.configuration.webhookPollInterval.map { [WebhookDispatchService(dispatcher: services.webhookDispatcher, interval: $0)] } ?? [])
             + [
-                UsageFlushService(usage: services.usage, logger: services.logger),
+                UsageFlushService(services: services.platform, logger: services.logger),
                 FunnelFlushService(tracker: services.funnel, platform: services.platform, logger: services.logger), services.changeFeed,
             ]
             + (services.configuration.backupInterval.map { interval -> [any Service] in

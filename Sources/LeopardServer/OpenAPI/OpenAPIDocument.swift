@@ -256,8 +256,18 @@ enum OpenAPIDocument {
             tag: "tenants", access: .operatorToken),
         Operation(
             method: "get", path: "/api/tenants/{tenantId}/metrics",
-            summary: "A store's usage: requests (24 hours, 30 days), orders, revenue, products, customers, database and image bytes, last activity",
+            summary:
+                "A store's usage: requests (24 hours, 30 days), orders, revenue, products, customers, database and image bytes, last activity, estimated monthly cost",
             tag: "tenants", access: .operatorToken),
+        Operation(
+            method: "get", path: "/api/platform/reports",
+            summary:
+                "Signups, provisioning attempts and time, orders and GMV per currency by UTC day, week or month; stores by status, active in 30 days, largest; CSV with Accept: text/csv",
+            tag: "platform", access: .operatorToken,
+            parameters: [
+                .query("from", ["type": "string", "format": "date"]), .query("to", ["type": "string", "format": "date"]),
+                .query("interval", ["type": "string", "enum": ["day", "week", "month"]]),
+            ]),
         Operation(
             method: "post", path: "/api/tenants/{tenantId}/suspend", summary: "Suspend a store", tag: "tenants", access: .operatorToken, response: "Tenant"),
         Operation(

@@ -28,6 +28,8 @@ public actor TenantDatabases {
         var lastUsed: UInt64
         /// Close when the last lease is returned (the store was suspended, deleted or purged).
         var retiring: Bool
+        /// When the handle opened, or when `drainOpenTime` last counted its time.
+        var since = ContinuousClock.now
     }
 
     private enum Slot {
@@ -51,6 +53,8 @@ public actor TenantDatabases {
     /// Spare databases held open for the next signups, by database name.
     private var warmSpares: [String: (location: TenantDatabaseLocation, handle: any DatabaseHandle)] = [:]
     private var warming: Set<String> = []
+    /// How long each store's handles that closed since the last `drainOpenTime` were open.
+    private var openTime: [String: Duration] = [:]
 
     public init(provider: any TenantDatabaseProvider, migrator: Migrator, capacity: Int, logger: Logger = Logger(label: "leopard.tenant-databases")) {
         self.provider = provider
@@ -105,6 +109,7 @@ public actor TenantDatabases {
         case .open(var entry):
             if entry.leases == 0 {
                 slots[tenantID] = nil
+                noteClosed(tenantID, entry)
                 await entry.handle.close()
                 wakeOneWaiter()
                 resumeCloseWaiters(tenantID)
@@ -128,9 +133,11 @@ public actor TenantDatabases {
         capacityWaiters.removeAll()
         let current = slots
         slots.removeAll()
-        for slot in current.values {
+        for (id, slot) in current {
+            if case .open(let entry) = slot { noteClosed(id, entry) }
             switch slot {
-            case .open(let entry): await entry.handle.close()
+            case .open(let entry):
+                await entry.handle.close()
             case .opening(let task, _): _ = try? await task.value  // its handle is closed by finishOpening
             }
         }
@@ -304,6 +311,7 @@ public actor TenantDatabases {
         entry.lastUsed = clock
         if entry.leases == 0, entry.retiring {
             slots[tenantID] = nil
+            noteClosed(tenantID, entry)
             await entry.handle.close()
             wakeOneWaiter()
             resumeCloseWaiters(tenantID)
@@ -327,8 +335,29 @@ public actor TenantDatabases {
         guard let victim, case .open(let entry) = slots[victim.id] else { return false }
         slots[victim.id] = nil
         evictions += 1
+        noteClosed(victim.id, entry)
         await entry.handle.close()
         return true
+    }
+
+    private func noteClosed(_ tenantID: String, _ entry: Entry) {
+        openTime[tenantID, default: .zero] += ContinuousClock.now - entry.since
+    }
+
+    /// How long each store's database was open here since the last call: handles closed since,
+    /// and those still open up to now (a pool of connections on PostgreSQL, a file on SQLite).
+    /// The usage ledger adds it up per hour, for the store's cost.
+    public func drainOpenTime() -> [String: Duration] {
+        let now = ContinuousClock.now
+        var drained = openTime
+        openTime.removeAll()
+        for (id, slot) in slots {
+            guard case .open(var entry) = slot else { continue }
+            drained[id, default: .zero] += now - entry.since
+            entry.since = now
+            slots[id] = .open(entry)
+        }
+        return drained.filter { $0.value > .zero }
     }
 
     private func wakeOneWaiter() {

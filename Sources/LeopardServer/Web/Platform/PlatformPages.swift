@@ -27,6 +27,7 @@ struct PlatformPages {
                 title: "Start your store")
         }
         router.post("/signup", use: signup)
+        registerReports(on: router)
         router.get("/console") { request, _ in
             guard consoleSession(request) != nil else {
                 return try page(request, "platform/console-login", ConsoleLoginPage(error: nil), title: "Operator console")
@@ -159,7 +160,8 @@ struct PlatformPages {
             let cost = usage.map {
                 CostEstimate(
                     bytes: $0.databaseBytes + services.media.bytes(tenantID: tenant.id), requests30Days: requests?.last30Days ?? 0,
-                    busySeconds30Days: requests?.busySeconds30Days ?? 0, prices: services.configuration.costs)
+                    busySeconds30Days: requests?.busySeconds30Days ?? 0, openSeconds30Days: requests?.openSeconds30Days ?? 0,
+                    prices: services.configuration.costs)
             }
             var row = ConsolePage.Row(
                 id: tenant.id, slug: tenant.slug, name: tenant.storeName, status: tenant.status.rawValue,
