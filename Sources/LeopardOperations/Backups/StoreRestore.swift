@@ -95,6 +95,15 @@ public struct StoreRestore: Sendable {
         await services.directory.invalidate(id: tenant.id, slug: tenant.slug)
         await services.databases.close(tenantID: tenant.id)
         services.catalogCache.invalidate(tenantID: tenant.id)
+        // The operator's reports forget the replaced database's days and read the restored one.
+        do {
+            try await PlatformActivity(database: services.platformDatabase).remove(tenantID: tenant.id)
+        } catch {
+            services.logger.error(
+                "restore could not clear the store's rolled-up sales; the reports show the old days until it is purged",
+                metadata: ["tenant": .string(tenant.id), "error": .string(DatabaseErrors.summary(error))])
+        }
+        services.usage.markChanged(tenantID: tenant.id)
         do {
             try swapMedia(staged, tenantID: tenant.id)
         } catch {

@@ -22,19 +22,21 @@ public struct UsageFlushService: Service, CustomStringConvertible {
     }
 
     public func run() async throws {
-        var retry: Set<String> = []
+        var backfill: String? = ""
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
                 try await gracefulShutdownSleep(for: interval)
             } catch {
                 return
             }
-            retry = await Self.flush(services, retry: retry, logger: logger)
+            backfill = await Self.flush(services, logger: logger, backfillAfter: backfill ?? "")
         }
     }
 
-    /// One round; returns the stores whose roll-up failed, for the next round.
-    public static func flush(_ services: PlatformServices, retry: Set<String> = [], logger: Logger) async -> Set<String> {
+    /// One round. With `backfillAfter`, a few stores never rolled up (after that id) are rolled
+    /// up too; returns where the next round's backfill starts ("" from the start again).
+    @discardableResult
+    public static func flush(_ services: PlatformServices, logger: Logger, backfillAfter: String? = nil) async -> String? {
         let now = Date()
         for (tenantID, open) in await services.databases.drainOpenTime() {
             services.usage.record(tenantID: tenantID, open: open, at: now)
@@ -45,7 +47,20 @@ public struct UsageFlushService: Service, CustomStringConvertible {
         } catch {
             logger.warning("request counts not written; kept for the next try", metadata: ["error": .string(DatabaseErrors.summary(error))])
         }
-        return await ActivityRollup(services: services).run(busy.union(retry), now: now)
+        let rollup = ActivityRollup(services: services)
+        var next: String?
+        if let backfillAfter {
+            do {
+                let (ids, after) = try await rollup.unrolled(after: backfillAfter)
+                busy.formUnion(ids)
+                next = after
+            } catch {
+                logger.warning("stores never rolled up not listed", metadata: ["error": .string(DatabaseErrors.summary(error))])
+                next = backfillAfter
+            }
+        }
+        await rollup.run(busy, now: now)
+        return next
     }
 
     func gracefulShutdownSleep(for duration: Duration) async throws {

@@ -119,6 +119,7 @@ public struct PlatformServices: Sendable {
         let relay = PaymentWebhookRelay(databases: databases, providers: providers, tenants: WebhookTenants(database: platform), logger: logger)
         let hasher = PasswordHasher(cost: configuration.passwordHashCost)
         let metrics = PlatformMetrics()
+        let usage = UsageLedger(database: platform)
         let mailer = try await StoreMailer.make(configuration, secrets: secrets, logger: logger)
         let setup = StoreSetup(migrator: storeMigrator) { db, owner in
             try await StaffAccounts(database: db).createOwner(storeName: owner.storeName, email: owner.email, passwordHash: owner.passwordHash)
@@ -157,11 +158,11 @@ public struct PlatformServices: Sendable {
                     client: httpClient,
                     addresses: WebhookAddressGuard(
                         allowPrivate: configuration.allowPrivateWebhookTargets,
-                        resolve: configuration.webhookResolver)), relay: relay, mailer: mailer, metrics: metrics, logger: logger),
+                        resolve: configuration.webhookResolver)), relay: relay, mailer: mailer, metrics: metrics, usage: usage, logger: logger),
             mailer: mailer,
             httpClient: httpClient,
             paymentProviders: providers,
-            usage: UsageLedger(database: platform),
+            usage: usage,
             metrics: metrics,
             dnsLookup: try DNSTXTLookup.make(server: configuration.dnsServer),
             logger: logger
@@ -171,7 +172,7 @@ public struct PlatformServices: Sendable {
     /// Closes every store database and the platform database.
     public func shutdown() async {
         await sparePool.stop()
-        _ = await UsageFlushService.flush(self, logger: logger)
+        await UsageFlushService.flush(self, logger: logger)
         try? await httpClient.shutdown()
         await databases.closeAll()
         await podConnections?.closeAll()

@@ -23,14 +23,17 @@ public actor WebhookDispatcher {
     private let mailer: StoreMailer?
     private let logger: Logger
     private let metrics: PlatformMetrics?
+    /// Told when orders expire here, without a request, so the operator's reports follow.
+    private let usage: UsageLedger?
     private var wakeUp: CheckedContinuation<Void, Never>?
     private var woken = false
 
     init(
         databases: TenantDatabases, directory: TenantDirectory, tenants: WebhookTenants, secrets: SecretBox, transport: any WebhookTransport,
         relay: PaymentWebhookRelay, mailer: StoreMailer? = nil,
-        metrics: PlatformMetrics? = nil, logger: Logger
+        metrics: PlatformMetrics? = nil, usage: UsageLedger? = nil, logger: Logger
     ) {
+        self.usage = usage
         self.mailer = mailer
         self.metrics = metrics
         self.relay = relay
@@ -160,9 +163,10 @@ public actor WebhookDispatcher {
     /// abandoned with them. A failure here is logged and leaves the visit's deliveries to go on.
     private func expire(tenant: Tenant, now: @escaping @Sendable () -> Date) async {
         do {
-            let stopped = try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+            let (expired, stopped) = try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
                 try await Payments(database: database).expireDue(now: now())
             }
+            if expired > 0 { usage?.markChanged(tenantID: tenant.id) }
             guard !stopped.isEmpty else { return }
             try await databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
                 await relay.stop(stopped, database: database)

@@ -14,10 +14,10 @@ extension Payments {
     /// How long a card payment may wait for the shopper's bank before its order may expire.
     public static let abandonedAfter: TimeInterval = 1800
 
-    /// Expires the store's due orders, at most `limit`; returns the provider payments that were
-    /// cancelled with them, for their providers to be told.
+    /// Expires the store's due orders, at most `limit`; returns how many expired and the
+    /// provider payments that were cancelled with them, for their providers to be told.
     @discardableResult
-    public func expireDue(now: Date = Date(), limit: Int = 50) async throws -> [Stopped] {
+    public func expireDue(now: Date = Date(), limit: Int = 50) async throws -> (expired: Int, stopped: [Stopped]) {
         let stamp = now.stamp
         let due = try await database.read { sql in
             try await sql.raw(
@@ -25,8 +25,13 @@ extension Payments {
             ).all().map { try $0.decode(column: "id", as: String.self) }
         }
         var stopped: [Stopped] = []
-        for id in due { stopped += try await expire(orderID: id, now: now) }
-        return stopped
+        var expired = 0
+        for id in due {
+            guard let cancelled = try await expire(orderID: id, now: now) else { continue }
+            expired += 1
+            stopped += cancelled
+        }
+        return (expired, stopped)
     }
 
     /// When the next unpaid card order falls due, if any.
@@ -37,13 +42,15 @@ extension Payments {
         }
     }
 
-    private func expire(orderID id: String, now: Date) async throws -> [Stopped] {
+    /// The payments cancelled with the order, or nil when it did not expire (paid meanwhile, or
+    /// a payment is under way).
+    private func expire(orderID id: String, now: Date) async throws -> [Stopped]? {
         let lock = rowLock
         return try await database.write { sql in
             guard let row = try await sql.raw("SELECT status, expires_at, currency FROM orders WHERE id = \(bind: id)" + lock).first(),
                 try row.decode(column: "status", as: String.self) == OrderStatus.pending.rawValue,
                 let expiresAt = try row.decode(column: "expires_at", as: String?.self), expiresAt <= now.stamp
-            else { return [] }
+            else { return nil }
             let underway = try await sql.raw(
                 """
                 SELECT id FROM payments WHERE order_id = \(bind: id)
@@ -55,7 +62,7 @@ extension Payments {
                 try await sql.raw(
                     "UPDATE orders SET expires_at = \(bind: now.addingTimeInterval(Self.expiryRecheck).stamp) WHERE id = \(bind: id)"
                 ).run()
-                return []
+                return nil
             }
             let currency = try row.decode(column: "currency", as: String.self)
             let abandoned = try await sql.raw(
@@ -73,7 +80,7 @@ extension Payments {
                 try await Self.log(
                     paymentID: payment.paymentID, type: "cancelled", status: .cancelled, amount: nil, source: "order_expired", now: now, on: sql)
             }
-            guard let moved = try await Orders.transition(orderID: id, to: .expired, lock: "", now: now, on: sql), moved.changed else { return [] }
+            guard let moved = try await Orders.transition(orderID: id, to: .expired, lock: "", now: now, on: sql), moved.changed else { return nil }
             try await Orders.addEvent(
                 orderID: id, type: "expired", message: "Not paid in time: the order expired and its items went back on sale", actor: nil, now: now, on: sql)
             _ = try await Inventory.returnStock(orderID: id, reason: "order_expired", actor: "system", now: now, on: sql)

@@ -18,6 +18,9 @@ public final class UsageLedger: Sendable {
 
     let database: any DatabaseHandle
     private let pending = Mutex<[String: [String: Pending]]>([:])
+    /// Stores whose sales changed without a request (orders expired by the dispatcher, a
+    /// restore) or whose roll-up failed: rolled up after the next flush.
+    private let changed = Mutex<Set<String>>([])
 
     public init(database: any DatabaseHandle) {
         self.database = database
@@ -51,8 +54,13 @@ public final class UsageLedger: Sendable {
         }
     }
 
-    /// Writes what was counted since the last flush, and returns the stores that had requests.
-    /// Counts that fail to write are put back.
+    /// Asks for the store's activity to be rolled up after the next flush.
+    public func markChanged(tenantID: String) {
+        _ = changed.withLock { $0.insert(tenantID) }
+    }
+
+    /// Writes what was counted since the last flush, and returns the stores to roll up: those
+    /// that had requests and those marked changed. Counts that fail to write are put back.
     @discardableResult
     public func flush() async throws -> Set<String> {
         let taken = pending.withLock { pending in
@@ -60,7 +68,12 @@ public final class UsageLedger: Sendable {
             pending.removeAll()
             return copy
         }
-        guard !taken.isEmpty else { return [] }
+        let marked = changed.withLock { changed in
+            let copy = changed
+            changed.removeAll()
+            return copy
+        }
+        guard !taken.isEmpty else { return marked }
         do {
             try await database.write { sql in
                 for (tenant, hours) in taken {
@@ -92,9 +105,10 @@ public final class UsageLedger: Sendable {
                     }
                 }
             }
+            changed.withLock { $0.formUnion(marked) }
             throw error
         }
-        return Set(taken.filter { $0.value.values.contains { $0.requests > 0 } }.keys)
+        return marked.union(taken.filter { $0.value.values.contains { $0.requests > 0 } }.keys)
     }
 
     public struct Summary: Sendable, Equatable {
@@ -143,6 +157,7 @@ public final class UsageLedger: Sendable {
     /// Forgets a purged store's counts.
     public func remove(tenantID: String) async throws {
         pending.withLock { _ = $0.removeValue(forKey: tenantID) }
+        _ = changed.withLock { $0.remove(tenantID) }
         try await database.write { sql in try await sql.raw("DELETE FROM tenant_usage WHERE tenant_id = \(bind: tenantID)").run() }
     }
 }

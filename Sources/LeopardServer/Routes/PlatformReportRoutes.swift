@@ -22,7 +22,7 @@ struct PlatformReportRoutes {
     static func report(_ query: [String: String], services: LeopardServices, logger: Logger) async throws -> PlatformReport {
         let utc = TimeZone(identifier: "UTC") ?? .gmt
         let range = try ReportRange.parse(from: query["from"], to: query["to"], interval: query["interval"], zone: utc)
-        _ = await UsageFlushService.flush(services.platform, logger: logger)
+        await UsageFlushService.flush(services.platform, logger: logger)
         return try await PlatformReport.load(range, database: services.platform.platformDatabase)
     }
 }

@@ -37,7 +37,9 @@ struct ReservationTests {
             // Not yet: 14 minutes on.
             await platform.services.webhookDispatcher.deliverDue(tenantID: store.id, now: { Date().addingTimeInterval(14 * 60) })
             #expect(try await client.call(.get, "/api/orders/\(orderID)", store: store).json["status"] as? String == "pending")
+            try await platform.services.usage.flush()
             await platform.services.webhookDispatcher.deliverDue(tenantID: store.id, now: { Date().addingTimeInterval(16 * 60) })
+            #expect(try await platform.services.usage.flush() == [store.id], "no request came, yet the expiry asks for the store's sales to be rolled up")
             let expired = try await client.call(.get, "/api/orders/\(orderID)", store: store)
             #expect(expired.json["status"] as? String == "expired")
             #expect((expired.json["events"] as? [[String: Any]])?.contains { $0["type"] as? String == "expired" } == true)

@@ -87,6 +87,9 @@ struct BackupTests {
                 try await StoreRestore(services: platform.services.platform).restore(tenantID: store.id, from: file)
             }
             let old = try await platform.tenant(store.id).database
+            await UsageFlushService.flush(platform.services.platform, logger: platform.services.logger)
+            let activity = PlatformActivity(database: platform.services.platformDatabase)
+            #expect(try await activity.rolledUpAt(tenantID: store.id) != nil, "the operator's reports copied the store's sales")
             #expect(try await client.execute(uri: "/api/tenants/\(store.id)/suspend", method: .post, headers: .operatorAuth).status == .ok)
             // The operator looks at the suspended store: this server opens its database again.
             #expect(try await client.execute(uri: "/api/tenants/\(store.id)/metrics", method: .get, headers: .operatorAuth).status == .ok)
@@ -109,6 +112,7 @@ struct BackupTests {
                 return
             }
             #expect(restored.status == .suspended)
+            #expect(try await activity.rolledUpAt(tenantID: store.id) == nil, "the replaced database's days are forgotten, to be read again")
             #expect(restored.database != old)
             #expect(try await platform.services.databases.provider.exists(old) == false)
             #expect(try await client.execute(uri: "/api/tenants/\(store.id)/activate", method: .post, headers: .operatorAuth).status == .ok)
