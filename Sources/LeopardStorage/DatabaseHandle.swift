@@ -34,6 +34,9 @@ public protocol DatabaseHandle: Sendable {
     /// `WriteGeneration`); writes by other processes do not change it.
     var writeGeneration: UInt64 { get }
 
+    /// Values read through this handle and reused while nothing is written (`memoized`).
+    var memo: HandleMemo { get }
+
     /// Closes every connection. The handle is unusable afterwards.
     func close() async
 

@@ -22,6 +22,13 @@ struct PlatformOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Most store databases open at once. Env: LEOPARD_MAX_OPEN_TENANTS.", valueName: "n"))
     var maxOpenTenants: Int = Int(ProcessInfo.processInfo.environment["LEOPARD_MAX_OPEN_TENANTS"] ?? "") ?? 256
 
+    @Option(help: ArgumentHelp("Reader connections per open SQLite store (1–16). Env: LEOPARD_SQLITE_READERS.", valueName: "n"))
+    var sqliteReaders: Int = Int(ProcessInfo.processInfo.environment["LEOPARD_SQLITE_READERS"] ?? "") ?? ServerConfiguration().sqliteReaders
+
+    @Option(help: ArgumentHelp("Connections per open PostgreSQL store (1–32). Env: LEOPARD_POSTGRES_POOL_SIZE.", valueName: "n"))
+    var postgresPoolSize: Int =
+        Int(ProcessInfo.processInfo.environment["LEOPARD_POSTGRES_POOL_SIZE"] ?? "") ?? ServerConfiguration().postgresPoolSize
+
     @Option(
         help: ArgumentHelp(
             "Where mail goes: smtp://user:password@host:587 (STARTTLS when offered; ?tls=required insists), smtps://host:465, ?ca=/path.pem to trust a private CA. Absent: .eml files under DATA_DIR/mail/. Env: LEOPARD_SMTP_URL.",
@@ -45,6 +52,9 @@ struct PlatformOptions: ParsableArguments {
         configuration.baseDomain = baseDomain.lowercased()
         guard maxOpenTenants > 0 else { throw ValidationError("--max-open-tenants must be at least 1") }
         configuration.maxOpenTenants = maxOpenTenants
+        guard (1...16).contains(sqliteReaders) else { throw ValidationError("--sqlite-readers must be from 1 to 16") }
+        guard (1...32).contains(postgresPoolSize) else { throw ValidationError("--postgres-pool-size must be from 1 to 32") }
+        (configuration.sqliteReaders, configuration.postgresPoolSize) = (sqliteReaders, postgresPoolSize)
         if !smtpURL.isEmpty {
             do {
                 _ = try SMTPSettings(url: smtpURL)

@@ -1,35 +1,54 @@
 import LeopardCore
 import SQLKit
 
-/// Reads whole products (variants, images, tags) for a list of ids in four queries, whatever
-/// the number of products, and returns them in the order of `ids`.
+/// Reads whole products (variants, images, categories, tags) for a list of ids in five
+/// queries, whatever the number of products, and returns them in the order of `ids`. `fetch`
+/// reads the rows; `build` turns them into products, and can run after the connection is given
+/// back, so that decoding does not hold one of the store's few readers.
 struct ProductLoader {
     let sql: any SQLDatabase
     let currency: String
 
+    struct Rows: Sendable {
+        var products: [any SQLRow] = []
+        var variants: [any SQLRow] = []
+        var images: [any SQLRow] = []
+        var categories: [any SQLRow] = []
+        var tags: [any SQLRow] = []
+    }
+
     static let productColumns = "id, title, slug, description, status, category_id, options_json, created_at, updated_at, tax_class, seo_title, seo_description"
 
     func load(ids: [String]) async throws -> [Product] {
-        guard !ids.isEmpty else { return [] }
-        let productRows = try await sql.raw("SELECT \(unsafeRaw: Self.productColumns) FROM products WHERE id IN (\(binds: ids))").all()
-        let variantRows = try await sql.raw(
+        try Self.build(try await fetch(ids: ids), ids: ids, currency: currency)
+    }
+
+    func fetch(ids: [String]) async throws -> Rows {
+        guard !ids.isEmpty else { return Rows() }
+        var rows = Rows()
+        rows.products = try await sql.raw("SELECT \(unsafeRaw: Self.productColumns) FROM products WHERE id IN (\(binds: ids))").all()
+        rows.variants = try await sql.raw(
             """
             SELECT id, product_id, sku, title, options_json, price, compare_at_price, stock, track_inventory, weight_grams, image_id
             FROM product_variants WHERE product_id IN (\(binds: ids)) ORDER BY product_id, position
             """
         ).all()
-        let imageRows = try await sql.raw(
+        rows.images = try await sql.raw(
             "SELECT id, product_id, url, alt, position FROM product_images WHERE product_id IN (\(binds: ids)) ORDER BY product_id, position"
         ).all()
-        let categoryRows = try await sql.raw(
+        rows.categories = try await sql.raw(
             "SELECT product_id, category_id FROM product_categories WHERE product_id IN (\(binds: ids)) ORDER BY product_id, position"
         ).all()
+        rows.tags = try await sql.raw("SELECT product_id, tag FROM product_tags WHERE product_id IN (\(binds: ids)) ORDER BY product_id, position").all()
+        return rows
+    }
+
+    static func build(_ rows: Rows, ids: [String], currency: String) throws -> [Product] {
+        let (productRows, variantRows, imageRows, categoryRows, tagRows) = (rows.products, rows.variants, rows.images, rows.categories, rows.tags)
         var categories: [String: [String]] = [:]
         for row in categoryRows {
             categories[try row.decode(column: "product_id", as: String.self), default: []].append(try row.decode(column: "category_id", as: String.self))
         }
-        let tagRows = try await sql.raw("SELECT product_id, tag FROM product_tags WHERE product_id IN (\(binds: ids)) ORDER BY product_id, position").all()
-
         var variants: [String: [ProductVariant]] = [:]
         for row in variantRows {
             variants[try row.decode(column: "product_id", as: String.self), default: []].append(try Self.variant(row, currency: currency))

@@ -200,7 +200,7 @@ extension ProductCatalog {
     public func list(_ query: ProductQuery) async throws -> Page<Product> {
         let currency = self.currency
         let kind = database.kind
-        return try await database.read { sql in
+        let (ids, rows, next) = try await database.read { sql in
             var query = query
             if let category = query.categoryID, !Identifier.isWellFormed(category, prefix: "cat") {
                 // A category handle: resolve it; an unknown one lists nothing.
@@ -208,8 +208,9 @@ extension ProductCatalog {
                 query.categoryID = try row?.decode(column: "id", as: String.self) ?? "cat_none"
             }
             let (ids, next) = try await ProductListing(sql: sql, kind: kind).ids(for: query)
-            let products = try await ProductLoader(sql: sql, currency: currency).load(ids: ids)
-            return Page(data: products, nextCursor: next)
+            return (ids, try await ProductLoader(sql: sql, currency: currency).fetch(ids: ids), next)
         }
+        // Decoded once the reader is given back.
+        return Page(data: try ProductLoader.build(rows, ids: ids, currency: currency), nextCursor: next)
     }
 }

@@ -58,9 +58,9 @@ public struct Checkout: Sendable {
 
     /// Runs inside the caller's write transaction (so that an idempotency key is stored with it).
     /// Every statement here holds the store's writer, so the work is done in as few as it takes:
-    /// one to claim the order number and read the store's terms, a conditional update per
-    /// variant (no separate stock read), an upsert for the guest customer, and the order is
-    /// built from what was written instead of being read back.
+    /// one to read the store's terms, a conditional update per variant (no separate stock read),
+    /// an upsert for the guest customer, one to claim the order number, and the order is built
+    /// from what was written instead of being read back.
     public func complete(
         cartID: String, access: CartAccess, input: Input, customerID: String?, cardProvider: String = "test", now: Date = Date(),
         on sql: any SQLDatabase
@@ -80,7 +80,7 @@ public struct Checkout: Sendable {
             (owner, chosenMethod) = (prepared ? customer ?? customerID : customerID ?? customer, method)
         }
 
-        let (number, terms) = try await Self.nextNumber(on: sql)
+        let terms = try await Self.terms(on: sql)
         let currency = terms.currency
 
         let lines = try await CartReader(sql: sql).lines(cartID: cartID, currency: currency)
@@ -91,22 +91,20 @@ public struct Checkout: Sendable {
                 "Some items are no longer for sale.", errors: unavailable.map { .init(field: $0.item.variantId, message: "is no longer for sale") })
         }
 
-        try await Self.takeStock(lines, orderID: orderID, now: now, on: sql)
-
+        // Reads first; the locks (stock rows, the guest's row, the store's order number) as late
+        // as they can be, in the same order in every checkout, so that checkouts of one store
+        // wait for each other only for the writes that follow them.
         let shopper = DiscountRules.Shopper(customerID: owner, email: email)
         let (priced, applied) = try await Self.price(cartID, lines, shopper: shopper, address: shipping, method: chosenMethod, terms: terms, now: now, on: sql)
+        try await Self.takeStock(lines, orderID: orderID, now: now, on: sql)
         let totals = priced.result
         // A card order holds its stock for the store's reservation time; manual methods until cancelled.
         let expiresAt = method == "card" ? now.addingTimeInterval(TimeInterval(terms.reservationMinutes * 60)).stamp : nil
         let taxLines = totals.taxLines.map { TaxLine($0, currency: currency) }
         let discounts = totals.discounts.filter { $0.amount > 0 }.map { AppliedDiscount($0, currency: currency) }
-        let customer: String
         let signedIn = owner != nil
-        if let known = owner {
-            customer = known
-        } else {
-            customer = try await Customers.guest(email: email, now: now, on: sql)
-        }
+        let customer = try await Customers.guest(owner, email: email, now: now, on: sql)
+        let number = try await Self.nextNumber(on: sql)
         try await sql.raw(
             """
             INSERT INTO orders (id, number, cart_id, customer_id, email, status, currency, subtotal, shipping, tax, total, refunded_total,
@@ -140,15 +138,11 @@ public struct Checkout: Sendable {
         return Result(order: order, created: true)
     }
 
-    /// The order number and the store's terms, in one statement (and, on PostgreSQL, the lock
-    /// that orders checkouts of this store: always taken first, so no deadlock).
-    static func nextNumber(on sql: any SQLDatabase) async throws -> (number: Int, terms: CartPricing.Terms) {
+    /// The store's terms for pricing, read without a lock.
+    static func terms(on sql: any SQLDatabase) async throws -> CartPricing.Terms {
         guard
             let row = try await sql.raw(
-                """
-                UPDATE store_settings SET next_order_number = next_order_number + 1 WHERE id = 1
-                RETURNING next_order_number, currency, tax_rate_bps, shipping_rate, prices_include_tax, reservation_minutes
-                """
+                "SELECT currency, tax_rate_bps, shipping_rate, prices_include_tax, reservation_minutes FROM store_settings WHERE id = 1"
             ).first()
         else {
             throw Problem.notFound("This store has no settings.")
@@ -158,7 +152,21 @@ public struct Checkout: Sendable {
             flatShipping: try row.decode(column: "shipping_rate", as: Int.self),
             pricesIncludeTax: try row.decode(column: "prices_include_tax", as: Int.self) != 0)
         terms.reservationMinutes = try row.decode(column: "reservation_minutes", as: Int.self)
-        return (try row.decode(column: "next_order_number", as: Int.self) - 1, terms)
+        return terms
+    }
+
+    /// The order's number. On PostgreSQL this locks the store's settings row until the commit:
+    /// taken last, after the stock rows (by variant id) and the guest's row, so every checkout
+    /// takes its locks in one order and none waits in a cycle.
+    static func nextNumber(on sql: any SQLDatabase) async throws -> Int {
+        guard
+            let row = try await sql.raw(
+                "UPDATE store_settings SET next_order_number = next_order_number + 1 WHERE id = 1 RETURNING next_order_number"
+            ).first()
+        else {
+            throw Problem.notFound("This store has no settings.")
+        }
+        return try row.decode(column: "next_order_number", as: Int.self) - 1
     }
 
     /// The order's prices: its discounts (refused with the reason when a code no longer

@@ -48,9 +48,9 @@ public struct ServerConfiguration: Sendable {
     /// bcrypt cost for passwords (at least 12 in production; tests lower it for speed).
     public var passwordHashCost: UInt8 = PasswordHasher.defaultCost
     /// SQLite reader connections per store database (plus one writer).
-    var sqliteReaders: Int = 2
+    public var sqliteReaders: Int = 2
     /// PostgreSQL connections per open store.
-    var postgresPoolSize: Int = 2
+    public var postgresPoolSize: Int = 2
     public var logLevel: Logger.Level = .info
     /// Whether merchants' webhook endpoints may be on this machine or a private network
     /// (`LEOPARD_WEBHOOK_ALLOW_PRIVATE=1`): off by default, so stores cannot reach internal

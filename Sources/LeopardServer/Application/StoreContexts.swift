@@ -18,8 +18,13 @@ extension StoreRequestContext {
     public var maxUploadSize: Int { 1 << 20 }
 
     /// The store's settings (currency, tax, shipping).
+    /// The store's settings, reused for up to a second while nothing is written through this
+    /// instance's handle (nearly every request reads them; checkout reads its terms afresh).
     func storeSettings() async throws -> StoreSettings {
-        guard let settings = try await StoreSettings.load(from: database) else { throw Problem.unavailable("This store is not set up yet.") }
+        let database = self.database
+        guard let settings = try await database.memoized("store_settings", { try await StoreSettings.load(from: database) }) else {
+            throw Problem.unavailable("This store is not set up yet.")
+        }
         return settings
     }
 }

@@ -10,6 +10,7 @@ public final class PostgresDatabaseHandle: DatabaseHandle {
     public let kind: DatabaseKind = .postgres
     private let generation = WriteGeneration()
     public var writeGeneration: UInt64 { generation.current }
+    public let memo = HandleMemo()
     private let client: PostgresClient
     private let runTask: Task<Void, Never>
     /// Statements run at the start of every lease (the template build uses `SET ROLE`).

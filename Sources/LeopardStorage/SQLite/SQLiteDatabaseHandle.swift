@@ -16,6 +16,7 @@ public final class SQLiteDatabaseHandle: DatabaseHandle {
     public let kind: DatabaseKind = .sqlite
     private let generation = WriteGeneration()
     public var writeGeneration: UInt64 { generation.current }
+    public let memo = HandleMemo()
     public let path: String
     private let writer: ConnectionLeases<SQLiteConnection>
     private let readers: ConnectionLeases<SQLiteConnection>
