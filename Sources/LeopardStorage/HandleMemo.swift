@@ -39,6 +39,8 @@ extension DatabaseHandle {
     public func memoized<T: Sendable>(_ key: String, trust: Duration = .seconds(1), _ load: () async throws -> T) async throws -> T {
         let generation = writeGeneration
         let now = ContinuousClock.now
+        // The type is part of the key: a nil of one optional type would cast to any other.
+        let key = "\(key):\(T.self)"
         if let known = memo.value(key, as: T.self, generation: generation, trust: trust, now: now) { return known }
         let value = try await load()
         memo.store(key, value, generation: generation, readAt: now)

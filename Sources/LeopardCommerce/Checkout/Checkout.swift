@@ -104,7 +104,7 @@ public struct Checkout: Sendable {
         let discounts = totals.discounts.filter { $0.amount > 0 }.map { AppliedDiscount($0, currency: currency) }
         let signedIn = owner != nil
         let customer = try await Customers.guest(owner, email: email, now: now, on: sql)
-        let number = try await Self.nextNumber(on: sql)
+        let number = try await Self.nextNumber(currency: currency, on: sql)
         try await sql.raw(
             """
             INSERT INTO orders (id, number, cart_id, customer_id, email, status, currency, subtotal, shipping, tax, total, refunded_total,
@@ -155,16 +155,21 @@ public struct Checkout: Sendable {
         return terms
     }
 
-    /// The order's number. On PostgreSQL this locks the store's settings row until the commit:
-    /// taken last, after the stock rows (by variant id) and the guest's row, so every checkout
-    /// takes its locks in one order and none waits in a cycle.
-    static func nextNumber(on sql: any SQLDatabase) async throws -> Int {
+    /// The order's number. On PostgreSQL this locks the store's settings row until the commit.
+    /// Every transaction takes its row locks in one order: variant rows (by id), the guest's
+    /// customer row, the settings row, discount rows (by id); cancellations and expiries give
+    /// stock back before discount uses. A currency changed since the terms were read (possible
+    /// only before a store's first order) refuses the checkout rather than mixing currencies.
+    static func nextNumber(currency: String, on sql: any SQLDatabase) async throws -> Int {
         guard
             let row = try await sql.raw(
-                "UPDATE store_settings SET next_order_number = next_order_number + 1 WHERE id = 1 RETURNING next_order_number"
+                "UPDATE store_settings SET next_order_number = next_order_number + 1 WHERE id = 1 RETURNING next_order_number, currency"
             ).first()
         else {
             throw Problem.notFound("This store has no settings.")
+        }
+        guard try row.decode(column: "currency", as: String.self) == currency else {
+            throw Problem.conflict("The store's currency changed during checkout; please try again.")
         }
         return try row.decode(column: "next_order_number", as: Int.self) - 1
     }

@@ -137,14 +137,14 @@ public struct Customers: Sendable {
         return Page(fetched: try rows.map(Self.customer), limit: page.limit, position: { $0.id })
     }
 
-    /// The guest customer for a checkout's e-mail address, created when new. Runs inside the
-    /// checkout's transaction.
     /// The order's customer: the known one, else the guest with this e-mail address.
     static func guest(_ known: String?, email: String, now: Date, on sql: any SQLDatabase) async throws -> String {
         if let known { return known }
         return try await guest(email: email, now: now, on: sql)
     }
 
+    /// The guest customer for a checkout's e-mail address, created when new. Runs inside the
+    /// checkout's transaction.
     static func guest(email: String, now: Date, on sql: any SQLDatabase) async throws -> String {
         // One statement whether the customer is new or known: the no-op update returns the id.
         guard

@@ -5,7 +5,7 @@ import SQLKit
 /// Which discounts a cart gets and why a code does not apply, and the uses an order makes of
 /// them: counted in the checkout's transaction (so a limit of 100 gives exactly 100 orders,
 /// however many check out at once), given back when the order is cancelled.
-enum DiscountRules {
+public enum DiscountRules {
     struct Shopper {
         let customerID: String?
         let email: String?
@@ -140,7 +140,8 @@ enum DiscountRules {
     /// update takes the discount's row (so concurrent checkouts queue on it) and refuses one
     /// over the limit; the per-shopper count is read under that lock.
     static func recordUses(_ discounts: [Discount], orderID: String, email: String, customerID: String?, now: Date, on sql: any SQLDatabase) async throws {
-        for discount in discounts {
+        // By id: every transaction locks discount rows in one order.
+        for discount in discounts.sorted(by: { $0.id < $1.id }) {
             let name = discount.code ?? discount.title
             let counted = try await sql.raw(
                 """
@@ -161,13 +162,13 @@ enum DiscountRules {
         }
     }
 
-    /// Gives back the uses a cancelled order made.
-    static func release(orderID: String, now: Date, on sql: any SQLDatabase) async throws {
+    /// Gives back the uses a cancelled order made. Called after the order's stock is returned
+    /// (variant rows before discount rows, in every transaction).
+    public static func release(orderID: String, now: Date, on sql: any SQLDatabase) async throws {
         let released = try await sql.raw(
             "UPDATE discount_usages SET released_at = \(bind: now.stamp) WHERE order_id = \(bind: orderID) AND released_at IS NULL RETURNING discount_id"
         ).all()
-        for row in released {
-            let id = try row.decode(column: "discount_id", as: String.self)
+        for id in try released.map({ try $0.decode(column: "discount_id", as: String.self) }).sorted() {
             try await sql.raw("UPDATE discounts SET times_used = times_used - 1 WHERE id = \(bind: id) AND times_used > 0").run()
         }
     }

@@ -140,6 +140,7 @@ public struct Orders: Sendable {
             }
             try await Self.addEvent(orderID: id, type: event, message: message, actor: actor, now: now, on: sql)
             try await sideEffects(sql)
+            if next == .cancelled || next == .expired { try await DiscountRules.release(orderID: id, now: now, on: sql) }
         }
         guard let order = try await find(id: id) else { throw Problem.notFound("There is no order \(id.prefix(64)).") }
         return order
@@ -177,7 +178,9 @@ public struct Orders: Sendable {
             try await Outbox.publishOrder(topic, orderID: orderID, now: now, on: sql)
         }
         try await MailQueue.orderMoved(orderID: orderID, to: next, now: now, on: sql)
-        if next == .cancelled || next == .expired { try await DiscountRules.release(orderID: orderID, now: now, on: sql) }
+        // The discount uses a cancelled order made are given back by the caller, after its
+        // stock: every transaction takes variant rows before discount rows (as checkout does),
+        // so none waits for another in a cycle.
         return (current, true)
     }
 

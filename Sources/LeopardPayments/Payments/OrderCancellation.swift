@@ -57,6 +57,7 @@ extension Payments {
             try await Orders.addEvent(orderID: id, type: "cancelled", message: message, actor: actor, now: now, on: sql)
             try await AuditLog.record(actor: actor, action: "order.cancelled", subject: id, summary: message, now: now, on: sql)
             _ = try await Inventory.returnStock(orderID: id, reason: "order_cancelled", actor: actor, now: now, on: sql)
+            try await DiscountRules.release(orderID: id, now: now, on: sql)
             return stopped
         }
     }

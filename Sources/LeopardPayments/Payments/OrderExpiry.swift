@@ -84,6 +84,7 @@ extension Payments {
             try await Orders.addEvent(
                 orderID: id, type: "expired", message: "Not paid in time: the order expired and its items went back on sale", actor: nil, now: now, on: sql)
             _ = try await Inventory.returnStock(orderID: id, reason: "order_expired", actor: "system", now: now, on: sql)
+            try await DiscountRules.release(orderID: id, now: now, on: sql)
             return abandoned
         }
     }

@@ -17,8 +17,7 @@ extension StoreRequestContext {
     /// JSON bodies are capped at 1 MiB, as on `AppContext`.
     public var maxUploadSize: Int { 1 << 20 }
 
-    /// The store's settings (currency, tax, shipping).
-    /// The store's settings, reused for up to a second while nothing is written through this
+    /// The store's settings (currency, tax, shipping), reused for up to a second while nothing is written through this
     /// instance's handle (nearly every request reads them; checkout reads its terms afresh).
     func storeSettings() async throws -> StoreSettings {
         let database = self.database

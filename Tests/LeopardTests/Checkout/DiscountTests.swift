@@ -131,6 +131,47 @@ struct DiscountTests {
         }
     }
 
+    @Test(
+        "checkouts with an automatic discount beside cancellations of orders that used it: none fails, uses and stock add up",
+        arguments: TestPlatform.storages)
+    func checkoutsBesideCancellations(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withPlatform(storage) { _, client in
+            let store = try await client.makeStore("Discount Race")
+            let product = try ProductRef(try await client.makeProduct(store, title: "Mug", price: 1000, stock: 100))
+            let created = try await client.call(
+                .post, "/api/discounts", store: store, json: ["automatic": true, "title": "Ten off", "kind": "percentage", "value": 10])
+            let discountID = try #require(created.json["id"] as? String)
+            var placed: [String] = []
+            var carts: [(id: String, secret: String)] = []
+            for index in 0..<24 {
+                let cart = try await client.makeCart(store, variantID: product.variant, quantity: 1)
+                if index < 12 {
+                    let order = try await client.call(
+                        .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
+                    placed.append(try #require(order.json["id"] as? String, "\(order.text)"))
+                } else {
+                    carts.append(cart)
+                }
+            }
+            // Checkouts take the variant, then the discount; cancellations give both back. Every
+            // transaction locks variant rows before discount rows, so none waits in a cycle.
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for (cart, orderID) in zip(carts, placed) {
+                    group.addTask {
+                        try await client.call(
+                            .post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret]
+                        ).status
+                    }
+                    group.addTask { try await client.call(.post, "/api/orders/\(orderID)/cancel", store: store, json: [:]).status }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .created }.count == 12 && statuses.filter { $0 == .ok }.count == 12, "\(statuses)")
+            #expect(try await client.call(.get, "/api/discounts/\(discountID)", store: store).json["timesUsed"] as? Int == 12)
+            #expect(try await client.call(.get, "/api/products/\(product.id)", store: store).json["stock"] as? Int == 88)
+        }
+    }
+
     @Test("automatic discounts apply by themselves; staff input is checked; other stores see nothing")
     func automaticAndStaff() async throws {
         try await TestPlatform.withPlatform { _, client in
