@@ -160,7 +160,9 @@ struct PlatformReportTests {
             // The backfill reads the store that never had a request, once.
             await UsageFlushService.flush(platform.services.platform, logger: platform.services.logger, backfillAfter: "")
             let backfilled = try await Self.report(client, "from=2026-03-01&to=2026-03-02")
-            #expect(Set(backfilled.largest.map(\.tenantId)) == [dollars.id, euros.id, try #require(quiet.json["id"] as? String)])
+            // A slow run's half-minute round may have read the suspended store before it was suspended.
+            #expect(Set(backfilled.largest.map(\.tenantId)).isSuperset(of: [dollars.id, euros.id, try #require(quiet.json["id"] as? String)]))
+            #expect(!backfilled.largest.contains { $0.tenantId == gone.id })
             #expect(backfilled.stores.activeLast30Days == 2, "a store with neither orders nor sign-ins is not active")
 
             // Rolling up again changes nothing.
