@@ -125,7 +125,7 @@ struct DNSTXTLookup: Sendable {
     // Unchecked sendability is safe here: `done` is read and written only on the promise's event
     // loop (every caller runs there: the channel handler, the scheduled timer, and `execute`
     // blocks), and each method checks that it is on it.
-    final class OnceOnLoop: @unchecked Sendable {  // safe: see the comment above
+    final class OnceOnLoop: @unchecked Sendable {  // safe: `done` is only touched on the promise's event loop, checked by each method
         let promise: EventLoopPromise<[UInt8]>
         private var done = false
 
