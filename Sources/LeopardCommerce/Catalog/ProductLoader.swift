@@ -1,23 +1,37 @@
 import LeopardCore
 import SQLKit
 
-/// Reads whole products (variants, images, categories, tags) for a list of ids in five
-/// queries, whatever the number of products, and returns them in the order of `ids`. `fetch`
-/// reads the rows; `build` turns them into products, and can run after the connection is given
-/// back, so that decoding does not hold one of the store's few readers.
+/// Reads whole products (variants, images, categories, tags) for a list of ids in two
+/// statements, whatever the number of products, and returns them in the order of `ids`: the
+/// products, then every child row in one `UNION ALL` (each statement is a round trip on
+/// PostgreSQL and a thread-pool hop on SQLite). `fetch` reads the rows; `build` turns them into
+/// products, and can run after the connection is given back, so that decoding does not hold
+/// one of the store's few readers.
 struct ProductLoader {
     let sql: any SQLDatabase
     let currency: String
 
     struct Rows: Sendable {
         var products: [any SQLRow] = []
-        var variants: [any SQLRow] = []
-        var images: [any SQLRow] = []
-        var categories: [any SQLRow] = []
-        var tags: [any SQLRow] = []
+        /// Variants, images, categories and tags, told apart by `kind` (see `Child`).
+        var children: [any SQLRow] = []
     }
 
-    static let productColumns = "id, title, slug, description, status, category_id, options_json, created_at, updated_at, tax_class, seo_title, seo_description"
+    /// The `kind` column of a child row.
+    enum Child: Int {
+        case variant = 0
+        case image = 1
+        case category = 2
+        case tag = 3
+    }
+
+    static let productColumnNames = [
+        "id", "title", "slug", "description", "status", "category_id", "options_json", "created_at", "updated_at", "tax_class", "seo_title",
+        "seo_description",
+    ]
+    static let productColumns = productColumnNames.joined(separator: ", ")
+    /// The same columns, qualified by the alias `p` for queries that join other tables.
+    static let qualifiedProductColumns = productColumnNames.map { "p." + $0 }.joined(separator: ", ")
 
     func load(ids: [String]) async throws -> [Product] {
         try Self.build(try await fetch(ids: ids), ids: ids, currency: currency)
@@ -25,51 +39,58 @@ struct ProductLoader {
 
     func fetch(ids: [String]) async throws -> Rows {
         guard !ids.isEmpty else { return Rows() }
-        var rows = Rows()
-        rows.products = try await sql.raw("SELECT \(unsafeRaw: Self.productColumns) FROM products WHERE id IN (\(binds: ids))").all()
-        rows.variants = try await sql.raw(
+        let products = try await sql.raw("SELECT \(unsafeRaw: Self.productColumns) FROM products WHERE id IN (\(binds: ids))").all()
+        return Rows(products: products, children: try await children(of: ids))
+    }
+
+    /// Every child row of these products in one statement, ordered by kind, product and
+    /// position. Columns a kind does not have are NULL.
+    func children(of ids: [String]) async throws -> [any SQLRow] {
+        guard !ids.isEmpty else { return [] }
+        return try await sql.raw(
             """
-            SELECT id, product_id, sku, title, options_json, price, compare_at_price, stock, track_inventory, weight_grams, image_id
-            FROM product_variants WHERE product_id IN (\(binds: ids)) ORDER BY product_id, position
+            SELECT 0 AS kind, product_id, position, id, sku, title, options_json, price, compare_at_price, stock, track_inventory,
+                weight_grams, image_id, NULL AS url, NULL AS alt
+            FROM product_variants WHERE product_id IN (\(binds: ids))
+            UNION ALL
+            SELECT 1, product_id, position, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, url, alt
+            FROM product_images WHERE product_id IN (\(binds: ids))
+            UNION ALL
+            SELECT 2, product_id, position, category_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+            FROM product_categories WHERE product_id IN (\(binds: ids))
+            UNION ALL
+            SELECT 3, product_id, position, tag, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+            FROM product_tags WHERE product_id IN (\(binds: ids))
+            ORDER BY 1, 2, 3
             """
         ).all()
-        rows.images = try await sql.raw(
-            "SELECT id, product_id, url, alt, position FROM product_images WHERE product_id IN (\(binds: ids)) ORDER BY product_id, position"
-        ).all()
-        rows.categories = try await sql.raw(
-            "SELECT product_id, category_id FROM product_categories WHERE product_id IN (\(binds: ids)) ORDER BY product_id, position"
-        ).all()
-        rows.tags = try await sql.raw("SELECT product_id, tag FROM product_tags WHERE product_id IN (\(binds: ids)) ORDER BY product_id, position").all()
-        return rows
     }
 
     static func build(_ rows: Rows, ids: [String], currency: String) throws -> [Product] {
-        let (productRows, variantRows, imageRows, categoryRows, tagRows) = (rows.products, rows.variants, rows.images, rows.categories, rows.tags)
         var categories: [String: [String]] = [:]
-        for row in categoryRows {
-            categories[try row.decode(column: "product_id", as: String.self), default: []].append(try row.decode(column: "category_id", as: String.self))
-        }
         var variants: [String: [ProductVariant]] = [:]
-        for row in variantRows {
-            variants[try row.decode(column: "product_id", as: String.self), default: []].append(try Self.variant(row, currency: currency))
-        }
         var images: [String: [ProductImage]] = [:]
-        for row in imageRows {
-            images[try row.decode(column: "product_id", as: String.self), default: []].append(
-                ProductImage(
-                    id: try row.decode(column: "id", as: String.self),
-                    url: try row.decode(column: "url", as: String.self),
-                    alt: try row.decode(column: "alt", as: String.self),
-                    position: try row.decode(column: "position", as: Int.self)
-                ))
-        }
         var tags: [String: [String]] = [:]
-        for row in tagRows {
-            tags[try row.decode(column: "product_id", as: String.self), default: []].append(try row.decode(column: "tag", as: String.self))
+        for row in rows.children {
+            let productID = try row.decode(column: "product_id", as: String.self)
+            switch Child(rawValue: try row.decode(column: "kind", as: Int.self)) {
+            case .variant: variants[productID, default: []].append(try Self.variant(row, currency: currency))
+            case .image:
+                images[productID, default: []].append(
+                    ProductImage(
+                        id: try row.decode(column: "id", as: String.self),
+                        url: try row.decode(column: "url", as: String.self),
+                        alt: try row.decode(column: "alt", as: String.self),
+                        position: try row.decode(column: "position", as: Int.self)
+                    ))
+            case .category: categories[productID, default: []].append(try row.decode(column: "id", as: String.self))
+            case .tag: tags[productID, default: []].append(try row.decode(column: "id", as: String.self))
+            case nil: continue
+            }
         }
 
         var byID: [String: Product] = [:]
-        for row in productRows {
+        for row in rows.products {
             let id = try row.decode(column: "id", as: String.self)
             // A variant's image that is no longer among the product's is forgotten.
             let imageIDs = Set((images[id] ?? []).map(\.id))

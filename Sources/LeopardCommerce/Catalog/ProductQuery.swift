@@ -89,7 +89,11 @@ struct ProductListing {
         let id: String
     }
 
-    func ids(for query: ProductQuery) async throws -> (ids: [String], next: String?) {
+    /// One page: the ids in order, the products' own rows (`ProductLoader.productColumns`) and
+    /// the cursor of the next page.
+    typealias Result = (ids: [String], products: [any SQLRow], next: String?)
+
+    func page(for query: ProductQuery) async throws -> Result {
         var clauses: [SQLQueryString] = []
         if let status = query.status { clauses.append("p.status = \(bind: status.rawValue)") }
         if let category = query.categoryID {
@@ -133,7 +137,8 @@ struct ProductListing {
         }
         let whereClause: SQLQueryString = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
         let rows = try await sql.raw(
-            "SELECT p.id, p.created_at, p.min_price, p.title FROM products p" + whereClause + " ORDER BY " + order + " LIMIT \(bind: query.limit + 1)"
+            "SELECT \(unsafeRaw: ProductLoader.qualifiedProductColumns), p.min_price FROM products p" + whereClause + " ORDER BY " + order
+                + " LIMIT \(bind: query.limit + 1)"
         ).all()
         var ids: [String] = []
         var last: Position?
@@ -149,10 +154,10 @@ struct ProductListing {
             last = Position(sort: query.sort, key: key, id: id)
         }
         let next = rows.count > query.limit ? last.map { Cursor.encode("\($0.sort.rawValue)|\($0.id)|\($0.key)") } : nil
-        return (ids, next)
+        return (ids, Array(rows.prefix(query.limit)), next)
     }
 
-    private func searchIDs(_ query: ProductQuery, clauses: [SQLQueryString]) async throws -> (ids: [String], next: String?) {
+    private func searchIDs(_ query: ProductQuery, clauses: [SQLQueryString]) async throws -> Result {
         var offset = 0
         if let cursor = query.cursor {
             let parts = cursor.split(separator: "|", maxSplits: 1)
@@ -167,7 +172,7 @@ struct ProductListing {
         switch kind {
         case .sqlite:
             statement = """
-                SELECT p.id FROM products p
+                SELECT \(unsafeRaw: ProductLoader.qualifiedProductColumns) FROM products p
                 JOIN (SELECT product_id, bm25(product_search, 0.0, 10.0, 1.0, 5.0) AS rank FROM product_search WHERE product_search MATCH \(bind: match)) s
                   ON s.product_id = p.id
                 """
@@ -176,14 +181,14 @@ struct ProductListing {
         case .postgres:
             var all = clauses
             all.insert("p.search @@ to_tsquery('simple', \(bind: match))", at: 0)
-            statement = "SELECT p.id FROM products p WHERE " + all.joined(separator: " AND ")
+            statement = "SELECT \(unsafeRaw: ProductLoader.qualifiedProductColumns) FROM products p WHERE " + all.joined(separator: " AND ")
             statement += " ORDER BY ts_rank(p.search, to_tsquery('simple', \(bind: match))) DESC, p.id ASC"
         }
         statement += " LIMIT \(bind: query.limit + 1) OFFSET \(bind: offset)"
         let rows = try await sql.raw(statement).all()
         let ids = try rows.prefix(query.limit).map { try $0.decode(column: "id", as: String.self) }
         let next = rows.count > query.limit ? Cursor.encode("relevance|\(offset + query.limit)") : nil
-        return (ids, next)
+        return (ids, Array(rows.prefix(query.limit)), next)
     }
 
     private func decode(_ cursor: String, sort: ProductQuery.Sort) throws -> Position {
@@ -207,8 +212,9 @@ extension ProductCatalog {
                 let row = try await sql.raw("SELECT id FROM categories WHERE slug = \(bind: category)").first()
                 query.categoryID = try row?.decode(column: "id", as: String.self) ?? "cat_none"
             }
-            let (ids, next) = try await ProductListing(sql: sql, kind: kind).ids(for: query)
-            return (ids, try await ProductLoader(sql: sql, currency: currency).fetch(ids: ids), next)
+            let (ids, products, next) = try await ProductListing(sql: sql, kind: kind).page(for: query)
+            let children = try await ProductLoader(sql: sql, currency: currency).children(of: ids)
+            return (ids, ProductLoader.Rows(products: products, children: children), next)
         }
         // Decoded once the reader is given back.
         return Page(data: try ProductLoader.build(rows, ids: ids, currency: currency), nextCursor: next)

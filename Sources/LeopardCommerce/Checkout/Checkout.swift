@@ -91,12 +91,13 @@ public struct Checkout: Sendable {
                 "Some items are no longer for sale.", errors: unavailable.map { .init(field: $0.item.variantId, message: "is no longer for sale") })
         }
 
-        // Reads first; the locks (stock rows, the guest's row, the store's order number) as late
-        // as they can be, in the same order in every checkout, so that checkouts of one store
-        // wait for each other only for the writes that follow them.
+        // Reads first, then every write that waits for no other checkout (the guest's row,
+        // the order under a provisional number, its lines, the ledger, the mails), and the
+        // locks last, in the order every transaction takes them: stock rows by id, the store's
+        // order number, discount rows by id. So checkouts of one store wait for each other
+        // only for the few statements that follow the locks.
         let shopper = DiscountRules.Shopper(customerID: owner, email: email)
         let (priced, applied) = try await Self.price(cartID, lines, shopper: shopper, address: shipping, method: chosenMethod, terms: terms, now: now, on: sql)
-        try await Self.takeStock(lines, orderID: orderID, now: now, on: sql)
         let totals = priced.result
         // A card order holds its stock for the store's reservation time; manual methods until cancelled.
         let expiresAt = method == "card" ? now.addingTimeInterval(TimeInterval(terms.reservationMinutes * 60)).stamp : nil
@@ -104,13 +105,12 @@ public struct Checkout: Sendable {
         let discounts = totals.discounts.filter { $0.amount > 0 }.map { AppliedDiscount($0, currency: currency) }
         let signedIn = owner != nil
         let customer = try await Customers.guest(owner, email: email, now: now, on: sql)
-        let number = try await Self.nextNumber(currency: currency, on: sql)
         try await sql.raw(
             """
             INSERT INTO orders (id, number, cart_id, customer_id, email, status, currency, subtotal, shipping, tax, total, refunded_total,
                                 shipping_address_json, billing_address_json, payment_method, placed_signed_in, created_at, updated_at,
                                 discount_total, shipping_method, tax_lines_json, discounts_json, prices_include_tax, expires_at)
-            VALUES (\(bind: orderID), \(bind: number), \(bind: cartID), \(bind: customer), \(bind: email), 'pending', \(bind: currency),
+            VALUES (\(bind: orderID), \(bind: Self.provisionalNumber()), \(bind: cartID), \(bind: customer), \(bind: email), 'pending', \(bind: currency),
                     \(bind: totals.subtotal), \(bind: totals.shipping), \(bind: totals.tax), \(bind: totals.total), 0,
                     \(bind: try JSONText.encode(shipping)), \(bind: try billing.map { try JSONText.encode($0) }), \(bind: method), \(bind: signedIn ? 1 : 0), \(bind: stamp), \(bind: stamp),
                     \(bind: totals.discount), \(bind: priced.method?.name), \(bind: try JSONText.encode(taxLines)), \(bind: try JSONText.encode(discounts)),
@@ -121,8 +121,12 @@ public struct Checkout: Sendable {
         try await SalesLedger.record(
             .init(orders: 1, gross: totals.subtotal, discounts: totals.discount, tax: totals.tax, shipping: totals.shipping, total: totals.total),
             at: Timestamp.date(stamp) ?? now, on: sql)
+        try await MailQueue.orderPlaced(orderID: orderID, email: email, now: now, on: sql)
+        let endpoints = try await Outbox.subscribers(of: .orderCreated, on: sql)
+
+        try await Self.takeStock(lines, orderID: orderID, now: now, on: sql)
+        let (number, event) = try await Self.number(orderID: orderID, currency: currency, email: email, kind: database.kind, now: now, on: sql)
         try await DiscountRules.recordUses(applied, orderID: orderID, email: email, customerID: customer, now: now, on: sql)
-        let event = try await Orders.addEvent(orderID: orderID, type: "placed", message: "Order #\(number) placed by \(email)", actor: nil, now: now, on: sql)
         func money(_ amount: Int) -> Money { Money(amount: amount, currency: currency) }
         let order = Order(
             id: orderID, number: number, name: "#\(number)", status: .pending, email: email, customerId: customer, currency: currency,
@@ -133,8 +137,7 @@ public struct Checkout: Sendable {
             updatedAt: stamp, events: [event],
             payment: PaymentSummary(orderID: orderID, method: method, cardProvider: cardProvider)
         )
-        try await Outbox.publish(.orderCreated, objectID: orderID, now: now, on: sql) { order }
-        try await MailQueue.orderPlaced(orderID: orderID, email: email, now: now, on: sql)
+        try await Outbox.publish(.orderCreated, objectID: orderID, to: endpoints, now: now, on: sql) { order }
         return Result(order: order, created: true)
     }
 
@@ -153,25 +156,6 @@ public struct Checkout: Sendable {
             pricesIncludeTax: try row.decode(column: "prices_include_tax", as: Int.self) != 0)
         terms.reservationMinutes = try row.decode(column: "reservation_minutes", as: Int.self)
         return terms
-    }
-
-    /// The order's number. On PostgreSQL this locks the store's settings row until the commit.
-    /// Every transaction takes its row locks in one order: variant rows (by id), the guest's
-    /// customer row, the settings row, discount rows (by id); cancellations and expiries give
-    /// stock back before discount uses. A currency changed since the terms were read (possible
-    /// only before a store's first order) refuses the checkout rather than mixing currencies.
-    static func nextNumber(currency: String, on sql: any SQLDatabase) async throws -> Int {
-        guard
-            let row = try await sql.raw(
-                "UPDATE store_settings SET next_order_number = next_order_number + 1 WHERE id = 1 RETURNING next_order_number, currency"
-            ).first()
-        else {
-            throw Problem.notFound("This store has no settings.")
-        }
-        guard try row.decode(column: "currency", as: String.self) == currency else {
-            throw Problem.conflict("The store's currency changed during checkout; please try again.")
-        }
-        return try row.decode(column: "next_order_number", as: Int.self) - 1
     }
 
     /// The order's prices: its discounts (refused with the reason when a code no longer

@@ -144,9 +144,15 @@ public struct Customers: Sendable {
     }
 
     /// The guest customer for a checkout's e-mail address, created when new. Runs inside the
-    /// checkout's transaction.
+    /// checkout's transaction, before it takes any lock: a known customer is read, not locked
+    /// (so a shopper's checkouts do not wait for each other on their customer row); a new one
+    /// is inserted, which makes a concurrent first checkout with the same address wait here,
+    /// before either holds a stock row.
     static func guest(email: String, now: Date, on sql: any SQLDatabase) async throws -> String {
-        // One statement whether the customer is new or known: the no-op update returns the id.
+        if let known = try await sql.raw("SELECT id FROM customers WHERE email = \(bind: email)").first() {
+            return try known.decode(column: "id", as: String.self)
+        }
+        // The no-op update returns the id of a customer inserted since the read.
         guard
             let row = try await sql.raw(
                 """

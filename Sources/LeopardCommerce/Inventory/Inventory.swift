@@ -86,15 +86,14 @@ public struct Inventory: Sendable {
             """
             UPDATE product_variants SET stock = stock + \(bind: delta)
             WHERE id = \(bind: variantID) AND stock + \(bind: delta) >= 0
-            RETURNING stock, product_id, sku, title, track_inventory
+            RETURNING stock, product_id, sku, title, track_inventory,
+                (SELECT low_stock_threshold FROM store_settings WHERE id = 1) AS low_stock_threshold
             """
         ).first()
         guard let row else { return nil }
         let stock = try row.decode(column: "stock", as: Int.self)
         if delta < 0, try row.decode(column: "track_inventory", as: Int.self) != 0 {
-            let threshold =
-                try await sql.raw("SELECT low_stock_threshold FROM store_settings WHERE id = 1").first()?
-                .decode(column: "low_stock_threshold", as: Int.self) ?? 5
+            let threshold = try row.decode(column: "low_stock_threshold", as: Int?.self) ?? 5
             // Only the change that crosses the threshold announces it, not every sale below it.
             guard stock <= threshold, stock - delta > threshold else { return stock }
             try await MailQueue.lowStock(variantID: variantID, now: now, on: sql)

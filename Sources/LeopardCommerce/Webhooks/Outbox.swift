@@ -14,8 +14,22 @@ public enum Outbox {
         _ topic: WebhookTopic, objectID: String, now: Date, on sql: any SQLDatabase,
         payload: () async throws -> (any Encodable)?
     ) async throws -> String? {
-        let endpoints = try await sql.raw("SELECT endpoint_id FROM webhook_subscriptions WHERE topic = \(bind: topic.rawValue)").all()
+        try await publish(topic, objectID: objectID, to: try await subscribers(of: topic, on: sql), now: now, on: sql, payload: payload)
+    }
+
+    /// The endpoints subscribed to `topic`, for a caller that reads them before it takes its
+    /// locks and publishes after.
+    static func subscribers(of topic: WebhookTopic, on sql: any SQLDatabase) async throws -> [String] {
+        try await sql.raw("SELECT endpoint_id FROM webhook_subscriptions WHERE topic = \(bind: topic.rawValue)").all()
             .map { try $0.decode(column: "endpoint_id", as: String.self) }
+    }
+
+    /// Publishes to endpoints read earlier in the same transaction (`subscribers(of:on:)`).
+    @discardableResult
+    static func publish(
+        _ topic: WebhookTopic, objectID: String, to endpoints: [String], now: Date, on sql: any SQLDatabase,
+        payload: () async throws -> (any Encodable)?
+    ) async throws -> String? {
         guard !endpoints.isEmpty, let object = try await payload() else { return nil }
         let eventID = Identifier.make("evt", date: now)
         let stamp = now.stamp
