@@ -58,9 +58,9 @@ public struct Checkout: Sendable {
 
     /// Runs inside the caller's write transaction (so that an idempotency key is stored with it).
     /// Every statement here holds the store's writer, so the work is done in as few as it takes:
-    /// one to read the store's terms, a conditional update per variant (no separate stock read),
-    /// an upsert for the guest customer, one to claim the order number, and the order is built
-    /// from what was written instead of being read back.
+    /// one to read the store's terms, a read (or an insert) for the guest customer, a
+    /// conditional update per variant (no separate stock read), one to claim the order number,
+    /// and the order is built from what was written instead of being read back.
     public func complete(
         cartID: String, access: CartAccess, input: Input, customerID: String?, cardProvider: String = "test", now: Date = Date(),
         on sql: any SQLDatabase

@@ -3,15 +3,25 @@ import LeopardStorage
 import NIOCore
 import Synchronization
 
-/// Rendered public catalog responses, each valid for one catalog version of one store. Keys
-/// always start with the store's id, so one store's entry can never answer another's request.
-/// Bounded by entries and bytes; the least recently used quarter goes when either is exceeded.
+/// Rendered public catalog responses, each valid for one catalog version of one store and for
+/// at most `stockMaxAge`: stock changes (every order makes one) do not raise the catalog
+/// version, so the stock a cached response shows is at most that old. Checkout always checks
+/// live stock. Keys always start with the store's id, so one store's entry can never answer
+/// another's request. Bounded by entries and bytes; the least recently used quarter goes when
+/// either is exceeded.
 public final class ResponseCache: Sendable {
-    struct Entry {
+    public struct Entry: Sendable {
         let version: Int
         public let body: ByteBuffer
+        /// A digest of the body (FNV-1a), the same in every process for the same bytes: the
+        /// response's ETag.
+        public let tag: String
+        let storedAt: ContinuousClock.Instant
         var lastUse: UInt64
     }
+
+    /// How old the stock in a cached response may be.
+    public static let stockMaxAge: Duration = .seconds(2)
 
     struct KnownVersion {
         let version: Int
@@ -41,20 +51,31 @@ public final class ResponseCache: Sendable {
         tenantID + " " + resource
     }
 
-    /// The body stored for `resource` of `tenantID` at exactly `version`.
-    public func body(tenantID: String, resource: String, version: Int) -> ByteBuffer? {
+    /// The body stored for `resource` of `tenantID` at exactly `version`, if it is younger
+    /// than `stockMaxAge`.
+    public func body(tenantID: String, resource: String, version: Int, now: ContinuousClock.Instant = .now) -> ByteBuffer? {
+        entry(tenantID: tenantID, resource: resource, version: version, now: now)?.body
+    }
+
+    /// The entry stored for `resource` of `tenantID` at exactly `version`, if it is younger
+    /// than `stockMaxAge`.
+    public func entry(tenantID: String, resource: String, version: Int, now: ContinuousClock.Instant = .now) -> Entry? {
         let key = Self.key(tenantID: tenantID, resource: resource)
         return state.withLock { state in
-            guard var entry = state.entries[key], entry.version == version else { return nil }
+            guard var entry = state.entries[key], entry.version == version, now - entry.storedAt < Self.stockMaxAge else { return nil }
             state.clock += 1
             entry.lastUse = state.clock
             state.entries[key] = entry
-            return entry.body
+            return entry
         }
     }
 
-    public func store(_ body: ByteBuffer, tenantID: String, resource: String, version: Int) {
-        guard body.readableBytes <= maximumEntryBytes else { return }
+    /// Keeps `body` and returns its ETag (whether or not it was kept: too large, or older than
+    /// what is kept).
+    @discardableResult
+    public func store(_ body: ByteBuffer, tenantID: String, resource: String, version: Int, now: ContinuousClock.Instant = .now) -> String {
+        let tag = Self.digest(body)
+        guard body.readableBytes <= maximumEntryBytes else { return tag }
         let key = Self.key(tenantID: tenantID, resource: resource)
         state.withLock { state in
             if let old = state.entries[key] {
@@ -62,7 +83,7 @@ public final class ResponseCache: Sendable {
                 state.bytes -= old.body.readableBytes
             }
             state.clock += 1
-            state.entries[key] = Entry(version: version, body: body, lastUse: state.clock)
+            state.entries[key] = Entry(version: version, body: body, tag: tag, storedAt: now, lastUse: state.clock)
             state.bytes += body.readableBytes
             if state.entries.count > maximumEntries || state.bytes > maximumBytes {
                 let victims = state.entries.sorted { $0.value.lastUse < $1.value.lastUse }.prefix(max(1, state.entries.count / 4))
@@ -72,6 +93,20 @@ public final class ResponseCache: Sendable {
                 }
             }
         }
+        return tag
+    }
+
+    /// FNV-1a (64 bits) of the body, in hexadecimal: stable across processes, so instances
+    /// behind one load balancer give the same ETag for the same response.
+    static func digest(_ body: ByteBuffer) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        body.withUnsafeReadableBytes { bytes in
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0000_0100_0000_01b3
+            }
+        }
+        return String(hash, radix: 16)
     }
 
     var count: Int { state.withLock { $0.entries.count } }

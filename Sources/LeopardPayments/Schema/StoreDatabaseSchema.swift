@@ -40,5 +40,6 @@ public enum StoreDatabaseSchema {
         StoreSchema.m0032SalesEntries,
         StoreSchema.m0033FunnelVisits,
         StoreSchema.m0034SalesEntriesRecorded,
+        StoreSchema.m0035CatalogStock,
     ]
 }

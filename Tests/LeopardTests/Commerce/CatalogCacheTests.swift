@@ -1,9 +1,11 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import LeopardCommerce
 import LeopardServer
 import LeopardStorage
 import NIOCore
+import SQLKit
 import Testing
 
 @testable import LeopardOperations
@@ -32,18 +34,47 @@ func catalogCacheScenario(_ platform: TestPlatform, _ client: some TestClientPro
     #expect(changed.status == .ok)
     #expect(((changed.json["data"] as? [[String: Any]])?.first?["price"] as? [String: Any])?["amount"] as? Int == 1200)
 
-    // A checkout changes stock, and so the cached product.
+    // A checkout changes stock without raising the catalog version (every order would empty
+    // the store's cache): the cached product shows the new stock once its render is
+    // `stockMaxAge` old, while staff see it at once.
+    let location = try #require(try await platform.services.registry.find(idOrSlug: store.slug)?.database)
+    func version() async throws -> Int {
+        try await platform.services.databases.withDatabase(tenantID: store.id, location: location) { try await CatalogVersion.current($0) }
+    }
     let detail = try await client.call(.get, "/api/products/lamp", store: store, staff: false)
     #expect(detail.json["stock"] as? Int == 5)
+    let before = try await version()
     let variant = try #require((product["variants"] as? [[String: Any]])?.first?["id"] as? String)
     let cart = try await client.makeCart(store, variantID: variant, quantity: 2)
     #expect(
         try await client.call(.post, "/api/carts/\(cart.id)/checkout", store: store, staff: false, json: checkoutBody, headers: [.cartSecret: cart.secret])
             .status == .created)
-    #expect(try await client.call(.get, "/api/products/lamp", store: store, staff: false).json["stock"] as? Int == 3)
+    #expect(try await version() == before)
+    #expect(try await client.call(.get, "/api/products/lamp", store: store).json["stock"] as? Int == 3)
+    let deadline = ContinuousClock.now + ResponseCache.stockMaxAge + .seconds(5)
+    var shown = try await client.call(.get, "/api/products/lamp", store: store, staff: false).json["stock"] as? Int
+    while shown != 3, ContinuousClock.now < deadline {
+        try await Task.sleep(for: .milliseconds(250))
+        shown = try await client.call(.get, "/api/products/lamp", store: store, staff: false).json["stock"] as? Int
+    }
+    #expect(shown == 3)
+    // The trigger names every column of the table but stock (a column added later must be
+    // added to it).
+    let columns = try await platform.services.databases.withDatabase(tenantID: store.id, location: location) { database in
+        try await database.read { sql in
+            let query: SQLQueryString =
+                database.kind == .postgres
+                ? "SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'product_variants'"
+                : "SELECT name FROM pragma_table_info('product_variants')"
+            return try await sql.raw(query).all().map { try $0.decode(column: "name", as: String.self) }
+        }
+    }
+    #expect(Set(columns) == Set(StoreSchema.variantColumnsBesideStock + ["stock"]))
+    // Anything else about a variant raises the version at once.
+    #expect(try await client.call(.patch, "/api/products/\(id)", store: store, json: ["compareAtPrice": 2000]).status == .ok)
+    #expect(try await version() > before)
 
     // A change made in SQL, outside the catalog service, is seen too: triggers count it.
-    let location = try #require(try await platform.services.registry.find(idOrSlug: store.slug)?.database)
     try await platform.services.databases.withDatabase(tenantID: store.id, location: location) { database in
         try await database.write { sql in try await sql.raw("UPDATE products SET title = 'Renamed lamp' WHERE id = \(bind: id)").run() }
     }
@@ -76,6 +107,20 @@ struct CatalogCacheTests {
         #expect(cache.body(tenantID: "ten_b", resource: "/api/products", version: 1) == nil)
         for index in 0..<20 { cache.store(ByteBuffer(string: "x"), tenantID: "ten_a", resource: "/r\(index)", version: 1) }
         #expect(cache.count <= 8)
+    }
+
+    @Test("an entry answers for at most stockMaxAge, and its ETag is a digest of its bytes")
+    func entryAge() {
+        let cache = ResponseCache()
+        let start = ContinuousClock.now
+        let tag = cache.store(ByteBuffer(string: "a"), tenantID: "ten_a", resource: "/api/products", version: 1, now: start)
+        let young = cache.entry(tenantID: "ten_a", resource: "/api/products", version: 1, now: start + ResponseCache.stockMaxAge - .milliseconds(1))
+        #expect(young?.tag == tag)
+        #expect(cache.entry(tenantID: "ten_a", resource: "/api/products", version: 1, now: start + ResponseCache.stockMaxAge) == nil)
+        // The same bytes give the same tag in any process (FNV-1a), other bytes another.
+        #expect(tag == ResponseCache.digest(ByteBuffer(string: "a")))
+        #expect(tag == "af63dc4c8601ec8c")
+        #expect(tag != ResponseCache.digest(ByteBuffer(string: "b")))
     }
 
     @Test("cached reads follow every change, per store, with ETags")
