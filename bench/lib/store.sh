@@ -13,7 +13,9 @@ bench_serve() {
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   .build/release/leopard serve --port "$port" --data-dir "$data" --signup-rate-limit 0 --log-level warning "$@" >"$data/serve.log" 2>&1 &
   server=$!
-  trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+  # Replaces any earlier EXIT trap, so it also stops bench/lib/postgres.sh's clusters when
+  # that file was sourced first.
+  trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"; if declare -F bench_postgres_stop_all >/dev/null; then bench_postgres_stop_all; fi' EXIT
   for _ in $(seq 1 200); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
   base="http://127.0.0.1:$port"
 }

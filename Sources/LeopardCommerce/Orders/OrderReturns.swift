@@ -101,7 +101,9 @@ public struct OrderReturns: Sendable {
 
     /// Puts the returned items of tracked variants back, never more of a line than was not put
     /// back already (a cancellation or refund may have restocked the whole order).
+    /// Stock rows are locked by variant id, the order every transaction takes them in.
     static func restock(_ entry: OrderReturn, orderID: String, now: Date, on sql: any SQLDatabase) async throws {
+        var returned: [(variantID: String, count: Int)] = []
         for line in entry.lines {
             guard
                 let row = try await sql.raw(
@@ -114,7 +116,9 @@ public struct OrderReturns: Sendable {
             let count = min(line.quantity, try row.decode(column: "unrestocked", as: Int.self))
             guard count > 0, try row.decode(column: "track_inventory", as: Int.self) != 0 else { continue }
             try await sql.raw("UPDATE order_lines SET restocked_quantity = restocked_quantity + \(bind: count) WHERE id = \(bind: line.lineId)").run()
-            let variantID = try row.decode(column: "variant_id", as: String.self)
+            returned.append((try row.decode(column: "variant_id", as: String.self), count))
+        }
+        for (variantID, count) in returned.sorted(by: { $0.variantID < $1.variantID }) {
             guard let after = try await Inventory.apply(variantID: variantID, delta: count, now: now, on: sql) else { continue }
             try await Inventory.record(
                 variantID: variantID, delta: count, stockAfter: after, reason: "order_returned", reference: orderID, actor: entry.createdBy, now: now, on: sql)

@@ -3,9 +3,11 @@ import LeopardStorage
 /// The schema of every store database. Applied to the template at start-up and to any store
 /// database that is behind when it is opened.
 public enum StoreSchema {
-    /// Tables whose changes can change what the catalog API shows (prices, stock, currency…):
-    /// database triggers bump `catalog_state.version` on any change, whoever makes it, and
-    /// cached catalog responses are valid only for the version they were made at.
+    /// Tables whose changes can change what the catalog API shows (prices, currency…): database
+    /// triggers bump `catalog_state.version` on any change, whoever makes it, but for a
+    /// variant's stock alone and the settings row's order number (migration 0035), and cached
+    /// catalog responses are valid only for the version they were made at (and for at most
+    /// `ResponseCache.stockMaxAge`, which bounds how old their stock is).
     static let versionedTables = ["products", "product_variants", "product_images", "product_tags", "categories", "store_settings"]
 
     /// Products, variants, images, tags, categories and stock history: the same on both engines

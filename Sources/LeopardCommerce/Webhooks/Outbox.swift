@@ -41,10 +41,14 @@ public enum Outbox {
         ).run()
         let giveUp = now.addingTimeInterval(WebhookRetry.window).stamp
         for endpoint in endpoints {
+            // Only while the endpoint is still subscribed: a caller that read `endpoints` before
+            // waiting for its locks may find one deleted since (its deliveries' key would fail).
             try await sql.raw(
                 """
                 INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, attempts, next_attempt_at, give_up_at, created_at)
-                VALUES (\(bind: Identifier.make("whd", date: now)), \(bind: eventID), \(bind: endpoint), 'pending', 0, \(bind: stamp), \(bind: giveUp), \(bind: stamp))
+                SELECT CAST(\(bind: Identifier.make("whd", date: now)) AS TEXT), CAST(\(bind: eventID) AS TEXT), s.endpoint_id, 'pending', 0,
+                    CAST(\(bind: stamp) AS TEXT), CAST(\(bind: giveUp) AS TEXT), CAST(\(bind: stamp) AS TEXT)
+                FROM webhook_subscriptions s WHERE s.endpoint_id = \(bind: endpoint) AND s.topic = \(bind: topic.rawValue)
                 """
             ).run()
         }

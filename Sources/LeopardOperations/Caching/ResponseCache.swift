@@ -70,8 +70,8 @@ public final class ResponseCache: Sendable {
         }
     }
 
-    /// Keeps `body` and returns its ETag (whether or not it was kept: too large, or older than
-    /// what is kept).
+    /// Keeps `body`, rendered from reads that began at `now`, and returns its ETag (whether or
+    /// not it was kept: too large, or older than what is kept).
     @discardableResult
     public func store(_ body: ByteBuffer, tenantID: String, resource: String, version: Int, now: ContinuousClock.Instant = .now) -> String {
         let tag = Self.digest(body)
@@ -79,7 +79,8 @@ public final class ResponseCache: Sendable {
         let key = Self.key(tenantID: tenantID, resource: resource)
         state.withLock { state in
             if let old = state.entries[key] {
-                guard old.version <= version else { return }
+                // A slower render of the same version must not pass for a newer one.
+                guard old.version < version || (old.version == version && old.storedAt <= now) else { return }
                 state.bytes -= old.body.readableBytes
             }
             state.clock += 1

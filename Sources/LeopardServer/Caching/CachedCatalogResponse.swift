@@ -25,8 +25,10 @@ struct CachedCatalogResponse {
         if let entry = cache.entry(tenantID: tenant.id, resource: resource, version: version) {
             (body, tag) = (entry.body, entry.tag)
         } else {
+            // Aged from before the render's reads, so the stock it shows is never older than the entry's age.
+            let started = ContinuousClock.now
             body = ByteBuffer(data: try JSONBodyEncoder.encode(try await render()))
-            tag = cache.store(body, tenantID: tenant.id, resource: resource, version: version)
+            tag = cache.store(body, tenantID: tenant.id, resource: resource, version: version, now: started)
         }
         let etag = "W/\"c\(version)-\(tag)\""
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .eTag: etag, .cacheControl: "no-cache"]

@@ -117,6 +117,9 @@ struct CatalogCacheTests {
         let young = cache.entry(tenantID: "ten_a", resource: "/api/products", version: 1, now: start + ResponseCache.stockMaxAge - .milliseconds(1))
         #expect(young?.tag == tag)
         #expect(cache.entry(tenantID: "ten_a", resource: "/api/products", version: 1, now: start + ResponseCache.stockMaxAge) == nil)
+        // A slower render of the same version, begun earlier, does not replace it.
+        cache.store(ByteBuffer(string: "older"), tenantID: "ten_a", resource: "/api/products", version: 1, now: start - .seconds(1))
+        #expect(cache.entry(tenantID: "ten_a", resource: "/api/products", version: 1, now: start)?.body == ByteBuffer(string: "a"))
         // The same bytes give the same tag in any process (FNV-1a), other bytes another.
         #expect(tag == ResponseCache.digest(ByteBuffer(string: "a")))
         #expect(tag == "af63dc4c8601ec8c")

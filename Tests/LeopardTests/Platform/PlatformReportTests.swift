@@ -109,6 +109,10 @@ struct PlatformReportTests {
             ] as [(StoreFixture, String, Int, String, String)] {
                 placed.append((currency, try await SalesReportTests.place(platform, store, variant: variant, quantity: quantity, at: instant), store))
             }
+            // The orders were written straight to the stores' databases, not through a request:
+            // a request to each store now is what tells the next usage flush that they changed
+            // (a background round in between would otherwise have read them before the orders).
+            for store in [dollars, euros] { #expect(try await client.call(.get, "/api/orders", store: store).status == .ok) }
             let first = try await Self.report(client, "from=2026-03-01&to=2026-03-02")
             #expect(first.data.first?.sales.first?.orders == 2, "rolled up before the cancellation")
             #expect(try await client.call(.post, "/api/orders/\(placed[1].1)/cancel", store: dollars).json["status"] as? String == "cancelled")

@@ -26,7 +26,7 @@ extension StoreSchema {
                 "DROP TRIGGER store_settings_update_catalog_version",
                 """
                 CREATE TRIGGER store_settings_update_catalog_version AFTER UPDATE ON store_settings
-                WHEN OLD.next_order_number = NEW.next_order_number
+                WHEN OLD.next_order_number IS NEW.next_order_number
                 BEGIN UPDATE catalog_state SET version = version + 1 WHERE id = 1; END
                 """,
             ],
@@ -40,7 +40,7 @@ extension StoreSchema {
                 "CREATE TRIGGER store_settings_catalog_version AFTER INSERT OR DELETE ON store_settings FOR EACH STATEMENT EXECUTE FUNCTION leopard_catalog_changed()",
                 """
                 CREATE TRIGGER store_settings_update_catalog_version AFTER UPDATE ON store_settings FOR EACH ROW
-                WHEN (OLD.next_order_number = NEW.next_order_number) EXECUTE FUNCTION leopard_catalog_changed()
+                WHEN (OLD.next_order_number IS NOT DISTINCT FROM NEW.next_order_number) EXECUTE FUNCTION leopard_catalog_changed()
                 """,
             ])
 }

@@ -43,10 +43,11 @@ struct StorefrontPageCache: Sendable {
         if cacheable, let body = cache.body(tenantID: tenant.id, resource: resource, version: version) {
             html = body
         } else {
+            let started = ContinuousClock.now
             try await visit.loadSettings()
             visit.placeholders = placeholders
             html = ByteBuffer(string: try await render(visit))
-            if cacheable { cache.store(html, tenantID: tenant.id, resource: resource, version: version) }
+            if cacheable { cache.store(html, tenantID: tenant.id, resource: resource, version: version, now: started) }
         }
         let personal = Self.substitute(
             html,
