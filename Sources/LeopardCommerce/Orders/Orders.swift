@@ -62,6 +62,12 @@ public struct Orders: Sendable {
         try await database.read { sql in try await OrderReader(sql: sql).orders(ids: [id], withEvents: true).first }
     }
 
+    /// Several orders in the statements one takes (a mail batch's orders); missing ids are left out.
+    public func find(ids: [String]) async throws -> [Order] {
+        guard !ids.isEmpty else { return [] }
+        return try await database.read { sql in try await OrderReader(sql: sql).orders(ids: ids, withEvents: true) }
+    }
+
     /// Whether `secret` is the secret of the cart an order came from: how a guest shopper
     /// reaches their own order. One read; no cart is built.
     public func cartSecretMatches(orderID: String, secret: String) async throws -> Bool {

@@ -11,6 +11,18 @@ struct MailComposer {
     /// The store's address, `http://slug.localhost:8080`.
     let storeURL: String
     let database: any DatabaseHandle
+    /// Orders read once for a whole batch (an order's confirmation and the owner's notice
+    /// usually go together); any other is read when its mail is written.
+    var orders: [String: Order] = [:]
+
+    /// The kinds whose subject is an order (`objectID` is its id).
+    static let orderKinds: Set<MailKind> = [.orderConfirmation, .orderPaid, .orderShipped, .orderCancelled, .orderRefunded, .orderEdited, .newOrder]
+
+    /// The order, from the batch's when it was read with it.
+    private func order(_ id: String) async throws -> Order? {
+        if let known = orders[id] { return known }
+        return try await Orders(database: database).find(id: id)
+    }
 
     func content(_ kind: MailKind, objectID: String?, link: String?) async throws -> MailContent? {
         switch kind {
@@ -20,8 +32,8 @@ struct MailComposer {
                 let order = try await Orders(database: database).find(id: orderID), let shipment = order.fulfillments.first(where: { $0.id == objectID })
             else { return nil }
             return ShipmentMail(storeName: settings.name).content(order, shipment, account: try await ownOrderAction(order))
-        case .orderConfirmation, .orderPaid, .orderShipped, .orderCancelled, .orderRefunded, .orderEdited, .newOrder:
-            guard let objectID, let order = try await Orders(database: database).find(id: objectID) else { return nil }
+        case _ where Self.orderKinds.contains(kind):
+            guard let objectID, let order = try await order(objectID) else { return nil }
             return orderMail(kind, OrderFacts(order, account: try await ownOrderAction(order)))
         case .cartRecovery, .draftInvoice:
             guard let objectID, let link, let cart = try await linkedCart(kind, objectID: objectID) else { return nil }

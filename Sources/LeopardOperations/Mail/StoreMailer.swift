@@ -109,7 +109,12 @@ public struct StoreMailer: Sendable {
     func prepare(_ jobs: [MailQueue.Job], tenant: Tenant, database: any DatabaseHandle, now: Date) async throws -> [Prepared] {
         guard !jobs.isEmpty else { return [] }
         guard let settings = try await StoreSettings.load(from: database) else { return [] }
-        let composer = MailComposer(settings: settings, storeURL: configuration.storeURL(slug: tenant.slug), database: database)
+        var composer = MailComposer(settings: settings, storeURL: configuration.storeURL(slug: tenant.slug), database: database)
+        let orderIDs = Set(jobs.filter { MailComposer.orderKinds.contains($0.kind) && $0.objectID?.hasPrefix("ord_") == true }.compactMap(\.objectID))
+        if orderIDs.count > 0 {
+            composer.orders = Dictionary(
+                try await Orders(database: database).find(ids: orderIDs.sorted()).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        }
         var prepared: [Prepared] = []
         for job in jobs {
             let link: String?

@@ -9,6 +9,27 @@ import Testing
 /// server that fails on the first try.
 @Suite("Order mail and the mail queue")
 struct OrderMailTests {
+    @Test("a mail batch reads its orders together once; each order mail uses the batch's copy")
+    func batchOrders() async throws {
+        try await TestPlatform.withPlatform(.sqlite) { platform, client in
+            let store = try await client.makeStore("Batch Mail Shop")
+            let variant = try ProductRef(try await client.makeProduct(store, title: "Lamp", price: 1000, stock: 5)).variant
+            let orderID = try await SalesReportTests.place(platform, store, variant: variant, quantity: 1, at: "2026-03-01T00:10:00.000Z")
+            let tenant = try #require(try await platform.services.registry.find(id: store.id))
+            try await platform.services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                let settings = try #require(try await StoreSettings.load(from: database))
+                var composer = MailComposer(settings: settings, storeURL: "http://batch.localhost:8080", database: database)
+                var order = try #require(try await Orders(database: database).find(ids: [orderID, "ord_missing"]).first)
+                #expect(try await Orders(database: database).find(ids: [orderID, "ord_missing"]).map(\.id) == [orderID])
+                #expect(try await composer.content(.orderConfirmation, objectID: orderID, link: nil)?.subject.contains(order.name) == true)
+                order.name = "#BATCH"
+                composer.orders = [orderID: order]
+                #expect(try await composer.content(.newOrder, objectID: orderID, link: nil)?.subject.contains("#BATCH") == true)
+                #expect(try await composer.content(.orderConfirmation, objectID: "ord_missing", link: nil) == nil)
+            }
+        }
+    }
+
     @Test("a checkout mails the shopper a confirmation and the owner a notice; a cancellation mails the shopper again", arguments: TestPlatform.storages)
     func orderMails(storage: TestPlatform.Storage) async throws {
         try await TestPlatform.withPlatform(storage) { platform, client in
