@@ -22,7 +22,7 @@ if [ "${STORAGE:-sqlite}" = postgres ]; then
   database=(--database-url "$(bench_postgres_new_platform)")
 fi
 cleanup() {
-  [ -n "$server" ] && { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; }
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
   rm -rf "$data"
   if declare -F bench_postgres_stop_all >/dev/null; then bench_postgres_stop_all; fi
 }
@@ -33,7 +33,7 @@ start=$(date +%s)
 "$leopard" bench provision --count "$stores" --concurrency 4 --bcrypt-cost 4 --data-dir "$data" "${database[@]}" | grep -E "^provisioning|^throughput"
 if [ ${#database[@]} -gt 0 ]; then
   echo "made $stores stores in $(( $(date +%s) - start )) s"
-  PGPASSWORD=leopard psql "${database[1]}" -Atc "SELECT slug FROM tenants WHERE status = 'active'" > "$data/slugs.txt"
+  PGPASSWORD=leopard "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/psql" "${database[1]}" -Atc "SELECT slug FROM tenants WHERE status = 'active'" > "$data/slugs.txt"
 else
   echo "made $stores stores in $(( $(date +%s) - start )) s; $(du -sh "$data/tenants" | cut -f1) on disk"
   python3 - "$data/platform.sqlite" > "$data/slugs.txt" <<'PY'

@@ -6,6 +6,7 @@
 /// `Encodable` output, so a field added to one but not the other fails.
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
     private var first = true
 
     public init(capacity: Int = 4096) {
@@ -70,7 +71,7 @@ public struct JSONWriter: Sendable {
                 case 0x0C: bytes.append(UInt8(ascii: "f"))
                 case 0x0D: bytes.append(UInt8(ascii: "r"))
                 default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                    let hex = Self.hexDigits
                     bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
                 }
             }

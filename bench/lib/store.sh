@@ -15,7 +15,7 @@ bench_serve() {
   server=$!
   # Replaces any earlier EXIT trap, so it also stops bench/lib/postgres.sh's clusters when
   # that file was sourced first.
-  trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"; if declare -F bench_postgres_stop_all >/dev/null; then bench_postgres_stop_all; fi' EXIT
+  trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data"; if declare -F bench_postgres_stop_all >/dev/null; then bench_postgres_stop_all; fi' EXIT
   for _ in $(seq 1 200); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
   base="http://127.0.0.1:$port"
 }

@@ -298,7 +298,7 @@ extension ProductCatalog {
     /// of variants whose options match). True when created. Runs in the caller's transaction.
     func upsert(_ input: ProductInput, slug: String, actor: String, now: Date, on sql: any SQLDatabase) async throws -> Bool {
         let existingID = try await sql.raw("SELECT id FROM products WHERE slug = \(bind: slug)").first()?.decode(column: "id", as: String.self)
-        guard let existingID, let existing = try await ProductLoader(sql: sql, currency: currency).load(ids: [existingID]).first else {
+        guard let existingID, let existing = try await loadForUpdate(id: existingID, on: sql) else {
             let draft = try ProductDraft.empty.applying(input, storeCurrency: currency, existing: nil)
             try await save(draft, id: Identifier.make("prod", date: now), existing: nil, actor: actor, now: now, on: sql)
             return true

@@ -30,7 +30,7 @@ public struct ProductCatalog: Sendable {
     ) async throws -> (product: Product, orphanedFiles: [String]) {
         let currency = self.currency
         let orphans = try await database.write { sql in
-            guard let existing = try await ProductLoader(sql: sql, currency: currency).load(ids: [id]).first else {
+            guard let existing = try await self.loadForUpdate(id: id, on: sql) else {
                 throw Problem.notFound("There is no product \(id.prefix(64)).")
             }
             var base = replacing ? ProductDraft.empty : ProductDraft(existing)
@@ -63,6 +63,17 @@ public struct ProductCatalog: Sendable {
             try await Outbox.publish(.productDeleted, objectID: id, now: now, on: sql) { Deleted(id: id) }
             return files
         }
+    }
+
+    /// The product as it is now, read to be written back in the same transaction. On
+    /// PostgreSQL its variant rows are locked first, by id (the order every transaction locks
+    /// them in): a checkout that took stock meanwhile has committed by then, so the stock read
+    /// here, and written back by `save`, is not an older figure that would undo the sale.
+    func loadForUpdate(id: String, on sql: any SQLDatabase) async throws -> Product? {
+        if database.kind == .postgres {
+            try await sql.raw("SELECT id FROM product_variants WHERE product_id = \(bind: id) ORDER BY id FOR UPDATE").run()
+        }
+        return try await ProductLoader(sql: sql, currency: currency).load(ids: [id]).first
     }
 
     /// Writes the product; returns the uploaded files it no longer uses.

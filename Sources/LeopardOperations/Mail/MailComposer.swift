@@ -15,7 +15,8 @@ struct MailComposer {
     /// usually go together); any other is read when its mail is written.
     var orders: [String: Order] = [:]
 
-    /// The kinds whose subject is an order (`objectID` is its id).
+    /// The kinds whose subject is an order (`objectID` is its id), read for a batch at once. A
+    /// kind missing here still works: its mail reads its own order.
     static let orderKinds: Set<MailKind> = [.orderConfirmation, .orderPaid, .orderShipped, .orderCancelled, .orderRefunded, .orderEdited, .newOrder]
 
     /// The order, from the batch's when it was read with it.
@@ -32,7 +33,7 @@ struct MailComposer {
                 let order = try await Orders(database: database).find(id: orderID), let shipment = order.fulfillments.first(where: { $0.id == objectID })
             else { return nil }
             return ShipmentMail(storeName: settings.name).content(order, shipment, account: try await ownOrderAction(order))
-        case _ where Self.orderKinds.contains(kind):
+        case .orderConfirmation, .orderPaid, .orderShipped, .orderCancelled, .orderRefunded, .orderEdited, .newOrder:
             guard let objectID, let order = try await order(objectID) else { return nil }
             return orderMail(kind, OrderFacts(order, account: try await ownOrderAction(order)))
         case .cartRecovery, .draftInvoice:

@@ -111,9 +111,15 @@ public struct StoreMailer: Sendable {
         guard let settings = try await StoreSettings.load(from: database) else { return [] }
         var composer = MailComposer(settings: settings, storeURL: configuration.storeURL(slug: tenant.slug), database: database)
         let orderIDs = Set(jobs.filter { MailComposer.orderKinds.contains($0.kind) && $0.objectID?.hasPrefix("ord_") == true }.compactMap(\.objectID))
-        if orderIDs.count > 0 {
+        do {
             composer.orders = Dictionary(
                 try await Orders(database: database).find(ids: orderIDs.sorted()).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        } catch {
+            // Not fatal: each order mail then reads its own order, and one that cannot be read
+            // fails on its own below instead of holding up the whole claimed batch.
+            logger.warning(
+                "a mail batch could not read its orders together",
+                metadata: ["tenant": .string(tenant.id), "error": .string(String(describing: error).prefix(200).description)])
         }
         var prepared: [Prepared] = []
         for job in jobs {

@@ -52,6 +52,21 @@ struct ProductJSONTests {
         }
     }
 
+    /// The names of `value`'s stored properties that are nil optionals.
+    static func nilFields(_ value: Any) -> [String] {
+        Mirror(reflecting: value).children.compactMap { child in
+            let field = Mirror(reflecting: child.value)
+            return field.displayStyle == .optional && field.children.isEmpty ? child.label : nil
+        }
+    }
+
+    @Test("the full product leaves no optional nil, so a field added later is compared too")
+    func fullIsFull() {
+        #expect(Self.nilFields(Self.full()) == [])
+        #expect(Self.nilFields(Self.full().variants[0]) == [])
+        #expect(Self.nilFields(Self.bare()).contains("categoryId"), "the check sees nil optionals")
+    }
+
     @Test("pages of products, the last one with a null cursor, give JSONEncoder's bytes")
     func pages() throws {
         for page in [Page(data: [Self.full(), Self.bare()], nextCursor: "abc/def"), Page(data: [Product](), nextCursor: nil)] {

@@ -1,5 +1,7 @@
 import Foundation
 import HummingbirdTesting
+import LeopardCommerce
+import SQLKit
 import Synchronization
 import Testing
 
@@ -16,6 +18,32 @@ struct MailControlTests {
     }
 
     struct MailPage: Decodable { let data: [MailRow] }
+
+    @Test("an order that cannot be read fails only its own mails; the rest of the batch goes out")
+    func unreadableOrder() async throws {
+        try await TestPlatform.withPlatform(.sqlite) { platform, client in
+            let store = try await client.makeStore("Broken Order Mail Shop")
+            let product = try ProductRef(try await client.makeProduct(store, title: "Cup", price: 1000, stock: 6))
+            let tenant = try #require(try await platform.services.registry.find(id: store.id))
+            // The order and its damage commit together, so no pass can mail it in between.
+            try await platform.services.databases.withDatabase(tenantID: tenant.id, location: tenant.database) { database in
+                let cart = try await Carts(database: database).create(
+                    .init(email: "ada@example.test", items: [.init(variantId: product.variant, quantity: 1)]), customerID: nil)
+                let input = Checkout.Input(email: "ada@example.test", shippingAddress: SalesReportTests.address, paymentMethod: "bank_transfer")
+                try await database.write { sql in
+                    let placed = try await Checkout(database: database).complete(cartID: cart.id, access: .staff, input: input, customerID: nil, on: sql)
+                    try await sql.raw("UPDATE orders SET shipping_address_json = '{' WHERE id = \(bind: placed.order.id)").run()
+                }
+            }
+            await platform.services.webhookDispatcher.deliverMail(tenantID: store.id)
+            let mails = try await client.call(.get, "/api/mail?limit=100", store: store).decode(MailPage.self).data
+            let orderMails = mails.filter { ["order_confirmation", "new_order"].contains($0.kind) }
+            #expect(orderMails.count == 2, "\(mails)")
+            #expect(orderMails.allSatisfy { $0.status != "sent" && $0.attempts == 1 }, "\(mails)")
+            let others = mails.filter { !["order_confirmation", "new_order"].contains($0.kind) }
+            #expect(!others.isEmpty && others.allSatisfy { $0.status == "sent" }, "\(mails)")
+        }
+    }
 
     @Test("with both switches off, an order and low stock send the owner nothing; the shopper still gets the confirmation")
     func switchesOff() async throws {
