@@ -7,7 +7,7 @@ struct Leopard: AsyncParsableCommand {
         abstract: "A multi-tenant commerce platform: every store with its own database.",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, BackupCommand.self, RestoreCommand.self, KeysCommand.self, PodsCommand.self, TenantsCommand.self,
-            AuditCommand.self, BenchCommand.self,
+            AuditCommand.self, BenchCommand.self, OpenAPICommand.self,
         ],
         defaultSubcommand: nil
     )

@@ -4,8 +4,8 @@ import NIOCore
 
 /// `GET /openapi.json`: the platform's document on the platform host, a store's on store hosts.
 struct OpenAPIRoutes {
-    static let platform = encode(OpenAPIDocument.document(title: "Leopard platform API", operations: OpenAPIDocument.platformOperations))
-    static let store = encode(OpenAPIDocument.document(title: "Leopard store API", operations: OpenAPIDocument.storeOperations))
+    static let platform = encode(OpenAPIExport.document(.platform))
+    static let store = encode(OpenAPIExport.document(.store))
 
     static func encode(_ document: JSONValue) -> ByteBuffer {
         let encoder = JSONEncoder()

@@ -36,6 +36,30 @@ struct OpenAPITests {
         }
     }
 
+    /// The repository's root, from this file's place in it.
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    @Test("the committed openapi/*.json are what the server serves (regenerate them with `leopard openapi`)")
+    func committedFiles() async throws {
+        try await TestPlatform.withPlatform { platform, client in
+            let store = try await client.makeStore("File Spec Shop")
+            for api in OpenAPIExport.API.allCases {
+                let committed = try String(contentsOf: Self.repository.appendingPathComponent(OpenAPIExport.path(api)), encoding: .utf8)
+                let command = api == .store ? "swift run leopard openapi" : "swift run leopard openapi --platform"
+                let current = committed == (try OpenAPIExport.text(api))
+                #expect(current, "run `\(command) > \(OpenAPIExport.path(api))`")
+                // The same document, byte for byte apart from layout, as the server answers.
+                let served =
+                    api == .store
+                    ? try await client.call(.get, "/openapi.json", host: store.host) : try await client.execute(uri: "/openapi.json", method: .get)
+                let servedObject = try JSONSerialization.jsonObject(with: Data(buffer: served.body)) as? NSDictionary
+                let fileObject = try JSONSerialization.jsonObject(with: Data(committed.utf8)) as? NSDictionary
+                #expect(servedObject != nil && servedObject == fileObject, "\(api)")
+            }
+        }
+    }
+
     @Test("every schema the document refers to is defined")
     func referencesResolve() throws {
         for document in [OpenAPIRoutes.platform, OpenAPIRoutes.store] {
