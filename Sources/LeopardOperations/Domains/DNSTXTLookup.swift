@@ -122,9 +122,10 @@ struct DNSTXTLookup: Sendable {
 
     /// The reply promise, completed at most once: by the first matching answer, the timer or a
     /// failed send, whichever comes first; the others are ignored.
-    // Unchecked sendability is safe here: `done` is read and written only on the promise's event
-    // loop (every caller runs there: the channel handler, the scheduled timer, and `execute`
-    // blocks), and each method checks that it is on it.
+    // `done` is read and written only on the promise's event loop (every caller runs there: the
+    // channel handler, the scheduled timer, and `execute` blocks), and each method checks that
+    // it is on it.
+    // Safe to mark unchecked-Sendable for that reason: no two threads ever touch `done`.
     final class OnceOnLoop: @unchecked Sendable {  // safe: `done` is only touched on the promise's event loop, checked by each method
         let promise: EventLoopPromise<[UInt8]>
         private var done = false
