@@ -4,49 +4,69 @@ import LeopardCommerce
 extension OpenAPIDocument {
     static let economicsOperations: [Operation] = [
         Operation(
-            method: "put", path: "/api/carts/{cartId}/address", summary: "Set the cart's shipping address: prices shipping and tax for it", tag: "cart",
+            method: "put", path: "/api/carts/{cartId}/address", id: "setCartAddress",
+            summary: "Set the cart's shipping address: prices shipping and tax for it", tag: "cart",
             access: .cart, body: "CartAddressInput", response: "Cart"),
         Operation(
-            method: "get", path: "/api/carts/{cartId}/shipping-methods",
+            method: "get", path: "/api/carts/{cartId}/shipping-methods", id: "listShippingMethods",
             summary: "The methods that ship this cart to its address, priced for it (409 without an address, 422 where the store does not ship)",
             tag: "cart", access: .cart, response: "page:ShippingOption"),
         Operation(
-            method: "put", path: "/api/carts/{cartId}/shipping-method", summary: "Choose one of the cart's shipping methods", tag: "cart", access: .cart,
+            method: "put", path: "/api/carts/{cartId}/shipping-method", id: "setShippingMethod", summary: "Choose one of the cart's shipping methods",
+            tag: "cart", access: .cart,
             body: "ShippingMethodChoice", response: "Cart"),
         Operation(
-            method: "post", path: "/api/shipping-zones", summary: "Add a shipping zone (each country or region in one zone only)", tag: "shipping",
+            method: "post", path: "/api/shipping-zones", id: "createShippingZone", summary: "Add a shipping zone (each country or region in one zone only)",
+            tag: "shipping",
             access: .staff, body: "ShippingZoneInput", status: 201, response: "ShippingZone"),
         Operation(
-            method: "get", path: "/api/shipping-zones", summary: "The store's shipping zones", tag: "shipping", access: .staff, response: "page:ShippingZone",
+            method: "get", path: "/api/shipping-zones", id: "listShippingZones", summary: "The store's shipping zones", tag: "shipping", access: .staff,
+            response: "page:ShippingZone",
             parameters: page),
         Operation(
-            method: "get", path: "/api/shipping-zones/{zoneId}", summary: "A shipping zone", tag: "shipping", access: .staff, response: "ShippingZone"),
+            method: "get", path: "/api/shipping-zones/{zoneId}", id: "getShippingZone", summary: "A shipping zone", tag: "shipping", access: .staff,
+            response: "ShippingZone"),
         Operation(
-            method: "put", path: "/api/shipping-zones/{zoneId}", summary: "Replace a zone's name, places and methods", tag: "shipping", access: .staff,
+            method: "put", path: "/api/shipping-zones/{zoneId}", id: "replaceShippingZone", summary: "Replace a zone's name, places and methods",
+            tag: "shipping", access: .staff,
             body: "ShippingZoneInput", response: "ShippingZone"),
-        Operation(method: "delete", path: "/api/shipping-zones/{zoneId}", summary: "Remove a shipping zone", tag: "shipping", access: .staff, status: 204),
         Operation(
-            method: "post", path: "/api/tax-rates", summary: "Add a tax rate for a country or region and a tax class", tag: "tax", access: .staff,
+            method: "delete", path: "/api/shipping-zones/{zoneId}", id: "deleteShippingZone", summary: "Remove a shipping zone", tag: "shipping",
+            access: .staff, status: 204),
+        Operation(
+            method: "post", path: "/api/tax-rates", id: "createTaxRate", summary: "Add a tax rate for a country or region and a tax class", tag: "tax",
+            access: .staff,
             body: "TaxRateInput", status: 201, response: "TaxRate"),
         Operation(
-            method: "get", path: "/api/tax-rates", summary: "The store's tax rates", tag: "tax", access: .staff, response: "page:TaxRate", parameters: page),
-        Operation(method: "delete", path: "/api/tax-rates/{rateId}", summary: "Remove a tax rate", tag: "tax", access: .staff, status: 204),
+            method: "get", path: "/api/tax-rates", id: "listTaxRates", summary: "The store's tax rates", tag: "tax", access: .staff, response: "page:TaxRate",
+            parameters: page),
         Operation(
-            method: "post", path: "/api/discounts", summary: "Add a discount code or an automatic discount", tag: "discounts", access: .staff,
+            method: "delete", path: "/api/tax-rates/{rateId}", id: "deleteTaxRate", summary: "Remove a tax rate", tag: "tax", access: .staff, status: 204),
+        Operation(
+            method: "post", path: "/api/discounts", id: "createDiscount", summary: "Add a discount code or an automatic discount", tag: "discounts",
+            access: .staff,
             body: "DiscountInput", status: 201, response: "Discount"),
         Operation(
-            method: "get", path: "/api/discounts", summary: "The store's discounts", tag: "discounts", access: .staff, response: "page:Discount",
+            method: "get", path: "/api/discounts", id: "listDiscounts", summary: "The store's discounts", tag: "discounts", access: .staff,
+            response: "page:Discount",
             parameters: page),
-        Operation(method: "get", path: "/api/discounts/{discountId}", summary: "A discount", tag: "discounts", access: .staff, response: "Discount"),
         Operation(
-            method: "patch", path: "/api/discounts/{discountId}", summary: "Change a discount (null clears limits, dates and minimums)", tag: "discounts",
+            method: "get", path: "/api/discounts/{discountId}", id: "getDiscount", summary: "A discount", tag: "discounts", access: .staff, response: "Discount"
+        ),
+        Operation(
+            method: "patch", path: "/api/discounts/{discountId}", id: "updateDiscount", summary: "Change a discount (null clears limits, dates and minimums)",
+            tag: "discounts",
             access: .staff, body: "DiscountInput", response: "Discount"),
-        Operation(method: "delete", path: "/api/discounts/{discountId}", summary: "Remove a discount", tag: "discounts", access: .staff, status: 204),
         Operation(
-            method: "post", path: "/api/carts/{cartId}/discounts", summary: "Put a discount code on the cart (422 says why one does not apply)", tag: "cart",
+            method: "delete", path: "/api/discounts/{discountId}", id: "deleteDiscount", summary: "Remove a discount", tag: "discounts", access: .staff,
+            status: 204),
+        Operation(
+            method: "post", path: "/api/carts/{cartId}/discounts", id: "applyDiscountCode",
+            summary: "Put a discount code on the cart (422 says why one does not apply)", tag: "cart",
             access: .cart, body: "DiscountCodeInput", response: "Cart"),
         Operation(
-            method: "delete", path: "/api/carts/{cartId}/discounts/{code}", summary: "Take a code off the cart", tag: "cart", access: .cart, response: "Cart"),
+            method: "delete", path: "/api/carts/{cartId}/discounts/{code}", id: "removeDiscountCode", summary: "Take a code off the cart", tag: "cart",
+            access: .cart, response: "Cart"),
     ]
 }
 

@@ -4,52 +4,64 @@ import LeopardCommerce
 extension OpenAPIDocument {
     static let mailOperations: [Operation] = [
         Operation(
-            method: "post", path: "/api/customers/register",
+            method: "post", path: "/api/customers/register", id: "registerCustomer",
             summary: "Register: mails a link that finishes the account (the answer is the same for an address that has one)", tag: "customers",
             body: "Registration", status: 202, response: "MailAccepted"),
         Operation(
-            method: "post", path: "/api/customers/verify",
+            method: "post", path: "/api/customers/verify", id: "verifyCustomerEmail",
             summary: "Follow a verification link (with the password chosen when registering, checked when given): creates or verifies the account and signs in",
             tag: "customers", body: "VerifyInput", response: "CustomerSession"),
         Operation(
-            method: "post", path: "/api/customers/password-reset", summary: "Mail a link to choose a new password (the same answer for unknown addresses)",
+            method: "post", path: "/api/customers/password-reset", id: "requestCustomerPasswordReset",
+            summary: "Mail a link to choose a new password (the same answer for unknown addresses)",
             tag: "customers", body: "EmailInput", status: 202, response: "MailAccepted"),
         Operation(
-            method: "post", path: "/api/customers/password-reset/confirm", summary: "Set a new password with a reset link's token and sign in",
+            method: "post", path: "/api/customers/password-reset/confirm", id: "confirmCustomerPasswordReset",
+            summary: "Set a new password with a reset link's token and sign in",
             tag: "customers", body: "SetupInput", response: "CustomerSession"),
         Operation(
-            method: "post", path: "/api/customers/me/verification", summary: "Mail the signed-in customer a link that verifies their address",
+            method: "post", path: "/api/customers/me/verification", id: "sendCustomerVerification",
+            summary: "Mail the signed-in customer a link that verifies their address",
             tag: "customers", access: .customer, status: 202, response: "MailAccepted"),
         Operation(
-            method: "patch", path: "/api/customers/me", summary: "Change the signed-in customer's names", tag: "customers", access: .customer,
+            method: "patch", path: "/api/customers/me", id: "updateCustomerMe", summary: "Change the signed-in customer's names", tag: "customers",
+            access: .customer,
             body: "ProfileInput", response: "Customer"),
         Operation(
-            method: "post", path: "/api/customers/me/password", summary: "Change the password (the current one is required); other sessions end",
+            method: "post", path: "/api/customers/me/password", id: "changeCustomerPassword",
+            summary: "Change the password (the current one is required); other sessions end",
             tag: "customers", access: .customer, body: "PasswordChange", status: 204),
         Operation(
-            method: "delete", path: "/api/customers/me/addresses/{addressId}", summary: "Remove a saved address", tag: "customers", access: .customer,
+            method: "delete", path: "/api/customers/me/addresses/{addressId}", id: "deleteMyAddress", summary: "Remove a saved address", tag: "customers",
+            access: .customer,
             status: 204),
         Operation(
-            method: "post", path: "/api/auth/password-reset",
+            method: "post", path: "/api/auth/password-reset", id: "requestStaffPasswordReset",
             summary: "Mail a staff member a link to choose a new password (same answer for unknown addresses)",
             tag: "staff", body: "EmailInput", status: 202, response: "MailAccepted"),
         Operation(
-            method: "post", path: "/api/auth/password-reset/confirm", summary: "Set a new staff password with a reset link's token; other sessions end",
+            method: "post", path: "/api/auth/password-reset/confirm", id: "confirmStaffPasswordReset",
+            summary: "Set a new staff password with a reset link's token; other sessions end",
             tag: "staff", body: "SetupInput", response: "StaffSession"),
         Operation(
-            method: "post", path: "/api/auth/verify-email", summary: "Follow a staff member's verification link: their address is verified",
+            method: "post", path: "/api/auth/verify-email", id: "verifyStaffEmail",
+            summary: "Follow a staff member's verification link: their address is verified",
             tag: "staff", body: "TokenInput", response: "EmailVerified"),
         Operation(
-            method: "post", path: "/api/auth/me/verification", summary: "Mail the signed-in staff member a link that verifies their address",
+            method: "post", path: "/api/auth/me/verification", id: "sendStaffVerification",
+            summary: "Mail the signed-in staff member a link that verifies their address",
             tag: "staff", access: .staff, status: 202, response: "MailAccepted"),
         Operation(
-            method: "get", path: "/api/mail", summary: "The store's mail, newest first", tag: "mail", access: .owner, response: "page:QueuedMail",
+            method: "get", path: "/api/mail", id: "listMail", summary: "The store's mail, newest first", tag: "mail", access: .owner,
+            response: "page:QueuedMail",
             parameters: page + [.query("status", ["type": "string", "enum": ["pending", "sent", "failed"]])]),
         Operation(
-            method: "get", path: "/api/mail/preview/{kind}", summary: "One kind of mail as the store would send it now (nothing is sent)", tag: "mail",
+            method: "get", path: "/api/mail/preview/{kind}", id: "previewMail", summary: "One kind of mail as the store would send it now (nothing is sent)",
+            tag: "mail",
             access: .owner, response: "MailPreview"),
         Operation(
-            method: "post", path: "/api/mail/{mailId}/resend", summary: "Queue a failed mail again", tag: "mail", access: .owner, response: "QueuedMail"),
+            method: "post", path: "/api/mail/{mailId}/resend", id: "resendMail", summary: "Queue a failed mail again", tag: "mail", access: .owner,
+            response: "QueuedMail"),
     ]
 }
 

@@ -7,25 +7,25 @@ extension OpenAPIDocument {
         let range: [Parameter] = [.query("from", day), .query("to", day)]
         return [
             Operation(
-                method: "get", path: "/api/reports/sales",
+                method: "get", path: "/api/reports/sales", id: "reportSales",
                 summary:
                     "Sales by day, week or month of the store's time zone, with totals and the same number of days before; CSV with Accept: text/csv (permission: reports)",
                 tag: "reports", access: .staff, response: "SalesReport",
                 parameters: range + [.query("interval", ["type": "string", "enum": ["day", "week", "month"]])]),
             Operation(
-                method: "get", path: "/api/reports/products",
+                method: "get", path: "/api/reports/products", id: "reportProducts",
                 summary: "Best sellers by revenue after discounts; CSV with Accept: text/csv (permission: reports)", tag: "reports", access: .staff,
                 response: "page:ProductSales", parameters: range + page + [.query("by", ["type": "string", "enum": ["product", "variant"]])]),
             Operation(
-                method: "get", path: "/api/reports/categories",
+                method: "get", path: "/api/reports/categories", id: "reportCategories",
                 summary: "Sales by each product's main category (at most 1,000); CSV with Accept: text/csv (permission: reports)", tag: "reports",
                 access: .staff, response: "page:CategorySales", parameters: range),
             Operation(
-                method: "get", path: "/api/reports/customers",
+                method: "get", path: "/api/reports/customers", id: "reportCustomers",
                 summary: "New and returning customers, their orders and revenue; CSV with Accept: text/csv (permission: reports)", tag: "reports",
                 access: .staff, response: "CustomerReport", parameters: range),
             Operation(
-                method: "get", path: "/api/reports/funnel",
+                method: "get", path: "/api/reports/funnel", id: "reportFunnel",
                 summary:
                     "Storefront visitors per step (session, product, cart, checkout, order, paid), counted by a daily-salted hash, no cookies; CSV with Accept: text/csv (permission: reports)",
                 tag: "reports", access: .staff, response: "FunnelReport", parameters: range),

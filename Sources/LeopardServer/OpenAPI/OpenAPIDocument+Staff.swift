@@ -5,74 +5,84 @@ import LeopardCommerce
 extension OpenAPIDocument {
     static let staffOperations: [Operation] = [
         Operation(
-            method: "get", path: "/api/roles", summary: "Staff roles (permission: staff)", tag: "staff", access: .staff, response: "page:Role", parameters: page
+            method: "get", path: "/api/roles", id: "listRoles", summary: "Staff roles (permission: staff)", tag: "staff", access: .staff, response: "page:Role",
+            parameters: page
         ),
         Operation(
-            method: "post", path: "/api/roles", summary: "Add a role with permissions (owner only)", tag: "staff", access: .owner, body: "RoleInput",
+            method: "post", path: "/api/roles", id: "createRole", summary: "Add a role with permissions (owner only)", tag: "staff", access: .owner,
+            body: "RoleInput",
             status: 201,
             response: "Role"),
-        Operation(method: "get", path: "/api/roles/{roleId}", summary: "A role (permission: staff)", tag: "staff", access: .staff, response: "Role"),
         Operation(
-            method: "patch", path: "/api/roles/{roleId}", summary: "Rename a role or change its permissions (owner only)", tag: "staff", access: .owner,
+            method: "get", path: "/api/roles/{roleId}", id: "getRole", summary: "A role (permission: staff)", tag: "staff", access: .staff, response: "Role"),
+        Operation(
+            method: "patch", path: "/api/roles/{roleId}", id: "updateRole", summary: "Rename a role or change its permissions (owner only)", tag: "staff",
+            access: .owner,
             body: "RoleInput", response: "Role"),
         Operation(
-            method: "delete", path: "/api/roles/{roleId}", summary: "Delete a role nobody holds (owner only; 409 while someone does)", tag: "staff",
+            method: "delete", path: "/api/roles/{roleId}", id: "deleteRole", summary: "Delete a role nobody holds (owner only; 409 while someone does)",
+            tag: "staff",
             access: .owner, status: 204),
         Operation(
-            method: "patch", path: "/api/staff/{staffId}", summary: "Give a staff member another role (permission: staff; only within your own permissions)",
+            method: "patch", path: "/api/staff/{staffId}", id: "updateStaff",
+            summary: "Give a staff member another role (permission: staff; only within your own permissions)",
             tag: "staff", access: .staff, body: "RoleAssignment", response: "StaffMember"),
         Operation(
-            method: "get", path: "/api/audit-log", summary: "Who changed what, newest first (permission: staff)", tag: "staff", access: .staff,
+            method: "get", path: "/api/audit-log", id: "listAuditLog", summary: "Who changed what, newest first (permission: staff)", tag: "staff",
+            access: .staff,
             response: "page:AuditEntry", parameters: page + [.query("action")]),
         Operation(
-            method: "post", path: "/api/orders/{orderId}/fulfillments",
+            method: "post", path: "/api/orders/{orderId}/fulfillments", id: "createFulfillment",
             summary: "Ship some or all of a paid order's lines with tracking (permission: fulfillments)", tag: "orders", access: .staff,
             body: "FulfillmentInput", status: 201, response: "Order"),
         Operation(
-            method: "post", path: "/api/orders/{orderId}/edits",
+            method: "post", path: "/api/orders/{orderId}/edits", id: "editOrder",
             summary:
                 "Change quantities (0 removes) or add variants before anything ships; ?preview=true changes nothing. A paid order may only get cheaper (permission: orders)",
             tag: "orders", access: .staff, body: "OrderEditInput", response: "OrderEdit", parameters: [.query("preview", ["type": "boolean"])]),
         Operation(
-            method: "post", path: "/api/orders/{orderId}/returns",
+            method: "post", path: "/api/orders/{orderId}/returns", id: "createReturn",
             summary: "Record shipped items coming back, optionally restocked; refund it with returnId (permission: orders)", tag: "orders",
             access: .staff, body: "ReturnInput", status: 201, response: "Order"),
         Operation(
-            method: "get", path: "/api/orders/export",
+            method: "get", path: "/api/orders/export", id: "exportOrders",
             summary: "Orders placed from one day to another (UTC, at most 366 days) as CSV, a row per line (permission: orders)",
             tag: "orders", access: .staff, response: "csv",
             parameters: [.query("from", ["type": "string", "format": "date"]), .query("to", ["type": "string", "format": "date"])]),
         Operation(
-            method: "post", path: "/api/orders/{orderId}/notes",
+            method: "post", path: "/api/orders/{orderId}/notes", id: "addOrderNote",
             summary: "Add an internal note to the order's timeline; shoppers never see it (permission: orders or fulfillments)",
             tag: "orders", access: .staff, body: "NoteInput", status: 201, response: "OrderEvent"),
         Operation(
-            method: "get", path: "/api/checkouts/abandoned",
+            method: "get", path: "/api/checkouts/abandoned", id: "listAbandonedCheckouts",
             summary: "Carts with an e-mail and items, no order, unchanged for `hours` (1–720, default 6), newest first (permission: orders)", tag: "orders",
             access: .staff, response: "page:Cart", parameters: page + [.query("hours", ["type": "integer", "minimum": 1, "maximum": 720])]),
         Operation(
-            method: "post", path: "/api/draft-orders", summary: "Build an order for a customer, priced as a cart (permission: orders)", tag: "orders",
+            method: "post", path: "/api/draft-orders", id: "createDraftOrder", summary: "Build an order for a customer, priced as a cart (permission: orders)",
+            tag: "orders",
             access: .staff, body: "DraftOrderInput", status: 201, response: "DraftOrder"),
         Operation(
-            method: "get", path: "/api/draft-orders", summary: "Draft orders, newest first (permission: orders)", tag: "orders", access: .staff,
+            method: "get", path: "/api/draft-orders", id: "listDraftOrders", summary: "Draft orders, newest first (permission: orders)", tag: "orders",
+            access: .staff,
             response: "page:DraftOrder", parameters: page),
         Operation(
-            method: "get", path: "/api/draft-orders/{draftId}", summary: "A draft order (permission: orders)", tag: "orders", access: .staff,
+            method: "get", path: "/api/draft-orders/{draftId}", id: "getDraftOrder", summary: "A draft order (permission: orders)", tag: "orders",
+            access: .staff,
             response: "DraftOrder"),
         Operation(
-            method: "post", path: "/api/draft-orders/{draftId}/complete",
+            method: "post", path: "/api/draft-orders/{draftId}/complete", id: "completeDraftOrder",
             summary: "Turn a draft into an order; markPaid also needs the payments permission (permission: orders)", tag: "orders", access: .staff,
             body: "DraftCompletion", bodyRequired: false, status: 201, response: "Order"),
         Operation(
-            method: "post", path: "/api/draft-orders/{draftId}/send-link",
+            method: "post", path: "/api/draft-orders/{draftId}/send-link", id: "sendDraftOrderLink",
             summary: "Mail the customer a link to review and pay the draft; their checkout completes it (permission: orders)", tag: "orders",
             access: .staff, response: "DraftOrder"),
         Operation(
-            method: "post", path: "/api/checkouts/{cartId}/recovery-email",
+            method: "post", path: "/api/checkouts/{cartId}/recovery-email", id: "sendRecoveryEmail",
             summary: "Mail an abandoned cart's shopper a link back to it, working once for 14 days (permission: orders)", tag: "orders",
             access: .staff, response: "Cart"),
         Operation(
-            method: "post", path: "/api/carts/restore",
+            method: "post", path: "/api/carts/restore", id: "restoreCart",
             summary: "Follow a mailed cart link: the cart with a new secret (the old one stops working); 404 for a used or expired link",
             tag: "cart", access: .open, body: "CartLinkInput", response: "Cart"),
     ]

@@ -31,6 +31,15 @@ enum OpenAPISchemas {
                 ], required: ["type", "title", "status"])
         ),
         ("Money", object([("amount", integer), ("currency", string)], required: ["amount", "currency"])),
+        // Money or null, spelled as one schema: the Swift generator reads a nullable type, not a
+        // `oneOf` with `null`.
+        (
+            "NullableMoney",
+            [
+                "type": ["object", "null"], "properties": ["amount": integer, "currency": string],
+                "required": ["amount", "currency"],
+            ]
+        ),
         (
             "MoneyInput",
             [
@@ -121,7 +130,7 @@ enum OpenAPISchemas {
             object(
                 [
                     ("id", string), ("sku", nullable("string")), ("title", string), ("options", ["type": "object", "additionalProperties": string]),
-                    ("price", ref("Money")), ("compareAtPrice", ["oneOf": [ref("Money"), ["type": "null"]]]), ("stock", integer),
+                    ("price", ref("Money")), ("compareAtPrice", ref("NullableMoney")), ("stock", integer),
                     ("trackInventory", boolean), ("inStock", boolean), ("weight", nullable("integer")), ("imageId", string),
                 ], required: ["id", "title", "options", "price", "stock", "trackInventory", "inStock"])
         ),

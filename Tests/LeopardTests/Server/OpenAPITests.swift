@@ -71,4 +71,14 @@ struct OpenAPITests {
             for reference in references { #expect(schemas[reference] != nil, "\(reference) is not defined") }
         }
     }
+
+    @Test("every operation has an operationId, unique in its document: the generated client's method names")
+    func operationIDs() {
+        for operations in [OpenAPIDocument.platformOperations, OpenAPIDocument.storeOperations] {
+            let ids = operations.map(\.id)
+            #expect(ids.allSatisfy { !$0.isEmpty && $0.first?.isLowercase == true && $0.allSatisfy { $0.isLetter || $0.isNumber } })
+            let repeated = Dictionary(grouping: ids, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+            #expect(repeated.isEmpty, "operationIds used twice: \(repeated)")
+        }
+    }
 }

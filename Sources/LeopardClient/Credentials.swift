@@ -1,0 +1,13 @@
+/// What a request proves about its sender. A header an operation sets itself (its own
+/// `xCartSecret`, say) wins over these.
+public struct Credentials: Sendable, Hashable {
+    /// A staff session, an API key or a customer session, sent as `Authorization: Bearer`.
+    public var bearerToken: String?
+    /// A cart's secret from `createCart`, sent as `X-Cart-Secret`.
+    public var cartSecret: String?
+
+    public init(bearerToken: String? = nil, cartSecret: String? = nil) {
+        self.bearerToken = bearerToken
+        self.cartSecret = cartSecret
+    }
+}
