@@ -1,45 +1,68 @@
 #!/usr/bin/env bash
 # Fuzzes the store API from its own OpenAPI document with schemathesis (PyPI, in a venv this
-# script creates): a running server with a seeded store, a staff token, and the checks that no
-# response is a 5xx and every response matches the document.
+# script creates), every phase including the stateful one (which follows the document's links),
+# as three identities (the owner, a staff member, a customer) on each storage. Each identity gets
+# a store of its own, seeded by bench/schemathesis/seed.py with a record for every path
+# parameter. The checks: no 5xx, every status, content type and body as documented, and no
+# schemathesis warning (an operation only ever refused, or never reached past a 404) left.
 # Usage: bench/schemathesis.sh [path/to/leopard]   (default: .build/debug/leopard)
+#   STORAGES="sqlite postgres" IDENTITIES="owner staff customer" SCHEMATHESIS_EXAMPLES=25
+#   SCHEMATHESIS_SEED=20261204 (fixed, so CI explores the same cases each run; set another to explore)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-binary=${1:-.build/debug/leopard}
+binary=$(realpath "${1:-.build/debug/leopard}")
 venv=${SCHEMATHESIS_VENV:-.build/schemathesis-venv}
 if [ ! -x "$venv/bin/schemathesis" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q 'schemathesis>=4,<5'
 fi
+source bench/lib/postgres.sh
 
-data=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-LEOPARD_PASSWORD_HASH_COST=4 "$binary" serve --port "$port" --data-dir "$data" --signup-rate-limit 0 --log-level error >"$data/serve.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 1 200); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+work=$(mktemp -d)
+server=
+stop_server() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=; fi
+}
+trap 'stop_server; bench_postgres_stop_all; rm -rf "$work"' EXIT
 
-base="http://127.0.0.1:$port"
-curl -fsS -X POST "$base/api/tenants" -H 'content-type: application/json' \
-  -d '{"storeName":"Fuzz Store","ownerEmail":"owner@fuzz.test","ownerPassword":"correct horse battery"}' >/dev/null
-store=(-H 'X-Tenant-ID: fuzz-store')
-token=$(curl -fsS "${store[@]}" -H 'content-type: application/json' -X POST "$base/api/auth/login" \
-  -d '{"email":"owner@fuzz.test","password":"correct horse battery"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-auth=(-H "Authorization: Bearer $token")
-category=$(curl -fsS "${store[@]}" "${auth[@]}" -H 'content-type: application/json' -X POST "$base/api/categories" -d '{"name":"Seeds"}' \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-for i in $(seq 1 12); do
-  curl -fsS "${store[@]}" "${auth[@]}" -H 'content-type: application/json' -X POST "$base/api/products" \
-    -d "{\"title\":\"Seed $i\",\"price\":$((i * 100)),\"stock\":$i,\"tags\":[\"seed\"],\"categoryId\":\"$category\"}" >/dev/null
+start_server() {  # storage data-dir
+  local database=()
+  if [ "$1" = postgres ]; then database=(--database-url "$(bench_postgres_new_platform)"); fi
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  # Private webhook targets: the seeded endpoints point at a closed port on this machine. The
+  # run never creates endpoints itself (createWebhook is excluded below).
+  LEOPARD_WEBHOOK_ALLOW_PRIVATE=1 LEOPARD_PASSWORD_HASH_COST=4 "$binary" serve --port "$port" --data-dir "$2" \
+    "${database[@]}" --signup-rate-limit 0 --log-level error >"$2/serve.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return; sleep 0.1; done
+  echo "leopard serve did not start:"; cat "$2/serve.log"; exit 1
+}
+
+for storage in ${STORAGES:-sqlite postgres}; do
+  if [ "$storage" = postgres ]; then bench_postgres_start; fi
+  # Each identity gets a server and a platform of its own: one run's mail and webhook work
+  # never delays the next one's seeding.
+  for identity in ${IDENTITIES:-owner staff customer}; do
+    echo "== schemathesis: $storage, as $identity"
+    run="$work/$storage-$identity"
+    mkdir -p "$run/data"
+    start_server "$storage" "$run/data"
+    base="http://127.0.0.1:$port"
+    python3 bench/schemathesis/seed.py "$base" "$run/data" "$identity" "$run"
+    curl -fsS -H "Host: fuzz-$identity.localhost" "$base/openapi.json" >"$run/openapi.json"
+    include=()
+    while read -r operation; do include+=(--include-operation-id "$operation"); done <"$run/operations.txt"
+    # Excluded: the two logouts (they would end the run's own session), the Stripe keys (stored
+    # keys send card payments to Stripe, which this machine cannot reach: a 502 by design), and
+    # creating webhook endpoints (a fuzzed URL could point anywhere; the seeded one is local).
+    (cd "$run" && "$OLDPWD/$venv/bin/schemathesis" --config-file "$run/schemathesis.toml" run "$run/openapi.json" --url "$base" \
+      "${include[@]}" \
+      --exclude-operation-id staffLogout --exclude-operation-id customerLogout \
+      --exclude-operation-id setStripeKeys --exclude-operation-id removeStripeKeys \
+      --exclude-operation-id createWebhook \
+      --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+      --max-examples "${SCHEMATHESIS_EXAMPLES:-25}" --phases examples,coverage,fuzzing,stateful --no-color \
+      --seed "${SCHEMATHESIS_SEED:-20261204}" ${SCHEMATHESIS_ARGS:-})
+    stop_server
+  done
 done
-curl -fsS "${store[@]}" "$base/api/products" >/dev/null
-curl -fsS -H 'Host: fuzz-store.localhost' "$base/openapi.json" >"$data/openapi.json"
-
-# Excluded: logout (it would end the run's own session) and the Stripe keys (stored keys send the
-# store's card payments to Stripe, which this machine cannot reach: a 502 by design).
-"$venv/bin/schemathesis" run "$data/openapi.json" --url "$base" \
-  -H 'X-Tenant-ID: fuzz-store' -H "Authorization: Bearer $token" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
-  --exclude-path /api/auth/logout \
-  --exclude-path /api/payment-providers/stripe \
-  --max-examples "${SCHEMATHESIS_EXAMPLES:-25}" --phases examples,coverage,fuzzing --no-color

@@ -12,6 +12,9 @@ root=$(cd "$here/../.." && pwd)
 check=false
 [ "${1:-}" = "--check" ] && check=true
 
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
 swift build -c release --package-path "$here" --product swift-openapi-generator >&2
 generator="$here/.build/release/swift-openapi-generator"
 
@@ -20,27 +23,34 @@ for pair in store:LeopardStoreAPI platform:LeopardPlatformAPI; do
   document=${pair%%:*}
   module=${pair#*:}
   committed="$root/Sources/$module/Generated"
-  output=$committed
-  if $check; then output=$(mktemp -d); fi
+  output="$scratch/$module"
+  log="$scratch/$module.log"
   mkdir -p "$output"
-  "$generator" generate --config "$here/$document.yaml" --output-directory "$output" \
-    "$root/openapi/$document.json" > "$output.log" 2>&1 || { cat "$output.log" >&2; exit 1; }
-  if grep -q "warning:" "$output.log"; then
+  if ! "$generator" generate --config "$here/$document.yaml" --output-directory "$output" \
+    "$root/openapi/$document.json" >"$log" 2>&1; then
+    cat "$log" >&2
+    exit 1
+  fi
+  if grep -q "warning:" "$log"; then
     echo "swift-openapi-generator warned about openapi/$document.json:" >&2
-    grep "warning:" "$output.log" >&2
+    grep "warning:" "$log" >&2
     status=1
   fi
-  rm -f "$output.log"
   # Swift 6.3 warns about each `public import` a file does not use, and the generator silences
   # those only from Swift 6.4 on (`@diagnose`). A plain import is public too in Swift 6 mode.
-  sed -i -E 's/^(@_spi\(Generated\) )?public import /\1import /' "$output"/*.swift
+  # (perl, not sed -i: the two seds of Linux and macOS disagree about -i.)
+  perl -pi -e 's/^(\@_spi\(Generated\) )?public import /$1import /' "$output"/*.swift
   if $check; then
     if ! diff -r "$committed" "$output" >&2; then
       echo "Sources/$module/Generated is not what openapi/$document.json generates:" \
         "run bash Tools/openapi-generator/generate.sh and commit the result" >&2
       status=1
     fi
-    rm -rf "$output"
+  else
+    # Replaced whole: a file the generator no longer writes does not linger.
+    rm -rf "$committed"
+    mkdir -p "$(dirname "$committed")"
+    cp -R "$output" "$committed"
   fi
 done
 exit $status

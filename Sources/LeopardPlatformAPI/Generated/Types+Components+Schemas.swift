@@ -19,39 +19,39 @@ import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/schemas` section of the OpenAPI document.
     public enum Schemas {
+        /// - Remark: Generated from `#/components/schemas/FieldError`.
+        public struct FieldError: Codable, Hashable, Sendable {
+            /// The field, dotted: shippingAddress.city, lines.0.quantity
+            ///
+            /// - Remark: Generated from `#/components/schemas/FieldError/field`.
+            public var field: Swift.String
+            /// - Remark: Generated from `#/components/schemas/FieldError/message`.
+            public var message: Swift.String
+            /// Creates a new `FieldError`.
+            ///
+            /// - Parameters:
+            ///   - field: The field, dotted: shippingAddress.city, lines.0.quantity
+            ///   - message:
+            public init(
+                field: Swift.String,
+                message: Swift.String
+            ) {
+                self.field = field
+                self.message = message
+            }
+            public enum CodingKeys: String, CodingKey {
+                case field
+                case message
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Health`.
         public typealias Health = OpenAPIRuntime.OpenAPIObjectContainer
         /// - Remark: Generated from `#/components/schemas/Problem`.
         public struct Problem: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Problem/detail`.
             public var detail: Swift.String?
-            /// - Remark: Generated from `#/components/schemas/Problem/ErrorsPayload`.
-            public struct ErrorsPayloadPayload: Codable, Hashable, Sendable {
-                /// - Remark: Generated from `#/components/schemas/Problem/ErrorsPayload/field`.
-                public var field: Swift.String
-                /// - Remark: Generated from `#/components/schemas/Problem/ErrorsPayload/message`.
-                public var message: Swift.String
-                /// Creates a new `ErrorsPayloadPayload`.
-                ///
-                /// - Parameters:
-                ///   - field:
-                ///   - message:
-                public init(
-                    field: Swift.String,
-                    message: Swift.String
-                ) {
-                    self.field = field
-                    self.message = message
-                }
-                public enum CodingKeys: String, CodingKey {
-                    case field
-                    case message
-                }
-            }
             /// - Remark: Generated from `#/components/schemas/Problem/errors`.
-            public typealias ErrorsPayload = [Components.Schemas.Problem.ErrorsPayloadPayload]
-            /// - Remark: Generated from `#/components/schemas/Problem/errors`.
-            public var errors: Components.Schemas.Problem.ErrorsPayload?
+            public var errors: [Components.Schemas.FieldError]?
             /// - Remark: Generated from `#/components/schemas/Problem/status`.
             public var status: Swift.Int
             /// - Remark: Generated from `#/components/schemas/Problem/title`.
@@ -68,7 +68,7 @@ extension Components {
             ///   - _type:
             public init(
                 detail: Swift.String? = nil,
-                errors: Components.Schemas.Problem.ErrorsPayload? = nil,
+                errors: [Components.Schemas.FieldError]? = nil,
                 status: Swift.Int,
                 title: Swift.String,
                 _type: Swift.String

@@ -1,3 +1,4 @@
+import Foundation
 import LeopardCommerce
 
 /// Where a store ships and what tax it charges, and a cart's address and shipping method.
@@ -45,7 +46,7 @@ extension OpenAPIDocument {
         Operation(
             method: "post", path: "/api/discounts", id: "createDiscount", summary: "Add a discount code or an automatic discount", tag: "discounts",
             access: .staff,
-            body: "DiscountInput", status: 201, response: "Discount"),
+            body: "DiscountCreate", status: 201, response: "Discount"),
         Operation(
             method: "get", path: "/api/discounts", id: "listDiscounts", summary: "The store's discounts", tag: "discounts", access: .staff,
             response: "page:Discount",
@@ -74,12 +75,22 @@ extension OpenAPISchemas {
     static var economicsSchemas: [(String, JSONValue)] {
         let o = OpenAPISchemas.self
         let money = o.ref("Money")
-        let place: JSONValue = ["type": "string", "pattern": "^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$"]
+        let countries = Address.countries.sorted().joined(separator: "|")
+        let region: JSONValue = ["type": "string", "pattern": .string("^(?:\(countries))-[A-Z0-9]{1,3}$"), "description": "ISO 3166-2, such as US-CA"]
         let taxClass: JSONValue = ["type": "string", "enum": .array(TaxClass.allCases.map { .string($0.rawValue) })]
         let band = o.object([("upTo", ["type": "integer", "minimum": 0]), ("rate", money)], required: ["upTo", "rate"])
         let bandInput = o.object([("upTo", ["type": "integer", "minimum": 0]), ("rate", o.ref("MoneyInput"))], required: ["upTo", "rate"])
         let kind: JSONValue = ["type": "string", "enum": ["flat", "weight", "price"]]
         let discountKind: JSONValue = ["type": "string", "enum": ["percentage", "fixed", "free_shipping", "buy_x_get_y"]]
+        let codePattern: JSONValue = "^[A-Za-z0-9_-]{1,64}$"
+        let discountCode: JSONValue = ["type": "string", "pattern": codePattern]
+        // ISO 8601 with an offset, as the server reads it: 2026-12-24T00:00:00Z, .123 allowed.
+        let instant: JSONValue = [
+            "type": ["string", "null"],
+            "pattern":
+                "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,3})?(Z|[+-](0[0-9]|1[0-4]):[0-5][0-9])$",
+        ]
+        let limit: JSONValue = ["type": ["integer", "null"], "minimum": 1, "maximum": 1_000_000_000]
         return [
             (
                 "Totals",
@@ -112,21 +123,26 @@ extension OpenAPISchemas {
             ),
             (
                 "ShippingMethodInput",
-                o.object(
-                    [
-                        ("name", ["type": "string", "minLength": 1, "maxLength": 100]), ("kind", kind), ("rate", o.ref("MoneyInput")),
-                        ("bands", ["type": "array", "items": bandInput, "maxItems": 20]), ("freeOver", o.ref("MoneyInput")),
-                    ], required: ["name", "kind"])
+                o.when(
+                    ["properties": ["kind": ["const": "flat"]]], then: ["required": ["rate"]],
+                    else: ["required": ["bands"], "properties": ["bands": ["minItems": 1]]],
+                    o.object(
+                        [
+                            ("name", o.name(max: 100)), ("kind", kind), ("rate", o.ref("MoneyInput")),
+                            ("bands", ["type": "array", "items": bandInput, "maxItems": 20, "description": "Required, 1 to 20, for weight and price"]),
+                            ("freeOver", o.ref("MoneyInput")),
+                        ], required: ["name", "kind"]))
             ),
             (
                 "ShippingZoneInput",
                 o.object(
                     [
-                        ("name", ["type": "string", "minLength": 1, "maxLength": 100]), ("countries", o.array(place)), ("regions", o.array(place)),
+                        ("name", o.name(max: 100)), ("countries", ["type": "array", "items": o.country, "minItems": 1, "maxItems": 250]),
+                        ("regions", ["type": "array", "items": region, "maxItems": 250]),
                         ("methods", ["type": "array", "items": o.ref("ShippingMethodInput"), "minItems": 1, "maxItems": 20]),
-                    ], required: ["name", "methods"])
+                    ], required: ["name", "countries", "methods"])
             ),
-            ("DiscountCodeInput", o.object([("code", ["type": "string", "minLength": 1, "maxLength": 64])], required: ["code"])),
+            ("DiscountCodeInput", o.object([("code", discountCode)], required: ["code"])),
             ("CartDiscountCode", o.object([("code", o.string), ("applied", o.boolean), ("problem", o.string)], required: ["code", "applied"])),
             (
                 "Discount",
@@ -144,18 +160,34 @@ extension OpenAPISchemas {
             ),
             (
                 "DiscountInput",
-                o.object([
-                    ("code", o.nullable("string")), ("title", o.string), ("kind", discountKind),
-                    ("value", ["type": "number", "description": "Percent for percentage and buy_x_get_y; minor units for fixed"]),
-                    ("appliesTo", ["type": "string", "enum": ["order", "item"]]), ("buyQuantity", o.integer), ("getQuantity", o.integer),
-                    ("minSubtotal", o.ref("MoneyInput")), ("minQuantity", o.nullable("integer")), ("productIds", o.array(o.string)),
-                    ("categoryIds", o.array(o.string)), ("customerIds", o.array(o.string)),
-                    ("customerEmails", ["type": "array", "items": o.string, "maxItems": 100, "description": "Customers by address, added to customerIds"]),
-                    ("customerTags", ["type": "array", "items": o.string, "maxItems": 20, "description": "For signed-in customers with any of these tags"]),
-                    ("startsAt", o.nullable("string")),
-                    ("endsAt", o.nullable("string")), ("usageLimit", o.nullable("integer")), ("perCustomerLimit", o.nullable("integer")),
-                    ("combinable", o.boolean), ("automatic", o.boolean), ("active", o.boolean),
-                ])
+                o.when(
+                    ["properties": ["kind": ["enum": ["percentage", "buy_x_get_y"]]], "required": ["kind"]],
+                    then: ["properties": ["value": ["maximum": 100]]], else: ["properties": ["value": ["multipleOf": 1]]],
+                    o.object([
+                        (
+                            "code",
+                            ["type": ["string", "null"], "pattern": codePattern, "description": "Required unless the discount is automatic"]
+                        ), ("title", o.name(max: 100)), ("kind", discountKind),
+                        (
+                            "value",
+                            [
+                                "type": "number", "exclusiveMinimum": 0, "multipleOf": .decimal(Decimal(1) / 100),
+                                "description": "Percent (above 0, at most 100) for percentage and buy_x_get_y; whole minor units for fixed",
+                            ]
+                        ),
+                        ("appliesTo", ["type": "string", "enum": ["order", "item"]]),
+                        ("buyQuantity", ["type": "integer", "minimum": 1, "maximum": 100]), ("getQuantity", ["type": "integer", "minimum": 1, "maximum": 100]),
+                        ("minSubtotal", o.ref("MoneyInput")), ("minQuantity", ["type": ["integer", "null"], "minimum": 1, "maximum": 10_000]),
+                        ("productIds", o.array(o.string)),
+                        ("categoryIds", o.array(o.string)), ("customerIds", o.array(o.string)),
+                        ("customerEmails", ["type": "array", "items": o.string, "maxItems": 100, "description": "Customers by address, added to customerIds"]),
+                        (
+                            "customerTags",
+                            ["type": "array", "items": o.string, "maxItems": 20, "description": "For signed-in customers with any of these tags"]
+                        ),
+                        ("startsAt", instant), ("endsAt", instant), ("usageLimit", limit), ("perCustomerLimit", limit),
+                        ("combinable", o.boolean), ("automatic", o.boolean), ("active", o.boolean),
+                    ]))
             ),
             (
                 "TaxRate",
@@ -169,7 +201,9 @@ extension OpenAPISchemas {
                 "TaxRateInput",
                 o.object(
                     [
-                        ("country", place), ("region", o.string), ("rate", ["type": "number", "minimum": 0, "maximum": 100, "description": "Percent"]),
+                        ("country", o.country),
+                        ("region", ["type": "string", "pattern": "^[A-Za-z0-9]{1,3}$", "description": "ISO 3166-2 subdivision, without the country"]),
+                        ("rate", ["type": "number", "minimum": 0, "maximum": 100, "multipleOf": .decimal(Decimal(1) / 10_000), "description": "Percent"]),
                         ("name", ["type": "string", "maxLength": 100]), ("taxClass", taxClass), ("appliesToShipping", o.boolean),
                     ], required: ["country", "rate"])
             ),

@@ -18,7 +18,7 @@ extension OpenAPIDocument {
         Operation(
             method: "patch", path: "/api/roles/{roleId}", id: "updateRole", summary: "Rename a role or change its permissions (owner only)", tag: "staff",
             access: .owner,
-            body: "RoleInput", response: "Role"),
+            body: "RolePatch", response: "Role"),
         Operation(
             method: "delete", path: "/api/roles/{roleId}", id: "deleteRole", summary: "Delete a role nobody holds (owner only; 409 while someone does)",
             tag: "staff",
@@ -48,7 +48,10 @@ extension OpenAPIDocument {
             method: "get", path: "/api/orders/export", id: "exportOrders",
             summary: "Orders placed from one day to another (UTC, at most 366 days) as CSV, a row per line (permission: orders)",
             tag: "orders", access: .staff, response: "csv",
-            parameters: [.query("from", ["type": "string", "format": "date"]), .query("to", ["type": "string", "format": "date"])]),
+            parameters: [
+                Parameter(name: "from", location: "query", schema: OpenAPISchemas.date, required: true),
+                Parameter(name: "to", location: "query", schema: OpenAPISchemas.date, required: true),
+            ]),
         Operation(
             method: "post", path: "/api/orders/{orderId}/notes", id: "addOrderNote",
             summary: "Add an internal note to the order's timeline; shoppers never see it (permission: orders or fulfillments)",
@@ -95,6 +98,27 @@ extension OpenAPISchemas {
         let lineInput = o.object(
             [("lineId", o.string), ("quantity", ["type": "integer", "minimum": 1, "maximum": 1_000_000])], required: ["lineId", "quantity"])
         let text: (Int) -> JSONValue = { ["type": "string", "maxLength": .int($0)] }
+        let draftOrderInput = o.object(
+            [
+                ("email", o.email), ("customerId", o.string),
+                ("lines", ["type": "array", "items": o.ref("CartLineInput"), "maxItems": 100]),
+                (
+                    "customLines",
+                    [
+                        "type": "array", "maxItems": 20,
+                        "description": "Lines not in the catalog; lines and customLines together name at least one.",
+                        "items": o.object(
+                            [
+                                ("title", o.name(max: 255)), ("unitPrice", o.ref("MoneyInput")),
+                                ("quantity", ["type": "integer", "minimum": 1, "maximum": 10000]),
+                                ("taxClass", ["type": "string", "enum": ["standard", "reduced", "exempt"]]),
+                                ("weightGrams", ["type": "integer", "minimum": 0]),
+                            ], required: ["title", "unitPrice", "quantity"]),
+                    ]
+                ),
+                ("shippingAddress", o.ref("Address")), ("billingAddress", o.ref("Address")), ("discountCode", o.string),
+                ("shippingMethodId", o.string), ("note", text(1000)),
+            ], required: ["email", "lines", "shippingAddress"])
         return [
             ("Permission", permission),
             (
@@ -132,28 +156,11 @@ extension OpenAPISchemas {
             ("NoteInput", o.object([("text", ["type": "string", "minLength": 1, "maxLength": 2000])], required: ["text"])),
             (
                 "DraftOrderInput",
-                o.object(
-                    [
-                        ("email", ["type": "string", "format": "email"]), ("customerId", o.string),
-                        ("lines", ["type": "array", "items": o.ref("CartLineInput"), "maxItems": 100]),
-                        (
-                            "customLines",
-                            [
-                                "type": "array", "maxItems": 20,
-                                "description": "Lines not in the catalog; lines and customLines together name at least one.",
-                                "items": o.object(
-                                    [
-                                        ("title", text(255)), ("unitPrice", o.ref("MoneyInput")),
-                                        ("quantity", ["type": "integer", "minimum": 1, "maximum": 10000]),
-                                        ("taxClass", ["type": "string", "enum": ["standard", "reduced", "exempt"]]),
-                                        ("weightGrams", ["type": "integer", "minimum": 0]),
-                                    ], required: ["title", "unitPrice", "quantity"]),
-                            ]
-                        ),
-                        ("shippingAddress", o.ref("Address")), ("billingAddress", o.ref("Address")), ("discountCode", o.string),
-                        ("shippingMethodId", o.string), ("note", text(1000)),
-                    ], required: ["email", "lines", "shippingAddress"])
+                o.when(
+                    ["properties": ["lines": ["maxItems": 0]]], then: ["required": ["customLines"], "properties": ["customLines": ["minItems": 1]]],
+                    draftOrderInput)
             ),
+
             (
                 "DraftOrder",
                 o.object(
@@ -176,7 +183,7 @@ extension OpenAPISchemas {
                     ],
                     required: ["id", "name", "permissions", "createdAt", "updatedAt"])
             ),
-            ("RoleInput", o.object([("name", ["type": "string", "minLength": 1, "maxLength": 60]), ("permissions", o.array(o.ref("Permission")))])),
+            ("RoleInput", o.object([("name", o.name(max: 60)), ("permissions", o.array(o.ref("Permission")))], required: ["name", "permissions"])),
             ("RoleAssignment", o.object([("roleId", o.string)], required: ["roleId"])),
             (
                 "AuditEntry",

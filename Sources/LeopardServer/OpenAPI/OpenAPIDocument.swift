@@ -17,6 +17,8 @@ enum OpenAPIDocument {
             Parameter(name: name, location: "query", schema: schema, required: false)
         }
 
+        static let idempotencyKey = Parameter(name: "Idempotency-Key", location: "header", schema: OpenAPISchemas.idempotencyKey, required: false)
+
         static func header(_ name: String, required: Bool = false) -> Parameter {
             Parameter(name: name, location: "header", schema: OpenAPISchemas.string, required: required)
         }
@@ -92,12 +94,13 @@ enum OpenAPIDocument {
             method: "get", path: "/api/products", id: "listProducts", summary: "List products (shoppers see active ones)", tag: "catalog",
             response: "page:Product",
             parameters: page + [
-                .query("status"), .query("category"), .query("tag"), .query("price_min", OpenAPISchemas.integer),
-                .query("price_max", OpenAPISchemas.integer), .query("in_stock", OpenAPISchemas.boolean),
+                .query("status", ["type": "string", "enum": ["draft", "active", "archived"]]), .query("category"), .query("tag"),
+                .query("price_min", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000_000]),
+                .query("price_max", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000_000]), .query("in_stock", OpenAPISchemas.boolean),
                 .query("sort", ["type": "string", "enum": ["newest", "price_asc", "price_desc", "title"]]), .query("q"),
             ]),
         Operation(
-            method: "post", path: "/api/products", id: "createProduct", summary: "Create a product", tag: "catalog", access: .staff, body: "ProductInput",
+            method: "post", path: "/api/products", id: "createProduct", summary: "Create a product", tag: "catalog", access: .staff, body: "ProductCreate",
             status: 201,
             response: "Product"),
         Operation(
@@ -114,7 +117,7 @@ enum OpenAPIDocument {
             response: "Product"),
         Operation(
             method: "patch", path: "/api/products/{product}", id: "updateProduct", summary: "Change some fields of a product", tag: "catalog", access: .staff,
-            body: "ProductInput",
+            body: "ProductPatch",
             response: "Product"),
         Operation(
             method: "delete", path: "/api/products/{product}", id: "deleteProduct", summary: "Delete a product", tag: "catalog", access: .staff, status: 204),
@@ -158,7 +161,7 @@ enum OpenAPIDocument {
             response: "Category"),
         Operation(
             method: "patch", path: "/api/categories/{category}", id: "updateCategory", summary: "Change a category", tag: "catalog", access: .staff,
-            body: "CategoryInput",
+            body: "CategoryPatch",
             response: "Category"),
         Operation(
             method: "delete", path: "/api/categories/{category}", id: "deleteCategory", summary: "Delete a category", tag: "catalog", access: .staff,
@@ -183,11 +186,14 @@ enum OpenAPIDocument {
         Operation(
             method: "post", path: "/api/carts/{cartId}/checkout", id: "checkout", summary: "Place the order (honours Idempotency-Key)", tag: "cart",
             access: .cart,
-            body: "CheckoutInput", status: 201, response: "Order", alsoOK: true, parameters: [.header("Idempotency-Key")]),
+            body: "CheckoutInput", status: 201, response: "Order", alsoOK: true, parameters: [.idempotencyKey]),
 
         Operation(
             method: "get", path: "/api/orders", id: "listOrders", summary: "List orders, newest first", tag: "orders", access: .staff, response: "page:Order",
-            parameters: page + [.query("status"), .query("customer_id"), .query("email")]),
+            parameters: page + [
+                .query("status", ["type": "string", "enum": .array(OrderStatus.allCases.map { .string($0.rawValue) })]), .query("customer_id"),
+                .query("email"),
+            ]),
         Operation(
             method: "get", path: "/api/orders/{orderId}", id: "getOrder",
             summary: "An order with its timeline (staff, its customer, or its cart's X-Cart-Secret)",
@@ -208,7 +214,7 @@ enum OpenAPIDocument {
         Operation(
             method: "post", path: "/api/orders/{orderId}/pay", id: "payOrder",
             summary: "Pay a pending order: a test card, or a Stripe payment method (honours Idempotency-Key)", tag: "payments",
-            access: .cart, body: "PayInput", status: 201, response: "Payment", parameters: [.header("Idempotency-Key")]),
+            access: .cart, body: "PayInput", status: 201, response: "Payment", parameters: [.idempotencyKey]),
         Operation(
             method: "post", path: "/api/payments/{paymentId}/authenticate", id: "authenticatePayment", summary: "Complete the test provider's extra step",
             tag: "payments",
@@ -303,7 +309,7 @@ enum OpenAPIDocument {
     static func document(title: String, operations: [Operation]) -> JSONValue {
         var paths: [(String, [(String, JSONValue)])] = []
         for operation in operations {
-            let entry = (operation.method, describe(operation))
+            let entry = (operation.method, describe(operation, links: links(for: operation, among: operations)))
             if let index = paths.firstIndex(where: { $0.0 == operation.path }) {
                 paths[index].1.append(entry)
             } else {
@@ -312,7 +318,7 @@ enum OpenAPIDocument {
         }
         var schemas = OpenAPISchemas.all
         schemas += OpenAPISchemas.operationSchemas + OpenAPISchemas.mailSchemas + OpenAPISchemas.economicsSchemas + OpenAPISchemas.staffSchemas
-        schemas += OpenAPISchemas.reportSchemas
+        schemas += OpenAPISchemas.reportSchemas + OpenAPISchemas.derivedInputs + OpenAPISchemas.codeSchemas
         let used = reachableSchemas(from: .object(paths.map { ($0.0, .object($0.1)) }), in: schemas)
         schemas = schemas.filter { used.contains($0.0) }
         return [
@@ -329,7 +335,7 @@ enum OpenAPIDocument {
         ]
     }
 
-    static func describe(_ operation: Operation) -> JSONValue {
+    static func describe(_ operation: Operation, links: JSONValue? = nil) -> JSONValue {
         var pairs: [(String, JSONValue)] = [
             ("operationId", .string(operation.id)), ("summary", .string(operation.summary)), ("tags", [.string(operation.tag)]),
         ]
@@ -337,12 +343,14 @@ enum OpenAPIDocument {
             ["name": .string(parameter.name), "in": .string(parameter.location), "required": .bool(parameter.required), "schema": parameter.schema]
         }
         for name in pathParameters(operation.path) {
-            parameters.append(["name": .string(name), "in": "path", "required": true, "schema": OpenAPISchemas.string])
+            parameters.append(["name": .string(name), "in": "path", "required": true, "schema": pathParameterSchemas[name] ?? OpenAPISchemas.string])
         }
         if operation.access == .cart {
             parameters.append(["name": "X-Cart-Secret", "in": "header", "required": false, "schema": OpenAPISchemas.string])
         }
         if !parameters.isEmpty { pairs.append(("parameters", .array(parameters))) }
+        // Who may call it: the fuzzing scripts pick each identity's operations by it.
+        pairs.append(("x-leopard-access", .string(String(describing: operation.access))))
         switch operation.access {
         case .open, .cart: break
         case .staff, .owner, .customer, .staffOrCustomer, .operatorToken: pairs.append(("security", [["bearer": []]]))
@@ -375,36 +383,13 @@ enum OpenAPIDocument {
         } else if operation.status != 204 {
             success.append(("content", ["application/json": ["schema": ["type": "object"]]]))
         }
+        if let links { success.append(("links", links)) }
         var responses: [(String, JSONValue)] = [(String(operation.status), .object(success))]
         if operation.alsoOK { responses.append(("200", .object(success))) }
         responses.append(
             ("default", ["description": "A problem (RFC 9457)", "content": ["application/problem+json": ["schema": OpenAPISchemas.ref("Problem")]]]))
         pairs.append(("responses", .object(responses)))
         return .object(pairs)
-    }
-
-    /// The names of the schemas `root` refers to, directly or through other schemas: a document
-    /// carries only those (the platform's would otherwise carry every store schema).
-    static func reachableSchemas(from root: JSONValue, in schemas: [(String, JSONValue)]) -> Set<String> {
-        let byName = Dictionary(schemas, uniquingKeysWith: { first, _ in first })
-        var found = Set<String>()
-        var pending = [root]
-        while let value = pending.popLast() {
-            switch value {
-            case .object(let pairs):
-                for (key, child) in pairs {
-                    if key == "$ref", case .string(let reference) = child {
-                        let name = String(reference.dropFirst("#/components/schemas/".count))
-                        if found.insert(name).inserted, let schema = byName[name] { pending.append(schema) }
-                    } else {
-                        pending.append(child)
-                    }
-                }
-            case .array(let items): pending.append(contentsOf: items)
-            case .string, .int, .bool, .decimal, .null: break
-            }
-        }
-        return found
     }
 
     static func pathParameters(_ path: String) -> [String] {

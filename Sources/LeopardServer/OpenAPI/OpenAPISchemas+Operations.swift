@@ -8,27 +8,36 @@ extension OpenAPISchemas {
     static var paymentSchemas: [(String, JSONValue)] {
         let o = OpenAPISchemas.self
         var schemas: [(String, JSONValue)] = []
-        schemas.append(("ImageInput", o.object([("url", o.string), ("alt", o.string)], required: ["url"])))
+        schemas.append(("ImageInput", o.object([("url", o.httpURL), ("alt", o.text(max: 500))], required: ["url"])))
         schemas.append(
             (
                 "ImportReport",
                 o.object([("created", o.integer), ("updated", o.integer)], required: ["created", "updated"])
             ))
         schemas.append(
-            ("SetupInput", o.object([("token", o.string), ("password", o.string)], required: ["token", "password"])))
+            ("SetupInput", o.object([("token", o.text(max: 200)), ("password", o.password)], required: ["token", "password"])))
         schemas.append(
             (
                 "PayInput",
-                o.object([
-                    ("provider", ["type": "string", "enum": ["test", "stripe"]]),
-                    (
-                        "card",
-                        o.object(
-                            [("number", o.string), ("expMonth", o.integer), ("expYear", o.integer), ("cvc", o.string)],
-                            required: ["number", "expMonth", "expYear", "cvc"])
-                    ),
-                    ("paymentMethod", ["type": "string", "description": "Stripe payment method id (pm_…)"]), ("returnUrl", o.string),
-                ])
+                // Stripe takes a payment method made by Stripe.js; the test provider takes the card.
+                o.when(
+                    ["properties": ["provider": ["const": "stripe"]], "required": ["provider"]], then: ["required": ["paymentMethod"]],
+                    else: ["required": ["card"]],
+                    o.object([
+                        ("provider", ["type": "string", "enum": ["test", "stripe"]]),
+                        (
+                            "card",
+                            o.object(
+                                [
+                                    ("number", ["type": "string", "pattern": "^[0-9 ]{12,23}$"]),
+                                    ("expMonth", ["type": "integer", "minimum": 1, "maximum": 12]),
+                                    ("expYear", ["type": "integer", "minimum": 2000, "maximum": 2100]), ("cvc", ["type": "string", "pattern": "^[0-9]{3,4}$"]),
+                                ],
+                                required: ["number", "expMonth", "expYear", "cvc"])
+                        ),
+                        ("paymentMethod", ["type": "string", "pattern": "^(pm|card)_[A-Za-z0-9_]+$", "description": "Stripe payment method id (pm_…)"]),
+                        ("returnUrl", o.httpURL),
+                    ]))
             ))
         let providerView = o.object(
             [("provider", o.string), ("configured", o.boolean), ("secretKeyHint", o.string), ("publishableKey", o.string), ("updatedAt", o.timestamp)],
@@ -51,7 +60,13 @@ extension OpenAPISchemas {
         schemas.append(
             (
                 "RefundInput",
-                o.object([("amount", ["type": "integer", "minimum": 1]), ("restock", o.boolean), ("returnId", o.string), ("includeShipping", o.boolean)])
+                requiringWith(
+                    ["restock": ["returnId"], "includeShipping": ["returnId"]],
+                    o.object([
+                        ("amount", ["type": "integer", "minimum": 1, "maximum": 1_000_000_000_000]),
+                        ("restock", ["type": "boolean", "description": "With returnId: put the returned items back in stock"]), ("returnId", o.string),
+                        ("includeShipping", ["type": "boolean", "description": "With returnId: refund the shipping too"]),
+                    ]))
             ))
         schemas.append(("WebhookEvent", o.object([("id", o.string), ("type", o.string), ("data", ["type": "object"])], required: ["id", "type", "data"])))
         schemas.append(("WebhookReceipt", o.object([("received", o.boolean), ("changed", o.boolean)], required: ["received", "changed"])))
@@ -104,7 +119,11 @@ extension OpenAPISchemas {
                         ("createdAt", o.timestamp),
                     ], required: ["id", "endpointId", "eventId", "topic", "status", "attempts", "createdAt"])
             ))
-        schemas.append(("QuantityInput", o.object([("quantity", o.integer)], required: ["quantity"])))
+        schemas.append(
+            (
+                "QuantityInput",
+                o.object([("quantity", ["type": "integer", "minimum": 0, "maximum": 10_000, "description": "0 removes the line"])], required: ["quantity"])
+            ))
         return schemas
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LeopardCommerce
 
 /// JSON Schemas (OpenAPI 3.1) of what the API reads and writes, named in `components.schemas`.
@@ -10,8 +11,9 @@ enum OpenAPISchemas {
     static let boolean: JSONValue = ["type": "boolean"]
     static let timestamp: JSONValue = ["type": "string", "format": "date-time"]
 
+    /// An object; no key holds a NUL character (the server refuses those anywhere in a body).
     static func object(_ properties: [(String, JSONValue)], required: [String] = []) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [("type", "object"), ("properties", .object(properties))]
+        var pairs: [(String, JSONValue)] = [("type", "object"), ("properties", .object(properties)), ("propertyNames", ["pattern": "^[^\\u0000]*$"])]
         if !required.isEmpty { pairs.append(("required", .array(required.map { .string($0) }))) }
         return .object(pairs)
     }
@@ -27,8 +29,14 @@ enum OpenAPISchemas {
             object(
                 [
                     ("type", string), ("title", string), ("status", integer), ("detail", string),
-                    ("errors", array(object([("field", string), ("message", string)], required: ["field", "message"]))),
+                    ("errors", array(ref("FieldError"))),
                 ], required: ["type", "title", "status"])
+        ),
+        (
+            "FieldError",
+            object(
+                [("field", ["type": "string", "description": "The field, dotted: shippingAddress.city, lines.0.quantity"]), ("message", string)],
+                required: ["field", "message"])
         ),
         ("Money", object([("amount", integer), ("currency", string)], required: ["amount", "currency"])),
         // Money or null, spelled as one schema: the Swift generator reads a nullable type, not a
@@ -44,19 +52,25 @@ enum OpenAPISchemas {
             "MoneyInput",
             [
                 "description": "Minor units in the store's currency, or {amount, currency}.",
-                "oneOf": [integer, object([("amount", integer), ("currency", string)], required: ["amount"])],
+                "oneOf": [
+                    ["type": "integer", "minimum": 0, "maximum": 1_000_000_000_000],
+                    object([("amount", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000_000]), ("currency", currency)], required: ["amount"]),
+                ],
             ]
         ),
         (
             "Address",
             object(
                 [
-                    ("name", string), ("line1", string), ("line2", string), ("city", string), ("region", string),
-                    ("postalCode", string), ("country", ["type": "string", "description": "ISO 3166-1 alpha-2"]),
+                    ("name", name(max: 200)), ("line1", name(max: 200)), ("line2", text(max: 200)), ("city", name(max: 200)),
+                    ("region", text(max: 200)), ("postalCode", name(max: 20)), ("country", country),
                 ], required: ["name", "line1", "city", "postalCode", "country"])
         ),
         ("StoreInfo", object([("id", string), ("slug", string), ("name", string), ("currency", string)], required: ["id", "slug", "name", "currency"])),
-        ("Credentials", object([("email", string), ("password", string)], required: ["email", "password"])),
+        (
+            "Credentials",
+            object([("email", email), ("password", ["type": "string", "minLength": 1, "pattern": .string(printable)])], required: ["email", "password"])
+        ),
         ("StaffSession", object([("token", string), ("expiresAt", timestamp)], required: ["token", "expiresAt"])),
         (
             "Me",
@@ -79,7 +93,7 @@ enum OpenAPISchemas {
         (
             "StaffInvitation",
             object(
-                [("email", string), ("role", ["type": "string", "enum": ["owner", "staff"]]), ("roleId", string), ("password", string)],
+                [("email", email), ("role", ["type": "string", "enum": ["owner", "staff"]]), ("roleId", string), ("password", password)],
                 required: ["email"])
         ),
         (
@@ -113,9 +127,14 @@ enum OpenAPISchemas {
         (
             "SettingsInput",
             object([
-                ("name", string), ("currency", string), ("contactEmail", nullable("string")),
-                ("taxRate", ["type": "number", "description": "Percent, at most two decimals"]),
-                ("shippingRate", ref("MoneyInput")), ("logoUrl", nullable("string")), ("theme", ref("Theme")),
+                ("name", name(max: 100)), ("currency", currency),
+                ("contactEmail", nullableEmail),
+                (
+                    "taxRate",
+                    ["type": "number", "minimum": 0, "maximum": 100, "multipleOf": .decimal(Decimal(1) / 100), "description": "Percent, at most two decimals"]
+                ),
+                ("shippingRate", ref("MoneyInput")), ("logoUrl", ["type": ["string", "null"], "maxLength": 2048, "pattern": "^https?://[^\\s/?#]+[^\\s]*$"]),
+                ("theme", ref("Theme")),
                 ("lowStockThreshold", ["type": "integer", "minimum": 0, "maximum": 1_000_000, "description": "Stock at or under which inventory.low is sent"]),
                 ("mail", ref("MailPreferences")),
                 ("pricesIncludeTax", ["type": "boolean", "description": "Prices and shipping rates hold their tax (EU and UK habit)"]),
@@ -152,27 +171,37 @@ enum OpenAPISchemas {
         ),
         (
             "ProductInput",
-            object([
-                ("title", string), ("slug", string), ("description", string), ("status", ["type": "string", "enum": ["draft", "active", "archived"]]),
-                ("categoryId", nullable("string")),
-                ("categoryIds", ["type": "array", "maxItems": 20, "items": string, "description": "Every category, the main one first"]),
-                ("images", array(object([("url", string), ("alt", string), ("position", integer)], required: ["url"]))),
-                ("options", array(ref("ProductOption"))),
-                (
-                    "variants",
-                    array(
-                        object([
-                            ("id", string), ("sku", string), ("title", string), ("options", ["type": "object", "additionalProperties": string]),
-                            ("price", ref("MoneyInput")), ("compareAtPrice", ref("MoneyInput")), ("stock", integer), ("trackInventory", boolean),
-                            ("weight", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000, "description": "Grams"]),
-                        ]))
-                ),
-                ("tags", array(string)), ("price", ref("MoneyInput")), ("compareAtPrice", ref("MoneyInput")), ("stock", integer),
-                ("sku", nullable("string")), ("trackInventory", boolean),
-                ("taxClass", ["type": "string", "enum": ["standard", "reduced", "exempt"]]),
-                ("weight", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000, "description": "Grams, of the single variant"]),
-                ("seoTitle", ["type": ["string", "null"], "maxLength": 70]), ("seoDescription", ["type": ["string", "null"], "maxLength": 320]),
-            ])
+            object(
+                [
+                    ("title", ["type": "string", "minLength": 1, "maxLength": 255]), ("slug", slug),
+                    ("description", ["type": "string", "maxLength": 65_536, "description": "At most 64 KiB of UTF-8"]),
+                    ("status", ["type": "string", "enum": ["draft", "active", "archived"]]),
+                    ("categoryId", nullable("string")),
+                    ("categoryIds", ["type": "array", "maxItems": 20, "items": string, "description": "Every category, the main one first"]),
+                    (
+                        "images",
+                        [
+                            "type": "array", "maxItems": 50,
+                            "items": object([("url", httpURL), ("alt", text(max: 500)), ("position", integer)], required: ["url"]),
+                        ]
+                    ),
+                    ("options", array(ref("ProductOption"))),
+                    (
+                        "variants",
+                        array(
+                            object([
+                                ("id", string), ("sku", string), ("title", string), ("options", ["type": "object", "additionalProperties": string]),
+                                ("price", ref("MoneyInput")), ("compareAtPrice", ref("MoneyInput")), ("stock", integer), ("trackInventory", boolean),
+                                ("weight", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000, "description": "Grams"]),
+                            ]))
+                    ),
+                    ("tags", ["type": "array", "maxItems": 50, "items": ["type": "string", "maxLength": 64]]), ("price", ref("MoneyInput")),
+                    ("compareAtPrice", ref("MoneyInput")), ("stock", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000]),
+                    ("sku", nullable("string")), ("trackInventory", boolean),
+                    ("taxClass", ["type": "string", "enum": ["standard", "reduced", "exempt"]]),
+                    ("weight", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000, "description": "Grams, of the single variant"]),
+                    ("seoTitle", ["type": ["string", "null"], "maxLength": 70]), ("seoDescription", ["type": ["string", "null"], "maxLength": 320]),
+                ], required: ["title"])
         ),
         (
             "Category",
@@ -185,9 +214,20 @@ enum OpenAPISchemas {
         ),
         (
             "CategoryInput",
-            object([("name", string), ("slug", string), ("description", string), ("position", integer), ("parentId", nullable("string"))])
+            object(
+                [
+                    ("name", name(max: 100)), ("slug", slug), ("description", text(max: 10_000)),
+                    ("position", ["type": "integer", "minimum": 0, "maximum": 1_000_000]), ("parentId", nullable("string")),
+                ], required: ["name"])
         ),
-        ("InventoryAdjustmentInput", object([("variantId", string), ("delta", integer), ("reason", string)], required: ["variantId", "delta", "reason"])),
+        (
+            "InventoryAdjustmentInput",
+            object(
+                [
+                    ("variantId", string), ("delta", ["type": "integer", "minimum": -1_000_000_000, "maximum": 1_000_000_000, "description": "Not zero"]),
+                    ("reason", name(max: 200)),
+                ], required: ["variantId", "delta", "reason"])
+        ),
         (
             "InventoryAdjustment",
             object(
@@ -196,8 +236,8 @@ enum OpenAPISchemas {
                     ("reference", string), ("actor", string), ("createdAt", timestamp),
                 ], required: ["id", "variantId", "delta", "stockAfter", "reason", "createdAt"])
         ),
-        ("CartLineInput", object([("variantId", string), ("quantity", integer)], required: ["variantId", "quantity"])),
-        ("CartCreate", object([("email", string), ("items", array(ref("CartLineInput")))])),
+        ("CartLineInput", object([("variantId", string), ("quantity", quantity)], required: ["variantId", "quantity"])),
+        ("CartCreate", object([("email", email), ("items", ["type": "array", "maxItems": 100, "items": ref("CartLineInput")])])),
         (
             "CartItem",
             object(
@@ -232,7 +272,7 @@ enum OpenAPISchemas {
             "CheckoutInput",
             object(
                 [
-                    ("email", string), ("shippingAddress", ref("Address")), ("billingAddress", ref("Address")),
+                    ("email", email), ("shippingAddress", ref("Address")), ("billingAddress", ref("Address")),
                     ("paymentMethod", ["type": "string", "enum": ["card", "bank_transfer", "cash_on_delivery"]]),
                 ], required: ["email", "shippingAddress"])
         ),
@@ -277,7 +317,10 @@ enum OpenAPISchemas {
                 ])
         ),
         ("CancelInput", object([("reason", string)])),
-        ("Registration", object([("email", string), ("password", string), ("firstName", string), ("lastName", string)], required: ["email", "password"])),
+        (
+            "Registration",
+            object([("email", email), ("password", password), ("firstName", text(max: 100)), ("lastName", text(max: 100))], required: ["email", "password"])
+        ),
         (
             "Customer",
             object(
@@ -317,7 +360,9 @@ enum OpenAPISchemas {
         ),
         (
             "CustomerTagsInput",
-            object([("tags", ["type": "array", "maxItems": 20, "items": ["type": "string", "minLength": 1, "maxLength": 40]])], required: ["tags"])
+            object(
+                [("tags", ["type": "array", "maxItems": 20, "items": ["type": "string", "minLength": 1, "maxLength": 40, "pattern": "^[A-Za-z0-9 _-]+$"]])],
+                required: ["tags"])
         ),
         ("AddressInput", object([("address", ref("Address")), ("isDefault", boolean)], required: ["address"])),
         (

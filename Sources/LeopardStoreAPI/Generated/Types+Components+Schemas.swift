@@ -23,10 +23,8 @@ extension Components {
         public struct Address: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Address/city`.
             public var city: Swift.String
-            /// ISO 3166-1 alpha-2
-            ///
             /// - Remark: Generated from `#/components/schemas/Address/country`.
-            public var country: Swift.String
+            public var country: Components.Schemas.CountryCode
             /// - Remark: Generated from `#/components/schemas/Address/line1`.
             public var line1: Swift.String
             /// - Remark: Generated from `#/components/schemas/Address/line2`.
@@ -41,7 +39,7 @@ extension Components {
             ///
             /// - Parameters:
             ///   - city:
-            ///   - country: ISO 3166-1 alpha-2
+            ///   - country:
             ///   - line1:
             ///   - line2:
             ///   - name:
@@ -49,7 +47,7 @@ extension Components {
             ///   - region:
             public init(
                 city: Swift.String,
-                country: Swift.String,
+                country: Components.Schemas.CountryCode,
                 line1: Swift.String,
                 line2: Swift.String? = nil,
                 name: Swift.String,
@@ -714,7 +712,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/CategoryInput/description`.
             public var description: Swift.String?
             /// - Remark: Generated from `#/components/schemas/CategoryInput/name`.
-            public var name: Swift.String?
+            public var name: Swift.String
             /// - Remark: Generated from `#/components/schemas/CategoryInput/parentId`.
             public var parentId: Swift.String?
             /// - Remark: Generated from `#/components/schemas/CategoryInput/position`.
@@ -722,6 +720,47 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/CategoryInput/slug`.
             public var slug: Swift.String?
             /// Creates a new `CategoryInput`.
+            ///
+            /// - Parameters:
+            ///   - description:
+            ///   - name:
+            ///   - parentId:
+            ///   - position:
+            ///   - slug:
+            public init(
+                description: Swift.String? = nil,
+                name: Swift.String,
+                parentId: Swift.String? = nil,
+                position: Swift.Int? = nil,
+                slug: Swift.String? = nil
+            ) {
+                self.description = description
+                self.name = name
+                self.parentId = parentId
+                self.position = position
+                self.slug = slug
+            }
+            public enum CodingKeys: String, CodingKey {
+                case description
+                case name
+                case parentId
+                case position
+                case slug
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CategoryPatch`.
+        public struct CategoryPatch: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CategoryPatch/description`.
+            public var description: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CategoryPatch/name`.
+            public var name: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CategoryPatch/parentId`.
+            public var parentId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CategoryPatch/position`.
+            public var position: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/CategoryPatch/slug`.
+            public var slug: Swift.String?
+            /// Creates a new `CategoryPatch`.
             ///
             /// - Parameters:
             ///   - description:
@@ -826,6 +865,260 @@ extension Components {
                 case shippingAddress
             }
         }
+        /// ISO 3166-1 alpha-2
+        ///
+        /// - Remark: Generated from `#/components/schemas/CountryCode`.
+        @frozen public enum CountryCode: String, Codable, Hashable, Sendable, CaseIterable {
+            case ad = "AD"
+            case ae = "AE"
+            case af = "AF"
+            case ag = "AG"
+            case ai = "AI"
+            case al = "AL"
+            case am = "AM"
+            case ao = "AO"
+            case aq = "AQ"
+            case ar = "AR"
+            case _as = "AS"
+            case at = "AT"
+            case au = "AU"
+            case aw = "AW"
+            case ax = "AX"
+            case az = "AZ"
+            case ba = "BA"
+            case bb = "BB"
+            case bd = "BD"
+            case be = "BE"
+            case bf = "BF"
+            case bg = "BG"
+            case bh = "BH"
+            case bi = "BI"
+            case bj = "BJ"
+            case bl = "BL"
+            case bm = "BM"
+            case bn = "BN"
+            case bo = "BO"
+            case bq = "BQ"
+            case br = "BR"
+            case bs = "BS"
+            case bt = "BT"
+            case bv = "BV"
+            case bw = "BW"
+            case by = "BY"
+            case bz = "BZ"
+            case ca = "CA"
+            case cc = "CC"
+            case cd = "CD"
+            case cf = "CF"
+            case cg = "CG"
+            case ch = "CH"
+            case ci = "CI"
+            case ck = "CK"
+            case cl = "CL"
+            case cm = "CM"
+            case cn = "CN"
+            case co = "CO"
+            case cr = "CR"
+            case cu = "CU"
+            case cv = "CV"
+            case cw = "CW"
+            case cx = "CX"
+            case cy = "CY"
+            case cz = "CZ"
+            case de = "DE"
+            case dj = "DJ"
+            case dk = "DK"
+            case dm = "DM"
+            case _do = "DO"
+            case dz = "DZ"
+            case ec = "EC"
+            case ee = "EE"
+            case eg = "EG"
+            case eh = "EH"
+            case er = "ER"
+            case es = "ES"
+            case et = "ET"
+            case fi = "FI"
+            case fj = "FJ"
+            case fk = "FK"
+            case fm = "FM"
+            case fo = "FO"
+            case fr = "FR"
+            case ga = "GA"
+            case gb = "GB"
+            case gd = "GD"
+            case ge = "GE"
+            case gf = "GF"
+            case gg = "GG"
+            case gh = "GH"
+            case gi = "GI"
+            case gl = "GL"
+            case gm = "GM"
+            case gn = "GN"
+            case gp = "GP"
+            case gq = "GQ"
+            case gr = "GR"
+            case gs = "GS"
+            case gt = "GT"
+            case gu = "GU"
+            case gw = "GW"
+            case gy = "GY"
+            case hk = "HK"
+            case hm = "HM"
+            case hn = "HN"
+            case hr = "HR"
+            case ht = "HT"
+            case hu = "HU"
+            case id = "ID"
+            case ie = "IE"
+            case il = "IL"
+            case im = "IM"
+            case _in = "IN"
+            case io = "IO"
+            case iq = "IQ"
+            case ir = "IR"
+            case _is = "IS"
+            case it = "IT"
+            case je = "JE"
+            case jm = "JM"
+            case jo = "JO"
+            case jp = "JP"
+            case ke = "KE"
+            case kg = "KG"
+            case kh = "KH"
+            case ki = "KI"
+            case km = "KM"
+            case kn = "KN"
+            case kp = "KP"
+            case kr = "KR"
+            case kw = "KW"
+            case ky = "KY"
+            case kz = "KZ"
+            case la = "LA"
+            case lb = "LB"
+            case lc = "LC"
+            case li = "LI"
+            case lk = "LK"
+            case lr = "LR"
+            case ls = "LS"
+            case lt = "LT"
+            case lu = "LU"
+            case lv = "LV"
+            case ly = "LY"
+            case ma = "MA"
+            case mc = "MC"
+            case md = "MD"
+            case me = "ME"
+            case mf = "MF"
+            case mg = "MG"
+            case mh = "MH"
+            case mk = "MK"
+            case ml = "ML"
+            case mm = "MM"
+            case mn = "MN"
+            case mo = "MO"
+            case mp = "MP"
+            case mq = "MQ"
+            case mr = "MR"
+            case ms = "MS"
+            case mt = "MT"
+            case mu = "MU"
+            case mv = "MV"
+            case mw = "MW"
+            case mx = "MX"
+            case my = "MY"
+            case mz = "MZ"
+            case na = "NA"
+            case nc = "NC"
+            case ne = "NE"
+            case nf = "NF"
+            case ng = "NG"
+            case ni = "NI"
+            case nl = "NL"
+            case no = "NO"
+            case np = "NP"
+            case nr = "NR"
+            case nu = "NU"
+            case nz = "NZ"
+            case om = "OM"
+            case pa = "PA"
+            case pe = "PE"
+            case pf = "PF"
+            case pg = "PG"
+            case ph = "PH"
+            case pk = "PK"
+            case pl = "PL"
+            case pm = "PM"
+            case pn = "PN"
+            case pr = "PR"
+            case ps = "PS"
+            case pt = "PT"
+            case pw = "PW"
+            case py = "PY"
+            case qa = "QA"
+            case re = "RE"
+            case ro = "RO"
+            case rs = "RS"
+            case ru = "RU"
+            case rw = "RW"
+            case sa = "SA"
+            case sb = "SB"
+            case sc = "SC"
+            case sd = "SD"
+            case se = "SE"
+            case sg = "SG"
+            case sh = "SH"
+            case si = "SI"
+            case sj = "SJ"
+            case sk = "SK"
+            case sl = "SL"
+            case sm = "SM"
+            case sn = "SN"
+            case so = "SO"
+            case sr = "SR"
+            case ss = "SS"
+            case st = "ST"
+            case sv = "SV"
+            case sx = "SX"
+            case sy = "SY"
+            case sz = "SZ"
+            case tc = "TC"
+            case td = "TD"
+            case tf = "TF"
+            case tg = "TG"
+            case th = "TH"
+            case tj = "TJ"
+            case tk = "TK"
+            case tl = "TL"
+            case tm = "TM"
+            case tn = "TN"
+            case to = "TO"
+            case tr = "TR"
+            case tt = "TT"
+            case tv = "TV"
+            case tw = "TW"
+            case tz = "TZ"
+            case ua = "UA"
+            case ug = "UG"
+            case um = "UM"
+            case us = "US"
+            case uy = "UY"
+            case uz = "UZ"
+            case va = "VA"
+            case vc = "VC"
+            case ve = "VE"
+            case vg = "VG"
+            case vi = "VI"
+            case vn = "VN"
+            case vu = "VU"
+            case wf = "WF"
+            case ws = "WS"
+            case ye = "YE"
+            case yt = "YT"
+            case za = "ZA"
+            case zm = "ZM"
+            case zw = "ZW"
+        }
         /// - Remark: Generated from `#/components/schemas/Credentials`.
         public struct Credentials: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Credentials/email`.
@@ -848,6 +1141,63 @@ extension Components {
                 case email
                 case password
             }
+        }
+        /// ISO 4217
+        ///
+        /// - Remark: Generated from `#/components/schemas/CurrencyCode`.
+        @frozen public enum CurrencyCode: String, Codable, Hashable, Sendable, CaseIterable {
+            case aed = "AED"
+            case ars = "ARS"
+            case aud = "AUD"
+            case bgn = "BGN"
+            case bhd = "BHD"
+            case brl = "BRL"
+            case cad = "CAD"
+            case chf = "CHF"
+            case clp = "CLP"
+            case cny = "CNY"
+            case cop = "COP"
+            case czk = "CZK"
+            case dkk = "DKK"
+            case egp = "EGP"
+            case eur = "EUR"
+            case gbp = "GBP"
+            case hkd = "HKD"
+            case huf = "HUF"
+            case idr = "IDR"
+            case ils = "ILS"
+            case inr = "INR"
+            case isk = "ISK"
+            case jod = "JOD"
+            case jpy = "JPY"
+            case kes = "KES"
+            case krw = "KRW"
+            case kwd = "KWD"
+            case mad = "MAD"
+            case mxn = "MXN"
+            case myr = "MYR"
+            case ngn = "NGN"
+            case nok = "NOK"
+            case nzd = "NZD"
+            case omr = "OMR"
+            case pen = "PEN"
+            case php = "PHP"
+            case pkr = "PKR"
+            case pln = "PLN"
+            case qar = "QAR"
+            case ron = "RON"
+            case rsd = "RSD"
+            case sar = "SAR"
+            case sek = "SEK"
+            case sgd = "SGD"
+            case thb = "THB"
+            case tnd = "TND"
+            case _try = "TRY"
+            case twd = "TWD"
+            case uah = "UAH"
+            case usd = "USD"
+            case vnd = "VND"
+            case zar = "ZAR"
         }
         /// - Remark: Generated from `#/components/schemas/Customer`.
         public struct Customer: Codable, Hashable, Sendable {
@@ -1400,6 +1750,163 @@ extension Components {
                 case code
             }
         }
+        /// - Remark: Generated from `#/components/schemas/DiscountCreate`.
+        public struct DiscountCreate: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/active`.
+            public var active: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/appliesTo`.
+            @frozen public enum AppliesToPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case order = "order"
+                case item = "item"
+            }
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/appliesTo`.
+            public var appliesTo: Components.Schemas.DiscountCreate.AppliesToPayload?
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/automatic`.
+            public var automatic: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/buyQuantity`.
+            public var buyQuantity: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/categoryIds`.
+            public var categoryIds: [Swift.String]?
+            /// Required unless the discount is automatic
+            ///
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/code`.
+            public var code: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/combinable`.
+            public var combinable: Swift.Bool?
+            /// Customers by address, added to customerIds
+            ///
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/customerEmails`.
+            public var customerEmails: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/customerIds`.
+            public var customerIds: [Swift.String]?
+            /// For signed-in customers with any of these tags
+            ///
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/customerTags`.
+            public var customerTags: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/endsAt`.
+            public var endsAt: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/getQuantity`.
+            public var getQuantity: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/kind`.
+            @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case percentage = "percentage"
+                case fixed = "fixed"
+                case freeShipping = "free_shipping"
+                case buyXGetY = "buy_x_get_y"
+            }
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/kind`.
+            public var kind: Components.Schemas.DiscountCreate.KindPayload
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/minQuantity`.
+            public var minQuantity: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/minSubtotal`.
+            public var minSubtotal: Components.Schemas.MoneyInput?
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/perCustomerLimit`.
+            public var perCustomerLimit: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/productIds`.
+            public var productIds: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/startsAt`.
+            public var startsAt: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/title`.
+            public var title: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/usageLimit`.
+            public var usageLimit: Swift.Int?
+            /// Percent (above 0, at most 100) for percentage and buy_x_get_y; whole minor units for fixed
+            ///
+            /// - Remark: Generated from `#/components/schemas/DiscountCreate/value`.
+            public var value: Swift.Double
+            /// Creates a new `DiscountCreate`.
+            ///
+            /// - Parameters:
+            ///   - active:
+            ///   - appliesTo:
+            ///   - automatic:
+            ///   - buyQuantity:
+            ///   - categoryIds:
+            ///   - code: Required unless the discount is automatic
+            ///   - combinable:
+            ///   - customerEmails: Customers by address, added to customerIds
+            ///   - customerIds:
+            ///   - customerTags: For signed-in customers with any of these tags
+            ///   - endsAt:
+            ///   - getQuantity:
+            ///   - kind:
+            ///   - minQuantity:
+            ///   - minSubtotal:
+            ///   - perCustomerLimit:
+            ///   - productIds:
+            ///   - startsAt:
+            ///   - title:
+            ///   - usageLimit:
+            ///   - value: Percent (above 0, at most 100) for percentage and buy_x_get_y; whole minor units for fixed
+            public init(
+                active: Swift.Bool? = nil,
+                appliesTo: Components.Schemas.DiscountCreate.AppliesToPayload? = nil,
+                automatic: Swift.Bool? = nil,
+                buyQuantity: Swift.Int? = nil,
+                categoryIds: [Swift.String]? = nil,
+                code: Swift.String? = nil,
+                combinable: Swift.Bool? = nil,
+                customerEmails: [Swift.String]? = nil,
+                customerIds: [Swift.String]? = nil,
+                customerTags: [Swift.String]? = nil,
+                endsAt: Swift.String? = nil,
+                getQuantity: Swift.Int? = nil,
+                kind: Components.Schemas.DiscountCreate.KindPayload,
+                minQuantity: Swift.Int? = nil,
+                minSubtotal: Components.Schemas.MoneyInput? = nil,
+                perCustomerLimit: Swift.Int? = nil,
+                productIds: [Swift.String]? = nil,
+                startsAt: Swift.String? = nil,
+                title: Swift.String? = nil,
+                usageLimit: Swift.Int? = nil,
+                value: Swift.Double
+            ) {
+                self.active = active
+                self.appliesTo = appliesTo
+                self.automatic = automatic
+                self.buyQuantity = buyQuantity
+                self.categoryIds = categoryIds
+                self.code = code
+                self.combinable = combinable
+                self.customerEmails = customerEmails
+                self.customerIds = customerIds
+                self.customerTags = customerTags
+                self.endsAt = endsAt
+                self.getQuantity = getQuantity
+                self.kind = kind
+                self.minQuantity = minQuantity
+                self.minSubtotal = minSubtotal
+                self.perCustomerLimit = perCustomerLimit
+                self.productIds = productIds
+                self.startsAt = startsAt
+                self.title = title
+                self.usageLimit = usageLimit
+                self.value = value
+            }
+            public enum CodingKeys: String, CodingKey {
+                case active
+                case appliesTo
+                case automatic
+                case buyQuantity
+                case categoryIds
+                case code
+                case combinable
+                case customerEmails
+                case customerIds
+                case customerTags
+                case endsAt
+                case getQuantity
+                case kind
+                case minQuantity
+                case minSubtotal
+                case perCustomerLimit
+                case productIds
+                case startsAt
+                case title
+                case usageLimit
+                case value
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/DiscountInput`.
         public struct DiscountInput: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/DiscountInput/active`.
@@ -1417,6 +1924,8 @@ extension Components {
             public var buyQuantity: Swift.Int?
             /// - Remark: Generated from `#/components/schemas/DiscountInput/categoryIds`.
             public var categoryIds: [Swift.String]?
+            /// Required unless the discount is automatic
+            ///
             /// - Remark: Generated from `#/components/schemas/DiscountInput/code`.
             public var code: Swift.String?
             /// - Remark: Generated from `#/components/schemas/DiscountInput/combinable`.
@@ -1458,7 +1967,7 @@ extension Components {
             public var title: Swift.String?
             /// - Remark: Generated from `#/components/schemas/DiscountInput/usageLimit`.
             public var usageLimit: Swift.Int?
-            /// Percent for percentage and buy_x_get_y; minor units for fixed
+            /// Percent (above 0, at most 100) for percentage and buy_x_get_y; whole minor units for fixed
             ///
             /// - Remark: Generated from `#/components/schemas/DiscountInput/value`.
             public var value: Swift.Double?
@@ -1470,7 +1979,7 @@ extension Components {
             ///   - automatic:
             ///   - buyQuantity:
             ///   - categoryIds:
-            ///   - code:
+            ///   - code: Required unless the discount is automatic
             ///   - combinable:
             ///   - customerEmails: Customers by address, added to customerIds
             ///   - customerIds:
@@ -1485,7 +1994,7 @@ extension Components {
             ///   - startsAt:
             ///   - title:
             ///   - usageLimit:
-            ///   - value: Percent for percentage and buy_x_get_y; minor units for fixed
+            ///   - value: Percent (above 0, at most 100) for percentage and buy_x_get_y; whole minor units for fixed
             public init(
                 active: Swift.Bool? = nil,
                 appliesTo: Components.Schemas.DiscountInput.AppliesToPayload? = nil,
@@ -1814,6 +2323,31 @@ extension Components {
                 case status
             }
         }
+        /// - Remark: Generated from `#/components/schemas/FieldError`.
+        public struct FieldError: Codable, Hashable, Sendable {
+            /// The field, dotted: shippingAddress.city, lines.0.quantity
+            ///
+            /// - Remark: Generated from `#/components/schemas/FieldError/field`.
+            public var field: Swift.String
+            /// - Remark: Generated from `#/components/schemas/FieldError/message`.
+            public var message: Swift.String
+            /// Creates a new `FieldError`.
+            ///
+            /// - Parameters:
+            ///   - field: The field, dotted: shippingAddress.city, lines.0.quantity
+            ///   - message:
+            public init(
+                field: Swift.String,
+                message: Swift.String
+            ) {
+                self.field = field
+                self.message = message
+            }
+            public enum CodingKeys: String, CodingKey {
+                case field
+                case message
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Fulfillment`.
         public struct Fulfillment: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Fulfillment/carrier`.
@@ -2134,6 +2668,8 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/InventoryAdjustmentInput`.
         public struct InventoryAdjustmentInput: Codable, Hashable, Sendable {
+            /// Not zero
+            ///
             /// - Remark: Generated from `#/components/schemas/InventoryAdjustmentInput/delta`.
             public var delta: Swift.Int
             /// - Remark: Generated from `#/components/schemas/InventoryAdjustmentInput/reason`.
@@ -2143,7 +2679,7 @@ extension Components {
             /// Creates a new `InventoryAdjustmentInput`.
             ///
             /// - Parameters:
-            ///   - delta:
+            ///   - delta: Not zero
             ///   - reason:
             ///   - variantId:
             public init(
@@ -2371,7 +2907,7 @@ extension Components {
                 /// - Remark: Generated from `#/components/schemas/MoneyInput/case2/amount`.
                 public var amount: Swift.Int
                 /// - Remark: Generated from `#/components/schemas/MoneyInput/case2/currency`.
-                public var currency: Swift.String?
+                public var currency: Components.Schemas.CurrencyCode?
                 /// Creates a new `Case2Payload`.
                 ///
                 /// - Parameters:
@@ -2379,7 +2915,7 @@ extension Components {
                 ///   - currency:
                 public init(
                     amount: Swift.Int,
-                    currency: Swift.String? = nil
+                    currency: Components.Schemas.CurrencyCode? = nil
                 ) {
                     self.amount = amount
                     self.currency = currency
@@ -3325,33 +3861,8 @@ extension Components {
         public struct Problem: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Problem/detail`.
             public var detail: Swift.String?
-            /// - Remark: Generated from `#/components/schemas/Problem/ErrorsPayload`.
-            public struct ErrorsPayloadPayload: Codable, Hashable, Sendable {
-                /// - Remark: Generated from `#/components/schemas/Problem/ErrorsPayload/field`.
-                public var field: Swift.String
-                /// - Remark: Generated from `#/components/schemas/Problem/ErrorsPayload/message`.
-                public var message: Swift.String
-                /// Creates a new `ErrorsPayloadPayload`.
-                ///
-                /// - Parameters:
-                ///   - field:
-                ///   - message:
-                public init(
-                    field: Swift.String,
-                    message: Swift.String
-                ) {
-                    self.field = field
-                    self.message = message
-                }
-                public enum CodingKeys: String, CodingKey {
-                    case field
-                    case message
-                }
-            }
             /// - Remark: Generated from `#/components/schemas/Problem/errors`.
-            public typealias ErrorsPayload = [Components.Schemas.Problem.ErrorsPayloadPayload]
-            /// - Remark: Generated from `#/components/schemas/Problem/errors`.
-            public var errors: Components.Schemas.Problem.ErrorsPayload?
+            public var errors: [Components.Schemas.FieldError]?
             /// - Remark: Generated from `#/components/schemas/Problem/status`.
             public var status: Swift.Int
             /// - Remark: Generated from `#/components/schemas/Problem/title`.
@@ -3368,7 +3879,7 @@ extension Components {
             ///   - _type:
             public init(
                 detail: Swift.String? = nil,
-                errors: Components.Schemas.Problem.ErrorsPayload? = nil,
+                errors: [Components.Schemas.FieldError]? = nil,
                 status: Swift.Int,
                 title: Swift.String,
                 _type: Swift.String
@@ -3524,6 +4035,267 @@ extension Components {
                 case variants
             }
         }
+        /// - Remark: Generated from `#/components/schemas/ProductCreate`.
+        public struct ProductCreate: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/categoryId`.
+            public var categoryId: Swift.String?
+            /// Every category, the main one first
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/categoryIds`.
+            public var categoryIds: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/compareAtPrice`.
+            public var compareAtPrice: Components.Schemas.MoneyInput?
+            /// At most 64 KiB of UTF-8
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/description`.
+            public var description: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/ImagesPayload`.
+            public struct ImagesPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ProductCreate/ImagesPayload/alt`.
+                public var alt: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ProductCreate/ImagesPayload/position`.
+                public var position: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ProductCreate/ImagesPayload/url`.
+                public var url: Swift.String
+                /// Creates a new `ImagesPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - alt:
+                ///   - position:
+                ///   - url:
+                public init(
+                    alt: Swift.String? = nil,
+                    position: Swift.Int? = nil,
+                    url: Swift.String
+                ) {
+                    self.alt = alt
+                    self.position = position
+                    self.url = url
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case alt
+                    case position
+                    case url
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/images`.
+            public typealias ImagesPayload = [Components.Schemas.ProductCreate.ImagesPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/images`.
+            public var images: Components.Schemas.ProductCreate.ImagesPayload?
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/options`.
+            public var options: [Components.Schemas.ProductOption]?
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/price`.
+            public var price: Components.Schemas.MoneyInput
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/seoDescription`.
+            public var seoDescription: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/seoTitle`.
+            public var seoTitle: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/sku`.
+            public var sku: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/slug`.
+            public var slug: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case draft = "draft"
+                case active = "active"
+                case archived = "archived"
+            }
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/status`.
+            public var status: Components.Schemas.ProductCreate.StatusPayload?
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/stock`.
+            public var stock: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/tags`.
+            public var tags: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/taxClass`.
+            @frozen public enum TaxClassPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case standard = "standard"
+                case reduced = "reduced"
+                case exempt = "exempt"
+            }
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/taxClass`.
+            public var taxClass: Components.Schemas.ProductCreate.TaxClassPayload?
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/title`.
+            public var title: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/trackInventory`.
+            public var trackInventory: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload`.
+            public struct VariantsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload/compareAtPrice`.
+                public var compareAtPrice: Components.Schemas.MoneyInput?
+                /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload/id`.
+                public var id: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload/options`.
+                public struct OptionsPayload: Codable, Hashable, Sendable {
+                    /// A container of undocumented properties.
+                    public var additionalProperties: [String: Swift.String]
+                    /// Creates a new `OptionsPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - additionalProperties: A container of undocumented properties.
+                    public init(additionalProperties: [String: Swift.String] = .init()) {
+                        self.additionalProperties = additionalProperties
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try encoder.encodeAdditionalProperties(additionalProperties)
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload/options`.
+                public var options: Components.Schemas.ProductCreate.VariantsPayloadPayload.OptionsPayload?
+                /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload/price`.
+                public var price: Components.Schemas.MoneyInput?
+                /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload/sku`.
+                public var sku: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload/stock`.
+                public var stock: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload/title`.
+                public var title: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload/trackInventory`.
+                public var trackInventory: Swift.Bool?
+                /// Grams
+                ///
+                /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload/weight`.
+                public var weight: Swift.Int?
+                /// Creates a new `VariantsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - compareAtPrice:
+                ///   - id:
+                ///   - options:
+                ///   - price:
+                ///   - sku:
+                ///   - stock:
+                ///   - title:
+                ///   - trackInventory:
+                ///   - weight: Grams
+                public init(
+                    compareAtPrice: Components.Schemas.MoneyInput? = nil,
+                    id: Swift.String? = nil,
+                    options: Components.Schemas.ProductCreate.VariantsPayloadPayload.OptionsPayload? = nil,
+                    price: Components.Schemas.MoneyInput? = nil,
+                    sku: Swift.String? = nil,
+                    stock: Swift.Int? = nil,
+                    title: Swift.String? = nil,
+                    trackInventory: Swift.Bool? = nil,
+                    weight: Swift.Int? = nil
+                ) {
+                    self.compareAtPrice = compareAtPrice
+                    self.id = id
+                    self.options = options
+                    self.price = price
+                    self.sku = sku
+                    self.stock = stock
+                    self.title = title
+                    self.trackInventory = trackInventory
+                    self.weight = weight
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case compareAtPrice
+                    case id
+                    case options
+                    case price
+                    case sku
+                    case stock
+                    case title
+                    case trackInventory
+                    case weight
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/variants`.
+            public typealias VariantsPayload = [Components.Schemas.ProductCreate.VariantsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/variants`.
+            public var variants: Components.Schemas.ProductCreate.VariantsPayload?
+            /// Grams, of the single variant
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProductCreate/weight`.
+            public var weight: Swift.Int?
+            /// Creates a new `ProductCreate`.
+            ///
+            /// - Parameters:
+            ///   - categoryId:
+            ///   - categoryIds: Every category, the main one first
+            ///   - compareAtPrice:
+            ///   - description: At most 64 KiB of UTF-8
+            ///   - images:
+            ///   - options:
+            ///   - price:
+            ///   - seoDescription:
+            ///   - seoTitle:
+            ///   - sku:
+            ///   - slug:
+            ///   - status:
+            ///   - stock:
+            ///   - tags:
+            ///   - taxClass:
+            ///   - title:
+            ///   - trackInventory:
+            ///   - variants:
+            ///   - weight: Grams, of the single variant
+            public init(
+                categoryId: Swift.String? = nil,
+                categoryIds: [Swift.String]? = nil,
+                compareAtPrice: Components.Schemas.MoneyInput? = nil,
+                description: Swift.String? = nil,
+                images: Components.Schemas.ProductCreate.ImagesPayload? = nil,
+                options: [Components.Schemas.ProductOption]? = nil,
+                price: Components.Schemas.MoneyInput,
+                seoDescription: Swift.String? = nil,
+                seoTitle: Swift.String? = nil,
+                sku: Swift.String? = nil,
+                slug: Swift.String? = nil,
+                status: Components.Schemas.ProductCreate.StatusPayload? = nil,
+                stock: Swift.Int? = nil,
+                tags: [Swift.String]? = nil,
+                taxClass: Components.Schemas.ProductCreate.TaxClassPayload? = nil,
+                title: Swift.String,
+                trackInventory: Swift.Bool? = nil,
+                variants: Components.Schemas.ProductCreate.VariantsPayload? = nil,
+                weight: Swift.Int? = nil
+            ) {
+                self.categoryId = categoryId
+                self.categoryIds = categoryIds
+                self.compareAtPrice = compareAtPrice
+                self.description = description
+                self.images = images
+                self.options = options
+                self.price = price
+                self.seoDescription = seoDescription
+                self.seoTitle = seoTitle
+                self.sku = sku
+                self.slug = slug
+                self.status = status
+                self.stock = stock
+                self.tags = tags
+                self.taxClass = taxClass
+                self.title = title
+                self.trackInventory = trackInventory
+                self.variants = variants
+                self.weight = weight
+            }
+            public enum CodingKeys: String, CodingKey {
+                case categoryId
+                case categoryIds
+                case compareAtPrice
+                case description
+                case images
+                case options
+                case price
+                case seoDescription
+                case seoTitle
+                case sku
+                case slug
+                case status
+                case stock
+                case tags
+                case taxClass
+                case title
+                case trackInventory
+                case variants
+                case weight
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/ProductImage`.
         public struct ProductImage: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/ProductImage/alt`.
@@ -3569,6 +4341,8 @@ extension Components {
             public var categoryIds: [Swift.String]?
             /// - Remark: Generated from `#/components/schemas/ProductInput/compareAtPrice`.
             public var compareAtPrice: Components.Schemas.MoneyInput?
+            /// At most 64 KiB of UTF-8
+            ///
             /// - Remark: Generated from `#/components/schemas/ProductInput/description`.
             public var description: Swift.String?
             /// - Remark: Generated from `#/components/schemas/ProductInput/ImagesPayload`.
@@ -3637,7 +4411,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/ProductInput/taxClass`.
             public var taxClass: Components.Schemas.ProductInput.TaxClassPayload?
             /// - Remark: Generated from `#/components/schemas/ProductInput/title`.
-            public var title: Swift.String?
+            public var title: Swift.String
             /// - Remark: Generated from `#/components/schemas/ProductInput/trackInventory`.
             public var trackInventory: Swift.Bool?
             /// - Remark: Generated from `#/components/schemas/ProductInput/VariantsPayload`.
@@ -3739,7 +4513,7 @@ extension Components {
             ///   - categoryId:
             ///   - categoryIds: Every category, the main one first
             ///   - compareAtPrice:
-            ///   - description:
+            ///   - description: At most 64 KiB of UTF-8
             ///   - images:
             ///   - options:
             ///   - price:
@@ -3771,7 +4545,7 @@ extension Components {
                 stock: Swift.Int? = nil,
                 tags: [Swift.String]? = nil,
                 taxClass: Components.Schemas.ProductInput.TaxClassPayload? = nil,
-                title: Swift.String? = nil,
+                title: Swift.String,
                 trackInventory: Swift.Bool? = nil,
                 variants: Components.Schemas.ProductInput.VariantsPayload? = nil,
                 weight: Swift.Int? = nil
@@ -3839,6 +4613,267 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case name
                 case values
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ProductPatch`.
+        public struct ProductPatch: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/categoryId`.
+            public var categoryId: Swift.String?
+            /// Every category, the main one first
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/categoryIds`.
+            public var categoryIds: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/compareAtPrice`.
+            public var compareAtPrice: Components.Schemas.MoneyInput?
+            /// At most 64 KiB of UTF-8
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/description`.
+            public var description: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/ImagesPayload`.
+            public struct ImagesPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ProductPatch/ImagesPayload/alt`.
+                public var alt: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ProductPatch/ImagesPayload/position`.
+                public var position: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ProductPatch/ImagesPayload/url`.
+                public var url: Swift.String
+                /// Creates a new `ImagesPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - alt:
+                ///   - position:
+                ///   - url:
+                public init(
+                    alt: Swift.String? = nil,
+                    position: Swift.Int? = nil,
+                    url: Swift.String
+                ) {
+                    self.alt = alt
+                    self.position = position
+                    self.url = url
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case alt
+                    case position
+                    case url
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/images`.
+            public typealias ImagesPayload = [Components.Schemas.ProductPatch.ImagesPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/images`.
+            public var images: Components.Schemas.ProductPatch.ImagesPayload?
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/options`.
+            public var options: [Components.Schemas.ProductOption]?
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/price`.
+            public var price: Components.Schemas.MoneyInput?
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/seoDescription`.
+            public var seoDescription: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/seoTitle`.
+            public var seoTitle: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/sku`.
+            public var sku: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/slug`.
+            public var slug: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case draft = "draft"
+                case active = "active"
+                case archived = "archived"
+            }
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/status`.
+            public var status: Components.Schemas.ProductPatch.StatusPayload?
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/stock`.
+            public var stock: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/tags`.
+            public var tags: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/taxClass`.
+            @frozen public enum TaxClassPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case standard = "standard"
+                case reduced = "reduced"
+                case exempt = "exempt"
+            }
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/taxClass`.
+            public var taxClass: Components.Schemas.ProductPatch.TaxClassPayload?
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/title`.
+            public var title: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/trackInventory`.
+            public var trackInventory: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload`.
+            public struct VariantsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload/compareAtPrice`.
+                public var compareAtPrice: Components.Schemas.MoneyInput?
+                /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload/id`.
+                public var id: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload/options`.
+                public struct OptionsPayload: Codable, Hashable, Sendable {
+                    /// A container of undocumented properties.
+                    public var additionalProperties: [String: Swift.String]
+                    /// Creates a new `OptionsPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - additionalProperties: A container of undocumented properties.
+                    public init(additionalProperties: [String: Swift.String] = .init()) {
+                        self.additionalProperties = additionalProperties
+                    }
+                    public init(from decoder: any Swift.Decoder) throws {
+                        additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                    }
+                    public func encode(to encoder: any Swift.Encoder) throws {
+                        try encoder.encodeAdditionalProperties(additionalProperties)
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload/options`.
+                public var options: Components.Schemas.ProductPatch.VariantsPayloadPayload.OptionsPayload?
+                /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload/price`.
+                public var price: Components.Schemas.MoneyInput?
+                /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload/sku`.
+                public var sku: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload/stock`.
+                public var stock: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload/title`.
+                public var title: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload/trackInventory`.
+                public var trackInventory: Swift.Bool?
+                /// Grams
+                ///
+                /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload/weight`.
+                public var weight: Swift.Int?
+                /// Creates a new `VariantsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - compareAtPrice:
+                ///   - id:
+                ///   - options:
+                ///   - price:
+                ///   - sku:
+                ///   - stock:
+                ///   - title:
+                ///   - trackInventory:
+                ///   - weight: Grams
+                public init(
+                    compareAtPrice: Components.Schemas.MoneyInput? = nil,
+                    id: Swift.String? = nil,
+                    options: Components.Schemas.ProductPatch.VariantsPayloadPayload.OptionsPayload? = nil,
+                    price: Components.Schemas.MoneyInput? = nil,
+                    sku: Swift.String? = nil,
+                    stock: Swift.Int? = nil,
+                    title: Swift.String? = nil,
+                    trackInventory: Swift.Bool? = nil,
+                    weight: Swift.Int? = nil
+                ) {
+                    self.compareAtPrice = compareAtPrice
+                    self.id = id
+                    self.options = options
+                    self.price = price
+                    self.sku = sku
+                    self.stock = stock
+                    self.title = title
+                    self.trackInventory = trackInventory
+                    self.weight = weight
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case compareAtPrice
+                    case id
+                    case options
+                    case price
+                    case sku
+                    case stock
+                    case title
+                    case trackInventory
+                    case weight
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/variants`.
+            public typealias VariantsPayload = [Components.Schemas.ProductPatch.VariantsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/variants`.
+            public var variants: Components.Schemas.ProductPatch.VariantsPayload?
+            /// Grams, of the single variant
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProductPatch/weight`.
+            public var weight: Swift.Int?
+            /// Creates a new `ProductPatch`.
+            ///
+            /// - Parameters:
+            ///   - categoryId:
+            ///   - categoryIds: Every category, the main one first
+            ///   - compareAtPrice:
+            ///   - description: At most 64 KiB of UTF-8
+            ///   - images:
+            ///   - options:
+            ///   - price:
+            ///   - seoDescription:
+            ///   - seoTitle:
+            ///   - sku:
+            ///   - slug:
+            ///   - status:
+            ///   - stock:
+            ///   - tags:
+            ///   - taxClass:
+            ///   - title:
+            ///   - trackInventory:
+            ///   - variants:
+            ///   - weight: Grams, of the single variant
+            public init(
+                categoryId: Swift.String? = nil,
+                categoryIds: [Swift.String]? = nil,
+                compareAtPrice: Components.Schemas.MoneyInput? = nil,
+                description: Swift.String? = nil,
+                images: Components.Schemas.ProductPatch.ImagesPayload? = nil,
+                options: [Components.Schemas.ProductOption]? = nil,
+                price: Components.Schemas.MoneyInput? = nil,
+                seoDescription: Swift.String? = nil,
+                seoTitle: Swift.String? = nil,
+                sku: Swift.String? = nil,
+                slug: Swift.String? = nil,
+                status: Components.Schemas.ProductPatch.StatusPayload? = nil,
+                stock: Swift.Int? = nil,
+                tags: [Swift.String]? = nil,
+                taxClass: Components.Schemas.ProductPatch.TaxClassPayload? = nil,
+                title: Swift.String? = nil,
+                trackInventory: Swift.Bool? = nil,
+                variants: Components.Schemas.ProductPatch.VariantsPayload? = nil,
+                weight: Swift.Int? = nil
+            ) {
+                self.categoryId = categoryId
+                self.categoryIds = categoryIds
+                self.compareAtPrice = compareAtPrice
+                self.description = description
+                self.images = images
+                self.options = options
+                self.price = price
+                self.seoDescription = seoDescription
+                self.seoTitle = seoTitle
+                self.sku = sku
+                self.slug = slug
+                self.status = status
+                self.stock = stock
+                self.tags = tags
+                self.taxClass = taxClass
+                self.title = title
+                self.trackInventory = trackInventory
+                self.variants = variants
+                self.weight = weight
+            }
+            public enum CodingKeys: String, CodingKey {
+                case categoryId
+                case categoryIds
+                case compareAtPrice
+                case description
+                case images
+                case options
+                case price
+                case seoDescription
+                case seoTitle
+                case sku
+                case slug
+                case status
+                case stock
+                case tags
+                case taxClass
+                case title
+                case trackInventory
+                case variants
+                case weight
             }
         }
         /// - Remark: Generated from `#/components/schemas/ProductSales`.
@@ -4008,12 +5043,14 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/QuantityInput`.
         public struct QuantityInput: Codable, Hashable, Sendable {
+            /// 0 removes the line
+            ///
             /// - Remark: Generated from `#/components/schemas/QuantityInput/quantity`.
             public var quantity: Swift.Int
             /// Creates a new `QuantityInput`.
             ///
             /// - Parameters:
-            ///   - quantity:
+            ///   - quantity: 0 removes the line
             public init(quantity: Swift.Int) {
                 self.quantity = quantity
             }
@@ -4163,8 +5200,12 @@ extension Components {
         public struct RefundInput: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/RefundInput/amount`.
             public var amount: Swift.Int?
+            /// With returnId: refund the shipping too
+            ///
             /// - Remark: Generated from `#/components/schemas/RefundInput/includeShipping`.
             public var includeShipping: Swift.Bool?
+            /// With returnId: put the returned items back in stock
+            ///
             /// - Remark: Generated from `#/components/schemas/RefundInput/restock`.
             public var restock: Swift.Bool?
             /// - Remark: Generated from `#/components/schemas/RefundInput/returnId`.
@@ -4173,8 +5214,8 @@ extension Components {
             ///
             /// - Parameters:
             ///   - amount:
-            ///   - includeShipping:
-            ///   - restock:
+            ///   - includeShipping: With returnId: refund the shipping too
+            ///   - restock: With returnId: put the returned items back in stock
             ///   - returnId:
             public init(
                 amount: Swift.Int? = nil,
@@ -4202,6 +5243,8 @@ extension Components {
             public var firstName: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Registration/lastName`.
             public var lastName: Swift.String?
+            /// At least 8 characters and at most 72 bytes of UTF-8
+            ///
             /// - Remark: Generated from `#/components/schemas/Registration/password`.
             public var password: Swift.String
             /// Creates a new `Registration`.
@@ -4210,7 +5253,7 @@ extension Components {
             ///   - email:
             ///   - firstName:
             ///   - lastName:
-            ///   - password:
+            ///   - password: At least 8 characters and at most 72 bytes of UTF-8
             public init(
                 email: Swift.String,
                 firstName: Swift.String? = nil,
@@ -4342,10 +5385,33 @@ extension Components {
         /// - Remark: Generated from `#/components/schemas/RoleInput`.
         public struct RoleInput: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/RoleInput/name`.
-            public var name: Swift.String?
+            public var name: Swift.String
             /// - Remark: Generated from `#/components/schemas/RoleInput/permissions`.
-            public var permissions: [Components.Schemas.Permission]?
+            public var permissions: [Components.Schemas.Permission]
             /// Creates a new `RoleInput`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - permissions:
+            public init(
+                name: Swift.String,
+                permissions: [Components.Schemas.Permission]
+            ) {
+                self.name = name
+                self.permissions = permissions
+            }
+            public enum CodingKeys: String, CodingKey {
+                case name
+                case permissions
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RolePatch`.
+        public struct RolePatch: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RolePatch/name`.
+            public var name: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/RolePatch/permissions`.
+            public var permissions: [Components.Schemas.Permission]?
+            /// Creates a new `RolePatch`.
             ///
             /// - Parameters:
             ///   - name:
@@ -4615,7 +5681,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/SettingsInput/contactEmail`.
             public var contactEmail: Swift.String?
             /// - Remark: Generated from `#/components/schemas/SettingsInput/currency`.
-            public var currency: Swift.String?
+            public var currency: Components.Schemas.CurrencyCode?
             /// - Remark: Generated from `#/components/schemas/SettingsInput/logoUrl`.
             public var logoUrl: Swift.String?
             /// Stock at or under which inventory.low is sent
@@ -4663,7 +5729,7 @@ extension Components {
             ///   - timeZone: An IANA zone such as Europe/Berlin: the store's days in reports
             public init(
                 contactEmail: Swift.String? = nil,
-                currency: Swift.String? = nil,
+                currency: Components.Schemas.CurrencyCode? = nil,
                 logoUrl: Swift.String? = nil,
                 lowStockThreshold: Swift.Int? = nil,
                 mail: Components.Schemas.MailPreferences? = nil,
@@ -4705,6 +5771,8 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/SetupInput`.
         public struct SetupInput: Codable, Hashable, Sendable {
+            /// At least 8 characters and at most 72 bytes of UTF-8
+            ///
             /// - Remark: Generated from `#/components/schemas/SetupInput/password`.
             public var password: Swift.String
             /// - Remark: Generated from `#/components/schemas/SetupInput/token`.
@@ -4712,7 +5780,7 @@ extension Components {
             /// Creates a new `SetupInput`.
             ///
             /// - Parameters:
-            ///   - password:
+            ///   - password: At least 8 characters and at most 72 bytes of UTF-8
             ///   - token:
             public init(
                 password: Swift.String,
@@ -4844,8 +5912,12 @@ extension Components {
                     case upTo
                 }
             }
+            /// Required, 1 to 20, for weight and price
+            ///
             /// - Remark: Generated from `#/components/schemas/ShippingMethodInput/bands`.
             public typealias BandsPayload = [Components.Schemas.ShippingMethodInput.BandsPayloadPayload]
+            /// Required, 1 to 20, for weight and price
+            ///
             /// - Remark: Generated from `#/components/schemas/ShippingMethodInput/bands`.
             public var bands: Components.Schemas.ShippingMethodInput.BandsPayload?
             /// - Remark: Generated from `#/components/schemas/ShippingMethodInput/freeOver`.
@@ -4865,7 +5937,7 @@ extension Components {
             /// Creates a new `ShippingMethodInput`.
             ///
             /// - Parameters:
-            ///   - bands:
+            ///   - bands: Required, 1 to 20, for weight and price
             ///   - freeOver:
             ///   - kind:
             ///   - name:
@@ -4976,7 +6048,7 @@ extension Components {
         /// - Remark: Generated from `#/components/schemas/ShippingZoneInput`.
         public struct ShippingZoneInput: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/ShippingZoneInput/countries`.
-            public var countries: [Swift.String]?
+            public var countries: [Components.Schemas.CountryCode]
             /// - Remark: Generated from `#/components/schemas/ShippingZoneInput/methods`.
             public var methods: [Components.Schemas.ShippingMethodInput]
             /// - Remark: Generated from `#/components/schemas/ShippingZoneInput/name`.
@@ -4991,7 +6063,7 @@ extension Components {
             ///   - name:
             ///   - regions:
             public init(
-                countries: [Swift.String]? = nil,
+                countries: [Components.Schemas.CountryCode],
                 methods: [Components.Schemas.ShippingMethodInput],
                 name: Swift.String,
                 regions: [Swift.String]? = nil
@@ -5012,6 +6084,8 @@ extension Components {
         public struct StaffInvitation: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/StaffInvitation/email`.
             public var email: Swift.String
+            /// At least 8 characters and at most 72 bytes of UTF-8
+            ///
             /// - Remark: Generated from `#/components/schemas/StaffInvitation/password`.
             public var password: Swift.String?
             /// - Remark: Generated from `#/components/schemas/StaffInvitation/role`.
@@ -5027,7 +6101,7 @@ extension Components {
             ///
             /// - Parameters:
             ///   - email:
-            ///   - password:
+            ///   - password: At least 8 characters and at most 72 bytes of UTF-8
             ///   - role:
             ///   - roleId:
             public init(
@@ -5281,13 +6355,15 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/TaxRateInput/appliesToShipping`.
             public var appliesToShipping: Swift.Bool?
             /// - Remark: Generated from `#/components/schemas/TaxRateInput/country`.
-            public var country: Swift.String
+            public var country: Components.Schemas.CountryCode
             /// - Remark: Generated from `#/components/schemas/TaxRateInput/name`.
             public var name: Swift.String?
             /// Percent
             ///
             /// - Remark: Generated from `#/components/schemas/TaxRateInput/rate`.
             public var rate: Swift.Double
+            /// ISO 3166-2 subdivision, without the country
+            ///
             /// - Remark: Generated from `#/components/schemas/TaxRateInput/region`.
             public var region: Swift.String?
             /// - Remark: Generated from `#/components/schemas/TaxRateInput/taxClass`.
@@ -5305,11 +6381,11 @@ extension Components {
             ///   - country:
             ///   - name:
             ///   - rate: Percent
-            ///   - region:
+            ///   - region: ISO 3166-2 subdivision, without the country
             ///   - taxClass:
             public init(
                 appliesToShipping: Swift.Bool? = nil,
-                country: Swift.String,
+                country: Components.Schemas.CountryCode,
                 name: Swift.String? = nil,
                 rate: Swift.Double,
                 region: Swift.String? = nil,

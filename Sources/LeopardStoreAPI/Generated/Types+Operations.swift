@@ -5098,7 +5098,7 @@ public enum Operations {
             /// - Remark: Generated from `#/paths/api/categories/{category}/PATCH/requestBody`.
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/categories/{category}/PATCH/requestBody/content/application\/json`.
-                case json(Components.Schemas.CategoryInput)
+                case json(Components.Schemas.CategoryPatch)
             }
             public var body: Operations.UpdateCategory.Input.Body
             /// Creates a new `Input`.
@@ -9629,7 +9629,7 @@ public enum Operations {
             /// - Remark: Generated from `#/paths/api/discounts/POST/requestBody`.
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/discounts/POST/requestBody/content/application\/json`.
-                case json(Components.Schemas.DiscountInput)
+                case json(Components.Schemas.DiscountCreate)
             }
             public var body: Operations.CreateDiscount.Input.Body
             /// Creates a new `Input`.
@@ -11870,12 +11870,32 @@ public enum Operations {
             /// - Remark: Generated from `#/paths/api/mail/preview/{kind}/GET/path`.
             public struct Path: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/mail/preview/{kind}/GET/path/kind`.
-                public var kind: Swift.String
+                @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case orderConfirmation = "order_confirmation"
+                    case orderPaid = "order_paid"
+                    case orderShipped = "order_shipped"
+                    case orderCancelled = "order_cancelled"
+                    case orderRefunded = "order_refunded"
+                    case orderEdited = "order_edited"
+                    case customerVerification = "customer_verification"
+                    case customerAccountExists = "customer_account_exists"
+                    case customerPasswordReset = "customer_password_reset"
+                    case cartRecovery = "cart_recovery"
+                    case draftInvoice = "draft_invoice"
+                    case staffInvite = "staff_invite"
+                    case staffPasswordReset = "staff_password_reset"
+                    case staffEmailVerification = "staff_email_verification"
+                    case newOrder = "new_order"
+                    case lowStock = "low_stock"
+                    case storeWelcome = "store_welcome"
+                }
+                /// - Remark: Generated from `#/paths/api/mail/preview/{kind}/GET/path/kind`.
+                public var kind: Operations.PreviewMail.Input.Path.KindPayload
                 /// Creates a new `Path`.
                 ///
                 /// - Parameters:
                 ///   - kind:
-                public init(kind: Swift.String) {
+                public init(kind: Operations.PreviewMail.Input.Path.KindPayload) {
                     self.kind = kind
                 }
             }
@@ -12236,7 +12256,20 @@ public enum Operations {
                 /// - Remark: Generated from `#/paths/api/orders/GET/query/cursor`.
                 public var cursor: Swift.String?
                 /// - Remark: Generated from `#/paths/api/orders/GET/query/status`.
-                public var status: Swift.String?
+                @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case pending = "pending"
+                    case paid = "paid"
+                    case fulfilled = "fulfilled"
+                    case cancelled = "cancelled"
+                    case refunded = "refunded"
+                    case partiallyRefunded = "partially_refunded"
+                    case expired = "expired"
+                    case partiallyFulfilled = "partially_fulfilled"
+                    case returned = "returned"
+                    case partiallyReturned = "partially_returned"
+                }
+                /// - Remark: Generated from `#/paths/api/orders/GET/query/status`.
+                public var status: Operations.ListOrders.Input.Query.StatusPayload?
                 /// - Remark: Generated from `#/paths/api/orders/GET/query/customer_id`.
                 public var customerId: Swift.String?
                 /// - Remark: Generated from `#/paths/api/orders/GET/query/email`.
@@ -12252,7 +12285,7 @@ public enum Operations {
                 public init(
                     limit: Swift.Int? = nil,
                     cursor: Swift.String? = nil,
-                    status: Swift.String? = nil,
+                    status: Operations.ListOrders.Input.Query.StatusPayload? = nil,
                     customerId: Swift.String? = nil,
                     email: Swift.String? = nil
                 ) {
@@ -12458,17 +12491,17 @@ public enum Operations {
             /// - Remark: Generated from `#/paths/api/orders/export/GET/query`.
             public struct Query: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/orders/export/GET/query/from`.
-                public var from: Swift.String?
+                public var from: Swift.String
                 /// - Remark: Generated from `#/paths/api/orders/export/GET/query/to`.
-                public var to: Swift.String?
+                public var to: Swift.String
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
                 ///   - from:
                 ///   - to:
                 public init(
-                    from: Swift.String? = nil,
-                    to: Swift.String? = nil
+                    from: Swift.String,
+                    to: Swift.String
                 ) {
                     self.from = from
                     self.to = to
@@ -12493,7 +12526,7 @@ public enum Operations {
             ///   - query:
             ///   - headers:
             public init(
-                query: Operations.ExportOrders.Input.Query = .init(),
+                query: Operations.ExportOrders.Input.Query,
                 headers: Operations.ExportOrders.Input.Headers = .init()
             ) {
                 self.query = query
@@ -15428,7 +15461,13 @@ public enum Operations {
                 /// - Remark: Generated from `#/paths/api/products/GET/query/cursor`.
                 public var cursor: Swift.String?
                 /// - Remark: Generated from `#/paths/api/products/GET/query/status`.
-                public var status: Swift.String?
+                @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case draft = "draft"
+                    case active = "active"
+                    case archived = "archived"
+                }
+                /// - Remark: Generated from `#/paths/api/products/GET/query/status`.
+                public var status: Operations.ListProducts.Input.Query.StatusPayload?
                 /// - Remark: Generated from `#/paths/api/products/GET/query/category`.
                 public var category: Swift.String?
                 /// - Remark: Generated from `#/paths/api/products/GET/query/tag`.
@@ -15466,7 +15505,7 @@ public enum Operations {
                 public init(
                     limit: Swift.Int? = nil,
                     cursor: Swift.String? = nil,
-                    status: Swift.String? = nil,
+                    status: Operations.ListProducts.Input.Query.StatusPayload? = nil,
                     category: Swift.String? = nil,
                     tag: Swift.String? = nil,
                     priceMin: Swift.Int? = nil,
@@ -15694,7 +15733,7 @@ public enum Operations {
             /// - Remark: Generated from `#/paths/api/products/POST/requestBody`.
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/products/POST/requestBody/content/application\/json`.
-                case json(Components.Schemas.ProductInput)
+                case json(Components.Schemas.ProductCreate)
             }
             public var body: Operations.CreateProduct.Input.Body
             /// Creates a new `Input`.
@@ -16399,7 +16438,7 @@ public enum Operations {
             /// - Remark: Generated from `#/paths/api/products/{product}/PATCH/requestBody`.
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/products/{product}/PATCH/requestBody/content/application\/json`.
-                case json(Components.Schemas.ProductInput)
+                case json(Components.Schemas.ProductPatch)
             }
             public var body: Operations.UpdateProduct.Input.Body
             /// Creates a new `Input`.
@@ -19104,7 +19143,7 @@ public enum Operations {
             /// - Remark: Generated from `#/paths/api/roles/{roleId}/PATCH/requestBody`.
             @frozen public enum Body: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/roles/{roleId}/PATCH/requestBody/content/application\/json`.
-                case json(Components.Schemas.RoleInput)
+                case json(Components.Schemas.RolePatch)
             }
             public var body: Operations.UpdateRole.Input.Body
             /// Creates a new `Input`.
@@ -23790,12 +23829,17 @@ public enum Operations {
             /// - Remark: Generated from `#/paths/webhooks/payments/{provider}/POST/path`.
             public struct Path: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/webhooks/payments/{provider}/POST/path/provider`.
-                public var provider: Swift.String
+                @frozen public enum ProviderPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case test = "test"
+                    case stripe = "stripe"
+                }
+                /// - Remark: Generated from `#/paths/webhooks/payments/{provider}/POST/path/provider`.
+                public var provider: Operations.ReceivePaymentEvent.Input.Path.ProviderPayload
                 /// Creates a new `Path`.
                 ///
                 /// - Parameters:
                 ///   - provider:
-                public init(provider: Swift.String) {
+                public init(provider: Operations.ReceivePaymentEvent.Input.Path.ProviderPayload) {
                     self.provider = provider
                 }
             }
@@ -23987,7 +24031,12 @@ public enum Operations {
             /// - Remark: Generated from `#/paths/webhooks/payments/{provider}/{storeId}/POST/path`.
             public struct Path: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/webhooks/payments/{provider}/{storeId}/POST/path/provider`.
-                public var provider: Swift.String
+                @frozen public enum ProviderPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case test = "test"
+                    case stripe = "stripe"
+                }
+                /// - Remark: Generated from `#/paths/webhooks/payments/{provider}/{storeId}/POST/path/provider`.
+                public var provider: Operations.ReceivePlatformPaymentEvent.Input.Path.ProviderPayload
                 /// - Remark: Generated from `#/paths/webhooks/payments/{provider}/{storeId}/POST/path/storeId`.
                 public var storeId: Swift.String
                 /// Creates a new `Path`.
@@ -23996,7 +24045,7 @@ public enum Operations {
                 ///   - provider:
                 ///   - storeId:
                 public init(
-                    provider: Swift.String,
+                    provider: Operations.ReceivePlatformPaymentEvent.Input.Path.ProviderPayload,
                     storeId: Swift.String
                 ) {
                     self.provider = provider

@@ -1532,7 +1532,7 @@ extension APIProtocol {
     /// - Remark: HTTP `GET /api/orders/export`.
     /// - Remark: Generated from `#/paths//api/orders/export/get(exportOrders)`.
     public func exportOrders(
-        query: Operations.ExportOrders.Input.Query = .init(),
+        query: Operations.ExportOrders.Input.Query,
         headers: Operations.ExportOrders.Input.Headers = .init()
     ) async throws -> Operations.ExportOrders.Output {
         try await exportOrders(Operations.ExportOrders.Input(

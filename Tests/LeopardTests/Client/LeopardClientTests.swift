@@ -9,7 +9,7 @@ import Testing
 @Suite("Swift client (LeopardClient)", .timeLimit(.minutes(3)))
 struct LeopardClientTests {
     static let password = "correct horse battery"
-    static let address = Components.Schemas.Address(city: "Springfield", country: "US", line1: "1 Main St", name: "Ada Shopper", postalCode: "12345")
+    static let address = Components.Schemas.Address(city: "Springfield", country: .us, line1: "1 Main St", name: "Ada Shopper", postalCode: "12345")
     static let testCard = Components.Schemas.PayInput.CardPayload(cvc: "123", expMonth: 12, expYear: 2040, number: "4242424242424242")
 
     /// A store signed up through the platform client, its owner signed in, one product on sale.
@@ -76,9 +76,27 @@ struct LeopardClientTests {
         }
     }
 
-    @Test("a customer account signs in, buys, and lists its orders")
-    func customerOrders() async throws {
-        try await TestPlatform.withLiveServer { platform, baseURL in
+    @Test("the buy flow in docs/client.md runs as written, and is the code compiled here")
+    func documentedBuyFlow() async throws {
+        let here = URL(fileURLWithPath: #filePath)
+        let root = here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/client.md"), encoding: .utf8)
+        let compiled = try String(contentsOf: here.deletingLastPathComponent().appendingPathComponent("DocumentedBuyFlow.swift"), encoding: .utf8)
+        let section = try #require(doc.components(separatedBy: "## The buy flow").dropFirst().first)
+        let block = try #require(section.components(separatedBy: "```swift\n").dropFirst().first?.components(separatedBy: "```").first)
+        #expect(compiled.hasSuffix(block), "docs/client.md's buy flow and DocumentedBuyFlow.swift differ")
+
+        try await TestPlatform.withLiveServer { _, baseURL in
+            let shop = try await Self.openShop(baseURL, name: "Client Documented")
+            let order = try await buy(variantID: shop.variantID, from: shop.store)
+            #expect(order.status == .paid)
+            #expect(order.total.amount >= 1_250)
+        }
+    }
+
+    @Test("a customer account signs in, buys, and lists its orders", arguments: TestPlatform.storages)
+    func customerOrders(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withLiveServer(storage) { platform, baseURL in
             let shop = try await Self.openShop(baseURL, name: "Client Bulbs")
             let email = "grace@example.test"
             let registered = try await shop.store.api.registerCustomer(body: .json(.init(email: email, password: Self.password)))
@@ -102,9 +120,9 @@ struct LeopardClientTests {
         }
     }
 
-    @Test("refusals arrive as typed problem details")
-    func problems() async throws {
-        try await TestPlatform.withLiveServer { _, baseURL in
+    @Test("refusals arrive as typed problem details", arguments: TestPlatform.storages)
+    func problems(storage: TestPlatform.Storage) async throws {
+        try await TestPlatform.withLiveServer(storage) { _, baseURL in
             let shop = try await Self.openShop(baseURL, name: "Client Errors")
             let refused = try await ClientSignup.refusedSignUp(Platform(baseURL), storeName: "Client Errors", email: "not an address")
             #expect(refused.status == 422)
@@ -142,5 +160,21 @@ struct LeopardClientTests {
             #expect(try details.body.applicationProblemJson.errors?.map(\.field).contains("email") == true)
             #expect(try await shopper.api.getCart(path: .init(cartId: openCart)).ok.body.json.status == .active)
         }
+    }
+}
+
+@Suite("Swift client credentials")
+struct LeopardClientCredentialsTests {
+    @Test("printing or dumping a store never shows its tokens")
+    func redacted() throws {
+        let url = try #require(URL(string: "http://127.0.0.1:9"))
+        let store = Store(.platform(url, tenant: "acme")).with(staffToken: "lps_secret-token").with(cartSecret: "cart-secret-value")
+        var dumped = ""
+        dump(store, to: &dumped)
+        for text in [String(describing: store), String(reflecting: store), dumped, "\(store.credentials)"] {
+            #expect(!text.contains("lps_secret-token"))
+            #expect(!text.contains("cart-secret-value"))
+        }
+        #expect(String(describing: store.credentials).contains("redacted"))
     }
 }
