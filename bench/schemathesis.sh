@@ -11,10 +11,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binary=$(realpath "${1:-.build/debug/leopard}")
-venv=${SCHEMATHESIS_VENV:-.build/schemathesis-venv}
-if [ ! -x "$venv/bin/schemathesis" ]; then
+venv=$(realpath -m "${SCHEMATHESIS_VENV:-.build/schemathesis-venv}")
+# Pinned: the configuration seed.py writes (dictionaries, per-operation settings) and the
+# warnings the run fails on are this version's.
+version=4.32.5
+if [ "$("$venv/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $version" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q 'schemathesis>=4,<5'
+  "$venv/bin/pip" install -q "schemathesis==$version"
 fi
 source bench/lib/postgres.sh
 
@@ -23,23 +26,35 @@ server=
 stop_server() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=; fi
 }
-trap 'stop_server; bench_postgres_stop_all; rm -rf "$work"' EXIT
+cleanup() { stop_server; bench_postgres_stop_all; rm -rf "$work"; }
+trap cleanup EXIT
 
 start_server() {  # storage data-dir
-  local database=()
-  if [ "$1" = postgres ]; then database=(--database-url "$(bench_postgres_new_platform)"); fi
+  local database=() url
+  if [ "$1" = postgres ]; then
+    url=$(bench_postgres_new_platform)
+    [ -n "$url" ] || { echo "no platform database"; exit 1; }
+    database=(--database-url "$url")
+  fi
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   # Private webhook targets: the seeded endpoints point at a closed port on this machine. The
   # run never creates endpoints itself (createWebhook is excluded below).
   LEOPARD_WEBHOOK_ALLOW_PRIVATE=1 LEOPARD_PASSWORD_HASH_COST=4 "$binary" serve --port "$port" --data-dir "$2" \
     "${database[@]}" --signup-rate-limit 0 --log-level error >"$2/serve.log" 2>&1 &
   server=$!
-  for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return; sleep 0.1; done
+  for _ in $(seq 1 300); do
+    kill -0 "$server" 2>/dev/null || break
+    curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return
+    sleep 0.1
+  done
   echo "leopard serve did not start:"; cat "$2/serve.log"; exit 1
 }
 
 for storage in ${STORAGES:-sqlite postgres}; do
-  if [ "$storage" = postgres ]; then bench_postgres_start; fi
+  if [ "$storage" = postgres ]; then
+    bench_postgres_start
+    trap cleanup EXIT  # bench_postgres_start sets its own; ours stops it too
+  fi
   # Each identity gets a server and a platform of its own: one run's mail and webhook work
   # never delays the next one's seeding.
   for identity in ${IDENTITIES:-owner staff customer}; do
@@ -55,7 +70,7 @@ for storage in ${STORAGES:-sqlite postgres}; do
     # Excluded: the two logouts (they would end the run's own session), the Stripe keys (stored
     # keys send card payments to Stripe, which this machine cannot reach: a 502 by design), and
     # creating webhook endpoints (a fuzzed URL could point anywhere; the seeded one is local).
-    (cd "$run" && "$OLDPWD/$venv/bin/schemathesis" --config-file "$run/schemathesis.toml" run "$run/openapi.json" --url "$base" \
+    (cd "$run" && "$venv/bin/schemathesis" --config-file "$run/schemathesis.toml" run "$run/openapi.json" --url "$base" \
       "${include[@]}" \
       --exclude-operation-id staffLogout --exclude-operation-id customerLogout \
       --exclude-operation-id setStripeKeys --exclude-operation-id removeStripeKeys \

@@ -50,7 +50,7 @@ def mailed_token(address, path, after=0.0):
     deadline = time.time() + 30
     while time.time() < deadline:
         for name in sorted(glob.glob(os.path.join(data_dir, "mail", slug, "*.eml")), reverse=True):
-            if os.path.getmtime(name) < after:
+            if os.path.getmtime(name) < after - 2:  # file times may be whole seconds
                 continue
             message = email.message_from_binary_file(open(name, "rb"), policy=email.policy.default)
             if address not in str(message["To"]):
@@ -158,10 +158,10 @@ while True:
     if (mails and deliveries) or time.time() > deadline:
         break
     time.sleep(0.3)
-if mails:
-    ids["mailId"] = mails[0]["id"]
-if deliveries:
-    ids["deliveryId"] = deliveries[0]["id"]
+if not mails or not deliveries:
+    raise SystemExit("seed: no mail or webhook delivery was recorded within 30 s; is the server's worker running?")
+ids["mailId"] = mails[0]["id"]
+ids["deliveryId"] = deliveries[0]["id"]
 
 # Each deleting operation gets a record of its own: deleting the shared one would turn every
 # later call on it into a 404 ("missing test data").
@@ -219,7 +219,7 @@ request = urllib.request.Request(base + f"/api/products/{pictured['id']}/images"
 with urllib.request.urlopen(request, timeout=30) as response:
     own["removeProductImage"] = {"parameters": {"product": pictured["id"], "imageId": json.loads(response.read())["images"][0]["id"]}}
 
-# Operations no generated request can succeed at, so schemathesis would warn that they refuse
+# Operations generated requests (nearly) never pass, so schemathesis would warn that they refuse
 # every input. Each is covered by the Swift tests named beside it instead.
 unreachable = {
     "staffLogin": "random credentials are refused (401); every test store signs in (StoreFixture)",
@@ -245,6 +245,9 @@ unreachable = {
     "refundOrder": "names the order's returns by id, and the shared order is refunded once; PaymentFlowTests",
     "adjustInventory": "names a variant by id in its body; CatalogTests",
     "changeCustomerPassword": "needs the current password, and a change would end the run's own session; CustomerProfileTests",
+    "createDiscount": "codes are unique, and required unless the discount is automatic, a rule the schema leaves out "
+                      "(JSON Schema would need allOf, which breaks generated clients): fuzzed codes mostly collide (409) "
+                      "or are missing (422); DiscountTests",
     "cancelOrder": "cancels its order once; every later call is a 409 by design; OrderTests",
 }
 

@@ -19,8 +19,12 @@ public actor TenantChangeFeed: Service {
     let server: PostgresServer?
     public let directory: TenantDirectory
     let pollInterval: Duration
+    let metrics: PlatformMetrics?
     public let logger: Logger
     private var listening = false
+    /// Since when the feed has been down, after it had listened or failed to: nil while it
+    /// listens, and before its first try.
+    private var downSince: Date?
     /// The feed has stopped for good (shutdown): nobody waits for it to listen any more.
     private var finished = false
     private var listeningWaiters: [CheckedContinuation<Void, Never>] = []
@@ -30,13 +34,26 @@ public actor TenantChangeFeed: Service {
 
     init(
         platform: any DatabaseHandle, server: PostgresServer?, directory: TenantDirectory,
-        pollInterval: Duration = .milliseconds(200), logger: Logger
+        pollInterval: Duration = .milliseconds(200), metrics: PlatformMetrics? = nil, logger: Logger
     ) {
         self.platform = platform
         self.server = server
         self.directory = directory
         self.pollInterval = pollInterval
+        self.metrics = metrics
         self.logger = logger
+    }
+
+    /// What `/readyz` and `/metrics` say of the feed.
+    public enum State: Sendable, Equatable {
+        case starting
+        case listening
+        case down(since: Date)
+    }
+
+    public var state: State {
+        if listening { return .listening }
+        return downSince.map { .down(since: $0) } ?? .starting
     }
 
     public func run() async throws {
@@ -50,9 +67,7 @@ public actor TenantChangeFeed: Service {
                     }
                 } catch {
                     if Task.isCancelled { break }
-                    self.logger.warning(
-                        "the tenant change feed stopped; look-ups fall back to their 30-second lifetime until it is back",
-                        metadata: ["error": .string(DatabaseErrors.summary(error))])
+                    await self.failed(error)
                 }
                 await self.stoppedListening()
                 // A pause before trying again, so that a platform database that is down is not hammered.
@@ -86,8 +101,23 @@ public actor TenantChangeFeed: Service {
         observers[id] = nil
     }
 
+    /// Counts an outage once, however many reconnection attempts it takes.
+    private func failed(_ error: any Error) {
+        guard downSince == nil else { return }
+        downSince = Date()
+        metrics?.changeFeedOutage()
+        logger.warning(
+            "the tenant change feed stopped; look-ups fall back to their 30-second lifetime until it is back",
+            metadata: ["error": .string(DatabaseErrors.summary(error))])
+    }
+
     private func startedListening() async {
         await directory.invalidateAll()
+        if let since = downSince {
+            let seconds = Date().timeIntervalSince(since)
+            logger.notice("the tenant change feed is back", metadata: ["down_seconds": .string(String(format: "%.1f", seconds))])
+            downSince = nil
+        }
         listening = true
         for waiter in listeningWaiters { waiter.resume() }
         listeningWaiters.removeAll()

@@ -70,6 +70,15 @@ public final class PlatformMetrics: Sendable {
         ).increment()
     }
 
+    func changeFeedOutage() {
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "leopard", metricName: "tenant_change_feed_outages", unitName: "total",
+                helpText: "Times this instance lost the registry's change feed (a platform database restart, a dropped connection)."),
+            labels: []
+        ).increment()
+    }
+
     func webhookDelivery(succeeded: Bool) {
         registry.makeCounter(
             descriptor: .init(
@@ -93,8 +102,17 @@ public final class PlatformMetrics: Sendable {
     }
 
     /// The exposition text, with the gauges of the moment.
-    public func render(databases: TenantDatabases) async -> [UInt8] {
+    public func render(databases: TenantDatabases, changeFeed: TenantChangeFeed? = nil) async -> [UInt8] {
         let stats = await databases.stats()
+        if let changeFeed {
+            let up: Double = await changeFeed.state == .listening ? 1 : 0
+            registry.makeGauge(
+                descriptor: .init(
+                    namespace: "leopard", metricName: "tenant_change_feed_up", unitName: "",
+                    helpText: "1 while this instance hears registry changes as they happen, 0 while it relies on look-up lifetimes."),
+                labels: []
+            ).set(up)
+        }
         func gauge(_ name: String, _ help: String, _ value: Int) {
             registry.makeGauge(descriptor: .init(namespace: "leopard", metricName: name, unitName: "", helpText: help), labels: []).set(Double(value))
         }

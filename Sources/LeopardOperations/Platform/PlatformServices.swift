@@ -134,7 +134,7 @@ public struct PlatformServices: Sendable {
             directory: directory,
             pods: podRegistry,
             podConnections: podConnections,
-            changeFeed: TenantChangeFeed(platform: platform, server: platformServer, directory: directory, logger: logger),
+            changeFeed: TenantChangeFeed(platform: platform, server: platformServer, directory: directory, metrics: metrics, logger: logger),
             lifecycle: TenantLifecycle(registry: registry, directory: directory, databases: databases, logger: logger),
             provisioner: TenantProvisioner(
                 registry: registry, log: log, databases: databases, setup: setup, pool: pool, faultInjector: configuration.provisioningFaults,

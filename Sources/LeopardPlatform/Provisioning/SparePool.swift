@@ -170,7 +170,7 @@ public actor SparePool {
                 }
             }
             while ready < target, !stopped {
-                try await makeOne()
+                guard try await makeOne() else { break }  // another instance filled the pool meanwhile
                 ready += 1
             }
             // A spare listed above may have been claimed while this fill opened others (by
@@ -182,20 +182,36 @@ public actor SparePool {
         }
     }
 
+    /// Serializes the pool's "count, then list one more" across instances on PostgreSQL.
+    static let fillLock: Int64 = 0x4C50_5350_4152_4531  // "LPSPARE1"
+
     /// Creates one spare: planned, listed, then created, so that a crash in between leaves a
-    /// row the next fill finds and drops (its fingerprint is `building`).
-    private func makeOne(now: Date = Date()) async throws {
+    /// row the next fill finds and drops (its fingerprint is `building`). Returns false, making
+    /// nothing, when the pool already holds its target counting spares being made: instances
+    /// that fill together (a rolling start) share one target, they do not each make it.
+    private func makeOne(now: Date = Date()) async throws -> Bool {
         let location = try provider.plan(tenantID: Identifier.make("spare", date: now))
         let storage = self.storage
         let fingerprint = migrator.fingerprint
-        try await platform.write { sql in
-            try await sql.raw(
+        let abandoned = now.addingTimeInterval(-600).stamp
+        let target = self.target
+        let postgres = platform.kind == .postgres
+        let listed = try await platform.write { sql -> Bool in
+            if postgres { try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: Self.fillLock))").run() }
+            return try await sql.raw(
                 """
                 INSERT INTO spare_databases (name, storage, role, sealed_password, fingerprint, created_at)
-                VALUES (\(bind: location.name), \(bind: storage), \(bind: location.role), \(bind: location.sealedPassword), 'building', \(bind: now.stamp))
+                SELECT CAST(\(bind: location.name) AS TEXT), CAST(\(bind: storage) AS TEXT), CAST(\(bind: location.role) AS TEXT),
+                    CAST(\(bind: location.sealedPassword) AS TEXT), 'building', CAST(\(bind: now.stamp) AS TEXT)
+                WHERE (
+                    SELECT COUNT(*) FROM spare_databases
+                    WHERE storage = \(bind: storage) AND (fingerprint = \(bind: fingerprint) OR (fingerprint = 'building' AND created_at >= \(bind: abandoned)))
+                ) < \(bind: target)
+                RETURNING name
                 """
-            ).run()
+            ).first() != nil
         }
+        guard listed else { return false }
         do {
             try await provider.create(location, migrator: migrator)
             // Opened before the row says ready, so no signup can claim it while it opens.
@@ -211,6 +227,7 @@ public actor SparePool {
         try await platform.write { sql in
             try await sql.raw("UPDATE spare_databases SET fingerprint = \(bind: fingerprint) WHERE name = \(bind: location.name)").run()
         }
+        return true
     }
 
     /// The spares ready to claim.

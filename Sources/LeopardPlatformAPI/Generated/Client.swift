@@ -1599,7 +1599,7 @@ public struct Client: APIProtocol {
             }
         )
     }
-    /// The platform database answers
+    /// The platform database answers (503 when not); says whether the registry's change feed listens
     ///
     /// - Remark: HTTP `GET /readyz`.
     /// - Remark: Generated from `#/paths//readyz/get(ready)`.

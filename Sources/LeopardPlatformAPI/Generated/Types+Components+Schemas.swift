@@ -45,7 +45,44 @@ extension Components {
             }
         }
         /// - Remark: Generated from `#/components/schemas/Health`.
-        public typealias Health = OpenAPIRuntime.OpenAPIObjectContainer
+        public struct Health: Codable, Hashable, Sendable {
+            /// Whether this instance hears registry changes as they happen (readyz)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Health/changeFeed`.
+            @frozen public enum ChangeFeedPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case listening = "listening"
+                case starting = "starting"
+                case down = "down"
+            }
+            /// Whether this instance hears registry changes as they happen (readyz)
+            ///
+            /// - Remark: Generated from `#/components/schemas/Health/changeFeed`.
+            public var changeFeed: Components.Schemas.Health.ChangeFeedPayload?
+            /// - Remark: Generated from `#/components/schemas/Health/changeFeedDownSince`.
+            public var changeFeedDownSince: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Health/status`.
+            public var status: Swift.String
+            /// Creates a new `Health`.
+            ///
+            /// - Parameters:
+            ///   - changeFeed: Whether this instance hears registry changes as they happen (readyz)
+            ///   - changeFeedDownSince:
+            ///   - status:
+            public init(
+                changeFeed: Components.Schemas.Health.ChangeFeedPayload? = nil,
+                changeFeedDownSince: Foundation.Date? = nil,
+                status: Swift.String
+            ) {
+                self.changeFeed = changeFeed
+                self.changeFeedDownSince = changeFeedDownSince
+                self.status = status
+            }
+            public enum CodingKeys: String, CodingKey {
+                case changeFeed
+                case changeFeedDownSince
+                case status
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Problem`.
         public struct Problem: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Problem/detail`.

@@ -3471,7 +3471,7 @@ public enum Operations {
             }
         }
     }
-    /// The platform database answers
+    /// The platform database answers (503 when not); says whether the registry's change feed listens
     ///
     /// - Remark: HTTP `GET /readyz`.
     /// - Remark: Generated from `#/paths//readyz/get(ready)`.

@@ -31,7 +31,7 @@ public func buildRouters(_ services: LeopardServices) -> (platform: Router<AppCo
     platform.add(middleware: MetricsMiddleware(metrics: services.metrics))
     platform.add(middleware: RequestLogMiddleware())
     platform.add(middleware: ProblemMiddleware())
-    HealthRoutes(platformDatabase: services.platformDatabase).register(on: platform)
+    HealthRoutes(platformDatabase: services.platformDatabase, changeFeed: services.changeFeed).register(on: platform)
     MetricsRoutes(services: services).register(on: platform)
     TenantControlRoutes(services: services).register(on: platform)
     PlatformReportRoutes(services: services).register(on: platform)

@@ -15,7 +15,7 @@ struct MetricsRoutes {
             guard Self.isDirectLocal(request, context: context) || Self.hasOperatorToken(request, services: services) else {
                 throw Problem.unauthorized("The metrics need the operator token (Authorization: Bearer <token>) or a client on this machine.")
             }
-            let body = await services.metrics.render(databases: services.databases)
+            let body = await services.metrics.render(databases: services.databases, changeFeed: services.changeFeed)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(bytes: body)))

@@ -6,6 +6,7 @@ import LeopardPlatform
 import LeopardStorage
 import NIOCore
 import NIOFoundationCompat
+import NIOHTTP1
 
 /// Turns any error into an `application/problem+json` response. Errors the code did not expect
 /// are logged with the request id and answered with a 500 that reveals nothing.
@@ -27,6 +28,11 @@ public enum ProblemRenderer {
             default:
                 return Problem(status: status, type: "about:blank", title: error.status.reasonPhrase, detail: detail)
             }
+        case let error as HTTPParserError:
+            // The client's bytes are not HTTP (a proxy re-sending half a request after a restart,
+            // a broken chunk): its fault, not ours, and nothing to wake anyone for.
+            context.logger.info("request could not be parsed", metadata: ["error": .string(String(describing: error))])
+            return .badRequest("The request could not be read as HTTP.")
         case let error where DatabaseErrors.isReadOnly(error):
             // A write that slipped past the read-only check while the store's database is copied.
             context.logger.notice("write refused: the store's database is read-only (a move)")

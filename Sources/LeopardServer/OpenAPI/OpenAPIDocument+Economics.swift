@@ -82,13 +82,14 @@ extension OpenAPISchemas {
         let bandInput = o.object([("upTo", ["type": "integer", "minimum": 0]), ("rate", o.ref("MoneyInput"))], required: ["upTo", "rate"])
         let kind: JSONValue = ["type": "string", "enum": ["flat", "weight", "price"]]
         let discountKind: JSONValue = ["type": "string", "enum": ["percentage", "fixed", "free_shipping", "buy_x_get_y"]]
+        let ids: JSONValue = ["type": "array", "maxItems": 100, "items": ["type": "string", "minLength": 1, "maxLength": 64, "pattern": .string(o.noNUL)]]
         let codePattern: JSONValue = "^[A-Za-z0-9_-]{1,64}$"
         let discountCode: JSONValue = ["type": "string", "pattern": codePattern]
         // ISO 8601 with an offset, as the server reads it: 2026-12-24T00:00:00Z, .123 allowed.
         let instant: JSONValue = [
             "type": ["string", "null"],
             "pattern":
-                "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,3})?(Z|[+-](0[0-9]|1[0-4]):[0-5][0-9])$",
+                "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,3})?(Z|[+-](0[0-9]|1[0-4]):[0-5][0-9])$",
         ]
         let limit: JSONValue = ["type": ["integer", "null"], "minimum": 1, "maximum": 1_000_000_000]
         return [
@@ -135,12 +136,15 @@ extension OpenAPISchemas {
             ),
             (
                 "ShippingZoneInput",
-                o.object(
-                    [
-                        ("name", o.name(max: 100)), ("countries", ["type": "array", "items": o.country, "minItems": 1, "maxItems": 250]),
-                        ("regions", ["type": "array", "items": region, "maxItems": 250]),
-                        ("methods", ["type": "array", "items": o.ref("ShippingMethodInput"), "minItems": 1, "maxItems": 20]),
-                    ], required: ["name", "countries", "methods"])
+                // Countries, regions, or both: at least one place.
+                o.when(
+                    ["properties": ["regions": ["maxItems": 0]]], then: ["required": ["countries"], "properties": ["countries": ["minItems": 1]]],
+                    o.object(
+                        [
+                            ("name", o.name(max: 100)), ("countries", ["type": "array", "items": o.country, "maxItems": 250, "uniqueItems": true]),
+                            ("regions", ["type": "array", "items": region, "maxItems": 250, "uniqueItems": true]),
+                            ("methods", ["type": "array", "items": o.ref("ShippingMethodInput"), "minItems": 1, "maxItems": 20]),
+                        ], required: ["name", "methods"]))
             ),
             ("DiscountCodeInput", o.object([("code", discountCode)], required: ["code"])),
             ("CartDiscountCode", o.object([("code", o.string), ("applied", o.boolean), ("problem", o.string)], required: ["code", "applied"])),
@@ -151,7 +155,7 @@ extension OpenAPISchemas {
                         ("id", o.string), ("code", o.nullable("string")), ("title", o.string), ("kind", discountKind), ("value", ["type": "number"]),
                         ("appliesTo", ["type": "string", "enum": ["order", "item"]]), ("buyQuantity", o.nullable("integer")),
                         ("getQuantity", o.nullable("integer")), ("minSubtotal", money), ("minQuantity", o.nullable("integer")),
-                        ("productIds", o.array(o.string)), ("categoryIds", o.array(o.string)), ("customerIds", o.array(o.string)),
+                        ("productIds", ids), ("categoryIds", ids), ("customerIds", ids),
                         ("customerTags", o.array(o.string)), ("startsAt", o.timestamp), ("endsAt", o.timestamp), ("usageLimit", o.nullable("integer")),
                         ("perCustomerLimit", o.nullable("integer")),
                         ("timesUsed", o.integer), ("combinable", o.boolean), ("automatic", o.boolean), ("active", o.boolean), ("createdAt", o.timestamp),
@@ -160,9 +164,20 @@ extension OpenAPISchemas {
             ),
             (
                 "DiscountInput",
-                o.when(
-                    ["properties": ["kind": ["enum": ["percentage", "buy_x_get_y"]]], "required": ["kind"]],
-                    then: ["properties": ["value": ["maximum": 100]]], else: ["properties": ["value": ["multipleOf": 1]]],
+                // With its kind, a value is a percentage (two decimals, at most 100) or whole minor units;
+                // buy X get Y needs both quantities.
+                o.dependent(
+                    "kind",
+                    [
+                        "allOf": [
+                            [
+                                "if": ["properties": ["kind": ["enum": ["percentage", "buy_x_get_y"]]]],
+                                "then": ["properties": ["value": ["maximum": 100, "multipleOf": .decimal(Decimal(1) / 100)]]],
+                                "else": ["properties": ["value": ["multipleOf": 1]]],
+                            ],
+                            ["if": ["properties": ["kind": ["const": "buy_x_get_y"]]], "then": ["required": ["buyQuantity", "getQuantity"]]],
+                        ]
+                    ],
                     o.object([
                         (
                             "code",
@@ -171,15 +186,15 @@ extension OpenAPISchemas {
                         (
                             "value",
                             [
-                                "type": "number", "exclusiveMinimum": 0, "multipleOf": .decimal(Decimal(1) / 100),
+                                "type": "number", "exclusiveMinimum": 0,
                                 "description": "Percent (above 0, at most 100) for percentage and buy_x_get_y; whole minor units for fixed",
                             ]
                         ),
                         ("appliesTo", ["type": "string", "enum": ["order", "item"]]),
                         ("buyQuantity", ["type": "integer", "minimum": 1, "maximum": 100]), ("getQuantity", ["type": "integer", "minimum": 1, "maximum": 100]),
                         ("minSubtotal", o.ref("MoneyInput")), ("minQuantity", ["type": ["integer", "null"], "minimum": 1, "maximum": 10_000]),
-                        ("productIds", o.array(o.string)),
-                        ("categoryIds", o.array(o.string)), ("customerIds", o.array(o.string)),
+                        ("productIds", ids),
+                        ("categoryIds", ids), ("customerIds", ids),
                         ("customerEmails", ["type": "array", "items": o.string, "maxItems": 100, "description": "Customers by address, added to customerIds"]),
                         (
                             "customerTags",
@@ -203,7 +218,13 @@ extension OpenAPISchemas {
                     [
                         ("country", o.country),
                         ("region", ["type": "string", "pattern": "^[A-Za-z0-9]{1,3}$", "description": "ISO 3166-2 subdivision, without the country"]),
-                        ("rate", ["type": "number", "minimum": 0, "maximum": 100, "multipleOf": .decimal(Decimal(1) / 10_000), "description": "Percent"]),
+                        (
+                            "rate",
+                            [
+                                "type": "number", "minimum": 0, "maximum": 100, "multipleOf": .decimal(Decimal(1) / 10_000),
+                                "description": "Percent, at most four decimals",
+                            ]
+                        ),
                         ("name", ["type": "string", "maxLength": 100]), ("taxClass", taxClass), ("appliesToShipping", o.boolean),
                     ], required: ["country", "rate"])
             ),

@@ -52,15 +52,15 @@ extension OpenAPIDocument {
             summary: "Mail the signed-in staff member a link that verifies their address",
             tag: "staff", access: .staff, status: 202, response: "MailAccepted"),
         Operation(
-            method: "get", path: "/api/mail", id: "listMail", summary: "The store's mail, newest first", tag: "mail", access: .owner,
+            method: "get", path: "/api/mail", id: "listMail", summary: "The store's mail, newest first", tag: "mail", access: .staff,
             response: "page:QueuedMail",
             parameters: page + [.query("status", ["type": "string", "enum": ["pending", "sent", "failed"]])]),
         Operation(
             method: "get", path: "/api/mail/preview/{kind}", id: "previewMail", summary: "One kind of mail as the store would send it now (nothing is sent)",
             tag: "mail",
-            access: .owner, response: "MailPreview"),
+            access: .staff, response: "MailPreview"),
         Operation(
-            method: "post", path: "/api/mail/{mailId}/resend", id: "resendMail", summary: "Queue a failed mail again", tag: "mail", access: .owner,
+            method: "post", path: "/api/mail/{mailId}/resend", id: "resendMail", summary: "Queue a failed mail again", tag: "mail", access: .staff,
             response: "QueuedMail"),
     ]
 }

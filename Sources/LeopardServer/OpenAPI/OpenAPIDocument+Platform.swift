@@ -2,7 +2,10 @@ extension OpenAPIDocument {
     /// The platform host's operations: health, metrics, signup and the operator's routes.
     static let platformOperations: [Operation] = [
         Operation(method: "get", path: "/healthz", id: "health", summary: "The process answers", tag: "platform", response: "Health"),
-        Operation(method: "get", path: "/readyz", id: "ready", summary: "The platform database answers", tag: "platform", response: "Health"),
+        Operation(
+            method: "get", path: "/readyz", id: "ready",
+            summary: "The platform database answers (503 when not); says whether the registry's change feed listens",
+            tag: "platform", response: "Health"),
         Operation(method: "get", path: "/openapi.json", id: "getOpenAPIDocument", summary: "This document", tag: "platform"),
         Operation(
             method: "get", path: "/metrics", id: "metrics", summary: "Prometheus metrics, text format (the operator token, or a client on this machine)",

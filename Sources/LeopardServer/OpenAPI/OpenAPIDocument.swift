@@ -63,22 +63,22 @@ enum OpenAPIDocument {
             method: "get", path: "/api/auth/me", id: "getStaffMe", summary: "The signed-in staff member or API key", tag: "staff", access: .staff,
             response: "Me"),
         Operation(
-            method: "post", path: "/api/api-keys", id: "createApiKey", summary: "Create an API key (the secret is shown once)", tag: "staff", access: .owner,
+            method: "post", path: "/api/api-keys", id: "createApiKey", summary: "Create an API key (the secret is shown once)", tag: "staff", access: .staff,
             body: "ApiKeyInput",
             status: 201, response: "ApiKey"),
         Operation(
-            method: "get", path: "/api/api-keys", id: "listApiKeys", summary: "List API keys", tag: "staff", access: .owner, response: "page:ApiKey",
+            method: "get", path: "/api/api-keys", id: "listApiKeys", summary: "List API keys", tag: "staff", access: .staff, response: "page:ApiKey",
             parameters: page),
-        Operation(method: "delete", path: "/api/api-keys/{keyId}", id: "revokeApiKey", summary: "Revoke an API key", tag: "staff", access: .owner, status: 204),
+        Operation(method: "delete", path: "/api/api-keys/{keyId}", id: "revokeApiKey", summary: "Revoke an API key", tag: "staff", access: .staff, status: 204),
         Operation(
-            method: "post", path: "/api/staff", id: "inviteStaff", summary: "Invite a staff member", tag: "staff", access: .owner, body: "StaffInvitation",
+            method: "post", path: "/api/staff", id: "inviteStaff", summary: "Invite a staff member", tag: "staff", access: .staff, body: "StaffInvitation",
             status: 201,
             response: "StaffMember"),
         Operation(
-            method: "get", path: "/api/staff", id: "listStaff", summary: "List staff", tag: "staff", access: .owner, response: "page:StaffMember",
+            method: "get", path: "/api/staff", id: "listStaff", summary: "List staff", tag: "staff", access: .staff, response: "page:StaffMember",
             parameters: page),
         Operation(
-            method: "delete", path: "/api/staff/{staffId}", id: "removeStaff", summary: "Remove a staff member", tag: "staff", access: .owner, status: 204),
+            method: "delete", path: "/api/staff/{staffId}", id: "removeStaff", summary: "Remove a staff member", tag: "staff", access: .staff, status: 204),
 
         Operation(method: "get", path: "/api/settings", id: "getSettings", summary: "Store settings", tag: "settings", access: .staff, response: "Settings"),
         Operation(
@@ -236,7 +236,7 @@ enum OpenAPIDocument {
             body: "WebhookEvent", response: "WebhookReceipt", parameters: [.header("Stripe-Signature")]),
         Operation(
             method: "get", path: "/api/payment-providers", id: "listPaymentProviders", summary: "The store's payment providers and which one takes cards",
-            tag: "payments", access: .owner,
+            tag: "payments", access: .staff,
             response: "PaymentProviders"),
         Operation(
             method: "put", path: "/api/payment-providers/stripe", id: "setStripeKeys", summary: "Set the store's Stripe keys (sealed at rest)", tag: "payments",
@@ -248,27 +248,27 @@ enum OpenAPIDocument {
 
         Operation(
             method: "post", path: "/api/webhooks", id: "createWebhook", summary: "Add a webhook endpoint (the signing secret is shown once)", tag: "webhooks",
-            access: .owner,
+            access: .staff,
             body: "WebhookEndpointInput", status: 201, response: "WebhookEndpointCreated"),
         Operation(
-            method: "get", path: "/api/webhooks", id: "listWebhooks", summary: "List webhook endpoints", tag: "webhooks", access: .owner,
+            method: "get", path: "/api/webhooks", id: "listWebhooks", summary: "List webhook endpoints", tag: "webhooks", access: .staff,
             response: "page:WebhookEndpoint",
             parameters: page),
         Operation(
-            method: "get", path: "/api/webhooks/{webhookId}", id: "getWebhook", summary: "A webhook endpoint", tag: "webhooks", access: .owner,
+            method: "get", path: "/api/webhooks/{webhookId}", id: "getWebhook", summary: "A webhook endpoint", tag: "webhooks", access: .staff,
             response: "WebhookEndpoint"),
         Operation(
             method: "delete", path: "/api/webhooks/{webhookId}", id: "deleteWebhook", summary: "Delete a webhook endpoint and its pending deliveries",
             tag: "webhooks",
-            access: .owner, status: 204),
+            access: .staff, status: 204),
         Operation(
             method: "get", path: "/api/webhooks/{webhookId}/deliveries", id: "listWebhookDeliveries", summary: "An endpoint's deliveries, newest first",
-            tag: "webhooks", access: .owner,
+            tag: "webhooks", access: .staff,
             response: "page:WebhookDelivery", parameters: page + [.query("status", ["type": "string", "enum": ["pending", "succeeded", "failed"]])]),
         Operation(
             method: "post", path: "/api/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver", id: "redeliverWebhook", summary: "Send a delivery again now",
             tag: "webhooks",
-            access: .owner, status: 202, response: "WebhookDelivery"),
+            access: .staff, status: 202, response: "WebhookDelivery"),
         Operation(
             method: "post", path: "/api/customers/login", id: "customerLogin", summary: "Customer sign-in", tag: "customers", body: "Credentials",
             response: "CustomerSession"),

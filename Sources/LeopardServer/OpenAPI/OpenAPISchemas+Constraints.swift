@@ -1,32 +1,43 @@
+import Foundation
 import LeopardCommerce
 import LeopardCore
 
 /// Strings as the server checks them, so a client (or a fuzzer) that follows the document sends
 /// what the server accepts: lengths, characters, formats and the lists of known codes.
 extension OpenAPISchemas {
-    /// No control characters, NUL above all: the server refuses them in every field.
-    static let printable = "^[^\\u0000-\\u001F\\u007F]*$"
-    /// Printable, and at least one character that is not a space (the server trims).
-    static let saysSomething = "^[^\\u0000-\\u001F\\u007F]*[^\\s\\u0000-\\u001F\\u007F][^\\u0000-\\u001F\\u007F]*$"
+    /// No NUL: the server refuses it in every field (free text may hold tabs and line breaks).
+    static let noNUL = "^[^\\u0000]*$"
+    /// No control characters (C0, DEL, C1): addresses and passwords refuse them.
+    static let printable = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"
 
     /// Optional free text of at most `max` characters.
-    static func text(max: Int) -> JSONValue { ["type": "string", "maxLength": .int(max), "pattern": .string(printable)] }
+    static func text(max: Int) -> JSONValue { ["type": "string", "maxLength": .int(max), "pattern": .string(noNUL)] }
 
-    /// A name or title: 1 to `max` characters, not only spaces.
+    /// A name or title: 1 to `max` characters, not only spaces (the server trims).
     static func name(max: Int) -> JSONValue {
-        ["type": "string", "minLength": 1, "maxLength": .int(max), "pattern": .string(saysSomething)]
+        ["type": "string", "minLength": 1, "maxLength": .int(max), "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"]
     }
 
-    /// The addresses the server's check accepts (a subset of RFC 5322: no quoting, no comments).
-    static let email: JSONValue = [
-        "type": "string", "maxLength": 254,
-        "pattern": "^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$",
-    ]
+    /// An address field: printable, and when required not only spaces.
+    static func addressField(max: Int, required: Bool) -> JSONValue {
+        let pattern = required ? "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$" : printable
+        return ["type": "string", "minLength": .int(required ? 1 : 0), "maxLength": .int(max), "pattern": .string(pattern)]
+    }
 
-    static let nullableEmail: JSONValue = [
-        "type": ["string", "null"], "maxLength": 254,
-        "pattern": "^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$",
-    ]
+    /// What the server's check accepts: one `@`; a local part of 1 to 64 characters; a domain of
+    /// two or more dot-separated labels, none empty or starting or ending with `-`; no spaces,
+    /// control characters or `<>()[],;:\"`.
+    static let emailPattern: String = {
+        let allowed = "[^\\s@<>()\\[\\],;:\\\\\"\\u0000-\\u001F\\u007F]"
+        let inLabel = "[^\\s@<>()\\[\\],;:\\\\\".\\u0000-\\u001F\\u007F]"
+        let labelEnd = "[^\\s@<>()\\[\\],;:\\\\\".\\-\\u0000-\\u001F\\u007F]"
+        let label = "\(labelEnd)(?:\(inLabel)*\(labelEnd))?"
+        return "^\(allowed){1,64}@\(label)(?:\\.\(label))+$"
+    }()
+
+    static let email: JSONValue = ["type": "string", "maxLength": 254, "pattern": .string(emailPattern)]
+
+    static let nullableEmail: JSONValue = ["type": ["string", "null"], "maxLength": 254, "pattern": .string(emailPattern)]
 
     /// 8 characters or more, at most 72 bytes of UTF-8 (bcrypt reads no further), no control characters.
     static let password: JSONValue = [
@@ -46,7 +57,8 @@ extension OpenAPISchemas {
     static let country = ref("CountryCode")
     static let currency = ref("CurrencyCode")
 
-    static let httpURL: JSONValue = ["type": "string", "format": "uri", "maxLength": 2048, "pattern": "^https?://[^\\s/?#]+[^\\s]*$"]
+    /// An http(s) URL, or a path on the store's own host (`/media/…`).
+    static let httpURL: JSONValue = ["type": "string", "maxLength": 2048, "pattern": "^(?:https?://[^\\s/?#]+[^\\s]*|/[^\\s]*)$"]
 
     /// A calendar date, `2026-12-31`.
     static let date: JSONValue = ["type": "string", "format": "date"]
@@ -63,10 +75,30 @@ extension OpenAPISchemas {
         let every = all + staffSchemas + economicsSchemas
         func named(_ name: String) -> JSONValue { every.first { $0.0 == name }?.1 ?? ["type": "object"] }
         return [
-            ("ProductCreate", requiring(["title", "price"], named("ProductInput"))), ("ProductPatch", requiring([], named("ProductInput"))),
-            ("CategoryPatch", requiring([], named("CategoryInput"))), ("DiscountCreate", requiring(["kind", "value", "code"], named("DiscountInput"))),
+            // Without options a product is its one variant, priced by `price`.
+            ("ProductCreate", when(["properties": ["options": ["maxItems": 0]]], then: ["required": ["price"]], requiring(["title"], named("ProductInput")))),
+            ("ProductPatch", requiring([], named("ProductInput"))),
+            ("CategoryPatch", requiring([], named("CategoryInput"))),
+            (
+                "DiscountCreate",
+                // A percentage (two decimals, at most 100), or whole minor units. The code is
+                // required unless the discount is automatic (a rule this schema leaves to the server).
+                when(
+                    ["properties": ["kind": ["enum": ["percentage", "buy_x_get_y"]]]],
+                    then: ["properties": ["value": ["maximum": 100, "multipleOf": .decimal(Decimal(1) / 100)]]],
+                    else: ["properties": ["value": ["multipleOf": 1]]],
+                    requiring(["kind"], named("DiscountInput")))
+            ),
             ("RolePatch", requiring([], named("RoleInput"))),
         ]
+    }
+
+    /// `schema` with a `dependentSchemas` rule that applies whenever `key` is present: a PATCH
+    /// that leaves `key` out is not held to it.
+    static func dependent(_ key: String, _ rule: JSONValue, _ schema: JSONValue) -> JSONValue {
+        guard case .object(var pairs) = schema else { return schema }
+        pairs.append(("dependentSchemas", .object([(key, rule)])))
+        return .object(pairs)
     }
 
     /// `schema` with `dependentRequired`: a field that is meaningful only beside another.

@@ -8,7 +8,7 @@ extension OpenAPISchemas {
     static var paymentSchemas: [(String, JSONValue)] {
         let o = OpenAPISchemas.self
         var schemas: [(String, JSONValue)] = []
-        schemas.append(("ImageInput", o.object([("url", o.httpURL), ("alt", o.text(max: 500))], required: ["url"])))
+        schemas.append(("ImageInput", o.object([("url", o.httpURL), ("alt", o.text(max: 512))], required: ["url"])))
         schemas.append(
             (
                 "ImportReport",
@@ -20,18 +20,19 @@ extension OpenAPISchemas {
             (
                 "PayInput",
                 // Stripe takes a payment method made by Stripe.js; the test provider takes the card.
+                // (Without `provider`, the store's own provider decides which it needs.)
                 o.when(
                     ["properties": ["provider": ["const": "stripe"]], "required": ["provider"]], then: ["required": ["paymentMethod"]],
-                    else: ["required": ["card"]],
                     o.object([
                         ("provider", ["type": "string", "enum": ["test", "stripe"]]),
                         (
                             "card",
                             o.object(
                                 [
-                                    ("number", ["type": "string", "pattern": "^[0-9 ]{12,23}$"]),
+                                    ("number", ["type": "string", "pattern": "^[0-9 -]{12,30}$"]),
                                     ("expMonth", ["type": "integer", "minimum": 1, "maximum": 12]),
-                                    ("expYear", ["type": "integer", "minimum": 2000, "maximum": 2100]), ("cvc", ["type": "string", "pattern": "^[0-9]{3,4}$"]),
+                                    ("expYear", ["type": "integer", "minimum": 0, "maximum": 2100, "description": "2040, or 40"]),
+                                    ("cvc", ["type": "string", "pattern": "^[0-9]{3,4}$"]),
                                 ],
                                 required: ["number", "expMonth", "expYear", "cvc"])
                         ),
@@ -60,13 +61,16 @@ extension OpenAPISchemas {
         schemas.append(
             (
                 "RefundInput",
-                requiringWith(
-                    ["restock": ["returnId"], "includeShipping": ["returnId"]],
-                    o.object([
-                        ("amount", ["type": "integer", "minimum": 1, "maximum": 1_000_000_000_000]),
-                        ("restock", ["type": "boolean", "description": "With returnId: put the returned items back in stock"]), ("returnId", o.string),
-                        ("includeShipping", ["type": "boolean", "description": "With returnId: refund the shipping too"]),
-                    ]))
+                // A return's refund restocks as its return said; `restock` is for refunds without one.
+                o.when(
+                    ["required": ["returnId"]], then: ["not": ["required": ["restock"]]],
+                    requiringWith(
+                        ["includeShipping": ["returnId"]],
+                        o.object([
+                            ("amount", ["type": "integer", "minimum": 1, "maximum": 1_000_000_000_000]),
+                            ("restock", ["type": "boolean", "description": "Without returnId: put the refunded items back in stock"]),
+                            ("returnId", o.string), ("includeShipping", ["type": "boolean", "description": "With returnId: refund the shipping too"]),
+                        ])))
             ))
         schemas.append(("WebhookEvent", o.object([("id", o.string), ("type", o.string), ("data", ["type": "object"])], required: ["id", "type", "data"])))
         schemas.append(("WebhookReceipt", o.object([("received", o.boolean), ("changed", o.boolean)], required: ["received", "changed"])))

@@ -23,368 +23,321 @@ enum OpenAPISchemas {
         object([("data", array(ref(item))), ("next_cursor", nullable("string"))], required: ["data", "next_cursor"])
     }
 
-    static let all: [(String, JSONValue)] = [
-        (
-            "Problem",
-            object(
+    static let all: [(String, JSONValue)] =
+        [
+            (
+                "Problem",
+                object(
+                    [
+                        ("type", string), ("title", string), ("status", integer), ("detail", string),
+                        ("errors", array(ref("FieldError"))),
+                    ], required: ["type", "title", "status"])
+            ),
+            (
+                "FieldError",
+                object(
+                    [("field", ["type": "string", "description": "The field, dotted: shippingAddress.city, lines.0.quantity"]), ("message", string)],
+                    required: ["field", "message"])
+            ),
+            ("Money", object([("amount", integer), ("currency", string)], required: ["amount", "currency"])),
+            // Money or null, spelled as one schema: the Swift generator reads a nullable type, not a
+            // `oneOf` with `null`.
+            (
+                "NullableMoney",
                 [
-                    ("type", string), ("title", string), ("status", integer), ("detail", string),
-                    ("errors", array(ref("FieldError"))),
-                ], required: ["type", "title", "status"])
-        ),
-        (
-            "FieldError",
-            object(
-                [("field", ["type": "string", "description": "The field, dotted: shippingAddress.city, lines.0.quantity"]), ("message", string)],
-                required: ["field", "message"])
-        ),
-        ("Money", object([("amount", integer), ("currency", string)], required: ["amount", "currency"])),
-        // Money or null, spelled as one schema: the Swift generator reads a nullable type, not a
-        // `oneOf` with `null`.
-        (
-            "NullableMoney",
-            [
-                "type": ["object", "null"], "properties": ["amount": integer, "currency": string],
-                "required": ["amount", "currency"],
-            ]
-        ),
-        (
-            "MoneyInput",
-            [
-                "description": "Minor units in the store's currency, or {amount, currency}.",
-                "oneOf": [
-                    ["type": "integer", "minimum": 0, "maximum": 1_000_000_000_000],
-                    object([("amount", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000_000]), ("currency", currency)], required: ["amount"]),
-                ],
-            ]
-        ),
-        (
-            "Address",
-            object(
+                    "type": ["object", "null"], "properties": ["amount": integer, "currency": string],
+                    "required": ["amount", "currency"],
+                ]
+            ),
+            (
+                "MoneyInput",
                 [
-                    ("name", name(max: 200)), ("line1", name(max: 200)), ("line2", text(max: 200)), ("city", name(max: 200)),
-                    ("region", text(max: 200)), ("postalCode", name(max: 20)), ("country", country),
-                ], required: ["name", "line1", "city", "postalCode", "country"])
-        ),
-        ("StoreInfo", object([("id", string), ("slug", string), ("name", string), ("currency", string)], required: ["id", "slug", "name", "currency"])),
-        (
-            "Credentials",
-            object([("email", email), ("password", ["type": "string", "minLength": 1, "pattern": .string(printable)])], required: ["email", "password"])
-        ),
-        ("StaffSession", object([("token", string), ("expiresAt", timestamp)], required: ["token", "expiresAt"])),
-        (
-            "Me",
-            object(
-                [
-                    ("id", string), ("email", string), ("role", string), ("via", string), ("emailVerified", boolean),
-                    ("permissions", array(ref("Permission"))),
-                ],
-                required: ["id", "email", "role", "via", "emailVerified", "permissions"])
-        ),
-        ("ApiKeyInput", object([("name", ["type": "string", "minLength": 1, "maxLength": 100]), ("scopes", array(ref("Permission")))], required: ["name"])),
-        (
-            "ApiKey",
-            object(
-                [
-                    ("id", string), ("name", string), ("hint", string), ("createdBy", string), ("createdAt", timestamp),
-                    ("lastUsedAt", nullable("string")), ("revokedAt", nullable("string")), ("secret", string), ("scopes", array(ref("Permission"))),
-                ], required: ["id", "name", "hint", "createdAt", "scopes"])
-        ),
-        (
-            "StaffInvitation",
-            object(
-                [("email", email), ("role", ["type": "string", "enum": ["owner", "staff"]]), ("roleId", string), ("password", password)],
-                required: ["email"])
-        ),
-        (
-            "StaffMember",
-            object(
-                [
-                    ("id", string), ("email", string), ("role", string), ("roleId", nullable("string")), ("hasPassword", boolean),
-                    ("createdAt", timestamp),
-                ], required: ["id", "email", "role", "hasPassword", "createdAt"])
-        ),
-        (
-            "Theme",
-            object([
-                ("preset", string), ("primaryColor", string), ("accentColor", string), ("backgroundColor", string),
-                ("textColor", string), ("font", string), ("radius", integer),
-            ])
-        ),
-        (
-            "Settings",
-            object(
-                [
-                    ("name", string), ("currency", string), ("contactEmail", nullable("string")), ("taxRate", ["type": "number"]),
-                    ("shippingRate", ref("Money")), ("logoUrl", nullable("string")), ("theme", ref("Theme")), ("lowStockThreshold", integer),
-                    ("mail", ref("MailPreferences")), ("pricesIncludeTax", boolean), ("reservationMinutes", integer),
-                    ("timeZone", string),
-                ],
-                required: [
-                    "name", "currency", "taxRate", "shippingRate", "theme", "lowStockThreshold", "mail", "pricesIncludeTax", "reservationMinutes", "timeZone",
+                    "description": "Minor units in the store's currency, or {amount, currency}.",
+                    "oneOf": [
+                        ["type": "integer", "minimum": 0, "maximum": 1_000_000_000_000],
+                        object([("amount", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000_000]), ("currency", currency)], required: ["amount"]),
+                    ],
+                ]
+            ),
+            (
+                "Address",
+                object(
+                    [
+                        ("name", addressField(max: 200, required: true)), ("line1", addressField(max: 200, required: true)),
+                        ("line2", addressField(max: 200, required: false)), ("city", addressField(max: 200, required: true)),
+                        ("region", addressField(max: 200, required: false)), ("postalCode", addressField(max: 20, required: true)), ("country", country),
+                    ], required: ["name", "line1", "city", "postalCode", "country"])
+            ),
+            ("StoreInfo", object([("id", string), ("slug", string), ("name", string), ("currency", string)], required: ["id", "slug", "name", "currency"])),
+            (
+                "Credentials",
+                object(
+                    [("email", ["type": "string", "minLength": 1, "maxLength": 254]), ("password", ["type": "string", "minLength": 1])],
+                    required: ["email", "password"])
+            ),
+            ("StaffSession", object([("token", string), ("expiresAt", timestamp)], required: ["token", "expiresAt"])),
+            (
+                "Me",
+                object(
+                    [
+                        ("id", string), ("email", string), ("role", string), ("via", string), ("emailVerified", boolean),
+                        ("permissions", array(ref("Permission"))),
+                    ],
+                    required: ["id", "email", "role", "via", "emailVerified", "permissions"])
+            ),
+            (
+                "ApiKeyInput",
+                object([("name", ["type": "string", "minLength": 1, "maxLength": 100]), ("scopes", array(ref("Permission")))], required: ["name"])
+            ),
+            (
+                "ApiKey",
+                object(
+                    [
+                        ("id", string), ("name", string), ("hint", string), ("createdBy", string), ("createdAt", timestamp),
+                        ("lastUsedAt", nullable("string")), ("revokedAt", nullable("string")), ("secret", string), ("scopes", array(ref("Permission"))),
+                    ], required: ["id", "name", "hint", "createdAt", "scopes"])
+            ),
+            (
+                "StaffInvitation",
+                object(
+                    [("email", email), ("role", ["type": "string", "enum": ["owner", "staff"]]), ("roleId", string), ("password", password)],
+                    required: ["email"])
+            ),
+            (
+                "StaffMember",
+                object(
+                    [
+                        ("id", string), ("email", string), ("role", string), ("roleId", nullable("string")), ("hasPassword", boolean),
+                        ("createdAt", timestamp),
+                    ], required: ["id", "email", "role", "hasPassword", "createdAt"])
+            ),
+            (
+                "Theme",
+                object([
+                    ("preset", string), ("primaryColor", string), ("accentColor", string), ("backgroundColor", string),
+                    ("textColor", string), ("font", string), ("radius", integer),
                 ])
-        ),
-        (
-            "SettingsInput",
-            object([
-                ("name", name(max: 100)), ("currency", currency),
-                ("contactEmail", nullableEmail),
-                (
-                    "taxRate",
-                    ["type": "number", "minimum": 0, "maximum": 100, "multipleOf": .decimal(Decimal(1) / 100), "description": "Percent, at most two decimals"]
-                ),
-                ("shippingRate", ref("MoneyInput")), ("logoUrl", ["type": ["string", "null"], "maxLength": 2048, "pattern": "^https?://[^\\s/?#]+[^\\s]*$"]),
-                ("theme", ref("Theme")),
-                ("lowStockThreshold", ["type": "integer", "minimum": 0, "maximum": 1_000_000, "description": "Stock at or under which inventory.low is sent"]),
-                ("mail", ref("MailPreferences")),
-                ("pricesIncludeTax", ["type": "boolean", "description": "Prices and shipping rates hold their tax (EU and UK habit)"]),
-                ("reservationMinutes", ["type": "integer", "minimum": 5, "maximum": 10_080, "description": "How long an unpaid card order holds its stock"]),
-                ("timeZone", ["type": "string", "maxLength": 64, "description": "An IANA zone such as Europe/Berlin: the store's days in reports"]),
-            ])
-        ),
-        ("ProductImage", object([("id", string), ("url", string), ("alt", string), ("position", integer)], required: ["id", "url", "alt", "position"])),
-        ("ProductOption", object([("name", string), ("values", array(string))], required: ["name", "values"])),
-        (
-            "ProductVariant",
-            object(
-                [
-                    ("id", string), ("sku", nullable("string")), ("title", string), ("options", ["type": "object", "additionalProperties": string]),
-                    ("price", ref("Money")), ("compareAtPrice", ref("NullableMoney")), ("stock", integer),
-                    ("trackInventory", boolean), ("inStock", boolean), ("weight", nullable("integer")), ("imageId", string),
-                ], required: ["id", "title", "options", "price", "stock", "trackInventory", "inStock"])
-        ),
-        (
-            "Product",
-            object(
-                [
-                    ("id", string), ("title", string), ("slug", string), ("description", string),
-                    ("status", ["type": "string", "enum": ["draft", "active", "archived"]]),
-                    ("images", array(ref("ProductImage"))), ("options", array(ref("ProductOption"))), ("variants", array(ref("ProductVariant"))),
-                    ("price", ref("Money")), ("stock", integer), ("inStock", boolean), ("tags", array(string)),
-                    ("categoryId", string), ("categoryIds", array(string)), ("createdAt", timestamp), ("updatedAt", timestamp),
-                    ("taxClass", ["type": "string", "enum": ["standard", "reduced", "exempt"]]), ("seoTitle", string), ("seoDescription", string),
-                ],
-                required: [
-                    "id", "title", "slug", "description", "status", "images", "options", "variants", "price", "stock", "inStock", "tags", "createdAt",
-                    "updatedAt", "taxClass",
-                ])
-        ),
-        (
-            "ProductInput",
-            object(
-                [
-                    ("title", ["type": "string", "minLength": 1, "maxLength": 255]), ("slug", slug),
-                    ("description", ["type": "string", "maxLength": 65_536, "description": "At most 64 KiB of UTF-8"]),
-                    ("status", ["type": "string", "enum": ["draft", "active", "archived"]]),
-                    ("categoryId", nullable("string")),
-                    ("categoryIds", ["type": "array", "maxItems": 20, "items": string, "description": "Every category, the main one first"]),
+            ),
+            (
+                "Settings",
+                object(
+                    [
+                        ("name", string), ("currency", string), ("contactEmail", nullable("string")), ("taxRate", ["type": "number"]),
+                        ("shippingRate", ref("Money")), ("logoUrl", nullable("string")), ("theme", ref("Theme")), ("lowStockThreshold", integer),
+                        ("mail", ref("MailPreferences")), ("pricesIncludeTax", boolean), ("reservationMinutes", integer),
+                        ("timeZone", string),
+                    ],
+                    required: [
+                        "name", "currency", "taxRate", "shippingRate", "theme", "lowStockThreshold", "mail", "pricesIncludeTax", "reservationMinutes",
+                        "timeZone",
+                    ])
+            ),
+            (
+                "SettingsInput",
+                object([
+                    ("name", name(max: 100)), ("currency", currency),
+                    ("contactEmail", nullableEmail),
                     (
-                        "images",
+                        "taxRate",
                         [
-                            "type": "array", "maxItems": 50,
-                            "items": object([("url", httpURL), ("alt", text(max: 500)), ("position", integer)], required: ["url"]),
+                            "type": "number", "minimum": 0, "maximum": 100, "multipleOf": .decimal(Decimal(1) / 100),
+                            "description": "Percent, at most two decimals",
                         ]
                     ),
-                    ("options", array(ref("ProductOption"))),
+                    ("shippingRate", ref("MoneyInput")),
+                    ("logoUrl", ["type": ["string", "null"], "maxLength": 2048, "pattern": "^(?:https?://[^\\s/?#]+[^\\s]*|/[^\\s]*)$"]),
+                    ("theme", ref("Theme")),
                     (
-                        "variants",
-                        array(
-                            object([
-                                ("id", string), ("sku", string), ("title", string), ("options", ["type": "object", "additionalProperties": string]),
-                                ("price", ref("MoneyInput")), ("compareAtPrice", ref("MoneyInput")), ("stock", integer), ("trackInventory", boolean),
-                                ("weight", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000, "description": "Grams"]),
-                            ]))
+                        "lowStockThreshold",
+                        ["type": "integer", "minimum": 0, "maximum": 1_000_000, "description": "Stock at or under which inventory.low is sent"]
                     ),
-                    ("tags", ["type": "array", "maxItems": 50, "items": ["type": "string", "maxLength": 64]]), ("price", ref("MoneyInput")),
-                    ("compareAtPrice", ref("MoneyInput")), ("stock", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000]),
-                    ("sku", nullable("string")), ("trackInventory", boolean),
-                    ("taxClass", ["type": "string", "enum": ["standard", "reduced", "exempt"]]),
-                    ("weight", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000, "description": "Grams, of the single variant"]),
-                    ("seoTitle", ["type": ["string", "null"], "maxLength": 70]), ("seoDescription", ["type": ["string", "null"], "maxLength": 320]),
-                ], required: ["title"])
-        ),
-        (
-            "Category",
-            object(
-                [
-                    ("id", string), ("name", string), ("slug", string), ("description", string), ("position", integer),
-                    ("parentId", ["type": "string", "description": "The category it sits under; absent at the top"]), ("createdAt", timestamp),
-                    ("updatedAt", timestamp),
-                ], required: ["id", "name", "slug", "description", "position", "createdAt", "updatedAt"])
-        ),
-        (
-            "CategoryInput",
-            object(
-                [
-                    ("name", name(max: 100)), ("slug", slug), ("description", text(max: 10_000)),
-                    ("position", ["type": "integer", "minimum": 0, "maximum": 1_000_000]), ("parentId", nullable("string")),
-                ], required: ["name"])
-        ),
-        (
-            "InventoryAdjustmentInput",
-            object(
-                [
-                    ("variantId", string), ("delta", ["type": "integer", "minimum": -1_000_000_000, "maximum": 1_000_000_000, "description": "Not zero"]),
-                    ("reason", name(max: 200)),
-                ], required: ["variantId", "delta", "reason"])
-        ),
-        (
-            "InventoryAdjustment",
-            object(
-                [
-                    ("id", string), ("variantId", string), ("delta", integer), ("stockAfter", integer), ("reason", string),
-                    ("reference", string), ("actor", string), ("createdAt", timestamp),
-                ], required: ["id", "variantId", "delta", "stockAfter", "reason", "createdAt"])
-        ),
-        ("CartLineInput", object([("variantId", string), ("quantity", quantity)], required: ["variantId", "quantity"])),
-        ("CartCreate", object([("email", email), ("items", ["type": "array", "maxItems": 100, "items": ref("CartLineInput")])])),
-        (
-            "CartItem",
-            object(
-                [
-                    ("id", string), ("variantId", string), ("productId", string), ("title", string), ("variantTitle", string), ("sku", string),
-                    ("unitPrice", ref("Money")), ("quantity", integer), ("lineTotal", ref("Money")), ("available", boolean), ("problem", string),
-                    ("discount", ref("Money")),
-                    ("custom", ["type": "boolean", "description": "A draft order's line that is not in the catalog; variantId is empty."]),
-                ], required: ["id", "variantId", "title", "unitPrice", "quantity", "lineTotal", "available", "custom"])
-        ),
-        (
-            "Cart",
-            object(
-                [
-                    ("id", string), ("status", ["type": "string", "enum": ["active", "completed"]]), ("email", string), ("currency", string),
-                    ("items", array(ref("CartItem"))), ("itemCount", integer), ("subtotal", ref("Money")), ("shipping", ref("Money")),
-                    ("tax", ref("Money")), ("total", ref("Money")), ("orderId", string), ("createdAt", timestamp), ("updatedAt", timestamp),
-                    ("expiresAt", timestamp), ("secret", ["type": "string", "description": "Only when the cart is created; send it as X-Cart-Secret."]),
-                    ("totals", ref("Totals")), ("discounts", array(ref("AppliedDiscount"))), ("discountCodes", array(ref("CartDiscountCode"))),
-                    ("taxLines", array(ref("TaxLine"))),
-                    ("pricesIncludeTax", boolean), ("shippingAddress", ref("Address")), ("shippingMethod", ref("ShippingOption")),
-                    ("shipsToAddress", boolean),
-                    ("preparedByStore", ["type": "boolean", "description": "A draft order's cart: only staff change its items and codes."]),
-                    ("linkSentAt", timestamp),
-                ],
-                required: [
-                    "id", "status", "currency", "items", "itemCount", "subtotal", "shipping", "tax", "total", "createdAt", "updatedAt", "expiresAt", "totals",
-                    "discounts", "discountCodes", "taxLines", "pricesIncludeTax", "shipsToAddress", "preparedByStore",
-                ])
-        ),
-        (
-            "CheckoutInput",
-            object(
-                [
-                    ("email", email), ("shippingAddress", ref("Address")), ("billingAddress", ref("Address")),
-                    ("paymentMethod", ["type": "string", "enum": ["card", "bank_transfer", "cash_on_delivery"]]),
-                ], required: ["email", "shippingAddress"])
-        ),
-        (
-            "OrderLine",
-            object(
-                [
-                    ("id", string), ("productId", string), ("variantId", string), ("title", string), ("variantTitle", string), ("sku", string),
-                    ("unitPrice", ref("Money")), ("quantity", integer), ("total", ref("Money")), ("discount", ref("Money")), ("tax", ref("Money")),
-                    ("fulfilledQuantity", integer), ("returnedQuantity", integer),
-                    ("custom", ["type": "boolean", "description": "Not from the catalog; productId and variantId are empty and no stock moves."]),
-                ],
-                required: [
-                    "id", "productId", "variantId", "title", "unitPrice", "quantity", "total", "discount", "tax", "fulfilledQuantity", "returnedQuantity",
-                    "custom",
-                ])
-        ),
-        (
-            "OrderEvent",
-            object(
-                [("id", string), ("type", string), ("message", string), ("actor", string), ("createdAt", timestamp)],
-                required: ["id", "type", "message", "createdAt"])
-        ),
-        (
-            "Order",
-            object(
-                [
-                    ("id", string), ("number", integer), ("name", string),
-                    ("status", ["type": "string", "enum": .array(OrderStatus.allCases.map { .string($0.rawValue) })]),
-                    ("fulfillmentStatus", ["type": "string", "enum": ["unfulfilled", "partial", "fulfilled"]]),
-                    ("fulfillments", array(ref("Fulfillment"))), ("returns", array(ref("OrderReturn"))),
-                    ("email", string), ("customerId", string), ("currency", string), ("lines", array(ref("OrderLine"))),
-                    ("subtotal", ref("Money")), ("shipping", ref("Money")), ("tax", ref("Money")), ("total", ref("Money")), ("refundedTotal", ref("Money")),
-                    ("shippingAddress", ref("Address")), ("billingAddress", ref("Address")), ("paymentMethod", string), ("cartId", string),
-                    ("createdAt", timestamp), ("updatedAt", timestamp), ("events", array(ref("OrderEvent"))),
-                    ("discount", ref("Money")), ("totals", ref("Totals")), ("shippingMethod", nullable("string")), ("taxLines", array(ref("TaxLine"))),
-                    ("discounts", array(ref("AppliedDiscount"))), ("pricesIncludeTax", boolean), ("expiresAt", timestamp),
-                ],
-                required: [
-                    "id", "number", "name", "status", "email", "currency", "lines", "subtotal", "shipping", "tax", "total", "refundedTotal", "shippingAddress",
-                    "createdAt", "updatedAt", "discount", "totals", "taxLines", "discounts", "pricesIncludeTax", "fulfillmentStatus", "fulfillments", "returns",
-                ])
-        ),
-        ("CancelInput", object([("reason", string)])),
-        (
-            "Registration",
-            object([("email", email), ("password", password), ("firstName", text(max: 100)), ("lastName", text(max: 100))], required: ["email", "password"])
-        ),
-        (
-            "Customer",
-            object(
-                [
-                    ("id", string), ("email", string), ("firstName", string), ("lastName", string), ("registered", boolean),
-                    ("verified", boolean), ("createdAt", timestamp), ("updatedAt", timestamp),
-                ], required: ["id", "email", "registered", "verified", "createdAt", "updatedAt"])
-        ),
-        (
-            "CustomerSession",
-            object([("customer", ref("Customer")), ("token", string), ("expiresAt", timestamp)], required: ["customer", "token", "expiresAt"])
-        ),
-        ("VariantImageInput", object([("imageId", nullable("string"))], required: ["imageId"])),
-        (
-            "CustomerRecord",
-            object(
-                [
-                    ("id", string), ("email", string), ("firstName", string), ("lastName", string), ("registered", boolean),
-                    ("verified", boolean), ("createdAt", timestamp), ("updatedAt", timestamp), ("tags", array(string)),
-                    ("notes", array(ref("CustomerNote"))), ("addresses", array(ref("SavedAddress"))), ("orderCount", integer),
-                    ("totalSpent", ref("Money")),
+                    ("mail", ref("MailPreferences")),
+                    ("pricesIncludeTax", ["type": "boolean", "description": "Prices and shipping rates hold their tax (EU and UK habit)"]),
                     (
-                        "recentOrders",
-                        array(
-                            object(
-                                [("id", string), ("name", string), ("status", string), ("total", ref("Money")), ("createdAt", timestamp)],
-                                required: ["id", "name", "status", "total", "createdAt"]))
+                        "reservationMinutes",
+                        ["type": "integer", "minimum": 5, "maximum": 10_080, "description": "How long an unpaid card order holds its stock"]
                     ),
-                ],
-                required: [
-                    "id", "email", "registered", "verified", "createdAt", "updatedAt", "tags", "notes", "addresses",
+                    ("timeZone", ["type": "string", "maxLength": 64, "description": "An IANA zone such as Europe/Berlin: the store's days in reports"]),
                 ])
-        ),
-        (
-            "CustomerNote",
-            object([("id", string), ("text", string), ("actor", string), ("createdAt", timestamp)], required: ["id", "text", "actor", "createdAt"])
-        ),
-        (
-            "CustomerTagsInput",
-            object(
-                [("tags", ["type": "array", "maxItems": 20, "items": ["type": "string", "minLength": 1, "maxLength": 40, "pattern": "^[A-Za-z0-9 _-]+$"]])],
-                required: ["tags"])
-        ),
-        ("AddressInput", object([("address", ref("Address")), ("isDefault", boolean)], required: ["address"])),
-        (
-            "SavedAddress",
-            object(
-                [("id", string), ("address", ref("Address")), ("isDefault", boolean), ("createdAt", timestamp)],
-                required: ["id", "address", "isDefault", "createdAt"])
-        ),
-        (
-            "Signup",
-            object([("storeName", string), ("ownerEmail", string), ("ownerPassword", string), ("slug", string)], required: ["storeName", "ownerEmail"])
-        ),
-        (
-            "Tenant",
-            object(
-                [
-                    ("id", string), ("slug", string), ("storeName", string), ("ownerEmail", string), ("status", string),
-                    ("createdAt", timestamp), ("dedicated", boolean), ("readOnly", boolean), ("urls", ["type": "object", "additionalProperties": string]),
-                    ("setupToken", string),
-                ], required: ["id", "slug", "storeName", "status", "createdAt"])
-        ),
-        ("TenantUpdate", object([("dedicated", boolean)], required: ["dedicated"])),
-        ("Health", ["type": "object"]),
-    ]
+            ),
+            ("ProductImage", object([("id", string), ("url", string), ("alt", string), ("position", integer)], required: ["id", "url", "alt", "position"])),
+            ("ProductOption", object([("name", string), ("values", array(string))], required: ["name", "values"])),
+            (
+                "ProductVariant",
+                object(
+                    [
+                        ("id", string), ("sku", nullable("string")), ("title", string), ("options", ["type": "object", "additionalProperties": string]),
+                        ("price", ref("Money")), ("compareAtPrice", ref("NullableMoney")), ("stock", integer),
+                        ("trackInventory", boolean), ("inStock", boolean), ("weight", nullable("integer")), ("imageId", string),
+                    ], required: ["id", "title", "options", "price", "stock", "trackInventory", "inStock"])
+            ),
+            (
+                "Product",
+                object(
+                    [
+                        ("id", string), ("title", string), ("slug", string), ("description", string),
+                        ("status", ["type": "string", "enum": ["draft", "active", "archived"]]),
+                        ("images", array(ref("ProductImage"))), ("options", array(ref("ProductOption"))), ("variants", array(ref("ProductVariant"))),
+                        ("price", ref("Money")), ("stock", integer), ("inStock", boolean), ("tags", array(string)),
+                        ("categoryId", string), ("categoryIds", array(string)), ("createdAt", timestamp), ("updatedAt", timestamp),
+                        ("taxClass", ["type": "string", "enum": ["standard", "reduced", "exempt"]]), ("seoTitle", string), ("seoDescription", string),
+                    ],
+                    required: [
+                        "id", "title", "slug", "description", "status", "images", "options", "variants", "price", "stock", "inStock", "tags", "createdAt",
+                        "updatedAt", "taxClass",
+                    ])
+            ),
+            (
+                "ProductInput",
+                object(
+                    [
+                        ("title", ["type": "string", "minLength": 1, "maxLength": 255]), ("slug", slug),
+                        ("description", ["type": "string", "maxLength": 65_536, "description": "At most 64 KiB of UTF-8"]),
+                        ("status", ["type": "string", "enum": ["draft", "active", "archived"]]),
+                        ("categoryId", nullable("string")),
+                        ("categoryIds", ["type": "array", "maxItems": 20, "items": string, "description": "Every category, the main one first"]),
+                        (
+                            "images",
+                            [
+                                "type": "array", "maxItems": 50,
+                                "items": object([("url", httpURL), ("alt", text(max: 512)), ("position", integer)], required: ["url"]),
+                            ]
+                        ),
+                        ("options", array(ref("ProductOption"))),
+                        (
+                            "variants",
+                            array(
+                                object([
+                                    ("id", string), ("sku", string), ("title", string), ("options", ["type": "object", "additionalProperties": string]),
+                                    ("price", ref("MoneyInput")), ("compareAtPrice", ref("MoneyInput")), ("stock", integer), ("trackInventory", boolean),
+                                    ("weight", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000, "description": "Grams"]),
+                                ]))
+                        ),
+                        ("tags", ["type": "array", "maxItems": 50, "items": ["type": "string", "maxLength": 64]]), ("price", ref("MoneyInput")),
+                        ("compareAtPrice", ref("MoneyInput")), ("stock", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000]),
+                        ("sku", nullable("string")), ("trackInventory", boolean),
+                        ("taxClass", ["type": "string", "enum": ["standard", "reduced", "exempt"]]),
+                        ("weight", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000, "description": "Grams, of the single variant"]),
+                        ("seoTitle", ["type": ["string", "null"], "maxLength": 70]), ("seoDescription", ["type": ["string", "null"], "maxLength": 320]),
+                    ], required: ["title"])
+            ),
+            (
+                "Category",
+                object(
+                    [
+                        ("id", string), ("name", string), ("slug", string), ("description", string), ("position", integer),
+                        ("parentId", ["type": "string", "description": "The category it sits under; absent at the top"]), ("createdAt", timestamp),
+                        ("updatedAt", timestamp),
+                    ], required: ["id", "name", "slug", "description", "position", "createdAt", "updatedAt"])
+            ),
+            (
+                "CategoryInput",
+                object(
+                    [
+                        ("name", name(max: 255)), ("slug", slug),
+                        ("description", ["type": "string", "maxLength": 65_536, "pattern": .string(noNUL), "description": "At most 64 KiB of UTF-8"]),
+                        ("position", ["type": "integer", "minimum": 0, "maximum": 1_000_000]), ("parentId", nullable("string")),
+                    ], required: ["name"])
+            ),
+            (
+                "InventoryAdjustmentInput",
+                object(
+                    [
+                        ("variantId", string), ("delta", ["type": "integer", "minimum": -1_000_000_000, "maximum": 1_000_000_000, "description": "Not zero"]),
+                        ("reason", name(max: 200)),
+                    ], required: ["variantId", "delta", "reason"])
+            ),
+            (
+                "InventoryAdjustment",
+                object(
+                    [
+                        ("id", string), ("variantId", string), ("delta", integer), ("stockAfter", integer), ("reason", string),
+                        ("reference", string), ("actor", string), ("createdAt", timestamp),
+                    ], required: ["id", "variantId", "delta", "stockAfter", "reason", "createdAt"])
+            ),
+            ("CartLineInput", object([("variantId", string), ("quantity", quantity)], required: ["variantId", "quantity"])),
+            ("CartCreate", object([("email", email), ("items", ["type": "array", "maxItems": 100, "items": ref("CartLineInput")])])),
+            (
+                "CartItem",
+                object(
+                    [
+                        ("id", string), ("variantId", string), ("productId", string), ("title", string), ("variantTitle", string), ("sku", string),
+                        ("unitPrice", ref("Money")), ("quantity", integer), ("lineTotal", ref("Money")), ("available", boolean), ("problem", string),
+                        ("discount", ref("Money")),
+                        ("custom", ["type": "boolean", "description": "A draft order's line that is not in the catalog; variantId is empty."]),
+                    ], required: ["id", "variantId", "title", "unitPrice", "quantity", "lineTotal", "available", "custom"])
+            ),
+            (
+                "Cart",
+                object(
+                    [
+                        ("id", string), ("status", ["type": "string", "enum": ["active", "completed"]]), ("email", string), ("currency", string),
+                        ("items", array(ref("CartItem"))), ("itemCount", integer), ("subtotal", ref("Money")), ("shipping", ref("Money")),
+                        ("tax", ref("Money")), ("total", ref("Money")), ("orderId", string), ("createdAt", timestamp), ("updatedAt", timestamp),
+                        ("expiresAt", timestamp), ("secret", ["type": "string", "description": "Only when the cart is created; send it as X-Cart-Secret."]),
+                        ("totals", ref("Totals")), ("discounts", array(ref("AppliedDiscount"))), ("discountCodes", array(ref("CartDiscountCode"))),
+                        ("taxLines", array(ref("TaxLine"))),
+                        ("pricesIncludeTax", boolean), ("shippingAddress", ref("Address")), ("shippingMethod", ref("ShippingOption")),
+                        ("shipsToAddress", boolean),
+                        ("preparedByStore", ["type": "boolean", "description": "A draft order's cart: only staff change its items and codes."]),
+                        ("linkSentAt", timestamp),
+                    ],
+                    required: [
+                        "id", "status", "currency", "items", "itemCount", "subtotal", "shipping", "tax", "total", "createdAt", "updatedAt", "expiresAt",
+                        "totals",
+                        "discounts", "discountCodes", "taxLines", "pricesIncludeTax", "shipsToAddress", "preparedByStore",
+                    ])
+            ),
+            (
+                "CheckoutInput",
+                object(
+                    [
+                        ("email", email), ("shippingAddress", ref("Address")), ("billingAddress", ref("Address")),
+                        ("paymentMethod", ["type": "string", "enum": ["card", "bank_transfer", "cash_on_delivery"]]),
+                    ], required: ["email", "shippingAddress"])
+            ),
+            (
+                "OrderLine",
+                object(
+                    [
+                        ("id", string), ("productId", string), ("variantId", string), ("title", string), ("variantTitle", string), ("sku", string),
+                        ("unitPrice", ref("Money")), ("quantity", integer), ("total", ref("Money")), ("discount", ref("Money")), ("tax", ref("Money")),
+                        ("fulfilledQuantity", integer), ("returnedQuantity", integer),
+                        ("custom", ["type": "boolean", "description": "Not from the catalog; productId and variantId are empty and no stock moves."]),
+                    ],
+                    required: [
+                        "id", "productId", "variantId", "title", "unitPrice", "quantity", "total", "discount", "tax", "fulfilledQuantity", "returnedQuantity",
+                        "custom",
+                    ])
+            ),
+            (
+                "OrderEvent",
+                object(
+                    [("id", string), ("type", string), ("message", string), ("actor", string), ("createdAt", timestamp)],
+                    required: ["id", "type", "message", "createdAt"])
+            ),
+            (
+                "Order",
+                object(
+                    [
+                        ("id", string), ("number", integer), ("name", string),
+                        ("status", ["type": "string", "enum": .array(OrderStatus.allCases.map { .string($0.rawValue) })]),
+                        ("fulfillmentStatus", ["type": "string", "enum": ["unfulfilled", "partial", "fulfilled"]]),
+                        ("fulfillments", array(ref("Fulfillment"))), ("returns", array(ref("OrderReturn"))),
+                        ("email", string), ("customerId", string), ("currency", string), ("lines", array(ref("OrderLine"))),
+                        ("subtotal", ref("Money")), ("shipping", ref("Money")), ("tax", ref("Money")), ("total", ref("Money")), ("refundedTotal", ref("Money")),
+                        ("shippingAddress", ref("Address")), ("billingAddress", ref("Address")), ("paymentMethod", string), ("cartId", string),
+                        ("createdAt", timestamp), ("updatedAt", timestamp), ("events", array(ref("OrderEvent"))),
+                        ("discount", ref("Money")), ("totals", ref("Totals")), ("shippingMethod", nullable("string")), ("taxLines", array(ref("TaxLine"))),
+                        ("discounts", array(ref("AppliedDiscount"))), ("pricesIncludeTax", boolean), ("expiresAt", timestamp),
+                    ],
+                    required: [
+                        "id", "number", "name", "status", "email", "currency", "lines", "subtotal", "shipping", "tax", "total", "refundedTotal",
+                        "shippingAddress",
+                        "createdAt", "updatedAt", "discount", "totals", "taxLines", "discounts", "pricesIncludeTax", "fulfillmentStatus", "fulfillments",
+                        "returns",
+                    ])
+            ),
+            ("CancelInput", object([("reason", string)])),
+        ] + customerSchemas
 }

@@ -709,6 +709,8 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/CategoryInput`.
         public struct CategoryInput: Codable, Hashable, Sendable {
+            /// At most 64 KiB of UTF-8
+            ///
             /// - Remark: Generated from `#/components/schemas/CategoryInput/description`.
             public var description: Swift.String?
             /// - Remark: Generated from `#/components/schemas/CategoryInput/name`.
@@ -722,7 +724,7 @@ extension Components {
             /// Creates a new `CategoryInput`.
             ///
             /// - Parameters:
-            ///   - description:
+            ///   - description: At most 64 KiB of UTF-8
             ///   - name:
             ///   - parentId:
             ///   - position:
@@ -750,6 +752,8 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/CategoryPatch`.
         public struct CategoryPatch: Codable, Hashable, Sendable {
+            /// At most 64 KiB of UTF-8
+            ///
             /// - Remark: Generated from `#/components/schemas/CategoryPatch/description`.
             public var description: Swift.String?
             /// - Remark: Generated from `#/components/schemas/CategoryPatch/name`.
@@ -763,7 +767,7 @@ extension Components {
             /// Creates a new `CategoryPatch`.
             ///
             /// - Parameters:
-            ///   - description:
+            ///   - description: At most 64 KiB of UTF-8
             ///   - name:
             ///   - parentId:
             ///   - position:
@@ -1813,7 +1817,7 @@ extension Components {
             /// Percent (above 0, at most 100) for percentage and buy_x_get_y; whole minor units for fixed
             ///
             /// - Remark: Generated from `#/components/schemas/DiscountCreate/value`.
-            public var value: Swift.Double
+            public var value: Swift.Double?
             /// Creates a new `DiscountCreate`.
             ///
             /// - Parameters:
@@ -1859,7 +1863,7 @@ extension Components {
                 startsAt: Swift.String? = nil,
                 title: Swift.String? = nil,
                 usageLimit: Swift.Int? = nil,
-                value: Swift.Double
+                value: Swift.Double? = nil
             ) {
                 self.active = active
                 self.appliesTo = appliesTo
@@ -3577,6 +3581,8 @@ extension Components {
                 public var cvc: Swift.String
                 /// - Remark: Generated from `#/components/schemas/PayInput/card/expMonth`.
                 public var expMonth: Swift.Int
+                /// 2040, or 40
+                ///
                 /// - Remark: Generated from `#/components/schemas/PayInput/card/expYear`.
                 public var expYear: Swift.Int
                 /// - Remark: Generated from `#/components/schemas/PayInput/card/number`.
@@ -3586,7 +3592,7 @@ extension Components {
                 /// - Parameters:
                 ///   - cvc:
                 ///   - expMonth:
-                ///   - expYear:
+                ///   - expYear: 2040, or 40
                 ///   - number:
                 public init(
                     cvc: Swift.String,
@@ -4085,7 +4091,7 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/ProductCreate/options`.
             public var options: [Components.Schemas.ProductOption]?
             /// - Remark: Generated from `#/components/schemas/ProductCreate/price`.
-            public var price: Components.Schemas.MoneyInput
+            public var price: Components.Schemas.MoneyInput?
             /// - Remark: Generated from `#/components/schemas/ProductCreate/seoDescription`.
             public var seoDescription: Swift.String?
             /// - Remark: Generated from `#/components/schemas/ProductCreate/seoTitle`.
@@ -4240,7 +4246,7 @@ extension Components {
                 description: Swift.String? = nil,
                 images: Components.Schemas.ProductCreate.ImagesPayload? = nil,
                 options: [Components.Schemas.ProductOption]? = nil,
-                price: Components.Schemas.MoneyInput,
+                price: Components.Schemas.MoneyInput? = nil,
                 seoDescription: Swift.String? = nil,
                 seoTitle: Swift.String? = nil,
                 sku: Swift.String? = nil,
@@ -5204,7 +5210,7 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/RefundInput/includeShipping`.
             public var includeShipping: Swift.Bool?
-            /// With returnId: put the returned items back in stock
+            /// Without returnId: put the refunded items back in stock
             ///
             /// - Remark: Generated from `#/components/schemas/RefundInput/restock`.
             public var restock: Swift.Bool?
@@ -5215,7 +5221,7 @@ extension Components {
             /// - Parameters:
             ///   - amount:
             ///   - includeShipping: With returnId: refund the shipping too
-            ///   - restock: With returnId: put the returned items back in stock
+            ///   - restock: Without returnId: put the refunded items back in stock
             ///   - returnId:
             public init(
                 amount: Swift.Int? = nil,
@@ -6048,7 +6054,7 @@ extension Components {
         /// - Remark: Generated from `#/components/schemas/ShippingZoneInput`.
         public struct ShippingZoneInput: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/ShippingZoneInput/countries`.
-            public var countries: [Components.Schemas.CountryCode]
+            public var countries: [Components.Schemas.CountryCode]?
             /// - Remark: Generated from `#/components/schemas/ShippingZoneInput/methods`.
             public var methods: [Components.Schemas.ShippingMethodInput]
             /// - Remark: Generated from `#/components/schemas/ShippingZoneInput/name`.
@@ -6063,7 +6069,7 @@ extension Components {
             ///   - name:
             ///   - regions:
             public init(
-                countries: [Components.Schemas.CountryCode],
+                countries: [Components.Schemas.CountryCode]? = nil,
                 methods: [Components.Schemas.ShippingMethodInput],
                 name: Swift.String,
                 regions: [Swift.String]? = nil
@@ -6358,7 +6364,7 @@ extension Components {
             public var country: Components.Schemas.CountryCode
             /// - Remark: Generated from `#/components/schemas/TaxRateInput/name`.
             public var name: Swift.String?
-            /// Percent
+            /// Percent, at most four decimals
             ///
             /// - Remark: Generated from `#/components/schemas/TaxRateInput/rate`.
             public var rate: Swift.Double
@@ -6380,7 +6386,7 @@ extension Components {
             ///   - appliesToShipping:
             ///   - country:
             ///   - name:
-            ///   - rate: Percent
+            ///   - rate: Percent, at most four decimals
             ///   - region: ISO 3166-2 subdivision, without the country
             ///   - taxClass:
             public init(

@@ -1,10 +1,11 @@
 import Foundation
 import HummingbirdTesting
-import LeopardPlatform
 import LeopardServer
 import LeopardStorage
 import SQLKit
 import Testing
+
+@testable import LeopardPlatform
 
 @Suite("Warm pool of store databases")
 struct SparePoolTests {
@@ -117,6 +118,27 @@ struct SparePoolTests {
             let store = try await client.makeStore("Open Spare Shop")
             #expect(await databases.warmSpareCount == (storage == .sqlite ? 1 : 0))
             #expect(await databases.isOpen(tenantID: store.id))
+        }
+    }
+
+    @Test("two instances filling the pool together make its target, not twice it", arguments: TestPlatform.storages)
+    func sharedTarget(storage: TestPlatform.Storage) async throws {
+        // The platform's own pool stays empty (tests configure none); two more share its database.
+        try await TestPlatform.withPlatform(storage) { platform, _ in
+            let pool = platform.services.sparePool
+            // A second instance's pool: the same platform database and template, its own actor.
+            let first = await SparePool(target: 4, platform: pool.platform, provider: pool.provider, migrator: pool.migrator, logger: pool.logger)
+            let second = await SparePool(target: 4, platform: pool.platform, provider: pool.provider, migrator: pool.migrator, logger: pool.logger)
+            await withDiscardingTaskGroup { group in
+                group.addTask { await first.fill() }
+                group.addTask { await second.fill() }
+            }
+            let rows = try await spares(platform).count
+            let ready = try await first.count()
+            #expect(rows == 4, "every row, spares being made included")
+            #expect(ready == 4)
+            await first.stop()
+            await second.stop()
         }
     }
 }
