@@ -200,8 +200,12 @@ spare_line = call("POST", f"/api/carts/{spare_cart['id']}/items", {"variantId": 
 own["removeCartItem"] = {"parameters": {"cartId": spare_cart["id"], "itemId": spare_line["items"][0]["id"]},
                          "headers": {"X-Cart-Secret": spare_cart["secret"]}}
 # Fuzzed edits may archive a product: not the one the shared cart holds.
+# A variant named in their bodies is one of that product's own.
+edited_variants = {}
 for operation in ("replaceProduct", "updateProduct"):
-    own[operation] = {"parameters": {"product": call("POST", "/api/products", {"title": f"For {operation}", "price": 100}, owner)["id"]}}
+    edited = call("POST", "/api/products", {"title": f"For {operation}", "price": 100}, owner)
+    edited_variants[operation] = [variant["id"] for variant in edited["variants"]]
+    own[operation] = {"parameters": {"product": edited["id"]}, "bindings": {"body.variants[*].id": operation}}
 # The seeded payment belongs to the paid order's cart, whose secret is not the shared cart's.
 own["authenticatePayment"] = {"headers": secret}
 # A fuzzed replacement may stop the shared zone shipping to the shared cart's country.
@@ -209,7 +213,11 @@ own["replaceShippingZone"] = {"parameters": {"zoneId": call("POST", "/api/shippi
     "name": "Replaced", "countries": ["DE"], "methods": [{"name": "Post", "kind": "flat", "rate": 900}]}, owner)["id"]}}
 address_cart = call("POST", "/api/carts", {}, customer)
 own["setCartAddress"] = {"parameters": {"cartId": address_cart["id"]}, "headers": {"X-Cart-Secret": address_cart["secret"]}}
-own["exportOrders"] = {"bindings": {"query.from": "from", "query.to": "to"}}
+# A category's products read their own cursors; a report of products reads none of the others'.
+own["listCategoryProducts"] = {"bindings": {"query.cursor": "categoryCursors"}}
+own["reportProducts"] = {"bindings": {"query.cursor": "firstPage"}}
+# The image a variant shows is one of its product's own.
+own["setVariantImage"] = {"bindings": {"body.imageId": "images"}}
 # Quantity 0 removes the shared line (the Swift tests cover that); fuzzing keeps it.
 own["updateCartItem"] = {"bindings": {"body.quantity": "quantities"}}
 pictured = call("POST", "/api/products", {"title": "Pictured", "price": 100, "stock": 5}, owner)
@@ -253,7 +261,18 @@ unreachable = {
 
 dictionaries = {
     "variants": [variant["id"] for item in products[:11] for variant in item["variants"]],
-    "categories": [call("POST", "/api/categories", {"name": "Parent"}, owner)["id"]],
+    "categories": [call("POST", "/api/categories", {"name": name}, owner)["id"] for name in ("Parent", "Other")],
+    **edited_variants,
+    "images": [ids["imageId"]],
+    "firstPage": [""],
+    # Any page's next_cursor, or none: most lists read each other's.
+    "cursors": ["", call("GET", "/api/products?limit=1", None, owner)["next_cursor"],
+                call("GET", "/api/categories?limit=1", None, owner)["next_cursor"]],
+    "shoppers": [shopper],
+    "roles": [ids["roleId"]],
+    "customers": [ids["customerId"]],
+    "codes": [ids["code"]],
+    "categoryCursors": ["", call("GET", f"/api/categories/{ids['category']}/products?limit=1", None, owner)["next_cursor"]],
     "currencies": ["USD"],
     "cards": ["4242424242424242"],
     "years": [2040],
@@ -266,11 +285,15 @@ dictionaries = {
 bindings = {
     "body.variantId": "variants", "body.items[*].variantId": "variants", "body.lines[*].variantId": "variants",
     "body.add[*].variantId": "variants", "body.parentId": "categories", "body.categoryId": "categories",
+    "body.categoryIds[*]": "categories",
     "body.card.number": "cards", "body.card.expYear": "years", "body.id": "methods",
-    "body.price.currency": "currencies", "body.compareAtPrice.currency": "currencies", "body.minSubtotal.currency": "currencies",
+    "body.price.currency": "currencies", "body.compareAtPrice.currency": "currencies",
+    "body.variants[*].price.currency": "currencies", "body.variants[*].compareAtPrice.currency": "currencies", "body.minSubtotal.currency": "currencies",
     "body.shippingRate.currency": "currencies", "body.methods[*].rate.currency": "currencies",
     "body.methods[*].freeOver.currency": "currencies", "body.methods[*].bands[*].rate.currency": "currencies",
     "body.customLines[*].unitPrice.currency": "currencies",
+    "query.from": "from", "query.to": "to", "query.cursor": "cursors", "body.customerEmails[*]": "shoppers",
+    "body.roleId": "roles", "body.customerId": "customers", "body.discountCode": "codes", "body.shippingMethodId": "methods",
 }
 
 # The coverage phase sends boundary values and ignores the dictionaries of real ids above, so

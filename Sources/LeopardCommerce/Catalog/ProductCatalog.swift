@@ -41,7 +41,9 @@ public struct ProductCatalog: Sendable {
                         id: $0.id, sku: $0.sku, title: $0.title, options: $0.options, price: $0.price.amount, compareAtPrice: $0.compareAtPrice?.amount,
                         stock: $0.stock, trackInventory: $0.trackInventory)
                 }
-                if input.variants == nil && !(input.options ?? []).isEmpty { base.variants = [] }
+                // Without a list of variants, a replacement that adds or drops the options
+                // starts from none: the old ones cannot fit the new options.
+                if input.variants == nil && (input.options ?? []).isEmpty != existing.options.isEmpty { base.variants = [] }
             }
             let draft = try base.applying(input, storeCurrency: currency, existing: existing)
             return try await self.save(draft, id: id, existing: existing, actor: actor, now: now, on: sql)

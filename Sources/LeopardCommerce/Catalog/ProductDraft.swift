@@ -130,14 +130,20 @@ struct ProductDraft: Sendable {
         // Variants: a list replaces the current one; an entry with an id updates that variant.
         if let variants = input.variants {
             let current = Dictionary(draft.variants.compactMap { v in v.id.map { ($0, v) } }, uniquingKeysWith: { first, _ in first })
+            var named = Set<String>()
             draft.variants = variants.enumerated().map { index, entry in
                 var variant =
                     entry.id.flatMap { current[$0] }
                     ?? Variant(id: nil, sku: nil, title: nil, options: [:], price: nil, compareAtPrice: nil, stock: 0, trackInventory: true)
                 if let id = entry.id, current[id] == nil { fail("variants.\(index).id", "is not a variant of this product") }
+                if let id = entry.id, !named.insert(id).inserted { fail("variants.\(index).id", "names a variant an earlier entry names") }
                 if let sku = entry.sku { variant.sku = sku.trimmingWhitespace().isEmpty ? nil : sku.trimmingWhitespace() }
                 if let title = entry.title { variant.title = title.trimmingWhitespace() }
-                if let options = entry.options { variant.options = options.mapValues { $0.trimmingWhitespace() } }
+                if let options = entry.options {
+                    // A title made from the old option values is made again from the new ones.
+                    if entry.title == nil, variant.title == derivedTitle(variant.options) { variant.title = nil }
+                    variant.options = options.mapValues { $0.trimmingWhitespace() }
+                }
                 if let price = entry.price {
                     errors += price.problems(field: "variants.\(index).price", storeCurrency: storeCurrency)
                     variant.price = price.amount
@@ -269,19 +275,39 @@ struct ProductDraft: Sendable {
         return errors
     }
 
-    /// Why `url` cannot be an image address (http(s), or a path on this host), or nil.
+    /// Why `url` cannot be an image address (http(s) with a host, or a path on this host), or nil.
     static func urlProblem(_ url: String) -> String? {
-        let scheme = url.hasPrefix("https://") || url.hasPrefix("http://") || (url.hasPrefix("/") && !url.hasPrefix("//"))
-        guard scheme, url.utf8.count <= 2048, !url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else {
+        let absolute = url.hasPrefix("https://") || url.hasPrefix("http://")
+        guard absolute || (url.hasPrefix("/") && !url.hasPrefix("//")), url.utf8.count <= 2048,
+            !url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }),
+            !absolute || hasHost(url)
+        else {
             return "must be an http(s) URL of at most 2048 characters"
         }
         return nil
     }
 
+    /// Whether an http(s) URL names a host: not empty, and brackets only around an IPv6
+    /// address (`http://[` or `http://a]b` would break whatever reads the URL next).
+    static func hasHost(_ url: String) -> Bool {
+        let authority = url.drop { $0 != ":" }.dropFirst(3).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let host = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
+        guard host.contains("[") || host.contains("]") else { return !host.isEmpty && !host.hasPrefix(":") }
+        guard host.hasPrefix("["), let close = host.firstIndex(of: "]") else { return false }
+        let inside = host[host.index(after: host.startIndex)..<close]
+        let rest = host[host.index(after: close)...]
+        return !inside.isEmpty && inside.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." } && (rest.isEmpty || rest.hasPrefix(":"))
+            && !rest.dropFirst().contains { !$0.isNumber }
+    }
+
     /// The title of a variant that has none: its option values, or "Default".
     func variantTitle(_ variant: Variant) -> String {
         if let title = variant.title, !title.isEmpty { return title }
-        if options.isEmpty { return "Default" }
-        return options.compactMap { variant.options[$0.name] }.joined(separator: " / ")
+        return derivedTitle(variant.options)
+    }
+
+    /// The title option values make under this draft's options: "M / Blue", or "Default".
+    func derivedTitle(_ values: [String: String]) -> String {
+        options.isEmpty ? "Default" : options.compactMap { values[$0.name] }.joined(separator: " / ")
     }
 }

@@ -127,7 +127,7 @@ public struct StoreSettingsInput: Decodable, Sendable {
         case .absent: break
         case .null: settings.logoUrl = nil
         case .value(let url):
-            if (url.hasPrefix("https://") || url.hasPrefix("http://") || url.hasPrefix("/")) && url.utf8.count <= 2048 && !url.contains(where: \.isWhitespace) {
+            if ProductDraft.urlProblem(url) == nil {
                 settings.logoUrl = url
             } else {
                 fail("logoUrl", "must be an http(s) URL of at most 2048 characters")

@@ -158,6 +158,31 @@ extension Components {
                 case slug
                 case storeName
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.ownerEmail = try container.decode(
+                    Swift.String.self,
+                    forKey: .ownerEmail
+                )
+                self.ownerPassword = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .ownerPassword
+                )
+                self.slug = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .slug
+                )
+                self.storeName = try container.decode(
+                    Swift.String.self,
+                    forKey: .storeName
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "ownerEmail",
+                    "ownerPassword",
+                    "slug",
+                    "storeName"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/Tenant`.
         public struct Tenant: Codable, Hashable, Sendable {
@@ -261,6 +286,16 @@ extension Components {
             }
             public enum CodingKeys: String, CodingKey {
                 case dedicated
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.dedicated = try container.decode(
+                    Swift.Bool.self,
+                    forKey: .dedicated
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "dedicated"
+                ])
             }
         }
     }

@@ -92,7 +92,13 @@ extension OpenAPISchemas {
             (
                 "MailPreferences",
                 o.object([
-                    ("senderName", o.nullable("string")), ("replyTo", o.nullable("string")), ("newOrderNotifications", o.boolean),
+                    (
+                        "senderName",
+                        [
+                            "type": ["string", "null"], "minLength": 1, "maxLength": 100,
+                            "pattern": "^[^\\u0000-\\u001F\\u007F]*[^\\s\\u0000-\\u001F\\u007F][^\\u0000-\\u001F\\u007F]*$",
+                        ]
+                    ), ("replyTo", o.nullableEmail), ("newOrderNotifications", o.boolean),
                     ("lowStockNotifications", o.boolean),
                 ])
             ),

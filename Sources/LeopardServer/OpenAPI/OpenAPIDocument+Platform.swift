@@ -43,7 +43,7 @@ extension OpenAPIDocument {
                 "Signups, provisioning attempts and time, orders and GMV per currency by UTC day, week or month; stores by status, active in 30 days, largest; CSV with Accept: text/csv",
             tag: "platform", access: .operatorToken,
             parameters: [
-                .query("from", ["type": "string", "format": "date"]), .query("to", ["type": "string", "format": "date"]),
+                .query("from", OpenAPISchemas.reportDay), .query("to", OpenAPISchemas.reportDay),
                 .query("interval", ["type": "string", "enum": ["day", "week", "month"]]),
             ]),
         Operation(

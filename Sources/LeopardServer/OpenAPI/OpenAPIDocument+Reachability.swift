@@ -1,6 +1,12 @@
 import LeopardCommerce
 
 extension OpenAPIDocument {
+    /// The schemas `paths` reach, with what the server refuses in request bodies stated.
+    static func published(_ schemas: [(String, JSONValue)], for paths: JSONValue) -> [(String, JSONValue)] {
+        let used = reachableSchemas(from: paths, in: schemas)
+        return statingRequestRules(in: schemas.filter { used.contains($0.0) }, readFrom: paths)
+    }
+
     /// The names of the schemas `root` refers to, directly or through other schemas: a document
     /// carries only those (the platform's would otherwise carry every store schema).
     static func reachableSchemas(from root: JSONValue, in schemas: [(String, JSONValue)]) -> Set<String> {

@@ -3,8 +3,7 @@ import LeopardCommerce
 /// The store's reports: the same rows as JSON, or as CSV with `Accept: text/csv`.
 extension OpenAPIDocument {
     static let reportOperations: [Operation] = {
-        let day: JSONValue = ["type": "string", "format": "date"]
-        let range: [Parameter] = [.query("from", day), .query("to", day)]
+        let range: [Parameter] = [.query("from", OpenAPISchemas.reportDay), .query("to", OpenAPISchemas.reportDay)]
         return [
             Operation(
                 method: "get", path: "/api/reports/sales", id: "reportSales",

@@ -109,10 +109,10 @@ extension OpenAPISchemas {
                         "description": "Lines not in the catalog; lines and customLines together name at least one.",
                         "items": o.object(
                             [
-                                ("title", o.name(max: 255)), ("unitPrice", o.ref("MoneyInput")),
+                                ("title", o.plainName(max: 255)), ("unitPrice", o.ref("MoneyInput")),
                                 ("quantity", ["type": "integer", "minimum": 1, "maximum": 10000]),
                                 ("taxClass", ["type": "string", "enum": ["standard", "reduced", "exempt"]]),
-                                ("weightGrams", ["type": "integer", "minimum": 0]),
+                                ("weightGrams", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000]),
                             ], required: ["title", "unitPrice", "quantity"]),
                     ]
                 ),

@@ -41,7 +41,7 @@ enum OpenAPIDocument {
         var parameters: [Parameter] = []
     }
 
-    static let page: [Parameter] = [.query("limit", ["type": "integer", "minimum": 1, "maximum": 100]), .query("cursor")]
+    static let page: [Parameter] = [.query("limit", ["type": "integer", "minimum": 1, "maximum": 100]), .query("cursor", OpenAPISchemas.cursor)]
 
     static let storeOperations: [Operation] = coreStoreOperations + mailOperations + economicsOperations + staffOperations + reportOperations
 
@@ -319,12 +319,12 @@ enum OpenAPIDocument {
         var schemas = OpenAPISchemas.all
         schemas += OpenAPISchemas.operationSchemas + OpenAPISchemas.mailSchemas + OpenAPISchemas.economicsSchemas + OpenAPISchemas.staffSchemas
         schemas += OpenAPISchemas.reportSchemas + OpenAPISchemas.derivedInputs + OpenAPISchemas.codeSchemas
-        let used = reachableSchemas(from: .object(paths.map { ($0.0, .object($0.1)) }), in: schemas)
-        schemas = schemas.filter { used.contains($0.0) }
+        let pathsValue = JSONValue.object(paths.map { ($0.0, .object($0.1)) })
+        schemas = published(schemas, for: pathsValue)
         return [
             "openapi": "3.1.0",
             "info": ["title": .string(title), "version": "1"],
-            "paths": .object(paths.map { ($0.0, .object($0.1)) }),
+            "paths": pathsValue,
             "components": [
                 "schemas": .object(schemas),
                 "securitySchemes": [

@@ -57,11 +57,50 @@ extension OpenAPISchemas {
     static let country = ref("CountryCode")
     static let currency = ref("CurrencyCode")
 
-    /// An http(s) URL, or a path on the store's own host (`/media/…`).
-    static let httpURL: JSONValue = ["type": "string", "maxLength": 2048, "pattern": "^(?:https?://[^\\s/?#]+[^\\s]*|/[^\\s]*)$"]
+    /// An http(s) URL, or a path on the store's own host (`/media/…`, not `//…`): no spaces or
+    /// control characters.
+    static let httpURL: JSONValue = ["type": "string", "maxLength": 2048, "pattern": .string(httpURLPattern)]
+
+    static let httpURLPattern =
+        "^(?:https?://(?:[^\\u0000-\\u0020\\u007F/?#@\\[\\]]*@)?[^\\u0000-\\u0020\\u007F/?#@:\\[\\]][^\\u0000-\\u0020\\u007F/?#@\\[\\]]*"
+        + "(?:[/?#][^\\u0000-\\u0020\\u007F]*)?|/(?:[^/\\u0000-\\u0020\\u007F][^\\u0000-\\u0020\\u007F]*)?)$"
+
+    /// An absolute http(s) URL a browser is sent back to: a host name, then an optional port,
+    /// path and query of URL characters.
+    static let absoluteURL: JSONValue = [
+        "type": "string", "maxLength": 2048,
+        "pattern": "^https?://[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?(?:[/?][A-Za-z0-9._~!$&'()*+,;=:@/?-]*)?$",
+    ]
 
     /// A calendar date, `2026-12-31`.
     static let date: JSONValue = ["type": "string", "format": "date"]
+
+    /// A colour: `#1a2b3c` or `#abc`.
+    static let colour: JSONValue = ["type": "string", "pattern": "^#(?:[0-9A-Fa-f]{3}){1,2}$"]
+
+    /// A day a report reads: a date of the years 1970 to 9999.
+    static let reportDay: JSONValue = ["type": "string", "format": "date", "pattern": "^(?:19[7-9][0-9]|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$"]
+
+    /// A page's `cursor`: the `next_cursor` of the page before (an opaque base64url text).
+    static let cursor: JSONValue = [
+        "type": "string", "maxLength": 512, "pattern": "^(?:djE6[A-Za-z0-9_-]*)?$", "description": "The next_cursor of the page before",
+    ]
+
+    /// A customer tag: 1 to 40 letters, digits, spaces, `-` or `_`, stored in lower case. The
+    /// server also takes letters and digits beyond ASCII.
+    static let customerTag: JSONValue = [
+        "type": "string", "minLength": 1, "maxLength": 40, "pattern": "^[A-Za-z0-9_-](?:[A-Za-z0-9 _-]{0,38}[A-Za-z0-9_-])?$",
+        "description": "Letters, digits, spaces, - and _",
+    ]
+
+    /// A name that travels on into mails, CSV and webhooks: as `name(max:)`, and without control
+    /// or formatting characters, line or paragraph separators (those of the BMP).
+    static func plainName(max: Int) -> JSONValue {
+        let refused =
+            "\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u0600-\\u0605\\u061C\\u06DD\\u070F\\u0890\\u0891\\u08E2\\u180E"
+            + "\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uFEFF\\uFFF9-\\uFFFB"
+        return ["type": "string", "minLength": 1, "maxLength": .int(max), "pattern": .string("^[^\(refused)]*[^\\s\(refused)][^\(refused)]*$")]
+    }
 
     /// An instant with its offset, `2026-12-24T00:00:00Z`.
     static let dateTime: JSONValue = ["type": "string", "format": "date-time"]
@@ -69,15 +108,14 @@ extension OpenAPISchemas {
     /// `Idempotency-Key`: 1 to 255 visible ASCII characters.
     static let idempotencyKey: JSONValue = ["type": "string", "pattern": "^[!-~]{1,255}$"]
 
-    /// A new product needs its title and (without options) its price; a change (PATCH) of a
-    /// product, category or role needs none of the fields a new one does.
+    /// A new product, a change (PATCH) of a product, category or role needs none of the fields a
+    /// new one does.
     static var derivedInputs: [(String, JSONValue)] {
         let every = all + staffSchemas + economicsSchemas
         func named(_ name: String) -> JSONValue { every.first { $0.0 == name }?.1 ?? ["type": "object"] }
         return [
-            // Without options a product is its one variant, priced by `price`.
-            ("ProductCreate", when(["properties": ["options": ["maxItems": 0]]], then: ["required": ["price"]], requiring(["title"], named("ProductInput")))),
-            ("ProductPatch", requiring([], named("ProductInput"))),
+            ("ProductCreate", productCreate),
+            ("ProductPatch", productPatch),
             ("CategoryPatch", requiring([], named("CategoryInput"))),
             (
                 "DiscountCreate",

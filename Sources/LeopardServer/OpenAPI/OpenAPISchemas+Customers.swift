@@ -52,7 +52,7 @@ extension OpenAPISchemas {
                         "tags",
                         [
                             "type": "array", "maxItems": 20,
-                            "items": ["type": "string", "minLength": 1, "maxLength": 40, "description": "Letters, digits, spaces, - and _"],
+                            "items": customerTag,
                         ]
                     )
                 ],

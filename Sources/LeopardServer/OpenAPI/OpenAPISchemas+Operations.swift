@@ -23,6 +23,7 @@ extension OpenAPISchemas {
                 // (Without `provider`, the store's own provider decides which it needs.)
                 o.when(
                     ["properties": ["provider": ["const": "stripe"]], "required": ["provider"]], then: ["required": ["paymentMethod"]],
+                    else: ["if": ["properties": ["provider": ["const": "test"]], "required": ["provider"]], "then": ["required": ["card"]]],
                     o.object([
                         ("provider", ["type": "string", "enum": ["test", "stripe"]]),
                         (
@@ -36,8 +37,11 @@ extension OpenAPISchemas {
                                 ],
                                 required: ["number", "expMonth", "expYear", "cvc"])
                         ),
-                        ("paymentMethod", ["type": "string", "pattern": "^(pm|card)_[A-Za-z0-9_]+$", "description": "Stripe payment method id (pm_…)"]),
-                        ("returnUrl", o.httpURL),
+                        (
+                            "paymentMethod",
+                            ["type": "string", "maxLength": 255, "pattern": "^(pm|card)_[A-Za-z0-9_]+$", "description": "Stripe payment method id (pm_…)"]
+                        ),
+                        ("returnUrl", o.absoluteURL),
                     ]))
             ))
         let providerView = o.object(

@@ -114,8 +114,10 @@ enum OpenAPISchemas {
             (
                 "Theme",
                 object([
-                    ("preset", string), ("primaryColor", string), ("accentColor", string), ("backgroundColor", string),
-                    ("textColor", string), ("font", string), ("radius", integer),
+                    ("preset", ["type": "string", "enum": .array(StoreSettingsInput.presets.map { .string($0) })]), ("primaryColor", colour),
+                    ("accentColor", colour), ("backgroundColor", colour), ("textColor", colour),
+                    ("font", ["type": "string", "maxLength": 64, "pattern": "^[A-Za-z0-9 -]*$", "description": "Letters, digits, spaces and hyphens"]),
+                    ("radius", ["type": "integer", "minimum": 0, "maximum": 32]),
                 ])
             ),
             (
@@ -145,7 +147,7 @@ enum OpenAPISchemas {
                         ]
                     ),
                     ("shippingRate", ref("MoneyInput")),
-                    ("logoUrl", ["type": ["string", "null"], "maxLength": 2048, "pattern": "^(?:https?://[^\\s/?#]+[^\\s]*|/[^\\s]*)$"]),
+                    ("logoUrl", ["type": ["string", "null"], "maxLength": 2048, "pattern": .string(httpURLPattern)]),
                     ("theme", ref("Theme")),
                     (
                         "lowStockThreshold",
@@ -186,40 +188,6 @@ enum OpenAPISchemas {
                         "id", "title", "slug", "description", "status", "images", "options", "variants", "price", "stock", "inStock", "tags", "createdAt",
                         "updatedAt", "taxClass",
                     ])
-            ),
-            (
-                "ProductInput",
-                object(
-                    [
-                        ("title", ["type": "string", "minLength": 1, "maxLength": 255]), ("slug", slug),
-                        ("description", ["type": "string", "maxLength": 65_536, "description": "At most 64 KiB of UTF-8"]),
-                        ("status", ["type": "string", "enum": ["draft", "active", "archived"]]),
-                        ("categoryId", nullable("string")),
-                        ("categoryIds", ["type": "array", "maxItems": 20, "items": string, "description": "Every category, the main one first"]),
-                        (
-                            "images",
-                            [
-                                "type": "array", "maxItems": 50,
-                                "items": object([("url", httpURL), ("alt", text(max: 512)), ("position", integer)], required: ["url"]),
-                            ]
-                        ),
-                        ("options", array(ref("ProductOption"))),
-                        (
-                            "variants",
-                            array(
-                                object([
-                                    ("id", string), ("sku", string), ("title", string), ("options", ["type": "object", "additionalProperties": string]),
-                                    ("price", ref("MoneyInput")), ("compareAtPrice", ref("MoneyInput")), ("stock", integer), ("trackInventory", boolean),
-                                    ("weight", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000, "description": "Grams"]),
-                                ]))
-                        ),
-                        ("tags", ["type": "array", "maxItems": 50, "items": ["type": "string", "maxLength": 64]]), ("price", ref("MoneyInput")),
-                        ("compareAtPrice", ref("MoneyInput")), ("stock", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000]),
-                        ("sku", nullable("string")), ("trackInventory", boolean),
-                        ("taxClass", ["type": "string", "enum": ["standard", "reduced", "exempt"]]),
-                        ("weight", ["type": "integer", "minimum": 0, "maximum": 1_000_000_000, "description": "Grams, of the single variant"]),
-                        ("seoTitle", ["type": ["string", "null"], "maxLength": 70]), ("seoDescription", ["type": ["string", "null"], "maxLength": 320]),
-                    ], required: ["title"])
             ),
             (
                 "Category",
@@ -339,5 +307,5 @@ enum OpenAPISchemas {
                     ])
             ),
             ("CancelInput", object([("reason", string)])),
-        ] + customerSchemas
+        ] + customerSchemas + productInputSchemas
 }

@@ -94,6 +94,21 @@ extension Components {
                 case address
                 case isDefault
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.address = try container.decode(
+                    Components.Schemas.Address.self,
+                    forKey: .address
+                )
+                self.isDefault = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .isDefault
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "address",
+                    "isDefault"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/ApiKey`.
         public struct ApiKey: Codable, Hashable, Sendable {
@@ -181,6 +196,21 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case name
                 case scopes
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.scopes = try container.decodeIfPresent(
+                    [Components.Schemas.Permission].self,
+                    forKey: .scopes
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name",
+                    "scopes"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/AppliedDiscount`.
@@ -278,6 +308,16 @@ extension Components {
             }
             public enum CodingKeys: String, CodingKey {
                 case reason
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.reason = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "reason"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/Cart`.
@@ -464,6 +504,16 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case shippingAddress
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.shippingAddress = try container.decode(
+                    Components.Schemas.Address.self,
+                    forKey: .shippingAddress
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "shippingAddress"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/CartCreate`.
         public struct CartCreate: Codable, Hashable, Sendable {
@@ -486,6 +536,21 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case email
                 case items
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.email = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.items = try container.decodeIfPresent(
+                    [Components.Schemas.CartLineInput].self,
+                    forKey: .items
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "email",
+                    "items"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/CartDiscountCode`.
@@ -630,6 +695,21 @@ extension Components {
                 case quantity
                 case variantId
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.quantity = try container.decode(
+                    Swift.Int.self,
+                    forKey: .quantity
+                )
+                self.variantId = try container.decode(
+                    Swift.String.self,
+                    forKey: .variantId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "quantity",
+                    "variantId"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/CartLinkInput`.
         public struct CartLinkInput: Codable, Hashable, Sendable {
@@ -644,6 +724,16 @@ extension Components {
             }
             public enum CodingKeys: String, CodingKey {
                 case token
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.token = try container.decode(
+                    Swift.String.self,
+                    forKey: .token
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "token"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/Category`.
@@ -749,6 +839,36 @@ extension Components {
                 case position
                 case slug
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.description = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .description
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.parentId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .parentId
+                )
+                self.position = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .position
+                )
+                self.slug = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .slug
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "description",
+                    "name",
+                    "parentId",
+                    "position",
+                    "slug"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/CategoryPatch`.
         public struct CategoryPatch: Codable, Hashable, Sendable {
@@ -791,6 +911,36 @@ extension Components {
                 case parentId
                 case position
                 case slug
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.description = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .description
+                )
+                self.name = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.parentId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .parentId
+                )
+                self.position = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .position
+                )
+                self.slug = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .slug
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "description",
+                    "name",
+                    "parentId",
+                    "position",
+                    "slug"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/CategorySales`.
@@ -867,6 +1017,31 @@ extension Components {
                 case email
                 case paymentMethod
                 case shippingAddress
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.billingAddress = try container.decodeIfPresent(
+                    Components.Schemas.Address.self,
+                    forKey: .billingAddress
+                )
+                self.email = try container.decode(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.paymentMethod = try container.decodeIfPresent(
+                    Components.Schemas.CheckoutInput.PaymentMethodPayload.self,
+                    forKey: .paymentMethod
+                )
+                self.shippingAddress = try container.decode(
+                    Components.Schemas.Address.self,
+                    forKey: .shippingAddress
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "billingAddress",
+                    "email",
+                    "paymentMethod",
+                    "shippingAddress"
+                ])
             }
         }
         /// ISO 3166-1 alpha-2
@@ -1144,6 +1319,21 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case email
                 case password
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.email = try container.decode(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.password = try container.decode(
+                    Swift.String.self,
+                    forKey: .password
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "email",
+                    "password"
+                ])
             }
         }
         /// ISO 4217
@@ -1571,6 +1761,16 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case tags
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.tags = try container.decode(
+                    [Swift.String].self,
+                    forKey: .tags
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "tags"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/Discount`.
         public struct Discount: Codable, Hashable, Sendable {
@@ -1753,6 +1953,16 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case code
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.code = try container.decode(
+                    Swift.String.self,
+                    forKey: .code
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "code"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/DiscountCreate`.
         public struct DiscountCreate: Codable, Hashable, Sendable {
@@ -1909,6 +2119,116 @@ extension Components {
                 case title
                 case usageLimit
                 case value
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.active = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .active
+                )
+                self.appliesTo = try container.decodeIfPresent(
+                    Components.Schemas.DiscountCreate.AppliesToPayload.self,
+                    forKey: .appliesTo
+                )
+                self.automatic = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .automatic
+                )
+                self.buyQuantity = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .buyQuantity
+                )
+                self.categoryIds = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .categoryIds
+                )
+                self.code = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .code
+                )
+                self.combinable = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .combinable
+                )
+                self.customerEmails = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .customerEmails
+                )
+                self.customerIds = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .customerIds
+                )
+                self.customerTags = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .customerTags
+                )
+                self.endsAt = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .endsAt
+                )
+                self.getQuantity = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .getQuantity
+                )
+                self.kind = try container.decode(
+                    Components.Schemas.DiscountCreate.KindPayload.self,
+                    forKey: .kind
+                )
+                self.minQuantity = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .minQuantity
+                )
+                self.minSubtotal = try container.decodeIfPresent(
+                    Components.Schemas.MoneyInput.self,
+                    forKey: .minSubtotal
+                )
+                self.perCustomerLimit = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .perCustomerLimit
+                )
+                self.productIds = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .productIds
+                )
+                self.startsAt = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .startsAt
+                )
+                self.title = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .title
+                )
+                self.usageLimit = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .usageLimit
+                )
+                self.value = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .value
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "active",
+                    "appliesTo",
+                    "automatic",
+                    "buyQuantity",
+                    "categoryIds",
+                    "code",
+                    "combinable",
+                    "customerEmails",
+                    "customerIds",
+                    "customerTags",
+                    "endsAt",
+                    "getQuantity",
+                    "kind",
+                    "minQuantity",
+                    "minSubtotal",
+                    "perCustomerLimit",
+                    "productIds",
+                    "startsAt",
+                    "title",
+                    "usageLimit",
+                    "value"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/DiscountInput`.
@@ -2067,6 +2387,116 @@ extension Components {
                 case usageLimit
                 case value
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.active = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .active
+                )
+                self.appliesTo = try container.decodeIfPresent(
+                    Components.Schemas.DiscountInput.AppliesToPayload.self,
+                    forKey: .appliesTo
+                )
+                self.automatic = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .automatic
+                )
+                self.buyQuantity = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .buyQuantity
+                )
+                self.categoryIds = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .categoryIds
+                )
+                self.code = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .code
+                )
+                self.combinable = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .combinable
+                )
+                self.customerEmails = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .customerEmails
+                )
+                self.customerIds = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .customerIds
+                )
+                self.customerTags = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .customerTags
+                )
+                self.endsAt = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .endsAt
+                )
+                self.getQuantity = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .getQuantity
+                )
+                self.kind = try container.decodeIfPresent(
+                    Components.Schemas.DiscountInput.KindPayload.self,
+                    forKey: .kind
+                )
+                self.minQuantity = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .minQuantity
+                )
+                self.minSubtotal = try container.decodeIfPresent(
+                    Components.Schemas.MoneyInput.self,
+                    forKey: .minSubtotal
+                )
+                self.perCustomerLimit = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .perCustomerLimit
+                )
+                self.productIds = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .productIds
+                )
+                self.startsAt = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .startsAt
+                )
+                self.title = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .title
+                )
+                self.usageLimit = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .usageLimit
+                )
+                self.value = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .value
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "active",
+                    "appliesTo",
+                    "automatic",
+                    "buyQuantity",
+                    "categoryIds",
+                    "code",
+                    "combinable",
+                    "customerEmails",
+                    "customerIds",
+                    "customerTags",
+                    "endsAt",
+                    "getQuantity",
+                    "kind",
+                    "minQuantity",
+                    "minSubtotal",
+                    "perCustomerLimit",
+                    "productIds",
+                    "startsAt",
+                    "title",
+                    "usageLimit",
+                    "value"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/DraftCompletion`.
         public struct DraftCompletion: Codable, Hashable, Sendable {
@@ -2095,6 +2525,21 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case markPaid
                 case paymentMethod
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.markPaid = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .markPaid
+                )
+                self.paymentMethod = try container.decodeIfPresent(
+                    Components.Schemas.DraftCompletion.PaymentMethodPayload.self,
+                    forKey: .paymentMethod
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "markPaid",
+                    "paymentMethod"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/DraftOrder`.
@@ -2217,6 +2662,36 @@ extension Components {
                     case unitPrice
                     case weightGrams
                 }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.quantity = try container.decode(
+                        Swift.Int.self,
+                        forKey: .quantity
+                    )
+                    self.taxClass = try container.decodeIfPresent(
+                        Components.Schemas.DraftOrderInput.CustomLinesPayloadPayload.TaxClassPayload.self,
+                        forKey: .taxClass
+                    )
+                    self.title = try container.decode(
+                        Swift.String.self,
+                        forKey: .title
+                    )
+                    self.unitPrice = try container.decode(
+                        Components.Schemas.MoneyInput.self,
+                        forKey: .unitPrice
+                    )
+                    self.weightGrams = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .weightGrams
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "quantity",
+                        "taxClass",
+                        "title",
+                        "unitPrice",
+                        "weightGrams"
+                    ])
+                }
             }
             /// Lines not in the catalog; lines and customLines together name at least one.
             ///
@@ -2284,6 +2759,56 @@ extension Components {
                 case shippingAddress
                 case shippingMethodId
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.billingAddress = try container.decodeIfPresent(
+                    Components.Schemas.Address.self,
+                    forKey: .billingAddress
+                )
+                self.customLines = try container.decodeIfPresent(
+                    Components.Schemas.DraftOrderInput.CustomLinesPayload.self,
+                    forKey: .customLines
+                )
+                self.customerId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .customerId
+                )
+                self.discountCode = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .discountCode
+                )
+                self.email = try container.decode(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.lines = try container.decode(
+                    [Components.Schemas.CartLineInput].self,
+                    forKey: .lines
+                )
+                self.note = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .note
+                )
+                self.shippingAddress = try container.decode(
+                    Components.Schemas.Address.self,
+                    forKey: .shippingAddress
+                )
+                self.shippingMethodId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .shippingMethodId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "billingAddress",
+                    "customLines",
+                    "customerId",
+                    "discountCode",
+                    "email",
+                    "lines",
+                    "note",
+                    "shippingAddress",
+                    "shippingMethodId"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/EmailInput`.
         public struct EmailInput: Codable, Hashable, Sendable {
@@ -2298,6 +2823,16 @@ extension Components {
             }
             public enum CodingKeys: String, CodingKey {
                 case email
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.email = try container.decode(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "email"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/EmailVerified`.
@@ -2456,6 +2991,21 @@ extension Components {
                     case lineId
                     case quantity
                 }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.lineId = try container.decode(
+                        Swift.String.self,
+                        forKey: .lineId
+                    )
+                    self.quantity = try container.decode(
+                        Swift.Int.self,
+                        forKey: .quantity
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "lineId",
+                        "quantity"
+                    ])
+                }
             }
             /// - Remark: Generated from `#/components/schemas/FulfillmentInput/lines`.
             public typealias LinesPayload = [Components.Schemas.FulfillmentInput.LinesPayloadPayload]
@@ -2488,6 +3038,31 @@ extension Components {
                 case lines
                 case trackingNumber
                 case trackingUrl
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.carrier = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .carrier
+                )
+                self.lines = try container.decodeIfPresent(
+                    Components.Schemas.FulfillmentInput.LinesPayload.self,
+                    forKey: .lines
+                )
+                self.trackingNumber = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .trackingNumber
+                )
+                self.trackingUrl = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .trackingUrl
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "carrier",
+                    "lines",
+                    "trackingNumber",
+                    "trackingUrl"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/FunnelReport`.
@@ -2586,6 +3161,21 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case alt
                 case url
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.alt = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .alt
+                )
+                self.url = try container.decode(
+                    Swift.String.self,
+                    forKey: .url
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "alt",
+                    "url"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/ImportReport`.
@@ -2699,6 +3289,26 @@ extension Components {
                 case delta
                 case reason
                 case variantId
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.delta = try container.decode(
+                    Swift.Int.self,
+                    forKey: .delta
+                )
+                self.reason = try container.decode(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                self.variantId = try container.decode(
+                    Swift.String.self,
+                    forKey: .variantId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "delta",
+                    "reason",
+                    "variantId"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/MailAccepted`.
@@ -2928,6 +3538,21 @@ extension Components {
                     case amount
                     case currency
                 }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.amount = try container.decode(
+                        Swift.Int.self,
+                        forKey: .amount
+                    )
+                    self.currency = try container.decodeIfPresent(
+                        Components.Schemas.CurrencyCode.self,
+                        forKey: .currency
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "amount",
+                        "currency"
+                    ])
+                }
             }
             /// - Remark: Generated from `#/components/schemas/MoneyInput/case2`.
             case case2(Components.Schemas.MoneyInput.Case2Payload)
@@ -2973,6 +3598,16 @@ extension Components {
             }
             public enum CodingKeys: String, CodingKey {
                 case text
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.text = try container.decode(
+                    Swift.String.self,
+                    forKey: .text
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "text"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/NullableMoney`.
@@ -3273,6 +3908,21 @@ extension Components {
                     case quantity
                     case variantId
                 }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.quantity = try container.decode(
+                        Swift.Int.self,
+                        forKey: .quantity
+                    )
+                    self.variantId = try container.decode(
+                        Swift.String.self,
+                        forKey: .variantId
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "quantity",
+                        "variantId"
+                    ])
+                }
             }
             /// - Remark: Generated from `#/components/schemas/OrderEditInput/add`.
             public typealias AddPayload = [Components.Schemas.OrderEditInput.AddPayloadPayload]
@@ -3300,6 +3950,21 @@ extension Components {
                     case lineId
                     case quantity
                 }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.lineId = try container.decode(
+                        Swift.String.self,
+                        forKey: .lineId
+                    )
+                    self.quantity = try container.decode(
+                        Swift.Int.self,
+                        forKey: .quantity
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "lineId",
+                        "quantity"
+                    ])
+                }
             }
             /// - Remark: Generated from `#/components/schemas/OrderEditInput/lines`.
             public typealias LinesPayload = [Components.Schemas.OrderEditInput.LinesPayloadPayload]
@@ -3320,6 +3985,21 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case add
                 case lines
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.add = try container.decodeIfPresent(
+                    Components.Schemas.OrderEditInput.AddPayload.self,
+                    forKey: .add
+                )
+                self.lines = try container.decodeIfPresent(
+                    Components.Schemas.OrderEditInput.LinesPayload.self,
+                    forKey: .lines
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "add",
+                    "lines"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/OrderEvent`.
@@ -3572,6 +4252,21 @@ extension Components {
                 case currentPassword
                 case newPassword
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.currentPassword = try container.decode(
+                    Swift.String.self,
+                    forKey: .currentPassword
+                )
+                self.newPassword = try container.decode(
+                    Swift.String.self,
+                    forKey: .newPassword
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "currentPassword",
+                    "newPassword"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/PayInput`.
         public struct PayInput: Codable, Hashable, Sendable {
@@ -3610,6 +4305,31 @@ extension Components {
                     case expMonth
                     case expYear
                     case number
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.cvc = try container.decode(
+                        Swift.String.self,
+                        forKey: .cvc
+                    )
+                    self.expMonth = try container.decode(
+                        Swift.Int.self,
+                        forKey: .expMonth
+                    )
+                    self.expYear = try container.decode(
+                        Swift.Int.self,
+                        forKey: .expYear
+                    )
+                    self.number = try container.decode(
+                        Swift.String.self,
+                        forKey: .number
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "cvc",
+                        "expMonth",
+                        "expYear",
+                        "number"
+                    ])
                 }
             }
             /// - Remark: Generated from `#/components/schemas/PayInput/card`.
@@ -3650,6 +4370,31 @@ extension Components {
                 case paymentMethod
                 case provider
                 case returnUrl
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.card = try container.decodeIfPresent(
+                    Components.Schemas.PayInput.CardPayload.self,
+                    forKey: .card
+                )
+                self.paymentMethod = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .paymentMethod
+                )
+                self.provider = try container.decodeIfPresent(
+                    Components.Schemas.PayInput.ProviderPayload.self,
+                    forKey: .provider
+                )
+                self.returnUrl = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .returnUrl
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "card",
+                    "paymentMethod",
+                    "provider",
+                    "returnUrl"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/Payment`.
@@ -4083,13 +4828,33 @@ extension Components {
                     case position
                     case url
                 }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.alt = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .alt
+                    )
+                    self.position = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .position
+                    )
+                    self.url = try container.decode(
+                        Swift.String.self,
+                        forKey: .url
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "alt",
+                        "position",
+                        "url"
+                    ])
+                }
             }
             /// - Remark: Generated from `#/components/schemas/ProductCreate/images`.
             public typealias ImagesPayload = [Components.Schemas.ProductCreate.ImagesPayloadPayload]
             /// - Remark: Generated from `#/components/schemas/ProductCreate/images`.
             public var images: Components.Schemas.ProductCreate.ImagesPayload?
             /// - Remark: Generated from `#/components/schemas/ProductCreate/options`.
-            public var options: [Components.Schemas.ProductOption]?
+            public var options: [Components.Schemas.ProductOptionInput]?
             /// - Remark: Generated from `#/components/schemas/ProductCreate/price`.
             public var price: Components.Schemas.MoneyInput?
             /// - Remark: Generated from `#/components/schemas/ProductCreate/seoDescription`.
@@ -4124,95 +4889,8 @@ extension Components {
             public var title: Swift.String
             /// - Remark: Generated from `#/components/schemas/ProductCreate/trackInventory`.
             public var trackInventory: Swift.Bool?
-            /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload`.
-            public struct VariantsPayloadPayload: Codable, Hashable, Sendable {
-                /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload/compareAtPrice`.
-                public var compareAtPrice: Components.Schemas.MoneyInput?
-                /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload/id`.
-                public var id: Swift.String?
-                /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload/options`.
-                public struct OptionsPayload: Codable, Hashable, Sendable {
-                    /// A container of undocumented properties.
-                    public var additionalProperties: [String: Swift.String]
-                    /// Creates a new `OptionsPayload`.
-                    ///
-                    /// - Parameters:
-                    ///   - additionalProperties: A container of undocumented properties.
-                    public init(additionalProperties: [String: Swift.String] = .init()) {
-                        self.additionalProperties = additionalProperties
-                    }
-                    public init(from decoder: any Swift.Decoder) throws {
-                        additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
-                    }
-                    public func encode(to encoder: any Swift.Encoder) throws {
-                        try encoder.encodeAdditionalProperties(additionalProperties)
-                    }
-                }
-                /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload/options`.
-                public var options: Components.Schemas.ProductCreate.VariantsPayloadPayload.OptionsPayload?
-                /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload/price`.
-                public var price: Components.Schemas.MoneyInput?
-                /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload/sku`.
-                public var sku: Swift.String?
-                /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload/stock`.
-                public var stock: Swift.Int?
-                /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload/title`.
-                public var title: Swift.String?
-                /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload/trackInventory`.
-                public var trackInventory: Swift.Bool?
-                /// Grams
-                ///
-                /// - Remark: Generated from `#/components/schemas/ProductCreate/VariantsPayload/weight`.
-                public var weight: Swift.Int?
-                /// Creates a new `VariantsPayloadPayload`.
-                ///
-                /// - Parameters:
-                ///   - compareAtPrice:
-                ///   - id:
-                ///   - options:
-                ///   - price:
-                ///   - sku:
-                ///   - stock:
-                ///   - title:
-                ///   - trackInventory:
-                ///   - weight: Grams
-                public init(
-                    compareAtPrice: Components.Schemas.MoneyInput? = nil,
-                    id: Swift.String? = nil,
-                    options: Components.Schemas.ProductCreate.VariantsPayloadPayload.OptionsPayload? = nil,
-                    price: Components.Schemas.MoneyInput? = nil,
-                    sku: Swift.String? = nil,
-                    stock: Swift.Int? = nil,
-                    title: Swift.String? = nil,
-                    trackInventory: Swift.Bool? = nil,
-                    weight: Swift.Int? = nil
-                ) {
-                    self.compareAtPrice = compareAtPrice
-                    self.id = id
-                    self.options = options
-                    self.price = price
-                    self.sku = sku
-                    self.stock = stock
-                    self.title = title
-                    self.trackInventory = trackInventory
-                    self.weight = weight
-                }
-                public enum CodingKeys: String, CodingKey {
-                    case compareAtPrice
-                    case id
-                    case options
-                    case price
-                    case sku
-                    case stock
-                    case title
-                    case trackInventory
-                    case weight
-                }
-            }
             /// - Remark: Generated from `#/components/schemas/ProductCreate/variants`.
-            public typealias VariantsPayload = [Components.Schemas.ProductCreate.VariantsPayloadPayload]
-            /// - Remark: Generated from `#/components/schemas/ProductCreate/variants`.
-            public var variants: Components.Schemas.ProductCreate.VariantsPayload?
+            public var variants: [Components.Schemas.ProductVariantCreate]?
             /// Grams, of the single variant
             ///
             /// - Remark: Generated from `#/components/schemas/ProductCreate/weight`.
@@ -4245,7 +4923,7 @@ extension Components {
                 compareAtPrice: Components.Schemas.MoneyInput? = nil,
                 description: Swift.String? = nil,
                 images: Components.Schemas.ProductCreate.ImagesPayload? = nil,
-                options: [Components.Schemas.ProductOption]? = nil,
+                options: [Components.Schemas.ProductOptionInput]? = nil,
                 price: Components.Schemas.MoneyInput? = nil,
                 seoDescription: Swift.String? = nil,
                 seoTitle: Swift.String? = nil,
@@ -4257,7 +4935,7 @@ extension Components {
                 taxClass: Components.Schemas.ProductCreate.TaxClassPayload? = nil,
                 title: Swift.String,
                 trackInventory: Swift.Bool? = nil,
-                variants: Components.Schemas.ProductCreate.VariantsPayload? = nil,
+                variants: [Components.Schemas.ProductVariantCreate]? = nil,
                 weight: Swift.Int? = nil
             ) {
                 self.categoryId = categoryId
@@ -4300,6 +4978,106 @@ extension Components {
                 case trackInventory
                 case variants
                 case weight
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.categoryId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .categoryId
+                )
+                self.categoryIds = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .categoryIds
+                )
+                self.compareAtPrice = try container.decodeIfPresent(
+                    Components.Schemas.MoneyInput.self,
+                    forKey: .compareAtPrice
+                )
+                self.description = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .description
+                )
+                self.images = try container.decodeIfPresent(
+                    Components.Schemas.ProductCreate.ImagesPayload.self,
+                    forKey: .images
+                )
+                self.options = try container.decodeIfPresent(
+                    [Components.Schemas.ProductOptionInput].self,
+                    forKey: .options
+                )
+                self.price = try container.decodeIfPresent(
+                    Components.Schemas.MoneyInput.self,
+                    forKey: .price
+                )
+                self.seoDescription = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .seoDescription
+                )
+                self.seoTitle = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .seoTitle
+                )
+                self.sku = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .sku
+                )
+                self.slug = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .slug
+                )
+                self.status = try container.decodeIfPresent(
+                    Components.Schemas.ProductCreate.StatusPayload.self,
+                    forKey: .status
+                )
+                self.stock = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .stock
+                )
+                self.tags = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .tags
+                )
+                self.taxClass = try container.decodeIfPresent(
+                    Components.Schemas.ProductCreate.TaxClassPayload.self,
+                    forKey: .taxClass
+                )
+                self.title = try container.decode(
+                    Swift.String.self,
+                    forKey: .title
+                )
+                self.trackInventory = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .trackInventory
+                )
+                self.variants = try container.decodeIfPresent(
+                    [Components.Schemas.ProductVariantCreate].self,
+                    forKey: .variants
+                )
+                self.weight = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .weight
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "categoryId",
+                    "categoryIds",
+                    "compareAtPrice",
+                    "description",
+                    "images",
+                    "options",
+                    "price",
+                    "seoDescription",
+                    "seoTitle",
+                    "sku",
+                    "slug",
+                    "status",
+                    "stock",
+                    "tags",
+                    "taxClass",
+                    "title",
+                    "trackInventory",
+                    "variants",
+                    "weight"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/ProductImage`.
@@ -4379,13 +5157,33 @@ extension Components {
                     case position
                     case url
                 }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.alt = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .alt
+                    )
+                    self.position = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .position
+                    )
+                    self.url = try container.decode(
+                        Swift.String.self,
+                        forKey: .url
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "alt",
+                        "position",
+                        "url"
+                    ])
+                }
             }
             /// - Remark: Generated from `#/components/schemas/ProductInput/images`.
             public typealias ImagesPayload = [Components.Schemas.ProductInput.ImagesPayloadPayload]
             /// - Remark: Generated from `#/components/schemas/ProductInput/images`.
             public var images: Components.Schemas.ProductInput.ImagesPayload?
             /// - Remark: Generated from `#/components/schemas/ProductInput/options`.
-            public var options: [Components.Schemas.ProductOption]?
+            public var options: [Components.Schemas.ProductOptionInput]?
             /// - Remark: Generated from `#/components/schemas/ProductInput/price`.
             public var price: Components.Schemas.MoneyInput?
             /// - Remark: Generated from `#/components/schemas/ProductInput/seoDescription`.
@@ -4420,95 +5218,8 @@ extension Components {
             public var title: Swift.String
             /// - Remark: Generated from `#/components/schemas/ProductInput/trackInventory`.
             public var trackInventory: Swift.Bool?
-            /// - Remark: Generated from `#/components/schemas/ProductInput/VariantsPayload`.
-            public struct VariantsPayloadPayload: Codable, Hashable, Sendable {
-                /// - Remark: Generated from `#/components/schemas/ProductInput/VariantsPayload/compareAtPrice`.
-                public var compareAtPrice: Components.Schemas.MoneyInput?
-                /// - Remark: Generated from `#/components/schemas/ProductInput/VariantsPayload/id`.
-                public var id: Swift.String?
-                /// - Remark: Generated from `#/components/schemas/ProductInput/VariantsPayload/options`.
-                public struct OptionsPayload: Codable, Hashable, Sendable {
-                    /// A container of undocumented properties.
-                    public var additionalProperties: [String: Swift.String]
-                    /// Creates a new `OptionsPayload`.
-                    ///
-                    /// - Parameters:
-                    ///   - additionalProperties: A container of undocumented properties.
-                    public init(additionalProperties: [String: Swift.String] = .init()) {
-                        self.additionalProperties = additionalProperties
-                    }
-                    public init(from decoder: any Swift.Decoder) throws {
-                        additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
-                    }
-                    public func encode(to encoder: any Swift.Encoder) throws {
-                        try encoder.encodeAdditionalProperties(additionalProperties)
-                    }
-                }
-                /// - Remark: Generated from `#/components/schemas/ProductInput/VariantsPayload/options`.
-                public var options: Components.Schemas.ProductInput.VariantsPayloadPayload.OptionsPayload?
-                /// - Remark: Generated from `#/components/schemas/ProductInput/VariantsPayload/price`.
-                public var price: Components.Schemas.MoneyInput?
-                /// - Remark: Generated from `#/components/schemas/ProductInput/VariantsPayload/sku`.
-                public var sku: Swift.String?
-                /// - Remark: Generated from `#/components/schemas/ProductInput/VariantsPayload/stock`.
-                public var stock: Swift.Int?
-                /// - Remark: Generated from `#/components/schemas/ProductInput/VariantsPayload/title`.
-                public var title: Swift.String?
-                /// - Remark: Generated from `#/components/schemas/ProductInput/VariantsPayload/trackInventory`.
-                public var trackInventory: Swift.Bool?
-                /// Grams
-                ///
-                /// - Remark: Generated from `#/components/schemas/ProductInput/VariantsPayload/weight`.
-                public var weight: Swift.Int?
-                /// Creates a new `VariantsPayloadPayload`.
-                ///
-                /// - Parameters:
-                ///   - compareAtPrice:
-                ///   - id:
-                ///   - options:
-                ///   - price:
-                ///   - sku:
-                ///   - stock:
-                ///   - title:
-                ///   - trackInventory:
-                ///   - weight: Grams
-                public init(
-                    compareAtPrice: Components.Schemas.MoneyInput? = nil,
-                    id: Swift.String? = nil,
-                    options: Components.Schemas.ProductInput.VariantsPayloadPayload.OptionsPayload? = nil,
-                    price: Components.Schemas.MoneyInput? = nil,
-                    sku: Swift.String? = nil,
-                    stock: Swift.Int? = nil,
-                    title: Swift.String? = nil,
-                    trackInventory: Swift.Bool? = nil,
-                    weight: Swift.Int? = nil
-                ) {
-                    self.compareAtPrice = compareAtPrice
-                    self.id = id
-                    self.options = options
-                    self.price = price
-                    self.sku = sku
-                    self.stock = stock
-                    self.title = title
-                    self.trackInventory = trackInventory
-                    self.weight = weight
-                }
-                public enum CodingKeys: String, CodingKey {
-                    case compareAtPrice
-                    case id
-                    case options
-                    case price
-                    case sku
-                    case stock
-                    case title
-                    case trackInventory
-                    case weight
-                }
-            }
             /// - Remark: Generated from `#/components/schemas/ProductInput/variants`.
-            public typealias VariantsPayload = [Components.Schemas.ProductInput.VariantsPayloadPayload]
-            /// - Remark: Generated from `#/components/schemas/ProductInput/variants`.
-            public var variants: Components.Schemas.ProductInput.VariantsPayload?
+            public var variants: [Components.Schemas.ProductVariantInput]?
             /// Grams, of the single variant
             ///
             /// - Remark: Generated from `#/components/schemas/ProductInput/weight`.
@@ -4541,7 +5252,7 @@ extension Components {
                 compareAtPrice: Components.Schemas.MoneyInput? = nil,
                 description: Swift.String? = nil,
                 images: Components.Schemas.ProductInput.ImagesPayload? = nil,
-                options: [Components.Schemas.ProductOption]? = nil,
+                options: [Components.Schemas.ProductOptionInput]? = nil,
                 price: Components.Schemas.MoneyInput? = nil,
                 seoDescription: Swift.String? = nil,
                 seoTitle: Swift.String? = nil,
@@ -4553,7 +5264,7 @@ extension Components {
                 taxClass: Components.Schemas.ProductInput.TaxClassPayload? = nil,
                 title: Swift.String,
                 trackInventory: Swift.Bool? = nil,
-                variants: Components.Schemas.ProductInput.VariantsPayload? = nil,
+                variants: [Components.Schemas.ProductVariantInput]? = nil,
                 weight: Swift.Int? = nil
             ) {
                 self.categoryId = categoryId
@@ -4597,6 +5308,106 @@ extension Components {
                 case variants
                 case weight
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.categoryId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .categoryId
+                )
+                self.categoryIds = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .categoryIds
+                )
+                self.compareAtPrice = try container.decodeIfPresent(
+                    Components.Schemas.MoneyInput.self,
+                    forKey: .compareAtPrice
+                )
+                self.description = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .description
+                )
+                self.images = try container.decodeIfPresent(
+                    Components.Schemas.ProductInput.ImagesPayload.self,
+                    forKey: .images
+                )
+                self.options = try container.decodeIfPresent(
+                    [Components.Schemas.ProductOptionInput].self,
+                    forKey: .options
+                )
+                self.price = try container.decodeIfPresent(
+                    Components.Schemas.MoneyInput.self,
+                    forKey: .price
+                )
+                self.seoDescription = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .seoDescription
+                )
+                self.seoTitle = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .seoTitle
+                )
+                self.sku = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .sku
+                )
+                self.slug = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .slug
+                )
+                self.status = try container.decodeIfPresent(
+                    Components.Schemas.ProductInput.StatusPayload.self,
+                    forKey: .status
+                )
+                self.stock = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .stock
+                )
+                self.tags = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .tags
+                )
+                self.taxClass = try container.decodeIfPresent(
+                    Components.Schemas.ProductInput.TaxClassPayload.self,
+                    forKey: .taxClass
+                )
+                self.title = try container.decode(
+                    Swift.String.self,
+                    forKey: .title
+                )
+                self.trackInventory = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .trackInventory
+                )
+                self.variants = try container.decodeIfPresent(
+                    [Components.Schemas.ProductVariantInput].self,
+                    forKey: .variants
+                )
+                self.weight = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .weight
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "categoryId",
+                    "categoryIds",
+                    "compareAtPrice",
+                    "description",
+                    "images",
+                    "options",
+                    "price",
+                    "seoDescription",
+                    "seoTitle",
+                    "sku",
+                    "slug",
+                    "status",
+                    "stock",
+                    "tags",
+                    "taxClass",
+                    "title",
+                    "trackInventory",
+                    "variants",
+                    "weight"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/ProductOption`.
         public struct ProductOption: Codable, Hashable, Sendable {
@@ -4619,6 +5430,46 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case name
                 case values
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ProductOptionInput`.
+        public struct ProductOptionInput: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ProductOptionInput/name`.
+            public var name: Swift.String
+            /// Different values
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProductOptionInput/values`.
+            public var values: [Swift.String]
+            /// Creates a new `ProductOptionInput`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - values: Different values
+            public init(
+                name: Swift.String,
+                values: [Swift.String]
+            ) {
+                self.name = name
+                self.values = values
+            }
+            public enum CodingKeys: String, CodingKey {
+                case name
+                case values
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.values = try container.decode(
+                    [Swift.String].self,
+                    forKey: .values
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name",
+                    "values"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/ProductPatch`.
@@ -4663,13 +5514,33 @@ extension Components {
                     case position
                     case url
                 }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.alt = try container.decodeIfPresent(
+                        Swift.String.self,
+                        forKey: .alt
+                    )
+                    self.position = try container.decodeIfPresent(
+                        Swift.Int.self,
+                        forKey: .position
+                    )
+                    self.url = try container.decode(
+                        Swift.String.self,
+                        forKey: .url
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "alt",
+                        "position",
+                        "url"
+                    ])
+                }
             }
             /// - Remark: Generated from `#/components/schemas/ProductPatch/images`.
             public typealias ImagesPayload = [Components.Schemas.ProductPatch.ImagesPayloadPayload]
             /// - Remark: Generated from `#/components/schemas/ProductPatch/images`.
             public var images: Components.Schemas.ProductPatch.ImagesPayload?
             /// - Remark: Generated from `#/components/schemas/ProductPatch/options`.
-            public var options: [Components.Schemas.ProductOption]?
+            public var options: [Components.Schemas.ProductOptionInput]?
             /// - Remark: Generated from `#/components/schemas/ProductPatch/price`.
             public var price: Components.Schemas.MoneyInput?
             /// - Remark: Generated from `#/components/schemas/ProductPatch/seoDescription`.
@@ -4704,95 +5575,8 @@ extension Components {
             public var title: Swift.String?
             /// - Remark: Generated from `#/components/schemas/ProductPatch/trackInventory`.
             public var trackInventory: Swift.Bool?
-            /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload`.
-            public struct VariantsPayloadPayload: Codable, Hashable, Sendable {
-                /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload/compareAtPrice`.
-                public var compareAtPrice: Components.Schemas.MoneyInput?
-                /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload/id`.
-                public var id: Swift.String?
-                /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload/options`.
-                public struct OptionsPayload: Codable, Hashable, Sendable {
-                    /// A container of undocumented properties.
-                    public var additionalProperties: [String: Swift.String]
-                    /// Creates a new `OptionsPayload`.
-                    ///
-                    /// - Parameters:
-                    ///   - additionalProperties: A container of undocumented properties.
-                    public init(additionalProperties: [String: Swift.String] = .init()) {
-                        self.additionalProperties = additionalProperties
-                    }
-                    public init(from decoder: any Swift.Decoder) throws {
-                        additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
-                    }
-                    public func encode(to encoder: any Swift.Encoder) throws {
-                        try encoder.encodeAdditionalProperties(additionalProperties)
-                    }
-                }
-                /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload/options`.
-                public var options: Components.Schemas.ProductPatch.VariantsPayloadPayload.OptionsPayload?
-                /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload/price`.
-                public var price: Components.Schemas.MoneyInput?
-                /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload/sku`.
-                public var sku: Swift.String?
-                /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload/stock`.
-                public var stock: Swift.Int?
-                /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload/title`.
-                public var title: Swift.String?
-                /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload/trackInventory`.
-                public var trackInventory: Swift.Bool?
-                /// Grams
-                ///
-                /// - Remark: Generated from `#/components/schemas/ProductPatch/VariantsPayload/weight`.
-                public var weight: Swift.Int?
-                /// Creates a new `VariantsPayloadPayload`.
-                ///
-                /// - Parameters:
-                ///   - compareAtPrice:
-                ///   - id:
-                ///   - options:
-                ///   - price:
-                ///   - sku:
-                ///   - stock:
-                ///   - title:
-                ///   - trackInventory:
-                ///   - weight: Grams
-                public init(
-                    compareAtPrice: Components.Schemas.MoneyInput? = nil,
-                    id: Swift.String? = nil,
-                    options: Components.Schemas.ProductPatch.VariantsPayloadPayload.OptionsPayload? = nil,
-                    price: Components.Schemas.MoneyInput? = nil,
-                    sku: Swift.String? = nil,
-                    stock: Swift.Int? = nil,
-                    title: Swift.String? = nil,
-                    trackInventory: Swift.Bool? = nil,
-                    weight: Swift.Int? = nil
-                ) {
-                    self.compareAtPrice = compareAtPrice
-                    self.id = id
-                    self.options = options
-                    self.price = price
-                    self.sku = sku
-                    self.stock = stock
-                    self.title = title
-                    self.trackInventory = trackInventory
-                    self.weight = weight
-                }
-                public enum CodingKeys: String, CodingKey {
-                    case compareAtPrice
-                    case id
-                    case options
-                    case price
-                    case sku
-                    case stock
-                    case title
-                    case trackInventory
-                    case weight
-                }
-            }
             /// - Remark: Generated from `#/components/schemas/ProductPatch/variants`.
-            public typealias VariantsPayload = [Components.Schemas.ProductPatch.VariantsPayloadPayload]
-            /// - Remark: Generated from `#/components/schemas/ProductPatch/variants`.
-            public var variants: Components.Schemas.ProductPatch.VariantsPayload?
+            public var variants: [Components.Schemas.ProductVariantInput]?
             /// Grams, of the single variant
             ///
             /// - Remark: Generated from `#/components/schemas/ProductPatch/weight`.
@@ -4825,7 +5609,7 @@ extension Components {
                 compareAtPrice: Components.Schemas.MoneyInput? = nil,
                 description: Swift.String? = nil,
                 images: Components.Schemas.ProductPatch.ImagesPayload? = nil,
-                options: [Components.Schemas.ProductOption]? = nil,
+                options: [Components.Schemas.ProductOptionInput]? = nil,
                 price: Components.Schemas.MoneyInput? = nil,
                 seoDescription: Swift.String? = nil,
                 seoTitle: Swift.String? = nil,
@@ -4837,7 +5621,7 @@ extension Components {
                 taxClass: Components.Schemas.ProductPatch.TaxClassPayload? = nil,
                 title: Swift.String? = nil,
                 trackInventory: Swift.Bool? = nil,
-                variants: Components.Schemas.ProductPatch.VariantsPayload? = nil,
+                variants: [Components.Schemas.ProductVariantInput]? = nil,
                 weight: Swift.Int? = nil
             ) {
                 self.categoryId = categoryId
@@ -4880,6 +5664,106 @@ extension Components {
                 case trackInventory
                 case variants
                 case weight
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.categoryId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .categoryId
+                )
+                self.categoryIds = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .categoryIds
+                )
+                self.compareAtPrice = try container.decodeIfPresent(
+                    Components.Schemas.MoneyInput.self,
+                    forKey: .compareAtPrice
+                )
+                self.description = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .description
+                )
+                self.images = try container.decodeIfPresent(
+                    Components.Schemas.ProductPatch.ImagesPayload.self,
+                    forKey: .images
+                )
+                self.options = try container.decodeIfPresent(
+                    [Components.Schemas.ProductOptionInput].self,
+                    forKey: .options
+                )
+                self.price = try container.decodeIfPresent(
+                    Components.Schemas.MoneyInput.self,
+                    forKey: .price
+                )
+                self.seoDescription = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .seoDescription
+                )
+                self.seoTitle = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .seoTitle
+                )
+                self.sku = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .sku
+                )
+                self.slug = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .slug
+                )
+                self.status = try container.decodeIfPresent(
+                    Components.Schemas.ProductPatch.StatusPayload.self,
+                    forKey: .status
+                )
+                self.stock = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .stock
+                )
+                self.tags = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .tags
+                )
+                self.taxClass = try container.decodeIfPresent(
+                    Components.Schemas.ProductPatch.TaxClassPayload.self,
+                    forKey: .taxClass
+                )
+                self.title = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .title
+                )
+                self.trackInventory = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .trackInventory
+                )
+                self.variants = try container.decodeIfPresent(
+                    [Components.Schemas.ProductVariantInput].self,
+                    forKey: .variants
+                )
+                self.weight = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .weight
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "categoryId",
+                    "categoryIds",
+                    "compareAtPrice",
+                    "description",
+                    "images",
+                    "options",
+                    "price",
+                    "seoDescription",
+                    "seoTitle",
+                    "sku",
+                    "slug",
+                    "status",
+                    "stock",
+                    "tags",
+                    "taxClass",
+                    "title",
+                    "trackInventory",
+                    "variants",
+                    "weight"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/ProductSales`.
@@ -5024,6 +5908,275 @@ extension Components {
                 case weight
             }
         }
+        /// - Remark: Generated from `#/components/schemas/ProductVariantCreate`.
+        public struct ProductVariantCreate: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ProductVariantCreate/compareAtPrice`.
+            public var compareAtPrice: Components.Schemas.MoneyInput?
+            /// A value for each of the product's options, by name
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProductVariantCreate/options`.
+            public struct OptionsPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.String]
+                /// Creates a new `OptionsPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.String] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// A value for each of the product's options, by name
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProductVariantCreate/options`.
+            public var options: Components.Schemas.ProductVariantCreate.OptionsPayload?
+            /// - Remark: Generated from `#/components/schemas/ProductVariantCreate/price`.
+            public var price: Components.Schemas.MoneyInput?
+            /// - Remark: Generated from `#/components/schemas/ProductVariantCreate/sku`.
+            public var sku: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductVariantCreate/stock`.
+            public var stock: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ProductVariantCreate/title`.
+            public var title: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductVariantCreate/trackInventory`.
+            public var trackInventory: Swift.Bool?
+            /// Grams
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProductVariantCreate/weight`.
+            public var weight: Swift.Int?
+            /// Creates a new `ProductVariantCreate`.
+            ///
+            /// - Parameters:
+            ///   - compareAtPrice:
+            ///   - options: A value for each of the product's options, by name
+            ///   - price:
+            ///   - sku:
+            ///   - stock:
+            ///   - title:
+            ///   - trackInventory:
+            ///   - weight: Grams
+            public init(
+                compareAtPrice: Components.Schemas.MoneyInput? = nil,
+                options: Components.Schemas.ProductVariantCreate.OptionsPayload? = nil,
+                price: Components.Schemas.MoneyInput? = nil,
+                sku: Swift.String? = nil,
+                stock: Swift.Int? = nil,
+                title: Swift.String? = nil,
+                trackInventory: Swift.Bool? = nil,
+                weight: Swift.Int? = nil
+            ) {
+                self.compareAtPrice = compareAtPrice
+                self.options = options
+                self.price = price
+                self.sku = sku
+                self.stock = stock
+                self.title = title
+                self.trackInventory = trackInventory
+                self.weight = weight
+            }
+            public enum CodingKeys: String, CodingKey {
+                case compareAtPrice
+                case options
+                case price
+                case sku
+                case stock
+                case title
+                case trackInventory
+                case weight
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.compareAtPrice = try container.decodeIfPresent(
+                    Components.Schemas.MoneyInput.self,
+                    forKey: .compareAtPrice
+                )
+                self.options = try container.decodeIfPresent(
+                    Components.Schemas.ProductVariantCreate.OptionsPayload.self,
+                    forKey: .options
+                )
+                self.price = try container.decodeIfPresent(
+                    Components.Schemas.MoneyInput.self,
+                    forKey: .price
+                )
+                self.sku = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .sku
+                )
+                self.stock = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .stock
+                )
+                self.title = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .title
+                )
+                self.trackInventory = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .trackInventory
+                )
+                self.weight = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .weight
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "compareAtPrice",
+                    "options",
+                    "price",
+                    "sku",
+                    "stock",
+                    "title",
+                    "trackInventory",
+                    "weight"
+                ])
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ProductVariantInput`.
+        public struct ProductVariantInput: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ProductVariantInput/compareAtPrice`.
+            public var compareAtPrice: Components.Schemas.MoneyInput?
+            /// A variant of this product: keeps it, with its stock
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProductVariantInput/id`.
+            public var id: Swift.String?
+            /// A value for each of the product's options, by name
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProductVariantInput/options`.
+            public struct OptionsPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.String]
+                /// Creates a new `OptionsPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.String] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// A value for each of the product's options, by name
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProductVariantInput/options`.
+            public var options: Components.Schemas.ProductVariantInput.OptionsPayload?
+            /// - Remark: Generated from `#/components/schemas/ProductVariantInput/price`.
+            public var price: Components.Schemas.MoneyInput?
+            /// - Remark: Generated from `#/components/schemas/ProductVariantInput/sku`.
+            public var sku: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductVariantInput/stock`.
+            public var stock: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/ProductVariantInput/title`.
+            public var title: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ProductVariantInput/trackInventory`.
+            public var trackInventory: Swift.Bool?
+            /// Grams
+            ///
+            /// - Remark: Generated from `#/components/schemas/ProductVariantInput/weight`.
+            public var weight: Swift.Int?
+            /// Creates a new `ProductVariantInput`.
+            ///
+            /// - Parameters:
+            ///   - compareAtPrice:
+            ///   - id: A variant of this product: keeps it, with its stock
+            ///   - options: A value for each of the product's options, by name
+            ///   - price:
+            ///   - sku:
+            ///   - stock:
+            ///   - title:
+            ///   - trackInventory:
+            ///   - weight: Grams
+            public init(
+                compareAtPrice: Components.Schemas.MoneyInput? = nil,
+                id: Swift.String? = nil,
+                options: Components.Schemas.ProductVariantInput.OptionsPayload? = nil,
+                price: Components.Schemas.MoneyInput? = nil,
+                sku: Swift.String? = nil,
+                stock: Swift.Int? = nil,
+                title: Swift.String? = nil,
+                trackInventory: Swift.Bool? = nil,
+                weight: Swift.Int? = nil
+            ) {
+                self.compareAtPrice = compareAtPrice
+                self.id = id
+                self.options = options
+                self.price = price
+                self.sku = sku
+                self.stock = stock
+                self.title = title
+                self.trackInventory = trackInventory
+                self.weight = weight
+            }
+            public enum CodingKeys: String, CodingKey {
+                case compareAtPrice
+                case id
+                case options
+                case price
+                case sku
+                case stock
+                case title
+                case trackInventory
+                case weight
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.compareAtPrice = try container.decodeIfPresent(
+                    Components.Schemas.MoneyInput.self,
+                    forKey: .compareAtPrice
+                )
+                self.id = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self.options = try container.decodeIfPresent(
+                    Components.Schemas.ProductVariantInput.OptionsPayload.self,
+                    forKey: .options
+                )
+                self.price = try container.decodeIfPresent(
+                    Components.Schemas.MoneyInput.self,
+                    forKey: .price
+                )
+                self.sku = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .sku
+                )
+                self.stock = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .stock
+                )
+                self.title = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .title
+                )
+                self.trackInventory = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .trackInventory
+                )
+                self.weight = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .weight
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "compareAtPrice",
+                    "id",
+                    "options",
+                    "price",
+                    "sku",
+                    "stock",
+                    "title",
+                    "trackInventory",
+                    "weight"
+                ])
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/ProfileInput`.
         public struct ProfileInput: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/ProfileInput/firstName`.
@@ -5046,6 +6199,21 @@ extension Components {
                 case firstName
                 case lastName
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.firstName = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .firstName
+                )
+                self.lastName = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .lastName
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "firstName",
+                    "lastName"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/QuantityInput`.
         public struct QuantityInput: Codable, Hashable, Sendable {
@@ -5062,6 +6230,16 @@ extension Components {
             }
             public enum CodingKeys: String, CodingKey {
                 case quantity
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.quantity = try container.decode(
+                    Swift.Int.self,
+                    forKey: .quantity
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "quantity"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/QueuedMail`.
@@ -5240,6 +6418,31 @@ extension Components {
                 case restock
                 case returnId
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.amount = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .amount
+                )
+                self.includeShipping = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .includeShipping
+                )
+                self.restock = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .restock
+                )
+                self.returnId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .returnId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "amount",
+                    "includeShipping",
+                    "restock",
+                    "returnId"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/Registration`.
         public struct Registration: Codable, Hashable, Sendable {
@@ -5277,6 +6480,31 @@ extension Components {
                 case lastName
                 case password
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.email = try container.decode(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.firstName = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .firstName
+                )
+                self.lastName = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .lastName
+                )
+                self.password = try container.decode(
+                    Swift.String.self,
+                    forKey: .password
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "email",
+                    "firstName",
+                    "lastName",
+                    "password"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/ReturnInput`.
         public struct ReturnInput: Codable, Hashable, Sendable {
@@ -5301,6 +6529,21 @@ extension Components {
                 public enum CodingKeys: String, CodingKey {
                     case lineId
                     case quantity
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.lineId = try container.decode(
+                        Swift.String.self,
+                        forKey: .lineId
+                    )
+                    self.quantity = try container.decode(
+                        Swift.Int.self,
+                        forKey: .quantity
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "lineId",
+                        "quantity"
+                    ])
                 }
             }
             /// - Remark: Generated from `#/components/schemas/ReturnInput/lines`.
@@ -5330,6 +6573,26 @@ extension Components {
                 case lines
                 case reason
                 case restock
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.lines = try container.decode(
+                    Components.Schemas.ReturnInput.LinesPayload.self,
+                    forKey: .lines
+                )
+                self.reason = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .reason
+                )
+                self.restock = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .restock
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "lines",
+                    "reason",
+                    "restock"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/Role`.
@@ -5387,6 +6650,16 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case roleId
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.roleId = try container.decode(
+                    Swift.String.self,
+                    forKey: .roleId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "roleId"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/RoleInput`.
         public struct RoleInput: Codable, Hashable, Sendable {
@@ -5410,6 +6683,21 @@ extension Components {
                 case name
                 case permissions
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.permissions = try container.decode(
+                    [Components.Schemas.Permission].self,
+                    forKey: .permissions
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name",
+                    "permissions"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/RolePatch`.
         public struct RolePatch: Codable, Hashable, Sendable {
@@ -5432,6 +6720,21 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case name
                 case permissions
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.name = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.permissions = try container.decodeIfPresent(
+                    [Components.Schemas.Permission].self,
+                    forKey: .permissions
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "name",
+                    "permissions"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/SalesFigures`.
@@ -5774,6 +7077,71 @@ extension Components {
                 case theme
                 case timeZone
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.contactEmail = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .contactEmail
+                )
+                self.currency = try container.decodeIfPresent(
+                    Components.Schemas.CurrencyCode.self,
+                    forKey: .currency
+                )
+                self.logoUrl = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .logoUrl
+                )
+                self.lowStockThreshold = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .lowStockThreshold
+                )
+                self.mail = try container.decodeIfPresent(
+                    Components.Schemas.MailPreferences.self,
+                    forKey: .mail
+                )
+                self.name = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.pricesIncludeTax = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .pricesIncludeTax
+                )
+                self.reservationMinutes = try container.decodeIfPresent(
+                    Swift.Int.self,
+                    forKey: .reservationMinutes
+                )
+                self.shippingRate = try container.decodeIfPresent(
+                    Components.Schemas.MoneyInput.self,
+                    forKey: .shippingRate
+                )
+                self.taxRate = try container.decodeIfPresent(
+                    Swift.Double.self,
+                    forKey: .taxRate
+                )
+                self.theme = try container.decodeIfPresent(
+                    Components.Schemas.Theme.self,
+                    forKey: .theme
+                )
+                self.timeZone = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .timeZone
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "contactEmail",
+                    "currency",
+                    "logoUrl",
+                    "lowStockThreshold",
+                    "mail",
+                    "name",
+                    "pricesIncludeTax",
+                    "reservationMinutes",
+                    "shippingRate",
+                    "taxRate",
+                    "theme",
+                    "timeZone"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/SetupInput`.
         public struct SetupInput: Codable, Hashable, Sendable {
@@ -5798,6 +7166,21 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case password
                 case token
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.password = try container.decode(
+                    Swift.String.self,
+                    forKey: .password
+                )
+                self.token = try container.decode(
+                    Swift.String.self,
+                    forKey: .token
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "password",
+                    "token"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/ShippingMethod`.
@@ -5892,6 +7275,16 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case id
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "id"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/ShippingMethodInput`.
         public struct ShippingMethodInput: Codable, Hashable, Sendable {
@@ -5916,6 +7309,21 @@ extension Components {
                 public enum CodingKeys: String, CodingKey {
                     case rate
                     case upTo
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    let container = try decoder.container(keyedBy: CodingKeys.self)
+                    self.rate = try container.decode(
+                        Components.Schemas.MoneyInput.self,
+                        forKey: .rate
+                    )
+                    self.upTo = try container.decode(
+                        Swift.Int.self,
+                        forKey: .upTo
+                    )
+                    try decoder.ensureNoAdditionalProperties(knownKeys: [
+                        "rate",
+                        "upTo"
+                    ])
                 }
             }
             /// Required, 1 to 20, for weight and price
@@ -5967,6 +7375,36 @@ extension Components {
                 case kind
                 case name
                 case rate
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.bands = try container.decodeIfPresent(
+                    Components.Schemas.ShippingMethodInput.BandsPayload.self,
+                    forKey: .bands
+                )
+                self.freeOver = try container.decodeIfPresent(
+                    Components.Schemas.MoneyInput.self,
+                    forKey: .freeOver
+                )
+                self.kind = try container.decode(
+                    Components.Schemas.ShippingMethodInput.KindPayload.self,
+                    forKey: .kind
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.rate = try container.decodeIfPresent(
+                    Components.Schemas.MoneyInput.self,
+                    forKey: .rate
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "bands",
+                    "freeOver",
+                    "kind",
+                    "name",
+                    "rate"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/ShippingOption`.
@@ -6085,6 +7523,31 @@ extension Components {
                 case name
                 case regions
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.countries = try container.decodeIfPresent(
+                    [Components.Schemas.CountryCode].self,
+                    forKey: .countries
+                )
+                self.methods = try container.decode(
+                    [Components.Schemas.ShippingMethodInput].self,
+                    forKey: .methods
+                )
+                self.name = try container.decode(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.regions = try container.decodeIfPresent(
+                    [Swift.String].self,
+                    forKey: .regions
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "countries",
+                    "methods",
+                    "name",
+                    "regions"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/StaffInvitation`.
         public struct StaffInvitation: Codable, Hashable, Sendable {
@@ -6126,6 +7589,31 @@ extension Components {
                 case password
                 case role
                 case roleId
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.email = try container.decode(
+                    Swift.String.self,
+                    forKey: .email
+                )
+                self.password = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .password
+                )
+                self.role = try container.decodeIfPresent(
+                    Components.Schemas.StaffInvitation.RolePayload.self,
+                    forKey: .role
+                )
+                self.roleId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .roleId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "email",
+                    "password",
+                    "role",
+                    "roleId"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/StaffMember`.
@@ -6260,6 +7748,26 @@ extension Components {
                 case publishableKey
                 case secretKey
                 case webhookSecret
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.publishableKey = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .publishableKey
+                )
+                self.secretKey = try container.decode(
+                    Swift.String.self,
+                    forKey: .secretKey
+                )
+                self.webhookSecret = try container.decode(
+                    Swift.String.self,
+                    forKey: .webhookSecret
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "publishableKey",
+                    "secretKey",
+                    "webhookSecret"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/TaxLine`.
@@ -6412,6 +7920,41 @@ extension Components {
                 case region
                 case taxClass
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.appliesToShipping = try container.decodeIfPresent(
+                    Swift.Bool.self,
+                    forKey: .appliesToShipping
+                )
+                self.country = try container.decode(
+                    Components.Schemas.CountryCode.self,
+                    forKey: .country
+                )
+                self.name = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .name
+                )
+                self.rate = try container.decode(
+                    Swift.Double.self,
+                    forKey: .rate
+                )
+                self.region = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .region
+                )
+                self.taxClass = try container.decodeIfPresent(
+                    Components.Schemas.TaxRateInput.TaxClassPayload.self,
+                    forKey: .taxClass
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "appliesToShipping",
+                    "country",
+                    "name",
+                    "rate",
+                    "region",
+                    "taxClass"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/Theme`.
         public struct Theme: Codable, Hashable, Sendable {
@@ -6419,10 +7962,18 @@ extension Components {
             public var accentColor: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Theme/backgroundColor`.
             public var backgroundColor: Swift.String?
+            /// Letters, digits, spaces and hyphens
+            ///
             /// - Remark: Generated from `#/components/schemas/Theme/font`.
             public var font: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Theme/preset`.
-            public var preset: Swift.String?
+            @frozen public enum PresetPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case classic = "classic"
+                case midnight = "midnight"
+                case fresh = "fresh"
+            }
+            /// - Remark: Generated from `#/components/schemas/Theme/preset`.
+            public var preset: Components.Schemas.Theme.PresetPayload?
             /// - Remark: Generated from `#/components/schemas/Theme/primaryColor`.
             public var primaryColor: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Theme/radius`.
@@ -6434,7 +7985,7 @@ extension Components {
             /// - Parameters:
             ///   - accentColor:
             ///   - backgroundColor:
-            ///   - font:
+            ///   - font: Letters, digits, spaces and hyphens
             ///   - preset:
             ///   - primaryColor:
             ///   - radius:
@@ -6443,7 +7994,7 @@ extension Components {
                 accentColor: Swift.String? = nil,
                 backgroundColor: Swift.String? = nil,
                 font: Swift.String? = nil,
-                preset: Swift.String? = nil,
+                preset: Components.Schemas.Theme.PresetPayload? = nil,
                 primaryColor: Swift.String? = nil,
                 radius: Swift.Int? = nil,
                 textColor: Swift.String? = nil
@@ -6479,6 +8030,16 @@ extension Components {
             }
             public enum CodingKeys: String, CodingKey {
                 case token
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.token = try container.decode(
+                    Swift.String.self,
+                    forKey: .token
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "token"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/Totals`.
@@ -6536,6 +8097,16 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case imageId
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.imageId = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .imageId
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "imageId"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/VerifyInput`.
         public struct VerifyInput: Codable, Hashable, Sendable {
@@ -6558,6 +8129,21 @@ extension Components {
             public enum CodingKeys: String, CodingKey {
                 case password
                 case token
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.password = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .password
+                )
+                self.token = try container.decode(
+                    Swift.String.self,
+                    forKey: .token
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "password",
+                    "token"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/WebhookDelivery`.
@@ -6777,6 +8363,26 @@ extension Components {
                 case events
                 case url
             }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.description = try container.decodeIfPresent(
+                    Swift.String.self,
+                    forKey: .description
+                )
+                self.events = try container.decode(
+                    Components.Schemas.WebhookEndpointInput.EventsPayload.self,
+                    forKey: .events
+                )
+                self.url = try container.decode(
+                    Swift.String.self,
+                    forKey: .url
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "description",
+                    "events",
+                    "url"
+                ])
+            }
         }
         /// - Remark: Generated from `#/components/schemas/WebhookEvent`.
         public struct WebhookEvent: Codable, Hashable, Sendable {
@@ -6805,6 +8411,26 @@ extension Components {
                 case data
                 case id
                 case _type = "type"
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.data = try container.decode(
+                    OpenAPIRuntime.OpenAPIObjectContainer.self,
+                    forKey: .data
+                )
+                self.id = try container.decode(
+                    Swift.String.self,
+                    forKey: .id
+                )
+                self._type = try container.decode(
+                    Swift.String.self,
+                    forKey: ._type
+                )
+                try decoder.ensureNoAdditionalProperties(knownKeys: [
+                    "data",
+                    "id",
+                    "type"
+                ])
             }
         }
         /// - Remark: Generated from `#/components/schemas/WebhookReceipt`.

@@ -81,4 +81,44 @@ struct OpenAPITests {
             #expect(repeated.isEmpty, "operationIds used twice: \(repeated)")
         }
     }
+
+    @Test("request bodies: every string refuses NUL by a pattern that compiles; request-only objects are closed")
+    func requestStringsRefuseNUL() throws {
+        var checked = 0
+        for document in [OpenAPIRoutes.platform, OpenAPIRoutes.store] {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(buffer: document)) as? [String: Any])
+            let schemas = try #require((object["components"] as? [String: Any])?["schemas"] as? [String: Any])
+            let paths = try #require(object["paths"] as? [String: [String: [String: Any]]])
+            var pending: [Any] = paths.values.flatMap(\.values).compactMap {
+                (($0["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"]
+            }
+            var seen = Set<String>()
+            var strings: [[String: Any]] = []
+            while let value = pending.popLast() {
+                if let list = value as? [Any] { pending += list }
+                guard let node = value as? [String: Any] else { continue }
+                if let reference = node["$ref"] as? String {
+                    let name = String(reference.dropFirst("#/components/schemas/".count))
+                    if seen.insert(name).inserted, let schema = schemas[name] { pending.append(schema) }
+                    continue
+                }
+                let type = node["type"]
+                if type as? String == "string" || (type as? [String])?.contains("string") == true { strings.append(node) }
+                pending += Array(node.values)
+            }
+            checked += strings.count
+            for string in strings where string["enum"] == nil && string["format"] == nil {
+                let pattern = try #require(string["pattern"] as? String, "\(string) states no pattern")
+                let expression = try NSRegularExpression(pattern: pattern)
+                let nul = "a\u{0}b"
+                #expect(expression.firstMatch(in: nul, range: NSRange(nul.startIndex..., in: nul)) == nil, "\(pattern) lets NUL through")
+            }
+        }
+        #expect(checked > 100, "the walk reached the request schemas")
+        // Schemas only requests read are closed; those responses carry too stay open to new fields.
+        let store = try #require(try JSONSerialization.jsonObject(with: Data(buffer: OpenAPIRoutes.store)) as? [String: Any])
+        let schemas = try #require((store["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
+        #expect(schemas["ProductCreate"]?["additionalProperties"] as? Bool == false)
+        #expect(schemas["Address"]?["additionalProperties"] == nil)
+    }
 }
