@@ -19,6 +19,7 @@ PAYMENTS = {"POST /api/orders/{orderId}/pay"}
 TEST_CARD = {"number": "4242424242424242", "expMonth": 12, "expYear": 2040, "cvc": "123"}
 ZONE_WRITES = {"POST /api/shipping-zones", "PUT /api/shipping-zones/{zoneId}"}
 PRODUCT_WRITES = {"POST /api/products", "PUT /api/products/{product}", "PATCH /api/products/{product}"}
+PRODUCT_EDITS = {"PUT /api/products/{product}", "PATCH /api/products/{product}"}
 # Unicode White_Space: what the server trims (Swift's Character.isWhitespace).
 WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B)) + "\u2028\u2029\u202f\u205f\u3000"
 
@@ -27,14 +28,21 @@ def trimmed(text):
     return text.strip(WHITESPACE)
 
 
+def whole(value):
+    """Whether `value` is a whole number: JSON gives 5 or 5.0 alike."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer()
+
+
 def amount(money):
     return money.get("amount") if isinstance(money, dict) else money
 
 
 def priced_consistently(fields):
     """A compare-at price below the price becomes the price."""
+    if not isinstance(fields, dict):
+        return
     compare, price = amount(fields.get("compareAtPrice")), amount(fields.get("price"))
-    if isinstance(compare, int) and isinstance(price, int) and compare < price:
+    if whole(compare) and whole(price) and compare < price:
         fields["compareAtPrice"] = fields["price"]
 
 
@@ -43,18 +51,22 @@ def with_consistent_options(body):
     if not isinstance(options, list) or not options or not isinstance(variants, list):
         return
     names, kept = set(), []
+    if not all(isinstance(option, dict) and isinstance(option.get("name"), str) and isinstance(option.get("values"), list)
+               for option in options):
+        return
     for option in options:
         name = trimmed(option["name"])
         if name.lower() in names:
             continue
         names.add(name.lower())
-        values = list(dict.fromkeys(trimmed(value) for value in option["values"]))
+        values = list(dict.fromkeys(trimmed(value) for value in option["values"] if isinstance(value, str)))
         kept.append({**option, "name": name, "values": values})
     body["options"] = kept
     combinations = list(itertools.islice(itertools.product(*(option["values"] for option in kept)), len(variants)))
     body["variants"] = variants = variants[:len(combinations)]
     for variant, combination in zip(variants, combinations):
-        variant["options"] = {option["name"]: value for option, value in zip(kept, combination)}
+        if isinstance(variant, dict):
+            variant["options"] = {option["name"]: value for option, value in zip(kept, combination)}
 
 
 # LEOPARD_FUZZ_CASES=file: each case's id, generation mode and operation, one per line, to join
@@ -75,22 +87,41 @@ def map_case(context, case):
     if case.operation.label in ZONE_WRITES:
         with_rising_bands(case.body)
     elif case.operation.label in PRODUCT_WRITES:
+        if case.operation.label in PRODUCT_EDITS:
+            keeping_shape(case.body)
         with_consistent_product(case.body)
     return case
+
+
+def keeping_shape(body):
+    """Edits of the seeded product (one variant, no options) keep that shape, so each case meets
+    the same product: what an edit may do depends on the product's current options and variants,
+    which no schema of the request can know. Creating products fuzzes options and variants."""
+    body.pop("options", None)
+    body.pop("variants", None)
+    if "compareAtPrice" in body and "price" not in body:
+        del body["compareAtPrice"]
 
 
 def with_rising_bands(body):
     """Each method's bands in the order of their upTo, each above the one before."""
     for method in body.get("methods") or []:
         if isinstance(method, dict) and isinstance(method.get("bands"), list):
-            rising = {band["upTo"]: band for band in method["bands"]}
+            rising = {band["upTo"]: band for band in method["bands"] if isinstance(band, dict) and whole(band.get("upTo"))}
             method["bands"] = [rising[key] for key in sorted(rising)]
 
 
 def with_consistent_product(body):
     with_consistent_options(body)
-    skus = set()
+    skus, ids = set(), set()
     for variant in body.get("variants") or []:
+        if not isinstance(variant, dict):
+            continue
+        # The dictionary of the product's own variant ids has one entry: name it once.
+        if "id" in variant and variant["id"] in ids:
+            del variant["id"]
+        elif "id" in variant:
+            ids.add(variant["id"])
         priced_consistently(variant)
         sku = variant.get("sku")
         if isinstance(sku, str) and trimmed(sku):

@@ -19,6 +19,9 @@ import time
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from http_request import send  # noqa: E402  (bench/lib, found through the line above)
+
 base, data_dir, identity, out = sys.argv[1:5]
 slug = f"fuzz-{identity}"
 password = "correct horse battery"
@@ -28,18 +31,10 @@ tenant = {"X-Tenant-ID": slug}
 def call(method, path, body=None, token=None, headers=None, expect=(200, 201, 202, 204)):
     request_headers = {} if path == "/api/tenants" else dict(tenant)
     request_headers.update(headers or {})
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        request_headers["Content-Type"] = "application/json"
     if token:
         request_headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(base + path, data=data, method=method, headers=request_headers)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            status, text = response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        status, text = error.code, error.read().decode()
+    status, raw = send(base, method, path, body, request_headers, timeout=30)
+    text = raw.decode()
     if status not in expect:
         raise SystemExit(f"seed: {method} {path} answered {status}: {text[:400]}")
     return json.loads(text) if text else {}
@@ -266,13 +261,14 @@ dictionaries = {
     "images": [ids["imageId"]],
     "firstPage": [""],
     # Any page's next_cursor, or none: most lists read each other's.
-    "cursors": ["", call("GET", "/api/products?limit=1", None, owner)["next_cursor"],
-                call("GET", "/api/categories?limit=1", None, owner)["next_cursor"]],
+    "cursors": [""] + [cursor for cursor in (call("GET", "/api/products?limit=1", None, owner)["next_cursor"],
+                                              call("GET", "/api/categories?limit=1", None, owner)["next_cursor"]) if cursor],
     "shoppers": [shopper],
     "roles": [ids["roleId"]],
     "customers": [ids["customerId"]],
     "codes": [ids["code"]],
-    "categoryCursors": ["", call("GET", f"/api/categories/{ids['category']}/products?limit=1", None, owner)["next_cursor"]],
+    "categoryCursors": [""] + [cursor for cursor in [call("GET", f"/api/categories/{ids['category']}/products?limit=1", None,
+                                                          owner)["next_cursor"]] if cursor],
     "currencies": ["USD"],
     "cards": ["4242424242424242"],
     "years": [2040],
@@ -332,7 +328,9 @@ with open(os.path.join(out, "schemathesis.toml"), "w") as handle:
         handle.write(f'"path.{name}" = "{value}"\n')
     # Body fields that name records: mostly real ones, so requests get past "no such record".
     for key, dictionary in sorted(bindings.items()):
-        handle.write(f'"{key}" = {{ dictionary = "{dictionary}", probability = 0.9 }}\n')
+        # The store's currency is the only one it takes: always it.
+        probability = 1.0 if dictionary == "currencies" else 0.9
+        handle.write(f'"{key}" = {{ dictionary = "{dictionary}", probability = {probability} }}\n')
     for name, values in sorted(dictionaries.items()):
         handle.write(f"\n[dictionaries.{name}]\nvalues = {json.dumps(values)}\n")
     for operation in sorted(set(own) | set(unreachable) | set(no_coverage)):

@@ -21,8 +21,9 @@ import random
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from http_request import send  # noqa: E402  (bench/lib, found through the line above)
 import uuid
 
 PASSWORD = "correct horse battery"
@@ -59,27 +60,13 @@ class Stats:
 STATS = Stats()
 
 
-def once(base, method, path, body=None, headers=None, timeout=15):
-    data = json.dumps(body).encode() if body is not None else None
-    request_headers = {"Content-Type": "application/json"} if data is not None else {}
-    request_headers.update(headers or {})
-    request = urllib.request.Request(base + path, data=data, method=method, headers=request_headers)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-    except (urllib.error.URLError, OSError, TimeoutError):
-        return None, b""
-
-
 def call(base, method, path, body=None, headers=None, patience=30.0):
     """The answer to one logical request, retried (same body, same headers) until one that is
     not a transport failure or a 5xx comes, or `patience` seconds pass."""
     deadline = time.time() + patience
     pause = 0.1
     while True:
-        status, raw = once(base, method, path, body, headers)
+        status, raw = send(base, method, path, body, headers)
         STATS.attempt(status)
         if status is not None and status not in RETRYABLE:
             STATS.outcome(status < 400 or status in (404, 409, 422))

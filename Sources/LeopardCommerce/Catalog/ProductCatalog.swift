@@ -39,7 +39,7 @@ public struct ProductCatalog: Sendable {
                 base.variants = existing.variants.map {
                     ProductDraft.Variant(
                         id: $0.id, sku: $0.sku, title: $0.title, options: $0.options, price: $0.price.amount, compareAtPrice: $0.compareAtPrice?.amount,
-                        stock: $0.stock, trackInventory: $0.trackInventory)
+                        stock: $0.stock, trackInventory: $0.trackInventory, weightGrams: $0.weight)
                 }
                 // Without a list of variants, a replacement that adds or drops the options
                 // starts from none: the old ones cannot fit the new options.

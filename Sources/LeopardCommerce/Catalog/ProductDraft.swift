@@ -90,7 +90,6 @@ struct ProductDraft: Sendable {
         var draft = self
         var errors: [Problem.FieldError] = []
         func fail(_ field: String, _ message: String) { errors.append(.init(field: field, message: message)) }
-
         if let title = input.title { draft.title = title.trimmingWhitespace() }
         if let slug = input.slug { draft.slug = slug.trimmingWhitespace().lowercased() }
         if let description = input.description { draft.description = description }
@@ -131,6 +130,8 @@ struct ProductDraft: Sendable {
         if let variants = input.variants {
             let current = Dictionary(draft.variants.compactMap { v in v.id.map { ($0, v) } }, uniquingKeysWith: { first, _ in first })
             var named = Set<String>()
+            // The options the stored titles were made from (a PUT starts from none).
+            let previousOptions = existing?.options ?? options
             draft.variants = variants.enumerated().map { index, entry in
                 var variant =
                     entry.id.flatMap { current[$0] }
@@ -141,7 +142,7 @@ struct ProductDraft: Sendable {
                 if let title = entry.title { variant.title = title.trimmingWhitespace() }
                 if let options = entry.options {
                     // A title made from the old option values is made again from the new ones.
-                    if entry.title == nil, variant.title == derivedTitle(variant.options) { variant.title = nil }
+                    if entry.title == nil, variant.title == Self.derivedTitle(variant.options, under: previousOptions) { variant.title = nil }
                     variant.options = options.mapValues { $0.trimmingWhitespace() }
                 }
                 if let price = entry.price {
@@ -181,10 +182,11 @@ struct ProductDraft: Sendable {
                     ))
             } else {
                 if variants.isEmpty {
-                    let reuse = existing.flatMap { $0.options.isEmpty ? $0.variants.first?.id : nil }
+                    // The single variant stays itself, stock and all; after options it starts anew.
+                    let reused = existing.flatMap { $0.options.isEmpty ? $0.variants.first : nil }
                     variants = [
                         Variant(
-                            id: reuse, sku: nil, title: nil, options: [:], price: nil, compareAtPrice: nil, stock: existing?.variants.first?.stock ?? 0,
+                            id: reused?.id, sku: nil, title: nil, options: [:], price: nil, compareAtPrice: nil, stock: reused?.stock ?? 0,
                             trackInventory: true)
                     ]
                 }
@@ -277,9 +279,10 @@ struct ProductDraft: Sendable {
 
     /// Why `url` cannot be an image address (http(s) with a host, or a path on this host), or nil.
     static func urlProblem(_ url: String) -> String? {
-        let absolute = url.hasPrefix("https://") || url.hasPrefix("http://")
-        guard absolute || (url.hasPrefix("/") && !url.hasPrefix("//")), url.utf8.count <= 2048,
-            !url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }),
+        let bytes = url.utf8
+        let absolute = bytes.starts(with: "https://".utf8) || bytes.starts(with: "http://".utf8)
+        let local = bytes.starts(with: "/".utf8) && !bytes.starts(with: "//".utf8)
+        guard absolute || local, bytes.count <= 2048, !url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }),
             !absolute || hasHost(url)
         else {
             return "must be an http(s) URL of at most 2048 characters"
@@ -287,27 +290,45 @@ struct ProductDraft: Sendable {
         return nil
     }
 
-    /// Whether an http(s) URL names a host: not empty, and brackets only around an IPv6
-    /// address (`http://[` or `http://a]b` would break whatever reads the URL next).
+    /// Whether an http(s) URL has a proper authority: ASCII only (international names in
+    /// punycode), a host that is a name or a bracketed IPv6 address, and a port of digits up
+    /// to 65535. Anything else (`http://[`, `http://a]b`, `http:///x`) would break whatever
+    /// reads the URL next: a browser, a mail client, a parser.
     static func hasHost(_ url: String) -> Bool {
-        let authority = url.drop { $0 != ":" }.dropFirst(3).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let host = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
-        guard host.contains("[") || host.contains("]") else { return !host.isEmpty && !host.hasPrefix(":") }
-        guard host.hasPrefix("["), let close = host.firstIndex(of: "]") else { return false }
-        let inside = host[host.index(after: host.startIndex)..<close]
-        let rest = host[host.index(after: close)...]
-        return !inside.isEmpty && inside.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." } && (rest.isEmpty || rest.hasPrefix(":"))
-            && !rest.dropFirst().contains { !$0.isNumber }
+        let bytes = Array(url.utf8.drop { $0 != UInt8(ascii: ":") }.dropFirst(3).prefix { !"/?#".utf8.contains($0) })
+        let nameBytes = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=%".utf8)
+        let at = bytes.lastIndex(of: UInt8(ascii: "@"))
+        let userinfo = at.map { bytes[..<$0] } ?? []
+        var host = at.map { bytes[($0 + 1)...] } ?? bytes[...]
+        guard userinfo.allSatisfy({ nameBytes.contains($0) || $0 == UInt8(ascii: ":") }) else { return false }
+        if host.first == UInt8(ascii: "[") {
+            guard let close = host.firstIndex(of: UInt8(ascii: "]")) else { return false }
+            let address = host[(host.startIndex + 1)..<close]
+            let hex = Set("0123456789abcdefABCDEF:.".utf8)
+            guard address.filter({ $0 == UInt8(ascii: ":") }).count >= 2, address.allSatisfy({ hex.contains($0) }) else { return false }
+            host = host[(close + 1)...]
+            return host.isEmpty || isPort(host)
+        }
+        let colon = host.firstIndex(of: UInt8(ascii: ":"))
+        let name = colon.map { host[..<$0] } ?? host
+        return !name.isEmpty && name.allSatisfy { nameBytes.contains($0) } && (colon.map { isPort(host[$0...]) } ?? true)
+    }
+
+    /// `:` and a port: ASCII digits, at most 65535.
+    private static func isPort(_ text: ArraySlice<UInt8>) -> Bool {
+        let digits = text.dropFirst()
+        guard text.first == UInt8(ascii: ":"), (1...5).contains(digits.count), digits.allSatisfy({ (48...57).contains($0) }) else { return false }
+        return Int(String(decoding: digits, as: UTF8.self)).map { $0 <= 65_535 } ?? false
     }
 
     /// The title of a variant that has none: its option values, or "Default".
     func variantTitle(_ variant: Variant) -> String {
         if let title = variant.title, !title.isEmpty { return title }
-        return derivedTitle(variant.options)
+        return Self.derivedTitle(variant.options, under: options)
     }
 
-    /// The title option values make under this draft's options: "M / Blue", or "Default".
-    func derivedTitle(_ values: [String: String]) -> String {
+    /// The title option values make under `options`: "M / Blue", or "Default".
+    static func derivedTitle(_ values: [String: String], under options: [ProductOption]) -> String {
         options.isEmpty ? "Default" : options.compactMap { values[$0.name] }.joined(separator: " / ")
     }
 }

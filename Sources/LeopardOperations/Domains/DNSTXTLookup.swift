@@ -121,30 +121,27 @@ struct DNSTXTLookup: Sendable {
     }
 
     /// The reply promise, completed at most once: by the first matching answer, the timer or a
-    /// failed send, whichever comes first; the others are ignored.
-    // `done` is read and written only on the promise's event loop (every caller runs there: the
-    // channel handler, the scheduled timer, and `execute` blocks), and each method checks that
-    // it is on it.
-    // Safe to mark unchecked-Sendable for that reason: no two threads ever touch `done`.
-    final class OnceOnLoop: @unchecked Sendable {  // safe: `done` is only touched on the promise's event loop, checked by each method
+    /// failed send, whichever comes first; the others are ignored. Whether it is done lives in a
+    /// box bound to the promise's event loop (every caller runs there: the channel handler, the
+    /// scheduled timer and `execute` blocks), which checks each access.
+    struct OnceOnLoop: Sendable {
         let promise: EventLoopPromise<[UInt8]>
-        private var done = false
+        private let done: NIOLoopBoundBox<Bool>
 
         init(_ promise: EventLoopPromise<[UInt8]>) {
             self.promise = promise
+            self.done = .makeBoxSendingValue(false, eventLoop: promise.futureResult.eventLoop)
         }
 
         func succeed(_ bytes: [UInt8]) {
-            promise.futureResult.eventLoop.preconditionInEventLoop()
-            guard !done else { return }
-            done = true
+            guard !done.value else { return }
+            done.value = true
             promise.succeed(bytes)
         }
 
         func fail(_ error: any Error) {
-            promise.futureResult.eventLoop.preconditionInEventLoop()
-            guard !done else { return }
-            done = true
+            guard !done.value else { return }
+            done.value = true
             promise.fail(error)
         }
     }

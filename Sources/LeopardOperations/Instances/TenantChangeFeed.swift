@@ -49,6 +49,20 @@ public actor TenantChangeFeed: Service {
         case starting
         case listening
         case down(since: Date)
+
+        /// `starting`, `listening` or `down`, as `/readyz` reports it.
+        public var name: String {
+            switch self {
+            case .starting: "starting"
+            case .listening: "listening"
+            case .down: "down"
+            }
+        }
+
+        /// When the feed went down, while it is down.
+        public var downSince: Date? {
+            if case .down(let since) = self { since } else { nil }
+        }
     }
 
     public var state: State {

@@ -44,14 +44,15 @@ extension OpenAPIDocument {
         return .object(pairs.map { key, value in (key, requestRules(value, under: key, closed: closed)) })
     }
 
-    /// A keyword's value with the rules applied to the schemas it holds.
+    /// A keyword's value with the rules applied to the schemas it holds. Not under `not` (a rule
+    /// there would allow what it refuses) or `if` (a condition, not a constraint).
     private static func requestRules(_ value: JSONValue, under keyword: String, closed: Bool) -> JSONValue {
         switch (keyword, value) {
         case ("properties", .object(let named)), ("patternProperties", .object(let named)), ("dependentSchemas", .object(let named)):
             return .object(named.map { ($0.0, requestRules($0.1, closed: closed)) })
         case ("oneOf", .array(let list)), ("anyOf", .array(let list)), ("allOf", .array(let list)), ("prefixItems", .array(let list)):
             return .array(list.map { requestRules($0, closed: closed) })
-        case ("items", _), ("additionalProperties", _), ("not", _), ("if", _), ("then", _), ("else", _):
+        case ("items", _), ("additionalProperties", _), ("then", _), ("else", _):
             return requestRules(value, closed: closed)
         default:
             return value

@@ -61,16 +61,22 @@ extension OpenAPISchemas {
     /// control characters.
     static let httpURL: JSONValue = ["type": "string", "maxLength": 2048, "pattern": .string(httpURLPattern)]
 
+    /// See `ProductDraft.hasHost`: an ASCII host name (or, on the server only, a bracketed IPv6
+    /// address), a port up to 65535, then a path, query or fragment without spaces or controls.
     static let httpURLPattern =
-        "^(?:https?://(?:[^\\u0000-\\u0020\\u007F/?#@\\[\\]]*@)?[^\\u0000-\\u0020\\u007F/?#@:\\[\\]][^\\u0000-\\u0020\\u007F/?#@\\[\\]]*"
-        + "(?:[/?#][^\\u0000-\\u0020\\u007F]*)?|/(?:[^/\\u0000-\\u0020\\u007F][^\\u0000-\\u0020\\u007F]*)?)$"
+        "^(?:https?://(?:[\(hostCharacters):]*@)?[\(hostCharacters)]+(?::\(portPattern))?(?:[/?#][^\\u0000-\\u0020\\u007F]*)?"
+        + "|/(?:[^/\\u0000-\\u0020\\u007F][^\\u0000-\\u0020\\u007F]*)?)$"
+
+    static let hostCharacters = "A-Za-z0-9._~!$&'()*+,;=%-"
+    static let portPattern = "(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
 
     /// An absolute http(s) URL a browser is sent back to: a host name, then an optional port,
     /// path and query of URL characters.
-    static let absoluteURL: JSONValue = [
-        "type": "string", "maxLength": 2048,
-        "pattern": "^https?://[A-Za-z0-9.-]{1,253}(?::[0-9]{1,5})?(?:[/?][A-Za-z0-9._~!$&'()*+,;=:@/?-]*)?$",
-    ]
+    static let absoluteURL: JSONValue = {
+        let part = "(?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*"
+        let pattern = "^https?://[A-Za-z0-9.-]{1,253}(?::\(portPattern))?(?:[/?]\(part))?(?:#\(part))?$"
+        return ["type": "string", "maxLength": 2048, "pattern": .string(pattern)]
+    }()
 
     /// A calendar date, `2026-12-31`.
     static let date: JSONValue = ["type": "string", "format": "date"]

@@ -57,6 +57,8 @@ extension OpenAPISchemas {
 
     /// The product object with `rule` (an `if`/`then`/`else`) merged in.
     static func product(variant: String, rule: JSONValue?) -> JSONValue {
+        // Images sort by it; ties keep the list's order.
+        let position: JSONValue = ["type": "integer", "minimum": -1_000_000_000, "maximum": 1_000_000_000]
         let fields: [(String, JSONValue)] = [
             ("title", name(max: 255)), ("slug", slug),
             ("description", ["type": "string", "maxLength": 65_536, "description": "At most 64 KiB of UTF-8"]),
@@ -71,7 +73,7 @@ extension OpenAPISchemas {
             ),
             (
                 "images",
-                ["type": "array", "maxItems": 50, "items": object([("url", httpURL), ("alt", text(max: 512)), ("position", integer)], required: ["url"])]
+                ["type": "array", "maxItems": 50, "items": object([("url", httpURL), ("alt", text(max: 512)), ("position", position)], required: ["url"])]
             ),
             ("options", ["type": "array", "maxItems": 3, "items": ref("ProductOptionInput")]),
             ("variants", ["type": "array", "maxItems": 100, "items": ref(variant)]),

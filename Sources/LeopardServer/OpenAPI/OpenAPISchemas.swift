@@ -116,7 +116,7 @@ enum OpenAPISchemas {
                 object([
                     ("preset", ["type": "string", "enum": .array(StoreSettingsInput.presets.map { .string($0) })]), ("primaryColor", colour),
                     ("accentColor", colour), ("backgroundColor", colour), ("textColor", colour),
-                    ("font", ["type": "string", "maxLength": 64, "pattern": "^[A-Za-z0-9 -]*$", "description": "Letters, digits, spaces and hyphens"]),
+                    ("font", ["type": "string", "maxLength": 64, "description": "Letters, digits, spaces and hyphens"]),
                     ("radius", ["type": "integer", "minimum": 0, "maximum": 32]),
                 ])
             ),

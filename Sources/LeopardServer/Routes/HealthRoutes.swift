@@ -24,16 +24,8 @@ struct HealthRoutes {
         router.get("/readyz") { _, context in
             do {
                 try await platformDatabase.read { try await $0.raw("SELECT 1").run() }
-                var status = Status(status: "ready")
-                switch await changeFeed?.state {
-                case .listening: status.changeFeed = "listening"
-                case .starting: status.changeFeed = "starting"
-                case .down(let since):
-                    status.changeFeed = "down"
-                    status.changeFeedDownSince = since.stamp
-                case nil: break
-                }
-                return try status.jsonResponse()
+                let feed = await changeFeed?.state
+                return try Status(status: "ready", changeFeed: feed?.name, changeFeedDownSince: feed?.downSince?.stamp).jsonResponse()
             } catch {
                 context.logger.warning("platform database unreachable")
                 return try Status(status: "platform database unreachable").jsonResponse(status: .serviceUnavailable)

@@ -76,6 +76,16 @@ struct VariantEditTests {
                 json: ["variants": [["id": shirt.small, "options": ["Size": "S"]], ["id": shirt.medium, "options": ["Size": "M"]]]])
             #expect(again.status == .ok, "\(again.text)")
             #expect((again.json["variants"] as? [[String: Any]])?.map { $0["title"] as? String } == ["S", "Small one"])
+
+            // A replacement (PUT) re-derives titles from the options it replaces, too.
+            let replaced = try await client.call(
+                .put, "/api/products/\(shirt.id)", store: store,
+                json: [
+                    "title": "Shirt", "options": [["name": "Size", "values": ["S", "M", "L"]]],
+                    "variants": [["id": shirt.small, "options": ["Size": "L"], "price": 100], ["id": shirt.medium, "options": ["Size": "M"], "price": 100]],
+                ])
+            #expect(replaced.status == .ok, "\(replaced.text)")
+            #expect((replaced.json["variants"] as? [[String: Any]])?.map { $0["title"] as? String } == ["L", "Small one"])
         }
     }
 }

@@ -119,6 +119,23 @@ struct OpenAPITests {
         let store = try #require(try JSONSerialization.jsonObject(with: Data(buffer: OpenAPIRoutes.store)) as? [String: Any])
         let schemas = try #require((store["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
         #expect(schemas["ProductCreate"]?["additionalProperties"] as? Bool == false)
-        #expect(schemas["Address"]?["additionalProperties"] == nil)
+        let address = try #require(schemas["Address"], "Address is read and written")
+        #expect(address["additionalProperties"] == nil)
+        // Nothing a response carries is closed: walk every schema the responses reach.
+        let paths = try #require(store["paths"] as? [String: [String: [String: Any]]])
+        var pending: [Any] = paths.values.flatMap(\.values).compactMap { $0["responses"] }
+        var seen = Set<String>()
+        while let value = pending.popLast() {
+            if let list = value as? [Any] { pending += list }
+            guard let node = value as? [String: Any] else { continue }
+            if let reference = node["$ref"] as? String, seen.insert(reference).inserted,
+                let schema = schemas[String(reference.dropFirst("#/components/schemas/".count))]
+            {
+                #expect(schema["additionalProperties"] as? Bool != false, "\(reference) is closed but a response carries it")
+                pending.append(schema)
+            }
+            pending += Array(node.values)
+        }
+        #expect(seen.count > 50, "the walk reached the response schemas")
     }
 }
